@@ -1,0 +1,143 @@
+"""HTTP plumbing shared by every blueprint: the endpoint decorator, JSON errors, request ids.
+
+Every route is declared through `endpoint`, which records it in `ENDPOINTS` (the route
+table the OpenAPI document and the permission tests read) and maps `PodiumError`s and
+unexpected failures to the one JSON error shape. No traceback ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalice import Blueprint, CORSConfig, Response
+
+from chalicelib.errors import PodiumError, TooManyRequests
+from chalicelib.logs import bind_request, logger
+from chalicelib.settings import settings
+
+MAX_BODY_BYTES = 1_000_000
+JSON_TYPES = ["application/json"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One declared route: what it does (`action`) is what authorization decides on."""
+
+    path: str
+    method: str
+    action: str
+    summary: str
+    name: str
+    status: int = 200
+
+
+ENDPOINTS: list[Endpoint] = []
+
+
+@functools.cache
+def cors() -> CORSConfig:
+    """CORS limited to the admin page's origin."""
+    return CORSConfig(
+        allow_origin=settings().site_origin,
+        allow_headers=["Authorization", "Content-Type", "If-Match", "X-Request-Id"],
+        expose_headers=["ETag", "X-Request-Id", "Retry-After"],
+        max_age=600,
+    )
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, default=_default, separators=(",", ":")),
+        status_code=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def error_response(err: PodiumError) -> Response:
+    headers = {}
+    if isinstance(err, TooManyRequests):
+        headers["Retry-After"] = str(err.retry_after)
+    return json_response(err.to_body(), err.status, headers)
+
+
+def internal_error_response() -> Response:
+    body = {"error": {"code": "internal", "message": "Something went wrong on our side; it was logged."}}
+    return json_response(body, 500)
+
+
+def endpoint(
+    bp: Blueprint, path: str, method: str, *, action: str, summary: str, status: int = 200
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `view` on `bp` for one method; its return value becomes the JSON body."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        ENDPOINTS.append(Endpoint(path, method, action, summary, view.__name__, status))
+
+        @functools.wraps(view)
+        def wrapped(**params: str) -> Response:
+            try:
+                result = view(**params)
+            except PodiumError as err:
+                return error_response(err)
+            except Exception:
+                logger().exception("unhandled error", extra={"path": path, "method": method})
+                return internal_error_response()
+            return result if isinstance(result, Response) else json_response(result, status)
+
+        bp.route(path, methods=[method], cors=cors(), content_types=JSON_TYPES)(wrapped)
+        return view
+
+    return decorate
+
+
+def request_id_of(event: Any) -> str:
+    context = getattr(event, "context", None) or {}
+    return str(context.get("requestId") or uuid.uuid4())
+
+
+def _normalize_error(response: Response) -> Response:
+    """Rewrite Chalice's own error bodies ({"Code", "Message"}) into the one error shape."""
+    body = response.body
+    if isinstance(body, dict) and "Code" in body and "error" not in body:
+        code = {405: "method_not_allowed", 415: "unsupported_media_type"}.get(response.status_code, "bad_request")
+        if response.status_code >= 500:
+            code, message = "internal", "Something went wrong on our side; it was logged."
+        else:
+            message = str(body.get("Message", ""))
+        response.body = json.dumps({"error": {"code": code, "message": message}})
+        response.headers["Content-Type"] = "application/json"
+    return response
+
+
+def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Bind the request id to logs and the response, normalize errors, log one line a request."""
+    request_id = request_id_of(event)
+    bind_request(request_id)
+    started = time.perf_counter()
+    response = _normalize_error(get_response(event))
+    response.headers["X-Request-Id"] = request_id
+    logger().info(
+        "request",
+        extra={
+            "method": event.method,
+            "path": event.path,
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return response

@@ -1,0 +1,151 @@
+"""Event content: an event and every child share the event's partition (`EVENT#<id>`)."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+
+from chalicelib.db.base import Item
+
+
+def event_pk(event_id: str) -> str:
+    return f"EVENT#{event_id}"
+
+
+class Link(MapAttribute):
+    name = UnicodeAttribute()
+    url = UnicodeAttribute()
+
+
+class Event(Item, discriminator="event"):
+    """sk = "EVENT"; gsi1 = slug lookup; gsi2 = published events by start time."""
+
+    id = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    starts_at = UTCDateTimeAttribute(null=True)
+    ends_at = UTCDateTimeAttribute(null=True)
+    timezone = UnicodeAttribute(null=True)
+    location_name = UnicodeAttribute(null=True)
+    latitude = NumberAttribute(null=True)
+    longitude = NumberAttribute(null=True)
+    logo_url = UnicodeAttribute(null=True)
+    banner_url = UnicodeAttribute(null=True)
+    code_of_conduct = UnicodeAttribute(null=True)
+    privacy = UnicodeAttribute(null=True)
+    organizer_name = UnicodeAttribute(null=True)
+    organizer_description = UnicodeAttribute(null=True)
+    ticket_url = UnicodeAttribute(null=True)
+    social_links = ListAttribute(of=Link, null=True)
+    licence = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default="draft")  # draft | published
+    owner_id = UnicodeAttribute(null=True)
+    source_key = UnicodeAttribute(null=True)  # set by imports, so re-imports update
+
+
+class Track(Item, discriminator="track"):
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    color = UnicodeAttribute(null=True)
+
+
+class Room(Item, discriminator="room"):
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    floor = NumberAttribute(null=True)
+    capacity = NumberAttribute(null=True)
+    position = NumberAttribute(null=True)
+    hidden = BooleanAttribute(default=False)
+
+
+class SessionType(Item, discriminator="session_type"):
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    length_minutes = NumberAttribute(null=True)
+
+
+class Session(Item, discriminator="session"):
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    subtitle = UnicodeAttribute(null=True)
+    short_abstract = UnicodeAttribute(null=True)
+    long_abstract = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(null=True)
+    level = UnicodeAttribute(null=True)
+    starts_at = UTCDateTimeAttribute(null=True)
+    ends_at = UTCDateTimeAttribute(null=True)
+    track_id = UnicodeAttribute(null=True)
+    room_id = UnicodeAttribute(null=True)
+    session_type_id = UnicodeAttribute(null=True)
+    speaker_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    slides_url = UnicodeAttribute(null=True)
+    video_url = UnicodeAttribute(null=True)
+    audio_url = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default="draft")
+    comments = UnicodeAttribute(null=True)  # private to organizers
+
+
+class Speaker(Item, discriminator="speaker"):
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)  # private
+    phone = UnicodeAttribute(null=True)  # private
+    photo_url = UnicodeAttribute(null=True)
+    short_biography = UnicodeAttribute(null=True)
+    long_biography = UnicodeAttribute(null=True)
+    organisation = UnicodeAttribute(null=True)
+    position = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    website = UnicodeAttribute(null=True)
+    twitter = UnicodeAttribute(null=True)
+    featured = BooleanAttribute(default=False)
+    user_id = UnicodeAttribute(null=True)
+    session_ids = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class Sponsor(Item, discriminator="sponsor"):
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    url = UnicodeAttribute(null=True)
+    tier = UnicodeAttribute(null=True)
+    level = NumberAttribute(null=True)
+    logo_url = UnicodeAttribute(null=True)
+
+
+class Post(Item, discriminator="post"):
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute(null=True)
+    published = BooleanAttribute(default=False)
+    published_at = UTCDateTimeAttribute(null=True)
+
+
+CHILD_KINDS: dict[str, type[Item]] = {
+    "track": Track,
+    "room": Room,
+    "session_type": SessionType,
+    "session": Session,
+    "speaker": Speaker,
+    "sponsor": Sponsor,
+    "post": Post,
+}
+
+
+def child_sk(kind: str, item_id: str) -> str:
+    return f"{kind.upper()}#{item_id}"

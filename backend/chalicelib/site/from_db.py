@@ -1,0 +1,136 @@
+"""Builds the public view model of an event from the table: one Query per event."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC
+
+from chalicelib.db import content
+from chalicelib.db.base import Item
+from chalicelib.db.queries import event_items
+from chalicelib.site import bundle as public
+
+
+def load_bundle(event_id: str) -> public.EventBundle | None:
+    """The whole event, trashed items left out; None when the event itself is missing."""
+    by_kind: dict[type[Item], list[Item]] = defaultdict(list)
+    for item in event_items(event_id):
+        if not item.is_trashed():
+            by_kind[type(item)].append(item)
+    events = by_kind[content.Event]
+    if not events:
+        return None
+    return public.EventBundle(
+        event=_event(events[0]),  # type: ignore[arg-type]
+        tracks=tuple(_track(t) for t in by_kind[content.Track]),  # type: ignore[arg-type]
+        rooms=tuple(_room(r) for r in by_kind[content.Room]),  # type: ignore[arg-type]
+        session_types=tuple(_session_type(t) for t in by_kind[content.SessionType]),  # type: ignore[arg-type]
+        sessions=tuple(_session(s) for s in by_kind[content.Session]),  # type: ignore[arg-type]
+        speakers=tuple(_speaker(s) for s in by_kind[content.Speaker]),  # type: ignore[arg-type]
+        sponsors=tuple(_sponsor(s) for s in by_kind[content.Sponsor]),  # type: ignore[arg-type]
+        posts=tuple(_post(p) for p in by_kind[content.Post] if p.published),  # type: ignore[arg-type,attr-defined]
+    )
+
+
+def _text(value: str | None) -> str:
+    return value or ""
+
+
+def _event(e: content.Event) -> public.Event:
+    return public.Event(
+        id=e.id,
+        slug=e.slug,
+        name=e.name,
+        starts_at=e.starts_at,
+        ends_at=e.ends_at,
+        timezone=e.timezone or "UTC",
+        description=_text(e.description),
+        location_name=_text(e.location_name),
+        latitude=e.latitude,
+        longitude=e.longitude,
+        logo_url=_text(e.logo_url),
+        banner_url=_text(e.banner_url),
+        organizer_name=_text(e.organizer_name),
+        organizer_description=_text(e.organizer_description),
+        ticket_url=_text(e.ticket_url),
+        code_of_conduct=_text(e.code_of_conduct),
+        licence=_text(e.licence),
+        social_links=tuple((link.name, link.url) for link in e.social_links or []),
+        published=e.state == "published",
+    )
+
+
+def _track(t: content.Track) -> public.Track:
+    from chalicelib.site.colors import readable_text_color
+
+    color = t.color or "#5c6b7a"
+    return public.Track(
+        id=t.id, name=t.name, description=_text(t.description), color=color, text_color=readable_text_color(color)
+    )
+
+
+def _room(r: content.Room) -> public.Room:
+    return public.Room(id=r.id, name=r.name, floor=_int(r.floor), position=_int(r.position) or 0)
+
+
+def _session_type(t: content.SessionType) -> public.SessionType:
+    return public.SessionType(id=t.id, name=t.name, length_minutes=_int(t.length_minutes))
+
+
+def _session(s: content.Session) -> public.Session:
+    return public.Session(
+        id=s.id,
+        title=s.title,
+        starts_at=s.starts_at.astimezone(UTC) if s.starts_at else None,
+        ends_at=s.ends_at.astimezone(UTC) if s.ends_at else None,
+        state=s.state,
+        subtitle=_text(s.subtitle),
+        short_abstract=_text(s.short_abstract),
+        long_abstract=_text(s.long_abstract),
+        language=_text(s.language),
+        level=_text(s.level),
+        track_id=s.track_id,
+        room_id=s.room_id,
+        session_type_id=s.session_type_id,
+        speaker_ids=tuple(s.speaker_ids or ()),
+        slides_url=_text(s.slides_url),
+        video_url=_text(s.video_url),
+        audio_url=_text(s.audio_url),
+    )
+
+
+def _speaker(s: content.Speaker) -> public.Speaker:
+    return public.Speaker(
+        id=s.id,
+        name=s.name,
+        photo_url=_text(s.photo_url),
+        short_biography=_text(s.short_biography),
+        long_biography=_text(s.long_biography),
+        organisation=_text(s.organisation),
+        position=_text(s.position),
+        country=_text(s.country),
+        website=_text(s.website),
+        twitter=_text(s.twitter),
+        featured=bool(s.featured),
+        session_ids=tuple(s.session_ids or ()),
+    )
+
+
+def _sponsor(s: content.Sponsor) -> public.Sponsor:
+    return public.Sponsor(
+        id=s.id,
+        name=s.name,
+        description=_text(s.description),
+        url=_text(s.url),
+        logo_url=_text(s.logo_url),
+        tier=_text(s.tier),
+        level=_int(s.level) or 0,
+    )
+
+
+def _post(p: content.Post) -> public.Post:
+    return public.Post(id=p.id, title=p.title, body=_text(p.body), published_at=p.published_at or p.created_at)
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)

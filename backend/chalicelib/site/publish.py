@@ -1,0 +1,99 @@
+"""Writes rendered pages into the site bucket, touching only what changed.
+
+Order keeps visitors safe: new pages first, then changed ones (which may link to the new
+ones), deletions last, so no page ever links to one that is not there yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from chalicelib.adapters.aws import client
+from chalicelib.settings import settings
+
+
+@dataclass
+class PublishReport:
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def content_type(key: str) -> str:
+    guessed = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    if key.endswith(".ics"):
+        guessed = "text/calendar"
+    if guessed.startswith("text/") or guessed in ("application/javascript", "application/json", "application/xml"):
+        return f"{guessed}; charset=utf-8"
+    return guessed
+
+
+def _existing(bucket: str, prefixes: Iterable[str]) -> dict[str, str]:
+    """key → MD5 (the ETag of a single-part upload) of every object under the prefixes."""
+    found: dict[str, str] = {}
+    paginator = client("s3").get_paginator("list_objects_v2")
+    for prefix in prefixes:
+        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+            found.update({o["Key"]: o["ETag"].strip('"') for o in page.get("Contents", [])})
+    return found
+
+
+def sync_files(files: dict[str, bytes], *, owned_prefixes: Iterable[str], bucket: str | None = None) -> PublishReport:
+    """Make the bucket hold exactly `files` under `owned_prefixes` ("" owns nothing by prefix)."""
+    bucket = bucket or settings().site_bucket
+    prefixes = [p for p in owned_prefixes if p]
+    existing = _existing(bucket, prefixes or [""]) if prefixes else _existing_keys(bucket, files)
+    report = PublishReport()
+    new = [k for k in files if k not in existing]
+    changed = [k for k in files if k in existing and existing[k] != hashlib.md5(files[k]).hexdigest()]  # noqa: S324 - S3 ETag
+    report.unchanged = len(files) - len(new) - len(changed)
+    s3 = client("s3")
+    for key in sorted(new, key=_links_last) + sorted(changed, key=_links_last):
+        s3.put_object(
+            Bucket=bucket, Key=key, Body=files[key], ContentType=content_type(key), CacheControl=_cache_control(key)
+        )
+        report.written.append(key)
+    stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
+    for start in range(0, len(stale), 1000):
+        chunk = stale[start : start + 1000]
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True})
+    report.deleted = stale
+    return report
+
+
+def _existing_keys(bucket: str, files: dict[str, bytes]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    s3 = client("s3")
+    for key in files:
+        try:
+            found[key] = s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
+        except s3.exceptions.ClientError:
+            continue
+    return found
+
+
+def _links_last(key: str) -> tuple[int, str]:
+    # Index pages link to everything below them, so within a batch they go last.
+    depth = -key.count("/")
+    return (1 if key.endswith("index.html") else 0, depth, key)  # type: ignore[return-value]
+
+
+def _cache_control(key: str) -> str:
+    if key.startswith("assets/") and not key.endswith((".html", ".json")):
+        return "public, max-age=300"
+    return "public, max-age=0, must-revalidate"
+
+
+def publish_site() -> PublishReport:
+    """Render every published event and the site index from the table into the site bucket."""
+    from chalicelib.clock import clock
+    from chalicelib.db.queries import published_events
+    from chalicelib.site.from_db import load_bundle
+    from chalicelib.site.render import render_site
+
+    bundles = [b for b in (load_bundle(e.id) for e in published_events()) if b is not None]
+    files = render_site(bundles, base_url=settings().site_base_url, now=clock().now())
+    return sync_files(files, owned_prefixes=["e/", "assets/", "index.html", "404.html", "robots.txt", "sitemap"])

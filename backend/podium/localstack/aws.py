@@ -1,0 +1,152 @@
+"""The embedded AWS: moto's server on 127.0.0.1 with the real infra template deployed into it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import yaml
+
+REPO = Path(__file__).resolve().parents[3]
+TEMPLATE = REPO / "infra" / "template.yaml"
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    table_name: str
+    table_stream_arn: str
+    uploads_bucket: str
+    site_bucket: str
+    jobs_queue_name: str
+    jobs_queue_url: str
+    jobs_queue_arn: str
+    jobs_dlq_url: str
+
+    @classmethod
+    def from_cloudformation(cls, outputs: dict[str, str]) -> StackOutputs:
+        return cls(
+            table_name=outputs["TableName"],
+            table_stream_arn=outputs["TableStreamArn"],
+            uploads_bucket=outputs["UploadsBucketName"],
+            site_bucket=outputs["SiteBucketName"],
+            jobs_queue_name=outputs["JobsQueueName"],
+            jobs_queue_url=outputs["JobsQueueUrl"],
+            jobs_queue_arn=outputs["JobsQueueArn"],
+            jobs_dlq_url=outputs["JobsDeadLetterQueueUrl"],
+        )
+
+
+def point_boto_at(endpoint: str) -> None:
+    """Send every AWS SDK call of this process (boto3 and pynamodb) to `endpoint`."""
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    # Fixed fake credentials: real ones must never reach the local stack or its marker file.
+    os.environ["AWS_ACCESS_KEY_ID"] = "local"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "local"  # noqa: S105 - moto accepts any key
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ["AWS_DEFAULT_REGION"] = REGION
+    os.environ.pop("AWS_PROFILE", None)
+
+
+def start_moto(port: int) -> Any:
+    """Start moto's server bound to loopback only; returns the running server."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    return server
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """Reads CloudFormation YAML, keeping short-form intrinsics as {"Fn": value} dicts."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {suffix: value}
+
+
+_CfnLoader.add_multi_constructor("!", _intrinsic)
+
+
+def read_template() -> dict[str, Any]:
+    return yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def deploy_stack(stage: str, site_origin: str) -> StackOutputs:
+    """Create the stack from infra/template.yaml, then apply what moto's CloudFormation skips."""
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    name = f"podium-{stage}"
+    cfn.create_stack(
+        StackName=name,
+        TemplateBody=TEMPLATE.read_text(),
+        Parameters=[
+            {"ParameterKey": "Stage", "ParameterValue": stage},
+            {"ParameterKey": "SiteOrigin", "ParameterValue": site_origin},
+        ],
+    )
+    stack = cfn.describe_stacks(StackName=name)["Stacks"][0]
+    if stack["StackStatus"] != "CREATE_COMPLETE":
+        raise RuntimeError(f"local stack {name} ended in {stack['StackStatus']}")
+    outputs = StackOutputs.from_cloudformation({o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]})
+    apply_skipped_settings(outputs, site_origin)
+    return outputs
+
+
+def apply_skipped_settings(outputs: StackOutputs, site_origin: str) -> None:
+    """Apply the template's TTL, PITR, CORS and public-access settings, read from the template
+    itself so the local stack cannot drift from the cloud one."""
+    resources = read_template()["Resources"]
+    table = resources["Table"]["Properties"]
+    ddb = boto3.client("dynamodb", region_name=REGION)
+    ttl = table["TimeToLiveSpecification"]
+    ddb.update_time_to_live(
+        TableName=outputs.table_name,
+        TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": ttl["Enabled"]},
+    )
+    pitr = table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
+    ddb.update_continuous_backups(
+        TableName=outputs.table_name,
+        PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": pitr},
+    )
+    s3 = boto3.client("s3", region_name=REGION)
+    for logical, bucket in (("UploadsBucket", outputs.uploads_bucket), ("SiteBucket", outputs.site_bucket)):
+        props = resources[logical]["Properties"]
+        s3.put_public_access_block(
+            Bucket=bucket, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+        )
+        if "CorsConfiguration" in props:
+            rules = [_resolve_cors_rule(rule, site_origin) for rule in props["CorsConfiguration"]["CorsRules"]]
+            s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+
+
+def _resolve_cors_rule(rule: dict[str, Any], site_origin: str) -> dict[str, Any]:
+    origins = [site_origin if origin == {"Ref": "SiteOrigin"} else origin for origin in rule["AllowedOrigins"]]
+    return {
+        "AllowedMethods": rule["AllowedMethods"],
+        "AllowedOrigins": origins,
+        "AllowedHeaders": rule.get("AllowedHeaders", []),
+        "MaxAgeSeconds": rule.get("MaxAge", 0),
+    }
+
+
+def settings_environ(outputs: StackOutputs, *, stage: str, site_base_url: str) -> dict[str, str]:
+    """The app's environment for this stack: what `chalicelib.settings` reads."""
+    return {
+        "PODIUM_STAGE": stage,
+        "PODIUM_TABLE_NAME": outputs.table_name,
+        "PODIUM_TABLE_STREAM_ARN": outputs.table_stream_arn,
+        "PODIUM_UPLOADS_BUCKET": outputs.uploads_bucket,
+        "PODIUM_SITE_BUCKET": outputs.site_bucket,
+        "PODIUM_JOBS_QUEUE_NAME": outputs.jobs_queue_name,
+        "PODIUM_JOBS_QUEUE_URL": outputs.jobs_queue_url,
+        "PODIUM_SITE_BASE_URL": site_base_url,
+    }

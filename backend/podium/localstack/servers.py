@@ -1,0 +1,143 @@
+"""The two local HTTP servers: Chalice's API server and the public site + admin page server.
+
+Both bind 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import posixpath
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import boto3
+from chalice import Chalice
+from chalice.config import Config
+from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException, create_local_server
+
+from podium.localstack.aws import REGION, REPO
+
+HOST = "127.0.0.1"
+ADMIN_DIR = REPO / "site" / "admin"
+_NOT_FOUND = json.dumps(
+    {"error": {"code": "not_found", "message": "No such resource. The API lives under /v1; see /v1/openapi.json."}}
+).encode()
+
+
+class _ApiRequestHandler(ChaliceRequestHandler):
+    """Chalice's local handler, answering unknown deep paths in the one error shape."""
+
+    def _send_error_response(self, error: LocalGatewayException) -> None:
+        if _is_missing_route(error):
+            self._send_http_response(404, {"Content-Type": "application/json"}, _NOT_FOUND)
+            return
+        super()._send_error_response(error)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass  # the app logs each request itself, as JSON
+
+
+def _is_missing_route(error: LocalGatewayException) -> bool:
+    # Chalice mimics API Gateway: an unmatched path is a 403 naming the token or signature.
+    body = error.body or b""
+    return error.CODE == 403 and (b"Authentication Token" in body or b"Authorization header requires" in body)
+
+
+def api_server(app: Chalice, port: int) -> LocalDevServer:
+    """Chalice's local server for `app` on 127.0.0.1:port (0 picks a free port)."""
+    config = Config.create(chalice_stage="local", app_name="podium", lambda_timeout=60, lambda_memory_size=512)
+    create_local_server(app, config, HOST, 0).server.server_close()  # patches the app for threads
+    return LocalDevServer(app, config, HOST, port, handler_cls=_ApiRequestHandler)
+
+
+class _SiteRequestHandler(BaseHTTPRequestHandler):
+    server: SiteServer
+
+    def do_GET(self) -> None:
+        self._serve(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._serve(send_body=False)
+
+    def _serve(self, *, send_body: bool) -> None:
+        path = posixpath.normpath(unquote(urlsplit(self.path).path))
+        if path == "/admin":
+            self._redirect("/admin/")
+        elif path == "/admin/config.json":
+            self._send(200, "application/json", json.dumps({"api": self.server.api_url}).encode(), send_body)
+        elif path.startswith("/admin/") or self.path == "/admin/":
+            self._serve_admin(path, send_body)
+        else:
+            self._serve_bucket(path, send_body)
+
+    def _serve_admin(self, path: str, send_body: bool) -> None:
+        relative = path[len("/admin") :].lstrip("/") or "index.html"
+        target = (ADMIN_DIR / relative).resolve()
+        if not target.is_relative_to(ADMIN_DIR.resolve()) or not target.is_file():
+            target = ADMIN_DIR / "index.html"  # the admin app routes client-side
+        self._send(200, _content_type(target.name), target.read_bytes(), send_body)
+
+    def _serve_bucket(self, path: str, send_body: bool) -> None:
+        key = path.lstrip("/")
+        if key == "" or path.endswith("/") or "." not in key.rsplit("/", 1)[-1]:
+            key = (key.rstrip("/") + "/index.html").lstrip("/")
+        found = self.server.read_object(key)
+        if found is None:
+            missing = self.server.read_object("404.html")
+            body, content_type = missing if missing else (b"<h1>Not found</h1>", "text/html; charset=utf-8")
+            self._send(404, content_type, body, send_body)
+            return
+        body, content_type = found
+        self._send(200, content_type, body, send_body)
+
+    def _redirect(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: int, content_type: str, body: bytes, send_body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+
+def _content_type(name: str) -> str:
+    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") or guessed.endswith("javascript") else guessed
+
+
+class SiteServer(ThreadingHTTPServer):
+    """Serves the site bucket at / (as the CDN would) and site/admin/ at /admin/."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int, bucket: str, api_url: str) -> None:
+        super().__init__((HOST, port), _SiteRequestHandler)
+        self.bucket = bucket
+        self.api_url = api_url
+        self._s3 = boto3.client("s3", region_name=REGION)
+
+    def read_object(self, key: str) -> tuple[bytes, str] | None:
+        try:
+            obj = self._s3.get_object(Bucket=self.bucket, Key=key)
+        except self._s3.exceptions.NoSuchKey:
+            return None
+        return obj["Body"].read(), obj.get("ContentType") or _content_type(key)
+
+
+def serve_in_thread(server: Any, name: str) -> threading.Thread:
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,115 @@
+"""Local persistence: table items and bucket objects saved under the state folder.
+
+Layout: `items.jsonl` (one DynamoDB item a line, wire format), `objects.jsonl` (bucket, key,
+blob hash, content type and disposition) and `blobs/<sha256>` holding object bytes once.
+Each manifest is written to a temporary file and renamed into place, so a crash mid-save
+leaves the previous snapshot whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from podium.localstack.aws import REGION, StackOutputs
+
+
+class Snapshot:
+    def __init__(self, state_dir: Path, outputs: StackOutputs) -> None:
+        self.dir = state_dir
+        self.outputs = outputs
+        self.blobs = state_dir / "blobs"
+        self._ddb = boto3.client("dynamodb", region_name=REGION)
+        self._s3 = boto3.client("s3", region_name=REGION)
+
+    @property
+    def buckets(self) -> tuple[str, str]:
+        return (self.outputs.uploads_bucket, self.outputs.site_bucket)
+
+    def exists(self) -> bool:
+        return (self.dir / "items.jsonl").exists()
+
+    def restore(self) -> tuple[int, int]:
+        """Load the saved items and objects into the (empty) stack; returns their counts."""
+        items = [json.loads(line) for line in _lines(self.dir / "items.jsonl")]
+        for start in range(0, len(items), 25):
+            batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+            self._write_batch(batch)
+        objects = [json.loads(line) for line in _lines(self.dir / "objects.jsonl")]
+        for entry in objects:
+            extra = {k: entry[k] for k in ("ContentType", "ContentDisposition", "CacheControl") if entry.get(k)}
+            body = (self.blobs / entry["sha256"]).read_bytes()
+            self._s3.put_object(
+                Bucket=entry["bucket"], Key=entry["key"], Body=body, Metadata=entry.get("Metadata", {}), **extra
+            )
+        return len(items), len(objects)
+
+    def _write_batch(self, batch: list[dict[str, Any]]) -> None:
+        pending = {self.outputs.table_name: batch}
+        while pending:
+            answer = self._ddb.batch_write_item(RequestItems=pending)
+            pending = answer.get("UnprocessedItems") or {}
+
+    def fingerprint_objects(self) -> list[tuple[str, str, str]]:
+        """(bucket, key, etag) of every object: cheap to compare between saves."""
+        found = []
+        for bucket in self.buckets:
+            for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                found.extend((bucket, obj["Key"], obj["ETag"]) for obj in page.get("Contents", []))
+        return found
+
+    def save(self) -> tuple[int, int]:
+        """Write the whole table and every object; returns the counts saved."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.blobs.mkdir(exist_ok=True)
+        items = self._all_items()
+        _write_atomically(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
+        entries = [self._save_object(bucket, key) for bucket, key, _ in self.fingerprint_objects()]
+        _write_atomically(self.dir / "objects.jsonl", "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
+        self._drop_unused_blobs({e["sha256"] for e in entries})
+        return len(items), len(entries)
+
+    def _all_items(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        paginator = self._ddb.get_paginator("scan")  # allow-scan: local snapshot, not a request path
+        for page in paginator.paginate(TableName=self.outputs.table_name, ConsistentRead=True):
+            items.extend(page["Items"])
+        return items
+
+    def _save_object(self, bucket: str, key: str) -> dict[str, Any]:
+        obj = self._s3.get_object(Bucket=bucket, Key=key)
+        body = obj["Body"].read()
+        digest = hashlib.sha256(body).hexdigest()
+        blob = self.blobs / digest
+        if not blob.exists():
+            _write_atomically(blob, body)
+        entry = {"bucket": bucket, "key": key, "sha256": digest, "Metadata": obj.get("Metadata", {})}
+        for field in ("ContentType", "ContentDisposition", "CacheControl"):
+            if obj.get(field):
+                entry[field] = obj[field]
+        return entry
+
+    def _drop_unused_blobs(self, used: set[str]) -> None:
+        for blob in self.blobs.iterdir():
+            if blob.name not in used and not blob.name.endswith(".tmp"):
+                blob.unlink(missing_ok=True)
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line for line in path.read_text().splitlines() if line.strip()]
+
+
+def _write_atomically(path: Path, content: str | bytes) -> None:
+    temp = path.with_name(path.name + ".tmp")
+    with open(temp, "wb") as handle:
+        handle.write(content.encode() if isinstance(content, str) else content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)

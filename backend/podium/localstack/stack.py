@@ -1,0 +1,149 @@
+"""`podium dev`: the whole product on one machine, no AWS account.
+
+Start order matters: moto first, then the site socket (its origin goes into the stack's
+CORS rule), then the stack, then the app import (pynamodb fixes table names at import).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from podium.localstack import aws
+from podium.localstack.servers import HOST, SiteServer, api_server, serve_in_thread
+
+log = logging.getLogger("podium.local")
+STAGE = "local"
+AUTOSAVE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Urls:
+    api: str
+    site: str
+    admin: str
+    aws: str
+
+    def lines(self) -> list[str]:
+        return [f"API: {self.api}", f"Site: {self.site}", f"Admin: {self.admin}", f"AWS: {self.aws}"]
+
+
+class LocalStack:
+    def __init__(self, state_dir: Path, *, api_port: int = 8000, site_port: int = 8080, aws_port: int = 4566) -> None:
+        self.state_dir = state_dir
+        self.ports = (api_port, site_port, aws_port)
+        self.urls: Urls | None = None
+        self._moto: Any = None
+        self._servers: list[Any] = []
+        self._poller: Any = None
+        self._snapshot: Any = None
+        self._table_dirty = threading.Event()
+        self._objects_seen: list[tuple[str, str, str]] = []
+        self._stop = threading.Event()
+        self._autosaver: threading.Thread | None = None
+
+    def start(self) -> Urls:
+        api_port, site_port, aws_port = self.ports
+        self._moto = aws.start_moto(aws_port)
+        aws_url = "http://{}:{}".format(*self._moto.get_host_and_port())
+        aws.point_boto_at(aws_url)
+        site = SiteServer(site_port, bucket="", api_url="")
+        site_url = f"http://{HOST}:{site.server_address[1]}/"
+        outputs = aws.deploy_stack(STAGE, site_origin=site_url.rstrip("/"))
+        os.environ.update(aws.settings_environ(outputs, stage=STAGE, site_base_url=site_url))
+
+        from app import app
+
+        api = api_server(app, api_port)
+        api_url = f"http://{HOST}:{api.server.server_address[1]}"
+        site.bucket, site.api_url = outputs.site_bucket, api_url
+        self._servers = [api.server, site]
+        self._load_state(outputs)
+        self._publish_site()
+        self._start_poller(app, outputs)
+        serve_in_thread(api.server, "podium-api")
+        serve_in_thread(site, "podium-site")
+        self._autosaver = threading.Thread(target=self._autosave_loop, name="podium-autosave", daemon=True)
+        self._autosaver.start()
+        self.urls = Urls(api=api_url, site=site_url, admin=f"{site_url}admin/", aws=aws_url)
+        self._write_marker()
+        return self.urls
+
+    def _load_state(self, outputs: aws.StackOutputs) -> None:
+        from podium.localstack.snapshot import Snapshot
+
+        self._snapshot = Snapshot(self.state_dir, outputs)
+        if self._snapshot.exists():
+            items, objects = self._snapshot.restore()
+            log.info("restored %d items and %d objects from %s", items, objects, self.state_dir)
+        else:
+            from podium.localstack.demo import seed_demo_event
+
+            seed_demo_event()
+            self._table_dirty.set()
+        self._objects_seen = self._snapshot.fingerprint_objects()
+
+    def _publish_site(self) -> None:
+        from chalicelib.site.publish import publish_site
+
+        publish_site()
+
+    def _start_poller(self, app: Any, outputs: aws.StackOutputs) -> None:
+        from podium.localstack.poller import LocalPoller
+
+        self._poller = LocalPoller(app, outputs, on_table_change=self._table_dirty.set)
+        self._poller.start()
+
+    def _autosave_loop(self) -> None:
+        while not self._stop.wait(AUTOSAVE_SECONDS):
+            try:
+                self.save_if_changed()
+            except Exception:
+                log.exception("autosave failed; will retry")
+
+    def save_if_changed(self) -> bool:
+        """Save when the table or any bucket changed since the last save."""
+        objects = self._snapshot.fingerprint_objects()
+        if not self._table_dirty.is_set() and objects == self._objects_seen:
+            return False
+        self._table_dirty.clear()
+        self._snapshot.save()
+        self._objects_seen = objects
+        return True
+
+    def _write_marker(self) -> None:
+        """Tell other `podium` commands where this stack listens."""
+        assert self.urls is not None
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        marker = {"pid": os.getpid(), **self.urls.__dict__, "environ": _stack_environ()}
+        (self.state_dir / "stack.json").write_text(json.dumps(marker, indent=2))
+
+    def stop(self) -> None:
+        """Stop servers and loops, save what changed, stop moto."""
+        self._stop.set()
+        started = time.monotonic()
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        if self._poller:
+            self._poller.stop(timeout=2.0)
+        if self._autosaver:
+            self._autosaver.join(2.0)
+        if self._snapshot:
+            self._table_dirty.set()  # a last full save costs little and loses nothing
+            self.save_if_changed()
+        (self.state_dir / "stack.json").unlink(missing_ok=True)
+        if self._moto:
+            self._moto.stop()
+        log.info("stopped in %.1f s", time.monotonic() - started)
+
+
+def _stack_environ() -> dict[str, str]:
+    keys = [k for k in os.environ if k.startswith("PODIUM_") or k.startswith("AWS_")]
+    return {k: os.environ[k] for k in keys if k != "PODIUM_STATE_DIR"}

@@ -1,0 +1,51 @@
+"""Test set-up shared by every suite.
+
+pynamodb fixes table names at import, so the environment is set here, before any
+application module is imported. Every AWS call goes to a moto server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "backend"))
+
+TEST_STAGE = "test"
+ACCOUNT = "123456789012"  # moto's fixed account id
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PODIUM_STAGE": TEST_STAGE,
+        "PODIUM_TABLE_NAME": f"podium-{TEST_STAGE}",
+        "PODIUM_UPLOADS_BUCKET": f"podium-{TEST_STAGE}-uploads-{ACCOUNT}",
+        "PODIUM_SITE_BUCKET": f"podium-{TEST_STAGE}-site-{ACCOUNT}",
+        "PODIUM_JOBS_QUEUE_NAME": f"podium-{TEST_STAGE}-jobs",
+        "PODIUM_JOBS_QUEUE_URL": f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/podium-{TEST_STAGE}-jobs",
+        "PODIUM_SITE_BASE_URL": "http://127.0.0.1:8080/",
+        "PODIUM_LOG_LEVEL": "WARNING",
+    }
+)
+for leaked in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+    os.environ.pop(leaked, None)
+
+
+@pytest.fixture(scope="session")
+def aws_stack() -> Iterator[object]:
+    """moto's server on 127.0.0.1 with infra/template.yaml deployed, for this test process."""
+    from podium.localstack import aws
+
+    server = aws.start_moto(0)
+    endpoint = "http://{}:{}".format(*server.get_host_and_port())
+    aws.point_boto_at(endpoint)
+    os.environ["AWS_ACCESS_KEY_ID"] = os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+    outputs = aws.deploy_stack(TEST_STAGE, site_origin="http://127.0.0.1:8080")
+    yield outputs
+    server.stop()
