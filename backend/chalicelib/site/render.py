@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from . import feeds
-from .bundle import Event, EventBundle
+from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
 from .view import EventView
 
@@ -91,7 +91,7 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
 
 def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
     """Every file of one event's public site, paths relative to the site root."""
-    view = EventView(bundle, base_url)
+    view = EventView(public_bundle(bundle), base_url)
     prefix = f"e/{view.event.slug}/"
     files = {
         prefix + path: _render(template, v=view, event=view.event, **context)
