@@ -15,13 +15,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 
-from chalicelib.site.openevent import ExportError, load_bundle  # noqa: E402
-from chalicelib.site.render import render_site  # noqa: E402
+from chalicelib.site.openevent import ExportError, load_bundle
+from chalicelib.site.render import render_site
 
 PROGRESS_THRESHOLD = 500  # files; smaller builds finish before a bar is worth drawing
 
@@ -40,7 +40,9 @@ def safe_target(out_dir: Path, relative: str) -> Path:
     return target
 
 
-def _write_files(files: dict[str, bytes], folder: Path, advance: Callable[[], None]) -> None:
+def _write_files(
+    files: dict[str, bytes], folder: Path, advance: Callable[[], None]
+) -> None:
     made: set[Path] = set()
     for relative in sorted(files):
         target = safe_target(folder, relative)
@@ -51,7 +53,9 @@ def _write_files(files: dict[str, bytes], folder: Path, advance: Callable[[], No
         advance()
 
 
-def write_site(files: dict[str, bytes], out_dir: str | Path, *, progress: bool = False) -> int:
+def write_site(
+    files: dict[str, bytes], out_dir: str | Path, *, progress: bool = False
+) -> int:
     """Write rendered files into a fresh folder, then swap it into `out_dir`. Returns the count."""
     out = Path(out_dir).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -86,9 +90,23 @@ def _swap(staging: Path, out: Path) -> None:
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Build Podium's public static site.")
-    parser.add_argument("--from-openevent", metavar="PATH", required=True, help="Open Event export (folder or zip)")
-    parser.add_argument("--out", metavar="DIR", required=True, help="output folder (replaced atomically)")
-    parser.add_argument("--base-url", default="http://localhost:8080", help="public URL the site is served at")
+    parser.add_argument(
+        "--from-openevent",
+        metavar="PATH",
+        required=True,
+        help="Open Event export (folder or zip)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        required=True,
+        help="output folder (replaced atomically)",
+    )
+    parser.add_argument(
+        "--base-url",
+        default="http://localhost:8080",
+        help="public URL the site is served at",
+    )
     return parser.parse_args(argv)
 
 
@@ -100,10 +118,12 @@ def main(argv: list[str] | None = None) -> int:
     except ExportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    files = render_site([bundle], base_url=args.base_url, now=datetime.now(timezone.utc))
+    files = render_site([bundle], base_url=args.base_url, now=datetime.now(UTC))
     count = write_site(files, args.out, progress=sys.stderr.isatty())
     pages = sum(1 for path in files if path.endswith(".html"))
-    print(f"Wrote {count} files ({pages} pages) to {args.out} in {time.perf_counter() - started:.2f} s")
+    print(
+        f"Wrote {count} files ({pages} pages) to {args.out} in {time.perf_counter() - started:.2f} s"
+    )
     return 0
 
 

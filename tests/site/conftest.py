@@ -1,10 +1,9 @@
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from chalicelib.site.openevent import load_bundle, read_export
 from chalicelib.site.render import render_site
 
@@ -15,12 +14,16 @@ SCHEMAS = Path("/work/shared/schemas")
 BASE_URL = "http://podium.test"
 PRIVATE_MARK = "private-7c1f.example"
 # A fixed clock keeps rendered output comparable between runs.
-NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "e2e: drives a real browser against the built site")
-    config.addinivalue_line("markers", "unit: fast tests without I/O beyond sample files")
+    config.addinivalue_line(
+        "markers", "e2e: drives a real browser against the built site"
+    )
+    config.addinivalue_line(
+        "markers", "unit: fast tests without I/O beyond sample files"
+    )
 
 
 def _with_private_fields(source: Path, target: Path) -> Path:
@@ -42,7 +45,9 @@ def _with_private_fields(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def export_2018_private(tmp_path_factory):
-    return _with_private_fields(SAMPLE_2018, tmp_path_factory.mktemp("export") / "FOSSASIASummit2018")
+    return _with_private_fields(
+        SAMPLE_2018, tmp_path_factory.mktemp("export") / "FOSSASIASummit2018"
+    )
 
 
 @pytest.fixture(scope="session")

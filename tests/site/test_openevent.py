@@ -1,10 +1,9 @@
 import json
 import shutil
 import zipfile
-from datetime import timezone
+from datetime import UTC
 
 import pytest
-
 from chalicelib.site.bundle import PUBLIC_SESSION_STATES
 from chalicelib.site.openevent import ExportError, podium_id, read_export
 
@@ -17,7 +16,12 @@ def test_read_export_snake_case_2018_counts(sample_2018):
     states = {}
     for session in export.sessions:
         states[session["state"]] = states.get(session["state"], 0) + 1
-    assert (len(export.sessions), len(export.speakers), len(export.tracks), len(export.rooms)) == (371, 341, 14, 17)
+    assert (
+        len(export.sessions),
+        len(export.speakers),
+        len(export.tracks),
+        len(export.rooms),
+    ) == (371, 341, 14, 17)
     assert states == {"accepted": 234, "rejected": 131, "pending": 4, "draft": 2}
     assert export.event["slug"] == "fossasia-summit-2018"
     assert export.event["timezone"] == "Asia/Singapore"
@@ -26,7 +30,12 @@ def test_read_export_snake_case_2018_counts(sample_2018):
 def test_read_export_kebab_case_2017_counts(sample_2017):
     export = read_export(sample_2017)
 
-    assert (len(export.sessions), len(export.speakers), len(export.tracks), len(export.rooms)) == (214, 207, 22, 15)
+    assert (
+        len(export.sessions),
+        len(export.speakers),
+        len(export.tracks),
+        len(export.rooms),
+    ) == (214, 207, 22, 15)
     assert len(export.sponsors) == 17
     assert export.event["slug"] == "fossasia-summit-2017"
     assert sum(1 for s in export.speakers if s["photo_url"]) == 191  # 16 are null or ""
@@ -36,7 +45,7 @@ def test_read_export_times_become_utc(sample_2018):
     export = read_export(sample_2018)
 
     first = next(s for s in export.sessions if s["source_id"] == "4292")
-    assert first["starts_at"].tzinfo == timezone.utc
+    assert first["starts_at"].tzinfo == UTC
     assert first["starts_at"].isoformat() == "2018-03-25T02:30:00+00:00"
 
 
@@ -44,7 +53,15 @@ def test_read_export_session_types_from_embedded_records(sample_2018):
     export = read_export(sample_2018)
 
     names = sorted(t["name"] for t in export.session_types)
-    assert names == ["Keynote", "Lightning Talk", "Panel", "Special Session", "Talk", "Workshop", "Workshop"]
+    assert names == [
+        "Keynote",
+        "Lightning Talk",
+        "Panel",
+        "Special Session",
+        "Talk",
+        "Workshop",
+        "Workshop",
+    ]
     assert {t["length_minutes"] for t in export.session_types} == {10, 25, 50, 55, 115}
 
 
@@ -104,23 +121,39 @@ def test_read_export_broken_json_names_file(export_copy):
 
 
 def test_read_export_unknown_track_names_record(export_copy):
-    _edit(export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999))
+    _edit(
+        export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999)
+    )
 
-    with pytest.raises(ExportError, match=r"^sessions\[7\]: names unknown track 999999"):
+    with pytest.raises(
+        ExportError, match=r"^sessions\[7\]: names unknown track 999999"
+    ):
         read_export(export_copy)
 
 
 def test_read_export_huge_title_names_record(export_copy):
-    _edit(export_copy, "sessions", lambda sessions: sessions[3].update(title="x" * 10_000_000))
+    _edit(
+        export_copy,
+        "sessions",
+        lambda sessions: sessions[3].update(title="x" * 10_000_000),
+    )
 
-    with pytest.raises(ExportError, match=r"^sessions\[3\]: title is 10000000 characters"):
+    with pytest.raises(
+        ExportError, match=r"^sessions\[3\]: title is 10000000 characters"
+    ):
         read_export(export_copy)
 
 
 def test_read_export_bad_time_names_record(export_copy):
-    _edit(export_copy, "sessions", lambda sessions: sessions[2].update(start_time="next tuesday"))
+    _edit(
+        export_copy,
+        "sessions",
+        lambda sessions: sessions[2].update(start_time="next tuesday"),
+    )
 
-    with pytest.raises(ExportError, match=r"^sessions\[2\]: starts_at is not an ISO 8601 time"):
+    with pytest.raises(
+        ExportError, match=r"^sessions\[2\]: starts_at is not an ISO 8601 time"
+    ):
         read_export(export_copy)
 
 
@@ -130,7 +163,9 @@ def test_read_export_zip_with_parent_path_raises(tmp_path, sample_2018):
         zipped.write(sample_2018 / "event", "event")
         zipped.writestr("../../etc/sessions", "[]")
 
-    with pytest.raises(ExportError, match=r"^\.\./\.\./etc/sessions: unsafe path in zip"):
+    with pytest.raises(
+        ExportError, match=r"^\.\./\.\./etc/sessions: unsafe path in zip"
+    ):
         read_export(archive)
 
 
@@ -140,7 +175,9 @@ def test_read_export_zip_bomb_raises_before_reading(tmp_path, sample_2018):
         zipped.write(sample_2018 / "event", "event")
         zipped.writestr("sessions", b"[" + b" " * 60_000_000 + b"]")
 
-    with pytest.raises(ExportError, match=r"^sessions: uncompressed size 60000002 over"):
+    with pytest.raises(
+        ExportError, match=r"^sessions: uncompressed size 60000002 over"
+    ):
         read_export(archive)
 
 

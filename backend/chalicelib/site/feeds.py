@@ -18,7 +18,9 @@ _C3VOC_TZ = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 def dumps(value: object) -> bytes:
     """Deterministic compact JSON."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode()
 
 
 def acronym(view: EventView) -> str:
@@ -35,7 +37,9 @@ def _room_name(session: SessionView) -> str:
 
 
 def _session_slug(view: EventView, session: SessionView) -> str:
-    return f"{acronym(view)}-{session.session.id}-{slugify(session.session.title)[:48]}".strip("-")
+    return f"{acronym(view)}-{session.session.id}-{slugify(session.session.title)[:48]}".strip(
+        "-"
+    )
 
 
 def _day_bounds(view: EventView, day: DayView) -> tuple[datetime, datetime]:
@@ -50,9 +54,13 @@ def _day_bounds(view: EventView, day: DayView) -> tuple[datetime, datetime]:
 def _c3voc_links(session: SessionView) -> list[dict[str, str]]:
     links = []
     if session.session.slides_url.startswith(("http://", "https://")):
-        links.append({"type": "slides", "url": session.session.slides_url, "title": "Slides"})
+        links.append(
+            {"type": "slides", "url": session.session.slides_url, "title": "Slides"}
+        )
     if session.session.video_url.startswith(("http://", "https://")):
-        links.append({"type": "media", "url": session.session.video_url, "title": "Video"})
+        links.append(
+            {"type": "media", "url": session.session.video_url, "title": "Video"}
+        )
     return links
 
 
@@ -76,7 +84,11 @@ def _c3voc_event(view: EventView, session: SessionView) -> dict[str, object]:
         "abstract": plain_text(s.short_abstract) or None,
         "description": plain_text(s.long_abstract) or None,
         "persons": [
-            {"name": p.name, "guid": view.speaker_uuid(p.id), "url": view.absolute(f"{view.root}speakers/{p.id}/")}
+            {
+                "name": p.name,
+                "guid": view.speaker_uuid(p.id),
+                "url": view.absolute(f"{view.root}speakers/{p.id}/"),
+            }
             for p in session.speakers
         ],
         "links": _c3voc_links(session),
@@ -88,7 +100,13 @@ def _c3voc_day(view: EventView, day: DayView) -> dict[str, object]:
     for session in day.sessions:
         rooms.setdefault(_room_name(session), []).append(_c3voc_event(view, session))
     start, end = _day_bounds(view, day)
-    return {"index": day.index, "date": day.iso, "day_start": start.isoformat(), "day_end": end.isoformat(), "rooms": rooms}
+    return {
+        "index": day.index,
+        "date": day.iso,
+        "day_start": start.isoformat(),
+        "day_end": end.isoformat(),
+        "rooms": rooms,
+    }
 
 
 def schedule_json(view: EventView) -> bytes:
@@ -102,20 +120,34 @@ def schedule_json(view: EventView) -> bytes:
         "daysCount": len(view.days),
         "timeslot_duration": "00:05",
         "url": view.absolute(view.root),
-        "tracks": [{"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color} for t in view.tracks_in_order()],
-        "rooms": [{"name": r.name, "guid": view.room_uuid(r.id)} for r in view.rooms_in_order()],
+        "tracks": [
+            {"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color}
+            for t in view.tracks_in_order()
+        ],
+        "rooms": [
+            {"name": r.name, "guid": view.room_uuid(r.id)}
+            for r in view.rooms_in_order()
+        ],
         "days": [_c3voc_day(view, day) for day in view.days],
     }
     if _C3VOC_TZ.match(event.timezone):
         conference["time_zone_name"] = event.timezone
-    schedule = {"version": "1.0", "base_url": view.absolute("/"), "conference": conference}
-    return dumps({"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule})
+    schedule = {
+        "version": "1.0",
+        "base_url": view.absolute("/"),
+        "conference": conference,
+    }
+    return dumps(
+        {"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule}
+    )
 
 
 # --- frab schedule.xml ----------------------------------------------------------------
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+def _sub(
+    parent: ET.Element, tag: str, text: str | None = None, **attrs: str
+) -> ET.Element:
     element = ET.SubElement(parent, tag, attrs)
     if text is not None:
         element.text = text
@@ -124,11 +156,17 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 def _frab_event(view: EventView, parent: ET.Element, session: SessionView) -> None:
     s = session.session
-    element = _sub(parent, "event", id=str(session.number), guid=view.session_uuid(s.id))
+    element = _sub(
+        parent, "event", id=str(session.number), guid=view.session_uuid(s.id)
+    )
     _sub(element, "room", _room_name(session))
     _sub(element, "title", s.title)
     _sub(element, "subtitle", s.subtitle)
-    _sub(element, "type", (session.session_type.name if session.session_type else "Talk").lower())
+    _sub(
+        element,
+        "type",
+        (session.session_type.name if session.session_type else "Talk").lower(),
+    )
     _sub(element, "date", session.local_start.isoformat())
     _sub(element, "start", session.local_start.strftime("%H:%M"))
     _sub(element, "duration", _hhmm(session.duration_minutes))
@@ -139,7 +177,13 @@ def _frab_event(view: EventView, parent: ET.Element, session: SessionView) -> No
     _sub(element, "description", plain_text(s.long_abstract))
     persons = _sub(element, "persons")
     for person in session.speakers:
-        _sub(persons, "person", person.name, id=str(stable_number(person.id)), guid=view.speaker_uuid(person.id))
+        _sub(
+            persons,
+            "person",
+            person.name,
+            id=str(stable_number(person.id)),
+            guid=view.speaker_uuid(person.id),
+        )
     links = _sub(element, "links")
     for link in _c3voc_links(session):
         _sub(links, "link", link["title"], href=link["url"], type=link["type"])
@@ -165,16 +209,37 @@ def _frab_conference(view: EventView, root: ET.Element) -> None:
 def _frab_days(view: EventView, root: ET.Element) -> None:
     if not view.days:
         start = view.local(view.event.starts_at)
-        _sub(root, "day", date=start.date().isoformat(), start=start.isoformat(), end=start.isoformat(), index="1")
+        _sub(
+            root,
+            "day",
+            date=start.date().isoformat(),
+            start=start.isoformat(),
+            end=start.isoformat(),
+            index="1",
+        )
         return
     for day in view.days:
         start, end = _day_bounds(view, day)
-        element = _sub(root, "day", date=day.iso, start=start.isoformat(), end=end.isoformat(), index=str(day.index))
+        element = _sub(
+            root,
+            "day",
+            date=day.iso,
+            start=start.isoformat(),
+            end=end.isoformat(),
+            index=str(day.index),
+        )
         rooms: dict[str, list[SessionView]] = {}
         for session in day.sessions:
-            rooms.setdefault(session.room.id if session.room else "", []).append(session)
+            rooms.setdefault(session.room.id if session.room else "", []).append(
+                session
+            )
         for room_id, sessions in rooms.items():
-            room = _sub(element, "room", name=_room_name(sessions[0]), guid=view.room_uuid(room_id))
+            room = _sub(
+                element,
+                "room",
+                name=_room_name(sessions[0]),
+                guid=view.room_uuid(room_id),
+            )
             for session in sessions:
                 _frab_event(view, room, session)
 
@@ -234,7 +299,9 @@ def _vtimezone(view: EventView):
     from icalendar import Timezone
 
     first = view.local(view.event.starts_at)
-    return Timezone.from_tzinfo(view.tz, first_date=first.date().replace(month=1, day=1))
+    return Timezone.from_tzinfo(
+        view.tz, first_date=first.date().replace(month=1, day=1)
+    )
 
 
 def calendars(view: EventView) -> dict[str, bytes]:
@@ -247,7 +314,9 @@ def calendars(view: EventView) -> dict[str, bytes]:
             continue
         vevent = _vevent(view, session)
         vevents.append(vevent)
-        files[f"sessions/{session.session.id}/session.ics"] = _calendar(view, session.session.title, [vevent], vtimezone)
+        files[f"sessions/{session.session.id}/session.ics"] = _calendar(
+            view, session.session.title, [vevent], vtimezone
+        )
     files["schedule.ics"] = _calendar(view, view.event.name, vevents, vtimezone)
     return files
 

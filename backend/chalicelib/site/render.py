@@ -25,7 +25,10 @@ from .view import EventView
 PACKAGE_DIR = Path(__file__).resolve().parent
 # In the Lambda package templates sit beside chalicelib; in the repo at its root.
 TEMPLATE_DIRS = (PACKAGE_DIR.parent / "templates", PACKAGE_DIR.parents[2] / "templates")
-ASSET_DIRS = (PACKAGE_DIR.parent / "site_assets", PACKAGE_DIR.parents[2] / "site" / "assets")
+ASSET_DIRS = (
+    PACKAGE_DIR.parent / "site_assets",
+    PACKAGE_DIR.parents[2] / "site" / "assets",
+)
 ASSET_NAMES = ("podium.css", "podium.js", "favicon.svg")
 # Pages the service worker caches up front; session/speaker pages are cached too.
 OFFLINE_SUFFIXES = (".html", ".json")
@@ -55,9 +58,15 @@ def _environment():
     )
     env.filters["rich"] = lambda text: Markup(sanitize(text or ""))
     env.filters["hm"] = lambda moment: moment.strftime("%H:%M") if moment else ""
-    env.filters["longdate"] = lambda moment: f"{moment:%A} {moment.day} {moment:%B %Y}" if moment else ""
-    env.filters["shortdate"] = lambda moment: f"{moment:%a} {moment.day} {moment:%b}" if moment else ""
-    env.filters["utc"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+    env.filters["longdate"] = lambda moment: (
+        f"{moment:%A} {moment.day} {moment:%B %Y}" if moment else ""
+    )
+    env.filters["shortdate"] = lambda moment: (
+        f"{moment:%a} {moment.day} {moment:%b}" if moment else ""
+    )
+    env.filters["utc"] = lambda moment: (
+        moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+    )
     env.filters["in_tz"] = lambda moment, tz_name: moment.astimezone(ZoneInfo(tz_name))
     return env
 
@@ -78,12 +87,24 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "index.html", "event.html", {"page": "home"}
     yield "schedule/index.html", "schedule.html", {"page": "schedule"}
     for day in view.days:
-        yield f"schedule/{day.iso}/index.html", "day.html", {"page": "schedule", "day": day, "grid": day_grid(day)}
+        yield (
+            f"schedule/{day.iso}/index.html",
+            "day.html",
+            {"page": "schedule", "day": day, "grid": day_grid(day)},
+        )
     for session in view.sessions:
-        yield f"sessions/{session.session.id}/index.html", "session.html", {"page": "schedule", "s": session}
+        yield (
+            f"sessions/{session.session.id}/index.html",
+            "session.html",
+            {"page": "schedule", "s": session},
+        )
     yield "speakers/index.html", "speakers.html", {"page": "speakers"}
     for speaker in view.speakers:
-        yield f"speakers/{speaker.speaker.id}/index.html", "speaker.html", {"page": "speakers", "sp": speaker}
+        yield (
+            f"speakers/{speaker.speaker.id}/index.html",
+            "speaker.html",
+            {"page": "speakers", "sp": speaker},
+        )
     yield "tracks/index.html", "tracks.html", {"page": "tracks"}
     yield "rooms/index.html", "rooms.html", {"page": "rooms"}
     yield "sponsors/index.html", "sponsors.html", {"page": "sponsors"}
@@ -101,7 +122,9 @@ def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
     files[prefix + "schedule.xml"] = feeds.schedule_xml(view)
     files[prefix + "search.json"] = feeds.search_index(view)
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
-    files[prefix + "sitemap.xml"] = _urlset(view.base_url, [p for p in files if p.endswith("index.html")])
+    files[prefix + "sitemap.xml"] = _urlset(
+        view.base_url, [p for p in files if p.endswith("index.html")]
+    )
     files[prefix + "sw.js"] = _service_worker(view, files)
     return files
 
@@ -111,7 +134,9 @@ def _service_worker(view: EventView, files: dict[str, bytes]) -> bytes:
     for path, data in sorted((files | asset_files()).items()):
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
     offline = sorted(
-        "/" + path.removesuffix("index.html") for path in files if path.endswith(OFFLINE_SUFFIXES)
+        "/" + path.removesuffix("index.html")
+        for path in files
+        if path.endswith(OFFLINE_SUFFIXES)
     )
     offline += [f"/{name}" for name in sorted(asset_files())]
     return _render(
@@ -122,22 +147,38 @@ def _service_worker(view: EventView, files: dict[str, bytes]) -> bytes:
 
 def _urlset(base_url: str, paths: Sequence[str]) -> bytes:
     base = base_url.rstrip("/")
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{escape(base + '/' + p.removesuffix('index.html'))}</loc></url>" for p in sorted(paths)]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [
+        f"<url><loc>{escape(base + '/' + p.removesuffix('index.html'))}</loc></url>"
+        for p in sorted(paths)
+    ]
     return ("\n".join(lines + ["</urlset>"]) + "\n").encode()
 
 
 def _sitemap_index(base_url: str, events: Sequence[Event]) -> bytes:
     base = base_url.rstrip("/")
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<sitemap><loc>{escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>" for e in events]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [
+        f"<sitemap><loc>{escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>"
+        for e in events
+    ]
     lines += [f"<sitemap><loc>{escape(base)}/sitemap-home.xml</loc></sitemap>"]
     return ("\n".join(lines + ["</sitemapindex>"]) + "\n").encode()
 
 
-def render_index(events: Sequence[Event], *, base_url: str, now: datetime) -> dict[str, bytes]:
+def render_index(
+    events: Sequence[Event], *, base_url: str, now: datetime
+) -> dict[str, bytes]:
     """Site-wide files: index.html, sitemap.xml, robots.txt, 404.html and assets/."""
-    published = sorted((e for e in events if e.published), key=lambda e: (e.starts_at, e.slug))
+    published = sorted(
+        (e for e in events if e.published), key=lambda e: (e.starts_at, e.slug)
+    )
     upcoming = [e for e in published if e.ends_at >= now]
     past = list(reversed([e for e in published if e.ends_at < now]))
     base = base_url.rstrip("/")
@@ -151,7 +192,9 @@ def render_index(events: Sequence[Event], *, base_url: str, now: datetime) -> di
     return files | asset_files()
 
 
-def render_site(bundles: Sequence[EventBundle], *, base_url: str, now: datetime) -> dict[str, bytes]:
+def render_site(
+    bundles: Sequence[EventBundle], *, base_url: str, now: datetime
+) -> dict[str, bytes]:
     """Index plus every published event: the whole static site."""
     files = render_index([b.event for b in bundles], base_url=base_url, now=now)
     for bundle in bundles:

@@ -7,7 +7,22 @@ import html
 import re
 
 ALLOWED_TAGS = frozenset(
-    {"p", "a", "em", "strong", "ul", "ol", "li", "h2", "h3", "h4", "code", "pre", "blockquote", "br"}
+    {
+        "p",
+        "a",
+        "em",
+        "strong",
+        "ul",
+        "ol",
+        "li",
+        "h2",
+        "h3",
+        "h4",
+        "code",
+        "pre",
+        "blockquote",
+        "br",
+    }
 )
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})

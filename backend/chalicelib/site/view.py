@@ -73,7 +73,12 @@ class EventView:
         self.rooms_by_id = {r.id: r for r in self.bundle.rooms}
         self.types_by_id = {t.id: t for t in self.bundle.session_types}
         self.speakers_by_id = {s.id: s for s in self.bundle.speakers}
-        self.sessions = tuple(sorted((self._session_view(s) for s in self.bundle.sessions), key=_session_order))
+        self.sessions = tuple(
+            sorted(
+                (self._session_view(s) for s in self.bundle.sessions),
+                key=_session_order,
+            )
+        )
         self.sessions_by_id = {v.session.id: v for v in self.sessions}
         self.days = self._days()
         self.speakers = self._speaker_views()
@@ -89,7 +94,11 @@ class EventView:
         return f"{self.base_url}{path}"
 
     def _session_view(self, session: Session) -> SessionView:
-        speakers = tuple(self.speakers_by_id[i] for i in session.speaker_ids if i in self.speakers_by_id)
+        speakers = tuple(
+            self.speakers_by_id[i]
+            for i in session.speaker_ids
+            if i in self.speakers_by_id
+        )
         return SessionView(
             session=session,
             url=f"{self.root}sessions/{session.id}/",
@@ -106,7 +115,10 @@ class EventView:
         for view in self.sessions:
             if view.local_start:
                 by_day.setdefault(view.local_start.date(), []).append(view)
-        return tuple(DayView(i, d, tuple(by_day[d])) for i, d in enumerate(sorted(by_day), start=1))
+        return tuple(
+            DayView(i, d, tuple(by_day[d]))
+            for i, d in enumerate(sorted(by_day), start=1)
+        )
 
     @property
     def unscheduled(self) -> tuple[SessionView, ...]:
@@ -114,38 +126,72 @@ class EventView:
 
     def _speaker_views(self) -> tuple[SpeakerView, ...]:
         views = []
-        for speaker in sorted(self.bundle.speakers, key=lambda s: (s.name.casefold(), s.id)):
-            sessions = tuple(self.sessions_by_id[i] for i in speaker.session_ids if i in self.sessions_by_id)
-            views.append(SpeakerView(speaker, f"{self.root}speakers/{speaker.id}/", tuple(sorted(sessions, key=_session_order))))
+        for speaker in sorted(
+            self.bundle.speakers, key=lambda s: (s.name.casefold(), s.id)
+        ):
+            sessions = tuple(
+                self.sessions_by_id[i]
+                for i in speaker.session_ids
+                if i in self.sessions_by_id
+            )
+            views.append(
+                SpeakerView(
+                    speaker,
+                    f"{self.root}speakers/{speaker.id}/",
+                    tuple(sorted(sessions, key=_session_order)),
+                )
+            )
         return tuple(views)
 
     def rooms_in_order(self) -> tuple[Room, ...]:
-        return tuple(sorted(self.bundle.rooms, key=lambda r: (r.position, r.name, r.id)))
+        return tuple(
+            sorted(self.bundle.rooms, key=lambda r: (r.position, r.name, r.id))
+        )
 
     def tracks_in_order(self) -> tuple[Track, ...]:
-        return tuple(sorted(self.bundle.tracks, key=lambda t: (t.name.casefold(), t.id)))
+        return tuple(
+            sorted(self.bundle.tracks, key=lambda t: (t.name.casefold(), t.id))
+        )
 
     def sponsors_by_tier(self) -> list[tuple[str, list[Sponsor]]]:
         tiers: dict[tuple[int, str], list[Sponsor]] = {}
-        for sponsor in sorted(self.bundle.sponsors, key=lambda s: (s.level, s.tier, s.name.casefold(), s.id)):
+        for sponsor in sorted(
+            self.bundle.sponsors,
+            key=lambda s: (s.level, s.tier, s.name.casefold(), s.id),
+        ):
             tiers.setdefault((sponsor.level, sponsor.tier), []).append(sponsor)
         return [(tier or "Sponsors", sponsors) for (_, tier), sponsors in tiers.items()]
 
     def session_uuid(self, session_id: str) -> str:
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:session:{session_id}"))
+        return str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL, f"podium:{self.event.id}:session:{session_id}"
+            )
+        )
 
     def room_uuid(self, room_id: str) -> str:
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:room:{room_id}"))
+        return str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:room:{room_id}")
+        )
 
     def speaker_uuid(self, speaker_id: str) -> str:
-        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:speaker:{speaker_id}"))
+        return str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL, f"podium:{self.event.id}:speaker:{speaker_id}"
+            )
+        )
 
 
 def stable_number(text: str) -> int:
-    return int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "big") % 999_999_999 + 1
+    return (
+        int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "big") % 999_999_999
+        + 1
+    )
 
 
 def _session_order(view: SessionView) -> tuple:
-    start = view.session.starts_at.timestamp() if view.session.starts_at else float("inf")
+    start = (
+        view.session.starts_at.timestamp() if view.session.starts_at else float("inf")
+    )
     room = view.room.position if view.room else NO_ROOM.position
     return (start, room, view.session.title.casefold(), view.session.id)
