@@ -1,3 +1,4 @@
+import importlib.util
 import json
 import shutil
 from datetime import UTC, datetime
@@ -88,3 +89,13 @@ def private_mark():
 @pytest.fixture(scope="session")
 def sample_schemas():
     return SCHEMAS
+
+
+@pytest.fixture(scope="session")
+def build_site_module():
+    """build_site.py is a script at the repo root, not a package module."""
+    script = Path(__file__).resolve().parents[2] / "build_site.py"
+    spec = importlib.util.spec_from_file_location("build_site", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
