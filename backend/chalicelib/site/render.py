@@ -1,0 +1,207 @@
+"""The one renderer of the public site: bundles in, {relative path: bytes} out.
+
+Output is deterministic: the same bundle gives byte-identical files (no clocks;
+`render_index` takes `now` from its caller).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
+
+from . import feeds
+from .bundle import Event, EventBundle, public_bundle
+from .grid import day_grid
+from .view import EventView
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# In the Lambda package templates sit beside chalicelib; in the repo at its root.
+TEMPLATE_DIRS = (PACKAGE_DIR.parent / "templates", PACKAGE_DIR.parents[2] / "templates")
+ASSET_DIRS = (
+    PACKAGE_DIR.parent / "site_assets",
+    PACKAGE_DIR.parents[2] / "site" / "assets",
+)
+ASSET_NAMES = ("podium.css", "podium.js", "favicon.svg")
+# Pages the service worker caches up front; session/speaker pages are cached too.
+OFFLINE_SUFFIXES = (".html", ".json")
+
+
+def _first_existing(candidates: Sequence[Path], env_name: str) -> Path:
+    override = os.environ.get(env_name)
+    for candidate in ([Path(override)] if override else []) + list(candidates):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"none of {candidates} exists (set {env_name})")
+
+
+@functools.cache
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from markupsafe import Markup
+
+    from .richtext import sanitize
+
+    env = Environment(
+        loader=FileSystemLoader(_first_existing(TEMPLATE_DIRS, "PODIUM_TEMPLATES_DIR")),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["rich"] = lambda text: Markup(sanitize(text or ""))
+    env.filters["hm"] = lambda moment: moment.strftime("%H:%M") if moment else ""
+    env.filters["longdate"] = lambda moment: (
+        f"{moment:%A} {moment.day} {moment:%B %Y}" if moment else ""
+    )
+    env.filters["shortdate"] = lambda moment: (
+        f"{moment:%a} {moment.day} {moment:%b}" if moment else ""
+    )
+    env.filters["utc"] = lambda moment: (
+        moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+    )
+    env.filters["in_tz"] = lambda moment, tz_name: moment.astimezone(ZoneInfo(tz_name))
+    return env
+
+
+@functools.cache
+def asset_files() -> dict[str, bytes]:
+    """Public CSS/JS shared by every event, under `assets/`."""
+    folder = _first_existing(ASSET_DIRS, "PODIUM_ASSETS_DIR")
+    return {f"assets/{name}": (folder / name).read_bytes() for name in ASSET_NAMES}
+
+
+def _render(template: str, **context: Any) -> bytes:
+    return _environment().get_template(template).render(**context).encode()
+
+
+def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(path inside the event folder, template, context) for every HTML page."""
+    yield "index.html", "event.html", {"page": "home"}
+    yield "schedule/index.html", "schedule.html", {"page": "schedule"}
+    for day in view.days:
+        yield (
+            f"schedule/{day.iso}/index.html",
+            "day.html",
+            {"page": "schedule", "day": day, "grid": day_grid(day)},
+        )
+    for session in view.sessions:
+        yield (
+            f"sessions/{session.session.id}/index.html",
+            "session.html",
+            {"page": "schedule", "s": session},
+        )
+    yield "speakers/index.html", "speakers.html", {"page": "speakers"}
+    for speaker in view.speakers:
+        yield (
+            f"speakers/{speaker.speaker.id}/index.html",
+            "speaker.html",
+            {"page": "speakers", "sp": speaker},
+        )
+    yield "tracks/index.html", "tracks.html", {"page": "tracks"}
+    yield "rooms/index.html", "rooms.html", {"page": "rooms"}
+    yield "sponsors/index.html", "sponsors.html", {"page": "sponsors"}
+
+
+def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
+    """Every file of one event's public site, paths relative to the site root."""
+    view = EventView(public_bundle(bundle), base_url)
+    prefix = f"e/{view.event.slug}/"
+    files = {
+        prefix + path: _render(template, v=view, event=view.event, **context)
+        for path, template, context in _event_pages(view)
+    }
+    files[prefix + "schedule.json"] = feeds.schedule_json(view)
+    files[prefix + "schedule.xml"] = feeds.schedule_xml(view)
+    files[prefix + "search.json"] = feeds.search_index(view)
+    files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
+    files[prefix + "sitemap.xml"] = _urlset(
+        view.base_url, [p for p in files if p.endswith("index.html")]
+    )
+    files[prefix + "sw.js"] = _service_worker(view, files)
+    return files
+
+
+def _service_worker(view: EventView, files: dict[str, bytes]) -> bytes:
+    digest = hashlib.sha256()
+    for path, data in sorted((files | asset_files()).items()):
+        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    offline = sorted(
+        "/" + path.removesuffix("index.html")
+        for path in files
+        if path.endswith(OFFLINE_SUFFIXES)
+    )
+    offline += [f"/{name}" for name in sorted(asset_files())]
+    return _render(
+        "sw.js", cache_name=f"podium-{view.event.slug}-{digest.hexdigest()[:16]}",
+        cache_prefix=f"podium-{view.event.slug}-", scope=view.root, urls=offline,
+    )  # fmt: skip
+
+
+def _urlset(base_url: str, paths: Sequence[str]) -> bytes:
+    base = base_url.rstrip("/")
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [
+        f"<url><loc>{escape(base + '/' + p.removesuffix('index.html'))}</loc></url>"
+        for p in sorted(paths)
+    ]
+    return ("\n".join(lines + ["</urlset>"]) + "\n").encode()
+
+
+def _sitemap_index(base_url: str, events: Sequence[Event]) -> bytes:
+    base = base_url.rstrip("/")
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    lines += [
+        f"<sitemap><loc>{escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>"
+        for e in events
+    ]
+    lines += [f"<sitemap><loc>{escape(base)}/sitemap-home.xml</loc></sitemap>"]
+    return ("\n".join(lines + ["</sitemapindex>"]) + "\n").encode()
+
+
+def render_index(
+    events: Sequence[Event], *, base_url: str, now: datetime
+) -> dict[str, bytes]:
+    """Site-wide files: index.html, sitemap.xml, robots.txt, 404.html and assets/."""
+    published = sorted(
+        (e for e in events if e.published), key=lambda e: (e.starts_at, e.slug)
+    )
+    upcoming = [e for e in published if e.ends_at >= now]
+    past = list(reversed([e for e in published if e.ends_at < now]))
+    base = base_url.rstrip("/")
+    files = {
+        "index.html": _render("index.html", upcoming=upcoming, past=past),
+        "404.html": _render("404.html"),
+        "robots.txt": f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n".encode(),
+        "sitemap.xml": _sitemap_index(base, published),
+        "sitemap-home.xml": _urlset(base, ["index.html"]),
+    }
+    return files | asset_files()
+
+
+def render_site(
+    bundles: Sequence[EventBundle], *, base_url: str, now: datetime
+) -> dict[str, bytes]:
+    """Index plus every published event: the whole static site."""
+    files = render_index([b.event for b in bundles], base_url=base_url, now=now)
+    for bundle in bundles:
+        if bundle.event.published:
+            files.update(render_event(bundle, base_url=base_url))
+    return files
+
+
+def gzipped_size(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))

@@ -1,0 +1,197 @@
+"""Lookups and local times of one public bundle, computed once per render."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from .bundle import EventBundle, Room, Session, SessionType, Speaker, Sponsor, Track
+
+NO_ROOM = Room(id="", name="Room to be announced", position=10_000)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session: Session
+    url: str
+    track: Track | None
+    room: Room | None
+    session_type: SessionType | None
+    speakers: tuple[Speaker, ...]
+    local_start: datetime | None
+    local_end: datetime | None
+
+    @property
+    def day(self) -> str | None:
+        return self.local_start.date().isoformat() if self.local_start else None
+
+    @property
+    def duration_minutes(self) -> int:
+        if not self.local_start or not self.local_end:
+            return 0
+        return max(0, int((self.local_end - self.local_start).total_seconds() // 60))
+
+    @property
+    def number(self) -> int:
+        """Stable positive integer id for formats that want one (frab, c3voc)."""
+        return stable_number(self.session.id)
+
+
+@dataclass(frozen=True)
+class DayView:
+    index: int
+    date: date
+    sessions: tuple[SessionView, ...]
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat()
+
+
+@dataclass(frozen=True)
+class SpeakerView:
+    speaker: Speaker
+    url: str
+    sessions: tuple[SessionView, ...]
+
+
+@dataclass
+class EventView:
+    bundle: EventBundle
+    base_url: str
+    tz: ZoneInfo = field(init=False)
+    root: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.base_url = self.base_url.rstrip("/")
+        self.tz = ZoneInfo(self.event.timezone)
+        self.root = f"/e/{self.event.slug}/"
+        self.tracks_by_id = {t.id: t for t in self.bundle.tracks}
+        self.rooms_by_id = {r.id: r for r in self.bundle.rooms}
+        self.types_by_id = {t.id: t for t in self.bundle.session_types}
+        self.speakers_by_id = {s.id: s for s in self.bundle.speakers}
+        self.sessions = tuple(
+            sorted(
+                (self._session_view(s) for s in self.bundle.sessions),
+                key=_session_order,
+            )
+        )
+        self.sessions_by_id = {v.session.id: v for v in self.sessions}
+        self.days = self._days()
+        self.speakers = self._speaker_views()
+
+    @property
+    def event(self):
+        return self.bundle.event
+
+    def local(self, moment: datetime | None) -> datetime | None:
+        return moment.astimezone(self.tz) if moment else None
+
+    def absolute(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def _session_view(self, session: Session) -> SessionView:
+        speakers = tuple(
+            self.speakers_by_id[i]
+            for i in session.speaker_ids
+            if i in self.speakers_by_id
+        )
+        return SessionView(
+            session=session,
+            url=f"{self.root}sessions/{session.id}/",
+            track=self.tracks_by_id.get(session.track_id or ""),
+            room=self.rooms_by_id.get(session.room_id or ""),
+            session_type=self.types_by_id.get(session.session_type_id or ""),
+            speakers=speakers,
+            local_start=self.local(session.starts_at),
+            local_end=self.local(session.ends_at),
+        )
+
+    def _days(self) -> tuple[DayView, ...]:
+        by_day: dict[date, list[SessionView]] = {}
+        for view in self.sessions:
+            if view.local_start:
+                by_day.setdefault(view.local_start.date(), []).append(view)
+        return tuple(
+            DayView(i, d, tuple(by_day[d]))
+            for i, d in enumerate(sorted(by_day), start=1)
+        )
+
+    @property
+    def unscheduled(self) -> tuple[SessionView, ...]:
+        return tuple(v for v in self.sessions if not v.local_start)
+
+    def _speaker_views(self) -> tuple[SpeakerView, ...]:
+        views = []
+        for speaker in sorted(
+            self.bundle.speakers, key=lambda s: (s.name.casefold(), s.id)
+        ):
+            sessions = tuple(
+                self.sessions_by_id[i]
+                for i in speaker.session_ids
+                if i in self.sessions_by_id
+            )
+            views.append(
+                SpeakerView(
+                    speaker,
+                    f"{self.root}speakers/{speaker.id}/",
+                    tuple(sorted(sessions, key=_session_order)),
+                )
+            )
+        return tuple(views)
+
+    def rooms_in_order(self) -> tuple[Room, ...]:
+        return tuple(
+            sorted(self.bundle.rooms, key=lambda r: (r.position, r.name, r.id))
+        )
+
+    def tracks_in_order(self) -> tuple[Track, ...]:
+        return tuple(
+            sorted(self.bundle.tracks, key=lambda t: (t.name.casefold(), t.id))
+        )
+
+    def sponsors_by_tier(self) -> list[tuple[str, list[Sponsor]]]:
+        tiers: dict[tuple[int, str], list[Sponsor]] = {}
+        for sponsor in sorted(
+            self.bundle.sponsors,
+            key=lambda s: (s.level, s.tier, s.name.casefold(), s.id),
+        ):
+            tiers.setdefault((sponsor.level, sponsor.tier), []).append(sponsor)
+        return [(tier or "Sponsors", sponsors) for (_, tier), sponsors in tiers.items()]
+
+    def session_uuid(self, session_id: str) -> str:
+        return str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL, f"podium:{self.event.id}:session:{session_id}"
+            )
+        )
+
+    def room_uuid(self, room_id: str) -> str:
+        return str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:room:{room_id}")
+        )
+
+    def speaker_uuid(self, speaker_id: str) -> str:
+        return str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL, f"podium:{self.event.id}:speaker:{speaker_id}"
+            )
+        )
+
+
+def stable_number(text: str) -> int:
+    return (
+        int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "big") % 999_999_999
+        + 1
+    )
+
+
+def _session_order(view: SessionView) -> tuple:
+    start = (
+        view.session.starts_at.timestamp() if view.session.starts_at else float("inf")
+    )
+    room = view.room.position if view.room else NO_ROOM.position
+    return (start, room, view.session.title.casefold(), view.session.id)

@@ -1,0 +1,195 @@
+import json
+import shutil
+import zipfile
+from datetime import UTC
+
+import pytest
+from chalicelib.site.bundle import PUBLIC_SESSION_STATES
+from chalicelib.site.openevent import ExportError, podium_id, read_export
+
+pytestmark = pytest.mark.unit
+
+
+def test_read_export_snake_case_2018_counts(sample_2018):
+    export = read_export(sample_2018)
+
+    states = {}
+    for session in export.sessions:
+        states[session["state"]] = states.get(session["state"], 0) + 1
+    assert (
+        len(export.sessions),
+        len(export.speakers),
+        len(export.tracks),
+        len(export.rooms),
+    ) == (371, 341, 14, 17)
+    assert states == {"accepted": 234, "rejected": 131, "pending": 4, "draft": 2}
+    assert export.event["slug"] == "fossasia-summit-2018"
+    assert export.event["timezone"] == "Asia/Singapore"
+
+
+def test_read_export_kebab_case_2017_counts(sample_2017):
+    export = read_export(sample_2017)
+
+    assert (
+        len(export.sessions),
+        len(export.speakers),
+        len(export.tracks),
+        len(export.rooms),
+    ) == (214, 207, 22, 15)
+    assert len(export.sponsors) == 17
+    assert export.event["slug"] == "fossasia-summit-2017"
+    assert sum(1 for s in export.speakers if s["photo_url"]) == 191  # 16 are null or ""
+
+
+def test_read_export_times_become_utc(sample_2018):
+    export = read_export(sample_2018)
+
+    first = next(s for s in export.sessions if s["source_id"] == "4292")
+    assert first["starts_at"].tzinfo == UTC
+    assert first["starts_at"].isoformat() == "2018-03-25T02:30:00+00:00"
+
+
+def test_read_export_session_types_from_embedded_records(sample_2018):
+    export = read_export(sample_2018)
+
+    names = sorted(t["name"] for t in export.session_types)
+    assert names == [
+        "Keynote",
+        "Lightning Talk",
+        "Panel",
+        "Special Session",
+        "Talk",
+        "Workshop",
+        "Workshop",
+    ]
+    assert {t["length_minutes"] for t in export.session_types} == {10, 25, 50, 55, 115}
+
+
+def test_read_export_keeps_private_fields(parsed_2018, private_mark):
+    speaker = parsed_2018.speakers[0]
+
+    assert speaker["email"] == f"speaker{speaker['source_id']}@{private_mark}"
+    assert parsed_2018.sessions[0]["comments"] == f"internal note {private_mark}"
+
+
+def test_podium_id_is_stable_and_short():
+    first = podium_id("session", "b548bcfc", 4292)
+
+    assert first == podium_id("session", "b548bcfc", "4292")
+    assert first != podium_id("speaker", "b548bcfc", 4292)
+    assert len(first) == 12 and first.isalnum() and first == first.lower()
+
+
+def test_read_export_zip_with_json_extensions(tmp_path, sample_2017):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sample_2017.iterdir():
+            zipped.write(path, f"FOSSASIASummit2017/{path.name}.json")
+
+    export = read_export(archive)
+
+    assert len(export.sessions) == 214
+    assert export.event["slug"] == "fossasia-summit-2017"
+
+
+# --- malformed exports ------------------------------------------------------------------
+
+
+@pytest.fixture
+def export_copy(tmp_path, sample_2018):
+    return shutil.copytree(sample_2018, tmp_path / "export")
+
+
+def _edit(folder, name, change):
+    records = json.loads((folder / name).read_text())
+    change(records)
+    (folder / name).write_text(json.dumps(records))
+
+
+def test_read_export_without_event_file_raises(export_copy):
+    (export_copy / "event").unlink()
+
+    with pytest.raises(ExportError, match=r"^event: file missing"):
+        read_export(export_copy)
+
+
+def test_read_export_broken_json_names_file(export_copy):
+    (export_copy / "speakers").write_text('[{"id": 1,')
+
+    with pytest.raises(ExportError, match=r"^speakers: not valid JSON"):
+        read_export(export_copy)
+
+
+def test_read_export_unknown_track_names_record(export_copy):
+    _edit(
+        export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999)
+    )
+
+    with pytest.raises(
+        ExportError, match=r"^sessions\[7\]: names unknown track 999999"
+    ):
+        read_export(export_copy)
+
+
+def test_read_export_huge_title_names_record(export_copy):
+    _edit(
+        export_copy,
+        "sessions",
+        lambda sessions: sessions[3].update(title="x" * 10_000_000),
+    )
+
+    with pytest.raises(
+        ExportError, match=r"^sessions\[3\]: title is 10000000 characters"
+    ):
+        read_export(export_copy)
+
+
+def test_read_export_bad_time_names_record(export_copy):
+    _edit(
+        export_copy,
+        "sessions",
+        lambda sessions: sessions[2].update(start_time="next tuesday"),
+    )
+
+    with pytest.raises(
+        ExportError, match=r"^sessions\[2\]: starts_at is not an ISO 8601 time"
+    ):
+        read_export(export_copy)
+
+
+def test_read_export_zip_with_parent_path_raises(tmp_path, sample_2018):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(sample_2018 / "event", "event")
+        zipped.writestr("../../etc/sessions", "[]")
+
+    with pytest.raises(
+        ExportError, match=r"^\.\./\.\./etc/sessions: unsafe path in zip"
+    ):
+        read_export(archive)
+
+
+def test_read_export_zip_bomb_raises_before_reading(tmp_path, sample_2018):
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(sample_2018 / "event", "event")
+        zipped.writestr("sessions", b"[" + b" " * 60_000_000 + b"]")
+
+    with pytest.raises(
+        ExportError, match=r"^sessions: uncompressed size 60000002 over"
+    ):
+        read_export(archive)
+
+
+def test_read_export_high_ratio_member_raises(tmp_path, sample_2018):
+    archive = tmp_path / "ratio.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.write(sample_2018 / "event", "event")
+        zipped.writestr("sessions", b"[" + b" " * 20_000_000 + b"]")
+
+    with pytest.raises(ExportError, match=r"^sessions: compression ratio too high"):
+        read_export(archive)
+
+
+def test_public_states_are_accepted_and_confirmed():
+    assert PUBLIC_SESSION_STATES == {"accepted", "confirmed"}

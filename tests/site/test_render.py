@@ -1,0 +1,394 @@
+import dataclasses
+import gzip
+import html
+import json
+import re
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import icalendar
+import jsonschema
+import pytest
+import xmlschema
+from chalicelib.site.bundle import EventBundle, Session, Speaker
+from chalicelib.site.render import render_event, render_index
+
+pytestmark = pytest.mark.unit
+
+
+def _texts(files):
+    """Every text file, with iCalendar lines unfolded so nothing hides across a fold."""
+    for path, data in files.items():
+        text = data.decode("utf-8")
+        yield path, text.replace("\r\n ", "") if path.endswith(".ics") else text
+
+
+def _spellings(text):
+    ics = text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return {
+        text,
+        html.escape(text),
+        html.escape(text, quote=False),
+        ics,
+        json.dumps(text)[1:-1],
+    }
+
+
+def test_render_event_public_sessions_get_pages(site_2018, event_prefix):
+    pages = [
+        p
+        for p in site_2018
+        if re.fullmatch(rf"{event_prefix}sessions/\w+/index\.html", p)
+    ]
+
+    assert len(pages) == 234
+
+
+def test_render_event_hides_unpublished_session_titles(site_2018, parsed_2018):
+    public = [
+        s for s in parsed_2018.sessions if s["state"] in ("accepted", "confirmed")
+    ]
+    public_text = "\n".join(
+        s[f]
+        for s in public
+        for f in ("title", "subtitle", "short_abstract", "long_abstract")
+    )
+    # Titles that public sessions also contain (e.g. "Android") cannot count as leaks.
+    hidden = {
+        s["title"]
+        for s in parsed_2018.sessions
+        if s not in public and s["title"] not in public_text
+    }
+
+    leaks = [
+        (path, title)
+        for path, text in _texts(site_2018)
+        for title in hidden
+        if any(v in text for v in _spellings(title))
+    ]
+
+    assert len(hidden) > 100
+    assert leaks == []
+
+
+def test_render_event_has_no_private_fields(site_2018, private_mark):
+    leaks = [
+        path
+        for path, text in _texts(site_2018)
+        if private_mark in text or "5550 0199" in text
+    ]
+
+    assert leaks == []
+
+
+def test_render_event_drops_speakers_without_public_sessions(bundle_2018, parsed_2018):
+    assert len(parsed_2018.speakers) == 341
+    assert len(bundle_2018.speakers) == 215
+    assert all(s.session_ids for s in bundle_2018.speakers)
+
+
+def test_schedule_json_validates_against_c3voc_schema(
+    site_2018, event_prefix, sample_schemas
+):
+    schema = json.loads((sample_schemas / "c3voc-schedule.schema.json").read_text())
+    document = json.loads(site_2018[event_prefix + "schedule.json"])
+
+    jsonschema.validate(
+        document, schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
+    events = [
+        e
+        for day in document["schedule"]["conference"]["days"]
+        for room in day["rooms"].values()
+        for e in room
+    ]
+    assert len(events) == 234
+
+
+def test_schedule_xml_validates_against_frab_xsd(
+    site_2018, event_prefix, sample_schemas
+):
+    schema = xmlschema.XMLSchema(str(sample_schemas / "frab-schedule.xml.xsd"))
+    document = site_2018[event_prefix + "schedule.xml"].decode()
+
+    schema.validate(document)
+    assert document.count("<event ") == 234
+
+
+def test_schedule_ics_has_one_vevent_per_public_session(
+    site_2018, event_prefix, bundle_2018
+):
+    calendar = icalendar.Calendar.from_ical(site_2018[event_prefix + "schedule.ics"])
+
+    vevents = calendar.walk("VEVENT")
+    assert len(vevents) == len(bundle_2018.sessions) == 234
+    assert {str(v["UID"]).split("@")[0] for v in vevents} == {
+        s.id for s in bundle_2018.sessions
+    }
+    assert vevents[0]["DTSTART"].params["TZID"] == "Asia/Singapore"
+    assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Asia/Singapore"
+
+
+def test_session_ics_parses_with_one_vevent(site_2018, event_prefix, bundle_2018):
+    session = bundle_2018.sessions[0]
+
+    calendar = icalendar.Calendar.from_ical(
+        site_2018[f"{event_prefix}sessions/{session.id}/session.ics"]
+    )
+
+    assert [str(v["SUMMARY"]) for v in calendar.walk("VEVENT")] == [session.title]
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        for name in ("href", "src"):
+            if attributes.get(name):
+                self.links.append(attributes[name])
+
+
+def _target_file(path):
+    return path.lstrip("/") + ("index.html" if path.endswith("/") else "")
+
+
+def test_every_internal_link_resolves(site_2018):
+    parsed = {}
+    for path, text in _texts(site_2018):
+        if path.endswith(".html"):
+            parsed[path] = collector = _LinkCollector()
+            collector.feed(text)
+    broken = []
+    for page, collector in parsed.items():
+        for link in collector.links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("data:", "mailto:")):
+                continue
+            assert link.startswith(("/", "#")), f"{page}: relative link {link}"
+            target = _target_file(parts.path) if parts.path else page
+            if target not in site_2018 or (
+                parts.fragment
+                and parts.fragment not in parsed.get(target, _LinkCollector()).ids
+            ):
+                broken.append((page, link))
+
+    assert len(parsed) == 461
+    assert broken == []
+
+
+def test_no_assets_from_other_origins(site_2018):
+    remote = [
+        (path, src)
+        for path, text in _texts(site_2018)
+        if path.endswith(".html")
+        for src in re.findall(
+            r'<(?:img|script|link|iframe)[^>]+(?:src|href)="(https?:[^"]*)"', text
+        )
+    ]
+
+    assert remote == []
+
+
+def test_service_worker_precaches_existing_files(site_2018, event_prefix):
+    worker = site_2018[event_prefix + "sw.js"].decode()
+    urls = json.loads(re.search(r"const URLS = (\[.*?\]);", worker).group(1))
+
+    missing = [u for u in urls if _target_file(u) not in site_2018]
+    assert missing == []
+    assert f"/{event_prefix}schedule/2018-03-25/" in urls
+
+
+def test_service_worker_cache_changes_with_content(bundle_2018, event_prefix):
+    changed = dataclasses.replace(
+        bundle_2018, event=dataclasses.replace(bundle_2018.event, name="Renamed")
+    )
+
+    first = render_event(bundle_2018, base_url="http://podium.test")[
+        event_prefix + "sw.js"
+    ]
+    second = render_event(changed, base_url="http://podium.test")[
+        event_prefix + "sw.js"
+    ]
+
+    cache_name = re.compile(rb'const CACHE = "([^"]+)"')
+    assert cache_name.search(first).group(1) != cache_name.search(second).group(1)
+
+
+def test_render_event_twice_is_byte_identical(bundle_2018):
+    first = render_event(bundle_2018, base_url="http://podium.test")
+    second = render_event(bundle_2018, base_url="http://podium.test")
+
+    assert first == second
+
+
+def test_largest_schedule_day_fits_in_100kb_gzipped(site_2018, event_prefix):
+    days = {
+        p: d
+        for p, d in site_2018.items()
+        if re.fullmatch(rf"{event_prefix}schedule/\d{{4}}-\d\d-\d\d/index\.html", p)
+    }
+
+    largest = max(len(gzip.compress(d)) for d in days.values())
+
+    assert sorted(days) == [
+        f"{event_prefix}schedule/2018-03-{d}/index.html" for d in (22, 23, 24, 25)
+    ]
+    assert largest <= 100 * 1024
+
+
+def test_pages_have_one_h1_and_landmarks(site_2018):
+    problems = [
+        path
+        for path, text in _texts(site_2018)
+        if path.endswith(".html")
+        and (
+            text.count("<h1") != 1
+            or '<main id="main">' not in text
+            or '<html lang="en">' not in text
+        )
+    ]
+
+    assert problems == []
+
+
+def test_schedule_day_shows_times_in_event_timezone(
+    site_2018, event_prefix, bundle_2018
+):
+    session = next(
+        s
+        for s in bundle_2018.sessions
+        if s.title == "How Glints Built a Review Apps System with Rancher"
+    )
+
+    page = site_2018[f"{event_prefix}sessions/{session.id}/index.html"].decode()
+
+    assert '<time datetime="2018-03-25T10:30:00+08:00">Sun 25 Mar 10:30</time>' in page
+
+
+XSS_ABSTRACT = (
+    '<p>Hello <script>alert("x")</script><img src=x onerror="alert(1)">'
+    '<a href="javascript:alert(2)">click</a><a href="https://ok.example/" onclick="alert(3)">ok</a>'
+    '<span style="background:url(javascript:alert(4))">styled</span></p>'
+)
+
+
+def test_render_event_neutralises_script_payloads(bundle_2018, event_prefix):
+    session = dataclasses.replace(
+        bundle_2018.sessions[0],
+        short_abstract=XSS_ABSTRACT,
+        long_abstract="**bold** <script>x</script>",
+    )
+    bundle = dataclasses.replace(
+        bundle_2018, sessions=(session,) + bundle_2018.sessions[1:]
+    )
+
+    page = render_event(bundle, base_url="http://podium.test")[
+        f"{event_prefix}sessions/{session.id}/index.html"
+    ].decode()
+    article = page[page.index("<article") : page.index("</article>")]
+
+    assert (
+        '<p>Hello <a rel="noopener">click</a><a href="https://ok.example/" rel="noopener">ok</a>styled</p>'
+        in article
+    )
+    for payload in (
+        "<script",
+        "onerror",
+        "onclick",
+        "javascript:",
+        'style="background',
+        "<img",
+    ):
+        assert payload not in article
+
+
+def test_render_event_escapes_markup_in_titles(bundle_2018, event_prefix):
+    session = dataclasses.replace(
+        bundle_2018.sessions[0], title='<img src=x onerror="alert(1)">Talk'
+    )
+    bundle = dataclasses.replace(
+        bundle_2018, sessions=(session,) + bundle_2018.sessions[1:]
+    )
+
+    files = render_event(bundle, base_url="http://podium.test")
+
+    pages = [text for path, text in _texts(files) if path.endswith(".html")]
+    assert all("<img src=x" not in text for text in pages)
+    assert (
+        sum(
+            "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Talk" in text for text in pages
+        )
+        > 1
+    )
+
+
+def test_render_event_minimal_bundle_without_sessions():
+    from chalicelib.site.bundle import Event
+
+    start = datetime(2030, 5, 1, 8, tzinfo=UTC)
+    event = Event(
+        id="e1",
+        slug="tiny-2030",
+        name="Tiny",
+        starts_at=start,
+        ends_at=start,
+        timezone="Europe/Berlin",
+    )
+    bundle = EventBundle(
+        event=event,
+        speakers=(Speaker(id="s1", name="Nobody"),),
+        sessions=(
+            Session(id="x", title="Draft", starts_at=None, ends_at=None, state="draft"),
+        ),
+    )
+
+    files = render_event(bundle, base_url="http://podium.test")
+
+    assert "e/tiny-2030/index.html" in files
+    assert not any("Draft" in text for _, text in _texts(files))
+
+
+def test_render_index_splits_upcoming_and_past(bundle_2018):
+    upcoming = dataclasses.replace(
+        bundle_2018.event,
+        slug="future-2031",
+        name="Future Summit",
+        starts_at=datetime(2031, 1, 1, tzinfo=UTC),
+        ends_at=datetime(2031, 1, 2, tzinfo=UTC),
+    )
+    draft = dataclasses.replace(
+        upcoming, slug="secret-2031", name="Secret Summit", published=False
+    )
+
+    files = render_index(
+        [bundle_2018.event, upcoming, draft],
+        base_url="http://podium.test",
+        now=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    index = files["index.html"].decode()
+
+    assert (
+        index.index("Future Summit")
+        < index.index("Past events")
+        < index.index("FOSSASIA Summit")
+    )
+    assert (
+        "Secret Summit" not in index
+        and "secret-2031" not in files["sitemap.xml"].decode()
+    )
+    assert sorted(files) == [
+        "404.html",
+        "assets/favicon.svg",
+        "assets/podium.css",
+        "assets/podium.js",
+        "index.html",
+        "robots.txt",
+        "sitemap-home.xml",
+        "sitemap.xml",
+    ]
