@@ -63,12 +63,13 @@ class _SiteRequestHandler(BaseHTTPRequestHandler):
         self._serve(send_body=False)
 
     def _serve(self, *, send_body: bool) -> None:
-        path = posixpath.normpath(unquote(urlsplit(self.path).path))
-        if path == "/admin":
+        raw = unquote(urlsplit(self.path).path)
+        path = posixpath.normpath(raw) + ("/" if raw.endswith("/") and raw != "/" else "")
+        if raw == "/admin":
             self._redirect("/admin/")
         elif path == "/admin/config.json":
             self._send(200, "application/json", json.dumps({"api": self.server.api_url}).encode(), send_body)
-        elif path.startswith("/admin/") or self.path == "/admin/":
+        elif path.startswith("/admin/"):
             self._serve_admin(path, send_body)
         else:
             self._serve_bucket(path, send_body)
