@@ -280,7 +280,8 @@ def _vevent(view: EventView, session: SessionView):
     return vevent
 
 
-def _calendar(view: EventView, name: str, vevents: list, vtimezone) -> bytes:
+def _calendar(view: EventView, name: str, components: list[bytes]) -> bytes:
+    """A VCALENDAR around already serialized components (each serialized once)."""
     from icalendar import Calendar
 
     calendar = Calendar()
@@ -289,19 +290,18 @@ def _calendar(view: EventView, name: str, vevents: list, vtimezone) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", view.event.timezone)
-    calendar.add_component(vtimezone)
-    for vevent in vevents:
-        calendar.add_component(vevent)
-    return calendar.to_ical()
+    header = calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
+    return header + b"".join(components) + b"END:VCALENDAR\r\n"
 
 
-def _vtimezone(view: EventView):
+def _vtimezone(view: EventView) -> bytes:
     from icalendar import Timezone
 
     first = view.local(view.event.starts_at)
-    return Timezone.from_tzinfo(
+    zone = Timezone.from_tzinfo(
         view.tz, first_date=first.date().replace(month=1, day=1)
     )
+    return zone.to_ical()
 
 
 def calendars(view: EventView) -> dict[str, bytes]:
@@ -312,12 +312,11 @@ def calendars(view: EventView) -> dict[str, bytes]:
     for session in view.sessions:
         if not session.local_start:
             continue
-        vevent = _vevent(view, session)
+        vevent = _vevent(view, session).to_ical()
         vevents.append(vevent)
-        files[f"sessions/{session.session.id}/session.ics"] = _calendar(
-            view, session.session.title, [vevent], vtimezone
-        )
-    files["schedule.ics"] = _calendar(view, view.event.name, vevents, vtimezone)
+        path = f"sessions/{session.session.id}/session.ics"
+        files[path] = _calendar(view, session.session.title, [vtimezone, vevent])
+    files["schedule.ics"] = _calendar(view, view.event.name, [vtimezone, *vevents])
     return files
 
 
