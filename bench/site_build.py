@@ -19,10 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
 from chalicelib.site import render
+from report import report
 from chalicelib.site.openevent import load_bundle
 from chalicelib.site.view import EventView
 
-EXPORT = Path("/work/shared/data/openevent/FOSSASIASummit2018")
+EXPORT = ROOT.parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
 BASE_URL = "http://localhost:8080"
 DAY_PAGE = re.compile(r"e/[^/]+/schedule/\d{4}-\d\d-\d\d/index\.html")
 
@@ -77,6 +78,17 @@ def main() -> None:
     print(f"render-only floor:     {floor:.3f} s  (HTML templates, warm, no I/O)")
     print(f"full build / floor:    {seconds / floor:.1f}x")
     print(f"largest day page gzip: {largest / 1024:.1f} KB  ({largest_path})")
+    report(
+        "site_build",
+        {
+            "pages": pages,
+            "full_build_s": round(seconds, 3),
+            "pages_per_s": round(pages / seconds),
+            "render_floor_s": round(floor, 3),
+            "ratio": round(seconds / floor, 1),
+            "largest_day_gzip_kb": round(largest / 1024, 1),
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-
 from podium.localstack.aws import read_template
 
 pytestmark = pytest.mark.integration

@@ -8,10 +8,12 @@ import pytest
 from chalicelib.site.openevent import load_bundle, read_export
 from chalicelib.site.render import render_site
 
-DATA = Path("/work/shared/data/openevent")
+# CI clones the repo with ../shared beside it.
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+DATA = SHARED / "data" / "openevent"
 SAMPLE_2017 = DATA / "FOSSASIASummit2017"
 SAMPLE_2018 = DATA / "FOSSASIASummit2018"
-SCHEMAS = Path("/work/shared/schemas")
+SCHEMAS = SHARED / "schemas"
 BASE_URL = "http://podium.test"
 PRIVATE_MARK = "private-7c1f.example"
 # A fixed clock keeps rendered output comparable between runs.

@@ -90,7 +90,7 @@ class OpenEventExport:
 def podium_id(kind: str, source_event_key: str, source_id: object) -> str:
     """Stable short id for a record imported from Open Event."""
     digest = hashlib.sha1(
-        f"openevent/{source_event_key}/{kind}/{source_id}".encode()
+        f"openevent/{source_event_key}/{kind}/{source_id}".encode(), usedforsecurity=False
     ).digest()
     return base64.b32encode(digest).decode("ascii")[:12].lower()
 

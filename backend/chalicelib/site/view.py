@@ -184,7 +184,7 @@ class EventView:
 
 def stable_number(text: str) -> int:
     return (
-        int.from_bytes(hashlib.sha1(text.encode()).digest()[:4], "big") % 999_999_999
+        int.from_bytes(hashlib.sha1(text.encode(), usedforsecurity=False).digest()[:4], "big") % 999_999_999
         + 1
     )
 
