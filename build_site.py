@@ -42,9 +42,7 @@ def safe_target(out_dir: Path, relative: str) -> Path:
     return target
 
 
-def _write_files(
-    files: dict[str, bytes], folder: Path, advance: Callable[[], None]
-) -> None:
+def _write_files(files: dict[str, bytes], folder: Path, advance: Callable[[], None]) -> None:
     targets = {relative: safe_target(folder, relative) for relative in sorted(files)}
     parents = sorted({t.parent for t in targets.values()})
 
@@ -53,16 +51,12 @@ def _write_files(
 
     # Writing is latency-bound (one syscall per folder and file), so threads overlap the waits.
     with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        list(
-            pool.map(lambda parent: parent.mkdir(parents=True, exist_ok=True), parents)
-        )
+        list(pool.map(lambda parent: parent.mkdir(parents=True, exist_ok=True), parents))
         for _ in pool.map(write, targets):
             advance()
 
 
-def write_site(
-    files: dict[str, bytes], out_dir: str | Path, *, progress: bool = False
-) -> int:
+def write_site(files: dict[str, bytes], out_dir: str | Path, *, progress: bool = False) -> int:
     """Write rendered files into a fresh folder, then swap it into `out_dir`. Returns the count."""
     out = Path(out_dir).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -128,9 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     files = render_site([bundle], base_url=args.base_url, now=datetime.now(UTC))
     count = write_site(files, args.out, progress=sys.stderr.isatty())
     pages = sum(1 for path in files if path.endswith(".html"))
-    print(
-        f"Wrote {count} files ({pages} pages) to {args.out} in {time.perf_counter() - started:.2f} s"
-    )
+    print(f"Wrote {count} files ({pages} pages) to {args.out} in {time.perf_counter() - started:.2f} s")
     return 0
 
 

@@ -31,7 +31,11 @@ def median_import_seconds(stmt: str) -> float:
     for _ in range(RUNS):
         output = subprocess.run(
             [sys.executable, "-c", TIMER.format(stmt=stmt)],
-            cwd=ROOT / "backend", env=PROD_ENV, capture_output=True, text=True, check=True,
+            cwd=ROOT / "backend",
+            env=PROD_ENV,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         timings.append(float(output.strip()))
     return statistics.median(timings)
@@ -41,8 +45,16 @@ def main() -> None:
     baseline = median_import_seconds("import chalice, pynamodb.models, boto3")
     app = median_import_seconds("import app")
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, app; print(sorted(m for m in ('jinja2', 'PIL', 'nh3', 'icalendar', 'markdown_it') if m in sys.modules))"],
-        cwd=ROOT / "backend", env=PROD_ENV, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, app; print(sorted(m for m in ('jinja2', 'PIL', 'nh3', 'icalendar', 'markdown_it') if m in sys.modules))",
+        ],
+        cwd=ROOT / "backend",
+        env=PROD_ENV,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     ratio = app / baseline
     print(f"dependencies alone (chalice, pynamodb, boto3): {baseline * 1000:.0f} ms (median of {RUNS})")

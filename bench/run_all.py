@@ -9,7 +9,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from report import MARK  # noqa: E402
+from report import MARK
 
 SKIP = {"run_all.py", "report.py"}
 
@@ -21,7 +21,9 @@ def main() -> int:
         if script.name in SKIP:
             continue
         print(f"== {script.name}", flush=True)
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=1800, check=False)
+        result = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, timeout=1800, check=False
+        )
         print(result.stdout, end="")
         if result.returncode != 0:
             failed.append(script.name)

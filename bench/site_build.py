@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
 from chalicelib.site import render
-from report import report
 from chalicelib.site.openevent import load_bundle
 from chalicelib.site.view import EventView
+from report import report
 
 EXPORT = ROOT.parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
 BASE_URL = "http://localhost:8080"
@@ -64,11 +64,7 @@ def main() -> None:
     pages = sum(1 for p in files if p.endswith(".html"))
     floor = template_floor()
     largest_path, largest = max(
-        (
-            (p, render.gzipped_size(d))
-            for p, d in files.items()
-            if DAY_PAGE.fullmatch(p)
-        ),
+        ((p, render.gzipped_size(d)) for p, d in files.items() if DAY_PAGE.fullmatch(p)),
         key=lambda item: item[1],
     )
     print(f"files written:         {len(files)} ({pages} HTML pages)")

@@ -41,7 +41,10 @@ def test_requirements_txt_equals_runtime_dependencies():
 def test_packaged_zip_renders_a_page_in_a_clean_process(tmp_path):
     built = subprocess.run(
         [sys.executable, "-m", "podium.packaging", "--stage", "dev", "--out", str(tmp_path / "out")],
-        cwd=REPO, capture_output=True, text=True, timeout=900,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert built.returncode == 0, built.stdout + built.stderr
     unzipped = tmp_path / "lambda"
@@ -60,7 +63,11 @@ def test_packaged_zip_renders_a_page_in_a_clean_process(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "PODIUM_STAGE": "dev", "AWS_DEFAULT_REGION": "us-east-1"}
     rendered = subprocess.run(
         [sys.executable, "-I", "-c", script, str(unzipped), boto3_home],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
     )
 
     assert rendered.returncode == 0, rendered.stderr

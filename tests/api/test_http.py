@@ -6,7 +6,7 @@ import pytest
 from chalice import Blueprint, Chalice
 from chalice.test import Client
 from chalicelib.api import fallback
-from chalicelib.api.http import endpoint, http_middleware
+from chalicelib.api.http import ENDPOINTS, endpoint, http_middleware
 from chalicelib.errors import TooManyRequests, ValidationFailed
 
 pytestmark = pytest.mark.unit
@@ -36,8 +36,12 @@ def _app_with_failing_routes() -> Chalice:
 
 @pytest.fixture(scope="module")
 def client():
-    with Client(_app_with_failing_routes()) as test_client:
-        yield test_client
+    declared = list(ENDPOINTS)
+    try:
+        with Client(_app_with_failing_routes()) as test_client:
+            yield test_client
+    finally:
+        ENDPOINTS[:] = declared  # the throwaway routes must not reach the real OpenAPI document
 
 
 def test_unhandled_error_answers_500_without_traceback(client):

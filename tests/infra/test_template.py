@@ -71,7 +71,10 @@ def test_queue_visibility_is_six_times_the_worker_timeout():
 def test_deployed_buckets_block_public_access_and_let_the_admin_page_post(aws_stack):
     s3 = boto3.client("s3")
 
-    blocks = [s3.get_public_access_block(Bucket=b)["PublicAccessBlockConfiguration"] for b in (aws_stack.uploads_bucket, aws_stack.site_bucket)]
+    blocks = [
+        s3.get_public_access_block(Bucket=b)["PublicAccessBlockConfiguration"]
+        for b in (aws_stack.uploads_bucket, aws_stack.site_bucket)
+    ]
     cors = s3.get_bucket_cors(Bucket=aws_stack.uploads_bucket)["CORSRules"]
 
     assert all(all(block.values()) and len(block) == 4 for block in blocks)

@@ -21,12 +21,8 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "e2e: drives a real browser against the built site"
-    )
-    config.addinivalue_line(
-        "markers", "unit: fast tests without I/O beyond sample files"
-    )
+    config.addinivalue_line("markers", "e2e: drives a real browser against the built site")
+    config.addinivalue_line("markers", "unit: fast tests without I/O beyond sample files")
 
 
 def _with_private_fields(source: Path, target: Path) -> Path:
@@ -48,9 +44,7 @@ def _with_private_fields(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def export_2018_private(tmp_path_factory):
-    return _with_private_fields(
-        SAMPLE_2018, tmp_path_factory.mktemp("export") / "FOSSASIASummit2018"
-    )
+    return _with_private_fields(SAMPLE_2018, tmp_path_factory.mktemp("export") / "FOSSASIASummit2018")
 
 
 @pytest.fixture(scope="session")

@@ -48,15 +48,11 @@ def page(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=f"http://127.0.0.1:{server.server_port}")
         page = context.new_page()
         errors = []
-        page.on(
-            "console", lambda m: errors.append(m.text) if m.type == "error" else None
-        )
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.console_errors = errors
         yield page
@@ -73,11 +69,7 @@ def test_browser_schedule_day_renders(page, event_prefix):
 
 
 def test_browser_search_finds_session_by_speaker(page, event_prefix, bundle_2018):
-    session = next(
-        s
-        for s in bundle_2018.sessions
-        if s.title == "Data Handling in Open Event Frontend with EmberJS"
-    )
+    session = next(s for s in bundle_2018.sessions if s.title == "Data Handling in Open Event Frontend with EmberJS")
     page.goto(f"/{event_prefix}schedule/")
 
     page.get_by_label("Search sessions").fill("Dilpreet")

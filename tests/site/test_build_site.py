@@ -8,23 +8,17 @@ def test_write_site_swaps_in_fresh_folder(tmp_path, build_site_module):
     (out_dir / "stale").mkdir(parents=True)
     (out_dir / "stale" / "old.html").write_text("old")
 
-    count = build_site_module.write_site(
-        {"index.html": b"new", "e/x/index.html": b"x"}, out_dir
-    )
+    count = build_site_module.write_site({"index.html": b"new", "e/x/index.html": b"x"}, out_dir)
 
     assert count == 2
-    assert sorted(
-        p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()
-    ) == [
+    assert sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()) == [
         "e/x/index.html",
         "index.html",
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
-@pytest.mark.parametrize(
-    "path", ["../evil.html", "/etc/passwd", "e/../../evil.html", "a\\b.html"]
-)
+@pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "e/../../evil.html", "a\\b.html"])
 def test_write_site_refuses_escaping_paths(tmp_path, build_site_module, path):
     out_dir = tmp_path / "out"
 
@@ -37,23 +31,15 @@ def test_write_site_refuses_escaping_paths(tmp_path, build_site_module, path):
 def test_main_builds_from_openevent(tmp_path, build_site_module, sample_2017, capsys):
     out_dir = tmp_path / "site"
 
-    code = build_site_module.main(
-        ["--from-openevent", str(sample_2017), "--out", str(out_dir)]
-    )
+    code = build_site_module.main(["--from-openevent", str(sample_2017), "--out", str(out_dir)])
 
     assert code == 0
-    assert (
-        out_dir / "e" / "fossasia-summit-2017" / "schedule" / "index.html"
-    ).is_file()
-    assert capsys.readouterr().out.startswith(
-        f"Wrote 635 files (409 pages) to {out_dir} in "
-    )
+    assert (out_dir / "e" / "fossasia-summit-2017" / "schedule" / "index.html").is_file()
+    assert capsys.readouterr().out.startswith(f"Wrote 635 files (409 pages) to {out_dir} in ")
 
 
 def test_main_reports_export_errors(tmp_path, build_site_module, capsys):
-    code = build_site_module.main(
-        ["--from-openevent", str(tmp_path), "--out", str(tmp_path / "site")]
-    )
+    code = build_site_module.main(["--from-openevent", str(tmp_path), "--out", str(tmp_path / "site")])
 
     assert code == 2
     assert capsys.readouterr().err == "error: event: file missing from export\n"

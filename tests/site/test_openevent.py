@@ -121,13 +121,9 @@ def test_read_export_broken_json_names_file(export_copy):
 
 
 def test_read_export_unknown_track_names_record(export_copy):
-    _edit(
-        export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999)
-    )
+    _edit(export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999))
 
-    with pytest.raises(
-        ExportError, match=r"^sessions\[7\]: names unknown track 999999"
-    ):
+    with pytest.raises(ExportError, match=r"^sessions\[7\]: names unknown track 999999"):
         read_export(export_copy)
 
 
@@ -138,9 +134,7 @@ def test_read_export_huge_title_names_record(export_copy):
         lambda sessions: sessions[3].update(title="x" * 10_000_000),
     )
 
-    with pytest.raises(
-        ExportError, match=r"^sessions\[3\]: title is 10000000 characters"
-    ):
+    with pytest.raises(ExportError, match=r"^sessions\[3\]: title is 10000000 characters"):
         read_export(export_copy)
 
 
@@ -151,9 +145,7 @@ def test_read_export_bad_time_names_record(export_copy):
         lambda sessions: sessions[2].update(start_time="next tuesday"),
     )
 
-    with pytest.raises(
-        ExportError, match=r"^sessions\[2\]: starts_at is not an ISO 8601 time"
-    ):
+    with pytest.raises(ExportError, match=r"^sessions\[2\]: starts_at is not an ISO 8601 time"):
         read_export(export_copy)
 
 
@@ -163,9 +155,7 @@ def test_read_export_zip_with_parent_path_raises(tmp_path, sample_2018):
         zipped.write(sample_2018 / "event", "event")
         zipped.writestr("../../etc/sessions", "[]")
 
-    with pytest.raises(
-        ExportError, match=r"^\.\./\.\./etc/sessions: unsafe path in zip"
-    ):
+    with pytest.raises(ExportError, match=r"^\.\./\.\./etc/sessions: unsafe path in zip"):
         read_export(archive)
 
 
@@ -175,9 +165,7 @@ def test_read_export_zip_bomb_raises_before_reading(tmp_path, sample_2018):
         zipped.write(sample_2018 / "event", "event")
         zipped.writestr("sessions", b"[" + b" " * 60_000_000 + b"]")
 
-    with pytest.raises(
-        ExportError, match=r"^sessions: uncompressed size 60000002 over"
-    ):
+    with pytest.raises(ExportError, match=r"^sessions: uncompressed size 60000002 over"):
         read_export(archive)
 
 

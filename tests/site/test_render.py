@@ -36,30 +36,16 @@ def _spellings(text):
 
 
 def test_render_event_public_sessions_get_pages(site_2018, event_prefix):
-    pages = [
-        p
-        for p in site_2018
-        if re.fullmatch(rf"{event_prefix}sessions/\w+/index\.html", p)
-    ]
+    pages = [p for p in site_2018 if re.fullmatch(rf"{event_prefix}sessions/\w+/index\.html", p)]
 
     assert len(pages) == 234
 
 
 def test_render_event_hides_unpublished_session_titles(site_2018, parsed_2018):
-    public = [
-        s for s in parsed_2018.sessions if s["state"] in ("accepted", "confirmed")
-    ]
-    public_text = "\n".join(
-        s[f]
-        for s in public
-        for f in ("title", "subtitle", "short_abstract", "long_abstract")
-    )
+    public = [s for s in parsed_2018.sessions if s["state"] in ("accepted", "confirmed")]
+    public_text = "\n".join(s[f] for s in public for f in ("title", "subtitle", "short_abstract", "long_abstract"))
     # Titles that public sessions also contain (e.g. "Android") cannot count as leaks.
-    hidden = {
-        s["title"]
-        for s in parsed_2018.sessions
-        if s not in public and s["title"] not in public_text
-    }
+    hidden = {s["title"] for s in parsed_2018.sessions if s not in public and s["title"] not in public_text}
 
     leaks = [
         (path, title)
@@ -73,11 +59,7 @@ def test_render_event_hides_unpublished_session_titles(site_2018, parsed_2018):
 
 
 def test_render_event_has_no_private_fields(site_2018, private_mark):
-    leaks = [
-        path
-        for path, text in _texts(site_2018)
-        if private_mark in text or "5550 0199" in text
-    ]
+    leaks = [path for path, text in _texts(site_2018) if private_mark in text or "5550 0199" in text]
 
     assert leaks == []
 
@@ -88,27 +70,16 @@ def test_render_event_drops_speakers_without_public_sessions(bundle_2018, parsed
     assert all(s.session_ids for s in bundle_2018.speakers)
 
 
-def test_schedule_json_validates_against_c3voc_schema(
-    site_2018, event_prefix, sample_schemas
-):
+def test_schedule_json_validates_against_c3voc_schema(site_2018, event_prefix, sample_schemas):
     schema = json.loads((sample_schemas / "c3voc-schedule.schema.json").read_text())
     document = json.loads(site_2018[event_prefix + "schedule.json"])
 
-    jsonschema.validate(
-        document, schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
-    )
-    events = [
-        e
-        for day in document["schedule"]["conference"]["days"]
-        for room in day["rooms"].values()
-        for e in room
-    ]
+    jsonschema.validate(document, schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    events = [e for day in document["schedule"]["conference"]["days"] for room in day["rooms"].values() for e in room]
     assert len(events) == 234
 
 
-def test_schedule_xml_validates_against_frab_xsd(
-    site_2018, event_prefix, sample_schemas
-):
+def test_schedule_xml_validates_against_frab_xsd(site_2018, event_prefix, sample_schemas):
     schema = xmlschema.XMLSchema(str(sample_schemas / "frab-schedule.xml.xsd"))
     document = site_2018[event_prefix + "schedule.xml"].decode()
 
@@ -116,16 +87,12 @@ def test_schedule_xml_validates_against_frab_xsd(
     assert document.count("<event ") == 234
 
 
-def test_schedule_ics_has_one_vevent_per_public_session(
-    site_2018, event_prefix, bundle_2018
-):
+def test_schedule_ics_has_one_vevent_per_public_session(site_2018, event_prefix, bundle_2018):
     calendar = icalendar.Calendar.from_ical(site_2018[event_prefix + "schedule.ics"])
 
     vevents = calendar.walk("VEVENT")
     assert len(vevents) == len(bundle_2018.sessions) == 234
-    assert {str(v["UID"]).split("@")[0] for v in vevents} == {
-        s.id for s in bundle_2018.sessions
-    }
+    assert {str(v["UID"]).split("@")[0] for v in vevents} == {s.id for s in bundle_2018.sessions}
     assert vevents[0]["DTSTART"].params["TZID"] == "Asia/Singapore"
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Asia/Singapore"
 
@@ -133,9 +100,7 @@ def test_schedule_ics_has_one_vevent_per_public_session(
 def test_session_ics_parses_with_one_vevent(site_2018, event_prefix, bundle_2018):
     session = bundle_2018.sessions[0]
 
-    calendar = icalendar.Calendar.from_ical(
-        site_2018[f"{event_prefix}sessions/{session.id}/session.ics"]
-    )
+    calendar = icalendar.Calendar.from_ical(site_2018[f"{event_prefix}sessions/{session.id}/session.ics"])
 
     assert [str(v["SUMMARY"]) for v in calendar.walk("VEVENT")] == [session.title]
 
@@ -173,8 +138,7 @@ def test_every_internal_link_resolves(site_2018):
             assert link.startswith(("/", "#")), f"{page}: relative link {link}"
             target = _target_file(parts.path) if parts.path else page
             if target not in site_2018 or (
-                parts.fragment
-                and parts.fragment not in parsed.get(target, _LinkCollector()).ids
+                parts.fragment and parts.fragment not in parsed.get(target, _LinkCollector()).ids
             ):
                 broken.append((page, link))
 
@@ -187,9 +151,7 @@ def test_no_assets_from_other_origins(site_2018):
         (path, src)
         for path, text in _texts(site_2018)
         if path.endswith(".html")
-        for src in re.findall(
-            r'<(?:img|script|link|iframe)[^>]+(?:src|href)="(https?:[^"]*)"', text
-        )
+        for src in re.findall(r'<(?:img|script|link|iframe)[^>]+(?:src|href)="(https?:[^"]*)"', text)
     ]
 
     assert remote == []
@@ -205,16 +167,10 @@ def test_service_worker_precaches_existing_files(site_2018, event_prefix):
 
 
 def test_service_worker_cache_changes_with_content(bundle_2018, event_prefix):
-    changed = dataclasses.replace(
-        bundle_2018, event=dataclasses.replace(bundle_2018.event, name="Renamed")
-    )
+    changed = dataclasses.replace(bundle_2018, event=dataclasses.replace(bundle_2018.event, name="Renamed"))
 
-    first = render_event(bundle_2018, base_url="http://podium.test")[
-        event_prefix + "sw.js"
-    ]
-    second = render_event(changed, base_url="http://podium.test")[
-        event_prefix + "sw.js"
-    ]
+    first = render_event(bundle_2018, base_url="http://podium.test")[event_prefix + "sw.js"]
+    second = render_event(changed, base_url="http://podium.test")[event_prefix + "sw.js"]
 
     cache_name = re.compile(rb'const CACHE = "([^"]+)"')
     assert cache_name.search(first).group(1) != cache_name.search(second).group(1)
@@ -229,16 +185,12 @@ def test_render_event_twice_is_byte_identical(bundle_2018):
 
 def test_largest_schedule_day_fits_in_100kb_gzipped(site_2018, event_prefix):
     days = {
-        p: d
-        for p, d in site_2018.items()
-        if re.fullmatch(rf"{event_prefix}schedule/\d{{4}}-\d\d-\d\d/index\.html", p)
+        p: d for p, d in site_2018.items() if re.fullmatch(rf"{event_prefix}schedule/\d{{4}}-\d\d-\d\d/index\.html", p)
     }
 
     largest = max(len(gzip.compress(d)) for d in days.values())
 
-    assert sorted(days) == [
-        f"{event_prefix}schedule/2018-03-{d}/index.html" for d in (22, 23, 24, 25)
-    ]
+    assert sorted(days) == [f"{event_prefix}schedule/2018-03-{d}/index.html" for d in (22, 23, 24, 25)]
     assert largest <= 100 * 1024
 
 
@@ -247,24 +199,14 @@ def test_pages_have_one_h1_and_landmarks(site_2018):
         path
         for path, text in _texts(site_2018)
         if path.endswith(".html")
-        and (
-            text.count("<h1") != 1
-            or '<main id="main">' not in text
-            or '<html lang="en">' not in text
-        )
+        and (text.count("<h1") != 1 or '<main id="main">' not in text or '<html lang="en">' not in text)
     ]
 
     assert problems == []
 
 
-def test_schedule_day_shows_times_in_event_timezone(
-    site_2018, event_prefix, bundle_2018
-):
-    session = next(
-        s
-        for s in bundle_2018.sessions
-        if s.title == "How Glints Built a Review Apps System with Rancher"
-    )
+def test_schedule_day_shows_times_in_event_timezone(site_2018, event_prefix, bundle_2018):
+    session = next(s for s in bundle_2018.sessions if s.title == "How Glints Built a Review Apps System with Rancher")
 
     page = site_2018[f"{event_prefix}sessions/{session.id}/index.html"].decode()
 
@@ -284,9 +226,7 @@ def test_render_event_neutralises_script_payloads(bundle_2018, event_prefix):
         short_abstract=XSS_ABSTRACT,
         long_abstract="**bold** <script>x</script>",
     )
-    bundle = dataclasses.replace(
-        bundle_2018, sessions=(session,) + bundle_2018.sessions[1:]
-    )
+    bundle = dataclasses.replace(bundle_2018, sessions=(session,) + bundle_2018.sessions[1:])
 
     page = render_event(bundle, base_url="http://podium.test")[
         f"{event_prefix}sessions/{session.id}/index.html"
@@ -294,8 +234,7 @@ def test_render_event_neutralises_script_payloads(bundle_2018, event_prefix):
     article = page[page.index("<article") : page.index("</article>")]
 
     assert (
-        '<p>Hello <a rel="noopener">click</a><a href="https://ok.example/" rel="noopener">ok</a>styled</p>'
-        in article
+        '<p>Hello <a rel="noopener">click</a><a href="https://ok.example/" rel="noopener">ok</a>styled</p>' in article
     )
     for payload in (
         "<script",
@@ -309,23 +248,14 @@ def test_render_event_neutralises_script_payloads(bundle_2018, event_prefix):
 
 
 def test_render_event_escapes_markup_in_titles(bundle_2018, event_prefix):
-    session = dataclasses.replace(
-        bundle_2018.sessions[0], title='<img src=x onerror="alert(1)">Talk'
-    )
-    bundle = dataclasses.replace(
-        bundle_2018, sessions=(session,) + bundle_2018.sessions[1:]
-    )
+    session = dataclasses.replace(bundle_2018.sessions[0], title='<img src=x onerror="alert(1)">Talk')
+    bundle = dataclasses.replace(bundle_2018, sessions=(session,) + bundle_2018.sessions[1:])
 
     files = render_event(bundle, base_url="http://podium.test")
 
     pages = [text for path, text in _texts(files) if path.endswith(".html")]
     assert all("<img src=x" not in text for text in pages)
-    assert (
-        sum(
-            "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Talk" in text for text in pages
-        )
-        > 1
-    )
+    assert sum("&lt;img src=x onerror=&#34;alert(1)&#34;&gt;Talk" in text for text in pages) > 1
 
 
 def test_render_event_minimal_bundle_without_sessions():
@@ -343,9 +273,7 @@ def test_render_event_minimal_bundle_without_sessions():
     bundle = EventBundle(
         event=event,
         speakers=(Speaker(id="s1", name="Nobody"),),
-        sessions=(
-            Session(id="x", title="Draft", starts_at=None, ends_at=None, state="draft"),
-        ),
+        sessions=(Session(id="x", title="Draft", starts_at=None, ends_at=None, state="draft"),),
     )
 
     files = render_event(bundle, base_url="http://podium.test")
@@ -362,9 +290,7 @@ def test_render_index_splits_upcoming_and_past(bundle_2018):
         starts_at=datetime(2031, 1, 1, tzinfo=UTC),
         ends_at=datetime(2031, 1, 2, tzinfo=UTC),
     )
-    draft = dataclasses.replace(
-        upcoming, slug="secret-2031", name="Secret Summit", published=False
-    )
+    draft = dataclasses.replace(upcoming, slug="secret-2031", name="Secret Summit", published=False)
 
     files = render_index(
         [bundle_2018.event, upcoming, draft],
@@ -373,15 +299,8 @@ def test_render_index_splits_upcoming_and_past(bundle_2018):
     )
     index = files["index.html"].decode()
 
-    assert (
-        index.index("Future Summit")
-        < index.index("Past events")
-        < index.index("FOSSASIA Summit")
-    )
-    assert (
-        "Secret Summit" not in index
-        and "secret-2031" not in files["sitemap.xml"].decode()
-    )
+    assert index.index("Future Summit") < index.index("Past events") < index.index("FOSSASIA Summit")
+    assert "Secret Summit" not in index and "secret-2031" not in files["sitemap.xml"].decode()
     assert sorted(files) == [
         "404.html",
         "assets/favicon.svg",

@@ -18,11 +18,11 @@ from typing import Any
 
 from chalice import Blueprint, CORSConfig, Response
 
+from chalicelib.api.schema import Schema, parse_json_body
 from chalicelib.errors import PodiumError, TooManyRequests
 from chalicelib.logs import bind_request, logger
 from chalicelib.settings import settings
 
-MAX_BODY_BYTES = 1_000_000
 JSON_TYPES = ["application/json"]
 
 
@@ -36,6 +36,9 @@ class Endpoint:
     summary: str
     name: str
     status: int = 200
+    body: Schema | None = None
+    response: Schema | None = None
+    errors: tuple[int, ...] = ()
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -81,16 +84,32 @@ def internal_error_response() -> Response:
 
 
 def endpoint(
-    bp: Blueprint, path: str, method: str, *, action: str, summary: str, status: int = 200
+    bp: Blueprint,
+    path: str,
+    method: str,
+    *,
+    action: str,
+    summary: str,
+    status: int = 200,
+    body: Schema | None = None,
+    response: Schema | None = None,
+    errors: tuple[int, ...] = (),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `view` on `bp` for one method; its return value becomes the JSON body."""
+    """Register `view` on `bp` for one method; its return value becomes the JSON body.
+
+    With `body`, the request body is parsed and validated (PATCH: partially) and passed to
+    the view as `body=`; `response` and `errors` only describe the route in OpenAPI.
+    """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        ENDPOINTS.append(Endpoint(path, method, action, summary, view.__name__, status))
+        ENDPOINTS.append(Endpoint(path, method, action, summary, view.__name__, status, body, response, errors))
 
         @functools.wraps(view)
         def wrapped(**params: str) -> Response:
             try:
+                if body is not None:
+                    payload = parse_json_body(bp.current_request.raw_body)
+                    params["body"] = body.validate(payload, partial=method == "PATCH")  # type: ignore[assignment]
                 result = view(**params)
             except PodiumError as err:
                 return error_response(err)

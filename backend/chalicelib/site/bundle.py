@@ -144,16 +144,11 @@ def public_bundle(bundle: EventBundle) -> EventBundle:
     speakers = []
     for speaker in bundle.speakers:
         listed = [i for i in speaker.session_ids if i in public_ids]
-        session_ids = tuple(
-            dict.fromkeys(sessions_by_speaker.get(speaker.id, []) + listed)
-        )
+        session_ids = tuple(dict.fromkeys(sessions_by_speaker.get(speaker.id, []) + listed))
         if session_ids:
             speakers.append(dataclasses.replace(speaker, session_ids=session_ids))
     speaker_ids = {s.id for s in speakers}
     sessions = tuple(
-        dataclasses.replace(
-            s, speaker_ids=tuple(i for i in s.speaker_ids if i in speaker_ids)
-        )
-        for s in sessions
+        dataclasses.replace(s, speaker_ids=tuple(i for i in s.speaker_ids if i in speaker_ids)) for s in sessions
     )
     return dataclasses.replace(bundle, sessions=sessions, speakers=tuple(speakers))

@@ -18,9 +18,7 @@ _C3VOC_TZ = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 def dumps(value: object) -> bytes:
     """Deterministic compact JSON."""
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode()
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 def acronym(view: EventView) -> str:
@@ -37,9 +35,7 @@ def _room_name(session: SessionView) -> str:
 
 
 def _session_slug(view: EventView, session: SessionView) -> str:
-    return f"{acronym(view)}-{session.session.id}-{slugify(session.session.title)[:48]}".strip(
-        "-"
-    )
+    return f"{acronym(view)}-{session.session.id}-{slugify(session.session.title)[:48]}".strip("-")
 
 
 def _day_bounds(view: EventView, day: DayView) -> tuple[datetime, datetime]:
@@ -54,13 +50,9 @@ def _day_bounds(view: EventView, day: DayView) -> tuple[datetime, datetime]:
 def _c3voc_links(session: SessionView) -> list[dict[str, str]]:
     links = []
     if session.session.slides_url.startswith(("http://", "https://")):
-        links.append(
-            {"type": "slides", "url": session.session.slides_url, "title": "Slides"}
-        )
+        links.append({"type": "slides", "url": session.session.slides_url, "title": "Slides"})
     if session.session.video_url.startswith(("http://", "https://")):
-        links.append(
-            {"type": "media", "url": session.session.video_url, "title": "Video"}
-        )
+        links.append({"type": "media", "url": session.session.video_url, "title": "Video"})
     return links
 
 
@@ -120,14 +112,8 @@ def schedule_json(view: EventView) -> bytes:
         "daysCount": len(view.days),
         "timeslot_duration": "00:05",
         "url": view.absolute(view.root),
-        "tracks": [
-            {"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color}
-            for t in view.tracks_in_order()
-        ],
-        "rooms": [
-            {"name": r.name, "guid": view.room_uuid(r.id)}
-            for r in view.rooms_in_order()
-        ],
+        "tracks": [{"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color} for t in view.tracks_in_order()],
+        "rooms": [{"name": r.name, "guid": view.room_uuid(r.id)} for r in view.rooms_in_order()],
         "days": [_c3voc_day(view, day) for day in view.days],
     }
     if _C3VOC_TZ.match(event.timezone):
@@ -137,17 +123,13 @@ def schedule_json(view: EventView) -> bytes:
         "base_url": view.absolute("/"),
         "conference": conference,
     }
-    return dumps(
-        {"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule}
-    )
+    return dumps({"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule})
 
 
 # --- frab schedule.xml ----------------------------------------------------------------
 
 
-def _sub(
-    parent: ET.Element, tag: str, text: str | None = None, **attrs: str
-) -> ET.Element:
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
     element = ET.SubElement(parent, tag, attrs)
     if text is not None:
         element.text = text
@@ -156,9 +138,7 @@ def _sub(
 
 def _frab_event(view: EventView, parent: ET.Element, session: SessionView) -> None:
     s = session.session
-    element = _sub(
-        parent, "event", id=str(session.number), guid=view.session_uuid(s.id)
-    )
+    element = _sub(parent, "event", id=str(session.number), guid=view.session_uuid(s.id))
     _sub(element, "room", _room_name(session))
     _sub(element, "title", s.title)
     _sub(element, "subtitle", s.subtitle)
@@ -230,9 +210,7 @@ def _frab_days(view: EventView, root: ET.Element) -> None:
         )
         rooms: dict[str, list[SessionView]] = {}
         for session in day.sessions:
-            rooms.setdefault(session.room.id if session.room else "", []).append(
-                session
-            )
+            rooms.setdefault(session.room.id if session.room else "", []).append(session)
         for room_id, sessions in rooms.items():
             room = _sub(
                 element,
@@ -298,9 +276,7 @@ def _vtimezone(view: EventView) -> bytes:
     from icalendar import Timezone
 
     first = view.local(view.event.starts_at)
-    zone = Timezone.from_tzinfo(
-        view.tz, first_date=first.date().replace(month=1, day=1)
-    )
+    zone = Timezone.from_tzinfo(view.tz, first_date=first.date().replace(month=1, day=1))
     return zone.to_ical()
 
 

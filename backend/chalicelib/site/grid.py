@@ -44,9 +44,7 @@ class DayGrid:
 
 
 def _floor_half_hour(moment: datetime) -> datetime:
-    return moment.replace(
-        minute=0 if moment.minute < 30 else 30, second=0, microsecond=0
-    )
+    return moment.replace(minute=0 if moment.minute < 30 else 30, second=0, microsecond=0)
 
 
 def _row(start: datetime, moment: datetime) -> int:
@@ -82,9 +80,7 @@ def day_grid(day: DayView) -> DayGrid:
         lanes = _lanes(sessions)
         for view, lane in zip(sessions, lanes, strict=True):
             row_start = _row(start, view.local_start)
-            row_end = max(
-                row_start + 1, _row(start, view.local_end or view.local_start)
-            )
+            row_end = max(row_start + 1, _row(start, view.local_end or view.local_start))
             placed.append(Placed(view, row_start, row_end, next_column + lane))
         columns.append(RoomColumn(room, next_column, max(lanes) + 1))
         next_column += max(lanes) + 1
@@ -95,6 +91,4 @@ def day_grid(day: DayView) -> DayGrid:
         labels.append(TimeLabel(moment, _row(start, moment)))
         moment += timedelta(minutes=30)
     placed.sort(key=lambda p: (p.row_start, p.column))
-    return DayGrid(
-        tuple(columns), tuple(placed), tuple(labels), next_column - FIRST_COLUMN, rows
-    )
+    return DayGrid(tuple(columns), tuple(placed), tuple(labels), next_column - FIRST_COLUMN, rows)

@@ -45,9 +45,7 @@ MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 MAX_SHORT_TEXT = 1_000
 MAX_LONG_TEXT = 200_000
-SHORT_TEXT_FIELDS = frozenset(
-    {"name", "title", "subtitle", "slug", "state", "language", "level"}
-)
+SHORT_TEXT_FIELDS = frozenset({"name", "title", "subtitle", "slug", "state", "language", "level"})
 
 # v1 and v2 spellings that differ by more than "-" vs "_", mapped to Podium names.
 KEY_ALIASES = {
@@ -89,16 +87,12 @@ class OpenEventExport:
 
 def podium_id(kind: str, source_event_key: str, source_id: object) -> str:
     """Stable short id for a record imported from Open Event."""
-    digest = hashlib.sha1(
-        f"openevent/{source_event_key}/{kind}/{source_id}".encode(), usedforsecurity=False
-    ).digest()
+    digest = hashlib.sha1(f"openevent/{source_event_key}/{kind}/{source_id}".encode(), usedforsecurity=False).digest()
     return base64.b32encode(digest).decode("ascii")[:12].lower()
 
 
 def slugify(text: str) -> str:
-    ascii_text = (
-        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    )
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
@@ -137,9 +131,7 @@ def _read_folder(folder: Path) -> dict[str, bytes]:
         if name is None or not entry.is_file():
             continue
         if entry.stat().st_size > MAX_FILE_BYTES:
-            raise ExportError(
-                f"{entry.name}: file is larger than {MAX_FILE_BYTES} bytes"
-            )
+            raise ExportError(f"{entry.name}: file is larger than {MAX_FILE_BYTES} bytes")
         raw[name] = entry.read_bytes()
     return raw
 
@@ -149,12 +141,8 @@ def _check_zip_member(info: zipfile.ZipInfo) -> None:
     if info.filename.startswith(("/", "\\")) or ".." in parts or ":" in info.filename:
         raise ExportError(f"{info.filename}: unsafe path in zip")
     if info.file_size > MAX_FILE_BYTES:
-        raise ExportError(
-            f"{info.filename}: uncompressed size {info.file_size} over {MAX_FILE_BYTES}"
-        )
-    if info.file_size > 1024 * 1024 and info.file_size > MAX_COMPRESSION_RATIO * max(
-        info.compress_size, 1
-    ):
+        raise ExportError(f"{info.filename}: uncompressed size {info.file_size} over {MAX_FILE_BYTES}")
+    if info.file_size > 1024 * 1024 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
         raise ExportError(f"{info.filename}: compression ratio too high (zip bomb?)")
 
 
@@ -165,9 +153,7 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
         for info in infos:
             _check_zip_member(info)
         if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
-            raise ExportError(
-                f"{archive.name}: total uncompressed size over {MAX_TOTAL_BYTES}"
-            )
+            raise ExportError(f"{archive.name}: total uncompressed size over {MAX_TOTAL_BYTES}")
         for info in sorted(infos, key=lambda i: i.filename):
             name = _known_name(info.filename)
             if name is None or info.is_dir():
@@ -176,9 +162,7 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
                 # The header's size can lie; never read past the bound.
                 data = member.read(MAX_FILE_BYTES + 1)
             if len(data) > MAX_FILE_BYTES:
-                raise ExportError(
-                    f"{info.filename}: uncompressed data over {MAX_FILE_BYTES}"
-                )
+                raise ExportError(f"{info.filename}: uncompressed data over {MAX_FILE_BYTES}")
             raw[name] = data
     return raw
 
@@ -245,11 +229,7 @@ def _source_id(ctx: _Context, record: Any) -> str:
     if not isinstance(record, dict):
         raise ctx.error("record should be an object")
     value = record.get("id")
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, str))
-        or str(value).strip() == ""
-    ):
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or str(value).strip() == "":
         raise ctx.error("record has no id")
     if len(str(value)) > 64:
         raise ctx.error("id is too long")
@@ -322,8 +302,7 @@ def _parse_event(raw: dict[str, bytes]) -> dict[str, Any]:
         "latitude": _number(record.get("latitude")),
         "longitude": _number(record.get("longitude")),
         "logo_url": _text(ctx, record, "logo_url"),
-        "banner_url": _text(ctx, record, "banner_url")
-        or _text(ctx, record, "large_image_url"),
+        "banner_url": _text(ctx, record, "banner_url") or _text(ctx, record, "large_image_url"),
         "organizer_name": _text(ctx, record, "organizer_name"),
         "organizer_description": _text(ctx, record, "organizer_description"),
         "ticket_url": _text(ctx, record, "ticket_url"),
@@ -340,12 +319,7 @@ def _parse_event(raw: dict[str, bytes]) -> dict[str, Any]:
 def _licence(record: dict[str, Any]) -> str:
     details = record.get("licence_details")
     if isinstance(details, dict):
-        return str(
-            details.get("long_name")
-            or details.get("long-name")
-            or details.get("name")
-            or ""
-        )
+        return str(details.get("long_name") or details.get("long-name") or details.get("name") or "")
     copyright_ = record.get("copyright") or record.get("event_copyright")
     if isinstance(copyright_, dict):
         return str(copyright_.get("licence") or "")
@@ -357,11 +331,7 @@ def _social_links(links: Any) -> tuple[tuple[str, str], ...]:
         return ()
     pairs = []
     for link in links:
-        if (
-            isinstance(link, dict)
-            and isinstance(link.get("link"), str)
-            and link["link"]
-        ):
+        if isinstance(link, dict) and isinstance(link.get("link"), str) and link["link"]:
             pairs.append((str(link.get("name") or link["link"]), link["link"]))
     return tuple(pairs)
 
@@ -415,24 +385,18 @@ class _Builder:
         floor = r.get("floor")
         return self._base("room", source_id) | {
             "name": _text(ctx, r, "name") or "Unnamed room",
-            "floor": floor
-            if isinstance(floor, int) and not isinstance(floor, bool)
-            else None,
+            "floor": floor if isinstance(floor, int) and not isinstance(floor, bool) else None,
             "latitude": _number(r.get("latitude")),
             "longitude": _number(r.get("longitude")),
         }
 
-    def session_type(
-        self, ctx: _Context, source_id: str, r: dict[str, Any]
-    ) -> dict[str, Any]:
+    def session_type(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
         return self._base("session_type", source_id) | {
             "name": _text(ctx, r, "name") or "Session",
             "length_minutes": _minutes(r.get("length")),
         }
 
-    def sponsor(
-        self, ctx: _Context, source_id: str, r: dict[str, Any]
-    ) -> dict[str, Any]:
+    def sponsor(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
         level = r.get("level")
         return self._base("sponsor", source_id) | {
             "name": _text(ctx, r, "name"),
@@ -443,25 +407,19 @@ class _Builder:
             "level": int(level) if str(level or "").strip().isdigit() else 0,
         }
 
-    def speaker(
-        self, ctx: _Context, source_id: str, r: dict[str, Any]
-    ) -> dict[str, Any]:
+    def speaker(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
         text_fields = (
             "name", "short_biography", "long_biography", "organisation", "position", "country",
             "city", "website", "twitter", "github", "linkedin", "facebook", "email", "mobile",
             "gender", "heard_from", "speaking_experience", "sponsorship_required",
         )  # fmt: skip
-        record = self._base("speaker", source_id) | {
-            f: _text(ctx, r, f) for f in text_fields
-        }
+        record = self._base("speaker", source_id) | {f: _text(ctx, r, f) for f in text_fields}
         sessions = r.get("sessions") if isinstance(r.get("sessions"), list) else []
         return record | {
             "photo_url": _text(ctx, r, "photo_url"),
             "featured": bool(r.get("featured")),
             "session_ids": tuple(
-                podium_id("session", self.key, s["id"])
-                for s in sessions
-                if isinstance(s, dict) and "id" in s
+                podium_id("session", self.key, s["id"]) for s in sessions if isinstance(s, dict) and "id" in s
             ),
         }
 
@@ -479,9 +437,7 @@ def _embedded(records: list[Any], key: str) -> list[Any]:
     return found
 
 
-def _reference(
-    ctx: _Context, value: Any, catalog: dict[str, dict[str, Any]], what: str
-) -> str | None:
+def _reference(ctx: _Context, value: Any, catalog: dict[str, dict[str, Any]], what: str) -> str | None:
     if value is None:
         return None
     source_id = str(value.get("id")) if isinstance(value, dict) else str(value)
@@ -501,22 +457,16 @@ def _session(
         "title", "subtitle", "short_abstract", "long_abstract", "language", "level",
         "slides_url", "video_url", "audio_url", "signup_url", "comments",
     )  # fmt: skip
-    record = builder._base("session", source_id) | {
-        f: _text(ctx, r, f) for f in text_fields
-    }
+    record = builder._base("session", source_id) | {f: _text(ctx, r, f) for f in text_fields}
     speakers = r.get("speakers") if isinstance(r.get("speakers"), list) else []
-    speaker_ids = [
-        _reference(ctx, s, catalogs["speakers"], "speaker") for s in speakers
-    ]
+    speaker_ids = [_reference(ctx, s, catalogs["speakers"], "speaker") for s in speakers]
     return record | {
         "state": (_text(ctx, r, "state") or "draft").lower(),
         "starts_at": _time(ctx, r, "starts_at"),
         "ends_at": _time(ctx, r, "ends_at"),
         "track_id": _reference(ctx, r.get("track"), catalogs["tracks"], "track"),
         "room_id": _reference(ctx, r.get("room"), catalogs["rooms"], "room"),
-        "session_type_id": _reference(
-            ctx, r.get("session_type"), catalogs["session_types"], "session type"
-        ),
+        "session_type_id": _reference(ctx, r.get("session_type"), catalogs["session_types"], "session type"),
         "speaker_ids": tuple(i for i in speaker_ids if i is not None),
     }
 
@@ -533,12 +483,8 @@ def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
     builder = _Builder(event)
     sessions_raw = _records(raw, "sessions") or []
     catalogs = {
-        "tracks": _catalog(
-            raw, "tracks", tz, builder.track, _embedded(sessions_raw, "track")
-        ),
-        "rooms": _catalog(
-            raw, "microlocations", tz, builder.room, _embedded(sessions_raw, "room")
-        ),
+        "tracks": _catalog(raw, "tracks", tz, builder.track, _embedded(sessions_raw, "track")),
+        "rooms": _catalog(raw, "microlocations", tz, builder.room, _embedded(sessions_raw, "room")),
         "session_types": _catalog(
             raw,
             "session_types",
@@ -546,9 +492,7 @@ def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
             builder.session_type,
             _embedded(sessions_raw, "session_type"),
         ),
-        "speakers": _catalog(
-            raw, "speakers", tz, builder.speaker, _embedded(sessions_raw, "speakers")
-        ),
+        "speakers": _catalog(raw, "speakers", tz, builder.speaker, _embedded(sessions_raw, "speakers")),
     }
     sessions = [
         _session(
@@ -605,14 +549,10 @@ def _pick(cls: type, record: dict[str, Any], **overrides: Any) -> Any:
     return cls(**({k: record[k] for k in names if k in record} | overrides))
 
 
-def export_to_bundle(
-    export: OpenEventExport, *, now: datetime | None = None
-) -> EventBundle:
+def export_to_bundle(export: OpenEventExport, *, now: datetime | None = None) -> EventBundle:
     """Public bundle (accepted/confirmed sessions only) from a parsed export."""
     now = now or datetime.now(UTC)
-    event = _pick(
-        Event, export.event, cfp_state=_cfp_state(export.event["call_for_papers"], now)
-    )
+    event = _pick(Event, export.event, cfp_state=_cfp_state(export.event["call_for_papers"], now))
     bundle = EventBundle(
         event=event,
         tracks=tuple(_pick(Track, t) for t in export.tracks),

@@ -59,15 +59,9 @@ def _environment():
     # Markup only wraps what nh3 has already sanitized to the allowlist.
     env.filters["rich"] = lambda text: Markup(sanitize(text or ""))  # noqa: S704
     env.filters["hm"] = lambda moment: moment.strftime("%H:%M") if moment else ""
-    env.filters["longdate"] = lambda moment: (
-        f"{moment:%A} {moment.day} {moment:%B %Y}" if moment else ""
-    )
-    env.filters["shortdate"] = lambda moment: (
-        f"{moment:%a} {moment.day} {moment:%b}" if moment else ""
-    )
-    env.filters["utc"] = lambda moment: (
-        moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
-    )
+    env.filters["longdate"] = lambda moment: f"{moment:%A} {moment.day} {moment:%B %Y}" if moment else ""
+    env.filters["shortdate"] = lambda moment: f"{moment:%a} {moment.day} {moment:%b}" if moment else ""
+    env.filters["utc"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
     env.filters["in_tz"] = lambda moment, tz_name: moment.astimezone(ZoneInfo(tz_name))
     return env
 
@@ -123,9 +117,7 @@ def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
     files[prefix + "schedule.xml"] = feeds.schedule_xml(view)
     files[prefix + "search.json"] = feeds.search_index(view)
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
-    files[prefix + "sitemap.xml"] = _urlset(
-        view.base_url, [p for p in files if p.endswith("index.html")]
-    )
+    files[prefix + "sitemap.xml"] = _urlset(view.base_url, [p for p in files if p.endswith("index.html")])
     files[prefix + "sw.js"] = _service_worker(view, files)
     return files
 
@@ -134,11 +126,7 @@ def _service_worker(view: EventView, files: dict[str, bytes]) -> bytes:
     digest = hashlib.sha256()
     for path, data in sorted((files | asset_files()).items()):
         digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
-    offline = sorted(
-        "/" + path.removesuffix("index.html")
-        for path in files
-        if path.endswith(OFFLINE_SUFFIXES)
-    )
+    offline = sorted("/" + path.removesuffix("index.html") for path in files if path.endswith(OFFLINE_SUFFIXES))
     offline += [f"/{name}" for name in sorted(asset_files())]
     return _render(
         "sw.js", cache_name=f"podium-{view.event.slug}-{digest.hexdigest()[:16]}",
@@ -152,10 +140,7 @@ def _urlset(base_url: str, paths: Sequence[str]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [
-        f"<url><loc>{escape(base + '/' + p.removesuffix('index.html'))}</loc></url>"
-        for p in sorted(paths)
-    ]
+    lines += [f"<url><loc>{escape(base + '/' + p.removesuffix('index.html'))}</loc></url>" for p in sorted(paths)]
     return ("\n".join([*lines, "</urlset>"]) + "\n").encode()
 
 
@@ -165,21 +150,14 @@ def _sitemap_index(base_url: str, events: Sequence[Event]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [
-        f"<sitemap><loc>{escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>"
-        for e in events
-    ]
+    lines += [f"<sitemap><loc>{escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>" for e in events]
     lines += [f"<sitemap><loc>{escape(base)}/sitemap-home.xml</loc></sitemap>"]
     return ("\n".join([*lines, "</sitemapindex>"]) + "\n").encode()
 
 
-def render_index(
-    events: Sequence[Event], *, base_url: str, now: datetime
-) -> dict[str, bytes]:
+def render_index(events: Sequence[Event], *, base_url: str, now: datetime) -> dict[str, bytes]:
     """Site-wide files: index.html, sitemap.xml, robots.txt, 404.html and assets/."""
-    published = sorted(
-        (e for e in events if e.published), key=lambda e: (e.starts_at, e.slug)
-    )
+    published = sorted((e for e in events if e.published), key=lambda e: (e.starts_at, e.slug))
     upcoming = [e for e in published if e.ends_at >= now]
     past = list(reversed([e for e in published if e.ends_at < now]))
     base = base_url.rstrip("/")
@@ -193,9 +171,7 @@ def render_index(
     return files | asset_files()
 
 
-def render_site(
-    bundles: Sequence[EventBundle], *, base_url: str, now: datetime
-) -> dict[str, bytes]:
+def render_site(bundles: Sequence[EventBundle], *, base_url: str, now: datetime) -> dict[str, bytes]:
     """Index plus every published event: the whole static site."""
     files = render_index([b.event for b in bundles], base_url=base_url, now=now)
     for bundle in bundles:

@@ -94,11 +94,7 @@ class EventView:
         return f"{self.base_url}{path}"
 
     def _session_view(self, session: Session) -> SessionView:
-        speakers = tuple(
-            self.speakers_by_id[i]
-            for i in session.speaker_ids
-            if i in self.speakers_by_id
-        )
+        speakers = tuple(self.speakers_by_id[i] for i in session.speaker_ids if i in self.speakers_by_id)
         return SessionView(
             session=session,
             url=f"{self.root}sessions/{session.id}/",
@@ -115,10 +111,7 @@ class EventView:
         for view in self.sessions:
             if view.local_start:
                 by_day.setdefault(view.local_start.date(), []).append(view)
-        return tuple(
-            DayView(i, d, tuple(by_day[d]))
-            for i, d in enumerate(sorted(by_day), start=1)
-        )
+        return tuple(DayView(i, d, tuple(by_day[d])) for i, d in enumerate(sorted(by_day), start=1))
 
     @property
     def unscheduled(self) -> tuple[SessionView, ...]:
@@ -126,14 +119,8 @@ class EventView:
 
     def _speaker_views(self) -> tuple[SpeakerView, ...]:
         views = []
-        for speaker in sorted(
-            self.bundle.speakers, key=lambda s: (s.name.casefold(), s.id)
-        ):
-            sessions = tuple(
-                self.sessions_by_id[i]
-                for i in speaker.session_ids
-                if i in self.sessions_by_id
-            )
+        for speaker in sorted(self.bundle.speakers, key=lambda s: (s.name.casefold(), s.id)):
+            sessions = tuple(self.sessions_by_id[i] for i in speaker.session_ids if i in self.sessions_by_id)
             views.append(
                 SpeakerView(
                     speaker,
@@ -144,14 +131,10 @@ class EventView:
         return tuple(views)
 
     def rooms_in_order(self) -> tuple[Room, ...]:
-        return tuple(
-            sorted(self.bundle.rooms, key=lambda r: (r.position, r.name, r.id))
-        )
+        return tuple(sorted(self.bundle.rooms, key=lambda r: (r.position, r.name, r.id)))
 
     def tracks_in_order(self) -> tuple[Track, ...]:
-        return tuple(
-            sorted(self.bundle.tracks, key=lambda t: (t.name.casefold(), t.id))
-        )
+        return tuple(sorted(self.bundle.tracks, key=lambda t: (t.name.casefold(), t.id)))
 
     def sponsors_by_tier(self) -> list[tuple[str, list[Sponsor]]]:
         tiers: dict[tuple[int, str], list[Sponsor]] = {}
@@ -163,35 +146,20 @@ class EventView:
         return [(tier or "Sponsors", sponsors) for (_, tier), sponsors in tiers.items()]
 
     def session_uuid(self, session_id: str) -> str:
-        return str(
-            uuid.uuid5(
-                uuid.NAMESPACE_URL, f"podium:{self.event.id}:session:{session_id}"
-            )
-        )
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:session:{session_id}"))
 
     def room_uuid(self, room_id: str) -> str:
-        return str(
-            uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:room:{room_id}")
-        )
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:room:{room_id}"))
 
     def speaker_uuid(self, speaker_id: str) -> str:
-        return str(
-            uuid.uuid5(
-                uuid.NAMESPACE_URL, f"podium:{self.event.id}:speaker:{speaker_id}"
-            )
-        )
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:speaker:{speaker_id}"))
 
 
 def stable_number(text: str) -> int:
-    return (
-        int.from_bytes(hashlib.sha1(text.encode(), usedforsecurity=False).digest()[:4], "big") % 999_999_999
-        + 1
-    )
+    return int.from_bytes(hashlib.sha1(text.encode(), usedforsecurity=False).digest()[:4], "big") % 999_999_999 + 1
 
 
 def _session_order(view: SessionView) -> tuple:
-    start = (
-        view.session.starts_at.timestamp() if view.session.starts_at else float("inf")
-    )
+    start = view.session.starts_at.timestamp() if view.session.starts_at else float("inf")
     room = view.room.position if view.room else NO_ROOM.position
     return (start, room, view.session.title.casefold(), view.session.id)

@@ -1,0 +1,243 @@
+"""One schema per payload: validation of JSON bodies and the OpenAPI description, from one source.
+
+Unknown and read-only fields are refused by name (no mass assignment); every failure is a
+422 whose `fields` maps each offending field to what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from chalicelib.errors import BadRequest, PayloadTooLarge, ValidationFailed
+
+MAX_BODY_BYTES = 1_000_000
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A JSON value's type and bounds. `kind`: string, integer, number, boolean, array, object."""
+
+    kind: str
+    max_length: int | None = None
+    min_length: int = 0
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+    format: str | None = None  # email, uri, date-time, timezone, color
+    items: Field | None = None
+    max_items: int | None = None
+    nullable: bool = False
+    read_only: bool = False
+    description: str = ""
+
+    def check(self, value: Any) -> tuple[Any, str | None]:
+        """Returns the cleaned value and an error message (None when valid)."""
+        if value is None:
+            return None, None if self.nullable else "must not be null"
+        checker = _CHECKS[self.kind]
+        return checker(self, value)
+
+    def openapi(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {"type": [self.kind, "null"] if self.nullable else self.kind}
+        for key, value in (
+            ("maxLength", self.max_length),
+            ("minimum", self.minimum),
+            ("maximum", self.maximum),
+            ("enum", list(self.choices) if self.choices else None),
+            ("maxItems", self.max_items),
+            ("format", self.format),
+            ("description", self.description or None),
+        ):
+            if value is not None:
+                spec[key] = value
+        if self.min_length:
+            spec["minLength"] = self.min_length
+        if self.items:
+            spec["items"] = self.items.openapi()
+        if self.read_only:
+            spec["readOnly"] = True
+        return spec
+
+
+def _check_string(spec: Field, value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str):
+        return value, "must be a string"
+    if spec.max_length is not None and len(value) > spec.max_length:
+        return value, f"must be at most {spec.max_length} characters"
+    if len(value) < spec.min_length:
+        return value, "must not be empty" if spec.min_length == 1 else f"must be at least {spec.min_length} characters"
+    if spec.choices and value not in spec.choices:
+        return value, "must be one of " + ", ".join(spec.choices)
+    problem = _FORMATS[spec.format](value) if spec.format else None
+    return (value.strip().lower() if spec.format == "email" else value), problem
+
+
+def _check_number(spec: Field, value: Any) -> tuple[Any, str | None]:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (spec.kind == "integer" and not isinstance(value, int))
+    ):
+        return value, "must be a whole number" if spec.kind == "integer" else "must be a number"
+    if spec.minimum is not None and value < spec.minimum:
+        return value, f"must be at least {spec.minimum:g}"
+    if spec.maximum is not None and value > spec.maximum:
+        return value, f"must be at most {spec.maximum:g}"
+    return value, None
+
+
+def _check_boolean(spec: Field, value: Any) -> tuple[Any, str | None]:
+    return value, None if isinstance(value, bool) else "must be true or false"
+
+
+def _check_array(spec: Field, value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, list):
+        return value, "must be a list"
+    if spec.max_items is not None and len(value) > spec.max_items:
+        return value, f"must hold at most {spec.max_items} items"
+    cleaned = []
+    for index, item in enumerate(value):
+        item_value, problem = spec.items.check(item) if spec.items else (item, None)
+        if problem:
+            return value, f"item {index} {problem}"
+        cleaned.append(item_value)
+    return cleaned, None
+
+
+def _check_object(spec: Field, value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, dict) or len(json.dumps(value)) > (spec.max_length or 10_000):
+        return value, "must be a small JSON object"
+    return value, None
+
+
+_CHECKS: dict[str, Callable[[Field, Any], tuple[Any, str | None]]] = {
+    "string": _check_string,
+    "integer": _check_number,
+    "number": _check_number,
+    "boolean": _check_boolean,
+    "array": _check_array,
+    "object": _check_object,
+}
+
+
+def _email_problem(value: str) -> str | None:
+    return None if _EMAIL.match(value.strip()) else "must be an email address"
+
+
+def _uri_problem(value: str) -> str | None:
+    return None if re.match(r"^https?://[^\s/$.?#][^\s]*$", value) else "must be an http(s) URL"
+
+
+def _datetime_problem(value: str) -> str | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return "must be an ISO 8601 date-time with offset, e.g. 2026-03-22T09:00:00+08:00"
+    return None if parsed.tzinfo else "must carry a UTC offset, e.g. +08:00 or Z"
+
+
+def _timezone_problem(value: str) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone such as Asia/Singapore"
+    return None
+
+
+def _color_problem(value: str) -> str | None:
+    return None if _COLOR.match(value) else "must be a color like #0050eb"
+
+
+_FORMATS: dict[str, Callable[[str], str | None]] = {
+    "email": _email_problem,
+    "uri": _uri_problem,
+    "date-time": _datetime_problem,
+    "timezone": _timezone_problem,
+    "color": _color_problem,
+}
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A named JSON object payload."""
+
+    name: str
+    fields: Mapping[str, Field]
+    required: frozenset[str] = field(default_factory=frozenset)
+
+    def validate(self, body: Any, *, partial: bool = False) -> dict[str, Any]:
+        """The cleaned payload, or ValidationFailed naming every bad, unknown or read-only field."""
+        if not isinstance(body, dict):
+            raise ValidationFailed("The body must be a JSON object.", fields={"body": "must be a JSON object"})
+        problems: dict[str, str] = {}
+        cleaned: dict[str, Any] = {}
+        for name, value in body.items():
+            spec = self.fields.get(name)
+            if spec is None:
+                problems[name] = "is not a field of " + self.name
+            elif spec.read_only:
+                problems[name] = "is read-only"
+            else:
+                cleaned[name], problem = spec.check(value)
+                if problem:
+                    problems[name] = problem
+        if not partial:
+            for name in sorted(self.required - body.keys()):
+                problems[name] = "is required"
+        if problems:
+            raise ValidationFailed(_summary(problems), fields=problems)
+        return cleaned
+
+    def openapi(self) -> dict[str, Any]:
+        spec: dict[str, Any] = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {name: f.openapi() for name, f in self.fields.items()},
+        }
+        if self.required:
+            spec["required"] = sorted(self.required)
+        return spec
+
+
+def _summary(problems: dict[str, str]) -> str:
+    first = next(iter(problems.items()))
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{first[0]} {first[1]}{more}."
+
+
+def parse_json_body(raw: bytes | None) -> Any:
+    """Decode a request body: 413 over 1 MB, 400 for anything that is not JSON."""
+    raw = raw or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"The body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES} bytes.")
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise BadRequest(f"The body is not valid JSON: {err}.") from err
+
+
+# Common fields, so every schema bounds the same things the same way.
+def text(max_length: int, **kwargs: Any) -> Field:
+    return Field("string", max_length=max_length, **kwargs)
+
+
+def name_field(**kwargs: Any) -> Field:
+    return Field("string", max_length=300, min_length=1, **kwargs)
+
+
+EMAIL = Field("string", max_length=254, format="email")
+URL = Field("string", max_length=2000, format="uri", nullable=True)
+DATETIME = Field("string", max_length=40, format="date-time")
+TIMEZONE = Field("string", max_length=64, format="timezone")
+ID = Field("string", max_length=64, min_length=1)
