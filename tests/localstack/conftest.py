@@ -34,6 +34,7 @@ class DevStack:
 
 def start_dev_stack(state_dir: Path, timeout: float = 90.0) -> DevStack:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
+    env["PYTHONPATH"] = str(REPO / "backend")  # this checkout's code, whatever the venv points at
     command = [
         sys.executable,
         "-m",

@@ -20,6 +20,7 @@ from chalice import Blueprint, CORSConfig, Response
 
 from chalicelib.api.schema import Schema, parse_json_body
 from chalicelib.errors import PodiumError, TooManyRequests
+from chalicelib.jobs.context import anonymous_request_context, reset_context, set_context
 from chalicelib.logs import bind_request, logger
 from chalicelib.settings import settings
 
@@ -143,12 +144,29 @@ def _normalize_error(response: Response) -> Response:
     return response
 
 
+def request_base_url(headers: Any) -> str:
+    """Where links for this request's user should point: the admin page's origin when the
+    request comes from it (the one CORS origin), the configured site otherwise."""
+    current = settings()
+    origin = (headers or {}).get("origin") or ""
+    if origin and origin.rstrip("/") == current.site_origin.rstrip("/"):
+        return origin.rstrip("/") + "/"
+    return current.site_base_url
+
+
 def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    """Bind the request id to logs and the response, normalize errors, log one line a request."""
+    """Bind the request context (id, base URL, locale; anonymous until authenticated) to logs,
+    jobs and the response; normalize errors; log one line a request."""
     request_id = request_id_of(event)
     bind_request(request_id)
+    headers = event.headers or {}
+    locale = (headers.get("accept-language") or "en").split(",")[0].split(";")[0].strip()[:16] or "en"
+    token = set_context(anonymous_request_context(request_id, request_base_url(headers), locale))
     started = time.perf_counter()
-    response = _normalize_error(get_response(event))
+    try:
+        response = _normalize_error(get_response(event))
+    finally:
+        reset_context(token)
     response.headers["X-Request-Id"] = request_id
     logger().info(
         "request",
