@@ -3,7 +3,7 @@
 from chalice import Chalice
 from chalicelib.api import fallback, health, openapi
 from chalicelib.api.http import http_middleware
-from chalicelib.workers import jobs
+from chalicelib.workers import changes, jobs
 
 app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
@@ -11,4 +11,5 @@ app.register_middleware(http_middleware, "http")
 app.register_blueprint(health.bp, url_prefix="/v1")
 app.register_blueprint(openapi.bp, url_prefix="/v1")
 app.register_blueprint(jobs.bp)
+app.register_blueprint(changes.bp)
 fallback.install_fallbacks(app)
