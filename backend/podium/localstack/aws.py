@@ -53,8 +53,11 @@ def point_boto_at(endpoint: str) -> None:
 
 def start_moto(port: int) -> Any:
     """Start moto's server bound to loopback only; returns the running server."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns real logs
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server
