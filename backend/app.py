@@ -1,14 +1,15 @@
 """Podium API and workers: this module only creates the app and wires the blueprints."""
 
 from chalice import Chalice
-from chalicelib.api import fallback, health, openapi
+from chalicelib.api import fallback, health, jobs, openapi
 from chalicelib.api.http import http_middleware
-from chalicelib.workers import jobs
+from chalicelib.workers import jobs as jobs_worker
 
 app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(health.bp, url_prefix="/v1")
 app.register_blueprint(openapi.bp, url_prefix="/v1")
-app.register_blueprint(jobs.bp)
+app.register_blueprint(jobs.bp, url_prefix="/v1")
+app.register_blueprint(jobs_worker.bp)
 fallback.install_fallbacks(app)
