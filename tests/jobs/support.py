@@ -24,6 +24,19 @@ def count_runs(ctx: Any, *, marker: str) -> dict[str, Any]:
     return {"marker": marker}
 
 
+BLOCKING: dict[str, threading.Event] = {}
+
+
+@job("test_block")
+def block(ctx: Any, *, marker: str) -> dict[str, Any]:
+    from chalicelib.jobs.effects import running_job_id
+
+    BLOCKING[marker].wait(10)
+    with _RUNS_LOCK:
+        RUNS[running_job_id() or marker] += 1
+    return {"marker": marker}
+
+
 @job("test_explode")
 def explode(ctx: Any, *, reason: str) -> None:
     raise RuntimeError(reason)
@@ -73,9 +86,15 @@ def run_until_finished(poller: Any, job_ids: list[str], timeout: float = 30.0) -
     """Poll until every job is SUCCESS or FAILURE; returns each job's state."""
     deadline = time.monotonic() + timeout
     states: dict[str, str] = {}
+    unfinished = list(job_ids)
     while time.monotonic() < deadline:
-        poller.poll_jobs_once(wait_seconds=0)
-        states = {job_id: job_record(job_id).state for job_id in job_ids}
-        if all(state in ("SUCCESS", "FAILURE") for state in states.values()):
-            return states
+        if poller.poll_jobs_once(wait_seconds=0):
+            continue  # look at the records once the queue runs dry
+        for job_id in list(unfinished):
+            states[job_id] = job_record(job_id).state
+            if states[job_id] in ("SUCCESS", "FAILURE"):
+                unfinished.remove(job_id)
+        if not unfinished:
+            return {job_id: states[job_id] for job_id in job_ids}
+        time.sleep(0.05)
     raise AssertionError(f"jobs did not finish in {timeout} s: {states}")

@@ -21,7 +21,7 @@ def run_jobs(event: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     from chalicelib.jobs import queue
-    from chalicelib.jobs.runner import Redeliver, handle_message
+    from chalicelib.jobs.runner import Redeliver, handle_message, retry_delay
 
     lambda_context = getattr(event, "context", None)
 
@@ -32,6 +32,10 @@ def run_jobs(event: Any) -> dict[str, Any]:
         except Redeliver as retry:
             # Back off by hand: otherwise the message waits out the queue's 6-minute visibility timeout.
             queue.delay_redelivery(record.receipt_handle, retry.delay_seconds)
+            raise
+        except Exception:
+            # Not a job envelope, or the table failed us: same backoff, then the dead-letter queue.
+            queue.delay_redelivery(record.receipt_handle, retry_delay(receive_count))
             raise
 
     # Every record failing is still a partial-batch answer, not a crashed invocation.
