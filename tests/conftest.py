@@ -31,6 +31,7 @@ os.environ.update(
         "PODIUM_JOBS_QUEUE_URL": f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/podium-{TEST_STAGE}-jobs",
         "PODIUM_SITE_BASE_URL": "http://127.0.0.1:8080/",
         "PODIUM_LOG_LEVEL": "WARNING",
+        "PODIUM_JOB_RETRY_BASE_SECONDS": "0",  # failed jobs come back at once; one test sets a delay
     }
 )
 for leaked in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):

@@ -26,6 +26,8 @@ class Settings:
     site_origin: str
     trash_retention_days: int
     log_level: str
+    mail_from: str = "Podium <no-reply@podium.example.org>"
+    job_retry_base_seconds: int = 1
     version: str = VERSION
 
     @property
@@ -60,6 +62,8 @@ def read_settings(environ: dict[str, str] | None = None) -> Settings:
         site_origin=env.get("PODIUM_SITE_ORIGIN", _origin_of(site_base_url)),
         trash_retention_days=_int("PODIUM_TRASH_RETENTION_DAYS", 30),
         log_level=env.get("PODIUM_LOG_LEVEL", "INFO"),
+        mail_from=env.get("PODIUM_MAIL_FROM", "Podium <no-reply@podium.example.org>"),
+        job_retry_base_seconds=_int("PODIUM_JOB_RETRY_BASE_SECONDS", 1),
     )
 
 

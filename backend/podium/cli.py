@@ -32,7 +32,94 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--aws-port", type=_port, default=4566)
     dev.add_argument("--state-dir", default=None, help="where local data is kept (default .podium)")
     dev.set_defaults(handler=run_dev)
+
+    jobs = commands.add_parser("jobs", help="recent jobs and the dead-letter queue of the running stack")
+    jobs.add_argument("--dead", action="store_true", help="list the dead-letter queue instead")
+    jobs.add_argument("--redrive", action="store_true", help="move dead letters back to the jobs queue")
+    jobs.add_argument("--limit", type=int, default=20, help="how many recent jobs (default 20)")
+    jobs.add_argument("--enqueue", metavar="NAME", help="enqueue job NAME as the system actor; prints its id")
+    jobs.add_argument("--args", default="{}", help="the job's arguments as a JSON object (with --enqueue)")
+    jobs.add_argument("--state-dir", default=None)
+    jobs.add_argument("--stage", default=None, help="act on an AWS stage instead of the local stack")
+    jobs.set_defaults(handler=run_jobs)
+
+    outbox = commands.add_parser("outbox", help="mail sent by the local stack, newest last")
+    outbox.add_argument("--to", metavar="EMAIL", help="only mail to this address")
+    outbox.add_argument("--json", action="store_true", help="one JSON object a line (to, subject, text, html)")
+    outbox.add_argument("--state-dir", default=None)
+    outbox.set_defaults(handler=run_outbox)
     return parser
+
+
+def connect(args: argparse.Namespace) -> dict | None:
+    """Point this process at `--stage` or the running local stack; None (after saying why) if neither."""
+    if getattr(args, "stage", None):
+        os.environ["PODIUM_STAGE"] = args.stage
+        return {}
+    from podium.localstack.running import NoStackRunning, use_running_stack
+
+    try:
+        return use_running_stack(state_dir_from(args))
+    except NoStackRunning as err:
+        print(f"podium {args.command}: {err}", file=sys.stderr)
+        return None
+
+
+def run_jobs(args: argparse.Namespace) -> int:
+    if connect(args) is None:
+        return 1
+    if args.enqueue:
+        return _enqueue_job(args.enqueue, args.args)
+    from chalicelib.domain.jobs import recent_jobs, reopen_for_redrive
+    from chalicelib.jobs.queue import peek_dead_letters, redrive_dead_letters
+
+    if args.redrive:
+        moved = redrive_dead_letters(before_send=lambda letter: reopen_for_redrive(letter.job_id))
+        print(f"Redrove {len(moved)} message(s) to the jobs queue.")
+        return 0
+    if args.dead:
+        letters = peek_dead_letters()
+        for letter in letters:
+            print(f"{letter.job_id or '-':<18} {letter.name or '(not a job)':<24} receives={letter.receive_count}")
+        print(f"{len(letters)} message(s) in the dead-letter queue.")
+        return 0
+    for job in reversed(recent_jobs(limit=args.limit)):
+        error = f"  {job.error}" if job.error else ""
+        print(f"{job.created_at:%Y-%m-%d %H:%M:%S} {job.id:<18} {job.name:<24} {job.state:<8} x{job.attempts}{error}")
+    return 0
+
+
+def _enqueue_job(name: str, raw_args: str) -> int:
+    import json
+
+    from chalicelib.jobs.context import system_context
+    from chalicelib.jobs.enqueue import enqueue
+
+    try:
+        kwargs = json.loads(raw_args)
+        if not isinstance(kwargs, dict):
+            raise ValueError("--args must be a JSON object")
+        print(enqueue(name, _ctx=system_context(source="cli"), **kwargs))
+    except (ValueError, TypeError, LookupError) as err:
+        print(f"podium jobs: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_outbox(args: argparse.Namespace) -> int:
+    import json
+
+    marker = connect(args)
+    if marker is None:
+        return 1
+    from podium.localstack.outbox import read_outbox
+
+    for mail in read_outbox(marker["aws"], to=args.to):
+        if args.json:
+            print(json.dumps(mail.to_json(), ensure_ascii=False))
+        else:
+            print(f"To: {mail.to}\nSubject: {mail.subject}\n\n{mail.text}\n{'-' * 72}")
+    return 0
 
 
 def run_dev(args: argparse.Namespace) -> int:
