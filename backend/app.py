@@ -1,7 +1,7 @@
 """Podium API and workers: this module only creates the app and wires the blueprints."""
 
 from chalice import Chalice
-from chalicelib.api import fallback, health, openapi
+from chalicelib.api import fallback, health, openapi, uploads
 from chalicelib.api.http import http_middleware
 from chalicelib.workers import changes, jobs
 
@@ -10,6 +10,7 @@ app.debug = False
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(health.bp, url_prefix="/v1")
 app.register_blueprint(openapi.bp, url_prefix="/v1")
+app.register_blueprint(uploads.bp, url_prefix="/v1")
 app.register_blueprint(jobs.bp)
 app.register_blueprint(changes.bp)
 fallback.install_fallbacks(app)

@@ -1,0 +1,1 @@
+from uploads_support import seeded, worker  # noqa: F401 - fixtures
