@@ -1,6 +1,6 @@
 """Upload test support: a seeded event with one of each target, actors, tiny files, S3 POSTs.
 
-A plain module (tests/ is on sys.path): conftest files and test modules import its fixtures.
+A plain module (tests/ is on sys.path) that conftest files and test modules import.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import pytest
 import requests
 
 OWNER_ID, STRANGER_ID, ORGANIZER_ID = "owner1", "stranger1", "organizer1"
@@ -106,8 +105,8 @@ def put_role(event_id: str, user_id: str, role: str) -> None:
     )  # fmt: skip
 
 
-@pytest.fixture
-def seeded(stack) -> SeededEvent:
+def seed_event() -> SeededEvent:
+    """An event owned by OWNER_ID (organizer: ORGANIZER_ID) with a speaker, sponsor, session and post."""
     from chalicelib.db import content
 
     event_id = "ev1"
@@ -128,13 +127,12 @@ def seeded(stack) -> SeededEvent:
     return SeededEvent(event_id, "sp1", "so1", "se1", "po1")
 
 
-@pytest.fixture
-def worker(aws_stack):
+def job_runner(outputs):
     """Runs queued jobs the way `podium dev` does, on demand."""
     from app import app
     from podium.localstack.poller import LocalPoller
 
-    poller = LocalPoller(app, aws_stack, on_table_change=lambda: None)
+    poller = LocalPoller(app, outputs, on_table_change=lambda: None)
 
     def run_jobs() -> None:
         while poller.poll_jobs_once(wait_seconds=0):
