@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import requests
 
@@ -112,7 +113,17 @@ def seed_event() -> SeededEvent:
     event_id = "ev1"
     pk = content.event_pk(event_id)
     items = [
-        content.Event(pk, "EVENT", id=event_id, slug="conf", name="Conf", owner_id=OWNER_ID),
+        content.Event(
+            pk,
+            "EVENT",
+            id=event_id,
+            slug="conf",
+            name="Conf",
+            owner_id=OWNER_ID,
+            timezone="UTC",
+            starts_at=datetime(2026, 3, 20, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 3, 21, 18, tzinfo=UTC),
+        ),
         content.Speaker(pk, content.child_sk("speaker", "sp1"), id="sp1", event_id=event_id, name="Ada"),
         content.Sponsor(pk, content.child_sk("sponsor", "so1"), id="so1", event_id=event_id, name="ACME"),
         content.Session(pk, content.child_sk("session", "se1"), id="se1", event_id=event_id, title="Talk"),

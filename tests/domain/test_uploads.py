@@ -346,3 +346,18 @@ def test_organizers_and_admins_may_upload_event_files(seeded, who):
         )  # fmt: skip
 
     assert presigned["fields"]["Content-Type"] == "image/png"
+
+
+def test_public_pages_show_the_uploaded_logo_thumbnail(seeded, worker):
+    from chalicelib.site.from_db import load_bundle
+    from chalicelib.site.render import render_event
+
+    _upload(seeded, "sponsor_logo", image_bytes("PNG"), "image/png", "acme.png")
+    worker()
+
+    bundle = load_bundle(seeded.event_id)
+    files = render_event(bundle, base_url="http://127.0.0.1:8080/")
+
+    thumbnail = _attached(seeded, "sponsor_logo").thumbnails.as_dict()["500x500.webp"]
+    assert bundle.sponsors[0].logo_url == "http://127.0.0.1:8080/uploads/" + thumbnail
+    assert f'src="http://127.0.0.1:8080/uploads/{thumbnail}"'.encode() in files["e/conf/sponsors/index.html"]
