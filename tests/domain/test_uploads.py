@@ -76,6 +76,8 @@ def _attached(seeded, kind: str):
 
 @pytest.mark.parametrize("kind", sorted(HAPPY))
 def test_upload_of_each_kind_attaches_file_then_thumbnails(seeded, worker, kind):
+    from chalicelib.domain.uploads import file_view
+
     content_type, make, filename, thumbnails = HAPPY[kind]
 
     completed = _upload(seeded, kind, make(), content_type, filename)
@@ -83,6 +85,7 @@ def test_upload_of_each_kind_attaches_file_then_thumbnails(seeded, worker, kind)
 
     stored = _attached(seeded, kind)
     assert completed["state"] == "accepted"
+    assert completed["file"] == {**file_view(stored), "thumbnails": {}}
     assert completed["file"]["url"] == "http://127.0.0.1:8080/uploads/" + stored.key
     assert stored.key.startswith(f"{kind}/{OWNER_ID}/") and stored.content_type == content_type
     names = set(stored.thumbnails.as_dict()) if stored.thumbnails else set()
@@ -361,3 +364,19 @@ def test_public_pages_show_the_uploaded_logo_thumbnail(seeded, worker):
     thumbnail = _attached(seeded, "sponsor_logo").thumbnails.as_dict()["500x500.webp"]
     assert bundle.sponsors[0].logo_url == "http://127.0.0.1:8080/uploads/" + thumbnail
     assert f'src="http://127.0.0.1:8080/uploads/{thumbnail}"'.encode() in files["e/conf/sponsors/index.html"]
+
+
+def test_files_view_gives_the_json_of_an_items_files(seeded, worker):
+    import json
+
+    from chalicelib.db import content
+    from chalicelib.domain.uploads import files_view
+
+    _upload(seeded, "event_banner", image_bytes("PNG"), "image/png", "banner.png")
+    worker()
+    event = content.Event.get(content.event_pk(seeded.event_id), "EVENT")
+
+    view = json.loads(json.dumps(files_view(event)))
+
+    assert list(view) == ["banner_file"]
+    assert view["banner_file"]["thumbnails"]["75x30.jpeg"].startswith("http://127.0.0.1:8080/uploads/event_banner/")

@@ -509,6 +509,12 @@ def file_view(stored: StoredFile) -> dict[str, Any]:
     }
 
 
+def files_view(item: Item) -> dict[str, Any]:
+    """The item's uploaded files as JSON ({"photo_file": file_view(...)}), for item views:
+    StoredFile values are not JSON themselves."""
+    return {name: file_view(stored) for name in FILE_FIELDS if (stored := getattr(item, name, None)) is not None}
+
+
 def _folder(key: str) -> str:
     """Every object of one upload (original and thumbnails) shares the key's folder."""
     return key.rsplit("/", 1)[0] + "/"
@@ -527,7 +533,8 @@ def _delete_objects(prefix: str) -> int:
 
 def delete_files_of(*, item: Item) -> int:
     """Delete every uploaded object (originals and thumbnails) of `item`; the trash feature
-    calls it when it purges an entity. Returns the number of objects deleted."""
+    calls it for each item it purges (an event's children each need their own call).
+    Returns the number of objects deleted."""
     deleted = 0
     for name in FILE_FIELDS:
         stored = getattr(item, name, None)
