@@ -12,6 +12,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.db.base import Item
+from chalicelib.db.uploads import StoredFile
 
 
 def event_pk(event_id: str) -> str:
@@ -38,6 +39,9 @@ class Event(Item, discriminator="event"):
     longitude = NumberAttribute(null=True)
     logo_url = UnicodeAttribute(null=True)
     banner_url = UnicodeAttribute(null=True)
+    # Uploaded files win over the *_url fields (which imports fill with outside links).
+    logo_file = StoredFile(null=True)
+    banner_file = StoredFile(null=True)
     code_of_conduct = UnicodeAttribute(null=True)
     privacy = UnicodeAttribute(null=True)
     organizer_name = UnicodeAttribute(null=True)
@@ -91,6 +95,7 @@ class Session(Item, discriminator="session"):
     session_type_id = UnicodeAttribute(null=True)
     speaker_ids = ListAttribute(of=UnicodeAttribute, default=list)
     slides_url = UnicodeAttribute(null=True)
+    slides_file = StoredFile(null=True)
     video_url = UnicodeAttribute(null=True)
     audio_url = UnicodeAttribute(null=True)
     state = UnicodeAttribute(default="draft")
@@ -104,6 +109,7 @@ class Speaker(Item, discriminator="speaker"):
     email = UnicodeAttribute(null=True)  # private
     phone = UnicodeAttribute(null=True)  # private
     photo_url = UnicodeAttribute(null=True)
+    photo_file = StoredFile(null=True)
     short_biography = UnicodeAttribute(null=True)
     long_biography = UnicodeAttribute(null=True)
     organisation = UnicodeAttribute(null=True)
@@ -125,6 +131,7 @@ class Sponsor(Item, discriminator="sponsor"):
     tier = UnicodeAttribute(null=True)
     level = NumberAttribute(null=True)
     logo_url = UnicodeAttribute(null=True)
+    logo_file = StoredFile(null=True)
 
 
 class Post(Item, discriminator="post"):
@@ -134,6 +141,7 @@ class Post(Item, discriminator="post"):
     body = UnicodeAttribute(null=True)
     published = BooleanAttribute(default=False)
     published_at = UTCDateTimeAttribute(null=True)
+    image_file = StoredFile(null=True)
 
 
 CHILD_KINDS: dict[str, type[Item]] = {

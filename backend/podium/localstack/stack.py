@@ -62,7 +62,7 @@ class LocalStack:
 
         api = api_server(app, api_port)
         api_url = f"http://{HOST}:{api.server.server_address[1]}"
-        site.bucket, site.api_url = outputs.site_bucket, api_url
+        site.bucket, site.uploads_bucket, site.api_url = outputs.site_bucket, outputs.uploads_bucket, api_url
         self._servers = [api.server, site]
         self._load_state(outputs)
         self._publish_site()
