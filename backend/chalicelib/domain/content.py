@@ -55,7 +55,9 @@ def view(item: Item, *, private: bool) -> dict[str, Any]:
     """The JSON of an item; private fields only when `private`."""
     from chalicelib.domain.uploads import FILE_FIELDS, files_view
 
-    hidden = HIDDEN | frozenset(FILE_FIELDS) | (frozenset() if private else PRIVATE_FIELDS.get(item.kind_name, frozenset()))
+    hidden = (
+        HIDDEN | frozenset(FILE_FIELDS) | (frozenset() if private else PRIVATE_FIELDS.get(item.kind_name, frozenset()))
+    )
     data = {name: value for name, value in item.attribute_values.items() if name not in hidden}
     data.update(files_view(item))
     data.setdefault("version", item.version)
