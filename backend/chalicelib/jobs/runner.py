@@ -6,6 +6,7 @@ that already finished does nothing, so redelivery never repeats an effect.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import traceback
 from typing import Any
@@ -26,6 +27,10 @@ class JobFailed(Exception):
     """Raised so the batch processor reports the record as failed (SQS redelivers it)."""
 
 
+class JobRejected(Exception):
+    """Raised by a job whose input is invalid: the job fails at once, with this message, no retry."""
+
+
 def handle_message(body: str, receive_count: int) -> str:
     """Run the job in `body`; returns its final state, raises JobFailed to ask for a retry."""
     message = json.loads(body)
@@ -38,9 +43,13 @@ def handle_message(body: str, receive_count: int) -> str:
         return record.state
     ctx = RequestContext.from_json(message["context"])
     _mark(record, state=STARTED, attempts=record.attempts + 1, started_at=clock().now())
-    token = set_context(ctx)
+    token, job_token = set_context(ctx), _running_job.set(record)
     try:
         result = run(record.name, ctx, message["args"])
+    except JobRejected as err:
+        # The input is wrong: another attempt would fail the same way.
+        _mark(record, state=FAILURE, error=str(err)[:4000], finished_at=clock().now())
+        return FAILURE
     except Exception as err:
         final = receive_count >= MAX_RECEIVES
         _mark(
@@ -50,8 +59,20 @@ def handle_message(body: str, receive_count: int) -> str:
         raise JobFailed(record.id) from err
     finally:
         reset_context(token)
+        _running_job.reset(job_token)
     _mark(record, state=SUCCESS, result=_bounded(result), finished_at=clock().now(), error=None)
     return SUCCESS
+
+
+_running_job: contextvars.ContextVar[Job | None] = contextvars.ContextVar("podium_running_job", default=None)
+
+
+def report_progress(percent: int) -> None:
+    """Record how far the running job is (0..100) on its job record; outside a job, do nothing."""
+    record = _running_job.get()
+    percent = max(0, min(100, int(percent)))
+    if record is not None and percent != record.progress:
+        _mark(record, progress=percent)
 
 
 def _mark(record: Job, **changes: Any) -> None:
