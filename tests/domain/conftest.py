@@ -31,15 +31,33 @@ def organizer():
 
 
 @pytest.fixture
-def fresh_copy(tmp_path):
-    """A copy of an export under a new identifier, so it imports as a new event."""
+def small_export(tmp_path):
+    """FOSSASIA 2018 cut to a few sessions and their speakers, under a new identifier (a new event)."""
+    target = tmp_path / "small"
+    shutil.copytree(SAMPLE_2018, target)
+    sessions = json.loads((target / "sessions").read_text())[:12]
+    kept = {s["id"] for s in sessions}
+    speaker_ids = {p["id"] for s in sessions for p in s["speakers"]}
+    speakers = [p for p in json.loads((target / "speakers").read_text()) if p["id"] in speaker_ids]
+    for speaker in speakers:
+        speaker["sessions"] = [s for s in speaker["sessions"] if s["id"] in kept]
+    event = json.loads((target / "event").read_text())
+    event["identifier"] = uuid.uuid4().hex[:8]
+    for name, records in (("sessions", sessions), ("speakers", speakers), ("event", event)):
+        (target / name).write_text(json.dumps(records))
+    return target
 
-    def copy(source: Path) -> Path:
-        target = tmp_path / source.name
-        shutil.copytree(source, target)
-        event = json.loads((target / "event").read_text())
-        event["identifier"] = uuid.uuid4().hex[:8]
-        (target / "event").write_text(json.dumps(event))
-        return target
 
-    return copy
+@pytest.fixture(scope="session")
+def imported(aws_stack, organizer):
+    """The samples imported (published) once per test process: name → ImportResult."""
+    from chalicelib.domain.imports import import_event, read_source
+
+    done = {}
+
+    def get(path: Path):
+        if path not in done:
+            done[path] = import_event(export=read_source(path), actor=organizer, owner_id=organizer.id, publish=True)
+        return done[path]
+
+    return get
