@@ -49,3 +49,17 @@ def aws_stack() -> Iterator[object]:
     outputs = aws.deploy_stack(TEST_STAGE, site_origin="http://127.0.0.1:8080")
     yield outputs
     server.stop()
+
+
+# The Open Event samples (CI clones the repo with ../shared beside it).
+OPENEVENT_SAMPLES = REPO.parent / "shared" / "data" / "openevent"
+
+
+@pytest.fixture(scope="session")
+def sample_2017() -> Path:
+    return OPENEVENT_SAMPLES / "FOSSASIASummit2017"
+
+
+@pytest.fixture(scope="session")
+def sample_2018() -> Path:
+    return OPENEVENT_SAMPLES / "FOSSASIASummit2018"

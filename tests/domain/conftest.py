@@ -7,19 +7,6 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[3] / "shared"
-SAMPLE_2017 = SHARED / "data" / "openevent" / "FOSSASIASummit2017"
-SAMPLE_2018 = SHARED / "data" / "openevent" / "FOSSASIASummit2018"
-
-
-@pytest.fixture(scope="session")
-def sample_2017() -> Path:
-    return SAMPLE_2017
-
-
-@pytest.fixture(scope="session")
-def sample_2018() -> Path:
-    return SAMPLE_2018
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +18,10 @@ def organizer():
 
 
 @pytest.fixture
-def small_export(tmp_path):
+def small_export(tmp_path, sample_2018):
     """FOSSASIA 2018 cut to a few sessions and their speakers, under a new identifier (a new event)."""
     target = tmp_path / "small"
-    shutil.copytree(SAMPLE_2018, target)
+    shutil.copytree(sample_2018, target)
     sessions = json.loads((target / "sessions").read_text())[:12]
     kept = {s["id"] for s in sessions}
     speaker_ids = {p["id"] for s in sessions for p in s["speakers"]}
