@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 
-
 @pytest.fixture(scope="session")
 def organizer():
     """One organizer for the session: the samples' events are shared by the tests of a process."""

@@ -35,7 +35,13 @@ def test_export_is_the_v2_spelling_with_every_record(imported, sample_2017):
     files = _unzip(export_zip(event_id=imported(sample_2017).event_id, include_private=True))
 
     assert sorted(files) == ["event", "microlocations", "session-types", "sessions", "speakers", "sponsors", "tracks"]
-    assert [len(files[n]) for n in ("sessions", "speakers", "tracks", "microlocations", "sponsors")] == [214, 207, 22, 15, 17]
+    assert [len(files[n]) for n in ("sessions", "speakers", "tracks", "microlocations", "sponsors")] == [
+        214,
+        207,
+        22,
+        15,
+        17,
+    ]
     assert "starts-at" in files["sessions"][0] and "starts_at" not in files["sessions"][0]
 
 

@@ -62,7 +62,9 @@ def test_import_sample_counts_links_and_times_equal_the_source(imported, organiz
         len(stored.get("sponsor", [])),
     )
     source_links = {
-        (podium_id("session", key, s["id"]), podium_id("speaker", key, p["id"])) for s in sessions for p in s["speakers"]
+        (podium_id("session", key, s["id"]), podium_id("speaker", key, p["id"]))
+        for s in sessions
+        for p in s["speakers"]
     }
     tz = ZoneInfo(_raw(folder, "event")["timezone"])
     source_times = {
@@ -215,7 +217,9 @@ def test_import_c3voc_schedule_json_as_published_by_podium(aws_stack, organizer,
     stored = _stored(result.event_id)
     scheduled = [s for s in bundle.sessions if s.starts_at]
     assert len(stored["session"]) == len(scheduled)
-    assert sorted((s.title, s.starts_at) for s in stored["session"]) == sorted((s.title, s.starts_at) for s in scheduled)
+    assert sorted((s.title, s.starts_at) for s in stored["session"]) == sorted(
+        (s.title, s.starts_at) for s in scheduled
+    )
     assert {s.state for s in stored["session"]} == {"accepted"}
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import io
 import json
 import os
-from collections import Counter
 import zipfile
+from collections import Counter
 
 import pytest
 
@@ -68,7 +68,9 @@ def _content_items() -> int:
     from chalicelib.adapters.aws import client
     from chalicelib.settings import settings
 
-    pages = client("dynamodb").get_paginator("scan").paginate(TableName=settings().table_name, ProjectionExpression="pk")
+    pages = (
+        client("dynamodb").get_paginator("scan").paginate(TableName=settings().table_name, ProjectionExpression="pk")
+    )
     return sum(1 for page in pages for item in page["Items"] if not item["pk"]["S"].startswith("JOB#"))
 
 
@@ -88,8 +90,14 @@ def _bomb() -> bytes:
 MALFORMED = {
     "no event file": (lambda f: _zip({k: v for k, v in f.items() if k != "event"}), "event: file missing"),
     "broken JSON": (lambda f: _zip(f | {"speakers": f["speakers"][:-20]}), "speakers: not valid JSON"),
-    "unknown track": (lambda f: _zip(_session_with(f, track={"id": 999999, "name": "Ghost"})), "sessions[3]: names unknown track 999999"),
-    "10 MB title": (lambda f: _zip(_session_with(f, title=os.urandom(5_000_000).hex())), "sessions[3]: title is 10000000 characters"),
+    "unknown track": (
+        lambda f: _zip(_session_with(f, track={"id": 999999, "name": "Ghost"})),
+        "sessions[3]: names unknown track 999999",
+    ),
+    "10 MB title": (
+        lambda f: _zip(_session_with(f, title=os.urandom(5_000_000).hex())),
+        "sessions[3]: title is 10000000 characters",
+    ),
     "zip slip": (lambda f: _zip({"../event": f["event"], **f}), "../event: unsafe path in zip"),
     "zip bomb": (lambda f: _bomb(), "sessions: uncompressed size"),
 }

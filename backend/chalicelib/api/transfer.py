@@ -15,7 +15,9 @@ bp = Blueprint(__name__)
 IMPORT_BODY = Schema(
     "ImportRequest",
     fields={
-        "upload_key": Field("string", min_length=1, max_length=300, description="an uploaded export under imports/<your id>/"),
+        "upload_key": Field(
+            "string", min_length=1, max_length=300, description="an uploaded export under imports/<your id>/"
+        ),
         "publish": Field("boolean", description="publish the event when the export says it was published"),
     },
     required=frozenset({"upload_key"}),
@@ -23,7 +25,7 @@ IMPORT_BODY = Schema(
 JOB_STARTED = Schema("JobStarted", fields={"job_id": ID, "status_url": Field("string")})
 
 
-def _actor():  # noqa: ANN202 - the request's actor, set by the HTTP middleware
+def _actor():
     from chalicelib.jobs.context import current_context
 
     return current_context().actor

@@ -44,7 +44,7 @@ def export_files(*, event_id: str, include_private: bool) -> dict[str, bytes]:
         "speakers": [_speaker(s, ids, include_private) for s in speakers],
         "sponsors": [_sponsor(s, ids) for s in sponsors],
     }
-    for name, value in records.items():
+    for value in records.values():
         if isinstance(value, list):
             value.sort(key=lambda record: str(record["id"]))
     return {name: _dumps(value) for name, value in records.items()}

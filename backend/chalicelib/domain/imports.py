@@ -158,7 +158,9 @@ def _items(
         linked = [i for i in speaker["session_ids"] if i in session_ids]
         if len(linked) != len(speaker["session_ids"]):
             dropped = len(speaker["session_ids"]) - len(linked)
-            warnings.append(f"speakers[{index}] (id {speaker['source_id']}): {dropped} link(s) to unknown sessions left out")
+            warnings.append(
+                f"speakers[{index}] (id {speaker['source_id']}): {dropped} link(s) to unknown sessions left out"
+            )
         items.append(_child(content.Speaker, event.id, speaker | {"session_ids": linked}))
     return items, warnings
 
@@ -257,17 +259,23 @@ def _check_sizes(items: list[Item], raw_items: list[dict[str, Any]]) -> None:
         if size > MAX_ITEM_BYTES:
             file = FILE_OF_KIND[_KIND_OF.get(type(item), "event")]
             source_id = getattr(item, "source_id", None) or getattr(item, "id", "?")
-            raise ExportError(f"{file} (id {source_id}): record is {size // 1000} KB, over the {MAX_ITEM_BYTES // 1000} KB limit")
+            raise ExportError(
+                f"{file} (id {source_id}): record is {size // 1000} KB, over the {MAX_ITEM_BYTES // 1000} KB limit"
+            )
 
 
 def _raw_partition(event_id: str) -> dict[tuple[str, str], dict[str, Any]]:
     """Every item of the event's partition as stored (attribute values), for update and undo."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for page in client("dynamodb").get_paginator("query").paginate(
-        TableName=settings().table_name,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}},
-        ConsistentRead=True,
+    for page in (
+        client("dynamodb")
+        .get_paginator("query")
+        .paginate(
+            TableName=settings().table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}},
+            ConsistentRead=True,
+        )
     ):
         found.update({_key(raw): raw for raw in page["Items"]})
     return found

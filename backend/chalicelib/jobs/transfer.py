@@ -37,7 +37,9 @@ def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, pub
         report_progress(5)
         try:
             export = read_source(path)
-            result = import_event(export=export, actor=ctx.actor, owner_id=owner_id, publish=publish, progress=report_progress)
+            result = import_event(
+                export=export, actor=ctx.actor, owner_id=owner_id, publish=publish, progress=report_progress
+            )
         except (ExportError, PodiumError) as err:
             raise JobRejected(str(err)) from err
     client("s3").delete_object(Bucket=settings().uploads_bucket, Key=upload_key)

@@ -103,13 +103,16 @@ def _openevent_files(conference: dict[str, Any], name: str) -> tuple[dict[str, A
     paths: list[str] = []
     for day_index, day in enumerate(_list(conference.get("days"), f"{name}: conference.days")):
         day_where = f"conference.days[{day_index}]"
-        for room_name, talks in _object(_object(day, f"{name}: {day_where}").get("rooms") or {}, f"{name}: {day_where}.rooms").items():
+        for room_name, talks in _object(
+            _object(day, f"{name}: {day_where}").get("rooms") or {}, f"{name}: {day_where}.rooms"
+        ).items():
             rooms.setdefault(room_name, {"id": room_name[:64], "name": room_name})
-            for talk_index, talk in enumerate(_list(talks, f"{name}: {day_where}.rooms[{room_name!r}]")):
+            for talk_index, listed in enumerate(_list(talks, f"{name}: {day_where}.rooms[{room_name!r}]")):
                 where = f"{day_where}.rooms[{room_name!r}][{talk_index}]"
-                talk = _object(talk, f"{name}: {where}")
+                talk = _object(listed, f"{name}: {where}")
                 paths.append(where)
-                sessions.append(_session(talk, room_name, where, name, tracks, types, speakers, colors))
+                catalogs = (tracks, types, speakers, colors)
+                sessions.append(_session(talk, room_name, where=f"{name}: {where}", catalogs=catalogs))
     event["starts_at"] = event["starts_at"] or min((s["start_time"] for s in sessions if s["start_time"]), default=None)
     event["ends_at"] = event["ends_at"] or max((s["end_time"] for s in sessions if s["end_time"]), default=None)
     files = {
@@ -124,26 +127,30 @@ def _openevent_files(conference: dict[str, Any], name: str) -> tuple[dict[str, A
 
 
 def _session(
-    talk: dict[str, Any],
-    room_name: str,
-    where: str,
-    name: str,
-    tracks: dict[str, dict[str, Any]],
-    types: dict[str, dict[str, Any]],
-    speakers: dict[str, dict[str, Any]],
-    colors: dict[str, Any],
+    talk: dict[str, Any], room_name: str, *, where: str, catalogs: tuple[dict[str, Any], ...]
 ) -> dict[str, Any]:
-    minutes = _duration_minutes(talk.get("duration"), f"{name}: {where}")
+    """One talk as an Open Event session; adds its track, type and persons to the catalogs."""
+    tracks, types, speakers, colors = catalogs
+    minutes = _duration_minutes(talk.get("duration"), where)
     track_name, type_name = talk.get("track"), talk.get("type")
     if track_name:
-        tracks.setdefault(str(track_name), {"id": str(track_name)[:64], "name": track_name, "color": colors.get(str(track_name))})
+        tracks.setdefault(
+            str(track_name), {"id": str(track_name)[:64], "name": track_name, "color": colors.get(str(track_name))}
+        )
     if type_name:
         types.setdefault(str(type_name), {"id": str(type_name)[:64], "name": type_name})
     linked = []
-    for person in _list(talk.get("persons"), f"{name}: {where}.persons"):
+    for person in _list(talk.get("persons"), f"{where}.persons"):
         if not isinstance(person, dict):
             continue
-        person_id = str(person.get("guid") or person.get("code") or person.get("id") or person.get("public_name") or person.get("name") or "")[:64]
+        person_id = str(
+            person.get("guid")
+            or person.get("code")
+            or person.get("id")
+            or person.get("public_name")
+            or person.get("name")
+            or ""
+        )[:64]
         speakers.setdefault(
             person_id,
             {
@@ -156,7 +163,11 @@ def _session(
         talk_id = _talk_id(talk)
         speakers[person_id]["sessions"].append({"id": talk_id})
         linked.append({"id": person_id})
-    links = {link.get("type"): link.get("url") for link in _list(talk.get("links"), f"{name}: {where}.links") if isinstance(link, dict)}
+    links = {
+        link.get("type"): link.get("url")
+        for link in _list(talk.get("links"), f"{where}.links")
+        if isinstance(link, dict)
+    }
     return {
         "id": _talk_id(talk),
         "title": talk.get("title") or "",
@@ -165,7 +176,7 @@ def _session(
         "long_abstract": talk.get("description") or "",
         "language": talk.get("language") or "",
         "start_time": talk.get("date"),
-        "end_time": _end(talk.get("date"), minutes, f"{name}: {where}"),
+        "end_time": _end(talk.get("date"), minutes, where),
         "state": "accepted",
         "track": {"id": str(track_name)[:64]} if track_name else None,
         "microlocation": {"id": room_name[:64]},

@@ -67,9 +67,7 @@ def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
 
     if cfp is None:
         return None
-    return cfp_state(
-        {"starts_at": cfp.starts_at, "ends_at": cfp.ends_at, "privacy": cfp.privacy or ""}, clock().now()
-    )
+    return cfp_state({"starts_at": cfp.starts_at, "ends_at": cfp.ends_at, "privacy": cfp.privacy or ""}, clock().now())
 
 
 def _track(t: content.Track) -> public.Track:

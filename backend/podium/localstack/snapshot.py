@@ -69,7 +69,12 @@ class Snapshot:
         self.blobs.mkdir(exist_ok=True)
         items = self._all_items()
         _write_atomically(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
-        entries = [self._save_object(bucket, key) for bucket, key, _ in self.fingerprint_objects()]
+        # Objects whose ETag did not change since the last save are not read again.
+        saved = {(e["bucket"], e["key"], e.get("ETag")): e for e in map(json.loads, _lines(self.dir / "objects.jsonl"))}
+        entries = [
+            saved.get((bucket, key, etag)) or self._save_object(bucket, key) | {"ETag": etag}
+            for bucket, key, etag in self.fingerprint_objects()
+        ]
         _write_atomically(self.dir / "objects.jsonl", "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
         self._drop_unused_blobs({e["sha256"] for e in entries})
         return len(items), len(entries)
