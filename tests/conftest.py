@@ -52,14 +52,19 @@ def aws_stack() -> Iterator[object]:
     server.stop()
 
 
+# Partitions that session-scoped fixtures wrote once for many tests: `stack` keeps them.
+KEEP_PARTITIONS: set[str] = set()
+
+
 def _empty_stack(outputs) -> None:
     """Remove every item, object and message, so each test starts from an empty stack."""
     import boto3
 
     ddb = boto3.client("dynamodb")
     for page in ddb.get_paginator("scan").paginate(TableName=outputs.table_name, ProjectionExpression="pk, sk"):
-        for start in range(0, len(page["Items"]), 25):
-            requests = [{"DeleteRequest": {"Key": key}} for key in page["Items"][start : start + 25]]
+        keys = [key for key in page["Items"] if key["pk"]["S"] not in KEEP_PARTITIONS]
+        for start in range(0, len(keys), 25):
+            requests = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
             ddb.batch_write_item(RequestItems={outputs.table_name: requests})
     s3 = boto3.client("s3")
     for bucket in (outputs.uploads_bucket, outputs.site_bucket):
@@ -80,3 +85,17 @@ def stack(aws_stack) -> Iterator[object]:
     """The moto stack, emptied after the test: use it for tests that write."""
     yield aws_stack
     _empty_stack(aws_stack)
+
+
+# The Open Event samples (CI clones the repo with ../shared beside it).
+OPENEVENT_SAMPLES = REPO.parent / "shared" / "data" / "openevent"
+
+
+@pytest.fixture(scope="session")
+def sample_2017() -> Path:
+    return OPENEVENT_SAMPLES / "FOSSASIASummit2017"
+
+
+@pytest.fixture(scope="session")
+def sample_2018() -> Path:
+    return OPENEVENT_SAMPLES / "FOSSASIASummit2018"

@@ -24,6 +24,13 @@ class Link(MapAttribute):
     url = UnicodeAttribute()
 
 
+class CallForPapers(MapAttribute):
+    announcement = UnicodeAttribute(null=True)
+    starts_at = UTCDateTimeAttribute(null=True)
+    ends_at = UTCDateTimeAttribute(null=True)
+    privacy = UnicodeAttribute(null=True)  # public | private
+
+
 class Event(Item, discriminator="event"):
     """sk = "EVENT"; gsi1 = slug lookup; gsi2 = published events by start time."""
 
@@ -52,6 +59,10 @@ class Event(Item, discriminator="event"):
     state = UnicodeAttribute(default="draft")  # draft | published
     owner_id = UnicodeAttribute(null=True)
     source_key = UnicodeAttribute(null=True)  # set by imports, so re-imports update
+    source_id = UnicodeAttribute(null=True)  # the record id in the imported export
+    email = UnicodeAttribute(null=True)  # private: the organizers' contact
+    event_url = UnicodeAttribute(null=True)
+    call_for_papers = CallForPapers(null=True)
 
 
 class Track(Item, discriminator="track"):
@@ -60,6 +71,8 @@ class Track(Item, discriminator="track"):
     name = UnicodeAttribute()
     description = UnicodeAttribute(null=True)
     color = UnicodeAttribute(null=True)
+    text_color = UnicodeAttribute(null=True)  # None: derived from color (site/colors.py)
+    source_id = UnicodeAttribute(null=True)
 
 
 class Room(Item, discriminator="room"):
@@ -70,6 +83,9 @@ class Room(Item, discriminator="room"):
     capacity = NumberAttribute(null=True)
     position = NumberAttribute(null=True)
     hidden = BooleanAttribute(default=False)
+    latitude = NumberAttribute(null=True)
+    longitude = NumberAttribute(null=True)
+    source_id = UnicodeAttribute(null=True)
 
 
 class SessionType(Item, discriminator="session_type"):
@@ -77,6 +93,7 @@ class SessionType(Item, discriminator="session_type"):
     event_id = UnicodeAttribute()
     name = UnicodeAttribute()
     length_minutes = NumberAttribute(null=True)
+    source_id = UnicodeAttribute(null=True)
 
 
 class Session(Item, discriminator="session"):
@@ -98,8 +115,10 @@ class Session(Item, discriminator="session"):
     slides_file = StoredFile(null=True)
     video_url = UnicodeAttribute(null=True)
     audio_url = UnicodeAttribute(null=True)
+    signup_url = UnicodeAttribute(null=True)
     state = UnicodeAttribute(default="draft")
     comments = UnicodeAttribute(null=True)  # private to organizers
+    source_id = UnicodeAttribute(null=True)
 
 
 class Speaker(Item, discriminator="speaker"):
@@ -117,9 +136,18 @@ class Speaker(Item, discriminator="speaker"):
     country = UnicodeAttribute(null=True)
     website = UnicodeAttribute(null=True)
     twitter = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    github = UnicodeAttribute(null=True)
+    linkedin = UnicodeAttribute(null=True)
+    facebook = UnicodeAttribute(null=True)
+    gender = UnicodeAttribute(null=True)  # private
+    heard_from = UnicodeAttribute(null=True)  # private
+    speaking_experience = UnicodeAttribute(null=True)  # private
+    sponsorship_required = UnicodeAttribute(null=True)  # private
     featured = BooleanAttribute(default=False)
     user_id = UnicodeAttribute(null=True)
     session_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    source_id = UnicodeAttribute(null=True)
 
 
 class Sponsor(Item, discriminator="sponsor"):
@@ -132,6 +160,7 @@ class Sponsor(Item, discriminator="sponsor"):
     level = NumberAttribute(null=True)
     logo_url = UnicodeAttribute(null=True)
     logo_file = StoredFile(null=True)
+    source_id = UnicodeAttribute(null=True)
 
 
 class Post(Item, discriminator="post"):

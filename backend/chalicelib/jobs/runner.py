@@ -8,6 +8,7 @@ deliveries never run one job at the same time and a finished job never runs agai
 
 from __future__ import annotations
 
+import contextvars
 import json
 import re
 import traceback
@@ -48,6 +49,22 @@ class JobBusy(Redeliver):
     """Another delivery of the same job holds the claim; try again after its lease."""
 
 
+class JobRejected(Exception):
+    """Raised by a job whose input is invalid: the job fails at once, with this message, no retry."""
+
+
+_current_record: contextvars.ContextVar[Job | None] = contextvars.ContextVar("podium_job_record", default=None)
+
+
+def report_progress(percent: int) -> None:
+    """Record how far the running job is (0..100) on its job record; outside a job, do nothing."""
+    record = _current_record.get()
+    percent = max(0, min(100, int(percent)))
+    if record is not None and percent != record.progress:
+        _mark(record, progress=percent)
+        record.progress = percent
+
+
 def retry_delay(receive_count: int, *, base: int | None = None) -> int:
     """Exponential backoff before the next attempt: base × 1, 2, 4, 8 … seconds."""
     base = settings().job_retry_base_seconds if base is None else base
@@ -72,15 +89,20 @@ def handle_message(body: str, receive_count: int, *, lease_seconds: float = 60.0
     if not _claim(record, lease_seconds):
         return _busy(record)
     ctx = RequestContext.from_json(message["context"])
-    token = set_context(ctx)
+    token, record_token = set_context(ctx), _current_record.set(record)
     try:
         with running_job(record.id):
             result = run(record.name, ctx, message["args"])
             result_json, file_key = bounded_result(record.id, result)
+    except JobRejected as err:
+        # The input is wrong: another attempt would fail the same way.
+        _mark(record, state=FAILURE, error=str(err)[:4000], finished_at=clock().now(), lease_until=None)
+        return FAILURE
     except Exception as err:
         return _failed(record, err, receive_count)
     finally:
         reset_context(token)
+        _current_record.reset(record_token)
     _mark(record, state=SUCCESS, result=result_json, result_key=file_key, finished_at=clock().now(), lease_until=None)
     return SUCCESS
 

@@ -57,17 +57,26 @@ def _event(e: content.Event) -> public.Event:
         code_of_conduct=_text(e.code_of_conduct),
         licence=_text(e.licence),
         social_links=tuple((link.name, link.url) for link in e.social_links or []),
+        cfp_state=_cfp_state(e.call_for_papers),
         published=e.state == "published",
     )
+
+
+def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
+    from chalicelib.clock import clock
+    from chalicelib.site.openevent import cfp_state
+
+    if cfp is None:
+        return None
+    return cfp_state({"starts_at": cfp.starts_at, "ends_at": cfp.ends_at, "privacy": cfp.privacy or ""}, clock().now())
 
 
 def _track(t: content.Track) -> public.Track:
     from chalicelib.site.colors import readable_text_color
 
     color = t.color or "#5c6b7a"
-    return public.Track(
-        id=t.id, name=t.name, description=_text(t.description), color=color, text_color=readable_text_color(color)
-    )
+    text_color = t.text_color or readable_text_color(color)
+    return public.Track(id=t.id, name=t.name, description=_text(t.description), color=color, text_color=text_color)
 
 
 def _room(r: content.Room) -> public.Room:
