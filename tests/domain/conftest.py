@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import KEEP_PARTITIONS
+from stack_support import KEEP_PARTITIONS
 from uploads_support import SeededEvent, job_runner, seed_event
 
 
