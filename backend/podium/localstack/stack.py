@@ -122,13 +122,15 @@ class LocalStack:
         marker = {"pid": os.getpid(), **self.urls.__dict__, "environ": _stack_environ()}
         (self.state_dir / "stack.json").write_text(json.dumps(marker, indent=2))
 
-    def stop(self) -> None:
-        """Stop servers and loops, save what changed, stop moto."""
+    def stop(self, *, exiting: bool = False) -> None:
+        """Stop servers and loops, save what changed, stop moto (not when the process exits next)."""
         self._stop.set()
         started = time.monotonic()
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
+        closers = [threading.Thread(target=_close, args=(server,)) for server in self._servers]
+        for closer in closers:
+            closer.start()
+        for closer in closers:
+            closer.join()
         if self._poller:
             self._poller.stop(timeout=1.0)
         if self._autosaver:
@@ -139,9 +141,14 @@ class LocalStack:
             self.save_if_changed()
             self._snapshot.close()
         (self.state_dir / "stack.json").unlink(missing_ok=True)
-        if self._moto:
+        if self._moto and not exiting:
             self._moto.stop()
         log.info("stopped in %.1f s", time.monotonic() - started)
+
+
+def _close(server: Any) -> None:
+    server.shutdown()
+    server.server_close()
 
 
 SEED_EXPORT = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
