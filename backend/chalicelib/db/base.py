@@ -97,3 +97,11 @@ class Item(Model):
         """The item's fields without storage keys; subclasses narrow it further."""
         hidden = {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "trash_pk"}
         return {k: v for k, v in self.attribute_values.items() if k not in hidden}
+
+
+def transact_write() -> Any:
+    """A pynamodb write transaction on the table's connection (all or nothing, conditions checked)."""
+    from pynamodb.connection import Connection
+    from pynamodb.transactions import TransactWrite
+
+    return TransactWrite(connection=Connection(region=Item._get_connection().connection.region))
