@@ -84,3 +84,13 @@ def mailed_code(email: str, subject_start: str) -> str:
     ]
     assert jobs, f"no mail '{subject_start}…' to {email}"
     return re.search(r"code: (\S+)", json.loads(jobs[-1].args)["text"]).group(1)
+
+
+@pytest.fixture(autouse=True)
+def _own_client_address(monkeypatch, request):
+    """Each test calls from its own source address (a string in the Lambda event, no traffic),
+    so per-address rate limits of one test never spill into another."""
+    from chalice.local import LambdaEventConverter
+
+    number = next(_numbers)
+    monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", f"192.0.2.{number % 250 + 1}-{number}")
