@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def fresh_key(monkeypatch):
+    from chalicelib.domain.tokens import signing_key
+
+    signing_key.cache_clear()
+    yield monkeypatch
+    signing_key.cache_clear()
+
+
+def test_signing_key_comes_from_ssm_on_aws_stages(aws_stack, fresh_key):
+    import boto3
+    from chalicelib.domain.tokens import decode_access_token, issue_access_token, signing_key
+
+    secret = "ssm-held-signing-key-0123456789abcdef"
+    boto3.client("ssm", region_name="us-east-1").put_parameter(
+        Name="/podium/test/jwt-secret", Value=secret, Type="SecureString", Overwrite=True
+    )
+    fresh_key.delenv("PODIUM_JWT_SECRET")
+    fresh_key.setenv("PODIUM_JWT_SECRET_PARAMETER", "/podium/test/jwt-secret")
+
+    token, _ = issue_access_token(user_id="u1", token_version=3)
+
+    assert signing_key() == secret
+    assert decode_access_token(token).token_version == 3
+
+
+def test_no_signing_key_means_503_not_a_default(fresh_key):
+    from chalicelib.domain.tokens import signing_key
+    from chalicelib.errors import ServiceUnavailable
+
+    fresh_key.delenv("PODIUM_JWT_SECRET")
+    fresh_key.delenv("PODIUM_JWT_SECRET_PARAMETER", raising=False)
+
+    with pytest.raises(ServiceUnavailable):
+        signing_key()
+
+
+@pytest.mark.unit
+def test_tokens_live_at_most_an_hour():
+    import jwt
+    from chalicelib.domain.tokens import issue_access_token
+
+    token, lifetime = issue_access_token(user_id="u1", token_version=0)
+    claims = jwt.decode(token, options={"verify_signature": False})
+
+    assert lifetime <= 3600
+    assert claims["exp"] - claims["iat"] <= 3600
