@@ -32,7 +32,66 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--aws-port", type=_port, default=4566)
     dev.add_argument("--state-dir", default=None, help="where local data is kept (default .podium)")
     dev.set_defaults(handler=run_dev)
+    admin = commands.add_parser("create-admin", help="make the super admin of the running local stack")
+    admin.add_argument("email")
+    admin.add_argument("--name", default="", help="display name (default: the email's local part)")
+    admin.add_argument("--state-dir", default=None, help="the stack's state folder (default .podium)")
+    admin.set_defaults(handler=run_create_admin)
     return parser
+
+
+def running_stack(state_dir: Path) -> dict | None:
+    """The marker `podium dev` writes, when its process is still alive."""
+    import json
+
+    marker = state_dir / "stack.json"
+    if not marker.is_file():
+        return None
+    stack = json.loads(marker.read_text())
+    try:
+        os.kill(int(stack["pid"]), 0)
+    except (OSError, ValueError, KeyError):
+        return None
+    return stack
+
+
+def _no_stack(state_dir: Path) -> int:
+    print(
+        f"No local stack is running (nothing live in {state_dir / 'stack.json'}). "
+        f"Start one with `podium dev --state-dir {state_dir}` in another terminal, then run this again.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def read_new_password() -> str:
+    """From a prompt (typed twice), or the first line of stdin when piped."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password for the super admin: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def run_create_admin(args: argparse.Namespace) -> int:
+    state_dir = state_dir_from(args)
+    stack = running_stack(state_dir)
+    if stack is None:
+        return _no_stack(state_dir)
+    os.environ.update(stack["environ"])  # the stack's table, endpoint and fake credentials
+    from chalicelib.domain.accounts import make_super_admin
+    from chalicelib.errors import PodiumError
+
+    try:
+        user, created = make_super_admin(email=args.email, password=read_new_password(), name=args.name)
+    except (PodiumError, ValueError) as err:
+        print(f"podium create-admin: {getattr(err, 'message', err)}", file=sys.stderr)
+        return 1
+    print(f"{'Created' if created else 'Promoted'} super admin {user.email} (id {user.id}).")
+    return 0
 
 
 def run_dev(args: argparse.Namespace) -> int:
