@@ -52,3 +52,20 @@ def test_tokens_live_at_most_an_hour():
 
     assert lifetime <= 3600
     assert claims["exp"] - claims["iat"] <= 3600
+
+
+def test_first_deploy_bootstraps_the_configured_super_admin(aws_stack, monkeypatch):
+    import boto3
+    from chalicelib.domain.accounts import login
+
+    boto3.client("ssm", region_name="us-east-1").put_parameter(
+        Name="/podium/test/bootstrap-admin", Value="bootstrap password 1", Type="SecureString", Overwrite=True
+    )
+    monkeypatch.setenv("PODIUM_BOOTSTRAP_ADMIN_EMAIL", "Boot@Example.org")
+    monkeypatch.setenv("PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER", "/podium/test/bootstrap-admin")
+
+    _, _, first = login(email="boot@example.org", password="bootstrap password 1", client_address="192.0.2.200")
+    _, _, again = login(email="boot@example.org", password="bootstrap password 1", client_address="192.0.2.200")
+
+    assert first.roles == frozenset({"admin", "super_admin"})
+    assert (again.id, again.email_verified) == (first.id, True)

@@ -136,7 +136,7 @@ def login(*, email: str, password: str, client_address: str) -> tuple[str, int, 
     email = normalize_email(email)
     ratelimit.check("login-email", email, limit=LOGIN_LIMIT_PER_EMAIL, message=SLOW_DOWN)
     ratelimit.check("login-address", client_address, limit=LOGIN_LIMIT_PER_ADDRESS, message=SLOW_DOWN)
-    user = find_user_by_email(email)
+    user = find_user_by_email(email) or bootstrap_admin(email)
     matches = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not matches:
         ratelimit.count("login-email", email, window=LOGIN_WINDOW)
@@ -252,6 +252,32 @@ def make_super_admin(*, email: str, password: str, name: str = "") -> tuple[User
         ]
     )
     return existing, False
+
+
+def bootstrap_admin(email: str) -> User | None:
+    """The first sign-in of a new stage's configured super admin creates it: the email from
+    `PODIUM_BOOTSTRAP_ADMIN_EMAIL`, the password from the SSM SecureString named by
+    `PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER`. Does nothing once that account exists."""
+    import os
+
+    configured = normalize_email(os.environ.get("PODIUM_BOOTSTRAP_ADMIN_EMAIL", ""))
+    parameter = os.environ.get("PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER", "")
+    if not configured or not parameter or email != configured:
+        return None
+    from chalicelib.adapters.aws import client
+
+    password = client("ssm").get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    try:
+        user = create_user(
+            email=configured,
+            password=password,
+            name="Administrator",
+            verified=True,
+            roles=frozenset({"admin", "super_admin"}),
+        )
+    except Conflict:
+        return find_user_by_email(configured)
+    return user
 
 
 def set_admin(*, user_id: str, is_admin: bool) -> User:
