@@ -35,19 +35,28 @@ def issue(
     return secret
 
 
-def consume(secret: str, *, purpose: str) -> OneTimeToken:
-    """The token's record, deleted in the same step; Gone when unknown, used or expired."""
-    refused = Gone("This link is invalid, was already used or has expired; ask for a new one.")
+def peek(secret: str, *, purpose: str) -> OneTimeToken:
+    """The token's record, left in place; Gone when unknown, used or expired."""
     if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
-        raise refused
+        raise _refused()
     try:
         record = OneTimeToken.get(token_pk(secret), purpose, consistent_read=True)
     except DoesNotExist:
-        raise refused from None
+        raise _refused() from None
     if record.is_gone():
-        raise refused
+        raise _refused()
+    return record
+
+
+def consume(secret: str, *, purpose: str) -> OneTimeToken:
+    """The token's record, deleted in the same step; Gone when unknown, used or expired."""
+    record = peek(secret, purpose=purpose)
     try:
         record.delete()  # conditional on the version read: a concurrent second use fails here
     except DeleteError:
-        raise refused from None
+        raise _refused() from None
     return record
+
+
+def _refused() -> Gone:
+    return Gone("This link is invalid, was already used or has expired; ask for a new one.")

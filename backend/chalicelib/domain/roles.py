@@ -112,14 +112,16 @@ def invite(*, event_id: str, email: str, role: str, track_ids: list[str], actor:
 def accept_invite(*, token: str, actor: Actor) -> EventRole:
     """The signed-in user whose email the invite names takes the role; the token is spent."""
     user = get_user(actor.id)
-    record = onetime.consume(token, purpose="invite")
+    record = onetime.peek(token, purpose="invite")
     event_id, _, invite_id = (record.subject or "").partition("/")
     try:
         pending = Invite.get(event_pk(event_id), f"INVITE#{invite_id}")
     except DoesNotExist:
         raise NotFound("This invite was withdrawn.") from None
     if pending.email != user.email:
+        # Checked before the token is spent, so the invite stays usable by its addressee.
         raise Forbidden("This invite is for another email address; sign in with that account.")
+    onetime.consume(token, purpose="invite")
     granted = grant_role(event_id=event_id, user_id=user.id, role=pending.role, track_ids=list(pending.track_ids))
     pending.delete()
     return granted
