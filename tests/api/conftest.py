@@ -94,3 +94,19 @@ def _own_client_address(monkeypatch, request):
 
     number = next(_numbers)
     monkeypatch.setattr(LambdaEventConverter, "LOCAL_SOURCE_IP", f"192.0.2.{number % 250 + 1}-{number}")
+
+
+@pytest.fixture(autouse=True)
+def _drain_jobs_queue(request):
+    """Mail jobs these tests enqueue are read from their records, never run: empty the queue
+    afterwards so worker tests sharing this moto server see only their own messages."""
+    yield
+    if "aws_stack" in request.fixturenames or "api" in request.fixturenames:
+        import boto3
+
+        from chalicelib.jobs.enqueue import queue_url
+
+        sqs, url = boto3.client("sqs", region_name="us-east-1"), queue_url()
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+            entries = [{"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(messages)]
+            sqs.delete_message_batch(QueueUrl=url, Entries=entries)
