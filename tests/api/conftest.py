@@ -103,7 +103,6 @@ def _drain_jobs_queue(request):
     yield
     if "aws_stack" in request.fixturenames or "api" in request.fixturenames:
         import boto3
-
         from chalicelib.jobs.enqueue import queue_url
 
         sqs, url = boto3.client("sqs", region_name="us-east-1"), queue_url()
