@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import pytest
-
-from tests.api.conftest import mailed_code, unique_email
+from api_support import mailed_code, unique_email
 
 pytestmark = pytest.mark.integration
 

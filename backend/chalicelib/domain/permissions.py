@@ -28,7 +28,7 @@ def _rows(kinds: Iterable[str], verbs: Iterable[str]) -> dict[str, frozenset[str
 
 _EVENT_ADMIN = {
     **_rows(CONTENT_KINDS, CRUD | {"review"}),
-    "event": frozenset({"read", "update", "publish", "delete", "transfer"}),
+    "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
     "role": frozenset({"read", "create", "delete"}),
     "job": READ,
     "upload": frozenset({"create"}),
@@ -47,19 +47,20 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     "signed_in": {
         "me": frozenset({"read", "update"}),
-        "event": frozenset({"create"}),
+        "event": frozenset({"create", "import"}),
         "role": frozenset({"accept"}),
         "upload": frozenset({"create"}),
-        "job": frozenset({"read_own"}),
+        "uploads": frozenset({"create", "complete"}),  # the uploads API narrows to the caller's own
+        "job": frozenset({"read", "read_own"}),  # the jobs API narrows to the caller's (or event's) jobs
     },
     "visitor": {"event": READ, **_rows(CONTENT_KINDS, READ)},
     "self": {"user": READ},
     "speaker": {"speaker": frozenset({"read", "update"}), "session": frozenset({"read", "update"})},
     "owner": _EVENT_ADMIN,
-    "organizer": {**_EVENT_ADMIN, "event": frozenset({"read", "update", "publish"})},
+    "organizer": {**_EVENT_ADMIN, "event": frozenset({"read", "update", "publish", "export", "jobs.read"})},
     "coorganizer": {
         **_rows(CONTENT_KINDS, {"read", "update", "review"}),
-        "event": frozenset({"read", "update"}),
+        "event": frozenset({"read", "update", "jobs.read"}),
         "role": READ,
         "job": READ,
         "upload": frozenset({"create"}),
@@ -74,7 +75,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ},
     "admin": {
         **_EVENT_ADMIN,
-        "event": frozenset({"read", "list_all", "update", "publish", "delete", "transfer"}),
+        "event": frozenset({"read", "list_all", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
         "user": frozenset({"read", "list"}),
         "job": frozenset({"read", "read_own"}),
     },
