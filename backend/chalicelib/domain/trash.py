@@ -30,3 +30,14 @@ def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None) ->
             ]
         )
     return op_id
+
+
+def trash_event(*, event: Item, actor: Actor) -> dict[str, object]:
+    """Trash the event and every live content child with it, as one operation."""
+    from chalicelib.db.content import CHILD_KINDS
+    from chalicelib.db.queries import event_items
+
+    kinds = {"event", *CHILD_KINDS}
+    items = [i for i in event_items(event.id) if i.kind_name in kinds and not i.is_trashed()]  # type: ignore[attr-defined]
+    op_id = trash_items(items, actor=actor)
+    return {"kind": "event", "id": event.id, "op": op_id, "items": len(items)}  # type: ignore[attr-defined]
