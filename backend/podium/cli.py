@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
-from pathlib import Path
 
-
-def state_dir_from(args: argparse.Namespace) -> Path:
-    """--state-dir, else PODIUM_STATE_DIR, else .podium (DESIGN.md)."""
-    return Path(args.state_dir or os.environ.get("PODIUM_STATE_DIR") or ".podium").resolve()
+from podium.target import add_target_arguments, state_dir_from
 
 
 def _port(text: str) -> int:
@@ -32,7 +27,26 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--aws-port", type=_port, default=4566)
     dev.add_argument("--state-dir", default=None, help="where local data is kept (default .podium)")
     dev.set_defaults(handler=run_dev)
+
+    target_options = argparse.ArgumentParser(add_help=False)
+    add_target_arguments(target_options)
+    shell = commands.add_parser(
+        "shell", parents=[target_options], help="Python with the models, helpers, enqueue and su preloaded"
+    )
+    shell.add_argument("-c", dest="command_text", default=None, metavar="CODE", help="run CODE and exit")
+    shell.add_argument("--plain", action="store_true", help="Python's own console even when IPython is installed")
+    shell.set_defaults(handler=_run_shell)
+
+    from podium.migrate import add_db_parser, migration_options
+
+    add_db_parser(commands, [target_options, migration_options()])
     return parser
+
+
+def _run_shell(args: argparse.Namespace) -> int:
+    from podium.shell import run_shell
+
+    return run_shell(args)
 
 
 def run_dev(args: argparse.Namespace) -> int:
@@ -60,7 +74,7 @@ def run_dev(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("werkzeug", "botocore", "urllib3"):
+    for noisy in ("werkzeug", "botocore", "urllib3", "pynamodb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     return args.handler(args)
