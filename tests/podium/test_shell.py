@@ -34,12 +34,18 @@ def test_shell_command_prints_the_super_admins_email(local_stack, podium, super_
     assert result.stdout == f"{super_admin}\n"
 
 
-def test_shell_preloads_models_query_helpers_and_enqueue(local_stack, podium):
-    code = (
-        "from podium.localstack.demo import seed_demo_event\n"
-        "slug = seed_demo_event()\n"
-        "print(type(event_by_slug(slug)) is Event, Session.__name__, callable(enqueue), event_by_slug('nope'))"
-    )
+@pytest.fixture
+def demo_event(aws_stack):
+    from chalicelib.db.queries import event_items
+    from podium.localstack.demo import DEMO_ID, seed_demo_event
+
+    yield seed_demo_event()
+    for item in list(event_items(DEMO_ID)):
+        item.delete(add_version_condition=False)
+
+
+def test_shell_preloads_models_query_helpers_and_enqueue(local_stack, podium, demo_event):
+    code = f"print(type(event_by_slug({demo_event!r})) is Event, Session.__name__, callable(enqueue), event_by_slug('nope'))"
 
     result = podium("shell", "--state-dir", str(local_stack), "-c", code)
 
