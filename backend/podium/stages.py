@@ -1,8 +1,12 @@
-"""Write a stage's stack outputs (bucket names, queue URL, stream ARN) into .chalice/config.json.
+"""Deploy steps around `chalice deploy` that CI runs for a stage.
 
-The infra stack names its buckets after the AWS account, which the committed config cannot
-know; CI runs `python -m podium.stages --stage NAME` after deploying the infra stack and
-before `chalice deploy`, so the functions get the real names.
+`outputs`: the infra stack names its buckets after the AWS account and its stream after its
+creation time, which the committed config cannot know; this writes them into the stage's
+environment_variables in .chalice/config.json before `chalice deploy`.
+
+`partial-batch`: `chalice deploy` creates the jobs queue mapping without
+ReportBatchItemFailures, so a batch with one failed job would delete every message; this
+turns it on for the deployed worker.
 """
 
 from __future__ import annotations
@@ -48,13 +52,37 @@ def write_stack_outputs(stage: str, config_path: Path = CHALICE_CONFIG, *, stack
     return found
 
 
+def enable_partial_batch_responses(stage: str, *, function: str = "run_jobs", app: str = "podium") -> list[str]:
+    """Turn on ReportBatchItemFailures for the SQS mappings of the deployed worker; returns their UUIDs."""
+    lambda_ = boto3.client("lambda")
+    name = f"{app}-{stage}-{function}"
+    changed = []
+    for mapping in lambda_.list_event_source_mappings(FunctionName=name)["EventSourceMappings"]:
+        if ":sqs:" not in mapping["EventSourceArn"]:
+            continue
+        if "ReportBatchItemFailures" not in mapping.get("FunctionResponseTypes", []):
+            lambda_.update_event_source_mapping(UUID=mapping["UUID"], FunctionResponseTypes=["ReportBatchItemFailures"])
+        changed.append(mapping["UUID"])
+    if not changed:
+        raise RuntimeError(f"{name} has no SQS event source mapping; did `chalice deploy --stage {stage}` run?")
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m podium.stages", description=__doc__.splitlines()[0])
-    parser.add_argument("--stage", required=True)
-    parser.add_argument("--config", type=Path, default=CHALICE_CONFIG)
+    steps = parser.add_subparsers(dest="step", required=True)
+    outputs = steps.add_parser("outputs", help="write the infra stack's outputs into the stage config")
+    outputs.add_argument("--stage", required=True)
+    outputs.add_argument("--config", type=Path, default=CHALICE_CONFIG)
+    partial = steps.add_parser("partial-batch", help="report failed jobs one by one on the deployed queue mapping")
+    partial.add_argument("--stage", required=True)
     args = parser.parse_args(argv)
-    for name, value in write_stack_outputs(args.stage, args.config).items():
-        print(f"{name}={value}")
+    if args.step == "outputs":
+        for name, value in write_stack_outputs(args.stage, args.config).items():
+            print(f"{name}={value}")
+    else:
+        for uuid in enable_partial_batch_responses(args.stage):
+            print(f"ReportBatchItemFailures on mapping {uuid}")
     return 0
 
 
