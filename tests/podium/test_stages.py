@@ -44,7 +44,7 @@ def test_stage_target_reads_the_stage_variables_over_the_shared_ones():
 def test_unknown_stage_is_named_with_the_known_ones():
     from podium.target import TargetError, stage_target
 
-    with pytest.raises(TargetError, match="no stage 'qa'.*known: dev, prod, staging"):
+    with pytest.raises(TargetError, match=r"no stage 'qa'.*known: dev, prod, staging"):
         stage_target("qa")
 
 
@@ -54,7 +54,7 @@ def test_a_stack_marker_left_by_a_dead_process_is_not_a_running_stack(tmp_path):
 
     (tmp_path / "stack.json").write_text(json.dumps({"pid": 2**22 + 7, "environ": {}}))
 
-    with pytest.raises(TargetError, match="not running any more.*make run"):
+    with pytest.raises(TargetError, match=r"not running any more.*make run"):
         local_target(tmp_path)
 
 
