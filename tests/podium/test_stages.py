@@ -25,7 +25,9 @@ def test_stack_outputs_are_written_into_the_stage_config(aws_stack, tmp_path):
     assert variables["PODIUM_UPLOADS_BUCKET"] == aws_stack.uploads_bucket
     assert variables["PODIUM_TABLE_STREAM_ARN"] == aws_stack.table_stream_arn
     assert variables["PODIUM_JOBS_QUEUE_URL"] == aws_stack.jobs_queue_url
-    assert variables["PODIUM_SITE_BASE_URL"] == before["stages"]["prod"]["environment_variables"]["PODIUM_SITE_BASE_URL"]
+    assert (
+        variables["PODIUM_SITE_BASE_URL"] == before["stages"]["prod"]["environment_variables"]["PODIUM_SITE_BASE_URL"]
+    )
     assert after["stages"]["dev"] == before["stages"]["dev"]
 
 
