@@ -41,6 +41,13 @@ def stack_environ(stage: str, *, stack_name: str | None = None) -> dict[str, str
     return {variable: outputs[output] for output, variable in OUTPUT_VARIABLES.items()}
 
 
+def complete_stage_environ(stage: str, environ: dict[str, str], *, stack_name: str | None = None) -> dict[str, str]:
+    """`environ` with the names only the stack knows (buckets, queue URL, stream) filled in."""
+    if all(name in environ for name in OUTPUT_VARIABLES.values()):
+        return dict(environ)
+    return {**stack_environ(stage, stack_name=stack_name), **environ}
+
+
 def write_stack_outputs(stage: str, config_path: Path = CHALICE_CONFIG, *, stack_name: str | None = None) -> dict:
     """Merge the stack's outputs into the stage's environment_variables; returns what was written."""
     config = json.loads(config_path.read_text())

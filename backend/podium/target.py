@@ -106,16 +106,30 @@ def activate(target: Target) -> None:
         "PODIUM_TABLE_NAME", os.environ.get("PODIUM_TABLE_NAME")
     ):
         raise TargetError("chalicelib.db was imported before the target was chosen; its table name is fixed")
+    environ = target.environ
     if not target.is_local:
         for name in _LOCAL_ONLY:
             os.environ.pop(name, None)
-    os.environ.update(target.environ)
+        environ = _with_stack_outputs(target)
+    os.environ.update(environ)
     # Settings and clients may have been read for another target (e.g. in tests).
     from chalicelib.adapters.aws import reset_clients
     from chalicelib.settings import settings
 
     settings.cache_clear()
     reset_clients()
+
+
+def _with_stack_outputs(target: Target) -> dict[str, str]:
+    """A stage's committed config lacks the account-specific names; its infra stack has them."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from podium.stages import complete_stage_environ
+
+    try:
+        return complete_stage_environ(target.name, target.environ)
+    except (BotoCoreError, ClientError, RuntimeError) as err:
+        raise TargetError(f"cannot read the podium-{target.name} stack's outputs (AWS credentials?): {err}") from err
 
 
 def confirm(question: str, *, expected: str = "y", assume_yes: bool = False) -> bool:

@@ -31,6 +31,17 @@ def test_stack_outputs_are_written_into_the_stage_config(aws_stack, tmp_path):
     assert after["stages"]["dev"] == before["stages"]["dev"]
 
 
+@pytest.mark.integration
+def test_stage_environment_is_completed_from_the_stack_without_overriding_the_config(aws_stack):
+    from podium.stages import complete_stage_environ
+
+    completed = complete_stage_environ("prod", {"PODIUM_TABLE_NAME": "podium-prod"}, stack_name="podium-test")
+
+    assert completed["PODIUM_SITE_BUCKET"] == aws_stack.site_bucket
+    assert completed["PODIUM_JOBS_QUEUE_URL"] == aws_stack.jobs_queue_url
+    assert completed["PODIUM_TABLE_NAME"] == "podium-prod"
+
+
 @pytest.mark.unit
 def test_stage_target_reads_the_stage_variables_over_the_shared_ones():
     from podium.target import stage_target
