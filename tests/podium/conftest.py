@@ -33,9 +33,11 @@ def local_stack(aws_stack, tmp_path) -> Path:
 def podium(tmp_path) -> Callable[..., subprocess.CompletedProcess]:
     """`podium ARGS...` in a clean environment (no PODIUM_/AWS_ names), from a scratch folder."""
 
-    def run(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
-        env["PYTHONPATH"] = str(REPO / "backend")
+    def run(
+        *args: str, stdin: str = "", cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_", "FORCE_COLOR"))}
+        env = {**clean, "PYTHONPATH": str(REPO / "backend"), **(env or {})}
         return subprocess.run(
             [sys.executable, "-m", "podium.cli", *args],
             input=stdin,

@@ -53,11 +53,13 @@ def test_history_marks_head_and_current(local_stack, podium, clean_migration_sta
 
 
 def test_history_colors_the_marks_only_on_a_terminal(local_stack, podium, clean_migration_state):
-    result = podium("db", "history", "--state-dir", str(local_stack))
+    piped = podium("db", "history", "--state-dir", str(local_stack))
+    terminal = podium("db", "history", "--state-dir", str(local_stack), env={"FORCE_COLOR": "1"})
 
-    assert re.search(r"\x1b\[", result.stdout) is None
-    assert "<base> -> 0001 (head), Backfill sessions' duration_minutes" in result.stdout
-    assert result.stdout.endswith("<base> (current): no migration applied yet\n")
+    assert re.search(r"\x1b\[", piped.stdout) is None
+    assert "<base> -> 0001 (head), Backfill sessions' duration_minutes" in piped.stdout
+    assert piped.stdout.endswith("<base> (current): no migration applied yet\n")
+    assert re.search(r"\x1b\[[0-9;]*m\(head\)\x1b\[0m", terminal.stdout), terminal.stdout
 
 
 def test_upgrade_from_base_applies_the_backfill_then_does_nothing(
