@@ -1,14 +1,17 @@
 """Podium API and workers: this module only creates the app and wires the blueprints."""
 
 from chalice import Chalice
-from chalicelib.api import fallback, health, openapi
+from chalicelib.api import fallback, health, openapi, transfer, uploads
+from chalicelib.api import jobs as jobs_api
 from chalicelib.api.http import http_middleware
-from chalicelib.workers import jobs
+from chalicelib.workers import changes as changes_worker
+from chalicelib.workers import jobs as jobs_worker
 
 app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
-app.register_blueprint(health.bp, url_prefix="/v1")
-app.register_blueprint(openapi.bp, url_prefix="/v1")
-app.register_blueprint(jobs.bp)
+for api in (health, openapi, jobs_api, uploads, transfer):
+    app.register_blueprint(api.bp, url_prefix="/v1")
+for worker in (jobs_worker, changes_worker):
+    app.register_blueprint(worker.bp)
 fallback.install_fallbacks(app)

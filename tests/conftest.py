@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stack_support import empty_stack
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "backend"))
@@ -31,6 +32,7 @@ os.environ.update(
         "PODIUM_JOBS_QUEUE_URL": f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/podium-{TEST_STAGE}-jobs",
         "PODIUM_SITE_BASE_URL": "http://127.0.0.1:8080/",
         "PODIUM_LOG_LEVEL": "WARNING",
+        "PODIUM_JOB_RETRY_BASE_SECONDS": "0",  # failed jobs come back at once; one test sets a delay
     }
 )
 for leaked in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
@@ -49,3 +51,24 @@ def aws_stack() -> Iterator[object]:
     outputs = aws.deploy_stack(TEST_STAGE, site_origin="http://127.0.0.1:8080")
     yield outputs
     server.stop()
+
+
+@pytest.fixture
+def stack(aws_stack) -> Iterator[object]:
+    """The moto stack, emptied after the test: use it for tests that write."""
+    yield aws_stack
+    empty_stack(aws_stack)
+
+
+# The Open Event samples (CI clones the repo with ../shared beside it).
+OPENEVENT_SAMPLES = REPO.parent / "shared" / "data" / "openevent"
+
+
+@pytest.fixture(scope="session")
+def sample_2017() -> Path:
+    return OPENEVENT_SAMPLES / "FOSSASIASummit2017"
+
+
+@pytest.fixture(scope="session")
+def sample_2018() -> Path:
+    return OPENEVENT_SAMPLES / "FOSSASIASummit2018"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -36,19 +38,45 @@ def test_requirements_txt_equals_runtime_dependencies():
     assert _names(listed) == expected
 
 
-@pytest.mark.integration
-@pytest.mark.xdist_group("package")
-def test_packaged_zip_renders_a_page_in_a_clean_process(tmp_path):
-    built = subprocess.run(
-        [sys.executable, "-m", "podium.packaging", "--stage", "dev", "--out", str(tmp_path / "out")],
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One `python -m podium.packaging` run shared by this module's tests (packaging is slow)."""
+    out = tmp_path_factory.mktemp("package") / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "podium.packaging", "--stage", "dev", "--out", str(out)],
         cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO / "backend")},  # this checkout, whatever the venv points at
         capture_output=True,
         text=True,
         timeout=900,
     )
-    assert built.returncode == 0, built.stdout + built.stderr
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run, out
+
+
+@pytest.mark.integration
+@pytest.mark.xdist_group("package")
+def test_packaged_template_reports_batch_item_failures_for_the_jobs_worker(built):
+    _, out = built
+    template = json.loads((out / "sam.json").read_text())
+
+    sqs_sources = {
+        name: source["Properties"]
+        for name, resource in template["Resources"].items()
+        for source in resource.get("Properties", {}).get("Events", {}).values()
+        if source["Type"] == "SQS"
+    }
+
+    assert list(sqs_sources) == ["RunJobs"]
+    assert sqs_sources["RunJobs"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+@pytest.mark.integration
+@pytest.mark.xdist_group("package")
+def test_packaged_zip_renders_a_page_in_a_clean_process(built, tmp_path):
+    built, out = built
     unzipped = tmp_path / "lambda"
-    with zipfile.ZipFile(tmp_path / "out" / "deployment.zip") as archive:
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
         archive.extractall(unzipped)
     boto3_home = str(Path(boto3.__file__).resolve().parents[1])
     script = (

@@ -24,8 +24,13 @@ class Settings:
     jobs_queue_url: str
     site_base_url: str
     site_origin: str
+    uploads_base_url: str
+    upload_image_max_bytes: int
+    upload_slides_max_bytes: int
     trash_retention_days: int
     log_level: str
+    mail_from: str = "Podium <no-reply@podium.example.org>"
+    job_retry_base_seconds: int = 1
     version: str = VERSION
 
     @property
@@ -58,8 +63,14 @@ def read_settings(environ: dict[str, str] | None = None) -> Settings:
         jobs_queue_url=env.get("PODIUM_JOBS_QUEUE_URL", ""),
         site_base_url=site_base_url,
         site_origin=env.get("PODIUM_SITE_ORIGIN", _origin_of(site_base_url)),
+        # Public pages link uploads here (a CDN in the cloud; the local site server's /uploads/).
+        uploads_base_url=env.get("PODIUM_UPLOADS_BASE_URL", site_base_url + "uploads/").rstrip("/") + "/",
+        upload_image_max_bytes=_int("PODIUM_UPLOAD_IMAGE_MAX_BYTES", 10 * 1024 * 1024),
+        upload_slides_max_bytes=_int("PODIUM_UPLOAD_SLIDES_MAX_BYTES", 30 * 1024 * 1024),
         trash_retention_days=_int("PODIUM_TRASH_RETENTION_DAYS", 30),
         log_level=env.get("PODIUM_LOG_LEVEL", "INFO"),
+        mail_from=env.get("PODIUM_MAIL_FROM", "Podium <no-reply@podium.example.org>"),
+        job_retry_base_seconds=_int("PODIUM_JOB_RETRY_BASE_SECONDS", 1),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -28,6 +29,23 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--state-dir", default=None, help="where local data is kept (default .podium)")
     dev.set_defaults(handler=run_dev)
 
+    jobs = commands.add_parser("jobs", help="recent jobs and the dead-letter queue of the running stack")
+    jobs.add_argument("--dead", action="store_true", help="list the dead-letter queue instead")
+    jobs.add_argument("--redrive", action="store_true", help="move dead letters back to the jobs queue")
+    jobs.add_argument("--limit", type=int, default=20, help="how many recent jobs (default 20)")
+    jobs.add_argument("--enqueue", metavar="NAME", help="enqueue job NAME as the system actor; prints its id")
+    jobs.add_argument("--args", default="{}", help="the job's arguments as a JSON object (with --enqueue)")
+    jobs.add_argument("--state-dir", default=None)
+    jobs.add_argument("--stage", default=None, help="act on an AWS stage instead of the local stack")
+    jobs.set_defaults(handler=run_jobs)
+
+    outbox = commands.add_parser("outbox", help="mail sent by the local stack, newest last")
+    outbox.add_argument("--to", metavar="EMAIL", help="only mail to this address")
+    outbox.add_argument("--json", action="store_true", help="one JSON object a line (to, subject, text, html)")
+    outbox.add_argument("--state-dir", default=None)
+    outbox.set_defaults(handler=run_outbox)
+    add_transfer_commands(commands)
+
     target_options = argparse.ArgumentParser(add_help=False)
     add_target_arguments(target_options)
     shell = commands.add_parser(
@@ -47,6 +65,97 @@ def _run_shell(args: argparse.Namespace) -> int:
     from podium.shell import run_shell
 
     return run_shell(args)
+
+
+def connect(args: argparse.Namespace) -> dict | None:
+    """Point this process at `--stage` or the running local stack; returns the stack's marker
+    (urls; empty for a stage), or None after saying why there is nothing to act on."""
+    from podium.target import TargetError, activate, confirm_target, resolve_target
+
+    try:
+        target = resolve_target(args)
+        if not confirm_target(target, assume_yes=getattr(args, "yes", False)):
+            print(f"podium {args.command}: aborted", file=sys.stderr)
+            return None
+        activate(target)
+    except TargetError as err:
+        print(f"podium {args.command}: {err}", file=sys.stderr)
+        return None
+    return target.marker
+
+
+def run_jobs(args: argparse.Namespace) -> int:
+    if connect(args) is None:
+        return 1
+    if args.enqueue:
+        return _enqueue_job(args.enqueue, args.args)
+    from chalicelib.domain.jobs import recent_jobs, reopen_for_redrive
+    from chalicelib.jobs.queue import peek_dead_letters, redrive_dead_letters
+
+    if args.redrive:
+        moved = redrive_dead_letters(before_send=lambda letter: reopen_for_redrive(letter.job_id))
+        print(f"Redrove {len(moved)} message(s) to the jobs queue.")
+        return 0
+    if args.dead:
+        letters = peek_dead_letters()
+        for letter in letters:
+            print(f"{letter.job_id or '-':<18} {letter.name or '(not a job)':<24} receives={letter.receive_count}")
+        print(f"{len(letters)} message(s) in the dead-letter queue.")
+        return 0
+    for job in reversed(recent_jobs(limit=args.limit)):
+        error = f"  {job.error}" if job.error else ""
+        print(f"{job.created_at:%Y-%m-%d %H:%M:%S} {job.id:<18} {job.name:<24} {job.state:<8} x{job.attempts}{error}")
+    return 0
+
+
+def _enqueue_job(name: str, raw_args: str) -> int:
+    import json
+
+    from chalicelib.jobs.context import system_context
+    from chalicelib.jobs.enqueue import enqueue
+
+    try:
+        kwargs = json.loads(raw_args)
+        if not isinstance(kwargs, dict):
+            raise ValueError("--args must be a JSON object")
+        print(enqueue(name, _ctx=system_context(source="cli"), **kwargs))
+    except (ValueError, TypeError, LookupError) as err:
+        print(f"podium jobs: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_outbox(args: argparse.Namespace) -> int:
+    import json
+
+    marker = connect(args)
+    if marker is None:
+        return 1
+    from podium.localstack.outbox import read_outbox
+
+    for mail in read_outbox(marker["aws"], to=args.to):
+        if args.json:
+            print(json.dumps(mail.to_json(), ensure_ascii=False))
+        else:
+            print(f"To: {mail.to}\nSubject: {mail.subject}\n\n{mail.text}\n{'-' * 72}")
+    return 0
+
+
+def add_transfer_commands(commands: argparse._SubParsersAction) -> None:
+    """`podium import` and `podium export` (logic in podium/transfer.py)."""
+    from podium import transfer
+
+    imports = commands.add_parser("import", help="import an Open Event export or c3voc schedule.json")
+    imports.add_argument("path", help="an Open Event folder or zip, or a schedule.json")
+    imports.add_argument("--owner", default=None, help="owner's email (default: the super admin)")
+    imports.add_argument("--publish", action="store_true", help="publish it when the export says it was published")
+    imports.add_argument("--state-dir", default=None)
+    imports.set_defaults(handler=transfer.main_import)
+    exports = commands.add_parser("export", help="export an event as an Open Event zip")
+    exports.add_argument("event", help="event id or slug")
+    exports.add_argument("--out", required=True, help="the zip file to write")
+    exports.add_argument("--state-dir", default=None)
+    exports.set_defaults(handler=transfer.main_export)
 
 
 def run_dev(args: argparse.Namespace) -> int:
@@ -69,7 +178,12 @@ def run_dev(args: argparse.Namespace) -> int:
     stop.wait()
     print("Stopping…", flush=True)
     stack.stop()
-    return 0
+    print("Stopped; local data saved.", flush=True)
+    # Everything is saved and every server closed; tearing down half a million objects of
+    # moto's in-memory AWS would only delay the exit by seconds, so leave at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: list[str] | None = None) -> int:

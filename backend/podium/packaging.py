@@ -8,6 +8,7 @@ chalicelib/site_assets/ for the build (where the renderer looks first) and remov
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -45,7 +46,25 @@ def package(stage: str, out_dir: Path) -> Path:
         subprocess.run([str(chalice), "package", "--stage", stage, str(out_dir)], cwd=BACKEND, check=True, env=env)
     finally:
         remove_static_copies()
+    report_batch_item_failures(out_dir / "sam.json")
     return out_dir / "deployment.zip"
+
+
+def report_batch_item_failures(sam_template: Path) -> list[str]:
+    """Turn on ReportBatchItemFailures for every SQS event source in the SAM template.
+
+    Chalice cannot set it, and without it Lambda ignores the worker's partial batch answer and
+    retries the whole batch (re-running jobs that succeeded). Returns the functions changed.
+    """
+    template = json.loads(sam_template.read_text())
+    changed = []
+    for name, resource in template.get("Resources", {}).items():
+        for source in resource.get("Properties", {}).get("Events", {}).values():
+            if source.get("Type") == "SQS":
+                source.setdefault("Properties", {})["FunctionResponseTypes"] = ["ReportBatchItemFailures"]
+                changed.append(name)
+    sam_template.write_text(json.dumps(template, indent=2))
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:

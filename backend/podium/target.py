@@ -13,6 +13,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 CHALICE_CONFIG = REPO / "backend" / ".chalice" / "config.json"
@@ -32,6 +33,7 @@ class Target:
     name: str  # "local" or a stage name from .chalice/config.json
     environ: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    marker: dict[str, Any] = field(default_factory=dict)  # the local stack's stack.json (urls)
 
     @property
     def is_local(self) -> bool:
@@ -64,17 +66,19 @@ def resolve_target(args: argparse.Namespace) -> Target:
 def local_target(state_dir: Path) -> Target:
     """The stack `podium dev` runs from `state_dir`, read from its stack.json."""
     marker = state_dir / "stack.json"
+    no_stack = f"No local stack is running for {state_dir}"
     start_hint = f"Start one with `make run` (or `podium dev --state-dir {state_dir}`), or pass --stage NAME."
     if not marker.exists():
-        raise TargetError(f"no local stack is running (no {marker}). {start_hint}")
+        raise TargetError(f"{no_stack} (no {marker.name}). {start_hint}")
     try:
         stack = json.loads(marker.read_text())
     except (OSError, json.JSONDecodeError) as err:
-        raise TargetError(f"cannot read {marker}: {err}. {start_hint}") from err
+        raise TargetError(f"{no_stack}: cannot read {marker}: {err}. {start_hint}") from err
     if not _process_alive(int(stack.get("pid", 0))):
-        raise TargetError(f"the local stack that wrote {marker} is not running any more. {start_hint}")
+        raise TargetError(f"{no_stack}: the stack that wrote {marker} is not running any more. {start_hint}")
     environ = {str(k): str(v) for k, v in stack.get("environ", {}).items()}
-    return Target(LOCAL, environ, description=f"local stack at {stack.get('aws', '?')} (API {stack.get('api', '?')})")
+    description = f"local stack at {stack.get('aws', '?')} (API {stack.get('api', '?')})"
+    return Target(LOCAL, environ, description=description, marker=stack)
 
 
 def stage_target(stage: str, config_path: Path = CHALICE_CONFIG) -> Target:

@@ -117,4 +117,4 @@ def test_db_without_a_running_stack_says_how_to_start_one(podium, tmp_path):
     result = podium("db", "current", "--state-dir", str(tmp_path / "none"))
 
     assert result.returncode == 1
-    assert "no local stack is running" in result.stderr and "make run" in result.stderr
+    assert "No local stack is running" in result.stderr and "make run" in result.stderr

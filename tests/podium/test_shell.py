@@ -87,7 +87,7 @@ def test_shell_without_a_running_stack_says_how_to_start_one(podium, tmp_path):
     result = podium("shell", "--state-dir", str(tmp_path / "nothing"), "-c", "print(1)")
 
     assert result.returncode == 1
-    assert "no local stack is running" in result.stderr and "make run" in result.stderr
+    assert "No local stack is running" in result.stderr and "make run" in result.stderr
 
 
 def test_shell_on_prod_stops_unless_the_stage_name_is_typed(podium):

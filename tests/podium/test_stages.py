@@ -92,8 +92,12 @@ def test_partial_batch_step_turns_on_item_failures_for_the_deployed_worker(aws_s
         Handler="app.handler",
         Code={"ZipFile": code.getvalue()},
     )
+    # A queue of its own: moto keeps invoking a mapped function, so never map the stack's queue.
+    sqs = boto3.client("sqs")
+    queue_url = sqs.create_queue(QueueName="podium-partial-jobs")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     mapping = lambda_.create_event_source_mapping(
-        EventSourceArn=aws_stack.jobs_queue_arn, FunctionName="podium-partial-run_jobs", BatchSize=10
+        EventSourceArn=queue_arn, FunctionName="podium-partial-run_jobs", BatchSize=10
     )
 
     changed = enable_partial_batch_responses("partial")
@@ -105,3 +109,4 @@ def test_partial_batch_step_turns_on_item_failures_for_the_deployed_worker(aws_s
     lambda_.delete_event_source_mapping(UUID=mapping["UUID"])
     lambda_.delete_function(FunctionName="podium-partial-run_jobs")
     boto3.client("iam").delete_role(RoleName="podium-partial")
+    sqs.delete_queue(QueueUrl=queue_url)

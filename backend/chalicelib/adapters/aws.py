@@ -14,8 +14,12 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeou
 
 @functools.cache
 def client(service: str) -> Any:
-    """A boto3 client for `service`, shared by the process (clients are thread-safe)."""
-    return boto3.session.Session().client(service, config=_CONFIG)
+    """A boto3 client for `service`, shared by the process (clients are thread-safe).
+
+    S3 signs with SigV4, which presigned POSTs need in every region.
+    """
+    config = _CONFIG.merge(Config(signature_version="s3v4")) if service == "s3" else _CONFIG
+    return boto3.session.Session().client(service, config=config)
 
 
 def reset_clients() -> None:

@@ -74,10 +74,16 @@ class Item(Model):
     trashed_at = UTCDateTimeAttribute(null=True)
     trashed_by = UnicodeAttribute(null=True)
     expires_at = NumberAttribute(null=True)
+    trash_op = UnicodeAttribute(null=True)  # one id per trash operation: a cascade restores together
 
     gsi1 = _Gsi1()
     gsi2 = _Gsi2()
     trash_index = _TrashIndex()
+
+    @property
+    def kind_name(self) -> str:
+        """The stored kind ("event", "session", …); `kind` itself reads back as the class."""
+        return str(Item._attributes["kind"].get_discriminator(type(self)))
 
     def is_gone(self) -> bool:
         """True once the item's TTL has passed: DynamoDB may still return it for days."""

@@ -14,6 +14,7 @@ from pynamodb.attributes import (
 )
 
 from chalicelib.db.base import Item
+from chalicelib.db.uploads import StoredFile
 
 
 def event_pk(event_id: str) -> str:
@@ -23,6 +24,13 @@ def event_pk(event_id: str) -> str:
 class Link(MapAttribute):
     name = UnicodeAttribute()
     url = UnicodeAttribute()
+
+
+class CallForPapers(MapAttribute):
+    announcement = UnicodeAttribute(null=True)
+    starts_at = UTCDateTimeAttribute(null=True)
+    ends_at = UTCDateTimeAttribute(null=True)
+    privacy = UnicodeAttribute(null=True)  # public | private
 
 
 class Event(Item, discriminator="event"):
@@ -40,6 +48,9 @@ class Event(Item, discriminator="event"):
     longitude = NumberAttribute(null=True)
     logo_url = UnicodeAttribute(null=True)
     banner_url = UnicodeAttribute(null=True)
+    # Uploaded files win over the *_url fields (which imports fill with outside links).
+    logo_file = StoredFile(null=True)
+    banner_file = StoredFile(null=True)
     code_of_conduct = UnicodeAttribute(null=True)
     privacy = UnicodeAttribute(null=True)
     organizer_name = UnicodeAttribute(null=True)
@@ -50,6 +61,10 @@ class Event(Item, discriminator="event"):
     state = UnicodeAttribute(default="draft")  # draft | published
     owner_id = UnicodeAttribute(null=True)
     source_key = UnicodeAttribute(null=True)  # set by imports, so re-imports update
+    source_id = UnicodeAttribute(null=True)  # the record id in the imported export
+    email = UnicodeAttribute(null=True)  # private: the organizers' contact
+    event_url = UnicodeAttribute(null=True)
+    call_for_papers = CallForPapers(null=True)
 
 
 class Track(Item, discriminator="track"):
@@ -58,6 +73,8 @@ class Track(Item, discriminator="track"):
     name = UnicodeAttribute()
     description = UnicodeAttribute(null=True)
     color = UnicodeAttribute(null=True)
+    text_color = UnicodeAttribute(null=True)  # None: derived from color (site/colors.py)
+    source_id = UnicodeAttribute(null=True)
 
 
 class Room(Item, discriminator="room"):
@@ -68,6 +85,9 @@ class Room(Item, discriminator="room"):
     capacity = NumberAttribute(null=True)
     position = NumberAttribute(null=True)
     hidden = BooleanAttribute(default=False)
+    latitude = NumberAttribute(null=True)
+    longitude = NumberAttribute(null=True)
+    source_id = UnicodeAttribute(null=True)
 
 
 class SessionType(Item, discriminator="session_type"):
@@ -75,6 +95,7 @@ class SessionType(Item, discriminator="session_type"):
     event_id = UnicodeAttribute()
     name = UnicodeAttribute()
     length_minutes = NumberAttribute(null=True)
+    source_id = UnicodeAttribute(null=True)
 
 
 class Session(Item, discriminator="session"):
@@ -96,10 +117,13 @@ class Session(Item, discriminator="session"):
     session_type_id = UnicodeAttribute(null=True)
     speaker_ids = ListAttribute(of=UnicodeAttribute, default=list)
     slides_url = UnicodeAttribute(null=True)
+    slides_file = StoredFile(null=True)
     video_url = UnicodeAttribute(null=True)
     audio_url = UnicodeAttribute(null=True)
+    signup_url = UnicodeAttribute(null=True)
     state = UnicodeAttribute(default="draft")
     comments = UnicodeAttribute(null=True)  # private to organizers
+    source_id = UnicodeAttribute(null=True)
 
 
 class Speaker(Item, discriminator="speaker"):
@@ -109,6 +133,7 @@ class Speaker(Item, discriminator="speaker"):
     email = UnicodeAttribute(null=True)  # private
     phone = UnicodeAttribute(null=True)  # private
     photo_url = UnicodeAttribute(null=True)
+    photo_file = StoredFile(null=True)
     short_biography = UnicodeAttribute(null=True)
     long_biography = UnicodeAttribute(null=True)
     organisation = UnicodeAttribute(null=True)
@@ -116,9 +141,18 @@ class Speaker(Item, discriminator="speaker"):
     country = UnicodeAttribute(null=True)
     website = UnicodeAttribute(null=True)
     twitter = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    github = UnicodeAttribute(null=True)
+    linkedin = UnicodeAttribute(null=True)
+    facebook = UnicodeAttribute(null=True)
+    gender = UnicodeAttribute(null=True)  # private
+    heard_from = UnicodeAttribute(null=True)  # private
+    speaking_experience = UnicodeAttribute(null=True)  # private
+    sponsorship_required = UnicodeAttribute(null=True)  # private
     featured = BooleanAttribute(default=False)
     user_id = UnicodeAttribute(null=True)
     session_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    source_id = UnicodeAttribute(null=True)
 
 
 class Sponsor(Item, discriminator="sponsor"):
@@ -130,6 +164,8 @@ class Sponsor(Item, discriminator="sponsor"):
     tier = UnicodeAttribute(null=True)
     level = NumberAttribute(null=True)
     logo_url = UnicodeAttribute(null=True)
+    logo_file = StoredFile(null=True)
+    source_id = UnicodeAttribute(null=True)
 
 
 class Post(Item, discriminator="post"):
@@ -139,6 +175,7 @@ class Post(Item, discriminator="post"):
     body = UnicodeAttribute(null=True)
     published = BooleanAttribute(default=False)
     published_at = UTCDateTimeAttribute(null=True)
+    image_file = StoredFile(null=True)
 
 
 CHILD_KINDS: dict[str, type[Item]] = {

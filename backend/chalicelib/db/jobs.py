@@ -1,6 +1,12 @@
-"""Job records: `JOB#<id>`; gsi1 lists a user's jobs, gsi2 an event's jobs, newest last."""
+"""Job records `JOB#<id>` / `JOB` and their effect markers `JOB#<id>` / `EFFECT#<key>`.
+
+gsi1 lists every job by day (`JOBS#<yyyy-mm-dd>`, newest last) for `podium jobs`;
+gsi2 lists an event's jobs (`EVENTJOBS#<event id>`, newest last).
+"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
@@ -8,10 +14,19 @@ from chalicelib.db.base import Item
 
 PENDING, STARTED, RETRY, SUCCESS, FAILURE = "PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE"
 FINISHED = frozenset({SUCCESS, FAILURE})
+JOB_SK = "JOB"
 
 
 def job_pk(job_id: str) -> str:
     return f"JOB#{job_id}"
+
+
+def jobs_day_key(day: datetime) -> str:
+    return f"JOBS#{day:%Y-%m-%d}"
+
+
+def event_jobs_key(event_id: str) -> str:
+    return f"EVENTJOBS#{event_id}"
 
 
 class Job(Item, discriminator="job"):
@@ -25,6 +40,54 @@ class Job(Item, discriminator="job"):
     event_id = UnicodeAttribute(null=True)
     started_at = UTCDateTimeAttribute(null=True)
     finished_at = UTCDateTimeAttribute(null=True)
+    # While STARTED: until when the delivery that claimed the job may still be running.
+    lease_until = UTCDateTimeAttribute(null=True)
     result = UnicodeAttribute(null=True)  # JSON, bounded
+    result_key = UnicodeAttribute(null=True)  # S3 key (uploads bucket) of a large result or file
     error = UnicodeAttribute(null=True)
     progress = NumberAttribute(null=True)  # 0..100 for long jobs
+
+
+class JobEffect(Item, discriminator="job_effect"):
+    """Proof that a job's side effect (a mail, a webhook) happened, and what it answered."""
+
+    job_id = UnicodeAttribute()
+    key = UnicodeAttribute()
+    result = UnicodeAttribute()  # JSON
+
+
+def effect_sk(key: str) -> str:
+    return f"EFFECT#{key}"
+
+
+def get_job(job_id: str) -> Job | None:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return Job.get(job_pk(job_id), JOB_SK, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def jobs_of_event(event_id: str, *, limit: int, before: str | None = None) -> list[Job]:
+    """The event's jobs, newest first; `before` is the sort key to continue after."""
+    condition = Job.gsi2sk < before if before else None
+    found = Job.gsi2.query(
+        event_jobs_key(event_id), range_key_condition=condition, scan_index_forward=False, limit=limit
+    )
+    return [job for job in found if isinstance(job, Job)][:limit]
+
+
+def recent_jobs(*, limit: int, days: int, today: datetime) -> list[Job]:
+    """Jobs of the last `days` days, newest first: one Query per day bucket, no Scan."""
+    from datetime import timedelta
+
+    jobs: list[Job] = []
+    for back in range(days):
+        key = jobs_day_key(today - timedelta(days=back))
+        jobs.extend(
+            j for j in Job.gsi1.query(key, scan_index_forward=False, limit=limit - len(jobs)) if isinstance(j, Job)
+        )
+        if len(jobs) >= limit:
+            break
+    return jobs[:limit]

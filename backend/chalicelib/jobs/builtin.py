@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html as html_lib
 from typing import Any
 
 from chalicelib.jobs.context import RequestContext
+from chalicelib.jobs.effects import once
 from chalicelib.jobs.registry import job
 
 
@@ -16,8 +18,33 @@ def noop(ctx: RequestContext, **args: Any) -> dict[str, Any]:
 
 @job("send_email")
 def send_email_job(ctx: RequestContext, *, to: str, subject: str, text: str, html: str | None = None) -> dict[str, Any]:
-    """Send one mail through the mail adapter (SES; moto locally)."""
+    """Send one mail through SES, at most once per job however often the message comes."""
     from chalicelib.adapters.mail import send_email
 
-    message_id = send_email(to=to, subject=subject, text=text, html=html)
+    message_id = once("mail", lambda: send_email(to=to, subject=subject, text=text, html=html))
     return {"message_id": message_id}
+
+
+@job("send_notification")
+def send_notification(
+    ctx: RequestContext, *, to: str, subject: str, message: str, link_path: str, link_text: str = "Open in Podium"
+) -> dict[str, Any]:
+    """A notification mail with an absolute link (built from the enqueuing request's base URL)
+    that names who triggered it, so the reader knows why it came."""
+    link = ctx.absolute_url(link_path)
+    by = triggered_by(ctx)
+    text = f"{message}\n\n{link_text}: {link}\n\n— sent because of an action by {by}"
+    body = (
+        f"<p>{html_lib.escape(message)}</p>"
+        f'<p><a href="{html_lib.escape(link, quote=True)}">{html_lib.escape(link_text)}</a></p>'
+        f"<p><small>Sent because of an action by {html_lib.escape(by)}</small></p>"
+    )
+    return send_email_job(ctx, to=to, subject=subject, text=text, html=body)
+
+
+def triggered_by(ctx: RequestContext) -> str:
+    """How a mail names the actor behind it: the user's name (and id) or the system."""
+    actor = ctx.actor
+    if actor.kind == "user":
+        return f"{actor.name} ({actor.id})" if actor.name else actor.id
+    return actor.name or actor.kind

@@ -6,7 +6,7 @@ import contextvars
 import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from chalicelib.domain.actors import ANONYMOUS, SYSTEM, Actor
 from chalicelib.settings import settings
@@ -23,7 +23,10 @@ class RequestContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def absolute_url(self, path: str) -> str:
-        """`path` made absolute against the base URL of the request that started the work."""
+        """`path` (a path on this site, never another site's URL) made absolute against the
+        base URL of the request that started the work."""
+        if urlsplit(path).scheme or path.lstrip().startswith("//"):
+            raise ValueError(f"{path!r} is not a path on this site")
         return urljoin(self.base_url.rstrip("/") + "/", path.lstrip("/"))
 
     def with_actor(self, actor: Actor) -> RequestContext:

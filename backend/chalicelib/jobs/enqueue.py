@@ -6,12 +6,11 @@ import json
 import math
 from typing import Any
 
-from chalicelib.adapters.aws import client
 from chalicelib.db.base import new_id
-from chalicelib.db.jobs import PENDING, Job, job_pk
+from chalicelib.db.jobs import FAILURE, JOB_SK, PENDING, Job, event_jobs_key, job_pk, jobs_day_key
+from chalicelib.jobs import queue
 from chalicelib.jobs.context import RequestContext, current_context
 from chalicelib.jobs.registry import lookup
-from chalicelib.settings import settings
 
 MAX_ARGS_BYTES = 200_000
 
@@ -44,8 +43,9 @@ def envelope(job: Job, ctx: RequestContext) -> str:
 def enqueue(name: str, *, _ctx: RequestContext | None = None, _event_id: str | None = None, **kwargs: Any) -> str:
     """Record a PENDING job and send it to the queue; returns the job id.
 
-    Raises TypeError (nothing sent) when an argument is not JSON and LookupError for an
-    unknown job name. The context defaults to the current request's.
+    Raises TypeError (nothing sent, nothing recorded) when an argument is not JSON and
+    LookupError for an unknown job name. The context defaults to the current request's;
+    `_event_id` files the job under that event (its organizers may read it).
     """
     lookup(name)
     check_json(kwargs)
@@ -53,28 +53,33 @@ def enqueue(name: str, *, _ctx: RequestContext | None = None, _event_id: str | N
     if len(args) > MAX_ARGS_BYTES:
         raise TypeError(f"the arguments of {name} are {len(args)} bytes; the limit is {MAX_ARGS_BYTES}")
     ctx = _ctx or current_context()
+    check_json(ctx.extra, "context.extra")
+    record = _new_record(name, args, ctx, _event_id)
+    record.save()
+    try:
+        queue.send(envelope(record, ctx))
+    except Exception as err:
+        record.update(actions=[Job.state.set(FAILURE), Job.error.set(f"could not be queued: {type(err).__name__}")])
+        raise
+    return record.id
+
+
+def _new_record(name: str, args: str, ctx: RequestContext, event_id: str | None) -> Job:
     job_id = new_id(16)
     record = Job(
         job_pk(job_id),
-        "JOB",
+        JOB_SK,
         id=job_id,
         name=name,
         args=args,
         state=PENDING,
         actor_id=ctx.actor.id,
         request_id=ctx.request_id,
-        event_id=_event_id,
+        event_id=event_id,
     )
     record.stamp()
-    created = record.created_at.isoformat()
-    record.gsi1pk, record.gsi1sk = f"USERJOBS#{ctx.actor.id}", created
-    if _event_id:
-        record.gsi2pk, record.gsi2sk = f"EVENTJOBS#{_event_id}", created
-    record.save()
-    client("sqs").send_message(QueueUrl=queue_url(), MessageBody=envelope(record, ctx))
-    return job_id
-
-
-def queue_url() -> str:
-    current = settings()
-    return current.jobs_queue_url or client("sqs").get_queue_url(QueueName=current.jobs_queue_name)["QueueUrl"]
+    created = record.created_at
+    record.gsi1pk, record.gsi1sk = jobs_day_key(created), f"{created.isoformat()}#{job_id}"
+    if event_id:
+        record.gsi2pk, record.gsi2sk = event_jobs_key(event_id), f"{created.isoformat()}#{job_id}"
+    return record

@@ -38,7 +38,7 @@ def registered() -> list[str]:
 
 def load_jobs() -> None:
     """Import every module that defines jobs (kept lazy: the API path stays light)."""
-    from chalicelib.jobs import builtin  # noqa: F401
+    from chalicelib.jobs import builtin, site, thumbnails, transfer  # noqa: F401
 
 
 def run(name: str, ctx: RequestContext, args: dict[str, Any]) -> Any:

@@ -1,76 +1,178 @@
 """Runs one delivered job message: the state machine and the at-least-once rules.
 
-PENDING → STARTED → SUCCESS | FAILURE, with RETRY between attempts. A message for a job
-that already finished does nothing, so redelivery never repeats an effect.
+PENDING → STARTED → SUCCESS | FAILURE, with RETRY between attempts. The job record is the
+idempotency key: a delivery must first *claim* the job with a conditional write (only from
+PENDING or RETRY, or from STARTED once the claimer's lease ran out, i.e. it crashed), so two
+deliveries never run one job at the same time and a finished job never runs again.
 """
 
 from __future__ import annotations
 
+import contextvars
 import json
+import re
 import traceback
+from datetime import timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.clock import clock
-from chalicelib.db.jobs import FAILURE, FINISHED, RETRY, STARTED, SUCCESS, Job, job_pk
+from chalicelib.db.jobs import FAILURE, FINISHED, JOB_SK, PENDING, RETRY, STARTED, SUCCESS, Job, job_pk
 from chalicelib.jobs.context import RequestContext, reset_context, set_context
+from chalicelib.jobs.effects import running_job
 from chalicelib.jobs.registry import run
+from chalicelib.jobs.results import bounded_result
 from chalicelib.logs import logger
+from chalicelib.settings import settings
 
-MAX_RECEIVES = 5  # the queue's maxReceiveCount: the fifth failure sends it to dead letters
-MAX_RESULT_BYTES = 100_000
+MAX_RECEIVES = 5  # the queue's maxReceiveCount (infra/template.yaml; a test keeps them equal)
+MAX_ERROR_CHARS = 1000
+_SECRETISH = re.compile(r"(?i)((?:signature|token|password|secret|credential|key)[\w-]*[=:]\s*)\S+")
+_URL_QUERY = re.compile(r"(https?://[^\s?]+)\?\S*")
 
 
-class JobFailed(Exception):
-    """Raised so the batch processor reports the record as failed (SQS redelivers it)."""
+class Redeliver(Exception):
+    """The message must come back after `delay_seconds`; the worker reports it as failed."""
+
+    def __init__(self, job_id: str, delay_seconds: int, reason: str) -> None:
+        super().__init__(f"job {job_id}: {reason}; redelivery in {delay_seconds} s")
+        self.job_id = job_id
+        self.delay_seconds = delay_seconds
 
 
-def handle_message(body: str, receive_count: int) -> str:
-    """Run the job in `body`; returns its final state, raises JobFailed to ask for a retry."""
-    message = json.loads(body)
+class JobFailed(Redeliver):
+    """The job body raised; the record reads RETRY, or FAILURE on the last receive."""
+
+
+class JobBusy(Redeliver):
+    """Another delivery of the same job holds the claim; try again after its lease."""
+
+
+class JobRejected(Exception):
+    """Raised by a job whose input is invalid: the job fails at once, with this message, no retry."""
+
+
+_current_record: contextvars.ContextVar[Job | None] = contextvars.ContextVar("podium_job_record", default=None)
+
+
+def report_progress(percent: int) -> None:
+    """Record how far the running job is (0..100) on its job record; outside a job, do nothing."""
+    record = _current_record.get()
+    percent = max(0, min(100, int(percent)))
+    if record is not None and percent != record.progress:
+        _mark(record, progress=percent)
+        record.progress = percent
+
+
+def retry_delay(receive_count: int, *, base: int | None = None) -> int:
+    """Exponential backoff before the next attempt: base × 1, 2, 4, 8 … seconds."""
+    base = settings().job_retry_base_seconds if base is None else base
+    return base * 2 ** max(0, receive_count - 1)
+
+
+def handle_message(body: str, receive_count: int, *, lease_seconds: float = 60.0) -> str:
+    """Run the job in `body` once; returns the state the job ends in for this delivery.
+
+    Raises Redeliver (JobFailed, JobBusy) when the message must come back, ValueError for a
+    message that is not a job envelope (it will end in the dead-letter queue).
+    `lease_seconds` is how long this delivery may run (the Lambda's remaining time).
+    """
+    message = _parse(body)
     try:
-        record = Job.get(job_pk(message["job_id"]), "JOB", consistent_read=True)
+        record = Job.get(job_pk(message["job_id"]), JOB_SK, consistent_read=True)
     except DoesNotExist:
-        logger().warning("job record missing; dropping message", extra={"job_id": message.get("job_id")})
+        logger().warning("job record missing; dropping message", extra={"job_id": message["job_id"]})
         return "MISSING"
     if record.state in FINISHED:
         return record.state
+    if not _claim(record, lease_seconds):
+        return _busy(record)
     ctx = RequestContext.from_json(message["context"])
-    _mark(record, state=STARTED, attempts=record.attempts + 1, started_at=clock().now())
-    token = set_context(ctx)
+    token, record_token = set_context(ctx), _current_record.set(record)
     try:
-        result = run(record.name, ctx, message["args"])
+        with running_job(record.id):
+            result = run(record.name, ctx, message["args"])
+            result_json, file_key = bounded_result(record.id, result)
+    except JobRejected as err:
+        # The input is wrong: another attempt would fail the same way.
+        _mark(record, state=FAILURE, error=str(err)[:4000], finished_at=clock().now(), lease_until=None)
+        return FAILURE
     except Exception as err:
-        final = receive_count >= MAX_RECEIVES
-        _mark(
-            record, state=FAILURE if final else RETRY, error=_summary(err), finished_at=clock().now() if final else None
-        )
-        logger().exception("job failed", extra={"job_id": record.id, "job": record.name, "attempt": receive_count})
-        raise JobFailed(record.id) from err
+        return _failed(record, err, receive_count)
     finally:
         reset_context(token)
-    _mark(record, state=SUCCESS, result=_bounded(result), finished_at=clock().now(), error=None)
+        _current_record.reset(record_token)
+    _mark(record, state=SUCCESS, result=result_json, result_key=file_key, finished_at=clock().now(), lease_until=None)
     return SUCCESS
 
 
-def _mark(record: Job, **changes: Any) -> None:
+def _parse(body: str) -> dict[str, Any]:
+    try:
+        message = json.loads(body)
+        if isinstance(message, dict) and isinstance(message.get("job_id"), str) and "context" in message:
+            return message
+    except ValueError:
+        pass
+    raise ValueError("not a job envelope (no job_id/context); it will go to the dead-letter queue")
+
+
+def _claim(record: Job, lease_seconds: float) -> bool:
+    """Move the job to STARTED if nobody else runs it; False when another delivery does."""
+    now = clock().now()
+    claimable = Job.state.is_in(PENDING, RETRY) | ((Job.state == STARTED) & (Job.lease_until < now))
+    try:
+        _mark(
+            record,
+            condition=claimable,
+            state=STARTED,
+            attempts=record.attempts + 1,
+            started_at=now,
+            lease_until=now + timedelta(seconds=lease_seconds),
+        )
+    except UpdateError as err:
+        if err.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def _busy(record: Job) -> str:
+    fresh = Job.get(record.pk, record.sk, consistent_read=True)
+    if fresh.state in FINISHED:
+        return fresh.state
+    wait = (fresh.lease_until - clock().now()).total_seconds() if fresh.lease_until else 1
+    raise JobBusy(record.id, max(1, int(wait) + 1), f"another delivery holds it ({fresh.state})")
+
+
+def _failed(record: Job, err: Exception, receive_count: int) -> str:
+    final = receive_count >= MAX_RECEIVES
+    summary = error_summary(err)
+    _mark(
+        record,
+        state=FAILURE if final else RETRY,
+        error=summary,
+        finished_at=clock().now() if final else None,
+        lease_until=None,
+    )
+    logger().warning(
+        "job failed", extra={"job_id": record.id, "job": record.name, "receive": receive_count, "error": summary}
+    )
+    raise JobFailed(record.id, retry_delay(receive_count), summary) from err
+
+
+def _mark(record: Job, *, condition: Any = None, **changes: Any) -> None:
     actions = [
         getattr(Job, name).set(value) if value is not None else getattr(Job, name).remove()
         for name, value in changes.items()
     ]
     actions.append(Job.updated_at.set(clock().now()))
-    record.update(actions=actions)
+    record.update(actions=actions, condition=condition)
 
 
-def _summary(err: BaseException) -> str:
-    # The type and message only: no traceback, no locals, so no secrets leak into the record.
+def error_summary(err: BaseException) -> str:
+    """The exception's type and message only: no traceback, no locals, no URL signatures."""
     last = traceback.format_exception_only(type(err), err)[-1].strip()
-    return last[:1000]
-
-
-def _bounded(result: Any) -> str:
-    text = json.dumps(result, default=str)
-    if len(text) > MAX_RESULT_BYTES:
-        raise ValueError(f"job result is {len(text)} bytes; large results belong in S3 (limit {MAX_RESULT_BYTES})")
-    return text
+    last = _URL_QUERY.sub(r"\1?…", last)
+    last = _SECRETISH.sub(r"\1[redacted]", last)
+    return last[:MAX_ERROR_CHARS]

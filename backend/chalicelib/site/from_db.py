@@ -8,6 +8,7 @@ from datetime import UTC
 from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.queries import event_items
+from chalicelib.db.uploads import StoredFile
 from chalicelib.site import bundle as public
 
 
@@ -48,25 +49,34 @@ def _event(e: content.Event) -> public.Event:
         location_name=_text(e.location_name),
         latitude=e.latitude,
         longitude=e.longitude,
-        logo_url=_text(e.logo_url),
-        banner_url=_text(e.banner_url),
+        logo_url=_file_url(e.logo_file, "500x500.webp") or _text(e.logo_url),
+        banner_url=_file_url(e.banner_file, "1300x500.webp") or _text(e.banner_url),
         organizer_name=_text(e.organizer_name),
         organizer_description=_text(e.organizer_description),
         ticket_url=_text(e.ticket_url),
         code_of_conduct=_text(e.code_of_conduct),
         licence=_text(e.licence),
         social_links=tuple((link.name, link.url) for link in e.social_links or []),
+        cfp_state=_cfp_state(e.call_for_papers),
         published=e.state == "published",
     )
+
+
+def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
+    from chalicelib.clock import clock
+    from chalicelib.site.openevent import cfp_state
+
+    if cfp is None:
+        return None
+    return cfp_state({"starts_at": cfp.starts_at, "ends_at": cfp.ends_at, "privacy": cfp.privacy or ""}, clock().now())
 
 
 def _track(t: content.Track) -> public.Track:
     from chalicelib.site.colors import readable_text_color
 
     color = t.color or "#5c6b7a"
-    return public.Track(
-        id=t.id, name=t.name, description=_text(t.description), color=color, text_color=readable_text_color(color)
-    )
+    text_color = t.text_color or readable_text_color(color)
+    return public.Track(id=t.id, name=t.name, description=_text(t.description), color=color, text_color=text_color)
 
 
 def _room(r: content.Room) -> public.Room:
@@ -93,7 +103,7 @@ def _session(s: content.Session) -> public.Session:
         room_id=s.room_id,
         session_type_id=s.session_type_id,
         speaker_ids=tuple(s.speaker_ids or ()),
-        slides_url=_text(s.slides_url),
+        slides_url=_file_url(s.slides_file) or _text(s.slides_url),
         video_url=_text(s.video_url),
         audio_url=_text(s.audio_url),
     )
@@ -103,7 +113,7 @@ def _speaker(s: content.Speaker) -> public.Speaker:
     return public.Speaker(
         id=s.id,
         name=s.name,
-        photo_url=_text(s.photo_url),
+        photo_url=_file_url(s.photo_file, "500x500.webp") or _text(s.photo_url),
         short_biography=_text(s.short_biography),
         long_biography=_text(s.long_biography),
         organisation=_text(s.organisation),
@@ -122,7 +132,7 @@ def _sponsor(s: content.Sponsor) -> public.Sponsor:
         name=s.name,
         description=_text(s.description),
         url=_text(s.url),
-        logo_url=_text(s.logo_url),
+        logo_url=_file_url(s.logo_file, "500x500.webp") or _text(s.logo_url),
         tier=_text(s.tier),
         level=_int(s.level) or 0,
     )
@@ -130,6 +140,16 @@ def _sponsor(s: content.Sponsor) -> public.Sponsor:
 
 def _post(p: content.Post) -> public.Post:
     return public.Post(id=p.id, title=p.title, body=_text(p.body), published_at=p.published_at or p.created_at)
+
+
+def _file_url(stored: StoredFile | None, thumbnail: str | None = None) -> str:
+    """An uploaded file's public URL, its thumbnail's once the thumbnail job has made it."""
+    from chalicelib.domain.uploads import public_url
+
+    if stored is None:
+        return ""
+    thumbnails = stored.thumbnails.as_dict() if stored.thumbnails else {}
+    return public_url(thumbnails.get(thumbnail or "", stored.key))
 
 
 def _int(value: float | None) -> int | None:

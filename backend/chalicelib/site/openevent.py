@@ -535,7 +535,8 @@ def _ordered_rooms(rooms: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # --- to the public view model ----------------------------------------------------------
 
 
-def _cfp_state(cfp: dict[str, Any] | None, now: datetime) -> str | None:
+def cfp_state(cfp: dict[str, Any] | None, now: datetime) -> str | None:
+    """upcoming | open | closed for a public call for papers with an end; None otherwise."""
     if not cfp or cfp.get("privacy") == "private" or not cfp.get("ends_at"):
         return None
     if cfp.get("starts_at") and now < cfp["starts_at"]:
@@ -552,7 +553,7 @@ def _pick(cls: type, record: dict[str, Any], **overrides: Any) -> Any:
 def export_to_bundle(export: OpenEventExport, *, now: datetime | None = None) -> EventBundle:
     """Public bundle (accepted/confirmed sessions only) from a parsed export."""
     now = now or datetime.now(UTC)
-    event = _pick(Event, export.event, cfp_state=_cfp_state(export.event["call_for_papers"], now))
+    event = _pick(Event, export.event, cfp_state=cfp_state(export.event["call_for_papers"], now))
     bundle = EventBundle(
         event=event,
         tracks=tuple(_pick(Track, t) for t in export.tracks),

@@ -20,6 +20,20 @@ class PublishReport:
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
+    skipped: bool = False  # a later rebuild already covered this request
+
+    def merge(self, other: PublishReport) -> PublishReport:
+        return PublishReport(
+            self.written + other.written, self.deleted + other.deleted, self.unchanged + other.unchanged
+        )
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "written": len(self.written),
+            "deleted": len(self.deleted),
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
 
 
 def content_type(key: str) -> str:
@@ -87,13 +101,72 @@ def _cache_control(key: str) -> str:
     return "public, max-age=0, must-revalidate"
 
 
-def publish_site() -> PublishReport:
-    """Render every published event and the site index from the table into the site bucket."""
-    from chalicelib.clock import clock
+SITE_ROOT_FILES = ["assets/", "index.html", "404.html", "robots.txt", "sitemap"]
+
+
+def _published_bundles() -> list:
     from chalicelib.db.queries import published_events
     from chalicelib.site.from_db import load_bundle
-    from chalicelib.site.render import render_site
 
-    bundles = [b for b in (load_bundle(e.id) for e in published_events()) if b is not None]
-    files = render_site(bundles, base_url=settings().site_base_url, now=clock().now())
-    return sync_files(files, owned_prefixes=["e/", "assets/", "index.html", "404.html", "robots.txt", "sitemap"])
+    return [b for b in (load_bundle(e.id) for e in published_events()) if b is not None]
+
+
+def _render_index(bundles: list) -> dict[str, bytes]:
+    from chalicelib.clock import clock
+    from chalicelib.site.render import render_index
+
+    return render_index([b.event for b in bundles], base_url=settings().site_base_url, now=clock().now())
+
+
+def publish_site() -> PublishReport:
+    """Render every published event and the site index from the table into the site bucket."""
+    from chalicelib.site.render import render_event
+
+    bundles = _published_bundles()
+    files = _render_index(bundles)
+    for bundle in bundles:
+        files.update(render_event(bundle, base_url=settings().site_base_url))
+    return sync_files(files, owned_prefixes=["e/", *SITE_ROOT_FILES])
+
+
+def publish_event(event_id: str, *, old_slug: str | None = None, requested_at: float = 0) -> PublishReport:
+    """Bring one event's pages and the index up to date; removes them when it is no longer public.
+
+    A rebuild that started after `requested_at` already saw the change, so this one is skipped:
+    a burst of writes costs one or two rebuilds, not one per write.
+    """
+    from chalicelib.site.from_db import load_bundle
+    from chalicelib.site.render import render_event
+
+    if requested_at and _last_render_started(event_id) > requested_at:
+        return PublishReport(skipped=True)
+    _mark_render_started(event_id)
+    bundle = load_bundle(event_id)
+    report = PublishReport()
+    if bundle is not None and bundle.event.published:
+        files = render_event(bundle, base_url=settings().site_base_url)
+        report = sync_files(files, owned_prefixes=[f"e/{bundle.event.slug}/"])
+    slugs = {old_slug} - {bundle.event.slug if bundle and bundle.event.published else None} - {None}
+    for slug in slugs:  # unpublished, trashed, purged or renamed: its old pages go
+        report = report.merge(sync_files({}, owned_prefixes=[f"e/{slug}/"]))
+    return report.merge(sync_files(_render_index(_published_bundles()), owned_prefixes=SITE_ROOT_FILES))
+
+
+def _marker_key(event_id: str) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": f"RENDER#{event_id}"}, "sk": {"S": "RENDER"}}
+
+
+def _last_render_started(event_id: str) -> float:
+    found = client("dynamodb").get_item(TableName=settings().table_name, Key=_marker_key(event_id), ConsistentRead=True)
+    return float(found.get("Item", {}).get("started_at", {}).get("N", "0"))
+
+
+def _mark_render_started(event_id: str) -> None:
+    from chalicelib.clock import clock
+
+    item = {
+        **_marker_key(event_id),
+        "kind": {"S": "render_marker"},
+        "started_at": {"N": repr(clock().now().timestamp())},
+    }
+    client("dynamodb").put_item(TableName=settings().table_name, Item=item)

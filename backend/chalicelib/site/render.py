@@ -63,7 +63,15 @@ def _environment():
     env.filters["shortdate"] = lambda moment: f"{moment:%a} {moment.day} {moment:%b}" if moment else ""
     env.filters["utc"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
     env.filters["in_tz"] = lambda moment, tz_name: moment.astimezone(ZoneInfo(tz_name))
+    env.tests["hosted"] = _is_hosted
     return env
+
+
+def _is_hosted(url: str) -> bool:
+    """Images are shown only from the site itself or Podium's uploads, never hotlinked."""
+    from chalicelib.settings import settings
+
+    return url.startswith("/") or url.startswith(settings().uploads_base_url)
 
 
 @functools.cache

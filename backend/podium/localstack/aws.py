@@ -53,8 +53,11 @@ def point_boto_at(endpoint: str) -> None:
 
 def start_moto(port: int) -> Any:
     """Start moto's server bound to loopback only; returns the running server."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns real logs
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server
@@ -98,7 +101,19 @@ def deploy_stack(stage: str, site_origin: str) -> StackOutputs:
         raise RuntimeError(f"local stack {name} ended in {stack['StackStatus']}")
     outputs = StackOutputs.from_cloudformation({o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]})
     apply_skipped_settings(outputs, site_origin)
+    verify_mail_sender()
     return outputs
+
+
+def verify_mail_sender() -> None:
+    """Verify the app's sender address in the embedded SES (it refuses unverified senders, as
+    SES's sandbox does); in AWS the identity is verified once per account, outside the app."""
+    from email.utils import parseaddr
+
+    from chalicelib.settings import read_settings
+
+    address = parseaddr(read_settings().mail_from)[1]
+    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=address)
 
 
 def apply_skipped_settings(outputs: StackOutputs, site_origin: str) -> None:

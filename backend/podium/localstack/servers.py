@@ -71,6 +71,8 @@ class _SiteRequestHandler(BaseHTTPRequestHandler):
             self._send(200, "application/json", json.dumps({"api": self.server.api_url}).encode(), send_body)
         elif path.startswith("/admin/"):
             self._serve_admin(path, send_body)
+        elif path.startswith("/uploads/"):
+            self._serve_upload(path.removeprefix("/uploads/"), send_body)
         else:
             self._serve_bucket(path, send_body)
 
@@ -94,15 +96,29 @@ class _SiteRequestHandler(BaseHTTPRequestHandler):
         body, content_type = found
         self._send(200, content_type, body, send_body)
 
+    def _serve_upload(self, key: str, send_body: bool) -> None:
+        """As the CDN would: the object with the Content-Type and Content-Disposition stored on it."""
+        found = self.server.read_upload(key) if key else None
+        if found is None:
+            self._send(404, "text/plain; charset=utf-8", b"Not found", send_body)
+            return
+        body, headers = found
+        self._send(200, headers["Content-Type"], body, send_body, extra=headers)
+
     def _redirect(self, location: str) -> None:
         self.send_response(301)
         self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _send(self, status: int, content_type: str, body: bytes, send_body: bool) -> None:
+    def _send(
+        self, status: int, content_type: str, body: bytes, send_body: bool, extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
+        for name, value in (extra or {}).items():
+            if name != "Content-Type":
+                self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
@@ -120,13 +136,15 @@ def _content_type(name: str) -> str:
 
 
 class SiteServer(ThreadingHTTPServer):
-    """Serves the site bucket at / (as the CDN would) and site/admin/ at /admin/."""
+    """Serves the site bucket at / (as the CDN would), the uploads bucket at /uploads/ and
+    site/admin/ at /admin/."""
 
     daemon_threads = True
 
-    def __init__(self, port: int, bucket: str, api_url: str) -> None:
+    def __init__(self, port: int, bucket: str, api_url: str, uploads_bucket: str = "") -> None:
         super().__init__((HOST, port), _SiteRequestHandler)
         self.bucket = bucket
+        self.uploads_bucket = uploads_bucket
         self.api_url = api_url
         self._s3 = boto3.client("s3", region_name=REGION)
 
@@ -136,6 +154,17 @@ class SiteServer(ThreadingHTTPServer):
         except self._s3.exceptions.NoSuchKey:
             return None
         return obj["Body"].read(), obj.get("ContentType") or _content_type(key)
+
+    def read_upload(self, key: str) -> tuple[bytes, dict[str, str]] | None:
+        """An uploaded object and the headers stored with it; None when missing."""
+        try:
+            obj = self._s3.get_object(Bucket=self.uploads_bucket, Key=key)
+        except (self._s3.exceptions.NoSuchKey, self._s3.exceptions.NoSuchBucket):
+            return None
+        headers = {"Content-Type": obj.get("ContentType") or "application/octet-stream"}
+        if obj.get("ContentDisposition"):
+            headers["Content-Disposition"] = obj["ContentDisposition"]
+        return obj["Body"].read(), headers
 
 
 def serve_in_thread(server: Any, name: str) -> threading.Thread:

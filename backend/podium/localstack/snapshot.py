@@ -26,6 +26,9 @@ class Snapshot:
         self.blobs = state_dir / "blobs"
         self._ddb = boto3.client("dynamodb", region_name=REGION)
         self._s3 = boto3.client("s3", region_name=REGION)
+        # (bucket, key) → manifest entry of the last save or restore: unchanged objects
+        # (same ETag) are not downloaded again.
+        self._saved: dict[tuple[str, str], dict[str, Any]] = {}
 
     @property
     def buckets(self) -> tuple[str, str]:
@@ -69,7 +72,8 @@ class Snapshot:
         self.blobs.mkdir(exist_ok=True)
         items = self._all_items()
         _write_atomically(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
-        entries = [self._save_object(bucket, key) for bucket, key, _ in self.fingerprint_objects()]
+        entries = [self._save_object(bucket, key, etag) for bucket, key, etag in self.fingerprint_objects()]
+        self._saved = {(e["bucket"], e["key"]): e for e in entries}
         _write_atomically(self.dir / "objects.jsonl", "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
         self._drop_unused_blobs({e["sha256"] for e in entries})
         return len(items), len(entries)
@@ -81,14 +85,23 @@ class Snapshot:
             items.extend(page["Items"])
         return items
 
-    def _save_object(self, bucket: str, key: str) -> dict[str, Any]:
+    def _save_object(self, bucket: str, key: str, etag: str) -> dict[str, Any]:
+        known = self._saved.get((bucket, key))
+        if known and known.get("etag") == etag and (self.blobs / known["sha256"]).exists():
+            return known
         obj = self._s3.get_object(Bucket=bucket, Key=key)
         body = obj["Body"].read()
         digest = hashlib.sha256(body).hexdigest()
         blob = self.blobs / digest
         if not blob.exists():
             _write_atomically(blob, body)
-        entry = {"bucket": bucket, "key": key, "sha256": digest, "Metadata": obj.get("Metadata", {})}
+        entry = {
+            "bucket": bucket,
+            "key": key,
+            "sha256": digest,
+            "etag": obj["ETag"],
+            "Metadata": obj.get("Metadata", {}),
+        }
         for field in ("ContentType", "ContentDisposition", "CacheControl"):
             if obj.get(field):
                 entry[field] = obj[field]

@@ -62,7 +62,7 @@ class LocalStack:
 
         api = api_server(app, api_port)
         api_url = f"http://{HOST}:{api.server.server_address[1]}"
-        site.bucket, site.api_url = outputs.site_bucket, api_url
+        site.bucket, site.uploads_bucket, site.api_url = outputs.site_bucket, outputs.uploads_bucket, api_url
         self._servers = [api.server, site]
         self._load_state(outputs)
         self._publish_site()
@@ -83,9 +83,7 @@ class LocalStack:
             items, objects = self._snapshot.restore()
             log.info("restored %d items and %d objects from %s", items, objects, self.state_dir)
         else:
-            from podium.localstack.demo import seed_demo_event
-
-            seed_demo_event()
+            seed_first_start()
             self._table_dirty.set()
         self._objects_seen = self._snapshot.fingerprint_objects()
 
@@ -136,12 +134,29 @@ class LocalStack:
         if self._autosaver:
             self._autosaver.join(2.0)
         if self._snapshot:
-            self._table_dirty.set()  # a last full save costs little and loses nothing
+            self._table_dirty.set()  # a last full save is cheap (unchanged objects are skipped)
             self.save_if_changed()
         (self.state_dir / "stack.json").unlink(missing_ok=True)
         if self._moto:
             self._moto.stop()
         log.info("stopped in %.1f s", time.monotonic() - started)
+
+
+SEED_EXPORT = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
+
+
+def seed_first_start(export: Path = SEED_EXPORT) -> str:
+    """Seed an empty stack with FOSSASIA 2018 (published), or the demo event without the sample; returns the slug."""
+    if not export.is_dir():
+        from podium.localstack.demo import seed_demo_event
+
+        return seed_demo_event()
+    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.domain.imports import import_event, read_source
+
+    result = import_event(export=read_source(export), actor=SYSTEM, owner_id=SYSTEM.id, publish=True)
+    log.info("seeded %s from %s", result.slug, export)
+    return result.slug
 
 
 def _stack_environ() -> dict[str, str]:

@@ -1,0 +1,155 @@
+"""The payload schema of every event resource: one place says what a client may send."""
+
+from __future__ import annotations
+
+from chalicelib.api.schema import DATETIME, ID, TIMEZONE, URL, Field, Schema, name_field, text
+
+ABSTRACT = text(20_000)
+SHORT_TEXT = text(300)
+DESCRIPTION = text(20_000)
+VERSION = Field("integer", minimum=1, description="The version you last read; a stale one gets 409.")
+COLOR = Field("string", max_length=7, format="color")
+SESSION_STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
+LINK = Field("object", max_length=2_000)
+
+EVENT = Schema(
+    "event",
+    {
+        "name": name_field(),
+        "slug": Field("string", max_length=80, min_length=3, description="lowercase letters, digits and hyphens"),
+        "description": DESCRIPTION,
+        "starts_at": DATETIME,
+        "ends_at": DATETIME,
+        "timezone": TIMEZONE,
+        "location_name": SHORT_TEXT,
+        "latitude": Field("number", minimum=-90, maximum=90, nullable=True),
+        "longitude": Field("number", minimum=-180, maximum=180, nullable=True),
+        "logo_url": URL,
+        "banner_url": URL,
+        "code_of_conduct": DESCRIPTION,
+        "privacy": Field("string", choices=("public", "private")),
+        "organizer_name": SHORT_TEXT,
+        "organizer_description": DESCRIPTION,
+        "ticket_url": URL,
+        "social_links": Field("array", items=LINK, max_items=20),
+        "licence": SHORT_TEXT,
+        "version": VERSION,
+    },
+    required=frozenset({"name"}),
+)
+
+TRACK = Schema(
+    "track",
+    {"name": name_field(), "description": DESCRIPTION, "color": COLOR, "version": VERSION},
+    required=frozenset({"name"}),
+)
+
+ROOM = Schema(
+    "room",
+    {
+        "name": name_field(),
+        "floor": Field("integer", minimum=-20, maximum=300, nullable=True),
+        "capacity": Field("integer", minimum=0, maximum=1_000_000, nullable=True),
+        "position": Field("integer", minimum=0, maximum=10_000, nullable=True),
+        "hidden": Field("boolean"),
+        "version": VERSION,
+    },
+    required=frozenset({"name"}),
+)
+
+SESSION_TYPE = Schema(
+    "session_type",
+    {
+        "name": name_field(),
+        "length_minutes": Field("integer", minimum=1, maximum=24 * 60, nullable=True),
+        "version": VERSION,
+    },
+    required=frozenset({"name"}),
+)
+
+SESSION = Schema(
+    "session",
+    {
+        "title": name_field(),
+        "subtitle": SHORT_TEXT,
+        "short_abstract": ABSTRACT,
+        "long_abstract": ABSTRACT,
+        "language": text(64),
+        "level": text(64),
+        "starts_at": Field("string", max_length=40, format="date-time", nullable=True),
+        "ends_at": Field("string", max_length=40, format="date-time", nullable=True),
+        "track_id": Field("string", max_length=64, nullable=True),
+        "room_id": Field("string", max_length=64, nullable=True),
+        "session_type_id": Field("string", max_length=64, nullable=True),
+        "speaker_ids": Field("array", items=ID, max_items=50),
+        "slides_url": URL,
+        "video_url": URL,
+        "audio_url": URL,
+        "state": Field("string", choices=SESSION_STATES),
+        "comments": text(20_000, description="private to organizers"),
+        "version": VERSION,
+    },
+    required=frozenset({"title"}),
+)
+
+SPEAKER = Schema(
+    "speaker",
+    {
+        "name": name_field(),
+        "email": Field("string", max_length=254, format="email", nullable=True, description="private"),
+        "phone": Field("string", max_length=40, nullable=True, description="private"),
+        "photo_url": URL,
+        "short_biography": ABSTRACT,
+        "long_biography": ABSTRACT,
+        "organisation": SHORT_TEXT,
+        "position": SHORT_TEXT,
+        "country": text(100),
+        "website": URL,
+        "twitter": text(100),
+        "featured": Field("boolean"),
+        "version": VERSION,
+    },
+    required=frozenset({"name"}),
+)
+
+SPONSOR = Schema(
+    "sponsor",
+    {
+        "name": name_field(),
+        "description": DESCRIPTION,
+        "url": URL,
+        "tier": text(100),
+        "level": Field("integer", minimum=0, maximum=100, nullable=True),
+        "logo_url": URL,
+        "version": VERSION,
+    },
+    required=frozenset({"name"}),
+)
+
+POST = Schema(
+    "post",
+    {"title": name_field(), "body": DESCRIPTION, "published": Field("boolean"), "version": VERSION},
+    required=frozenset({"title"}),
+)
+
+CALL_FOR_PAPERS = Schema(
+    "call_for_papers",
+    {
+        "opens_at": DATETIME,
+        "closes_at": DATETIME,
+        "announcement": DESCRIPTION,
+        "privacy": Field("string", choices=("public", "private")),
+        "version": VERSION,
+    },
+    required=frozenset({"opens_at", "closes_at"}),
+)
+
+CHILD_SCHEMAS: dict[str, Schema] = {
+    "track": TRACK,
+    "room": ROOM,
+    "session_type": SESSION_TYPE,
+    "session": SESSION,
+    "speaker": SPEAKER,
+    "sponsor": SPONSOR,
+    "post": POST,
+}

@@ -1,0 +1,300 @@
+"""Event children (tracks, rooms, session types, sessions, speakers, sponsors, posts):
+create, read, update, trash and list, with versions, integrity and schedule warnings.
+
+Side effects are table writes only; the table's stream turns them into site rebuilds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+
+from chalicelib.clock import clock
+from chalicelib.db import content
+from chalicelib.db.base import Item, new_id
+from chalicelib.db.pagination import decode_cursor, encode_cursor
+from chalicelib.domain.actors import Actor
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
+
+# Fields only organizers see (and the speaker their own): never in public answers or pages.
+PRIVATE_FIELDS: dict[str, frozenset[str]] = {
+    "speaker": frozenset({"email", "phone", "user_id"}),
+    "session": frozenset({"comments"}),
+}
+HIDDEN = frozenset({"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "trash_pk", "expires_at", "trash_op"})
+REFERENCES = {"track_id": "track", "room_id": "room", "session_type_id": "session_type"}
+DATETIME_FIELDS = frozenset({"starts_at", "ends_at", "published_at"})
+
+
+def model_of(kind: str) -> type[Item]:
+    return content.CHILD_KINDS[kind]
+
+
+def child_key(event_id: str, kind: str, item_id: str) -> tuple[str, str]:
+    return content.event_pk(event_id), content.child_sk(kind, item_id)
+
+
+def is_live(item: Item | None) -> bool:
+    return item is not None and not item.is_trashed() and not item.is_gone()
+
+
+def get_child(*, event_id: str, kind: str, item_id: str) -> Item:
+    try:
+        item = model_of(kind).get(*child_key(event_id, kind, item_id))
+    except DoesNotExist:
+        item = None
+    if not is_live(item):
+        raise NotFound(f"No such {kind.replace('_', ' ')}.")
+    return item  # type: ignore[return-value]
+
+
+def view(item: Item, *, private: bool) -> dict[str, Any]:
+    """The JSON of an item; private fields only when `private`."""
+    from chalicelib.domain.uploads import FILE_FIELDS, files_view
+
+    hidden = (
+        HIDDEN | frozenset(FILE_FIELDS) | (frozenset() if private else PRIVATE_FIELDS.get(item.kind_name, frozenset()))
+    )
+    data = {name: value for name, value in item.attribute_values.items() if name not in hidden}
+    data.update(files_view(item))
+    data.setdefault("version", item.version)
+    if item.kind_name == "track":
+        from chalicelib.site.colors import readable_text_color
+
+        data["text_color"] = readable_text_color(item.color or "#5c6b7a")
+    return data
+
+
+# -- writes -----------------------------------------------------------------------------
+
+
+def _coerce(fields: dict[str, Any]) -> dict[str, Any]:
+    """Payload values in model form: ISO date-times become aware datetimes."""
+    return {
+        k: datetime.fromisoformat(v) if k in DATETIME_FIELDS and isinstance(v, str) else v for k, v in fields.items()
+    }
+
+
+def _check_references(*, event: content.Event, fields: dict[str, Any]) -> dict[str, Item]:
+    """Referenced track/room/type/speakers must be live children of the event (one BatchGet)."""
+    wanted: dict[tuple[str, str], str] = {}
+    for field_name, kind in REFERENCES.items():
+        if fields.get(field_name):
+            wanted[child_key(event.id, kind, fields[field_name])] = field_name
+    for speaker_id in fields.get("speaker_ids") or []:
+        wanted[child_key(event.id, "speaker", speaker_id)] = "speaker_ids"
+    if not wanted:
+        return {}
+    found = {(i.pk, i.sk): i for i in Item.batch_get(list(wanted)) if is_live(i)}
+    problems = {name: "names no such item in this event" for key, name in wanted.items() if key not in found}
+    if problems:
+        raise ValidationFailed(f"{next(iter(problems))} names no such item in this event.", fields=problems)
+    return {i.sk: i for i in found.values()}
+
+
+def _check_times(*, event: content.Event, starts_at: datetime | None, ends_at: datetime | None) -> None:
+    if starts_at and ends_at and ends_at <= starts_at:
+        raise ValidationFailed("A session must end after it starts.", fields={"ends_at": "must be after starts_at"})
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if moment is None or event.starts_at is None or event.ends_at is None:
+            continue
+        if not event.starts_at <= moment <= event.ends_at:
+            raise ValidationFailed(
+                f"{name} must fall within the event ({event.starts_at.isoformat()} to {event.ends_at.isoformat()}).",
+                fields={name: "outside the event's dates"},
+            )
+
+
+def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], actor: Actor) -> Item:
+    """Create one child; for sessions, the listed speakers get the session too (one transaction)."""
+    values = _coerce({k: v for k, v in fields.items() if k != "version"})
+    related = _check_references(event=event, fields=values)
+    if kind == "session":
+        _check_times(event=event, starts_at=values.get("starts_at"), ends_at=values.get("ends_at"))
+    item_id = new_id()
+    item = model_of(kind)(*child_key(event.id, kind, item_id), id=item_id, event_id=event.id, **values)
+    item.stamp()
+    speakers = [related[content.child_sk("speaker", s)] for s in values.get("speaker_ids") or []]
+    _write_with_links(item, added=speakers, removed=[], is_new=True)
+    return item
+
+
+def update_child(
+    *, event: content.Event, item: Item, fields: dict[str, Any], version: int | None, actor: Actor
+) -> Item:
+    """Apply `fields` if `version` is the stored one; 409 with the current version otherwise."""
+    _check_version(item, version)
+    values = _coerce({k: v for k, v in fields.items() if k != "version"})
+    related = _check_references(event=event, fields=values)
+    if item.kind_name == "session":
+        _check_times(
+            event=event,
+            starts_at=values.get("starts_at", item.starts_at),  # type: ignore[attr-defined]
+            ends_at=values.get("ends_at", item.ends_at),  # type: ignore[attr-defined]
+        )
+    before = set(getattr(item, "speaker_ids", None) or [])
+    for name, value in values.items():
+        setattr(item, name, value)
+    item.stamp()
+    after = set(values.get("speaker_ids", before))
+    added = [related[content.child_sk("speaker", s)] for s in sorted(after - before)]
+    removed = _speakers(event.id, sorted(before - after))
+    _write_with_links(item, added=added, removed=removed, is_new=False)
+    return item
+
+
+def _check_version(item: Item, version: int | None) -> None:
+    if version is None:
+        raise ValidationFailed(
+            "Send the version you last read (If-Match header or `version` field).",
+            fields={"version": "is required for updates"},
+        )
+    if version != item.version:
+        raise StaleVersion(item)
+
+
+class StaleVersion(Conflict):
+    """The item changed since the client read it; the answer carries the current state."""
+
+    code = "version_conflict"
+
+    def __init__(self, item: Item) -> None:
+        current = view(item, private=True)
+        super().__init__(
+            f"This item changed meanwhile (now version {item.version}). Reload it, or re-apply your edit on top.",
+            current_version=item.version,
+            current=current,
+        )
+
+
+def _speakers(event_id: str, speaker_ids: list[str]) -> list[Item]:
+    if not speaker_ids:
+        return []
+    return [s for s in Item.batch_get([child_key(event_id, "speaker", i) for i in speaker_ids]) if is_live(s)]
+
+
+def _write_with_links(item: Item, *, added: list[Item], removed: list[Item], is_new: bool) -> None:
+    """Write `item` and keep session↔speaker links equal on both sides, atomically."""
+    from pynamodb.connection import Connection
+    from pynamodb.transactions import TransactWrite
+
+    try:
+        if not added and not removed:
+            if is_new:
+                item.save(condition=Item.pk.does_not_exist())
+            else:
+                item.save()
+            return
+        with TransactWrite(connection=Connection()) as transaction:
+            transaction.save(item, condition=Item.pk.does_not_exist() if is_new else None)
+            for speaker in added:
+                sessions = content.Speaker.session_ids
+                transaction.update(speaker, actions=[sessions.set(sessions.append([item.id]))])
+            for speaker in removed:
+                remaining = [s for s in speaker.session_ids if s != item.id]  # type: ignore[attr-defined]
+                transaction.update(speaker, actions=[content.Speaker.session_ids.set(remaining)])
+    except (PutError, UpdateError, TransactWriteError) as err:
+        if _is_condition_failure(err):
+            raise _conflict_for(item) from err
+        raise
+
+
+def _is_condition_failure(err: Exception) -> bool:
+    text = str(getattr(err, "cause", "")) + str(err)
+    return "ConditionalCheckFailed" in text or "TransactionCanceled" in text
+
+
+def _conflict_for(item: Item) -> Conflict:
+    try:
+        fresh = type(item).get(item.pk, item.sk, consistent_read=True)
+    except DoesNotExist:
+        return Conflict("This item was removed meanwhile.")
+    return StaleVersion(fresh)
+
+
+# -- trash --------------------------------------------------------------------------------
+
+
+def sessions_using(*, event_id: str, field_name: str, item_id: str) -> list[content.Session]:
+    return [s for s in list_all(event_id=event_id, kind="session") if getattr(s, field_name) == item_id]
+
+
+def trash_child(*, event: content.Event, item: Item, actor: Actor, detach: bool = False) -> None:
+    """Soft delete: the item leaves every read at once and expires after the retention period.
+
+    A track, room or session type still used by sessions is refused (409 listing them) unless
+    `detach`, which clears the reference on those sessions first.
+    """
+    from chalicelib.domain.trash import trash_items
+
+    reference = {"track": "track_id", "room": "room_id", "session_type": "session_type_id"}.get(item.kind_name)
+    if reference:
+        users = sessions_using(event_id=event.id, field_name=reference, item_id=item.id)  # type: ignore[attr-defined]
+        if users and not detach:
+            raise Conflict(
+                f"{len(users)} sessions still use this {item.kind_name.replace('_', ' ')}; move them or pass ?detach=true.",
+                sessions=[{"id": s.id, "title": s.title} for s in users],
+            )
+        for session in users:
+            session.update(actions=[getattr(content.Session, reference).remove(), Item.updated_at.set(clock().now())])
+    if item.kind_name == "session":
+        for speaker in _speakers(event.id, list(getattr(item, "speaker_ids", []) or [])):
+            remaining = [s for s in speaker.session_ids if s != item.id]  # type: ignore[attr-defined]
+            speaker.update(actions=[content.Speaker.session_ids.set(remaining)])
+    trash_items([item], actor=actor)
+
+
+# -- reads --------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    items: list[Item]
+    next: str | None
+
+
+def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -> Page:
+    """One Query per page on the event's partition (sk prefix), trashed items left out."""
+    pk = content.event_pk(event_id)
+    model = model_of(kind)
+    start = decode_cursor(cursor, partition=pk)
+    results = model.query(
+        pk,
+        Item.sk.startswith(content.child_sk(kind, "")),
+        filter_condition=Item.trashed_at.does_not_exist(),
+        limit=limit,
+        last_evaluated_key=start,
+        page_size=limit,
+    )
+    items = [i for i in results if not i.is_gone()]
+    return Page(items=items, next=encode_cursor(results.last_evaluated_key))
+
+
+def list_all(*, event_id: str, kind: str) -> list[Any]:
+    """Every live child of one kind (a paginated Query)."""
+    pk = content.event_pk(event_id)
+    found = model_of(kind).query(
+        pk, Item.sk.startswith(content.child_sk(kind, "")), filter_condition=Item.trashed_at.does_not_exist()
+    )
+    return [i for i in found if not i.is_gone()]
+
+
+def schedule_warnings(session: content.Session, others: list[content.Session]) -> list[str]:
+    """Overlaps with other sessions in the same room or with a shared speaker."""
+    if not session.starts_at or not session.ends_at:
+        return []
+    warnings = []
+    for other in others:
+        if other.id == session.id or not other.starts_at or not other.ends_at:
+            continue
+        if not (other.starts_at < session.ends_at and session.starts_at < other.ends_at):
+            continue
+        if session.room_id and other.room_id == session.room_id:
+            warnings.append(f"room overlap with “{other.title}” ({other.id})")
+        shared = set(session.speaker_ids or []) & set(other.speaker_ids or [])
+        if shared:
+            warnings.append(f"speaker overlap with “{other.title}” ({other.id}): {', '.join(sorted(shared))}")
+    return warnings

@@ -1,0 +1,312 @@
+"""Import an Open Event export or a c3voc schedule.json into the table, all or nothing.
+
+Ids come from `openevent.podium_id` (deterministic per source event and record), so
+importing the same export again updates the event it made instead of making another.
+Media stay the URLs the export names: nothing here fetches them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chalicelib.adapters.aws import client
+from chalicelib.db import content
+from chalicelib.db.base import Item
+from chalicelib.db.queries import PUBLISHED
+from chalicelib.domain.actors import Actor
+from chalicelib.domain.event_access import owner_item, require
+from chalicelib.settings import settings
+from chalicelib.site import c3voc
+from chalicelib.site.openevent import ExportError, OpenEventExport, read_export
+
+Progress = Callable[[int], None]
+MAX_ITEM_BYTES = 400_000  # DynamoDB's item size limit
+BATCH = 25  # BatchWriteItem's limit
+WRITERS = 4
+# Kinds an import owns: re-importing removes the ones the export no longer lists.
+IMPORTED_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor"})
+FILE_OF_KIND = {
+    "event": "event",
+    "track": "tracks",
+    "room": "microlocations",
+    "session_type": "session_types",
+    "session": "sessions",
+    "speaker": "speakers",
+    "sponsor": "sponsors",
+}
+RENAMED = {"mobile": "phone"}  # export field → stored attribute
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    event_id: str
+    slug: str
+    created: bool
+    counts: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "slug": self.slug,
+            "created": self.created,
+            "counts": self.counts,
+            "warnings": self.warnings,
+        }
+
+
+def read_source(path: str | Path) -> OpenEventExport:
+    """An Open Event export (folder or zip) or a c3voc schedule.json, told apart by content."""
+    source = Path(path)
+    if source.is_file() and not zipfile.is_zipfile(source):
+        if source.stat().st_size > c3voc.MAX_BYTES:
+            raise ExportError(f"{source.name}: larger than {c3voc.MAX_BYTES} bytes")
+        data = source.read_bytes()
+        if c3voc.looks_like_schedule(data):
+            return c3voc.read_schedule(data, name=source.name)
+        raise ExportError(f"{source.name}: neither an Open Event export (folder or zip) nor a c3voc schedule.json")
+    return read_export(source)
+
+
+def import_event(
+    *,
+    export: OpenEventExport,
+    actor: Actor,
+    owner_id: str,
+    publish: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write the export's event and every record; returns what was written.
+
+    A new event gets `owner_id` as owner (role item) and stays a draft unless `publish`
+    and the export says it was published. A re-import needs the actor to organize the
+    existing event, keeps its owner, slug and state (or publishes it), and removes imported
+    records the export no longer lists. Raises ExportError before writing anything when a
+    record cannot be stored; restores the previous items if a write fails midway.
+    """
+    report = progress or (lambda _percent: None)
+    event_id = export.event["id"]
+    old_items = _raw_partition(event_id)
+    old_event = old_items.get((content.event_pk(event_id), "EVENT"))
+    if old_event is not None:
+        require(actor, "event.import", event_id)
+    items, warnings = _items(export, old_event=old_event, owner_id=owner_id, publish=publish)
+    raw_items = [_raw(item, old_items) for item in items]
+    _check_sizes(items, raw_items)
+    if old_event is None and owner_id != "system":
+        raw_items.append(owner_item(event_id=event_id, user_id=owner_id))
+    report(10)
+    new_keys = {_key(raw) for raw in raw_items}
+    stale = [key for key, raw in old_items.items() if key not in new_keys and _imported(raw)]
+    try:
+        _write(puts=raw_items, deletes=stale, progress=lambda done: report(10 + int(85 * done)))
+    except Exception:
+        _restore(old_items, new_keys)
+        raise
+    report(100)
+    event = items[0]
+    assert isinstance(event, content.Event)
+    return ImportResult(
+        event_id=event_id,
+        slug=event.slug,
+        created=old_event is None,
+        counts=export_counts(export),
+        warnings=warnings,
+    )
+
+
+def export_counts(export: OpenEventExport) -> dict[str, Any]:
+    """Record counts, sessions by state: what a user compares with the source."""
+    return {
+        "sessions": dict(sorted(Counter(s["state"] for s in export.sessions).items())),
+        "speakers": len(export.speakers),
+        "tracks": len(export.tracks),
+        "rooms": len(export.rooms),
+        "session_types": len(export.session_types),
+        "sponsors": len(export.sponsors),
+    }
+
+
+# --- building items ---------------------------------------------------------------------
+
+
+def _items(
+    export: OpenEventExport, *, old_event: dict[str, Any] | None, owner_id: str, publish: bool
+) -> tuple[list[Item], list[str]]:
+    event = _event_item(export.event, old_event=old_event, owner_id=owner_id, publish=publish)
+    items: list[Item] = [event]
+    children = (
+        (content.Track, export.tracks),
+        (content.Room, export.rooms),
+        (content.SessionType, export.session_types),
+        (content.Session, export.sessions),
+        (content.Sponsor, export.sponsors),
+    )
+    for model, records in children:
+        items.extend(_child(model, event.id, record) for record in records)
+    session_ids = {s["id"] for s in export.sessions}
+    warnings = []
+    for index, speaker in enumerate(export.speakers):
+        linked = [i for i in speaker["session_ids"] if i in session_ids]
+        if len(linked) != len(speaker["session_ids"]):
+            dropped = len(speaker["session_ids"]) - len(linked)
+            warnings.append(
+                f"speakers[{index}] (id {speaker['source_id']}): {dropped} link(s) to unknown sessions left out"
+            )
+        items.append(_child(content.Speaker, event.id, speaker | {"session_ids": linked}))
+    return items, warnings
+
+
+def _event_item(
+    record: dict[str, Any], *, old_event: dict[str, Any] | None, owner_id: str, publish: bool
+) -> content.Event:
+    event_id = record["id"]
+    if old_event is not None:
+        slug, owner_id = old_event["slug"]["S"], old_event.get("owner_id", {}).get("S", owner_id)
+        state = old_event.get("state", {}).get("S", "draft")
+    else:
+        slug, state = _free_slug(record["slug"], event_id), "draft"
+    if publish and record["published"]:
+        state = "published"
+    cfp = record["call_for_papers"]
+    attributes = _attributes(content.Event, record) | {
+        "slug": slug,
+        "state": state,
+        "owner_id": owner_id,
+        "social_links": [content.Link(name=name, url=url) for name, url in record["social_links"]],
+        "call_for_papers": content.CallForPapers(**_none_if_empty(cfp)) if cfp else None,
+        "gsi1pk": f"SLUG#{slug}",
+        "gsi1sk": "EVENT",
+    }
+    event = content.Event(content.event_pk(event_id), "EVENT", **attributes)
+    if state == "published":
+        event.gsi2pk, event.gsi2sk = PUBLISHED, record["starts_at"].isoformat()
+    return event
+
+
+def _free_slug(slug: str, event_id: str) -> str:
+    """`slug`, or `slug-2`, `slug-3`… when another event holds it."""
+    candidate, number = slug, 1
+    while True:
+        holders = [e for e in content.Event.gsi1.query(f"SLUG#{candidate}") if e.id != event_id]
+        if not holders:
+            return candidate
+        number += 1
+        candidate = f"{slug}-{number}"
+
+
+def _attributes(model: type[Item], record: dict[str, Any]) -> dict[str, Any]:
+    names = model.get_attributes()
+    values = {}
+    for key, value in record.items():
+        name = RENAMED.get(key, key)
+        if name in names and name not in ("social_links", "call_for_papers"):
+            values[name] = _stored(value, nullable=names[name].null)
+    return values
+
+
+def _stored(value: Any, *, nullable: bool) -> Any:
+    if value == "" and nullable:
+        return None
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _none_if_empty(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if v == "" else v) for k, v in record.items()}
+
+
+_KIND_OF: dict[type[Item], str] = {model: kind for kind, model in content.CHILD_KINDS.items()}
+
+
+def _child(model: type[Item], event_id: str, record: dict[str, Any]) -> Item:
+    sk = content.child_sk(_KIND_OF[model], record["id"])
+    return model(content.event_pk(event_id), sk, **(_attributes(model, record) | {"event_id": event_id}))
+
+
+# --- raw items, sizes, writes -------------------------------------------------------------
+
+
+def _key(raw: dict[str, Any]) -> tuple[str, str]:
+    return raw["pk"]["S"], raw["sk"]["S"]
+
+
+def _imported(raw: dict[str, Any]) -> bool:
+    return raw.get("kind", {}).get("S") in IMPORTED_KINDS and "source_id" in raw
+
+
+def _raw(item: Item, old_items: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    """The item in attribute-value form, keeping the old item's created_at and bumping its version."""
+    item.stamp()
+    raw = item.serialize()
+    old = old_items.get((item.pk, item.sk))
+    if old is not None and "created_at" in old:
+        raw["created_at"] = old["created_at"]
+    raw["version"] = {"N": str(int(old["version"]["N"]) + 1 if old and "version" in old else 1)}
+    return raw
+
+
+def _check_sizes(items: list[Item], raw_items: list[dict[str, Any]]) -> None:
+    for item, raw in zip(items, raw_items, strict=True):
+        size = len(json.dumps(raw, ensure_ascii=False).encode())
+        if size > MAX_ITEM_BYTES:
+            file = FILE_OF_KIND[_KIND_OF.get(type(item), "event")]
+            source_id = getattr(item, "source_id", None) or getattr(item, "id", "?")
+            raise ExportError(
+                f"{file} (id {source_id}): record is {size // 1000} KB, over the {MAX_ITEM_BYTES // 1000} KB limit"
+            )
+
+
+def _raw_partition(event_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every item of the event's partition as stored (attribute values), for update and undo."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for page in (
+        client("dynamodb")
+        .get_paginator("query")
+        .paginate(
+            TableName=settings().table_name,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}},
+            ConsistentRead=True,
+        )
+    ):
+        found.update({_key(raw): raw for raw in page["Items"]})
+    return found
+
+
+def _write(*, puts: list[dict[str, Any]], deletes: list[tuple[str, str]], progress: Callable[[float], None]) -> None:
+    requests = [{"PutRequest": {"Item": raw}} for raw in puts]
+    requests += [{"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}} for pk, sk in deletes]
+    batches = [requests[i : i + BATCH] for i in range(0, len(requests), BATCH)]
+    done = 0
+    # A few writers in parallel: each batch is latency-bound, not CPU-bound.
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="podium-import") as pool:
+        for _ in pool.map(_write_batch, batches):
+            done += 1
+            progress(done / max(len(batches), 1))
+
+
+def _write_batch(requests: list[dict[str, Any]]) -> None:
+    """One BatchWriteItem, retrying unprocessed requests with backoff."""
+    table = settings().table_name
+    pending = requests
+    for attempt in range(8):
+        answer = client("dynamodb").batch_write_item(RequestItems={table: pending})
+        pending = answer.get("UnprocessedItems", {}).get(table, [])
+        if not pending:
+            return
+        time.sleep(min(0.05 * 2**attempt, 2.0))
+    raise RuntimeError(f"{len(pending)} writes stayed unprocessed after retries")
+
+
+def _restore(old_items: dict[tuple[str, str], dict[str, Any]], new_keys: Iterable[tuple[str, str]]) -> None:
+    """Put the partition back as it was: old items rewritten, items new to it deleted."""
+    created = [key for key in new_keys if key not in old_items]
+    _write(puts=list(old_items.values()), deletes=created, progress=lambda _done: None)

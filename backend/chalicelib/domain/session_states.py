@@ -1,0 +1,54 @@
+"""Session states and who may move a session between them.
+
+Organizers review (accept, reject, confirm on a speaker's behalf, cancel); speakers submit,
+confirm their accepted talk and withdraw. Public readers see accepted and confirmed only.
+"""
+
+from __future__ import annotations
+
+from chalicelib.errors import Conflict
+
+STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
+PUBLIC_STATES = frozenset({"accepted", "confirmed"})
+
+ORGANIZER_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"pending", "accepted", "rejected"}),
+    "pending": frozenset({"accepted", "rejected", "draft"}),
+    "accepted": frozenset({"confirmed", "rejected", "canceled", "pending"}),
+    "confirmed": frozenset({"canceled", "accepted"}),
+    "rejected": frozenset({"pending", "accepted"}),
+    "withdrawn": frozenset({"pending"}),
+    "canceled": frozenset({"accepted", "confirmed"}),
+}
+SPEAKER_TRANSITIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({"pending"}),
+    "pending": frozenset({"draft", "withdrawn"}),
+    "accepted": frozenset({"confirmed", "withdrawn"}),
+    "confirmed": frozenset({"withdrawn"}),
+    "rejected": frozenset(),
+    "withdrawn": frozenset({"pending"}),
+    "canceled": frozenset(),
+}
+
+
+def allowed_next(current: str, *, as_organizer: bool) -> frozenset[str]:
+    table = ORGANIZER_TRANSITIONS if as_organizer else SPEAKER_TRANSITIONS
+    return table.get(current, frozenset())
+
+
+def check_transition(current: str, new: str, *, as_organizer: bool) -> None:
+    """Raise Conflict (409) naming the allowed moves when `current → new` is not one of them."""
+    if new == current:
+        return
+    allowed = allowed_next(current, as_organizer=as_organizer)
+    if new not in allowed:
+        who = "an organizer" if as_organizer else "a speaker"
+        options = ", ".join(sorted(allowed)) or "none"
+        raise Conflict(
+            f"A {current} session cannot be made {new} by {who}; allowed: {options}.",
+            fields={"state": f"{current} → {new} is not allowed"},
+        )
+
+
+def is_public(state: str) -> bool:
+    return state in PUBLIC_STATES

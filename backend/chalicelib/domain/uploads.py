@@ -1,0 +1,543 @@
+"""Uploads: presigned POSTs straight to S3, verification at completion, files on targets.
+
+The API never carries file bytes. `request_upload` records who asked for what and returns
+a presigned POST; `complete_upload` checks the stored object (moto does not enforce POST
+policies, so this check is what stands between users and bad files locally), attaches it to
+its target and queues thumbnails. Targets store object keys; URLs come from the configurable
+uploads base URL. Replaced and purged files leave no objects behind.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.adapters.aws import client
+from chalicelib.clock import clock
+from chalicelib.db import content
+from chalicelib.db.base import Item, new_id
+from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload, upload_pk
+from chalicelib.domain.actors import Actor
+from chalicelib.domain.file_checks import (
+    KINDS,
+    KindRule,
+    clean_filename,
+    content_disposition,
+    file_problem,
+    key_name,
+)
+from chalicelib.errors import Conflict, Forbidden, Gone, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed
+from chalicelib.jobs.context import current_context
+from chalicelib.settings import settings
+
+UPLOAD_WINDOW_SECONDS = 600
+RECORD_TTL_SECONDS = 86_400
+SNIFF_BYTES = 65_536
+EDITOR_ROLES = frozenset({"owner", "organizer", "coorganizer"})
+FILE_FIELDS = ("logo_file", "banner_file", "photo_file", "slides_file", "image_file")
+_TARGET_MODELS: dict[str, type[Item]] = {
+    "sponsor": content.Sponsor,
+    "speaker": content.Speaker,
+    "session": content.Session,
+    "post": content.Post,
+}
+
+
+def request_upload(
+    *,
+    kind: str,
+    filename: str,
+    content_type: str,
+    size: int,
+    event_id: str | None = None,
+    target_id: str | None = None,
+) -> dict[str, Any]:
+    """A presigned POST for one file under a server-chosen key, valid for 10 minutes.
+
+    Raises 401/403 (who may edit the target), 404 (no such target), 413 (declared size over
+    the kind's limit) and 422 (type not accepted). Side effect: one pending Upload record.
+    """
+    actor = current_context().actor
+    rule = _rule(kind)
+    if actor.is_anonymous:
+        raise Unauthorized("Sign in to upload files.")
+    limit = rule.max_bytes()
+    if size > limit:
+        raise PayloadTooLarge(
+            f"The file is {size} bytes; {kind} files may be at most {limit} bytes ({limit // 1_048_576} MB).",
+            fields={"size": f"must be at most {limit}"},
+            max_size=limit,
+        )
+    if content_type not in rule.content_types:
+        allowed = ", ".join(rule.content_types)
+        raise ValidationFailed(
+            f"{kind} files must be one of {allowed}.", fields={"content_type": f"must be one of {allowed}"}
+        )
+    event_id, target_id = _target_ids(actor, kind, rule, event_id, target_id)
+    _may_edit_target(actor, kind, event_id, target_id)
+    _load_target(rule, event_id, target_id)
+    return _issue_post(
+        actor=actor, kind=kind, rule=rule, filename=clean_filename(filename), content_type=content_type,
+        size=size, event_id=event_id, target_id=target_id,
+    )  # fmt: skip
+
+
+def _issue_post(
+    *,
+    actor: Actor,
+    kind: str,
+    rule: KindRule,
+    filename: str,
+    content_type: str,
+    size: int,
+    event_id: str | None,
+    target_id: str | None,
+) -> dict[str, Any]:
+    upload_id = new_id()
+    owner = re.sub(r"[^A-Za-z0-9_-]", "_", actor.id)[:64]
+    key = f"{kind}/{owner}/{uuid.uuid4().hex}/{key_name(filename, content_type)}"
+    headers = {"Content-Type": content_type, "Content-Disposition": _disposition(rule, filename)}
+    conditions: list[Any] = [{name: value} for name, value in headers.items()]
+    conditions.append(["content-length-range", 1, rule.max_bytes()])
+    post = client("s3").generate_presigned_post(
+        settings().uploads_bucket, key, Fields=headers, Conditions=conditions, ExpiresIn=UPLOAD_WINDOW_SECONDS
+    )
+    deadline = clock().epoch() + UPLOAD_WINDOW_SECONDS
+    record = Upload(
+        upload_pk(upload_id),
+        "UPLOAD",
+        id=upload_id,
+        owner_id=actor.id,
+        purpose=kind,
+        key=key,
+        filename=filename,
+        content_type=content_type,
+        declared_size=size,
+        max_size=rule.max_bytes(),
+        event_id=event_id,
+        target_id=target_id,
+        deadline=deadline,
+        expires_at=deadline + RECORD_TTL_SECONDS,
+    )
+    record.stamp()
+    record.save()
+    return {
+        "id": upload_id,
+        "url": post["url"],
+        "fields": post["fields"],
+        "key": key,
+        "max_size": rule.max_bytes(),
+        "expires_at": datetime.fromtimestamp(deadline, UTC).isoformat(),
+    }
+
+
+def complete_upload(*, upload_id: str) -> dict[str, Any]:
+    """Verify the stored object and attach it to its target; queue thumbnails for images.
+
+    Raises 401/403 (only the asker completes), 404, 409 (nothing uploaded yet), 410 (the
+    window closed; the object is deleted) and 422 with the reason (the object is deleted).
+    Side effects: the target's file field, the old file's objects deleted, a thumbnail job.
+    Completing an accepted upload again answers the same result.
+    """
+    actor = current_context().actor
+    if actor.is_anonymous:
+        raise Unauthorized("Sign in to complete uploads.")
+    record = _load_upload(upload_id)
+    if record.owner_id != actor.id:
+        raise Forbidden("Only the user who asked for this upload may complete it.")
+    rule = _rule(record.purpose)
+    if record.state == ACCEPTED:
+        return _completed_view(record, rule)
+    if clock().epoch() > record.deadline:
+        _delete_objects(_folder(record.key))
+        raise Gone("The upload window closed; ask for a new upload.")
+    _may_edit_target(actor, record.purpose, record.event_id, record.target_id)
+    stored = _verified_file(record, rule)
+    try:
+        replaced = _attach(record, rule, stored)
+    except NotFound:
+        _delete_objects(_folder(record.key))
+        raise
+    record.update(actions=[Upload.state.set(ACCEPTED), Upload.updated_at.set(clock().now())])
+    if replaced is not None and replaced.upload_id != record.id:
+        _delete_objects(_folder(replaced.key))
+    if rule.is_image:
+        from chalicelib.jobs.enqueue import enqueue
+
+        enqueue("make_thumbnails", _event_id=record.event_id, upload_id=record.id)
+    return _completed_view(record, rule)
+
+
+def _verified_file(record: Upload, rule: KindRule) -> StoredFile:
+    """The stored object as a StoredFile, or ValidationFailed after deleting it."""
+    s3, bucket = client("s3"), settings().uploads_bucket
+    try:
+        head = s3.head_object(Bucket=bucket, Key=record.key)
+    except s3.exceptions.ClientError as err:
+        if err.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
+            raise Conflict("No file has been uploaded for this upload yet; POST it to the upload URL first.") from err
+        raise
+    size = head["ContentLength"]
+    problem = None
+    if size > record.max_size:
+        problem = f"The file is {size} bytes; {record.purpose} files may be at most {record.max_size} bytes."
+    elif size == 0:
+        problem = "The file is empty."
+    else:
+        wanted = f"bytes=0-{size - 1 if rule.is_image else min(size, SNIFF_BYTES) - 1}"
+        data = s3.get_object(Bucket=bucket, Key=record.key, Range=wanted)["Body"].read()
+        problem = file_problem(content_type=record.content_type, data=data)
+    if problem:
+        _delete_objects(_folder(record.key))
+        raise ValidationFailed(problem, reason=problem)
+    _ensure_headers(record, rule, head)
+    return StoredFile(
+        upload_id=record.id, key=record.key, content_type=record.content_type, filename=record.filename, size=size
+    )
+
+
+def _ensure_headers(record: Upload, rule: KindRule, head: dict[str, Any]) -> None:
+    """S3 enforces the policy's headers; moto does not, so rewrite them when a client lied."""
+    disposition = _disposition(rule, record.filename)
+    if head.get("ContentType") == record.content_type and head.get("ContentDisposition") == disposition:
+        return
+    bucket = settings().uploads_bucket
+    client("s3").copy_object(
+        Bucket=bucket,
+        Key=record.key,
+        CopySource={"Bucket": bucket, "Key": record.key},
+        MetadataDirective="REPLACE",
+        ContentType=record.content_type,
+        ContentDisposition=disposition,
+    )
+
+
+def _disposition(rule: KindRule, filename: str) -> str:
+    return content_disposition(filename, attachment=not rule.is_image)
+
+
+def _completed_view(record: Upload, rule: KindRule) -> dict[str, Any]:
+    stored = target_file(kind=record.purpose, event_id=record.event_id, target_id=record.target_id)
+    attached = stored is not None and stored.upload_id == record.id
+    return {
+        "id": record.id,
+        "kind": record.purpose,
+        "state": record.state,
+        "event_id": record.event_id,
+        "target_id": record.target_id,
+        "file": file_view(stored) if attached else None,
+    }
+
+
+# --- permission -------------------------------------------------------------------------
+
+
+def _may_edit_target(actor: Actor, kind: str, event_id: str | None, target_id: str | None) -> None:
+    """The one permission decision of uploads (identity's `authorize` replaces it at merge).
+
+    Admins may change any file; an event's owner, organizers and co-organizers its files;
+    a user their own avatar. Raises Unauthorized (anonymous) or Forbidden.
+    """
+    if actor.is_anonymous:
+        raise Unauthorized("Sign in to upload files.")
+    if actor.is_admin:
+        return
+    if kind == "avatar":
+        if target_id == actor.id:
+            return
+        raise Forbidden("You may only change your own profile photo.")
+    if event_id and _event_role(event_id, actor.id) in EDITOR_ROLES:
+        return
+    raise Forbidden("You may not change the files of this event.")
+
+
+def _event_role(event_id: str, user_id: str) -> str | None:
+    """The user's role in the event (the role item, or the event's owner_id)."""
+    table = settings().table_name
+    found = client("dynamodb").get_item(
+        TableName=table, Key={"pk": {"S": content.event_pk(event_id)}, "sk": {"S": f"ROLE#{user_id}"}}
+    )
+    role = found.get("Item", {}).get("role", {}).get("S")
+    if role:
+        return role
+    event = _get(content.Event, content.event_pk(event_id), "EVENT")
+    return "owner" if event is not None and event.owner_id == user_id else None
+
+
+# --- targets ----------------------------------------------------------------------------
+
+
+def _rule(kind: str) -> KindRule:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise ValidationFailed(f"Unknown upload kind {kind!r}.", fields={"kind": "is not an upload kind"}) from None
+
+
+def _target_ids(
+    actor: Actor, kind: str, rule: KindRule, event_id: str | None, target_id: str | None
+) -> tuple[str | None, str | None]:
+    """Normalized (event_id, target_id) for the kind, or ValidationFailed naming what is missing."""
+    if rule.target == "user":
+        return None, target_id or actor.id
+    if not event_id:
+        raise ValidationFailed(f"{kind} uploads need an event_id.", fields={"event_id": "is required for " + kind})
+    if rule.target == "event":
+        if target_id not in (None, event_id):
+            raise ValidationFailed("target_id must be the event.", fields={"target_id": "must equal event_id"})
+        return event_id, event_id
+    if not target_id:
+        raise ValidationFailed(
+            f"{kind} uploads need the {rule.target}'s id.", fields={"target_id": f"is required for {kind}"}
+        )
+    return event_id, target_id
+
+
+def _get(model: type[Item], pk: str, sk: str) -> Any:
+    try:
+        item = model.get(pk, sk, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return None if item.is_trashed() or item.is_gone() else item
+
+
+def _load_target(rule: KindRule, event_id: str | None, target_id: str | None) -> Item | None:
+    """The content item a file goes to (None for avatars, whose user item is identity's)."""
+    if rule.target == "user":
+        return None
+    if not event_id:
+        raise NotFound(f"No {rule.target} without an event.")
+    if rule.target == "event":
+        item = _get(content.Event, content.event_pk(event_id), "EVENT")
+    elif not target_id:
+        raise NotFound(f"No {rule.target} named in event {event_id}.")
+    else:
+        item = _get(_TARGET_MODELS[rule.target], content.event_pk(event_id), content.child_sk(rule.target, target_id))
+    if item is None:
+        raise NotFound(f"No {rule.target} {target_id} in event {event_id}.")
+    return item
+
+
+def target_file(*, kind: str, event_id: str | None, target_id: str | None) -> StoredFile | None:
+    """The file currently attached for `kind` on the target, if any."""
+    rule = _rule(kind)
+    if rule.target == "user":
+        return avatar_file(user_id=target_id or "")
+    try:
+        item = _load_target(rule, event_id, target_id)
+    except NotFound:
+        return None
+    return getattr(item, rule.field)
+
+
+def _attach(record: Upload, rule: KindRule, stored: StoredFile) -> StoredFile | None:
+    """Put `stored` on the target in one conditional write; returns the file it replaced."""
+    if rule.target == "user":
+        return attach_avatar(user_id=record.target_id or record.owner_id, stored=stored)
+    item = _load_target(rule, record.event_id, record.target_id)
+    replaced = getattr(item, rule.field)
+    try:
+        item.update(actions=[getattr(type(item), rule.field).set(stored), type(item).updated_at.set(clock().now())])
+    except UpdateError as err:
+        if _condition_failed(err):
+            raise Conflict(f"The {rule.target} changed meanwhile; complete the upload again.") from err
+        raise
+    return replaced
+
+
+def _condition_failed(err: UpdateError) -> bool:
+    return err.cause_response_code == "ConditionalCheckFailedException"
+
+
+def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
+    """Store thumbnail keys on the target, if it still shows this upload (one conditional write).
+
+    Returns False when the file was replaced or its target is gone: the caller then deletes
+    the thumbnails it made.
+    """
+    record = _load_upload(upload_id)
+    rule = _rule(record.purpose)
+    if rule.target == "user":
+        return _set_avatar_thumbnails(
+            user_id=record.target_id or record.owner_id, upload_id=upload_id, thumbnails=thumbnails
+        )
+    try:
+        item = _load_target(rule, record.event_id, record.target_id)
+    except NotFound:
+        return False
+    field = getattr(type(item), rule.field)
+    try:
+        # Conditional on the file, not the version: edits to other fields do not conflict.
+        item.update(
+            actions=[field.thumbnails.set(thumbnails), type(item).updated_at.set(clock().now())],
+            condition=field.upload_id == upload_id,
+            add_version_condition=False,
+        )
+    except UpdateError as err:
+        if _condition_failed(err):
+            return False
+        raise
+    return True
+
+
+def upload_for_thumbnails(*, upload_id: str) -> dict[str, Any] | None:
+    """What the thumbnail job needs: the original's key and the kind; None when not accepted."""
+    try:
+        record = _load_upload(upload_id)
+    except NotFound:
+        return None
+    if record.state != ACCEPTED:
+        return None
+    return {"key": record.key, "kind": record.purpose, "folder": _folder(record.key)}
+
+
+def store_thumbnails(*, upload_id: str, rendered: dict[str, tuple[bytes, str]]) -> list[str]:
+    """Put rendered thumbnails ({"500x500.webp": (bytes, type)}) beside the original and record
+    them on the target. Returns their keys; none are kept when the file was replaced meanwhile."""
+    source = upload_for_thumbnails(upload_id=upload_id)
+    if source is None:
+        return []
+    s3, bucket = client("s3"), settings().uploads_bucket
+    keys = {name: f"{source['folder']}thumb-{name}" for name in rendered}
+    for name, (data, content_type) in rendered.items():
+        s3.put_object(Bucket=bucket, Key=keys[name], Body=data, ContentType=content_type)
+    if record_thumbnails(upload_id=upload_id, thumbnails=keys):
+        return sorted(keys.values())
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys.values()], "Quiet": True})
+    return []
+
+
+def read_original(*, upload_id: str) -> tuple[str, bytes] | None:
+    """(kind, bytes) of an accepted upload's original; None when it is not (or no longer) there."""
+    source = upload_for_thumbnails(upload_id=upload_id)
+    if source is None:
+        return None
+    s3 = client("s3")
+    try:
+        found = s3.get_object(Bucket=settings().uploads_bucket, Key=source["key"])
+    except s3.exceptions.NoSuchKey:
+        return None
+    return source["kind"], found["Body"].read()
+
+
+def _load_upload(upload_id: str) -> Upload:
+    record = _get(Upload, upload_pk(upload_id), "UPLOAD")
+    if record is None:
+        raise NotFound(f"No upload {upload_id}.")
+    return record
+
+
+# --- avatars: identity's user item ------------------------------------------------------
+
+
+def _user_key(user_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "USER"}}
+
+
+def avatar_file(*, user_id: str) -> StoredFile | None:
+    """The avatar on the `USER#<id>`/`USER` item (read raw: the User model is identity's)."""
+    found = client("dynamodb").get_item(
+        TableName=settings().table_name, Key=_user_key(user_id), ProjectionExpression="photo_file", ConsistentRead=True
+    )
+    raw = found.get("Item", {}).get("photo_file")
+    return _stored_file_from(raw) if raw else None
+
+
+def attach_avatar(*, user_id: str, stored: StoredFile) -> StoredFile | None:
+    """Hook for identity: set the user's `photo_file` (the item must exist); returns the old file."""
+    try:
+        answer = client("dynamodb").update_item(
+            TableName=settings().table_name,
+            Key=_user_key(user_id),
+            UpdateExpression="SET photo_file = :file ADD version :one",
+            ConditionExpression="attribute_exists(pk)",
+            ExpressionAttributeValues={":file": {"M": stored.serialize(stored)}, ":one": {"N": "1"}},
+            ReturnValues="UPDATED_OLD",
+        )
+    except client("dynamodb").exceptions.ConditionalCheckFailedException as err:
+        raise NotFound(f"No user {user_id}.") from err
+    old = answer.get("Attributes", {}).get("photo_file")
+    return _stored_file_from(old) if old else None
+
+
+def _set_avatar_thumbnails(*, user_id: str, upload_id: str, thumbnails: dict[str, str]) -> bool:
+    dynamodb = client("dynamodb")
+    try:
+        dynamodb.update_item(
+            TableName=settings().table_name,
+            Key=_user_key(user_id),
+            UpdateExpression="SET photo_file.thumbnails = :thumbs ADD version :one",
+            ConditionExpression="photo_file.upload_id = :upload",
+            ExpressionAttributeValues={
+                ":thumbs": {"M": {name: {"S": key} for name, key in thumbnails.items()}},
+                ":upload": {"S": upload_id},
+                ":one": {"N": "1"},
+            },
+        )
+    except dynamodb.exceptions.ConditionalCheckFailedException:
+        return False
+    return True
+
+
+def _stored_file_from(raw: dict[str, Any]) -> StoredFile:
+    return StoredFile().deserialize(raw["M"])
+
+
+# --- serving and deleting ---------------------------------------------------------------
+
+
+def public_url(key: str) -> str:
+    """Where visitors fetch an object: the configurable uploads base URL (a CDN in the cloud)."""
+    return settings().uploads_base_url + quote(key)
+
+
+def file_view(stored: StoredFile) -> dict[str, Any]:
+    """A stored file as API clients see it: URLs, type, sanitized name, size, thumbnails."""
+    thumbnails = stored.thumbnails.as_dict() if stored.thumbnails else {}
+    return {
+        "url": public_url(stored.key),
+        "key": stored.key,
+        "content_type": stored.content_type,
+        "filename": stored.filename,
+        "size": int(stored.size),
+        "thumbnails": {name: public_url(key) for name, key in sorted(thumbnails.items())},
+    }
+
+
+def files_view(item: Item) -> dict[str, Any]:
+    """The item's uploaded files as JSON ({"photo_file": file_view(...)}), for item views:
+    StoredFile values are not JSON themselves."""
+    return {name: file_view(stored) for name in FILE_FIELDS if (stored := getattr(item, name, None)) is not None}
+
+
+def _folder(key: str) -> str:
+    """Every object of one upload (original and thumbnails) shares the key's folder."""
+    return key.rsplit("/", 1)[0] + "/"
+
+
+def _delete_objects(prefix: str) -> int:
+    s3, bucket = client("s3"), settings().uploads_bucket
+    deleted = 0
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
+        if keys:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+            deleted += len(keys)
+    return deleted
+
+
+def delete_files_of(*, item: Item) -> int:
+    """Delete every uploaded object (originals and thumbnails) of `item`; the trash feature
+    calls it for each item it purges (an event's children each need their own call).
+    Returns the number of objects deleted."""
+    deleted = 0
+    for name in FILE_FIELDS:
+        stored = getattr(item, name, None)
+        if stored is not None and getattr(stored, "key", None):
+            deleted += _delete_objects(_folder(stored.key))
+    return deleted

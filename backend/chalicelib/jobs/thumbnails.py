@@ -1,0 +1,85 @@
+"""The thumbnail job: Pillow lives here only, never on the API's import path."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from typing import Any
+
+from chalicelib.jobs.context import RequestContext
+from chalicelib.jobs.registry import job
+
+_PEOPLE = ((500, 500), (100, 100), (50, 50))
+# kind → (boxes, fit): "cover" crops to the exact size, "contain" fits inside without cropping.
+THUMBNAILS: dict[str, tuple[tuple[tuple[int, int], ...], str]] = {
+    "event_banner": (((1300, 500), (500, 200), (75, 30)), "cover"),
+    "avatar": (_PEOPLE, "cover"),
+    "speaker_photo": (_PEOPLE, "cover"),
+    "event_logo": (((500, 500), (100, 100)), "contain"),
+    "sponsor_logo": (((500, 500), (100, 100)), "contain"),
+    "post_image": (((1300, 1300), (500, 500)), "contain"),
+}
+MAX_PIXELS = 50_000_000  # decompression bombs are refused, not decoded
+
+
+@job("make_thumbnails")
+def make_thumbnails_job(ctx: RequestContext, *, upload_id: str) -> dict[str, Any]:
+    """Render an accepted image's thumbnails (WebP and JPEG) and record them on its target."""
+    from chalicelib.domain.uploads import read_original, store_thumbnails
+
+    original = read_original(upload_id=upload_id)
+    if original is None or original[0] not in THUMBNAILS:
+        return {"thumbnails": [], "skipped": "no accepted image"}
+    kind, data = original
+    try:
+        rendered = render_thumbnails(data, *THUMBNAILS[kind])
+    except (OSError, ValueError, Warning) as err:
+        # Not decodable: retrying cannot help, so the job ends with the reason.
+        return {"thumbnails": [], "skipped": f"not a decodable image: {err}"}
+    return {"thumbnails": store_thumbnails(upload_id=upload_id, rendered=rendered)}
+
+
+def render_thumbnails(data: bytes, boxes: tuple[tuple[int, int], ...], fit: str) -> dict[str, tuple[bytes, str]]:
+    """{"<w>x<h>.webp" | "<w>x<h>.jpeg": (bytes, content type)}: EXIF orientation applied,
+    first frame only, no metadata kept."""
+    from PIL import Image, ImageOps
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.seek(0)
+            upright = ImageOps.exif_transpose(opened)
+    upright = upright.convert("RGBA" if _has_alpha(upright) else "RGB")
+    rendered: dict[str, tuple[bytes, str]] = {}
+    for width, height in boxes:
+        if fit == "cover":
+            thumb = ImageOps.fit(upright, (width, height), Image.Resampling.LANCZOS)
+        else:
+            thumb = upright.copy()
+            thumb.thumbnail((width, height), Image.Resampling.LANCZOS)
+        thumb.info = {}  # nothing of the original's metadata (EXIF, XMP, comments) survives
+        rendered[f"{width}x{height}.webp"] = (_encode(thumb, "WEBP", quality=82), "image/webp")
+        rendered[f"{width}x{height}.jpeg"] = (_encode(_flatten(thumb), "JPEG", quality=85), "image/jpeg")
+    return rendered
+
+
+def _has_alpha(image: Any) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def _flatten(image: Any) -> Any:
+    """JPEG has no alpha: transparent parts become white."""
+    from PIL import Image
+
+    if image.mode != "RGBA":
+        return image
+    background = Image.new("RGB", image.size, (255, 255, 255))
+    background.paste(image, mask=image.getchannel("A"))
+    return background
+
+
+def _encode(image: Any, fmt: str, **options: Any) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()

@@ -1,0 +1,80 @@
+"""Import and export jobs: load the input, call one domain function, store the result."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from chalicelib.adapters.aws import client
+from chalicelib.errors import PodiumError
+from chalicelib.jobs.context import RequestContext
+from chalicelib.jobs.registry import job
+from chalicelib.jobs.runner import JobRejected, report_progress
+from chalicelib.settings import settings
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+DOWNLOAD_SECONDS = 900
+
+
+def import_prefix(actor_id: str) -> str:
+    """Where a user's uploads meant for import live in the uploads bucket."""
+    return f"imports/{actor_id}/"
+
+
+@job("import_event")
+def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, publish: bool = False) -> dict[str, Any]:
+    """Import the uploaded export; fails at once (no retry) when the export is malformed."""
+    from chalicelib.domain.imports import import_event, read_source
+    from chalicelib.site.openevent import ExportError
+
+    if not upload_key.startswith(import_prefix(ctx.actor.id)) and not ctx.actor.is_admin:
+        raise JobRejected(f"{upload_key}: not one of your uploads")
+    with tempfile.TemporaryDirectory(prefix="podium-import-") as folder:
+        path = Path(folder) / "upload"
+        _download(upload_key, path)
+        report_progress(5)
+        try:
+            export = read_source(path)
+            result = import_event(
+                export=export, actor=ctx.actor, owner_id=owner_id, publish=publish, progress=report_progress
+            )
+        except (ExportError, PodiumError) as err:
+            raise JobRejected(str(err)) from err
+    client("s3").delete_object(Bucket=settings().uploads_bucket, Key=upload_key)
+    return result.to_json()
+
+
+def _download(key: str, path: Path) -> None:
+    s3 = client("s3")
+    try:
+        head = s3.head_object(Bucket=settings().uploads_bucket, Key=key)
+    except s3.exceptions.ClientError as err:
+        raise JobRejected(f"{key}: no such upload") from err
+    if head["ContentLength"] > MAX_UPLOAD_BYTES:
+        raise JobRejected(f"{key}: {head['ContentLength']} bytes, over the limit of {MAX_UPLOAD_BYTES}")
+    s3.download_file(settings().uploads_bucket, key, str(path))
+
+
+@job("export_event")
+def export_event_job(ctx: RequestContext, *, event_id: str) -> dict[str, Any]:
+    """Write the event's Open Event zip to S3; the result is a short-lived download URL."""
+    from chalicelib.domain.event_access import sees_private_fields
+    from chalicelib.domain.exports import export_zip
+
+    data = export_zip(event_id=event_id, include_private=sees_private_fields(ctx.actor, event_id))
+    report_progress(80)
+    key = f"exports/{event_id}/{uuid.uuid4().hex}.zip"
+    s3 = client("s3")
+    s3.put_object(Bucket=settings().uploads_bucket, Key=key, Body=data, ContentType="application/zip")
+    url = s3.generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": settings().uploads_bucket,
+            "Key": key,
+            "ResponseContentDisposition": f'attachment; filename="{event_id}-openevent.zip"',
+        },
+        ExpiresIn=DOWNLOAD_SECONDS,
+    )
+    return {"download_url": url, "expires_in": DOWNLOAD_SECONDS, "bytes": len(data)}

@@ -1,0 +1,191 @@
+"""Read a c3voc schedule.json (what pretalx, frab and Podium itself publish) as an Open Event export.
+
+The schedule is turned into Open Event v1 records and handed to `openevent.parse_files`,
+so both formats share one normalizer, one set of bounds and one id scheme.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from .openevent import ExportError, OpenEventExport, parse_files, slugify
+
+MAX_BYTES = 50 * 1024 * 1024
+_SESSION_ERROR = re.compile(r"^sessions\[(\d+)\]")
+
+
+def looks_like_schedule(data: bytes) -> bool:
+    """True for JSON holding {"schedule": {"conference": {...}}}."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"{") or b'"schedule"' not in data[:65536]:
+        return False
+    try:
+        parsed = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(parsed, dict) and isinstance(parsed.get("schedule"), dict)
+
+
+def read_schedule(data: bytes, *, name: str = "schedule.json") -> OpenEventExport:
+    """Parse a c3voc schedule; errors name the file and the talk's place in it."""
+    try:
+        schedule = json.loads(data.decode("utf-8-sig"))["schedule"]
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ExportError(f"{name}: not a c3voc schedule ({error})") from error
+    conference = _object(schedule.get("conference"), f"{name}: schedule.conference")
+    files, paths = _openevent_files(conference, name)
+    try:
+        return parse_files({key: json.dumps(value).encode() for key, value in files.items()})
+    except ExportError as error:
+        # Name the talk where the schedule holds it, not in the converted list.
+        match = _SESSION_ERROR.match(str(error))
+        if match:
+            raise ExportError(f"{name}: {paths[int(match[1])]}{str(error)[match.end() :]}") from error
+        raise ExportError(f"{name}: {error}") from error
+
+
+def _object(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ExportError(f"{where} should be an object")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ExportError(f"{where} should be a list")
+    return value
+
+
+def _duration_minutes(value: Any, where: str) -> int:
+    match = re.fullmatch(r"(?:(\d{1,2}):)?(\d{1,3}):(\d{2})", str(value or "0:00"))
+    if not match:
+        raise ExportError(f"{where}: duration {value!r} is not HH:MM")
+    hours = int(match[2]) if match[1] is None else int(match[1]) * 24 + int(match[2])
+    return hours * 60 + int(match[3])
+
+
+def _end(start: Any, minutes: int, where: str) -> str | None:
+    if not isinstance(start, str) or not start:
+        return None
+    try:
+        return (datetime.fromisoformat(start) + timedelta(minutes=minutes)).isoformat()
+    except ValueError as error:
+        raise ExportError(f"{where}: date {start!r} is not ISO 8601") from error
+
+
+def _openevent_files(conference: dict[str, Any], name: str) -> tuple[dict[str, Any], list[str]]:
+    acronym = str(conference.get("acronym") or slugify(str(conference.get("title") or "")) or "schedule")[:64]
+    event = {
+        "id": acronym,
+        "identifier": f"c3voc-{acronym}",
+        "name": conference.get("title") or acronym,
+        "starts_at": conference.get("start"),
+        "ends_at": conference.get("end"),
+        "timezone": conference.get("time_zone_name") or "UTC",
+        "event_url": conference.get("url") or "",
+        "state": "published",
+    }
+    colors = {
+        str(t.get("name")): t.get("color")
+        for t in _list(conference.get("tracks"), f"{name}: conference.tracks")
+        if isinstance(t, dict)
+    }
+    tracks: dict[str, dict[str, Any]] = {}
+    rooms: dict[str, dict[str, Any]] = {}
+    types: dict[str, dict[str, Any]] = {}
+    speakers: dict[str, dict[str, Any]] = {}
+    sessions: list[dict[str, Any]] = []
+    paths: list[str] = []
+    for day_index, day in enumerate(_list(conference.get("days"), f"{name}: conference.days")):
+        day_where = f"conference.days[{day_index}]"
+        for room_name, talks in _object(
+            _object(day, f"{name}: {day_where}").get("rooms") or {}, f"{name}: {day_where}.rooms"
+        ).items():
+            rooms.setdefault(room_name, {"id": room_name[:64], "name": room_name})
+            for talk_index, listed in enumerate(_list(talks, f"{name}: {day_where}.rooms[{room_name!r}]")):
+                where = f"{day_where}.rooms[{room_name!r}][{talk_index}]"
+                talk = _object(listed, f"{name}: {where}")
+                paths.append(where)
+                catalogs = (tracks, types, speakers, colors)
+                sessions.append(_session(talk, room_name, where=f"{name}: {where}", catalogs=catalogs))
+    event["starts_at"] = event["starts_at"] or min((s["start_time"] for s in sessions if s["start_time"]), default=None)
+    event["ends_at"] = event["ends_at"] or max((s["end_time"] for s in sessions if s["end_time"]), default=None)
+    files = {
+        "event": event,
+        "sessions": sessions,
+        "speakers": list(speakers.values()),
+        "tracks": list(tracks.values()),
+        "microlocations": list(rooms.values()),
+        "session_types": list(types.values()),
+    }
+    return files, paths
+
+
+def _session(
+    talk: dict[str, Any], room_name: str, *, where: str, catalogs: tuple[dict[str, Any], ...]
+) -> dict[str, Any]:
+    """One talk as an Open Event session; adds its track, type and persons to the catalogs."""
+    tracks, types, speakers, colors = catalogs
+    minutes = _duration_minutes(talk.get("duration"), where)
+    track_name, type_name = talk.get("track"), talk.get("type")
+    if track_name:
+        tracks.setdefault(
+            str(track_name), {"id": str(track_name)[:64], "name": track_name, "color": colors.get(str(track_name))}
+        )
+    if type_name:
+        types.setdefault(str(type_name), {"id": str(type_name)[:64], "name": type_name})
+    linked = []
+    for person in _list(talk.get("persons"), f"{where}.persons"):
+        if not isinstance(person, dict):
+            continue
+        person_id = str(
+            person.get("guid")
+            or person.get("code")
+            or person.get("id")
+            or person.get("public_name")
+            or person.get("name")
+            or ""
+        )[:64]
+        speakers.setdefault(
+            person_id,
+            {
+                "id": person_id,
+                "name": person.get("public_name") or person.get("name") or "",
+                "long_biography": person.get("biography") or "",
+                "sessions": [],
+            },
+        )
+        talk_id = _talk_id(talk)
+        speakers[person_id]["sessions"].append({"id": talk_id})
+        linked.append({"id": person_id})
+    links = {
+        link.get("type"): link.get("url")
+        for link in _list(talk.get("links"), f"{where}.links")
+        if isinstance(link, dict)
+    }
+    return {
+        "id": _talk_id(talk),
+        "title": talk.get("title") or "",
+        "subtitle": talk.get("subtitle") or "",
+        "short_abstract": talk.get("abstract") or "",
+        "long_abstract": talk.get("description") or "",
+        "language": talk.get("language") or "",
+        "start_time": talk.get("date"),
+        "end_time": _end(talk.get("date"), minutes, where),
+        "state": "accepted",
+        "track": {"id": str(track_name)[:64]} if track_name else None,
+        "microlocation": {"id": room_name[:64]},
+        "session_type": {"id": str(type_name)[:64]} if type_name else None,
+        "speakers": linked,
+        "slides": links.get("slides") or "",
+        "video": links.get("media") or "",
+    }
+
+
+def _talk_id(talk: dict[str, Any]) -> str:
+    return str(talk.get("guid") or talk.get("id") or "")[:64]

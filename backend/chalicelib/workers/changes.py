@@ -1,0 +1,28 @@
+"""The table's stream: every content change to an event queues a rebuild of its pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.settings import settings
+
+bp = Blueprint(__name__)
+
+
+@bp.on_dynamodb_record(
+    stream_arn=settings().table_stream_arn or "arn:aws:dynamodb:local:0:table/podium/stream/0", batch_size=100
+)
+def on_table_change(event: Any) -> None:
+    from chalicelib.clock import clock
+    from chalicelib.domain.publishing import events_touched
+    from chalicelib.jobs.context import system_context
+    from chalicelib.jobs.enqueue import enqueue
+
+    requested_at = clock().now().timestamp()
+    for event_id, old_slug in events_touched(event.to_dict()["Records"]).items():
+        enqueue(
+            "render_event", _ctx=system_context(), _event_id=event_id,
+            event_id=event_id, old_slug=old_slug, requested_at=requested_at,
+        )  # fmt: skip

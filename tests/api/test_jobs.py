@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from chalice.test import Client
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def job_of_ada(aws_stack):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.jobs.context import system_context
+    from chalicelib.jobs.enqueue import enqueue
+
+    ada = Actor(id="u-ada", kind="user", name="Ada")
+    return enqueue("noop", _ctx=system_context().with_actor(ada), _event_id="ev-1")
+
+
+def test_get_job_answers_anonymous_callers_401(aws_stack, job_of_ada):
+    from app import app
+
+    with Client(app) as client:
+        answer = client.http.get(f"/v1/jobs/{job_of_ada}")
+
+    assert answer.status_code == 401
+    assert json.loads(answer.body)["error"]["code"] == "unauthorized"
+
+
+def test_job_is_read_by_its_requester_and_admins_and_hidden_from_others(job_of_ada):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.jobs import read_job
+    from chalicelib.errors import NotFound
+
+    requester = read_job(job_id=job_of_ada, actor=Actor(id="u-ada", kind="user"))
+    admin = read_job(job_id=job_of_ada, actor=Actor(id="u-root", kind="user", roles=frozenset({"admin"})))
+    with pytest.raises(NotFound):
+        read_job(job_id=job_of_ada, actor=Actor(id="u-bob", kind="user"))
+
+    assert requester == admin
+    assert (requester["id"], requester["state"], requester["event_id"]) == (job_of_ada, "PENDING", "ev-1")
+    assert "args" not in requester
+
+
+def test_event_jobs_list_newest_first_for_admins(job_of_ada):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.jobs import event_jobs
+
+    page = event_jobs(event_id="ev-1", actor=Actor(id="u-root", kind="user", roles=frozenset({"admin"})), limit=1)
+
+    assert [job["id"] for job in page["items"]] == [job_of_ada]
+    assert page["next"] is not None
+
+
+@pytest.mark.unit
+def test_worker_gives_up_on_the_receive_the_queue_dead_letters():
+    from chalicelib.jobs.runner import MAX_RECEIVES, retry_delay
+    from podium.localstack.aws import read_template
+
+    policy = read_template()["Resources"]["JobsQueue"]["Properties"]["RedrivePolicy"]
+
+    assert policy["maxReceiveCount"] == MAX_RECEIVES
+    assert [retry_delay(n, base=1) for n in range(1, 5)] == [1, 2, 4, 8]

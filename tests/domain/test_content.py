@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+from chalicelib.domain.actors import Actor
+
+pytestmark = pytest.mark.integration
+ORGANIZER = Actor(id="org1", kind="user", name="Org")
+
+
+@pytest.fixture
+def event(stack):
+    from chalicelib.db.content import Event, event_pk
+
+    item = Event(
+        event_pk("ev1"),
+        "EVENT",
+        id="ev1",
+        slug="conf",
+        name="Conf",
+        state="draft",
+        timezone="Asia/Singapore",
+        starts_at=datetime(2026, 3, 22, 1, tzinfo=UTC),
+        ends_at=datetime(2026, 3, 24, 10, tzinfo=UTC),
+    )
+    item.stamp()
+    item.save()
+    return item
+
+
+def _create(event, kind, **fields):
+    from chalicelib.domain.content import create_child
+
+    return create_child(event=event, kind=kind, fields=fields, actor=ORGANIZER)
+
+
+def test_session_speakers_are_linked_both_ways(event):
+    from chalicelib.domain.content import get_child, update_child
+
+    ada = _create(event, "speaker", name="Ada")
+    bob = _create(event, "speaker", name="Bob")
+    talk = _create(event, "session", title="Talk", speaker_ids=[ada.id])
+
+    update_child(event=event, item=talk, fields={"speaker_ids": [bob.id]}, version=talk.version, actor=ORGANIZER)
+
+    assert get_child(event_id="ev1", kind="speaker", item_id=ada.id).session_ids == []
+    assert get_child(event_id="ev1", kind="speaker", item_id=bob.id).session_ids == [talk.id]
+
+
+def test_session_naming_an_unknown_track_is_refused_by_field(event):
+    from chalicelib.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as raised:
+        _create(event, "session", title="Talk", track_id="nope")
+
+    assert raised.value.fields == {"track_id": "names no such item in this event"}
+
+
+def test_session_outside_event_dates_is_refused(event):
+    from chalicelib.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as raised:
+        _create(
+            event, "session", title="Talk", starts_at="2027-01-01T09:00:00+00:00", ends_at="2027-01-01T10:00:00+00:00"
+        )
+
+    assert set(raised.value.fields) == {"starts_at"}
+
+
+def test_stale_version_is_refused_with_the_current_state(event):
+    from chalicelib.domain.content import StaleVersion, update_child
+
+    track = _create(event, "track", name="Web")
+    update_child(event=event, item=track, fields={"name": "Web 2"}, version=1, actor=ORGANIZER)
+
+    with pytest.raises(StaleVersion) as raised:
+        update_child(event=event, item=track, fields={"name": "Web 3"}, version=1, actor=ORGANIZER)
+
+    assert raised.value.status == 409
+    assert raised.value.extra["current"]["name"] == "Web 2"
+
+
+def test_concurrent_updates_with_one_version_let_exactly_one_win(event):
+    from chalicelib.domain.content import StaleVersion, get_child, update_child
+
+    track = _create(event, "track", name="Web")
+
+    def attempt(n: int) -> str:
+        mine = get_child(event_id="ev1", kind="track", item_id=track.id)
+        try:
+            update_child(event=event, item=mine, fields={"name": f"Web {n}"}, version=1, actor=ORGANIZER)
+            return f"Web {n}"
+        except StaleVersion:
+            return "409"
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        outcomes = list(pool.map(attempt, range(20)))
+
+    winners = [o for o in outcomes if o != "409"]
+    assert len(winners) == 1 and outcomes.count("409") == 19
+    assert get_child(event_id="ev1", kind="track", item_id=track.id).name == winners[0]
+
+
+def test_trashing_a_track_in_use_lists_its_sessions_unless_detached(event):
+    from chalicelib.domain.content import get_child, trash_child
+    from chalicelib.errors import Conflict
+
+    track = _create(event, "track", name="Web")
+    talk = _create(event, "session", title="Talk", track_id=track.id)
+
+    with pytest.raises(Conflict) as raised:
+        trash_child(event=event, item=track, actor=ORGANIZER)
+    trash_child(event=event, item=track, actor=ORGANIZER, detach=True)
+
+    assert raised.value.extra["sessions"] == [{"id": talk.id, "title": "Talk"}]
+    assert get_child(event_id="ev1", kind="session", item_id=talk.id).track_id is None
+
+
+def test_trashed_items_leave_lists_at_once(event):
+    from chalicelib.domain.content import list_children, trash_child
+
+    rooms = [_create(event, "room", name=f"Room {n}") for n in range(3)]
+    trash_child(event=event, item=rooms[1], actor=ORGANIZER)
+
+    page = list_children(event_id="ev1", kind="room", limit=50, cursor=None)
+
+    assert sorted(r.name for r in page.items) == ["Room 0", "Room 2"]
+
+
+def test_list_pages_with_a_cursor_until_done(event):
+    from chalicelib.domain.content import list_children
+
+    for n in range(5):
+        _create(event, "sponsor", name=f"Sponsor {n}")
+
+    first = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=None)
+    second = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=first.next)
+
+    assert len(first.items) == 3 and len(second.items) == 2
+    assert {s.name for s in first.items + second.items} == {f"Sponsor {n}" for n in range(5)}
+
+
+def test_overlapping_sessions_warn_about_room_and_speaker(event):
+    from chalicelib.domain.content import list_all, schedule_warnings
+
+    hall = _create(event, "room", name="Hall")
+    ada = _create(event, "speaker", name="Ada")
+    first = _create(
+        event,
+        "session",
+        title="One",
+        room_id=hall.id,
+        speaker_ids=[ada.id],
+        starts_at="2026-03-22T02:00:00+00:00",
+        ends_at="2026-03-22T03:00:00+00:00",
+    )
+    _create(
+        event,
+        "session",
+        title="Two",
+        room_id=hall.id,
+        speaker_ids=[ada.id],
+        starts_at="2026-03-22T02:30:00+00:00",
+        ends_at="2026-03-22T03:30:00+00:00",
+    )
+
+    warnings = schedule_warnings(first, list_all(event_id="ev1", kind="session"))
+
+    assert len(warnings) == 2 and "room overlap" in warnings[0] and "speaker overlap" in warnings[1]
+
+
+def test_public_view_hides_speaker_email_and_session_comments(event):
+    from chalicelib.domain.content import view
+
+    speaker = _create(event, "speaker", name="Ada", email="ada@example.org", phone="+65 1234")
+    talk = _create(event, "session", title="Talk", comments="weak abstract")
+
+    assert "email" not in view(speaker, private=False) and "phone" not in view(speaker, private=False)
+    assert "comments" not in view(talk, private=False)
+    assert view(speaker, private=True)["email"] == "ada@example.org"

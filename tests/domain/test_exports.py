@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def _unzip(data: bytes) -> dict[str, object]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: json.loads(archive.read(name)) for name in archive.namelist()}
+
+
+def test_export_import_export_gives_equal_data(imported, organizer, sample_2018, tmp_path):
+    from chalicelib.domain.exports import export_zip
+    from chalicelib.domain.imports import import_event, read_source
+
+    event_id = imported(sample_2018).event_id
+    first = export_zip(event_id=event_id, include_private=True)
+    (tmp_path / "first.zip").write_bytes(first)
+
+    import_event(export=read_source(tmp_path / "first.zip"), actor=organizer, owner_id=organizer.id, publish=True)
+    second = export_zip(event_id=event_id, include_private=True)
+
+    assert _unzip(second) == _unzip(first)
+    assert second == first
+
+
+def test_export_is_the_v2_spelling_with_every_record(imported, sample_2017):
+    from chalicelib.domain.exports import export_zip
+
+    files = _unzip(export_zip(event_id=imported(sample_2017).event_id, include_private=True))
+
+    assert sorted(files) == ["event", "microlocations", "session-types", "sessions", "speakers", "sponsors", "tracks"]
+    assert [len(files[n]) for n in ("sessions", "speakers", "tracks", "microlocations", "sponsors")] == [
+        214,
+        207,
+        22,
+        15,
+        17,
+    ]
+    assert "starts-at" in files["sessions"][0] and "starts_at" not in files["sessions"][0]
+
+
+def test_export_leaves_private_fields_out_unless_asked(imported, sample_2018):
+    from chalicelib.domain.exports import export_zip
+
+    event_id = imported(sample_2018).event_id
+    public = _unzip(export_zip(event_id=event_id, include_private=False))
+    private = _unzip(export_zip(event_id=event_id, include_private=True))
+
+    assert not any("email" in s or "mobile" in s for s in public["speakers"])
+    assert not any("comments" in s for s in public["sessions"]) and "email" not in public["event"]
+    assert all("email" in s for s in private["speakers"]) and "email" in private["event"]
+
+
+def test_export_of_a_missing_event_is_not_found(aws_stack):
+    from chalicelib.domain.exports import export_zip
+    from chalicelib.errors import NotFound
+
+    with pytest.raises(NotFound):
+        export_zip(event_id="nosuchevent", include_private=False)

@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _raw(folder, name):
+    return json.loads((folder / name).read_text())
+
+
+def _key(record, *names):
+    return next(record[n] for n in names if n in record)
+
+
+def _stored(event_id):
+    from chalicelib.db import content
+    from chalicelib.db.queries import event_items
+
+    kinds = {model: kind for kind, model in content.CHILD_KINDS.items()} | {content.Event: "event"}
+    by_kind = {}
+    for item in event_items(event_id):
+        by_kind.setdefault(kinds.get(type(item), "other"), []).append(item)
+    return by_kind
+
+
+def _import(path, actor, **kwargs):
+    from chalicelib.domain.imports import import_event, read_source
+
+    return import_event(export=read_source(path), actor=actor, owner_id=actor.id, **kwargs)
+
+
+@pytest.mark.parametrize("sample", ["sample_2017", "sample_2018"])
+def test_import_sample_counts_links_and_times_equal_the_source(imported, organizer, sample, request):
+    from chalicelib.site.openevent import podium_id
+
+    folder = request.getfixturevalue(sample)
+    result = imported(folder)
+
+    stored = _stored(result.event_id)
+    sessions, speakers = _raw(folder, "sessions"), _raw(folder, "speakers")
+    key = str(_raw(folder, "event")["identifier"])
+    source_counts = (
+        Counter(s["state"].lower() for s in sessions),
+        len(speakers),
+        len(_raw(folder, "tracks")),
+        len(_raw(folder, "microlocations")),
+        len(_raw(folder, "sponsors")),
+    )
+    stored_counts = (
+        Counter(s.state for s in stored["session"]),
+        len(stored["speaker"]),
+        len(stored["track"]),
+        len(stored["room"]),
+        len(stored.get("sponsor", [])),
+    )
+    source_links = {
+        (podium_id("session", key, s["id"]), podium_id("speaker", key, p["id"]))
+        for s in sessions
+        for p in s["speakers"]
+    }
+    tz = ZoneInfo(_raw(folder, "event")["timezone"])
+    source_times = {
+        podium_id("session", key, s["id"]): tuple(
+            datetime.fromisoformat(t).replace(tzinfo=datetime.fromisoformat(t).tzinfo or tz).astimezone(UTC)
+            for t in (_key(s, "start_time", "starts-at"), _key(s, "end_time", "ends-at"))
+        )
+        for s in sessions
+    }
+    session_ids = {s.id for s in stored["session"]}
+    assert stored_counts == source_counts
+    assert {(s.id, p) for s in stored["session"] for p in s.speaker_ids} == source_links
+    assert {(s, p.id) for p in stored["speaker"] for s in p.session_ids} == {
+        (s, p) for s, p in source_links if s in session_ids
+    }
+    assert {s.id: (s.starts_at, s.ends_at) for s in stored["session"]} == source_times
+    assert stored["event"][0].timezone == tz.key and stored["event"][0].owner_id == organizer.id
+
+
+def test_import_keeps_media_as_external_urls(imported, sample_2017):
+    from chalicelib.site.from_db import load_bundle
+
+    result = imported(sample_2017)
+
+    stored = _stored(result.event_id)
+    public = load_bundle(result.event_id)
+    photo_urls = {s.photo_url for s in stored["speaker"] if s.photo_url}
+    assert len(photo_urls) > 100 and all(url.startswith(("http://", "https://")) for url in photo_urls)
+    assert {s.photo_url for s in public.speakers if s.photo_url} <= photo_urls
+
+
+def test_import_twice_updates_instead_of_duplicating(aws_stack, organizer, small_export):
+    export = small_export
+    first = _import(export, organizer)
+    count = sum(len(v) for v in _stored(first.event_id).values())
+
+    second = _import(export, organizer)
+
+    stored = _stored(second.event_id)
+    assert (first.created, second.created) == (True, False)
+    assert second.event_id == first.event_id and second.slug == first.slug
+    assert sum(len(v) for v in stored.values()) == count
+    assert {s.version for s in stored["session"]} == {2}
+
+
+def test_import_without_publish_leaves_a_draft_and_publish_lists_it(aws_stack, organizer, small_export):
+    from chalicelib.db.queries import published_events
+
+    export = small_export
+    draft = _import(export, organizer)
+    listed_as_draft = draft.event_id in {e.id for e in published_events()}
+    _import(export, organizer, publish=True)
+
+    assert _stored(draft.event_id)["event"][0].state == "published"
+    assert not listed_as_draft and draft.event_id in {e.id for e in published_events()}
+
+
+def test_import_grants_the_importer_ownership(imported, organizer, sample_2018):
+    from chalicelib.domain.event_access import event_role
+
+    result = imported(sample_2018)
+
+    assert event_role(event_id=result.event_id, user_id=organizer.id) == "owner"
+
+
+def test_reimport_by_someone_not_organizing_the_event_is_forbidden(aws_stack, organizer, small_export):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.errors import Forbidden
+
+    result = _import(small_export, organizer)
+    stranger = Actor(id="stranger", kind="user")
+
+    with pytest.raises(Forbidden):
+        _import(small_export, stranger)
+    assert _stored(result.event_id)["event"][0].owner_id == organizer.id
+
+
+def test_import_failing_midway_restores_the_previous_event(aws_stack, organizer, small_export, monkeypatch):
+    from chalicelib.domain import imports
+
+    first = _import(small_export, organizer)
+    before = {(i.sk, i.version) for items in _stored(first.event_id).values() for i in items}
+    real_write = imports._write_batch
+    calls = []
+
+    def flaky(requests):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("throttled for good")
+        return real_write(requests)
+
+    monkeypatch.setattr(imports, "_write_batch", flaky)
+
+    with pytest.raises(RuntimeError):
+        _import(small_export, organizer)
+    after = {(i.sk, i.version) for items in _stored(first.event_id).values() for i in items}
+    assert after == before
+
+
+def test_import_failing_midway_leaves_nothing_of_a_new_event(aws_stack, organizer, small_export, monkeypatch):
+    from chalicelib.domain import imports
+    from chalicelib.domain.imports import read_source
+
+    export = small_export
+    event_id = read_source(export).event["id"]
+    real_write = imports._write_batch
+    calls = []
+
+    def flaky(requests):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("throttled for good")
+        return real_write(requests)
+
+    monkeypatch.setattr(imports, "_write_batch", flaky)
+
+    with pytest.raises(RuntimeError):
+        _import(export, organizer)
+    assert _stored(event_id) == {}
+
+
+def test_site_built_from_the_database_equals_the_site_built_from_the_export(imported, sample_2018):
+    from chalicelib.clock import FrozenClock, use_clock
+    from chalicelib.site import from_db, openevent
+    from chalicelib.site.render import render_event
+
+    result = imported(sample_2018)
+    previous = use_clock(FrozenClock(NOW))
+    try:
+        from_database = render_event(from_db.load_bundle(result.event_id), base_url="http://podium.test")
+    finally:
+        use_clock(previous)
+
+    from_export = render_event(openevent.load_bundle(sample_2018, now=NOW), base_url="http://podium.test")
+    assert sorted(from_database) == sorted(from_export)
+    assert [p for p in from_export if from_database[p] != from_export[p]] == []
+
+
+def test_import_c3voc_schedule_json_as_published_by_podium(aws_stack, organizer, sample_2018, tmp_path):
+    from chalicelib.site import openevent
+    from chalicelib.site.render import render_event
+
+    bundle = openevent.load_bundle(sample_2018, now=NOW)
+    files = render_event(bundle, base_url="http://podium.test")
+    schedule = tmp_path / "schedule.json"
+    schedule.write_bytes(files[f"e/{bundle.event.slug}/schedule.json"])
+
+    result = _import(schedule, organizer)
+
+    stored = _stored(result.event_id)
+    scheduled = [s for s in bundle.sessions if s.starts_at]
+    assert len(stored["session"]) == len(scheduled)
+    assert sorted((s.title, s.starts_at) for s in stored["session"]) == sorted(
+        (s.title, s.starts_at) for s in scheduled
+    )
+    assert {s.state for s in stored["session"]} == {"accepted"}
+
+
+def test_reimport_removes_records_the_export_dropped_and_keeps_ones_made_in_podium(aws_stack, organizer, small_export):
+    from chalicelib.db import content
+
+    first = _import(small_export, organizer)
+    note = content.Post(content.event_pk(first.event_id), "POST#note", id="note", event_id=first.event_id, title="Kept")
+    note.save()
+    sessions = json.loads((small_export / "sessions").read_text())
+    (small_export / "sessions").write_text(json.dumps(sessions[:-1]))
+
+    _import(small_export, organizer)
+
+    stored = _stored(first.event_id)
+    assert len(stored["session"]) == len(sessions) - 1
+    assert [p.title for p in stored["post"]] == ["Kept"]

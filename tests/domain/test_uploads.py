@@ -1,0 +1,382 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from uploads_support import (
+    KEY_BYTES,
+    ODP_BYTES,
+    OWNER_ID,
+    PDF_BYTES,
+    PPTX_BYTES,
+    STRANGER_ID,
+    acting_as,
+    actor,
+    bucket_keys,
+    image_bytes,
+    post_file,
+)
+
+pytestmark = pytest.mark.integration
+
+PEOPLE = {f"{s}x{s}.{f}" for s in (500, 100, 50) for f in ("webp", "jpeg")}
+LOGOS = {f"{s}x{s}.{f}" for s in (500, 100) for f in ("webp", "jpeg")}
+HAPPY = {
+    "event_logo": ("image/png", lambda: image_bytes("PNG"), "logo.png", LOGOS),
+    "event_banner": (
+        "image/jpeg", lambda: image_bytes("JPEG", (130, 50)), "banner.jpg",
+        {f"{w}x{h}.{f}" for w, h in ((1300, 500), (500, 200), (75, 30)) for f in ("webp", "jpeg")},
+    ),
+    "sponsor_logo": ("image/webp", lambda: image_bytes("WEBP"), "acme.webp", LOGOS),
+    "avatar": ("image/gif", lambda: image_bytes("GIF"), "me.gif", PEOPLE),
+    "speaker_photo": ("image/jpeg", lambda: image_bytes("JPEG"), "ada.jpg", PEOPLE),
+    "post_image": (
+        "image/png", lambda: image_bytes("PNG"), "news.png",
+        {f"{s}x{s}.{f}" for s in (1300, 500) for f in ("webp", "jpeg")},
+    ),
+    "slides": ("application/pdf", lambda: PDF_BYTES, "talk.pdf", set()),
+}  # fmt: skip
+SLIDE_FORMATS = {
+    "application/vnd.oasis.opendocument.presentation": ODP_BYTES,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": PPTX_BYTES,
+    "application/vnd.apple.keynote": KEY_BYTES,
+}
+
+
+def _ask(seeded, kind: str, data: bytes, *, content_type: str, filename: str = "file.bin", size: int | None = None):
+    from chalicelib.domain.uploads import request_upload
+
+    return request_upload(
+        kind=kind,
+        filename=filename,
+        content_type=content_type,
+        size=len(data) if size is None else size,
+        event_id=None if kind == "avatar" else seeded.event_id,
+        target_id=seeded.target_of(kind),
+    )
+
+
+def _upload(seeded, kind: str, data: bytes, content_type: str, filename: str = "file.bin") -> dict:
+    """Ask, POST to S3 and complete as the event owner; returns the completion answer."""
+    from chalicelib.domain.uploads import complete_upload
+
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, kind, data, content_type=content_type, filename=filename)
+        assert post_file(presigned, data, filename) == 204
+        return complete_upload(upload_id=presigned["id"])
+
+
+def _attached(seeded, kind: str):
+    from chalicelib.domain.uploads import target_file
+
+    event_id = None if kind == "avatar" else seeded.event_id
+    return target_file(kind=kind, event_id=event_id, target_id=seeded.target_of(kind))
+
+
+@pytest.mark.parametrize("kind", sorted(HAPPY))
+def test_upload_of_each_kind_attaches_file_then_thumbnails(seeded, worker, kind):
+    from chalicelib.domain.uploads import file_view
+
+    content_type, make, filename, thumbnails = HAPPY[kind]
+
+    completed = _upload(seeded, kind, make(), content_type, filename)
+    worker()
+
+    stored = _attached(seeded, kind)
+    assert completed["state"] == "accepted"
+    assert completed["file"] == {**file_view(stored), "thumbnails": {}}
+    assert completed["file"]["url"] == "http://127.0.0.1:8080/uploads/" + stored.key
+    assert stored.key.startswith(f"{kind}/{OWNER_ID}/") and stored.content_type == content_type
+    names = set(stored.thumbnails.as_dict()) if stored.thumbnails else set()
+    assert names == thumbnails
+    folder = stored.key.rsplit("/", 1)[0]
+    assert set(bucket_keys()) == {stored.key} | {f"{folder}/thumb-{name}" for name in thumbnails}
+
+
+@pytest.mark.parametrize("content_type", sorted(SLIDE_FORMATS))
+def test_slides_in_each_presentation_format_are_accepted(seeded, content_type):
+    completed = _upload(seeded, "slides", SLIDE_FORMATS[content_type], content_type, "deck")
+
+    assert completed["file"]["content_type"] == content_type
+
+
+def test_request_over_the_limit_answers_413_before_any_url(seeded):
+    from chalicelib.db.uploads import Upload
+    from chalicelib.errors import PayloadTooLarge
+
+    with acting_as(actor(OWNER_ID)), pytest.raises(PayloadTooLarge) as raised:
+        _ask(seeded, "slides", b"", content_type="application/pdf", size=30 * 1024 * 1024 + 1)
+
+    assert raised.value.extra["max_size"] == 30 * 1024 * 1024
+    assert list(Upload.gsi1.scan()) == []  # no record, so no URL was ever signed
+
+
+@pytest.fixture
+def small_image_limit(monkeypatch):
+    from chalicelib.settings import settings
+
+    monkeypatch.setenv("PODIUM_UPLOAD_IMAGE_MAX_BYTES", "2000")
+    settings.cache_clear()
+    yield 2000
+    monkeypatch.undo()
+    settings.cache_clear()
+
+
+def test_stored_object_over_the_limit_answers_422_and_is_deleted(seeded, small_image_limit):
+    from chalicelib.domain.uploads import complete_upload
+    from chalicelib.errors import ValidationFailed
+
+    data = image_bytes("PNG") + b"\0" * small_image_limit
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, "speaker_photo", data, content_type="image/png", size=100)
+        post_file(presigned, data)  # moto does not enforce content-length-range
+        with pytest.raises(ValidationFailed) as raised:
+            complete_upload(upload_id=presigned["id"])
+
+    assert "at most 2000 bytes" in raised.value.message
+    assert bucket_keys() == []
+    assert _attached(seeded, "speaker_photo") is None
+
+
+def _png_with_text_chunk(text: bytes) -> bytes:
+    import struct
+    import zlib
+
+    png = image_bytes("PNG")
+    chunk = b"tEXt" + b"Comment\0" + text
+    packed = struct.pack(">I", len(chunk) - 4) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    return png[:33] + packed + png[33:]  # after the signature and IHDR
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data", "reason"),
+    [
+        ("image/png", b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", "not a PNG"),
+        ("image/png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "markup"),
+        ("image/png", _png_with_text_chunk(b"<html><body><script>alert(1)</script>"), "embedded markup"),
+        ("image/jpeg", image_bytes("JPEG", comment=b"<script>alert(1)</script>"), "embedded markup"),
+        ("image/gif", b"GIF89a<!doctype html><script>alert(1)</script>", "embedded markup"),
+        ("application/pdf", b"<!doctype html><p>not a pdf", "markup"),
+    ],
+    ids=["png-magic-then-html", "svg", "png-text-chunk-polyglot", "jpeg-comment-polyglot", "gif-html", "html-as-pdf"],
+)
+def test_file_not_matching_its_type_answers_422_and_is_deleted(seeded, content_type, data, reason):
+    from chalicelib.domain.uploads import complete_upload
+    from chalicelib.errors import ValidationFailed
+
+    kind = "slides" if content_type == "application/pdf" else "speaker_photo"
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, kind, data, content_type=content_type)
+        post_file(presigned, data)
+        with pytest.raises(ValidationFailed) as raised:
+            complete_upload(upload_id=presigned["id"])
+
+    assert reason in raised.value.message
+    assert raised.value.to_body()["error"]["reason"] == raised.value.message
+    assert bucket_keys() == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "disposition_name"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("slides\x00.pdf\r\nX-Evil: 1", "slides.pdfX-Evil: 1"),
+        ("a" * 2000 + ".pdf", "a" * 146 + ".pdf"),
+        ("Cafe\u0301 \u202egnp.pdf", "Café gnp.pdf"),
+    ],
+    ids=["traversal", "nul-and-control", "2000-chars", "unicode-and-bidi-override"],
+)
+def test_hostile_filename_is_stored_under_the_server_key_with_sanitized_disposition(seeded, filename, disposition_name):
+    from urllib.parse import quote
+
+    from chalicelib.settings import settings
+
+    completed = _upload(seeded, "slides", PDF_BYTES, "application/pdf", filename)
+
+    key = completed["file"]["key"]
+    head = boto3.client("s3").head_object(Bucket=settings().uploads_bucket, Key=key)
+    kind, owner, folder, name = key.split("/")
+    assert (kind, owner, len(folder)) == ("slides", OWNER_ID, 32)
+    assert name.endswith(".pdf") and len(name) <= 84 and ".." not in name
+    assert completed["file"]["filename"] == disposition_name
+    assert head["ContentDisposition"].startswith('attachment; filename="')
+    assert head["ContentDisposition"].endswith("filename*=UTF-8''" + quote(disposition_name, safe=""))
+    assert all(32 <= ord(ch) < 127 for ch in head["ContentDisposition"])
+    assert head["ContentType"] == "application/pdf"
+
+
+def test_lying_post_headers_are_rewritten_at_completion(seeded):
+    from chalicelib.domain.uploads import complete_upload
+    from chalicelib.settings import settings
+
+    data = image_bytes("PNG")
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, "speaker_photo", data, content_type="image/png", filename="ada.png")
+        post_file(presigned, data, fields={"Content-Type": "text/html", "Content-Disposition": "inline"})
+        completed = complete_upload(upload_id=presigned["id"])
+
+    head = boto3.client("s3").head_object(Bucket=settings().uploads_bucket, Key=completed["file"]["key"])
+    assert head["ContentType"] == "image/png"
+    assert head["ContentDisposition"].startswith('inline; filename="ada.png"')
+
+
+def test_other_user_completing_answers_403(seeded):
+    from chalicelib.domain.uploads import complete_upload
+    from chalicelib.errors import Forbidden
+
+    data = image_bytes("PNG")
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, "event_logo", data, content_type="image/png")
+    post_file(presigned, data)
+
+    with acting_as(actor(STRANGER_ID, "admin")), pytest.raises(Forbidden):
+        complete_upload(upload_id=presigned["id"])
+    assert _attached(seeded, "event_logo") is None
+
+
+def test_completing_after_the_window_answers_410_and_deletes_the_object(seeded):
+    from chalicelib.clock import FrozenClock, use_clock
+    from chalicelib.domain.uploads import complete_upload
+    from chalicelib.errors import Gone
+
+    frozen = FrozenClock(datetime.now(UTC))
+    previous = use_clock(frozen)
+    try:
+        data = image_bytes("PNG")
+        with acting_as(actor(OWNER_ID)):
+            presigned = _ask(seeded, "event_logo", data, content_type="image/png")
+            post_file(presigned, data)
+            frozen.advance(minutes=10, seconds=1)
+            with pytest.raises(Gone):
+                complete_upload(upload_id=presigned["id"])
+    finally:
+        use_clock(previous)
+
+    assert bucket_keys() == []
+
+
+def test_completing_before_uploading_answers_409_and_completing_twice_answers_the_same(seeded):
+    from chalicelib.domain.uploads import complete_upload
+    from chalicelib.errors import Conflict
+
+    data = image_bytes("PNG")
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, "event_logo", data, content_type="image/png")
+        with pytest.raises(Conflict):
+            complete_upload(upload_id=presigned["id"])
+        post_file(presigned, data)
+        first = complete_upload(upload_id=presigned["id"])
+        second = complete_upload(upload_id=presigned["id"])
+
+    assert first == second and first["state"] == "accepted"
+
+
+def test_replacing_a_file_deletes_the_old_objects_and_thumbnails(seeded, worker):
+    old = _upload(seeded, "speaker_photo", image_bytes("JPEG"), "image/jpeg", "old.jpg")
+    worker()
+    new = _upload(seeded, "speaker_photo", image_bytes("PNG"), "image/png", "new.png")
+    worker()
+
+    old_folder = old["file"]["key"].rsplit("/", 1)[0] + "/"
+    new_folder = new["file"]["key"].rsplit("/", 1)[0] + "/"
+    assert [key for key in bucket_keys() if key.startswith(old_folder)] == []
+    assert len([key for key in bucket_keys() if key.startswith(new_folder)]) == 1 + len(PEOPLE)
+    assert _attached(seeded, "speaker_photo").upload_id == new["id"]
+
+
+def test_thumbnails_of_a_replaced_file_are_not_kept(seeded, worker):
+    old = _upload(seeded, "speaker_photo", image_bytes("JPEG"), "image/jpeg", "old.jpg")
+    new = _upload(seeded, "speaker_photo", image_bytes("PNG"), "image/png", "new.png")
+    worker()  # the old file's thumbnail job runs after it was replaced
+
+    old_folder = old["file"]["key"].rsplit("/", 1)[0] + "/"
+    assert [key for key in bucket_keys() if key.startswith(old_folder)] == []
+    assert set(_attached(seeded, "speaker_photo").thumbnails.as_dict()) == PEOPLE
+    assert new["file"]["key"] in bucket_keys()
+
+
+def test_purging_an_entity_deletes_its_files(seeded, worker):
+    from chalicelib.db import content
+    from chalicelib.domain.uploads import delete_files_of
+
+    _upload(seeded, "event_logo", image_bytes("PNG"), "image/png")
+    _upload(seeded, "event_banner", image_bytes("PNG"), "image/png")
+    kept = _upload(seeded, "speaker_photo", image_bytes("PNG"), "image/png")
+    worker()
+    event = content.Event.get(content.event_pk(seeded.event_id), "EVENT")
+
+    deleted = delete_files_of(item=event)
+
+    assert deleted == 2 + len(LOGOS) + 6
+    kept_folder = kept["file"]["key"].rsplit("/", 1)[0] + "/"
+    assert bucket_keys() and all(key.startswith(kept_folder) for key in bucket_keys())
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "target", "error"),
+    [
+        (None, "event_logo", None, "Unauthorized"),
+        (actor(STRANGER_ID), "event_logo", None, "Forbidden"),
+        (actor(STRANGER_ID), "avatar", OWNER_ID, "Forbidden"),
+        (actor(OWNER_ID), "speaker_photo", "nobody", "NotFound"),
+        (actor(OWNER_ID), "speaker_photo", None, "ValidationFailed"),
+    ],
+    ids=["anonymous", "stranger", "someone-elses-avatar", "missing-speaker", "speaker-not-named"],
+)
+def test_asking_without_the_right_to_edit_the_target_is_refused(seeded, who, kind, target, error):
+    from chalicelib.domain.actors import ANONYMOUS
+    from chalicelib.domain.uploads import request_upload
+    from chalicelib.errors import PodiumError
+
+    with acting_as(who or ANONYMOUS), pytest.raises(PodiumError) as raised:
+        request_upload(
+            kind=kind, filename="x.png", content_type="image/png", size=10,
+            event_id=None if kind == "avatar" else seeded.event_id, target_id=target,
+        )  # fmt: skip
+
+    assert type(raised.value).__name__ == error
+
+
+@pytest.mark.parametrize("who", [actor("organizer1"), actor(STRANGER_ID, "admin")], ids=["organizer", "admin"])
+def test_organizers_and_admins_may_upload_event_files(seeded, who):
+    from chalicelib.domain.uploads import request_upload
+
+    with acting_as(who):
+        presigned = request_upload(
+            kind="sponsor_logo", filename="x.png", content_type="image/png", size=10,
+            event_id=seeded.event_id, target_id=seeded.sponsor_id,
+        )  # fmt: skip
+
+    assert presigned["fields"]["Content-Type"] == "image/png"
+
+
+def test_public_pages_show_the_uploaded_logo_thumbnail(seeded, worker):
+    from chalicelib.site.from_db import load_bundle
+    from chalicelib.site.render import render_event
+
+    _upload(seeded, "sponsor_logo", image_bytes("PNG"), "image/png", "acme.png")
+    worker()
+
+    bundle = load_bundle(seeded.event_id)
+    files = render_event(bundle, base_url="http://127.0.0.1:8080/")
+
+    thumbnail = _attached(seeded, "sponsor_logo").thumbnails.as_dict()["500x500.webp"]
+    assert bundle.sponsors[0].logo_url == "http://127.0.0.1:8080/uploads/" + thumbnail
+    assert f'src="http://127.0.0.1:8080/uploads/{thumbnail}"'.encode() in files["e/conf/sponsors/index.html"]
+
+
+def test_files_view_gives_the_json_of_an_items_files(seeded, worker):
+    import json
+
+    from chalicelib.db import content
+    from chalicelib.domain.uploads import files_view
+
+    _upload(seeded, "event_banner", image_bytes("PNG"), "image/png", "banner.png")
+    worker()
+    event = content.Event.get(content.event_pk(seeded.event_id), "EVENT")
+
+    view = json.loads(json.dumps(files_view(event)))
+
+    assert list(view) == ["banner_file"]
+    assert view["banner_file"]["thumbnails"]["75x30.jpeg"].startswith("http://127.0.0.1:8080/uploads/event_banner/")

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import datetime
+import json
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+class Speaker:
+    """Stands for a model object someone passes instead of its id."""
+
+
+def _queued(sqs, url):
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"when": datetime.datetime(2026, 1, 1)}, "kwargs['payload']['when'] is a datetime"),
+        ({1, 2}, "kwargs['payload'] is a set"),
+        ([1, Speaker()], "kwargs['payload'][1] is a Speaker"),
+    ],
+)
+def test_enqueue_refuses_values_json_cannot_carry_and_sends_nothing(empty_queues, sqs, value, message):
+    from chalicelib.jobs.enqueue import enqueue
+
+    with pytest.raises(TypeError) as raised:
+        enqueue("noop", payload=value)
+
+    assert str(raised.value).startswith(message)
+    assert _queued(sqs, empty_queues.jobs_queue_url) == 0
+
+
+def test_enqueue_refuses_an_unknown_job_name(empty_queues, sqs):
+    from chalicelib.jobs.enqueue import enqueue
+
+    with pytest.raises(LookupError) as raised:
+        enqueue("no_such_job")
+
+    assert "no_such_job" in str(raised.value) and "noop" in str(raised.value)
+    assert _queued(sqs, empty_queues.jobs_queue_url) == 0
+
+
+def test_enqueue_records_a_pending_job_and_sends_the_context_in_the_envelope(empty_queues, sqs):
+    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.jobs.context import system_context
+    from chalicelib.jobs.enqueue import enqueue
+
+    from tests.jobs.support import job_record
+
+    ctx = system_context(source="cli")
+    job_id = enqueue("noop", _ctx=ctx, _event_id="ev1", note="x")
+    [message] = sqs.receive_message(QueueUrl=empty_queues.jobs_queue_url, MaxNumberOfMessages=10)["Messages"]
+    record = job_record(job_id)
+
+    assert json.loads(message["Body"]) == {
+        "job_id": job_id,
+        "name": "noop",
+        "args": {"note": "x"},
+        "context": ctx.to_json(),
+    }
+    assert (record.state, record.attempts, record.actor_id, record.event_id) == ("PENDING", 0, SYSTEM.id, "ev1")
