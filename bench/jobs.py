@@ -56,7 +56,7 @@ def main() -> None:
     from podium.localstack.poller import LocalPoller
 
     sqs = client("sqs")
-    poller = LocalPoller(app, outputs, on_table_change=lambda: None)
+    poller = LocalPoller(app, outputs)
     poller.start()  # the same threads `podium dev` runs
     enqueue("noop")  # warm imports and connections
     while not queue_is_empty(sqs, outputs.jobs_queue_url):

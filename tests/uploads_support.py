@@ -143,7 +143,7 @@ def job_runner(outputs):
     from app import app
     from podium.localstack.poller import LocalPoller
 
-    poller = LocalPoller(app, outputs, on_table_change=lambda: None)
+    poller = LocalPoller(app, outputs)
 
     def run_jobs() -> None:
         while poller.poll_jobs_once(wait_seconds=0):

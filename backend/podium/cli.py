@@ -177,7 +177,7 @@ def run_dev(args: argparse.Namespace) -> int:
     print("Ready. Ctrl-C stops the stack; local data is kept in", stack.state_dir, flush=True)
     stop.wait()
     print("Stopping…", flush=True)
-    stack.stop()
+    stack.stop(exiting=True)
     print("Stopped; local data saved.", flush=True)
     # Everything is saved and every server closed; tearing down half a million objects of
     # moto's in-memory AWS would only delay the exit by seconds, so leave at once.

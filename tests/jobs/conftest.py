@@ -14,7 +14,7 @@ def poller(aws_stack):
     from app import app
     from podium.localstack.poller import LocalPoller
 
-    return LocalPoller(app, aws_stack, on_table_change=lambda: None)
+    return LocalPoller(app, aws_stack)
 
 
 @pytest.fixture

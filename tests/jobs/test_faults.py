@@ -220,7 +220,7 @@ def test_hundred_jobs_enqueued_concurrently_each_succeed_exactly_once(empty_queu
         sqs.send_message(QueueUrl=empty_queues.jobs_queue_url, MessageBody=message["Body"])
 
     # WHEN two pollers work the queue at once
-    pollers = [LocalPoller(app, aws_stack, on_table_change=lambda: None) for _ in range(2)]
+    pollers = [LocalPoller(app, aws_stack) for _ in range(2)]
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda p: run_until_finished(p, job_ids, timeout=60), pollers))
     for local in pollers:

@@ -27,7 +27,7 @@ def poller(stack):
     from app import app
     from podium.localstack.poller import LocalPoller
 
-    loop = LocalPoller(app, stack, on_table_change=lambda: None)
+    loop = LocalPoller(app, stack)
     loop._start_stream_at_latest()
     return loop
 

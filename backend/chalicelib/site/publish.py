@@ -9,10 +9,13 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
+
+PUT_CONCURRENCY = 8
 
 
 @dataclass
@@ -65,11 +68,24 @@ def sync_files(files: dict[str, bytes], *, owned_prefixes: Iterable[str], bucket
     changed = [k for k in files if k in existing and existing[k] != hashlib.md5(files[k]).hexdigest()]  # noqa: S324 - S3 ETag
     report.unchanged = len(files) - len(new) - len(changed)
     s3 = client("s3")
-    for key in sorted(new, key=_links_last) + sorted(changed, key=_links_last):
+
+    def put(key: str) -> str:
         s3.put_object(
             Bucket=bucket, Key=key, Body=files[key], ContentType=content_type(key), CacheControl=_cache_control(key)
         )
-        report.written.append(key)
+        return key
+
+    # Writes are latency-bound, so each wave goes out in parallel; the waves keep the order
+    # (new pages, then pages linking to them, then changed ones, index pages last).
+    waves = [
+        [k for k in new if not k.endswith("index.html")],
+        [k for k in new if k.endswith("index.html")],
+        [k for k in changed if not k.endswith("index.html")],
+        [k for k in changed if k.endswith("index.html")],
+    ]
+    with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
+        for wave in waves:
+            report.written.extend(pool.map(put, sorted(wave, key=_links_last)))
     stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
     for start in range(0, len(stale), 1000):
         chunk = stale[start : start + 1000]

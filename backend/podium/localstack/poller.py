@@ -37,10 +37,12 @@ def schedule_seconds(expression: Any) -> float | None:
 class LocalPoller:
     """Two threads: one for the jobs queue, one for the stream and schedules."""
 
-    def __init__(self, app: Chalice, outputs: StackOutputs, on_table_change: Callable[[], None]) -> None:
+    def __init__(
+        self, app: Chalice, outputs: StackOutputs, on_records: Callable[[list[dict[str, Any]]], None] | None = None
+    ) -> None:
         self.app = app
         self.outputs = outputs
-        self.on_table_change = on_table_change
+        self.on_records = on_records or (lambda records: None)  # sees every stream record first
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._sqs = boto3.client("sqs", region_name=REGION)
@@ -130,18 +132,26 @@ class LocalPoller:
                 log.exception("stream poller failed; retrying")
                 self._stop.wait(1)
 
-    def poll_stream_once(self) -> int:
+    def poll_stream_once(self, *, deliver: bool = True) -> int:
         """Read new stream records and hand them to every stream handler; returns the count."""
         seen = 0
         for shard_id, iterator in list(self._iterators.items()):
             answer = self._streams.get_records(ShardIterator=iterator, Limit=100)
             records = answer.get("Records", [])
             if records:
-                self.on_table_change()
-                self._deliver_stream(records)
+                self.on_records(records)
+                if deliver:
+                    self._deliver_stream(records)
             seen += len(records)
             self._iterators[shard_id] = answer.get("NextShardIterator") or iterator
         return seen
+
+    def drain_stream(self) -> int:
+        """After stop: pass the records not read yet to `on_records` only (no handlers run)."""
+        total = 0
+        while count := self.poll_stream_once(deliver=False):
+            total += count
+        return total
 
     def _deliver_stream(self, records: list[dict[str, Any]]) -> None:
         event = lambda_events.stream_event(records, self.outputs.table_stream_arn)

@@ -1,9 +1,14 @@
-"""Local persistence: table items and bucket objects saved under the state folder.
+"""Local persistence: table items and upload objects saved under the state folder.
 
-Layout: `items.jsonl` (one DynamoDB item a line, wire format), `objects.jsonl` (bucket, key,
-blob hash, content type and disposition) and `blobs/<sha256>` holding object bytes once.
-Each manifest is written to a temporary file and renamed into place, so a crash mid-save
-leaves the previous snapshot whole.
+Layout:
+- `items.jsonl`: the table at the last compaction, one item a line (DynamoDB wire format);
+- `journal.jsonl`: every change since, appended from the table's stream as it happens
+  (`{"put": item}` or `{"delete": key}`), flushed to disk every second, so saving costs
+  nothing at shutdown and a crash loses at most the last second of writes;
+- `objects.jsonl` and `blobs/<sha256>`: the uploads bucket (object bytes stored once).
+The public site is derived data and is rebuilt from the table at each start. Manifests are
+written to a temporary file and renamed into place; replaying the journal twice gives the
+same table, so a crash at any point leaves a usable state.
 """
 
 from __future__ import annotations
@@ -29,17 +34,31 @@ class Snapshot:
         # (bucket, key) → manifest entry of the last save or restore: unchanged objects
         # (same ETag) are not downloaded again.
         self._saved: dict[tuple[str, str], dict[str, Any]] = {}
+        self._journal: Any = None
 
     @property
-    def buckets(self) -> tuple[str, str]:
-        return (self.outputs.uploads_bucket, self.outputs.site_bucket)
+    def buckets(self) -> tuple[str, ...]:
+        # The site bucket holds only pages rendered from the table: every start renders it
+        # afresh, so saving it would only slow saves and restores down.
+        return (self.outputs.uploads_bucket,)
 
     def exists(self) -> bool:
         return (self.dir / "items.jsonl").exists()
 
     def restore(self) -> tuple[int, int]:
-        """Load the saved items and objects into the (empty) stack; returns their counts."""
-        items = [json.loads(line) for line in _lines(self.dir / "items.jsonl")]
+        """Load the saved items (base plus journal) and objects into the (empty) stack, then
+        compact the journal into the base; returns the counts."""
+        table: dict[tuple[str, str], dict[str, Any]] = {}
+        for item in map(json.loads, _lines(self.dir / "items.jsonl")):
+            table[_key_of(item)] = item
+        for change in map(json.loads, _lines(self.dir / "journal.jsonl")):
+            if "put" in change:
+                table[_key_of(change["put"])] = change["put"]
+            else:
+                table.pop(_key_of(change["delete"]), None)
+        items = list(table.values())
+        _write_atomically(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
+        (self.dir / "journal.jsonl").unlink(missing_ok=True)
         for start in range(0, len(items), 25):
             batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
             self._write_batch(batch)
@@ -66,17 +85,46 @@ class Snapshot:
                 found.extend((bucket, obj["Key"], obj["ETag"]) for obj in page.get("Contents", []))
         return found
 
-    def save(self) -> tuple[int, int]:
-        """Write the whole table and every object; returns the counts saved."""
+    def record_changes(self, records: list[dict[str, Any]]) -> None:
+        """Append table changes read from the stream to the journal (flushed by `flush`)."""
+        if self._journal is None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._journal = open(self.dir / "journal.jsonl", "a", encoding="utf-8")
+        for record in records:
+            change = record.get("dynamodb", {})
+            line = {"put": change["NewImage"]} if change.get("NewImage") else {"delete": change["Keys"]}
+            self._journal.write(json.dumps(line, sort_keys=True) + "\n")
+
+    def flush(self) -> None:
+        """Make every journaled change durable."""
+        if self._journal is not None:
+            self._journal.flush()
+            os.fsync(self._journal.fileno())
+
+    def close(self) -> None:
+        self.flush()
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
+    def save_table(self) -> int:
+        """Write the whole table as the new base (a Scan: only at a first start) and clear the journal."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.blobs.mkdir(exist_ok=True)
         items = self._all_items()
         _write_atomically(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
+        self.close()
+        (self.dir / "journal.jsonl").unlink(missing_ok=True)
+        return len(items)
+
+    def save_objects(self) -> int:
+        """Write the uploads manifest and any new object bytes; returns the object count."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.blobs.mkdir(exist_ok=True)
         entries = [self._save_object(bucket, key, etag) for bucket, key, etag in self.fingerprint_objects()]
         self._saved = {(e["bucket"], e["key"]): e for e in entries}
         _write_atomically(self.dir / "objects.jsonl", "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
         self._drop_unused_blobs({e["sha256"] for e in entries})
-        return len(items), len(entries)
+        return len(entries)
 
     def _all_items(self) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -111,6 +159,10 @@ class Snapshot:
         for blob in self.blobs.iterdir():
             if blob.name not in used and not blob.name.endswith(".tmp"):
                 blob.unlink(missing_ok=True)
+
+
+def _key_of(item: dict[str, Any]) -> tuple[str, str]:
+    return item["pk"]["S"], item["sk"]["S"]
 
 
 def _lines(path: Path) -> list[str]:

@@ -20,7 +20,7 @@ from podium.localstack.servers import HOST, SiteServer, api_server, serve_in_thr
 
 log = logging.getLogger("podium.local")
 STAGE = "local"
-AUTOSAVE_SECONDS = 2.0
+AUTOSAVE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,6 @@ class LocalStack:
         self._servers: list[Any] = []
         self._poller: Any = None
         self._snapshot: Any = None
-        self._table_dirty = threading.Event()
         self._objects_seen: list[tuple[str, str, str]] = []
         self._stop = threading.Event()
         self._autosaver: threading.Thread | None = None
@@ -84,7 +83,8 @@ class LocalStack:
             log.info("restored %d items and %d objects from %s", items, objects, self.state_dir)
         else:
             seed_first_start()
-            self._table_dirty.set()
+            self._snapshot.save_table()  # the base every later change is journaled on top of
+            self._snapshot.save_objects()
         self._objects_seen = self._snapshot.fingerprint_objects()
 
     def _publish_site(self) -> None:
@@ -95,7 +95,7 @@ class LocalStack:
     def _start_poller(self, app: Any, outputs: aws.StackOutputs) -> None:
         from podium.localstack.poller import LocalPoller
 
-        self._poller = LocalPoller(app, outputs, on_table_change=self._table_dirty.set)
+        self._poller = LocalPoller(app, outputs, on_records=self._snapshot.record_changes)
         self._poller.start()
 
     def _autosave_loop(self) -> None:
@@ -106,12 +106,12 @@ class LocalStack:
                 log.exception("autosave failed; will retry")
 
     def save_if_changed(self) -> bool:
-        """Save when the table or any bucket changed since the last save."""
+        """Make journaled table changes durable; save uploads when the bucket changed."""
+        self._snapshot.flush()
         objects = self._snapshot.fingerprint_objects()
-        if not self._table_dirty.is_set() and objects == self._objects_seen:
+        if objects == self._objects_seen:
             return False
-        self._table_dirty.clear()
-        self._snapshot.save()
+        self._snapshot.save_objects()
         self._objects_seen = objects
         return True
 
@@ -122,24 +122,33 @@ class LocalStack:
         marker = {"pid": os.getpid(), **self.urls.__dict__, "environ": _stack_environ()}
         (self.state_dir / "stack.json").write_text(json.dumps(marker, indent=2))
 
-    def stop(self) -> None:
-        """Stop servers and loops, save what changed, stop moto."""
+    def stop(self, *, exiting: bool = False) -> None:
+        """Stop servers and loops, save what changed, stop moto (not when the process exits next)."""
         self._stop.set()
         started = time.monotonic()
-        for server in self._servers:
-            server.shutdown()
-            server.server_close()
+        closers = [threading.Thread(target=_close, args=(server,)) for server in self._servers]
+        for closer in closers:
+            closer.start()
+        for closer in closers:
+            closer.join()
         if self._poller:
-            self._poller.stop(timeout=2.0)
+            self._poller.stop(timeout=1.0)
         if self._autosaver:
             self._autosaver.join(2.0)
         if self._snapshot:
-            self._table_dirty.set()  # a last full save is cheap (unchanged objects are skipped)
+            if self._poller:
+                self._poller.drain_stream()  # the last writes reach the journal
             self.save_if_changed()
+            self._snapshot.close()
         (self.state_dir / "stack.json").unlink(missing_ok=True)
-        if self._moto:
+        if self._moto and not exiting:
             self._moto.stop()
         log.info("stopped in %.1f s", time.monotonic() - started)
+
+
+def _close(server: Any) -> None:
+    server.shutdown()
+    server.server_close()
 
 
 SEED_EXPORT = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
