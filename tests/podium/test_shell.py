@@ -35,17 +35,19 @@ def test_shell_command_prints_the_super_admins_email(local_stack, podium, super_
 
 
 @pytest.fixture
-def demo_event(aws_stack):
-    from chalicelib.db.queries import event_items
-    from podium.localstack.demo import DEMO_ID, seed_demo_event
+def shell_event(aws_stack):
+    """An event of this test's own (the demo event may already be in the shared table)."""
+    from chalicelib.db.content import Event, event_pk
 
-    yield seed_demo_event()
-    for item in list(event_items(DEMO_ID)):
-        item.delete(add_version_condition=False)
+    event = Event(event_pk("shell0000001"), "EVENT", id="shell0000001", slug="shell-test-conf", name="Shell Conf")
+    event.gsi1pk, event.gsi1sk = "SLUG#shell-test-conf", "EVENT"
+    event.save()
+    yield event.slug
+    event.delete(add_version_condition=False)
 
 
-def test_shell_preloads_models_query_helpers_and_enqueue(local_stack, podium, demo_event):
-    code = f"print(type(event_by_slug({demo_event!r})) is Event, Session.__name__, callable(enqueue), event_by_slug('nope'))"
+def test_shell_preloads_models_query_helpers_and_enqueue(local_stack, podium, shell_event):
+    code = f"print(type(event_by_slug({shell_event!r})) is Event, Session.__name__, callable(enqueue), event_by_slug('nope'))"
 
     result = podium("shell", "--state-dir", str(local_stack), "-c", code)
 
