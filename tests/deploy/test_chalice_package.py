@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("package")]
+pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 # CI writes the real stream ARN into the stage config from the infra stack's outputs
 # (python -m podium.stages); a realistic one stands in for it here.
@@ -35,6 +35,7 @@ def prod_template(tmp_path_factory) -> tuple[Path, dict]:
     return out / "sam.json", json.loads((out / "sam.json").read_text())
 
 
+@pytest.mark.xdist_group("package")
 def test_packaged_prod_template_passes_cfn_lint(prod_template):
     path, _ = prod_template
     cfn_lint = Path(sys.executable).with_name("cfn-lint")
@@ -44,6 +45,7 @@ def test_packaged_prod_template_passes_cfn_lint(prod_template):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.xdist_group("package")
 def test_packaged_prod_functions_use_the_prod_policy_and_queue(prod_template):
     _, template = prod_template
     policy = json.loads((REPO / "backend" / ".chalice" / "policy-prod.json").read_text())
