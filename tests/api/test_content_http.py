@@ -21,7 +21,15 @@ SEGMENTS = {
     "sponsors": {"name": "ACME", "tier": "gold"},
     "posts": {"title": "Welcome", "body": "Hello", "published": True},
 }
-EDITS = {"tracks": "name", "rooms": "name", "session-types": "name", "sessions": "title", "speakers": "name", "sponsors": "name", "posts": "title"}
+EDITS = {
+    "tracks": "name",
+    "rooms": "name",
+    "session-types": "name",
+    "sessions": "title",
+    "speakers": "name",
+    "sponsors": "name",
+    "posts": "title",
+}
 
 
 @pytest.fixture
@@ -54,7 +62,13 @@ def test_each_resource_creates_reads_updates_lists_and_trashes(api, owner, event
 
     created = api.json("POST", base, SEGMENTS[segment], token=owner["token"], expect=201)
     read = api.json("GET", f"{base}/{created['id']}", token=owner["token"], expect=200)
-    updated = api.json("PATCH", f"{base}/{created['id']}", {field: "Renamed", "version": read["version"]}, token=owner["token"], expect=200)
+    updated = api.json(
+        "PATCH",
+        f"{base}/{created['id']}",
+        {field: "Renamed", "version": read["version"]},
+        token=owner["token"],
+        expect=200,
+    )
     listed = api.json("GET", base, token=owner["token"], expect=200)
     api.json("DELETE", f"{base}/{created['id']}", token=owner["token"], expect=200)
     after = api.json("GET", base, token=owner["token"], expect=200)
@@ -70,7 +84,9 @@ def test_stale_version_gets_409_with_the_current_item(api, owner, event):
     track = api.json("POST", base, {"name": "Web"}, token=owner["token"], expect=201)
     api.json("PATCH", f"{base}/{track['id']}", {"name": "Web 2", "version": 1}, token=owner["token"], expect=200)
 
-    answer = api.json("PATCH", f"{base}/{track['id']}", {"name": "Web 3", "version": 1}, token=owner["token"], expect=409)
+    answer = api.json(
+        "PATCH", f"{base}/{track['id']}", {"name": "Web 3", "version": 1}, token=owner["token"], expect=409
+    )
 
     assert answer["error"]["current"]["name"] == "Web 2" and answer["error"]["current_version"] == 2
 
@@ -80,7 +96,9 @@ def test_twenty_concurrent_updates_with_one_version_let_one_win(api, owner, even
     room = api.json("POST", base, {"name": "Hall"}, token=owner["token"], expect=201)
 
     def attempt(n: int) -> int:
-        return api.call("PATCH", f"{base}/{room['id']}", {"name": f"Hall {n}", "version": 1}, token=owner["token"]).status_code
+        return api.call(
+            "PATCH", f"{base}/{room['id']}", {"name": f"Hall {n}", "version": 1}, token=owner["token"]
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(attempt, range(20)))
@@ -91,26 +109,54 @@ def test_twenty_concurrent_updates_with_one_version_let_one_win(api, owner, even
 
 
 def test_unknown_and_read_only_fields_are_refused_by_name(api, owner, event):
-    answer = api.json("POST", f"/v1/events/{event['id']}/sessions", {"title": "T", "owner_id": "me"}, token=owner["token"], expect=422)
+    answer = api.json(
+        "POST", f"/v1/events/{event['id']}/sessions", {"title": "T", "owner_id": "me"}, token=owner["token"], expect=422
+    )
 
     assert answer["error"]["fields"] == {"owner_id": "is not a field of session"}
 
 
 def test_body_over_one_megabyte_gets_413(api, owner, event):
-    response = api.call("POST", f"/v1/events/{event['id']}/posts", {"title": "T", "body": "x" * 1_100_000}, token=owner["token"])
+    response = api.call(
+        "POST", f"/v1/events/{event['id']}/posts", {"title": "T", "body": "x" * 1_100_000}, token=owner["token"]
+    )
 
     assert response.status_code == 413
 
 
 def test_review_flow_makes_a_session_public_only_once_accepted(api, owner, event):
     base = f"/v1/events/{event['id']}"
-    speaker = api.json("POST", f"{base}/speakers", {"name": "Ada", "email": "ada@example.org", "phone": "+65 1"}, token=owner["token"], expect=201)
-    session = api.json("POST", f"{base}/sessions", {"title": "Proposal", "state": "pending", "speaker_ids": [speaker["id"]]}, token=owner["token"], expect=201)
+    speaker = api.json(
+        "POST",
+        f"{base}/speakers",
+        {"name": "Ada", "email": "ada@example.org", "phone": "+65 1"},
+        token=owner["token"],
+        expect=201,
+    )
+    session = api.json(
+        "POST",
+        f"{base}/sessions",
+        {"title": "Proposal", "state": "pending", "speaker_ids": [speaker["id"]]},
+        token=owner["token"],
+        expect=201,
+    )
     api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
 
     before = api.json("GET", f"{base}/sessions", expect=200)
-    accepted = api.json("PATCH", f"{base}/sessions/{session['id']}", {"state": "accepted", "version": session["version"]}, token=owner["token"], expect=200)
-    confirmed = api.json("PATCH", f"{base}/sessions/{session['id']}", {"state": "confirmed", "version": accepted["version"]}, token=owner["token"], expect=200)
+    accepted = api.json(
+        "PATCH",
+        f"{base}/sessions/{session['id']}",
+        {"state": "accepted", "version": session["version"]},
+        token=owner["token"],
+        expect=200,
+    )
+    confirmed = api.json(
+        "PATCH",
+        f"{base}/sessions/{session['id']}",
+        {"state": "confirmed", "version": accepted["version"]},
+        token=owner["token"],
+        expect=200,
+    )
     after = api.json("GET", f"{base}/sessions", expect=200)
     speakers = api.json("GET", f"{base}/speakers", expect=200)
 
@@ -121,8 +167,16 @@ def test_review_flow_makes_a_session_public_only_once_accepted(api, owner, event
 
 def test_rejected_session_stays_invisible_to_anonymous_readers(api, owner, event):
     base = f"/v1/events/{event['id']}"
-    session = api.json("POST", f"{base}/sessions", {"title": "Nope", "state": "pending"}, token=owner["token"], expect=201)
-    api.json("PATCH", f"{base}/sessions/{session['id']}", {"state": "rejected", "version": 1}, token=owner["token"], expect=200)
+    session = api.json(
+        "POST", f"{base}/sessions", {"title": "Nope", "state": "pending"}, token=owner["token"], expect=201
+    )
+    api.json(
+        "PATCH",
+        f"{base}/sessions/{session['id']}",
+        {"state": "rejected", "version": 1},
+        token=owner["token"],
+        expect=200,
+    )
     api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
 
     assert api.json("GET", f"{base}/sessions", expect=200)["items"] == []
@@ -140,7 +194,9 @@ def test_publishing_needs_dates_and_a_time_zone(api, owner):
 def test_trashing_a_track_in_use_answers_409_listing_sessions(api, owner, event):
     base = f"/v1/events/{event['id']}"
     track = api.json("POST", f"{base}/tracks", {"name": "Web"}, token=owner["token"], expect=201)
-    api.json("POST", f"{base}/sessions", {"title": "Uses it", "track_id": track["id"]}, token=owner["token"], expect=201)
+    api.json(
+        "POST", f"{base}/sessions", {"title": "Uses it", "track_id": track["id"]}, token=owner["token"], expect=201
+    )
 
     answer = api.json("DELETE", f"{base}/tracks/{track['id']}", token=owner["token"], expect=409)
     api.json("DELETE", f"{base}/tracks/{track['id']}?detach=true", token=owner["token"], expect=200)
