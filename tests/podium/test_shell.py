@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import boto3
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -8,23 +7,14 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def super_admin(aws_stack):
-    """The super admin item as the identity work stores it (written directly: no User model here)."""
-    from chalicelib.db.base import Item
+    """The super admin, made the way `podium create-admin` makes it."""
+    from chalicelib.db.users import EmailGuard, email_key
+    from chalicelib.domain.accounts import make_super_admin
 
-    item = {
-        "pk": {"S": "USER#su0000000001"},
-        "sk": {"S": "USER"},
-        "kind": {"S": "user"},
-        "email": {"S": "root@podium.example.org"},
-        "roles": {"L": [{"S": "super_admin"}]},
-        "gsi1pk": {"S": "EMAIL#root@podium.example.org"},
-        "gsi1sk": {"S": "USER"},
-        "gsi2pk": {"S": "SUPERADMIN"},
-        "gsi2sk": {"S": "su0000000001"},
-    }
-    boto3.client("dynamodb").put_item(TableName=Item.Meta.table_name, Item=item)
-    yield "root@podium.example.org"
-    Item._get_connection().delete_item("USER#su0000000001", "USER")
+    user, _ = make_super_admin(email="root@podium.example.org", password="a long root password", name="Root")
+    yield user.email
+    user.delete()
+    EmailGuard(email_key(user.email), "EMAIL").delete()
 
 
 def test_shell_command_prints_the_super_admins_email(local_stack, podium, super_admin):

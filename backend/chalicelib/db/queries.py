@@ -32,44 +32,21 @@ def event_by_slug(slug: str) -> content.Event | None:
     return None
 
 
-# The super admin, as the identity work stores it: pk "USER#<id>", sk "USER", kind "user",
-# `roles` holding "super_admin", and the sparse gsi2 key "SUPERADMIN" (gsi2sk: the user id).
-SUPER_ADMIN_KEY = "SUPERADMIN"
+# The super admin is the user whose site roles hold this.
 SUPER_ADMIN_ROLE = "super_admin"
 
 
 def find_super_admin() -> Any | None:
-    """The super admin user (one gsi2 Query), or None before `podium create-admin` ran.
+    """The super admin user, or None before `podium create-admin` ran.
 
-    Returns the model instance when the item's kind has a model class, else a read-only
-    record of its attributes (so tools work before every model module is imported).
+    Users are listed on gsi2 (`USERS`, by email); the super admin is the first whose site
+    roles hold "super_admin". A Query with a filter: operator tools only, never a request path.
     """
-    from boto3.dynamodb.types import TypeDeserializer
+    from chalicelib.db.users import USERS_INDEX_KEY, User
 
-    connection = Item._get_connection()
-    answer = connection.query(SUPER_ADMIN_KEY, index_name="gsi2", limit=10)
-    for raw in answer.get("Items", []):
-        record = {k: TypeDeserializer().deserialize(v) for k, v in raw.items()}
-        if SUPER_ADMIN_ROLE not in (record.get("roles") or []) or record.get("trashed_at"):
-            continue
-        try:
-            return Item.from_raw_data(raw)
-        except ValueError:  # no model registered for this kind (yet)
-            return StoredRecord(record)
+    for user in User.gsi2.query(USERS_INDEX_KEY, filter_condition=User.site_roles.contains(SUPER_ADMIN_ROLE)):
+        if isinstance(user, User) and not user.is_trashed() and not user.is_gone():
+            return user
     return None
 
 
-class StoredRecord:
-    """Read-only attribute access to a stored item whose model is not loaded."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self._values = dict(values)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __repr__(self) -> str:
-        return f"StoredRecord(pk={self._values.get('pk')!r}, kind={self._values.get('kind')!r})"
