@@ -1,7 +1,7 @@
 """Podium API and workers: this module only creates the app and wires the blueprints."""
 
 from chalice import Chalice
-from chalicelib.api import fallback, health, openapi, transfer, uploads
+from chalicelib.api import auth, events, fallback, health, openapi, roles, transfer, uploads, users
 from chalicelib.api import jobs as jobs_api
 from chalicelib.api.http import http_middleware
 from chalicelib.workers import changes as changes_worker
@@ -10,7 +10,7 @@ from chalicelib.workers import jobs as jobs_worker
 app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
-for api in (health, openapi, jobs_api, uploads, transfer):
+for api in (health, openapi, auth, users, events, roles, jobs_api, uploads, transfer):
     app.register_blueprint(api.bp, url_prefix="/v1")
 for worker in (jobs_worker, changes_worker):
     app.register_blueprint(worker.bp)
