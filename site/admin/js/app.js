@@ -10,7 +10,7 @@ export const state = { doc: null, me: null };
 /** Render `nodes` as the page; focus its heading so keyboard and screen reader users land there. */
 export function page(title, ...nodes) {
   const heading = h("h1", { tabindex: "-1" }, title);
-  main().replaceChildren(heading, ...nodes);
+  main().replaceChildren(heading, ...nodes.flat().filter((node) => node !== null && node !== undefined && node !== false));
   document.title = `${title} · Podium admin`;
   heading.focus({ preventScroll: false });
 }

@@ -97,15 +97,17 @@ function publishPanel(ctx) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     const before = await pageBody(url);
+    const earlierJobs = await jobIds(ctx);
     result.textContent = "Publishing…";
     try {
       const event = await api("POST", `${ctx.base}/publish`);
       ctx.event = event;
       result.textContent = "Published. Waiting for the public page to be rebuilt…";
-      const updated = await waitForPage(url, before);
-      result.replaceChildren(updated ? `The public page was updated at ${new Date().toLocaleTimeString()}: ` : "The public page is up to date: ",
+      const outcome = await waitForPage(ctx, url, before, earlierJobs);
+      if (outcome.failed) throw new Error(`The public page could not be rebuilt: ${outcome.failed}`);
+      result.replaceChildren(outcome.updated ? `The public page was updated at ${new Date().toLocaleTimeString()}: ` : "The public page is up to date: ",
         h("a", { href: url, class: "public-link" }, url));
-      announce(updated ? "The public page is updated." : "The public page is up to date.");
+      announce(outcome.updated ? "The public page is updated." : "The public page is up to date.");
     } catch (err) {
       result.textContent = err.message;
       result.className = "publish-status error";
@@ -126,14 +128,32 @@ async function pageBody(url) {
   }
 }
 
-async function waitForPage(url, before, timeoutMs = 60000) {
+/** Ids of the event's recent jobs (to tell the rebuild a publish causes from earlier ones). */
+async function jobIds(ctx) {
+  if (!declares(state.doc, "get", "/events/{}/jobs")) return null;
+  try {
+    return new Set(listOf(await api("GET", `${ctx.base}/jobs`)).map((job) => job.id));
+  } catch {
+    return null;
+  }
+}
+
+/** Wait until the public page changes, or a rebuild started after `earlier` fails. */
+async function waitForPage(ctx, url, before, earlier, timeoutMs = 90000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const now = await pageBody(url);
-    if (now !== null && now !== before) return true;
+    if (now !== null && now !== before) return { updated: true };
+    if (earlier) {
+      const jobs = listOf(await api("GET", `${ctx.base}/jobs`).catch(() => null))
+        .filter((job) => !earlier.has(job.id) && job.name.startsWith("render"));
+      const failed = jobs.find((job) => job.state === "FAILURE" || (job.state === "RETRY" && job.error));
+      if (failed) return { failed: failed.error || "the rebuild failed" };
+      if (jobs.length && jobs.every((job) => job.state === "SUCCESS") && now !== null) return { updated: now !== before };
+    }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  return false;
+  return { updated: false };
 }
 
 async function detailsView(ctx) {
