@@ -110,21 +110,25 @@ def _routes(segment: str, kind: str) -> None:
         item = content.create_child(event=_event(event_id), kind=kind, fields=body, actor=current_context().actor)
         return _etagged(_with_warnings(content.view(item, private=True), item, event_id), 201)
 
-    def read_item(event_id: str, item_id: str) -> Any:
+    def load(event_id: str, item_id: str, **_: Any) -> Any:
+        from chalicelib.domain import content
+
+        return content.get_child(event_id=event_id, kind=kind, item_id=item_id)
+
+    def read_item(event_id: str, item_id: str, resource: Any) -> Any:
         from chalicelib.domain import content
         from chalicelib.errors import NotFound
 
-        item = content.get_child(event_id=event_id, kind=kind, item_id=item_id)
+        item = resource
         private = _sees_private(event_id)
         if not private and not _public(item):
             raise NotFound(f"No such {label}.")
         return _etagged(content.view(item, private=private))
 
-    def update_item(event_id: str, item_id: str, body: dict[str, Any]) -> Any:
+    def update_item(event_id: str, item_id: str, body: dict[str, Any], resource: Any) -> Any:
         from chalicelib.domain import content
 
-        event = _event(event_id)
-        item = content.get_child(event_id=event_id, kind=kind, item_id=item_id)
+        event, item = _event(event_id), resource
         if kind == "session" and "state" in body:
             _check_state_change(event_id, item, body["state"])
         before = getattr(item, "state", None)
@@ -135,10 +139,10 @@ def _routes(segment: str, kind: str) -> None:
             _notify_state_change(event, item)
         return _etagged(_with_warnings(content.view(item, private=True), item, event_id))
 
-    def trash_item(event_id: str, item_id: str) -> dict[str, Any]:
+    def trash_item(event_id: str, item_id: str, resource: Any) -> dict[str, Any]:
         from chalicelib.domain import content
 
-        item = content.get_child(event_id=event_id, kind=kind, item_id=item_id)
+        item = resource
         detach = (bp.current_request.query_params or {}).get("detach") == "true"
         content.trash_child(event=_event(event_id), item=item, actor=current_context().actor, detach=detach)
         return {"trashed": {"kind": kind, "id": item_id}}

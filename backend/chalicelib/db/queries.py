@@ -48,5 +48,3 @@ def find_super_admin() -> Any | None:
         if isinstance(user, User) and not user.is_trashed() and not user.is_gone():
             return user
     return None
-
-
