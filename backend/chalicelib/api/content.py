@@ -163,19 +163,19 @@ def _routes(segment: str, kind: str) -> None:
         errors=(401, 403, 404),
     )(create_item)  # fmt: skip
     item_path = base + "/{item_id}"
-    endpoint(bp, item_path, "GET", action=f"{kind}.read", summary=f"One {label}", errors=(401, 403, 404))(read_item)
+    # `load` hands the item to the permission check: track organizers and speakers are
+    # allowed only on their own tracks and talks.
+    endpoint(
+        bp, item_path, "GET", action=f"{kind}.read", summary=f"One {label}", errors=(401, 403, 404), load=load,
+    )(read_item)  # fmt: skip
     endpoint(
         bp, item_path, "PATCH", action=f"{kind}.update", summary=f"Edit a {label} (send its version)", body=schema,
-        errors=(401, 403, 404, 409),
+        errors=(401, 403, 404, 409), load=load,
     )(update_item)  # fmt: skip
     endpoint(
-        bp,
-        item_path,
-        "DELETE",
-        action=f"{kind}.delete",
-        summary=f"Move a {label} to the trash",
-        errors=(401, 403, 404, 409),
-    )(trash_item)
+        bp, item_path, "DELETE", action=f"{kind}.delete", summary=f"Move a {label} to the trash",
+        errors=(401, 403, 404, 409), load=load,
+    )(trash_item)  # fmt: skip
 
 
 def _public(item: Any) -> bool:
