@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -41,7 +42,7 @@ DENIALS = {(401, "authentication_required"), (403, "forbidden"), (404, "not_foun
 
 
 @pytest.fixture(scope="module")
-def people(api) -> dict[str, dict[str, Any]]:
+def people(api) -> Iterator[dict[str, dict[str, Any]]]:
     from chalicelib.domain.accounts import make_super_admin
 
     found = {name: api.user(name) for name in ACTORS if name not in {"anonymous", "super_admin", "admin"}}
@@ -61,6 +62,7 @@ def people(api) -> dict[str, dict[str, Any]]:
     # Whose credentials the login route is called with: the token it answers is the caller's own.
     found["login"] = {**api.user("login"), "token": None}
     found["anonymous"] = {"token": None, "id": "anonymous", "email": None}
+    from chalicelib.db.base import Item
     from chalicelib.db.users import email_key, user_pk
 
     try:
@@ -69,10 +71,16 @@ def people(api) -> dict[str, dict[str, Any]]:
         KEEP_PARTITIONS = set()
 
     # Other modules' tests empty the table between tests; these accounts serve the whole module.
-    KEEP_PARTITIONS.update(
-        key for p in found.values() if p.get("email") for key in (user_pk(p["id"]), email_key(p["email"]))
-    )
-    return found
+    kept = {key for p in found.values() if p.get("email") for key in (user_pk(p["id"]), email_key(p["email"]))}
+    KEEP_PARTITIONS.update(kept)
+    yield found
+    # Later modules (e.g. the shell's "no super admin yet") must not meet this module's accounts.
+    KEEP_PARTITIONS.difference_update(kept)
+    connection = Item._get_connection()
+    for p in found.values():
+        if p.get("email"):
+            connection.delete_item(user_pk(p["id"]), "USER")
+            connection.delete_item(email_key(p["email"]), "EMAIL")
 
 
 # The item each content route acts on (sessions and speakers are the scoped ones).
