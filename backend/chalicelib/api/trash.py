@@ -1,0 +1,80 @@
+"""The trash over HTTP: list, restore, delete for good; and the audit log of those acts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.http import endpoint
+from chalicelib.api.schema import Field, Schema
+from chalicelib.db.pagination import parse_limit
+from chalicelib.domain import trash
+from chalicelib.jobs.context import current_context
+
+bp = Blueprint(__name__)
+KIND = Field("string", choices=trash.KINDS)
+PAGE = Schema(
+    "TrashPage",
+    fields={"items": Field("array", items=Field("object")), "next": Field("string", max_length=400, nullable=True)},
+)
+RESTORE = Schema(
+    "TrashRestore",
+    fields={"slug": Field("string", max_length=80, description="for an event whose address was taken meanwhile")},
+)
+PURGED = Schema("TrashPurged", fields={"deleted": Field("integer", minimum=0)})
+
+
+def _query() -> dict[str, str]:
+    return bp.current_request.query_params or {}
+
+
+@endpoint(
+    bp, "/trash", "GET", action="trash.read", response=PAGE, errors=(400, 401, 403, 404),
+    summary="Deleted items still restorable (?kind=, ?event_id=): admins all, organizers their events'",
+)  # fmt: skip
+def list_trash() -> dict[str, Any]:
+    query = _query()
+    page = trash.list_trash(
+        actor=current_context().actor,
+        kind=query.get("kind"),
+        event_id=query.get("event_id"),
+        limit=parse_limit(query.get("limit")),
+        cursor=query.get("next"),
+    )
+    return {"items": [trash.trash_view(item) for item in page.items], "next": page.next}
+
+
+@endpoint(
+    bp, "/trash/{kind}/{item_id}/restore", "POST", action="trash.restore", body=RESTORE,
+    summary="Restore a deleted item as it was (an event with the children deleted with it)",
+    errors=(401, 403, 404, 409, 422),
+)  # fmt: skip
+def restore_item(kind: str, item_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    item = trash.restore(
+        kind=kind, item_id=item_id, actor=current_context().actor,
+        event_id=_query().get("event_id"), slug=body.get("slug"),
+    )  # fmt: skip
+    return {"kind": item.kind_name, "id": item_id, "event_id": trash.event_id_of(item), "version": item.version}
+
+
+@endpoint(
+    bp, "/trash/{kind}/{item_id}", "DELETE", action="trash.delete", response=PURGED, errors=(401, 403, 404),
+    summary="Delete a trashed item for good, with its children and files (owners, organizers, admins)",
+)  # fmt: skip
+def purge_item(kind: str, item_id: str) -> dict[str, Any]:
+    actor = current_context().actor
+    return {"deleted": trash.purge(kind=kind, item_id=item_id, actor=actor, event_id=_query().get("event_id"))}
+
+
+@endpoint(
+    bp, "/audit", "GET", action="audit.read", response=PAGE, errors=(400, 401, 403),
+    summary="Trash, restore and purge records of one month (?month=yyyy-mm, default this one), admins only",
+)  # fmt: skip
+def list_audit() -> dict[str, Any]:
+    query = _query()
+    page = trash.list_audit(
+        actor=current_context().actor, month=query.get("month"),
+        limit=parse_limit(query.get("limit")), cursor=query.get("next"),
+    )  # fmt: skip
+    return {"items": [trash.audit_view(record) for record in page.items], "next": page.next}
