@@ -72,9 +72,7 @@ def test_trash_event_sets_one_expiry_and_operation_on_all_its_content(seeded, cl
 
     trashed = [i for i in Item.query("EVENT#ev1") if i.is_trashed()]
     assert len(trashed) == 8
-    assert {(i.trash_op, i.expires_at, i.trashed_by) for i in trashed} == {
-        (op, clock.epoch() + 30 * 86400, OWNER)
-    }
+    assert {(i.trash_op, i.expires_at, i.trashed_by) for i in trashed} == {(op, clock.epoch() + 30 * 86400, OWNER)}
 
 
 def test_restore_event_on_day_29_brings_back_identical_content_and_files(seeded, clock):
