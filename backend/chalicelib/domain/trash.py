@@ -26,7 +26,7 @@ from chalicelib.db.audit import AuditRecord, audit_pk
 from chalicelib.db.base import Item, new_id
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
-from chalicelib.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from chalicelib.settings import settings
 
 TRASH_KEY = "TRASH"
@@ -39,6 +39,7 @@ ROLES_FOR = {
 }
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
@@ -492,6 +493,8 @@ def list_audit(*, actor: Actor, month: str | None = None, limit: int = 50, curso
         raise Unauthorized("Sign in to read the audit log.")
     if not actor.is_admin:
         raise Forbidden("Only admins read the audit log.")
+    if month is not None and not _MONTH.fullmatch(month):
+        raise BadRequest("month is yyyy-mm, e.g. 2026-01.", fields={"month": "must be yyyy-mm"})
     pk = f"AUDIT#{month}" if month else audit_pk(clock().now())
     found = AuditRecord.query(pk, limit=limit, last_evaluated_key=decode_cursor(cursor, partition=pk))
     items = list(found)

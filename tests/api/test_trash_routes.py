@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from chalice.test import Client
+from trash_support import ADMIN, COORGANIZER, ORGANIZER, OWNER, STRANGER, actor, child_id, frozen_clock, seed_event
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def client():
+    from app import app
+
+    with Client(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture(autouse=True)
+def signed_in(monkeypatch):
+    """A test-only sign-in until identity lands: requests run as `signed_in["user"]`."""
+    from chalicelib.api import http
+    from chalicelib.domain.actors import ANONYMOUS
+    from chalicelib.jobs.context import RequestContext
+
+    who: dict[str, object] = {"user": actor(OWNER)}
+
+    def request_context(request_id: str, base_url: str, locale: str = "en") -> RequestContext:
+        return RequestContext(actor=who["user"] or ANONYMOUS, request_id=request_id, base_url=base_url, locale=locale)
+
+    monkeypatch.setattr(http, "anonymous_request_context", request_context)
+    return who
+
+
+@pytest.fixture
+def call(client, signed_in):
+    def send(method: str, path: str, who: object = OWNER, body: dict | None = None):
+        signed_in["user"] = actor(who) if isinstance(who, str) else who
+        headers = {"Content-Type": "application/json"}
+        response = getattr(client.http, method.lower())(path, body=json.dumps(body or {}), headers=headers)
+        return response.status_code, json.loads(response.body)
+
+    return send
+
+
+@pytest.fixture
+def clock(stack):
+    with frozen_clock() as moving:
+        yield moving
+
+
+@pytest.fixture
+def trashed_event(clock):
+    from chalicelib.db.content import Event, event_pk
+    from chalicelib.domain.trash import trash_event
+
+    seed_event()
+    trash_event(event=Event.get(event_pk("ev1"), "EVENT"), actor=actor(OWNER))
+    return "ev1"
+
+
+def test_get_trash_lists_the_event_and_what_went_with_it(call, trashed_event):
+    status, body = call("GET", "/v1/trash?kind=event")
+    _, children = call("GET", "/v1/trash?kind=session")
+
+    assert status == 200
+    assert [(i["kind"], i["id"], i["trashed_with"]) for i in body["items"]] == [("event", "ev1", None)]
+    assert body["items"][0]["expires_at"] == "2026-02-09T12:00:00+00:00"
+    assert [i["trashed_with"] for i in children["items"]] == [{"kind": "event", "id": "ev1"}]
+
+
+def test_restore_answers_the_new_version_and_the_event_is_back(call, trashed_event, clock):
+    clock.advance(days=29)
+
+    status, body = call("POST", "/v1/trash/event/ev1/restore")
+    _, after = call("GET", "/v1/trash")
+
+    assert (status, body) == (200, {"kind": "event", "id": "ev1", "event_id": "ev1", "version": 3})
+    assert after["items"] == []
+
+
+def test_restore_after_expiry_is_404(call, trashed_event, clock):
+    clock.advance(days=30, seconds=1)
+
+    status, body = call("POST", "/v1/trash/event/ev1/restore")
+
+    assert status == 404
+    assert body["error"]["code"] == "not_found"
+
+
+def test_restore_with_a_taken_slug_answers_409_with_a_suggestion(call, trashed_event):
+    seed_event("ev2", "conf")
+
+    status, body = call("POST", "/v1/trash/event/ev1/restore")
+    retried, _ = call("POST", "/v1/trash/event/ev1/restore", body={"slug": body["error"]["suggested_slug"]})
+
+    assert (status, body["error"]["suggested_slug"], retried) == (409, "conf-2", 200)
+
+
+def test_restore_child_by_id_alone(call, clock):
+    from chalicelib.db.content import Event, Post, child_sk, event_pk
+    from chalicelib.domain.content import trash_child
+
+    seed_event()
+    post_id = child_id("ev1", "post")
+    event = Event.get(event_pk("ev1"), "EVENT")
+    trash_child(event=event, item=Post.get(event_pk("ev1"), child_sk("post", post_id)), actor=actor(OWNER))
+
+    status, body = call("POST", f"/v1/trash/post/{post_id}/restore", who=actor(ORGANIZER))
+
+    assert (status, body["event_id"]) == (200, "ev1")
+
+
+def test_coorganizer_may_list_but_not_purge(call, trashed_event):
+    listed, _ = call("GET", "/v1/trash?event_id=ev1", who=actor(COORGANIZER))
+    status, body = call("DELETE", "/v1/trash/event/ev1", who=actor(COORGANIZER))
+
+    assert (listed, status, body["error"]["code"]) == (200, 403, "forbidden")
+
+
+def test_stranger_sees_nothing_and_cannot_restore(call, trashed_event):
+    _, listed = call("GET", "/v1/trash", who=actor(STRANGER))
+    status, _ = call("POST", "/v1/trash/event/ev1/restore", who=actor(STRANGER))
+    narrowed, _ = call("GET", "/v1/trash?event_id=ev1", who=actor(STRANGER))
+
+    assert (listed["items"], status, narrowed) == ([], 404, 404)
+
+
+def test_anonymous_gets_401(call, trashed_event):
+    status, _ = call("GET", "/v1/trash", who=None)
+
+    assert status == 401
+
+
+def test_owner_purges_now(call, trashed_event):
+    status, body = call("DELETE", "/v1/trash/event/ev1")
+    again, _ = call("DELETE", "/v1/trash/event/ev1")
+
+    assert (status, body, again) == (200, {"deleted": 11}, 404)
+
+
+def test_unknown_kind_is_404(call, stack):
+    status, _ = call("GET", "/v1/trash?kind=planet", who=actor(ADMIN, "admin"))
+
+    assert status == 404
+
+
+def test_audit_lists_the_months_acts_for_admins(call, trashed_event, clock):
+    clock.advance(seconds=1)
+    call("DELETE", "/v1/trash/event/ev1")
+
+    status, body = call("GET", "/v1/audit?month=2026-01", who=actor(ADMIN, "admin"))
+    denied, _ = call("GET", "/v1/audit", who=actor(OWNER))
+
+    assert status == 200
+    assert [(r["action"], r["kind"], r["item_id"], r["count"]) for r in body["items"]] == [
+        ("trash", "event", "ev1", 8),
+        ("purge", "event", "ev1", 11),
+    ]
+    assert denied == 403
+
+
+def test_audit_month_must_be_a_month(call, stack):
+    status, body = call("GET", "/v1/audit?month=2026-1x", who=actor(ADMIN, "admin"))
+
+    assert (status, list(body["error"]["fields"])) == (400, ["month"])
