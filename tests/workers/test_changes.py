@@ -74,3 +74,32 @@ def test_ttl_deletion_of_an_event_clears_what_is_left_of_its_partition(handler):
 
     assert list(Item.query("EVENT#ev1")) == []
     assert uploads_keys() == []
+
+
+def test_trashed_event_leaves_the_public_site_and_restore_brings_it_back(stack):
+    import boto3
+    from app import app
+    from chalicelib.domain.trash import restore, trash_event
+    from chalicelib.site.publish import publish_event
+    from podium.localstack.poller import LocalPoller
+
+    seed_event()
+    publish_event("ev1")
+    poller = LocalPoller(app, stack)
+    poller._start_stream_at_latest()
+
+    def site_pages() -> list[str]:
+        poller.poll_stream_once()
+        while poller.poll_jobs_once(wait_seconds=0):
+            pass
+        found = boto3.client("s3").list_objects_v2(Bucket=stack.site_bucket, Prefix="e/conf/").get("Contents", [])
+        return sorted(o["Key"] for o in found)
+
+    published = site_pages()
+    trash_event(event=load("event", "ev1", "ev1"), actor=actor(OWNER))
+    trashed = site_pages()
+    restore(kind="event", item_id="ev1", actor=actor(OWNER))
+    restored = site_pages()
+
+    assert "e/conf/index.html" in published
+    assert (trashed, restored) == ([], published)
