@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
@@ -37,6 +38,7 @@ ROLES_FOR = {
     "restore": frozenset({"owner", "organizer"}),
     "delete": frozenset({"owner", "organizer"}),
 }
+MANAGING_ROLES = frozenset({"owner", "organizer"})
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -125,6 +127,10 @@ def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None, he
         ]
         if item.kind_name == "event":
             actions += [Item.gsi1pk.remove(), Item.gsi1sk.remove()]  # the slug resolves to no trashed event
+        elif item.kind_name == "user":
+            # Nobody finds a trashed account by email (sign-in) or in the admins' user list; the
+            # email guard stays, so the address is not taken by someone else before a restore.
+            actions += [Item.gsi1pk.remove(), Item.gsi1sk.remove(), Item.gsi2pk.remove(), Item.gsi2sk.remove()]
         try:
             item.update(actions=actions, condition=Item.trashed_at.does_not_exist(), add_version_condition=False)
         except UpdateError as err:
@@ -140,6 +146,82 @@ def trash_event(*, event: content.Event, actor: Actor) -> str:
     children = [i for i in _partition(event.id) if i.kind_name in content.CHILD_KINDS and not i.is_trashed()]
     # The event goes last: a call that fails half way can be repeated with the same op id.
     return trash_items([*children, event], actor=actor, op_id=op_of(event), head=event)
+
+
+def trash_user(*, user: Item, actor: Actor) -> str:
+    """Trash a user with the events they alone run (and those events' children), one operation.
+
+    Raises Conflict listing the events they own together with other organizers: ownership is
+    transferred first. Their role items, and sessions they submitted elsewhere, stay.
+    """
+    shared, alone = [], []
+    for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
+        others = sorted(u for u, role in _event_roles(event_id).items() if u != user.id and role in MANAGING_ROLES)
+        event = _live_event(event_id)
+        if event is None:
+            continue
+        if others:
+            shared.append({"id": event_id, "name": event.name, "organizers": others})
+        else:
+            alone.append(event)
+    if shared:
+        raise Conflict("This user owns events that others organize too; transfer their ownership first.", events=shared)
+    items: list[Item] = []
+    for event in alone:
+        items += [i for i in _partition(event.id) if i.kind_name in content.CHILD_KINDS and not i.is_trashed()]
+        items.append(event)
+    return trash_items([*items, user], actor=actor, op_id=op_of(user), head=user)
+
+
+def _owned_events(user_id: str) -> list[str]:
+    """Events the user owns, from their role items (gsi1 `USER#<id>` / `EVENT#<id>`)."""
+    return [event_id for event_id, role in _roles_of_user(user_id) if role == "owner"]
+
+
+def _roles_of_user(user_id: str) -> list[tuple[str, str]]:
+    pages = (
+        client("dynamodb")
+        .get_paginator("query")
+        .paginate(
+            TableName=settings().table_name,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :user AND begins_with(gsi1sk, :events)",
+            ExpressionAttributeValues={":user": {"S": f"USER#{user_id}"}, ":events": {"S": "EVENT#"}},
+        )
+    )
+    return [
+        (item["gsi1sk"]["S"].removeprefix("EVENT#"), item.get("role", {}).get("S", ""))
+        for page in pages
+        for item in page["Items"]
+        if item.get("sk", {}).get("S", "").startswith("ROLE#")
+    ]
+
+
+def _event_roles(event_id: str) -> dict[str, str]:
+    """user id → role in the event (role items `ROLE#<user>` in the event's partition)."""
+    pages = (
+        client("dynamodb")
+        .get_paginator("query")
+        .paginate(
+            TableName=settings().table_name,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :roles)",
+            ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}, ":roles": {"S": "ROLE#"}},
+            ConsistentRead=True,
+        )
+    )
+    return {
+        item["sk"]["S"].removeprefix("ROLE#"): item.get("role", {}).get("S", "")
+        for page in pages
+        for item in page["Items"]
+    }
+
+
+def _live_event(event_id: str) -> content.Event | None:
+    try:
+        event = content.Event.get(content.event_pk(event_id), "EVENT", consistent_read=True)
+    except DoesNotExist:
+        return None
+    return None if event.is_trashed() or event.is_gone() else event
 
 
 def _partition(event_id: str) -> Iterator[Item]:
@@ -283,6 +365,8 @@ def restore(*, kind: str, item_id: str, actor: Actor, event_id: str | None = Non
     if kind == "event":
         group = [i for i in _partition(item_id) if i.is_trashed() and i.trash_op == item.trash_op]
         _restore_items(group, slug=_free_slug_for(item, slug))  # type: ignore[arg-type]
+    elif kind == "user":
+        _restore_user(item)
     else:
         if event_id_of(item):
             _require_live_event(event_id_of(item))  # type: ignore[arg-type]
@@ -291,6 +375,19 @@ def restore(*, kind: str, item_id: str, actor: Actor, event_id: str | None = Non
             _relink_speakers(item)  # type: ignore[arg-type]
     _audit("restore", head=item, actor=actor, count=1)
     return _reload(item)
+
+
+def _restore_user(user: Item) -> None:
+    """The user and the events (with children) trashed with them; every slug is checked first."""
+    groups = []
+    for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
+        group = [i for i in _partition(event_id) if i.is_trashed() and i.trash_op == user.trash_op]
+        event = next((i for i in group if i.kind_name == "event"), None)
+        if event is not None:
+            groups.append((group, _free_slug_for(event, None)))  # type: ignore[arg-type]
+    for group, slug in groups:
+        _restore_items(group, slug=slug)
+    _restore_items([user], slug=None)
 
 
 def _require_live_event(event_id: str) -> None:
@@ -339,6 +436,14 @@ def _restore_items(items: Iterable[Item], *, slug: str | None) -> None:
         ]
         if item.kind_name == "event" and slug:
             actions += [content.Event.slug.set(slug), Item.gsi1pk.set(f"SLUG#{slug}"), Item.gsi1sk.set("EVENT")]
+        elif item.kind_name == "user":
+            email = item.email  # type: ignore[attr-defined]
+            actions += [
+                Item.gsi1pk.set(f"EMAIL#{email}"),
+                Item.gsi1sk.set("USER"),
+                Item.gsi2pk.set("USERS"),
+                Item.gsi2sk.set(email),
+            ]
         try:
             # Only while still trashed under that operation: a purge or a second restore may race.
             item.update(actions=actions, condition=Item.trash_op == item.trash_op, add_version_condition=False)
@@ -382,6 +487,8 @@ def purge_item(item: Item) -> int:
             if other.sk != "EVENT":
                 _delete_files(other)
         deleted += _delete_partition_except_head(content.event_pk(event_id))
+    if item.kind_name == "user":
+        deleted += _purge_user_belongings(item)
     _delete_files(item)
     try:
         item.delete(condition=Item.trashed_at.exists(), add_version_condition=False)
@@ -392,10 +499,43 @@ def purge_item(item: Item) -> int:
     return deleted
 
 
-def _delete_files(item: Item) -> None:
-    from chalicelib.domain.uploads import delete_files_of
+def _purge_user_belongings(user: Item) -> int:
+    """The events trashed with the user, the user's roles elsewhere, the email guard."""
+    deleted = 0
+    for event_id, _role in _roles_of_user(user.id):  # type: ignore[attr-defined]
+        event = _trashed_event(event_id)
+        if event is not None and event.trash_op == user.trash_op:
+            deleted += purge_item(event)
+        else:
+            _delete_keys([{"pk": {"S": content.event_pk(event_id)}, "sk": {"S": f"ROLE#{user.id}"}}])  # type: ignore[attr-defined]
+    email = getattr(user, "email", None)
+    if email:
+        try:
+            client("dynamodb").delete_item(
+                TableName=settings().table_name,
+                Key={"pk": {"S": f"EMAIL#{email}"}, "sk": {"S": "EMAIL"}},
+                ConditionExpression="user_id = :user",
+                ExpressionAttributeValues={":user": {"S": user.id}},  # type: ignore[attr-defined]
+            )
+        except client("dynamodb").exceptions.ConditionalCheckFailedException:
+            pass  # the address belongs to someone else by now
+    return deleted
+
+
+def _trashed_event(event_id: str) -> content.Event | None:
+    try:
+        event = content.Event.get(content.event_pk(event_id), "EVENT", consistent_read=True)
+    except DoesNotExist:
+        return None
+    return event if event.is_trashed() else None
+
+
+def _delete_files(item: Any) -> None:
+    from chalicelib.domain.uploads import avatar_file, delete_files_of
 
     delete_files_of(item=item)
+    if getattr(item, "kind_name", None) == "user":  # the avatar lives outside identity's model
+        delete_files_of(item=SimpleNamespace(photo_file=avatar_file(user_id=item.id)))
 
 
 def _delete_partition_except_head(pk: str) -> int:
@@ -409,12 +549,17 @@ def _delete_partition_except_head(pk: str) -> int:
         ConsistentRead=True,
     )
     keys = [key for page in pages for key in page["Items"] if key["sk"]["S"] not in ("EVENT", "USER")]
+    _delete_keys(keys)
+    return len(keys)
+
+
+def _delete_keys(keys: list[dict[str, Any]]) -> None:
+    dynamodb, table = client("dynamodb"), settings().table_name
     for start in range(0, len(keys), 25):
         batch = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
         unprocessed = dynamodb.batch_write_item(RequestItems={table: batch}).get("UnprocessedItems")
         while unprocessed:
             unprocessed = dynamodb.batch_write_item(RequestItems=unprocessed).get("UnprocessedItems")
-    return len(keys)
 
 
 # -- expiry ----------------------------------------------------------------------------------
@@ -452,17 +597,24 @@ def clean_up_after_expiry(records: Iterable[dict[str, Any]]) -> int:
         if not is_expiry_removal(record):
             continue
         image = record.get("dynamodb", {}).get("OldImage") or {}
-        try:
-            item = Item.from_raw_data(image)
-        except (ValueError, KeyError, AttributeError):
-            continue  # a kind without a model here has no files
-        _delete_files(item)
-        if item.kind_name == "event":
-            for other in Item.query(item.pk, consistent_read=True):
+        # Read the files from the raw image: it may hold fields its model does not (avatars).
+        _delete_files(_files_in_image(image))
+        if image.get("kind", {}).get("S") == "event":
+            pk = image["pk"]["S"]
+            for other in Item.query(pk, consistent_read=True):
                 _delete_files(other)
-            _delete_partition_except_head(item.pk)
+            _delete_partition_except_head(pk)
         handled += 1
     return handled
+
+
+def _files_in_image(image: dict[str, Any]) -> Any:
+    """The stored files of a raw item, shaped as `delete_files_of` reads an item."""
+    from chalicelib.db.uploads import StoredFile
+    from chalicelib.domain.uploads import FILE_FIELDS
+
+    files = {name: StoredFile().deserialize(image[name]["M"]) for name in FILE_FIELDS if "M" in image.get(name, {})}
+    return SimpleNamespace(**files)
 
 
 # -- audit -----------------------------------------------------------------------------------
