@@ -33,6 +33,10 @@ os.environ.update(
         "PODIUM_SITE_BASE_URL": "http://127.0.0.1:8080/",
         "PODIUM_LOG_LEVEL": "WARNING",
         "PODIUM_JOB_RETRY_BASE_SECONDS": "0",  # failed jobs come back at once; one test sets a delay
+        "PODIUM_JWT_SECRET": "test-signing-key-0123456789abcdef0123456789",
+        # argon2id at its cheapest: the suite hashes hundreds of passwords.
+        "PODIUM_ARGON2_TIME_COST": "1",
+        "PODIUM_ARGON2_MEMORY_KIB": "1024",
     }
 )
 for leaked in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):

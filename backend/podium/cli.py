@@ -49,6 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_argument("--state-dir", default=None)
     outbox.set_defaults(handler=run_outbox)
     add_transfer_commands(commands)
+    admin = commands.add_parser("create-admin", help="make the super admin of the running local stack")
+    admin.add_argument("email")
+    admin.add_argument("--name", default="", help="display name (default: the email's local part)")
+    admin.add_argument("--state-dir", default=None, help="the stack's state folder (default .podium)")
+    admin.set_defaults(handler=run_create_admin)
     return parser
 
 
@@ -138,6 +143,33 @@ def add_transfer_commands(commands: argparse._SubParsersAction) -> None:
     exports.add_argument("--out", required=True, help="the zip file to write")
     exports.add_argument("--state-dir", default=None)
     exports.set_defaults(handler=transfer.main_export)
+
+
+def read_new_password() -> str:
+    """From a prompt (typed twice), or the first line of stdin when piped."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password for the super admin: ")
+    if getpass.getpass("Repeat it: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def run_create_admin(args: argparse.Namespace) -> int:
+    if connect(args) is None:
+        return 1
+    from chalicelib.domain.accounts import make_super_admin
+    from chalicelib.errors import PodiumError
+
+    try:
+        user, created = make_super_admin(email=args.email, password=read_new_password(), name=args.name)
+    except (PodiumError, ValueError) as err:
+        print(f"podium create-admin: {getattr(err, 'message', err)}", file=sys.stderr)
+        return 1
+    print(f"{'Created' if created else 'Promoted'} super admin {user.email} (id {user.id}).")
+    return 0
 
 
 def run_dev(args: argparse.Namespace) -> int:

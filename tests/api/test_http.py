@@ -15,15 +15,15 @@ pytestmark = pytest.mark.unit
 def _app_with_failing_routes() -> Chalice:
     bp = Blueprint(__name__)
 
-    @endpoint(bp, "/boom", "GET", action="test.read", summary="always fails")
+    @endpoint(bp, "/boom", "GET", action="health.read", summary="always fails")
     def boom() -> dict:
         raise RuntimeError("secret internals /etc/passwd")
 
-    @endpoint(bp, "/invalid", "POST", action="test.write", summary="refuses input")
+    @endpoint(bp, "/invalid", "POST", action="auth.login", summary="refuses input")
     def invalid() -> dict:
         raise ValidationFailed("The title is too long.", fields={"title": "at most 300 characters"})
 
-    @endpoint(bp, "/slow-down", "GET", action="test.read", summary="rate limited")
+    @endpoint(bp, "/slow-down", "GET", action="health.read", summary="rate limited")
     def slow_down() -> dict:
         raise TooManyRequests("Too many attempts.", retry_after=42)
 

@@ -19,8 +19,12 @@ from typing import Any
 from chalice import Blueprint, CORSConfig, Response
 
 from chalicelib.api.schema import Schema, parse_json_body
+from chalicelib.domain.accounts import authenticate
+from chalicelib.domain.actors import ANONYMOUS, Actor
+from chalicelib.domain.permissions import authorize, is_known_action
+from chalicelib.domain.tokens import InvalidToken
 from chalicelib.errors import PodiumError, TooManyRequests
-from chalicelib.jobs.context import anonymous_request_context, reset_context, set_context
+from chalicelib.jobs.context import anonymous_request_context, current_context, reset_context, set_context
 from chalicelib.logs import bind_request, logger
 from chalicelib.settings import settings
 
@@ -29,7 +33,8 @@ JSON_TYPES = ["application/json"]
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One declared route: what it does (`action`) is what authorization decides on."""
+    """One declared route: what it does (`action`, "<kind>.<verb>" of the permission table) is
+    what authorization decides on."""
 
     path: str
     method: str
@@ -95,12 +100,18 @@ def endpoint(
     body: Schema | None = None,
     response: Schema | None = None,
     errors: tuple[int, ...] = (),
+    load: Callable[..., Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` on `bp` for one method; its return value becomes the JSON body.
 
+    Before the view runs, the bearer token is checked (the one place: bad, expired or revoked
+    tokens are 401) and `authorize` decides `action` for the caller, on the `{event_id}` of the
+    path and on the resource `load(**path_params)` returns (passed to the view as `resource=`).
     With `body`, the request body is parsed and validated (PATCH: partially) and passed to
     the view as `body=`; `response` and `errors` only describe the route in OpenAPI.
     """
+    if not is_known_action(action):
+        raise ValueError(f"{method} {path}: action {action!r} is not in the permission table")
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         ENDPOINTS.append(Endpoint(path, method, action, summary, view.__name__, status, body, response, errors))
@@ -108,6 +119,13 @@ def endpoint(
         @functools.wraps(view)
         def wrapped(**params: str) -> Response:
             try:
+                actor = authenticated_actor(bp.current_request.headers)
+                event_id = params.get("event_id")
+                if load is None or actor.is_anonymous:  # nobody anonymous gains from a resource
+                    authorize(actor, action, event_id=event_id)
+                if load is not None:
+                    params["resource"] = load(**params)
+                    authorize(actor, action, event_id=event_id, resource=params["resource"])
                 if body is not None:
                     payload = parse_json_body(bp.current_request.raw_body)
                     params["body"] = body.validate(payload, partial=method == "PATCH")  # type: ignore[assignment]
@@ -123,6 +141,26 @@ def endpoint(
         return view
 
     return decorate
+
+
+def authenticated_actor(headers: Any) -> Actor:
+    """The caller: ANONYMOUS without an Authorization header, else the token's user (401 when
+    the token is bad). The actor goes into the request context, so jobs enqueued carry it."""
+    header = (headers or {}).get("authorization") or ""
+    if not header:
+        return ANONYMOUS
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip() or len(token) > 4096:
+        raise InvalidToken("Send the access token as 'Authorization: Bearer <token>'.")
+    actor = authenticate(token.strip())
+    set_context(current_context().with_actor(actor))
+    return actor
+
+
+def client_address(request: Any) -> str:
+    """The caller's IP as API Gateway saw it (rate limits count per address)."""
+    identity = (getattr(request, "context", None) or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
 
 
 def request_id_of(event: Any) -> str:

@@ -103,3 +103,11 @@ class Item(Model):
         """The item's fields without storage keys; subclasses narrow it further."""
         hidden = {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "trash_pk"}
         return {k: v for k, v in self.attribute_values.items() if k not in hidden}
+
+
+def transact_write() -> Any:
+    """A pynamodb write transaction on the models' own connection (all or nothing, conditions checked)."""
+    from pynamodb.transactions import TransactWrite
+
+    # The models' connection: building a new one costs a botocore client (about a second).
+    return TransactWrite(connection=Item._get_connection().connection)

@@ -56,6 +56,7 @@ class LocalStack:
         site_url = f"http://{HOST}:{site.server_address[1]}/"
         outputs = aws.deploy_stack(STAGE, site_origin=site_url.rstrip("/"))
         os.environ.update(aws.settings_environ(outputs, stage=STAGE, site_base_url=site_url))
+        os.environ["PODIUM_JWT_SECRET"] = local_signing_key(self.state_dir)
 
         from app import app
 
@@ -170,4 +171,16 @@ def seed_first_start(export: Path = SEED_EXPORT) -> str:
 
 def _stack_environ() -> dict[str, str]:
     keys = [k for k in os.environ if k.startswith("PODIUM_") or k.startswith("AWS_")]
-    return {k: os.environ[k] for k in keys if k != "PODIUM_STATE_DIR"}
+    return {k: os.environ[k] for k in keys if k not in {"PODIUM_STATE_DIR", "PODIUM_JWT_SECRET"}}
+
+
+def local_signing_key(state_dir: Path) -> str:
+    """The local stack's token signing key, made once and kept (mode 600) so tokens survive restarts."""
+    import secrets
+
+    path = state_dir / "jwt-secret"
+    if not path.is_file():
+        state_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()

@@ -1,0 +1,70 @@
+"""Events (minimal for now): create a draft, list the caller's events, read one, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.http import endpoint
+from chalicelib.api.pages import encode_cursor, page_params
+from chalicelib.api.schema import Schema, name_field
+from chalicelib.db.users import ALL_EVENTS_KEY, user_pk
+from chalicelib.domain import events
+from chalicelib.jobs.context import current_context
+
+bp = Blueprint(__name__)
+EVENT_CREATE = Schema("EventCreate", {"name": name_field()}, frozenset({"name"}))
+
+
+@endpoint(
+    bp,
+    "/events",
+    "POST",
+    action="event.create",
+    summary="Create a draft event; the caller owns it",
+    status=201,
+    body=EVENT_CREATE,
+    errors=(401,),
+)
+def create_event(body: dict[str, Any]) -> dict[str, Any]:
+    return events.event_view(events.create_event(name=body["name"], actor=current_context().actor))
+
+
+@endpoint(
+    bp,
+    "/events",
+    "GET",
+    action="event.list",
+    summary="Events: the caller's (signed in), published (anonymous), all (?all=1, admins)",
+    errors=(400,),
+)
+def list_events() -> dict[str, Any]:
+    actor = current_context().actor
+    query = bp.current_request.query_params or {}
+    if actor.is_anonymous:
+        scope, index_key = "published", None
+    elif query.get("all") == "1" and actor.is_admin:
+        scope, index_key = "all", ("gsi2pk", ALL_EVENTS_KEY)
+    else:
+        scope, index_key = "mine", ("gsi1pk", user_pk(actor.id))
+    limit, start = page_params(query, index_key=index_key)
+    found, last = events.list_events(actor=actor, scope=scope, limit=limit, start_key=start)
+    return {"events": [events.event_view(e) for e in found], "next": encode_cursor(last)}
+
+
+@endpoint(bp, "/events/{event_id}", "GET", action="event.read", summary="One event", errors=(401, 403, 404))
+def get_event(event_id: str) -> dict[str, Any]:
+    return events.event_view(events.get_event(event_id))
+
+
+@endpoint(
+    bp,
+    "/events/{event_id}/publish",
+    "POST",
+    action="event.publish",
+    summary="Publish the event (needs a verified email)",
+    errors=(401, 403, 404),
+)
+def publish_event(event_id: str) -> dict[str, Any]:
+    return events.event_view(events.publish_event(event_id=event_id, actor=current_context().actor))

@@ -1,0 +1,61 @@
+"""Site administration of accounts: list and search users, grant or remove the admin role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.http import endpoint
+from chalicelib.api.pages import encode_cursor, page_params
+from chalicelib.api.schema import Field, Schema
+from chalicelib.db.users import USERS_INDEX_KEY
+from chalicelib.domain import accounts
+from chalicelib.errors import BadRequest
+
+bp = Blueprint(__name__)
+ADMIN_CHANGE = Schema("AdminChange", {"is_admin": Field("boolean")}, frozenset({"is_admin"}))
+
+
+def _load_user(user_id: str, **_: str) -> Any:
+    return accounts.get_user(user_id)
+
+
+@endpoint(
+    bp, "/users", "GET", action="user.list", summary="Users by email (admins); ?q= email prefix", errors=(400, 401, 403)
+)
+def list_users() -> dict[str, Any]:
+    query = bp.current_request.query_params or {}
+    prefix = query.get("q", "")
+    if len(prefix) > 254:
+        raise BadRequest("q is an email prefix of at most 254 characters.")
+    limit, start = page_params(query, index_key=("gsi2pk", USERS_INDEX_KEY))
+    users, last = accounts.list_users(prefix=prefix, limit=limit, start_key=start)
+    return {"users": [accounts.private_view(u) for u in users], "next": encode_cursor(last)}
+
+
+@endpoint(
+    bp,
+    "/users/{user_id}",
+    "GET",
+    action="user.read",
+    summary="One user (admins, or the user)",
+    load=_load_user,
+    errors=(401, 403, 404),
+)
+def get_user(user_id: str, resource: Any) -> dict[str, Any]:
+    return accounts.private_view(resource)
+
+
+@endpoint(
+    bp,
+    "/users/{user_id}",
+    "PATCH",
+    action="user.grant_admin",
+    summary="Grant or remove the admin role (super admins)",
+    body=ADMIN_CHANGE,
+    load=_load_user,
+    errors=(401, 403, 404, 409),
+)
+def change_admin(user_id: str, resource: Any, body: dict[str, Any]) -> dict[str, Any]:
+    return accounts.private_view(accounts.set_admin(user_id=user_id, is_admin=body["is_admin"]))

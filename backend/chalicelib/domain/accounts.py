@@ -1,0 +1,301 @@
+"""Accounts: sign-up, email verification, sign-in, profile, passwords, site admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib.clock import clock
+from chalicelib.db.base import new_id, transact_write
+from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, user_pk
+from chalicelib.domain import onetime, ratelimit
+from chalicelib.domain.actors import Actor
+from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash_password, verify_password
+from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token
+from chalicelib.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from chalicelib.jobs.context import current_context
+from chalicelib.jobs.enqueue import enqueue
+
+VERIFY_SECONDS = 7 * 24 * 3600
+RESET_SECONDS = 3600
+LOGIN_LIMIT_PER_EMAIL, LOGIN_LIMIT_PER_ADDRESS, LOGIN_WINDOW = 5, 30, 60
+RESET_LIMIT_PER_EMAIL, RESET_LIMIT_PER_ADDRESS, RESET_WINDOW = 3, 10, 900
+SLOW_DOWN = "Too many attempts; wait before trying again."
+
+
+class InvalidCredentials(Unauthorized):
+    code = "invalid_credentials"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    for user in User.gsi1.query(email_key(email), User.gsi1sk == "USER", limit=1):
+        if isinstance(user, User):
+            return user
+    return None
+
+
+def get_user(user_id: str) -> User:
+    try:
+        return User.get(user_pk(user_id), "USER")
+    except DoesNotExist:
+        raise NotFound("No such user.") from None
+
+
+def private_view(user: User) -> dict[str, Any]:
+    """What the user and admins see: never the hash, never a token."""
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "email_verified": user.email_verified,
+        "is_admin": "admin" in user.roles,
+        "is_super_admin": "super_admin" in user.roles,
+        "avatar_url": user.avatar_url,
+        "bio": user.bio,
+        "created_at": user.created_at,
+    }
+
+
+def public_view(user: User) -> dict[str, Any]:
+    """What other users may see of someone (e.g. in an event's role list)."""
+    return {"id": user.id, "name": user.name, "avatar_url": user.avatar_url}
+
+
+def _check_password(password: str, field: str = "password") -> None:
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise ValidationFailed(
+            f"The {field} must be {MIN_LENGTH} to {MAX_LENGTH} characters long.",
+            fields={field: f"must be {MIN_LENGTH} to {MAX_LENGTH} characters"},
+        )
+
+
+def create_user(
+    *, email: str, password: str, name: str, verified: bool = False, roles: frozenset[str] = frozenset()
+) -> User:
+    """Write the user and its email guard in one transaction; Conflict when the email is taken."""
+    email = normalize_email(email)
+    _check_password(password)
+    user_id = new_id()
+    user = User(
+        user_pk(user_id),
+        "USER",
+        id=user_id,
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        email_verified=verified,
+        site_roles=set(roles) or None,
+        gsi1pk=email_key(email),
+        gsi1sk="USER",
+        gsi2pk=USERS_INDEX_KEY,
+        gsi2sk=email,
+    )
+    user.stamp()
+    guard = EmailGuard(email_key(email), "EMAIL", user_id=user_id)
+    guard.stamp()
+    try:
+        with transact_write() as transaction:
+            transaction.save(guard, condition=EmailGuard.pk.does_not_exist())
+            transaction.save(user, condition=User.pk.does_not_exist())
+    except TransactWriteError:
+        raise Conflict("An account with this email already exists.", fields={"email": "is taken"}) from None
+    return user
+
+
+def signup(*, email: str, password: str, name: str) -> User:
+    """Create an unverified account and mail its verification link (a send_email job)."""
+    user = create_user(email=email, password=password, name=name)
+    secret = onetime.issue(purpose="verify", ttl_seconds=VERIFY_SECONDS, user_id=user.id)
+    link = current_context().absolute_url(f"admin/#/verify?token={secret}")
+    enqueue(
+        "send_email",
+        to=user.email,
+        subject="Confirm your email for Podium",
+        text=f"Hello {user.name},\n\nconfirm your email address by opening this link:\n{link}\n\n"
+        f"Your verification code: {secret}\n\nThe link works for 7 days.",
+        html=None,
+    )
+    return user
+
+
+def verify_email(*, token: str) -> User:
+    record = onetime.consume(token, purpose="verify")
+    user = get_user(record.user_id)
+    user.update(actions=[User.email_verified.set(True), User.updated_at.set(clock().now())])
+    return user
+
+
+def login(*, email: str, password: str, client_address: str) -> tuple[str, int, User]:
+    """A fresh access token; the same InvalidCredentials for a wrong password and an unknown
+    email (and the same hashing work for both). Failures count towards the rate limits."""
+    email = normalize_email(email)
+    ratelimit.check("login-email", email, limit=LOGIN_LIMIT_PER_EMAIL, message=SLOW_DOWN)
+    ratelimit.check("login-address", client_address, limit=LOGIN_LIMIT_PER_ADDRESS, message=SLOW_DOWN)
+    user = find_user_by_email(email) or bootstrap_admin(email)
+    matches = verify_password(user.password_hash if user else dummy_hash(), password)
+    if user is None or not matches:
+        ratelimit.count("login-email", email, window=LOGIN_WINDOW)
+        ratelimit.count("login-address", client_address, window=LOGIN_WINDOW)
+        raise InvalidCredentials("Wrong email or password.")
+    token, lifetime = issue_access_token(user_id=user.id, token_version=user.token_version)
+    return token, lifetime, user
+
+
+def authenticate(token: str) -> Actor:
+    """The actor a bearer token stands for; InvalidToken when it is bad, expired or revoked."""
+    claims = decode_access_token(token)
+    try:
+        user = User.get(user_pk(claims.user_id), "USER")
+    except DoesNotExist:
+        raise InvalidToken("The access token is invalid; sign in again.") from None
+    if user.token_version != claims.token_version:
+        raise InvalidToken("The access token was revoked by a password change; sign in again.")
+    return Actor(id=user.id, kind="user", roles=user.roles, name=user.name)
+
+
+def update_profile(*, user_id: str, changes: dict[str, Any]) -> User:
+    """Apply already validated profile fields (the schema admits only name, avatar_url, bio)."""
+    user = get_user(user_id)
+    if changes:
+        actions = [getattr(User, name).set(value) for name, value in changes.items()]
+        user.update(actions=[*actions, User.updated_at.set(clock().now())])
+    return user
+
+
+def _set_password(user: User, password: str) -> User:
+    _check_password(password)
+    user.update(
+        actions=[
+            User.password_hash.set(hash_password(password)),
+            User.token_version.add(1),
+            User.updated_at.set(clock().now()),
+        ]
+    )
+    return user
+
+
+def change_password(*, user_id: str, current_password: str, new_password: str, client_address: str) -> tuple[str, int]:
+    """Set a new password, revoke every earlier token, and return a fresh one."""
+    user = get_user(user_id)
+    ratelimit.check("login-email", user.email, limit=LOGIN_LIMIT_PER_EMAIL, message=SLOW_DOWN)
+    if not verify_password(user.password_hash, current_password):
+        ratelimit.count("login-email", user.email, window=LOGIN_WINDOW)
+        ratelimit.count("login-address", client_address, window=LOGIN_WINDOW)
+        raise ValidationFailed("The current password is wrong.", fields={"current_password": "is wrong"})
+    _check_password(new_password, "new_password")
+    _set_password(user, new_password)
+    return issue_access_token(user_id=user.id, token_version=user.token_version)
+
+
+def request_password_reset(*, email: str, client_address: str) -> None:
+    """Mail a one-hour reset link when the email has an account; the caller answers the same
+    either way. Every request counts towards the limits."""
+    email = normalize_email(email)
+    ratelimit.check("reset-email", email, limit=RESET_LIMIT_PER_EMAIL, message=SLOW_DOWN)
+    ratelimit.check("reset-address", client_address, limit=RESET_LIMIT_PER_ADDRESS, message=SLOW_DOWN)
+    ratelimit.count("reset-email", email, window=RESET_WINDOW)
+    ratelimit.count("reset-address", client_address, window=RESET_WINDOW)
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    secret = onetime.issue(
+        purpose="reset", ttl_seconds=RESET_SECONDS, user_id=user.id, token_version=user.token_version
+    )
+    link = current_context().absolute_url(f"admin/#/reset?token={secret}")
+    enqueue(
+        "send_email",
+        to=user.email,
+        subject="Reset your Podium password",
+        text=f"Hello {user.name},\n\nset a new password here (valid for one hour):\n{link}\n\n"
+        f"Your reset code: {secret}\n\nIf you did not ask for this, ignore this mail.",
+        html=None,
+    )
+
+
+def confirm_password_reset(*, token: str, password: str) -> None:
+    """Set the password from a reset link (once); earlier tokens stop working."""
+    _check_password(password)
+    record = onetime.consume(token, purpose="reset")
+    user = get_user(record.user_id)
+    if user.token_version != record.token_version:
+        # The password changed since the link was mailed: the link is void.
+        raise onetime.Gone("This link is invalid, was already used or has expired; ask for a new one.")
+    _set_password(user, password)
+
+
+def make_super_admin(*, email: str, password: str, name: str = "") -> tuple[User, bool]:
+    """Create (or promote) the super admin; returns the user and whether it was created."""
+    existing = find_user_by_email(email)
+    roles = {"admin", "super_admin"}
+    if existing is None:
+        user = create_user(
+            email=email,
+            password=password,
+            name=name or email.split("@", maxsplit=1)[0],
+            verified=True,
+            roles=frozenset(roles),
+        )
+        return user, True
+    _check_password(password)
+    existing.update(
+        actions=[
+            User.site_roles.set(roles),
+            User.email_verified.set(True),
+            User.password_hash.set(hash_password(password)),
+            User.token_version.add(1),
+            User.updated_at.set(clock().now()),
+        ]
+    )
+    return existing, False
+
+
+def bootstrap_admin(email: str) -> User | None:
+    """The first sign-in of a new stage's configured super admin creates it: the email from
+    `PODIUM_BOOTSTRAP_ADMIN_EMAIL`, the password from the SSM SecureString named by
+    `PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER`. Does nothing once that account exists."""
+    import os
+
+    configured = normalize_email(os.environ.get("PODIUM_BOOTSTRAP_ADMIN_EMAIL", ""))
+    parameter = os.environ.get("PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER", "")
+    if not configured or not parameter or email != configured:
+        return None
+    from chalicelib.adapters.aws import client
+
+    password = client("ssm").get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    try:
+        user = create_user(
+            email=configured,
+            password=password,
+            name="Administrator",
+            verified=True,
+            roles=frozenset({"admin", "super_admin"}),
+        )
+    except Conflict:
+        return find_user_by_email(configured)
+    return user
+
+
+def set_admin(*, user_id: str, is_admin: bool) -> User:
+    """Grant or remove the site admin role (callers are super admins; the table says so)."""
+    user = get_user(user_id)
+    if "super_admin" in user.roles:
+        raise Conflict("A super admin stays an admin; use `podium create-admin` to manage super admins.")
+    roles = {"admin"} if is_admin else set()
+    action = User.site_roles.set(roles) if roles else User.site_roles.remove()
+    user.update(actions=[action, User.updated_at.set(clock().now())])
+    return user
+
+
+def list_users(
+    *, prefix: str, limit: int, start_key: dict[str, Any] | None
+) -> tuple[list[User], dict[str, Any] | None]:
+    """Users whose email starts with `prefix`, by email, through gsi2 (never a Scan)."""
+    condition = User.gsi2sk.startswith(normalize_email(prefix)) if prefix else None
+    found = User.gsi2.query(USERS_INDEX_KEY, condition, limit=limit, last_evaluated_key=start_key)
+    users = [user for user in found if isinstance(user, User)]
+    return users, found.last_evaluated_key

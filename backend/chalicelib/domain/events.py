@@ -1,0 +1,119 @@
+"""Events, minimally: create a draft (the creator becomes its owner), list, read, publish.
+The content API builds the rest on these."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib.clock import clock
+from chalicelib.db.base import new_id, transact_write
+from chalicelib.db.content import Event, event_pk
+from chalicelib.db.queries import PUBLISHED, published_events
+from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, user_pk
+from chalicelib.domain.accounts import get_user
+from chalicelib.domain.actors import Actor
+from chalicelib.domain.roles import role_item
+from chalicelib.errors import Forbidden, NotFound
+
+
+class EmailNotVerified(Forbidden):
+    code = "email_not_verified"
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "event"
+
+
+def create_event(*, name: str, actor: Actor) -> Event:
+    """A draft event owned by `actor`: the event and the owner's role in one transaction."""
+    event_id = new_id()
+    slug = f"{slugify(name)}-{event_id[:6]}"
+    event = Event(
+        event_pk(event_id),
+        "EVENT",
+        id=event_id,
+        slug=slug,
+        name=name,
+        state="draft",
+        owner_id=actor.id,
+        gsi1pk=f"SLUG#{slug}",
+        gsi1sk="EVENT",
+    )
+    event.stamp()
+    owner = role_item(event_id=event_id, user_id=actor.id, role="owner")
+    with transact_write() as transaction:
+        transaction.save(event, condition=Event.pk.does_not_exist())
+        transaction.save(owner, condition=EventRole.pk.does_not_exist())
+    return event
+
+
+def get_event(event_id: str) -> Event:
+    try:
+        event = Event.get(event_pk(event_id), "EVENT")
+    except DoesNotExist:
+        raise NotFound("No such event.") from None
+    if event.is_trashed() or event.is_gone():
+        raise NotFound("No such event.")
+    return event
+
+
+def event_view(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "slug": event.slug,
+        "name": event.name,
+        "state": event.state,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "timezone": event.timezone,
+        "owner_id": event.owner_id,
+        "version": event.version,
+    }
+
+
+def _events_by_id(event_ids: list[str]) -> list[Event]:
+    if not event_ids:
+        return []
+    found = {e.id: e for e in Event.batch_get([(event_pk(i), "EVENT") for i in event_ids])}
+    return [found[i] for i in event_ids if i in found and not found[i].is_trashed() and not found[i].is_gone()]
+
+
+def list_events(
+    *, actor: Actor, scope: str, limit: int, start_key: dict[str, Any] | None
+) -> tuple[list[Event], dict[str, Any] | None]:
+    """`scope` "mine" (events the actor has a role in), "all" (admins) or "published"."""
+    if scope == "published":
+        return published_events()[:limit], None
+    if scope == "all":
+        found = EventRole.gsi2.query(
+            ALL_EVENTS_KEY, limit=limit, last_evaluated_key=start_key, scan_index_forward=False
+        )
+    else:
+        found = EventRole.gsi1.query(
+            user_pk(actor.id), EventRole.gsi1sk.startswith("EVENT#"), limit=limit, last_evaluated_key=start_key
+        )
+    roles = [r for r in found if isinstance(r, EventRole)]
+    return _events_by_id([r.event_id for r in roles]), found.last_evaluated_key
+
+
+def publish_event(*, event_id: str, actor: Actor) -> Event:
+    """Mark the event published (listed on gsi2); the actor needs a verified email."""
+    if not get_user(actor.id).email_verified:
+        raise EmailNotVerified("Verify your email address before publishing an event.")
+    event = get_event(event_id)
+    if event.state != "published":
+        sort_key = (event.starts_at or event.created_at or clock().now()).isoformat()
+        event.update(
+            actions=[
+                Event.state.set("published"),
+                Event.gsi2pk.set(PUBLISHED),
+                Event.gsi2sk.set(sort_key),
+                Event.updated_at.set(clock().now()),
+            ]
+        )
+    return event

@@ -1,0 +1,287 @@
+"""Every route × every actor, checked against the permission table.
+
+Routes come from ENDPOINTS (so later routes join by themselves); actors are made through the
+API. A denied request must leave the table exactly as it was, and no response to a non-admin
+may carry a password hash, a token or another user's email.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from api_support import unique_email
+
+pytestmark = pytest.mark.integration
+
+EVENT_ROLE_OF = {
+    "organizer": "organizer",
+    "coorganizer": "coorganizer",
+    "track_organizer_this": "track_organizer",
+    "track_organizer_other": "track_organizer",
+    "moderator": "moderator",
+}
+ACTORS = [
+    "anonymous",
+    "other",
+    "speaker",
+    "moderator",
+    "track_organizer_this",
+    "track_organizer_other",
+    "coorganizer",
+    "organizer",
+    "owner",
+    "admin",
+    "super_admin",
+]
+SITE_ROLES = {"admin": {"admin"}, "super_admin": {"admin", "super_admin"}}
+DENIALS = {(401, "authentication_required"), (403, "forbidden"), (404, "not_found")}
+
+
+@pytest.fixture(scope="module")
+def people(api) -> dict[str, dict[str, Any]]:
+    from chalicelib.domain.accounts import make_super_admin
+
+    found = {name: api.user(name) for name in ACTORS if name not in {"anonymous", "super_admin", "admin"}}
+    email = unique_email("super")
+    make_super_admin(email=email, password="super admin password", name="Root")  # what create-admin does
+    found["super_admin"] = {"email": email, "token": api.login(email, "super admin password")}
+    found["super_admin"]["id"] = api.json("GET", "/v1/me", token=found["super_admin"]["token"])["id"]
+    found["admin"] = api.user("admin")
+    api.json(
+        "PATCH",
+        f"/v1/users/{found['admin']['id']}",
+        {"is_admin": True},
+        token=found["super_admin"]["token"],
+        expect=200,
+    )
+    found["target"] = api.user("target")  # the user routes act on; holds a moderator role
+    # Whose credentials the login route is called with: the token it answers is the caller's own.
+    found["login"] = {**api.user("login"), "token": None}
+    found["anonymous"] = {"token": None, "id": "anonymous", "email": None}
+    from chalicelib.db.users import email_key, user_pk
+
+    try:
+        from stack_support import KEEP_PARTITIONS  # main's shared-stack helper, once merged
+    except ImportError:
+        KEEP_PARTITIONS = set()
+
+    # Other modules' tests empty the table between tests; these accounts serve the whole module.
+    KEEP_PARTITIONS.update(
+        key for p in found.values() if p.get("email") for key in (user_pk(p["id"]), email_key(p["email"]))
+    )
+    return found
+
+
+def build_scene(api, people) -> dict[str, str]:
+    """A fresh draft event with two tracks and a member in every role, made by its owner."""
+    from chalicelib.db.content import Speaker, Track, child_sk, event_pk
+    from chalicelib.domain.roles import grant_role
+
+    event = api.json("POST", "/v1/events", {"name": "Matrix Conf"}, token=people["owner"]["token"], expect=201)
+    event_id = event["id"]
+    for track_id in ("this", "other"):
+        Track(event_pk(event_id), child_sk("track", track_id), id=track_id, event_id=event_id, name=track_id).save()
+    for name, role in EVENT_ROLE_OF.items():
+        tracks = {"track_organizer_this": ["this"], "track_organizer_other": ["other"]}.get(name, [])
+        grant_role(event_id=event_id, user_id=people[name]["id"], role=role, track_ids=tracks)
+    grant_role(event_id=event_id, user_id=people["target"]["id"], role="moderator")
+    Speaker(
+        event_pk(event_id),
+        child_sk("speaker", "spk"),
+        id="spk",
+        event_id=event_id,
+        name="Speaker",
+        user_id=people["speaker"]["id"],
+    ).save()
+    return {"event_id": event_id, "user_id": people["target"]["id"]}
+
+
+def expected_allowed(actor: str, action: str) -> bool:
+    from chalicelib.domain.permissions import Relations, decide
+
+    names = {"anyone"} | ({"signed_in"} if actor != "anonymous" else set())
+    names |= SITE_ROLES.get(actor, set())
+    if actor in EVENT_ROLE_OF or actor == "owner":
+        names.add(EVENT_ROLE_OF.get(actor, "owner"))
+    return decide(
+        Relations(frozenset(names), frozenset({"this"} if actor == "track_organizer_this" else {"other"})), action
+    )
+
+
+def sample_value(name: str, spec) -> Any:
+    if spec.choices:
+        return spec.choices[-1]
+    if spec.format == "email":
+        return unique_email("matrix")
+    return {
+        "string": "x" * max(spec.min_length, 12),
+        "integer": int(spec.minimum or 1),
+        "number": 1,
+        "boolean": True,
+        "array": [],
+        "object": {},
+    }[spec.kind]
+
+
+def request_body(spec, people) -> dict[str, Any] | None:
+    overrides = {
+        ("POST", "/auth/login"): {"email": people["login"]["email"], "password": people["login"]["password"]},
+        ("PATCH", "/me"): {"name": "Renamed"},
+        ("POST", "/events/{event_id}/owner"): {"user_id": people["target"]["id"]},
+    }
+    if (spec.method, spec.path) in overrides:
+        return overrides[(spec.method, spec.path)]
+    if spec.body is None:
+        return None
+    return {name: sample_value(name, spec.body.fields[name]) for name in sorted(spec.body.required)}
+
+
+class TableWatch:
+    """Every write to the table shows up on its stream: reading the stream after a request says
+    whether it changed anything, anywhere in the table, at the cost of one call."""
+
+    def __init__(self, stream_arn: str) -> None:
+        import boto3
+
+        self.streams = boto3.client("dynamodbstreams", region_name="us-east-1")
+        shards = self.streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"]
+        self.iterators = [
+            self.streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST")[
+                "ShardIterator"
+            ]
+            for shard in shards
+        ]
+
+    def changes(self) -> list[str]:
+        """The keys written since the last call."""
+        written = []
+        for index, iterator in enumerate(self.iterators):
+            while True:
+                answer = self.streams.get_records(ShardIterator=iterator, Limit=1000)
+                iterator = answer["NextShardIterator"]
+                keys = [r["dynamodb"]["Keys"] for r in answer["Records"]]
+                written += [f"{k['pk']['S']} {k['sk']['S']}" for k in keys]
+                if not answer["Records"]:
+                    break
+            self.iterators[index] = iterator
+        return written
+
+
+def secrets_in_play(people) -> set[str]:
+    """Access tokens of every actor and every mailed one-time code."""
+    from chalicelib.db.jobs import Job
+
+    codes = {m.group(1) for j in Job.scan(Job.name == "send_email") for m in re.finditer(r"code: (\S+)", j.args)}
+    return {p["token"] for p in people.values() if p.get("token")} | codes
+
+
+def leaks(body: bytes, actor: str, people) -> list[str]:
+    text = body.decode()
+    found = ["password hash"] if "$argon2" in text or "password_hash" in text else []
+    found += [f"the token of {name}" for name, p in people.items() if p.get("token") and p["token"] in text]
+    found += [
+        f"the email of {name}" for name, p in people.items() if name != actor and p.get("email") and p["email"] in text
+    ]
+    return found
+
+
+def test_every_route_declares_a_known_action():
+    from app import app
+    from chalicelib.api.fallback import CATCH_ALL
+    from chalicelib.api.http import ENDPOINTS
+    from chalicelib.domain.permissions import is_known_action
+
+    declared = {("/v1" + e.path, e.method): e.action for e in ENDPOINTS}
+    registered = {
+        (path, method)
+        for path, views in app.routes.items()
+        for method, entry in views.items()
+        if path != CATCH_ALL and not entry.view_name.startswith("method_not_allowed_")
+    }
+
+    assert registered == set(declared)
+    assert [route for route, action in declared.items() if not action or not is_known_action(action)] == []
+
+
+def test_permission_matrix(api, people, aws_stack):
+    from chalicelib.api.http import ENDPOINTS
+
+    watch = TableWatch(aws_stack.table_stream_arn)
+    scene, mismatches, changed, leaked = None, [], [], []
+    routes = {(e.path, e.method): e for e in ENDPOINTS}
+    for _, spec in sorted(routes.items()):
+        for actor in ACTORS:
+            scene = scene or build_scene(api, people)
+            path = "/v1" + spec.path.format(**scene)
+            allowed = expected_allowed(actor, spec.action)
+            watch.changes()
+
+            response = api.call(spec.method, path, request_body(spec, people), token=people[actor]["token"])
+
+            written = watch.changes()
+            body = json.loads(response.body) if response.body else {}
+            code = (body.get("error") or {}).get("code") if isinstance(body, dict) else None
+            if ((response.status_code, code) in DENIALS) == allowed:
+                mismatches.append(
+                    f"{actor} {spec.method} {spec.path}: {response.status_code} {code}, "
+                    f"table says {'allow' if allowed else 'deny'}"
+                )
+            if not allowed and written:
+                changed.append(f"{actor} {spec.method} {spec.path} wrote {written}")
+            if actor not in ("admin", "super_admin"):
+                leaked += [f"{actor} {spec.method} {spec.path}: {what}" for what in leaks(response.body, actor, people)]
+            if written:
+                scene = None  # the next cell gets a fresh event
+
+    assert mismatches == []
+    assert changed == []
+    assert leaked == []
+
+
+def test_a_denied_request_leaves_every_item_as_it_was(api, people):
+    # The stream check above sees writes; this compares the whole table once, as a backstop.
+    scene = build_scene(api, people)
+    before = table_state()
+
+    answers = [
+        api.call(
+            "DELETE", f"/v1/events/{scene['event_id']}/roles/{scene['user_id']}", token=people[actor]["token"]
+        ).status_code
+        for actor in ("moderator", "coorganizer", "other")
+    ]
+
+    assert answers == [403, 403, 404]
+    assert table_state() == before
+
+
+def table_state() -> list[str]:
+    """Every item of the table (a test-only Scan)."""
+    import boto3
+    from chalicelib.settings import settings
+
+    ddb = boto3.client("dynamodb", region_name="us-east-1")
+    items = []
+    for page in ddb.get_paginator("scan").paginate(TableName=settings().table_name, ConsistentRead=True):
+        items += [json.dumps(item, sort_keys=True) for item in page["Items"]]
+    return sorted(items)
+
+
+def test_no_mailed_code_or_token_reaches_a_listing(api, people):
+    # The role list of an event with a pending invite shows neither the code nor the full email.
+    scene = build_scene(api, people)
+    invited = unique_email("invitee")
+    api.json(
+        "POST",
+        f"/v1/events/{scene['event_id']}/roles",
+        {"email": invited, "role": "moderator"},
+        token=people["owner"]["token"],
+        expect=201,
+    )
+
+    listing = api.call("GET", f"/v1/events/{scene['event_id']}/roles", token=people["organizer"]["token"]).body.decode()
+
+    assert [s for s in secrets_in_play(people) if s in listing] == []
+    assert invited not in listing
