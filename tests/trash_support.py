@@ -35,16 +35,35 @@ def frozen_clock(at: datetime = START) -> Iterator[object]:
 
 
 def put_role(event_id: str, user_id: str, role: str) -> None:
-    """A role item in identity's shape (gsi1: the user's events)."""
-    import boto3
-    from chalicelib.settings import settings
+    """A role item as identity writes it (gsi1: the user's events)."""
+    from chalicelib.domain.roles import role_item
 
-    boto3.client("dynamodb").put_item(
-        TableName=settings().table_name,
-        Item={"pk": {"S": f"EVENT#{event_id}"}, "sk": {"S": f"ROLE#{user_id}"}, "kind": {"S": "role"},
-              "role": {"S": role}, "event_id": {"S": event_id}, "user_id": {"S": user_id},
-              "gsi1pk": {"S": f"USER#{user_id}"}, "gsi1sk": {"S": f"EVENT#{event_id}"}},
-    )  # fmt: skip
+    role_item(event_id=event_id, user_id=user_id, role=role).save()
+
+
+def put_user(user_id: str, *site_roles: str, photo: bool = False):
+    """An account as identity stores it (no password anyone knows), optionally with an avatar."""
+    from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, user_pk
+
+    email = f"{user_id}@example.org"
+    user = User(user_pk(user_id), "USER", id=user_id, email=email, name=user_id.title(), password_hash="x",
+                email_verified=True, site_roles=set(site_roles) or None, gsi1pk=email_key(email), gsi1sk="USER",
+                gsi2pk=USERS_INDEX_KEY, gsi2sk=email)  # fmt: skip
+    user.stamp()
+    user.save()
+    EmailGuard(email_key(email), "EMAIL", user_id=user_id).save()
+    if photo:
+        from chalicelib.domain.uploads import attach_avatar
+
+        attach_avatar(user_id=user_id, stored=put_file(f"avatar/{user_id}/c", "me.png"))
+    return user
+
+
+def token_for(user_id: str) -> str:
+    """A fresh access token at the current (possibly moved) clock."""
+    from chalicelib.domain.tokens import issue_access_token
+
+    return issue_access_token(user_id=user_id, token_version=0)[0]
 
 
 def put_file(prefix: str, name: str):

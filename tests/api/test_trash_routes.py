@@ -4,7 +4,19 @@ import json
 
 import pytest
 from chalice.test import Client
-from trash_support import ADMIN, COORGANIZER, ORGANIZER, OWNER, STRANGER, actor, child_id, frozen_clock, seed_event
+from trash_support import (
+    ADMIN,
+    COORGANIZER,
+    ORGANIZER,
+    OWNER,
+    STRANGER,
+    actor,
+    child_id,
+    frozen_clock,
+    put_user,
+    seed_event,
+    token_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -17,27 +29,17 @@ def client():
         yield test_client
 
 
-@pytest.fixture(autouse=True)
-def signed_in(monkeypatch):
-    """A test-only sign-in until identity lands: requests run as `signed_in["user"]`."""
-    from chalicelib.api import http
-    from chalicelib.domain.actors import ANONYMOUS
-    from chalicelib.jobs.context import RequestContext
-
-    who: dict[str, object] = {"user": actor(OWNER)}
-
-    def request_context(request_id: str, base_url: str, locale: str = "en") -> RequestContext:
-        return RequestContext(actor=who["user"] or ANONYMOUS, request_id=request_id, base_url=base_url, locale=locale)
-
-    monkeypatch.setattr(http, "anonymous_request_context", request_context)
-    return who
-
-
 @pytest.fixture
-def call(client, signed_in):
-    def send(method: str, path: str, who: object = OWNER, body: dict | None = None):
-        signed_in["user"] = actor(who) if isinstance(who, str) else who
+def call(client, clock):
+    """Requests as a user: accounts made as identity stores them, tokens minted at the test's clock."""
+    for user_id in (OWNER, ORGANIZER, COORGANIZER, STRANGER):
+        put_user(user_id)
+    put_user(ADMIN, "admin")
+
+    def send(method: str, path: str, who: str | None = OWNER, body: dict | None = None):
         headers = {"Content-Type": "application/json"}
+        if who:
+            headers["Authorization"] = f"Bearer {token_for(who)}"
         response = getattr(client.http, method.lower())(path, body=json.dumps(body or {}), headers=headers)
         return response.status_code, json.loads(response.body)
 
@@ -107,24 +109,24 @@ def test_restore_child_by_id_alone(call, clock):
     event = Event.get(event_pk("ev1"), "EVENT")
     trash_child(event=event, item=Post.get(event_pk("ev1"), child_sk("post", post_id)), actor=actor(OWNER))
 
-    status, body = call("POST", f"/v1/trash/post/{post_id}/restore", who=actor(ORGANIZER))
+    status, body = call("POST", f"/v1/trash/post/{post_id}/restore", who=ORGANIZER)
 
     assert (status, body["event_id"]) == (200, "ev1")
 
 
 def test_coorganizer_may_list_but_not_purge(call, trashed_event):
-    listed, _ = call("GET", "/v1/trash?event_id=ev1", who=actor(COORGANIZER))
-    status, body = call("DELETE", "/v1/trash/event/ev1", who=actor(COORGANIZER))
+    listed, _ = call("GET", "/v1/trash?event_id=ev1", who=COORGANIZER)
+    status, body = call("DELETE", "/v1/trash/event/ev1", who=COORGANIZER)
 
     assert (listed, status, body["error"]["code"]) == (200, 403, "forbidden")
 
 
 def test_stranger_sees_nothing_and_cannot_restore(call, trashed_event):
-    _, listed = call("GET", "/v1/trash", who=actor(STRANGER))
-    status, _ = call("POST", "/v1/trash/event/ev1/restore", who=actor(STRANGER))
-    narrowed, _ = call("GET", "/v1/trash?event_id=ev1", who=actor(STRANGER))
+    _, listed = call("GET", "/v1/trash", who=STRANGER)
+    status, _ = call("POST", "/v1/trash/event/ev1/restore", who=STRANGER)
+    narrowed, _ = call("GET", "/v1/trash?event_id=ev1", who=STRANGER)
 
-    assert (listed["items"], status, narrowed) == ([], 404, 404)
+    assert (listed["items"], status, narrowed) == ([], 403, 403)  # the event was public: no secret
 
 
 def test_anonymous_gets_401(call, trashed_event):
@@ -140,8 +142,8 @@ def test_owner_purges_now(call, trashed_event):
     assert (status, body, again) == (200, {"deleted": 11}, 404)
 
 
-def test_unknown_kind_is_404(call, stack):
-    status, _ = call("GET", "/v1/trash?kind=planet", who=actor(ADMIN, "admin"))
+def test_unknown_kind_is_404(call):
+    status, _ = call("GET", "/v1/trash?kind=planet", who=ADMIN)
 
     assert status == 404
 
@@ -150,8 +152,8 @@ def test_audit_lists_the_months_acts_for_admins(call, trashed_event, clock):
     clock.advance(seconds=1)
     call("DELETE", "/v1/trash/event/ev1")
 
-    status, body = call("GET", "/v1/audit?month=2026-01", who=actor(ADMIN, "admin"))
-    denied, _ = call("GET", "/v1/audit", who=actor(OWNER))
+    status, body = call("GET", "/v1/audit?month=2026-01", who=ADMIN)
+    denied, _ = call("GET", "/v1/audit", who=OWNER)
 
     assert status == 200
     assert [(r["action"], r["kind"], r["item_id"], r["count"]) for r in body["items"]] == [
@@ -161,7 +163,55 @@ def test_audit_lists_the_months_acts_for_admins(call, trashed_event, clock):
     assert denied == 403
 
 
-def test_audit_month_must_be_a_month(call, stack):
-    status, body = call("GET", "/v1/audit?month=2026-1x", who=actor(ADMIN, "admin"))
+def test_audit_month_must_be_a_month(call):
+    status, body = call("GET", "/v1/audit?month=2026-1x", who=ADMIN)
 
     assert (status, list(body["error"]["fields"])) == (400, ["month"])
+
+
+def test_delete_event_moves_it_to_the_trash(call, clock):
+    seed_event()
+
+    status, body = call("DELETE", "/v1/events/ev1")
+    gone, _ = call("GET", "/v1/events/ev1")
+
+    assert (status, body["kind"], body["expires_at"], gone) == (200, "event", "2026-02-09T12:00:00+00:00", 404)
+
+
+def test_coorganizer_may_not_delete_the_event(call, clock):
+    seed_event()
+
+    status, _ = call("DELETE", "/v1/events/ev1", who=COORGANIZER)
+
+    assert status == 403
+
+
+def test_delete_user_owning_a_shared_event_is_409_listing_it(call, clock):
+    seed_event()  # OWNER owns it; ORGANIZER organizes it too
+
+    status, body = call("DELETE", f"/v1/users/{OWNER}", who=ADMIN)
+
+    assert status == 409
+    assert body["error"]["events"] == [{"id": "ev1", "name": "Conf", "organizers": [ORGANIZER]}]
+
+
+def test_deleted_user_is_in_the_admins_trash_only_and_signs_in_no_more(call, clock):
+    status, _ = call("DELETE", f"/v1/users/{STRANGER}", who=ADMIN)
+    _, admins = call("GET", "/v1/trash?kind=user", who=ADMIN)
+    _, others = call("GET", "/v1/trash?kind=user", who=OWNER)
+    refused, _ = call("GET", "/v1/me", who=STRANGER)
+    restored, _ = call("POST", f"/v1/trash/user/{STRANGER}/restore", who=ADMIN)
+    back, _ = call("GET", "/v1/me", who=STRANGER)
+
+    assert status == 200
+    assert [i["id"] for i in admins["items"]] == [STRANGER]
+    assert others["items"] == []
+    assert (refused, restored, back) == (401, 200, 200)
+
+
+def test_only_admins_restore_users(call, clock):
+    call("DELETE", f"/v1/users/{STRANGER}", who=ADMIN)
+
+    status, _ = call("POST", f"/v1/trash/user/{STRANGER}/restore", who=OWNER)
+
+    assert status == 403

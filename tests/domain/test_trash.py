@@ -198,7 +198,7 @@ def test_organizer_cannot_read_or_restore_another_events_trash(seeded):
     from chalicelib.domain.trash import list_trash, restore
     from chalicelib.errors import NotFound
 
-    seed_event("ev2", "other", owner=STRANGER)
+    seed_event("ev2", "other", owner=STRANGER, published=False)  # a draft: outsiders learn nothing of it
     _trash_child("post", "ev2")
 
     with pytest.raises(NotFound):

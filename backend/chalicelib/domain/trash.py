@@ -27,17 +27,11 @@ from chalicelib.db.audit import AuditRecord, audit_pk
 from chalicelib.db.base import Item, new_id
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
-from chalicelib.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from chalicelib.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from chalicelib.settings import settings
 
 TRASH_KEY = "TRASH"
 KINDS = ("user", "event", *content.CHILD_KINDS)
-# Event roles per trash verb (identity's permission table has the same rows); admins may all.
-ROLES_FOR = {
-    "read": frozenset({"owner", "organizer", "coorganizer"}),
-    "restore": frozenset({"owner", "organizer"}),
-    "delete": frozenset({"owner", "organizer"}),
-}
 MANAGING_ROLES = frozenset({"owner", "organizer"})
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -49,29 +43,17 @@ _EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
 def authorize_trash(actor: Actor, action: str, *, event_id: str | None) -> None:
-    """The one decision of this module: 401 anonymous, 404 outside the actor's events, 403 a
-    role without the verb. `event_id=None` (users' trash) is for admins only."""
-    verb = action.removeprefix("trash.")
-    if actor.is_anonymous:
-        raise Unauthorized("Sign in to use the trash.")
-    if actor.is_admin:
-        return
-    if event_id is None:
-        raise Forbidden("Only admins manage deleted users.")
-    role = _event_role(event_id=event_id, user_id=actor.id)
-    if role not in ROLES_FOR["read"]:
-        raise NotFound("No such item in the trash.")
-    if role not in ROLES_FOR[verb]:
-        raise Forbidden(f"Your role ({role}) does not allow trash.{verb}.")
+    """The permission table's decision (on the event, trashed or not): 401 anonymous, 404
+    outside the actor's events, 403 a role without the verb. Users' trash is for admins."""
+    from chalicelib.domain.permissions import authorize
+
+    authorize(actor, action, event_id=event_id)
 
 
-def _event_role(*, event_id: str, user_id: str) -> str | None:
-    found = client("dynamodb").get_item(
-        TableName=settings().table_name,
-        Key={"pk": {"S": content.event_pk(event_id)}, "sk": {"S": f"ROLE#{user_id}"}},
-        ConsistentRead=True,
-    )
-    return found.get("Item", {}).get("role", {}).get("S")
+def _trash_readers() -> frozenset[str]:
+    from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS
+
+    return frozenset(r for r in EVENT_ROLES if "read" in PERMISSIONS[r].get("trash", ()))
 
 
 def _readable_events(actor: Actor) -> list[str]:
@@ -87,7 +69,7 @@ def _readable_events(actor: Actor) -> list[str]:
         item["event_id"]["S"]
         for page in pages
         for item in page["Items"]
-        if item.get("role", {}).get("S") in ROLES_FOR["read"] and "event_id" in item
+        if item.get("role", {}).get("S") in _trash_readers() and "event_id" in item
     ]
 
 
@@ -287,6 +269,17 @@ def get_trashed(*, kind: str, item_id: str, event_id: str | None = None) -> Item
 # -- list ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Trashed:
+    """A trashed item as an authorization resource: it names its event (None for users)."""
+
+    item: Item
+
+    @property
+    def event_id(self) -> str | None:
+        return event_id_of(self.item)
+
+
 @dataclass
 class Page:
     items: list[Item]
@@ -303,13 +296,10 @@ def list_trash(
     if event_id is not None:
         authorize_trash(actor, "trash.read", event_id=event_id)
         partitions: list[str] | None = [content.event_pk(event_id)]
-    elif actor.is_admin:
-        partitions = None
     else:
-        if actor.is_anonymous:
-            raise Unauthorized("Sign in to use the trash.")
-        partitions = [content.event_pk(e) for e in _readable_events(actor)][:100]
-        if not partitions:
+        authorize_trash(actor, "trash.list", event_id=None)
+        partitions = None if actor.is_admin else [content.event_pk(e) for e in _readable_events(actor)][:100]
+        if partitions == []:
             return Page(items=[], next=None)
     condition = None
     if kind:
@@ -356,6 +346,12 @@ def restore(*, kind: str, item_id: str, actor: Actor, event_id: str | None = Non
     now (with `suggested_slug`; pass `slug` to restore under another one)."""
     item = get_trashed(kind=kind, item_id=item_id, event_id=event_id)
     authorize_trash(actor, "trash.restore", event_id=event_id_of(item))
+    return restore_trashed(item=item, actor=actor, slug=slug)
+
+
+def restore_trashed(*, item: Item, actor: Actor, slug: str | None = None) -> Item:
+    """`restore` for an item already found and authorized (the API's loader did both)."""
+    kind, item_id = item.kind_name, getattr(item, "id", "")
     if not is_head(item):
         head_kind, _, rest = (item.trash_op or "").partition(":")
         raise Conflict(
@@ -472,6 +468,11 @@ def purge(*, kind: str, item_id: str, actor: Actor, event_id: str | None = None)
     Raises 404 (not in the trash) and 403 (coorganizers and others may not)."""
     item = get_trashed(kind=kind, item_id=item_id, event_id=event_id)
     authorize_trash(actor, "trash.delete", event_id=event_id_of(item))
+    return purge_trashed(item=item, actor=actor)
+
+
+def purge_trashed(*, item: Item, actor: Actor) -> int:
+    """`purge` for an item already found and authorized."""
     count = purge_item(item)
     _audit("purge", head=item, actor=actor, count=count)
     return count
@@ -641,10 +642,7 @@ def _audit(action: str, *, head: Item, actor: Actor, count: int) -> None:
 
 def list_audit(*, actor: Actor, month: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
     """A month's audit records (default: this month), oldest first; admins only."""
-    if actor.is_anonymous:
-        raise Unauthorized("Sign in to read the audit log.")
-    if not actor.is_admin:
-        raise Forbidden("Only admins read the audit log.")
+    authorize_trash(actor, "audit.read", event_id=None)
     if month is not None and not _MONTH.fullmatch(month):
         raise BadRequest("month is yyyy-mm, e.g. 2026-01.", fields={"month": "must be yyyy-mm"})
     pk = f"AUDIT#{month}" if month else audit_pk(clock().now())
