@@ -78,6 +78,9 @@ def people(api) -> dict[str, dict[str, Any]]:
 def build_scene(api, people) -> dict[str, str]:
     """A fresh draft event with two tracks and a member in every role, made by its owner."""
     from chalicelib.db.content import Speaker, Track, child_sk, event_pk
+    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.domain.content import trash_child
+    from chalicelib.domain.events import get_event
     from chalicelib.domain.roles import grant_role
 
     event = api.json("POST", "/v1/events", {"name": "Matrix Conf"}, token=people["owner"]["token"], expect=201)
@@ -87,7 +90,8 @@ def build_scene(api, people) -> dict[str, str]:
     for name, role in EVENT_ROLE_OF.items():
         tracks = {"track_organizer_this": ["this"], "track_organizer_other": ["other"]}.get(name, [])
         grant_role(event_id=event_id, user_id=people[name]["id"], role=role, track_ids=tracks)
-    grant_role(event_id=event_id, user_id=people["target"]["id"], role="moderator")
+    target = fresh_target()
+    grant_role(event_id=event_id, user_id=target, role="moderator")
     Speaker(
         event_pk(event_id),
         child_sk("speaker", "spk"),
@@ -96,7 +100,18 @@ def build_scene(api, people) -> dict[str, str]:
         name="Speaker",
         user_id=people["speaker"]["id"],
     ).save()
-    return {"event_id": event_id, "user_id": people["target"]["id"]}
+    Track(event_pk(event_id), child_sk("track", "binned"), id="binned", event_id=event_id, name="binned").save()
+    trash_child(
+        event=get_event(event_id), item=Track.get(event_pk(event_id), child_sk("track", "binned")), actor=SYSTEM
+    )
+    return {"event_id": event_id, "user_id": target, "kind": "track", "item_id": "binned"}
+
+
+def fresh_target() -> str:
+    """The user routes act on, new for each scene: deleting it is one of the cells."""
+    from chalicelib.domain.accounts import create_user
+
+    return create_user(email=unique_email("target"), password="target password", name="Target").id
 
 
 def expected_allowed(actor: str, action: str) -> bool:
@@ -126,11 +141,11 @@ def sample_value(name: str, spec) -> Any:
     }[spec.kind]
 
 
-def request_body(spec, people) -> dict[str, Any] | None:
+def request_body(spec, people, scene) -> dict[str, Any] | None:
     overrides = {
         ("POST", "/auth/login"): {"email": people["login"]["email"], "password": people["login"]["password"]},
         ("PATCH", "/me"): {"name": "Renamed"},
-        ("POST", "/events/{event_id}/owner"): {"user_id": people["target"]["id"]},
+        ("POST", "/events/{event_id}/owner"): {"user_id": scene["user_id"]},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]
@@ -219,7 +234,7 @@ def test_permission_matrix(api, people, aws_stack):
             allowed = expected_allowed(actor, spec.action)
             watch.changes()
 
-            response = api.call(spec.method, path, request_body(spec, people), token=people[actor]["token"])
+            response = api.call(spec.method, path, request_body(spec, people, scene), token=people[actor]["token"])
 
             written = watch.changes()
             body = json.loads(response.body) if response.body else {}
