@@ -27,6 +27,7 @@ from chalicelib.db.audit import AuditRecord, audit_pk
 from chalicelib.db.base import Item, new_id
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
+from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS, authorize
 from chalicelib.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from chalicelib.settings import settings
 
@@ -45,14 +46,10 @@ _EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 def authorize_trash(actor: Actor, action: str, *, event_id: str | None) -> None:
     """The permission table's decision (on the event, trashed or not): 401 anonymous, 404
     outside the actor's events, 403 a role without the verb. Users' trash is for admins."""
-    from chalicelib.domain.permissions import authorize
-
     authorize(actor, action, event_id=event_id)
 
 
 def _trash_readers() -> frozenset[str]:
-    from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS
-
     return frozenset(r for r in EVENT_ROLES if "read" in PERMISSIONS[r].get("trash", ()))
 
 
