@@ -171,6 +171,21 @@ def test_sweeper_purges_expired_event_with_children_roles_and_files(seeded, cloc
         restore(kind="event", item_id="ev1", actor=actor(OWNER))
 
 
+def test_sweeper_audits_the_expiry_of_what_was_deleted_itself(seeded, clock):
+    from chalicelib.domain.trash import audit_view, list_audit, purge_expired
+
+    _trash_event()
+    clock.advance(days=30, seconds=1)
+
+    purge_expired()
+    purge_expired()
+
+    records = [audit_view(r) for r in list_audit(actor=actor(ADMIN, "admin"), month="2026-02").items]
+    assert [(r["action"], r["actor"]["id"], r["kind"], r["item_id"]) for r in records] == [
+        ("expire", "system", "event", "ev1")
+    ]
+
+
 def test_sweeper_leaves_unexpired_trash_and_runs_again_harmlessly(seeded, clock):
     from chalicelib.domain.trash import list_trash, purge_expired
 

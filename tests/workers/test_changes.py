@@ -76,6 +76,24 @@ def test_ttl_deletion_of_an_event_clears_what_is_left_of_its_partition(handler):
     assert uploads_keys() == []
 
 
+def test_ttl_deletion_is_audited_once_per_deleted_item(handler):
+    from chalicelib.db.audit import AuditRecord
+    from chalicelib.domain.trash import trash_event
+
+    with frozen_clock():
+        seed_event()
+        trash_event(event=load("event", "ev1", "ev1"), actor=actor(OWNER))
+    record = _removal("EVENT#ev1", "EVENT", userIdentity=TTL_SERVICE)
+
+    handler([record])
+    handler([record])
+
+    expired = [
+        (r.action, r.item_kind, r.item_id, r.at) for r in AuditRecord.query("AUDIT#2026-02") if r.action == "expire"
+    ]
+    assert expired == [("expire", "event", "ev1", "2026-02-09T12:00:00+00:00")]
+
+
 def test_trashed_event_leaves_the_public_site_and_restore_brings_it_back(stack):
     import boto3
     from app import app

@@ -577,7 +577,8 @@ def purge_expired(*, limit: int = SWEEP_BATCH) -> int:
         if item.kind_name == "event":
             purged_partitions.add(item.pk)
         if is_head(item):
-            _audit("expire", head=item, actor=SYSTEM, count=1)
+            item_id = getattr(item, "id", "")
+            _audit_expiry(kind=item.kind_name, item_id=item_id, event_id=event_id_of(item), expires_at=item.expires_at)
     return deleted
 
 
@@ -597,6 +598,7 @@ def clean_up_after_expiry(records: Iterable[dict[str, Any]]) -> int:
         image = record.get("dynamodb", {}).get("OldImage") or {}
         # Read the files from the raw image: it may hold fields its model does not (avatars).
         _delete_files(_files_in_image(image))
+        _audit_expiry_of_image(image)
         if image.get("kind", {}).get("S") == "event":
             pk = image["pk"]["S"]
             for other in Item.query(pk, consistent_read=True):
@@ -604,6 +606,15 @@ def clean_up_after_expiry(records: Iterable[dict[str, Any]]) -> int:
             _delete_partition_except_head(pk)
         handled += 1
     return handled
+
+
+def _audit_expiry_of_image(image: dict[str, Any]) -> None:
+    kind, item_id = image.get("kind", {}).get("S", ""), image.get("id", {}).get("S", "")
+    op, expires_at = image.get("trash_op", {}).get("S", ""), image.get("expires_at", {}).get("N")
+    if kind and item_id and expires_at and op.startswith(f"{kind}:{item_id}:"):  # heads only
+        pk = image["pk"]["S"]
+        event_id = pk.removeprefix("EVENT#") if pk.startswith("EVENT#") else None
+        _audit_expiry(kind=kind, item_id=item_id, event_id=event_id, expires_at=int(expires_at))
 
 
 def _files_in_image(image: dict[str, Any]) -> Any:
@@ -619,22 +630,47 @@ def _files_in_image(image: dict[str, Any]) -> Any:
 
 
 def _audit(action: str, *, head: Item, actor: Actor, count: int) -> None:
-    now = clock().now()
-    record_id = new_id()
-    record = AuditRecord(
-        audit_pk(now),
-        f"{now.isoformat()}#{record_id}",
+    _write_audit(
+        action, actor=actor, count=count, kind=head.kind_name,
+        item_id=getattr(head, "id", None) or head.pk.partition("#")[2], event_id=event_id_of(head),
+    )  # fmt: skip
+
+
+def _audit_expiry(*, kind: str, item_id: str, event_id: str | None, expires_at: int) -> None:
+    """One record per expired item, however often the sweeper or a redelivered stream batch
+    reports it: its key is made of the item and the moment it expired."""
+    _write_audit(
+        "expire", actor=SYSTEM, count=1, kind=kind, item_id=item_id, event_id=event_id,
+        at=datetime.fromtimestamp(expires_at, UTC), record_id=f"expire-{kind}-{item_id}",
+    )  # fmt: skip
+
+
+def _write_audit(
+    action: str,
+    *,
+    actor: Actor,
+    count: int,
+    kind: str,
+    item_id: str,
+    event_id: str | None,
+    at: datetime | None = None,
+    record_id: str | None = None,
+) -> None:
+    at = at or clock().now()
+    record_id = record_id or new_id()
+    AuditRecord(
+        audit_pk(at),
+        f"{at.isoformat()}#{record_id}",
         id=record_id,
-        at=now.isoformat(),
+        at=at.isoformat(),
         action=action,
         actor_id=actor.id,
         actor_name=actor.name or None,
-        item_kind=head.kind_name,
-        item_id=getattr(head, "id", None) or head.pk.partition("#")[2],
-        event_id=event_id_of(head),
+        item_kind=kind,
+        item_id=item_id,
+        event_id=event_id,
         item_count=count,
-    )
-    record.save()
+    ).save(add_version_condition=False)  # an expiry's record is written again, unchanged, on a retry
 
 
 def list_audit(*, actor: Actor, month: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
