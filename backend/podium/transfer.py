@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 import time
 import uuid
@@ -29,14 +28,14 @@ class NoStack(RuntimeError):
 
 def use_stack(state_dir: Path) -> dict[str, Any]:
     """Point this process at the running stack (environment set BEFORE chalicelib.db is imported)."""
-    marker = state_dir / "stack.json"
+    from podium.target import TargetError, activate, local_target
+
     try:
-        stack = json.loads(marker.read_text())
-        os.kill(int(stack["pid"]), 0)
-    except (OSError, ValueError, KeyError) as err:
-        raise NoStack(f"no local stack is running in {state_dir}; start one with `make run` (or `podium dev`)") from err
-    os.environ.update(stack["environ"])
-    return stack
+        target = local_target(state_dir)
+    except TargetError as err:
+        raise NoStack(str(err)) from err
+    activate(target)
+    return target.marker
 
 
 def _export_bytes(path: Path) -> bytes:

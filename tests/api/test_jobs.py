@@ -25,7 +25,7 @@ def test_get_job_answers_anonymous_callers_401(aws_stack, job_of_ada):
         answer = client.http.get(f"/v1/jobs/{job_of_ada}")
 
     assert answer.status_code == 401
-    assert json.loads(answer.body)["error"]["code"] == "unauthorized"
+    assert json.loads(answer.body)["error"]["code"] == "authentication_required"
 
 
 def test_job_is_read_by_its_requester_and_admins_and_hidden_from_others(job_of_ada):

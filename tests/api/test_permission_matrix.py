@@ -104,7 +104,7 @@ def build_scene(api, people) -> dict[str, str]:
     trash_child(
         event=get_event(event_id), item=Track.get(event_pk(event_id), child_sk("track", "binned")), actor=SYSTEM
     )
-    return {"event_id": event_id, "user_id": target, "kind": "track", "item_id": "binned"}
+    return {"event_id": event_id, "user_id": target, "kind": "track", "trashed_id": "binned"}
 
 
 def fresh_target() -> str:

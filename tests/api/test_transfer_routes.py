@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from auth_support import bearer
 from chalice.test import Client
 
 pytestmark = pytest.mark.integration
@@ -10,48 +11,31 @@ pytestmark = pytest.mark.integration
 USER_ID = "api-user-1"
 
 
-_SIGNED_IN = []
-
-
 @pytest.fixture
 def signed_in_client(aws_stack):
-    """The app with a stand-in for sign-in (identity is built elsewhere): a test header names the user."""
     from app import app
-    from chalicelib.domain.actors import Actor
-    from chalicelib.jobs.context import current_context, reset_context, set_context
 
-    if not _SIGNED_IN:
-
-        def signed_in(event, get_response):
-            user_id = (event.headers or {}).get("x-test-user")
-            if not user_id:
-                return get_response(event)
-            token = set_context(current_context().with_actor(Actor(id=user_id, kind="user")))
-            try:
-                return get_response(event)
-            finally:
-                reset_context(token)
-
-        app.register_middleware(signed_in, "http")
-        _SIGNED_IN.append(signed_in)
     with Client(app) as client:
         yield client
 
 
 def _post(client, path, body=None, user=USER_ID):
-    headers = {"Content-Type": "application/json"} | ({"X-Test-User": user} if user else {})
+    headers = {"Content-Type": "application/json"} | bearer(user)
     response = client.http.post(path, headers=headers, body=json.dumps(body or {}))
     return response.status_code, json.loads(response.body)
 
 
-@pytest.mark.parametrize("path", ["/v1/imports", "/v1/events/anyevent/exports"])
-def test_transfer_routes_refuse_anonymous_callers(aws_stack, path):
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/v1/imports", (401, "authentication_required")), ("/v1/events/anyevent/exports", (404, "not_found"))],
+)
+def test_transfer_routes_refuse_anonymous_callers(aws_stack, path, expected):
     from app import app
 
     with Client(app) as client:
         status, body = _post(client, path, {"upload_key": "imports/x/y.zip"}, user=None)
 
-    assert (status, body["error"]["code"]) == (401, "unauthorized")
+    assert (status, body["error"]["code"]) == expected
 
 
 def test_import_route_refuses_an_upload_key_outside_the_callers_folder(signed_in_client):
@@ -86,6 +70,13 @@ def test_import_route_refuses_unknown_fields(signed_in_client):
 
 
 def test_export_route_is_forbidden_without_a_role_in_the_event(signed_in_client):
+    from chalicelib.db import content
+
+    event = content.Event(
+        content.event_pk("someoneselse"), "EVENT", id="someoneselse", slug="theirs", name="Theirs", state="published"
+    )
+    event.save()
+
     status, body = _post(signed_in_client, "/v1/events/someoneselse/exports")
 
     assert (status, body["error"]["code"]) == (403, "forbidden")

@@ -95,9 +95,9 @@ def test_restore_with_a_taken_slug_answers_409_with_a_suggestion(call, trashed_e
     seed_event("ev2", "conf")
 
     status, body = call("POST", "/v1/trash/event/ev1/restore")
-    retried, _ = call("POST", "/v1/trash/event/ev1/restore", body={"slug": body["error"]["suggested_slug"]})
+    retried, _ = call("POST", "/v1/trash/event/ev1/restore", body={"slug": body["error"]["suggestion"]})
 
-    assert (status, body["error"]["suggested_slug"], retried) == (409, "conf-2", 200)
+    assert (status, body["error"]["suggestion"], retried) == (409, "conf-2", 200)
 
 
 def test_restore_child_by_id_alone(call, clock):
@@ -174,8 +174,10 @@ def test_delete_event_moves_it_to_the_trash(call, clock):
 
     status, body = call("DELETE", "/v1/events/ev1")
     gone, _ = call("GET", "/v1/events/ev1")
+    _, listed = call("GET", "/v1/trash?kind=event")
 
-    assert (status, body["kind"], body["expires_at"], gone) == (200, "event", "2026-02-09T12:00:00+00:00", 404)
+    assert (status, body["trashed"]["items"], gone) == (200, 8, 404)
+    assert [(i["id"], i["expires_at"]) for i in listed["items"]] == [("ev1", "2026-02-09T12:00:00+00:00")]
 
 
 def test_coorganizer_may_not_delete_the_event(call, clock):

@@ -4,8 +4,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from auth_support import bearer
 from chalice.test import Client
-from uploads_support import OWNER_ID, STRANGER_ID, actor, image_bytes, post_file, seed_event
+from uploads_support import OWNER_ID, STRANGER_ID, image_bytes, post_file, seed_event
 
 pytestmark = pytest.mark.integration
 
@@ -23,29 +24,10 @@ def seeded(stack):
     return seed_event()
 
 
-@pytest.fixture(autouse=True)
-def signed_in(monkeypatch):
-    """A test-only sign-in until identity lands: requests run as `signed_in["user"]` (None:
-    anonymous), through the real middleware's context."""
-    from chalicelib.api import http
-    from chalicelib.domain.actors import ANONYMOUS
-    from chalicelib.jobs.context import RequestContext
-
-    who: dict[str, str | None] = {"user": OWNER_ID}
-
-    def request_context(request_id: str, base_url: str, locale: str = "en") -> RequestContext:
-        user = actor(who["user"]) if who["user"] else ANONYMOUS
-        return RequestContext(actor=user, request_id=request_id, base_url=base_url, locale=locale)
-
-    monkeypatch.setattr(http, "anonymous_request_context", request_context)
-    return who
-
-
 @pytest.fixture
-def post(client, signed_in):
+def post(client):
     def send(path: str, body: dict | None = None, user: str | None = OWNER_ID):
-        signed_in["user"] = user
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **bearer(user)}
         response = client.http.post(path, body=json.dumps(body or {}), headers=headers)
         return response.status_code, json.loads(response.body)
 
@@ -84,7 +66,7 @@ def test_post_uploads_policy_limits_type_size_and_time(post, seeded):
 def test_post_uploads_anonymous_answers_401(post, seeded):
     status, body = post("/v1/uploads", _logo_request(seeded), user=None)
 
-    assert (status, body["error"]["code"]) == (401, "unauthorized")
+    assert (status, body["error"]["code"]) == (401, "authentication_required")
 
 
 def test_post_uploads_declared_size_over_limit_answers_413(post, seeded):

@@ -33,7 +33,7 @@ def seeded(clock):
 def _trash_event(event_id: str = "ev1", who: str = OWNER) -> str:
     from chalicelib.domain.trash import trash_event
 
-    return trash_event(event=load("event", event_id, event_id), actor=actor(who))
+    return trash_event(event=load("event", event_id, event_id), actor=actor(who))["op"]
 
 
 def _trash_child(kind: str, event_id: str = "ev1") -> None:
@@ -136,7 +136,7 @@ def test_restore_event_whose_slug_was_taken_suggests_another(seeded):
         restore(kind="event", item_id="ev1", actor=actor(OWNER))
     restore(kind="event", item_id="ev1", actor=actor(OWNER), slug="conf-2")
 
-    assert raised.value.to_body()["error"]["suggested_slug"] == "conf-2"
+    assert raised.value.to_body()["error"]["suggestion"] == "conf-2"
     assert load("event", "ev1", "ev1").slug == "conf-2"
 
 

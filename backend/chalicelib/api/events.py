@@ -10,7 +10,7 @@ from chalicelib.api.http import endpoint
 from chalicelib.api.pages import encode_cursor, page_params
 from chalicelib.api.schema import Schema, name_field
 from chalicelib.db.users import ALL_EVENTS_KEY, user_pk
-from chalicelib.domain import events, trash
+from chalicelib.domain import events
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -68,13 +68,3 @@ def get_event(event_id: str) -> dict[str, Any]:
 )
 def publish_event(event_id: str) -> dict[str, Any]:
     return events.event_view(events.publish_event(event_id=event_id, actor=current_context().actor))
-
-
-@endpoint(
-    bp, "/events/{event_id}", "DELETE", action="event.delete", errors=(401, 403, 404),
-    summary="Move the event and its content to the trash (restorable for the retention period)",
-)  # fmt: skip
-def delete_event(event_id: str) -> dict[str, Any]:
-    event = events.get_event(event_id)
-    trash.trash_event(event=event, actor=current_context().actor)
-    return trash.trash_view(trash.get_trashed(kind="event", item_id=event_id))

@@ -29,8 +29,8 @@ def _query() -> dict[str, str]:
     return bp.current_request.query_params or {}
 
 
-def _load_trashed(kind: str, item_id: str, **_: str) -> trash.Trashed:
-    return trash.Trashed(trash.get_trashed(kind=kind, item_id=item_id, event_id=_query().get("event_id")))
+def _load_trashed(kind: str, trashed_id: str, **_: str) -> trash.Trashed:
+    return trash.Trashed(trash.get_trashed(kind=kind, item_id=trashed_id, event_id=_query().get("event_id")))
 
 
 @endpoint(
@@ -50,21 +50,21 @@ def list_trash() -> dict[str, Any]:
 
 
 @endpoint(
-    bp, "/trash/{kind}/{item_id}/restore", "POST", action="trash.restore", body=RESTORE, load=_load_trashed,
+    bp, "/trash/{kind}/{trashed_id}/restore", "POST", action="trash.restore", body=RESTORE, load=_load_trashed,
     summary="Restore a deleted item as it was (an event with the children deleted with it)",
     errors=(401, 403, 404, 409, 422),
 )  # fmt: skip
-def restore_item(kind: str, item_id: str, resource: trash.Trashed, body: dict[str, Any]) -> dict[str, Any]:
+def restore_item(kind: str, trashed_id: str, resource: trash.Trashed, body: dict[str, Any]) -> dict[str, Any]:
     item = trash.restore_trashed(item=resource.item, actor=current_context().actor, slug=body.get("slug"))
-    return {"kind": item.kind_name, "id": item_id, "event_id": trash.event_id_of(item), "version": item.version}
+    return {"kind": item.kind_name, "id": trashed_id, "event_id": trash.event_id_of(item), "version": item.version}
 
 
 @endpoint(
-    bp, "/trash/{kind}/{item_id}", "DELETE", action="trash.delete", response=PURGED, errors=(401, 403, 404),
+    bp, "/trash/{kind}/{trashed_id}", "DELETE", action="trash.delete", response=PURGED, errors=(401, 403, 404),
     load=_load_trashed,
     summary="Delete a trashed item for good, with its children and files (owners, organizers, admins)",
 )  # fmt: skip
-def purge_item(kind: str, item_id: str, resource: trash.Trashed) -> dict[str, Any]:
+def purge_item(kind: str, trashed_id: str, resource: trash.Trashed) -> dict[str, Any]:
     return {"deleted": trash.purge_trashed(item=resource.item, actor=current_context().actor)}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -107,6 +109,9 @@ class Session(Item, discriminator="session"):
     level = UnicodeAttribute(null=True)
     starts_at = UTCDateTimeAttribute(null=True)
     ends_at = UTCDateTimeAttribute(null=True)
+    # Derived from starts_at/ends_at (whole minutes) for list filters and feeds; writers set it
+    # with session_duration_minutes(), migration 0001 backfilled older sessions.
+    duration_minutes = NumberAttribute(null=True)
     track_id = UnicodeAttribute(null=True)
     room_id = UnicodeAttribute(null=True)
     session_type_id = UnicodeAttribute(null=True)
@@ -182,6 +187,13 @@ CHILD_KINDS: dict[str, type[Item]] = {
     "sponsor": Sponsor,
     "post": Post,
 }
+
+
+def session_duration_minutes(starts_at: datetime | None, ends_at: datetime | None) -> int | None:
+    """Whole minutes from start to end; None unless both are set and the end is not before the start."""
+    if starts_at is None or ends_at is None or ends_at < starts_at:
+        return None
+    return int((ends_at - starts_at).total_seconds() // 60)
 
 
 def child_sk(kind: str, item_id: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from chalicelib.db import content
 from chalicelib.db.base import Item
@@ -21,3 +22,29 @@ def published_events() -> list[content.Event]:
     """Published events, soonest first, through the gsi2 index."""
     found = content.Event.gsi2.query(PUBLISHED)
     return [e for e in found if isinstance(e, content.Event) and not e.is_trashed() and not e.is_gone()]
+
+
+def event_by_slug(slug: str) -> content.Event | None:
+    """The event with this slug (gsi1 "SLUG#<slug>"), trashed or not; None when there is none."""
+    for found in content.Event.gsi1.query(f"SLUG#{slug}", content.Event.gsi1sk == "EVENT", limit=1):
+        if isinstance(found, content.Event) and not found.is_gone():
+            return found
+    return None
+
+
+# The super admin is the user whose site roles hold this.
+SUPER_ADMIN_ROLE = "super_admin"
+
+
+def find_super_admin() -> Any | None:
+    """The super admin user, or None before `podium create-admin` ran.
+
+    Users are listed on gsi2 (`USERS`, by email); the super admin is the first whose site
+    roles hold "super_admin". A Query with a filter: operator tools only, never a request path.
+    """
+    from chalicelib.db.users import USERS_INDEX_KEY, User
+
+    for user in User.gsi2.query(USERS_INDEX_KEY, filter_condition=User.site_roles.contains(SUPER_ADMIN_ROLE)):
+        if isinstance(user, User) and not user.is_trashed() and not user.is_gone():
+            return user
+    return None

@@ -71,7 +71,7 @@ def view(item: Item, *, private: bool) -> dict[str, Any]:
 # -- writes -----------------------------------------------------------------------------
 
 
-def _coerce(fields: dict[str, Any]) -> dict[str, Any]:
+def coerce_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Payload values in model form: ISO date-times become aware datetimes."""
     return {
         k: datetime.fromisoformat(v) if k in DATETIME_FIELDS and isinstance(v, str) else v for k, v in fields.items()
@@ -110,7 +110,7 @@ def _check_times(*, event: content.Event, starts_at: datetime | None, ends_at: d
 
 def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], actor: Actor) -> Item:
     """Create one child; for sessions, the listed speakers get the session too (one transaction)."""
-    values = _coerce({k: v for k, v in fields.items() if k != "version"})
+    values = coerce_fields({k: v for k, v in fields.items() if k != "version"})
     related = _check_references(event=event, fields=values)
     if kind == "session":
         _check_times(event=event, starts_at=values.get("starts_at"), ends_at=values.get("ends_at"))
@@ -127,7 +127,7 @@ def update_child(
 ) -> Item:
     """Apply `fields` if `version` is the stored one; 409 with the current version otherwise."""
     _check_version(item, version)
-    values = _coerce({k: v for k, v in fields.items() if k != "version"})
+    values = coerce_fields({k: v for k, v in fields.items() if k != "version"})
     related = _check_references(event=event, fields=values)
     if item.kind_name == "session":
         _check_times(

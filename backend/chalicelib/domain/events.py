@@ -17,7 +17,7 @@ from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, user_pk
 from chalicelib.domain.accounts import get_user
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.roles import role_item
-from chalicelib.errors import Forbidden, NotFound
+from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 
 class EmailNotVerified(Forbidden):
@@ -63,15 +63,11 @@ def get_event(event_id: str) -> Event:
 
 
 def event_view(event: Event) -> dict[str, Any]:
-    return {
+    from chalicelib.domain.content import view
+
+    return view(event, private=True) | {
         "id": event.id,
         "slug": event.slug,
-        "name": event.name,
-        "state": event.state,
-        "starts_at": event.starts_at,
-        "ends_at": event.ends_at,
-        "timezone": event.timezone,
-        "owner_id": event.owner_id,
         "version": event.version,
     }
 
@@ -103,9 +99,14 @@ def list_events(
 
 def publish_event(*, event_id: str, actor: Actor) -> Event:
     """Mark the event published (listed on gsi2); the actor needs a verified email."""
-    if not get_user(actor.id).email_verified:
+    if not actor.is_admin and not get_user(actor.id).email_verified:
         raise EmailNotVerified("Verify your email address before publishing an event.")
     event = get_event(event_id)
+    missing = {
+        name: "is required to publish" for name in ("starts_at", "ends_at", "timezone") if not getattr(event, name)
+    }
+    if missing:
+        raise ValidationFailed("Set the event's dates and time zone before publishing.", fields=missing)
     if event.state != "published":
         sort_key = (event.starts_at or event.created_at or clock().now()).isoformat()
         event.update(
@@ -117,3 +118,65 @@ def publish_event(*, event_id: str, actor: Actor) -> Event:
             ]
         )
     return event
+
+
+def unpublish_event(*, event_id: str) -> Event:
+    """Take the event off the public site (its pages are removed by the next rebuild)."""
+    event = get_event(event_id)
+    if event.state == "published":
+        event.update(
+            actions=[
+                Event.state.set("draft"),
+                Event.gsi2pk.remove(),
+                Event.gsi2sk.remove(),
+                Event.updated_at.set(clock().now()),
+            ]
+        )
+    return event
+
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$")
+
+
+def update_event(*, event: Event, fields: dict[str, Any], version: int | None) -> Event:
+    """Edit the event's fields if `version` is current; a new slug must be free (409 otherwise)."""
+    from chalicelib.domain.content import StaleVersion, coerce_fields
+
+    if version is None:
+        raise ValidationFailed("Send the version you last read.", fields={"version": "is required for updates"})
+    if version != event.version:
+        raise StaleVersion(event)
+    values = coerce_fields({k: v for k, v in fields.items() if k != "version"})
+    if "slug" in values:
+        _check_slug(values["slug"], event.id)
+        values["gsi1pk"] = f"SLUG#{values['slug']}"
+    starts, ends = values.get("starts_at", event.starts_at), values.get("ends_at", event.ends_at)
+    if starts and ends and ends <= starts:
+        raise ValidationFailed("The event must end after it starts.", fields={"ends_at": "must be after starts_at"})
+    if event.state == "published" and "starts_at" in values:
+        values["gsi2sk"] = values["starts_at"].isoformat()
+    if "social_links" in values:
+        from chalicelib.db.content import Link
+
+        values["social_links"] = [
+            Link(name=str(link.get("name", ""))[:100], url=str(link.get("url", ""))[:2000])
+            for link in values["social_links"]
+        ]
+    for name, value in values.items():
+        setattr(event, name, value)
+    event.stamp()
+    try:
+        event.save()
+    except Exception as err:
+        if "ConditionalCheckFailed" in str(getattr(err, "cause", err)):
+            raise StaleVersion(get_event(event.id)) from err
+        raise
+    return event
+
+
+def _check_slug(slug: str, event_id: str) -> None:
+    if not SLUG_PATTERN.match(slug):
+        raise ValidationFailed("A slug is 3 to 80 lowercase letters, digits and hyphens.", fields={"slug": "invalid"})
+    holders = [e for e in Event.gsi1.query(f"SLUG#{slug}") if e.id != event_id and not e.is_trashed()]
+    if holders:
+        raise Conflict(f"The slug {slug!r} is taken.", fields={"slug": "is taken"}, suggestion=f"{slug}-2")

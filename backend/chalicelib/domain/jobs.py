@@ -17,9 +17,15 @@ _ID = re.compile(r"[a-z0-9]{1,64}")
 
 
 def organizes_event(actor: Actor, event_id: str) -> bool:
-    """HOOK for the identity work: True when `actor` holds an organizing role (owner, organizer,
-    coorganizer) on the event. Until the permission table exists, nobody does."""
-    return False
+    """True when the permission table lets `actor` read the event's jobs (its organizers)."""
+    from chalicelib.domain.permissions import authorize
+    from chalicelib.errors import PodiumError
+
+    try:
+        authorize(actor, "event.jobs.read", event_id=event_id)
+    except PodiumError:
+        return False
+    return True
 
 
 def can_read_job(actor: Actor, job: Job) -> bool:

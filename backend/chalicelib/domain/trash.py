@@ -27,6 +27,7 @@ from chalicelib.db.audit import AuditRecord, audit_pk
 from chalicelib.db.base import Item, new_id
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
+from chalicelib.domain.events import SLUG_PATTERN
 from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS, authorize
 from chalicelib.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from chalicelib.settings import settings
@@ -35,7 +36,6 @@ TRASH_KEY = "TRASH"
 KINDS = ("user", "event", *content.CHILD_KINDS)
 MANAGING_ROLES = frozenset({"owner", "organizer"})
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
@@ -119,12 +119,14 @@ def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None, he
     return op_id
 
 
-def trash_event(*, event: content.Event, actor: Actor) -> str:
+def trash_event(*, event: content.Event, actor: Actor) -> dict[str, Any]:
     """Trash the event with its live children (one operation); role items stay, so its organizers
-    can still find it in their trash. Returns the op id. Raises nothing for a repeated call."""
+    can still find it in their trash. Returns what went ({"kind", "id", "op", "items"}).
+    A call that failed half way can be repeated: it continues under the same op id."""
     children = [i for i in _partition(event.id) if i.kind_name in content.CHILD_KINDS and not i.is_trashed()]
-    # The event goes last: a call that fails half way can be repeated with the same op id.
-    return trash_items([*children, event], actor=actor, op_id=op_of(event), head=event)
+    # The event goes last, so it stays findable (and the op id stays the same) until the end.
+    op_id = trash_items([*children, event], actor=actor, op_id=op_of(event), head=event)
+    return {"kind": "event", "id": event.id, "op": op_id, "items": len(children) + 1}
 
 
 def trash_user(*, user: Item, actor: Actor) -> str:
@@ -340,7 +342,7 @@ def restore(*, kind: str, item_id: str, actor: Actor, event_id: str | None = Non
     """Bring a trashed item back as it was (version bumped); an event with exactly the children
     its operation took. Raises 404 (not in the trash, expired), 403, and 409 for a child whose
     event is in the trash, an item taken along with another, or an event whose slug is taken
-    now (with `suggested_slug`; pass `slug` to restore under another one)."""
+    now (with a `suggestion`; pass `slug` to restore under another one)."""
     item = get_trashed(kind=kind, item_id=item_id, event_id=event_id)
     authorize_trash(actor, "trash.restore", event_id=event_id_of(item))
     return restore_trashed(item=item, actor=actor, slug=slug)
@@ -394,10 +396,8 @@ def _require_live_event(event_id: str) -> None:
 
 def _free_slug_for(event: content.Event, wanted: str | None) -> str:
     """The slug to restore under: the old one (or `wanted`) unless a live event took it."""
-    if wanted is not None and not _SLUG.fullmatch(wanted):
-        raise ValidationFailed(
-            "A slug is lowercase letters, digits and single hyphens.", fields={"slug": "is not a valid slug"}
-        )
+    if wanted is not None and not SLUG_PATTERN.match(wanted):
+        raise ValidationFailed("A slug is 3 to 80 lowercase letters, digits and hyphens.", fields={"slug": "invalid"})
     slug = wanted or event.slug
     if not _slug_taken(slug, event.id):
         return slug
@@ -407,7 +407,7 @@ def _free_slug_for(event: content.Event, wanted: str | None) -> str:
     raise Conflict(
         f"Another event uses the address {slug!r} now; restore this one as {event.slug}-{number} instead.",
         fields={"slug": "is taken"},
-        suggested_slug=f"{event.slug}-{number}",
+        suggestion=f"{event.slug}-{number}",
     )
 
 

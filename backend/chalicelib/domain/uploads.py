@@ -38,7 +38,6 @@ from chalicelib.settings import settings
 UPLOAD_WINDOW_SECONDS = 600
 RECORD_TTL_SECONDS = 86_400
 SNIFF_BYTES = 65_536
-EDITOR_ROLES = frozenset({"owner", "organizer", "coorganizer"})
 FILE_FIELDS = ("logo_file", "banner_file", "photo_file", "slides_file", "image_file")
 _TARGET_MODELS: dict[str, type[Item]] = {
     "sponsor": content.Sponsor,
@@ -237,36 +236,37 @@ def _completed_view(record: Upload, rule: KindRule) -> dict[str, Any]:
 # --- permission -------------------------------------------------------------------------
 
 
-def _may_edit_target(actor: Actor, kind: str, event_id: str | None, target_id: str | None) -> None:
-    """The one permission decision of uploads (identity's `authorize` replaces it at merge).
+# The permission-table action that editing each kind's target needs.
+_EDIT_ACTION = {
+    "event_logo": "event.update",
+    "event_banner": "event.update",
+    "sponsor_logo": "sponsor.update",
+    "speaker_photo": "speaker.update",
+    "slides": "session.update",
+    "post_image": "post.update",
+}
 
-    Admins may change any file; an event's owner, organizers and co-organizers its files;
-    a user their own avatar. Raises Unauthorized (anonymous) or Forbidden.
-    """
+
+def _may_edit_target(actor: Actor, kind: str, event_id: str | None, target_id: str | None) -> None:
+    """Only someone who may edit the target may upload its file: the permission table decides
+    (a user their own avatar). Raises Unauthorized (anonymous), Forbidden or NotFound."""
+    from chalicelib.domain.permissions import authorize
+
     if actor.is_anonymous:
         raise Unauthorized("Sign in to upload files.")
-    if actor.is_admin:
-        return
     if kind == "avatar":
-        if target_id == actor.id:
+        if target_id == actor.id or actor.is_admin:
             return
         raise Forbidden("You may only change your own profile photo.")
-    if event_id and _event_role(event_id, actor.id) in EDITOR_ROLES:
-        return
-    raise Forbidden("You may not change the files of this event.")
+    resource = None
+    if kind in ("sponsor_logo", "speaker_photo", "slides", "post_image") and event_id and target_id:
+        target = _target_kind(kind)
+        resource = _get(_TARGET_MODELS[target], content.event_pk(event_id), content.child_sk(target, target_id))
+    authorize(actor, _EDIT_ACTION[kind], event_id=event_id, resource=resource)
 
 
-def _event_role(event_id: str, user_id: str) -> str | None:
-    """The user's role in the event (the role item, or the event's owner_id)."""
-    table = settings().table_name
-    found = client("dynamodb").get_item(
-        TableName=table, Key={"pk": {"S": content.event_pk(event_id)}, "sk": {"S": f"ROLE#{user_id}"}}
-    )
-    role = found.get("Item", {}).get("role", {}).get("S")
-    if role:
-        return role
-    event = _get(content.Event, content.event_pk(event_id), "EVENT")
-    return "owner" if event is not None and event.owner_id == user_id else None
+def _target_kind(kind: str) -> str:
+    return {"sponsor_logo": "sponsor", "speaker_photo": "speaker", "slides": "session", "post_image": "post"}[kind]
 
 
 # --- targets ----------------------------------------------------------------------------

@@ -1,0 +1,226 @@
+"""Event children over HTTP: /v1/events/{event_id}/{tracks|rooms|session-types|sessions|
+speakers|sponsors|posts}[/{item_id}], plus event edits, unpublishing and trashing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.http import endpoint, json_response
+from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
+from chalicelib.db.pagination import parse_limit
+from chalicelib.jobs.context import current_context
+
+bp = Blueprint(__name__)
+
+SEGMENTS = {
+    "tracks": "track",
+    "rooms": "room",
+    "session-types": "session_type",
+    "sessions": "session",
+    "speakers": "speaker",
+    "sponsors": "sponsor",
+    "posts": "post",
+}
+ORGANIZING = frozenset({"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"})
+
+
+def _version(body: dict[str, Any]) -> int | None:
+    """The version the client read: the body's `version`, else the If-Match header."""
+    if "version" in body:
+        return body["version"]
+    raw = (bp.current_request.headers or {}).get("if-match", "").strip().strip('"').removeprefix("W/").strip('"')
+    return int(raw) if raw.isdigit() else None
+
+
+def _etagged(data: dict[str, Any], status: int = 200) -> Any:
+    return json_response(data, status, {"ETag": f'"{data.get("version", "")}"'})
+
+
+def _sees_private(event_id: str) -> bool:
+    from chalicelib.domain.permissions import authorize
+
+    relations = authorize(current_context().actor, "event.read", event_id=event_id)
+    return bool(relations.names & ORGANIZING)
+
+
+def _event(event_id: str) -> Any:
+    from chalicelib.domain.events import get_event
+
+    return get_event(event_id)
+
+
+# -- the event itself ----------------------------------------------------------------------
+
+
+@endpoint(
+    bp, "/events/{event_id}", "PATCH", action="event.update", summary="Edit an event (send its version)",
+    body=EVENT, errors=(401, 403, 404, 409, 422),
+)  # fmt: skip
+def update_event(event_id: str, body: dict[str, Any]) -> Any:
+    from chalicelib.domain.events import event_view, update_event
+
+    return _etagged(event_view(update_event(event=_event(event_id), fields=body, version=_version(body))))
+
+
+@endpoint(
+    bp, "/events/{event_id}/unpublish", "POST", action="event.publish", summary="Take an event off the public site",
+    errors=(401, 403, 404),
+)  # fmt: skip
+def unpublish_event(event_id: str) -> dict[str, Any]:
+    from chalicelib.domain.events import event_view, unpublish_event
+
+    return event_view(unpublish_event(event_id=event_id))
+
+
+@endpoint(
+    bp, "/events/{event_id}", "DELETE", action="event.delete", summary="Move an event and its children to the trash",
+    errors=(401, 403, 404),
+)  # fmt: skip
+def trash_event(event_id: str) -> dict[str, Any]:
+    from chalicelib.domain.trash import trash_event as trash
+
+    return {"trashed": trash(event=_event(event_id), actor=current_context().actor)}
+
+
+# -- children --------------------------------------------------------------------------------
+
+
+def _routes(segment: str, kind: str) -> None:
+    """Register list/create/read/update/trash for one kind of event child."""
+    schema = CHILD_SCHEMAS[kind]
+    label = kind.replace("_", " ")
+    base = f"/events/{{event_id}}/{segment}"
+
+    def list_items(event_id: str) -> dict[str, Any]:
+        from chalicelib.domain import content
+
+        query = bp.current_request.query_params or {}
+        private = _sees_private(event_id)
+        page = content.list_children(
+            event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")), cursor=query.get("next")
+        )
+        items = [i for i in page.items if private or _public(i)]
+        return {"items": [content.view(i, private=private) for i in items], "next": page.next}
+
+    def create_item(event_id: str, body: dict[str, Any]) -> Any:
+        from chalicelib.domain import content
+
+        item = content.create_child(event=_event(event_id), kind=kind, fields=body, actor=current_context().actor)
+        return _etagged(_with_warnings(content.view(item, private=True), item, event_id), 201)
+
+    def read_item(event_id: str, item_id: str) -> Any:
+        from chalicelib.domain import content
+        from chalicelib.errors import NotFound
+
+        item = content.get_child(event_id=event_id, kind=kind, item_id=item_id)
+        private = _sees_private(event_id)
+        if not private and not _public(item):
+            raise NotFound(f"No such {label}.")
+        return _etagged(content.view(item, private=private))
+
+    def update_item(event_id: str, item_id: str, body: dict[str, Any]) -> Any:
+        from chalicelib.domain import content
+
+        event = _event(event_id)
+        item = content.get_child(event_id=event_id, kind=kind, item_id=item_id)
+        if kind == "session" and "state" in body:
+            _check_state_change(event_id, item, body["state"])
+        before = getattr(item, "state", None)
+        item = content.update_child(
+            event=event, item=item, fields=body, version=_version(body), actor=current_context().actor
+        )
+        if kind == "session" and before != item.state:
+            _notify_state_change(event, item)
+        return _etagged(_with_warnings(content.view(item, private=True), item, event_id))
+
+    def trash_item(event_id: str, item_id: str) -> dict[str, Any]:
+        from chalicelib.domain import content
+
+        item = content.get_child(event_id=event_id, kind=kind, item_id=item_id)
+        detach = (bp.current_request.query_params or {}).get("detach") == "true"
+        content.trash_child(event=_event(event_id), item=item, actor=current_context().actor, detach=detach)
+        return {"trashed": {"kind": kind, "id": item_id}}
+
+    for view, name in (
+        (list_items, "list"),
+        (create_item, "create"),
+        (read_item, "read"),
+        (update_item, "update"),
+        (trash_item, "trash"),
+    ):
+        view.__name__ = f"{name}_{kind}"
+    endpoint(
+        bp, base, "GET", action=f"{kind}.read", summary=f"List {label}s (cursor-paginated)", errors=(401, 403, 404)
+    )(list_items)
+    endpoint(
+        bp, base, "POST", action=f"{kind}.create", summary=f"Create a {label}", status=201, body=schema,
+        errors=(401, 403, 404),
+    )(create_item)  # fmt: skip
+    item_path = base + "/{item_id}"
+    endpoint(bp, item_path, "GET", action=f"{kind}.read", summary=f"One {label}", errors=(401, 403, 404))(read_item)
+    endpoint(
+        bp, item_path, "PATCH", action=f"{kind}.update", summary=f"Edit a {label} (send its version)", body=schema,
+        errors=(401, 403, 404, 409),
+    )(update_item)  # fmt: skip
+    endpoint(
+        bp,
+        item_path,
+        "DELETE",
+        action=f"{kind}.delete",
+        summary=f"Move a {label} to the trash",
+        errors=(401, 403, 404, 409),
+    )(trash_item)
+
+
+def _public(item: Any) -> bool:
+    from chalicelib.domain.session_states import is_public
+
+    if item.kind_name == "session":
+        return is_public(item.state)
+    if item.kind_name == "post":
+        return bool(item.published)
+    return True
+
+
+def _with_warnings(data: dict[str, Any], item: Any, event_id: str) -> dict[str, Any]:
+    if item.kind_name != "session":
+        return data
+    from chalicelib.domain.content import list_all, schedule_warnings
+
+    return data | {"warnings": schedule_warnings(item, list_all(event_id=event_id, kind="session"))}
+
+
+def _check_state_change(event_id: str, item: Any, new_state: str) -> None:
+    """Organizers and speakers move sessions along different allowed transitions."""
+    from chalicelib.domain.session_states import check_transition
+
+    as_organizer = bool(_relations(event_id).names & (ORGANIZING - {"moderator"}))
+    check_transition(item.state, new_state, as_organizer=as_organizer)
+
+
+def _relations(event_id: str) -> Any:
+    from chalicelib.domain.permissions import authorize
+
+    return authorize(current_context().actor, "event.read", event_id=event_id)
+
+
+def _notify_state_change(event: Any, session: Any) -> None:
+    """Tell the session's speakers (those with an email) about the new state, through a mail job."""
+    from chalicelib.domain.content import _speakers
+    from chalicelib.jobs.enqueue import enqueue
+
+    ctx = current_context()
+    for speaker in _speakers(event.id, list(session.speaker_ids or [])):
+        if speaker.email:
+            link = ctx.absolute_url(f"admin/#/events/{event.id}/sessions/{session.id}")
+            enqueue(
+                "send_email", _event_id=event.id, to=speaker.email,
+                subject=f"Your session “{session.title}” is now {session.state}",
+                text=f"Hello {speaker.name},\n\n{event.name}: your session “{session.title}” is now {session.state}.\n\n{link}\n",
+            )  # fmt: skip
+
+
+for _segment, _kind in SEGMENTS.items():
+    _routes(_segment, _kind)

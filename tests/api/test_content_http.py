@@ -1,0 +1,204 @@
+"""The content API over HTTP (chalice test client, real tokens): every resource's create, read,
+update, trash and list; the call-for-papers-free review flow; versions and privacy."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from api_support import Api
+from chalice.test import Client
+
+pytestmark = pytest.mark.integration
+
+SEGMENTS = {
+    "tracks": {"name": "Web"},
+    "rooms": {"name": "Hall", "floor": 1},
+    "session-types": {"name": "Talk", "length_minutes": 30},
+    "sessions": {"title": "Static sites"},
+    "speakers": {"name": "Ada", "email": "ada@example.org"},
+    "sponsors": {"name": "ACME", "tier": "gold"},
+    "posts": {"title": "Welcome", "body": "Hello", "published": True},
+}
+EDITS = {
+    "tracks": "name",
+    "rooms": "name",
+    "session-types": "name",
+    "sessions": "title",
+    "speakers": "name",
+    "sponsors": "name",
+    "posts": "title",
+}
+
+
+@pytest.fixture
+def api(stack):
+    from app import app
+
+    with Client(app) as client:
+        yield Api(client)
+
+
+@pytest.fixture
+def owner(api):
+    return api.user("owner")
+
+
+@pytest.fixture
+def event(api, owner):
+    created = api.json("POST", "/v1/events", {"name": "Content Conf"}, token=owner["token"], expect=201)
+    body = {
+        "version": created["version"], "timezone": "Asia/Singapore",
+        "starts_at": "2026-03-22T09:00:00+08:00", "ends_at": "2026-03-24T18:00:00+08:00",
+    }  # fmt: skip
+    return api.json("PATCH", f"/v1/events/{created['id']}", body, token=owner["token"], expect=200)
+
+
+@pytest.mark.parametrize("segment", sorted(SEGMENTS))
+def test_each_resource_creates_reads_updates_lists_and_trashes(api, owner, event, segment):
+    base = f"/v1/events/{event['id']}/{segment}"
+    field = EDITS[segment]
+
+    created = api.json("POST", base, SEGMENTS[segment], token=owner["token"], expect=201)
+    read = api.json("GET", f"{base}/{created['id']}", token=owner["token"], expect=200)
+    updated = api.json(
+        "PATCH",
+        f"{base}/{created['id']}",
+        {field: "Renamed", "version": read["version"]},
+        token=owner["token"],
+        expect=200,
+    )
+    listed = api.json("GET", base, token=owner["token"], expect=200)
+    api.json("DELETE", f"{base}/{created['id']}", token=owner["token"], expect=200)
+    after = api.json("GET", base, token=owner["token"], expect=200)
+
+    assert (updated[field], updated["version"]) == ("Renamed", read["version"] + 1)
+    assert [i["id"] for i in listed["items"]] == [created["id"]]
+    assert after["items"] == []
+    api.json("GET", f"{base}/{created['id']}", token=owner["token"], expect=404)
+
+
+def test_stale_version_gets_409_with_the_current_item(api, owner, event):
+    base = f"/v1/events/{event['id']}/tracks"
+    track = api.json("POST", base, {"name": "Web"}, token=owner["token"], expect=201)
+    api.json("PATCH", f"{base}/{track['id']}", {"name": "Web 2", "version": 1}, token=owner["token"], expect=200)
+
+    answer = api.json(
+        "PATCH", f"{base}/{track['id']}", {"name": "Web 3", "version": 1}, token=owner["token"], expect=409
+    )
+
+    assert answer["error"]["current"]["name"] == "Web 2" and answer["error"]["current_version"] == 2
+
+
+def test_twenty_concurrent_updates_with_one_version_let_one_win(api, owner, event):
+    base = f"/v1/events/{event['id']}/rooms"
+    room = api.json("POST", base, {"name": "Hall"}, token=owner["token"], expect=201)
+
+    def attempt(n: int) -> int:
+        return api.call(
+            "PATCH", f"{base}/{room['id']}", {"name": f"Hall {n}", "version": 1}, token=owner["token"]
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(attempt, range(20)))
+    stored = api.json("GET", f"{base}/{room['id']}", token=owner["token"], expect=200)
+
+    assert sorted(answers) == [200] + [409] * 19
+    assert stored["version"] == 2
+
+
+def test_unknown_and_read_only_fields_are_refused_by_name(api, owner, event):
+    answer = api.json(
+        "POST", f"/v1/events/{event['id']}/sessions", {"title": "T", "owner_id": "me"}, token=owner["token"], expect=422
+    )
+
+    assert answer["error"]["fields"] == {"owner_id": "is not a field of session"}
+
+
+def test_body_over_one_megabyte_gets_413(api, owner, event):
+    response = api.call(
+        "POST", f"/v1/events/{event['id']}/posts", {"title": "T", "body": "x" * 1_100_000}, token=owner["token"]
+    )
+
+    assert response.status_code == 413
+
+
+def test_review_flow_makes_a_session_public_only_once_accepted(api, owner, event):
+    base = f"/v1/events/{event['id']}"
+    speaker = api.json(
+        "POST",
+        f"{base}/speakers",
+        {"name": "Ada", "email": "ada@example.org", "phone": "+65 1"},
+        token=owner["token"],
+        expect=201,
+    )
+    session = api.json(
+        "POST",
+        f"{base}/sessions",
+        {"title": "Proposal", "state": "pending", "speaker_ids": [speaker["id"]]},
+        token=owner["token"],
+        expect=201,
+    )
+    api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
+
+    before = api.json("GET", f"{base}/sessions", expect=200)
+    accepted = api.json(
+        "PATCH",
+        f"{base}/sessions/{session['id']}",
+        {"state": "accepted", "version": session["version"]},
+        token=owner["token"],
+        expect=200,
+    )
+    confirmed = api.json(
+        "PATCH",
+        f"{base}/sessions/{session['id']}",
+        {"state": "confirmed", "version": accepted["version"]},
+        token=owner["token"],
+        expect=200,
+    )
+    after = api.json("GET", f"{base}/sessions", expect=200)
+    speakers = api.json("GET", f"{base}/speakers", expect=200)
+
+    assert before["items"] == []
+    assert [s["title"] for s in after["items"]] == ["Proposal"] and confirmed["state"] == "confirmed"
+    assert "email" not in json.dumps(speakers) and "+65 1" not in json.dumps(speakers)
+
+
+def test_rejected_session_stays_invisible_to_anonymous_readers(api, owner, event):
+    base = f"/v1/events/{event['id']}"
+    session = api.json(
+        "POST", f"{base}/sessions", {"title": "Nope", "state": "pending"}, token=owner["token"], expect=201
+    )
+    api.json(
+        "PATCH",
+        f"{base}/sessions/{session['id']}",
+        {"state": "rejected", "version": 1},
+        token=owner["token"],
+        expect=200,
+    )
+    api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
+
+    assert api.json("GET", f"{base}/sessions", expect=200)["items"] == []
+    api.json("GET", f"{base}/sessions/{session['id']}", expect=404)
+
+
+def test_publishing_needs_dates_and_a_time_zone(api, owner):
+    created = api.json("POST", "/v1/events", {"name": "Dateless"}, token=owner["token"], expect=201)
+
+    answer = api.json("POST", f"/v1/events/{created['id']}/publish", token=owner["token"], expect=422)
+
+    assert set(answer["error"]["fields"]) == {"starts_at", "ends_at", "timezone"}
+
+
+def test_trashing_a_track_in_use_answers_409_listing_sessions(api, owner, event):
+    base = f"/v1/events/{event['id']}"
+    track = api.json("POST", f"{base}/tracks", {"name": "Web"}, token=owner["token"], expect=201)
+    api.json(
+        "POST", f"{base}/sessions", {"title": "Uses it", "track_id": track["id"]}, token=owner["token"], expect=201
+    )
+
+    answer = api.json("DELETE", f"{base}/tracks/{track['id']}", token=owner["token"], expect=409)
+    api.json("DELETE", f"{base}/tracks/{track['id']}?detach=true", token=owner["token"], expect=200)
+
+    assert [s["title"] for s in answer["error"]["sessions"]] == ["Uses it"]
