@@ -86,7 +86,9 @@ class Seeded:
     slug: str
 
 
-def seed_event(event_id: str = "ev1", slug: str = "conf", *, owner: str = OWNER, published: bool = True) -> Seeded:
+def seed_event(
+    event_id: str = "ev1", slug: str = "conf", *, owner: str = OWNER, published: bool = True, organizers: bool = True
+) -> Seeded:
     """A published event with one child of each kind (files on the speaker and sponsor), an
     owner, an organizer and a coorganizer."""
     from chalicelib.db import content
@@ -121,8 +123,9 @@ def seed_event(event_id: str = "ev1", slug: str = "conf", *, owner: str = OWNER,
         item.stamp()
         item.save()
     put_role(event_id, owner, "owner")
-    put_role(event_id, ORGANIZER, "organizer")
-    put_role(event_id, COORGANIZER, "coorganizer")
+    if organizers:
+        put_role(event_id, ORGANIZER, "organizer")
+        put_role(event_id, COORGANIZER, "coorganizer")
     return Seeded(event_id, slug)
 
 

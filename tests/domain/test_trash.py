@@ -288,3 +288,46 @@ def test_audit_is_for_admins_only(seeded):
 
     with pytest.raises(Forbidden):
         list_audit(actor=actor(OWNER))
+
+
+def test_trash_user_takes_the_events_they_alone_run_and_restore_brings_them_back(clock):
+    from chalicelib.domain.content import list_all
+    from chalicelib.domain.trash import restore, trash_user
+    from trash_support import put_user
+
+    user = put_user("solo")
+    seed_event("ev3", "solo-conf", owner="solo", organizers=False)
+
+    trash_user(user=user, actor=actor(ADMIN, "admin"))
+    hidden = list_all(event_id="ev3", kind="session")
+    restore(kind="user", item_id="solo", actor=actor(ADMIN, "admin"))
+
+    assert hidden == []
+    assert load("event", "ev3", "ev3").is_trashed() is False
+    assert [s.id for s in list_all(event_id="ev3", kind="session")] == [child_id("ev3", "session")]
+
+
+def test_purge_user_deletes_avatar_email_guard_roles_and_their_events(clock):
+    import boto3
+    from chalicelib.db.base import Item
+    from chalicelib.domain.trash import purge, trash_user
+    from chalicelib.settings import settings
+    from trash_support import put_role, put_user
+
+    user = put_user("solo", photo=True)
+    seed_event("ev3", "solo-conf", owner="solo", organizers=False)
+    seed_event("ev4", "other-conf", owner=OWNER)
+    put_role("ev4", "solo", "moderator")
+    trash_user(user=user, actor=actor(ADMIN, "admin"))
+
+    purge(kind="user", item_id="solo", actor=actor(ADMIN, "admin"))
+
+    guard = boto3.client("dynamodb").get_item(
+        TableName=settings().table_name, Key={"pk": {"S": "EMAIL#solo@example.org"}, "sk": {"S": "EMAIL"}}
+    )
+    assert "Item" not in guard
+    assert list(Item.query("EVENT#ev3")) == []
+    assert [k for k in uploads_keys() if k.startswith(("avatar/", "speaker_photo/ev3", "sponsor_logo/ev3"))] == []
+    assert "ROLE#solo" not in {i["sk"]["S"] for i in boto3.client("dynamodb").query(
+        TableName=settings().table_name, KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "EVENT#ev4"}})["Items"]}  # fmt: skip
