@@ -1,0 +1,403 @@
+// One event: details, its collections (generic lists and forms), schedule, call for papers,
+// proposals, roles, jobs and publishing. Sections appear only when the API declares them.
+import { api, bodySchema, declares, listAll, listOf } from "./api.js";
+import { announce, h, humanize } from "./dom.js";
+import { schemaForm } from "./forms.js";
+import { page, state, me, go } from "./app.js";
+import { uploadPanel } from "./uploads.js";
+import { scheduleView } from "./schedule.js";
+import { showTime } from "./tz.js";
+
+export const COLLECTIONS = [
+  { path: "tracks", kind: "track", label: "Tracks", columns: ["color"] },
+  { path: "rooms", kind: "room", label: "Rooms", columns: ["floor", "capacity"] },
+  { path: "session-types", kind: "session_type", label: "Session types", columns: ["length_minutes"] },
+  { path: "sessions", kind: "session", label: "Sessions", columns: ["state", "starts_at"] },
+  { path: "speakers", kind: "speaker", label: "Speakers", columns: ["organisation"] },
+  { path: "sponsors", kind: "sponsor", label: "Sponsors", columns: ["tier"] },
+  { path: "posts", kind: "post", label: "Posts", columns: ["published"] },
+];
+// Reference fields of a form, and the collection that lists their choices.
+const REFERENCES = { track_id: "tracks", room_id: "rooms", session_type_id: "session-types", speaker_ids: "speakers" };
+const EDITORS = ["admin", "owner", "organizer"];
+const JOB_POLL_MS = 1500;
+
+export const labelOf = (item) => item.name || item.title || item.email || item.id;
+
+/** The signed-in user's role in the event ("admin" for site admins), or null. */
+export async function roleIn(eventId) {
+  const user = await me();
+  if (user?.is_admin) return "admin";
+  if (!declares(state.doc, "get", "/events/{}/roles")) return null;
+  try {
+    const answer = await api("GET", `/events/${eventId}/roles`);
+    const mine = (answer.roles || []).find((r) => (r.user?.id || r.user_id) === user?.id);
+    return mine ? mine.role : null;
+  } catch {
+    return null;
+  }
+}
+
+async function eventContext(eventId) {
+  const [event, role] = await Promise.all([api("GET", `/events/${eventId}`), roleIn(eventId)]);
+  const base = `/events/${eventId}`;
+  return {
+    event, role, base, zone: event.timezone || "UTC",
+    mayEdit: role !== "moderator",
+    mayCreateDelete: EDITORS.includes(role),
+  };
+}
+
+function subnav(ctx, current) {
+  const doc = state.doc;
+  const links = [["", "Details"]];
+  for (const c of COLLECTIONS) if (declares(doc, "get", `/events/{}/${c.path}`)) links.push([c.path, c.label]);
+  if (declares(doc, "get", "/events/{}/sessions")) links.push(["schedule", "Schedule"], ["proposals", "Proposals"]);
+  if (declares(doc, "get", "/events/{}/call-for-papers")) links.push(["cfp", "Call for papers"]);
+  if (declares(doc, "get", "/events/{}/roles")) links.push(["roles", "Team"]);
+  if (declares(doc, "get", "/events/{}/jobs")) links.push(["jobs", "Jobs"]);
+  return h("nav", { class: "subnav", "aria-label": "Event sections" }, h("ul", {}, links.map(([path, label]) =>
+    h("li", {}, h("a", { href: `#${ctx.base}${path ? "/" + path : ""}`, "aria-current": path === current ? "page" : undefined }, label)))));
+}
+
+/** Choices for the reference fields of a form. */
+async function referencesFor(ctx, schema) {
+  const refs = {};
+  await Promise.all(Object.entries(REFERENCES).map(async ([field, path]) => {
+    if (!schema?.properties?.[field] || !declares(state.doc, "get", `/events/{}/${path}`)) return;
+    const items = await listAll(`${ctx.base}/${path}`);
+    refs[field] = items.map((item) => ({ id: item.id, label: labelOf(item) }));
+  }));
+  return refs;
+}
+
+export async function eventView(eventId, rest, query) {
+  const ctx = await eventContext(eventId);
+  const [section = "", itemId] = rest;
+  const collection = COLLECTIONS.find((c) => c.path === section);
+  if (collection && itemId) return itemView(ctx, collection, itemId);
+  if (collection) return listView(ctx, collection, query);
+  switch (section) {
+    case "schedule": return scheduleView(ctx, subnav(ctx, "schedule"));
+    case "proposals": return proposalsView(ctx);
+    case "cfp": return cfpView(ctx);
+    case "roles": return rolesView(ctx);
+    case "jobs": return jobsView(ctx);
+    default: return detailsView(ctx);
+  }
+}
+
+// -- details and publishing ----------------------------------------------------------------
+
+function publishPanel(ctx) {
+  if (!declares(state.doc, "post", "/events/{}/publish") || !ctx.mayEdit) return null;
+  const url = new URL(`/e/${ctx.event.slug}/`, location.origin).href;
+  const result = h("p", { class: "publish-status", role: "status", "aria-live": "polite" });
+  const button = h("button", { type: "button", class: "primary", id: "publish" }, ctx.event.state === "published" ? "Publish changes" : "Publish");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const before = await pageBody(url);
+    const earlierJobs = await jobIds(ctx);
+    result.textContent = "Publishing…";
+    try {
+      const event = await api("POST", `${ctx.base}/publish`);
+      ctx.event = event;
+      result.textContent = "Published. Waiting for the public page to be rebuilt…";
+      const outcome = await waitForPage(ctx, url, before, earlierJobs);
+      if (outcome.failed) throw new Error(`The public page could not be rebuilt: ${outcome.failed}`);
+      result.replaceChildren(outcome.updated ? `The public page was updated at ${new Date().toLocaleTimeString()}: ` : "The public page is up to date: ",
+        h("a", { href: url, class: "public-link" }, url));
+      announce(outcome.updated ? "The public page is updated." : "The public page is up to date.");
+    } catch (err) {
+      result.textContent = err.message;
+      result.className = "publish-status error";
+    } finally {
+      button.disabled = false;
+    }
+  });
+  const link = ctx.event.state === "published" ? h("p", {}, "Public page: ", h("a", { href: url }, url)) : null;
+  return h("section", { class: "publish", "aria-labelledby": "publish-title" }, h("h2", { id: "publish-title" }, "Public page"), link, button, result);
+}
+
+async function pageBody(url) {
+  try {
+    const response = await fetch(url, { cache: "no-store" });
+    return response.ok ? await response.text() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Ids of the event's recent jobs (to tell the rebuild a publish causes from earlier ones). */
+async function jobIds(ctx) {
+  if (!declares(state.doc, "get", "/events/{}/jobs")) return null;
+  try {
+    return new Set(listOf(await api("GET", `${ctx.base}/jobs`)).map((job) => job.id));
+  } catch {
+    return null;
+  }
+}
+
+/** Wait until the public page changes, or a rebuild started after `earlier` fails. */
+async function waitForPage(ctx, url, before, earlier, timeoutMs = 90000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const now = await pageBody(url);
+    if (now !== null && now !== before) return { updated: true };
+    if (earlier) {
+      const jobs = listOf(await api("GET", `${ctx.base}/jobs`).catch(() => null))
+        .filter((job) => !earlier.has(job.id) && job.name.startsWith("render"));
+      const failed = jobs.find((job) => job.state === "FAILURE" || (job.state === "RETRY" && job.error));
+      if (failed) return { failed: failed.error || "the rebuild failed" };
+      if (jobs.length && jobs.every((job) => job.state === "SUCCESS") && now !== null) return { updated: now !== before };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { updated: false };
+}
+
+async function detailsView(ctx) {
+  const schema = bodySchema(state.doc, "patch", "/events/{}") || bodySchema(state.doc, "put", "/events/{}");
+  const method = bodySchema(state.doc, "patch", "/events/{}") ? "PATCH" : "PUT";
+  const reload = () => api("GET", ctx.base);
+  let form = null;
+  if (schema && ctx.mayEdit) {
+    form = schemaForm({
+      schema, values: ctx.event, zone: ctx.zone, submitLabel: "Save the details", name: "Event details",
+      onSubmit: async (body) => {
+        const saved = await api(method, ctx.base, { body });
+        announce("Event details saved.");
+        return saved;
+      },
+    });
+  }
+  const facts = h("dl", { class: "facts" },
+    h("dt", {}, "State"), h("dd", {}, ctx.event.state || "draft"),
+    h("dt", {}, "Slug"), h("dd", {}, ctx.event.slug || "—"),
+    h("dt", {}, "Dates"), h("dd", {}, `${showTime(ctx.event.starts_at, ctx.zone)} – ${showTime(ctx.event.ends_at, ctx.zone)} (${ctx.zone})`),
+    h("dt", {}, "Your role"), h("dd", {}, ctx.role ? humanize(ctx.role) : "—"));
+  const trash = ctx.mayCreateDelete && declares(state.doc, "delete", "/events/{}")
+    ? h("button", { type: "button", class: "danger", onclick: async () => {
+      if (!confirm(`Move “${ctx.event.name}” to the trash?`)) return;
+      await api("DELETE", ctx.base);
+      announce(`“${ctx.event.name}” moved to the trash.`);
+      go("#/events");
+    } }, "Move the event to the trash") : null;
+  const kinds = bodySchema(state.doc, "post", "/uploads")?.properties?.kind?.enum || [];
+  page(ctx.event.name, subnav(ctx, ""), facts, publishPanel(ctx),
+    form ? h("section", { "aria-labelledby": "details-title" }, h("h2", { id: "details-title" }, "Details"), form.form) : null,
+    uploadPanel({ kinds, allowed: ctx.mayEdit, item: { ...ctx.event, kind: "event" }, eventId: ctx.event.id, reload }), trash);
+}
+
+// -- collections ---------------------------------------------------------------------------
+
+function cell(item, column, ctx) {
+  const value = item[column];
+  if (column === "color" && value) return h("span", { class: "swatch", style: `background:${value}` }, value);
+  if (column.endsWith("_at")) return showTime(value, ctx.zone);
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return value ?? "—";
+}
+
+async function trashItem(ctx, collection, item) {
+  if (!confirm(`Move “${labelOf(item)}” to the trash?`)) return false;
+  try {
+    await api("DELETE", `${ctx.base}/${collection.path}/${item.id}`);
+  } catch (err) {
+    if (err.status !== 409 || !err.details.sessions) throw err;
+    const titles = err.details.sessions.map((s) => s.title).join(", ");
+    if (!confirm(`${err.message}\nUsed by: ${titles}\nTrash it anyway and clear it from those sessions?`)) return false;
+    await api("DELETE", `${ctx.base}/${collection.path}/${item.id}`, { query: { detach: "true" } });
+  }
+  announce(`“${labelOf(item)}” moved to the trash.`);
+  return true;
+}
+
+async function listView(ctx, collection, query) {
+  const items = await listAll(`${ctx.base}/${collection.path}`);
+  const searchId = `search-${collection.path}`;
+  const search = h("input", { type: "search", id: searchId, value: query.get("q") || "" });
+  const body = h("tbody");
+  const mayDelete = ctx.mayCreateDelete && declares(state.doc, "delete", `/events/{}/${collection.path}/{}`);
+  const show = () => {
+    const wanted = search.value.trim().toLowerCase();
+    const shown = items.filter((item) => !wanted || JSON.stringify(item).toLowerCase().includes(wanted));
+    body.replaceChildren(...shown.map((item) => h("tr", { "data-id": item.id },
+      h("th", { scope: "row" }, h("a", { href: `#${ctx.base}/${collection.path}/${item.id}` }, labelOf(item))),
+      collection.columns.map((column) => h("td", {}, cell(item, column, ctx))),
+      h("td", { class: "actions" }, mayDelete ? h("button", { type: "button", class: "danger", onclick: async () => {
+        if (await trashItem(ctx, collection, item)) listView(ctx, collection, query);
+      } }, `Trash ${labelOf(item)}`) : null))));
+    if (!shown.length) body.append(h("tr", {}, h("td", { colspan: collection.columns.length + 2 }, wanted ? "Nothing matches." : `No ${collection.label.toLowerCase()} yet.`)));
+  };
+  search.addEventListener("input", show);
+  show();
+  const create = ctx.mayCreateDelete && declares(state.doc, "post", `/events/{}/${collection.path}`)
+    ? h("a", { class: "button primary", href: `#${ctx.base}/${collection.path}/new` }, `Add ${humanize(collection.kind).toLowerCase()}`) : null;
+  page(`${collection.label} · ${ctx.event.name}`, subnav(ctx, collection.path),
+    h("div", { class: "toolbar" }, h("div", { class: "search" }, h("label", { for: searchId }, `Search ${collection.label.toLowerCase()}`), search), create),
+    h("div", { class: "table-scroll" }, h("table", { class: "list" },
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), collection.columns.map((c) => h("th", { scope: "col" }, humanize(c))), h("th", { scope: "col" }, "Actions"))), body)));
+}
+
+async function itemView(ctx, collection, itemId) {
+  const isNew = itemId === "new";
+  const path = `${ctx.base}/${collection.path}`;
+  const method = isNew ? "post" : declares(state.doc, "patch", `/events/{}/${collection.path}/{}`) ? "patch" : "put";
+  const schema = bodySchema(state.doc, method, isNew ? `/events/{}/${collection.path}` : `/events/{}/${collection.path}/{}`);
+  const item = isNew ? null : await api("GET", `${path}/${itemId}`);
+  const refs = await referencesFor(ctx, schema);
+  const title = isNew ? `Add ${humanize(collection.kind).toLowerCase()}` : labelOf(item);
+  const form = schemaForm({
+    schema, values: item, refs, zone: ctx.zone, name: title,
+    submitLabel: isNew ? `Create ${humanize(collection.kind).toLowerCase()}` : "Save",
+    onSubmit: async (body) => {
+      if (isNew) {
+        const created = await api("POST", path, { body });
+        announce(`${humanize(collection.kind)} “${labelOf(created)}” created.`);
+        go(`#${path}/${created.id}`);
+        return null;
+      }
+      const saved = await api(method.toUpperCase(), `${path}/${itemId}`, { body });
+      announce(`“${labelOf(saved)}” saved.`);
+      if (saved.warnings?.length) announce(`Saved, with warnings: ${saved.warnings.join("; ")}`, "warning");
+      return saved;
+    },
+  });
+  const kinds = bodySchema(state.doc, "post", "/uploads")?.properties?.kind?.enum || [];
+  const mayDelete = !isNew && ctx.mayCreateDelete && declares(state.doc, "delete", `/events/{}/${collection.path}/{}`);
+  const trash = mayDelete ? h("button", { type: "button", class: "danger", onclick: async () => {
+    if (await trashItem(ctx, collection, item)) go(`#${path}`);
+  } }, `Trash ${labelOf(item)}`) : null;
+  const warnings = item?.warnings?.length ? h("ul", { class: "warnings", "aria-label": "Schedule warnings" }, item.warnings.map((w) => h("li", {}, w))) : null;
+  page(title, subnav(ctx, collection.path), h("p", {}, h("a", { href: `#${path}` }, `Back to ${collection.label.toLowerCase()}`)),
+    warnings, ctx.mayEdit ? form.form : h("p", {}, "You may read this item but not change it."),
+    item ? uploadPanel({ kinds, allowed: ctx.mayEdit, item: { ...item, kind: collection.kind }, eventId: ctx.event.id, reload: () => api("GET", `${path}/${itemId}`) }) : null,
+    trash);
+}
+
+// -- call for papers and proposals -----------------------------------------------------------
+
+async function cfpView(ctx) {
+  const path = `${ctx.base}/call-for-papers`;
+  let current = null;
+  try {
+    current = await api("GET", path);
+  } catch (err) {
+    if (err.status !== 404) throw err;
+  }
+  const method = ["patch", "put", "post"].find((m) => bodySchema(state.doc, m, "/events/{}/call-for-papers"));
+  const schema = method && bodySchema(state.doc, method, "/events/{}/call-for-papers");
+  const form = schema ? schemaForm({
+    schema, values: current, zone: ctx.zone, submitLabel: "Save the call for papers", name: "Call for papers",
+    onSubmit: async (body) => {
+      const saved = await api(current ? method.toUpperCase() : (bodySchema(state.doc, "put", "/events/{}/call-for-papers") ? "PUT" : method.toUpperCase()), path, { body });
+      announce("Call for papers saved.");
+      current = saved;
+      return saved;
+    },
+  }) : null;
+  page(`Call for papers · ${ctx.event.name}`, subnav(ctx, "cfp"), form ? form.form : h("p", {}, "The API does not offer call for papers settings yet."));
+}
+
+const TRANSITIONS = [["accepted", "Accept"], ["rejected", "Reject"], ["confirmed", "Confirm"]];
+
+async function proposalsView(ctx) {
+  const sessions = await listAll(`${ctx.base}/sessions`);
+  const proposals = sessions.filter((s) => ["pending", "accepted", "rejected", "confirmed"].includes(s.state));
+  const filter = h("select", { id: "proposal-state" }, ["pending", "accepted", "confirmed", "rejected", "all"].map((s) => h("option", { value: s }, humanize(s))));
+  const list = h("ul", { class: "cards" });
+  const show = () => {
+    const shown = proposals.filter((s) => filter.value === "all" || s.state === filter.value);
+    list.replaceChildren(...(shown.length ? shown.map((session) => h("li", { class: "proposal" },
+      h("h2", {}, h("a", { href: `#${ctx.base}/sessions/${session.id}` }, session.title)),
+      h("p", {}, h("span", { class: `badge ${session.state}` }, session.state), " ", session.short_abstract || ""),
+      ctx.mayEdit ? h("div", { class: "actions" }, TRANSITIONS.filter(([to]) => to !== session.state).map(([to, verb]) =>
+        h("button", { type: "button", onclick: async () => {
+          try {
+            const saved = await api("PATCH", `${ctx.base}/sessions/${session.id}`, { body: { state: to, version: session.version } });
+            Object.assign(session, saved);
+            announce(`“${session.title}” is now ${to}.`);
+            show();
+          } catch (err) {
+            announce(err.message, "error");
+          }
+        } }, `${verb} ${session.title}`))) : null)) : [h("li", {}, "No proposals in this state.")]));
+  };
+  filter.addEventListener("change", show);
+  show();
+  page(`Proposals · ${ctx.event.name}`, subnav(ctx, "proposals"),
+    h("div", { class: "search" }, h("label", { for: "proposal-state" }, "Show proposals that are"), filter), list);
+}
+
+// -- team ------------------------------------------------------------------------------------
+
+async function rolesView(ctx) {
+  const answer = await api("GET", `${ctx.base}/roles`);
+  const mayManage = EDITORS.includes(ctx.role);
+  const members = h("table", { class: "list" }, h("caption", {}, "Members"),
+    h("thead", {}, h("tr", {}, ["Name", "Role", "Actions"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, (answer.roles || []).map((member) => h("tr", {},
+      h("th", { scope: "row" }, member.user?.name || member.user?.id), h("td", {}, humanize(member.role)),
+      h("td", {}, mayManage && member.role !== "owner" && declares(state.doc, "delete", "/events/{}/roles/{}")
+        ? h("button", { type: "button", class: "danger", onclick: async () => {
+          await api("DELETE", `${ctx.base}/roles/${member.user.id}`);
+          announce("Role removed.");
+          rolesView(ctx);
+        } }, `Remove ${member.user?.name || "member"}`) : null)))));
+  const invites = h("ul", {}, (answer.invites || []).map((i) => h("li", {}, `${i.email} — ${humanize(i.role)} (invited)`)));
+  const schema = bodySchema(state.doc, "post", "/events/{}/roles");
+  const form = mayManage && schema ? schemaForm({
+    schema, refs: {}, submitLabel: "Send the invite", name: "Invite someone",
+    onSubmit: async (body) => {
+      await api("POST", `${ctx.base}/roles`, { body });
+      announce(`Invite sent to ${body.email}.`);
+      rolesView(ctx);
+      return null;
+    },
+  }) : null;
+  page(`Team · ${ctx.event.name}`, subnav(ctx, "roles"), members,
+    h("h2", {}, "Pending invites"), invites.children.length ? invites : h("p", {}, "None."),
+    form ? h("section", { "aria-labelledby": "invite-title" }, h("h2", { id: "invite-title" }, "Invite someone"), form.form) : null);
+}
+
+// -- jobs ------------------------------------------------------------------------------------
+
+const FINISHED = new Set(["SUCCESS", "FAILURE"]);
+
+function jobRow(job) {
+  const progress = job.state === "SUCCESS" ? 100 : job.progress ?? 0;
+  return h("tr", { "data-job": job.id },
+    h("th", { scope: "row" }, humanize(job.name)),
+    h("td", {}, h("span", { class: `badge ${job.state.toLowerCase()}` }, job.state)),
+    h("td", {}, h("progress", { max: 100, value: progress, "aria-label": `${humanize(job.name)} progress` }), ` ${Math.round(progress)}%`),
+    h("td", {}, job.created_at ? new Date(job.created_at).toLocaleString() : "—"),
+    h("td", {}, job.download_url ? h("a", { href: job.download_url }, "Download") : job.error || ""));
+}
+
+async function jobsView(ctx) {
+  const body = h("tbody");
+  const refresh = async () => {
+    const jobs = listOf(await api("GET", `${ctx.base}/jobs`));
+    body.replaceChildren(...(jobs.length ? jobs.map(jobRow) : [h("tr", {}, h("td", { colspan: 5 }, "No jobs yet."))]));
+    return jobs.some((job) => !FINISHED.has(job.state));
+  };
+  const exportButton = declares(state.doc, "post", "/events/{}/exports")
+    ? h("button", { type: "button", onclick: async () => {
+      const started = await api("POST", `${ctx.base}/exports`);
+      announce(`Export started (job ${started.job_id}).`);
+      poll();
+    } }, "Export as Open Event") : null;
+  let timer = null;
+  const poll = async () => {
+    clearTimeout(timer);
+    if (!document.body.contains(body) && timer !== null) return;
+    const running = await refresh();
+    if (running && document.body.contains(body)) timer = setTimeout(poll, JOB_POLL_MS);
+  };
+  page(`Jobs · ${ctx.event.name}`, subnav(ctx, "jobs"), h("div", { class: "toolbar" }, exportButton),
+    h("div", { class: "table-scroll" }, h("table", { class: "list" }, h("caption", {}, "Imports, exports and rebuilds, newest first"),
+      h("thead", {}, h("tr", {}, ["Job", "State", "Progress", "Started", "Result"].map((t) => h("th", { scope: "col" }, t)))), body)));
+  timer = 0;
+  await poll();
+}

@@ -1,0 +1,237 @@
+// Forms built from the API's OpenAPI request schemas: one labelled control per field,
+// field errors from 422 answers shown next to their field, 409 conflicts kept reversible.
+import { h, humanize, uid } from "./dom.js";
+import { isoToWall, timeZones, wallToIso } from "./tz.js";
+
+const LONG_TEXT = 1000;
+const typeOf = (spec) => (Array.isArray(spec.type) ? spec.type.find((t) => t !== "null") : spec.type);
+const isNullable = (spec) => Array.isArray(spec.type) && spec.type.includes("null");
+
+/** The fields a form shows: everything a client may send but the version. */
+export function editableFields(schema) {
+  return Object.entries(schema?.properties || {}).filter(([name, spec]) => !spec.readOnly && name !== "version");
+}
+
+function ensureZoneList() {
+  let list = document.getElementById("time-zones");
+  if (!list) {
+    list = h("datalist", { id: "time-zones" }, timeZones().map((zone) => h("option", { value: zone })));
+    document.body.append(list);
+  }
+  return list.id;
+}
+
+function control(name, spec, { id, refs, required }) {
+  const type = typeOf(spec);
+  const common = { id, name, required: required || undefined };
+  if (refs[name] && type === "array") {
+    return h("fieldset", { class: "choices", id, "data-field": name }, h("legend", {}, humanize(name)),
+      refs[name].length ? refs[name].map((option) => {
+        const boxId = uid("choice");
+        return h("div", { class: "choice" },
+          h("input", { type: "checkbox", id: boxId, value: option.id }),
+          h("label", { for: boxId }, option.label));
+      }) : h("p", { class: "hint" }, `No ${humanize(name).toLowerCase()} yet.`));
+  }
+  if (refs[name]) {
+    return h("select", common, h("option", { value: "" }, "— none —"),
+      refs[name].map((option) => h("option", { value: option.id }, option.label)));
+  }
+  if (spec.enum) {
+    return h("select", common, required ? null : h("option", { value: "" }, "— none —"),
+      spec.enum.map((value) => h("option", { value }, value)));
+  }
+  if (type === "boolean") return h("input", { ...common, type: "checkbox", required: undefined });
+  if (type === "integer" || type === "number") {
+    return h("input", { ...common, type: "number", min: spec.minimum, max: spec.maximum, step: type === "integer" ? 1 : "any" });
+  }
+  if (type === "array" || type === "object") {
+    return h("textarea", { ...common, rows: 3, spellcheck: "false", placeholder: type === "array" ? "[]" : "{}" });
+  }
+  const bounds = { maxlength: spec.maxLength, minlength: spec.minLength };
+  switch (spec.format) {
+    case "email": return h("input", { ...common, ...bounds, type: "email", autocomplete: "email" });
+    case "uri": return h("input", { ...common, ...bounds, type: "url", placeholder: "https://" });
+    case "date-time": return h("input", { ...common, type: "datetime-local" });
+    case "timezone": return h("input", { ...common, ...bounds, list: ensureZoneList(), autocomplete: "off", placeholder: "Asia/Singapore" });
+    case "color": return h("input", { ...common, type: "color" });
+    default:
+      if (name.includes("password")) return h("input", { ...common, ...bounds, type: "password", autocomplete: name === "password" ? "current-password" : "new-password" });
+      if ((spec.maxLength || 0) > LONG_TEXT) return h("textarea", { ...common, ...bounds, rows: 4 });
+      return h("input", { ...common, ...bounds, type: "text" });
+  }
+}
+
+/** A field's value as the API spells it, from a control. */
+function readControl(input, spec, zone) {
+  const type = typeOf(spec);
+  if (input.tagName === "FIELDSET") return [...input.querySelectorAll("input:checked")].map((box) => box.value);
+  if (type === "boolean") return input.checked;
+  const raw = input.value;
+  if (raw === "") return isNullable(spec) ? null : type === "string" ? "" : undefined;
+  if (type === "integer") return Number.parseInt(raw, 10);
+  if (type === "number") return Number.parseFloat(raw);
+  if (type === "array" || type === "object") return JSON.parse(raw);
+  if (spec.format === "date-time") return wallToIso(raw, zone);
+  return raw;
+}
+
+function writeControl(input, spec, value, zone) {
+  const type = typeOf(spec);
+  if (input.tagName === "FIELDSET") {
+    const wanted = new Set(value || []);
+    for (const box of input.querySelectorAll("input")) box.checked = wanted.has(box.value);
+  } else if (type === "boolean") input.checked = Boolean(value);
+  else if (value === null || value === undefined) input.value = spec.format === "color" ? "#5c6b7a" : "";
+  else if (type === "array" || type === "object") input.value = JSON.stringify(value);
+  else if (spec.format === "date-time") input.value = isoToWall(value, zone);
+  else input.value = String(value);
+}
+
+const same = (spec, a, b) => {
+  if (spec.format === "date-time" && a && b) return Date.parse(a) === Date.parse(b);
+  const norm = (v) => (v === undefined || v === "" ? null : v);
+  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+};
+
+/**
+ * A form for `schema`. `values` fills it (edit), `refs` turns *_id fields into pickers,
+ * `zone` is the time zone date-times are typed in. `onSubmit(body, form)` gets only the
+ * changed fields when editing (all filled ones when creating) and the read `version`.
+ */
+export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", submitLabel = "Save", onSubmit, extra = null, name = "" }) {
+  const required = new Set(schema?.required || []);
+  const controls = new Map();
+  let original = values ? { ...values } : null;
+  let version = values?.version ?? null;
+  const errorSummary = h("div", { class: "form-error", role: "alert", hidden: true });
+  const conflictBox = h("section", { class: "conflict", hidden: true, "aria-live": "assertive" });
+  const rows = editableFields(schema).map(([field, spec]) => {
+    const id = uid(`f-${field}`);
+    const input = control(field, spec, { id, refs, required: required.has(field) && !values });
+    const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
+    const hint = spec.description ? h("p", { class: "hint", id: `${id}-hint` }, spec.description) : null;
+    const described = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(" ");
+    input.setAttribute("aria-describedby", described);
+    controls.set(field, { input, spec, error });
+    const labelText = humanize(field) + (required.has(field) ? " (required)" : "") + (spec.format === "date-time" ? ` (${zone})` : "");
+    if (input.tagName === "FIELDSET") return h("div", { class: "field", "data-field": field }, input, hint, error);
+    const label = h("label", { for: id }, labelText);
+    const inline = input.type === "checkbox";
+    return h("div", { class: inline ? "field inline" : "field", "data-field": field }, inline ? [input, label] : [label, input], hint, error);
+  });
+  const button = h("button", { type: "submit", class: "primary" }, submitLabel);
+  const form = h("form", { class: "schema-form", novalidate: true, "aria-label": name || submitLabel }, errorSummary, conflictBox, rows, extra, h("div", { class: "actions" }, button));
+
+  const fill = (data) => {
+    for (const [field, { input, spec }] of controls) writeControl(input, spec, data?.[field], zone);
+  };
+  fill(values);
+
+  const clearErrors = () => {
+    errorSummary.hidden = true;
+    for (const { input, error } of controls.values()) {
+      error.hidden = true;
+      error.textContent = "";
+      input.removeAttribute("aria-invalid");
+    }
+  };
+
+  const showErrors = (message, fields = {}) => {
+    clearErrors();
+    errorSummary.textContent = message;
+    errorSummary.hidden = false;
+    let first = null;
+    for (const [field, problem] of Object.entries(fields)) {
+      const found = controls.get(field);
+      if (!found) continue;
+      found.error.textContent = `${humanize(field)} ${problem}`;
+      found.error.hidden = false;
+      found.input.setAttribute("aria-invalid", "true");
+      first = first || found.input;
+    }
+    (first || errorSummary).focus?.();
+  };
+
+  /** The body to send; throws {fields} for values the browser can already tell are wrong. */
+  const read = () => {
+    const body = {};
+    const problems = {};
+    for (const [field, { input, spec }] of controls) {
+      let value;
+      try {
+        value = readControl(input, spec, zone);
+      } catch {
+        problems[field] = "must be valid JSON";
+        continue;
+      }
+      if (value === undefined) continue;
+      if (original) {
+        if (!same(spec, value, original[field])) body[field] = value;
+      } else if (value !== null && value !== "" && !(Array.isArray(value) && !value.length) && !(typeOf(spec) === "boolean" && !value)) {
+        body[field] = value;
+      }
+    }
+    if (Object.keys(problems).length) throw Object.assign(new Error("Some fields are not valid."), { fields: problems });
+    if (original && schema.properties?.version) body.version = version;
+    return body;
+  };
+
+  /** Show what changed meanwhile; the typed values stay in the form. */
+  const showConflict = (err, reload) => {
+    const current = err.current || {};
+    const changed = editableFields(schema).filter(([field, spec]) => original && !same(spec, current[field], original[field]));
+    conflictBox.replaceChildren(
+      h("h3", {}, "This item changed meanwhile"),
+      h("p", {}, err.message, " Your edits are still in the form."),
+      changed.length
+        ? h("table", { class: "changes" }, h("caption", {}, "Changed by someone else"),
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "You read"), h("th", { scope: "col" }, "Now stored"))),
+          h("tbody", {}, changed.map(([field]) => h("tr", {}, h("th", { scope: "row" }, humanize(field)),
+            h("td", {}, show(original[field])), h("td", {}, show(current[field]))))))
+        : h("p", {}, "No field you can edit differs; only the version moved on."),
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "reapply", onclick: () => { adopt(current, err.currentVersion, false); form.requestSubmit(); } }, "Re-apply my edits"),
+        h("button", { type: "button", onclick: () => { adopt(current, err.currentVersion, true); reload?.(current); } }, "Reload (discard my edits)")),
+    );
+    conflictBox.hidden = false;
+    conflictBox.querySelector("button.reapply").focus();
+  };
+
+  const adopt = (current, newVersion, refill) => {
+    original = { ...current };
+    version = newVersion ?? current.version;
+    conflictBox.hidden = true;
+    if (refill) fill(current);
+  };
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearErrors();
+    conflictBox.hidden = true;
+    let body;
+    try {
+      body = read();
+    } catch (err) {
+      showErrors(err.message, err.fields);
+      return;
+    }
+    button.disabled = true;
+    try {
+      const saved = await onSubmit(body, api);
+      if (saved && original) adopt(saved, saved.version, true);
+    } catch (err) {
+      if (err.status === 409 && err.current) showConflict(err, null);
+      else showErrors(err.message, err.fields);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  const api = { form, showErrors, fill, read, controls };
+  return api;
+}
+
+function show(value) {
+  if (value === null || value === undefined || value === "") return "—";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}

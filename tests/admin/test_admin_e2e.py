@@ -1,0 +1,225 @@
+"""End-to-end: the admin page in Debian's chromium against the real local stack (`podium dev`)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import urllib.request
+import uuid
+
+import pytest
+from conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery staple"
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def unique_email(who: str) -> str:
+    return f"{who}-{uuid.uuid4().hex[:8]}@example.org"
+
+
+def call_api(stack, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        stack.urls["API"] + "/v1" + path,
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read() or b"{}")
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"{}")
+
+
+def mailed_link(stack, email: str, fragment: str) -> str:
+    from podium.localstack.outbox import read_outbox
+
+    for mail in reversed(read_outbox(stack.urls["AWS"], to=email)):
+        found = re.search(r"https?://\S+" + re.escape(fragment) + r"\S+", mail.text)
+        if found:
+            return found.group(0)
+    raise AssertionError(f"no mail to {email} with {fragment}")
+
+
+def sign_up_in_browser(page, *, name: str, email: str) -> None:
+    page.goto("/admin/#/signup")
+    page.get_by_label("Name (required)").fill(name)
+    page.get_by_label("Email (required)").fill(email)
+    page.get_by_label("Password (required)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("heading", level=1, name="My events").wait_for()
+
+
+def sign_in_in_browser(page, email: str, next_hash: str = "") -> None:
+    page.goto("/admin/#/signin" + (f"?next={next_hash}" if next_hash else ""))
+    page.get_by_label("Email (required)").fill(email)
+    page.get_by_label("Password (required)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    if not next_hash:
+        page.get_by_role("heading", level=1, name="My events").wait_for()
+
+
+def organizer_with_event(stack, *, verified: bool = False) -> dict:
+    """An account and an event made through the API, for tests about later screens."""
+    email = unique_email("organizer")
+    call_api(stack, "POST", "/auth/signup", {"email": email, "password": PASSWORD, "name": "Olga Organizer"})
+    status, answer = call_api(stack, "POST", "/auth/login", {"email": email, "password": PASSWORD})
+    assert status == 200, answer
+    token = answer["access_token"]
+    status, event = call_api(stack, "POST", "/events", {"name": f"Test Camp {uuid.uuid4().hex[:4]}"}, token)
+    assert status == 201, event
+    return {"email": email, "token": token, "event": event}
+
+
+def create(stack, owner: dict, collection: str, body: dict) -> dict:
+    status, item = call_api(stack, "POST", f"/events/{owner['event']['id']}/{collection}", body, owner["token"])
+    assert status == 201, item
+    return item
+
+
+def add_item_in_browser(page, event_id: str, collection: str, button: str, fields: dict[str, str]) -> str:
+    """Fill the create form of `collection`; returns the new item's id (from the page address)."""
+    page.goto(f"/admin/#/events/{event_id}/{collection}/new")
+    page.get_by_role("button", name=button).wait_for()
+    for label, value in fields.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(re.compile(rf"#/events/{event_id}/{collection}/(?!new)\w+$"))
+    return page.url.rsplit("/", 1)[1]
+
+
+def png_bytes(size: tuple[int, int] = (400, 300)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 80, 235)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# -- flows -----------------------------------------------------------------------------------
+
+
+def test_admin_signup_verify_and_create_event(pages, dev_stack):
+    # GIVEN a new organizer on the sign-in page
+    page = pages.open()
+    email = unique_email("flow")
+    page.goto("/admin/")
+    page.get_by_role("heading", level=1, name="Sign in").wait_for()
+    screenshot(page, "01-sign-in")
+
+    # WHEN they sign up, open the mailed confirmation link and create an event
+    sign_up_in_browser(page, name="Flo Flow", email=email)
+    page.goto(mailed_link(dev_stack, email, "#/verify?token="))
+    page.get_by_role("heading", name="Email confirmed").wait_for()
+    page.goto("/admin/#/events/new")
+    page.get_by_label("Name (required)").fill("Flow Conference")
+    page.get_by_role("button", name="Create the event").click()
+
+    # THEN the event page shows them as its owner and the event is in their list
+    page.get_by_role("heading", level=1, name="Flow Conference").wait_for()
+    assert page.locator("dl.facts dd").nth(3).inner_text() == "Owner"
+    screenshot(page, "02-event-details")
+    page.get_by_role("link", name="My events").click()
+    page.get_by_label("Search events").fill("flow")
+    assert page.locator("ul.cards a").all_inner_texts() == ["Flow Conference"]
+    screenshot(page, "03-my-events")
+
+
+def test_admin_signup_form_shows_field_errors_next_to_fields(pages):
+    page = pages.open(expect_statuses=(422,))
+    page.goto("/admin/#/signup")
+    page.get_by_label("Name (required)").fill("Short Password")
+    page.get_by_label("Email (required)").fill(unique_email("short"))
+    page.get_by_label("Password (required)").fill("x")
+
+    page.get_by_role("button", name="Sign up").click()
+
+    password = page.get_by_label("Password (required)")
+    page.locator(".field-error:not([hidden])").first.wait_for()
+    assert password.get_attribute("aria-invalid") == "true"
+    error_id = password.get_attribute("aria-describedby").split()[-1]
+    assert page.locator(f"#{error_id}").inner_text().startswith("Password must be at least")
+    screenshot(page, "04-field-errors")
+
+
+def test_admin_event_logo_upload_shows_progress(pages, dev_stack):
+    owner = organizer_with_event(dev_stack)
+    page = pages.open()
+    sign_in_in_browser(page, owner["email"])
+    page.goto(f"/admin/#/events/{owner['event']['id']}")
+
+    page.get_by_label("Event logo", exact=True).set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.get_by_role("button", name="Upload event logo").click()
+
+    progress = page.get_by_role("progressbar", name="Event logo upload progress")
+    progress.wait_for(state="visible")
+    page.locator(".upload-status", has_text="logo.png uploaded.").wait_for()
+    assert progress.get_attribute("value") == "100"
+    assert page.get_by_role("link", name="logo.png").get_attribute("href").endswith(".png")
+    screenshot(page, "05-event-logo-upload")
+
+
+def test_admin_coorganizer_sees_no_remove_buttons_and_api_refuses(pages, dev_stack):
+    owner = organizer_with_event(dev_stack)
+    event_id = owner["event"]["id"]
+    helper_email = unique_email("coorganizer")
+    owner_page = pages.open()
+    sign_in_in_browser(owner_page, owner["email"])
+    owner_page.goto(f"/admin/#/events/{event_id}/roles")
+    owner_page.get_by_role("heading", level=1, name=re.compile("^Team")).wait_for()
+    owner_page.get_by_label("Email (required)").fill(helper_email)
+    owner_page.get_by_label("Role (required)").select_option("coorganizer")
+    owner_page.get_by_role("button", name="Send the invite").click()
+    owner_page.get_by_text(f"Invite sent to {helper_email}.").wait_for()
+    screenshot(owner_page, "06-team")
+
+    helper = pages.open(expect_statuses=(403,))
+    sign_up_in_browser(helper, name="Cora Coorganizer", email=helper_email)
+    helper.goto(mailed_link(dev_stack, helper_email, "#/invites/accept?token="))
+    helper.get_by_role("button", name="Accept the invite").click()
+    helper.get_by_text("Your role").wait_for()
+    assert helper.locator("dl.facts dd").nth(3).inner_text() == "Coorganizer"
+    helper.get_by_role("link", name="Team").click()
+    helper.get_by_role("table", name="Members").wait_for()
+
+    assert helper.get_by_role("button", name=re.compile("^Remove")).count() == 0
+    owner_id = owner["event"]["owner_id"]
+    status = helper.evaluate(
+        """async ([api, path]) => {
+            const response = await fetch(api + path, { method: "DELETE",
+                headers: { Authorization: "Bearer " + sessionStorage.getItem("podium.token") } });
+            return response.status;
+        }""",
+        [dev_stack.urls["API"], f"/v1/events/{event_id}/roles/{owner_id}"],
+    )
+    assert status == 403
+
+
+def test_admin_event_page_fits_a_phone_and_starts_with_a_skip_link(pages, dev_stack):
+    owner = organizer_with_event(dev_stack)
+    phone = pages.open(width=390, height=844)
+    sign_in_in_browser(phone, owner["email"])
+    phone.goto(f"/admin/#/events/{owner['event']['id']}")
+    phone.get_by_role("navigation", name="Event sections").wait_for()
+
+    overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+    wide = phone.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > innerWidth)"
+        ".map(e => e.tagName + '.' + e.className)"
+    )
+    assert (overflow, wide) == (0, [])
+    screenshot(phone, "07-phone-event")
+    first_focusable = phone.locator("a[href], button, input, select, textarea").first
+    first_focusable.focus()
+    assert first_focusable.inner_text() == "Skip to the content"
+    assert first_focusable.bounding_box()["x"] >= 0  # visible once focused

@@ -1,0 +1,69 @@
+"""`podium dev` as a user runs it: a subprocess on free ports with its own state folder.
+
+Shared by the local stack tests and the admin page's end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+_URL_LINE = re.compile(r"^(API|Site|Admin|AWS): (http://\S+)$")
+
+
+@dataclass
+class DevStack:
+    process: subprocess.Popen
+    urls: dict[str, str]
+    output: list[str] = field(default_factory=list)
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 5.0) -> tuple[int, float]:
+        """Send `sig` and wait; returns the exit code and the seconds it took."""
+        started = time.monotonic()
+        self.process.send_signal(sig)
+        code = self.process.wait(timeout=timeout)
+        return code, time.monotonic() - started
+
+
+def start_dev_stack(state_dir: Path, timeout: float = 90.0) -> DevStack:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
+    env["PYTHONPATH"] = str(REPO / "backend")  # this checkout's code, whatever the venv points at
+    command = [
+        sys.executable,
+        "-m",
+        "podium.cli",
+        "dev",
+        "--api-port",
+        "0",
+        "--site-port",
+        "0",
+        "--aws-port",
+        "0",
+        "--state-dir",
+        str(state_dir),
+    ]
+    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    stack = DevStack(process, {})
+    ready = threading.Event()
+
+    def read_output() -> None:
+        for line in process.stdout:
+            stack.output.append(line.rstrip())
+            match = _URL_LINE.match(line.strip())
+            if match:
+                stack.urls[match.group(1)] = match.group(2)
+                if len(stack.urls) == 4:
+                    ready.set()
+
+    threading.Thread(target=read_output, daemon=True).start()
+    if not ready.wait(timeout):
+        process.kill()
+        raise AssertionError("podium dev did not print its URLs:\n" + "\n".join(stack.output[-40:]))
+    return stack
