@@ -331,3 +331,27 @@ def test_purge_user_deletes_avatar_email_guard_roles_and_their_events(clock):
     assert "ROLE#solo" not in {i["sk"]["S"] for i in boto3.client("dynamodb").query(
         TableName=settings().table_name, KeyConditionExpression="pk = :pk",
         ExpressionAttributeValues={":pk": {"S": "EVENT#ev4"}})["Items"]}  # fmt: skip
+
+
+def test_restore_by_an_id_two_events_share_asks_for_the_event(seeded):
+    from chalicelib.db.content import Post, event_pk
+    from chalicelib.domain.trash import restore
+    from chalicelib.errors import Conflict
+
+    seed_event("ev2", "other")
+    for event_id in ("ev1", "ev2"):
+        Post(event_pk(event_id), "POST#same", id="same", event_id=event_id, title="Same").save()
+        _trash_child_id("post", "same", event_id)
+
+    with pytest.raises(Conflict) as raised:
+        restore(kind="post", item_id="same", actor=actor(ADMIN, "admin"))
+    restore(kind="post", item_id="same", actor=actor(ADMIN, "admin"), event_id="ev2")
+
+    assert raised.value.to_body()["error"]["event_ids"] == ["ev1", "ev2"]
+    assert (load("post", "same", "ev1").is_trashed(), load("post", "same", "ev2").is_trashed()) == (True, False)
+
+
+def _trash_child_id(kind: str, item_id: str, event_id: str) -> None:
+    from chalicelib.domain.content import trash_child
+
+    trash_child(event=load("event", event_id, event_id), item=load(kind, item_id, event_id), actor=actor(OWNER))

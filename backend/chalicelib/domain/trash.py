@@ -11,6 +11,7 @@ DynamoDB's own TTL deletions. Every trash, restore and purge writes an audit rec
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -259,7 +260,13 @@ def get_trashed(*, kind: str, item_id: str, event_id: str | None = None) -> Item
             Item.expires_at > clock().epoch(),
             filter_condition=(Item.kind == model_of(kind)) & (Item.sk == content.child_sk(kind, item_id)),
         )
-        item = next(iter(found), None)
+        matches = list(itertools.islice(found, 2))
+        if len(matches) > 1:  # imported ids may repeat across events
+            raise Conflict(
+                f"Several events have a {kind.replace('_', ' ')} {item_id} in the trash; pass ?event_id=.",
+                event_ids=sorted(event_id_of(m) or "" for m in matches),
+            )
+        item = matches[0] if matches else None
     if item is None or item.kind_name != kind or not item.is_trashed() or item.is_gone():
         raise NotFound(f"No {kind.replace('_', ' ')} {item_id} in the trash.")
     return item
