@@ -1,8 +1,10 @@
 """`make package`: the Lambda deployment package, with templates and site assets inside.
 
-Chalice packages only app.py, chalicelib/ and vendor/ and follows no symlinks, so the
-top-level templates/ and site/assets/ are copied into chalicelib/templates/ and
-chalicelib/site_assets/ for the build (where the renderer looks first) and removed after.
+Chalice packages only app.py, chalicelib/ and vendor/ and follows no symlinks, so the build
+runs in a staging copy of backend/ (build/package-src/) into which the top-level templates/
+and site/assets/ are copied as chalicelib/templates/ and chalicelib/site_assets/ (where the
+renderer looks first). The source tree is never changed, so tests and a running stack are
+undisturbed; Chalice's wheel cache (.chalice/deployments/) is kept in the staging copy.
 """
 
 from __future__ import annotations
@@ -17,35 +19,37 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 BACKEND = REPO / "backend"
-COPIES = {
-    REPO / "templates": BACKEND / "chalicelib" / "templates",
-    REPO / "site" / "assets": BACKEND / "chalicelib" / "site_assets",
-}
+STAGING = REPO / "build" / "package-src"
+_IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "deployments", "deployed")
 
 
-def bundle_static_files() -> None:
-    """Copy templates/ and site/assets/ into the package tree (replacing older copies)."""
-    remove_static_copies()
-    for source, copy in COPIES.items():
-        shutil.copytree(source, copy)
-
-
-def remove_static_copies() -> None:
-    for copy in COPIES.values():
-        shutil.rmtree(copy, ignore_errors=True)
+def stage_sources() -> Path:
+    """Refresh build/package-src/ from backend/, templates/ and site/assets/; returns it."""
+    STAGING.mkdir(parents=True, exist_ok=True)
+    for name in ("app.py", "requirements.txt"):
+        shutil.copy2(BACKEND / name, STAGING / name)
+    for source, target in (
+        (BACKEND / "chalicelib", STAGING / "chalicelib"),
+        (REPO / "templates", STAGING / "chalicelib" / "templates"),
+        (REPO / "site" / "assets", STAGING / "chalicelib" / "site_assets"),
+    ):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(source, target, ignore=_IGNORE)
+    chalice_dir = STAGING / ".chalice"
+    chalice_dir.mkdir(exist_ok=True)
+    for config in (BACKEND / ".chalice").glob("*.json"):
+        shutil.copy2(config, chalice_dir / config.name)
+    return STAGING
 
 
 def package(stage: str, out_dir: Path) -> Path:
     """Run `chalice package` for `stage` into `out_dir`; returns the deployment zip."""
-    bundle_static_files()
-    try:
-        shutil.rmtree(out_dir, ignore_errors=True)
-        chalice = Path(sys.executable).with_name("chalice")
-        # chalice insists on a region even though packaging talks to no AWS service.
-        env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
-        subprocess.run([str(chalice), "package", "--stage", stage, str(out_dir)], cwd=BACKEND, check=True, env=env)
-    finally:
-        remove_static_copies()
+    project = stage_sources()
+    shutil.rmtree(out_dir, ignore_errors=True)
+    chalice = Path(sys.executable).with_name("chalice")
+    # chalice insists on a region even though packaging talks to no AWS service.
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
+    subprocess.run([str(chalice), "package", "--stage", stage, str(out_dir)], cwd=project, check=True, env=env)
     report_batch_item_failures(out_dir / "sam.json")
     return out_dir / "deployment.zip"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 import urllib.request
 import uuid
 
@@ -37,14 +38,19 @@ def call_api(stack, method: str, path: str, body: dict | None = None, token: str
         return err.code, json.loads(err.read() or b"{}")
 
 
-def mailed_link(stack, email: str, fragment: str) -> str:
+def mailed_link(stack, email: str, fragment: str, wait: float = 20.0) -> str:
+    """The link in the newest mail to `email`; waits for the worker that sends it."""
     from podium.localstack.outbox import read_outbox
 
-    for mail in reversed(read_outbox(stack.urls["AWS"], to=email)):
-        found = re.search(r"https?://\S+" + re.escape(fragment) + r"\S+", mail.text)
-        if found:
-            return found.group(0)
-    raise AssertionError(f"no mail to {email} with {fragment}")
+    deadline = time.monotonic() + wait
+    while True:
+        for mail in reversed(read_outbox(stack.urls["AWS"], to=email)):
+            found = re.search(r"https?://\S+" + re.escape(fragment) + r"\S+", mail.text)
+            if found:
+                return found.group(0)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no mail to {email} with {fragment}")
+        time.sleep(0.5)
 
 
 def sign_up_in_browser(page, *, name: str, email: str) -> None:
@@ -223,3 +229,142 @@ def test_admin_event_page_fits_a_phone_and_starts_with_a_skip_link(pages, dev_st
     first_focusable.focus()
     assert first_focusable.inner_text() == "Skip to the content"
     assert first_focusable.bounding_box()["x"] >= 0  # visible once focused
+
+
+def test_admin_signup_to_published_session_shows_on_public_site(pages, dev_stack):
+    # GIVEN a new organizer who signs up and confirms their email
+    page = pages.open(expect_statuses=(404,))
+    email = unique_email("publish")
+    sign_up_in_browser(page, name="Pia Publisher", email=email)
+    page.goto(mailed_link(dev_stack, email, "#/verify?token="))
+    page.get_by_role("heading", name="Email confirmed").wait_for()
+
+    # WHEN they create an event, give it dates and a time zone, add a track, a room, a speaker
+    # and an accepted session, and publish
+    page.goto("/admin/#/events/new")
+    page.get_by_label("Name (required)").fill("Maker Days")
+    page.get_by_role("button", name="Create the event").click()
+    page.get_by_role("heading", level=1, name="Maker Days").wait_for()
+    event_id = page.url.split("#/events/")[1]
+    details = page.get_by_role("form", name="Event details")
+    details.get_by_label("Timezone", exact=True).fill("Europe/Berlin")
+    details.get_by_label(re.compile(r"^Starts at")).fill("2030-05-04T09:00")
+    details.get_by_label(re.compile(r"^Ends at")).fill("2030-05-05T18:00")
+    details.get_by_role("button", name="Save the details").click()
+    page.get_by_text("Event details saved.").first.wait_for()
+    add_item_in_browser(page, event_id, "tracks", "Create track", {"Name (required)": "Open Hardware"})
+    add_item_in_browser(page, event_id, "rooms", "Create room", {"Name (required)": "Hall A"})
+    add_item_in_browser(page, event_id, "speakers", "Create speaker", {"Name (required)": "Sam Speaker"})
+    page.goto(f"/admin/#/events/{event_id}/sessions/new")
+    page.get_by_label("Title (required)", exact=True).fill("Soldering for Everyone")
+    page.get_by_label("State", exact=True).select_option("accepted")
+    page.get_by_label("Track", exact=True).select_option(label="Open Hardware")
+    page.get_by_label("Room", exact=True).select_option(label="Hall A")
+    page.get_by_label("Sam Speaker").check()
+    screenshot(page, "08-session-form")
+    page.get_by_role("button", name="Create session").click()
+    page.wait_for_url(re.compile(rf"#/events/{event_id}/sessions/(?!new)\w+$"))
+    session_id = page.url.rsplit("/", 1)[1]
+    page.goto(f"/admin/#/events/{event_id}/sessions")
+    page.get_by_role("link", name="Soldering for Everyone").wait_for()
+    page.goto(f"/admin/#/events/{event_id}")
+    page.get_by_role("button", name="Publish").click()
+
+    # THEN the page says when the public page is updated and links to it, and the session is public
+    page.get_by_text("The public page was updated").wait_for(timeout=60_000)
+    screenshot(page, "09-published")
+    public_url = page.locator("a.public-link").get_attribute("href")
+    assert public_url.startswith(dev_stack.urls["Site"])
+    page.goto(public_url)
+    assert "Maker Days" in page.content()
+    page.goto(public_url + f"sessions/{session_id}/")
+    assert page.locator("h1").inner_text() == "Soldering for Everyone"
+    assert "Sam Speaker" in page.content()
+
+
+def test_admin_sponsor_logo_upload_shows_progress_and_thumbnail(pages, dev_stack):
+    owner = organizer_with_event(dev_stack)
+    sponsor = create(dev_stack, owner, "sponsors", {"name": "Blue Widgets"})
+    page = pages.open()
+    sign_in_in_browser(page, owner["email"])
+    page.goto(f"/admin/#/events/{owner['event']['id']}/sponsors/{sponsor['id']}")
+
+    page.get_by_label("Sponsor logo", exact=True).set_input_files(
+        {"name": "logo.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.get_by_role("button", name="Upload sponsor logo").click()
+
+    progress = page.get_by_role("progressbar", name="Sponsor logo upload progress")
+    progress.wait_for(state="visible")
+    page.locator(".upload-status", has_text="logo.png uploaded.").wait_for()
+    assert progress.get_attribute("value") == "100"
+    thumbnail = page.get_by_role("img", name="Thumbnail of logo.png")
+    thumbnail.wait_for(timeout=40_000)
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", thumbnail.element_handle())
+    screenshot(page, "10-sponsor-logo")
+
+
+def test_admin_second_save_shows_conflict_and_keeps_input(pages, dev_stack):
+    owner = organizer_with_event(dev_stack)
+    event_id = owner["event"]["id"]
+    session = create(dev_stack, owner, "sessions", {"title": "Contested Talk"})
+    address = f"/admin/#/events/{event_id}/sessions/{session['id']}"
+    first, second = pages.open(), pages.open(expect_statuses=(409,))
+    for page in (first, second):
+        sign_in_in_browser(page, owner["email"])
+        page.goto(address)
+        page.get_by_label("Title", exact=True).wait_for()
+
+    first.get_by_label("Title", exact=True).fill("Contested Talk, renamed")
+    first.get_by_role("button", name="Save", exact=True).click()
+    first.get_by_text("“Contested Talk, renamed” saved.").first.wait_for()
+    second.get_by_label("Subtitle", exact=True).fill("My careful subtitle")
+    second.get_by_role("button", name="Save", exact=True).click()
+
+    second.get_by_role("heading", name="This item changed meanwhile").wait_for()
+    assert second.get_by_label("Subtitle", exact=True).input_value() == "My careful subtitle"
+    changes = second.get_by_role("table", name="Changed by someone else")
+    assert changes.get_by_role("row", name=re.compile("^Title")).locator("td").all_inner_texts() == [
+        "Contested Talk",
+        "Contested Talk, renamed",
+    ]
+    screenshot(second, "11-conflict")
+    second.get_by_role("button", name="Re-apply my edits").click()
+    second.get_by_text("“Contested Talk, renamed” saved.").first.wait_for()
+    _, stored = call_api(dev_stack, "GET", f"/events/{event_id}/sessions/{session['id']}", token=owner["token"])
+    assert (stored["title"], stored["subtitle"]) == ("Contested Talk, renamed", "My careful subtitle")
+
+
+def test_admin_coorganizer_sees_no_trash_buttons_on_sessions_and_api_refuses(pages, dev_stack):
+    owner = organizer_with_event(dev_stack)
+    event_id = owner["event"]["id"]
+    session = create(dev_stack, owner, "sessions", {"title": "Keep Me"})
+    helper_email = unique_email("cohelper")
+    status, _ = call_api(
+        dev_stack, "POST", f"/events/{event_id}/roles", {"email": helper_email, "role": "coorganizer"}, owner["token"]
+    )
+    assert status in (200, 201)
+    helper = pages.open(expect_statuses=(403,))
+    sign_up_in_browser(helper, name="Cody Coorganizer", email=helper_email)
+    helper.goto(mailed_link(dev_stack, helper_email, "#/invites/accept?token="))
+    helper.get_by_role("button", name="Accept the invite").click()
+    helper.get_by_text("Your role").wait_for()
+
+    helper.goto(f"/admin/#/events/{event_id}/sessions")
+    helper.get_by_role("link", name="Keep Me").wait_for()
+    trash_in_list = helper.get_by_role("button", name=re.compile("^Trash")).count()
+    helper.get_by_role("link", name="Keep Me").click()
+    helper.get_by_label("Title", exact=True).wait_for()
+    trash_on_page = helper.get_by_role("button", name=re.compile("^Trash")).count()
+    answer = helper.evaluate(
+        """async ([api, path]) => {
+            const response = await fetch(api + path, { method: "DELETE",
+                headers: { Authorization: "Bearer " + sessionStorage.getItem("podium.token") } });
+            return response.status;
+        }""",
+        [dev_stack.urls["API"], f"/v1/events/{event_id}/sessions/{session['id']}"],
+    )
+
+    assert (trash_in_list, trash_on_page, answer) == (0, 0, 403)
+    status, kept = call_api(dev_stack, "GET", f"/events/{event_id}/sessions/{session['id']}", token=owner["token"])
+    assert (status, kept["title"]) == (200, "Keep Me")

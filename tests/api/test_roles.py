@@ -143,6 +143,8 @@ def test_publishing_needs_a_verified_email(api):
     unverified = api.signup(unique_email("unverified"))
     token = api.login(unverified["email"])
     created = api.json("POST", "/v1/events", {"name": "Draft Conf"}, token=token, expect=201)
+    dates = {"starts_at": "2026-05-01T09:00:00+00:00", "ends_at": "2026-05-02T17:00:00+00:00", "timezone": "UTC"}
+    api.json("PATCH", f"/v1/events/{created['id']}", {**dates, "version": created["version"]}, token=token, expect=200)
 
     refused = api.json("POST", f"/v1/events/{created['id']}/publish", token=token, expect=403)
     api.verify(unverified["email"])

@@ -132,12 +132,13 @@ def test_import_grants_the_importer_ownership(imported, organizer, sample_2018):
 
 def test_reimport_by_someone_not_organizing_the_event_is_forbidden(aws_stack, organizer, small_export):
     from chalicelib.domain.actors import Actor
-    from chalicelib.errors import Forbidden
+    from chalicelib.errors import NotFound
 
     result = _import(small_export, organizer)
     stranger = Actor(id="stranger", kind="user")
 
-    with pytest.raises(Forbidden):
+    # A draft event is invisible to outsiders: they are told it does not exist.
+    with pytest.raises(NotFound):
         _import(small_export, stranger)
     assert _stored(result.event_id)["event"][0].owner_id == organizer.id
 

@@ -317,7 +317,7 @@ def test_purging_an_entity_deletes_its_files(seeded, worker):
     ("who", "kind", "target", "error"),
     [
         (None, "event_logo", None, "Unauthorized"),
-        (actor(STRANGER_ID), "event_logo", None, "Forbidden"),
+        (actor(STRANGER_ID), "event_logo", None, "NotFound"),  # a draft event is invisible to outsiders
         (actor(STRANGER_ID), "avatar", OWNER_ID, "Forbidden"),
         (actor(OWNER_ID), "speaker_photo", "nobody", "NotFound"),
         (actor(OWNER_ID), "speaker_photo", None, "ValidationFailed"),

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
 from chalicelib.api.schema import Field, Schema
+from chalicelib.db.base import Item
 from chalicelib.db.pagination import parse_limit
 from chalicelib.domain import trash
+from chalicelib.domain.permissions import authorize
+from chalicelib.errors import PodiumError
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -29,8 +33,22 @@ def _query() -> dict[str, str]:
     return bp.current_request.query_params or {}
 
 
-def _load_trashed(kind: str, trashed_id: str, **_: str) -> trash.Trashed:
-    return trash.Trashed(trash.get_trashed(kind=kind, item_id=trashed_id, event_id=_query().get("event_id")))
+def _loader(action: str) -> Callable[..., trash.Trashed]:
+    """Loads the trashed item an `action` route names, choosing among same-id items by what the caller may do."""
+
+    def allowed(item: Item) -> bool:
+        resource = trash.Trashed(item)
+        try:
+            authorize(current_context().actor, action, event_id=resource.event_id, resource=resource)
+        except PodiumError:
+            return False
+        return True
+
+    def load(kind: str, trashed_id: str, **_: str) -> trash.Trashed:
+        event_id = _query().get("event_id")
+        return trash.Trashed(trash.get_trashed(kind=kind, item_id=trashed_id, event_id=event_id, allowed=allowed))
+
+    return load
 
 
 @endpoint(
@@ -50,7 +68,7 @@ def list_trash() -> dict[str, Any]:
 
 
 @endpoint(
-    bp, "/trash/{kind}/{trashed_id}/restore", "POST", action="trash.restore", body=RESTORE, load=_load_trashed,
+    bp, "/trash/{kind}/{trashed_id}/restore", "POST", action="trash.restore", body=RESTORE, load=_loader("trash.restore"),
     summary="Restore a deleted item as it was (an event with the children deleted with it)",
     errors=(401, 403, 404, 409, 422),
 )  # fmt: skip
@@ -61,7 +79,7 @@ def restore_item(kind: str, trashed_id: str, resource: trash.Trashed, body: dict
 
 @endpoint(
     bp, "/trash/{kind}/{trashed_id}", "DELETE", action="trash.delete", response=PURGED, errors=(401, 403, 404),
-    load=_load_trashed,
+    load=_loader("trash.delete"),
     summary="Delete a trashed item for good, with its children and files (owners, organizers, admins)",
 )  # fmt: skip
 def purge_item(kind: str, trashed_id: str, resource: trash.Trashed) -> dict[str, Any]:

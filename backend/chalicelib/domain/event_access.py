@@ -26,11 +26,15 @@ def event_role(*, event_id: str, user_id: str) -> str | None:
 def require(actor: Actor, action: str, event_id: str | None) -> None:
     """The permission table's decision (401/403/404), or nothing when allowed.
 
-    With no event (an import that creates one) it is the right to create an event.
+    With no event (an import that creates one) it is the right to create an event; importing
+    into an existing event rewrites it, so it takes the right to edit that event.
     """
     from chalicelib.domain.permissions import authorize
 
-    authorize(actor, action if event_id else "event.create", event_id=event_id)
+    if event_id is None:
+        authorize(actor, "event.create")
+    else:
+        authorize(actor, "event.update" if action == "event.import" else action, event_id=event_id)
 
 
 def sees_private_fields(actor: Actor, event_id: str) -> bool:

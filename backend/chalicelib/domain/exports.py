@@ -25,8 +25,9 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so equal data gives equal bytes
 def export_files(*, event_id: str, include_private: bool) -> dict[str, bytes]:
     """File name → JSON bytes of the event's Open Event export. Raises NotFound."""
     by_kind: dict[type[Item], list[Any]] = defaultdict(list)
+    exported = {content.Event, *content.CHILD_KINDS.values()}  # roles, invites and the like stay out
     for item in event_items(event_id):
-        if not item.is_trashed():
+        if type(item) in exported and not item.is_trashed():
             by_kind[type(item)].append(item)
     if not by_kind[content.Event]:
         raise NotFound("no such event")

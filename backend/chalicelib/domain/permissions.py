@@ -150,7 +150,10 @@ def relations_of(actor: Actor, *, event: Any = None, role: Any = None, resource:
     if role is not None:
         names.add(role.role)
         track_ids = frozenset(role.track_ids or ())
-    if getattr(resource, "kind", None) == "user" and getattr(resource, "id", None) == actor.id:
+    if (
+        getattr(resource, "kind_name", getattr(resource, "kind", None)) == "user"
+        and getattr(resource, "id", None) == actor.id
+    ):
         names.add("self")
     linked = actor.kind == "user" and _linked(actor.id, resource)
     if linked:
@@ -161,7 +164,10 @@ def relations_of(actor: Actor, *, event: Any = None, role: Any = None, resource:
 def _linked(user_id: str, resource: Any) -> bool:
     if resource is None:
         return False
-    if getattr(resource, "user_id", None) == user_id and getattr(resource, "kind", None) == "speaker":
+    if (
+        getattr(resource, "user_id", None) == user_id
+        and getattr(resource, "kind_name", getattr(resource, "kind", None)) == "speaker"
+    ):
         return True
     return user_id in (getattr(resource, "speaker_user_ids", None) or ())
 

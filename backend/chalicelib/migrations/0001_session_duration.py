@@ -16,7 +16,7 @@ def upgrade(run: MigrationRun) -> None:
     """Sessions without duration_minutes get it; a second run finds none left to change."""
     # allow-scan: sessions of every event, drafts included, and no index lists every event.
     # Not a request path: an operator runs it once; it pages and checkpoints its cursor.
-    sessions = Session.scan(
+    sessions = Session.scan(  # allow-scan: one-off backfill over every event, paged and resumable
         Session.duration_minutes.does_not_exist() & Session.starts_at.exists() & Session.ends_at.exists(),
         page_size=PAGE_SIZE,
         last_evaluated_key=run.cursor,

@@ -58,9 +58,28 @@ def start_moto(port: int) -> Any:
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns real logs
+    _track_only_mail()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server
+
+
+def _track_only_mail() -> None:
+    """Keep moto's instance registry to sent mails (what the outbox reads).
+
+    moto appends every model it ever built (each DynamoDB item version, each S3 object) to a
+    list that is never trimmed, so a long `podium dev` grows without bound and the outbox's
+    `/moto-api/data.json` slows to a crawl as it serialises them all.
+    """
+    from moto.core.common_models import BaseModel
+
+    def tracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+        instance = super(BaseModel, cls).__new__(cls)  # type: ignore[misc]
+        if cls.__module__.startswith(("moto.ses.", "moto.sesv2.")):
+            cls.instances_tracked.append(instance)  # type: ignore[attr-defined]
+        return instance
+
+    BaseModel.__new__ = tracked_new  # type: ignore[assignment, method-assign]
 
 
 class _CfnLoader(yaml.SafeLoader):

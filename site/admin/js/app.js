@@ -238,10 +238,19 @@ async function route() {
   }
 }
 
+// Views load data before they render, so a slow earlier view can finish after the page the
+// user went to next; when it does, render the current address again.
+let started = 0;
+let newestShown = 0;
+
 async function safeRoute() {
+  const mine = (started += 1);
   try {
     await route();
+    if (mine < newestShown) return safeRoute();
+    newestShown = mine;
   } catch (err) {
+    if (mine !== started) return undefined;
     if (err.status === 401) {
       token.clear();
       return viewSignIn(new URLSearchParams({ next: location.hash }));

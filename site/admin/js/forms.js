@@ -191,11 +191,31 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
             h("td", {}, show(original[field])), h("td", {}, show(current[field]))))))
         : h("p", {}, "No field you can edit differs; only the version moved on."),
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "reapply", onclick: () => { adopt(current, err.currentVersion, false); form.requestSubmit(); } }, "Re-apply my edits"),
+        h("button", { type: "button", class: "reapply", onclick: () => reapply(current, err.currentVersion) }, "Re-apply my edits"),
         h("button", { type: "button", onclick: () => { adopt(current, err.currentVersion, true); reload?.(current); } }, "Reload (discard my edits)")),
     );
     conflictBox.hidden = false;
     conflictBox.querySelector("button.reapply").focus();
+  };
+
+  /** Only the fields this user changed (against what they read) go on top of the stored item. */
+  const reapply = (current, newVersion) => {
+    const mine = {};
+    for (const [field, { input, spec }] of controls) {
+      let value;
+      try {
+        value = readControl(input, spec, zone);
+      } catch {
+        continue;
+      }
+      if (value !== undefined && !same(spec, value, original?.[field])) mine[field] = value;
+    }
+    adopt(current, newVersion, true);
+    for (const [field, value] of Object.entries(mine)) {
+      const { input, spec } = controls.get(field);
+      writeControl(input, spec, value, zone);
+    }
+    form.requestSubmit();
   };
 
   const adopt = (current, newVersion, refill) => {
