@@ -58,7 +58,6 @@ def people(api) -> Iterator[dict[str, dict[str, Any]]]:
         token=found["super_admin"]["token"],
         expect=200,
     )
-    found["target"] = api.user("target")  # the user routes act on; holds a moderator role
     # Whose credentials the login route is called with: the token it answers is the caller's own.
     found["login"] = {**api.user("login"), "token": None}
     found["anonymous"] = {"token": None, "id": "anonymous", "email": None}
@@ -99,7 +98,9 @@ def build_scene(api, people) -> dict[str, Any]:
     """A fresh draft event with two tracks, one item of every kind, a member in every role, an
     event job and an upload, all made by its owner."""
     from chalicelib.db import content
-    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.actors import SYSTEM, Actor
+    from chalicelib.domain.content import trash_child
+    from chalicelib.domain.events import get_event
     from chalicelib.domain.roles import grant_role
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
@@ -129,7 +130,11 @@ def build_scene(api, people) -> dict[str, Any]:
     for name, role in EVENT_ROLE_OF.items():
         tracks = {"track_organizer_this": ["this"], "track_organizer_other": ["other"]}.get(name, [])
         grant_role(event_id=event_id, user_id=people[name]["id"], role=role, track_ids=tracks)
-    grant_role(event_id=event_id, user_id=people["target"]["id"], role="moderator")
+    target = fresh_target()
+    grant_role(event_id=event_id, user_id=target, role="moderator")
+    binned = content.Track(pk, content.child_sk("track", "binned"), id="binned", event_id=event_id, name="binned")
+    binned.save()
+    trash_child(event=get_event(event_id), item=binned, actor=SYSTEM)
     owner_ctx = system_context().with_actor(Actor(id=owner["id"], kind="user"))
     job_id = enqueue("noop", _ctx=owner_ctx, _event_id=event_id)
     upload = api.json(
@@ -138,9 +143,16 @@ def build_scene(api, people) -> dict[str, Any]:
         token=owner["token"], expect=201,
     )  # fmt: skip
     return {
-        "event_id": event_id, "user_id": people["target"]["id"], "job_id": job_id, "upload_id": upload["id"],
-        "items": {item.sk: item for item in items},
+        "event_id": event_id, "user_id": target, "job_id": job_id, "upload_id": upload["id"],
+        "kind": "track", "trashed_id": "binned", "items": {item.sk: item for item in items},
     }  # fmt: skip
+
+
+def fresh_target() -> str:
+    """The user routes act on, new for each scene: deleting it is one of the cells."""
+    from chalicelib.domain.accounts import create_user
+
+    return create_user(email=unique_email("target"), password="target password", name="Target").id
 
 
 def route_params(spec, scene) -> tuple[dict[str, str], Any]:
@@ -193,13 +205,13 @@ def sample_value(name: str, spec) -> Any:
     }[spec.kind]
 
 
-def request_body(spec, people, actor: str = "anonymous") -> dict[str, Any] | None:
+def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any] | None:
     overrides = {
         # An import names an upload in the caller's own folder (a view-level rule beyond the table).
         ("POST", "/imports"): {"upload_key": f"imports/{people[actor].get('id')}/export.zip"},
         ("POST", "/auth/login"): {"email": people["login"]["email"], "password": people["login"]["password"]},
         ("PATCH", "/me"): {"name": "Renamed"},
-        ("POST", "/events/{event_id}/owner"): {"user_id": people["target"]["id"]},
+        ("POST", "/events/{event_id}/owner"): {"user_id": scene["user_id"]},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]
@@ -289,7 +301,9 @@ def test_permission_matrix(api, people, aws_stack):
             allowed = expected_allowed(actor, spec.action, resource)
             watch.changes()
 
-            response = api.call(spec.method, path, request_body(spec, people, actor), token=people[actor]["token"])
+            response = api.call(
+                spec.method, path, request_body(spec, people, scene, actor), token=people[actor]["token"]
+            )
 
             written = watch.changes()
             body = json.loads(response.body) if response.body else {}

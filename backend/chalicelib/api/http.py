@@ -125,6 +125,8 @@ def endpoint(
                     authorize(actor, action, event_id=event_id)
                 if load is not None:
                     params["resource"] = load(**params)
+                    # A resource found without an event in the path (the trash's) names its event.
+                    event_id = event_id or getattr(params["resource"], "event_id", None)
                     authorize(actor, action, event_id=event_id, resource=params["resource"])
                 if body is not None:
                     payload = parse_json_body(bp.current_request.raw_body)

@@ -41,9 +41,12 @@ def find_user_by_email(email: str) -> User | None:
 
 def get_user(user_id: str) -> User:
     try:
-        return User.get(user_pk(user_id), "USER")
+        user = User.get(user_pk(user_id), "USER")
     except DoesNotExist:
         raise NotFound("No such user.") from None
+    if user.is_trashed() or user.is_gone():
+        raise NotFound("No such user.")
+    return user
 
 
 def private_view(user: User) -> dict[str, Any]:
@@ -153,6 +156,8 @@ def authenticate(token: str) -> Actor:
         user = User.get(user_pk(claims.user_id), "USER")
     except DoesNotExist:
         raise InvalidToken("The access token is invalid; sign in again.") from None
+    if user.is_trashed() or user.is_gone():
+        raise InvalidToken("This account was deleted.")
     if user.token_version != claims.token_version:
         raise InvalidToken("The access token was revoked by a password change; sign in again.")
     return Actor(id=user.id, kind="user", roles=user.roles, name=user.name)

@@ -52,6 +52,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "upload": frozenset({"create"}),
         "uploads": frozenset({"create", "complete"}),  # the uploads API narrows to the caller's own
         "job": frozenset({"read", "read_own"}),  # the jobs API narrows to the caller's (or event's) jobs
+        "trash": frozenset({"list"}),  # the trash list narrows to the caller's events
     },
     "visitor": {"event": READ, **_rows(CONTENT_KINDS, READ)},
     "self": {"user": READ},
@@ -76,8 +77,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "admin": {
         **_EVENT_ADMIN,
         "event": frozenset({"read", "list_all", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
-        "user": frozenset({"read", "list"}),
+        "user": frozenset({"read", "list", "delete"}),
         "job": frozenset({"read", "read_own"}),
+        "audit": READ,
     },
     "super_admin": {"user": frozenset({"read", "list", "grant_admin"})},
 }
@@ -173,7 +175,9 @@ def _linked(user_id: str, resource: Any) -> bool:
 def authorize(actor: Actor, action: str, *, event_id: str | None = None, resource: Any = None) -> Relations:
     """Allow or raise: 401 (anonymous), 404 (no such event, or a draft the actor has no part in),
     403 (otherwise). Returns the relations, so views can narrow what they show."""
-    event, role = (None, None) if event_id is None else _event_and_role(actor, event_id)
+    # The trash acts on deleted events, which every other action treats as missing.
+    in_trash = split(action)[0] == "trash"
+    event, role = (None, None) if event_id is None else _event_and_role(actor, event_id, trashed_too=in_trash)
     relations = relations_of(actor, event=event, role=role, resource=resource)
     if decide(relations, action, resource=resource):
         return relations
@@ -188,7 +192,7 @@ class AuthenticationRequired(Unauthorized):
     code = "authentication_required"
 
 
-def _event_and_role(actor: Actor, event_id: str) -> tuple[Any, Any]:
+def _event_and_role(actor: Actor, event_id: str, *, trashed_too: bool = False) -> tuple[Any, Any]:
     from pynamodb.exceptions import DoesNotExist
 
     from chalicelib.db.content import Event, event_pk
@@ -198,7 +202,7 @@ def _event_and_role(actor: Actor, event_id: str) -> tuple[Any, Any]:
         event = Event.get(event_pk(event_id), "EVENT")
     except DoesNotExist:
         raise NotFound("No such event.") from None
-    if event.is_trashed() or event.is_gone():
+    if (event.is_trashed() and not trashed_too) or event.is_gone():
         raise NotFound("No such event.")
     role = None
     if actor.kind == "user":

@@ -1,4 +1,5 @@
-"""The table's stream: every content change to an event queues a rebuild of its pages."""
+"""The table's stream: every content change to an event queues a rebuild of its pages, and
+DynamoDB's own TTL deletions get their files deleted."""
 
 from __future__ import annotations
 
@@ -17,11 +18,14 @@ bp = Blueprint(__name__)
 def on_table_change(event: Any) -> None:
     from chalicelib.clock import clock
     from chalicelib.domain.publishing import events_touched
+    from chalicelib.domain.trash import clean_up_after_expiry
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
 
+    records = event.to_dict()["Records"]
+    clean_up_after_expiry(records)  # DynamoDB's TTL deletions leave files behind
     requested_at = clock().now().timestamp()
-    for event_id, old_slug in events_touched(event.to_dict()["Records"]).items():
+    for event_id, old_slug in events_touched(records).items():
         enqueue(
             "render_event", _ctx=system_context(), _event_id=event_id,
             event_id=event_id, old_slug=old_slug, requested_at=requested_at,
