@@ -227,7 +227,9 @@ def test_cfp_edit_with_a_stale_version_gets_409(api, owner, event):
     saved = open_cfp(api, owner, event)
     api.json("PATCH", base, {"announcement": "v2", "version": saved["version"]}, token=owner["token"], expect=200)
 
-    stale = api.json("PATCH", base, {"announcement": "v3", "version": saved["version"]}, token=owner["token"], expect=409)
+    stale = api.json(
+        "PATCH", base, {"announcement": "v3", "version": saved["version"]}, token=owner["token"], expect=409
+    )
 
     assert stale["error"]["code"] == "version_conflict"
 

@@ -203,6 +203,9 @@ def sample_value(name: str, spec) -> Any:
     }[spec.kind]
 
 
+CFP_DATES = {"opens_at": "2026-01-01T09:00:00+00:00", "closes_at": "2026-02-01T09:00:00+00:00"}
+
+
 def request_body(spec, people, actor: str = "anonymous") -> dict[str, Any] | None:
     overrides = {
         # An import names an upload in the caller's own folder (a view-level rule beyond the table).
@@ -210,9 +213,7 @@ def request_body(spec, people, actor: str = "anonymous") -> dict[str, Any] | Non
         ("POST", "/auth/login"): {"email": people["login"]["email"], "password": people["login"]["password"]},
         ("PATCH", "/me"): {"name": "Renamed"},
         ("POST", "/events/{event_id}/owner"): {"user_id": people["target"]["id"]},
-        ("PUT", "/events/{event_id}/call-for-papers"): {
-            "opens_at": "2026-01-01T09:00:00+00:00", "closes_at": "2026-02-01T09:00:00+00:00", "privacy": "private",
-        },  # fmt: skip
+        ("PUT", "/events/{event_id}/call-for-papers"): CFP_DATES | {"privacy": "private"},
         ("PATCH", "/events/{event_id}/call-for-papers"): {"announcement": "Send us your talks"},
     }
     if (spec.method, spec.path) in overrides:

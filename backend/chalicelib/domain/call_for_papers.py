@@ -81,7 +81,10 @@ def set_call_for_papers(
         for name, value in fields.items()
         if name != "version"
     }
-    values = {k: datetime.fromisoformat(v) if isinstance(v, str) and k in ("starts_at", "ends_at") else v for k, v in values.items()}
+    values = {
+        k: datetime.fromisoformat(v) if isinstance(v, str) and k in ("starts_at", "ends_at") else v
+        for k, v in values.items()
+    }
     if values.get("starts_at") and values.get("ends_at") and values["ends_at"] <= values["starts_at"]:
         raise ValidationFailed(
             "The call for papers must close after it opens.", fields={"closes_at": "must be after opens_at"}
