@@ -95,8 +95,12 @@ ITEM_OF_SEGMENT = {
 
 
 def build_scene(api, people) -> dict[str, Any]:
-    """A fresh draft event with two tracks, one item of every kind, a member in every role, an
-    event job and an upload, all made by its owner."""
+    """A fresh draft event with an open call for papers, two tracks, one item of every kind (the
+    session is the speaker's proposal), a member in every role, an event job and an upload, all
+    made by its owner."""
+    from datetime import timedelta
+
+    from chalicelib.clock import clock
     from chalicelib.db import content
     from chalicelib.domain.actors import SYSTEM, Actor
     from chalicelib.domain.content import trash_child
@@ -109,6 +113,9 @@ def build_scene(api, people) -> dict[str, Any]:
     event = api.json("POST", "/v1/events", {"name": "Matrix Conf"}, token=owner["token"], expect=201)
     event_id = event["id"]
     pk = content.event_pk(event_id)
+    cfp = content.CallForPapers(starts_at=clock().now() - timedelta(days=1), ends_at=clock().now() + timedelta(days=30))
+    stored = content.Event.get(pk, "EVENT")
+    stored.update(actions=[content.Event.call_for_papers.set(cfp)])
     items = [
         content.Track(pk, content.child_sk("track", "this"), id="this", event_id=event_id, name="this"),
         content.Track(pk, content.child_sk("track", "other"), id="other", event_id=event_id, name="other"),
@@ -120,7 +127,7 @@ def build_scene(api, people) -> dict[str, Any]:
         ),
         content.Session(
             pk, content.child_sk("session", "s1"), id="s1", event_id=event_id, title="Talk", track_id="this",
-            speaker_ids=["spk"], state="pending",
+            speaker_ids=["spk"], speaker_user_ids=[people["speaker"]["id"]], state="pending",
         ),
         content.Sponsor(pk, content.child_sk("sponsor", "sp1"), id="sp1", event_id=event_id, name="ACME"),
         content.Post(pk, content.child_sk("post", "p1"), id="p1", event_id=event_id, title="News", published=True),
@@ -183,9 +190,12 @@ def expected_allowed(actor: str, action: str, resource: Any = None) -> bool:
     names |= SITE_ROLES.get(actor, set())
     if actor in EVENT_ROLE_OF or actor == "owner":
         names.add(EVENT_ROLE_OF.get(actor, "owner"))
-    linked = actor == "speaker" and getattr(resource, "id", None) == "spk"
+    # The speaker's profile and their talk (a pending proposal) are the speaker's own.
+    linked = actor == "speaker" and getattr(resource, "id", None) in {"spk", "s1"}
     if linked:
         names.add("speaker")
+    if names & {"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"}:
+        names.add("applicant")  # a signed-in user who sees the (draft) event: may send proposals
     tracks = frozenset({"this"} if actor == "track_organizer_this" else {"other"})
     return decide(Relations(frozenset(names), tracks, linked), action, resource=resource)
 
@@ -205,6 +215,9 @@ def sample_value(name: str, spec) -> Any:
     }[spec.kind]
 
 
+CFP_DATES = {"opens_at": "2026-01-01T09:00:00+00:00", "closes_at": "2026-02-01T09:00:00+00:00"}
+
+
 def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any] | None:
     overrides = {
         # An import names an upload in the caller's own folder (a view-level rule beyond the table).
@@ -212,6 +225,8 @@ def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any
         ("POST", "/auth/login"): {"email": people["login"]["email"], "password": people["login"]["password"]},
         ("PATCH", "/me"): {"name": "Renamed"},
         ("POST", "/events/{event_id}/owner"): {"user_id": scene["user_id"]},
+        ("PUT", "/events/{event_id}/call-for-papers"): CFP_DATES | {"privacy": "private"},
+        ("PATCH", "/events/{event_id}/call-for-papers"): {"announcement": "Send us your talks"},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]

@@ -8,6 +8,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.clock import clock
 from chalicelib.db.base import new_id, transact_write
+from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, user_pk
 from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.actors import Actor
@@ -153,7 +154,7 @@ def authenticate(token: str) -> Actor:
     """The actor a bearer token stands for; InvalidToken when it is bad, expired or revoked."""
     claims = decode_access_token(token)
     try:
-        user = User.get(user_pk(claims.user_id), "USER")
+        user = get_item(User, user_pk(claims.user_id), "USER")
     except DoesNotExist:
         raise InvalidToken("The access token is invalid; sign in again.") from None
     if user.is_trashed() or user.is_gone():
