@@ -53,6 +53,15 @@ class Api:
             self.verify(account["email"])
         return {**account, "token": self.login(account["email"])}
 
+    def dated_event(self, owner: dict, name: str, *, year: int) -> dict:
+        """A draft event of `owner`'s, 22-24 March of `year` in Singapore."""
+        created = self.json("POST", "/v1/events", {"name": name}, token=owner["token"], expect=201)
+        body = {
+            "version": created["version"], "timezone": "Asia/Singapore",
+            "starts_at": f"{year}-03-22T09:00:00+08:00", "ends_at": f"{year}-03-24T18:00:00+08:00",
+        }  # fmt: skip
+        return self.json("PATCH", f"/v1/events/{created['id']}", body, token=owner["token"], expect=200)
+
 
 def mails_to(email: str) -> list[dict]:
     """The send_email jobs enqueued for `email`, oldest first (test-only Scan)."""

@@ -28,12 +28,7 @@ def owner(api):
 
 @pytest.fixture
 def event(api, owner):
-    created = api.json("POST", "/v1/events", {"name": "Proposal Conf"}, token=owner["token"], expect=201)
-    body = {
-        "version": created["version"], "timezone": "Asia/Singapore",
-        "starts_at": "2030-03-22T09:00:00+08:00", "ends_at": "2030-03-24T18:00:00+08:00",
-    }  # fmt: skip
-    return api.json("PATCH", f"/v1/events/{created['id']}", body, token=owner["token"], expect=200)
+    return api.dated_event(owner, "Proposal Conf", year=2030)
 
 
 def iso(days: float) -> str:
