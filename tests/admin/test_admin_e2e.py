@@ -424,7 +424,7 @@ def test_admin_trash_a_session_and_restore_it(pages, dev_stack):
     sign_in_in_browser(page, owner["email"])
     page.goto(f"/admin/#/events/{event_id}/sessions")
 
-    # WHEN they trash the session, find it in the trash and restore it
+    # WHEN they trash the session, find it in the trash and restore it (from the keyboard)
     page.get_by_role("button", name="Trash Second Thoughts").click()
     page.get_by_text("“Second Thoughts” moved to the trash.").first.wait_for()
     page.get_by_role("link", name="Second Thoughts").wait_for(state="detached")
@@ -433,7 +433,8 @@ def test_admin_trash_a_session_and_restore_it(pages, dev_stack):
     row.wait_for()
     trashed_row = row.locator("td").all_inner_texts()[:2]
     screenshot(page, "12-trash")
-    row.get_by_role("button", name="Restore Second Thoughts").click()
+    row.get_by_role("button", name="Restore Second Thoughts").focus()
+    page.keyboard.press("Enter")
     page.get_by_text("Restored session “Second Thoughts”.").first.wait_for()
     page.get_by_text("The trash is empty.").wait_for()
 

@@ -90,6 +90,8 @@ function moveButtons(session, moves, path, onMoved) {
         announce(`“${session.title}” is now ${session.state}.`);
         onMoved(session);
       } catch (err) {
+        // Changed meanwhile: show it as it is now, so the reviewer decides again on what is stored.
+        if (err.status === 409 && err.current) onMoved(Object.assign(session, err.current));
         announce(err.message, "error");
       }
     },

@@ -1,6 +1,6 @@
 // The trash: what the caller may still restore (GET /v1/trash), restore and delete for good.
 // Owners, organizers and admins act on an event's trash; other roles only read it.
-import { api, declares, listAll, listOf } from "./api.js";
+import { api, declares, listAll } from "./api.js";
 import { announce, h, humanize } from "./dom.js";
 import { page, state, me } from "./app.js";
 import { roleIn } from "./events.js";
@@ -18,7 +18,7 @@ async function rolesOf(items) {
 
 /** The names of the caller's live events, to say where a trashed item was. */
 async function eventNames() {
-  const events = listOf(await api("GET", "/events"));
+  const events = await listAll("/events");
   return new Map(events.map((event) => [event.id, event.name]));
 }
 
@@ -80,21 +80,28 @@ function row(item, { role, eventName, redraw }) {
     h("td", { class: "actions" }, actions));
 }
 
+/** The trash list; `?kind=` picks what it shows first (the filter then works in place, keeping focus). */
 export async function trashView(query = new URLSearchParams()) {
-  const kind = query.get("kind") || "";
-  const [items, names] = await Promise.all([listAll("/trash", { kind }), eventNames()]);
+  const [items, names, user] = await Promise.all([listAll("/trash"), eventNames(), me()]);
   const roles = await rolesOf(items);
-  const redraw = () => trashView(query);
-  const kinds = (await me())?.is_admin ? [...KINDS, "user"] : KINDS;
+  const kinds = user?.is_admin ? [...KINDS, "user"] : KINDS;
   const filter = h("select", { id: "trash-kind" }, h("option", { value: "" }, "Everything"),
-    kinds.map((k) => h("option", { value: k, selected: k === kind || undefined }, humanize(k))));
-  filter.addEventListener("change", () => { location.hash = filter.value ? `#/trash?kind=${filter.value}` : "#/trash"; });
-  const body = h("tbody", {}, items.map((item) => row(item, { role: roles.get(item.event_id), eventName: names.get(item.event_id), redraw })));
-  page("Trash",
-    h("div", { class: "toolbar" }, h("div", { class: "search" }, h("label", { for: "trash-kind" }, "Show"), filter)),
-    items.length
-      ? h("div", { class: "table-scroll" }, h("table", { class: "list" },
-        h("caption", {}, "Trashed items are deleted for good when they expire."),
-        h("thead", {}, h("tr", {}, ["Kind", "Name", "Event", "Trashed", "Expires", "Actions"].map((t) => h("th", { scope: "col" }, t)))), body))
-      : h("p", {}, kind ? `No ${humanize(kind).toLowerCase()} in the trash.` : "The trash is empty."));
+    kinds.map((k) => h("option", { value: k }, humanize(k))));
+  filter.value = kinds.includes(query.get("kind")) ? query.get("kind") : "";
+  const redraw = () => trashView(new URLSearchParams(filter.value ? { kind: filter.value } : {}));
+  const body = h("tbody");
+  const table = h("div", { class: "table-scroll" }, h("table", { class: "list" },
+    h("caption", {}, "Trashed items are deleted for good when they expire."),
+    h("thead", {}, h("tr", {}, ["Kind", "Name", "Event", "Trashed", "Expires", "Actions"].map((t) => h("th", { scope: "col" }, t)))), body));
+  const empty = h("p", {});
+  const show = () => {
+    const shown = items.filter((item) => !filter.value || item.kind === filter.value);
+    body.replaceChildren(...shown.map((item) => row(item, { role: roles.get(item.event_id), eventName: names.get(item.event_id), redraw })));
+    table.hidden = !shown.length;
+    empty.hidden = Boolean(shown.length);
+    empty.textContent = filter.value ? `No ${humanize(filter.value).toLowerCase()} in the trash.` : "The trash is empty.";
+  };
+  filter.addEventListener("change", show);
+  show();
+  page("Trash", h("div", { class: "toolbar" }, h("div", { class: "search" }, h("label", { for: "trash-kind" }, "Show"), filter)), table, empty);
 }
