@@ -459,6 +459,7 @@ def test_admin_coorganizer_sees_no_purge_button_in_trash_and_api_refuses(pages, 
     page.goto("/admin/#/trash")
     page.get_by_role("row", name=re.compile("Gone Talk")).wait_for()
     buttons = page.locator("main table button").count()
+    screenshot(page, "16-trash-as-coorganizer")
     answer = page.evaluate(
         """async ([api, path]) => {
             const response = await fetch(api + path, { method: "DELETE",

@@ -71,7 +71,7 @@ function row(item, { role, eventName, redraw }) {
     h("button", { type: "button", onclick: act(() => restore(item, label)) }, `Restore ${label}`),
     declares(state.doc, "delete", "/trash/{}/{}")
       ? h("button", { type: "button", class: "danger", onclick: act(() => purge(item, label)) }, `Delete ${label} for good`) : null,
-  ] : [h("span", { class: "hint" }, takenAlong(item) ? `Comes back with its ${humanize(item.trashed_with.kind).toLowerCase()}` : "Owners and organizers restore")];
+  ] : [h("span", { class: "hint" }, takenAlong(item) ? `Comes back with its ${humanize(item.trashed_with.kind).toLowerCase()}` : "Only owners and organizers restore or delete")];
   const where = item.kind === "event" ? "—" : eventName || item.event_id || "—";
   return h("tr", { "data-id": item.id },
     h("td", {}, humanize(item.kind)), h("th", { scope: "row" }, label), h("td", {}, where),
