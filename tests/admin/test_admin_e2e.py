@@ -79,9 +79,50 @@ def organizer_with_event(stack, *, verified: bool = False) -> dict:
     status, answer = call_api(stack, "POST", "/auth/login", {"email": email, "password": PASSWORD})
     assert status == 200, answer
     token = answer["access_token"]
+    if verified:
+        secret = mailed_link(stack, email, "#/verify?token=").split("token=", 1)[1]
+        assert call_api(stack, "POST", "/auth/verify", {"token": secret})[0] == 200
     status, event = call_api(stack, "POST", "/events", {"name": f"Test Camp {uuid.uuid4().hex[:4]}"}, token)
     assert status == 201, event
     return {"email": email, "token": token, "event": event}
+
+
+def user_account(stack, who: str) -> dict:
+    """A signed-up, signed-in account made through the API."""
+    email = unique_email(who)
+    status, _ = call_api(stack, "POST", "/auth/signup", {"email": email, "password": PASSWORD, "name": who.title()})
+    assert status in (200, 201)
+    status, answer = call_api(stack, "POST", "/auth/login", {"email": email, "password": PASSWORD})
+    assert status == 200, answer
+    return {"email": email, "token": answer["access_token"]}
+
+
+def join_as(stack, owner: dict, role: str) -> dict:
+    """An account that accepted the owner's invite to `role` (all through the API and the mailed link)."""
+    event_id = owner["event"]["id"]
+    member = user_account(stack, role)
+    status, _ = call_api(
+        stack, "POST", f"/events/{event_id}/roles", {"email": member["email"], "role": role}, owner["token"]
+    )
+    assert status in (200, 201)
+    secret = mailed_link(stack, member["email"], "#/invites/accept?token=").split("token=", 1)[1]
+    status, answer = call_api(stack, "POST", "/invites/accept", {"token": secret}, member["token"])
+    assert status in (200, 201), answer
+    return member
+
+
+def publish_with_dates(stack, owner: dict) -> dict:
+    """Give the owner's event dates and a time zone and publish it (the owner must be verified)."""
+    event = owner["event"]
+    body = {
+        "version": event["version"], "timezone": "Europe/Berlin",
+        "starts_at": "2030-06-01T09:00:00+02:00", "ends_at": "2030-06-02T18:00:00+02:00",
+    }  # fmt: skip
+    status, answer = call_api(stack, "PATCH", f"/events/{event['id']}", body, owner["token"])
+    assert status == 200, answer
+    status, answer = call_api(stack, "POST", f"/events/{event['id']}/publish", None, owner["token"])
+    assert status == 200, answer
+    return answer
 
 
 def create(stack, owner: dict, collection: str, body: dict) -> dict:
@@ -371,3 +412,124 @@ def test_admin_coorganizer_sees_no_trash_buttons_on_sessions_and_api_refuses(pag
     assert (trash_in_list, trash_on_page, answer) == (0, 0, 403)
     status, kept = call_api(dev_stack, "GET", f"/events/{event_id}/sessions/{session['id']}", token=owner["token"])
     assert (status, kept["title"]) == (200, "Keep Me")
+
+
+def test_admin_trash_a_session_and_restore_it(pages, dev_stack):
+    # GIVEN an organizer looking at their event's sessions
+    owner = organizer_with_event(dev_stack)
+    event_id = owner["event"]["id"]
+    session = create(dev_stack, owner, "sessions", {"title": "Second Thoughts"})
+    page = pages.open()
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in_in_browser(page, owner["email"])
+    page.goto(f"/admin/#/events/{event_id}/sessions")
+
+    # WHEN they trash the session, find it in the trash and restore it (from the keyboard)
+    page.get_by_role("button", name="Trash Second Thoughts").click()
+    page.get_by_text("“Second Thoughts” moved to the trash.").first.wait_for()
+    page.get_by_role("link", name="Second Thoughts").wait_for(state="detached")
+    page.get_by_role("link", name="Trash", exact=True).click()
+    row = page.get_by_role("row", name=re.compile("Second Thoughts"))
+    row.wait_for()
+    trashed_row = row.locator("td").all_inner_texts()[:2]
+    screenshot(page, "12-trash")
+    row.get_by_role("button", name="Restore Second Thoughts").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Restored session “Second Thoughts”.").first.wait_for()
+    page.get_by_text("The trash is empty.").wait_for()
+
+    # THEN it was listed as the event's session, and is back in the sessions list as it was
+    page.goto(f"/admin/#/events/{event_id}/sessions")
+    page.get_by_role("link", name="Second Thoughts").wait_for()
+    status, restored = call_api(dev_stack, "GET", f"/events/{event_id}/sessions/{session['id']}", token=owner["token"])
+    assert trashed_row == ["Session", owner["event"]["name"]]
+    assert (status, restored["title"]) == (200, "Second Thoughts")
+
+
+def test_admin_coorganizer_sees_no_purge_button_in_trash_and_api_refuses(pages, dev_stack):
+    owner = organizer_with_event(dev_stack)
+    event_id = owner["event"]["id"]
+    session = create(dev_stack, owner, "sessions", {"title": "Gone Talk"})
+    status, _ = call_api(dev_stack, "DELETE", f"/events/{event_id}/sessions/{session['id']}", token=owner["token"])
+    assert status in (200, 204)
+    helper = join_as(dev_stack, owner, "coorganizer")
+    page = pages.open(expect_statuses=(403,))
+    sign_in_in_browser(page, helper["email"])
+
+    page.goto("/admin/#/trash")
+    page.get_by_role("row", name=re.compile("Gone Talk")).wait_for()
+    buttons = page.locator("main table button").count()
+    screenshot(page, "16-trash-as-coorganizer")
+    answer = page.evaluate(
+        """async ([api, path]) => {
+            const response = await fetch(api + path, { method: "DELETE",
+                headers: { Authorization: "Bearer " + sessionStorage.getItem("podium.token") } });
+            return response.status;
+        }""",
+        [dev_stack.urls["API"], f"/v1/trash/session/{session['id']}?event_id={event_id}"],
+    )
+
+    assert (buttons, answer) == (0, 403)
+    _, trash = call_api(dev_stack, "GET", f"/trash?event_id={event_id}", token=owner["token"])
+    assert [item["name"] for item in trash["items"]] == ["Gone Talk"]
+
+
+def test_admin_call_for_papers_proposal_is_submitted_reviewed_and_accepted(pages, dev_stack):
+    # GIVEN a published event whose organizer opens its call for papers in the admin page
+    owner = organizer_with_event(dev_stack, verified=True)
+    event_id = owner["event"]["id"]
+    publish_with_dates(dev_stack, owner)
+    organizer = pages.open(expect_statuses=(404,))  # no call for papers yet: its read answers 404
+    sign_in_in_browser(organizer, owner["email"])
+    organizer.goto(f"/admin/#/events/{event_id}/cfp")
+    settings = organizer.get_by_role("form", name="Call for papers")
+    settings.get_by_label(re.compile(r"^Opens at")).fill("2020-01-01T09:00")
+    settings.get_by_label(re.compile(r"^Closes at")).fill("2099-12-31T18:00")
+    settings.get_by_label("Announcement", exact=True).fill("Tell us what you build.")
+    settings.get_by_label("Privacy", exact=True).select_option("public")
+    settings.get_by_role("button", name="Open a call for papers").click()
+    organizer.get_by_text("Call for papers saved.").first.wait_for()
+    cfp_state = organizer.locator("dl.facts .badge").inner_text()
+    link = organizer.locator("a.cfp-link").get_attribute("href")
+    screenshot(organizer, "13-call-for-papers")
+
+    # WHEN a second user submits a proposal through the link, and the organizer accepts it
+    speaker = user_account(dev_stack, "speaker")
+    speaker_page = pages.open()
+    sign_in_in_browser(speaker_page, speaker["email"])
+    speaker_page.goto(link)
+    speaker_page.get_by_label("Title (required)", exact=True).fill("Open Source Looms")
+    speaker_page.get_by_label("Short abstract", exact=True).fill("Weaving with free software.")
+    speaker_page.get_by_role("button", name="Submit the proposal").click()
+    speaker_page.get_by_role("list", name="Your proposals").get_by_role("heading", name="Open Source Looms").wait_for()
+    screenshot(speaker_page, "14-submit-proposal")
+    organizer.get_by_role("link", name="Review the proposals").click()
+    card = organizer.locator("li.proposal", has_text="Open Source Looms")
+    card.wait_for()
+    screenshot(organizer, "15-proposals")
+    card.get_by_role("button", name="Accept Open Source Looms").click()
+    card.locator(".badge", has_text="accepted").wait_for()
+
+    # THEN the call was open, the card says accepted, and so does the API
+    _, sessions = call_api(dev_stack, "GET", f"/events/{event_id}/sessions", token=owner["token"])
+    assert (cfp_state, link) == ("open", f"{dev_stack.urls['Site'].rstrip('/')}/admin/#/events/{event_id}/submit")
+    assert card.locator(".badge").inner_text() == "accepted"
+    assert [(s["title"], s["state"]) for s in sessions["items"]] == [("Open Source Looms", "accepted")]
+
+
+def test_admin_private_call_for_papers_shows_its_secret_link(pages, dev_stack):
+    owner = organizer_with_event(dev_stack)
+    event_id = owner["event"]["id"]
+    body = {"opens_at": "2020-01-01T09:00:00+00:00", "closes_at": "2099-01-01T09:00:00+00:00"}
+    assert call_api(dev_stack, "PUT", f"/events/{event_id}/call-for-papers", body, owner["token"])[0] == 200
+    page = pages.open()
+    sign_in_in_browser(page, owner["email"])
+    page.goto(f"/admin/#/events/{event_id}/cfp")
+
+    page.get_by_label("Privacy", exact=True).select_option("private")
+    page.get_by_role("button", name="Save the call for papers").click()
+    page.get_by_text("Private link").wait_for()
+
+    _, stored = call_api(dev_stack, "GET", f"/events/{event_id}/call-for-papers", token=owner["token"])
+    link = page.locator("a.cfp-link").get_attribute("href")
+    assert link.endswith(f"/admin/#/events/{event_id}/submit?token={stored['secret_token']}")

@@ -3,6 +3,7 @@ import { api, bodySchema, declares, listAll, listOf, loadConfig, spec, token } f
 import { announce, h, humanize } from "./dom.js";
 import { schemaForm } from "./forms.js";
 import { eventView } from "./events.js";
+import { trashView } from "./trash.js";
 
 const main = () => document.getElementById("app");
 export const state = { doc: null, me: null };
@@ -174,42 +175,6 @@ function viewEventNew() {
   page("Create an event", form.form);
 }
 
-// -- trash ---------------------------------------------------------------------------------
-
-async function viewTrash() {
-  const items = listOf(await api("GET", "/trash"));
-  const user = await me();
-  const roles = new Map();
-  const mayPurge = async (eventId) => {
-    if (user?.is_admin) return true;
-    if (!eventId) return false;
-    if (!roles.has(eventId)) roles.set(eventId, (await import("./events.js")).roleIn(eventId));
-    return ["owner", "organizer"].includes(await roles.get(eventId));
-  };
-  const rows = await Promise.all(items.map(async (item) => {
-    const kind = item.kind || item.type;
-    const label = item.name || item.title || item.id;
-    const restore = h("button", { type: "button", onclick: async () => {
-      await api("POST", `/trash/${kind}/${item.id}/restore`);
-      announce(`Restored ${humanize(kind).toLowerCase()} “${label}”.`);
-      viewTrash();
-    } }, `Restore ${label}`);
-    const purge = (await mayPurge(item.event_id)) && declares(state.doc, "delete", "/trash/{kind}/{id}")
-      ? h("button", { type: "button", class: "danger", onclick: async () => {
-        if (!confirm(`Delete “${label}” for good? This cannot be undone.`)) return;
-        await api("DELETE", `/trash/${kind}/${item.id}`);
-        announce(`Deleted “${label}” for good.`);
-        viewTrash();
-      } }, `Delete ${label} for good`) : null;
-    return h("tr", {}, h("td", {}, humanize(kind || "item")), h("th", { scope: "row" }, label),
-      h("td", {}, item.trashed_at ? new Date(item.trashed_at).toLocaleString() : "—"), h("td", { class: "actions" }, restore, purge));
-  }));
-  page("Trash", items.length
-    ? h("table", { class: "list" }, h("caption", {}, "Trashed items are deleted for good after 30 days."),
-      h("thead", {}, h("tr", {}, ["Kind", "Name", "Trashed", "Actions"].map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, rows))
-    : h("p", {}, "The trash is empty."));
-}
-
 // -- router --------------------------------------------------------------------------------
 
 const PUBLIC_ROUTES = new Set(["signin", "signup", "verify", "reset", "invites"]);
@@ -228,7 +193,7 @@ async function route() {
     case "verify": return viewVerify(query);
     case "reset": return viewReset(query);
     case "invites": return viewAcceptInvite(query);
-    case "trash": return viewTrash();
+    case "trash": return trashView(query);
     case "events":
       if (!rest.length) return viewEvents();
       if (rest[0] === "new") return viewEventNew();

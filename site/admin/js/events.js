@@ -7,6 +7,7 @@ import { page, state, me, go } from "./app.js";
 import { uploadPanel } from "./uploads.js";
 import { scheduleView } from "./schedule.js";
 import { showTime } from "./tz.js";
+import { cfpView, proposalsView, submitView } from "./cfp.js";
 
 export const COLLECTIONS = [
   { path: "tracks", kind: "track", label: "Tracks", columns: ["color"] },
@@ -61,7 +62,7 @@ function subnav(ctx, current) {
 }
 
 /** Choices for the reference fields of a form. */
-async function referencesFor(ctx, schema) {
+export async function referencesFor(ctx, schema) {
   const refs = {};
   await Promise.all(Object.entries(REFERENCES).map(async ([field, path]) => {
     if (!schema?.properties?.[field] || !declares(state.doc, "get", `/events/{}/${path}`)) return;
@@ -72,6 +73,8 @@ async function referencesFor(ctx, schema) {
 }
 
 export async function eventView(eventId, rest, query) {
+  // Proposal authors are not on the team: their page reads only what the public may.
+  if (rest[0] === "submit") return submitView(eventId, query);
   const ctx = await eventContext(eventId);
   const [section = "", itemId] = rest;
   const collection = COLLECTIONS.find((c) => c.path === section);
@@ -79,8 +82,8 @@ export async function eventView(eventId, rest, query) {
   if (collection) return listView(ctx, collection, query);
   switch (section) {
     case "schedule": return scheduleView(ctx, subnav(ctx, "schedule"));
-    case "proposals": return proposalsView(ctx);
-    case "cfp": return cfpView(ctx);
+    case "proposals": return proposalsView(ctx, subnav(ctx, "proposals"));
+    case "cfp": return cfpView(ctx, subnav(ctx, "cfp"));
     case "roles": return rolesView(ctx);
     case "jobs": return jobsView(ctx);
     default: return detailsView(ctx);
@@ -279,60 +282,6 @@ async function itemView(ctx, collection, itemId) {
     warnings, ctx.mayEdit ? form.form : h("p", {}, "You may read this item but not change it."),
     item ? uploadPanel({ kinds, allowed: ctx.mayEdit, item: { ...item, kind: collection.kind }, eventId: ctx.event.id, reload: () => api("GET", `${path}/${itemId}`) }) : null,
     trash);
-}
-
-// -- call for papers and proposals -----------------------------------------------------------
-
-async function cfpView(ctx) {
-  const path = `${ctx.base}/call-for-papers`;
-  let current = null;
-  try {
-    current = await api("GET", path);
-  } catch (err) {
-    if (err.status !== 404) throw err;
-  }
-  const method = ["patch", "put", "post"].find((m) => bodySchema(state.doc, m, "/events/{}/call-for-papers"));
-  const schema = method && bodySchema(state.doc, method, "/events/{}/call-for-papers");
-  const form = schema ? schemaForm({
-    schema, values: current, zone: ctx.zone, submitLabel: "Save the call for papers", name: "Call for papers",
-    onSubmit: async (body) => {
-      const saved = await api(current ? method.toUpperCase() : (bodySchema(state.doc, "put", "/events/{}/call-for-papers") ? "PUT" : method.toUpperCase()), path, { body });
-      announce("Call for papers saved.");
-      current = saved;
-      return saved;
-    },
-  }) : null;
-  page(`Call for papers · ${ctx.event.name}`, subnav(ctx, "cfp"), form ? form.form : h("p", {}, "The API does not offer call for papers settings yet."));
-}
-
-const TRANSITIONS = [["accepted", "Accept"], ["rejected", "Reject"], ["confirmed", "Confirm"]];
-
-async function proposalsView(ctx) {
-  const sessions = await listAll(`${ctx.base}/sessions`);
-  const proposals = sessions.filter((s) => ["pending", "accepted", "rejected", "confirmed"].includes(s.state));
-  const filter = h("select", { id: "proposal-state" }, ["pending", "accepted", "confirmed", "rejected", "all"].map((s) => h("option", { value: s }, humanize(s))));
-  const list = h("ul", { class: "cards" });
-  const show = () => {
-    const shown = proposals.filter((s) => filter.value === "all" || s.state === filter.value);
-    list.replaceChildren(...(shown.length ? shown.map((session) => h("li", { class: "proposal" },
-      h("h2", {}, h("a", { href: `#${ctx.base}/sessions/${session.id}` }, session.title)),
-      h("p", {}, h("span", { class: `badge ${session.state}` }, session.state), " ", session.short_abstract || ""),
-      ctx.mayEdit ? h("div", { class: "actions" }, TRANSITIONS.filter(([to]) => to !== session.state).map(([to, verb]) =>
-        h("button", { type: "button", onclick: async () => {
-          try {
-            const saved = await api("PATCH", `${ctx.base}/sessions/${session.id}`, { body: { state: to, version: session.version } });
-            Object.assign(session, saved);
-            announce(`“${session.title}” is now ${to}.`);
-            show();
-          } catch (err) {
-            announce(err.message, "error");
-          }
-        } }, `${verb} ${session.title}`))) : null)) : [h("li", {}, "No proposals in this state.")]));
-  };
-  filter.addEventListener("change", show);
-  show();
-  page(`Proposals · ${ctx.event.name}`, subnav(ctx, "proposals"),
-    h("div", { class: "search" }, h("label", { for: "proposal-state" }, "Show proposals that are"), filter), list);
 }
 
 // -- team ------------------------------------------------------------------------------------
