@@ -88,9 +88,11 @@ def test_build_into_a_bucket_writes_changed_files_only(demo_event, build_site_mo
     try:
         first = build_site_module.main(["--event", demo_event, "--bucket", bucket])
         first_out = capsys.readouterr().out
-        again = build_site_module.main(["--bucket", bucket])
+        again = build_site_module.main(["--event", demo_event, "--bucket", bucket])
         again_out = capsys.readouterr().out
-        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+        keys = [
+            o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket) for o in page["Contents"]
+        ]
     finally:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
             for found in page.get("Contents", []):
