@@ -65,32 +65,41 @@ def start_moto(port: int) -> Any:
     return server
 
 
-# DynamoDB operations whose answers moto already holds in wire form (items of attribute values).
-_ITEM_READS = frozenset({"Query", "Scan", "GetItem", "BatchGetItem"})
+# Answers moto already holds in wire form (items and stream records of attribute values).
+_WIRE_FORM_ANSWERS = frozenset(
+    {
+        ("dynamodb", "Query"),
+        ("dynamodb", "Scan"),
+        ("dynamodb", "GetItem"),
+        ("dynamodb", "BatchGetItem"),
+        ("dynamodbstreams", "GetRecords"),
+    }
+)
 
 
 def _fast_item_reads() -> None:
-    """Answer item reads with one json.dumps instead of moto's shape-walking serializer.
+    """Answer item and stream reads with one json.dumps instead of moto's shape-walking serializer.
 
     moto (5.2) serialises every attribute value by walking botocore's output shape, which was
     three quarters of a 750-item Query (2-3 s locally, ~50 ms on DynamoDB) and so dominated
     every site rebuild and import. `dynamo_json_dump` is moto's own encoder for these values
-    (binary as base64, as on the wire); other operations keep the generic serializer.
+    (binary as base64, times as epoch seconds, as on the wire); other answers are unchanged.
     """
+    from moto.core.responses import ActionResult
     from moto.dynamodb.models.utilities import dynamo_json_dump
-    from moto.dynamodb.responses import DynamoResult
 
-    generic = DynamoResult.execute_result
+    generic = ActionResult.execute_result
     if getattr(generic, "podium_fast", False):
         return
 
-    def execute_result(self: DynamoResult, context: Any) -> Any:
-        if context.operation_model.name not in _ITEM_READS:
+    def execute_result(self: ActionResult, context: Any) -> Any:
+        operation = (context.service_model.service_name, context.operation_model.name)
+        if operation not in _WIRE_FORM_ANSWERS:
             return generic(self, context)
         return 200, {"Content-Type": "application/x-amz-json-1.0"}, dynamo_json_dump(self.result)
 
     execute_result.podium_fast = True  # type: ignore[attr-defined]
-    DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
+    ActionResult.execute_result = execute_result  # type: ignore[method-assign]
 
 
 def _track_only_mail() -> None:
