@@ -16,6 +16,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -114,8 +115,10 @@ def _incremental_figures() -> dict[str, object]:
     print(f"incremental publish:   p50 {p50:.2f} s, p95 {p95:.2f} s over {EDITS} title edits (target p50 <= 1 s)")
     print(f"objects written/edit:  {written}  (target <= 10)")
     for edit in edits:
+        queued, begun, done = edit.phases
         print(
             f"  {edit.seconds:5.2f} s  {edit.objects_written:2d} objects  {edit.speakers} speaker(s)  {edit.session_id}"
+            f"  (rebuild queued {queued:.2f} s, started {begun:.2f} s, done {done:.2f} s after the PATCH)"
         )
     widest = max(edits, key=lambda edit: edit.objects_written)
     print("  files changed by the widest edit: " + ", ".join(widest.changed_keys))
@@ -134,6 +137,7 @@ class Edit:
     seconds: float
     objects_written: int
     changed_keys: list[str]
+    phases: tuple[float, float, float]  # PATCH → rebuild queued, → started, → finished (s)
 
 
 def _call(api: str, path: str, method: str = "GET", body: dict | None = None, token: str = "") -> dict:
@@ -145,8 +149,6 @@ def _call(api: str, path: str, method: str = "GET", body: dict | None = None, to
 
 
 def _admin_token(api: str, state: Path) -> str:
-    import subprocess
-
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
     env["PYTHONPATH"] = str(ROOT / "backend")
     command = [sys.executable, "-m", "podium.cli", "create-admin", ADMIN[0], "--state-dir", str(state)]
@@ -182,12 +184,30 @@ def _public_sessions(api: str, event_id: str, token: str) -> list[dict]:
         cursor = f"&next={page['next']}"
 
 
-def _edit_once(api: str, token: str, s3, bucket: str, key_prefix: str, session: dict, number: int) -> Edit:
+def _render_jobs_since(ddb, table: str, since: float) -> list[tuple[float, float, float]]:
+    """(created, started, finished) epoch seconds of render jobs made after `since` (a bench-only Scan)."""
+    found = []
+    pages = ddb.get_paginator("scan").paginate(
+        TableName=table,
+        FilterExpression="#n = :render",
+        ExpressionAttributeNames={"#n": "name"},
+        ExpressionAttributeValues={":render": {"S": "render_event"}},
+    )
+    for item in (item for page in pages for item in page["Items"]):
+        times = [datetime.fromisoformat(item[k]["S"]).timestamp() if k in item else 0.0 for k in (
+            "created_at", "started_at", "finished_at")]  # fmt: skip
+        if times[0] >= since:
+            found.append(tuple(times))
+    return sorted(found)
+
+
+def _edit_once(api: str, token: str, aws: tuple, key_prefix: str, session: dict, number: int) -> Edit:
+    s3, bucket, ddb, table = aws
     before = _settled_objects(s3, bucket)
     path = f"/v1/events/{session['event_id']}/sessions/{session['id']}"
     current = _call(api, path, token=token)
     title = f"Bench edit {number} of {session['id']}"
-    started = time.perf_counter()
+    started, patched_at = time.perf_counter(), time.time()
     _call(api, path, "PATCH", {"title": title, "version": current["version"]}, token=token)
     page_key = f"{key_prefix}sessions/{session['id']}/index.html"
     # HEAD until the ETag moves (cheap for the stack, which shares its CPU with this bench), then read.
@@ -201,7 +221,9 @@ def _edit_once(api: str, token: str, s3, bucket: str, key_prefix: str, session: 
     seconds = time.perf_counter() - started
     after = _settled_objects(s3, bucket)
     changed = sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))
-    return Edit(session["id"], len(session.get("speaker_ids") or []), seconds, len(changed), changed)
+    jobs = _render_jobs_since(ddb, table, patched_at)
+    phases = tuple(round(t - patched_at, 2) for t in jobs[0]) if jobs else (0.0, 0.0, 0.0)
+    return Edit(session["id"], len(session.get("speaker_ids") or []), seconds, len(changed), changed, phases)
 
 
 def measure_edits(state: Path) -> list[Edit]:
@@ -211,19 +233,28 @@ def measure_edits(state: Path) -> list[Edit]:
     stack = start_dev_stack(state, timeout=300)
     try:
         api, environ = stack.urls["API"], json.loads((state / "stack.json").read_text())["environ"]
-        s3 = boto3.client(
-            "s3", endpoint_url=stack.urls["AWS"], region_name=environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-            aws_access_key_id="local", aws_secret_access_key="local",
-        )  # fmt: skip
-        bucket = environ["PODIUM_SITE_BUCKET"]
+        clients = {
+            name: boto3.client(
+                name,
+                endpoint_url=stack.urls["AWS"],
+                region_name=environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+                aws_access_key_id="local",
+                aws_secret_access_key="local",
+            )
+            for name in ("s3", "dynamodb")
+        }
+        aws = (clients["s3"], environ["PODIUM_SITE_BUCKET"], clients["dynamodb"], environ["PODIUM_TABLE_NAME"])
         token = _admin_token(api, state)
         # `podium dev` seeds this export on first start; its ids are derived from the export's.
         event = read_export(EXPORT).event
         sessions = _public_sessions(api, event["id"], token)
         prefix = f"e/{event['slug']}/"
-        return [_edit_once(api, token, s3, bucket, prefix, s, n) for n, s in enumerate(sessions[:EDITS], start=1)]
+        return [_edit_once(api, token, aws, prefix, s, n) for n, s in enumerate(sessions[:EDITS], start=1)]
     finally:
-        stack.stop(timeout=30)
+        try:
+            stack.stop(timeout=60)
+        except subprocess.TimeoutExpired:
+            stack.process.kill()
 
 
 if __name__ == "__main__":
