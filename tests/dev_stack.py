@@ -32,7 +32,8 @@ class DevStack:
         return code, time.monotonic() - started
 
 
-def start_dev_stack(state_dir: Path, timeout: float = 90.0) -> DevStack:
+def start_dev_stack(state_dir: Path, timeout: float = 90.0, seed: str = "demo") -> DevStack:
+    """`seed`: what a first start loads; the small demo event unless a test needs the FOSSASIA sample."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
     env["PYTHONPATH"] = str(REPO / "backend")  # this checkout's code, whatever the venv points at
     command = [
@@ -48,6 +49,8 @@ def start_dev_stack(state_dir: Path, timeout: float = 90.0) -> DevStack:
         "0",
         "--state-dir",
         str(state_dir),
+        "--seed",
+        seed,
     ]
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     stack = DevStack(process, {})

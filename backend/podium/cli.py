@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--site-port", type=_port, default=8080)
     dev.add_argument("--aws-port", type=_port, default=4566)
     dev.add_argument("--state-dir", default=None, help="where local data is kept (default .podium)")
+    dev.add_argument(
+        "--seed",
+        choices=("sample", "demo", "none"),
+        default="sample",
+        help="what a first start loads: the FOSSASIA 2018 sample (default), a small demo event, or nothing",
+    )
     dev.set_defaults(handler=run_dev)
 
     jobs = commands.add_parser("jobs", help="recent jobs and the dead-letter queue of the running stack")
@@ -197,7 +203,9 @@ def run_dev(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    stack = LocalStack(state_dir_from(args), api_port=args.api_port, site_port=args.site_port, aws_port=args.aws_port)
+    stack = LocalStack(
+        state_dir_from(args), api_port=args.api_port, site_port=args.site_port, aws_port=args.aws_port, seed=args.seed
+    )
     try:
         urls = stack.start()
     except OSError as err:

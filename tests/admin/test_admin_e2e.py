@@ -252,6 +252,9 @@ def test_admin_signup_to_published_session_shows_on_public_site(pages, dev_stack
     details.get_by_label(re.compile(r"^Ends at")).fill("2030-05-05T18:00")
     details.get_by_role("button", name="Save the details").click()
     page.get_by_text("Event details saved.").first.wait_for()
+    # the dates were typed in the zone picked in the same form, and the form shows them so
+    page.locator("dd", has_text="Sat 4 May, 09:00").wait_for()
+    assert details.get_by_label(re.compile(r"^Starts at")).input_value() == "2030-05-04T09:00"
     add_item_in_browser(page, event_id, "tracks", "Create track", {"Name (required)": "Open Hardware"})
     add_item_in_browser(page, event_id, "rooms", "Create room", {"Name (required)": "Hall A"})
     add_item_in_browser(page, event_id, "speakers", "Create speaker", {"Name (required)": "Sam Speaker"})

@@ -58,7 +58,6 @@ def people(api) -> Iterator[dict[str, dict[str, Any]]]:
         token=found["super_admin"]["token"],
         expect=200,
     )
-    found["target"] = api.user("target")  # the user routes act on; holds a moderator role
     # Whose credentials the login route is called with: the token it answers is the caller's own.
     found["login"] = {**api.user("login"), "token": None}
     found["anonymous"] = {"token": None, "id": "anonymous", "email": None}
@@ -96,10 +95,16 @@ ITEM_OF_SEGMENT = {
 
 
 def build_scene(api, people) -> dict[str, Any]:
-    """A fresh draft event with two tracks, one item of every kind, a member in every role, an
-    event job and an upload, all made by its owner."""
+    """A fresh draft event with an open call for papers, two tracks, one item of every kind (the
+    session is the speaker's proposal), a member in every role, an event job and an upload, all
+    made by its owner."""
+    from datetime import timedelta
+
+    from chalicelib.clock import clock
     from chalicelib.db import content
-    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.actors import SYSTEM, Actor
+    from chalicelib.domain.content import trash_child
+    from chalicelib.domain.events import get_event
     from chalicelib.domain.roles import grant_role
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
@@ -108,6 +113,9 @@ def build_scene(api, people) -> dict[str, Any]:
     event = api.json("POST", "/v1/events", {"name": "Matrix Conf"}, token=owner["token"], expect=201)
     event_id = event["id"]
     pk = content.event_pk(event_id)
+    cfp = content.CallForPapers(starts_at=clock().now() - timedelta(days=1), ends_at=clock().now() + timedelta(days=30))
+    stored = content.Event.get(pk, "EVENT")
+    stored.update(actions=[content.Event.call_for_papers.set(cfp)])
     items = [
         content.Track(pk, content.child_sk("track", "this"), id="this", event_id=event_id, name="this"),
         content.Track(pk, content.child_sk("track", "other"), id="other", event_id=event_id, name="other"),
@@ -119,7 +127,7 @@ def build_scene(api, people) -> dict[str, Any]:
         ),
         content.Session(
             pk, content.child_sk("session", "s1"), id="s1", event_id=event_id, title="Talk", track_id="this",
-            speaker_ids=["spk"], state="pending",
+            speaker_ids=["spk"], speaker_user_ids=[people["speaker"]["id"]], state="pending",
         ),
         content.Sponsor(pk, content.child_sk("sponsor", "sp1"), id="sp1", event_id=event_id, name="ACME"),
         content.Post(pk, content.child_sk("post", "p1"), id="p1", event_id=event_id, title="News", published=True),
@@ -129,7 +137,11 @@ def build_scene(api, people) -> dict[str, Any]:
     for name, role in EVENT_ROLE_OF.items():
         tracks = {"track_organizer_this": ["this"], "track_organizer_other": ["other"]}.get(name, [])
         grant_role(event_id=event_id, user_id=people[name]["id"], role=role, track_ids=tracks)
-    grant_role(event_id=event_id, user_id=people["target"]["id"], role="moderator")
+    target = fresh_target()
+    grant_role(event_id=event_id, user_id=target, role="moderator")
+    binned = content.Track(pk, content.child_sk("track", "binned"), id="binned", event_id=event_id, name="binned")
+    binned.save()
+    trash_child(event=get_event(event_id), item=binned, actor=SYSTEM)
     owner_ctx = system_context().with_actor(Actor(id=owner["id"], kind="user"))
     job_id = enqueue("noop", _ctx=owner_ctx, _event_id=event_id)
     upload = api.json(
@@ -138,9 +150,16 @@ def build_scene(api, people) -> dict[str, Any]:
         token=owner["token"], expect=201,
     )  # fmt: skip
     return {
-        "event_id": event_id, "user_id": people["target"]["id"], "job_id": job_id, "upload_id": upload["id"],
-        "items": {item.sk: item for item in items},
+        "event_id": event_id, "user_id": target, "job_id": job_id, "upload_id": upload["id"],
+        "kind": "track", "trashed_id": "binned", "items": {item.sk: item for item in items},
     }  # fmt: skip
+
+
+def fresh_target() -> str:
+    """The user routes act on, new for each scene: deleting it is one of the cells."""
+    from chalicelib.domain.accounts import create_user
+
+    return create_user(email=unique_email("target"), password="target password", name="Target").id
 
 
 def route_params(spec, scene) -> tuple[dict[str, str], Any]:
@@ -171,9 +190,12 @@ def expected_allowed(actor: str, action: str, resource: Any = None) -> bool:
     names |= SITE_ROLES.get(actor, set())
     if actor in EVENT_ROLE_OF or actor == "owner":
         names.add(EVENT_ROLE_OF.get(actor, "owner"))
-    linked = actor == "speaker" and getattr(resource, "id", None) == "spk"
+    # The speaker's profile and their talk (a pending proposal) are the speaker's own.
+    linked = actor == "speaker" and getattr(resource, "id", None) in {"spk", "s1"}
     if linked:
         names.add("speaker")
+    if names & {"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"}:
+        names.add("applicant")  # a signed-in user who sees the (draft) event: may send proposals
     tracks = frozenset({"this"} if actor == "track_organizer_this" else {"other"})
     return decide(Relations(frozenset(names), tracks, linked), action, resource=resource)
 
@@ -193,13 +215,18 @@ def sample_value(name: str, spec) -> Any:
     }[spec.kind]
 
 
-def request_body(spec, people, actor: str = "anonymous") -> dict[str, Any] | None:
+CFP_DATES = {"opens_at": "2026-01-01T09:00:00+00:00", "closes_at": "2026-02-01T09:00:00+00:00"}
+
+
+def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any] | None:
     overrides = {
         # An import names an upload in the caller's own folder (a view-level rule beyond the table).
         ("POST", "/imports"): {"upload_key": f"imports/{people[actor].get('id')}/export.zip"},
         ("POST", "/auth/login"): {"email": people["login"]["email"], "password": people["login"]["password"]},
         ("PATCH", "/me"): {"name": "Renamed"},
-        ("POST", "/events/{event_id}/owner"): {"user_id": people["target"]["id"]},
+        ("POST", "/events/{event_id}/owner"): {"user_id": scene["user_id"]},
+        ("PUT", "/events/{event_id}/call-for-papers"): CFP_DATES | {"privacy": "private"},
+        ("PATCH", "/events/{event_id}/call-for-papers"): {"announcement": "Send us your talks"},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]
@@ -289,7 +316,9 @@ def test_permission_matrix(api, people, aws_stack):
             allowed = expected_allowed(actor, spec.action, resource)
             watch.changes()
 
-            response = api.call(spec.method, path, request_body(spec, people, actor), token=people[actor]["token"])
+            response = api.call(
+                spec.method, path, request_body(spec, people, scene, actor), token=people[actor]["token"]
+            )
 
             written = watch.changes()
             body = json.loads(response.body) if response.body else {}

@@ -12,8 +12,8 @@ from dev_stack import DevStack, start_dev_stack
 def dev_stack_factory(tmp_path):
     started: list[DevStack] = []
 
-    def start(state_dir: Path | None = None) -> DevStack:
-        stack = start_dev_stack(state_dir or tmp_path / "state")
+    def start(state_dir: Path | None = None, seed: str = "demo") -> DevStack:
+        stack = start_dev_stack(state_dir or tmp_path / "state", seed=seed)
         started.append(stack)
         return stack
 

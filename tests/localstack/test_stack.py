@@ -5,7 +5,6 @@ import signal
 import urllib.error
 import urllib.request
 
-import boto3
 import psutil
 import pytest
 
@@ -21,7 +20,7 @@ def _get(url: str) -> tuple[int, str, bytes]:
 
 
 def test_dev_stack_serves_api_site_and_admin_then_stops_on_sigterm(dev_stack_factory):
-    stack = dev_stack_factory()
+    stack = dev_stack_factory(seed="sample")  # what `make run` does on a first start
 
     health = _get(stack.urls["API"] + "/v1/health")
     site = _get(stack.urls["Site"])
@@ -55,39 +54,46 @@ def test_dev_stack_listens_on_loopback_only(dev_stack_factory):
     assert {address.ip for address in listening} == {"127.0.0.1"}
 
 
-def test_dev_stack_keeps_data_across_restart(dev_stack_factory, tmp_path):
+def test_dev_stack_keeps_what_the_api_wrote_across_restart(dev_stack_factory, tmp_path):
+    from uploads_support import image_bytes, post_file
+
     state = tmp_path / "kept"
     first = dev_stack_factory(state)
-    aws = _client_for(first.urls["AWS"])
-    table = first.output and _table_name(aws)
-    aws["dynamodb"].put_item(TableName=table, Item={"pk": {"S": "NOTE#1"}, "sk": {"S": "NOTE"}, "text": {"S": "kept"}})
-    bucket = _bucket(aws, "uploads")
-    aws["s3"].put_object(Bucket=bucket, Key="avatar/u1/a.png", Body=b"\x89PNG-bytes", ContentType="image/png")
+    api = first.urls["API"] + "/v1"
+    account = {"email": "keeper@example.org", "password": "keeper password 1", "name": "Keeper"}
+    _call(f"{api}/auth/signup", "POST", account)
+    token = _call(f"{api}/auth/login", "POST", {k: account[k] for k in ("email", "password")})[1]["access_token"]
+    event = _call(f"{api}/events", "POST", {"name": "Kept Conf"}, token)[1]
+    event_id = event["id"]
+    _call(f"{api}/events/{event_id}", "PATCH", {"name": "Kept Conf 2027", "version": event["version"]}, token)
+    _call(f"{api}/events/{event_id}/tracks", "POST", {"name": "Kept track", "color": "#0050eb"}, token)
+    ask = {"kind": "event_logo", "filename": "logo.png", "content_type": "image/png", "event_id": event_id}
+    png = image_bytes("PNG")
+    presigned = _call(f"{api}/uploads", "POST", {**ask, "size": len(png)}, token)[1]
+    post_file(presigned, png, "logo.png")
+    logo_url = _call(f"{api}/uploads/{presigned['id']}/complete", "POST", None, token)[1]["file"]["url"]
     code, _ = first.stop()
 
     second = dev_stack_factory(state)
-    aws = _client_for(second.urls["AWS"])
-    item = aws["dynamodb"].get_item(TableName=table, Key={"pk": {"S": "NOTE#1"}, "sk": {"S": "NOTE"}}).get("Item")
-    stored = aws["s3"].get_object(Bucket=bucket, Key="avatar/u1/a.png")
+    api = second.urls["API"] + "/v1"
+    token = _call(f"{api}/auth/login", "POST", {k: account[k] for k in ("email", "password")})[1]["access_token"]
+    status, kept = _call(f"{api}/events/{event_id}", token=token)
+    tracks = _call(f"{api}/events/{event_id}/tracks", token=token)[1]["items"]
+    logo_url = logo_url.replace(first.urls["Site"], second.urls["Site"])  # port 0: each run has its own port
+    logo_status, _, logo = _get(logo_url)
 
     assert code == 0
-    assert item["text"] == {"S": "kept"}
-    assert stored["Body"].read() == b"\x89PNG-bytes" and stored["ContentType"] == "image/png"
+    assert (status, kept["name"], kept["logo_file"]["url"]) == (200, "Kept Conf 2027", logo_url)
+    assert [track["name"] for track in tracks] == ["Kept track"]
+    assert (logo_status, logo) == (200, png)
 
 
-def _client_for(endpoint: str) -> dict:
-    kwargs = {
-        "endpoint_url": endpoint,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "local",
-        "aws_secret_access_key": "local",
-    }
-    return {name: boto3.client(name, **kwargs) for name in ("dynamodb", "s3")}
-
-
-def _table_name(aws: dict) -> str:
-    return aws["dynamodb"].list_tables()["TableNames"][0]
-
-
-def _bucket(aws: dict, kind: str) -> str:
-    return next(b["Name"] for b in aws["s3"].list_buckets()["Buckets"] if f"-{kind}-" in b["Name"])
+def _call(url: str, method: str = "GET", body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())

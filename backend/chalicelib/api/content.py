@@ -26,7 +26,7 @@ SEGMENTS = {
 ORGANIZING = frozenset({"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"})
 
 
-def _version(body: dict[str, Any]) -> int | None:
+def client_version(body: dict[str, Any]) -> int | None:
     """The version the client read: the body's `version`, else the If-Match header."""
     if "version" in body:
         return body["version"]
@@ -34,13 +34,24 @@ def _version(body: dict[str, Any]) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _etagged(data: dict[str, Any], status: int = 200) -> Any:
+def etagged(data: dict[str, Any], status: int = 200) -> Any:
     return json_response(data, status, {"ETag": f'"{data.get("version", "")}"'})
 
 
 def _sees_private(event_id: str) -> bool:
     """Organizing roles see private fields; a speaker allowed on their own profile is not one."""
-    return bool(_relations(event_id).names & ORGANIZING)
+    return bool(caller_relations(event_id).names & ORGANIZING)
+
+
+def _prefetch(kind: str) -> Any:
+    """The item route's own key, read in the request's one BatchGetItem (see `endpoint`)."""
+
+    def keys(event_id: str, item_id: str, **_: Any) -> list[tuple[str, str]]:
+        from chalicelib.domain.content import child_key
+
+        return [child_key(event_id, kind, item_id)]
+
+    return keys
 
 
 def _event(event_id: str) -> Any:
@@ -59,7 +70,7 @@ def _event(event_id: str) -> Any:
 def update_event(event_id: str, body: dict[str, Any]) -> Any:
     from chalicelib.domain.events import event_view, update_event
 
-    return _etagged(event_view(update_event(event=_event(event_id), fields=body, version=_version(body))))
+    return etagged(event_view(update_event(event=_event(event_id), fields=body, version=client_version(body))))
 
 
 @endpoint(
@@ -106,7 +117,7 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.domain import content
 
         item = content.create_child(event=_event(event_id), kind=kind, fields=body, actor=current_context().actor)
-        return _etagged(_with_warnings(content.view(item, private=True), item, event_id), 201)
+        return etagged(_with_warnings(content.view(item, private=True), item, event_id), 201)
 
     def load(event_id: str, item_id: str, **_: Any) -> Any:
         from chalicelib.domain import content
@@ -118,24 +129,28 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.errors import NotFound
 
         item = resource
-        private = _sees_private(event_id)
-        if not private and not _public(item):
+        relations = caller_relations(event_id, resource=item)
+        private = bool(relations.names & ORGANIZING)
+        if not private and not relations.linked and not _public(item):
             raise NotFound(f"No such {label}.")
-        return _etagged(content.view(item, private=private))
+        return etagged(content.view(item, private=private))
 
     def update_item(event_id: str, item_id: str, body: dict[str, Any], resource: Any) -> Any:
         from chalicelib.domain import content
 
         event, item = _event(event_id), resource
-        if kind == "session" and "state" in body:
-            _check_state_change(event_id, item, body["state"])
+        private = _sees_private(event_id)
+        if kind == "session":
+            _check_session_edit(event_id, item, body, as_speaker=not private)
         before = getattr(item, "state", None)
         item = content.update_child(
-            event=event, item=item, fields=body, version=_version(body), actor=current_context().actor
+            event=event, item=item, fields=body, version=client_version(body), actor=current_context().actor
         )
         if kind == "session" and before != item.state:
-            _notify_state_change(event, item)
-        return _etagged(_with_warnings(content.view(item, private=True), item, event_id))
+            from chalicelib.domain.session_states import notify_speakers
+
+            notify_speakers(event=event, session=item)
+        return etagged(_with_warnings(content.view(item, private=private), item, event_id))
 
     def trash_item(event_id: str, item_id: str, resource: Any) -> dict[str, Any]:
         from chalicelib.domain import content
@@ -163,16 +178,18 @@ def _routes(segment: str, kind: str) -> None:
     item_path = base + "/{item_id}"
     # `load` hands the item to the permission check: track organizers and speakers are
     # allowed only on their own tracks and talks.
+    prefetch = _prefetch(kind)
     endpoint(
         bp, item_path, "GET", action=f"{kind}.read", summary=f"One {label}", errors=(401, 403, 404), load=load,
+        prefetch=prefetch,
     )(read_item)  # fmt: skip
     endpoint(
         bp, item_path, "PATCH", action=f"{kind}.update", summary=f"Edit a {label} (send its version)", body=schema,
-        errors=(401, 403, 404, 409), load=load,
+        errors=(401, 403, 404, 409, 422), load=load, prefetch=prefetch,
     )(update_item)  # fmt: skip
     endpoint(
         bp, item_path, "DELETE", action=f"{kind}.delete", summary=f"Move a {label} to the trash",
-        errors=(401, 403, 404, 409), load=load,
+        errors=(401, 403, 404, 409), load=load, prefetch=prefetch,
     )(trash_item)  # fmt: skip
 
 
@@ -194,48 +211,27 @@ def _with_warnings(data: dict[str, Any], item: Any, event_id: str) -> dict[str, 
     return data | {"warnings": schedule_warnings(item, list_all(event_id=event_id, kind="session"))}
 
 
-def _check_state_change(event_id: str, item: Any, new_state: str) -> None:
-    """Organizers and speakers move sessions along different allowed transitions."""
+def _check_session_edit(event_id: str, item: Any, body: dict[str, Any], *, as_speaker: bool) -> None:
+    """Organizers and speakers move sessions along different allowed transitions; speakers
+    edit only their proposal's own fields, and only until it is accepted."""
+    from chalicelib.domain.call_for_papers import check_speaker_edit
     from chalicelib.domain.session_states import check_transition
 
-    as_organizer = bool(_relations(event_id).names & (ORGANIZING - {"moderator"}))
-    check_transition(item.state, new_state, as_organizer=as_organizer)
+    if as_speaker:
+        check_speaker_edit(item, body)
+    if "state" in body:
+        as_organizer = bool(caller_relations(event_id).names & (ORGANIZING - {"moderator"}))
+        check_transition(item.state, body["state"], as_organizer=as_organizer)
 
 
-def _relations(event_id: str) -> Any:
-    """The caller's relations to the event (the route's own check has already admitted them)."""
-    from chalicelib.domain.events import get_event
-    from chalicelib.domain.permissions import relations_of
+def caller_relations(event_id: str, resource: Any = None) -> Any:
+    """The caller's relations to the event (the route's own check has already admitted them);
+    the event and role come from the request's prefetched reads."""
+    from chalicelib.domain.permissions import event_and_role, relations_of
 
     actor = current_context().actor
-    role = None
-    if actor.kind == "user":
-        from pynamodb.exceptions import DoesNotExist
-
-        from chalicelib.db.content import event_pk
-        from chalicelib.db.users import EventRole, role_sk
-
-        try:
-            role = EventRole.get(event_pk(event_id), role_sk(actor.id))
-        except DoesNotExist:
-            role = None
-    return relations_of(actor, event=get_event(event_id), role=role)
-
-
-def _notify_state_change(event: Any, session: Any) -> None:
-    """Tell the session's speakers (those with an email) about the new state, through a mail job."""
-    from chalicelib.domain.content import _speakers
-    from chalicelib.jobs.enqueue import enqueue
-
-    ctx = current_context()
-    for speaker in _speakers(event.id, list(session.speaker_ids or [])):
-        if speaker.email:
-            link = ctx.absolute_url(f"admin/#/events/{event.id}/sessions/{session.id}")
-            enqueue(
-                "send_email", _event_id=event.id, to=speaker.email,
-                subject=f"Your session “{session.title}” is now {session.state}",
-                text=f"Hello {speaker.name},\n\n{event.name}: your session “{session.title}” is now {session.state}.\n\n{link}\n",
-            )  # fmt: skip
+    event, role = event_and_role(actor, event_id)
+    return relations_of(actor, event=event, role=role, resource=resource)
 
 
 for _segment, _kind in SEGMENTS.items():

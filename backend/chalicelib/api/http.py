@@ -19,10 +19,11 @@ from typing import Any
 from chalice import Blueprint, CORSConfig, Response
 
 from chalicelib.api.schema import Schema, parse_json_body
+from chalicelib.db.prefetch import Key, prefetched
 from chalicelib.domain.accounts import authenticate
 from chalicelib.domain.actors import ANONYMOUS, Actor
 from chalicelib.domain.permissions import authorize, is_known_action
-from chalicelib.domain.tokens import InvalidToken
+from chalicelib.domain.tokens import InvalidToken, decode_access_token
 from chalicelib.errors import PodiumError, TooManyRequests
 from chalicelib.jobs.context import anonymous_request_context, current_context, reset_context, set_context
 from chalicelib.logs import bind_request, logger
@@ -101,6 +102,7 @@ def endpoint(
     response: Schema | None = None,
     errors: tuple[int, ...] = (),
     load: Callable[..., Any] | None = None,
+    prefetch: Callable[..., list[Key]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `view` on `bp` for one method; its return value becomes the JSON body.
 
@@ -109,6 +111,8 @@ def endpoint(
     path and on the resource `load(**path_params)` returns (passed to the view as `resource=`).
     With `body`, the request body is parsed and validated (PATCH: partially) and passed to
     the view as `body=`; `response` and `errors` only describe the route in OpenAPI.
+    The caller's user, the event and their role in it, and the keys `prefetch(**path_params)`
+    names (the item `load` reads) come from one BatchGetItem (db/prefetch.py).
     """
     if not is_known_action(action):
         raise ValueError(f"{method} {path}: action {action!r} is not in the permission table")
@@ -119,17 +123,21 @@ def endpoint(
         @functools.wraps(view)
         def wrapped(**params: str) -> Response:
             try:
-                actor = authenticated_actor(bp.current_request.headers)
-                event_id = params.get("event_id")
-                if load is None or actor.is_anonymous:  # nobody anonymous gains from a resource
-                    authorize(actor, action, event_id=event_id)
-                if load is not None:
-                    params["resource"] = load(**params)
-                    authorize(actor, action, event_id=event_id, resource=params["resource"])
-                if body is not None:
-                    payload = parse_json_body(bp.current_request.raw_body)
-                    params["body"] = body.validate(payload, partial=method == "PATCH")  # type: ignore[assignment]
-                result = view(**params)
+                headers = bp.current_request.headers
+                with prefetched(request_keys(headers, params, prefetch)):
+                    actor = authenticated_actor(headers)
+                    event_id = params.get("event_id")
+                    if load is None or actor.is_anonymous:  # nobody anonymous gains from a resource
+                        authorize(actor, action, event_id=event_id)
+                    if load is not None:
+                        params["resource"] = load(**params)
+                        # A resource found without an event in the path (the trash's) names its event.
+                        event_id = event_id or getattr(params["resource"], "event_id", None)
+                        authorize(actor, action, event_id=event_id, resource=params["resource"])
+                    if body is not None:
+                        payload = parse_json_body(bp.current_request.raw_body)
+                        params["body"] = body.validate(payload, partial=method == "PATCH")  # type: ignore[assignment]
+                    result = view(**params)
             except PodiumError as err:
                 return error_response(err)
             except Exception:
@@ -143,16 +151,40 @@ def endpoint(
     return decorate
 
 
-def authenticated_actor(headers: Any) -> Actor:
-    """The caller: ANONYMOUS without an Authorization header, else the token's user (401 when
-    the token is bad). The actor goes into the request context, so jobs enqueued carry it."""
+def bearer_token(headers: Any) -> str | None:
+    """The access token of the Authorization header; None without one, 401 when malformed."""
     header = (headers or {}).get("authorization") or ""
     if not header:
-        return ANONYMOUS
+        return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip() or len(token) > 4096:
         raise InvalidToken("Send the access token as 'Authorization: Bearer <token>'.")
-    actor = authenticate(token.strip())
+    return token.strip()
+
+
+def request_keys(headers: Any, params: dict[str, str], prefetch: Callable[..., list[Key]] | None) -> list[Key]:
+    """What authenticating, authorizing and loading will read: the token's user, the path's
+    event and the user's role in it, and the route's own keys. A bad token fails here (401)."""
+    from chalicelib.db.content import event_pk
+    from chalicelib.db.users import role_sk, user_pk
+
+    token = bearer_token(headers)
+    user_id = decode_access_token(token).user_id if token else None
+    keys = [(user_pk(user_id), "USER")] if user_id else []
+    if event_id := params.get("event_id"):
+        keys.append((event_pk(event_id), "EVENT"))
+        if user_id:
+            keys.append((event_pk(event_id), role_sk(user_id)))
+    return keys + (prefetch(**params) if prefetch else [])
+
+
+def authenticated_actor(headers: Any) -> Actor:
+    """The caller: ANONYMOUS without an Authorization header, else the token's user (401 when
+    the token is bad). The actor goes into the request context, so jobs enqueued carry it."""
+    token = bearer_token(headers)
+    if token is None:
+        return ANONYMOUS
+    actor = authenticate(token)
     set_context(current_context().with_actor(actor))
     return actor
 

@@ -144,6 +144,12 @@ CALL_FOR_PAPERS = Schema(
     required=frozenset({"opens_at", "closes_at"}),
 )
 
+PROPOSAL_FIELDS = (
+    "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id", "session_type_id",
+    "slides_url",
+)  # fmt: skip
+PROPOSAL = Schema("proposal", {name: SESSION.fields[name] for name in PROPOSAL_FIELDS}, required=frozenset({"title"}))
+
 CHILD_SCHEMAS: dict[str, Schema] = {
     "track": TRACK,
     "room": ROOM,

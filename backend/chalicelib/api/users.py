@@ -10,8 +10,9 @@ from chalicelib.api.http import endpoint
 from chalicelib.api.pages import encode_cursor, page_params
 from chalicelib.api.schema import Field, Schema
 from chalicelib.db.users import USERS_INDEX_KEY
-from chalicelib.domain import accounts
+from chalicelib.domain import accounts, trash
 from chalicelib.errors import BadRequest
+from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
 ADMIN_CHANGE = Schema("AdminChange", {"is_admin": Field("boolean")}, frozenset({"is_admin"}))
@@ -59,3 +60,12 @@ def get_user(user_id: str, resource: Any) -> dict[str, Any]:
 )
 def change_admin(user_id: str, resource: Any, body: dict[str, Any]) -> dict[str, Any]:
     return accounts.private_view(accounts.set_admin(user_id=user_id, is_admin=body["is_admin"]))
+
+
+@endpoint(
+    bp, "/users/{user_id}", "DELETE", action="user.delete", load=_load_user, errors=(401, 403, 404, 409),
+    summary="Move the user (and events they alone own) to the trash (admins); 409 lists shared events",
+)  # fmt: skip
+def delete_user(user_id: str, resource: Any) -> dict[str, Any]:
+    trash.trash_user(user=resource, actor=current_context().actor)
+    return trash.trash_view(trash.get_trashed(kind="user", item_id=user_id))

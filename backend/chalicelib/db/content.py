@@ -31,6 +31,7 @@ class CallForPapers(MapAttribute):
     starts_at = UTCDateTimeAttribute(null=True)
     ends_at = UTCDateTimeAttribute(null=True)
     privacy = UnicodeAttribute(null=True)  # public | private
+    secret = UnicodeAttribute(null=True)  # a private CFP's link token (organizers only)
 
 
 class Event(Item, discriminator="event"):
@@ -116,6 +117,9 @@ class Session(Item, discriminator="session"):
     room_id = UnicodeAttribute(null=True)
     session_type_id = UnicodeAttribute(null=True)
     speaker_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    # The user ids linked to those speakers (kept with speaker_ids), so "is this the caller's
+    # talk?" needs no read of the speakers.
+    speaker_user_ids = ListAttribute(of=UnicodeAttribute, null=True)
     slides_url = UnicodeAttribute(null=True)
     slides_file = StoredFile(null=True)
     video_url = UnicodeAttribute(null=True)

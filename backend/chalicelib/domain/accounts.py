@@ -8,6 +8,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.clock import clock
 from chalicelib.db.base import new_id, transact_write
+from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, user_pk
 from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.actors import Actor
@@ -41,9 +42,12 @@ def find_user_by_email(email: str) -> User | None:
 
 def get_user(user_id: str) -> User:
     try:
-        return User.get(user_pk(user_id), "USER")
+        user = User.get(user_pk(user_id), "USER")
     except DoesNotExist:
         raise NotFound("No such user.") from None
+    if user.is_trashed() or user.is_gone():
+        raise NotFound("No such user.")
+    return user
 
 
 def private_view(user: User) -> dict[str, Any]:
@@ -150,9 +154,11 @@ def authenticate(token: str) -> Actor:
     """The actor a bearer token stands for; InvalidToken when it is bad, expired or revoked."""
     claims = decode_access_token(token)
     try:
-        user = User.get(user_pk(claims.user_id), "USER")
+        user = get_item(User, user_pk(claims.user_id), "USER")
     except DoesNotExist:
         raise InvalidToken("The access token is invalid; sign in again.") from None
+    if user.is_trashed() or user.is_gone():
+        raise InvalidToken("This account was deleted.")
     if user.token_version != claims.token_version:
         raise InvalidToken("The access token was revoked by a password change; sign in again.")
     return Actor(id=user.id, kind="user", roles=user.roles, name=user.name)

@@ -16,15 +16,19 @@ from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item, new_id
 from chalicelib.db.pagination import decode_cursor, encode_cursor
+from chalicelib.db.prefetch import get_item
 from chalicelib.domain.actors import Actor
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
 # Fields only organizers see (and the speaker their own): never in public answers or pages.
 PRIVATE_FIELDS: dict[str, frozenset[str]] = {
     "speaker": frozenset({"email", "phone", "user_id"}),
-    "session": frozenset({"comments"}),
+    "session": frozenset({"comments", "speaker_user_ids"}),
 }
 HIDDEN = frozenset({"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "trash_pk", "expires_at", "trash_op"})
+# The event's call for papers has its own route, which keeps a private one's secret link token
+# to the organizers.
+HIDDEN |= {"call_for_papers"}
 REFERENCES = {"track_id": "track", "room_id": "room", "session_type_id": "session_type"}
 DATETIME_FIELDS = frozenset({"starts_at", "ends_at", "published_at"})
 
@@ -43,7 +47,7 @@ def is_live(item: Item | None) -> bool:
 
 def get_child(*, event_id: str, kind: str, item_id: str) -> Item:
     try:
-        item = model_of(kind).get(*child_key(event_id, kind, item_id))
+        item = get_item(model_of(kind), *child_key(event_id, kind, item_id))
     except DoesNotExist:
         item = None
     if not is_live(item):
@@ -118,6 +122,8 @@ def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], act
     item = model_of(kind)(*child_key(event.id, kind, item_id), id=item_id, event_id=event.id, **values)
     item.stamp()
     speakers = [related[content.child_sk("speaker", s)] for s in values.get("speaker_ids") or []]
+    if speakers:
+        item.speaker_user_ids = linked_users(speakers)  # type: ignore[attr-defined]
     _write_with_links(item, added=speakers, removed=[], is_new=True)
     return item
 
@@ -140,10 +146,17 @@ def update_child(
         setattr(item, name, value)
     item.stamp()
     after = set(values.get("speaker_ids", before))
+    if "speaker_ids" in values:
+        item.speaker_user_ids = linked_users([related[content.child_sk("speaker", s)] for s in after])  # type: ignore[attr-defined]
     added = [related[content.child_sk("speaker", s)] for s in sorted(after - before)]
     removed = _speakers(event.id, sorted(before - after))
     _write_with_links(item, added=added, removed=removed, is_new=False)
     return item
+
+
+def linked_users(speakers: list[Item]) -> list[str]:
+    """The user ids the speakers are linked to: a session stores them beside its speaker_ids."""
+    return sorted({s.user_id for s in speakers if getattr(s, "user_id", None)})  # type: ignore[attr-defined]
 
 
 def _check_version(item: Item, version: int | None) -> None:

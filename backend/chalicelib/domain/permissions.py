@@ -36,8 +36,9 @@ _EVENT_ADMIN = {
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
-# published); the event roles; "self" (the user record is the actor's); "speaker" (the speaker
-# or session is linked to the actor); "admin" and "super_admin" (site roles).
+# published); "applicant" (a signed-in user who can see the event: it is published, or they hold
+# a role in it, or they are an admin); the event roles; "self" (the user record is the actor's);
+# "speaker" (the speaker or session is linked to the actor); "admin" and "super_admin" (site roles).
 PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "anyone": {
         "auth": frozenset({"signup", "verify", "login", "password_reset"}),
@@ -52,8 +53,12 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "upload": frozenset({"create"}),
         "uploads": frozenset({"create", "complete"}),  # the uploads API narrows to the caller's own
         "job": frozenset({"read", "read_own"}),  # the jobs API narrows to the caller's (or event's) jobs
+        "trash": frozenset({"list"}),  # the trash list narrows to the caller's events
     },
     "visitor": {"event": READ, **_rows(CONTENT_KINDS, READ)},
+    # Proposals to the call for papers; the view checks the CFP is open (and its secret link).
+    # "read" lists the caller's own.
+    "applicant": {"proposal": frozenset({"create", "read"})},
     "self": {"user": READ},
     "speaker": {"speaker": frozenset({"read", "update"}), "session": frozenset({"read", "update"})},
     "owner": _EVENT_ADMIN,
@@ -76,8 +81,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "admin": {
         **_EVENT_ADMIN,
         "event": frozenset({"read", "list_all", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
-        "user": frozenset({"read", "list"}),
+        "user": frozenset({"read", "list", "delete"}),
         "job": frozenset({"read", "read_own"}),
+        "audit": READ,
     },
     "super_admin": {"user": frozenset({"read", "list", "grant_admin"})},
 }
@@ -148,6 +154,9 @@ def relations_of(actor: Actor, *, event: Any = None, role: Any = None, resource:
     if role is not None:
         names.add(role.role)
         track_ids = frozenset(role.track_ids or ())
+    sees_event = role is not None or bool(names & {"visitor", "admin"})
+    if actor.kind == "user" and event is not None and sees_event:
+        names.add("applicant")
     if (
         getattr(resource, "kind_name", getattr(resource, "kind", None)) == "user"
         and getattr(resource, "id", None) == actor.id
@@ -173,7 +182,9 @@ def _linked(user_id: str, resource: Any) -> bool:
 def authorize(actor: Actor, action: str, *, event_id: str | None = None, resource: Any = None) -> Relations:
     """Allow or raise: 401 (anonymous), 404 (no such event, or a draft the actor has no part in),
     403 (otherwise). Returns the relations, so views can narrow what they show."""
-    event, role = (None, None) if event_id is None else _event_and_role(actor, event_id)
+    # The trash acts on deleted events, which every other action treats as missing.
+    in_trash = split(action)[0] == "trash"
+    event, role = (None, None) if event_id is None else event_and_role(actor, event_id, trashed_too=in_trash)
     relations = relations_of(actor, event=event, role=role, resource=resource)
     if decide(relations, action, resource=resource):
         return relations
@@ -188,22 +199,24 @@ class AuthenticationRequired(Unauthorized):
     code = "authentication_required"
 
 
-def _event_and_role(actor: Actor, event_id: str) -> tuple[Any, Any]:
+def event_and_role(actor: Actor, event_id: str, *, trashed_too: bool = False) -> tuple[Any, Any]:
+    """The live event (404 otherwise; trashed ones too with `trashed_too`) and the actor's role item in it."""
     from pynamodb.exceptions import DoesNotExist
 
     from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.prefetch import get_item
     from chalicelib.db.users import EventRole, role_sk
 
     try:
-        event = Event.get(event_pk(event_id), "EVENT")
+        event = get_item(Event, event_pk(event_id), "EVENT")
     except DoesNotExist:
         raise NotFound("No such event.") from None
-    if event.is_trashed() or event.is_gone():
+    if (event.is_trashed() and not trashed_too) or event.is_gone():
         raise NotFound("No such event.")
     role = None
     if actor.kind == "user":
         try:
-            role = EventRole.get(event_pk(event_id), role_sk(actor.id))
+            role = get_item(EventRole, event_pk(event_id), role_sk(actor.id))
         except DoesNotExist:
             role = None
     return event, role

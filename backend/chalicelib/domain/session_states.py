@@ -6,6 +6,8 @@ confirm their accepted talk and withdraw. Public readers see accepted and confir
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.errors import Conflict
 
 STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
@@ -52,3 +54,23 @@ def check_transition(current: str, new: str, *, as_organizer: bool) -> None:
 
 def is_public(state: str) -> bool:
     return state in PUBLIC_STATES
+
+
+def notify_speakers(
+    *, event: Any, session: Any, speakers: list[Any] | None = None, news: str | None = None
+) -> list[str]:
+    """Mail the session's speakers (those with an email) about its state, one send_email job
+    each; `speakers` spares the read when the caller holds them. Returns the job ids."""
+    from chalicelib.domain.content import _speakers
+    from chalicelib.jobs.context import current_context
+    from chalicelib.jobs.enqueue import enqueue
+
+    found = speakers if speakers is not None else _speakers(event.id, list(session.speaker_ids or []))
+    link = current_context().absolute_url(f"admin/#/events/{event.id}/sessions/{session.id}")
+    news = news or f"now {session.state}"
+    subject = f"Your session “{session.title}” is {news}"
+    jobs = []
+    for speaker in (s for s in found if s.email):
+        text = f"Hello {speaker.name},\n\n{event.name}: your session “{session.title}” is {news}.\n\n{link}\n"
+        jobs.append(enqueue("send_email", _event_id=event.id, to=speaker.email, subject=subject, text=text))
+    return jobs

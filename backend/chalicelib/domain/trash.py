@@ -1,43 +1,710 @@
-"""Soft delete. Trashed items carry `trashed_at`, `trashed_by`, the TTL `expires_at` and the
-sparse `trash_pk`, so they leave every normal read at once and the sweeper finds them by index."""
+"""Soft delete, restore, purge and expiry.
+
+Trashed items carry `trashed_at`, `trashed_by`, the TTL `expires_at`, the sparse `trash_pk`
+(the `trash` index: every trashed item by expiry, so nothing here needs a Scan) and
+`trash_op`, the operation that trashed them: `<kind>:<id>:<version>` of the item the caller
+deleted (the head). An event's children go with it under its op, so restoring the event
+brings back exactly those. Expired items count as gone everywhere (DynamoDB's TTL deletes
+lazily and moto never does); the sweeper purges them and the stream handler cleans up after
+DynamoDB's own TTL deletions. Every trash, restore and purge writes an audit record.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
+from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+
+from chalicelib.adapters.aws import client
 from chalicelib.clock import clock
+from chalicelib.db import content
+from chalicelib.db.audit import AuditRecord, audit_pk
 from chalicelib.db.base import Item, new_id
-from chalicelib.domain.actors import Actor
+from chalicelib.db.pagination import decode_cursor, encode_cursor
+from chalicelib.domain.actors import SYSTEM, Actor
+from chalicelib.domain.events import SLUG_PATTERN
+from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS, authorize
+from chalicelib.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from chalicelib.settings import settings
 
 TRASH_KEY = "TRASH"
+KINDS = ("user", "event", *content.CHILD_KINDS)
+MANAGING_ROLES = frozenset({"owner", "organizer"})
+SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
-def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None) -> str:
-    """Trash `items` as one operation (same expiry, same op id); returns the op id."""
-    op_id = op_id or new_id()
+# -- who may ---------------------------------------------------------------------------------
+
+
+def authorize_trash(actor: Actor, action: str, *, event_id: str | None) -> None:
+    """The permission table's decision (on the event, trashed or not): 401 anonymous, 404
+    outside the actor's events, 403 a role without the verb. Users' trash is for admins."""
+    authorize(actor, action, event_id=event_id)
+
+
+def _trash_readers() -> frozenset[str]:
+    return frozenset(r for r in EVENT_ROLES if "read" in PERMISSIONS[r].get("trash", ()))
+
+
+def _readable_events(actor: Actor) -> list[str]:
+    """The events whose trash `actor` may read (role items: gsi1 `USER#<id>` / `EVENT#<id>`)."""
+    paginator = client("dynamodb").get_paginator("query")
+    pages = paginator.paginate(
+        TableName=settings().table_name,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :user AND begins_with(gsi1sk, :events)",
+        ExpressionAttributeValues={":user": {"S": f"USER#{actor.id}"}, ":events": {"S": "EVENT#"}},
+    )
+    return [
+        item["event_id"]["S"]
+        for page in pages
+        for item in page["Items"]
+        if item.get("role", {}).get("S") in _trash_readers() and "event_id" in item
+    ]
+
+
+# -- trash -----------------------------------------------------------------------------------
+
+
+def op_of(item: Item) -> str:
+    """The id of an operation headed by `item` (stable until the item changes, so retries match)."""
+    return f"{item.kind_name}:{getattr(item, 'id', '')}:{item.version or 0}"
+
+
+def is_head(item: Item) -> bool:
+    """True when the item was deleted itself, not taken along with its event or user."""
+    return (item.trash_op or "").startswith(f"{item.kind_name}:{getattr(item, 'id', '')}:")
+
+
+def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None, head: Item | None = None) -> str:
+    """Trash `items` as one operation (same expiry, same op id); returns the op id.
+
+    The one trash write path. Items already in the trash keep their own operation, so a child
+    deleted before its event stays deleted when the event comes back. An event leaves the slug
+    index. Side effects: the item writes (their stream records rebuild the public site) and
+    one audit record naming `head` (default: the first item).
+    """
+    head = head or items[0]
+    op_id = op_id or op_of(head)
     now = clock().now()
     expires = int((now + timedelta(days=settings().trash_retention_days)).timestamp())
     for item in items:
-        item.update(
-            actions=[
-                Item.trashed_at.set(now),
-                Item.trashed_by.set(actor.id),
-                Item.expires_at.set(expires),
-                Item.trash_pk.set(TRASH_KEY),
-                Item.trash_op.set(op_id),
-                Item.updated_at.set(now),
-            ]
-        )
+        actions = [
+            Item.trashed_at.set(now),
+            Item.trashed_by.set(actor.id),
+            Item.expires_at.set(expires),
+            Item.trash_pk.set(TRASH_KEY),
+            Item.trash_op.set(op_id),
+            Item.updated_at.set(now),
+        ]
+        if item.kind_name == "event":
+            actions += [Item.gsi1pk.remove(), Item.gsi1sk.remove()]  # the slug resolves to no trashed event
+        elif item.kind_name == "user":
+            # Nobody finds a trashed account by email (sign-in) or in the admins' user list; the
+            # email guard stays, so the address is not taken by someone else before a restore.
+            actions += [Item.gsi1pk.remove(), Item.gsi1sk.remove(), Item.gsi2pk.remove(), Item.gsi2sk.remove()]
+        try:
+            item.update(actions=actions, condition=Item.trashed_at.does_not_exist(), add_version_condition=False)
+        except UpdateError as err:
+            if not _condition_failed(err):
+                raise
+    _audit("trash", head=head, actor=actor, count=len(items))
     return op_id
 
 
-def trash_event(*, event: Item, actor: Actor) -> dict[str, object]:
-    """Trash the event and every live content child with it, as one operation."""
-    from chalicelib.db.content import CHILD_KINDS
-    from chalicelib.db.queries import event_items
+def trash_event(*, event: content.Event, actor: Actor) -> dict[str, Any]:
+    """Trash the event with its live children (one operation); role items stay, so its organizers
+    can still find it in their trash. Returns what went ({"kind", "id", "op", "items"}).
+    A call that failed half way can be repeated: it continues under the same op id."""
+    children = [i for i in _partition(event.id) if i.kind_name in content.CHILD_KINDS and not i.is_trashed()]
+    # The event goes last, so it stays findable (and the op id stays the same) until the end.
+    op_id = trash_items([*children, event], actor=actor, op_id=op_of(event), head=event)
+    return {"kind": "event", "id": event.id, "op": op_id, "items": len(children) + 1}
 
-    kinds = {"event", *CHILD_KINDS}
-    items = [i for i in event_items(event.id) if i.kind_name in kinds and not i.is_trashed()]  # type: ignore[attr-defined]
-    op_id = trash_items(items, actor=actor)
-    return {"kind": "event", "id": event.id, "op": op_id, "items": len(items)}  # type: ignore[attr-defined]
+
+def trash_user(*, user: Item, actor: Actor) -> str:
+    """Trash a user with the events they alone run (and those events' children), one operation.
+
+    Raises Conflict listing the events they own together with other organizers: ownership is
+    transferred first. Their role items, and sessions they submitted elsewhere, stay.
+    """
+    shared, alone = [], []
+    for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
+        others = sorted(u for u, role in _event_roles(event_id).items() if u != user.id and role in MANAGING_ROLES)
+        event = _live_event(event_id)
+        if event is None:
+            continue
+        if others:
+            shared.append({"id": event_id, "name": event.name, "organizers": others})
+        else:
+            alone.append(event)
+    if shared:
+        raise Conflict("This user owns events that others organize too; transfer their ownership first.", events=shared)
+    items: list[Item] = []
+    for event in alone:
+        items += [i for i in _partition(event.id) if i.kind_name in content.CHILD_KINDS and not i.is_trashed()]
+        items.append(event)
+    return trash_items([*items, user], actor=actor, op_id=op_of(user), head=user)
+
+
+def _owned_events(user_id: str) -> list[str]:
+    """Events the user owns, from their role items (gsi1 `USER#<id>` / `EVENT#<id>`)."""
+    return [event_id for event_id, role in _roles_of_user(user_id) if role == "owner"]
+
+
+def _roles_of_user(user_id: str) -> list[tuple[str, str]]:
+    pages = (
+        client("dynamodb")
+        .get_paginator("query")
+        .paginate(
+            TableName=settings().table_name,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :user AND begins_with(gsi1sk, :events)",
+            ExpressionAttributeValues={":user": {"S": f"USER#{user_id}"}, ":events": {"S": "EVENT#"}},
+        )
+    )
+    return [
+        (item["gsi1sk"]["S"].removeprefix("EVENT#"), item.get("role", {}).get("S", ""))
+        for page in pages
+        for item in page["Items"]
+        if item.get("sk", {}).get("S", "").startswith("ROLE#")
+    ]
+
+
+def _event_roles(event_id: str) -> dict[str, str]:
+    """user id → role in the event (role items `ROLE#<user>` in the event's partition)."""
+    pages = (
+        client("dynamodb")
+        .get_paginator("query")
+        .paginate(
+            TableName=settings().table_name,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :roles)",
+            ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}, ":roles": {"S": "ROLE#"}},
+            ConsistentRead=True,
+        )
+    )
+    return {
+        item["sk"]["S"].removeprefix("ROLE#"): item.get("role", {}).get("S", "")
+        for page in pages
+        for item in page["Items"]
+    }
+
+
+def _live_event(event_id: str) -> content.Event | None:
+    try:
+        event = content.Event.get(content.event_pk(event_id), "EVENT", consistent_read=True)
+    except DoesNotExist:
+        return None
+    return None if event.is_trashed() or event.is_gone() else event
+
+
+def _partition(event_id: str) -> Iterator[Item]:
+    for item in Item.query(content.event_pk(event_id), consistent_read=True):
+        if not item.is_gone():
+            yield item
+
+
+def _condition_failed(err: UpdateError | DeleteError) -> bool:
+    return err.cause_response_code == "ConditionalCheckFailedException"
+
+
+# -- find ------------------------------------------------------------------------------------
+
+
+def model_of(kind: str) -> type[Item]:
+    """The model of a trash kind (users are identity's model)."""
+    if kind == "user":
+        from chalicelib.db.users import User
+
+        return User
+    return content.Event if kind == "event" else content.CHILD_KINDS[kind]
+
+
+def event_id_of(item: Item) -> str | None:
+    """The event an item belongs to (None for users)."""
+    return item.pk.removeprefix("EVENT#") if item.pk.startswith("EVENT#") else None
+
+
+def _key(kind: str, item_id: str, event_id: str | None) -> tuple[str, str] | None:
+    if kind == "user":
+        return f"USER#{item_id}", "USER"
+    if kind == "event":
+        return content.event_pk(item_id), "EVENT"
+    if event_id:
+        return content.event_pk(event_id), content.child_sk(kind, item_id)
+    return None
+
+
+def get_trashed(
+    *, kind: str, item_id: str, event_id: str | None = None, allowed: Callable[[Item], bool] | None = None
+) -> Item:
+    """The trashed, unexpired item; NotFound otherwise. Children without `event_id` are found
+    through the trash index (a Query filtered on the id: the trash stays small); when several
+    events hold that id, only those `allowed` (the caller may act on) count."""
+    if kind not in KINDS:
+        raise NotFound(f"No trash kind {kind!r}; kinds are {', '.join(KINDS)}.")
+    key = _key(kind, item_id, event_id)
+    if key is not None:
+        try:
+            item: Item | None = Item.get(*key, consistent_read=True)
+        except DoesNotExist:
+            item = None
+    else:
+        found = Item.trash_index.query(
+            TRASH_KEY,
+            Item.expires_at > clock().epoch(),
+            filter_condition=(Item.kind == model_of(kind)) & (Item.sk == content.child_sk(kind, item_id)),
+        )
+        matches = list(itertools.islice(found, 100))
+        if len(matches) > 1 and allowed is not None:
+            # Never let an outsider learn which events hold the id; the one left is authorized next.
+            matches = [m for m in matches if allowed(m)] or matches[:1]
+        if len(matches) > 1:  # imported ids may repeat across events
+            raise Conflict(
+                f"Several events have a {kind.replace('_', ' ')} {item_id} in the trash; pass ?event_id=.",
+                event_ids=sorted(event_id_of(m) or "" for m in matches),
+            )
+        item = matches[0] if matches else None
+    if item is None or item.kind_name != kind or not item.is_trashed() or item.is_gone():
+        raise NotFound(f"No {kind.replace('_', ' ')} {item_id} in the trash.")
+    return item
+
+
+# -- list ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trashed:
+    """A trashed item as an authorization resource: it names its event (None for users)."""
+
+    item: Item
+
+    @property
+    def event_id(self) -> str | None:
+        return event_id_of(self.item)
+
+
+@dataclass
+class Page:
+    items: list[Item]
+    next: str | None
+
+
+def list_trash(
+    *, actor: Actor, kind: str | None = None, event_id: str | None = None, limit: int = 50, cursor: str | None = None
+) -> Page:
+    """Unexpired trash, latest expiry (most recently deleted) first: admins see everything,
+    others their events' items (never users). One Query on the trash index per page."""
+    if kind is not None and kind not in KINDS:
+        raise NotFound(f"No trash kind {kind!r}; kinds are {', '.join(KINDS)}.")
+    if event_id is not None:
+        authorize_trash(actor, "trash.read", event_id=event_id)
+        partitions: list[str] | None = [content.event_pk(event_id)]
+    else:
+        authorize_trash(actor, "trash.list", event_id=None)
+        partitions = None if actor.is_admin else [content.event_pk(e) for e in _readable_events(actor)][:100]
+        if partitions == []:
+            return Page(items=[], next=None)
+    condition = None
+    if kind:
+        condition = Item.kind == model_of(kind)
+    if partitions is not None:
+        condition = Item.pk.is_in(*partitions) if condition is None else condition & Item.pk.is_in(*partitions)
+    found = Item.trash_index.query(
+        TRASH_KEY,
+        Item.expires_at > clock().epoch(),
+        filter_condition=condition,
+        scan_index_forward=False,
+        limit=limit,
+        page_size=max(limit, 25),
+        last_evaluated_key=decode_cursor(cursor, partition=TRASH_KEY),
+    )
+    items = list(found)
+    return Page(items=items, next=encode_cursor(found.last_evaluated_key) if len(items) == limit else None)
+
+
+def trash_view(item: Item) -> dict[str, Any]:
+    """What the trash list shows of an item (no private fields: its name, where, when, by whom)."""
+    head_kind, _, rest = (item.trash_op or "").partition(":")
+    return {
+        "kind": item.kind_name,
+        "id": getattr(item, "id", None),
+        "event_id": event_id_of(item),
+        "name": getattr(item, "name", None) or getattr(item, "title", None),
+        "trashed_at": item.trashed_at,
+        "trashed_by": item.trashed_by,
+        "expires_at": datetime.fromtimestamp(item.expires_at or 0, UTC),
+        "operation": item.trash_op,
+        "trashed_with": None if is_head(item) else {"kind": head_kind, "id": rest.rsplit(":", 1)[0]},
+        "version": item.version,
+    }
+
+
+# -- restore ---------------------------------------------------------------------------------
+
+
+def restore(*, kind: str, item_id: str, actor: Actor, event_id: str | None = None, slug: str | None = None) -> Item:
+    """Bring a trashed item back as it was (version bumped); an event with exactly the children
+    its operation took. Raises 404 (not in the trash, expired), 403, and 409 for a child whose
+    event is in the trash, an item taken along with another, or an event whose slug is taken
+    now (with a `suggestion`; pass `slug` to restore under another one)."""
+    item = get_trashed(kind=kind, item_id=item_id, event_id=event_id)
+    authorize_trash(actor, "trash.restore", event_id=event_id_of(item))
+    return restore_trashed(item=item, actor=actor, slug=slug)
+
+
+def restore_trashed(*, item: Item, actor: Actor, slug: str | None = None) -> Item:
+    """`restore` for an item already found and authorized (the API's loader did both)."""
+    kind, item_id = item.kind_name, getattr(item, "id", "")
+    if not is_head(item):
+        head_kind, _, rest = (item.trash_op or "").partition(":")
+        raise Conflict(
+            f"This {kind.replace('_', ' ')} was deleted with its {head_kind}; restore the {head_kind}.",
+            trashed_with={"kind": head_kind, "id": rest.rsplit(":", 1)[0]},
+        )
+    if kind == "event":
+        group = [i for i in _partition(item_id) if i.is_trashed() and i.trash_op == item.trash_op]
+        _restore_items(group, slug=_free_slug_for(item, slug))  # type: ignore[arg-type]
+    elif kind == "user":
+        _restore_user(item)
+    else:
+        if event_id_of(item):
+            _require_live_event(event_id_of(item))  # type: ignore[arg-type]
+        _restore_items([item], slug=None)
+        if kind == "session":
+            _relink_speakers(item)  # type: ignore[arg-type]
+    _audit("restore", head=item, actor=actor, count=1)
+    return _reload(item)
+
+
+def _restore_user(user: Item) -> None:
+    """The user and the events (with children) trashed with them; every slug is checked first."""
+    groups = []
+    for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
+        group = [i for i in _partition(event_id) if i.is_trashed() and i.trash_op == user.trash_op]
+        event = next((i for i in group if i.kind_name == "event"), None)
+        if event is not None:
+            groups.append((group, _free_slug_for(event, None)))  # type: ignore[arg-type]
+    for group, slug in groups:
+        _restore_items(group, slug=slug)
+    _restore_items([user], slug=None)
+
+
+def _require_live_event(event_id: str) -> None:
+    try:
+        event = content.Event.get(content.event_pk(event_id), "EVENT", consistent_read=True)
+    except DoesNotExist:
+        raise NotFound("The item's event is gone.") from None
+    if event.is_trashed():
+        raise Conflict("The item's event is in the trash; restore the event first.", event_id=event_id)
+
+
+def _free_slug_for(event: content.Event, wanted: str | None) -> str:
+    """The slug to restore under: the old one (or `wanted`) unless a live event took it."""
+    if wanted is not None and not SLUG_PATTERN.match(wanted):
+        raise ValidationFailed("A slug is 3 to 80 lowercase letters, digits and hyphens.", fields={"slug": "invalid"})
+    slug = wanted or event.slug
+    if not _slug_taken(slug, event.id):
+        return slug
+    number = 2
+    while _slug_taken(f"{event.slug}-{number}", event.id):
+        number += 1
+    raise Conflict(
+        f"Another event uses the address {slug!r} now; restore this one as {event.slug}-{number} instead.",
+        fields={"slug": "is taken"},
+        suggestion=f"{event.slug}-{number}",
+    )
+
+
+def _slug_taken(slug: str, event_id: str) -> bool:
+    holders = content.Event.gsi1.query(f"SLUG#{slug}")
+    return any(h.id != event_id and not h.is_trashed() and not h.is_gone() for h in holders)
+
+
+def _restore_items(items: Iterable[Item], *, slug: str | None) -> None:
+    now = clock().now()
+    for item in items:
+        actions = [
+            Item.trashed_at.remove(),
+            Item.trashed_by.remove(),
+            Item.expires_at.remove(),
+            Item.trash_pk.remove(),
+            Item.trash_op.remove(),
+            Item.updated_at.set(now),
+        ]
+        if item.kind_name == "event" and slug:
+            actions += [content.Event.slug.set(slug), Item.gsi1pk.set(f"SLUG#{slug}"), Item.gsi1sk.set("EVENT")]
+        elif item.kind_name == "user":
+            email = item.email  # type: ignore[attr-defined]
+            actions += [
+                Item.gsi1pk.set(f"EMAIL#{email}"),
+                Item.gsi1sk.set("USER"),
+                Item.gsi2pk.set("USERS"),
+                Item.gsi2sk.set(email),
+            ]
+        try:
+            # Only while still trashed under that operation: a purge or a second restore may race.
+            item.update(actions=actions, condition=Item.trash_op == item.trash_op, add_version_condition=False)
+        except UpdateError as err:
+            if not _condition_failed(err):
+                raise
+
+
+def _relink_speakers(session: content.Session) -> None:
+    """Trashing a session took it off its speakers' lists; put it back on the live ones."""
+    keys = [(session.pk, content.child_sk("speaker", s)) for s in session.speaker_ids or []]
+    for speaker in content.Speaker.batch_get(keys) if keys else []:
+        if not speaker.is_trashed() and session.id not in (speaker.session_ids or []):
+            speaker.update(actions=[content.Speaker.session_ids.set([*(speaker.session_ids or []), session.id])])
+
+
+def _reload(item: Item) -> Item:
+    return type(item).get(item.pk, item.sk, consistent_read=True)
+
+
+# -- purge -----------------------------------------------------------------------------------
+
+
+def purge(*, kind: str, item_id: str, actor: Actor, event_id: str | None = None) -> int:
+    """Delete a trashed item for good now, with its children and files; returns items deleted.
+    Raises 404 (not in the trash) and 403 (coorganizers and others may not)."""
+    item = get_trashed(kind=kind, item_id=item_id, event_id=event_id)
+    authorize_trash(actor, "trash.delete", event_id=event_id_of(item))
+    return purge_trashed(item=item, actor=actor)
+
+
+def purge_trashed(*, item: Item, actor: Actor) -> int:
+    """`purge` for an item already found and authorized."""
+    count = purge_item(item)
+    _audit("purge", head=item, actor=actor, count=count)
+    return count
+
+
+def purge_item(item: Item) -> int:
+    """Delete `item` and its files; for an event its whole partition (children, roles, invites).
+    Idempotent: what is gone already is skipped. The head goes last, so a failed run repeats."""
+    deleted = 0
+    if item.kind_name == "event":
+        event_id = item.id  # type: ignore[attr-defined]
+        for other in Item.query(content.event_pk(event_id), consistent_read=True):
+            if other.sk != "EVENT":
+                _delete_files(other)
+        deleted += _delete_partition_except_head(content.event_pk(event_id))
+    if item.kind_name == "user":
+        deleted += _purge_user_belongings(item)
+    _delete_files(item)
+    try:
+        item.delete(condition=Item.trashed_at.exists(), add_version_condition=False)
+        deleted += 1
+    except DeleteError as err:
+        if not _condition_failed(err):
+            raise
+    return deleted
+
+
+def _purge_user_belongings(user: Item) -> int:
+    """The events trashed with the user, the user's roles elsewhere, the email guard."""
+    deleted = 0
+    for event_id, _role in _roles_of_user(user.id):  # type: ignore[attr-defined]
+        event = _trashed_event(event_id)
+        if event is not None and event.trash_op == user.trash_op:
+            deleted += purge_item(event)
+        else:
+            _delete_keys([{"pk": {"S": content.event_pk(event_id)}, "sk": {"S": f"ROLE#{user.id}"}}])  # type: ignore[attr-defined]
+    email = getattr(user, "email", None)
+    if email:
+        try:
+            client("dynamodb").delete_item(
+                TableName=settings().table_name,
+                Key={"pk": {"S": f"EMAIL#{email}"}, "sk": {"S": "EMAIL"}},
+                ConditionExpression="user_id = :user",
+                ExpressionAttributeValues={":user": {"S": user.id}},  # type: ignore[attr-defined]
+            )
+        except client("dynamodb").exceptions.ConditionalCheckFailedException:
+            pass  # the address belongs to someone else by now
+    return deleted
+
+
+def _trashed_event(event_id: str) -> content.Event | None:
+    try:
+        event = content.Event.get(content.event_pk(event_id), "EVENT", consistent_read=True)
+    except DoesNotExist:
+        return None
+    return event if event.is_trashed() else None
+
+
+def _delete_files(item: Any) -> None:
+    from chalicelib.domain.uploads import avatar_file, delete_files_of
+
+    delete_files_of(item=item)
+    if getattr(item, "kind_name", None) == "user":  # the avatar lives outside identity's model
+        delete_files_of(item=SimpleNamespace(photo_file=avatar_file(user_id=item.id)))
+
+
+def _delete_partition_except_head(pk: str) -> int:
+    """Every item of the partition but the head, whatever its kind (roles, invites, markers)."""
+    dynamodb, table = client("dynamodb"), settings().table_name
+    pages = dynamodb.get_paginator("query").paginate(
+        TableName=table,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": pk}},
+        ProjectionExpression="pk, sk",
+        ConsistentRead=True,
+    )
+    keys = [key for page in pages for key in page["Items"] if key["sk"]["S"] not in ("EVENT", "USER")]
+    _delete_keys(keys)
+    return len(keys)
+
+
+def _delete_keys(keys: list[dict[str, Any]]) -> None:
+    dynamodb, table = client("dynamodb"), settings().table_name
+    for start in range(0, len(keys), 25):
+        batch = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
+        unprocessed = dynamodb.batch_write_item(RequestItems={table: batch}).get("UnprocessedItems")
+        while unprocessed:
+            unprocessed = dynamodb.batch_write_item(RequestItems=unprocessed).get("UnprocessedItems")
+
+
+# -- expiry ----------------------------------------------------------------------------------
+
+
+def purge_expired(*, limit: int = SWEEP_BATCH) -> int:
+    """The sweeper: purge items whose retention ended, through the trash index (events and
+    users before their children, which go with them). Returns items deleted. Idempotent."""
+    expired = list(Item.trash_index.query(TRASH_KEY, Item.expires_at <= clock().epoch(), limit=limit))
+    expired.sort(key=lambda i: i.kind_name not in ("event", "user"))
+    purged_partitions: set[str] = set()
+    deleted = 0
+    for item in expired:
+        if item.pk in purged_partitions:
+            continue
+        deleted += purge_item(item)
+        if item.kind_name == "event":
+            purged_partitions.add(item.pk)
+        if is_head(item):
+            item_id = getattr(item, "id", "")
+            _audit_expiry(kind=item.kind_name, item_id=item_id, event_id=event_id_of(item), expires_at=item.expires_at)
+    return deleted
+
+
+def is_expiry_removal(record: dict[str, Any]) -> bool:
+    """True for a stream record of DynamoDB's own TTL deletion."""
+    identity = record.get("userIdentity") or {}
+    return record.get("eventName") == "REMOVE" and all(identity.get(k) == v for k, v in _EXPIRY_CLEANUP.items())
+
+
+def clean_up_after_expiry(records: Iterable[dict[str, Any]]) -> int:
+    """After DynamoDB's TTL deleted items: delete their files, and for an event what is left of
+    its partition (role items, invites carry no TTL). Returns items handled. Idempotent."""
+    handled = 0
+    for record in records:
+        if not is_expiry_removal(record):
+            continue
+        image = record.get("dynamodb", {}).get("OldImage") or {}
+        # Read the files from the raw image: it may hold fields its model does not (avatars).
+        _delete_files(_files_in_image(image))
+        _audit_expiry_of_image(image)
+        if image.get("kind", {}).get("S") == "event":
+            pk = image["pk"]["S"]
+            for other in Item.query(pk, consistent_read=True):
+                _delete_files(other)
+            _delete_partition_except_head(pk)
+        handled += 1
+    return handled
+
+
+def _audit_expiry_of_image(image: dict[str, Any]) -> None:
+    kind, item_id = image.get("kind", {}).get("S", ""), image.get("id", {}).get("S", "")
+    op, expires_at = image.get("trash_op", {}).get("S", ""), image.get("expires_at", {}).get("N")
+    if kind and item_id and expires_at and op.startswith(f"{kind}:{item_id}:"):  # heads only
+        pk = image["pk"]["S"]
+        event_id = pk.removeprefix("EVENT#") if pk.startswith("EVENT#") else None
+        _audit_expiry(kind=kind, item_id=item_id, event_id=event_id, expires_at=int(expires_at))
+
+
+def _files_in_image(image: dict[str, Any]) -> Any:
+    """The stored files of a raw item, shaped as `delete_files_of` reads an item."""
+    from chalicelib.db.uploads import StoredFile
+    from chalicelib.domain.uploads import FILE_FIELDS
+
+    files = {name: StoredFile().deserialize(image[name]["M"]) for name in FILE_FIELDS if "M" in image.get(name, {})}
+    return SimpleNamespace(**files)
+
+
+# -- audit -----------------------------------------------------------------------------------
+
+
+def _audit(action: str, *, head: Item, actor: Actor, count: int) -> None:
+    _write_audit(
+        action, actor=actor, count=count, kind=head.kind_name,
+        item_id=getattr(head, "id", None) or head.pk.partition("#")[2], event_id=event_id_of(head),
+    )  # fmt: skip
+
+
+def _audit_expiry(*, kind: str, item_id: str, event_id: str | None, expires_at: int) -> None:
+    """One record per expired item, however often the sweeper or a redelivered stream batch
+    reports it: its key is made of the item and the moment it expired."""
+    _write_audit(
+        "expire", actor=SYSTEM, count=1, kind=kind, item_id=item_id, event_id=event_id,
+        at=datetime.fromtimestamp(expires_at, UTC), record_id=f"expire-{kind}-{item_id}",
+    )  # fmt: skip
+
+
+def _write_audit(
+    action: str,
+    *,
+    actor: Actor,
+    count: int,
+    kind: str,
+    item_id: str,
+    event_id: str | None,
+    at: datetime | None = None,
+    record_id: str | None = None,
+) -> None:
+    at = at or clock().now()
+    record_id = record_id or new_id()
+    AuditRecord(
+        audit_pk(at),
+        f"{at.isoformat()}#{record_id}",
+        id=record_id,
+        at=at.isoformat(),
+        action=action,
+        actor_id=actor.id,
+        actor_name=actor.name or None,
+        item_kind=kind,
+        item_id=item_id,
+        event_id=event_id,
+        item_count=count,
+    ).save(add_version_condition=False)  # an expiry's record is written again, unchanged, on a retry
+
+
+def list_audit(*, actor: Actor, month: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
+    """A month's audit records (default: this month), oldest first; admins only."""
+    authorize_trash(actor, "audit.read", event_id=None)
+    if month is not None and not _MONTH.fullmatch(month):
+        raise BadRequest("month is yyyy-mm, e.g. 2026-01.", fields={"month": "must be yyyy-mm"})
+    pk = f"AUDIT#{month}" if month else audit_pk(clock().now())
+    found = AuditRecord.query(pk, limit=limit, last_evaluated_key=decode_cursor(cursor, partition=pk))
+    items = list(found)
+    return Page(items=items, next=encode_cursor(found.last_evaluated_key) if len(items) == limit else None)
+
+
+def audit_view(record: AuditRecord) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "at": record.at,
+        "action": record.action,
+        "actor": {"id": record.actor_id, "name": record.actor_name},
+        "kind": record.item_kind,
+        "item_id": record.item_id,
+        "event_id": record.event_id,
+        "count": int(record.item_count),
+    }

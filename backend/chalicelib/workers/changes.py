@@ -1,4 +1,5 @@
-"""The table's stream: every content change to an event queues a rebuild of its pages."""
+"""The table's stream: every content change to an event queues a rebuild of its pages, and
+DynamoDB's own TTL deletions get their files deleted."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ bp = Blueprint(__name__)
 def on_table_change(event: Any) -> None:
     from chalicelib.clock import clock
     from chalicelib.domain.publishing import change_times, events_touched
+    from chalicelib.domain.trash import clean_up_after_expiry
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
 
     records = event.to_dict()["Records"]
+    clean_up_after_expiry(records)  # DynamoDB's TTL deletions leave files behind
     now = clock().now().timestamp()
     changed = change_times(records)
     for event_id, old_slug in events_touched(records).items():

@@ -35,8 +35,17 @@ class Urls:
 
 
 class LocalStack:
-    def __init__(self, state_dir: Path, *, api_port: int = 8000, site_port: int = 8080, aws_port: int = 4566) -> None:
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        api_port: int = 8000,
+        site_port: int = 8080,
+        aws_port: int = 4566,
+        seed: str = "sample",
+    ) -> None:
         self.state_dir = state_dir
+        self.seed = seed
         self.ports = (api_port, site_port, aws_port)
         self.urls: Urls | None = None
         self._moto: Any = None
@@ -83,7 +92,8 @@ class LocalStack:
             items, objects = self._snapshot.restore()
             log.info("restored %d items and %d objects from %s", items, objects, self.state_dir)
         else:
-            seed_first_start()
+            if self.seed != "none":
+                seed_first_start(SEED_EXPORT if self.seed == "sample" else None)
             self._snapshot.save_table()  # the base every later change is journaled on top of
             self._snapshot.save_objects()
         self._objects_seen = self._snapshot.fingerprint_objects()
@@ -155,9 +165,10 @@ def _close(server: Any) -> None:
 SEED_EXPORT = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
 
 
-def seed_first_start(export: Path = SEED_EXPORT) -> str:
-    """Seed an empty stack with FOSSASIA 2018 (published), or the demo event without the sample; returns the slug."""
-    if not export.is_dir():
+def seed_first_start(export: Path | None = SEED_EXPORT) -> str:
+    """Seed an empty stack with FOSSASIA 2018 (published), or the small demo event without the sample
+    (or when `export` is None); returns the slug."""
+    if export is None or not export.is_dir():
         from podium.localstack.demo import seed_demo_event
 
         return seed_demo_event()

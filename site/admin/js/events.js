@@ -156,6 +156,8 @@ async function waitForPage(ctx, url, before, earlier, timeoutMs = 90000) {
   return { updated: false };
 }
 
+const datesText = (ctx) => `${showTime(ctx.event.starts_at, ctx.zone)} – ${showTime(ctx.event.ends_at, ctx.zone)} (${ctx.zone})`;
+
 async function detailsView(ctx) {
   const schema = bodySchema(state.doc, "patch", "/events/{}") || bodySchema(state.doc, "put", "/events/{}");
   const method = bodySchema(state.doc, "patch", "/events/{}") ? "PATCH" : "PUT";
@@ -166,15 +168,18 @@ async function detailsView(ctx) {
       schema, values: ctx.event, zone: ctx.zone, submitLabel: "Save the details", name: "Event details",
       onSubmit: async (body) => {
         const saved = await api(method, ctx.base, { body });
+        Object.assign(ctx, { event: saved, zone: saved.timezone || "UTC" });
+        dates.textContent = datesText(ctx);
         announce("Event details saved.");
         return saved;
       },
     });
   }
+  const dates = h("dd", {}, datesText(ctx));
   const facts = h("dl", { class: "facts" },
     h("dt", {}, "State"), h("dd", {}, ctx.event.state || "draft"),
     h("dt", {}, "Slug"), h("dd", {}, ctx.event.slug || "—"),
-    h("dt", {}, "Dates"), h("dd", {}, `${showTime(ctx.event.starts_at, ctx.zone)} – ${showTime(ctx.event.ends_at, ctx.zone)} (${ctx.zone})`),
+    h("dt", {}, "Dates"), dates,
     h("dt", {}, "Your role"), h("dd", {}, ctx.role ? humanize(ctx.role) : "—"));
   const trash = ctx.mayCreateDelete && declares(state.doc, "delete", "/events/{}")
     ? h("button", { type: "button", class: "danger", onclick: async () => {

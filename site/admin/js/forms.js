@@ -1,7 +1,7 @@
 // Forms built from the API's OpenAPI request schemas: one labelled control per field,
 // field errors from 422 answers shown next to their field, 409 conflicts kept reversible.
 import { h, humanize, uid } from "./dom.js";
-import { isoToWall, timeZones, wallToIso } from "./tz.js";
+import { isoToWall, timeZones, wallToIso, zoneOrUtc } from "./tz.js";
 
 const LONG_TEXT = 1000;
 const typeOf = (spec) => (Array.isArray(spec.type) ? spec.type.find((t) => t !== "null") : spec.type);
@@ -114,17 +114,27 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
     const described = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(" ");
     input.setAttribute("aria-describedby", described);
     controls.set(field, { input, spec, error });
-    const labelText = humanize(field) + (required.has(field) ? " (required)" : "") + (spec.format === "date-time" ? ` (${zone})` : "");
+    const labelText = humanize(field) + (required.has(field) ? " (required)" : "");
     if (input.tagName === "FIELDSET") return h("div", { class: "field", "data-field": field }, input, hint, error);
-    const label = h("label", { for: id }, labelText);
+    const label = h("label", { for: id }, labelText, spec.format === "date-time" ? [" (", h("span", { class: "zone" }, zone), ")"] : null);
     const inline = input.type === "checkbox";
     return h("div", { class: inline ? "field inline" : "field", "data-field": field }, inline ? [input, label] : [label, input], hint, error);
   });
   const button = h("button", { type: "submit", class: "primary" }, submitLabel);
   const form = h("form", { class: "schema-form", novalidate: true, "aria-label": name || submitLabel }, errorSummary, conflictBox, rows, extra, h("div", { class: "actions" }, button));
 
+  // An event's own form: its dates are typed in the time zone chosen in the same form.
+  const typingZone = () => {
+    const picked = controls.get("timezone")?.input.value.trim();
+    return picked && zoneOrUtc(picked) === picked ? picked : zone;
+  };
+  controls.get("timezone")?.input.addEventListener("input", () => {
+    for (const shown of form.querySelectorAll("label .zone")) shown.textContent = typingZone();
+  });
+
   const fill = (data) => {
-    for (const [field, { input, spec }] of controls) writeControl(input, spec, data?.[field], zone);
+    const shownIn = controls.has("timezone") && data?.timezone ? zoneOrUtc(data.timezone) : zone;
+    for (const [field, { input, spec }] of controls) writeControl(input, spec, data?.[field], shownIn);
   };
   fill(values);
 
@@ -160,7 +170,7 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
     for (const [field, { input, spec }] of controls) {
       let value;
       try {
-        value = readControl(input, spec, zone);
+        value = readControl(input, spec, typingZone());
       } catch {
         problems[field] = "must be valid JSON";
         continue;
@@ -204,7 +214,7 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
     for (const [field, { input, spec }] of controls) {
       let value;
       try {
-        value = readControl(input, spec, zone);
+        value = readControl(input, spec, typingZone());
       } catch {
         continue;
       }

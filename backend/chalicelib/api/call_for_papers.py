@@ -1,0 +1,101 @@
+"""The call for papers over HTTP: /v1/events/{event_id}/call-for-papers (read, set, edit) and
+its proposals (submit; list the caller's own). Reviewing a proposal is a session state change:
+PATCH /v1/events/{event_id}/sessions/{id} with `state`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.content import ORGANIZING, caller_relations, client_version, etagged
+from chalicelib.api.http import endpoint
+from chalicelib.api.payloads import CALL_FOR_PAPERS, PROPOSAL
+from chalicelib.db.pagination import parse_limit
+from chalicelib.domain import call_for_papers as cfp
+from chalicelib.jobs.context import current_context
+
+bp = Blueprint(__name__)
+PATH = "/events/{event_id}/call-for-papers"
+
+
+def _link_token() -> str | None:
+    """A private CFP's secret, from its link (`?token=`)."""
+    return (bp.current_request.query_params or {}).get("token")
+
+
+def _caller(event_id: str) -> tuple[Any, bool, bool]:
+    """The event (from the request's prefetched reads), whether the caller is on its team, and
+    whether they may edit the CFP (and so see its secret link token)."""
+    from chalicelib.domain.permissions import decide, event_and_role
+
+    event, _ = event_and_role(current_context().actor, event_id)
+    relations = caller_relations(event_id)
+    return event, bool(relations.names & ORGANIZING), decide(relations, "call_for_papers.update")
+
+
+@endpoint(
+    bp, PATH, "GET", action="call_for_papers.read",
+    summary="The call for papers (a private one needs its link's ?token= unless you are on the team)",
+    errors=(401, 403, 404),
+)  # fmt: skip
+def read_call_for_papers(event_id: str) -> Any:
+    event, is_team, may_edit = _caller(event_id)
+    cfp.readable_cfp(event, is_team=is_team, token=_link_token())
+    return etagged(cfp.cfp_view(event, with_secret=may_edit))
+
+
+def _save(event_id: str, body: dict[str, Any], *, replace: bool) -> Any:
+    from chalicelib.domain.events import get_event
+
+    event = cfp.set_call_for_papers(
+        event=get_event(event_id), fields=body, version=client_version(body), replace=replace
+    )
+    return etagged(cfp.cfp_view(event, with_secret=True))
+
+
+@endpoint(
+    bp, PATH, "PUT", action="call_for_papers.update",
+    summary="Set the call for papers (send the version you read when one exists)", body=CALL_FOR_PAPERS,
+    errors=(401, 403, 404, 409, 422),
+)  # fmt: skip
+def set_call_for_papers(event_id: str, body: dict[str, Any]) -> Any:
+    return _save(event_id, body, replace=True)
+
+
+@endpoint(
+    bp, PATH, "PATCH", action="call_for_papers.update", summary="Edit the call for papers (send its version)",
+    body=CALL_FOR_PAPERS, errors=(401, 403, 404, 409, 422),
+)  # fmt: skip
+def edit_call_for_papers(event_id: str, body: dict[str, Any]) -> Any:
+    return _save(event_id, body, replace=False)
+
+
+@endpoint(
+    bp, PATH + "/proposals", "POST", action="proposal.create",
+    summary="Submit a proposal while the call is open: a pending session with your speaker profile",
+    status=201, body=PROPOSAL, errors=(401, 404, 409, 422),
+)  # fmt: skip
+def submit_proposal(event_id: str, body: dict[str, Any]) -> Any:
+    from chalicelib.domain.content import view
+
+    event, is_team, _ = _caller(event_id)
+    session = cfp.submit_proposal(
+        event=event, actor=current_context().actor, fields=body, token=_link_token(), is_team=is_team
+    )
+    return etagged(view(session, private=False), 201)
+
+
+@endpoint(
+    bp, PATH + "/proposals", "GET", action="proposal.read", summary="Your own proposals to this event (cursor-paginated)",
+    errors=(401, 404),
+)  # fmt: skip
+def list_own_proposals(event_id: str) -> dict[str, Any]:
+    from chalicelib.domain.content import view
+
+    query = bp.current_request.query_params or {}
+    page = cfp.own_proposals(
+        event_id=event_id, user_id=current_context().actor.id, limit=parse_limit(query.get("limit")),
+        cursor=query.get("next"),
+    )  # fmt: skip
+    return {"items": [view(s, private=False) for s in page.items], "next": page.next}

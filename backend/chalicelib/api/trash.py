@@ -1,0 +1,99 @@
+"""The trash over HTTP: list, restore, delete for good; and the audit log of those acts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.api.http import endpoint
+from chalicelib.api.schema import Field, Schema
+from chalicelib.db.base import Item
+from chalicelib.db.pagination import parse_limit
+from chalicelib.domain import trash
+from chalicelib.domain.permissions import authorize
+from chalicelib.errors import PodiumError
+from chalicelib.jobs.context import current_context
+
+bp = Blueprint(__name__)
+KIND = Field("string", choices=trash.KINDS)
+PAGE = Schema(
+    "TrashPage",
+    fields={"items": Field("array", items=Field("object")), "next": Field("string", max_length=400, nullable=True)},
+)
+RESTORE = Schema(
+    "TrashRestore",
+    fields={"slug": Field("string", max_length=80, description="for an event whose address was taken meanwhile")},
+)
+PURGED = Schema("TrashPurged", fields={"deleted": Field("integer", minimum=0)})
+
+
+def _query() -> dict[str, str]:
+    return bp.current_request.query_params or {}
+
+
+def _loader(action: str) -> Callable[..., trash.Trashed]:
+    """Loads the trashed item an `action` route names, choosing among same-id items by what the caller may do."""
+
+    def allowed(item: Item) -> bool:
+        resource = trash.Trashed(item)
+        try:
+            authorize(current_context().actor, action, event_id=resource.event_id, resource=resource)
+        except PodiumError:
+            return False
+        return True
+
+    def load(kind: str, trashed_id: str, **_: str) -> trash.Trashed:
+        event_id = _query().get("event_id")
+        return trash.Trashed(trash.get_trashed(kind=kind, item_id=trashed_id, event_id=event_id, allowed=allowed))
+
+    return load
+
+
+@endpoint(
+    bp, "/trash", "GET", action="trash.list", response=PAGE, errors=(400, 401, 403, 404),
+    summary="Deleted items still restorable (?kind=, ?event_id=): admins all, organizers their events'",
+)  # fmt: skip
+def list_trash() -> dict[str, Any]:
+    query = _query()
+    page = trash.list_trash(
+        actor=current_context().actor,
+        kind=query.get("kind"),
+        event_id=query.get("event_id"),
+        limit=parse_limit(query.get("limit")),
+        cursor=query.get("next"),
+    )
+    return {"items": [trash.trash_view(item) for item in page.items], "next": page.next}
+
+
+@endpoint(
+    bp, "/trash/{kind}/{trashed_id}/restore", "POST", action="trash.restore", body=RESTORE, load=_loader("trash.restore"),
+    summary="Restore a deleted item as it was (an event with the children deleted with it)",
+    errors=(401, 403, 404, 409, 422),
+)  # fmt: skip
+def restore_item(kind: str, trashed_id: str, resource: trash.Trashed, body: dict[str, Any]) -> dict[str, Any]:
+    item = trash.restore_trashed(item=resource.item, actor=current_context().actor, slug=body.get("slug"))
+    return {"kind": item.kind_name, "id": trashed_id, "event_id": trash.event_id_of(item), "version": item.version}
+
+
+@endpoint(
+    bp, "/trash/{kind}/{trashed_id}", "DELETE", action="trash.delete", response=PURGED, errors=(401, 403, 404),
+    load=_loader("trash.delete"),
+    summary="Delete a trashed item for good, with its children and files (owners, organizers, admins)",
+)  # fmt: skip
+def purge_item(kind: str, trashed_id: str, resource: trash.Trashed) -> dict[str, Any]:
+    return {"deleted": trash.purge_trashed(item=resource.item, actor=current_context().actor)}
+
+
+@endpoint(
+    bp, "/audit", "GET", action="audit.read", response=PAGE, errors=(400, 401, 403),
+    summary="Trash, restore and purge records of one month (?month=yyyy-mm, default this one), admins only",
+)  # fmt: skip
+def list_audit() -> dict[str, Any]:
+    query = _query()
+    page = trash.list_audit(
+        actor=current_context().actor, month=query.get("month"),
+        limit=parse_limit(query.get("limit")), cursor=query.get("next"),
+    )  # fmt: skip
+    return {"items": [trash.audit_view(record) for record in page.items], "next": page.next}

@@ -1,0 +1,27 @@
+"""Audit records: one item per trash, restore or purge, by month (`AUDIT#<yyyy-mm>`, newest last)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from chalicelib.db.base import Item
+
+
+def audit_pk(moment: datetime) -> str:
+    return f"AUDIT#{moment.strftime('%Y-%m')}"
+
+
+class AuditRecord(Item, discriminator="audit"):
+    """sk = "<iso time>#<id>": a month's records read back in time order."""
+
+    id = UnicodeAttribute()
+    at = UnicodeAttribute()  # ISO 8601, UTC
+    action = UnicodeAttribute()  # trash | restore | purge | expire
+    actor_id = UnicodeAttribute()
+    actor_name = UnicodeAttribute(null=True)
+    item_kind = UnicodeAttribute()
+    item_id = UnicodeAttribute()
+    event_id = UnicodeAttribute(null=True)
+    item_count = NumberAttribute(default=1)  # the item and what went with it

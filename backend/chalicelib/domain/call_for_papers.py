@@ -1,0 +1,223 @@
+"""The call for papers: its dates, announcement and privacy, and the proposals users submit.
+
+A proposal is a session in state `pending` whose speaker is the submitter's speaker profile in
+the event (made from their account on the first proposal). Speakers edit their own proposals
+until they are accepted; from then on only state moves (confirm, withdraw) are theirs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pynamodb.exceptions import DoesNotExist, PutError
+
+from chalicelib.clock import clock
+from chalicelib.db import content
+from chalicelib.db.base import Item
+from chalicelib.domain.actors import Actor
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
+
+# What a speaker may change on their own proposal; the rest (schedule, room, comments,
+# speakers) is the organizers'.
+SPEAKER_FIELDS = frozenset(
+    {
+        "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id",
+        "session_type_id", "slides_url", "video_url", "audio_url", "state", "version",
+    }
+)  # fmt: skip
+EDITABLE_STATES = frozenset({"draft", "pending", "withdrawn"})  # "until accepted"
+_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def phase(cfp: content.CallForPapers, now: datetime) -> str:
+    """upcoming, open or closed."""
+    if cfp.starts_at and now < cfp.starts_at:
+        return "upcoming"
+    return "open" if cfp.ends_at is None or now <= cfp.ends_at else "closed"
+
+
+def cfp_view(event: content.Event, *, with_secret: bool) -> dict[str, Any]:
+    """The CFP's JSON; the private link token only for those who may edit it."""
+    cfp = event.call_for_papers
+    if cfp is None:
+        raise NotFound("This event has no call for papers.")
+    data = {
+        "opens_at": cfp.starts_at,
+        "closes_at": cfp.ends_at,
+        "announcement": cfp.announcement,
+        "privacy": cfp.privacy or "public",
+        "state": phase(cfp, clock().now()),
+        "version": event.version,  # the CFP is part of the event: edits are checked on its version
+    }
+    if with_secret and cfp.secret:
+        data["secret_token"] = cfp.secret
+    return data
+
+
+def set_call_for_papers(
+    *, event: content.Event, fields: dict[str, Any], version: int | None, replace: bool
+) -> content.Event:
+    """Create, replace (`replace`) or edit the event's CFP if `version` is the event's current one
+    (a new CFP needs none). Going private makes a fresh secret link token; going public drops it."""
+    from chalicelib.domain.content import StaleVersion
+    from chalicelib.domain.events import get_event
+
+    current = event.call_for_papers
+    if current is not None and version is None:
+        raise ValidationFailed(
+            "Send the version you last read (If-Match header or `version` field).",
+            fields={"version": "is required for updates"},
+        )
+    if version is not None and version != event.version:
+        raise StaleVersion(event)
+    values = {} if replace or current is None else _stored_values(current)
+    values |= {
+        {"opens_at": "starts_at", "closes_at": "ends_at"}.get(name, name): value
+        for name, value in fields.items()
+        if name != "version"
+    }
+    values = {
+        k: datetime.fromisoformat(v) if isinstance(v, str) and k in ("starts_at", "ends_at") else v
+        for k, v in values.items()
+    }
+    if values.get("starts_at") and values.get("ends_at") and values["ends_at"] <= values["starts_at"]:
+        raise ValidationFailed(
+            "The call for papers must close after it opens.", fields={"closes_at": "must be after opens_at"}
+        )
+    if values.get("privacy") == "private":
+        values["secret"] = values.get("secret") or secrets.token_urlsafe(24)
+    else:
+        values.pop("secret", None)
+    event.call_for_papers = content.CallForPapers(**values)
+    event.stamp()
+    try:
+        event.save()
+    except PutError as err:
+        if "ConditionalCheckFailed" in str(getattr(err, "cause", err)):
+            raise StaleVersion(get_event(event.id)) from err
+        raise
+    return event
+
+
+def _stored_values(cfp: content.CallForPapers) -> dict[str, Any]:
+    names = ("announcement", "starts_at", "ends_at", "privacy", "secret")
+    return {name: getattr(cfp, name) for name in names if getattr(cfp, name) is not None}
+
+
+def readable_cfp(event: content.Event, *, is_team: bool, token: str | None) -> content.CallForPapers:
+    """The CFP, if the caller may read it: the team always; others a public one, or a private
+    one with its secret link token. 404 otherwise (a private CFP does not admit it exists)."""
+    cfp = event.call_for_papers
+    if cfp is None:
+        raise NotFound("This event has no call for papers.")
+    if is_team or (cfp.privacy or "public") == "public":
+        return cfp
+    if token and cfp.secret and hmac.compare_digest(token.encode(), cfp.secret.encode()):
+        return cfp
+    raise NotFound("This event has no call for papers.")
+
+
+def _check_open(event: content.Event, cfp: content.CallForPapers) -> None:
+    now = clock().now()
+    state = phase(cfp, now)
+    if state == "open":
+        return
+    zone = ZoneInfo(event.timezone) if event.timezone else None
+    opens = cfp.starts_at.astimezone(zone).isoformat() if cfp.starts_at else "—"
+    closes = cfp.ends_at.astimezone(zone).isoformat() if cfp.ends_at else "—"
+    when = f"opens at {opens}" if state == "upcoming" else f"closed at {closes}"
+    raise Conflict(
+        f"The call for papers {when} (open from {opens} to {closes}); proposals are taken only while it is open.",
+        fields={"call_for_papers": state},
+        opens_at=opens,
+        closes_at=closes,
+    )
+
+
+def speaker_id_for(*, event_id: str, user_id: str) -> str:
+    """The id of the speaker profile a user's proposals make in an event: derived from both, so
+    two proposals sent at once make one profile, and the user id stays out of public pages."""
+    digest = hashlib.sha256(f"speaker:{event_id}:{user_id}".encode()).digest()
+    return "".join(_ID_ALPHABET[b % len(_ID_ALPHABET)] for b in digest[:12])
+
+
+def speaker_profile(*, event: content.Event, user: Any) -> content.Speaker:
+    """The user's speaker profile in the event, made from their account's name and email if absent."""
+    speaker_id = speaker_id_for(event_id=event.id, user_id=user.id)
+    key = (content.event_pk(event.id), content.child_sk("speaker", speaker_id))
+    try:
+        found = content.Speaker.get(*key, consistent_read=True)
+        if not found.is_trashed() and not found.is_gone():
+            return found
+        raise Conflict("Your speaker profile in this event was removed; ask the organizers to restore it.")
+    except DoesNotExist:
+        pass
+    speaker = content.Speaker(
+        *key, id=speaker_id, event_id=event.id, name=user.name, email=user.email, user_id=user.id, session_ids=[]
+    )
+    speaker.stamp()
+    try:
+        speaker.save(condition=Item.pk.does_not_exist())
+    except PutError:  # a proposal sent at the same moment made it
+        return content.Speaker.get(*key, consistent_read=True)
+    return speaker
+
+
+def submit_proposal(
+    *, event: content.Event, actor: Actor, fields: dict[str, Any], token: str | None, is_team: bool
+) -> content.Session:
+    """Create a pending session with the caller's speaker profile while the CFP is open
+    (409 naming its dates otherwise) and mail the speaker that it arrived."""
+    from chalicelib.db.prefetch import get_item
+    from chalicelib.db.users import User, user_pk
+    from chalicelib.domain.content import create_child
+    from chalicelib.domain.session_states import notify_speakers
+
+    cfp = readable_cfp(event, is_team=is_team, token=token)
+    _check_open(event, cfp)
+    speaker = speaker_profile(event=event, user=get_item(User, user_pk(actor.id), "USER"))
+    values = {k: v for k, v in fields.items() if k != "version"}
+    session = create_child(
+        event=event, kind="session", fields=values | {"state": "pending", "speaker_ids": [speaker.id]}, actor=actor
+    )
+    notify_speakers(event=event, session=session, speakers=[speaker], news="received and pending review")
+    return session  # type: ignore[return-value]
+
+
+def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None) -> Any:
+    """The sessions linked to the user in this event: a Query on the event's sessions, filtered."""
+    from chalicelib.db.pagination import decode_cursor, encode_cursor
+    from chalicelib.domain.content import Page
+
+    pk = content.event_pk(event_id)
+    results = content.Session.query(
+        pk,
+        Item.sk.startswith(content.child_sk("session", "")),
+        filter_condition=Item.trashed_at.does_not_exist() & content.Session.speaker_user_ids.contains(user_id),
+        limit=limit,
+        last_evaluated_key=decode_cursor(cursor, partition=pk),
+        page_size=limit,
+    )
+    items = [i for i in results if not i.is_gone()]
+    return Page(items=items, next=encode_cursor(results.last_evaluated_key))
+
+
+def check_speaker_edit(session: content.Session, fields: dict[str, Any]) -> None:
+    """A speaker changes only their proposal's own fields, and only until it is accepted."""
+    foreign = sorted(set(fields) - SPEAKER_FIELDS)
+    if foreign:
+        raise ValidationFailed(
+            f"Speakers cannot change {', '.join(foreign)}; the organizers do.",
+            fields=dict.fromkeys(foreign, "is set by the organizers"),
+        )
+    edits = set(fields) - {"state", "version"}
+    if edits and session.state not in EDITABLE_STATES:
+        raise Conflict(
+            f"This proposal is {session.state}: its details are the organizers' now; you may still confirm or withdraw it.",
+            fields=dict.fromkeys(sorted(edits), f"cannot be changed on a {session.state} session"),
+        )
