@@ -1,26 +1,32 @@
 """Build the public static site.
 
     python build_site.py --from-openevent PATH --out DIR [--base-url URL]
+    python build_site.py [--event SLUG|ID] (--out DIR | --bucket NAME) [--state-dir DIR | --stage NAME]
 
-Renders into a fresh folder beside DIR and swaps it into place, so visitors never
-see a half-written site. `--event SLUG` / `--bucket NAME` (from the database) will
-call the same `render_site` with bundles loaded elsewhere, then `write_site`.
+From an Open Event export no database is involved. Otherwise the events come from the
+table: the one named by --event, or every published event. `--out` renders into a fresh
+folder beside DIR and swaps it into place, so visitors never see a half-written site;
+`--bucket` publishes through the render job's own path (only changed files are written).
+The table is the environment's when PODIUM_TABLE_NAME is set (tests, Lambda), else the
+running local stack's or --stage's. Exit codes: 0 built, 2 bad input or unknown event.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 
+from chalicelib.clock import clock
 from chalicelib.site.openevent import ExportError, load_bundle
 from chalicelib.site.render import render_site
 
@@ -89,37 +95,116 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+class BuildError(RuntimeError):
+    """What the user asked for cannot be built; the message says why."""
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Build Podium's public static site.")
-    parser.add_argument(
-        "--from-openevent",
-        metavar="PATH",
-        required=True,
-        help="Open Event export (folder or zip)",
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--from-openevent", metavar="PATH", help="Open Event export (folder or zip); no database")
+    source.add_argument("--event", metavar="SLUG|ID", help="one event from the table (default: every published one)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", metavar="DIR", help="output folder (replaced atomically)")
+    target.add_argument("--bucket", metavar="NAME", help="publish into this S3 bucket (only changed files)")
+    parser.add_argument("--base-url", default=None, help="public URL the site is served at")
+    parser.add_argument("--state-dir", default=None, help="local stack state folder (default .podium)")
+    parser.add_argument("--stage", default=None, help="read the table of this AWS stage instead")
+    args = parser.parse_args(argv)
+    if args.from_openevent and args.bucket:
+        parser.error("--bucket publishes from the database; build an export with --out")
+    if args.bucket and args.base_url:
+        # The render job rebuilds with the stack's own URL; another one here would make it rewrite every page.
+        parser.error("--bucket publishes with the stack's site URL (PODIUM_SITE_BASE_URL); drop --base-url")
+    return args
+
+
+def _use_table(args: argparse.Namespace) -> None:
+    """Point this process at the table to read, before any chalicelib.db import."""
+    if os.environ.get("PODIUM_TABLE_NAME") and not (args.state_dir or args.stage):
+        return
+    from podium.target import TargetError, activate, resolve_target
+
+    try:
+        activate(resolve_target(args))
+    except TargetError as err:
+        raise BuildError(str(err)) from err
+
+
+def _event_id(wanted: str) -> str:
+    """The id of the event with this slug or id; BuildError when there is none or it is not public."""
+    from chalicelib.db.queries import event_by_slug
+
+    event = event_by_slug(wanted) or _get_event(wanted)
+    if event is None or event.is_trashed():
+        raise BuildError(f"no event with the slug or id {wanted!r}")
+    if event.state != "published":
+        raise BuildError(f"event {event.slug!r} is not published (state {event.state}); only public events are built")
+    return event.id
+
+
+def _get_event(event_id: str) -> Any:
+    from chalicelib.db.content import Event, event_pk
+
+    try:
+        return Event.get(event_pk(event_id), "EVENT")
+    except Event.DoesNotExist:
+        return None
+
+
+def _bundles_from_table(event: str | None) -> list[Any]:
+    """Bundles of the wanted event or every published one, a line on stderr per event loaded."""
+    from chalicelib.site.from_db import load_bundle as load_from_table
+    from chalicelib.site.from_db import published_event_summaries
+
+    event_ids = [_event_id(event)] if event else [e.id for e in published_event_summaries()]
+    bundles = []
+    for number, event_id in enumerate(event_ids, start=1):
+        started = time.perf_counter()
+        bundle = load_from_table(event_id)
+        if bundle is None:  # trashed since it was listed
+            continue
+        bundles.append(bundle)
+        seconds = time.perf_counter() - started
+        print(f"[{number}/{len(event_ids)}] loaded {bundle.event.slug} in {seconds:.2f} s", file=sys.stderr)
+    return bundles
+
+
+def _publish(args: argparse.Namespace) -> str:
+    from chalicelib.site.publish import publish_event, publish_site
+
+    report = (
+        publish_event(_event_id(args.event), bucket=args.bucket) if args.event else publish_site(bucket=args.bucket)
     )
-    parser.add_argument(
-        "--out",
-        metavar="DIR",
-        required=True,
-        help="output folder (replaced atomically)",
-    )
-    parser.add_argument(
-        "--base-url",
-        default="http://localhost:8080",
-        help="public URL the site is served at",
-    )
-    return parser.parse_args(argv)
+    return f"{len(report.written)} written, {len(report.deleted)} deleted, {report.unchanged} unchanged"
+
+
+def _build(args: argparse.Namespace) -> dict[str, bytes]:
+    if args.from_openevent:
+        bundles = [load_bundle(args.from_openevent, now=clock().now())]
+        base_url = args.base_url or "http://localhost:8080"
+    else:
+        from chalicelib.settings import settings
+
+        bundles = _bundles_from_table(args.event)
+        base_url = args.base_url or settings().site_base_url
+    return render_site(bundles, base_url=base_url, now=clock().now())
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     started = time.perf_counter()
     try:
-        bundle = load_bundle(args.from_openevent)
-    except ExportError as error:
+        if not args.from_openevent:
+            _use_table(args)
+        if args.bucket:
+            summary = _publish(args)
+            print(f"Published to s3://{args.bucket}: {summary} in {time.perf_counter() - started:.2f} s")
+            return 0
+        files = _build(args)
+    except (ExportError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    files = render_site([bundle], base_url=args.base_url, now=datetime.now(UTC))
     count = write_site(files, args.out, progress=sys.stderr.isatty())
     pages = sum(1 for path in files if path.endswith(".html"))
     print(f"Wrote {count} files ({pages} pages) to {args.out} in {time.perf_counter() - started:.2f} s")

@@ -87,6 +87,16 @@ def sample_schemas():
     return SCHEMAS
 
 
+@pytest.fixture
+def frozen_clock():
+    """The one clock held at NOW, so builds at different moments are comparable."""
+    from chalicelib.clock import FrozenClock, use_clock
+
+    previous = use_clock(FrozenClock(NOW))
+    yield NOW
+    use_clock(previous)
+
+
 @pytest.fixture(scope="session")
 def build_site_module():
     """build_site.py is a script at the repo root, not a package module."""

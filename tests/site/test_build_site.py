@@ -43,3 +43,18 @@ def test_main_reports_export_errors(tmp_path, build_site_module, capsys):
 
     assert code == 2
     assert capsys.readouterr().err == "error: event: file missing from export\n"
+
+
+def test_main_from_the_table_without_a_stack_says_how_to_start_one(tmp_path, build_site_module, capsys):
+    code = build_site_module.main(["--out", str(tmp_path / "site"), "--state-dir", str(tmp_path / "state")])
+
+    assert code == 2
+    assert capsys.readouterr().err.startswith(f"error: No local stack is running for {tmp_path / 'state'}")
+
+
+def test_main_refuses_bucket_with_an_export(tmp_path, build_site_module, sample_2017, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        build_site_module.main(["--from-openevent", str(sample_2017), "--bucket", "site"])
+
+    assert exit_info.value.code == 2
+    assert "--bucket publishes from the database" in capsys.readouterr().err

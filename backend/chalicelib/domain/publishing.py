@@ -32,3 +32,28 @@ def events_touched(records: Iterable[dict[str, Any]]) -> dict[str, str | None]:
         slug = _image_value(change.get("OldImage", {}), "slug") if _image_value(image, "kind") == "event" else None
         touched[event_id] = slug or touched.get(event_id)
     return touched
+
+
+# Stream records carry their creation time rounded down to the second.
+STREAM_TIME_RESOLUTION = 1.0
+
+
+def change_times(records: Iterable[dict[str, Any]]) -> dict[str, float]:
+    """event id → the latest moment (epoch seconds, rounded up) a public item of it changed in the batch.
+
+    A rebuild that started after this moment has read the change, so a rebuild requested for
+    it can be skipped: the stream may hand over an import's records seconds after they were
+    written, and timing them by their own clock keeps that lag from costing extra rebuilds.
+    Events whose records carry no creation time are left out.
+    """
+    latest: dict[str, float] = {}
+    for record in records:
+        change = record.get("dynamodb", {})
+        created = change.get("ApproximateCreationDateTime")
+        pk = change.get("Keys", {}).get("pk", {}).get("S", "")
+        image = change.get("NewImage") or change.get("OldImage") or {}
+        if created is None or not pk.startswith("EVENT#") or _image_value(image, "kind") not in PUBLIC_KINDS:
+            continue
+        event_id = pk.removeprefix("EVENT#")
+        latest[event_id] = max(latest.get(event_id, 0.0), float(created) + STREAM_TIME_RESOLUTION)
+    return latest

@@ -7,7 +7,7 @@ from datetime import UTC
 
 from chalicelib.db import content
 from chalicelib.db.base import Item
-from chalicelib.db.queries import event_items
+from chalicelib.db.queries import event_items, published_events
 from chalicelib.db.uploads import StoredFile
 from chalicelib.site import bundle as public
 
@@ -31,6 +31,11 @@ def load_bundle(event_id: str) -> public.EventBundle | None:
         sponsors=tuple(_sponsor(s) for s in by_kind[content.Sponsor]),  # type: ignore[arg-type]
         posts=tuple(_post(p) for p in by_kind[content.Post] if p.published),  # type: ignore[arg-type,attr-defined]
     )
+
+
+def published_event_summaries() -> list[public.Event]:
+    """Every published event's own record (no children): what the site index lists. One index Query."""
+    return [_event(e) for e in published_events()]
 
 
 def _text(value: str | None) -> str:

@@ -127,31 +127,33 @@ def _published_bundles() -> list:
     return [b for b in (load_bundle(e.id) for e in published_events()) if b is not None]
 
 
-def _render_index(bundles: list) -> dict[str, bytes]:
+def _render_index(events: list) -> dict[str, bytes]:
     from chalicelib.clock import clock
     from chalicelib.site.render import render_index
 
-    return render_index([b.event for b in bundles], base_url=settings().site_base_url, now=clock().now())
+    return render_index(events, base_url=settings().site_base_url, now=clock().now())
 
 
-def publish_site() -> PublishReport:
+def publish_site(*, bucket: str | None = None) -> PublishReport:
     """Render every published event and the site index from the table into the site bucket."""
     from chalicelib.site.render import render_event
 
     bundles = _published_bundles()
-    files = _render_index(bundles)
+    files = _render_index([b.event for b in bundles])
     for bundle in bundles:
         files.update(render_event(bundle, base_url=settings().site_base_url))
-    return sync_files(files, owned_prefixes=["e/", *SITE_ROOT_FILES])
+    return sync_files(files, owned_prefixes=["e/", *SITE_ROOT_FILES], bucket=bucket)
 
 
-def publish_event(event_id: str, *, old_slug: str | None = None, requested_at: float = 0) -> PublishReport:
+def publish_event(
+    event_id: str, *, old_slug: str | None = None, requested_at: float = 0, bucket: str | None = None
+) -> PublishReport:
     """Bring one event's pages and the index up to date; removes them when it is no longer public.
 
     A rebuild that started after `requested_at` already saw the change, so this one is skipped:
     a burst of writes costs one or two rebuilds, not one per write.
     """
-    from chalicelib.site.from_db import load_bundle
+    from chalicelib.site.from_db import load_bundle, published_event_summaries
     from chalicelib.site.render import render_event
 
     if requested_at and _last_render_started(event_id) > requested_at:
@@ -161,11 +163,13 @@ def publish_event(event_id: str, *, old_slug: str | None = None, requested_at: f
     report = PublishReport()
     if bundle is not None and bundle.event.published:
         files = render_event(bundle, base_url=settings().site_base_url)
-        report = sync_files(files, owned_prefixes=[f"e/{bundle.event.slug}/"])
+        report = sync_files(files, owned_prefixes=[f"e/{bundle.event.slug}/"], bucket=bucket)
     slugs = {old_slug} - {bundle.event.slug if bundle and bundle.event.published else None} - {None}
     for slug in slugs:  # unpublished, trashed, purged or renamed: its old pages go
-        report = report.merge(sync_files({}, owned_prefixes=[f"e/{slug}/"]))
-    return report.merge(sync_files(_render_index(_published_bundles()), owned_prefixes=SITE_ROOT_FILES))
+        report = report.merge(sync_files({}, owned_prefixes=[f"e/{slug}/"], bucket=bucket))
+    # The index needs only the events' own records: one index Query, not a partition per event.
+    index = _render_index(published_event_summaries())
+    return report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket))
 
 
 def _marker_key(event_id: str) -> dict[str, dict[str, str]]:

@@ -17,16 +17,17 @@ bp = Blueprint(__name__)
 )
 def on_table_change(event: Any) -> None:
     from chalicelib.clock import clock
-    from chalicelib.domain.publishing import events_touched
+    from chalicelib.domain.publishing import change_times, events_touched
     from chalicelib.domain.trash import clean_up_after_expiry
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
 
     records = event.to_dict()["Records"]
     clean_up_after_expiry(records)  # DynamoDB's TTL deletions leave files behind
-    requested_at = clock().now().timestamp()
+    now = clock().now().timestamp()
+    changed = change_times(records)
     for event_id, old_slug in events_touched(records).items():
         enqueue(
             "render_event", _ctx=system_context(), _event_id=event_id,
-            event_id=event_id, old_slug=old_slug, requested_at=requested_at,
+            event_id=event_id, old_slug=old_slug, requested_at=min(changed.get(event_id, now), now),
         )  # fmt: skip

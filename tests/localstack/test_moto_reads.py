@@ -1,0 +1,57 @@
+"""The local moto answers item and stream reads in wire form itself: what boto3 reads back is what was written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import boto3
+import pytest
+
+pytestmark = pytest.mark.integration
+
+ITEM = {
+    "pk": {"S": "TEST#wire-form"},
+    "sk": {"S": "ITEM"},
+    "kind": {"S": "test"},
+    "count": {"N": "12.5"},
+    "blob": {"B": b"\x00\xffpodium"},
+    "flags": {"SS": ["a", "b"]},
+    "numbers": {"NS": ["1", "2"]},
+    "nested": {"M": {"list": {"L": [{"S": "x"}, {"N": "3"}, {"BOOL": True}, {"NULL": True}]}}},
+    "text": {"S": 'héllo "quoted" \u2603'},
+}
+
+
+def _sets_sorted(item: dict) -> dict:
+    return {k: ({t: sorted(v)} if t in ("SS", "NS") else {t: v}) for k, attr in item.items() for t, v in attr.items()}
+
+
+def test_item_reads_return_what_was_written(stack):
+    ddb = boto3.client("dynamodb")
+    table = stack.table_name
+    ddb.put_item(TableName=table, Item=ITEM)
+    key = {"pk": ITEM["pk"], "sk": ITEM["sk"]}
+
+    got = ddb.get_item(TableName=table, Key=key, ConsistentRead=True)["Item"]
+    queried = ddb.query(
+        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": ITEM["pk"]}
+    )
+    batch = ddb.batch_get_item(RequestItems={table: {"Keys": [key]}})["Responses"][table]
+
+    assert _sets_sorted(got) == _sets_sorted(ITEM)
+    assert [_sets_sorted(i) for i in queried["Items"]] == [_sets_sorted(ITEM)]
+    assert queried["Count"] == 1
+    assert [_sets_sorted(i) for i in batch] == [_sets_sorted(ITEM)]
+
+
+def test_stream_records_carry_the_written_image_and_a_time(stack):
+    streams = boto3.client("dynamodbstreams")
+    arn = stack.table_stream_arn
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
+    boto3.client("dynamodb").put_item(TableName=stack.table_name, Item=ITEM)
+
+    records = streams.get_records(ShardIterator=iterator)["Records"]
+
+    assert [_sets_sorted(r["dynamodb"]["NewImage"]) for r in records] == [_sets_sorted(ITEM)]
+    assert isinstance(records[0]["dynamodb"]["ApproximateCreationDateTime"], datetime)

@@ -1,0 +1,105 @@
+"""build_site.py reading the table: --event, --out and --bucket through its real entry point."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import boto3
+import pytest
+
+pytestmark = pytest.mark.integration
+
+BASE_URL = "http://podium.test"
+SESSION_PAGE = re.compile(r"e/[^/]+/sessions/[^/]+/index\.html")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def demo_event(stack):
+    from podium.localstack.demo import seed_demo_event
+
+    return seed_demo_event()
+
+
+def test_build_from_the_table_equals_the_build_from_the_export(
+    stack, frozen_clock, tmp_path, build_site_module, sample_2018, capsys
+):
+    # GIVEN FOSSASIA 2018 imported (published) into the table
+    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.domain.imports import import_event, read_source
+
+    slug = import_event(export=read_source(sample_2018), actor=SYSTEM, owner_id=SYSTEM.id, publish=True).slug
+
+    # WHEN the site is built from the export and from the table, each through main()
+    from_export = build_site_module.main(
+        ["--from-openevent", str(sample_2018), "--out", str(tmp_path / "export"), "--base-url", BASE_URL]
+    )
+    from_table = build_site_module.main(["--event", slug, "--out", str(tmp_path / "table"), "--base-url", BASE_URL])
+
+    # THEN both folders hold the same files, byte for byte, with a page per accepted session
+    export_files, table_files = _tree(tmp_path / "export"), _tree(tmp_path / "table")
+    assert (from_export, from_table) == (0, 0)
+    assert sorted(table_files) == sorted(export_files)
+    assert [path for path in export_files if export_files[path] != table_files[path]] == []
+    assert len([path for path in table_files if SESSION_PAGE.fullmatch(path)]) == 234
+    assert f"loaded {slug} in " in capsys.readouterr().err
+
+
+def test_build_of_an_unknown_event_exits_2_naming_it(stack, tmp_path, build_site_module, capsys):
+    code = build_site_module.main(["--event", "no-such-event", "--out", str(tmp_path / "site")])
+
+    assert code == 2
+    assert capsys.readouterr().err == "error: no event with the slug or id 'no-such-event'\n"
+    assert not (tmp_path / "site").exists()
+
+
+def test_build_of_a_draft_event_exits_2(demo_event, tmp_path, build_site_module, capsys):
+    from chalicelib.db.content import Event, event_pk
+    from podium.localstack.demo import DEMO_ID
+
+    Event.get(event_pk(DEMO_ID), "EVENT").update(
+        actions=[Event.state.set("draft"), Event.gsi2pk.remove(), Event.gsi2sk.remove()]
+    )
+
+    code = build_site_module.main(["--event", DEMO_ID, "--out", str(tmp_path / "site")])
+
+    assert code == 2
+    assert "is not published" in capsys.readouterr().err
+
+
+def test_build_of_every_published_event_to_a_folder(demo_event, frozen_clock, tmp_path, build_site_module, capsys):
+    code = build_site_module.main(["--out", str(tmp_path / "site"), "--base-url", BASE_URL])
+
+    files = _tree(tmp_path / "site")
+    assert code == 0
+    assert f"e/{demo_event}/sessions/static/index.html" in files
+    assert b"Podium Demo Conf" in files["index.html"]
+    assert capsys.readouterr().out.startswith(f"Wrote {len(files)} files (")
+
+
+def test_build_into_a_bucket_writes_changed_files_only(demo_event, build_site_module, capsys):
+    s3 = boto3.client("s3")
+    bucket = "build-site-test-bucket"
+    s3.create_bucket(Bucket=bucket)
+    try:
+        first = build_site_module.main(["--event", demo_event, "--bucket", bucket])
+        first_out = capsys.readouterr().out
+        again = build_site_module.main(["--event", demo_event, "--bucket", bucket])
+        again_out = capsys.readouterr().out
+        keys = [
+            o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket) for o in page["Contents"]
+        ]
+    finally:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for found in page.get("Contents", []):
+                s3.delete_object(Bucket=bucket, Key=found["Key"])
+        s3.delete_bucket(Bucket=bucket)
+
+    assert (first, again) == (0, 0)
+    assert f"e/{demo_event}/sessions/static/index.html" in keys
+    assert re.match(rf"Published to s3://{bucket}: [1-9]\d* written, 0 deleted, 0 unchanged in ", first_out)
+    assert re.match(rf"Published to s3://{bucket}: 0 written, 0 deleted, [1-9]\d* unchanged in ", again_out)
