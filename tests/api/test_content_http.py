@@ -197,3 +197,23 @@ def test_trashing_a_track_in_use_answers_409_listing_sessions(api, owner, event)
     api.json("DELETE", f"{base}/tracks/{track['id']}?detach=true", token=owner["token"], expect=200)
 
     assert [s["title"] for s in answer["error"]["sessions"]] == ["Uses it"]
+
+
+def test_published_event_keeps_its_contact_email_from_outsiders(api, owner, event):
+    from chalicelib.db.content import Event, event_pk
+
+    base = f"/v1/events/{event['id']}"
+    stored = Event.get(event_pk(event["id"]), "EVENT")
+    stored.update(actions=[Event.email.set("team@example.org")])  # as an Open Event import sets it
+    api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
+    outsider = api.user("outsider")
+
+    as_owner = api.json("GET", base, token=owner["token"], expect=200)
+    as_anonymous = api.json("GET", base, expect=200)
+    as_outsider = api.json("GET", base, token=outsider["token"], expect=200)
+    listed = api.json("GET", "/v1/events", expect=200)["events"]
+
+    assert as_owner["email"] == "team@example.org" and as_owner["owner_id"] == owner["id"]
+    for public in (as_anonymous, as_outsider, *listed):
+        assert not {"email", "owner_id", "source_key"} & set(public), public
+    assert "team@example.org" not in json.dumps([as_anonymous, as_outsider, listed])

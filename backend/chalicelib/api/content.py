@@ -38,7 +38,7 @@ def etagged(data: dict[str, Any], status: int = 200) -> Any:
     return json_response(data, status, {"ETag": f'"{data.get("version", "")}"'})
 
 
-def _sees_private(event_id: str) -> bool:
+def sees_private(event_id: str) -> bool:
     """Organizing roles see private fields; a speaker allowed on their own profile is not one."""
     return bool(caller_relations(event_id).names & ORGANIZING)
 
@@ -70,7 +70,8 @@ def _event(event_id: str) -> Any:
 def update_event(event_id: str, body: dict[str, Any]) -> Any:
     from chalicelib.domain.events import event_view, update_event
 
-    return etagged(event_view(update_event(event=_event(event_id), fields=body, version=client_version(body))))
+    updated = update_event(event=_event(event_id), fields=body, version=client_version(body))
+    return etagged(event_view(updated, private=True))
 
 
 @endpoint(
@@ -80,7 +81,7 @@ def update_event(event_id: str, body: dict[str, Any]) -> Any:
 def unpublish_event(event_id: str) -> dict[str, Any]:
     from chalicelib.domain.events import event_view, unpublish_event
 
-    return event_view(unpublish_event(event_id=event_id))
+    return event_view(unpublish_event(event_id=event_id), private=True)
 
 
 @endpoint(
@@ -106,7 +107,7 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.domain import content
 
         query = bp.current_request.query_params or {}
-        private = _sees_private(event_id)
+        private = sees_private(event_id)
         page = content.list_children(
             event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")), cursor=query.get("next")
         )
@@ -139,7 +140,7 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.domain import content
 
         event, item = _event(event_id), resource
-        private = _sees_private(event_id)
+        private = sees_private(event_id)
         if kind == "session":
             _check_session_edit(event_id, item, body, as_speaker=not private)
         before = getattr(item, "state", None)

@@ -6,6 +6,7 @@ from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.api.content import sees_private
 from chalicelib.api.http import endpoint
 from chalicelib.api.pages import encode_cursor, page_params
 from chalicelib.api.schema import Schema, name_field
@@ -28,7 +29,7 @@ EVENT_CREATE = Schema("EventCreate", {"name": name_field()}, frozenset({"name"})
     errors=(401,),
 )
 def create_event(body: dict[str, Any]) -> dict[str, Any]:
-    return events.event_view(events.create_event(name=body["name"], actor=current_context().actor))
+    return events.event_view(events.create_event(name=body["name"], actor=current_context().actor), private=True)
 
 
 @endpoint(
@@ -50,12 +51,14 @@ def list_events() -> dict[str, Any]:
         scope, index_key = "mine", ("gsi1pk", user_pk(actor.id))
     limit, start = page_params(query, index_key=index_key)
     found, last = events.list_events(actor=actor, scope=scope, limit=limit, start_key=start)
-    return {"events": [events.event_view(e) for e in found], "next": encode_cursor(last)}
+    # Anonymous callers list published events; the others, events they have a role in (or all, admins).
+    private = scope != "published"
+    return {"events": [events.event_view(e, private=private) for e in found], "next": encode_cursor(last)}
 
 
 @endpoint(bp, "/events/{event_id}", "GET", action="event.read", summary="One event", errors=(401, 403, 404))
 def get_event(event_id: str) -> dict[str, Any]:
-    return events.event_view(events.get_event(event_id))
+    return events.event_view(events.get_event(event_id), private=sees_private(event_id))
 
 
 @endpoint(
@@ -67,4 +70,4 @@ def get_event(event_id: str) -> dict[str, Any]:
     errors=(401, 403, 404),
 )
 def publish_event(event_id: str) -> dict[str, Any]:
-    return events.event_view(events.publish_event(event_id=event_id, actor=current_context().actor))
+    return events.event_view(events.publish_event(event_id=event_id, actor=current_context().actor), private=True)

@@ -22,6 +22,7 @@ from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
 # Fields only organizers see (and the speaker their own): never in public answers or pages.
 PRIVATE_FIELDS: dict[str, frozenset[str]] = {
+    "event": frozenset({"email", "owner_id", "source_key", "source_id"}),
     "speaker": frozenset({"email", "phone", "user_id"}),
     "session": frozenset({"comments", "speaker_user_ids"}),
 }

@@ -62,10 +62,11 @@ def get_event(event_id: str) -> Event:
     return event
 
 
-def event_view(event: Event) -> dict[str, Any]:
+def event_view(event: Event, *, private: bool) -> dict[str, Any]:
+    """The event's JSON; its contact email and import keys only when `private` (its team, admins)."""
     from chalicelib.domain.content import view
 
-    return view(event, private=True) | {
+    return view(event, private=private) | {
         "id": event.id,
         "slug": event.slug,
         "version": event.version,
