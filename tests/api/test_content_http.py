@@ -217,3 +217,18 @@ def test_published_event_keeps_its_contact_email_from_outsiders(api, owner, even
     for public in (as_anonymous, as_outsider, *listed):
         assert not {"email", "owner_id", "source_key"} & set(public), public
     assert "team@example.org" not in json.dumps([as_anonymous, as_outsider, listed])
+
+
+def test_session_list_names_each_sessions_speakers(api, owner, event):
+    base = f"/v1/events/{event['id']}"
+    ada = api.json("POST", f"{base}/speakers", {"name": "Ada"}, token=owner["token"], expect=201)
+    bob = api.json("POST", f"{base}/speakers", {"name": "Bob"}, token=owner["token"], expect=201)
+    for title, speakers in (("Duet", [ada["id"], bob["id"]]), ("Solo", [bob["id"]]), ("Panel tbd", [])):
+        body = {"title": title, "state": "accepted", "speaker_ids": speakers}
+        api.json("POST", f"{base}/sessions", body, token=owner["token"], expect=201)
+    api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
+
+    listed = api.json("GET", f"{base}/sessions", expect=200)["items"]
+
+    names = {s["title"]: [speaker["name"] for speaker in s["speakers"]] for s in listed}
+    assert names == {"Duet": ["Ada", "Bob"], "Solo": ["Bob"], "Panel tbd": []}

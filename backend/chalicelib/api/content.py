@@ -97,6 +97,17 @@ def trash_event(event_id: str) -> dict[str, Any]:
 # -- children --------------------------------------------------------------------------------
 
 
+def _list_views(event_id: str, kind: str, items: list[Any], *, private: bool) -> list[dict[str, Any]]:
+    from chalicelib.domain import content
+
+    views = [content.view(i, private=private) for i in items]
+    if kind == "session":  # lists show who speaks, so clients need no read per session
+        names = content.speaker_names(event_id=event_id, sessions=items)
+        for data, item in zip(views, items, strict=True):
+            data["speakers"] = [{"id": i, "name": names[i]} for i in item.speaker_ids or [] if i in names]
+    return views
+
+
 def _routes(segment: str, kind: str) -> None:
     """Register list/create/read/update/trash for one kind of event child."""
     schema = CHILD_SCHEMAS[kind]
@@ -112,7 +123,7 @@ def _routes(segment: str, kind: str) -> None:
             event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")), cursor=query.get("next")
         )
         items = [i for i in page.items if private or _public(i)]
-        return {"items": [content.view(i, private=private) for i in items], "next": page.next}
+        return {"items": _list_views(event_id, kind, items, private=private), "next": page.next}
 
     def create_item(event_id: str, body: dict[str, Any]) -> Any:
         from chalicelib.domain import content

@@ -287,6 +287,15 @@ def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -
     return Page(items=items, next=encode_cursor(results.last_evaluated_key))
 
 
+def speaker_names(*, event_id: str, sessions: list[Any]) -> dict[str, str]:
+    """Speaker id -> name for a page of sessions: one BatchGet for the page, not a read a session."""
+    wanted = {speaker_id for session in sessions for speaker_id in (session.speaker_ids or [])}
+    if not wanted:
+        return {}
+    found = content.Speaker.batch_get([child_key(event_id, "speaker", speaker_id) for speaker_id in sorted(wanted)])
+    return {speaker.id: speaker.name for speaker in found if is_live(speaker)}
+
+
 def list_all(*, event_id: str, kind: str) -> list[Any]:
     """Every live child of one kind (a paginated Query)."""
     pk = content.event_pk(event_id)
