@@ -76,7 +76,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
     totals: dict[str, int] = {}
     for reports in terminalreporter.stats.values():
         for report in reports:
-            if getattr(report, "when", None) != "call":
+            if getattr(report, "when", None) != "teardown":  # holds what the call and fixtures recorded
                 continue
             for name, number in getattr(report, "user_properties", ()):
                 if isinstance(name, str) and name.startswith(FIGURE):
