@@ -1,4 +1,6 @@
-"""One `podium dev` stack per module for the hostile-use suites (fuzzing, load, faults over HTTP)."""
+"""One `podium dev` stack shared by the hostile-use suites over HTTP (fuzzing, load). Their modules
+carry `xdist_group("hardening-stack")`, so under `pytest -n 2 --dist loadgroup` one worker runs
+them all on one stack."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from dev_stack import DevStack, start_dev_stack
 from http_client import HttpApi
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dev_stack(tmp_path_factory) -> Iterator[DevStack]:
     stack = start_dev_stack(tmp_path_factory.mktemp("hardening-stack") / "state")
     yield stack
@@ -17,6 +19,6 @@ def dev_stack(tmp_path_factory) -> Iterator[DevStack]:
         stack.stop(timeout=15)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def http_api(dev_stack) -> HttpApi:
     return HttpApi(dev_stack.urls["API"])

@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from load import run_load
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("hardening-stack")]
 
 
 def test_concurrent_clients_get_no_5xx_and_lose_no_update(dev_stack, figure):
