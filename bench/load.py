@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -86,8 +87,10 @@ class LoadClient:
 
     def run(self, requests: int) -> None:
         kinds = [kind for weight, kind in MIX for _ in range(weight)]
-        for _ in range(requests):
+        for done in range(1, requests + 1):
             getattr(self, self.random.choice(kinds))()
+            if self.number == 0 and done % 50 == 0:
+                print(f"client 0: {done}/{requests} requests", flush=True)
 
     def list(self) -> None:
         self.call("GET", self.random.choice(["/tracks", "/sessions", "/rooms"]) + "?limit=20")
@@ -190,6 +193,8 @@ def main() -> int:
     args = parser.parse_args()
     from dev_stack import start_dev_stack
 
+    # `make bench` or a timeout stopping this script must not leave `podium dev` running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="podium-load-") as state:
         stack = start_dev_stack(Path(state) / "state")
         try:
