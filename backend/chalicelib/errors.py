@@ -70,4 +70,10 @@ class TooManyRequests(PodiumError):
 
 
 class ServiceUnavailable(PodiumError):
+    """Busy or failing for now; `retry_after` (seconds) becomes the Retry-After header when set."""
+
     status, code = 503, "service_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **extra: Any) -> None:
+        super().__init__(message, **extra)
+        self.retry_after = retry_after

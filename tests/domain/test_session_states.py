@@ -1,7 +1,14 @@
 from __future__ import annotations
 
 import pytest
-from chalicelib.domain.session_states import STATES, allowed_next, check_transition, is_public
+from chalicelib.domain.session_states import (
+    ORGANIZER_TRANSITIONS,
+    SPEAKER_TRANSITIONS,
+    STATES,
+    allowed_next,
+    check_transition,
+    is_public,
+)
 from chalicelib.errors import Conflict
 from hypothesis import given
 from hypothesis import strategies as st
@@ -44,3 +51,38 @@ def test_only_accepted_and_confirmed_are_public():
 def test_no_speaker_move_ever_publishes_a_rejected_or_canceled_talk():
     assert allowed_next("rejected", as_organizer=False) == frozenset()
     assert allowed_next("canceled", as_organizer=False) == frozenset()
+
+
+ORGANIZER_ONLY = frozenset({"accepted", "rejected", "canceled"})
+moves = st.lists(st.tuples(st.booleans(), st.sampled_from((*STATES, "published", "", "ACCEPTED"))), max_size=30)
+
+
+def _walk(start: str, steps) -> list[tuple[str, str, bool]]:
+    """Apply each (as_organizer, wanted) step the check allows; returns the moves taken."""
+    current, taken = start, []
+    for as_organizer, wanted in steps:
+        try:
+            check_transition(current, wanted, as_organizer=as_organizer)
+        except Conflict:
+            continue
+        taken.append((current, wanted, as_organizer))
+        current = wanted
+    return taken
+
+
+@given(st.sampled_from(STATES), moves)
+def test_random_transition_sequences_stay_on_the_graph(start, steps):
+    taken = _walk(start, steps)
+
+    for before, after, as_organizer in taken:
+        table = ORGANIZER_TRANSITIONS if as_organizer else SPEAKER_TRANSITIONS
+        assert after in STATES
+        assert after == before or after in table[before]
+
+
+@given(st.sampled_from(("draft", "pending", "withdrawn")), moves.map(lambda s: [(False, wanted) for _, wanted in s]))
+def test_speakers_alone_never_reach_an_organizer_only_state(start, steps):
+    reached = {after for _, after, _ in _walk(start, steps)}
+
+    assert not reached & ORGANIZER_ONLY
+    assert "confirmed" not in reached  # a speaker confirms only a talk an organizer accepted

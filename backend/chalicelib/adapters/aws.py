@@ -6,10 +6,39 @@ import functools
 from typing import Any
 
 import boto3
+from botocore import exceptions as botocore_errors
 from botocore.config import Config
 
-# Standard mode retries throttling and 5xx with exponential backoff and jitter.
-_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30)
+# Standard mode retries throttling and 5xx with exponential backoff and jitter (pynamodb's
+# connection does the same: db/base.py). What still fails after that is `is_unavailable`.
+# 5 attempts in all (`max_attempts` would count retries only, i.e. 6 calls).
+MAX_ATTEMPTS = 5
+_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS}, connect_timeout=5, read_timeout=30)
+# Error codes meaning "busy or failing, not your request": worth a 503 and a retry later.
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "SlowDown",
+        "InternalError",
+        "InternalServerError",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+    }
+)
+_CONNECTION_ERRORS = (
+    botocore_errors.EndpointConnectionError,
+    botocore_errors.ConnectionClosedError,
+    botocore_errors.ConnectTimeoutError,
+    botocore_errors.ReadTimeoutError,
+)
 
 
 @functools.cache
@@ -20,6 +49,24 @@ def client(service: str) -> Any:
     """
     config = _CONFIG.merge(Config(signature_version="s3v4")) if service == "s3" else _CONFIG
     return boto3.session.Session().client(service, config=config)
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """True when `err` (boto3's, or pynamodb's wrapping one) says AWS throttled or failed even
+    after the client's retries: the caller should get a 503, not a 500."""
+    for _ in range(5):  # pynamodb wraps botocore's error in `cause`
+        if isinstance(err, botocore_errors.ClientError):
+            code = err.response.get("Error", {}).get("Code", "")
+            status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            reasons = {(r or {}).get("Code") for r in err.response.get("CancellationReasons") or ()}
+            return code in _UNAVAILABLE_CODES or status >= 500 or "ThrottlingError" in reasons
+        if isinstance(err, _CONNECTION_ERRORS):
+            return True
+        cause = getattr(err, "cause", None) or err.__cause__
+        if not isinstance(cause, BaseException):
+            return False
+        err = cause
+    return False
 
 
 def reset_clients() -> None:

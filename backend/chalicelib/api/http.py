@@ -18,18 +18,20 @@ from typing import Any
 
 from chalice import Blueprint, CORSConfig, Response
 
+from chalicelib.adapters.aws import is_unavailable
 from chalicelib.api.schema import Schema, parse_json_body
 from chalicelib.db.prefetch import Key, prefetched
 from chalicelib.domain.accounts import authenticate
 from chalicelib.domain.actors import ANONYMOUS, Actor
 from chalicelib.domain.permissions import authorize, is_known_action
 from chalicelib.domain.tokens import InvalidToken, decode_access_token
-from chalicelib.errors import PodiumError, TooManyRequests
+from chalicelib.errors import PodiumError, ServiceUnavailable
 from chalicelib.jobs.context import anonymous_request_context, current_context, reset_context, set_context
 from chalicelib.logs import bind_request, logger
 from chalicelib.settings import settings
 
 JSON_TYPES = ["application/json"]
+BUSY_RETRY_AFTER_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,16 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 def error_response(err: PodiumError) -> Response:
     headers = {}
-    if isinstance(err, TooManyRequests):
+    if getattr(err, "retry_after", None) is not None:  # 429 and 503
         headers["Retry-After"] = str(err.retry_after)
     return json_response(err.to_body(), err.status, headers)
+
+
+def busy() -> ServiceUnavailable:
+    return ServiceUnavailable(
+        "The service is busy; nothing was changed by this request. Try again shortly.",
+        retry_after=BUSY_RETRY_AFTER_SECONDS,
+    )
 
 
 def internal_error_response() -> Response:
@@ -140,7 +149,10 @@ def endpoint(
                     result = view(**params)
             except PodiumError as err:
                 return error_response(err)
-            except Exception:
+            except Exception as err:
+                if is_unavailable(err):  # throttled or failing even after the AWS client's retries
+                    logger().warning("AWS unavailable", extra={"path": path, "method": method, "error": str(err)})
+                    return error_response(busy())
                 logger().exception("unhandled error", extra={"path": path, "method": method})
                 return internal_error_response()
             return result if isinstance(result, Response) else json_response(result, status)

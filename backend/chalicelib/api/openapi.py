@@ -24,6 +24,7 @@ _ERROR_TEXT = {
     413: "Body too large",
     422: "Invalid fields, named in error.fields",
     429: "Too many attempts; see Retry-After",
+    503: "Busy (storage throttled or failing); nothing was changed, retry after Retry-After seconds",
 }
 ERROR_SCHEMA = {
     "type": "object",
@@ -59,7 +60,8 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
     responses: dict[str, Any] = {
         str(spec.status): {"description": "Success", "content": {"application/json": {"schema": ok_schema}}}
     }
-    for status in sorted({*spec.errors, *((400, 413, 422) if spec.body is not None else ())}):
+    # Any route may meet throttled or failing AWS storage after retries: 503 with Retry-After.
+    for status in sorted({*spec.errors, *((400, 413, 422) if spec.body is not None else ()), 503}):
         responses[str(status)] = {"$ref": f"#/components/responses/E{status}"}
     operation["responses"] = responses
     return operation

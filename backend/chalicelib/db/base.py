@@ -58,6 +58,9 @@ class Item(Model):
 
     class Meta:
         table_name = settings().table_name
+        # pynamodb's botocore client retries throttling and 5xx in standard mode with backoff:
+        # 1 + 4 attempts, as the other clients (adapters/aws.py).
+        max_retry_attempts = 4
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

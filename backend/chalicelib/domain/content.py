@@ -14,7 +14,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 
 from chalicelib.clock import clock
 from chalicelib.db import content
-from chalicelib.db.base import Item, new_id
+from chalicelib.db.base import Item, new_id, transact_write
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.prefetch import get_item
 from chalicelib.domain.actors import Actor
@@ -192,9 +192,6 @@ def _speakers(event_id: str, speaker_ids: list[str]) -> list[Item]:
 
 def _write_with_links(item: Item, *, added: list[Item], removed: list[Item], is_new: bool) -> None:
     """Write `item` and keep session↔speaker links equal on both sides, atomically."""
-    from pynamodb.connection import Connection
-    from pynamodb.transactions import TransactWrite
-
     try:
         if not added and not removed:
             if is_new:
@@ -202,7 +199,7 @@ def _write_with_links(item: Item, *, added: list[Item], removed: list[Item], is_
             else:
                 item.save()
             return
-        with TransactWrite(connection=Connection()) as transaction:
+        with transact_write() as transaction:
             transaction.save(item, condition=Item.pk.does_not_exist() if is_new else None)
             for speaker in added:
                 sessions = content.Speaker.session_ids
@@ -217,8 +214,11 @@ def _write_with_links(item: Item, *, added: list[Item], removed: list[Item], is_
 
 
 def _is_condition_failure(err: Exception) -> bool:
-    text = str(getattr(err, "cause", "")) + str(err)
-    return "ConditionalCheckFailed" in text or "TransactionCanceled" in text
+    """A failed condition (409), as opposed to throttling or a failure (which must not look like a conflict)."""
+    reasons = getattr(err, "cancellation_reasons", None) or []
+    if reasons:  # a canceled transaction: conflict only when a condition failed
+        return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
+    return "ConditionalCheckFailed" in str(getattr(err, "cause", "")) + str(err)
 
 
 def _conflict_for(item: Item) -> Conflict:

@@ -51,7 +51,7 @@ class Snapshot:
         table: dict[tuple[str, str], dict[str, Any]] = {}
         for item in map(json.loads, _lines(self.dir / "items.jsonl")):
             table[_key_of(item)] = item
-        for change in map(json.loads, _lines(self.dir / "journal.jsonl")):
+        for change in journal_changes(self.dir / "journal.jsonl"):
             if "put" in change:
                 table[_key_of(change["put"])] = change["put"]
             else:
@@ -163,6 +163,22 @@ class Snapshot:
 
 def _key_of(item: dict[str, Any]) -> tuple[str, str]:
     return item["pk"]["S"], item["sk"]["S"]
+
+
+def journal_changes(path: Path) -> list[dict[str, Any]]:
+    """The journal's changes in order. A process killed mid-append leaves its last line cut
+    short: that one change is dropped (it was never flushed as a whole); a bad line anywhere
+    else means the file is damaged, which is an error, not something to skip."""
+    lines = _lines(path)
+    changes = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            changes.append(json.loads(line))
+        except ValueError:
+            if number == len(lines):
+                break
+            raise ValueError(f"{path}: line {number} is damaged") from None
+    return changes
 
 
 def _lines(path: Path) -> list[str]:
