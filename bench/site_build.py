@@ -230,7 +230,7 @@ def measure_edits(state: Path) -> list[Edit]:
     """Start `podium dev` (FOSSASIA 2018 seeded and published), then time EDITS title edits."""
     import boto3
 
-    stack = start_dev_stack(state, timeout=300)
+    stack = start_dev_stack(state, timeout=300, seed="sample")
     try:
         api, environ = stack.urls["API"], json.loads((state / "stack.json").read_text())["environ"]
         clients = {
