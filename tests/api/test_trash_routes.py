@@ -70,6 +70,8 @@ def test_get_trash_lists_the_event_and_what_went_with_it(call, trashed_event):
     assert [(i["kind"], i["id"], i["trashed_with"]) for i in body["items"]] == [("event", "ev1", None)]
     assert body["items"][0]["expires_at"] == "2026-02-09T12:00:00+00:00"
     assert [i["trashed_with"] for i in children["items"]] == [{"kind": "event", "id": "ev1"}]
+    assert body["items"][0]["actions"] == ["restore", "delete"]  # the owner's; children come back with it
+    assert {tuple(i["actions"]) for i in children["items"]} == {()}
 
 
 def test_restore_answers_the_new_version_and_the_event_is_back(call, trashed_event, clock):
@@ -115,10 +117,11 @@ def test_restore_child_by_id_alone(call, clock):
 
 
 def test_coorganizer_may_list_but_not_purge(call, trashed_event):
-    listed, _ = call("GET", "/v1/trash?event_id=ev1", who=COORGANIZER)
+    listed, page = call("GET", "/v1/trash?event_id=ev1", who=COORGANIZER)
     status, body = call("DELETE", "/v1/trash/event/ev1", who=COORGANIZER)
 
     assert (listed, status, body["error"]["code"]) == (200, 403, "forbidden")
+    assert page["items"] and all(item["actions"] == [] for item in page["items"])  # so the page offers none
 
 
 def test_stranger_sees_nothing_and_cannot_restore(call, trashed_event):

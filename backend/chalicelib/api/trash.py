@@ -37,12 +37,7 @@ def _loader(action: str) -> Callable[..., trash.Trashed]:
     """Loads the trashed item an `action` route names, choosing among same-id items by what the caller may do."""
 
     def allowed(item: Item) -> bool:
-        resource = trash.Trashed(item)
-        try:
-            authorize(current_context().actor, action, event_id=resource.event_id, resource=resource)
-        except PodiumError:
-            return False
-        return True
+        return _allowed(current_context().actor, action, item)
 
     def load(kind: str, trashed_id: str, **_: str) -> trash.Trashed:
         event_id = _query().get("event_id")
@@ -64,7 +59,33 @@ def list_trash() -> dict[str, Any]:
         limit=parse_limit(query.get("limit")),
         cursor=query.get("next"),
     )
-    return {"items": [trash.trash_view(item) for item in page.items], "next": page.next}
+    may = _may_act()
+    return {"items": [trash.trash_view(item) | {"actions": may(item)} for item in page.items], "next": page.next}
+
+
+def _may_act() -> Callable[[Item], list[str]]:
+    """What the caller may do with each listed item ("restore", "delete"), so clients show only those.
+    One check per event (and per kind of item), whatever the page holds."""
+    actor, known = current_context().actor, {}
+
+    def actions(item: Item) -> list[str]:
+        if not trash.is_head(item):  # it comes back with what it was trashed with
+            return []
+        key = (trash.event_id_of(item), item.kind_name == "user")
+        if key not in known:
+            known[key] = [verb for verb in ("restore", "delete") if _allowed(actor, f"trash.{verb}", item)]
+        return known[key]
+
+    return actions
+
+
+def _allowed(actor: Any, action: str, item: Item) -> bool:
+    resource = trash.Trashed(item)
+    try:
+        authorize(actor, action, event_id=resource.event_id, resource=resource)
+    except PodiumError:
+        return False
+    return True
 
 
 @endpoint(

@@ -66,10 +66,11 @@ function row(item, { role, eventName, redraw }) {
       announce(err.message, "error");
     }
   };
-  const allowed = mayAct(item, role);
-  const actions = allowed ? [
-    h("button", { type: "button", onclick: act(() => restore(item, label)) }, `Restore ${label}`),
-    declares(state.doc, "delete", "/trash/{}/{}")
+  // The API says what the caller may do with each item; older answers leave it to the role.
+  const may = (verb) => (item.actions ? item.actions.includes(verb) : mayAct(item, role));
+  const actions = may("restore") || may("delete") ? [
+    may("restore") ? h("button", { type: "button", onclick: act(() => restore(item, label)) }, `Restore ${label}`) : null,
+    may("delete") && declares(state.doc, "delete", "/trash/{}/{}")
       ? h("button", { type: "button", class: "danger", onclick: act(() => purge(item, label)) }, `Delete ${label} for good`) : null,
   ] : [h("span", { class: "hint" }, takenAlong(item) ? `Comes back with its ${humanize(item.trashed_with.kind).toLowerCase()}` : "Only owners and organizers restore or delete")];
   const where = item.kind === "event" ? "—" : eventName || item.event_id || "—";
