@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from dev_stack import DevStack, start_dev_stack
 
-REPO = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO / "e2e-screenshots"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -29,7 +27,11 @@ def dev_stack(tmp_path_factory) -> Iterator[DevStack]:
     stack = start_dev_stack(tmp_path_factory.mktemp("admin-stack") / "state")
     yield stack
     if stack.process.poll() is None:
-        stack.stop(timeout=15)
+        try:
+            stack.stop(timeout=60)
+        except subprocess.TimeoutExpired:
+            stack.process.kill()
+            raise AssertionError("podium dev did not stop on SIGTERM:\n" + "\n".join(stack.output[-60:])) from None
 
 
 @pytest.fixture(scope="module")
@@ -82,9 +84,3 @@ def pages(browser, dev_stack) -> Iterator[Pages]:
     errors = {id(page): page.console_errors for page in opened.opened if page.console_errors}
     opened.close()
     assert errors == {}, f"console errors: {errors}"
-
-
-def screenshot(page, name: str) -> None:
-    """Save a full-page screenshot for review (e2e-screenshots/ is git-ignored)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

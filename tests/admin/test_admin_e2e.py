@@ -10,9 +10,9 @@ import urllib.request
 import uuid
 
 import pytest
-from conftest import screenshot
+from admin_support import screenshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("admin-stack")]  # one stack, one worker
 
 PASSWORD = "correct horse battery staple"
 
