@@ -79,7 +79,7 @@ def jobs_of_event(event_id: str, *, limit: int, before: str | None = None) -> li
 
 
 def recent_jobs(*, limit: int, days: int, today: datetime) -> list[Job]:
-    """Jobs of the last `days` days, newest first: one Query per day bucket, no Scan."""
+    """Jobs of the last `days` days, newest first: one Query per day bucket, no table scan."""
     from datetime import timedelta
 
     jobs: list[Job] = []

@@ -1,4 +1,4 @@
-"""Reads that every capability shares. All are Queries or Gets: never a Scan."""
+"""Reads that every capability shares. All are Queries or Gets: never a table scan."""
 
 from __future__ import annotations
 

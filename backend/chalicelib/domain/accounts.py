@@ -300,7 +300,7 @@ def set_admin(*, user_id: str, is_admin: bool) -> User:
 def list_users(
     *, prefix: str, limit: int, start_key: dict[str, Any] | None
 ) -> tuple[list[User], dict[str, Any] | None]:
-    """Users whose email starts with `prefix`, by email, through gsi2 (never a Scan)."""
+    """Users whose email starts with `prefix`, by email, through gsi2 (never a table scan)."""
     condition = User.gsi2sk.startswith(normalize_email(prefix)) if prefix else None
     found = User.gsi2.query(USERS_INDEX_KEY, condition, limit=limit, last_evaluated_key=start_key)
     users = [user for user in found if isinstance(user, User)]

@@ -12,7 +12,6 @@ import hmac
 import secrets
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -127,6 +126,8 @@ def _check_open(event: content.Event, cfp: content.CallForPapers) -> None:
     state = phase(cfp, now)
     if state == "open":
         return
+    from zoneinfo import ZoneInfo  # only refusals name dates; keeps zoneinfo off the API's import path
+
     zone = ZoneInfo(event.timezone) if event.timezone else None
     opens = cfp.starts_at.astimezone(zone).isoformat() if cfp.starts_at else "—"
     closes = cfp.ends_at.astimezone(zone).isoformat() if cfp.ends_at else "—"

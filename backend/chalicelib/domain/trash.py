@@ -1,7 +1,7 @@
 """Soft delete, restore, purge and expiry.
 
 Trashed items carry `trashed_at`, `trashed_by`, the TTL `expires_at`, the sparse `trash_pk`
-(the `trash` index: every trashed item by expiry, so nothing here needs a Scan) and
+(the `trash` index: every trashed item by expiry, so nothing here needs a table scan) and
 `trash_op`, the operation that trashed them: `<kind>:<id>:<version>` of the item the caller
 deleted (the head). An event's children go with it under its op, so restoring the event
 brings back exactly those. Expired items count as gone everywhere (DynamoDB's TTL deletes

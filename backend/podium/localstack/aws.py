@@ -69,7 +69,7 @@ def start_moto(port: int) -> Any:
 _WIRE_FORM_ANSWERS = frozenset(
     {
         ("dynamodb", "Query"),
-        ("dynamodb", "Scan"),
+        ("dynamodb", "Scan"),  # allow-scan: answers moto's own scans faster (local snapshot); not an app read
         ("dynamodb", "GetItem"),
         ("dynamodb", "BatchGetItem"),
         ("dynamodbstreams", "GetRecords"),
