@@ -97,3 +97,25 @@ def _call(url: str, method: str = "GET", body: dict | None = None, token: str | 
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
+
+
+def test_second_stack_on_a_taken_aws_port_says_so_and_exits(dev_stack_factory, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from urllib.parse import urlparse
+
+    from dev_stack import REPO
+
+    first = dev_stack_factory()
+    taken = str(urlparse(first.urls["AWS"]).port)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
+    env["PYTHONPATH"] = str(REPO / "backend")
+    command = [sys.executable, "-m", "podium.cli", "dev", "--api-port", "0", "--site-port", "0", "--aws-port", taken]
+
+    second = subprocess.run(
+        [*command, "--state-dir", str(tmp_path / "second")], capture_output=True, text=True, env=env, timeout=60
+    )
+
+    assert second.returncode == 1
+    assert "could not start" in second.stderr and "--aws-port" in second.stderr

@@ -58,6 +58,8 @@ def start_moto(port: int) -> Any:
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns real logs
+    if port:
+        _check_free(port)
     _track_only_mail()
     _fast_item_reads()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -100,6 +102,15 @@ def _fast_item_reads() -> None:
 
     execute_result.podium_fast = True  # type: ignore[attr-defined]
     ActionResult.execute_result = execute_result  # type: ignore[method-assign]
+
+
+def _check_free(port: int) -> None:
+    """Raise OSError when 127.0.0.1:port is taken: moto's server thread would die on it while
+    `start()` waited for it forever."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", port))
 
 
 def _track_only_mail() -> None:
