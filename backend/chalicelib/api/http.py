@@ -27,7 +27,7 @@ from chalicelib.domain.permissions import authorize, is_known_action
 from chalicelib.domain.tokens import InvalidToken, decode_access_token
 from chalicelib.errors import PodiumError, ServiceUnavailable
 from chalicelib.jobs.context import anonymous_request_context, current_context, reset_context, set_context
-from chalicelib.logs import bind_request, logger
+from chalicelib.logs import logger, request_logging
 from chalicelib.settings import settings
 
 JSON_TYPES = ["application/json"]
@@ -240,23 +240,23 @@ def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Resp
     """Bind the request context (id, base URL, locale; anonymous until authenticated) to logs,
     jobs and the response; normalize errors; log one line a request."""
     request_id = request_id_of(event)
-    bind_request(request_id)
-    headers = event.headers or {}
-    locale = (headers.get("accept-language") or "en").split(",")[0].split(";")[0].strip()[:16] or "en"
-    token = set_context(anonymous_request_context(request_id, request_base_url(headers), locale))
-    started = time.perf_counter()
-    try:
-        response = _normalize_error(get_response(event))
-    finally:
-        reset_context(token)
-    response.headers["X-Request-Id"] = request_id
-    logger().info(
-        "request",
-        extra={
-            "method": event.method,
-            "path": event.path,
-            "status": response.status_code,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-        },
-    )
+    with request_logging(request_id):
+        headers = event.headers or {}
+        locale = (headers.get("accept-language") or "en").split(",")[0].split(";")[0].strip()[:16] or "en"
+        token = set_context(anonymous_request_context(request_id, request_base_url(headers), locale))
+        started = time.perf_counter()
+        try:
+            response = _normalize_error(get_response(event))
+        finally:
+            reset_context(token)
+        response.headers["X-Request-Id"] = request_id
+        logger().info(
+            "request",
+            extra={
+                "method": event.method,
+                "path": event.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
     return response
