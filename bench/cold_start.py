@@ -48,7 +48,7 @@ def main() -> None:
         [
             sys.executable,
             "-c",
-            "import sys, app; print(sorted(m for m in ('jinja2', 'PIL', 'nh3', 'icalendar', 'markdown_it') if m in sys.modules))",
+            "import sys, app; print(sorted(m for m in ('jinja2', 'PIL', 'nh3', 'icalendar', 'markdown_it', 'aws_lambda_powertools') if m in sys.modules))",
         ],
         cwd=ROOT / "backend",
         env=PROD_ENV,

@@ -1,7 +1,8 @@
-"""Request ids on log lines: only the request's own lines carry its id."""
+"""Log lines: one JSON object each, carrying the request id only for the request's own lines."""
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -9,16 +10,35 @@ import pytest
 pytestmark = pytest.mark.unit
 
 
-def test_request_logging_tags_only_its_own_thread_and_only_while_it_runs():
+def _lines(captured: str) -> list[dict]:
+    return [json.loads(line) for line in captured.splitlines() if line.strip()]
+
+
+def test_request_logging_tags_only_its_own_thread_and_only_while_it_runs(capsys):
     from chalicelib.logs import logger, request_logging
 
-    seen_elsewhere = []
     with request_logging("req-1"):
-        inside = logger().thread_safe_get_current_keys().get("request_id")
-        other = threading.Thread(target=lambda: seen_elsewhere.append(logger().thread_safe_get_current_keys()))
+        logger().warning("inside")
+        other = threading.Thread(target=lambda: logger().warning("other thread"))
         other.start()
         other.join()
-    after = logger().thread_safe_get_current_keys().get("request_id")
+    logger().warning("after")
 
-    assert (inside, after) == ("req-1", None)
-    assert "request_id" not in seen_elsewhere[0]
+    lines = {line["message"]: line for line in _lines(capsys.readouterr().out)}
+    assert lines["inside"]["request_id"] == "req-1"
+    assert "request_id" not in lines["other thread"]
+    assert "request_id" not in lines["after"]
+
+
+def test_log_line_carries_extra_keys_and_exception_once(capsys):
+    from chalicelib.logs import logger
+
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logger().exception("unhandled error", extra={"path": "/v1/events", "method": "GET"})
+
+    (line,) = _lines(capsys.readouterr().out)
+    assert (line["level"], line["service"], line["path"], line["method"]) == ("ERROR", "podium", "/v1/events", "GET")
+    assert line["exception_name"] == "ValueError"
+    assert "boom" in line["exception"]

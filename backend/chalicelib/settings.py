@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 VERSION = "0.1.0"
 
@@ -13,8 +13,7 @@ class SettingsError(RuntimeError):
     """A required environment variable is missing or malformed."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     stage: str
     table_name: str
     table_stream_arn: str

@@ -184,13 +184,12 @@ def test_message_that_is_not_a_job_ends_in_the_dead_letter_queue(empty_queues, p
 
 
 def test_failed_job_comes_back_after_its_backoff_not_the_visibility_timeout(empty_queues, poller, monkeypatch):
-    from dataclasses import replace
 
     from chalicelib.jobs import runner
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.settings import settings
 
-    monkeypatch.setattr(runner, "settings", lambda: replace(settings(), job_retry_base_seconds=2))
+    monkeypatch.setattr(runner, "settings", lambda: settings()._replace(job_retry_base_seconds=2))
     marker = uuid.uuid4().hex
     FLAKY_FAILURES[marker] = 1
     job_id = enqueue("test_flaky", marker=marker)

@@ -12,9 +12,8 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalice import Blueprint, CORSConfig, Response
 
@@ -34,8 +33,7 @@ JSON_TYPES = ["application/json"]
 BUSY_RETRY_AFTER_SECONDS = 2
 
 
-@dataclass(frozen=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     """One declared route: what it does (`action`, "<kind>.<verb>" of the permission table) is
     what authorization decides on."""
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.errors import BadRequest, PayloadTooLarge, ValidationFailed
 
@@ -20,8 +19,7 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """A JSON value's type and bounds. `kind`: string, integer, number, boolean, array, object."""
 
     kind: str
@@ -166,13 +164,12 @@ _FORMATS: dict[str, Callable[[str], str | None]] = {
 }
 
 
-@dataclass(frozen=True)
-class Schema:
+class Schema(NamedTuple):
     """A named JSON object payload."""
 
     name: str
     fields: Mapping[str, Field]
-    required: frozenset[str] = field(default_factory=frozenset)
+    required: frozenset[str] = frozenset()
 
     def validate(self, body: Any, *, partial: bool = False) -> dict[str, Any]:
         """The cleaned payload, or ValidationFailed naming every bad, unknown or read-only field."""

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     """The caller of a request or the trigger of a job. `roles` are site-wide (admin, super_admin)."""
 
     id: str
     kind: str  # "user" | "system" | "anonymous"
-    roles: frozenset[str] = field(default_factory=frozenset)
+    roles: frozenset[str] = frozenset()
     name: str = ""
 
     @property

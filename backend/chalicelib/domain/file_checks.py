@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from chalicelib.settings import settings
@@ -27,8 +27,7 @@ MAX_NAME_CHARS = 150
 MAX_KEY_NAME_CHARS = 80
 
 
-@dataclass(frozen=True)
-class KindRule:
+class KindRule(NamedTuple):
     """One upload kind: accepted types, and where an accepted file goes (`target`, `field`)."""
 
     content_types: tuple[str, ...]

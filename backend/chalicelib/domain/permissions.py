@@ -9,8 +9,7 @@ and reads the table. `authorize` finds those relations in the table (two Gets at
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.domain.actors import Actor
 from chalicelib.errors import Forbidden, NotFound, Unauthorized
@@ -96,12 +95,11 @@ SCOPED = {
 }
 
 
-@dataclass(frozen=True)
-class Relations:
+class Relations(NamedTuple):
     """What the actor is to the target of one request."""
 
     names: frozenset[str]
-    track_ids: frozenset[str] = field(default_factory=frozenset)
+    track_ids: frozenset[str] = frozenset()
     linked: bool = False  # the resource is the actor's own speaker profile or talk
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.clock import clock
 from chalicelib.errors import ServiceUnavailable, Unauthorized
@@ -23,8 +23,7 @@ class InvalidToken(Unauthorized):
     code = "invalid_token"
 
 
-@dataclass(frozen=True)
-class TokenClaims:
+class TokenClaims(NamedTuple):
     user_id: str
     token_version: int
     expires_at: int

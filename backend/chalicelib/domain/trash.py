@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
@@ -281,8 +281,7 @@ def get_trashed(
 # -- list ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Trashed:
+class Trashed(NamedTuple):
     """A trashed item as an authorization resource: it names its event (None for users)."""
 
     item: Item

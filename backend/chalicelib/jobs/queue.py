@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
@@ -39,8 +38,7 @@ def delay_redelivery(receipt_handle: str, seconds: int) -> None:
     )
 
 
-@dataclass(frozen=True)
-class DeadLetter:
+class DeadLetter(NamedTuple):
     message_id: str
     job_id: str | None
     name: str | None
