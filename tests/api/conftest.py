@@ -21,6 +21,22 @@ def api(aws_stack):
         yield Api(client)
 
 
+@pytest.fixture
+def writing_api(stack):
+    """The API for tests whose data must not meet other tests': the stack is emptied afterwards."""
+    from app import app
+    from chalice.test import Client
+
+    with Client(app) as client:
+        yield Api(client)
+
+
+@pytest.fixture
+def owner(writing_api):
+    """A signed-in user who will own the test's event."""
+    return writing_api.user("owner")
+
+
 @pytest.fixture(autouse=True)
 def _own_client_address(monkeypatch, request):
     """Each test calls from its own source address (a string in the Lambda event, no traffic),

@@ -7,23 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from api_support import Api
-from chalice.test import Client
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def api(stack):
-    from app import app
-
-    with Client(app) as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def owner(api):
-    return api.user("owner")
+def api(writing_api):
+    return writing_api
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from api_support import Api
-from chalice.test import Client
 
 pytestmark = pytest.mark.integration
 
@@ -33,16 +31,8 @@ EDITS = {
 
 
 @pytest.fixture
-def api(stack):
-    from app import app
-
-    with Client(app) as client:
-        yield Api(client)
-
-
-@pytest.fixture
-def owner(api):
-    return api.user("owner")
+def api(writing_api):
+    return writing_api
 
 
 @pytest.fixture

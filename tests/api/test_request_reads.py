@@ -6,18 +6,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from api_support import Api
-from chalice.test import Client
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def api(stack):
-    from app import app
-
-    with Client(app) as client:
-        yield Api(client)
+def api(writing_api):
+    return writing_api
 
 
 @pytest.fixture
