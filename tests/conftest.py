@@ -94,6 +94,16 @@ def stack(aws_stack) -> Iterator[object]:
     empty_stack(aws_stack)
 
 
+@pytest.fixture
+def faults(monkeypatch, stack, figure):
+    """AWS failures to inject (tests/aws_faults.py): add `Rule`s; counted in the run's figures."""
+    from aws_faults import injected_faults
+
+    with injected_faults(monkeypatch) as found:
+        yield found
+    figure("faults injected", sum(found.injected.values()))
+
+
 # The Open Event samples (CI clones the repo with ../shared beside it).
 OPENEVENT_SAMPLES = REPO.parent / "shared" / "data" / "openevent"
 

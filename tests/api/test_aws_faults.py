@@ -9,22 +9,14 @@ multi-item write leaves either all of its items or none.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from auth_support import bearer
-from aws_faults import S3_FAILING, THROTTLED, Faults, Rule, injected_faults, table_items
+from aws_faults import S3_FAILING, THROTTLED, Rule, table_items
 from chalice.test import Client
 from uploads_support import OWNER_ID, image_bytes, post_file, seed_event
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def faults(monkeypatch, stack, figure) -> Iterator[Faults]:
-    with injected_faults(monkeypatch) as found:
-        yield found
-    figure("faults injected", sum(found.injected.values()))
 
 
 @pytest.fixture(scope="module")

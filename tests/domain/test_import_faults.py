@@ -3,19 +3,10 @@ partition as it was: the importer restores it, so no half-imported event remains
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from aws_faults import THROTTLED, Faults, Rule, injected_faults
+from aws_faults import THROTTLED, Rule
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def faults(monkeypatch, stack, figure) -> Iterator[Faults]:
-    with injected_faults(monkeypatch) as found:
-        yield found
-    figure("faults injected", sum(found.injected.values()))
 
 
 def test_import_failing_midway_restores_the_partition(stack, faults, small_export, organizer):
