@@ -101,3 +101,39 @@ def test_packaged_zip_renders_a_page_in_a_clean_process(built, tmp_path):
     assert rendered.returncode == 0, rendered.stderr
     assert "<title>" in rendered.stdout and "Podium" in rendered.stdout
     assert "Package:" in built.stdout and "MB" in built.stdout
+
+
+@pytest.mark.integration
+@pytest.mark.xdist_group("package")
+def test_packaged_zip_imports_the_api_without_compiling_any_module(built, tmp_path):
+    """Lambda's code folder is read-only: bytecode not in the package is compiled at every cold start."""
+    _, out = built
+    unzipped = tmp_path / "lambda"
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
+        archive.extractall(unzipped)
+    boto3_home = str(Path(boto3.__file__).resolve().parents[1])
+    script = (
+        "import sys; sys.path[:] = [sys.argv[1], sys.argv[2]] + [p for p in sys.path if 'site-packages' not in p]\n"
+        "from importlib.machinery import SourceFileLoader\n"
+        "compiled = []\n"
+        "original = SourceFileLoader.source_to_code\n"
+        "def recording(self, data, path, **kwargs):\n"
+        "    compiled.append(path)\n"
+        "    return original(self, data, path, **kwargs)\n"
+        "SourceFileLoader.source_to_code = recording\n"
+        "import app\n"
+        "print([p for p in compiled if p.startswith(sys.argv[1])])\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "PODIUM_STAGE": "dev", "AWS_DEFAULT_REGION": "us-east-1"}
+    imported = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", script, str(unzipped), boto3_home],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "[]"
+    assert (unzipped / "chalicelib" / "__pycache__" / f"logs.{sys.implementation.cache_tag}.pyc").exists()
