@@ -70,3 +70,23 @@ def test_items_over_the_size_limit_are_refused_and_those_under_it_stored(stack):
 
     assert "Item" not in ddb.get_item(TableName=table, Key={"pk": too_big["pk"], "sk": too_big["sk"]})
     assert ddb.get_item(TableName=table, Key={"pk": fits["pk"], "sk": fits["sk"]})["Item"]["a29"] == fits["a29"]
+
+
+def test_queries_on_the_table_and_an_index_answer_in_key_order_among_other_partitions(stack):
+    ddb = boto3.client("dynamodb")
+    table = stack.table_name
+    keys = [(f"TEST#order-{p}", f"{s:03d}") for s in (7, 2, 11, 5, 1) for p in ("b", "a", "c")]
+    for pk, sk in keys:
+        item = {"pk": {"S": pk}, "sk": {"S": sk}, "gsi1pk": {"S": "TEST#order-index"}, "gsi1sk": {"S": f"{sk}#{pk}"}}
+        ddb.put_item(TableName=table, Item=item)
+
+    on_table = ddb.query(
+        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": "TEST#order-a"}}
+    )["Items"]
+    on_index = ddb.query(
+        TableName=table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "TEST#order-index"}}, ScanIndexForward=False,
+    )["Items"]  # fmt: skip
+
+    assert [i["sk"]["S"] for i in on_table] == ["001", "002", "005", "007", "011"]
+    assert [i["gsi1sk"]["S"] for i in on_index] == sorted((f"{sk}#{pk}" for pk, sk in keys), reverse=True)
