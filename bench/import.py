@@ -2,7 +2,8 @@
 
 Starts `podium dev` on free ports with a fresh state folder, then times `podium import`
 end to end (CLI start, zip and upload, the import job in the stack's worker, progress
-followed to the end), first as a new event and then as a re-import. The stack works its
+followed to the end, then the event's sessions read through the API), first as a new event
+and then as a re-import. The stack works its
 jobs one at a time, so before the re-import the bench waits for the queue to drain (the
 first import's site rebuild), or it would time that rebuild too. Also prints the domain
 import alone, in-process against moto (no CLI, no worker). Target: <= 3 s for the first import.
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from report import report
@@ -54,11 +56,25 @@ def timed_import(state: Path, identifier: str) -> float:
             re.sub(r'"identifier":\s*"[^"]*"', f'"identifier": "{identifier}"', event, count=1)
         )
         started = time.perf_counter()
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "podium.cli", "import", str(export), "--publish", "--state-dir", str(state)],
-            cwd=ROOT, env=ENV, check=True, capture_output=True,
+            cwd=ROOT, env=ENV, check=True, capture_output=True, text=True,
         )  # fmt: skip
+        _check_api_serves(state, slug=done.stdout.split()[-1])
         return time.perf_counter() - started
+
+
+def _check_api_serves(state: Path, *, slug: str) -> None:
+    """The imported event's sessions, read anonymously through the stack's API (part of the time)."""
+    api = json.loads((state / "stack.json").read_text())["api"]
+
+    def get(path: str) -> dict:
+        with urllib.request.urlopen(f"{api}/v1{path}", timeout=30) as answer:
+            return json.load(answer)
+
+    [event] = [e for e in get("/events?limit=100")["events"] if e["slug"] == slug]
+    if not get(f"/events/{event['id']}/sessions?limit=100")["items"]:  # anonymous: the public ones
+        raise SystemExit(f"the API lists no sessions of {slug}")
 
 
 def wait_until_idle(state: Path, timeout: float = 300.0) -> float:

@@ -45,7 +45,8 @@ def _export_bytes(path: Path) -> bytes:
     from chalicelib.site.openevent import read_raw_files
 
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    # Only the loopback to the local stack carries it: the fastest compression (a third of the time).
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, data in read_raw_files(path).items():
             archive.writestr(name, data)
     return buffer.getvalue()

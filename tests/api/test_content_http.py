@@ -222,3 +222,33 @@ def test_session_list_names_each_sessions_speakers(api, owner, event):
 
     names = {s["title"]: [speaker["name"] for speaker in s["speakers"]] for s in listed}
     assert names == {"Duet": ["Ada", "Bob"], "Solo": ["Bob"], "Panel tbd": []}
+
+
+def test_a_published_event_with_social_links_reads_back_anonymously_without_its_call_for_papers(stack):
+    from datetime import UTC, datetime
+
+    from app import app
+    from chalicelib.db import content
+    from chalicelib.db.queries import PUBLISHED
+
+    # GIVEN a published event whose links and call for papers are nested records (as imports write them)
+    starts = datetime(2030, 3, 1, 9, tzinfo=UTC)
+    event = content.Event(
+        content.event_pk("linked-1"), "EVENT", id="linked-1", slug="linked", name="Linked", state="published",
+        starts_at=starts, gsi2pk=PUBLISHED, gsi2sk=starts.isoformat(),
+        social_links=[content.Link(name="Twitter", url="https://twitter.com/linked")],
+        call_for_papers=content.CallForPapers(announcement="Send talks", privacy="private", secret="s3cret"),
+    )  # fmt: skip
+    event.save()
+
+    # WHEN an anonymous visitor lists published events and reads this one
+    with Client(app) as client:
+        listed = client.http.get("/v1/events")
+        one = client.http.get("/v1/events/linked-1")
+
+    # THEN both answer with the links as plain JSON; the call for papers has its own route
+    assert (listed.status_code, one.status_code) == (200, 200)
+    [seen] = [e for e in json.loads(listed.body)["events"] if e["id"] == "linked-1"]
+    for body in (seen, json.loads(one.body)):
+        assert body["social_links"] == [{"name": "Twitter", "url": "https://twitter.com/linked"}]
+        assert "call_for_papers" not in body and "s3cret" not in json.dumps(body)

@@ -22,8 +22,9 @@ def poller(aws_stack):
 
 
 @pytest.fixture
-def run_import(poller):
-    """Upload `data` for the importer, run the import job through the queue, return the job record."""
+def run_import(poller, stack):
+    """Upload `data` for the importer, run the import job through the queue, return the job record
+    (the events it makes are removed after the test: `stack`)."""
     from chalicelib.adapters.aws import client
     from chalicelib.db.jobs import Job, job_pk
     from chalicelib.domain.actors import Actor

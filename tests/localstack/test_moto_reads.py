@@ -1,4 +1,4 @@
-"""The local moto answers item and stream reads in wire form itself: what boto3 reads back is what was written."""
+"""The local moto answers item and stream reads in wire form itself (what boto3 reads back is what was written) and checks item sizes once per item."""
 
 from __future__ import annotations
 
@@ -55,3 +55,38 @@ def test_stream_records_carry_the_written_image_and_a_time(stack):
 
     assert [_sets_sorted(r["dynamodb"]["NewImage"]) for r in records] == [_sets_sorted(ITEM)]
     assert isinstance(records[0]["dynamodb"]["ApproximateCreationDateTime"], datetime)
+
+
+def test_items_over_the_size_limit_are_refused_and_those_under_it_stored(stack):
+    ddb = boto3.client("dynamodb")
+    table = stack.table_name
+    # 40 attributes of 10 KB each: ~400 KB in all, only the whole item is over the limit.
+    too_big = {"pk": {"S": "TEST#too-big"}, "sk": {"S": "ITEM"}} | {f"a{i}": {"S": "x" * 10_240} for i in range(40)}
+    fits = {"pk": {"S": "TEST#fits"}, "sk": {"S": "ITEM"}} | {f"a{i}": {"S": "x" * 10_240} for i in range(30)}
+
+    with pytest.raises(ddb.exceptions.ClientError, match="Item size has exceeded the maximum allowed size"):
+        ddb.put_item(TableName=table, Item=too_big)
+    ddb.put_item(TableName=table, Item=fits)
+
+    assert "Item" not in ddb.get_item(TableName=table, Key={"pk": too_big["pk"], "sk": too_big["sk"]})
+    assert ddb.get_item(TableName=table, Key={"pk": fits["pk"], "sk": fits["sk"]})["Item"]["a29"] == fits["a29"]
+
+
+def test_queries_on_the_table_and_an_index_answer_in_key_order_among_other_partitions(stack):
+    ddb = boto3.client("dynamodb")
+    table = stack.table_name
+    keys = [(f"TEST#order-{p}", f"{s:03d}") for s in (7, 2, 11, 5, 1) for p in ("b", "a", "c")]
+    for pk, sk in keys:
+        item = {"pk": {"S": pk}, "sk": {"S": sk}, "gsi1pk": {"S": "TEST#order-index"}, "gsi1sk": {"S": f"{sk}#{pk}"}}
+        ddb.put_item(TableName=table, Item=item)
+
+    on_table = ddb.query(
+        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": "TEST#order-a"}}
+    )["Items"]
+    on_index = ddb.query(
+        TableName=table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "TEST#order-index"}}, ScanIndexForward=False,
+    )["Items"]  # fmt: skip
+
+    assert [i["sk"]["S"] for i in on_table] == ["001", "002", "005", "007", "011"]
+    assert [i["gsi1sk"]["S"] for i in on_index] == sorted((f"{sk}#{pk}" for pk, sk in keys), reverse=True)

@@ -67,6 +67,10 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, set | frozenset | tuple):
         return sorted(value)
+    from pynamodb.attributes import MapAttribute
+
+    if isinstance(value, MapAttribute):  # an event's social links and call for papers
+        return value.as_dict()
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 

@@ -23,6 +23,8 @@ from podium.localstack.aws import REGION, StackOutputs
 log = logging.getLogger("podium.local")
 _RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+# While a job runs, the stream's records wait for it (this long at most): see `_yielding_to_job`.
+JOB_STREAM_PAUSE_SECONDS = 3.0
 
 
 def schedule_seconds(expression: Any) -> float | None:
@@ -48,6 +50,7 @@ class LocalPoller:
         self._sqs = boto3.client("sqs", region_name=REGION)
         self._streams = boto3.client("dynamodbstreams", region_name=REGION)
         self._iterators: dict[str, str] = {}
+        self._job_since: float | None = None  # when the job batch being handled started
         self._schedules = [
             (source, schedule_seconds(source.schedule_expression) or 3600.0, time.monotonic())
             for source in app.event_sources
@@ -93,8 +96,12 @@ class LocalPoller:
         )
         messages = answer.get("Messages", [])
         if messages:
-            for name, handler in handlers:
-                self._deliver(name, handler, messages)
+            self._job_since = time.monotonic()
+            try:
+                for name, handler in handlers:
+                    self._deliver(name, handler, messages)
+            finally:
+                self._job_since = None
         return len(messages)
 
     def _deliver(self, name: str, handler: Callable[..., Any], messages: list[dict[str, Any]]) -> None:
@@ -122,10 +129,23 @@ class LocalPoller:
                 StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
             )["ShardIterator"]
 
+    def _yielding_to_job(self) -> bool:
+        """True while a job runs (for JOB_STREAM_PAUSE_SECONDS at most): its writes are read after.
+
+        In Lambda the stream's consumer runs apart from the job; here both share one process
+        and its GIL, so reading an import's 750 records while it writes them made the import
+        half as slow again, and the rebuilds they queue cannot run before the job ends anyway.
+        The journal lags by the pause at most (README, "Local data").
+        """
+        since = self._job_since
+        return since is not None and time.monotonic() - since < JOB_STREAM_PAUSE_SECONDS
+
     def _stream_loop(self) -> None:
         while not self._stop.is_set():
             try:
-                if not self.poll_stream_once():
+                if self._yielding_to_job():
+                    self._stop.wait(0.05)
+                elif not self.poll_stream_once():
                     self._stop.wait(0.1)
                 self._fire_due_schedules()
             except Exception:

@@ -104,7 +104,14 @@ class LocalStack:
         publish_site()
 
     def _start_poller(self, app: Any, outputs: aws.StackOutputs) -> None:
+        # What the jobs worker imports on its first message, imported now: a long-running stack
+        # should not make its first job (an import, a rebuild) wait for it.
+        import aws_lambda_powertools.utilities.batch  # noqa: F401
+        from chalicelib.jobs.registry import load_jobs
+
         from podium.localstack.poller import LocalPoller
+
+        load_jobs()
 
         self._poller = LocalPoller(app, outputs, on_records=self._snapshot.record_changes)
         self._poller.start()
