@@ -228,6 +228,7 @@ def test_a_published_event_with_social_links_reads_back_anonymously_without_its_
     from datetime import UTC, datetime
 
     from app import app
+    from chalice.test import Client
     from chalicelib.db import content
     from chalicelib.db.queries import PUBLISHED
 
