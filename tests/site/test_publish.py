@@ -154,7 +154,7 @@ def test_full_publish_restores_a_page_deleted_by_hand(demo_site):
 def test_full_publish_removes_folders_of_events_no_longer_published(demo_site):
     from chalicelib.site.publish import publish_site
 
-    stack, slug, _ = demo_site
+    stack, _, _ = demo_site
     s3 = boto3.client("s3")
     s3.put_object(Bucket=stack.site_bucket, Key="e/gone-conf/index.html", Body=b"old")
     s3.put_object(Bucket=stack.site_bucket, Key="e/stray.html", Body=b"old")
