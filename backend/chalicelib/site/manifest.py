@@ -14,6 +14,7 @@ sync lists the bucket, then remembers what it found. A full publish always lists
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 import zlib
@@ -55,7 +56,7 @@ def remembered_files(bucket: str, prefixes: list[str]) -> dict[str, str] | None:
     item = found.get("Item", {})
     if "files" not in item or _live_writers(item, _now()):
         return None
-    return json.loads(zlib.decompress(item["files"]["B"]))
+    return json.loads(zlib.decompress(base64.b64decode(item["files"]["S"])))
 
 
 def _live_writers(item: dict, now: float, *, besides: str = "") -> list[str]:
@@ -83,14 +84,17 @@ def begin_writing(bucket: str, prefixes: list[str]) -> WriteLease:
     return WriteLease(key, token, int(answer["version"]["N"]), alone)
 
 
+def _packed(files: dict[str, str]) -> str:
+    # A string, not a binary attribute: the local stack's journal of stream records is JSON.
+    return base64.b64encode(zlib.compress(json.dumps(files, sort_keys=True, separators=(",", ":")).encode())).decode()
+
+
 def finish_writing(lease: WriteLease, files: dict[str, str] | None) -> bool:
     """Unregister; remember `files` (what the bucket now holds) if no other writer overlapped.
 
     None: the writer failed part-way, so nothing is remembered."""
     ddb = client("dynamodb")
-    stored = (
-        zlib.compress(json.dumps(files, sort_keys=True, separators=(",", ":")).encode()) if files is not None else b""
-    )
+    stored = _packed(files) if files is not None else ""
     if lease.alone and files is not None and len(stored) <= MAX_STORED_BYTES:
         try:
             ddb.update_item(
@@ -99,7 +103,7 @@ def finish_writing(lease: WriteLease, files: dict[str, str] | None) -> bool:
                 UpdateExpression="SET #f = :files REMOVE #t",
                 ConditionExpression="#v = :mine",
                 ExpressionAttributeNames={"#t": lease.token, "#f": "files", "#v": "version"},
-                ExpressionAttributeValues={":files": {"B": stored}, ":mine": {"N": str(lease.version)}},
+                ExpressionAttributeValues={":files": {"S": stored}, ":mine": {"N": str(lease.version)}},
             )
             return True
         except ddb.exceptions.ConditionalCheckFailedException:
