@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from .memo import Memo
 from .openevent import slugify
 from .richtext import plain_text
 from .view import NO_ROOM, DayView, EventView, SessionView, stable_number
@@ -272,6 +274,7 @@ def _calendar_frame(view: EventView) -> tuple[bytes, bytes]:
     return before, after
 
 
+@functools.lru_cache(maxsize=4096)
 def _calname_line(name: str) -> bytes:
     """The X-WR-CALNAME content line exactly as a whole Calendar writes it (folded)."""
     from icalendar import Calendar
@@ -288,11 +291,20 @@ def _calendar(frame: tuple[bytes, bytes], name: str, components: list[bytes]) ->
 
 
 def _vtimezone(view: EventView) -> bytes:
+    first = view.local(view.event.starts_at)
+    return _vtimezone_from(view.event.timezone, first.date().replace(month=1, day=1))
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone_from(timezone: str, first_date: date) -> bytes:
+    from zoneinfo import ZoneInfo
+
     from icalendar import Timezone
 
-    first = view.local(view.event.starts_at)
-    zone = Timezone.from_tzinfo(view.tz, first_date=first.date().replace(month=1, day=1))
-    return zone.to_ical()
+    return Timezone.from_tzinfo(ZoneInfo(timezone), first_date=first_date).to_ical()
+
+
+VEVENTS = Memo(8192)
 
 
 def calendars(view: EventView) -> dict[str, bytes]:
@@ -303,7 +315,8 @@ def calendars(view: EventView) -> dict[str, bytes]:
     for session in view.sessions:
         if not session.local_start:
             continue
-        vevent = _vevent(view, session).to_ical()
+        inputs = (view.event.slug, view.event.starts_at, view.absolute(session.url), session)
+        vevent = VEVENTS.get(inputs, lambda session=session: _vevent(view, session).to_ical())
         vevents.append(vevent)
         path = f"sessions/{session.session.id}/session.ics"
         files[path] = _calendar(frame, session.session.title, [vtimezone, vevent])
