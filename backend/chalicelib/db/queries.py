@@ -13,7 +13,15 @@ PUBLISHED = "PUBLISHED"
 
 def event_items(event_id: str) -> Iterator[Item]:
     """The event and all its children in one paginated Query, expired trash left out."""
-    for item in Item.query(content.event_pk(event_id)):
+    from chalicelib.adapters.aws import query_items
+
+    query = {
+        "TableName": Item.Meta.table_name,
+        "KeyConditionExpression": "pk = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": content.event_pk(event_id)}},
+    }
+    for raw in query_items(**query):
+        item = Item.from_raw_data(raw)
         if not item.is_gone():
             yield item
 
