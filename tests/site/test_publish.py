@@ -123,13 +123,13 @@ def test_bucket_after_incremental_edits_equals_a_fresh_full_build(frozen_clock, 
 
 
 def test_rebuild_lists_the_bucket_while_another_writer_is_registered(demo_site):
-    from chalicelib.site.manifest import begin_writing
+    from chalicelib.site.manifest import begin_writing, current_generation
     from chalicelib.site.publish import publish_event
 
     # GIVEN a writer that began and never finished (a crashed rebuild), and a page deleted meanwhile
     stack, slug, event_id = demo_site
     page = f"e/{slug}/sessions/static/index.html"
-    begin_writing(stack.site_bucket, [f"e/{slug}/"])
+    begin_writing(stack.site_bucket, [f"e/{slug}/"], generation=current_generation(stack.site_bucket))
     boto3.client("s3").delete_object(Bucket=stack.site_bucket, Key=page)
 
     # WHEN the event is rebuilt
@@ -162,3 +162,32 @@ def test_full_publish_removes_folders_of_events_no_longer_published(demo_site):
     report = publish_site()
 
     assert sorted(report.deleted) == ["e/gone-conf/index.html", "e/stray.html"]
+
+
+def test_event_published_again_after_a_full_publish_of_an_emptied_bucket_gets_every_page(demo_site):
+    from chalicelib.db.content import Event, event_pk
+    from chalicelib.site.publish import publish_event, publish_site
+
+    # GIVEN an event unpublished without its rebuild running, then its bucket emptied and fully
+    # published (what a `podium dev` restart does): its folder's manifest still lists its pages
+    stack, slug, event_id = demo_site
+    event = Event.get(event_pk(event_id), "EVENT")
+    listed = (event.gsi2pk, event.gsi2sk)
+    event.update(actions=[Event.state.set("draft"), Event.gsi2pk.remove(), Event.gsi2sk.remove()])
+    _empty(stack.site_bucket)
+    publish_site()
+
+    # WHEN it is published again and rebuilt
+    event.update(actions=[Event.state.set("published"), Event.gsi2pk.set(listed[0]), Event.gsi2sk.set(listed[1])])
+    publish_event(event_id)
+
+    # THEN its pages are all there
+    published = _bucket_files(stack.site_bucket)
+    assert f"e/{slug}/sessions/static/index.html" in published
+    assert published == _fresh_full_build()
+
+
+def _empty(bucket: str) -> None:
+    s3 = boto3.client("s3")
+    keys = [{"Key": key} for key in _bucket_files(bucket)]
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})

@@ -9,7 +9,11 @@ trusted while it is certainly exact, so every writer follows one protocol:
   registered when it began, and the version is still its own), and unregisters.
 
 So whenever writers overlap, or one crashed mid-way, the item holds no files and the next
-sync lists the bucket, then remembers what it found. A full publish always lists.
+sync lists the bucket, then remembers what it found.
+
+A full publish always lists, and first starts a new generation of the bucket: manifests of
+earlier generations are no longer trusted (a folder it did not rewrite, e.g. of an event
+unpublished meanwhile, may have been changed by hand or emptied like `podium dev`'s bucket).
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ class WriteLease:
     token: str
     version: int
     alone: bool  # no other writer was registered when this one began
+    generation: int
 
 
 def _item_key(bucket: str, prefixes: list[str]) -> dict[str, dict[str, str]]:
@@ -48,13 +53,39 @@ def _now() -> float:
     return clock().now().timestamp()
 
 
-def remembered_files(bucket: str, prefixes: list[str]) -> dict[str, str] | None:
-    """key → MD5 of the bucket's files under `prefixes` as last written; None when not certain."""
+def _generation_key(bucket: str) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": f"SITEFILES#{bucket}"}, "sk": {"S": "GENERATION"}}
+
+
+def current_generation(bucket: str) -> int:
+    found = client("dynamodb").get_item(
+        TableName=settings().table_name, Key=_generation_key(bucket), ConsistentRead=True
+    )
+    return int(found.get("Item", {}).get("generation", {}).get("N", "0"))
+
+
+def start_generation(bucket: str) -> int:
+    """Distrust every manifest of the bucket written so far; a full publish calls this first."""
+    answer = client("dynamodb").update_item(
+        TableName=settings().table_name,
+        Key=_generation_key(bucket),
+        UpdateExpression="SET #k = :kind ADD #g :one",
+        ExpressionAttributeNames={"#k": "kind", "#g": "generation"},
+        ExpressionAttributeValues={":kind": {"S": "site_generation"}, ":one": {"N": "1"}},
+        ReturnValues="UPDATED_NEW",
+    )
+    return int(answer["Attributes"]["generation"]["N"])
+
+
+def remembered_files(bucket: str, prefixes: list[str], *, generation: int) -> dict[str, str] | None:
+    """key → MD5 of the bucket's files under `prefixes` as last written in this generation;
+    None when not certain."""
     found = client("dynamodb").get_item(
         TableName=settings().table_name, Key=_item_key(bucket, prefixes), ConsistentRead=True
     )
     item = found.get("Item", {})
-    if "files" not in item or _live_writers(item, _now()):
+    stamped = int(item.get("generation", {}).get("N", "-1"))
+    if "files" not in item or stamped != generation or _live_writers(item, _now()):
         return None
     return json.loads(zlib.decompress(base64.b64decode(item["files"]["S"])))
 
@@ -65,7 +96,7 @@ def _live_writers(item: dict, now: float, *, besides: str = "") -> list[str]:
     ]
 
 
-def begin_writing(bucket: str, prefixes: list[str]) -> WriteLease:
+def begin_writing(bucket: str, prefixes: list[str], *, generation: int) -> WriteLease:
     """Forget the remembered files and register as a writer; call before touching the bucket."""
     key, token, now = _item_key(bucket, prefixes), WRITER + secrets.token_hex(8), _now()
     answer = client("dynamodb").update_item(
@@ -81,7 +112,7 @@ def begin_writing(bucket: str, prefixes: list[str]) -> WriteLease:
         ReturnValues="ALL_NEW",
     )["Attributes"]
     alone = not _live_writers(answer, now, besides=token)
-    return WriteLease(key, token, int(answer["version"]["N"]), alone)
+    return WriteLease(key, token, int(answer["version"]["N"]), alone, generation)
 
 
 def _packed(files: dict[str, str]) -> str:
@@ -100,10 +131,14 @@ def finish_writing(lease: WriteLease, files: dict[str, str] | None) -> bool:
             ddb.update_item(
                 TableName=settings().table_name,
                 Key=lease.key,
-                UpdateExpression="SET #f = :files REMOVE #t",
+                UpdateExpression="SET #f = :files, #g = :generation REMOVE #t",
                 ConditionExpression="#v = :mine",
-                ExpressionAttributeNames={"#t": lease.token, "#f": "files", "#v": "version"},
-                ExpressionAttributeValues={":files": {"S": stored}, ":mine": {"N": str(lease.version)}},
+                ExpressionAttributeNames={"#t": lease.token, "#f": "files", "#v": "version", "#g": "generation"},
+                ExpressionAttributeValues={
+                    ":files": {"S": stored},
+                    ":mine": {"N": str(lease.version)},
+                    ":generation": {"N": str(lease.generation)},
+                },
             )
             return True
         except ddb.exceptions.ConditionalCheckFailedException:

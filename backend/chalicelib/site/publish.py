@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
-from chalicelib.site.manifest import begin_writing, finish_writing, remembered_files
+from chalicelib.site.manifest import (
+    begin_writing,
+    current_generation,
+    finish_writing,
+    remembered_files,
+    start_generation,
+)
 
 PUT_CONCURRENCY = 8
 
@@ -75,13 +81,14 @@ def sync_files(
     prefixes = [p for p in owned_prefixes if p]
     if not prefixes:
         return _write(files, _existing_keys(bucket, files), [], bucket)
-    remembered = remembered_files(bucket, prefixes) if trust_remembered else None
+    generation = current_generation(bucket)
+    remembered = remembered_files(bucket, prefixes, generation=generation) if trust_remembered else None
     existing = remembered if remembered is not None else _existing(bucket, prefixes)
     digests = {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
     stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
     if remembered is not None and not stale and all(existing.get(k) == d for k, d in digests.items()):
         return PublishReport(unchanged=len(files))
-    lease = begin_writing(bucket, prefixes)
+    lease = begin_writing(bucket, prefixes, generation=generation)
     try:
         report = _write(files, existing, stale, bucket, digests)
     except BaseException:
@@ -179,6 +186,7 @@ def publish_site(*, bucket: str | None = None) -> PublishReport:
     from chalicelib.site.render import render_event
 
     bucket = bucket or settings().site_bucket
+    start_generation(bucket)
     bundles = _published_bundles()
     report = PublishReport()
     for bundle in bundles:
