@@ -95,7 +95,7 @@ class ItemScope:
     root: str
 
 
-ITEM_PAGES = Memo(2048)
+ITEM_PAGES = Memo(4096)  # about 8 KB a page
 
 
 def _templates_version() -> tuple[tuple[str, int], ...]:
