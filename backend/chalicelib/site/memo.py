@@ -22,7 +22,6 @@ class Memo:
         self.size = size
         self._pieces: OrderedDict[bytes, bytes] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = 0
 
     def clear(self) -> None:
         with self._lock:
@@ -35,11 +34,9 @@ class Memo:
             found = self._pieces.get(key)
             if found is not None:
                 self._pieces.move_to_end(key)
-                self.hits += 1
                 return found
         made = make()
         with self._lock:
-            self.misses += 1
             self._pieces[key] = made
             while len(self._pieces) > self.size:
                 self._pieces.popitem(last=False)
