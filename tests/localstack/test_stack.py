@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import psutil
 import pytest
 
 pytestmark = pytest.mark.integration
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
@@ -86,6 +92,39 @@ def test_dev_stack_keeps_what_the_api_wrote_across_restart(dev_stack_factory, tm
     assert (status, kept["name"], kept["logo_file"]["url"]) == (200, "Kept Conf 2027", logo_url)
     assert [track["name"] for track in tracks] == ["Kept track"]
     assert (logo_status, logo) == (200, png)
+
+
+def test_dev_stack_publishes_a_session_title_edit_to_its_site(dev_stack_factory, tmp_path):
+    from podium.localstack.demo import DEMO_ID
+
+    stack = dev_stack_factory(tmp_path / "state")
+    api, page = stack.urls["API"] + "/v1", stack.urls["Site"] + "e/podium-demo-conf/sessions/static/"
+    token = _admin_token(api, tmp_path / "state")
+    session = _call(f"{api}/events/{DEMO_ID}/sessions/static", token=token)[1]
+
+    _call(
+        f"{api}/events/{DEMO_ID}/sessions/static",
+        "PATCH",
+        {"title": "Renamed live", "version": session["version"]},
+        token,
+    )
+
+    deadline = time.monotonic() + 60
+    while b"Renamed live" not in (shown := _get(page)[2]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    code, _ = stack.stop()
+
+    assert b"Renamed live" in shown
+    assert code == 0, "\n".join(stack.output[-20:])
+
+
+def _admin_token(api: str, state: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
+    env["PYTHONPATH"] = str(REPO / "backend")
+    command = [sys.executable, "-m", "podium.cli", "create-admin", "root@example.org", "--state-dir", str(state)]
+    subprocess.run(command, input="root password 1\n", text=True, env=env, cwd=REPO, check=True, capture_output=True)
+    login = {"email": "root@example.org", "password": "root password 1"}
+    return _call(f"{api}/auth/login", "POST", login)[1]["access_token"]
 
 
 def _call(url: str, method: str = "GET", body: dict | None = None, token: str | None = None) -> tuple[int, dict]:

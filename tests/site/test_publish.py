@@ -73,3 +73,121 @@ def test_rebuild_without_changes_writes_nothing(demo_site):
     report = publish_event(event_id)
 
     assert (report.written, report.deleted) == ([], [])
+
+
+def _bucket_files(bucket: str) -> dict[str, tuple[bytes, str]]:
+    """key → (bytes, content type) of every object in the bucket."""
+    s3, found = boto3.client("s3"), {}
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for entry in page.get("Contents", []):
+            answer = s3.get_object(Bucket=bucket, Key=entry["Key"])
+            found[entry["Key"]] = (answer["Body"].read(), answer["ContentType"])
+    return found
+
+
+def _fresh_full_build() -> dict[str, tuple[bytes, str]]:
+    """What publishing the whole table into an empty bucket gives."""
+    from chalicelib.site.publish import publish_site
+
+    s3, bucket = boto3.client("s3"), "podium-test-fresh-build"
+    s3.create_bucket(Bucket=bucket)
+    try:
+        publish_site(bucket=bucket)
+        return _bucket_files(bucket)
+    finally:
+        keys = [{"Key": key} for key in _bucket_files(bucket)]
+        if keys:
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})
+        s3.delete_bucket(Bucket=bucket)
+
+
+def test_bucket_after_incremental_edits_equals_a_fresh_full_build(frozen_clock, demo_site, poller):
+    from chalicelib.db.content import Session, event_pk
+
+    stack, _, event_id = demo_site
+    # GIVEN a title edit (it moves the session in every list sorted by title) and a rejected session
+    renamed = Session.get(event_pk(event_id), "SESSION#static")
+    renamed.update(actions=[Session.title.set("Aardvarks first: static sites, renamed")])
+    _drain(poller)
+    rejected = Session.get(event_pk(event_id), "SESSION#offline")
+    rejected.update(actions=[Session.state.set("rejected")])
+
+    # WHEN the stream's rebuilds have run
+    _drain(poller)
+
+    # THEN the bucket holds exactly what a full build from the table holds
+    published = _bucket_files(stack.site_bucket)
+    assert published == _fresh_full_build()
+    assert "Aardvarks first" in published["e/podium-demo-conf/tracks/index.html"][0].decode()
+    assert "e/podium-demo-conf/sessions/offline/index.html" not in published
+
+
+def test_rebuild_lists_the_bucket_while_another_writer_is_registered(demo_site):
+    from chalicelib.site.manifest import begin_writing, current_generation
+    from chalicelib.site.publish import publish_event
+
+    # GIVEN a writer that began and never finished (a crashed rebuild), and a page deleted meanwhile
+    stack, slug, event_id = demo_site
+    page = f"e/{slug}/sessions/static/index.html"
+    begin_writing(stack.site_bucket, [f"e/{slug}/"], generation=current_generation(stack.site_bucket))
+    boto3.client("s3").delete_object(Bucket=stack.site_bucket, Key=page)
+
+    # WHEN the event is rebuilt
+    report = publish_event(event_id)
+
+    # THEN the rebuild did not trust what it remembered: the page is back
+    assert report.written == [page]
+
+
+def test_full_publish_restores_a_page_deleted_by_hand(demo_site):
+    from chalicelib.site.publish import publish_site
+
+    stack, slug, _ = demo_site
+    page = f"e/{slug}/sessions/static/index.html"
+    boto3.client("s3").delete_object(Bucket=stack.site_bucket, Key=page)
+
+    report = publish_site()
+
+    assert report.written == [page]
+
+
+def test_full_publish_removes_folders_of_events_no_longer_published(demo_site):
+    from chalicelib.site.publish import publish_site
+
+    stack, _, _ = demo_site
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=stack.site_bucket, Key="e/gone-conf/index.html", Body=b"old")
+    s3.put_object(Bucket=stack.site_bucket, Key="e/stray.html", Body=b"old")
+
+    report = publish_site()
+
+    assert sorted(report.deleted) == ["e/gone-conf/index.html", "e/stray.html"]
+
+
+def test_event_published_again_after_a_full_publish_of_an_emptied_bucket_gets_every_page(demo_site):
+    from chalicelib.db.content import Event, event_pk
+    from chalicelib.site.publish import publish_event, publish_site
+
+    # GIVEN an event unpublished without its rebuild running, then its bucket emptied and fully
+    # published (what a `podium dev` restart does): its folder's manifest still lists its pages
+    stack, slug, event_id = demo_site
+    event = Event.get(event_pk(event_id), "EVENT")
+    listed = (event.gsi2pk, event.gsi2sk)
+    event.update(actions=[Event.state.set("draft"), Event.gsi2pk.remove(), Event.gsi2sk.remove()])
+    _empty(stack.site_bucket)
+    publish_site()
+
+    # WHEN it is published again and rebuilt
+    event.update(actions=[Event.state.set("published"), Event.gsi2pk.set(listed[0]), Event.gsi2sk.set(listed[1])])
+    publish_event(event_id)
+
+    # THEN its pages are all there
+    published = _bucket_files(stack.site_bucket)
+    assert f"e/{slug}/sessions/static/index.html" in published
+    assert published == _fresh_full_build()
+
+
+def _empty(bucket: str) -> None:
+    s3 = boto3.client("s3")
+    keys = [{"Key": key} for key in _bucket_files(bucket)]
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})

@@ -311,3 +311,39 @@ def test_render_index_splits_upcoming_and_past(bundle_2018):
         "sitemap-home.xml",
         "sitemap.xml",
     ]
+
+
+def _forget_rendered_pieces() -> None:
+    from chalicelib.site import feeds, render
+
+    render.ITEM_PAGES.clear()
+    feeds.VEVENTS.clear()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["session title", "speaker name", "event timezone", "event name", "session time"],
+)
+def test_render_event_from_remembered_pieces_equals_a_fresh_render(bundle_2018, change):
+    # GIVEN every page and calendar entry of the event remembered from a first render
+    render_event(bundle_2018, base_url="http://podium.test")
+    session, speaker, event = bundle_2018.sessions[0], bundle_2018.speakers[0], bundle_2018.event
+    later = dataclasses.replace(
+        session, starts_at=session.starts_at.replace(hour=3), ends_at=session.ends_at.replace(hour=4)
+    )
+    changed = {
+        "session title": dataclasses.replace(bundle_2018, sessions=(dataclasses.replace(session, title="New title"), *bundle_2018.sessions[1:])),
+        "speaker name": dataclasses.replace(bundle_2018, speakers=(dataclasses.replace(speaker, name="New Name"), *bundle_2018.speakers[1:])),
+        "event timezone": dataclasses.replace(bundle_2018, event=dataclasses.replace(event, timezone="Europe/Berlin")),
+        "event name": dataclasses.replace(bundle_2018, event=dataclasses.replace(event, name="Renamed Summit")),
+        "session time": dataclasses.replace(bundle_2018, sessions=(later, *bundle_2018.sessions[1:])),
+    }[change]  # fmt: skip
+
+    # WHEN the changed event renders with those pieces remembered, and again with none
+    remembered = render_event(changed, base_url="http://podium.test")
+    _forget_rendered_pieces()
+    fresh = render_event(changed, base_url="http://podium.test")
+
+    # THEN both are byte-identical
+    assert [path for path in fresh if remembered.get(path) != fresh[path]] == []
+    assert remembered.keys() == fresh.keys()

@@ -13,9 +13,19 @@ PUBLISHED = "PUBLISHED"
 
 def event_items(event_id: str) -> Iterator[Item]:
     """The event and all its children in one paginated Query, expired trash left out."""
-    for item in Item.query(content.event_pk(event_id)):
-        if not item.is_gone():
-            yield item
+    found = query_models(Item, "pk = :pk", {":pk": {"S": content.event_pk(event_id)}})
+    return (item for item in found if not item.is_gone())
+
+
+def query_models(model: type[Item], key_condition: str, values: dict[str, Any], **query: Any) -> Iterator[Any]:
+    """A paginated Query's items as models (each of its own kind), read from DynamoDB's wire
+    format as sent: botocore's own parse of a big result costs more than the Query itself."""
+    from chalicelib.adapters.aws import query_items
+
+    for raw in query_items(
+        TableName=Item.Meta.table_name, KeyConditionExpression=key_condition, ExpressionAttributeValues=values, **query
+    ):
+        yield model.from_raw_data(raw)
 
 
 def published_events() -> list[content.Event]:

@@ -17,6 +17,7 @@ from chalicelib.db import content
 from chalicelib.db.base import Item, new_id, transact_write
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.prefetch import get_item
+from chalicelib.db.queries import query_models
 from chalicelib.domain.actors import Actor
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
@@ -298,9 +299,11 @@ def speaker_names(*, event_id: str, sessions: list[Any]) -> dict[str, str]:
 
 def list_all(*, event_id: str, kind: str) -> list[Any]:
     """Every live child of one kind (a paginated Query)."""
-    pk = content.event_pk(event_id)
-    found = model_of(kind).query(
-        pk, Item.sk.startswith(content.child_sk(kind, "")), filter_condition=Item.trashed_at.does_not_exist()
+    found = query_models(
+        model_of(kind),
+        "pk = :pk AND begins_with(sk, :kind)",
+        {":pk": {"S": content.event_pk(event_id)}, ":kind": {"S": content.child_sk(kind, "")}},
+        FilterExpression="attribute_not_exists(trashed_at)",
     )
     return [i for i in found if not i.is_gone()]
 

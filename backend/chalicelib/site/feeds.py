@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from .memo import Memo
 from .openevent import slugify
 from .richtext import plain_text
 from .view import NO_ROOM, DayView, EventView, SessionView, stable_number
@@ -258,41 +260,67 @@ def _vevent(view: EventView, session: SessionView):
     return vevent
 
 
-def _calendar(view: EventView, name: str, components: list[bytes]) -> bytes:
-    """A VCALENDAR around already serialized components (each serialized once)."""
+def _calendar_frame(view: EventView) -> tuple[bytes, bytes]:
+    """A VCALENDAR's lines before and after its X-WR-CALNAME line (made once per event)."""
     from icalendar import Calendar
 
     calendar = Calendar()
     calendar.add("prodid", "-//Podium//Event site//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", "")
     calendar.add("x-wr-timezone", view.event.timezone)
-    header = calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n")
-    return header + b"".join(components) + b"END:VCALENDAR\r\n"
+    before, after = calendar.to_ical().removesuffix(b"END:VCALENDAR\r\n").split(b"X-WR-CALNAME:\r\n")
+    return before, after
+
+
+@functools.lru_cache(maxsize=4096)
+def _calname_line(name: str) -> bytes:
+    """The X-WR-CALNAME content line exactly as a whole Calendar writes it (folded)."""
+    from icalendar import Calendar
+
+    calendar = Calendar()
+    calendar.add("x-wr-calname", name)
+    return calendar.content_line("X-WR-CALNAME", calendar["X-WR-CALNAME"]).to_ical() + b"\r\n"
+
+
+def _calendar(frame: tuple[bytes, bytes], name: str, components: list[bytes]) -> bytes:
+    """A VCALENDAR around already serialized components (each serialized once)."""
+    before, after = frame
+    return before + _calname_line(name) + after + b"".join(components) + b"END:VCALENDAR\r\n"
 
 
 def _vtimezone(view: EventView) -> bytes:
+    first = view.local(view.event.starts_at)
+    return _vtimezone_from(view.event.timezone, first.date().replace(month=1, day=1))
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone_from(timezone: str, first_date: date) -> bytes:
+    from zoneinfo import ZoneInfo
+
     from icalendar import Timezone
 
-    first = view.local(view.event.starts_at)
-    zone = Timezone.from_tzinfo(view.tz, first_date=first.date().replace(month=1, day=1))
-    return zone.to_ical()
+    return Timezone.from_tzinfo(ZoneInfo(timezone), first_date=first_date).to_ical()
+
+
+VEVENTS = Memo(8192)
 
 
 def calendars(view: EventView) -> dict[str, bytes]:
     """`schedule.ics` plus one `sessions/<id>/session.ics` per scheduled session."""
-    vtimezone = _vtimezone(view)
+    vtimezone, frame = _vtimezone(view), _calendar_frame(view)
     files: dict[str, bytes] = {}
     vevents = []
     for session in view.sessions:
         if not session.local_start:
             continue
-        vevent = _vevent(view, session).to_ical()
+        inputs = (view.event.slug, view.event.starts_at, view.absolute(session.url), session)
+        vevent = VEVENTS.get(inputs, lambda session=session: _vevent(view, session).to_ical())
         vevents.append(vevent)
         path = f"sessions/{session.session.id}/session.ics"
-        files[path] = _calendar(view, session.session.title, [vtimezone, vevent])
-    files["schedule.ics"] = _calendar(view, view.event.name, [vtimezone, *vevents])
+        files[path] = _calendar(frame, session.session.title, [vtimezone, vevent])
+    files["schedule.ics"] = _calendar(frame, view.event.name, [vtimezone, *vevents])
     return files
 
 

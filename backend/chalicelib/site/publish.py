@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 
 from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
+from chalicelib.site.manifest import (
+    begin_writing,
+    current_generation,
+    finish_writing,
+    remembered_files,
+    start_generation,
+)
 
 PUT_CONCURRENCY = 8
 
@@ -58,14 +65,51 @@ def _existing(bucket: str, prefixes: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def sync_files(files: dict[str, bytes], *, owned_prefixes: Iterable[str], bucket: str | None = None) -> PublishReport:
-    """Make the bucket hold exactly `files` under `owned_prefixes` ("" owns nothing by prefix)."""
+def sync_files(
+    files: dict[str, bytes],
+    *,
+    owned_prefixes: Iterable[str],
+    bucket: str | None = None,
+    trust_remembered: bool = False,
+) -> PublishReport:
+    """Make the bucket hold exactly `files` under `owned_prefixes` ("" owns nothing by prefix).
+
+    `trust_remembered` takes what the bucket holds from the manifest the last sync of these
+    prefixes stored (site/manifest.py) instead of listing the bucket, when it is certain.
+    """
     bucket = bucket or settings().site_bucket
     prefixes = [p for p in owned_prefixes if p]
-    existing = _existing(bucket, prefixes or [""]) if prefixes else _existing_keys(bucket, files)
+    if not prefixes:
+        return _write(files, _existing_keys(bucket, files), [], bucket)
+    generation = current_generation(bucket)
+    remembered = remembered_files(bucket, prefixes, generation=generation) if trust_remembered else None
+    existing = remembered if remembered is not None else _existing(bucket, prefixes)
+    digests = {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
+    stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
+    if remembered is not None and not stale and all(existing.get(k) == d for k, d in digests.items()):
+        return PublishReport(unchanged=len(files))
+    lease = begin_writing(bucket, prefixes, generation=generation)
+    try:
+        report = _write(files, existing, stale, bucket, digests)
+    except BaseException:
+        finish_writing(lease, None)  # the bucket is half-written: nothing is remembered
+        raise
+    finish_writing(lease, digests)
+    return report
+
+
+def _write(
+    files: dict[str, bytes],
+    existing: dict[str, str],
+    stale: list[str],
+    bucket: str,
+    digests: dict[str, str] | None = None,
+) -> PublishReport:
+    """Put new and changed files in a safe order, then delete `stale`."""
+    digests = digests or {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
     report = PublishReport()
     new = [k for k in files if k not in existing]
-    changed = [k for k in files if k in existing and existing[k] != hashlib.md5(files[k]).hexdigest()]  # noqa: S324 - S3 ETag
+    changed = [k for k in files if k in existing and existing[k] != digests[k]]
     report.unchanged = len(files) - len(new) - len(changed)
     s3 = client("s3")
 
@@ -86,7 +130,6 @@ def sync_files(files: dict[str, bytes], *, owned_prefixes: Iterable[str], bucket
     with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
         for wave in waves:
             report.written.extend(pool.map(put, sorted(wave, key=_links_last)))
-    stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
     for start in range(0, len(stale), 1000):
         chunk = stale[start : start + 1000]
         s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True})
@@ -135,14 +178,42 @@ def _render_index(events: list) -> dict[str, bytes]:
 
 
 def publish_site(*, bucket: str | None = None) -> PublishReport:
-    """Render every published event and the site index from the table into the site bucket."""
+    """Render every published event and the site index from the table into the site bucket.
+
+    It lists the bucket rather than trusting remembered manifests, so it also repairs a bucket
+    changed by hand.
+    """
     from chalicelib.site.render import render_event
 
+    bucket = bucket or settings().site_bucket
+    start_generation(bucket)
     bundles = _published_bundles()
-    files = _render_index([b.event for b in bundles])
+    report = PublishReport()
     for bundle in bundles:
-        files.update(render_event(bundle, base_url=settings().site_base_url))
-    return sync_files(files, owned_prefixes=["e/", *SITE_ROOT_FILES], bucket=bucket)
+        files = render_event(bundle, base_url=settings().site_base_url)
+        report = report.merge(sync_files(files, owned_prefixes=[_event_prefix(bundle.event.slug)], bucket=bucket))
+    report = report.merge(
+        sync_files(_render_index([b.event for b in bundles]), owned_prefixes=SITE_ROOT_FILES, bucket=bucket)
+    )
+    # Deletions last: no page links to an event folder by now.
+    folders, loose = _event_folders(bucket)
+    for folder in sorted(folders - {_event_prefix(b.event.slug) for b in bundles}):
+        report = report.merge(sync_files({}, owned_prefixes=[folder], bucket=bucket))
+    return report.merge(_write({}, {}, loose, bucket))
+
+
+def _event_prefix(slug: str) -> str:
+    return f"e/{slug}/"
+
+
+def _event_folders(bucket: str) -> tuple[set[str], list[str]]:
+    """The `e/<slug>/` folders in the bucket, and any object lying loose in `e/`."""
+    folders: set[str] = set()
+    loose: list[str] = []
+    for page in client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="e/", Delimiter="/"):
+        folders.update(p["Prefix"] for p in page.get("CommonPrefixes", []))
+        loose.extend(o["Key"] for o in page.get("Contents", []))
+    return folders, loose
 
 
 def publish_event(
@@ -163,13 +234,14 @@ def publish_event(
     report = PublishReport()
     if bundle is not None and bundle.event.published:
         files = render_event(bundle, base_url=settings().site_base_url)
-        report = sync_files(files, owned_prefixes=[f"e/{bundle.event.slug}/"], bucket=bucket)
+        prefix = _event_prefix(bundle.event.slug)
+        report = sync_files(files, owned_prefixes=[prefix], bucket=bucket, trust_remembered=True)
     slugs = {old_slug} - {bundle.event.slug if bundle and bundle.event.published else None} - {None}
     for slug in slugs:  # unpublished, trashed, purged or renamed: its old pages go
-        report = report.merge(sync_files({}, owned_prefixes=[f"e/{slug}/"], bucket=bucket))
+        report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(slug)], bucket=bucket))
     # The index needs only the events' own records: one index Query, not a partition per event.
     index = _render_index(published_event_summaries())
-    return report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket))
+    return report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket, trust_remembered=True))
 
 
 def _marker_key(event_id: str) -> dict[str, dict[str, str]]:

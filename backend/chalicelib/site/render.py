@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from . import feeds
 from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
+from .memo import Memo
 from .view import EventView
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -85,8 +87,36 @@ def _render(template: str, **context: Any) -> bytes:
     return _environment().get_template(template).render(**context).encode()
 
 
+@dataclass(frozen=True)
+class ItemScope:
+    """All a session's or speaker's page may read of the event view (`v`). Such a page is then
+    made from its own item, the event and this alone, so it can be remembered (memo.py)."""
+
+    root: str
+
+
+ITEM_PAGES = Memo(4096)  # about 8 KB a page
+
+
+def _templates_version() -> tuple[tuple[str, int], ...]:
+    """Changes whenever a template file does (a page remembered across the edit is stale)."""
+    folder = _first_existing(TEMPLATE_DIRS, "PODIUM_TEMPLATES_DIR")
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+
+
+def _render_page(view: EventView, template: str, context: dict[str, Any], templates: tuple) -> bytes:
+    if not isinstance(context.get("v"), ItemScope):
+        return _render(template, v=view, event=view.event, **context)
+    from chalicelib.settings import settings
+
+    inputs = (template, templates, settings().uploads_base_url, view.event, sorted(context.items()))
+    return ITEM_PAGES.get(inputs, lambda: _render(template, event=view.event, **context))
+
+
 def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(path inside the event folder, template, context) for every HTML page."""
+    """(path inside the event folder, template, context) for every HTML page; a context with
+    its own `v` (an ItemScope) replaces the event view."""
+    scope = ItemScope(view.root)
     yield "index.html", "event.html", {"page": "home"}
     yield "schedule/index.html", "schedule.html", {"page": "schedule"}
     for day in view.days:
@@ -99,14 +129,14 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield (
             f"sessions/{session.session.id}/index.html",
             "session.html",
-            {"page": "schedule", "s": session},
+            {"page": "schedule", "s": session, "v": scope},
         )
     yield "speakers/index.html", "speakers.html", {"page": "speakers"}
     for speaker in view.speakers:
         yield (
             f"speakers/{speaker.speaker.id}/index.html",
             "speaker.html",
-            {"page": "speakers", "sp": speaker},
+            {"page": "speakers", "sp": speaker, "v": scope},
         )
     yield "tracks/index.html", "tracks.html", {"page": "tracks"}
     yield "rooms/index.html", "rooms.html", {"page": "rooms"}
@@ -117,8 +147,9 @@ def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
     """Every file of one event's public site, paths relative to the site root."""
     view = EventView(public_bundle(bundle), base_url)
     prefix = f"e/{view.event.slug}/"
+    templates = _templates_version()
     files = {
-        prefix + path: _render(template, v=view, event=view.event, **context)
+        prefix + path: _render_page(view, template, context, templates)
         for path, template, context in _event_pages(view)
     }
     files[prefix + "schedule.json"] = feeds.schedule_json(view)

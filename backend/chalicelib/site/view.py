@@ -80,6 +80,8 @@ class EventView:
             )
         )
         self.sessions_by_id = {v.session.id: v for v in self.sessions}
+        self.sessions_by_track = _grouped(self.sessions, lambda v: v.track.id if v.track else None)
+        self.sessions_by_room = _grouped(self.sessions, lambda v: v.room.id if v.room else None)
         self.days = self._days()
         self.speakers = self._speaker_views()
 
@@ -153,6 +155,15 @@ class EventView:
 
     def speaker_uuid(self, speaker_id: str) -> str:
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{self.event.id}:speaker:{speaker_id}"))
+
+
+def _grouped(sessions: tuple[SessionView, ...], key) -> dict[str, tuple[SessionView, ...]]:
+    """Sessions by a key (None left out), each group in the sessions' order."""
+    groups: dict[str, list[SessionView]] = {}
+    for view in sessions:
+        if (found := key(view)) is not None:
+            groups.setdefault(found, []).append(view)
+    return {k: tuple(v) for k, v in groups.items()}
 
 
 def stable_number(text: str) -> int:

@@ -1,0 +1,152 @@
+"""What the site bucket holds under a prefix (key → MD5), remembered in the table.
+
+An incremental rebuild reads this one item instead of listing the bucket. It is only
+trusted while it is certainly exact, so every writer follows one protocol:
+
+- `begin_writing` drops the remembered files and registers the writer (with a lease, so a
+  crashed writer stops counting after LEASE_SECONDS), bumping the item's version;
+- `finish_writing` stores the files it wrote only if no other writer overlapped it (none was
+  registered when it began, and the version is still its own), and unregisters.
+
+So whenever writers overlap, or one crashed mid-way, the item holds no files and the next
+sync lists the bucket, then remembers what it found.
+
+A full publish always lists, and first starts a new generation of the bucket: manifests of
+earlier generations are no longer trusted (a folder it did not rewrite, e.g. of an event
+unpublished meanwhile, may have been changed by hand or emptied like `podium dev`'s bucket).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import zlib
+from dataclasses import dataclass
+
+from chalicelib.adapters.aws import client
+from chalicelib.settings import settings
+
+# Longer than any Lambda may run (15 minutes): past it, a registered writer has crashed.
+LEASE_SECONDS = 900
+# DynamoDB items stop at 400 KB; a bigger manifest is not stored (syncs then list the bucket).
+MAX_STORED_BYTES = 350_000
+WRITER = "writer_"  # one attribute per registered writer: its lease's end (epoch seconds)
+
+
+@dataclass(frozen=True)
+class WriteLease:
+    key: dict[str, dict[str, str]]
+    token: str
+    version: int
+    alone: bool  # no other writer was registered when this one began
+    generation: int
+
+
+def _item_key(bucket: str, prefixes: list[str]) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": f"SITEFILES#{bucket}#{'|'.join(sorted(prefixes))}"}, "sk": {"S": "MANIFEST"}}
+
+
+def _now() -> float:
+    from chalicelib.clock import clock
+
+    return clock().now().timestamp()
+
+
+def _generation_key(bucket: str) -> dict[str, dict[str, str]]:
+    return {"pk": {"S": f"SITEFILES#{bucket}"}, "sk": {"S": "GENERATION"}}
+
+
+def current_generation(bucket: str) -> int:
+    found = client("dynamodb").get_item(
+        TableName=settings().table_name, Key=_generation_key(bucket), ConsistentRead=True
+    )
+    return int(found.get("Item", {}).get("generation", {}).get("N", "0"))
+
+
+def start_generation(bucket: str) -> int:
+    """Distrust every manifest of the bucket written so far; a full publish calls this first."""
+    answer = client("dynamodb").update_item(
+        TableName=settings().table_name,
+        Key=_generation_key(bucket),
+        UpdateExpression="SET #k = :kind ADD #g :one",
+        ExpressionAttributeNames={"#k": "kind", "#g": "generation"},
+        ExpressionAttributeValues={":kind": {"S": "site_generation"}, ":one": {"N": "1"}},
+        ReturnValues="UPDATED_NEW",
+    )
+    return int(answer["Attributes"]["generation"]["N"])
+
+
+def remembered_files(bucket: str, prefixes: list[str], *, generation: int) -> dict[str, str] | None:
+    """key → MD5 of the bucket's files under `prefixes` as last written in this generation;
+    None when not certain."""
+    found = client("dynamodb").get_item(
+        TableName=settings().table_name, Key=_item_key(bucket, prefixes), ConsistentRead=True
+    )
+    item = found.get("Item", {})
+    stamped = int(item.get("generation", {}).get("N", "-1"))
+    if "files" not in item or stamped != generation or _live_writers(item, _now()):
+        return None
+    return json.loads(zlib.decompress(base64.b64decode(item["files"]["S"])))
+
+
+def _live_writers(item: dict, now: float, *, besides: str = "") -> list[str]:
+    return [
+        name for name, until in item.items() if name.startswith(WRITER) and name != besides and float(until["N"]) > now
+    ]
+
+
+def begin_writing(bucket: str, prefixes: list[str], *, generation: int) -> WriteLease:
+    """Forget the remembered files and register as a writer; call before touching the bucket."""
+    key, token, now = _item_key(bucket, prefixes), WRITER + secrets.token_hex(8), _now()
+    answer = client("dynamodb").update_item(
+        TableName=settings().table_name,
+        Key=key,
+        UpdateExpression="SET #t = :until, #k = :kind ADD #v :one REMOVE #f",
+        ExpressionAttributeNames={"#t": token, "#k": "kind", "#v": "version", "#f": "files"},
+        ExpressionAttributeValues={
+            ":until": {"N": repr(now + LEASE_SECONDS)},
+            ":one": {"N": "1"},
+            ":kind": {"S": "site_manifest"},
+        },
+        ReturnValues="ALL_NEW",
+    )["Attributes"]
+    alone = not _live_writers(answer, now, besides=token)
+    return WriteLease(key, token, int(answer["version"]["N"]), alone, generation)
+
+
+def _packed(files: dict[str, str]) -> str:
+    # A string, not a binary attribute: the local stack's journal of stream records is JSON.
+    return base64.b64encode(zlib.compress(json.dumps(files, sort_keys=True, separators=(",", ":")).encode())).decode()
+
+
+def finish_writing(lease: WriteLease, files: dict[str, str] | None) -> bool:
+    """Unregister; remember `files` (what the bucket now holds) if no other writer overlapped.
+
+    None: the writer failed part-way, so nothing is remembered."""
+    ddb = client("dynamodb")
+    stored = _packed(files) if files is not None else ""
+    if lease.alone and files is not None and len(stored) <= MAX_STORED_BYTES:
+        try:
+            ddb.update_item(
+                TableName=settings().table_name,
+                Key=lease.key,
+                UpdateExpression="SET #f = :files, #g = :generation REMOVE #t",
+                ConditionExpression="#v = :mine",
+                ExpressionAttributeNames={"#t": lease.token, "#f": "files", "#v": "version", "#g": "generation"},
+                ExpressionAttributeValues={
+                    ":files": {"S": stored},
+                    ":mine": {"N": str(lease.version)},
+                    ":generation": {"N": str(lease.generation)},
+                },
+            )
+            return True
+        except ddb.exceptions.ConditionalCheckFailedException:
+            pass  # another writer began meanwhile: what the bucket holds is not certain
+    ddb.update_item(
+        TableName=settings().table_name,
+        Key=lease.key,
+        UpdateExpression="REMOVE #t",
+        ExpressionAttributeNames={"#t": lease.token},
+    )
+    return False

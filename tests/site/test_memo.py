@@ -1,0 +1,30 @@
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from chalicelib.site.memo import Memo
+
+pytestmark = pytest.mark.unit
+
+
+def test_memo_tells_equal_inputs_of_other_types_or_zones_apart():
+    memo = Memo(10)
+    utc = datetime(2018, 3, 22, 1, tzinfo=UTC)
+    singapore = utc.astimezone(ZoneInfo("Asia/Singapore"))  # == utc, but renders 09:00
+
+    made = [memo.get((value,), lambda value=value: repr(value).encode()) for value in (1, 1.0, True, utc, singapore)]
+
+    assert made == [b"1", b"1.0", b"True", repr(utc).encode(), repr(singapore).encode()]
+
+
+def test_memo_makes_each_piece_once_and_forgets_the_least_recently_used():
+    memo, calls = Memo(2), []
+
+    def make(name: str) -> bytes:
+        calls.append(name)
+        return name.encode()
+
+    for name in ("a", "b", "a", "c", "a", "b"):
+        memo.get((name,), lambda name=name: make(name))
+
+    assert calls == ["a", "b", "c", "b"]
