@@ -26,24 +26,31 @@ PROD_ENV = {
 }
 
 
-def median_import_seconds(stmt: str) -> float:
-    timings = []
+def import_seconds(stmt: str) -> float:
+    """Seconds to run `stmt` in a fresh interpreter under production settings."""
+    output = subprocess.run(
+        [sys.executable, "-c", TIMER.format(stmt=stmt)],
+        cwd=ROOT / "backend",
+        env=PROD_ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(output.strip())
+
+
+def median_import_seconds(*stmts: str) -> list[float]:
+    """The median import time of each statement; runs alternate, so a machine whose load changes
+    during the benchmark weighs on every statement alike."""
+    timings: list[list[float]] = [[] for _ in stmts]
     for _ in range(RUNS):
-        output = subprocess.run(
-            [sys.executable, "-c", TIMER.format(stmt=stmt)],
-            cwd=ROOT / "backend",
-            env=PROD_ENV,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        timings.append(float(output.strip()))
-    return statistics.median(timings)
+        for spent, stmt in zip(timings, stmts, strict=True):
+            spent.append(import_seconds(stmt))
+    return [statistics.median(spent) for spent in timings]
 
 
 def main() -> None:
-    baseline = median_import_seconds("import chalice, pynamodb.models, boto3")
-    app = median_import_seconds("import app")
+    baseline, app = median_import_seconds("import chalice, pynamodb.models, boto3", "import app")
     heavy = subprocess.run(
         [
             sys.executable,
