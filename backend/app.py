@@ -1,7 +1,17 @@
 """Podium API and workers: this module only creates the app and wires the blueprints."""
 
+import gc
+
+import boto3  # noqa: F401 - imported before the freeze below
+import pynamodb.models  # noqa: F401
 from chalice import Chalice
-from chalicelib.api import (
+
+# The dependencies' objects live as long as the process: frozen, they are left out of every
+# later collection, both those while the rest of this module imports (measured: 17 ms less
+# cold start, bench/cold_start.py) and those while requests are served.
+gc.freeze()
+
+from chalicelib.api import (  # noqa: E402
     auth,
     call_for_papers,
     content,
@@ -15,11 +25,11 @@ from chalicelib.api import (
     uploads,
     users,
 )
-from chalicelib.api import jobs as jobs_api
-from chalicelib.api.http import http_middleware
-from chalicelib.workers import changes as changes_worker
-from chalicelib.workers import jobs as jobs_worker
-from chalicelib.workers import sweeper
+from chalicelib.api import jobs as jobs_api  # noqa: E402
+from chalicelib.api.http import http_middleware  # noqa: E402
+from chalicelib.workers import changes as changes_worker  # noqa: E402
+from chalicelib.workers import jobs as jobs_worker  # noqa: E402
+from chalicelib.workers import sweeper  # noqa: E402
 
 app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False

@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, NamedTuple
@@ -291,8 +290,7 @@ class Trashed(NamedTuple):
         return event_id_of(self.item)
 
 
-@dataclass
-class Page:
+class Page(NamedTuple):
     items: list[Item]
     next: str | None
 

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import contextvars
 import uuid
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from chalicelib.domain.actors import ANONYMOUS, SYSTEM, Actor
 from chalicelib.settings import settings
 
 
-@dataclass(frozen=True)
-class RequestContext:
+class RequestContext(NamedTuple):
     """Restored in the worker exactly as it was when the job was enqueued."""
 
     actor: Actor
     request_id: str
     base_url: str
     locale: str = "en"
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] | None = None  # not a shared {} default: a NamedTuple's default is one object
 
     def absolute_url(self, path: str) -> str:
         """`path` (a path on this site, never another site's URL) made absolute against the
@@ -30,7 +28,7 @@ class RequestContext:
         return urljoin(self.base_url.rstrip("/") + "/", path.lstrip("/"))
 
     def with_actor(self, actor: Actor) -> RequestContext:
-        return replace(self, actor=actor)
+        return self._replace(actor=actor)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,7 +36,7 @@ class RequestContext:
             "request_id": self.request_id,
             "base_url": self.base_url,
             "locale": self.locale,
-            "extra": self.extra,
+            "extra": self.extra or {},
         }
 
     @classmethod
@@ -48,14 +46,14 @@ class RequestContext:
             request_id=data["request_id"],
             base_url=data["base_url"],
             locale=data.get("locale", "en"),
-            extra=dict(data.get("extra", {})),
+            extra=dict(data["extra"]) if data.get("extra") else None,
         )
 
 
 def system_context(**extra: Any) -> RequestContext:
     """For work started by a schedule or the CLI: the system actor and the configured site URL."""
     return RequestContext(
-        actor=SYSTEM, request_id=f"system-{uuid.uuid4()}", base_url=settings().site_base_url, extra=extra
+        actor=SYSTEM, request_id=f"system-{uuid.uuid4()}", base_url=settings().site_base_url, extra=extra or None
     )
 
 

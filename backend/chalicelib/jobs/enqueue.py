@@ -53,7 +53,7 @@ def enqueue(name: str, *, _ctx: RequestContext | None = None, _event_id: str | N
     if len(args) > MAX_ARGS_BYTES:
         raise TypeError(f"the arguments of {name} are {len(args)} bytes; the limit is {MAX_ARGS_BYTES}")
     ctx = _ctx or current_context()
-    check_json(ctx.extra, "context.extra")
+    check_json(ctx.extra or {}, "context.extra")
     record = _new_record(name, args, ctx, _event_id)
     record.save()
     try:
