@@ -42,3 +42,13 @@ def test_log_line_carries_extra_keys_and_exception_once(capsys):
     assert (line["level"], line["service"], line["path"], line["method"]) == ("ERROR", "podium", "/v1/events", "GET")
     assert line["exception_name"] == "ValueError"
     assert "boom" in line["exception"]
+
+
+def test_warnings_are_logged_once_the_app_is_imported(capsys):
+    import app  # noqa: F401 - Chalice sets its own logger (named after the app) to ERROR
+    from chalicelib.logs import logger
+
+    logger().warning("AWS unavailable", extra={"path": "/v1/events"})
+
+    (line,) = _lines(capsys.readouterr().out)
+    assert (line["level"], line["message"]) == ("WARNING", "AWS unavailable")

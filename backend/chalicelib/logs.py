@@ -65,7 +65,8 @@ class _StdoutHandler(logging.StreamHandler):
 @functools.cache
 def logger() -> logging.Logger:
     """The app's logger; every line carries the current request id once one is bound."""
-    log = logging.getLogger(SERVICE)
+    # Not the logger named "podium": that is Chalice's `app.log`, which `app.debug = False` sets to ERROR.
+    log = logging.getLogger(f"{SERVICE}.app")
     log.setLevel(settings().log_level)
     log.propagate = False  # the Lambda runtime's root handler would print each line again
     log.addHandler(_StdoutHandler())
