@@ -3,7 +3,7 @@
 Starts `podium dev` on free ports with a fresh state folder, then times `podium import`
 end to end (CLI start, zip and upload, the import job in the stack's worker, progress
 followed to the end, then the event's sessions read through the API), first as a new event
-and then as a re-import. The stack works its
+three times (the median is reported, each run printed), then as a re-import. The stack works its
 jobs one at a time, so before the re-import the bench waits for the queue to drain (the
 first import's site rebuild), or it would time that rebuild too. Also prints the domain
 import alone, in-process against moto (no CLI, no worker). Target: <= 3 s for the first import.
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,7 @@ from pathlib import Path
 from report import report
 
 ROOT = Path(__file__).resolve().parents[1]
+NEW_EVENT_RUNS = 3  # a single run varies by about a second with what the one-process stack does meanwhile
 SAMPLE = ROOT.parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
 ENV = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))} | {
     "PYTHONPATH": str(ROOT / "backend")
@@ -133,14 +135,20 @@ def main() -> None:
         stack = start_stack(state)
         try:
             identifier = f"bench-{int(time.time())}"
-            first = timed_import(state, identifier)
-            rebuild = wait_until_idle(state)
-            again = timed_import(state, identifier)
+            firsts = []
+            for attempt in range(NEW_EVENT_RUNS):  # each a new event: the stack holds one more each time
+                firsts.append(timed_import(state, f"{identifier}-{attempt}"))
+                rebuild = wait_until_idle(state)
+            again = timed_import(state, f"{identifier}-0")
         finally:
             stack.terminate()
             stack.wait(30)
     domain_first, domain_first_cpu, domain_again, domain_again_cpu = in_process_import()
-    print(f"podium import FOSSASIA 2018 (new event): {first:.2f} s (target <= 3 s)")
+    first = statistics.median(firsts)
+    print(
+        f"podium import FOSSASIA 2018 (new event): {first:.2f} s (target <= 3 s; median of {NEW_EVENT_RUNS},"
+        f" each run: {', '.join(f'{seconds:.2f}' for seconds in firsts)} s)"
+    )
     print(f"podium import FOSSASIA 2018 (re-import):  {again:.2f} s  (after the stack went idle: {rebuild:.1f} s)")
     print(
         f"import_event in-process (new / re-import): {domain_first:.2f} s / {domain_again:.2f} s"
