@@ -71,31 +71,43 @@ def test_packaged_template_reports_batch_item_failures_for_the_jobs_worker(built
     assert sqs_sources["RunJobs"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
 
-@pytest.mark.integration
-@pytest.mark.xdist_group("package")
-def test_packaged_zip_renders_a_page_in_a_clean_process(built, tmp_path):
-    built, out = built
-    unzipped = tmp_path / "lambda"
+def _run_in_package(out: Path, folder: Path, code: str, *flags: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """`code` in a clean interpreter whose imports come from the unzipped package (and boto3,
+    which Lambda provides); returns the finished process and the unzipped folder."""
+    unzipped = folder / "lambda"
     with zipfile.ZipFile(out / "deployment.zip") as archive:
         archive.extractall(unzipped)
     boto3_home = str(Path(boto3.__file__).resolve().parents[1])
     script = (
         "import sys; sys.path[:] = [sys.argv[1], sys.argv[2]] + [p for p in sys.path if 'site-packages' not in p]\n"
+        + code
+    )
+    env = {"PATH": "/usr/bin:/bin", "PODIUM_STAGE": "dev", "AWS_DEFAULT_REGION": "us-east-1"}
+    finished = subprocess.run(
+        [sys.executable, "-I", *flags, "-c", script, str(unzipped), boto3_home],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=folder,
+        timeout=120,
+    )
+    return finished, unzipped
+
+
+@pytest.mark.integration
+@pytest.mark.xdist_group("package")
+def test_packaged_zip_renders_a_page_in_a_clean_process(built, tmp_path):
+    built, out = built
+
+    rendered, _ = _run_in_package(
+        out,
+        tmp_path,
         "import app\n"
         "from chalicelib.site.render import render_index\n"
         "from datetime import datetime, UTC\n"
         "files = render_index([], base_url='https://example.org/', now=datetime.now(UTC))\n"
         "assert app.__file__.startswith(sys.argv[1]), app.__file__\n"
-        "print(files['index.html'].decode()[:400])\n"
-    )
-    env = {"PATH": "/usr/bin:/bin", "PODIUM_STAGE": "dev", "AWS_DEFAULT_REGION": "us-east-1"}
-    rendered = subprocess.run(
-        [sys.executable, "-I", "-c", script, str(unzipped), boto3_home],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
+        "print(files['index.html'].decode()[:400])\n",
     )
 
     assert rendered.returncode == 0, rendered.stderr
@@ -108,12 +120,10 @@ def test_packaged_zip_renders_a_page_in_a_clean_process(built, tmp_path):
 def test_packaged_zip_imports_the_api_without_compiling_any_module(built, tmp_path):
     """Lambda's code folder is read-only: bytecode not in the package is compiled at every cold start."""
     _, out = built
-    unzipped = tmp_path / "lambda"
-    with zipfile.ZipFile(out / "deployment.zip") as archive:
-        archive.extractall(unzipped)
-    boto3_home = str(Path(boto3.__file__).resolve().parents[1])
-    script = (
-        "import sys; sys.path[:] = [sys.argv[1], sys.argv[2]] + [p for p in sys.path if 'site-packages' not in p]\n"
+
+    imported, unzipped = _run_in_package(
+        out,
+        tmp_path,
         "from importlib.machinery import SourceFileLoader\n"
         "compiled = []\n"
         "original = SourceFileLoader.source_to_code\n"
@@ -122,16 +132,8 @@ def test_packaged_zip_imports_the_api_without_compiling_any_module(built, tmp_pa
         "    return original(self, data, path, **kwargs)\n"
         "SourceFileLoader.source_to_code = recording\n"
         "import app\n"
-        "print([p for p in compiled if p.startswith(sys.argv[1])])\n"
-    )
-    env = {"PATH": "/usr/bin:/bin", "PODIUM_STAGE": "dev", "AWS_DEFAULT_REGION": "us-east-1"}
-    imported = subprocess.run(
-        [sys.executable, "-I", "-B", "-c", script, str(unzipped), boto3_home],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
+        "print([p for p in compiled if p.startswith(sys.argv[1])])\n",
+        "-B",  # nothing written: what is not in the package would be compiled again
     )
 
     assert imported.returncode == 0, imported.stderr
