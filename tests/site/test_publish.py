@@ -191,3 +191,34 @@ def _empty(bucket: str) -> None:
     s3 = boto3.client("s3")
     keys = [{"Key": key} for key in _bucket_files(bucket)]
     s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})
+
+
+def test_event_page_links_to_the_proposal_form_only_while_the_call_is_open(demo_site, frozen_clock):
+    from datetime import timedelta
+
+    from chalicelib.db.content import CallForPapers, Event, event_pk
+    from chalicelib.site.publish import publish_event
+
+    stack, slug, event_id = demo_site
+    event = Event.get(event_pk(event_id), "EVENT")
+    now = frozen_clock
+    link = f'<a class="button" href="/admin/#/events/{event_id}/submit">Submit a proposal</a>'
+
+    event.update(
+        actions=[
+            Event.call_for_papers.set(CallForPapers(starts_at=now - timedelta(days=1), ends_at=now + timedelta(days=9)))
+        ]
+    )
+    publish_event(event_id=event_id)
+    open_page = _page(stack.site_bucket, f"e/{slug}/index.html")
+
+    event.update(
+        actions=[
+            Event.call_for_papers.set(CallForPapers(starts_at=now - timedelta(days=9), ends_at=now - timedelta(days=1)))
+        ]
+    )
+    publish_event(event_id=event_id)
+    closed_page = _page(stack.site_bucket, f"e/{slug}/index.html")
+
+    assert "Call for papers: open now." in open_page and link in open_page
+    assert "Call for papers: closed." in closed_page and "Submit a proposal" not in closed_page

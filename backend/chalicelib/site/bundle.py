@@ -34,6 +34,7 @@ class Event:
     licence: str = ""
     social_links: tuple[tuple[str, str], ...] = ()
     cfp_state: str | None = None
+    proposal_url: str = ""  # where visitors submit talks while the call is open (sites built from the table)
     published: bool = True
 
 

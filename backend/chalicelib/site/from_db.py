@@ -43,6 +43,7 @@ def _text(value: str | None) -> str:
 
 
 def _event(e: content.Event) -> public.Event:
+    cfp_state = _cfp_state(e.call_for_papers)
     return public.Event(
         id=e.id,
         slug=e.slug,
@@ -62,7 +63,8 @@ def _event(e: content.Event) -> public.Event:
         code_of_conduct=_text(e.code_of_conduct),
         licence=_text(e.licence),
         social_links=tuple((link.name, link.url) for link in e.social_links or []),
-        cfp_state=_cfp_state(e.call_for_papers),
+        cfp_state=cfp_state,
+        proposal_url=f"/admin/#/events/{e.id}/submit" if cfp_state == "open" else "",
         published=e.state == "published",
     )
 

@@ -159,7 +159,6 @@ def _fast_backend_lookup() -> None:
     DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
 
 
-
 def _fast_action_lookup() -> None:
     """Remember each moto response class's method names instead of listing them per request.
 
@@ -179,6 +178,7 @@ def _fast_action_lookup() -> None:
 
     method_names_from_class.podium_fast = True  # type: ignore[attr-defined]
     responses.method_names_from_class = method_names_from_class
+
 
 def _fast_item_order() -> None:
     """Sort the table's items by plain key values, worked out once per item.
