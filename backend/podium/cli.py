@@ -217,7 +217,10 @@ def run_dev(args: argparse.Namespace) -> int:
     for line in urls.lines():
         print(line, flush=True)
     print("Ready. Ctrl-C stops the stack; local data is kept in", stack.state_dir, flush=True)
-    stop.wait()
+    # Not one endless wait: the kernel may hand SIGTERM to any of the stack's threads, and the
+    # handler runs in the main thread only once it wakes; a wait without end could sleep forever.
+    while not stop.wait(0.2):
+        pass
     print("Stopping…", flush=True)
     stack.stop(exiting=True)
     print("Stopped; local data saved.", flush=True)
