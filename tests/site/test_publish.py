@@ -222,3 +222,29 @@ def test_event_page_links_to_the_proposal_form_only_while_the_call_is_open(demo_
 
     assert "Call for papers: open now." in open_page and link in open_page
     assert "Call for papers: closed." in closed_page and "Submit a proposal" not in closed_page
+
+
+def test_writer_that_began_while_another_read_the_bucket_leaves_no_stray_file(stack, monkeypatch):
+    from chalicelib.site import publish
+
+    prefix = "e/race/"
+
+    def sync(**files: bytes) -> None:
+        publish.sync_files({prefix + name: data for name, data in files.items()}, owned_prefixes=[prefix], trust_remembered=True)  # fmt: skip
+
+    sync(index=b"v1", a=b"a")
+    real_begin = publish.begin_writing
+
+    def other_writer_first(*args, **kwargs):
+        # GIVEN another rebuild runs whole between this one's reading and its beginning
+        monkeypatch.setattr(publish, "begin_writing", real_begin)
+        sync(index=b"v2", a=b"a", b=b"b")
+        return real_begin(*args, **kwargs)
+
+    monkeypatch.setattr(publish, "begin_writing", other_writer_first)
+    sync(index=b"v3", a=b"a")  # WHEN this rebuild, based on what it read before, writes
+    sync(index=b"v3", a=b"a")  # and the next rebuild of the same pages runs
+
+    listed = boto3.client("s3").list_objects_v2(Bucket=stack.site_bucket, Prefix=prefix).get("Contents", [])
+    assert sorted(o["Key"] for o in listed) == [prefix + "a", prefix + "index"]  # THEN no stray page stays
+    assert _page(stack.site_bucket, prefix + "index") == "v3"

@@ -6,7 +6,8 @@ trusted while it is certainly exact, so every writer follows one protocol:
 - `begin_writing` drops the remembered files and registers the writer (with a lease, so a
   crashed writer stops counting after LEASE_SECONDS), bumping the item's version;
 - `finish_writing` stores the files it wrote only if no other writer overlapped it (none was
-  registered when it began, and the version is still its own), and unregisters.
+  registered when it began, none began between its reading what the bucket holds and its own
+  beginning, and the version is still its own), and unregisters.
 
 So whenever writers overlap, or one crashed mid-way, the item holds no files and the next
 sync lists the bucket, then remembers what it found.
@@ -77,17 +78,19 @@ def start_generation(bucket: str) -> int:
     return int(answer["Attributes"]["generation"]["N"])
 
 
-def remembered_files(bucket: str, prefixes: list[str], *, generation: int) -> dict[str, str] | None:
-    """key → MD5 of the bucket's files under `prefixes` as last written in this generation;
-    None when not certain."""
+def remembered_files(bucket: str, prefixes: list[str], *, generation: int) -> tuple[dict[str, str] | None, int]:
+    """key → MD5 of the bucket's files under `prefixes` as last written in this generation (None
+    when not certain), and the manifest's version now: read it before reading the bucket, and
+    pass it to `begin_writing`, which so learns whether another writer began in between."""
     found = client("dynamodb").get_item(
         TableName=settings().table_name, Key=_item_key(bucket, prefixes), ConsistentRead=True
     )
     item = found.get("Item", {})
+    version = int(item.get("version", {}).get("N", "0"))
     stamped = int(item.get("generation", {}).get("N", "-1"))
     if "files" not in item or stamped != generation or _live_writers(item, _now()):
-        return None
-    return json.loads(zlib.decompress(base64.b64decode(item["files"]["S"])))
+        return None, version
+    return json.loads(zlib.decompress(base64.b64decode(item["files"]["S"]))), version
 
 
 def _live_writers(item: dict, now: float, *, besides: str = "") -> list[str]:
@@ -96,8 +99,12 @@ def _live_writers(item: dict, now: float, *, besides: str = "") -> list[str]:
     ]
 
 
-def begin_writing(bucket: str, prefixes: list[str], *, generation: int) -> WriteLease:
-    """Forget the remembered files and register as a writer; call before touching the bucket."""
+def begin_writing(bucket: str, prefixes: list[str], *, generation: int, seen_version: int | None = None) -> WriteLease:
+    """Forget the remembered files and register as a writer; call before touching the bucket.
+
+    `seen_version`: the manifest's version when this writer read what the bucket holds. A writer
+    that began (and maybe finished) since then changed the bucket behind that reading, so this
+    one does not count as alone; None: not known, never alone."""
     key, token, now = _item_key(bucket, prefixes), WRITER + secrets.token_hex(8), _now()
     answer = client("dynamodb").update_item(
         TableName=settings().table_name,
@@ -111,8 +118,9 @@ def begin_writing(bucket: str, prefixes: list[str], *, generation: int) -> Write
         },
         ReturnValues="ALL_NEW",
     )["Attributes"]
-    alone = not _live_writers(answer, now, besides=token)
-    return WriteLease(key, token, int(answer["version"]["N"]), alone, generation)
+    version = int(answer["version"]["N"])
+    alone = seen_version is not None and version == seen_version + 1 and not _live_writers(answer, now, besides=token)
+    return WriteLease(key, token, version, alone, generation)
 
 
 def _packed(files: dict[str, str]) -> str:

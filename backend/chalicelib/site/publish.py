@@ -82,13 +82,16 @@ def sync_files(
     if not prefixes:
         return _write(files, _existing_keys(bucket, files), [], bucket)
     generation = current_generation(bucket)
-    remembered = remembered_files(bucket, prefixes, generation=generation) if trust_remembered else None
+    # Read before the bucket: a writer beginning after this reading is then seen by begin_writing.
+    remembered, seen_version = remembered_files(bucket, prefixes, generation=generation)
+    if not trust_remembered:
+        remembered = None
     existing = remembered if remembered is not None else _existing(bucket, prefixes)
     digests = {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
     stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
     if remembered is not None and not stale and all(existing.get(k) == d for k, d in digests.items()):
         return PublishReport(unchanged=len(files))
-    lease = begin_writing(bucket, prefixes, generation=generation)
+    lease = begin_writing(bucket, prefixes, generation=generation, seen_version=seen_version)
     try:
         report = _write(files, existing, stale, bucket, digests)
     except BaseException:
