@@ -139,3 +139,18 @@ def test_packaged_zip_imports_the_api_without_compiling_any_module(built, tmp_pa
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "[]"
     assert (unzipped / "chalicelib" / "__pycache__" / f"logs.{sys.implementation.cache_tag}.pyc").exists()
+
+
+@pytest.mark.integration
+@pytest.mark.xdist_group("package")
+def test_packaged_zip_entries_are_readable_by_lambda_whatever_the_build_umask(built):
+    """Lambda runs the code as another user: an entry that is not world-readable fails every import."""
+    _, out = built
+    with zipfile.ZipFile(out / "deployment.zip") as archive:
+        entries = archive.infolist()
+
+    unreadable = [e.filename for e in entries if not (e.external_attr >> 16) & 0o004]
+    assert entries and unreadable == []
+    assert {e.date_time for e in entries if e.filename.endswith(".pyc")} <= {
+        e.date_time for e in entries if e.filename.endswith(".py")
+    }

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,29 +64,50 @@ def precompile(zip_path: Path) -> int:
     imports again. Unchecked-hash .pyc files are used whatever the files' times after unzipping;
     the code is compiled under Lambda's path (/var/task) so tracebacks name the real files.
     The bytecode is this interpreter's: the runtime in the SAM template is its version too.
+    Chalice's entries keep their times (so the zip stays the same for the same sources) and
+    become readable by all; each .pyc takes its source's time.
     """
-    import compileall
-    import py_compile
-    import tempfile
-    import zipfile
+    import importlib.util
 
-    with tempfile.TemporaryDirectory() as scratch:
-        tree = Path(scratch)
-        with zipfile.ZipFile(zip_path) as archive:
-            archive.extractall(tree)
-        sources = [path for path in tree.rglob("*.py") if "__pycache__" not in path.parts]
-        ok = compileall.compile_dir(
-            tree, quiet=2, ddir="/var/task", workers=0, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
-        )
-        if not ok:  # a file that is not Python 3 (a test fixture of some dependency) keeps its source only
-            print("Some files in the package did not compile; they are imported from source.", file=sys.stderr)
-        rebuilt = zip_path.with_suffix(".tmp")
-        with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(tree.rglob("*")):
-                if path.is_file():
-                    archive.write(path, path.relative_to(tree).as_posix())
-        rebuilt.replace(zip_path)
-    return len(sources)
+    compiled = 0
+    rebuilt = zip_path.with_suffix(".tmp")
+    with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            target.writestr(_readable_by_all(entry), data)
+            if not entry.filename.endswith(".py"):
+                continue
+            try:
+                code = compile(data, f"/var/task/{entry.filename}", "exec", dont_inherit=True)
+            except (SyntaxError, ValueError):
+                continue  # not Python 3 (a dependency's test fixture): imported from source, if ever
+            pyc = zipfile.ZipInfo(importlib.util.cache_from_source(entry.filename), date_time=entry.date_time)
+            pyc.external_attr = 0o100644 << 16
+            pyc.compress_type = zipfile.ZIP_DEFLATED
+            source_hash = importlib.util.source_hash(data)
+            target.writestr(pyc, _unchecked_hash_pyc(code, source_hash))
+            compiled += 1
+    rebuilt.replace(zip_path)
+    return compiled
+
+
+def _readable_by_all(entry: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    """The entry, readable (and, where its owner may run it, runnable) by every user: Lambda runs
+    the code as another user than the one that built the zip, whose umask Chalice copies."""
+    mode = entry.external_attr >> 16
+    if mode:
+        mode |= 0o444 | (0o111 if mode & 0o100 else 0)
+        entry.external_attr = (mode << 16) | (entry.external_attr & 0xFFFF)
+    return entry
+
+
+def _unchecked_hash_pyc(code: object, source_hash: bytes) -> bytes:
+    """A .pyc the interpreter loads without looking at the source (PEP 552, unchecked hash)."""
+    import importlib.util
+    import marshal
+
+    flags = 0b01  # hash-based, check_source off
+    return importlib.util.MAGIC_NUMBER + flags.to_bytes(4, "little") + source_hash + marshal.dumps(code)
 
 
 def report_batch_item_failures(sam_template: Path) -> list[str]:
