@@ -47,6 +47,16 @@ def _int(name: str, default: int) -> int:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"PODIUM_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {raw!r}")
+    return level
+
+
 def read_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from the environment; defaults suit the embedded local stack."""
     env = os.environ if environ is None else environ
@@ -67,7 +77,7 @@ def read_settings(environ: dict[str, str] | None = None) -> Settings:
         upload_image_max_bytes=_int("PODIUM_UPLOAD_IMAGE_MAX_BYTES", 10 * 1024 * 1024),
         upload_slides_max_bytes=_int("PODIUM_UPLOAD_SLIDES_MAX_BYTES", 30 * 1024 * 1024),
         trash_retention_days=_int("PODIUM_TRASH_RETENTION_DAYS", 30),
-        log_level=env.get("PODIUM_LOG_LEVEL", "INFO"),
+        log_level=_log_level(env.get("PODIUM_LOG_LEVEL", "INFO")),
         mail_from=env.get("PODIUM_MAIL_FROM", "Podium <no-reply@podium.example.org>"),
         job_retry_base_seconds=_int("PODIUM_JOB_RETRY_BASE_SECONDS", 1),
     )
