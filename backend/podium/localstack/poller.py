@@ -95,6 +95,8 @@ class LocalPoller:
             MessageAttributeNames=["All"],
         )
         messages = answer.get("Messages", [])
+        if messages and self._stop.is_set():
+            return 0  # stopping: no new work (the local queue is not saved, README "Local data")
         if messages:
             self._job_since = time.monotonic()
             try:

@@ -22,6 +22,7 @@ from podium.localstack.servers import HOST, SiteServer, api_server, serve_in_thr
 log = logging.getLogger("podium.local")
 STAGE = "local"
 AUTOSAVE_SECONDS = 1.0
+JOB_FINISH_SECONDS = 3.0  # at a stop; with the rest, within the README's 5 seconds
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,9 @@ class LocalStack:
         for closer in closers:
             closer.join()
         if self._poller:
-            self._poller.stop(timeout=1.0)
+            # A job running now (an import, a rebuild) may finish, so its writes reach the
+            # journal below instead of stopping half-way; one running longer is cut short.
+            self._poller.stop(timeout=JOB_FINISH_SECONDS)
         if self._autosaver:
             self._autosaver.join(2.0)
         if self._snapshot:
