@@ -107,3 +107,30 @@ def test_a_long_job_holds_the_stream_back_only_for_the_pause(running_loop, monke
         assert not RELEASE[marker].is_set()  # read while the job still runs
     finally:
         RELEASE[marker].set()
+
+
+def test_jobs_back_to_back_hold_the_stream_back_only_for_the_pause(running_loop, monkeypatch):
+    from podium.localstack import poller
+
+    monkeypatch.setattr(poller, "JOB_STREAM_PAUSE_SECONDS", 0.3)
+    _loop, seen = running_loop
+    first, _ = _start_writing_job()
+    markers = [first]
+    try:
+        assert _wait_for(lambda: _written(first))
+        # GIVEN jobs that follow one another at once, each shorter than the pause
+        for _ in range(6):
+            following, _ = _start_writing_job()
+            markers.append(following)
+            time.sleep(0.2)
+            RELEASE[markers[-2]].set()
+            assert _wait_for(lambda marker=following: _written(marker))
+            if f"TEST#{first}" in seen:
+                break
+
+        # THEN the first job's write was read from the stream while jobs kept running
+        assert f"TEST#{first}" in seen
+        assert not RELEASE[markers[-1]].is_set()
+    finally:
+        for marker in markers:
+            RELEASE[marker].set()

@@ -131,23 +131,30 @@ class LocalPoller:
                 StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
             )["ShardIterator"]
 
-    def _yielding_to_job(self) -> bool:
-        """True while a job runs (for JOB_STREAM_PAUSE_SECONDS at most): its writes are read after.
+    def _yielding_to_job(self, waiting_since: float | None) -> bool:
+        """True while a job runs, for JOB_STREAM_PAUSE_SECONDS at most since the stream began
+        waiting (`waiting_since`): the job's writes are read after it.
 
         In Lambda the stream's consumer runs apart from the job; here both share one process
         and its GIL, so reading an import's 750 records while it writes them made the import
         half as slow again, and the rebuilds they queue cannot run before the job ends anyway.
-        The journal lags by the pause at most (README, "Local data").
+        The bound counts from the stream's first wait, not from each job: jobs running back to
+        back must not starve the stream. The journal lags by the pause at most (README, "Local data").
         """
-        since = self._job_since
-        return since is not None and time.monotonic() - since < JOB_STREAM_PAUSE_SECONDS
+        if self._job_since is None:
+            return False
+        return waiting_since is None or time.monotonic() - waiting_since < JOB_STREAM_PAUSE_SECONDS
 
     def _stream_loop(self) -> None:
+        waiting_since: float | None = None
         while not self._stop.is_set():
             try:
-                if self._yielding_to_job():
+                if self._yielding_to_job(waiting_since):
+                    waiting_since = waiting_since or time.monotonic()
                     self._stop.wait(0.05)
-                elif not self.poll_stream_once():
+                    continue
+                waiting_since = None
+                if not self.poll_stream_once():
                     self._stop.wait(0.1)
                 self._fire_due_schedules()
             except Exception:
