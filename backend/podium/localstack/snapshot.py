@@ -108,7 +108,7 @@ class Snapshot:
             self._journal = None
 
     def save_table(self) -> int:
-        """Write the whole table as the new base (a Scan: only at a first start) and clear the journal."""
+        """Write the whole table as the new base (reads every item: only at a first start) and clear the journal."""
         self.dir.mkdir(parents=True, exist_ok=True)
         items = self._all_items()
         _write_atomically(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
