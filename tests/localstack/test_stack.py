@@ -158,3 +158,23 @@ def test_second_stack_on_a_taken_aws_port_says_so_and_exits(dev_stack_factory, t
 
     assert second.returncode == 1
     assert "could not start" in second.stderr and "--aws-port" in second.stderr
+
+
+def test_port_of_a_stack_stopped_a_moment_ago_counts_as_free():
+    import socket
+
+    from podium.localstack.aws import _check_free
+
+    # GIVEN a server that answered a connection and closed first: its port waits in TIME_WAIT
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    accepted.close()
+    server.close()
+    client.close()
+
+    _check_free(port)  # THEN a new stack may start on it (no OSError)

@@ -222,6 +222,9 @@ def _check_free(port: int) -> None:
     import socket
 
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As moto's server binds: connections of a stack stopped a moment ago (TIME_WAIT) do not
+        # make the port taken; a server still listening on it does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))
 
 
