@@ -53,6 +53,20 @@ def mailed_link(stack, email: str, fragment: str, wait: float = 20.0) -> str:
         time.sleep(0.5)
 
 
+def wait_for_publish_status(page, stack, text: str, timeout_ms: int = 60_000) -> None:
+    """Wait for the publish panel to say `text`; on a timeout, fail with what it said instead and
+    the stack's last log lines (a rebuild that never came is otherwise hard to tell apart)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.get_by_text(text).wait_for(timeout=timeout_ms)
+    except PlaywrightTimeout:
+        said = page.locator(".publish-status").all_inner_texts()
+        raise AssertionError(
+            f"the publish panel said {said!r}, not {text!r}; the stack's last lines:\n" + "\n".join(stack.output[-60:])
+        ) from None
+
+
 def sign_up_in_browser(page, *, name: str, email: str) -> None:
     page.goto("/admin/#/signup")
     page.get_by_label("Name (required)").fill(name)
@@ -315,7 +329,7 @@ def test_admin_signup_to_published_session_shows_on_public_site(pages, dev_stack
     page.get_by_role("button", name="Publish").click()
 
     # THEN the page says when the public page is updated and links to it, and the session is public
-    page.get_by_text("The public page was updated").wait_for(timeout=60_000)
+    wait_for_publish_status(page, dev_stack, "The public page was updated")
     screenshot(page, "09-published")
     public_url = page.locator("a.public-link").get_attribute("href")
     assert public_url.startswith(dev_stack.urls["Site"])
