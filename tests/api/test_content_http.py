@@ -224,6 +224,64 @@ def test_session_list_names_each_sessions_speakers(api, owner, event):
     assert names == {"Duet": ["Ada", "Bob"], "Solo": ["Bob"], "Panel tbd": []}
 
 
+def test_session_list_shows_a_renamed_speaker_and_hides_a_trashed_one_until_restored(api, owner, event):
+    base = f"/v1/events/{event['id']}"
+    ada = api.json("POST", f"{base}/speakers", {"name": "Ada"}, token=owner["token"], expect=201)
+    body = {"title": "Solo", "speaker_ids": [ada["id"]]}
+    session = api.json("POST", f"{base}/sessions", body, token=owner["token"], expect=201)
+
+    def listed_names() -> list[str]:
+        items = api.json("GET", f"{base}/sessions", token=owner["token"], expect=200)["items"]
+        return [speaker["name"] for speaker in items[0]["speakers"]]
+
+    # WHEN the speaker is renamed
+    ada = api.json("GET", f"{base}/speakers/{ada['id']}", token=owner["token"], expect=200)  # linking moved it
+    rename = {"name": "Ada Lovelace", "version": ada["version"]}
+    api.json("PATCH", f"{base}/speakers/{ada['id']}", rename, token=owner["token"], expect=200)
+    # THEN lists show the new name, and an edit made from the session's older copy is refused
+    # (it would otherwise write the old name back)
+    assert listed_names() == ["Ada Lovelace"]
+    stale = {"title": "Solo!", "version": session["version"]}
+    api.json("PATCH", f"{base}/sessions/{session['id']}", stale, token=owner["token"], expect=409)
+
+    # WHEN the speaker goes to the trash, and comes back
+    api.json("DELETE", f"{base}/speakers/{ada['id']}", token=owner["token"], expect=200)
+    trashed = listed_names()
+    api.json("POST", f"/v1/trash/speaker/{ada['id']}/restore", token=owner["token"], expect=200)
+
+    # THEN the name leaves the list with it and returns with it
+    assert (trashed, listed_names()) == ([], ["Ada Lovelace"])
+
+
+def test_session_stored_without_speaker_names_still_lists_them(api, owner, event):
+    from chalicelib.db import content
+
+    # GIVEN a session written before sessions kept their speakers' names
+    base = f"/v1/events/{event['id']}"
+    ada = api.json("POST", f"{base}/speakers", {"name": "Ada"}, token=owner["token"], expect=201)
+    body = {"title": "Older", "speaker_ids": [ada["id"]]}
+    session = api.json("POST", f"{base}/sessions", body, token=owner["token"], expect=201)
+    stored = content.Session.get(content.event_pk(event["id"]), content.child_sk("session", session["id"]))
+    stored.update(actions=[content.Session.speaker_names.remove()])
+
+    # WHEN it is listed, and its speaker renamed (which must not fail on the older item)
+    first = api.json("GET", f"{base}/sessions", token=owner["token"], expect=200)["items"]
+    ada = api.json("GET", f"{base}/speakers/{ada['id']}", token=owner["token"], expect=200)
+    rename = {"name": "Ada L.", "version": ada["version"]}
+    api.json("PATCH", f"{base}/speakers/{ada['id']}", rename, token=owner["token"], expect=200)
+    second = api.json("GET", f"{base}/sessions", token=owner["token"], expect=200)["items"]
+
+    # THEN the list reads the names from the speakers, and the session's next edit keeps them
+    assert [s["speakers"] for s in (*first, *second)] == [
+        [{"id": ada["id"], "name": "Ada"}],
+        [{"id": ada["id"], "name": "Ada L."}],
+    ]
+    edit = {"title": "Older, edited", "version": second[0]["version"]}
+    api.json("PATCH", f"{base}/sessions/{session['id']}", edit, token=owner["token"], expect=200)
+    stored.refresh()
+    assert stored.speaker_names.as_dict() == {ada["id"]: "Ada L."}
+
+
 def test_a_published_event_with_social_links_reads_back_anonymously_without_its_call_for_papers(stack):
     from datetime import UTC, datetime
 

@@ -77,3 +77,17 @@ def test_bad_token_is_refused_before_any_read(api, published, operations):
     response = api.call("GET", path, token="not-a-token")
 
     assert (response.status_code, operations) == (401, Counter())
+
+
+def test_session_list_names_speakers_without_reading_them(api, published, operations):
+    owner, path = published
+    base = path.rsplit("/sessions/", 1)[0]
+    ada = api.json("POST", f"{base}/speakers", {"name": "Ada"}, token=owner["token"], expect=201)
+    body = {"title": "Named", "state": "confirmed", "speaker_ids": [ada["id"]]}
+    api.json("POST", f"{base}/sessions", body, token=owner["token"], expect=201)
+    operations.clear()
+
+    listed = api.json("GET", f"{base}/sessions", token=owner["token"], expect=200)
+
+    assert {s["title"]: [p["name"] for p in s["speakers"]] for s in listed["items"]} == {"Cheap": [], "Named": ["Ada"]}
+    assert operations == Counter({"BatchGetItem": 1, "Query": 1})

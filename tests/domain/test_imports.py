@@ -81,6 +81,8 @@ def test_import_sample_counts_links_and_times_equal_the_source(imported, organiz
         (s, p) for s, p in source_links if s in session_ids
     }
     assert {s.id: (s.starts_at, s.ends_at) for s in stored["session"]} == source_times
+    names = {p.id: p.name for p in stored["speaker"]}  # what session lists show, kept on the sessions
+    assert all(s.speaker_names.as_dict() == {i: names[i] for i in s.speaker_ids} for s in stored["session"])
     assert stored["event"][0].timezone == tz.key and stored["event"][0].owner_id == organizer.id
 
 

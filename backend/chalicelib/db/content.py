@@ -120,6 +120,10 @@ class Session(Item, discriminator="session"):
     # The user ids linked to those speakers (kept with speaker_ids), so "is this the caller's
     # talk?" needs no read of the speakers.
     speaker_user_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    # Those speakers' names by id, kept by every write that links or renames a speaker, so a
+    # session list names its speakers without reading them. A missing id (older items, a
+    # speaker trashed since) is read from the speaker instead.
+    speaker_names = MapAttribute(null=True)
     slides_url = UnicodeAttribute(null=True)
     slides_file = StoredFile(null=True)
     video_url = UnicodeAttribute(null=True)

@@ -31,6 +31,8 @@ HIDDEN = frozenset({"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", 
 # The event's call for papers has its own route, which keeps a private one's secret link token
 # to the organizers.
 HIDDEN |= {"call_for_papers"}
+# Sessions keep their speakers' names for lists, which show them as `speakers`.
+HIDDEN |= {"speaker_names"}
 REFERENCES = {"track_id": "track", "room_id": "room", "session_type_id": "session_type"}
 DATETIME_FIELDS = frozenset({"starts_at", "ends_at", "published_at"})
 
@@ -124,6 +126,8 @@ def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], act
     item = model_of(kind)(*child_key(event.id, kind, item_id), id=item_id, event_id=event.id, **values)
     item.stamp()
     speakers = [related[content.child_sk("speaker", s)] for s in values.get("speaker_ids") or []]
+    if kind == "session":
+        item.speaker_names = names_of(speakers)  # type: ignore[attr-defined]
     if speakers:
         item.speaker_user_ids = linked_users(speakers)  # type: ignore[attr-defined]
     _write_with_links(item, added=speakers, removed=[], is_new=True)
@@ -144,16 +148,28 @@ def update_child(
             ends_at=values.get("ends_at", item.ends_at),  # type: ignore[attr-defined]
         )
     before = set(getattr(item, "speaker_ids", None) or [])
+    renamed = item.kind_name == "speaker" and values.get("name", item.name) != item.name  # type: ignore[attr-defined]
     for name, value in values.items():
         setattr(item, name, value)
     item.stamp()
     after = set(values.get("speaker_ids", before))
     if "speaker_ids" in values:
-        item.speaker_user_ids = linked_users([related[content.child_sk("speaker", s)] for s in after])  # type: ignore[attr-defined]
+        linked = [related[content.child_sk("speaker", s)] for s in values["speaker_ids"]]
+        item.speaker_user_ids = linked_users(linked)  # type: ignore[attr-defined]
+        item.speaker_names = names_of(linked)  # type: ignore[attr-defined]
+    elif item.kind_name == "session" and item.speaker_names is None:  # type: ignore[attr-defined]
+        # Saved before sessions kept the names: the edit brings it up to date.
+        item.speaker_names = names_of(_speakers(event.id, list(item.speaker_ids or [])))  # type: ignore[attr-defined]
     added = [related[content.child_sk("speaker", s)] for s in sorted(after - before)]
     removed = _speakers(event.id, sorted(before - after))
-    _write_with_links(item, added=added, removed=removed, is_new=False)
+    naming = _sessions_naming(item) if renamed else []
+    _write_with_links(item, added=added, removed=removed, is_new=False, renamed_in=naming)
     return item
+
+
+def names_of(speakers: list[Item]) -> dict[str, str]:
+    """Speaker id -> name: what a session keeps beside its speaker_ids."""
+    return {s.id: s.name for s in speakers}  # type: ignore[attr-defined]
 
 
 def linked_users(speakers: list[Item]) -> list[str]:
@@ -191,10 +207,43 @@ def _speakers(event_id: str, speaker_ids: list[str]) -> list[Item]:
     return [s for s in Item.batch_get([child_key(event_id, "speaker", i) for i in speaker_ids]) if is_live(s)]
 
 
-def _write_with_links(item: Item, *, added: list[Item], removed: list[Item], is_new: bool) -> None:
-    """Write `item` and keep session↔speaker links equal on both sides, atomically."""
+# One transaction holds at most 100 writes: the speaker and this many of its sessions.
+RENAME_IN_ONE_WRITE = 99
+
+
+def _sessions_naming(speaker: Item) -> list[content.Session]:
+    """The live sessions keeping the speaker's name (one BatchGet), for a rename to update with it.
+
+    Past what one transaction holds, the rest forget the name instead (their lists read it).
+    """
+    ids = list(getattr(speaker, "session_ids", None) or [])
+    keys = [(speaker.pk, content.child_sk("session", i)) for i in ids]
+    found = [s for s in content.Session.batch_get(keys) if is_live(s) and s.speaker_names is not None] if keys else []
+    for session in found[RENAME_IN_ONE_WRITE:]:
+        forget_speaker_name(session, speaker_id=speaker.id)  # type: ignore[attr-defined]
+    return found[:RENAME_IN_ONE_WRITE]
+
+
+def forget_speaker_name(session: content.Session, *, speaker_id: str) -> None:
+    """Drop a speaker's kept name from a session, so its lists read the speaker (trash, overflow)."""
     try:
-        if not added and not removed:
+        session.update(
+            actions=[content.Session.speaker_names[speaker_id].remove()],
+            condition=content.Session.speaker_names.exists(),
+            add_version_condition=False,
+        )
+    except UpdateError as err:
+        if not _is_condition_failure(err):
+            raise
+
+
+def _write_with_links(
+    item: Item, *, added: list[Item], removed: list[Item], is_new: bool, renamed_in: list[content.Session] = ()
+) -> None:
+    """Write `item` and keep session↔speaker links equal on both sides, atomically; a renamed
+    speaker's new name goes to the sessions in `renamed_in` in the same transaction."""
+    try:
+        if not added and not removed and not renamed_in:
             if is_new:
                 item.save(condition=Item.pk.does_not_exist())
             else:
@@ -208,6 +257,15 @@ def _write_with_links(item: Item, *, added: list[Item], removed: list[Item], is_
             for speaker in removed:
                 remaining = [s for s in speaker.session_ids if s != item.id]  # type: ignore[attr-defined]
                 transaction.update(speaker, actions=[content.Speaker.session_ids.set(remaining)])
+            for session in renamed_in:
+                # No version condition: the name is not the session's own edit. The version still
+                # moves, so a client's full save of an older copy gets a 409, not the old name back.
+                transaction.update(
+                    session,
+                    actions=[content.Session.speaker_names[item.id].set(item.name)],  # type: ignore[attr-defined]
+                    condition=content.Session.speaker_names.exists(),
+                    add_version_condition=False,
+                )
     except (PutError, UpdateError, TransactWriteError) as err:
         if _is_condition_failure(err):
             raise _conflict_for(item) from err
@@ -259,6 +317,12 @@ def trash_child(*, event: content.Event, item: Item, actor: Actor, detach: bool 
         for speaker in _speakers(event.id, list(getattr(item, "speaker_ids", []) or [])):
             remaining = [s for s in speaker.session_ids if s != item.id]  # type: ignore[attr-defined]
             speaker.update(actions=[content.Speaker.session_ids.set(remaining)])
+    if item.kind_name == "speaker":
+        # Before the trash write: a failure in between leaves lists reading the (live) speaker.
+        keys = [(item.pk, content.child_sk("session", i)) for i in item.session_ids or []]  # type: ignore[attr-defined]
+        for session in content.Session.batch_get(keys) if keys else []:
+            if session.speaker_names is not None and item.id in session.speaker_names.as_dict():  # type: ignore[attr-defined]
+                forget_speaker_name(session, speaker_id=item.id)  # type: ignore[attr-defined]
     trash_items([item], actor=actor)
 
 
@@ -289,12 +353,22 @@ def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -
 
 
 def speaker_names(*, event_id: str, sessions: list[Any]) -> dict[str, str]:
-    """Speaker id -> name for a page of sessions: one BatchGet for the page, not a read a session."""
-    wanted = {speaker_id for session in sessions for speaker_id in (session.speaker_ids or [])}
+    """Speaker id -> name for a page of sessions: the names the sessions keep, and one BatchGet
+    for the page's speakers no session keeps a name of (none once every session carries them)."""
+    kept: dict[str, str] = {}
+    wanted: set[str] = set()
+    for session in sessions:
+        names = session.speaker_names.as_dict() if session.speaker_names is not None else {}
+        for speaker_id in session.speaker_ids or []:
+            if speaker_id in names:
+                kept[speaker_id] = names[speaker_id]
+            else:
+                wanted.add(speaker_id)
+    wanted -= kept.keys()
     if not wanted:
-        return {}
+        return kept
     found = content.Speaker.batch_get([child_key(event_id, "speaker", speaker_id) for speaker_id in sorted(wanted)])
-    return {speaker.id: speaker.name for speaker in found if is_live(speaker)}
+    return kept | {speaker.id: speaker.name for speaker in found if is_live(speaker)}
 
 
 def list_all(*, event_id: str, kind: str) -> list[Any]:

@@ -152,6 +152,10 @@ def _items(
     )
     for model, records in children:
         items.extend(_child(model, event.id, record) for record in records)
+    names = {speaker["id"]: speaker["name"] for speaker in export.speakers}
+    for item in items:
+        if isinstance(item, content.Session):  # the names its lists show, as every session keeps them
+            item.speaker_names = {i: names[i] for i in item.speaker_ids or [] if i in names}
     session_ids = {s["id"] for s in export.sessions}
     warnings = []
     for index, speaker in enumerate(export.speakers):
