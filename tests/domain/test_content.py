@@ -138,8 +138,22 @@ def test_list_pages_with_a_cursor_until_done(event):
     first = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=None)
     second = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=first.next)
 
-    assert len(first.items) == 3 and len(second.items) == 2
+    assert len(first.items) == 3 and len(second.items) == 2 and second.next is None
     assert {s.name for s in first.items + second.items} == {f"Sponsor {n}" for n in range(5)}
+
+
+def test_list_ends_with_a_full_last_page_and_skips_trash_between_pages(event):
+    from chalicelib.domain.content import list_children, trash_child
+
+    sponsors = [_create(event, "sponsor", name=f"Sponsor {n}") for n in range(7)]
+    trash_child(event=event, item=sorted(sponsors, key=lambda s: s.sk)[3], actor=ORGANIZER)
+
+    first = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=None)
+    second = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=first.next)
+
+    # six live sponsors: two full pages, and no cursor to an empty third one
+    assert (len(first.items), len(second.items), second.next) == (3, 3, None)
+    assert len({s.id for s in first.items + second.items}) == 6
 
 
 def test_overlapping_sessions_warn_about_room_and_speaker(event):

@@ -336,7 +336,11 @@ class Page:
 
 
 def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -> Page:
-    """One Query per page on the event's partition (sk prefix), trashed items left out."""
+    """One Query per page on the event's partition (sk prefix), trashed items left out.
+
+    It asks for one item more than the page holds: a full last page then ends the list, where
+    DynamoDB's own LastEvaluatedKey would send the client for one more, empty, page.
+    """
     pk = content.event_pk(event_id)
     model = model_of(kind)
     start = decode_cursor(cursor, partition=pk)
@@ -344,12 +348,15 @@ def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -
         pk,
         Item.sk.startswith(content.child_sk(kind, "")),
         filter_condition=Item.trashed_at.does_not_exist(),
-        limit=limit,
+        limit=limit + 1,
         last_evaluated_key=start,
-        page_size=limit,
+        page_size=limit + 1,
     )
-    items = [i for i in results if not i.is_gone()]
-    return Page(items=items, next=encode_cursor(results.last_evaluated_key))
+    found = list(results)
+    page = found[:limit]
+    last = page[-1] if len(found) > limit else None
+    items = [i for i in page if not i.is_gone()]
+    return Page(items=items, next=encode_cursor({"pk": {"S": last.pk}, "sk": {"S": last.sk}} if last else None))
 
 
 def speaker_names(*, event_id: str, sessions: list[Any]) -> dict[str, str]:
