@@ -1,16 +1,19 @@
 """Count the DynamoDB requests each API call makes (botocore `before-call` event hooks).
 
 Against the embedded moto stack, through the Chalice app: the session list of a published event
-with 10 and with 1,000 sessions (every page of 100) and a single-session GET, as the event's
-organizer and as an anonymous reader. Target (issue 4): one request per page of ≤ 100 items and
-one for a single GET.
+with 10 and with 1,000 sessions, each with two speakers (every page of 100), and a single-session
+GET, as the event's organizer and as an anonymous reader. Target (issue 4): one request per page
+of ≤ 100 items and one for a single GET.
 
 A single GET is one BatchGetItem: the caller's user item (the token's revocation check), the
 event, the caller's role in it and the session. A list page is that BatchGetItem plus the page's
-Query: a Query reads one partition, and the user item lives in its own (`USER#<id>`); even for
-an anonymous reader, the event item (sk `EVENT`) and the sessions (`SESSION#…`) are not one
-key range (`INVITE#`, `POST#`, `ROLE#`, `ROOM#` sort between them), so 2 per page is the floor
-of this key layout.
+Query; the speakers' names come with the sessions, which keep them. The authorization read cannot
+join the Query: a Query reads one sort-key range of one partition, the user item lives in its
+own (`USER#<id>`), and even for an anonymous reader the event item (sk `EVENT`) and the sessions
+(`SESSION#…`) are not one range (`INVITE#`, `POST#`, `ROLE#`, `ROOM#` sort between them); from
+the second page on, the Query starts past anything placed before the sessions. So 2 per page is
+the floor unless authorization is remembered between requests, which would let a revoked token
+read on (README, "Why a session list page takes 2 requests").
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from report import report
 
 STAGE = "bench"
 PAGE = 100
+SPEAKERS = 40
 
 
 class RequestCounter:
@@ -90,9 +94,11 @@ class Caller:
 
 
 def published_event(caller: Caller, token: str, sessions: int) -> tuple[str, str]:
-    """A published event with `sessions` confirmed sessions (written in batches); its id and one session id."""
+    """A published event with `sessions` confirmed sessions of two speakers each (written in
+    batches, as the API writes them); its id and one session id."""
     from chalicelib.db import content
     from chalicelib.domain.actors import Actor
+    from chalicelib.domain.content import names_of
     from chalicelib.domain.events import publish_event
 
     event = caller.json("POST", "/v1/events", {"name": f"Bench {sessions}"}, token=token)
@@ -103,15 +109,26 @@ def published_event(caller: Caller, token: str, sessions: int) -> tuple[str, str
     )
     publish_event(event_id=event["id"], actor=Actor(id="bench", kind="user", roles=frozenset({"admin"})))
     pk = content.event_pk(event["id"])
+    speakers = [
+        content.Speaker(pk, content.child_sk("speaker", f"p{n:03d}"), id=f"p{n:03d}", event_id=event["id"],
+                        name=f"Speaker {n}", session_ids=[])
+        for n in range(SPEAKERS)
+    ]  # fmt: skip
     with content.Session.batch_write() as batch:
         for n in range(sessions):
             session_id = f"s{n:05d}"
+            pair = [speakers[n % SPEAKERS], speakers[(n + 1) % SPEAKERS]]
+            for speaker in pair:
+                speaker.session_ids.append(session_id)
             batch.save(
                 content.Session(
                     pk, content.child_sk("session", session_id), id=session_id, event_id=event["id"],
-                    title=f"Talk {n}", state="confirmed",
+                    title=f"Talk {n}", state="confirmed", speaker_ids=[s.id for s in pair],
+                    speaker_names=names_of(pair),
                 )
             )  # fmt: skip
+        for speaker in speakers:
+            batch.save(speaker)
     return event["id"], "s00000"
 
 
@@ -126,6 +143,7 @@ def list_pages(
         query = f"?limit={PAGE}" + (f"&next={cursor}" if cursor else "")
         page, ops = counter.measure(caller.json, "GET", f"/v1/events/{event_id}/sessions{query}", token=token)
         total += ops
+        assert all(len(s["speakers"]) == 2 for s in page["items"]), "every session names its two speakers"
         pages, items, cursor = pages + 1, items + len(page["items"]), page["next"]
         if not cursor:
             return pages, items, total
@@ -169,9 +187,10 @@ def main() -> None:
     for call, who, pages, requests, ops in rows:
         print(f"{call:<28} {who:<10} {pages:>5} {requests:>8} {requests / pages:>8.2f}  {describe(ops)}")
     print(
-        "A GET is one BatchGetItem (user, event, role, item). A list page is that BatchGetItem plus one Query:\n"
-        "the floor of this key layout (the user item has its own partition, and the event item and the\n"
-        "sessions are not one sort-key range). Real DynamoDB may add one empty page when the last is exactly full."
+        "A GET is one BatchGetItem (user, event, role, item). A list page is that BatchGetItem plus one Query,\n"
+        "speaker names included (sessions keep them). The authorization read cannot join the Query (another\n"
+        "partition, another sort-key range) unless it were remembered between requests, letting a revoked token\n"
+        "read on: see the README."
     )
     report("api_calls", figures)
     server.stop()
