@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,7 @@ def start_moto(port: int) -> Any:
     _fast_backend_lookup()
     _fast_action_lookup()
     _fast_item_order()
+    _sound_transactions()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server
@@ -205,6 +207,66 @@ def _fast_item_order() -> None:
 
     all_items.podium_fast = True  # type: ignore[attr-defined]
     Table.all_items = all_items  # type: ignore[method-assign]
+
+
+_transaction_backups = threading.local()
+
+
+def _sound_transactions() -> None:
+    """Keep a table's stream whole across a failed transaction, and back the table up once.
+
+    moto (5.2) backs a table up before each TransactWriteItems by deep-copying it, once per
+    item of the transaction, and puts the copy in its place when the transaction fails. The
+    copy held a copy of the stream shard, so after the first failed transaction (a 409 on a
+    session edit is one) the table wrote its records to the copy while every shard iterator
+    already handed out, the local stream poller's, read the old shard: the poller saw no later
+    change, so no site rebuild and, worse, no journal line for any later write. The backup now
+    shares the shard (the failed transaction's own records are trimmed from it), and each
+    table is copied once per transaction: a 100-item transaction copied it 100 times, stream
+    records included, which took seconds once a few imports had run.
+    """
+    import copy
+
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import StreamShard, Table
+
+    transact = DynamoDBBackend.transact_write_items
+    if getattr(transact, "podium_fast", False):
+        return
+
+    def share_shard(self: StreamShard, memo: dict[int, Any]) -> StreamShard:
+        return self  # records are only appended; a failed transaction trims its own (below)
+
+    def copy_table(self: Table, memo: dict[int, Any]) -> Table:
+        reused = getattr(_transaction_backups, "tables", {}).get(id(self))
+        if reused is not None:  # moto's own per-item backup, already taken for this transaction
+            return reused
+        clone = Table.__new__(Table)
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            clone.__dict__[name] = copy.deepcopy(value, memo)
+        return clone
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        names = {op.get("TableName") for item in transact_items for op in item.values() if isinstance(op, dict)}
+        tables = {name: self.tables[name] for name in names if name in self.tables}
+        _transaction_backups.tables = {id(table): copy.deepcopy(table) for table in tables.values()}
+        shards = {name: table.stream_shard for name, table in tables.items() if table.stream_shard is not None}
+        marks = {name: len(shard.items) for name, shard in shards.items()}
+        try:
+            return transact(self, transact_items)
+        except Exception:
+            for name, shard in shards.items():
+                del shard.items[marks[name] :]
+                shard.table = self.tables[name]  # the restored backup
+            raise
+        finally:
+            _transaction_backups.tables = {}
+
+    StreamShard.__deepcopy__ = share_shard  # type: ignore[attr-defined]
+    Table.__deepcopy__ = copy_table  # type: ignore[attr-defined]
+    transact_write_items.podium_fast = True  # type: ignore[attr-defined]
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
 def _item_order(item: Any) -> Any:

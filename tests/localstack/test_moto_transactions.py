@@ -1,0 +1,54 @@
+"""The local moto's transactions: a failed one changes nothing, and the table's stream goes on
+delivering every later write to the iterators already handed out (the local stream poller's,
+which journals and publishes from it)."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def _key(name: str) -> dict:
+    return {"pk": {"S": f"TEST#tx-{name}"}, "sk": {"S": "ITEM"}}
+
+
+def test_writes_after_a_failed_transaction_reach_the_stream_and_its_own_do_not(stack):
+    ddb, streams = boto3.client("dynamodb"), boto3.client("dynamodbstreams")
+    table, arn = stack.table_name, stack.table_stream_arn
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
+    ddb.put_item(TableName=table, Item=_key("first"))
+
+    # WHEN a transaction writes one item, then fails on a condition, and a plain write follows
+    with pytest.raises(ddb.exceptions.TransactionCanceledException):
+        ddb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": _key("undone")}},
+                {"ConditionCheck": {"TableName": table, "Key": _key("first"),
+                                    "ConditionExpression": "attribute_not_exists(pk)"}},
+            ]
+        )  # fmt: skip
+    ddb.put_item(TableName=table, Item=_key("after"))
+    records = []
+    while batch := streams.get_records(ShardIterator=iterator):
+        records += batch["Records"]
+        iterator = batch["NextShardIterator"]
+        if not batch["Records"]:
+            break
+
+    # THEN the stream carries the first and the last write, and the table lacks the undone one
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in records] == ["TEST#tx-first", "TEST#tx-after"]
+    assert "Item" not in ddb.get_item(TableName=table, Key=_key("undone"), ConsistentRead=True)
+
+
+def test_a_transaction_of_many_items_writes_them_all(stack):
+    ddb = boto3.client("dynamodb")
+    items = [{"Put": {"TableName": stack.table_name, "Item": _key(f"many-{n}")}} for n in range(100)]
+
+    ddb.transact_write_items(TransactItems=items)
+
+    keys = [_key(f"many-{n}") for n in range(100)]
+    found = ddb.batch_get_item(RequestItems={stack.table_name: {"Keys": keys}})["Responses"][stack.table_name]
+    assert len(found) == 100
