@@ -1,47 +1,24 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pytest
-from chalicelib.domain.actors import Actor
+from content_support import ORGANIZER, create, saved_event
 
 pytestmark = pytest.mark.integration
-ORGANIZER = Actor(id="org1", kind="user", name="Org")
 
 
 @pytest.fixture
 def event(stack):
-    from chalicelib.db.content import Event, event_pk
-
-    item = Event(
-        event_pk("ev1"),
-        "EVENT",
-        id="ev1",
-        slug="conf",
-        name="Conf",
-        state="draft",
-        timezone="Asia/Singapore",
-        starts_at=datetime(2026, 3, 22, 1, tzinfo=UTC),
-        ends_at=datetime(2026, 3, 24, 10, tzinfo=UTC),
-    )
-    item.stamp()
-    item.save()
-    return item
-
-
-def _create(event, kind, **fields):
-    from chalicelib.domain.content import create_child
-
-    return create_child(event=event, kind=kind, fields=fields, actor=ORGANIZER)
+    return saved_event()
 
 
 def test_session_speakers_are_linked_both_ways(event):
     from chalicelib.domain.content import get_child, update_child
 
-    ada = _create(event, "speaker", name="Ada")
-    bob = _create(event, "speaker", name="Bob")
-    talk = _create(event, "session", title="Talk", speaker_ids=[ada.id])
+    ada = create(event, "speaker", name="Ada")
+    bob = create(event, "speaker", name="Bob")
+    talk = create(event, "session", title="Talk", speaker_ids=[ada.id])
 
     update_child(event=event, item=talk, fields={"speaker_ids": [bob.id]}, version=talk.version, actor=ORGANIZER)
 
@@ -53,7 +30,7 @@ def test_session_naming_an_unknown_track_is_refused_by_field(event):
     from chalicelib.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as raised:
-        _create(event, "session", title="Talk", track_id="nope")
+        create(event, "session", title="Talk", track_id="nope")
 
     assert raised.value.fields == {"track_id": "names no such item in this event"}
 
@@ -62,7 +39,7 @@ def test_session_outside_event_dates_is_refused(event):
     from chalicelib.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as raised:
-        _create(
+        create(
             event, "session", title="Talk", starts_at="2027-01-01T09:00:00+00:00", ends_at="2027-01-01T10:00:00+00:00"
         )
 
@@ -72,7 +49,7 @@ def test_session_outside_event_dates_is_refused(event):
 def test_stale_version_is_refused_with_the_current_state(event):
     from chalicelib.domain.content import StaleVersion, update_child
 
-    track = _create(event, "track", name="Web")
+    track = create(event, "track", name="Web")
     update_child(event=event, item=track, fields={"name": "Web 2"}, version=1, actor=ORGANIZER)
 
     with pytest.raises(StaleVersion) as raised:
@@ -85,7 +62,7 @@ def test_stale_version_is_refused_with_the_current_state(event):
 def test_concurrent_updates_with_one_version_let_exactly_one_win(event):
     from chalicelib.domain.content import StaleVersion, get_child, update_child
 
-    track = _create(event, "track", name="Web")
+    track = create(event, "track", name="Web")
 
     def attempt(n: int) -> str:
         mine = get_child(event_id="ev1", kind="track", item_id=track.id)
@@ -107,8 +84,8 @@ def test_trashing_a_track_in_use_lists_its_sessions_unless_detached(event):
     from chalicelib.domain.content import get_child, trash_child
     from chalicelib.errors import Conflict
 
-    track = _create(event, "track", name="Web")
-    talk = _create(event, "session", title="Talk", track_id=track.id)
+    track = create(event, "track", name="Web")
+    talk = create(event, "session", title="Talk", track_id=track.id)
 
     with pytest.raises(Conflict) as raised:
         trash_child(event=event, item=track, actor=ORGANIZER)
@@ -121,7 +98,7 @@ def test_trashing_a_track_in_use_lists_its_sessions_unless_detached(event):
 def test_trashed_items_leave_lists_at_once(event):
     from chalicelib.domain.content import list_children, trash_child
 
-    rooms = [_create(event, "room", name=f"Room {n}") for n in range(3)]
+    rooms = [create(event, "room", name=f"Room {n}") for n in range(3)]
     trash_child(event=event, item=rooms[1], actor=ORGANIZER)
 
     page = list_children(event_id="ev1", kind="room", limit=50, cursor=None)
@@ -133,7 +110,7 @@ def test_list_pages_with_a_cursor_until_done(event):
     from chalicelib.domain.content import list_children
 
     for n in range(5):
-        _create(event, "sponsor", name=f"Sponsor {n}")
+        create(event, "sponsor", name=f"Sponsor {n}")
 
     first = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=None)
     second = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=first.next)
@@ -145,7 +122,7 @@ def test_list_pages_with_a_cursor_until_done(event):
 def test_list_ends_with_a_full_last_page_and_skips_trash_between_pages(event):
     from chalicelib.domain.content import list_children, trash_child
 
-    sponsors = [_create(event, "sponsor", name=f"Sponsor {n}") for n in range(7)]
+    sponsors = [create(event, "sponsor", name=f"Sponsor {n}") for n in range(7)]
     trash_child(event=event, item=sorted(sponsors, key=lambda s: s.sk)[3], actor=ORGANIZER)
 
     first = list_children(event_id="ev1", kind="sponsor", limit=3, cursor=None)
@@ -159,9 +136,9 @@ def test_list_ends_with_a_full_last_page_and_skips_trash_between_pages(event):
 def test_overlapping_sessions_warn_about_room_and_speaker(event):
     from chalicelib.domain.content import list_all, schedule_warnings
 
-    hall = _create(event, "room", name="Hall")
-    ada = _create(event, "speaker", name="Ada")
-    first = _create(
+    hall = create(event, "room", name="Hall")
+    ada = create(event, "speaker", name="Ada")
+    first = create(
         event,
         "session",
         title="One",
@@ -170,7 +147,7 @@ def test_overlapping_sessions_warn_about_room_and_speaker(event):
         starts_at="2026-03-22T02:00:00+00:00",
         ends_at="2026-03-22T03:00:00+00:00",
     )
-    _create(
+    create(
         event,
         "session",
         title="Two",
@@ -188,8 +165,8 @@ def test_overlapping_sessions_warn_about_room_and_speaker(event):
 def test_public_view_hides_speaker_email_and_session_comments(event):
     from chalicelib.domain.content import view
 
-    speaker = _create(event, "speaker", name="Ada", email="ada@example.org", phone="+65 1234")
-    talk = _create(event, "session", title="Talk", comments="weak abstract")
+    speaker = create(event, "speaker", name="Ada", email="ada@example.org", phone="+65 1234")
+    talk = create(event, "session", title="Talk", comments="weak abstract")
 
     assert "email" not in view(speaker, private=False) and "phone" not in view(speaker, private=False)
     assert "comments" not in view(talk, private=False)

@@ -99,10 +99,11 @@ def trash_event(event_id: str) -> dict[str, Any]:
 
 def _list_views(event_id: str, kind: str, items: list[Any], *, private: bool) -> list[dict[str, Any]]:
     from chalicelib.domain import content
+    from chalicelib.domain.speaker_names import listed_names
 
     views = [content.view(i, private=private) for i in items]
     if kind == "session":  # lists show who speaks, so clients need no read per session
-        names = content.speaker_names(event_id=event_id, sessions=items)
+        names = listed_names(event_id=event_id, sessions=items)
         for data, item in zip(views, items, strict=True):
             data["speakers"] = [{"id": i, "name": names[i]} for i in item.speaker_ids or [] if i in names]
     return views
@@ -185,7 +186,7 @@ def _routes(segment: str, kind: str) -> None:
     )(list_items)
     endpoint(
         bp, base, "POST", action=f"{kind}.create", summary=f"Create a {label}", status=201, body=schema,
-        errors=(401, 403, 404),
+        errors=(401, 403, 404, 409),
     )(create_item)  # fmt: skip
     item_path = base + "/{item_id}"
     # `load` hands the item to the permission check: track organizers and speakers are

@@ -114,3 +114,17 @@ def transact_write() -> Any:
 
     # The models' connection: building a new one costs a botocore client (about a second).
     return TransactWrite(connection=Item._get_connection().connection)
+
+
+def is_condition_failure(err: Exception) -> bool:
+    """A failed condition (409), as opposed to throttling or a failure (which must not look like a conflict)."""
+    reasons = getattr(err, "cancellation_reasons", None) or []
+    if reasons:  # a canceled transaction: conflict only when a condition failed
+        return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
+    return "ConditionalCheckFailed" in str(getattr(err, "cause", "")) + str(err)
+
+
+def is_transaction_conflict(err: Exception) -> bool:
+    """A transaction canceled because another request was writing one of its items at that moment."""
+    reasons = getattr(err, "cancellation_reasons", None) or []
+    return any(reason is not None and reason.code == "TransactionConflict" for reason in reasons)

@@ -14,11 +14,12 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 
 from chalicelib.clock import clock
 from chalicelib.db import content
-from chalicelib.db.base import Item, new_id, transact_write
+from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.queries import query_models
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.speaker_names import check_unchanged, names_of
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
 # Fields only organizers see (and the speaker their own): never in public answers or pages.
@@ -96,7 +97,8 @@ def _check_references(*, event: content.Event, fields: dict[str, Any]) -> dict[s
         wanted[child_key(event.id, "speaker", speaker_id)] = "speaker_ids"
     if not wanted:
         return {}
-    found = {(i.pk, i.sk): i for i in Item.batch_get(list(wanted)) if is_live(i)}
+    # Consistent: a session stores the speakers' names as read here (domain/speaker_names.py).
+    found = {(i.pk, i.sk): i for i in Item.batch_get(list(wanted), consistent_read=True) if is_live(i)}
     problems = {name: "names no such item in this event" for key, name in wanted.items() if key not in found}
     if problems:
         raise ValidationFailed(f"{next(iter(problems))} names no such item in this event.", fields=problems)
@@ -126,7 +128,7 @@ def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], act
     item = model_of(kind)(*child_key(event.id, kind, item_id), id=item_id, event_id=event.id, **values)
     item.stamp()
     speakers = [related[content.child_sk("speaker", s)] for s in values.get("speaker_ids") or []]
-    if kind == "session":
+    if kind == "session":  # each listed speaker gets a version-conditioned update below
         item.speaker_names = names_of(speakers)  # type: ignore[attr-defined]
     if speakers:
         item.speaker_user_ids = linked_users(speakers)  # type: ignore[attr-defined]
@@ -153,23 +155,22 @@ def update_child(
         setattr(item, name, value)
     item.stamp()
     after = set(values.get("speaker_ids", before))
+    named: list[Item] = []  # speakers whose names this write stores
     if "speaker_ids" in values:
-        linked = [related[content.child_sk("speaker", s)] for s in values["speaker_ids"]]
-        item.speaker_user_ids = linked_users(linked)  # type: ignore[attr-defined]
-        item.speaker_names = names_of(linked)  # type: ignore[attr-defined]
+        named = [related[content.child_sk("speaker", s)] for s in values["speaker_ids"]]
+        item.speaker_user_ids = linked_users(named)  # type: ignore[attr-defined]
     elif item.kind_name == "session" and item.speaker_names is None:  # type: ignore[attr-defined]
-        # Saved before sessions kept the names: the edit brings it up to date.
-        item.speaker_names = names_of(_speakers(event.id, list(item.speaker_ids or [])))  # type: ignore[attr-defined]
+        named = _speakers(event.id, list(item.speaker_ids or []))  # saved before names were kept
+    if named or "speaker_ids" in values:
+        item.speaker_names = names_of(named)  # type: ignore[attr-defined]
     added = [related[content.child_sk("speaker", s)] for s in sorted(after - before)]
     removed = _speakers(event.id, sorted(before - after))
-    naming = _sessions_naming(item) if renamed else []
-    _write_with_links(item, added=added, removed=removed, is_new=False, renamed_in=naming)
+    if renamed:
+        _write_renamed_speaker(item)
+        return item
+    unchanged = list({s.id: s for s in named if s.id not in after - before}.values())  # type: ignore[attr-defined]
+    _write_with_links(item, added=added, removed=removed, is_new=False, checked=unchanged)
     return item
-
-
-def names_of(speakers: list[Item]) -> dict[str, str]:
-    """Speaker id -> name: what a session keeps beside its speaker_ids."""
-    return {s.id: s.name for s in speakers}  # type: ignore[attr-defined]
 
 
 def linked_users(speakers: list[Item]) -> list[str]:
@@ -204,46 +205,26 @@ class StaleVersion(Conflict):
 def _speakers(event_id: str, speaker_ids: list[str]) -> list[Item]:
     if not speaker_ids:
         return []
-    return [s for s in Item.batch_get([child_key(event_id, "speaker", i) for i in speaker_ids]) if is_live(s)]
+    keys = [child_key(event_id, "speaker", i) for i in speaker_ids]
+    return [s for s in Item.batch_get(keys, consistent_read=True) if is_live(s)]
 
 
-# One transaction holds at most 100 writes: the speaker and this many of its sessions.
-RENAME_IN_ONE_WRITE = 99
+def _write_renamed_speaker(speaker: Item) -> None:
+    from chalicelib.domain.speaker_names import rename_speaker
 
-
-def _sessions_naming(speaker: Item) -> list[content.Session]:
-    """The live sessions keeping the speaker's name (one BatchGet), for a rename to update with it.
-
-    Past what one transaction holds, the rest forget the name instead (their lists read it).
-    """
-    ids = list(getattr(speaker, "session_ids", None) or [])
-    keys = [(speaker.pk, content.child_sk("session", i)) for i in ids]
-    found = [s for s in content.Session.batch_get(keys) if is_live(s) and s.speaker_names is not None] if keys else []
-    for session in found[RENAME_IN_ONE_WRITE:]:
-        forget_speaker_name(session, speaker_id=speaker.id)  # type: ignore[attr-defined]
-    return found[:RENAME_IN_ONE_WRITE]
-
-
-def forget_speaker_name(session: content.Session, *, speaker_id: str) -> None:
-    """Drop a speaker's kept name from a session, so its lists read the speaker (trash, overflow)."""
     try:
-        session.update(
-            actions=[content.Session.speaker_names[speaker_id].remove()],
-            condition=content.Session.speaker_names.exists(),
-            add_version_condition=False,
-        )
-    except UpdateError as err:
-        if not _is_condition_failure(err):
-            raise
+        rename_speaker(speaker)
+    except TransactWriteError as err:
+        raise _failure_as_conflict(err, speaker) from err
 
 
 def _write_with_links(
-    item: Item, *, added: list[Item], removed: list[Item], is_new: bool, renamed_in: list[content.Session] = ()
+    item: Item, *, added: list[Item], removed: list[Item], is_new: bool, checked: list[Item] = ()
 ) -> None:
-    """Write `item` and keep session↔speaker links equal on both sides, atomically; a renamed
-    speaker's new name goes to the sessions in `renamed_in` in the same transaction."""
+    """Write `item` and keep session↔speaker links equal on both sides, atomically. A session
+    storing the names of speakers it does not update (`checked`) fails if they changed meanwhile."""
     try:
-        if not added and not removed and not renamed_in:
+        if not added and not removed and not checked:
             if is_new:
                 item.save(condition=Item.pk.does_not_exist())
             else:
@@ -257,27 +238,22 @@ def _write_with_links(
             for speaker in removed:
                 remaining = [s for s in speaker.session_ids if s != item.id]  # type: ignore[attr-defined]
                 transaction.update(speaker, actions=[content.Speaker.session_ids.set(remaining)])
-            for session in renamed_in:
-                # No version condition: the name is not the session's own edit. The version still
-                # moves, so a client's full save of an older copy gets a 409, not the old name back.
-                transaction.update(
-                    session,
-                    actions=[content.Session.speaker_names[item.id].set(item.name)],  # type: ignore[attr-defined]
-                    condition=content.Session.speaker_names.exists(),
-                    add_version_condition=False,
-                )
+            check_unchanged(transaction, checked)
     except (PutError, UpdateError, TransactWriteError) as err:
-        if _is_condition_failure(err):
-            raise _conflict_for(item) from err
-        raise
+        if is_new and is_condition_failure(err):  # the new item's speakers changed meanwhile
+            raise Conflict("A speaker of this session changed while it was being saved; send it again.") from err
+        raise _failure_as_conflict(err, item) from err
 
 
-def _is_condition_failure(err: Exception) -> bool:
-    """A failed condition (409), as opposed to throttling or a failure (which must not look like a conflict)."""
-    reasons = getattr(err, "cancellation_reasons", None) or []
-    if reasons:  # a canceled transaction: conflict only when a condition failed
-        return any(reason is not None and reason.code == "ConditionalCheckFailed" for reason in reasons)
-    return "ConditionalCheckFailed" in str(getattr(err, "cause", "")) + str(err)
+def _failure_as_conflict(err: Exception, item: Item) -> Exception:
+    """The 409 for a write that lost a race, or `err` itself for any other failure."""
+    if is_condition_failure(err):
+        return _conflict_for(item)
+    if is_transaction_conflict(err):
+        return Conflict(
+            "Another change to this item or one linked to it was being saved at the same moment; send yours again."
+        )
+    return err
 
 
 def _conflict_for(item: Item) -> Conflict:
@@ -318,11 +294,13 @@ def trash_child(*, event: content.Event, item: Item, actor: Actor, detach: bool 
             remaining = [s for s in speaker.session_ids if s != item.id]  # type: ignore[attr-defined]
             speaker.update(actions=[content.Speaker.session_ids.set(remaining)])
     if item.kind_name == "speaker":
-        # Before the trash write: a failure in between leaves lists reading the (live) speaker.
-        keys = [(item.pk, content.child_sk("session", i)) for i in item.session_ids or []]  # type: ignore[attr-defined]
-        for session in content.Session.batch_get(keys) if keys else []:
-            if session.speaker_names is not None and item.id in session.speaker_names.as_dict():  # type: ignore[attr-defined]
-                forget_speaker_name(session, speaker_id=item.id)  # type: ignore[attr-defined]
+        from chalicelib.domain.speaker_names import trash_speaker
+
+        try:
+            trash_speaker(item, actor=actor)
+        except TransactWriteError as err:
+            raise _failure_as_conflict(err, item) from err
+        return
     trash_items([item], actor=actor)
 
 
@@ -357,25 +335,6 @@ def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -
     last = page[-1] if len(found) > limit else None
     items = [i for i in page if not i.is_gone()]
     return Page(items=items, next=encode_cursor({"pk": {"S": last.pk}, "sk": {"S": last.sk}} if last else None))
-
-
-def speaker_names(*, event_id: str, sessions: list[Any]) -> dict[str, str]:
-    """Speaker id -> name for a page of sessions: the names the sessions keep, and one BatchGet
-    for the page's speakers no session keeps a name of (none once every session carries them)."""
-    kept: dict[str, str] = {}
-    wanted: set[str] = set()
-    for session in sessions:
-        names = session.speaker_names.as_dict() if session.speaker_names is not None else {}
-        for speaker_id in session.speaker_ids or []:
-            if speaker_id in names:
-                kept[speaker_id] = names[speaker_id]
-            else:
-                wanted.add(speaker_id)
-    wanted -= kept.keys()
-    if not wanted:
-        return kept
-    found = content.Speaker.batch_get([child_key(event_id, "speaker", speaker_id) for speaker_id in sorted(wanted)])
-    return kept | {speaker.id: speaker.name for speaker in found if is_live(speaker)}
 
 
 def list_all(*, event_id: str, kind: str) -> list[Any]:

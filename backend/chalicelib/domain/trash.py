@@ -94,29 +94,41 @@ def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None, he
     head = head or items[0]
     op_id = op_id or op_of(head)
     now = clock().now()
-    expires = int((now + timedelta(days=settings().trash_retention_days)).timestamp())
     for item in items:
-        actions = [
-            Item.trashed_at.set(now),
-            Item.trashed_by.set(actor.id),
-            Item.expires_at.set(expires),
-            Item.trash_pk.set(TRASH_KEY),
-            Item.trash_op.set(op_id),
-            Item.updated_at.set(now),
-        ]
-        if item.kind_name == "event":
-            actions += [Item.gsi1pk.remove(), Item.gsi1sk.remove()]  # the slug resolves to no trashed event
-        elif item.kind_name == "user":
-            # Nobody finds a trashed account by email (sign-in) or in the admins' user list; the
-            # email guard stays, so the address is not taken by someone else before a restore.
-            actions += [Item.gsi1pk.remove(), Item.gsi1sk.remove(), Item.gsi2pk.remove(), Item.gsi2sk.remove()]
+        actions = trash_actions(item, actor=actor, op_id=op_id, now=now)
         try:
             item.update(actions=actions, condition=Item.trashed_at.does_not_exist(), add_version_condition=False)
         except UpdateError as err:
             if not _condition_failed(err):
                 raise
-    _audit("trash", head=head, actor=actor, count=len(items))
+    audit_trash(head, actor=actor, count=len(items))
     return op_id
+
+
+def trash_actions(item: Item, *, actor: Actor, op_id: str, now: datetime | None = None) -> list[Any]:
+    """The update that puts one item in the trash under operation `op_id` (at `now`, default now)."""
+    now = now or clock().now()
+    expires = int((now + timedelta(days=settings().trash_retention_days)).timestamp())
+    actions = [
+        Item.trashed_at.set(now),
+        Item.trashed_by.set(actor.id),
+        Item.expires_at.set(expires),
+        Item.trash_pk.set(TRASH_KEY),
+        Item.trash_op.set(op_id),
+        Item.updated_at.set(now),
+    ]
+    if item.kind_name == "event":
+        actions += [Item.gsi1pk.remove(), Item.gsi1sk.remove()]  # the slug resolves to no trashed event
+    elif item.kind_name == "user":
+        # Nobody finds a trashed account by email (sign-in) or in the admins' user list; the
+        # email guard stays, so the address is not taken by someone else before a restore.
+        actions += [Item.gsi1pk.remove(), Item.gsi1sk.remove(), Item.gsi2pk.remove(), Item.gsi2sk.remove()]
+    return actions
+
+
+def audit_trash(head: Item, *, actor: Actor, count: int) -> None:
+    """The audit record of a trash operation headed by `head`."""
+    _audit("trash", head=head, actor=actor, count=count)
 
 
 def trash_event(*, event: content.Event, actor: Actor) -> dict[str, Any]:
