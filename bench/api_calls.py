@@ -98,8 +98,8 @@ def published_event(caller: Caller, token: str, sessions: int) -> tuple[str, str
     batches, as the API writes them); its id and one session id."""
     from chalicelib.db import content
     from chalicelib.domain.actors import Actor
-    from chalicelib.domain.speaker_names import names_of
     from chalicelib.domain.events import publish_event
+    from chalicelib.domain.speaker_names import names_of
 
     event = caller.json("POST", "/v1/events", {"name": f"Bench {sessions}"}, token=token)
     starts = datetime(2030, 3, 22, 9, tzinfo=UTC)
