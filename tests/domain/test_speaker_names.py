@@ -33,6 +33,20 @@ def kept(session) -> dict[str, str] | None:
     return None if stored is None else stored.as_dict()
 
 
+def after_first_call(monkeypatch, module, name: str, meanwhile) -> None:
+    """Run `meanwhile()` right after the first call of `module.name` returns, as a concurrent
+    request landing between that read and the write that follows it."""
+    original = getattr(module, name)
+
+    def reading_then_racing(*args, **kwargs):
+        found = original(*args, **kwargs)
+        monkeypatch.setattr(module, name, original)
+        meanwhile()
+        return found
+
+    monkeypatch.setattr(module, name, reading_then_racing)
+
+
 def rename(event, speaker, name: str) -> None:
     from chalicelib.domain.content import update_child
 
@@ -110,16 +124,9 @@ def test_older_session_edited_during_a_rename_keeps_no_old_name(event, monkeypat
     ada = create(event, "speaker", name="Ada")
     talk = create(event, "session", title="Talk", speaker_ids=[ada.id])
     fresh(talk).update(actions=[db.Session.speaker_names.remove()])  # saved before names were kept
-    read_speakers = content._speakers
-
-    def rename_meanwhile(event_id, ids):  # the edit has read the speaker; the rename lands now
-        found = read_speakers(event_id, ids)
-        monkeypatch.setattr(content, "_speakers", read_speakers)
-        rename(event, ada, "Ada L.")
-        return found
-
-    monkeypatch.setattr(content, "_speakers", rename_meanwhile)
     talk = fresh(talk)
+    # the edit has read the speaker; the rename lands now
+    after_first_call(monkeypatch, content, "_speakers", lambda: rename(event, ada, "Ada L."))
     with pytest.raises(content.StaleVersion):  # the speaker changed under the edit: a 409
         content.update_child(event=event, item=talk, fields={"title": "Talk!"}, version=talk.version, actor=ORGANIZER)
 
@@ -131,15 +138,7 @@ def test_edit_resending_the_speakers_during_a_rename_is_refused(event, monkeypat
 
     ada = create(event, "speaker", name="Ada")
     talk = create(event, "session", title="Talk", speaker_ids=[ada.id])
-    check = content._check_references
-
-    def rename_meanwhile(*, event, fields):
-        found = check(event=event, fields=fields)
-        monkeypatch.setattr(content, "_check_references", check)
-        rename(event, ada, "Ada L.")
-        return found
-
-    monkeypatch.setattr(content, "_check_references", rename_meanwhile)
+    after_first_call(monkeypatch, content, "_check_references", lambda: rename(event, ada, "Ada L."))
     talk = fresh(talk)
     fields = {"title": "Talk!", "speaker_ids": [ada.id]}
     with pytest.raises(content.StaleVersion):
@@ -154,15 +153,8 @@ def test_rename_landing_before_a_trash_write_leaves_no_trashed_name(event, monke
     ada = create(event, "speaker", name="Ada")
     create(event, "session", title="Talk", speaker_ids=[ada.id])
     ada = fresh(ada)
-    naming = speaker_names.sessions_naming
-
-    def rename_after_the_reads(**kwargs):  # the trash has read the sessions; a rename lands now
-        found = naming(**kwargs)
-        monkeypatch.setattr(speaker_names, "sessions_naming", naming)
-        rename(event, ada, "Ada L.")
-        return found
-
-    monkeypatch.setattr(speaker_names, "sessions_naming", rename_after_the_reads)
+    # the trash has read the sessions; a rename lands now
+    after_first_call(monkeypatch, speaker_names, "sessions_naming", lambda: rename(event, ada, "Ada L."))
     content.trash_child(event=event, item=ada, actor=ORGANIZER)
 
     assert fresh(ada).is_trashed()
@@ -174,15 +166,8 @@ def test_link_landing_before_a_trash_write_leaves_no_trashed_name(event, monkeyp
 
     ada = create(event, "speaker", name="Ada")
     ada = fresh(ada)  # the DELETE request's copy: no sessions yet
-    naming = speaker_names.sessions_naming
-
-    def link_after_the_reads(**kwargs):
-        found = naming(**kwargs)
-        monkeypatch.setattr(speaker_names, "sessions_naming", naming)
-        create(event, "session", title="Talk", speaker_ids=[ada.id])
-        return found
-
-    monkeypatch.setattr(speaker_names, "sessions_naming", link_after_the_reads)
+    link = lambda: create(event, "session", title="Talk", speaker_ids=[ada.id])  # noqa: E731
+    after_first_call(monkeypatch, speaker_names, "sessions_naming", link)
     content.trash_child(event=event, item=ada, actor=ORGANIZER)
 
     assert fresh(ada).is_trashed()
