@@ -302,10 +302,10 @@ def test_every_route_declares_a_known_action():
     assert [route for route, action in declared.items() if not action or not is_known_action(action)] == []
 
 
-def test_permission_matrix(api, people, aws_stack, figure):
+def test_permission_matrix(api, people, stack, figure):
     from chalicelib.api.http import ENDPOINTS
 
-    watch = TableWatch(aws_stack.table_stream_arn)
+    watch = TableWatch(stack.table_stream_arn)
     scene, mismatches, changed, leaked, cells = None, [], [], [], 0
     routes = {(e.path, e.method): e for e in ENDPOINTS}
     for _, spec in sorted(routes.items()):

@@ -147,7 +147,9 @@ def test_expired_item_leaves_the_trash_list_and_cannot_be_restored(seeded, clock
     _trash_event()
     clock.advance(days=30, seconds=1)
 
-    assert list_trash(actor=actor(ADMIN, "admin")).items == []
+    assert [i for i in list_trash(actor=actor(ADMIN, "admin")).items if i.pk == "EVENT#ev1"] == []
+    with pytest.raises(NotFound):
+        list_trash(actor=actor(ADMIN, "admin"), event_id="ev1")  # the event itself is gone
     with pytest.raises(NotFound):
         restore(kind="event", item_id="ev1", actor=actor(OWNER))
 
@@ -194,7 +196,7 @@ def test_sweeper_leaves_unexpired_trash_and_runs_again_harmlessly(seeded, clock)
 
     assert purge_expired() == 0
     assert purge_expired() == 0
-    assert len(list_trash(actor=actor(ADMIN, "admin")).items) == 8
+    assert len(list_trash(actor=actor(ADMIN, "admin"), event_id="ev1").items) == 8
 
 
 def test_organizer_lists_only_their_events_trash(seeded):
@@ -256,7 +258,7 @@ def test_trash_filter_by_kind(seeded):
     _trash_child("post")
     _trash_child("room")
 
-    rooms = list_trash(actor=actor(ADMIN, "admin"), kind="room").items
+    rooms = list_trash(actor=actor(ADMIN, "admin"), kind="room", event_id="ev1").items
 
     assert [i.id for i in rooms] == [child_id("ev1", "room")]
 
