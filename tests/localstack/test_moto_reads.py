@@ -90,3 +90,55 @@ def test_queries_on_the_table_and_an_index_answer_in_key_order_among_other_parti
 
     assert [i["sk"]["S"] for i in on_table] == ["001", "002", "005", "007", "011"]
     assert [i["gsi1sk"]["S"] for i in on_index] == sorted((f"{sk}#{pk}" for pk, sk in keys), reverse=True)
+
+
+def test_projected_and_index_queries_leave_the_stored_item_whole(stack):
+    ddb = boto3.client("dynamodb")
+    table = stack.table_name
+    item = ITEM | {"gsi1pk": {"S": "TEST#projection"}, "gsi1sk": {"S": "1"}}
+    ddb.put_item(TableName=table, Item=item)
+
+    projected = ddb.query(
+        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": ITEM["pk"]},
+        ProjectionExpression="sk, #c", ExpressionAttributeNames={"#c": "count"},
+    )["Items"]  # fmt: skip
+    on_index = ddb.query(
+        TableName=table, IndexName="gsi1", KeyConditionExpression="gsi1pk = :pk",
+        ExpressionAttributeValues={":pk": item["gsi1pk"]},
+    )["Items"]  # fmt: skip
+    stored = ddb.get_item(TableName=table, Key={"pk": ITEM["pk"], "sk": ITEM["sk"]}, ConsistentRead=True)["Item"]
+
+    assert projected == [{"sk": ITEM["sk"], "count": ITEM["count"]}]
+    assert [_sets_sorted(i) for i in on_index] == [_sets_sorted(item)]
+    assert _sets_sorted(stored) == _sets_sorted(item)
+
+
+def test_answers_through_moto_serializer_and_consumed_capacity_still_come_whole(stack):
+    ddb = boto3.client("dynamodb")
+    table = stack.table_name
+    ddb.put_item(TableName=table, Item=ITEM)
+    key = {"pk": ITEM["pk"], "sk": ITEM["sk"]}
+
+    updated = ddb.update_item(
+        TableName=table, Key=key, UpdateExpression="SET #t = :t", ExpressionAttributeNames={"#t": "text"},
+        ExpressionAttributeValues={":t": {"S": "changed"}}, ReturnValues="ALL_NEW",
+    )["Attributes"]  # fmt: skip
+    counted = ddb.query(
+        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": ITEM["pk"]},
+        ReturnConsumedCapacity="TOTAL",
+    )  # fmt: skip
+
+    assert _sets_sorted(updated) == _sets_sorted(ITEM | {"text": {"S": "changed"}})
+    assert updated["blob"] == {"B": b"\x00\xffpodium"}
+    assert counted["ConsumedCapacity"]["TableName"] == table
+    assert counted["Items"][0]["text"] == {"S": "changed"}
+
+
+def test_json_and_xml_answers_carry_fresh_request_ids(stack):
+    ddb, ses = boto3.client("dynamodb"), boto3.client("ses", region_name="us-east-1")
+
+    json_ids = {ddb.describe_table(TableName=stack.table_name)["ResponseMetadata"]["RequestId"] for _ in range(2)}
+    xml_ids = {ses.verify_domain_identity(Domain="ids.example.org")["ResponseMetadata"]["RequestId"] for _ in range(2)}
+
+    assert len(json_ids) == 2 and all(len(i) == 52 for i in json_ids)
+    assert len(xml_ids) == 2 and all(len(i) == 52 for i in xml_ids)
