@@ -10,6 +10,7 @@ import functools
 import gzip
 import hashlib
 import os
+import pickle
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -104,13 +105,20 @@ def _templates_version() -> tuple[tuple[str, int], ...]:
     return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
 
 
-def _render_page(view: EventView, template: str, context: dict[str, Any], templates: tuple) -> bytes:
+def _render_page(view: EventView, template: str, context: dict[str, Any], shared: tuple) -> bytes:
+    """`shared`: what every item page is also made from (templates, settings, the event)."""
     if not isinstance(context.get("v"), ItemScope):
         return _render(template, v=view, event=view.event, **context)
+    return ITEM_PAGES.get(
+        (template, shared, sorted(context.items())), lambda: _render(template, event=view.event, **context)
+    )
+
+
+def _item_page_inputs(view: EventView) -> tuple:
+    """The inputs all item pages share, the event pickled once (not once per page)."""
     from chalicelib.settings import settings
 
-    inputs = (template, templates, settings().uploads_base_url, view.event, sorted(context.items()))
-    return ITEM_PAGES.get(inputs, lambda: _render(template, event=view.event, **context))
+    return (_templates_version(), settings().uploads_base_url, pickle.dumps(view.event, protocol=5))
 
 
 def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -147,10 +155,9 @@ def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
     """Every file of one event's public site, paths relative to the site root."""
     view = EventView(public_bundle(bundle), base_url)
     prefix = f"e/{view.event.slug}/"
-    templates = _templates_version()
+    shared = _item_page_inputs(view)
     files = {
-        prefix + path: _render_page(view, template, context, templates)
-        for path, template, context in _event_pages(view)
+        prefix + path: _render_page(view, template, context, shared) for path, template, context in _event_pages(view)
     }
     files[prefix + "schedule.json"] = feeds.schedule_json(view)
     files[prefix + "schedule.xml"] = feeds.schedule_xml(view)

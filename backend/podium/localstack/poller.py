@@ -25,6 +25,9 @@ _RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
 _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 # While a job runs, the stream's records wait for it (this long at most): see `_yielding_to_job`.
 JOB_STREAM_PAUSE_SECONDS = 3.0
+# An idle stream is read again after this long: it bounds how late a change starts its rebuild
+# (Lambda polls a stream about four times a second; a GetRecords on the local stack is ~1 ms).
+STREAM_IDLE_SECONDS = 0.05
 
 
 def schedule_seconds(expression: Any) -> float | None:
@@ -155,7 +158,7 @@ class LocalPoller:
                     continue
                 waiting_since = None
                 if not self.poll_stream_once():
-                    self._stop.wait(0.1)
+                    self._stop.wait(STREAM_IDLE_SECONDS)
                 self._fire_due_schedules()
             except Exception:
                 log.exception("stream poller failed; retrying")
