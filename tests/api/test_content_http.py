@@ -209,6 +209,41 @@ def test_published_event_keeps_its_contact_email_from_outsiders(api, owner, even
     assert "team@example.org" not in json.dumps([as_anonymous, as_outsider, listed])
 
 
+def test_session_saves_answer_with_schedule_clashes(api, owner, event):
+    base = f"/v1/events/{event['id']}"
+    hall = api.json("POST", f"{base}/rooms", {"name": "Hall"}, token=owner["token"], expect=201)
+    ada = api.json("POST", f"{base}/speakers", {"name": "Ada"}, token=owner["token"], expect=201)
+    slot = {"starts_at": "2026-03-22T10:00:00+08:00", "ends_at": "2026-03-22T11:00:00+08:00"}
+    first = api.json(
+        "POST",
+        f"{base}/sessions",
+        {"title": "Keynote", "room_id": hall["id"], **slot},
+        token=owner["token"],
+        expect=201,
+    )
+    later = {"title": "Later", "room_id": hall["id"], "speaker_ids": [ada["id"]],
+             "starts_at": "2026-03-22T11:00:00+08:00", "ends_at": "2026-03-22T12:00:00+08:00"}  # fmt: skip
+    later = api.json("POST", f"{base}/sessions", later, token=owner["token"], expect=201)
+
+    clash = api.json(
+        "POST", f"{base}/sessions", {"title": "Clash", "room_id": hall["id"], "speaker_ids": [ada["id"]],
+                                     "starts_at": "2026-03-22T10:30:00+08:00", "ends_at": "2026-03-22T11:30:00+08:00"},
+        token=owner["token"], expect=201,
+    )  # fmt: skip
+    renamed = api.json(
+        "PATCH", f"{base}/sessions/{first['id']}", {"title": "Opening keynote", "version": first["version"]},
+        token=owner["token"], expect=200,
+    )  # fmt: skip
+
+    assert first["warnings"] == []
+    assert sorted(clash["warnings"]) == sorted([
+        f"room overlap with “Keynote” ({first['id']})",
+        f"room overlap with “Later” ({later['id']})",
+        f"speaker overlap with “Later” ({later['id']}): {ada['id']}",
+    ])  # fmt: skip
+    assert renamed["warnings"] == [f"room overlap with “Clash” ({clash['id']})"]
+
+
 def test_session_list_names_each_sessions_speakers(api, owner, event):
     base = f"/v1/events/{event['id']}"
     ada = api.json("POST", f"{base}/speakers", {"name": "Ada"}, token=owner["token"], expect=201)

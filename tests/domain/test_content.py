@@ -162,6 +162,29 @@ def test_overlapping_sessions_warn_about_room_and_speaker(event):
     assert len(warnings) == 2 and "room overlap" in warnings[0] and "speaker overlap" in warnings[1]
 
 
+def test_overlapping_sessions_reads_only_live_sessions_sharing_time(event):
+    from chalicelib.domain.content import overlapping_sessions, trash_child
+
+    def timed(title: str, start: str, end: str):
+        return create(event, "session", title=title, starts_at=start, ends_at=end)
+
+    talk = timed("Talk", "2026-03-22T10:00:00+08:00", "2026-03-22T11:00:00+08:00")
+    during = timed("During", "2026-03-22T02:30:00+00:00", "2026-03-22T02:45:00+00:00")  # 10:30 in Singapore
+    around = timed("Around", "2026-03-22T09:00:00+08:00", "2026-03-22T12:00:00+08:00")
+    timed("Before, touching", "2026-03-22T09:00:00+08:00", "2026-03-22T10:00:00+08:00")
+    timed("After, touching", "2026-03-22T11:00:00+08:00", "2026-03-22T12:00:00+08:00")
+    create(event, "session", title="Unscheduled")
+    binned = timed("Trashed", "2026-03-22T10:15:00+08:00", "2026-03-22T10:45:00+08:00")
+    trash_child(event=event, item=binned, actor=ORGANIZER)
+
+    found = overlapping_sessions(event_id="ev1", session=talk)
+    unscheduled = create(event, "session", title="No times yet")
+
+    assert sorted(s.title for s in found) == sorted(["Talk", "During", "Around"])
+    assert {s.id for s in found} == {talk.id, during.id, around.id}
+    assert overlapping_sessions(event_id="ev1", session=unscheduled) == []
+
+
 def test_public_view_hides_speaker_email_and_session_comments(event):
     from chalicelib.domain.content import view
 

@@ -219,9 +219,9 @@ def _public(item: Any) -> bool:
 def _with_warnings(data: dict[str, Any], item: Any, event_id: str) -> dict[str, Any]:
     if item.kind_name != "session":
         return data
-    from chalicelib.domain.content import list_all, schedule_warnings
+    from chalicelib.domain.content import overlapping_sessions, schedule_warnings
 
-    return data | {"warnings": schedule_warnings(item, list_all(event_id=event_id, kind="session"))}
+    return data | {"warnings": schedule_warnings(item, overlapping_sessions(event_id=event_id, session=item))}
 
 
 def _check_session_edit(event_id: str, item: Any, body: dict[str, Any], *, as_speaker: bool) -> None:

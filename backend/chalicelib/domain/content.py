@@ -348,6 +348,29 @@ def list_all(*, event_id: str, kind: str) -> list[Any]:
     return [i for i in found if not i.is_gone()]
 
 
+def overlapping_sessions(*, event_id: str, session: content.Session) -> list[content.Session]:
+    """The event's live sessions whose times overlap `session`'s (none when it has no times).
+
+    The overlap is the Query's filter: times are stored as fixed-width UTC text, which sorts as
+    time does, so a save reads back the few sessions it could clash with, not the whole list.
+    """
+    if not session.starts_at or not session.ends_at:
+        return []
+    times = content.Session.starts_at
+    found = query_models(
+        content.Session,
+        "pk = :pk AND begins_with(sk, :kind)",
+        {
+            ":pk": {"S": content.event_pk(event_id)},
+            ":kind": {"S": content.child_sk("session", "")},
+            ":start": {"S": times.serialize(session.starts_at)},
+            ":end": {"S": times.serialize(session.ends_at)},
+        },
+        FilterExpression="attribute_not_exists(trashed_at) AND starts_at < :end AND ends_at > :start",
+    )
+    return [i for i in found if not i.is_gone()]
+
+
 def schedule_warnings(session: content.Session, others: list[content.Session]) -> list[str]:
     """Overlaps with other sessions in the same room or with a shared speaker."""
     if not session.starts_at or not session.ends_at:
