@@ -3,34 +3,81 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC
+from typing import Any, NamedTuple
 
+from chalicelib.adapters.aws import query_items
+from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item
-from chalicelib.db.queries import event_items, published_events
+from chalicelib.db.queries import published_events
 from chalicelib.db.uploads import StoredFile
+from chalicelib.settings import settings
 from chalicelib.site import bundle as public
+from chalicelib.site.memo import Memo
 
 
 def load_bundle(event_id: str) -> public.EventBundle | None:
     """The whole event, trashed items left out; None when the event itself is missing."""
-    by_kind: dict[type[Item], list[Item]] = defaultdict(list)
-    for item in event_items(event_id):
-        if not item.is_trashed():
-            by_kind[type(item)].append(item)
+    by_kind: dict[type[Item], list[Any]] = defaultdict(list)
+    now, uploads = clock().epoch(), settings().uploads_base_url
+    for raw in query_items(
+        TableName=Item.Meta.table_name,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}},
+    ):
+        if raw.get("kind", {}).get("S") == EVENT_KIND:  # read afresh: its call-for-papers state follows the clock
+            item = Item.from_raw_data(raw)
+            stored = _Stored(type(item), item.is_trashed(), item.expires_at, item)
+        else:
+            stored = STORED_RECORDS.get((uploads, raw), lambda raw=raw: _stored(raw))
+        if stored.trashed or (stored.expires_at is not None and stored.expires_at <= now):
+            continue
+        if stored.record is not None:
+            by_kind[stored.kind].append(stored.record)
     events = by_kind[content.Event]
     if not events:
         return None
     return public.EventBundle(
-        event=_event(events[0]),  # type: ignore[arg-type]
-        tracks=tuple(_track(t) for t in by_kind[content.Track]),  # type: ignore[arg-type]
-        rooms=tuple(_room(r) for r in by_kind[content.Room]),  # type: ignore[arg-type]
-        session_types=tuple(_session_type(t) for t in by_kind[content.SessionType]),  # type: ignore[arg-type]
-        sessions=tuple(_session(s) for s in by_kind[content.Session]),  # type: ignore[arg-type]
-        speakers=tuple(_speaker(s) for s in by_kind[content.Speaker]),  # type: ignore[arg-type]
-        sponsors=tuple(_sponsor(s) for s in by_kind[content.Sponsor]),  # type: ignore[arg-type]
-        posts=tuple(_post(p) for p in by_kind[content.Post] if p.published),  # type: ignore[arg-type,attr-defined]
+        event=_event(events[0]),
+        tracks=tuple(by_kind[content.Track]),
+        rooms=tuple(by_kind[content.Room]),
+        session_types=tuple(by_kind[content.SessionType]),
+        sessions=tuple(by_kind[content.Session]),
+        speakers=tuple(by_kind[content.Speaker]),
+        sponsors=tuple(by_kind[content.Sponsor]),
+        posts=tuple(by_kind[content.Post]),
     )
+
+
+EVENT_KIND = "event"
+
+
+class _Stored(NamedTuple):
+    """What a build needs of one stored item: its kind, whether it is live, its public record."""
+
+    kind: type[Item]
+    trashed: bool
+    expires_at: int | None
+    record: Any  # the public record; None for kinds the site does not show
+
+
+# Public records made from stored items, remembered between builds in one process (a warm
+# Lambda, `podium dev`). The key is the item as stored, every attribute (and the uploads
+# base URL its file links are made from), so a hit is exactly what converting it gives.
+STORED_RECORDS: Memo[_Stored] = Memo(16384)
+
+
+def _stored(raw: dict[str, Any]) -> _Stored:
+    item = Item.from_raw_data(raw)
+    convert = _CONVERTERS.get(type(item))
+    record = convert(item) if convert is not None else None
+    return _Stored(type(item), item.is_trashed(), item.expires_at, record)
+
+
+def _published_post(p: content.Post) -> public.Post | None:
+    return _post(p) if p.published else None
 
 
 def published_event_summaries() -> list[public.Event]:
@@ -70,7 +117,6 @@ def _event(e: content.Event) -> public.Event:
 
 
 def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
-    from chalicelib.clock import clock
     from chalicelib.site.openevent import cfp_state
 
     if cfp is None:
@@ -147,6 +193,17 @@ def _sponsor(s: content.Sponsor) -> public.Sponsor:
 
 def _post(p: content.Post) -> public.Post:
     return public.Post(id=p.id, title=p.title, body=_text(p.body), published_at=p.published_at or p.created_at)
+
+
+_CONVERTERS: dict[type[Item], Callable[[Any], Any]] = {
+    content.Track: _track,
+    content.Room: _room,
+    content.SessionType: _session_type,
+    content.Session: _session,
+    content.Speaker: _speaker,
+    content.Sponsor: _sponsor,
+    content.Post: _published_post,
+}
 
 
 def _file_url(stored: StoredFile | None, thumbnail: str | None = None) -> str:

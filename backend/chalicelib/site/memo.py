@@ -13,21 +13,24 @@ import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
-class Memo:
-    """A bounded least-recently-used map of input digest → bytes."""
+class Memo(Generic[T]):
+    """A bounded least-recently-used map of input digest → piece (bytes, or an immutable record)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._pieces: OrderedDict[bytes, bytes] = OrderedDict()
+        self._pieces: OrderedDict[bytes, T] = OrderedDict()
         self._lock = threading.Lock()
 
     def clear(self) -> None:
         with self._lock:
             self._pieces.clear()
 
-    def get(self, inputs: tuple, make: Callable[[], bytes]) -> bytes:
+    def get(self, inputs: tuple, make: Callable[[], T]) -> T:
         """`make()`'s bytes for `inputs`, computed at most once while remembered."""
         key = hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=20).digest()
         with self._lock:
