@@ -142,3 +142,20 @@ def test_json_and_xml_answers_carry_fresh_request_ids(stack):
 
     assert len(json_ids) == 2 and all(len(i) == 52 for i in json_ids)
     assert len(xml_ids) == 2 and all(len(i) == 52 for i in xml_ids)
+
+
+def test_attribute_sizes_are_moto_own_for_every_type(stack):
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    values = [dict([pair]) for pair in ITEM.items()] + [
+        {"x": {"BS": [b"\x01\x02", b"podium"]}},
+        {"x": {"M": {"deep": {"M": {"deeper": {"L": [{"M": {"k": {"NS": ["1.5", "20"]}}}, {"B": b"\xff"}]}}}}}},
+        {"x": {"L": []}},
+        {"x": {"M": {}}},
+        {"x": {"BOOL": False}},
+        {"x": {"S": ""}},
+    ]
+
+    for value in values:
+        typed = DynamoType(next(iter(value.values())))
+        assert typed.size() == DynamoType.size.podium_original(typed), value

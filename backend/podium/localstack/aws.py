@@ -67,6 +67,7 @@ def start_moto(port: int) -> Any:
     _fast_item_reads()
     _fast_request_ids()
     _fast_item_size_check()
+    _fast_value_sizes()
     _fast_backend_lookup()
     _fast_action_lookup()
     _fast_item_order()
@@ -181,6 +182,43 @@ def _fast_item_size_check() -> None:
 
     init.podium_fast = True  # type: ignore[attr-defined]
     Item.__init__ = init  # type: ignore[method-assign]
+
+
+def _fast_value_sizes() -> None:
+    """Size attribute values without rebuilding them.
+
+    moto (5.2) sizes a map by wrapping each of its values in a new DynamoType, which rebuilds
+    every nested map and list below it, and a Query sizes every item it answers twice (for the
+    1 MB page limit): nine tenths of a 750-item Query in the local stack. The sizes are the
+    same: this walks the values moto already holds, by the same rules.
+    """
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.utilities import bytesize
+
+    original = DynamoType.size
+    if getattr(original, "podium_fast", False):
+        return
+
+    def scalar_size(kind: str, value: Any) -> int:
+        if kind == "N":
+            return len(str(value))
+        if kind == "NS":
+            return sum(len(str(v)) for v in value)
+        if kind in ("SS", "BS"):
+            return sum(bytesize(v) for v in value)
+        return 1 if isinstance(value, bool) else bytesize(value)
+
+    def size(self: DynamoType) -> int:
+        kind, value = self.type, self.value
+        if kind == "L":
+            return sum(size(v) for v in value)
+        if kind == "M":
+            return sum(bytesize(k) + size(v if type(v) is DynamoType else DynamoType(v)) for k, v in value.items())
+        return scalar_size(kind, value)
+
+    size.podium_fast = True  # type: ignore[attr-defined]
+    size.podium_original = original  # type: ignore[attr-defined]
+    DynamoType.size = size  # type: ignore[method-assign]
 
 
 def _fast_backend_lookup() -> None:
