@@ -347,3 +347,22 @@ def test_render_event_from_remembered_pieces_equals_a_fresh_render(bundle_2018, 
     # THEN both are byte-identical
     assert [path for path in fresh if remembered.get(path) != fresh[path]] == []
     assert remembered.keys() == fresh.keys()
+
+
+def test_remembered_pieces_follow_an_edit_as_a_fresh_render_does(bundle_2018, event_prefix):
+    from chalicelib.site import feeds, render
+
+    render_event(bundle_2018, base_url="http://podium.test")  # every piece remembered
+    session = next(s for s in bundle_2018.sessions if s.state == "accepted" and s.starts_at)
+    edited = dataclasses.replace(session, title="Retitled <&> talk", short_abstract="New <b>abstract</b>")
+    changed = dataclasses.replace(
+        bundle_2018, sessions=tuple(edited if s is session else s for s in bundle_2018.sessions)
+    )
+
+    warm = render_event(changed, base_url="http://podium.test")
+    for memo in (render.ITEM_PAGES, feeds.VEVENTS, feeds.FRAB_EVENTS):
+        memo.clear()
+    cold = render_event(changed, base_url="http://podium.test")
+
+    assert warm == cold
+    assert b"Retitled &lt;&amp;&gt; talk" in warm[event_prefix + "schedule.xml"]

@@ -188,7 +188,8 @@ def _frab_conference(view: EventView, root: ET.Element) -> None:
         _sub(conference, "track", track.name, name=track.name, color=track.color)
 
 
-def _frab_days(view: EventView, root: ET.Element) -> None:
+def _frab_days(view: EventView, root: ET.Element, slots: list[SessionView]) -> None:
+    """The days, their rooms, and a slot for each session's <event>, appended to `slots`."""
     if not view.days:
         start = view.local(view.event.starts_at)
         _sub(
@@ -221,19 +222,48 @@ def _frab_days(view: EventView, root: ET.Element) -> None:
                 guid=view.room_uuid(room_id),
             )
             for session in sessions:
-                _frab_event(view, room, session)
+                _sub(room, _EVENT_SLOT, n=str(len(slots)))
+                slots.append(session)
+
+
+# Each <event> sits at this depth (schedule > day > room > event) in the indented document.
+_EVENT_DEPTH = 3
+_EVENT_SLOT = "podium-event-slot"
+_EVENT_SLOT_TAG = re.compile(rb'<podium-event-slot n="(\d+)" />')
+FRAB_EVENTS: Memo[bytes] = Memo(8192)
+
+
+def _frab_event_xml(view: EventView, session: SessionView) -> bytes:
+    """One session's <event>, serialized and indented as at its place in the document;
+    remembered by everything it is made from (the event's id, slug and base URL, the session)."""
+
+    def make() -> bytes:
+        holder = ET.Element("room")
+        _frab_event(view, holder, session)
+        element = holder[0]
+        ET.indent(element, level=_EVENT_DEPTH)
+        return ET.tostring(element, encoding="utf-8")
+
+    return FRAB_EVENTS.get((view.event.id, view.event.slug, view.base_url, session), make)
 
 
 def schedule_xml(view: EventView) -> bytes:
-    """frab/Pentabarf schedule.xml (Giggity, ConfClerk, EventFahrplan)."""
+    """frab/Pentabarf schedule.xml (Giggity, ConfClerk, EventFahrplan).
+
+    The document is serialized with a placeholder for each <event>, which is then replaced by
+    that session's own serialized element: a rebuild re-serializes only the sessions that changed.
+    """
     root = ET.Element("schedule")
     _sub(root, "generator", name=GENERATOR["name"], version=GENERATOR["version"])
     _sub(root, "url", view.absolute(f"{view.root}schedule.xml"))
     _sub(root, "version", "1.0")
     _frab_conference(view, root)
-    _frab_days(view, root)
+    slots: list[SessionView] = []
+    _frab_days(view, root, slots)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    skeleton = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    events = [_frab_event_xml(view, session) for session in slots]
+    return _EVENT_SLOT_TAG.sub(lambda found: events[int(found.group(1))], skeleton)
 
 
 # --- iCalendar ------------------------------------------------------------------------
