@@ -24,7 +24,7 @@ from chalicelib.adapters.aws import client
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.audit import AuditRecord, audit_pk
-from chalicelib.db.base import Item, new_id
+from chalicelib.db.base import Item, is_condition_failure, new_id
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
@@ -99,7 +99,7 @@ def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None, he
         try:
             item.update(actions=actions, condition=Item.trashed_at.does_not_exist(), add_version_condition=False)
         except UpdateError as err:
-            if not _condition_failed(err):
+            if not is_condition_failure(err):
                 raise
     audit_trash(head, actor=actor, count=len(items))
     return op_id
@@ -221,10 +221,6 @@ def _partition(event_id: str) -> Iterator[Item]:
     for item in Item.query(content.event_pk(event_id), consistent_read=True):
         if not item.is_gone():
             yield item
-
-
-def _condition_failed(err: UpdateError | DeleteError) -> bool:
-    return err.cause_response_code == "ConditionalCheckFailedException"
 
 
 # -- find ------------------------------------------------------------------------------------
@@ -463,7 +459,7 @@ def _restore_items(items: Iterable[Item], *, slug: str | None) -> None:
             # Only while still trashed under that operation: a purge or a second restore may race.
             item.update(actions=actions, condition=Item.trash_op == item.trash_op, add_version_condition=False)
         except UpdateError as err:
-            if not _condition_failed(err):
+            if not is_condition_failure(err):
                 raise
 
 
@@ -514,7 +510,7 @@ def purge_item(item: Item) -> int:
         item.delete(condition=Item.trashed_at.exists(), add_version_condition=False)
         deleted += 1
     except DeleteError as err:
-        if not _condition_failed(err):
+        if not is_condition_failure(err):
             raise
     return deleted
 

@@ -20,7 +20,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.adapters.aws import client
 from chalicelib.clock import clock
 from chalicelib.db import content
-from chalicelib.db.base import Item, new_id
+from chalicelib.db.base import Item, is_condition_failure, new_id
 from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload, upload_pk
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.file_checks import (
@@ -344,14 +344,10 @@ def _attach(record: Upload, rule: KindRule, stored: StoredFile) -> StoredFile | 
     try:
         item.update(actions=[getattr(type(item), rule.field).set(stored), type(item).updated_at.set(clock().now())])
     except UpdateError as err:
-        if _condition_failed(err):
+        if is_condition_failure(err):
             raise Conflict(f"The {rule.target} changed meanwhile; complete the upload again.") from err
         raise
     return replaced
-
-
-def _condition_failed(err: UpdateError) -> bool:
-    return err.cause_response_code == "ConditionalCheckFailedException"
 
 
 def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
@@ -379,7 +375,7 @@ def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
             add_version_condition=False,
         )
     except UpdateError as err:
-        if _condition_failed(err):
+        if is_condition_failure(err):
             return False
         raise
     return True
