@@ -134,6 +134,26 @@ def test_speaker_lists_reads_edits_and_withdraws_only_their_own(api, owner, even
     assert (by_bob, edit_by_bob) == (404, 403)
 
 
+def test_own_proposals_page_through_others_and_the_last_page_ends_the_list(api, owner, event):
+    base = f"/v1/events/{event['id']}/call-for-papers/proposals"
+    open_cfp(api, owner, event)
+    publish(api, owner, event)
+    ada, bob = api.user("ada"), api.user("bob")
+    for n in range(3):
+        submit(api, ada, event, title=f"Ada {n}")
+        submit(api, bob, event, title=f"Bob {n}")
+
+    first = api.json("GET", f"{base}?limit=2", token=ada["token"], expect=200)
+    second = api.json("GET", f"{base}?limit=2&next={first['next']}", token=ada["token"], expect=200)
+    whole = api.json("GET", f"{base}?limit=3", token=ada["token"], expect=200)
+
+    assert len(first["items"]) == 2 and first["next"]
+    assert len(second["items"]) == 1 and second["next"] is None
+    titles = sorted(p["title"] for p in first["items"] + second["items"])
+    assert titles == ["Ada 0", "Ada 1", "Ada 2"]
+    assert (sorted(p["title"] for p in whole["items"]), whole["next"]) == (titles, None)
+
+
 def test_speaker_cannot_accept_or_schedule_their_proposal_nor_edit_it_once_accepted(api, owner, event):
     base = f"/v1/events/{event['id']}"
     open_cfp(api, owner, event)

@@ -191,7 +191,12 @@ def submit_proposal(
 
 
 def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None) -> Any:
-    """The sessions linked to the user in this event: a Query on the event's sessions, filtered."""
+    """The sessions linked to the user in this event: a Query on the event's sessions, filtered.
+
+    As for other lists, it looks for one match more than the page holds, so the page that holds
+    the last proposal ends the list; the filter drops most sessions, so DynamoDB is read in
+    pages of SCAN_PAGE sessions rather than `limit`.
+    """
     from chalicelib.db.pagination import decode_cursor, encode_cursor
     from chalicelib.domain.content import Page
 
@@ -200,12 +205,18 @@ def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None
         pk,
         Item.sk.startswith(content.child_sk("session", "")),
         filter_condition=Item.trashed_at.does_not_exist() & content.Session.speaker_user_ids.contains(user_id),
-        limit=limit,
+        limit=limit + 1,
         last_evaluated_key=decode_cursor(cursor, partition=pk),
-        page_size=limit,
+        page_size=max(limit + 1, SCAN_PAGE),
     )
-    items = [i for i in results if not i.is_gone()]
-    return Page(items=items, next=encode_cursor(results.last_evaluated_key))
+    found = list(results)
+    page = found[:limit]
+    last = page[-1] if len(found) > limit else None
+    items = [i for i in page if not i.is_gone()]
+    return Page(items=items, next=encode_cursor({"pk": {"S": last.pk}, "sk": {"S": last.sk}} if last else None))
+
+
+SCAN_PAGE = 100  # sessions read per DynamoDB page while looking for a speaker's own
 
 
 def check_speaker_edit(session: content.Session, fields: dict[str, Any]) -> None:
