@@ -75,6 +75,36 @@ def test_rebuild_without_changes_writes_nothing(demo_site):
     assert (report.written, report.deleted) == ([], [])
 
 
+def test_rebuild_asked_for_before_the_last_one_started_is_skipped(demo_site):
+    from datetime import UTC, datetime
+
+    from chalicelib.clock import FrozenClock, use_clock
+    from chalicelib.db.content import Session, event_pk
+    from chalicelib.site.publish import publish_event
+
+    stack, slug, event_id = demo_site
+    clock = FrozenClock(datetime(2026, 5, 1, 12, tzinfo=UTC))
+    previous = use_clock(clock)
+    try:
+        changed_at = clock.now().timestamp()
+        clock.advance(seconds=1)
+        first = publish_event(event_id, requested_at=changed_at)  # started after the change: it saw it
+        session = Session.get(event_pk(event_id), "SESSION#static")
+        session.update(actions=[Session.title.set("Renamed while skipped")])
+        same_change = publish_event(event_id, requested_at=changed_at)
+        clock.advance(seconds=1)
+        later_change = publish_event(event_id, requested_at=clock.now().timestamp() - 0.5)
+        unconditional = publish_event(event_id)
+    finally:
+        use_clock(previous)
+
+    assert (first.skipped, same_change.skipped, later_change.skipped, unconditional.skipped) == (
+        False, True, False, False,
+    )  # fmt: skip
+    assert f"e/{slug}/sessions/static/index.html" in later_change.written
+    assert "Renamed while skipped" in _page(stack.site_bucket, f"e/{slug}/sessions/static/index.html")
+
+
 def _bucket_files(bucket: str) -> dict[str, tuple[bytes, str]]:
     """key → (bytes, content type) of every object in the bucket."""
     s3, found = boto3.client("s3"), {}

@@ -230,9 +230,8 @@ def publish_event(
     from chalicelib.site.from_db import load_bundle, published_event_summaries
     from chalicelib.site.render import render_event
 
-    if requested_at and _last_render_started(event_id) > requested_at:
+    if not _begin_render(event_id, requested_at):
         return PublishReport(skipped=True)
-    _mark_render_started(event_id)
     bundle = load_bundle(event_id)
     report = PublishReport()
     if bundle is not None and bundle.event.published:
@@ -251,17 +250,26 @@ def _marker_key(event_id: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"RENDER#{event_id}"}, "sk": {"S": "RENDER"}}
 
 
-def _last_render_started(event_id: str) -> float:
-    found = client("dynamodb").get_item(TableName=settings().table_name, Key=_marker_key(event_id), ConsistentRead=True)
-    return float(found.get("Item", {}).get("started_at", {}).get("N", "0"))
-
-
-def _mark_render_started(event_id: str) -> None:
+def _begin_render(event_id: str, requested_at: float) -> bool:
+    """Record that a rebuild of the event starts now; False, recording nothing, when one started
+    after `requested_at` (0: always start). One conditional write, so two rebuilds racing for
+    the same change cannot both skip it."""
     from chalicelib.clock import clock
 
+    ddb = client("dynamodb")
     item = {
         **_marker_key(event_id),
         "kind": {"S": "render_marker"},
         "started_at": {"N": repr(clock().now().timestamp())},
     }
-    client("dynamodb").put_item(TableName=settings().table_name, Item=item)
+    condition = {}
+    if requested_at:
+        condition = {
+            "ConditionExpression": "attribute_not_exists(started_at) OR started_at <= :requested",
+            "ExpressionAttributeValues": {":requested": {"N": repr(requested_at)}},
+        }
+    try:
+        ddb.put_item(TableName=settings().table_name, Item=item, **condition)
+    except ddb.exceptions.ConditionalCheckFailedException:
+        return False
+    return True
