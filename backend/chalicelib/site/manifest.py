@@ -78,19 +78,32 @@ def start_generation(bucket: str) -> int:
     return int(answer["Attributes"]["generation"]["N"])
 
 
-def remembered_files(bucket: str, prefixes: list[str], *, generation: int) -> tuple[dict[str, str] | None, int]:
-    """key → MD5 of the bucket's files under `prefixes` as last written in this generation (None
-    when not certain), and the manifest's version now: read it before reading the bucket, and
-    pass it to `begin_writing`, which so learns whether another writer began in between."""
-    found = client("dynamodb").get_item(
-        TableName=settings().table_name, Key=_item_key(bucket, prefixes), ConsistentRead=True
-    )
-    item = found.get("Item", {})
+@dataclass(frozen=True)
+class Remembered:
+    generation: int  # the bucket's generation now
+    files: dict[str, str] | None  # key → MD5 as last written in this generation; None when not certain
+    version: int  # the manifest's version now: pass it to `begin_writing`
+
+
+def remembered_files(bucket: str, prefixes: list[str]) -> Remembered:
+    """The bucket's generation and what the manifest of `prefixes` remembers, in one consistent
+    BatchGetItem. Read it before reading the bucket, and pass its version to `begin_writing`,
+    which so learns whether another writer began in between."""
+    ddb, table = client("dynamodb"), settings().table_name
+    generation_key, manifest_key = _generation_key(bucket), _item_key(bucket, prefixes)
+    wanted: dict = {table: {"Keys": [generation_key, manifest_key], "ConsistentRead": True}}
+    found: dict[str, dict] = {}
+    while wanted:
+        answer = ddb.batch_get_item(RequestItems=wanted)
+        found.update({item["pk"]["S"]: item for item in answer.get("Responses", {}).get(table, [])})
+        wanted = answer.get("UnprocessedKeys") or {}
+    generation = int(found.get(generation_key["pk"]["S"], {}).get("generation", {}).get("N", "0"))
+    item = found.get(manifest_key["pk"]["S"], {})
     version = int(item.get("version", {}).get("N", "0"))
     stamped = int(item.get("generation", {}).get("N", "-1"))
     if "files" not in item or stamped != generation or _live_writers(item, _now()):
-        return None, version
-    return json.loads(zlib.decompress(base64.b64decode(item["files"]["S"]))), version
+        return Remembered(generation, None, version)
+    return Remembered(generation, json.loads(zlib.decompress(base64.b64decode(item["files"]["S"]))), version)
 
 
 def _live_writers(item: dict, now: float, *, besides: str = "") -> list[str]:

@@ -16,7 +16,6 @@ from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
 from chalicelib.site.manifest import (
     begin_writing,
-    current_generation,
     finish_writing,
     remembered_files,
     start_generation,
@@ -81,11 +80,10 @@ def sync_files(
     prefixes = [p for p in owned_prefixes if p]
     if not prefixes:
         return _write(files, _existing_keys(bucket, files), [], bucket)
-    generation = current_generation(bucket)
     # Read before the bucket: a writer beginning after this reading is then seen by begin_writing.
-    remembered, seen_version = remembered_files(bucket, prefixes, generation=generation)
-    if not trust_remembered:
-        remembered = None
+    manifest = remembered_files(bucket, prefixes)
+    generation, seen_version = manifest.generation, manifest.version
+    remembered = manifest.files if trust_remembered else None
     existing = remembered if remembered is not None else _existing(bucket, prefixes)
     digests = {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
     stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
