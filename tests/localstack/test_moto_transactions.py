@@ -52,3 +52,36 @@ def test_a_transaction_of_many_items_writes_them_all(stack):
     keys = [_key(f"many-{n}") for n in range(100)]
     found = ddb.batch_get_item(RequestItems={stack.table_name: {"Keys": keys}})["Responses"][stack.table_name]
     assert len(found) == 100
+
+
+def test_a_failed_transaction_leaves_updated_put_and_deleted_items_as_they_were(stack):
+    ddb, table = boto3.client("dynamodb"), stack.table_name
+    ddb.put_item(TableName=table, Item=_key("kept") | {"count": {"N": "1"}, "tags": {"SS": ["a"]}})
+    ddb.put_item(TableName=table, Item=_key("doomed") | {"note": {"S": "still here"}})
+    ddb.put_item(TableName=table, Item=_key("guard"))
+    before = ddb.scan(TableName=table, ConsistentRead=True)["Items"]
+
+    # WHEN a transaction updates, adds, deletes and then fails its last condition
+    with pytest.raises(ddb.exceptions.TransactionCanceledException):
+        ddb.transact_write_items(
+            TransactItems=[
+                {"Update": {"TableName": table, "Key": _key("kept"), "UpdateExpression": "SET #c = :two ADD tags :b",
+                            "ExpressionAttributeNames": {"#c": "count"},
+                            "ExpressionAttributeValues": {":two": {"N": "2"}, ":b": {"SS": ["b"]}}}},
+                {"Put": {"TableName": table, "Item": _key("new")}},
+                {"Delete": {"TableName": table, "Key": _key("doomed")}},
+                {"ConditionCheck": {"TableName": table, "Key": _key("guard"),
+                                    "ConditionExpression": "attribute_not_exists(pk)"}},
+            ]
+        )  # fmt: skip
+    after = ddb.scan(TableName=table, ConsistentRead=True)["Items"]
+    ddb.update_item(TableName=table, Key=_key("kept"), UpdateExpression="SET note = :n",
+                    ExpressionAttributeValues={":n": {"S": "later"}})  # fmt: skip
+
+    # THEN every item is as it was, and later writes still land
+    def by_key(items):
+        return {i["pk"]["S"]: i for i in items}
+
+    assert by_key(after) == by_key(before)
+    kept = ddb.get_item(TableName=table, Key=_key("kept"), ConsistentRead=True)["Item"]
+    assert (kept["count"], kept["tags"], kept["note"]) == ({"N": "1"}, {"SS": ["a"]}, {"S": "later"})

@@ -343,34 +343,34 @@ _transaction_backups = threading.local()
 
 
 def _sound_transactions() -> None:
-    """Keep a table's stream whole across a failed transaction, and back the table up once.
+    """Undo a failed transaction item by item, and keep the table's stream whole.
 
-    moto (5.2) backs a table up before each TransactWriteItems by deep-copying it, once per
-    item of the transaction, and puts the copy in its place when the transaction fails. The
-    copy held a copy of the stream shard, so after the first failed transaction (a 409 on a
-    session edit is one) the table wrote its records to the copy while every shard iterator
-    already handed out, the local stream poller's, read the old shard: the poller saw no later
-    change, so no site rebuild and, worse, no journal line for any later write. The backup now
-    shares the shard (the failed transaction's own records are trimmed from it), and each
-    table is copied once per transaction: a 100-item transaction copied it 100 times, stream
-    records included, which took seconds once a few imports had run.
+    moto (5.2) backs a table up before each TransactWriteItems by deep-copying all of it, once
+    per item of the transaction, and puts the copy in its place when the transaction fails.
+    - The copy took time in proportion to the whole table: with FOSSASIA 2018 loaded, every
+      session save (a transaction) copied some 2,000 items, and the permission matrix test spent
+      most of its time there.
+    - The copy held a copy of the stream shard, so after the first failed transaction (a 409 on
+      a session edit is one) the table wrote its records to the copy, while every shard
+      iterator already handed out read the old shard: the local stream poller saw no later
+      change, so no site rebuild and, worse, no journal line for any later write.
+
+    Here the items the transaction names are copied before it runs, and on failure those are
+    put back (or removed, if they did not exist) and the failed transaction's own stream
+    records are trimmed; moto's own backup, taken while this runs, is the table itself.
     """
     import copy
 
     from moto.dynamodb.models import DynamoDBBackend
-    from moto.dynamodb.models.table import StreamShard, Table
+    from moto.dynamodb.models.table import Table
 
     transact = DynamoDBBackend.transact_write_items
     if getattr(transact, "podium_fast", False):
         return
 
-    def share_shard(self: StreamShard, memo: dict[int, Any]) -> StreamShard:
-        return self  # records are only appended; a failed transaction trims its own (below)
-
     def copy_table(self: Table, memo: dict[int, Any]) -> Table:
-        reused = getattr(_transaction_backups, "tables", {}).get(id(self))
-        if reused is not None:  # moto's own per-item backup, already taken for this transaction
-            return reused
+        if getattr(_transaction_backups, "active", False):
+            return self  # moto's whole-table backup: the touched items are backed up instead
         clone = Table.__new__(Table)
         memo[id(self)] = clone
         for name, value in self.__dict__.items():
@@ -378,25 +378,60 @@ def _sound_transactions() -> None:
         return clone
 
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        names = {op.get("TableName") for item in transact_items for op in item.values() if isinstance(op, dict)}
-        tables = {name: self.tables[name] for name in names if name in self.tables}
-        _transaction_backups.tables = {id(table): copy.deepcopy(table) for table in tables.values()}
-        shards = {name: table.stream_shard for name, table in tables.items() if table.stream_shard is not None}
-        marks = {name: len(shard.items) for name, shard in shards.items()}
+        backups = _touched_items(self, transact_items)
+        shards = {id(t.stream_shard): t.stream_shard for t, *_ in backups if t.stream_shard is not None}
+        marks = {key: len(shard.items) for key, shard in shards.items()}
+        _transaction_backups.active = True
         try:
             return transact(self, transact_items)
         except Exception:
-            for name, shard in shards.items():
-                del shard.items[marks[name] :]
-                shard.table = self.tables[name]  # the restored backup
+            for backup in reversed(backups):
+                _put_back(*backup)
+            for key, shard in shards.items():
+                del shard.items[marks[key] :]
             raise
         finally:
-            _transaction_backups.tables = {}
+            _transaction_backups.active = False
 
-    StreamShard.__deepcopy__ = share_shard  # type: ignore[attr-defined]
     Table.__deepcopy__ = copy_table  # type: ignore[attr-defined]
     transact_write_items.podium_fast = True  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+def _touched_items(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """(table, hash key, range key, a copy of the item or None) for each item a transaction names."""
+    import copy
+
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    found = []
+    for entry in transact_items:
+        for op_type, op in entry.items():
+            table = backend.tables.get(op.get("TableName")) if isinstance(op, dict) else None
+            key = op.get("Item" if op_type == "Put" else "Key") if table is not None else None
+            if not key or table.hash_key_attr not in key:
+                continue  # moto refuses it before writing anything
+            hash_value = DynamoType(key[table.hash_key_attr])
+            range_value = DynamoType(key[table.range_key_attr]) if table.range_key_attr in key else None
+            if table.range_key_attr and range_value is None:
+                continue
+            current = table.get_item(hash_value, range_value)
+            found.append((table, hash_value, range_value, copy.deepcopy(current)))
+    return found
+
+
+def _put_back(table: Any, hash_value: Any, range_value: Any, before: Any) -> None:
+    """Store `before` (an item copied before a transaction) again, or remove what took its place."""
+    if range_value is None:
+        if before is None:
+            table.items.pop(hash_value, None)
+        else:
+            table.items[hash_value] = before
+    elif before is None:
+        if hash_value in table.items:
+            table.items[hash_value].pop(range_value, None)
+    else:
+        table.items[hash_value][range_value] = before
 
 
 def _item_order(item: Any) -> Any:
