@@ -13,19 +13,49 @@ PUBLISHED = "PUBLISHED"
 
 def event_items(event_id: str) -> Iterator[Item]:
     """The event and all its children in one paginated Query, expired trash left out."""
-    found = query_models(Item, "pk = :pk", {":pk": {"S": content.event_pk(event_id)}})
+    found = (Item.from_raw_data(raw) for raw in event_raw_items(event_id))
     return (item for item in found if not item.is_gone())
+
+
+def event_raw_items(event_id: str) -> Iterator[dict[str, Any]]:
+    """The event's whole partition in DynamoDB's wire format (one paginated Query), expired items included."""
+    return _query_raw("pk = :pk", {":pk": {"S": content.event_pk(event_id)}})
+
+
+def child_models(
+    model: type[Item],
+    *,
+    event_id: str,
+    kind: str,
+    filter_expression: str,
+    values: dict[str, Any] | None = None,
+    **query: Any,
+) -> list[Any]:
+    """The event's children of one kind that pass `filter_expression`, expired ones left out
+    (one paginated Query on the partition's sort-key prefix of that kind)."""
+    found = query_models(
+        model,
+        "pk = :pk AND begins_with(sk, :kind)",
+        {":pk": {"S": content.event_pk(event_id)}, ":kind": {"S": content.child_sk(kind, "")}, **(values or {})},
+        FilterExpression=filter_expression,
+        **query,
+    )
+    return [item for item in found if not item.is_gone()]
 
 
 def query_models(model: type[Item], key_condition: str, values: dict[str, Any], **query: Any) -> Iterator[Any]:
     """A paginated Query's items as models (each of its own kind), read from DynamoDB's wire
     format as sent: botocore's own parse of a big result costs more than the Query itself."""
+    for raw in _query_raw(key_condition, values, **query):
+        yield model.from_raw_data(raw)
+
+
+def _query_raw(key_condition: str, values: dict[str, Any], **query: Any) -> Iterator[dict[str, Any]]:
     from chalicelib.adapters.aws import query_items
 
-    for raw in query_items(
+    return query_items(
         TableName=Item.Meta.table_name, KeyConditionExpression=key_condition, ExpressionAttributeValues=values, **query
-    ):
-        yield model.from_raw_data(raw)
+    )
 
 
 def published_events() -> list[content.Event]:

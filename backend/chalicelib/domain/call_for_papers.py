@@ -197,8 +197,8 @@ def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None
     the last proposal ends the list; the filter drops most sessions, so DynamoDB is read in
     pages of SCAN_PAGE sessions rather than `limit`.
     """
-    from chalicelib.db.pagination import decode_cursor, encode_cursor
-    from chalicelib.domain.content import Page
+    from chalicelib.db.pagination import decode_cursor
+    from chalicelib.domain.content import page_of
 
     pk = content.event_pk(event_id)
     results = content.Session.query(
@@ -209,11 +209,7 @@ def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None
         last_evaluated_key=decode_cursor(cursor, partition=pk),
         page_size=max(limit + 1, SCAN_PAGE),
     )
-    found = list(results)
-    page = found[:limit]
-    last = page[-1] if len(found) > limit else None
-    items = [i for i in page if not i.is_gone()]
-    return Page(items=items, next=encode_cursor({"pk": {"S": last.pk}, "sk": {"S": last.sk}} if last else None))
+    return page_of(results, limit=limit)
 
 
 SCAN_PAGE = 100  # sessions read per DynamoDB page while looking for a speaker's own

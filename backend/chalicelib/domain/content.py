@@ -6,6 +6,7 @@ Side effects are table writes only; the table's stream turns them into site rebu
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.prefetch import get_item
-from chalicelib.db.queries import query_models
+from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.speaker_names import check_unchanged, names_of
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
@@ -330,22 +331,25 @@ def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -
         last_evaluated_key=start,
         page_size=limit + 1,
     )
-    found = list(results)
-    page = found[:limit]
-    last = page[-1] if len(found) > limit else None
+    return page_of(results, limit=limit)
+
+
+def page_of(found: Iterable[Item], *, limit: int) -> Page:
+    """A page of up to `limit` live items from a Query asked for `limit` + 1: the extra item
+    only tells that another page follows, so the page holding the last item ends the list."""
+    read = list(found)
+    page = read[:limit]
+    last = page[-1] if len(read) > limit else None
     items = [i for i in page if not i.is_gone()]
     return Page(items=items, next=encode_cursor({"pk": {"S": last.pk}, "sk": {"S": last.sk}} if last else None))
 
 
 def list_all(*, event_id: str, kind: str) -> list[Any]:
     """Every live child of one kind (a paginated Query)."""
-    found = query_models(
-        model_of(kind),
-        "pk = :pk AND begins_with(sk, :kind)",
-        {":pk": {"S": content.event_pk(event_id)}, ":kind": {"S": content.child_sk(kind, "")}},
-        FilterExpression="attribute_not_exists(trashed_at)",
-    )
-    return [i for i in found if not i.is_gone()]
+    return child_models(model_of(kind), event_id=event_id, kind=kind, filter_expression=NOT_TRASHED)
+
+
+NOT_TRASHED = "attribute_not_exists(trashed_at)"
 
 
 def overlapping_sessions(*, event_id: str, session: content.Session) -> list[content.Session]:
@@ -357,18 +361,13 @@ def overlapping_sessions(*, event_id: str, session: content.Session) -> list[con
     if not session.starts_at or not session.ends_at:
         return []
     times = content.Session.starts_at
-    found = query_models(
+    return child_models(
         content.Session,
-        "pk = :pk AND begins_with(sk, :kind)",
-        {
-            ":pk": {"S": content.event_pk(event_id)},
-            ":kind": {"S": content.child_sk("session", "")},
-            ":start": {"S": times.serialize(session.starts_at)},
-            ":end": {"S": times.serialize(session.ends_at)},
-        },
-        FilterExpression="attribute_not_exists(trashed_at) AND starts_at < :end AND ends_at > :start",
+        event_id=event_id,
+        kind="session",
+        filter_expression=f"{NOT_TRASHED} AND starts_at < :end AND ends_at > :start",
+        values={":start": {"S": times.serialize(session.starts_at)}, ":end": {"S": times.serialize(session.ends_at)}},
     )
-    return [i for i in found if not i.is_gone()]
 
 
 def schedule_warnings(session: content.Session, others: list[content.Session]) -> list[str]:

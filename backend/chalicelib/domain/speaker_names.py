@@ -21,7 +21,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, transact_write
-from chalicelib.db.queries import query_models
+from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
 from chalicelib.errors import Conflict
 
@@ -65,18 +65,14 @@ def check_unchanged(transaction: Any, speakers: list[Any]) -> None:
 
 def sessions_naming(*, event_id: str, speaker_id: str) -> list[content.Session]:
     """Every session of the event whose speaker_ids hold the speaker, trashed ones too."""
-    found = query_models(
+    return child_models(
         content.Session,
-        "pk = :pk AND begins_with(sk, :kind)",
-        {
-            ":pk": {"S": content.event_pk(event_id)},
-            ":kind": {"S": content.child_sk("session", "")},
-            ":speaker": {"S": speaker_id},
-        },
-        FilterExpression="contains(speaker_ids, :speaker)",
+        event_id=event_id,
+        kind="session",
+        filter_expression="contains(speaker_ids, :speaker)",
+        values={":speaker": {"S": speaker_id}},
         ConsistentRead=True,
     )
-    return [s for s in found if not s.is_gone()]
 
 
 def rename_speaker(speaker: Any) -> None:

@@ -7,11 +7,10 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import Any, NamedTuple
 
-from chalicelib.adapters.aws import query_items
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item
-from chalicelib.db.queries import published_events
+from chalicelib.db.queries import event_raw_items, published_events
 from chalicelib.db.uploads import StoredFile
 from chalicelib.settings import settings
 from chalicelib.site import bundle as public
@@ -22,11 +21,7 @@ def load_bundle(event_id: str) -> public.EventBundle | None:
     """The whole event, trashed items left out; None when the event itself is missing."""
     by_kind: dict[type[Item], list[Any]] = defaultdict(list)
     now, uploads = clock().epoch(), settings().uploads_base_url
-    for raw in query_items(
-        TableName=Item.Meta.table_name,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}},
-    ):
+    for raw in event_raw_items(event_id):
         if raw.get("kind", {}).get("S") == EVENT_KIND:  # read afresh: its call-for-papers state follows the clock
             item = Item.from_raw_data(raw)
             stored = _Stored(type(item), item.is_trashed(), item.expires_at, item)
@@ -51,7 +46,7 @@ def load_bundle(event_id: str) -> public.EventBundle | None:
     )
 
 
-EVENT_KIND = "event"
+EVENT_KIND = str(Item._attributes["kind"].get_discriminator(content.Event))  # as stored
 
 
 class _Stored(NamedTuple):

@@ -31,7 +31,7 @@ class Memo(Generic[T]):
             self._pieces.clear()
 
     def get(self, inputs: tuple, make: Callable[[], T]) -> T:
-        """`make()`'s bytes for `inputs`, computed at most once while remembered."""
+        """`make()`'s piece for `inputs`, computed at most once while remembered."""
         key = hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=20).digest()
         with self._lock:
             found = self._pieces.get(key)

@@ -101,9 +101,9 @@ def _fast_item_reads() -> None:
     The answer is dumped from moto's own objects, as they were handed to `DynamoResult`: its
     conversion of every item into plain dicts first (another third of a Query) then only
     happens for answers that go through the generic serializer. (moto reads `.result` of a
-    DynamoResult elsewhere only to add ConsumedCapacity to its top level.) The bytes are the same: binary
-    values come out base64-encoded either way, and the encoder turns moto's values into
-    their `to_json()` forms, which is what that conversion does.
+    DynamoResult elsewhere only to add ConsumedCapacity to its top level.) The bytes are the
+    same: binary values come out base64-encoded either way, and the encoder turns moto's
+    values into their `to_json()` forms, which is what that conversion does.
     """
     from moto.core.responses import ActionResult
     from moto.dynamodb.models.utilities import dynamo_json_dump, dynamo_to_dict
@@ -118,10 +118,9 @@ def _fast_item_reads() -> None:
 
     def execute_result(self: ActionResult, context: Any) -> Any:
         operation = (context.service_model.service_name, context.operation_model.name)
-        given = getattr(self, "_podium_given", False)
         if operation in _WIRE_FORM_ANSWERS:
             return 200, {"Content-Type": "application/x-amz-json-1.0"}, dynamo_json_dump(self.result)
-        if given:
+        if getattr(self, "_podium_given", False):  # moto's serializer wants the plain dicts
             self._result, self._podium_given = dynamo_to_dict(self._result), False
         return generic(self, context)
 
