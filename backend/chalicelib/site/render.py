@@ -45,6 +45,11 @@ def _first_existing(candidates: Sequence[Path], env_name: str) -> Path:
     raise FileNotFoundError(f"none of {candidates} exists (set {env_name})")
 
 
+# Options that change the compiled code of a template; the bytecode cache is keyed by them too.
+COMPILE_OPTIONS = {"trim_blocks": True, "lstrip_blocks": True}
+AUTOESCAPED = ("html",)
+
+
 @functools.cache
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -54,10 +59,10 @@ def _environment():
 
     env = Environment(
         loader=FileSystemLoader(_first_existing(TEMPLATE_DIRS, "PODIUM_TEMPLATES_DIR")),
-        autoescape=select_autoescape(["html"]),
+        autoescape=select_autoescape(list(AUTOESCAPED)),
         undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=_compiled_templates(),
+        **COMPILE_OPTIONS,
     )
     # Markup only wraps what nh3 has already sanitized to the allowlist.
     env.filters["rich"] = lambda text: Markup(sanitize(text or ""))  # noqa: S704
@@ -68,6 +73,26 @@ def _environment():
     env.filters["in_tz"] = lambda moment, tz_name: moment.astimezone(ZoneInfo(tz_name))
     env.tests["hosted"] = _is_hosted
     return env
+
+
+def _compiled_templates():
+    """Compiled templates kept across processes (a build compiles none it has compiled before).
+
+    Jinja keys them by template name and source; the options that shape the compiled code are
+    added to the key, so changing one never serves code compiled under the old ones."""
+    import jinja2
+    from jinja2 import FileSystemBytecodeCache
+
+    options = repr((jinja2.__version__, sorted(COMPILE_OPTIONS.items()), AUTOESCAPED)).encode()
+
+    class CompiledTemplates(FileSystemBytecodeCache):
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            return hashlib.sha1(super().get_cache_key(name, filename).encode() + options).hexdigest()  # noqa: S324
+
+    try:
+        return CompiledTemplates()  # a private folder under the temp dir, as Jinja makes it
+    except RuntimeError:  # no usable temp folder: compile in every process
+        return None
 
 
 def _is_hosted(url: str) -> bool:
@@ -151,33 +176,66 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "sponsors/index.html", "sponsors.html", {"page": "sponsors"}
 
 
-def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
-    """Every file of one event's public site, paths relative to the site root."""
-    view = EventView(public_bundle(bundle), base_url)
+def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
+    """The public view of one event that every piece of its site is rendered from."""
+    return EventView(public_bundle(bundle), base_url)
+
+
+def event_pages(view: EventView) -> dict[str, bytes]:
+    """The event's HTML pages, paths relative to the site root."""
     prefix = f"e/{view.event.slug}/"
     shared = _item_page_inputs(view)
-    files = {
+    return {
         prefix + path: _render_page(view, template, context, shared) for path, template, context in _event_pages(view)
     }
-    files[prefix + "schedule.json"] = feeds.schedule_json(view)
-    files[prefix + "schedule.xml"] = feeds.schedule_xml(view)
-    files[prefix + "search.json"] = feeds.search_index(view)
+
+
+def event_feeds(view: EventView) -> dict[str, bytes]:
+    """The event's schedule feeds, search index and calendars, paths relative to the site root."""
+    prefix = f"e/{view.event.slug}/"
+    files = {
+        prefix + "schedule.json": feeds.schedule_json(view),
+        prefix + "schedule.xml": feeds.schedule_xml(view),
+        prefix + "search.json": feeds.search_index(view),
+    }
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
-    files[prefix + "sitemap.xml"] = _urlset(view.base_url, [p for p in files if p.endswith("index.html")])
-    files[prefix + "sw.js"] = _service_worker(view, files)
     return files
 
 
-def _service_worker(view: EventView, files: dict[str, bytes]) -> bytes:
+def event_finish(view: EventView, digests: dict[str, bytes]) -> dict[str, bytes]:
+    """`sitemap.xml` and `sw.js`, made from the paths and SHA-256 digests of every other file."""
+    prefix = f"e/{view.event.slug}/"
+    sitemap = {prefix + "sitemap.xml": _urlset(view.base_url, [p for p in digests if p.endswith("index.html")])}
+    return sitemap | {prefix + "sw.js": _service_worker(view, digests | digests_of(sitemap))}
+
+
+def digests_of(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path: hashlib.sha256(data).digest() for path, data in files.items()}
+
+
+def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
+    """Every file of one event's public site, paths relative to the site root."""
+    view = event_view(bundle, base_url=base_url)
+    files = event_pages(view) | event_feeds(view)
+    return files | event_finish(view, digests_of(files))
+
+
+def _service_worker(view: EventView, digests: dict[str, bytes]) -> bytes:
+    """The cache name is a hash of every file the event's site serves, so any change renews it."""
     digest = hashlib.sha256()
-    for path, data in sorted((files | asset_files()).items()):
-        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
-    offline = sorted("/" + path.removesuffix("index.html") for path in files if path.endswith(OFFLINE_SUFFIXES))
+    for path, file_digest in sorted((digests | _asset_digests()).items()):
+        digest.update(path.encode() + b"\0" + file_digest)
+    offline = sorted("/" + path.removesuffix("index.html") for path in digests if path.endswith(OFFLINE_SUFFIXES))
     offline += [f"/{name}" for name in sorted(asset_files())]
     return _render(
         "sw.js", cache_name=f"podium-{view.event.slug}-{digest.hexdigest()[:16]}",
         cache_prefix=f"podium-{view.event.slug}-", scope=view.root, urls=offline,
     )  # fmt: skip
+
+
+@functools.cache
+def _asset_digests() -> dict[str, bytes]:
+    return digests_of(asset_files())
 
 
 def _urlset(base_url: str, paths: Sequence[str]) -> bytes:
