@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,71 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 
 from chalicelib.clock import clock
 from chalicelib.site.openevent import ExportError, load_bundle
-from chalicelib.site.render import render_site
-
-WRITE_THREADS = 8
-PROGRESS_THRESHOLD = 500  # files; smaller builds finish before a bar is worth drawing
-
-
-class UnsafePathError(ValueError):
-    """A rendered path would land outside the output folder."""
-
-
-def safe_target(out_dir: Path, relative: str) -> Path:
-    """`out_dir / relative`, refusing absolute paths and `..` escapes."""
-    if not relative or relative.startswith(("/", "\\")) or "\\" in relative:
-        raise UnsafePathError(f"refusing output path {relative!r}")
-    target = (out_dir / relative).resolve()
-    if not target.is_relative_to(out_dir.resolve()):
-        raise UnsafePathError(f"refusing output path {relative!r}: escapes {out_dir}")
-    return target
-
-
-def _write_files(files: dict[str, bytes], folder: Path, advance: Callable[[], None]) -> None:
-    targets = {relative: safe_target(folder, relative) for relative in sorted(files)}
-    parents = sorted({t.parent for t in targets.values()})
-
-    def write(relative: str) -> None:
-        targets[relative].write_bytes(files[relative])
-
-    # Writing is latency-bound (one syscall per folder and file), so threads overlap the waits.
-    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        list(pool.map(lambda parent: parent.mkdir(parents=True, exist_ok=True), parents))
-        for _ in pool.map(write, targets):
-            advance()
-
-
-def write_site(files: dict[str, bytes], out_dir: str | Path, *, progress: bool = False) -> int:
-    """Write rendered files into a fresh folder, then swap it into `out_dir`. Returns the count."""
-    out = Path(out_dir).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    try:
-        _write_with_progress(files, staging, progress)
-        _swap(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return len(files)
-
-
-def _write_with_progress(files: dict[str, bytes], folder: Path, progress: bool) -> None:
-    if not progress or len(files) < PROGRESS_THRESHOLD:
-        _write_files(files, folder, lambda: None)
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task("Writing", total=len(files))
-        _write_files(files, folder, lambda: bar.advance(task))
-
-
-def _swap(staging: Path, out: Path) -> None:
-    old = out.parent / f".{out.name}-old-{staging.name.rsplit('-', 1)[-1]}"
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+from podium.site_folder import build_folder, second_process_available
 
 
 class BuildError(RuntimeError):
@@ -180,6 +112,7 @@ def _publish(args: argparse.Namespace) -> str:
 
 
 def _build(args: argparse.Namespace) -> dict[str, bytes]:
+    """Render the site and write it into `--out`; returns the files."""
     if args.from_openevent:
         bundles = [load_bundle(args.from_openevent, now=clock().now())]
         base_url = args.base_url or "http://localhost:8080"
@@ -188,7 +121,7 @@ def _build(args: argparse.Namespace) -> dict[str, bytes]:
 
         bundles = _bundles_from_table(args.event)
         base_url = args.base_url or settings().site_base_url
-    return render_site(bundles, base_url=base_url, now=clock().now())
+    return build_folder(bundles, args.out, base_url=base_url, now=clock().now(), progress=sys.stderr.isatty())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,13 +134,14 @@ def main(argv: list[str] | None = None) -> int:
             summary = _publish(args)
             print(f"Published to s3://{args.bucket}: {summary} in {time.perf_counter() - started:.2f} s")
             return 0
+        processes = "2 processes" if second_process_available() else "1 process"
         files = _build(args)
     except (ExportError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    count = write_site(files, args.out, progress=sys.stderr.isatty())
     pages = sum(1 for path in files if path.endswith(".html"))
-    print(f"Wrote {count} files ({pages} pages) to {args.out} in {time.perf_counter() - started:.2f} s")
+    seconds = time.perf_counter() - started
+    print(f"Wrote {len(files)} files ({pages} pages) to {args.out} in {seconds:.2f} s ({processes})")
     return 0
 
 

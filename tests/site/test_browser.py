@@ -5,6 +5,7 @@ import http.server
 import threading
 
 import pytest
+from podium.site_folder import write_site
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +27,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_dir(tmp_path_factory, site_2018, build_site_module):
+def site_dir(tmp_path_factory, site_2018):
     out_dir = tmp_path_factory.mktemp("site") / "out"
-    build_site_module.write_site(site_2018, out_dir)
+    write_site(site_2018, out_dir)
     return out_dir
 
 

@@ -3,31 +3,6 @@ import pytest
 pytestmark = pytest.mark.unit
 
 
-def test_write_site_swaps_in_fresh_folder(tmp_path, build_site_module):
-    out_dir = tmp_path / "out"
-    (out_dir / "stale").mkdir(parents=True)
-    (out_dir / "stale" / "old.html").write_text("old")
-
-    count = build_site_module.write_site({"index.html": b"new", "e/x/index.html": b"x"}, out_dir)
-
-    assert count == 2
-    assert sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()) == [
-        "e/x/index.html",
-        "index.html",
-    ]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-
-
-@pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "e/../../evil.html", "a\\b.html"])
-def test_write_site_refuses_escaping_paths(tmp_path, build_site_module, path):
-    out_dir = tmp_path / "out"
-
-    with pytest.raises(build_site_module.UnsafePathError):
-        build_site_module.write_site({"index.html": b"ok", path: b"bad"}, out_dir)
-
-    assert sorted(p.name for p in tmp_path.iterdir()) == []
-
-
 def test_main_builds_from_openevent(tmp_path, build_site_module, sample_2017, capsys):
     out_dir = tmp_path / "site"
 

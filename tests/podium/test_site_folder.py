@@ -1,0 +1,86 @@
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from chalicelib.site.openevent import load_bundle
+from chalicelib.site.render import render_site
+from podium.site_folder import Forked, UnsafePathError, WorkerError, build_folder, write_site
+
+pytestmark = pytest.mark.unit
+
+REPO = Path(__file__).resolve().parents[2]
+BASE_URL = "http://podium.test"
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _folder_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_write_site_swaps_in_fresh_folder(tmp_path):
+    out_dir = tmp_path / "out"
+    (out_dir / "stale").mkdir(parents=True)
+    (out_dir / "stale" / "old.html").write_text("old")
+
+    count = write_site({"index.html": b"new", "e/x/index.html": b"x"}, out_dir)
+
+    assert count == 2
+    assert _folder_files(out_dir) == {"e/x/index.html": b"x", "index.html": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "e/../../evil.html", "a\\b.html", "e//x.html", "./x"])
+def test_write_site_refuses_escaping_paths(tmp_path, path):
+    out_dir = tmp_path / "out"
+
+    with pytest.raises(UnsafePathError):
+        write_site({"index.html": b"ok", path: b"bad"}, out_dir)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_build_folder_writes_exactly_what_render_site_renders(tmp_path, sample_2017):
+    bundle = load_bundle(sample_2017, now=NOW)
+    (tmp_path / "site" / "stale").mkdir(parents=True)
+
+    files = build_folder([bundle], tmp_path / "site", base_url=BASE_URL, now=NOW)
+
+    assert files == render_site([bundle], base_url=BASE_URL, now=NOW)
+    assert _folder_files(tmp_path / "site") == files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_build_site_cli_renders_with_two_processes_the_same_bytes(tmp_path, sample_2017):
+    """The command line is single-threaded, so it forks; the result equals a one-process build."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
+    command = [sys.executable, "build_site.py", "--from-openevent", str(sample_2017), "--base-url", BASE_URL]
+
+    forked = subprocess.run([*command, "--out", str(tmp_path / "two")], env=environ, cwd=REPO, capture_output=True)
+    single = subprocess.run(
+        [*command, "--out", str(tmp_path / "one")], env=environ | {"PODIUM_BUILD_PROCESSES": "1"}, cwd=REPO,
+        capture_output=True,
+    )  # fmt: skip
+
+    assert forked.returncode == single.returncode == 0, forked.stderr + single.stderr
+    assert forked.stdout.decode().endswith("(2 processes)\n")
+    assert single.stdout.decode().endswith("(1 process)\n")
+    two, one = _folder_files(tmp_path / "two"), _folder_files(tmp_path / "one")
+    assert len(two) == 635
+    assert two == one
+
+
+def test_forked_answers_with_its_result():
+    assert Forked(lambda: {"x": b"1" * 200_000}).result() == {"x": b"1" * 200_000}
+
+
+def test_forked_reports_the_error_of_its_work():
+    with pytest.raises(WorkerError, match="ZeroDivisionError: division by zero"):
+        Forked(lambda: 1 / 0).result()
+
+
+def test_forked_that_dies_is_reported():
+    with pytest.raises(WorkerError, match="died"):
+        Forked(lambda: os._exit(3)).result()
