@@ -7,6 +7,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from .memo import Memo
 from .openevent import slugify
@@ -269,6 +270,32 @@ def schedule_xml(view: EventView) -> bytes:
 # --- iCalendar ------------------------------------------------------------------------
 
 
+FOLDED_OCTETS = 74  # RFC 5545 lines are at most 75 octets; icalendar folds at 74
+
+
+def folded(line: str) -> bytes:
+    """`line` folded exactly as icalendar's `Contentline.to_ical` folds it, without its
+    character-by-character loop (a fifth of a cold calendar build): the same 74-octet chunks,
+    never splitting a character, and a `\\` or `^` ending a chunk moved to the next one."""
+    data = line.encode()
+    chunks, start = [], 0
+    while len(data) - start > FOLDED_OCTETS:
+        end = start + FOLDED_OCTETS
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: the character starts earlier
+            end -= 1
+        if data[end - 1] in b"\\^":  # an escape stays with what it escapes
+            end -= 1
+        chunks.append(data[start:end])
+        start = end
+    chunks.append(data[start:])
+    return b"\r\n ".join(chunks)
+
+
+def serialized(component: Any) -> bytes:
+    """`component.to_ical()`, byte for byte, with the faster `folded`."""
+    return b"".join(folded(line) + b"\r\n" for line in component.content_lines() if line)
+
+
 def _vevent(view: EventView, session: SessionView):
     from icalendar import Event as VEvent
 
@@ -311,7 +338,7 @@ def _calname_line(name: str) -> bytes:
 
     calendar = Calendar()
     calendar.add("x-wr-calname", name)
-    return calendar.content_line("X-WR-CALNAME", calendar["X-WR-CALNAME"]).to_ical() + b"\r\n"
+    return folded(calendar.content_line("X-WR-CALNAME", calendar["X-WR-CALNAME"])) + b"\r\n"
 
 
 def _calendar(frame: tuple[bytes, bytes], name: str, components: list[bytes]) -> bytes:
@@ -346,7 +373,7 @@ def calendars(view: EventView) -> dict[str, bytes]:
         if not session.local_start:
             continue
         inputs = (view.event.slug, view.event.starts_at, view.absolute(session.url), session)
-        vevent = VEVENTS.get(inputs, lambda session=session: _vevent(view, session).to_ical())
+        vevent = VEVENTS.get(inputs, lambda session=session: serialized(_vevent(view, session)))
         vevents.append(vevent)
         path = f"sessions/{session.session.id}/session.ics"
         files[path] = _calendar(frame, session.session.title, [vtimezone, vevent])
