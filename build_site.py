@@ -23,6 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 
 from chalicelib.clock import clock
+from chalicelib.site.memo import remembering_nothing
 from chalicelib.site.openevent import ExportError, load_bundle
 from podium.site_folder import build_folder, second_process_available
 
@@ -135,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Published to s3://{args.bucket}: {summary} in {time.perf_counter() - started:.2f} s")
             return 0
         processes = "2 processes" if second_process_available() else "1 process"
-        files = _build(args)
+        with remembering_nothing():  # this process builds once
+            files = _build(args)
     except (ExportError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

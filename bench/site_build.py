@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
 from chalicelib.site import render
+from chalicelib.site.memo import remembering_nothing
 from chalicelib.site.openevent import load_bundle, read_export
 from chalicelib.site.view import EventView
 from podium.site_folder import build_folder, second_process_available
@@ -47,8 +48,9 @@ PUBLISH_TIMEOUT = 120.0
 def full_build(out_dir: Path) -> tuple[dict[str, bytes], float]:
     """Parse the export, render every file and write it: what build_site.py does."""
     started = time.perf_counter()
-    bundle = load_bundle(EXPORT)
-    files = build_folder([bundle], out_dir, base_url=BASE_URL, now=datetime.now(UTC))
+    with remembering_nothing():  # as build_site.py: a process that builds once keeps no pieces
+        bundle = load_bundle(EXPORT)
+        files = build_folder([bundle], out_dir, base_url=BASE_URL, now=datetime.now(UTC))
     return files, time.perf_counter() - started
 
 

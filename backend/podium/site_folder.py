@@ -77,12 +77,13 @@ def build_folder(
 
     With `progress`, a site of several events shows a bar on stderr, one step per event."""
     published = [bundle for bundle in bundles if bundle.event.published]
-    files = render_index([b.event for b in bundles], base_url=base_url, now=now)
+    files: dict[str, bytes] = {}
     with _Staging(out_dir) as staging, _EventsBar(len(published) if progress else 0) as advance:
-        write_files(files, staging.folder)
         for bundle in published:
             files |= _build_event(event_view(bundle, base_url=base_url), staging.folder)
             advance()
+        # Last, so the first event's second process starts at once; nothing is public before the swap.
+        files |= _written(render_index([b.event for b in bundles], base_url=base_url, now=now), staging.folder)
     return files
 
 

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from chalicelib.site.memo import Memo
+from chalicelib.site.memo import Memo, remembering_nothing
 
 pytestmark = pytest.mark.unit
 
@@ -28,3 +28,18 @@ def test_memo_makes_each_piece_once_and_forgets_the_least_recently_used():
         memo.get((name,), lambda name=name: make(name))
 
     assert calls == ["a", "b", "c", "b"]
+
+
+def test_memo_remembering_nothing_makes_every_piece_afresh_then_remembers_again():
+    memo, calls = Memo(10), []
+
+    def make() -> bytes:
+        calls.append("a")
+        return b"a"
+
+    with remembering_nothing():
+        pieces = [memo.get(("a",), make) for _ in range(2)]
+    pieces += [memo.get(("a",), make) for _ in range(2)]
+
+    assert pieces == [b"a"] * 4
+    assert calls == ["a", "a", "a"]  # twice inside the block, once after it

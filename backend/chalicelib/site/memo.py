@@ -8,14 +8,30 @@ input; item pages enforce it by seeing only a narrow view of the event (render.I
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+
+# Off while a process builds once and exits (build_site.py): nothing would read what it kept.
+# Only speed depends on it: a piece computed afresh is the piece remembered.
+remembering = True
+
+
+@contextlib.contextmanager
+def remembering_nothing() -> Iterator[None]:
+    """Within the block, every Memo computes each piece afresh and keeps nothing."""
+    global remembering
+    before, remembering = remembering, False
+    try:
+        yield
+    finally:
+        remembering = before
 
 
 class Memo(Generic[T]):
@@ -32,6 +48,8 @@ class Memo(Generic[T]):
 
     def get(self, inputs: tuple, make: Callable[[], T]) -> T:
         """`make()`'s piece for `inputs`, computed at most once while remembered."""
+        if not remembering:
+            return make()
         key = hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=20).digest()
         with self._lock:
             found = self._pieces.get(key)
