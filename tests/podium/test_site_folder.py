@@ -30,6 +30,7 @@ def test_write_site_swaps_in_fresh_folder(tmp_path):
     assert count == 2
     assert _folder_files(out_dir) == {"e/x/index.html": b"x", "index.html": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert out_dir.stat().st_mode & 0o777 == 0o755  # a web server running as another user reads it
 
 
 @pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "e/../../evil.html", "a\\b.html", "e//x.html", "./x"])

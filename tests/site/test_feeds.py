@@ -12,7 +12,7 @@ from icalendar.parser import Contentline
 pytestmark = pytest.mark.unit
 
 # Escapes, multi-byte characters of every width, and plenty of plain letters between them.
-TEXT = st.lists(st.sampled_from([*"ab \\^;,:\"é€😀\t", "x" * 20]), max_size=120).map("".join)
+TEXT = st.lists(st.sampled_from([*'ab \\^;,:"é€😀\t', "x" * 20]), max_size=120).map("".join)
 
 
 @settings(max_examples=400, deadline=None)
