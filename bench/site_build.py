@@ -81,7 +81,7 @@ def main() -> None:
     print(f"files written:         {len(files)} ({pages} HTML pages)")
     print(
         f"full build:            {seconds:.3f} s  ({len(files) / seconds:.0f} files/s, {pages / seconds:.0f} pages/s,"
-        f" {processes} processes)"
+        f" {processes} process{'es' if processes > 1 else ''})"
     )
     print(f"render-only floor:     {floor:.3f} s  (HTML templates, warm, no I/O)")
     print(f"full build / floor:    {seconds / floor:.1f}x")
