@@ -33,4 +33,5 @@ def test_operator_commands_act_on_the_running_dev_stack(dev_stack_factory, tmp_p
 
     assert (shell.returncode, shell.stdout) == (0, "True\n"), shell.stderr
     assert upgrade.stdout.startswith("Applied 0001"), upgrade.stderr
-    assert current.stdout.startswith("0001 (current)")
+    assert "Applied 0002" in upgrade.stdout
+    assert current.stdout.startswith("0002 (current)")

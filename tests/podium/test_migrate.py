@@ -57,7 +57,8 @@ def test_history_colors_the_marks_only_on_a_terminal(local_stack, podium, clean_
     terminal = podium("db", "history", "--state-dir", str(local_stack), env={"FORCE_COLOR": "1"})
 
     assert re.search(r"\x1b\[", piped.stdout) is None
-    assert "<base> -> 0001 (head), Backfill sessions' duration_minutes" in piped.stdout
+    assert "0001 -> 0002 (head), Backfill the speakers' names sessions keep" in piped.stdout
+    assert "<base> -> 0001, Backfill sessions' duration_minutes" in piped.stdout
     assert piped.stdout.endswith("<base> (current): no migration applied yet\n")
     assert re.search(r"\x1b\[[0-9;]*m\(head\)\x1b\[0m", terminal.stdout), terminal.stdout
 
@@ -74,11 +75,15 @@ def test_upgrade_from_base_applies_the_backfill_then_does_nothing(
     current = podium("db", "current", "--state-dir", str(local_stack))
 
     assert first.returncode == 0, first.stderr
-    assert first.stdout == "Applied 0001, Backfill sessions' duration_minutes from their start and end times.\n"
+    assert first.stdout == (
+        "Applied 0001, Backfill sessions' duration_minutes from their start and end times.\n"
+        "Applied 0002, Backfill the speakers' names sessions keep, for sessions saved before they were kept.\n"
+    )
     assert after_first.duration_minutes == 45
-    assert second.stdout == "Up to date at 0001; nothing to apply.\n"
+    assert after_first.speaker_names.as_dict() == {}
+    assert second.stdout == "Up to date at 0002; nothing to apply.\n"
     assert after_second.version == after_first.version
-    assert current.stdout.startswith("0001 (current), Backfill")
+    assert current.stdout.startswith("0002 (current), Backfill the speakers' names")
 
 
 def test_stamp_moves_current_after_confirmation_only(local_stack, podium, clean_migration_state, tmp_path):

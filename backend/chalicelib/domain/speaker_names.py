@@ -9,7 +9,8 @@ speaker's version decides between writers that race:
   speaker's version, so a link, rename or trash landing meanwhile cancels one of the two.
 
 An id missing from a session's names is read from the speaker when listed: sessions saved
-before names were kept (until their next edit), and speakers trashed or restored since.
+before names were kept (until their next edit, or migration 0002), and speakers trashed or
+restored since.
 """
 
 from __future__ import annotations
