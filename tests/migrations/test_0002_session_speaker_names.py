@@ -57,3 +57,22 @@ def test_backfill_keeps_the_live_speakers_names_of_every_session_once(saved):
     assert second.done == 0
     assert first.cursor is None
 
+
+def test_backfill_that_races_a_rename_stores_the_new_name(saved, faults):
+    from aws_faults import Rule
+    from chalicelib.db.content import Session, Speaker, child_sk, event_pk
+    from chalicelib.migrations.runner import MigrationRun, load_revisions
+
+    def rename_first(body: bytes) -> bool:
+        # Another request renames Ada after the backfill read her and before its write lands.
+        if b"Ada Lovelace" in body:
+            ada = Speaker.get(event_pk(EVENT_ID), child_sk("speaker", "ada"), consistent_read=True)
+            ada.update(actions=[Speaker.name.set("Ada Renamed")])
+        return False  # the write itself goes through, and meets the speaker's new version
+
+    faults.add(Rule("dynamodb", "TransactWriteItems", answer=(500, ""), when=rename_first))
+
+    load_revisions().by_revision["0002"].upgrade(MigrationRun("0002"))
+
+    first = Session.get(saved[0].pk, saved[0].sk, consistent_read=True)
+    assert first.speaker_names.as_dict() == {"ada": "Ada Renamed"}
