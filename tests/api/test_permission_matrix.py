@@ -302,39 +302,38 @@ def test_every_route_declares_a_known_action():
     assert [route for route, action in declared.items() if not action or not is_known_action(action)] == []
 
 
-def test_permission_matrix(api, people, stack, figure):
+@pytest.mark.parametrize("actor", ACTORS)
+def test_permission_matrix(actor, api, people, stack, figure):
+    """One actor on every route: a test per actor, so the workers share the matrix."""
     from chalicelib.api.http import ENDPOINTS
 
     watch = TableWatch(stack.table_stream_arn)
     scene, mismatches, changed, leaked, cells = None, [], [], [], 0
     routes = {(e.path, e.method): e for e in ENDPOINTS}
     for _, spec in sorted(routes.items()):
-        for actor in ACTORS:
-            scene = scene or build_scene(api, people)
-            params, resource = route_params(spec, scene)
-            path = "/v1" + spec.path.format(**params)
-            allowed = expected_allowed(actor, spec.action, resource)
-            watch.changes()
+        scene = scene or build_scene(api, people)
+        params, resource = route_params(spec, scene)
+        path = "/v1" + spec.path.format(**params)
+        allowed = expected_allowed(actor, spec.action, resource)
+        watch.changes()
 
-            response = api.call(
-                spec.method, path, request_body(spec, people, scene, actor), token=people[actor]["token"]
+        response = api.call(spec.method, path, request_body(spec, people, scene, actor), token=people[actor]["token"])
+
+        written = watch.changes()
+        body = json.loads(response.body) if response.body else {}
+        code = (body.get("error") or {}).get("code") if isinstance(body, dict) else None
+        if ((response.status_code, code) in DENIALS) == allowed:
+            mismatches.append(
+                f"{actor} {spec.method} {spec.path}: {response.status_code} {code}, "
+                f"table says {'allow' if allowed else 'deny'}"
             )
-
-            written = watch.changes()
-            body = json.loads(response.body) if response.body else {}
-            code = (body.get("error") or {}).get("code") if isinstance(body, dict) else None
-            if ((response.status_code, code) in DENIALS) == allowed:
-                mismatches.append(
-                    f"{actor} {spec.method} {spec.path}: {response.status_code} {code}, "
-                    f"table says {'allow' if allowed else 'deny'}"
-                )
-            if not allowed and written:
-                changed.append(f"{actor} {spec.method} {spec.path} wrote {written}")
-            if actor not in ("admin", "super_admin"):
-                leaked += [f"{actor} {spec.method} {spec.path}: {what}" for what in leaks(response.body, actor, people)]
-            if written:
-                scene = None  # the next cell gets a fresh event
-            cells += 1
+        if not allowed and written:
+            changed.append(f"{actor} {spec.method} {spec.path} wrote {written}")
+        if actor not in ("admin", "super_admin"):
+            leaked += [f"{actor} {spec.method} {spec.path}: {what}" for what in leaks(response.body, actor, people)]
+        if written:
+            scene = None  # the next cell gets a fresh event
+        cells += 1
     figure("matrix cells checked", cells)
 
     assert mismatches == []
