@@ -11,6 +11,7 @@ import contextlib
 import os
 import pickle
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
@@ -211,10 +212,11 @@ class Forked:
 
 
 def second_process_available() -> bool:
-    """True when work can run in a forked copy: a second core, and no other thread whose locks
-    the copy could inherit held (the render memos, logging, a server's)."""
+    """True when work can run in a forked copy: Linux (macOS system libraries are not safe to use
+    in a forked copy), a second core, and no other thread whose locks the copy could inherit
+    held (the render memos, logging, a server's)."""
     return (
-        hasattr(os, "fork")
+        sys.platform == "linux"
         and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1
         and os.environ.get("PODIUM_BUILD_PROCESSES") != "1"
