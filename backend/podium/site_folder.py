@@ -7,12 +7,11 @@ same bytes `render_site` returns.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
+import secrets
 import shutil
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -23,7 +22,6 @@ from chalicelib.site.bundle import EventBundle
 from chalicelib.site.render import digests_of, event_feeds, event_finish, event_pages, event_view, render_index
 from chalicelib.site.view import EventView
 
-PUBLIC_FOLDER_MODE = 0o755
 PROGRESS_MIN_EVENTS = 2  # one event builds in about a second: no bar
 
 
@@ -56,7 +54,7 @@ def write_files(files: dict[str, bytes], folder: Path) -> None:
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)  # less the umask
         try:
             view = memoryview(data)
             while view:
@@ -93,11 +91,9 @@ def _build_event(view: EventView, folder: Path) -> dict[str, bytes]:
     """One event's files, written: feeds and calendars in a second process, pages in this one."""
     feeds = _in_second_process(lambda: _written(event_feeds(view), folder))
     try:
-        pages = _written(event_pages(view), folder)
-    except BaseException:
-        feeds.wait()  # it is writing into the folder about to be removed
-        raise
-    rendered = pages | feeds.result()
+        rendered = _written(event_pages(view), folder) | feeds.result()
+    finally:
+        feeds.wait()  # on any failure the folder is removed: the copy must not write into it after
     return rendered | _written(event_finish(view, digests_of(rendered)), folder)
 
 
@@ -112,9 +108,15 @@ class _Staging:
     def __init__(self, out_dir: str | Path) -> None:
         self.out = Path(out_dir).resolve()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}-new-", dir=self.out.parent))
-        # mkdtemp makes the folder private; a web server running as another user must read it.
-        self.folder.chmod(PUBLIC_FOLDER_MODE)
+        # A plain mkdir, not mkdtemp (which makes the folder private): the umask decides who may
+        # read the site, as for any folder, so a web server running as another user can.
+        while True:
+            self.folder = self.out.parent / f".{self.out.name}-new-{secrets.token_hex(4)}"
+            try:
+                self.folder.mkdir()
+                break
+            except FileExistsError:
+                continue
 
     def __enter__(self) -> _Staging:
         return self
@@ -181,34 +183,46 @@ class Forked:
         self.pid = os.fork()
         if self.pid == 0:  # the copy: compute, answer through the pipe, and leave at once
             os.close(reader)
-            status = 0
+            status = 1  # unless the whole answer was written: an interrupted write is a failure
             try:
                 try:
-                    answer = pickle.dumps((True, compute()), protocol=5)
+                    answer, ok = pickle.dumps((True, compute()), protocol=5), True
                 except BaseException as error:  # every failure must reach the parent
-                    answer, status = pickle.dumps((False, f"{type(error).__name__}: {error}")), 1
+                    answer, ok = pickle.dumps((False, f"{type(error).__name__}: {error}")), False
                 with os.fdopen(writer, "wb") as pipe:
                     pipe.write(answer)
+                status = 0 if ok else 1
             finally:
                 os._exit(status)
         os.close(writer)
-        self.reader = reader
+        self._reader = os.fdopen(reader, "rb")
+        self._answer: bytes | None = None
+        self._status: int | None = None
 
     def result(self) -> Any:
-        with os.fdopen(self.reader, "rb") as pipe:
-            answer = pipe.read()  # read to the end before waiting, or a large answer blocks the copy
-        _, status = os.waitpid(self.pid, 0)
-        if not answer:
-            raise WorkerError(f"the second build process died (wait status {status})")
-        ok, value = pickle.loads(answer)  # noqa: S301 - our own fork's answer
+        if self._answer is None:
+            try:
+                self._answer = (
+                    b"" if self._reader.closed else self._reader.read()
+                )  # all, then wait: a large answer would block the copy
+            finally:
+                self.wait()
+        try:
+            ok, value = pickle.loads(self._answer)  # noqa: S301 - our own fork's answer
+        except Exception as error:  # nothing, or a cut-off answer
+            raise WorkerError(
+                f"the second build process ended without an answer (wait status {self._status})"
+            ) from error
         if not ok:
             raise WorkerError(value)
         return value
 
     def wait(self) -> None:
-        """Wait for the copy to finish, whatever its answer."""
-        with contextlib.suppress(WorkerError):
-            self.result()
+        """Wait until the copy has ended, so none of its writes is still to come. Closing the
+        pipe first stops a copy that is still answering (it fails on the closed pipe)."""
+        self._reader.close()
+        if self._status is None:
+            _, self._status = os.waitpid(self.pid, 0)
 
 
 def second_process_available() -> bool:

@@ -1,6 +1,8 @@
 import os
+import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +32,11 @@ def test_write_site_swaps_in_fresh_folder(tmp_path):
     assert count == 2
     assert _folder_files(out_dir) == {"e/x/index.html": b"x", "index.html": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert out_dir.stat().st_mode & 0o777 == 0o755  # a web server running as another user reads it
+    umask = os.umask(0o022)
+    os.umask(umask)
+    # What any mkdir gives (a web server running as another user reads it), not mkdtemp's 0700.
+    assert out_dir.stat().st_mode & 0o777 == 0o777 & ~umask
+    assert (out_dir / "index.html").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 @pytest.mark.parametrize("path", ["../evil.html", "/etc/passwd", "e/../../evil.html", "a\\b.html", "e//x.html", "./x"])
@@ -83,5 +89,26 @@ def test_forked_reports_the_error_of_its_work():
 
 
 def test_forked_that_dies_is_reported():
-    with pytest.raises(WorkerError, match="died"):
+    with pytest.raises(WorkerError, match="without an answer"):
         Forked(lambda: os._exit(3)).result()
+
+
+def test_forked_answer_cut_off_is_reported():
+    # Killed while writing an answer larger than the pipe holds: half an answer is no answer.
+    forked = Forked(lambda: b"x" * 5_000_000)
+    time.sleep(0.5)
+    os.kill(forked.pid, signal.SIGKILL)
+
+    with pytest.raises(WorkerError, match="without an answer"):
+        forked.result()
+
+
+def test_forked_wait_returns_only_after_the_copy_wrote_everything(tmp_path):
+    def slow_write() -> None:
+        time.sleep(0.5)
+        (tmp_path / "late").write_text("written")
+
+    forked = Forked(slow_write)
+    forked.wait()
+
+    assert (tmp_path / "late").read_text() == "written"  # the folder may be removed now

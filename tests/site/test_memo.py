@@ -43,3 +43,18 @@ def test_memo_remembering_nothing_makes_every_piece_afresh_then_remembers_again(
 
     assert pieces == [b"a"] * 4
     assert calls == ["a", "a", "a"]  # twice inside the block, once after it
+
+
+def test_memo_remembers_again_only_when_every_block_has_ended():
+    memo, calls = Memo(10), []
+    outer, inner = remembering_nothing(), remembering_nothing()
+
+    outer.__enter__()
+    inner.__enter__()
+    outer.__exit__(None, None, None)  # blocks of two threads need not end in order
+    memo.get(("a",), lambda: calls.append("still forgetting") or b"a")
+    inner.__exit__(None, None, None)
+    memo.get(("a",), lambda: calls.append("kept") or b"a")
+    memo.get(("a",), lambda: calls.append("recomputed") or b"a")
+
+    assert calls == ["still forgetting", "kept"]

@@ -366,3 +366,19 @@ def test_remembered_pieces_follow_an_edit_as_a_fresh_render_does(bundle_2018, ev
 
     assert warm == cold
     assert b"Retitled &lt;&amp;&gt; talk" in warm[event_prefix + "schedule.xml"]
+
+
+def test_render_survives_its_template_cache_folder_removed():
+    # A temp-folder cleaner may remove the compiled templates under a running process: the
+    # cache only saves time, so pages still render (compiled afresh) and nothing is raised.
+    import shutil
+
+    from chalicelib.site import render
+
+    environment = render._environment()
+    shutil.rmtree(environment.bytecode_cache.directory, ignore_errors=True)
+    environment.cache.clear()
+
+    files = render_index([], base_url="http://podium.test", now=datetime(2026, 1, 1, tzinfo=UTC))
+
+    assert b"<html" in files["404.html"]

@@ -18,20 +18,25 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-# Off while a process builds once and exits (build_site.py): nothing would read what it kept.
-# Only speed depends on it: a piece computed afresh is the piece remembered.
-remembering = True
+# Blocks of remembering_nothing() open now. Off while a process builds once and exits
+# (build_site.py): nothing would read what it kept. Only speed depends on it: a piece
+# computed afresh is the piece remembered.
+_forgetting = 0
+_forgetting_lock = threading.Lock()
 
 
 @contextlib.contextmanager
 def remembering_nothing() -> Iterator[None]:
-    """Within the block, every Memo computes each piece afresh and keeps nothing."""
-    global remembering
-    before, remembering = remembering, False
+    """Within the block (and any other open at the same time), every Memo computes each piece
+    afresh and keeps nothing."""
+    global _forgetting
+    with _forgetting_lock:
+        _forgetting += 1
     try:
         yield
     finally:
-        remembering = before
+        with _forgetting_lock:
+            _forgetting -= 1
 
 
 class Memo(Generic[T]):
@@ -48,7 +53,7 @@ class Memo(Generic[T]):
 
     def get(self, inputs: tuple, make: Callable[[], T]) -> T:
         """`make()`'s piece for `inputs`, computed at most once while remembered."""
-        if not remembering:
+        if _forgetting:
             return make()
         key = hashlib.blake2b(pickle.dumps(inputs, protocol=5), digest_size=20).digest()
         with self._lock:

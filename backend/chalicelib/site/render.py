@@ -6,6 +6,7 @@ Output is deterministic: the same bundle gives byte-identical files (no clocks;
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -88,6 +89,15 @@ def _compiled_templates():
     class CompiledTemplates(FileSystemBytecodeCache):
         def get_cache_key(self, name: str, filename: str | None = None) -> str:
             return hashlib.sha1(super().get_cache_key(name, filename).encode() + options).hexdigest()  # noqa: S324
+
+        # The cache only saves time: a folder removed or full under a running process costs a compile.
+        def load_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().load_bytecode(bucket)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
 
     try:
         return CompiledTemplates()  # a private folder under the temp dir, as Jinja makes it
