@@ -21,14 +21,7 @@ def upgrade(run: MigrationRun) -> None:
         page_size=PAGE_SIZE,
         last_evaluated_key=run.cursor,
     )
-    handled = 0
-    for session in sessions:
-        _set_duration(session)
-        handled += 1
-        if handled == PAGE_SIZE:
-            run.checkpoint(sessions.last_evaluated_key, handled)
-            handled = 0
-    run.checkpoint(None, handled)
+    run.each(sessions, _set_duration, page_size=PAGE_SIZE)
 
 
 def _set_duration(session: Session) -> None:

@@ -22,14 +22,7 @@ def upgrade(run: MigrationRun) -> None:
     sessions = Session.scan(  # allow-scan: one-off backfill over every event, paged and resumable
         Session.speaker_names.does_not_exist(), page_size=PAGE_SIZE, last_evaluated_key=run.cursor
     )
-    handled = 0
-    for session in sessions:
-        _keep_names(session)
-        handled += 1
-        if handled == PAGE_SIZE:
-            run.checkpoint(sessions.last_evaluated_key, handled)
-            handled = 0
-    run.checkpoint(None, handled)
+    run.each(sessions, _keep_names, page_size=PAGE_SIZE)
 
 
 def _keep_names(session: Session) -> None:

@@ -67,6 +67,18 @@ class MigrationRun:
         saved.save(add_version_condition=False)  # one writer per revision; last checkpoint wins
         self.progress.advance(handled)
 
+    def each(self, items: Any, handle: Callable[[Any], None], *, page_size: int) -> None:
+        """`handle` every item of a paged pynamodb result (a scan or query started at
+        `self.cursor`), with a checkpoint after every `page_size` items and one at the end."""
+        handled = 0
+        for item in items:
+            handle(item)
+            handled += 1
+            if handled == page_size:
+                self.checkpoint(items.last_evaluated_key, handled)
+                handled = 0
+        self.checkpoint(None, handled)
+
 
 class Revisions:
     """The revision graph: each migration points at the one it follows."""
