@@ -202,9 +202,8 @@ class Forked:
     def result(self) -> Any:
         if self._answer is None:
             try:
-                self._answer = (
-                    b"" if self._reader.closed else self._reader.read()
-                )  # all, then wait: a large answer would block the copy
+                # All of it before waiting: a copy with a large answer blocks until it is read.
+                self._answer = b"" if self._reader.closed else self._reader.read()
             finally:
                 self.wait()
         try:
