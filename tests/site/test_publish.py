@@ -156,13 +156,14 @@ def test_bucket_after_incremental_edits_equals_a_fresh_full_build(frozen_clock, 
 
 
 def test_rebuild_lists_the_bucket_while_another_writer_is_registered(demo_site):
-    from chalicelib.site.manifest import begin_writing, current_generation
+    from chalicelib.site.manifest import begin_writing, remembered_files
     from chalicelib.site.publish import publish_event
 
     # GIVEN a writer that began and never finished (a crashed rebuild), and a page deleted meanwhile
     stack, slug, event_id = demo_site
     page = f"e/{slug}/sessions/static/index.html"
-    begin_writing(stack.site_bucket, [f"e/{slug}/"], generation=current_generation(stack.site_bucket))
+    prefixes = [f"e/{slug}/"]
+    begin_writing(stack.site_bucket, prefixes, generation=remembered_files(stack.site_bucket, prefixes).generation)
     boto3.client("s3").delete_object(Bucket=stack.site_bucket, Key=page)
 
     # WHEN the event is rebuilt

@@ -58,13 +58,6 @@ def _generation_key(bucket: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"SITEFILES#{bucket}"}, "sk": {"S": "GENERATION"}}
 
 
-def current_generation(bucket: str) -> int:
-    found = client("dynamodb").get_item(
-        TableName=settings().table_name, Key=_generation_key(bucket), ConsistentRead=True
-    )
-    return int(found.get("Item", {}).get("generation", {}).get("N", "0"))
-
-
 def start_generation(bucket: str) -> int:
     """Distrust every manifest of the bucket written so far; a full publish calls this first."""
     answer = client("dynamodb").update_item(
