@@ -200,6 +200,7 @@ def run_create_admin(args: argparse.Namespace) -> int:
 
 def run_dev(args: argparse.Namespace) -> int:
     from podium.localstack.stack import LocalStack
+    from podium.localstack.state_folder import StateFolderBusy
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -209,6 +210,9 @@ def run_dev(args: argparse.Namespace) -> int:
     )
     try:
         urls = stack.start()
+    except StateFolderBusy as err:  # raised before anything started: nothing to stop
+        print(f"podium dev: not starting: {err}", file=sys.stderr)
+        return 1
     except OSError as err:
         hint = "Is another stack running? Pick other ports with --api-port, --site-port, --aws-port."
         print(f"podium dev: could not start: {err}. {hint}", file=sys.stderr)
@@ -235,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("werkzeug", "botocore", "urllib3", "pynamodb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The local stack's own lines (state folder, restore, migrations): their parent logger "podium" is
+    # Chalice's app.log, which importing the app sets to ERROR.
+    logging.getLogger("podium.local").setLevel(logging.INFO)
     args = build_parser().parse_args(argv)
     code = args.handler(args)
     # The process ends next: its final collection would walk every object botocore loaded
