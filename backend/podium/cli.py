@@ -199,6 +199,8 @@ def run_create_admin(args: argparse.Namespace) -> int:
 
 
 def run_dev(args: argparse.Namespace) -> int:
+    from chalicelib.migrations.runner import MigrationError
+
     from podium.localstack.stack import LocalStack
     from podium.localstack.state_folder import StateFolderBusy
 
@@ -212,6 +214,10 @@ def run_dev(args: argparse.Namespace) -> int:
         urls = stack.start()
     except StateFolderBusy as err:  # raised before anything started: nothing to stop
         print(f"podium dev: not starting: {err}", file=sys.stderr)
+        return 1
+    except MigrationError as err:
+        print(f"podium dev: could not migrate the local data: {err}", file=sys.stderr)
+        stack.stop()
         return 1
     except OSError as err:
         hint = "Is another stack running? Pick other ports with --api-port, --site-port, --aws-port."

@@ -101,9 +101,13 @@ class LocalStack:
         if self._snapshot.exists():
             items, objects = self._snapshot.restore()
             log.info("restored %d items and %d objects from %s", items, objects, self.state_dir)
+            if migrate_data(fresh=False):
+                # The poller (not started yet) would not journal the migrations' writes.
+                self._snapshot.save_table()
         else:
             if self.seed != "none":
                 seed_first_start(SEED_EXPORT if self.seed == "sample" else None)
+            migrate_data(fresh=True)
             self._snapshot.save_table()  # the base every later change is journaled on top of
             self._snapshot.save_objects()
         self._objects_seen = self._snapshot.fingerprint_objects()
@@ -188,6 +192,24 @@ class LocalStack:
         if ours:
             marker.unlink()
         self._lock.release()
+
+
+def migrate_data(*, fresh: bool) -> list[str]:
+    """Bring the table to the head revision and log what that took; returns the revisions applied.
+    A fresh table was written by this code, so it is at head already: it is stamped, not migrated."""
+    from chalicelib.migrations.runner import current_revision, load_revisions, stamp, upgrade
+
+    revisions = load_revisions()
+    if fresh:
+        stamp(revisions.head(), how="new local stack")
+        log.info("data migrations: new data, recorded at head %s", revisions.head() or "<base>")
+        return []
+    applied = upgrade(revisions)
+    for revision in applied:
+        log.info("data migrations: applied %s, %s", revision, revisions.by_revision[revision].title)
+    if not applied:
+        log.info("data migrations: up to date at %s", current_revision() or "<base>")
+    return applied
 
 
 def _close(server: Any) -> None:
