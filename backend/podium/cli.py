@@ -184,9 +184,11 @@ def read_new_password() -> str:
 
 
 def run_create_admin(args: argparse.Namespace) -> int:
-    if connect(args) is None:
+    marker = connect(args)
+    if marker is None:
         return 1
     from chalicelib.domain.accounts import make_super_admin
+    from chalicelib.domain.events import adopt_ownerless_events
     from chalicelib.errors import PodiumError
 
     try:
@@ -195,6 +197,9 @@ def run_create_admin(args: argparse.Namespace) -> int:
         print(f"podium create-admin: {getattr(err, 'message', err)}", file=sys.stderr)
         return 1
     print(f"{'Created' if created else 'Promoted'} super admin {user.email} (id {user.id}).")
+    if marker:  # the local stack (a stage's marker is empty): its seed belongs to nobody until now
+        for event in adopt_ownerless_events(user_id=user.id):
+            print(f"{user.email} now owns {event.name} ({event.slug}), which had no owner: see it in My events.")
     return 0
 
 
