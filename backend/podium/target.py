@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from podium.localstack.state_folder import Holder
+from podium.localstack.state_folder import MARKER_NAME, Holder
 
 REPO = Path(__file__).resolve().parents[2]
 CHALICE_CONFIG = REPO / "backend" / ".chalice" / "config.json"
@@ -67,7 +67,7 @@ def resolve_target(args: argparse.Namespace) -> Target:
 
 def local_target(state_dir: Path) -> Target:
     """The stack `podium dev` runs from `state_dir`, read from its stack.json."""
-    marker = state_dir / "stack.json"
+    marker = state_dir / MARKER_NAME
     no_stack = f"No local stack is running for {state_dir}"
     start_hint = f"Start one with `make run` (or `podium dev --state-dir {state_dir}`), or pass --stage NAME."
     if not marker.exists():

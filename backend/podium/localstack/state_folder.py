@@ -95,9 +95,12 @@ class StateLock:
         fd = os.open(state_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except (BlockingIOError, PermissionError):  # EAGAIN or EACCES: another process holds it
             os.close(fd)  # we hold no lock on it: closing loses nothing
             raise StateFolderBusy(busy_message(state_dir)) from None
+        except OSError:
+            os.close(fd)
+            raise
         previous = Holder.from_json(os.pread(fd, 4096, 0).decode(errors="replace"))
         if previous is not None and previous.pid != os.getpid() and previous.is_running():
             # Unlocked, yet its holder runs: a file system without working locks. Never share a folder.
