@@ -128,3 +128,17 @@ def test_write_private_and_open_private_append_create_files_only_their_user_read
 
     assert (_mode(tmp_path / "items.jsonl"), _mode(tmp_path / "journal.jsonl")) == (0o600, 0o600)
     assert (tmp_path / "items.jsonl").read_text() == "{}\n"
+
+
+def test_stopping_a_stack_that_never_owned_its_folder_removes_nothing(tmp_path):
+    from podium.localstack.stack import LocalStack
+
+    # GIVEN a folder another stack runs from: its marker and journal
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "stack.json").write_text(json.dumps({"pid": os.getppid(), "started": process_started(os.getppid())}))
+    (state / "journal.jsonl").write_text('{"put": {}}\n')
+
+    LocalStack(state).stop()  # as `podium dev` does after a start that failed
+
+    assert sorted(p.name for p in state.iterdir()) == ["journal.jsonl", "stack.json"]

@@ -179,7 +179,6 @@ class LocalStack:
             self._moto.stop()
         log.info("stopped in %.1f s", time.monotonic() - started)
 
-
     def _release_state_folder(self) -> None:
         """Remove this stack's marker and let go of the folder; a stack that never owned it touches nothing."""
         if self._lock is None or not self._lock.held:
