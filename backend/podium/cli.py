@@ -184,9 +184,11 @@ def read_new_password() -> str:
 
 
 def run_create_admin(args: argparse.Namespace) -> int:
-    if connect(args) is None:
+    marker = connect(args)
+    if marker is None:
         return 1
     from chalicelib.domain.accounts import make_super_admin
+    from chalicelib.domain.events import adopt_ownerless_events
     from chalicelib.errors import PodiumError
 
     try:
@@ -195,11 +197,17 @@ def run_create_admin(args: argparse.Namespace) -> int:
         print(f"podium create-admin: {getattr(err, 'message', err)}", file=sys.stderr)
         return 1
     print(f"{'Created' if created else 'Promoted'} super admin {user.email} (id {user.id}).")
+    if marker:  # the local stack (a stage's marker is empty): its seed belongs to nobody until now
+        for event in adopt_ownerless_events(user_id=user.id):
+            print(f"{user.email} now owns {event.name} ({event.slug}), which had no owner: see it in My events.")
     return 0
 
 
 def run_dev(args: argparse.Namespace) -> int:
+    from chalicelib.migrations.runner import MigrationError
+
     from podium.localstack.stack import LocalStack
+    from podium.localstack.state_folder import StateFolderBusy
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -209,6 +217,13 @@ def run_dev(args: argparse.Namespace) -> int:
     )
     try:
         urls = stack.start()
+    except StateFolderBusy as err:  # raised before anything started: nothing to stop
+        print(f"podium dev: not starting: {err}", file=sys.stderr)
+        return 1
+    except MigrationError as err:
+        print(f"podium dev: could not migrate the local data: {err}", file=sys.stderr)
+        stack.stop()
+        return 1
     except OSError as err:
         hint = "Is another stack running? Pick other ports with --api-port, --site-port, --aws-port."
         print(f"podium dev: could not start: {err}. {hint}", file=sys.stderr)
@@ -235,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("werkzeug", "botocore", "urllib3", "pynamodb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The local stack's own lines (state folder, restore, migrations): their parent logger "podium" is
+    # Chalice's app.log, which importing the app sets to ERROR.
+    logging.getLogger("podium.local").setLevel(logging.INFO)
     args = build_parser().parse_args(argv)
     code = args.handler(args)
     # The process ends next: its final collection would walk every object botocore loaded

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from podium.localstack.state_folder import MARKER_NAME, Holder
+
 REPO = Path(__file__).resolve().parents[2]
 CHALICE_CONFIG = REPO / "backend" / ".chalice" / "config.json"
 LOCAL = "local"
@@ -65,7 +67,7 @@ def resolve_target(args: argparse.Namespace) -> Target:
 
 def local_target(state_dir: Path) -> Target:
     """The stack `podium dev` runs from `state_dir`, read from its stack.json."""
-    marker = state_dir / "stack.json"
+    marker = state_dir / MARKER_NAME
     no_stack = f"No local stack is running for {state_dir}"
     start_hint = f"Start one with `make run` (or `podium dev --state-dir {state_dir}`), or pass --stage NAME."
     if not marker.exists():
@@ -74,7 +76,7 @@ def local_target(state_dir: Path) -> Target:
         stack = json.loads(marker.read_text())
     except (OSError, json.JSONDecodeError) as err:
         raise TargetError(f"{no_stack}: cannot read {marker}: {err}. {start_hint}") from err
-    if not _process_alive(int(stack.get("pid", 0))):
+    if not _marker_holder(stack).is_running():
         raise TargetError(f"{no_stack}: the stack that wrote {marker} is not running any more. {start_hint}")
     environ = {str(k): str(v) for k, v in stack.get("environ", {}).items()}
     description = f"local stack at {stack.get('aws', '?')} (API {stack.get('api', '?')})"
@@ -92,16 +94,12 @@ def stage_target(stage: str, config_path: Path = CHALICE_CONFIG) -> Target:
     return Target(stage, {k: str(v) for k, v in environ.items()}, description=f"AWS stage {stage} (table {table})")
 
 
-def _process_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
+def _marker_holder(stack: dict[str, Any]) -> Holder:
+    """The process that wrote stack.json: its pid AND start time, so a pid reused since is not it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, owned by someone else
-    return True
+        return Holder(int(stack.get("pid", 0)), str(stack.get("started", "")))
+    except (TypeError, ValueError):
+        return Holder(0, "")
 
 
 def activate(target: Target) -> None:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from podium.localstack.state_folder import Holder
 
 from tests.jobs.support import job_record, outbox, run_until_finished
 
@@ -20,7 +21,8 @@ REPO = Path(__file__).resolve().parents[2]
 def state_dir(aws_stack, tmp_path):
     """A state folder whose stack.json points at this test process's moto, as `podium dev` writes it."""
     environ = {k: v for k, v in os.environ.items() if k.startswith(("PODIUM_", "AWS_"))}
-    marker = {"pid": os.getpid(), "aws": os.environ["AWS_ENDPOINT_URL"], "environ": environ}
+    me = Holder.this_process()  # a live pid with its start time, as the stack writes them
+    marker = {"pid": me.pid, "started": me.started, "aws": os.environ["AWS_ENDPOINT_URL"], "environ": environ}
     (tmp_path / "stack.json").write_text(json.dumps(marker))
     return tmp_path
 

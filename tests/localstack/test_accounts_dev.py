@@ -70,6 +70,28 @@ def test_signup_login_me_and_create_admin_over_http(dev_stack_factory, tmp_path)
     assert "PODIUM_JWT_SECRET" not in (tmp_path / "state" / "stack.json").read_text()
 
 
+def test_create_admin_on_a_fresh_dev_stack_owns_the_seeded_event_in_my_events(dev_stack_factory, tmp_path):
+    # GIVEN a first start, whose seeded demo event belongs to nobody yet
+    stack = dev_stack_factory(tmp_path / "state")
+    api = stack.urls["API"]
+
+    # WHEN the newcomer makes the super admin, as README says
+    admin = _podium(
+        "create-admin", "root@example.org", "--state-dir", str(tmp_path / "state"), stdin="root password 1\n"
+    )
+    again = _podium(
+        "create-admin", "root@example.org", "--state-dir", str(tmp_path / "state"), stdin="root password 1\n"
+    )
+    _, root = _call(f"{api}/v1/auth/login", "POST", {"email": "root@example.org", "password": "root password 1"})
+    status, mine = _call(f"{api}/v1/events", token=root["access_token"])  # what the admin page's "My events" lists
+
+    # THEN the seeded event is the super admin's: listed in "My events", and said so once
+    assert admin.returncode == 0, admin.stderr
+    assert "root@example.org now owns Podium Demo Conf (podium-demo-conf)" in admin.stdout
+    assert (again.returncode, "now owns" in again.stdout) == (0, False)
+    assert (status, [event["slug"] for event in mine["events"]]) == (200, ["podium-demo-conf"])
+
+
 @pytest.mark.unit
 def test_create_admin_without_a_stack_says_how_to_start_one(tmp_path):
     answer = _podium("create-admin", "root@example.org", "--state-dir", str(tmp_path), stdin="whatever pass\n")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from podium.localstack.state_folder import Holder
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -24,7 +25,9 @@ def local_stack(aws_stack, tmp_path) -> Path:
     state_dir = tmp_path / "state"
     state_dir.mkdir()
     environ = {k: v for k, v in os.environ.items() if k.startswith(("PODIUM_", "AWS_"))}
-    marker = {"pid": os.getpid(), "api": "http://127.0.0.1:1", "aws": environ["AWS_ENDPOINT_URL"], "environ": environ}
+    me = Holder.this_process()  # a live pid with its start time, as the stack writes them
+    marker = {"pid": me.pid, "started": me.started, "api": "http://127.0.0.1:1", "aws": environ["AWS_ENDPOINT_URL"]}
+    marker["environ"] = environ
     (state_dir / "stack.json").write_text(json.dumps(marker))
     return state_dir
 

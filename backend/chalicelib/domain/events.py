@@ -52,6 +52,28 @@ def create_event(*, name: str, actor: Actor) -> Event:
     return event
 
 
+def adopt_ownerless_events(*, user_id: str) -> list[Event]:
+    """Make `user_id` the owner of every published event nobody owns (a local stack's seed, written
+    before anyone signed up); returns them.
+
+    Effects per event, in one transaction: the owner's role item (it lists the event in the user's
+    "My events") and the event's `owner_id`, conditioned on the event's version and on no owner
+    role having appeared, so two callers cannot both adopt it."""
+    adopted = []
+    for event in published_events():
+        owners = EventRole.query(
+            event_pk(event.id), EventRole.sk.startswith("ROLE#"), filter_condition=EventRole.role == "owner"
+        )
+        if any(isinstance(role, EventRole) for role in owners):
+            continue
+        owner = role_item(event_id=event.id, user_id=user_id, role="owner")
+        with transact_write() as transaction:
+            transaction.update(event, actions=[Event.owner_id.set(user_id), Event.updated_at.set(clock().now())])
+            transaction.save(owner, condition=EventRole.pk.does_not_exist())
+        adopted.append(event)
+    return adopted
+
+
 def get_event(event_id: str) -> Event:
     try:
         event = Event.get(event_pk(event_id), "EVENT")

@@ -8,7 +8,8 @@ Layout:
 - `objects.jsonl` and `blobs/<sha256>`: the uploads bucket (object bytes stored once).
 The public site is derived data and is rebuilt from the table at each start. Manifests are
 written to a temporary file and renamed into place; replaying the journal twice gives the
-same table, so a crash at any point leaves a usable state.
+same table, so a crash at any point leaves a usable state. Every file is written 0600 and every
+folder 0700 through `state_folder`: the items hold password hashes and speakers' contact data.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import boto3
 
 from podium.localstack.aws import REGION, StackOutputs
+from podium.localstack.state_folder import make_private_folder, open_private_append, write_private
 
 
 class Snapshot:
@@ -57,7 +59,7 @@ class Snapshot:
             else:
                 table.pop(_key_of(change["delete"]), None)
         items = list(table.values())
-        _write_atomically(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
+        write_private(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
         (self.dir / "journal.jsonl").unlink(missing_ok=True)
         for start in range(0, len(items), 25):
             batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
@@ -88,8 +90,8 @@ class Snapshot:
     def record_changes(self, records: list[dict[str, Any]]) -> None:
         """Append table changes read from the stream to the journal (flushed by `flush`)."""
         if self._journal is None:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            self._journal = open(self.dir / "journal.jsonl", "a", encoding="utf-8")
+            make_private_folder(self.dir)
+            self._journal = open_private_append(self.dir / "journal.jsonl")
         for record in records:
             change = record.get("dynamodb", {})
             line = {"put": change["NewImage"]} if change.get("NewImage") else {"delete": change["Keys"]}
@@ -109,20 +111,19 @@ class Snapshot:
 
     def save_table(self) -> int:
         """Write the whole table as the new base (reads every item: only at a first start) and clear the journal."""
-        self.dir.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.dir)
         items = self._all_items()
-        _write_atomically(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
+        write_private(self.dir / "items.jsonl", "".join(json.dumps(i, sort_keys=True) + "\n" for i in items))
         self.close()
         (self.dir / "journal.jsonl").unlink(missing_ok=True)
         return len(items)
 
     def save_objects(self) -> int:
         """Write the uploads manifest and any new object bytes; returns the object count."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.blobs.mkdir(exist_ok=True)
+        make_private_folder(self.blobs)
         entries = [self._save_object(bucket, key, etag) for bucket, key, etag in self.fingerprint_objects()]
         self._saved = {(e["bucket"], e["key"]): e for e in entries}
-        _write_atomically(self.dir / "objects.jsonl", "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
+        write_private(self.dir / "objects.jsonl", "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries))
         self._drop_unused_blobs({e["sha256"] for e in entries})
         return len(entries)
 
@@ -142,7 +143,7 @@ class Snapshot:
         digest = hashlib.sha256(body).hexdigest()
         blob = self.blobs / digest
         if not blob.exists():
-            _write_atomically(blob, body)
+            write_private(blob, body)
         entry = {
             "bucket": bucket,
             "key": key,
@@ -186,11 +187,3 @@ def _lines(path: Path) -> list[str]:
         return []
     return [line for line in path.read_text().splitlines() if line.strip()]
 
-
-def _write_atomically(path: Path, content: str | bytes) -> None:
-    temp = path.with_name(path.name + ".tmp")
-    with open(temp, "wb") as handle:
-        handle.write(content.encode() if isinstance(content, str) else content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)

@@ -18,6 +18,7 @@ from typing import Any
 
 from podium.localstack import aws
 from podium.localstack.servers import HOST, SiteServer, api_server, serve_in_thread
+from podium.localstack.state_folder import MARKER_NAME, Holder, StateLock, make_private_folder, tighten, write_private
 
 log = logging.getLogger("podium.local")
 STAGE = "local"
@@ -57,9 +58,13 @@ class LocalStack:
         self._objects_seen: list[tuple[str, str, str]] = []
         self._stop = threading.Event()
         self._autosaver: threading.Thread | None = None
+        self._lock: StateLock | None = None
 
     def start(self) -> Urls:
+        """Raises `StateFolderBusy` (before anything starts) when another stack owns the state folder."""
         api_port, site_port, aws_port = self.ports
+        self._lock = StateLock.take(self.state_dir)
+        tighten(self.state_dir)
         self._moto = aws.start_moto(aws_port)
         aws_url = "http://{}:{}".format(*self._moto.get_host_and_port())
         aws.point_boto_at(aws_url)
@@ -96,9 +101,13 @@ class LocalStack:
         if self._snapshot.exists():
             items, objects = self._snapshot.restore()
             log.info("restored %d items and %d objects from %s", items, objects, self.state_dir)
+            if migrate_data(fresh=False):
+                # The poller (not started yet) would not journal the migrations' writes.
+                self._snapshot.save_table()
         else:
             if self.seed != "none":
                 seed_first_start(SEED_EXPORT if self.seed == "sample" else None)
+            migrate_data(fresh=True)
             self._snapshot.save_table()  # the base every later change is journaled on top of
             self._snapshot.save_objects()
         self._objects_seen = self._snapshot.fingerprint_objects()
@@ -141,9 +150,9 @@ class LocalStack:
     def _write_marker(self) -> None:
         """Tell other `podium` commands where this stack listens."""
         assert self.urls is not None
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        marker = {"pid": os.getpid(), **self.urls.__dict__, "environ": _stack_environ()}
-        (self.state_dir / "stack.json").write_text(json.dumps(marker, indent=2))
+        me = Holder.this_process()
+        marker = {"pid": me.pid, "started": me.started, **self.urls.__dict__, "environ": _stack_environ()}
+        write_private(self.state_dir / MARKER_NAME, json.dumps(marker, indent=2))
 
     def stop(self, *, exiting: bool = False) -> None:
         """Stop servers and loops, save what changed, stop moto (not when the process exits next)."""
@@ -165,10 +174,41 @@ class LocalStack:
                 self._poller.drain_stream()  # the last writes reach the journal
             self.save_if_changed()
             self._snapshot.close()
-        (self.state_dir / "stack.json").unlink(missing_ok=True)
+        self._release_state_folder()
         if self._moto and not exiting:
             self._moto.stop()
         log.info("stopped in %.1f s", time.monotonic() - started)
+
+    def _release_state_folder(self) -> None:
+        """Remove this stack's marker and let go of the folder; a stack that never owned it touches nothing."""
+        if self._lock is None or not self._lock.held:
+            return
+        marker = self.state_dir / MARKER_NAME
+        try:
+            ours = json.loads(marker.read_text()).get("pid") == os.getpid()
+        except (OSError, ValueError):
+            ours = False
+        if ours:
+            marker.unlink()
+        self._lock.release()
+
+
+def migrate_data(*, fresh: bool) -> list[str]:
+    """Bring the table to the head revision and log what that took; returns the revisions applied.
+    A fresh table was written by this code, so it is at head already: it is stamped, not migrated."""
+    from chalicelib.migrations.runner import current_revision, load_revisions, stamp, upgrade
+
+    revisions = load_revisions()
+    if fresh:
+        stamp(revisions.head(), how="new local stack")
+        log.info("data migrations: new data, recorded at head %s", revisions.head() or "<base>")
+        return []
+    applied = upgrade(revisions)
+    for revision in applied:
+        log.info("data migrations: applied %s, %s", revision, revisions.by_revision[revision].title)
+    if not applied:
+        log.info("data migrations: up to date at %s", current_revision() or "<base>")
+    return applied
 
 
 def _close(server: Any) -> None:
@@ -205,7 +245,6 @@ def local_signing_key(state_dir: Path) -> str:
 
     path = state_dir / "jwt-secret"
     if not path.is_file():
-        state_dir.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(48))
+        make_private_folder(state_dir)
+        write_private(path, secrets.token_urlsafe(48))
     return path.read_text().strip()
