@@ -191,18 +191,22 @@ def _fast_value_sizes() -> None:
     1 MB page limit): nine tenths of a 750-item Query in the local stack. The sizes are the
     same: this walks the values moto already holds, by the same rules.
     """
+    from moto.dynamodb.models import utilities
     from moto.dynamodb.models.dynamo_type import DynamoType
     from moto.dynamodb.models.utilities import bytesize
 
     original = DynamoType.size
     if getattr(original, "podium_fast", False):
         return
+    # moto 5.2.6 sizes numbers by their significant digits, as DynamoDB stores them; earlier
+    # releases by their text. Follow whichever moto is installed.
+    number_size = getattr(utilities, "number_size", len)
 
     def scalar_size(kind: str, value: Any) -> int:
         if kind == "N":
-            return len(str(value))
+            return number_size(str(value))
         if kind == "NS":
-            return sum(len(str(v)) for v in value)
+            return sum(number_size(str(v)) for v in value)
         if kind in ("SS", "BS"):
             return sum(bytesize(v) for v in value)
         return 1 if isinstance(value, bool) else bytesize(value)
