@@ -127,9 +127,10 @@ def datetime_problem(value: str) -> str | None:
 
 
 def order_problem(starts_at: datetime | None, ends_at: datetime | None) -> str | None:
-    """Why an end does not come after its start, or None (also when either is missing)."""
-    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        return "must be after starts_at"
+    """Why an end comes before its start, or None (also when either is missing). Whether an end
+    equal to the start is allowed is the domain's rule (sessions need a length, imports keep them)."""
+    if starts_at is not None and ends_at is not None and ends_at < starts_at:
+        return "must not be before starts_at"
     return None
 
 

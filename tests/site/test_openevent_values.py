@@ -67,14 +67,14 @@ def test_unsafe_urls_of_tickets_sponsors_and_social_links_are_left_out_with_warn
 
 
 def test_session_ending_before_it_starts_loses_its_times_with_a_warning():
-    export = _parse(sessions=[_session(ends_at="2018-03-22T09:00:00+08:00")])
+    export = _parse(sessions=[_session(ends_at="2018-03-22T09:59:00+08:00")])
 
     assert (export.sessions[0]["starts_at"], export.sessions[0]["ends_at"]) == (None, None)
-    assert export.warnings == ("sessions[0]: ends_at is not after starts_at: both left out",)
+    assert export.warnings == ("sessions[0]: ends_at is before starts_at: both left out",)
 
 
 def test_event_ending_before_it_starts_is_an_export_error():
-    with pytest.raises(ExportError, match=r"^event: event ends_at is not after starts_at"):
+    with pytest.raises(ExportError, match=r"^event: event ends_at is before starts_at"):
         _parse(event=_event(ends_at="2018-03-21T09:00:00+08:00"))
 
 

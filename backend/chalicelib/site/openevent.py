@@ -265,10 +265,10 @@ def _time(ctx: _Context, record: dict[str, Any], key: str) -> datetime | None:
 
 
 def _times(ctx: _Context, record: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """starts_at and ends_at; both left out (with a warning) when the end is not after the start."""
+    """starts_at and ends_at; both left out (with a warning) when the end comes before the start."""
     starts_at, ends_at = _time(ctx, record, "starts_at"), _time(ctx, record, "ends_at")
     if values.order_problem(starts_at, ends_at):
-        ctx.warn("ends_at is not after starts_at: both left out")
+        ctx.warn("ends_at is before starts_at: both left out")
         return None, None
     return starts_at, ends_at
 
@@ -343,7 +343,7 @@ def _parse_event(raw: dict[str, bytes], warnings: list[str]) -> dict[str, Any]:
     if starts_at is None or ends_at is None:
         raise ctx.error("event needs starts_at and ends_at")
     if values.order_problem(starts_at, ends_at):
-        raise ctx.error("event ends_at is not after starts_at")
+        raise ctx.error("event ends_at is before starts_at")
     return {
         "id": podium_id("event", key, source_id),
         "source_id": source_id,
