@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
+import re
+from xml.etree import ElementTree
 
 import pytest
 from api_support import unique_email
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.integration
 
@@ -176,3 +180,50 @@ def test_cursor_given_out_pages_on_and_an_edited_one_is_refused(api, owner, even
 
     assert len(first["items"]) == 2 and len(second["items"]) == 1
     assert (edited.status_code, list(_error(edited)["fields"])) == (400, ["next"])
+
+
+# --- any hostile value in any field of any schema: never a 5xx, and what is stored renders ---------
+
+HOSTILE = [
+    "Good talk\nsecond line", "\u000b", "nul\u0000", "\u001f", "\ufffe", "a\u2028b", "<script>alert(1)</script>",
+    "javascript:alert(document.domain)", " JavaScript:alert(1)", "data:text/html,<b>x</b>", "//evil.example",
+    "https://ok.example/", "9999-12-31T23:59:59-12:00", "1969-12-31T23:59:59Z", "2026-03-23T10:00:00+08:00",
+    10**40, -(10**40), 1e300, -1, 0, 2**53 + 1, True, None, [], {}, [{"name": "x", "url": "javascript:alert(1)"}],
+    [{"name": "ok", "url": "https://ok.example/"}], "x" * 400, "#0050eb", "Asia/Singapore", "accepted",
+]  # fmt: skip
+RAW_HOSTILE = ['"\\ud800"', '"a\\udfffb"', "NaN", "1e400", "[" * 40 + "]" * 40]
+KIND_SEGMENTS = {"session": "sessions", "speaker": "speakers", "sponsor": "sponsors", "track": "tracks",
+                 "room": "rooms", "session_type": "session-types", "post": "posts"}  # fmt: skip
+UNSAFE_HREF = re.compile(r"""(?:href|src)=["']?\s*(?:javascript|data|vbscript):""", re.IGNORECASE)
+
+
+def _hostile_body(draw, schema) -> str:
+    choices = st.sampled_from([json.dumps(v) for v in HOSTILE] + RAW_HOSTILE)
+    parts = draw(st.dictionaries(st.sampled_from(sorted(schema.fields)), choices, max_size=4))
+    parts.setdefault("name" if "name" in schema.fields else "title", '"Named"')
+    return "{" + ", ".join(f"{json.dumps(name)}: {value}" for name, value in parts.items()) + "}"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_hostile_values_in_any_field_get_no_5xx_and_what_is_stored_renders_safely(api, owner, event, data):
+    from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
+    from chalicelib.site import from_db
+    from chalicelib.site.render import render_event
+
+    kind = data.draw(st.sampled_from(["event", *KIND_SEGMENTS]))
+    schema = EVENT if kind == "event" else CHILD_SCHEMAS[kind]
+    raw = _hostile_body(data.draw, schema)
+    if kind == "event":
+        current = api.json("GET", f"/v1/events/{event['id']}", token=owner["token"], expect=200)
+        raw = raw[:-1] + f', "version": {current["version"]}}}' if '"version"' not in raw else raw
+        response = _raw(api, "PATCH", f"/v1/events/{event['id']}", raw, owner["token"])
+    else:
+        response = _raw(api, "POST", f"/v1/events/{event['id']}/{KIND_SEGMENTS[kind]}", raw, owner["token"])
+
+    assert response.status_code < 500, (kind, raw[:200], response.body[:300])
+    if response.status_code < 300:
+        files = render_event(from_db.load_bundle(event["id"]), base_url="http://podium.test")
+        assert [p for p, body in files.items() if UNSAFE_HREF.search(body.decode("utf-8", "replace"))] == []
+        schedule = next(body for path, body in files.items() if path.endswith("schedule.xml"))
+        ElementTree.fromstring(schedule)  # well-formed

@@ -165,3 +165,34 @@ def test_hostile_values_are_repaired_or_refused_and_what_is_kept_renders_safely(
     assert [path for path, body in files.items() if UNSAFE_HREF.search(body)] == []
     xml = next(body for path, body in files.items() if path.endswith("schedule.xml"))
     __import__("xml.etree.ElementTree").etree.ElementTree.fromstring(xml)  # well-formed
+
+
+TALK_FIELDS = ("title", "subtitle", "abstract", "description", "language", "date", "duration", "track", "type")
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    talk_fields=st.dictionaries(st.sampled_from(TALK_FIELDS), hostile, max_size=4),
+    links=st.lists(st.fixed_dictionaries({"type": st.sampled_from(["slides", "media"]), "url": hostile_urls}), max_size=2),
+    conference_url=hostile_urls,
+)
+def test_hostile_c3voc_values_are_repaired_or_refused_and_what_is_kept_renders_safely(
+    talk_fields, links, conference_url
+):
+    talk = {"guid": "t1", "title": "Talk", "date": "2018-03-22T10:00:00+08:00", "duration": "00:30", "links": links}
+    conference = {
+        "acronym": "hostile", "title": "Hostile", "start": "2018-03-22T09:00:00+08:00", "url": conference_url,
+        "end": "2018-03-24T18:00:00+08:00", "time_zone_name": "Asia/Singapore",
+        "days": [{"rooms": {"Hall": [talk | talk_fields]}}],
+    }  # fmt: skip
+    try:
+        export = c3voc.read_schedule(json.dumps({"schedule": {"conference": conference}}).encode())
+    except ExportError as error:
+        assert str(error).startswith("schedule.json: "), error
+        return
+
+    files = render_event(export_to_bundle(export, now=NOW), base_url="http://podium.test")
+
+    assert [path for path, body in files.items() if UNSAFE_HREF.search(body)] == []
+    xml = next(body for path, body in files.items() if path.endswith("schedule.xml"))
+    __import__("xml.etree.ElementTree").etree.ElementTree.fromstring(xml)  # well-formed
