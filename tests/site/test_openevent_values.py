@@ -196,3 +196,19 @@ def test_hostile_c3voc_values_are_repaired_or_refused_and_what_is_kept_renders_s
     assert [path for path, body in files.items() if UNSAFE_HREF.search(body)] == []
     xml = next(body for path, body in files.items() if path.endswith("schedule.xml"))
     __import__("xml.etree.ElementTree").etree.ElementTree.fromstring(xml)  # well-formed
+
+
+def test_render_links_no_unsafe_url_even_when_one_was_stored():
+    # GIVEN values that bypassed the readers and the API (a defence in depth of the renderer)
+    export = _parse(sponsors=[{"id": 1, "name": "ACME"}], speakers=[{"id": 3, "name": "Ada"}],
+                    sessions=[_session(speakers=[{"id": 3}])])  # fmt: skip
+    unsafe = "javascript:alert(document.domain)"
+    export.event.update(ticket_url=unsafe, social_links=(("x", unsafe), ("ok", "https://ok.example/")))
+    export.sponsors[0]["url"] = export.sessions[0]["slides_url"] = export.speakers[0]["website"] = unsafe
+
+    # WHEN the event renders
+    files = render_event(export_to_bundle(export, now=NOW), base_url="http://podium.test")
+
+    # THEN no page links it, and the safe link stays
+    assert [path for path, body in files.items() if UNSAFE_HREF.search(body)] == []
+    assert b'href="https://ok.example/"' in files["e/values-conf-2018/index.html"]
