@@ -227,3 +227,28 @@ def test_hostile_values_in_any_field_get_no_5xx_and_what_is_stored_renders_safel
         assert [p for p, body in files.items() if UNSAFE_HREF.search(body.decode("utf-8", "replace"))] == []
         schedule = next(body for path, body in files.items() if path.endswith("schedule.xml"))
         ElementTree.fromstring(schedule)  # well-formed
+
+
+@pytest.mark.parametrize("item_id", ["x" * 3000, "%00", "%C3%28", "..%2F..", "%EF%BF%BE", "a%0Ab"])
+def test_hostile_path_ids_get_a_4xx(api, owner, event, item_id):
+    answers = [
+        api.call("GET", f"/v1/events/{item_id}", token=owner["token"]),
+        api.call("GET", f"/v1/events/{event['id']}/sessions/{item_id}", token=owner["token"]),
+        api.call("PATCH", f"/v1/events/{event['id']}/tracks/{item_id}", {"name": "x", "version": 1}, owner["token"]),
+    ]
+
+    assert [a.status_code for a in answers if not 400 <= a.status_code < 500] == []
+
+
+@pytest.mark.parametrize("query", ["month=%00", "month=9999-99", "month=" + "1" * 3000, "q=%00", "limit=%D9%A1",
+                                   "limit=1_0", "next=" + "A" * 5000, "all=%FF"])  # fmt: skip
+def test_hostile_query_strings_of_admin_lists_get_no_5xx(api, query):
+    from chalicelib.domain.accounts import make_super_admin
+
+    email = unique_email("root")
+    make_super_admin(email=email, password="root password 1")
+    root = api.login(email, "root password 1")
+
+    answers = [api.call("GET", f"/v1/{route}?{query}", token=root) for route in ("users", "audit", "events", "trash")]
+
+    assert [a.status_code for a in answers if a.status_code >= 500] == []
