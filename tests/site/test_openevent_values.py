@@ -212,3 +212,12 @@ def test_render_links_no_unsafe_url_even_when_one_was_stored():
     # THEN no page links it, and the safe link stays
     assert [path for path, body in files.items() if UNSAFE_HREF.search(body)] == []
     assert b'href="https://ok.example/"' in files["e/values-conf-2018/index.html"]
+
+
+def test_call_for_papers_closing_before_it_opens_loses_its_dates_with_a_warning():
+    cfp = {"announcement": "Send talks", "starts_at": "2018-01-10T00:00:00Z", "ends_at": "2018-01-01T00:00:00Z"}
+
+    export = _parse(event=_event(call_for_papers=cfp))
+
+    assert (export.event["call_for_papers"]["starts_at"], export.event["call_for_papers"]["ends_at"]) == (None, None)
+    assert export.warnings == ("event.call_for_papers: ends_at is before starts_at: both left out",)

@@ -407,10 +407,11 @@ def _call_for_papers(ctx: _Context, cfp: Any) -> dict[str, Any] | None:
     if not isinstance(cfp, dict):
         return None
     cfp = _normalize_keys(cfp)
+    starts_at, ends_at = _times(_Context("event.call_for_papers", None, ctx.tz, ctx.warnings), cfp)
     return {
         "announcement": _text(ctx, cfp, "announcement"),
-        "starts_at": _time(ctx, cfp, "starts_at"),
-        "ends_at": _time(ctx, cfp, "ends_at"),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "privacy": "private" if cfp.get("privacy") == "private" else "public",
     }
 
