@@ -33,7 +33,7 @@ _LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 # JSON strings, so brackets inside them do not count towards the depth (possessive: linear time).
 _JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
-_JSON_BRACKETS = bytes.maketrans(b"", b"")
+_SAME_BYTES = bytes.maketrans(b"", b"")  # translate() only deletes with it
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 SINGLE_LINE_PROBLEM = "must be one line (no line breaks or tabs)"
@@ -173,7 +173,7 @@ def clean_number(value: Any, *, minimum: float, maximum: float, whole: bool = Fa
 
 def json_depth(raw: bytes) -> int:
     """How deeply arrays and objects nest in `raw` (brackets inside strings do not count)."""
-    brackets = _JSON_STRING.sub(b"", raw).translate(_JSON_BRACKETS, _NOT_BRACKETS)
+    brackets = _JSON_STRING.sub(b"", raw).translate(_SAME_BYTES, _NOT_BRACKETS)
     depth = deepest = 0
     for byte in brackets:
         depth += 1 if byte in b"[{" else -1
