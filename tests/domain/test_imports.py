@@ -240,3 +240,42 @@ def test_reimport_removes_records_the_export_dropped_and_keeps_ones_made_in_podi
     stored = _stored(first.event_id)
     assert len(stored["session"]) == len(sessions) - 1
     assert [p.title for p in stored["post"]] == ["Kept"]
+
+
+def test_import_repairs_hostile_values_reports_them_and_stores_what_renders(aws_stack, organizer, tmp_path):
+    import uuid
+
+    from chalicelib.site import from_db
+    from chalicelib.site.render import render_event
+
+    event = {
+        "id": 1, "identifier": uuid.uuid4().hex[:8], "name": "Hostile Conf", "timezone": "UTC", "state": "published",
+        "starts_at": "2018-03-22T09:00:00Z", "ends_at": "2018-03-24T18:00:00Z",
+        "ticket_url": "javascript:alert(document.domain)", "latitude": 999,
+        "social_links": [{"name": "x", "link": "data:text/html,<script>alert(1)</script>"}],
+    }  # fmt: skip
+    sessions = [
+        {"id": 1, "title": "Good talk\nsecond\u0000line", "state": "accepted", "starts_at": "2018-03-22T10:00:00Z",
+         "ends_at": "2018-03-22T11:00:00Z"},
+        {"id": 2, "title": "Backwards", "state": "accepted", "starts_at": "2018-03-22T10:00:00Z",
+         "ends_at": "2018-03-22T09:00:00Z"},
+    ]  # fmt: skip
+    sponsors = [{"id": 1, "name": "ACME", "url": "javascript:alert(1)", "level": "\u00b2"}]
+    for name, records in (("event", event), ("sessions", sessions), ("sponsors", sponsors)):
+        (tmp_path / name).write_text(json.dumps(records))
+
+    result = _import(tmp_path, organizer, publish=True)
+
+    stored = _stored(result.event_id)
+    assert (stored["event"][0].ticket_url, stored["event"][0].latitude, stored["event"][0].social_links) == (
+        None, None, [],
+    )  # fmt: skip
+    assert [(s.url, s.level) for s in stored["sponsor"]] == [(None, 0)]
+    assert sorted((s.title, s.starts_at is None) for s in stored["session"]) == [
+        ("Backwards", True), ("Good talk secondline", False),
+    ]  # fmt: skip
+    assert sorted(w.split(":")[0] for w in result.warnings) == [
+        "event", "event", "event", "sessions[0]", "sessions[1]", "sponsors[0]", "sponsors[0]",
+    ]  # fmt: skip
+    files = render_event(from_db.load_bundle(result.event_id), base_url="http://podium.test")
+    assert [p for p, body in files.items() if b"javascript:" in body or b"data:text/html" in body] == []

@@ -3,15 +3,20 @@ document, sent as an event's owner and as a signed-in outsider. No answer may be
 status the document does not list, or break the documented body schema.
 
 CI sends up to 7 cases per operation and actor (over 1,000 in all, about 45 s); `make fuzz`
-sends up to 25 (PODIUM_FUZZ_EXAMPLES=25).
+sends up to 25 (PODIUM_FUZZ_EXAMPLES=25). A second test sends hostile values the document cannot
+describe (deep nesting, lone surrogates, non-finite numbers, forged cursors, odd If-Match headers):
+20 times PODIUM_FUZZ_EXAMPLES cases, none of which may get a 5xx.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections import Counter
 
 import pytest
+import requests
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -108,3 +113,62 @@ def test_fuzzed_requests_get_documented_answers_and_no_5xx(api_schema, dev_stack
     print(f"\nfuzz as {actor}: {sum(seen.values())} cases over {len(operations)} operations, statuses {dict(seen)}")
     assert failures == []
     assert not [status for status in seen if status >= 500]
+
+
+# Hostile inputs schemathesis does not make from the document: deep nesting, lone surrogates,
+# control characters, non-finite numbers, extreme dates, unsafe URL schemes, forged cursors and
+# If-Match headers, each sent to every operation that takes a body or pages.
+def _deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+HOSTILE_VALUES = [
+    _deep(100_000), _deep(5_000), '"\\ud800"', '"a\\nb"', '"\\u000b\\u0000\\u001f\\ufffe"', "NaN", "1e400",
+    "-Infinity", '"9999-12-31T23:59:59-12:00"', '"javascript:alert(document.domain)"',
+    '"data:text/html,<script>alert(1)</script>"', '[{"name": "x", "url": "javascript:alert(1)"}]', "1" + "0" * 40,
+]  # fmt: skip
+FORGED_CURSORS = [
+    "eyJwayI6eyJOIjoiMSJ9fQ", "eyJnc2kycGsiOnsiUyI6IlVTRVJTIn19", "e30", "W10", "%00", "a.b", "\u0661", "x" * 3000,
+]
+IF_MATCH = ["\u0661", "\u00b2", "W/x", '"abc"', "1 2", "-1", "9" * 40]
+
+
+@st.composite
+def hostile_requests(draw, operations):
+    operation = draw(st.sampled_from(operations))
+    spec = operation.definition.raw.get("requestBody", {}).get("content", {}).get("application/json", {})
+    fields = sorted(spec.get("schema", {}).get("properties", {})) or ["name"]
+    field = draw(st.sampled_from(fields))
+    raw = "{" + json.dumps(field) + ": " + draw(st.sampled_from(HOSTILE_VALUES)) + "}"
+    return operation, raw, draw(st.sampled_from(FORGED_CURSORS)), draw(st.sampled_from(IF_MATCH))
+
+
+def test_hostile_bodies_cursors_and_if_match_get_no_5xx(api_schema, dev_stack, scene, figure):
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    operations = [o for o in operations if (o.method.upper(), o.path) not in SKIPPED]
+    session = requests.Session()
+    seen: Counter = Counter()
+    failures: list[str] = []
+
+    @given(case=hostile_requests(operations))
+    @settings(max_examples=EXAMPLES * 20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def run(case) -> None:
+        operation, raw, cursor, if_match = case
+        path = operation.path.replace("{event_id}", scene["event_id"])
+        segment = operation.path.split("/")[4] if operation.path.count("/") >= 4 else ""
+        path = path.replace("{item_id}", scene["items"].get(segment, "x"))
+        path = re.sub(r"\{[a-z_]+\}", "x", path)
+        headers = {"Authorization": f"Bearer {scene['owner']['token']}", "Content-Type": "application/json",
+                   "If-Match": if_match.encode("utf-8").decode("latin-1")}  # fmt: skip
+        response = session.request(
+            operation.method.upper(), dev_stack.urls["API"] + path, params={"next": cursor}, data=raw.encode(),
+            headers=headers, timeout=60,
+        )  # fmt: skip
+        seen[response.status_code] += 1
+        if response.status_code >= 500:
+            failures.append(f"{operation.method.upper()} {path} {raw[:80]!r} next={cursor[:20]!r} → {response.status_code}")
+
+    run()
+    figure("hostile cases", sum(seen.values()))
+    print(f"\nhostile values: {sum(seen.values())} cases, statuses {dict(seen)}")
+    assert failures == []

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.http import endpoint, json_response
+from chalicelib.api.http import endpoint, if_match_version, json_response
 from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
 from chalicelib.db.pagination import parse_limit
 from chalicelib.jobs.context import current_context
@@ -28,10 +28,8 @@ ORGANIZING = frozenset({"owner", "organizer", "coorganizer", "track_organizer", 
 
 def client_version(body: dict[str, Any]) -> int | None:
     """The version the client read: the body's `version`, else the If-Match header."""
-    if "version" in body:
-        return body["version"]
-    raw = (bp.current_request.headers or {}).get("if-match", "").strip().strip('"').removeprefix("W/").strip('"')
-    return int(raw) if raw.isdigit() else None
+    header_version = if_match_version(bp.current_request.headers)  # a malformed header is 400 either way
+    return body["version"] if "version" in body else header_version
 
 
 def etagged(data: dict[str, Any], status: int = 200) -> Any:

@@ -8,8 +8,8 @@ from chalice import Blueprint
 
 from chalicelib.api.content import sees_private
 from chalicelib.api.http import endpoint
-from chalicelib.api.pages import encode_cursor, page_params
 from chalicelib.api.schema import Schema, name_field
+from chalicelib.db.pagination import encode_cursor, page_params
 from chalicelib.db.users import ALL_EVENTS_KEY, user_pk
 from chalicelib.domain import events
 from chalicelib.jobs.context import current_context
@@ -44,12 +44,12 @@ def list_events() -> dict[str, Any]:
     actor = current_context().actor
     query = bp.current_request.query_params or {}
     if actor.is_anonymous:
-        scope, index_key = "published", None
+        scope, partition = "published", None
     elif query.get("all") == "1" and actor.is_admin:
-        scope, index_key = "all", ("gsi2pk", ALL_EVENTS_KEY)
+        scope, partition = "all", ALL_EVENTS_KEY
     else:
-        scope, index_key = "mine", ("gsi1pk", user_pk(actor.id))
-    limit, start = page_params(query, index_key=index_key)
+        scope, partition = "mine", user_pk(actor.id)
+    limit, start = page_params(query, partition=partition)
     found, last = events.list_events(actor=actor, scope=scope, limit=limit, start_key=start)
     # Anonymous callers list published events; the others, events they have a role in (or all, admins).
     private = scope != "published"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -24,13 +25,15 @@ from chalicelib.domain.accounts import authenticate
 from chalicelib.domain.actors import ANONYMOUS, Actor
 from chalicelib.domain.permissions import authorize, is_known_action
 from chalicelib.domain.tokens import InvalidToken, decode_access_token
-from chalicelib.errors import PodiumError, ServiceUnavailable
+from chalicelib.errors import BadRequest, PodiumError, ServiceUnavailable
 from chalicelib.jobs.context import anonymous_request_context, current_context, reset_context, set_context
 from chalicelib.logs import logger, request_logging
 from chalicelib.settings import settings
 
 JSON_TYPES = ["application/json"]
 BUSY_RETRY_AFTER_SECONDS = 2
+# The ETag we send is the version in quotes; a client may send it back as is, weak, or bare.
+_IF_MATCH = re.compile(r'(?:W/)?"([0-9]{1,16})"|([0-9]{1,16})', re.ASCII)
 
 
 class Endpoint(NamedTuple):
@@ -201,6 +204,21 @@ def authenticated_actor(headers: Any) -> Actor:
     actor = authenticate(token)
     set_context(current_context().with_actor(actor))
     return actor
+
+
+def if_match_version(headers: Any) -> int | None:
+    """The version an If-Match header names: None without one, 400 naming If-Match unless it is
+    ASCII digits, bare or as the ETag we send ("7", W/"7")."""
+    raw = ((headers or {}).get("if-match") or "").strip()
+    if not raw:
+        return None
+    match = _IF_MATCH.fullmatch(raw)
+    if match is None:
+        raise BadRequest(
+            'If-Match must be the ETag of the item as read, e.g. "3".',
+            fields={"If-Match": "must be a version number or the ETag we sent"},
+        )
+    return int(match[1] or match[2])
 
 
 def client_address(request: Any) -> str:

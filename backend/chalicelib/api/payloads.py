@@ -1,16 +1,33 @@
-"""The payload schema of every event resource: one place says what a client may send."""
+"""The payload schema of every event resource: one place says what a client may send.
+
+Strings are single-line text unless declared multiline or rich text; URLs are http(s) only;
+date-times fall in 1970-2100 with an offset (chalicelib/values.py says what each type allows).
+"""
 
 from __future__ import annotations
 
-from chalicelib.api.schema import DATETIME, ID, TIMEZONE, URL, Field, Schema, name_field, text
+from chalicelib.api.schema import (
+    DATETIME,
+    ID,
+    TIMEZONE,
+    URL,
+    Field,
+    Schema,
+    multiline,
+    name_field,
+    rich_text,
+    text,
+)
 
-ABSTRACT = text(20_000)
+ABSTRACT = rich_text(20_000)
 SHORT_TEXT = text(300)
-DESCRIPTION = text(20_000)
-VERSION = Field("integer", minimum=1, description="The version you last read; a stale one gets 409.")
+DESCRIPTION = rich_text(20_000)
+VERSION = Field(
+    "integer", minimum=1, maximum=2**53, description="The version you last read; a stale one gets 409."
+)
 COLOR = Field("string", max_length=7, format="color")
 SESSION_STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
-LINK = Field("object", max_length=2_000)
+LINK = Field("object", max_length=2_000, format="link", description="{name, url}: url http(s) only")
 
 EVENT = Schema(
     "event",
@@ -86,7 +103,7 @@ SESSION = Schema(
         "video_url": URL,
         "audio_url": URL,
         "state": Field("string", choices=SESSION_STATES),
-        "comments": text(20_000, description="private to organizers"),
+        "comments": multiline(20_000, description="private to organizers"),
         "version": VERSION,
     },
     required=frozenset({"title"}),

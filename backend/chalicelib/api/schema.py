@@ -1,7 +1,8 @@
 """One schema per payload: validation of JSON bodies and the OpenAPI description, from one source.
 
 Unknown and read-only fields are refused by name (no mass assignment); every failure is a
-422 whose `fields` maps each offending field to what is wrong with it.
+422 whose `fields` maps each offending field to what is wrong with it. What a valid text,
+URL, date-time or number is comes from chalicelib/values.py, which the import readers share.
 """
 
 from __future__ import annotations
@@ -9,14 +10,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Any, NamedTuple
 
+from chalicelib import values
 from chalicelib.errors import BadRequest, PayloadTooLarge, ValidationFailed
 
 MAX_BODY_BYTES = 1_000_000
+MAX_BODY_DEPTH = values.MAX_JSON_DEPTH
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Formats of free text: every other string is single-line text (values.text_problem).
+MULTILINE_FORMATS = frozenset({"multiline", "rich-text"})
+# Formats only Podium knows stay out of the OpenAPI document (generators refuse unknown ones).
+_PODIUM_FORMATS = MULTILINE_FORMATS | {"link"}
 
 
 class Field(NamedTuple):
@@ -28,7 +34,7 @@ class Field(NamedTuple):
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
-    format: str | None = None  # email, uri, date-time, timezone, color
+    format: str | None = None  # email, uri, date-time, timezone, color, multiline, rich-text, link
     items: Field | None = None
     max_items: int | None = None
     nullable: bool = False
@@ -50,7 +56,7 @@ class Field(NamedTuple):
             ("maximum", self.maximum),
             ("enum", list(self.choices) if self.choices else None),
             ("maxItems", self.max_items),
-            ("format", self.format),
+            ("format", None if self.format in _PODIUM_FORMATS else self.format),
             ("description", self.description or None),
         ):
             if value is not None:
@@ -61,6 +67,9 @@ class Field(NamedTuple):
             spec["items"] = self.items.openapi()
         if self.read_only:
             spec["readOnly"] = True
+        if self.format == "link":
+            spec["properties"] = {"name": {"type": "string", "maxLength": 100}, "url": {"type": "string"}}
+            spec["additionalProperties"] = False
         return spec
 
 
@@ -73,22 +82,15 @@ def _check_string(spec: Field, value: Any) -> tuple[Any, str | None]:
         return value, "must not be empty" if spec.min_length == 1 else f"must be at least {spec.min_length} characters"
     if spec.choices and value not in spec.choices:
         return value, "must be one of " + ", ".join(spec.choices)
-    problem = _FORMATS[spec.format](value) if spec.format else None
+    problem = values.text_problem(value, multiline=spec.format in MULTILINE_FORMATS)
+    if problem is None and spec.format in _FORMATS:
+        problem = _FORMATS[spec.format](value)
     return (value.strip().lower() if spec.format == "email" else value), problem
 
 
 def _check_number(spec: Field, value: Any) -> tuple[Any, str | None]:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or (spec.kind == "integer" and not isinstance(value, int))
-    ):
-        return value, "must be a whole number" if spec.kind == "integer" else "must be a number"
-    if spec.minimum is not None and value < spec.minimum:
-        return value, f"must be at least {spec.minimum:g}"
-    if spec.maximum is not None and value > spec.maximum:
-        return value, f"must be at most {spec.maximum:g}"
-    return value, None
+    problem = values.number_problem(value, minimum=spec.minimum, maximum=spec.maximum, whole=spec.kind == "integer")
+    return value, problem
 
 
 def _check_boolean(spec: Field, value: Any) -> tuple[Any, str | None]:
@@ -112,7 +114,21 @@ def _check_array(spec: Field, value: Any) -> tuple[Any, str | None]:
 def _check_object(spec: Field, value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, dict) or len(json.dumps(value)) > (spec.max_length or 10_000):
         return value, "must be a small JSON object"
+    if spec.format == "link":
+        return value, _link_problem(value)
     return value, None
+
+
+def _link_problem(link: dict[str, Any]) -> str | None:
+    """A named link ({name, url}): the name one line of text, the url http(s)."""
+    if set(link) - {"name", "url"}:
+        return "must hold only name and url"
+    name, url = link.get("name", ""), link.get("url")
+    if not isinstance(name, str) or len(name) > 100 or values.text_problem(name):
+        return "name must be one line of at most 100 characters"
+    if not isinstance(url, str) or values.url_problem(url):
+        return "url must be an http(s) URL"
+    return None
 
 
 _CHECKS: dict[str, Callable[[Field, Any], tuple[Any, str | None]]] = {
@@ -129,16 +145,6 @@ def _email_problem(value: str) -> str | None:
     return None if _EMAIL.match(value.strip()) else "must be an email address"
 
 
-def _uri_problem(value: str) -> str | None:
-    return None if re.match(r"^https?://[^\s/$.?#][^\s]*$", value) else "must be an http(s) URL"
-
-
-def _datetime_problem(value: str) -> str | None:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return "must be an ISO 8601 date-time with offset, e.g. 2026-03-22T09:00:00+08:00"
-    return None if parsed.tzinfo else "must carry a UTC offset, e.g. +08:00 or Z"
 
 
 def _timezone_problem(value: str) -> str | None:
@@ -157,8 +163,8 @@ def _color_problem(value: str) -> str | None:
 
 _FORMATS: dict[str, Callable[[str], str | None]] = {
     "email": _email_problem,
-    "uri": _uri_problem,
-    "date-time": _datetime_problem,
+    "uri": values.url_problem,
+    "date-time": values.datetime_problem,
     "timezone": _timezone_problem,
     "color": _color_problem,
 }
@@ -211,22 +217,36 @@ def _summary(problems: dict[str, str]) -> str:
     return f"{first[0]} {first[1]}{more}."
 
 
-def parse_json_body(raw: bytes | None) -> Any:
-    """Decode a request body: 413 over 1 MB, 400 for anything that is not JSON."""
+def parse_json_body(raw: bytes | str | None) -> Any:
+    """Decode a request body: 413 over 1 MB; 400 for anything that is not JSON, nests deeper
+    than 32 levels or holds a number that is not finite (both checked without recursion)."""
     raw = raw or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(f"The body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES} bytes.")
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as err:
-        raise BadRequest(f"The body is not valid JSON: {err}.") from err
+        return values.parse_json(raw, max_depth=MAX_BODY_DEPTH)
+    except values.ValueProblem as problem:
+        raise BadRequest(f"The body {problem}.", fields={"body": str(problem)}) from None
 
 
 # Common fields, so every schema bounds the same things the same way.
 def text(max_length: int, **kwargs: Any) -> Field:
+    """Single-line text, unless `format` says multiline or rich-text."""
     return Field("string", max_length=max_length, **kwargs)
+
+
+def multiline(max_length: int, **kwargs: Any) -> Field:
+    """Plain text that may hold line breaks (and no other control character)."""
+    return Field("string", max_length=max_length, format="multiline", **kwargs)
+
+
+def rich_text(max_length: int, **kwargs: Any) -> Field:
+    """Markdown or HTML, sanitized when rendered (site/richtext.py)."""
+    return Field("string", max_length=max_length, format="rich-text", **kwargs)
 
 
 def name_field(**kwargs: Any) -> Field:
@@ -234,7 +254,7 @@ def name_field(**kwargs: Any) -> Field:
 
 
 EMAIL = Field("string", max_length=254, format="email")
-URL = Field("string", max_length=2000, format="uri", nullable=True)
+URL = Field("string", max_length=values.URL_MAX_LENGTH, format="uri", nullable=True)
 DATETIME = Field("string", max_length=40, format="date-time")
 TIMEZONE = Field("string", max_length=64, format="timezone")
 ID = Field("string", max_length=64, min_length=1)

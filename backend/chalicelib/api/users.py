@@ -7,8 +7,8 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.pages import encode_cursor, page_params
 from chalicelib.api.schema import Field, Schema
+from chalicelib.db.pagination import encode_cursor, page_params
 from chalicelib.db.users import USERS_INDEX_KEY
 from chalicelib.domain import accounts, trash
 from chalicelib.errors import BadRequest
@@ -30,7 +30,7 @@ def list_users() -> dict[str, Any]:
     prefix = query.get("q", "")
     if len(prefix) > 254:
         raise BadRequest("q is an email prefix of at most 254 characters.")
-    limit, start = page_params(query, index_key=("gsi2pk", USERS_INDEX_KEY))
+    limit, start = page_params(query, partition=USERS_INDEX_KEY)
     users, last = accounts.list_users(prefix=prefix, limit=limit, start_key=start)
     return {"users": [accounts.private_view(u) for u in users], "next": encode_cursor(last)}
 

@@ -157,7 +157,7 @@ def _items(
         if isinstance(item, content.Session):  # the names its lists show, as every session keeps them
             item.speaker_names = {i: names[i] for i in item.speaker_ids or [] if i in names}
     session_ids = {s["id"] for s in export.sessions}
-    warnings = []
+    warnings = list(export.warnings)  # what the reader repaired (chalicelib/values.py)
     for index, speaker in enumerate(export.speakers):
         linked = [i for i in speaker["session_ids"] if i in session_ids]
         if len(linked) != len(speaker["session_ids"]):

@@ -11,7 +11,9 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from .openevent import ExportError, OpenEventExport, parse_files, slugify
+from chalicelib import values
+
+from .openevent import MAX_JSON_DEPTH, ExportError, OpenEventExport, parse_files, slugify
 
 MAX_BYTES = 50 * 1024 * 1024
 _SESSION_ERROR = re.compile(r"^sessions\[(\d+)\]")
@@ -23,8 +25,8 @@ def looks_like_schedule(data: bytes) -> bool:
     if not head.startswith(b"{") or b'"schedule"' not in data[:65536]:
         return False
     try:
-        parsed = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        parsed = values.parse_json(data, max_depth=MAX_JSON_DEPTH)
+    except values.ValueProblem:
         return False
     return isinstance(parsed, dict) and isinstance(parsed.get("schedule"), dict)
 
@@ -32,9 +34,9 @@ def looks_like_schedule(data: bytes) -> bool:
 def read_schedule(data: bytes, *, name: str = "schedule.json") -> OpenEventExport:
     """Parse a c3voc schedule; errors name the file and the talk's place in it."""
     try:
-        schedule = json.loads(data.decode("utf-8-sig"))["schedule"]
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as error:
-        raise ExportError(f"{name}: not a c3voc schedule ({error})") from error
+        schedule = values.parse_json(data, max_depth=MAX_JSON_DEPTH)["schedule"]
+    except (values.ValueProblem, KeyError, TypeError) as error:
+        raise ExportError(f"{name}: not a c3voc schedule ({error})") from None
     conference = _object(schedule.get("conference"), f"{name}: schedule.conference")
     files, paths = _openevent_files(conference, name)
     try:
@@ -76,6 +78,8 @@ def _end(start: Any, minutes: int, where: str) -> str | None:
         return (datetime.fromisoformat(start) + timedelta(minutes=minutes)).isoformat()
     except ValueError as error:
         raise ExportError(f"{where}: date {start!r} is not ISO 8601") from error
+    except OverflowError:  # past year 9999: the reader leaves the start out with a warning
+        return None
 
 
 def _openevent_files(conference: dict[str, Any], name: str) -> tuple[dict[str, Any], list[str]]:

@@ -2,14 +2,16 @@
 
 `read_export(path)` returns every record, private fields and all session states
 included, keyed by Podium ids; `export_to_bundle(export)` turns that into the
-public `EventBundle`. Anything malformed raises `ExportError`.
+public `EventBundle`. Anything malformed raises `ExportError`. Values go through the
+vocabulary of chalicelib/values.py, as the API's do: what can be repaired (control characters,
+line breaks in one-line fields, unsafe URLs, numbers out of range, times out of order or
+outside 1970-2100) is, with a warning in `OpenEventExport.warnings`.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 import unicodedata
 import zipfile
@@ -18,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from chalicelib import values
 
 from .bundle import (
     Event,
@@ -46,6 +50,22 @@ MAX_COMPRESSION_RATIO = 100
 MAX_SHORT_TEXT = 1_000
 MAX_LONG_TEXT = 200_000
 SHORT_TEXT_FIELDS = frozenset({"name", "title", "subtitle", "slug", "state", "language", "level"})
+# Fields that may hold line breaks (plain or rich text); every other text field is one line.
+MULTILINE_FIELDS = frozenset(
+    {
+        "description", "short_abstract", "long_abstract", "short_biography", "long_biography",
+        "organizer_description", "code_of_conduct", "announcement", "comments", "speaking_experience",
+        "heard_from", "sponsorship_required",
+    }
+)  # fmt: skip
+URL_FIELDS = frozenset(
+    {
+        "logo_url", "banner_url", "large_image_url", "ticket_url", "event_url", "url", "photo_url", "website",
+        "slides_url", "video_url", "audio_url", "signup_url",
+    }
+)  # fmt: skip
+SESSION_STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
+MAX_JSON_DEPTH = 64  # exports nest a few levels; far deeper is hostile
 
 # v1 and v2 spellings that differ by more than "-" vs "_", mapped to Podium names.
 KEY_ALIASES = {
@@ -83,6 +103,7 @@ class OpenEventExport:
     sessions: list[dict[str, Any]]
     speakers: list[dict[str, Any]]
     sponsors: list[dict[str, Any]]
+    warnings: tuple[str, ...] = ()  # what was repaired, naming file, record and field
 
 
 def podium_id(kind: str, source_event_key: str, source_id: object) -> str:
@@ -169,9 +190,9 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
 
 def _parse_json(name: str, data: bytes) -> Any:
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ExportError(f"{name}: not valid JSON ({error})") from error
+        return values.parse_json(data, max_depth=MAX_JSON_DEPTH)
+    except values.ValueProblem as problem:
+        raise ExportError(f"{name}: not valid JSON ({problem})") from None
 
 
 # --- normalizing records -------------------------------------------------------------
@@ -180,12 +201,18 @@ def _parse_json(name: str, data: bytes) -> Any:
 class _Context:
     """Where we are (file, record index) so every error names it."""
 
-    def __init__(self, file: str, index: int | None, tz: ZoneInfo):
-        self.file, self.index, self.tz = file, index, tz
+    def __init__(self, file: str, index: int | None, tz: ZoneInfo, warnings: list[str]):
+        self.file, self.index, self.tz, self.warnings = file, index, tz, warnings
+
+    @property
+    def where(self) -> str:
+        return self.file if self.index is None else f"{self.file}[{self.index}]"
 
     def error(self, message: str) -> ExportError:
-        where = self.file if self.index is None else f"{self.file}[{self.index}]"
-        return ExportError(f"{where}: {message}")
+        return ExportError(f"{self.where}: {message}")
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.where}: {message}")
 
 
 def _normalize_keys(record: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +234,15 @@ def _text(ctx: _Context, record: dict[str, Any], key: str) -> str:
     limit = MAX_SHORT_TEXT if key in SHORT_TEXT_FIELDS else MAX_LONG_TEXT
     if len(value) > limit:
         raise ctx.error(f"{key} is {len(value)} characters, over the limit of {limit}")
-    return value.strip() if key in SHORT_TEXT_FIELDS else value
+    multiline = key in MULTILINE_FIELDS
+    problem = values.text_problem(value, multiline=multiline)
+    if problem:
+        value = values.clean_text(value, multiline=multiline)
+        ctx.warn(f"{key} {problem}: repaired")
+    if key in URL_FIELDS and value.strip() and values.safe_url(value) is None:
+        ctx.warn(f"{key} is not an http(s) URL: left out")
+        return ""
+    return value.strip() if key in SHORT_TEXT_FIELDS or key in URL_FIELDS else value
 
 
 def _time(ctx: _Context, record: dict[str, Any], key: str) -> datetime | None:
@@ -222,7 +257,20 @@ def _time(ctx: _Context, record: dict[str, Any], key: str) -> datetime | None:
         raise ctx.error(f"{key} is not an ISO 8601 time: {value!r}") from error
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ctx.tz)
-    return parsed.astimezone(UTC)
+    try:
+        return values.bounded_datetime(parsed).astimezone(UTC)
+    except values.ValueProblem as problem:
+        ctx.warn(f"{key} {problem}: left out")
+        return None
+
+
+def _times(ctx: _Context, record: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """starts_at and ends_at; both left out (with a warning) when the end comes before the start."""
+    starts_at, ends_at = _time(ctx, record, "starts_at"), _time(ctx, record, "ends_at")
+    if values.order_problem(starts_at, ends_at):
+        ctx.warn("ends_at is before starts_at: both left out")
+        return None, None
+    return starts_at, ends_at
 
 
 def _source_id(ctx: _Context, record: Any) -> str:
@@ -233,24 +281,30 @@ def _source_id(ctx: _Context, record: Any) -> str:
         raise ctx.error("record has no id")
     if len(str(value)) > 64:
         raise ctx.error("id is too long")
+    if values.text_problem(str(value)):
+        raise ctx.error(f"id {values.text_problem(str(value))}")
     return str(value)
 
 
-def _number(value: Any) -> float | None:
+def _number(ctx: _Context, record: dict[str, Any], key: str, *, low: float, high: float) -> float | None:
+    """A finite number from `low` to `high` (or its text); left out with a warning otherwise."""
+    value = record.get(key)
     if isinstance(value, bool) or value in (None, ""):
         return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+    number = values.clean_number(value, minimum=low, maximum=high)
+    if number is None:
+        ctx.warn(f"{key} is not a number from {low:g} to {high:g}: left out")
+    return number
 
 
 def _minutes(length: Any) -> int | None:
-    """'01:55' -> 115."""
+    """'01:55' -> 115; None unless from 1 minute to a day."""
     if isinstance(length, int) and not isinstance(length, bool):
-        return length
-    match = re.fullmatch(r"(\d{1,3}):(\d{2})", str(length or ""))
-    return int(match[1]) * 60 + int(match[2]) if match else None
+        minutes = length
+    else:
+        match = re.fullmatch(r"(\d{1,3}):(\d{2})", str(length or ""), re.ASCII)
+        minutes = int(match[1]) * 60 + int(match[2]) if match else 0
+    return minutes if 1 <= minutes <= 24 * 60 else None
 
 
 def _records(raw: dict[str, bytes], name: str) -> list[Any] | None:
@@ -269,7 +323,7 @@ def _timezone(name: str) -> ZoneInfo:
         raise ExportError(f"event: unknown timezone {name!r}") from error
 
 
-def _parse_event(raw: dict[str, bytes]) -> dict[str, Any]:
+def _parse_event(raw: dict[str, bytes], warnings: list[str]) -> dict[str, Any]:
     if "event" not in raw:
         raise ExportError("event: file missing from export")
     parsed = _parse_json("event", raw["event"])
@@ -279,7 +333,7 @@ def _parse_event(raw: dict[str, bytes]) -> dict[str, Any]:
     tz_name = record.get("timezone") or "UTC"
     if not isinstance(tz_name, str):
         raise ExportError("event: timezone should be text")
-    ctx = _Context("event", None, _timezone(tz_name))
+    ctx = _Context("event", None, _timezone(tz_name), warnings)
     source_id = _source_id(ctx, record)
     key = str(record.get("identifier") or source_id)
     name = _text(ctx, record, "name")
@@ -288,6 +342,8 @@ def _parse_event(raw: dict[str, bytes]) -> dict[str, Any]:
     starts_at, ends_at = _time(ctx, record, "starts_at"), _time(ctx, record, "ends_at")
     if starts_at is None or ends_at is None:
         raise ctx.error("event needs starts_at and ends_at")
+    if values.order_problem(starts_at, ends_at):
+        raise ctx.error("event ends_at is before starts_at")
     return {
         "id": podium_id("event", key, source_id),
         "source_id": source_id,
@@ -299,8 +355,8 @@ def _parse_event(raw: dict[str, bytes]) -> dict[str, Any]:
         "ends_at": ends_at,
         "timezone": tz_name,
         "location_name": _text(ctx, record, "location_name").strip(),
-        "latitude": _number(record.get("latitude")),
-        "longitude": _number(record.get("longitude")),
+        "latitude": _number(ctx, record, "latitude", low=-90, high=90),
+        "longitude": _number(ctx, record, "longitude", low=-180, high=180),
         "logo_url": _text(ctx, record, "logo_url"),
         "banner_url": _text(ctx, record, "banner_url") or _text(ctx, record, "large_image_url"),
         "organizer_name": _text(ctx, record, "organizer_name"),
@@ -308,9 +364,9 @@ def _parse_event(raw: dict[str, bytes]) -> dict[str, Any]:
         "ticket_url": _text(ctx, record, "ticket_url"),
         "code_of_conduct": _text(ctx, record, "code_of_conduct"),
         "licence": _licence(record),
-        "social_links": _social_links(record.get("social_links")),
+        "social_links": _social_links(ctx, record.get("social_links")),
         "call_for_papers": _call_for_papers(ctx, record.get("call_for_papers")),
-        "email": record.get("email") if isinstance(record.get("email"), str) else None,
+        "email": _email(record.get("email")),
         "published": str(record.get("state") or "").lower() == "published",
         "event_url": _text(ctx, record, "event_url"),
     }
@@ -326,13 +382,24 @@ def _licence(record: dict[str, Any]) -> str:
     return ""
 
 
-def _social_links(links: Any) -> tuple[tuple[str, str], ...]:
+def _email(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip() or values.text_problem(value) or len(value) > 254:
+        return None
+    return value.strip()
+
+
+def _social_links(ctx: _Context, links: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(links, list):
         return ()
     pairs = []
-    for link in links:
+    for index, link in enumerate(links):
         if isinstance(link, dict) and isinstance(link.get("link"), str) and link["link"]:
-            pairs.append((str(link.get("name") or link["link"]), link["link"]))
+            url = values.safe_url(link["link"])
+            if url is None:
+                ctx.warn(f"social_links[{index}] is not an http(s) URL: left out")
+                continue
+            name = values.clean_text(str(link.get("name") or url))[:100].strip() or url[:100]
+            pairs.append((name, url))
     return tuple(pairs)
 
 
@@ -340,16 +407,17 @@ def _call_for_papers(ctx: _Context, cfp: Any) -> dict[str, Any] | None:
     if not isinstance(cfp, dict):
         return None
     cfp = _normalize_keys(cfp)
+    starts_at, ends_at = _times(_Context("event.call_for_papers", None, ctx.tz, ctx.warnings), cfp)
     return {
         "announcement": _text(ctx, cfp, "announcement"),
-        "starts_at": _time(ctx, cfp, "starts_at"),
-        "ends_at": _time(ctx, cfp, "ends_at"),
-        "privacy": str(cfp.get("privacy") or ""),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "privacy": "private" if cfp.get("privacy") == "private" else "public",
     }
 
 
 def _catalog(
-    raw: dict[str, bytes], file: str, tz: ZoneInfo, build: Any, embedded: list[Any]
+    raw: dict[str, bytes], file: str, tz: ZoneInfo, build: Any, embedded: list[Any], *, warnings: list[str]
 ) -> dict[str, dict[str, Any]]:
     """Records of one kind by source id: from its file, else from embedded copies."""
     listed = _records(raw, file)
@@ -358,7 +426,7 @@ def _catalog(
     for index, item in enumerate(source):
         if item is None:
             continue
-        ctx = _Context(file, index, tz)
+        ctx = _Context(file, index, tz, warnings)
         record = build(ctx, _source_id(ctx, item), _normalize_keys(item))
         catalog.setdefault(record["source_id"], record)
     return catalog
@@ -385,9 +453,9 @@ class _Builder:
         floor = r.get("floor")
         return self._base("room", source_id) | {
             "name": _text(ctx, r, "name") or "Unnamed room",
-            "floor": floor if isinstance(floor, int) and not isinstance(floor, bool) else None,
-            "latitude": _number(r.get("latitude")),
-            "longitude": _number(r.get("longitude")),
+            "floor": values.clean_number(floor, minimum=-20, maximum=300, whole=True) if floor is not None else None,
+            "latitude": _number(ctx, r, "latitude", low=-90, high=90),
+            "longitude": _number(ctx, r, "longitude", low=-180, high=180),
         }
 
     def session_type(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
@@ -397,14 +465,16 @@ class _Builder:
         }
 
     def sponsor(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
-        level = r.get("level")
+        level = values.clean_number(r.get("level"), minimum=0, maximum=100, whole=True)
+        if level is None and r.get("level") not in (None, ""):
+            ctx.warn("level is not a whole number from 0 to 100: left out")
         return self._base("sponsor", source_id) | {
             "name": _text(ctx, r, "name"),
             "description": _text(ctx, r, "description"),
             "url": _text(ctx, r, "url"),
             "logo_url": _text(ctx, r, "logo_url"),
             "tier": _text(ctx, r, "tier"),
-            "level": int(level) if str(level or "").strip().isdigit() else 0,
+            "level": level or 0,
         }
 
     def speaker(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
@@ -460,10 +530,15 @@ def _session(
     record = builder._base("session", source_id) | {f: _text(ctx, r, f) for f in text_fields}
     speakers = r.get("speakers") if isinstance(r.get("speakers"), list) else []
     speaker_ids = [_reference(ctx, s, catalogs["speakers"], "speaker") for s in speakers]
+    state = (_text(ctx, r, "state") or "draft").lower()
+    if state not in SESSION_STATES:
+        ctx.warn(f"state {state[:40]!r} is not a session state: imported as draft")
+        state = "draft"
+    starts_at, ends_at = _times(ctx, r)
     return record | {
-        "state": (_text(ctx, r, "state") or "draft").lower(),
-        "starts_at": _time(ctx, r, "starts_at"),
-        "ends_at": _time(ctx, r, "ends_at"),
+        "state": state,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "track_id": _reference(ctx, r.get("track"), catalogs["tracks"], "track"),
         "room_id": _reference(ctx, r.get("room"), catalogs["rooms"], "room"),
         "session_type_id": _reference(ctx, r.get("session_type"), catalogs["session_types"], "session type"),
@@ -478,32 +553,34 @@ def read_export(path: str | Path) -> OpenEventExport:
 
 def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
     """Parse raw export files (name without .json -> bytes)."""
-    event = _parse_event(raw)
+    warnings: list[str] = []
+    event = _parse_event(raw, warnings)
     tz = ZoneInfo(event["timezone"])
     builder = _Builder(event)
     sessions_raw = _records(raw, "sessions") or []
     catalogs = {
-        "tracks": _catalog(raw, "tracks", tz, builder.track, _embedded(sessions_raw, "track")),
-        "rooms": _catalog(raw, "microlocations", tz, builder.room, _embedded(sessions_raw, "room")),
+        "tracks": _catalog(raw, "tracks", tz, builder.track, _embedded(sessions_raw, "track"), warnings=warnings),
+        "rooms": _catalog(raw, "microlocations", tz, builder.room, _embedded(sessions_raw, "room"), warnings=warnings),
         "session_types": _catalog(
             raw,
             "session_types",
             tz,
             builder.session_type,
             _embedded(sessions_raw, "session_type"),
+            warnings=warnings,
         ),
-        "speakers": _catalog(raw, "speakers", tz, builder.speaker, _embedded(sessions_raw, "speakers")),
+        "speakers": _catalog(raw, "speakers", tz, builder.speaker, _embedded(sessions_raw, "speakers"), warnings=warnings),
     }
     sessions = [
         _session(
-            _Context("sessions", i, tz),
+            _Context("sessions", i, tz, warnings=warnings),
             _normalize_keys(_as_dict(i, r)),
             builder,
             catalogs,
         )
         for i, r in enumerate(sessions_raw)
     ]
-    sponsors = _catalog(raw, "sponsors", tz, builder.sponsor, [])
+    sponsors = _catalog(raw, "sponsors", tz, builder.sponsor, [], warnings=warnings)
     return OpenEventExport(
         event=event,
         tracks=list(catalogs["tracks"].values()),
@@ -512,6 +589,7 @@ def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
         sessions=sessions,
         speakers=list(catalogs["speakers"].values()),
         sponsors=list(sponsors.values()),
+        warnings=tuple(warnings),
     )
 
 

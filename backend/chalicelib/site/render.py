@@ -20,6 +20,8 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+from chalicelib import values
+
 from . import feeds
 from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
@@ -73,6 +75,8 @@ def _environment():
     env.filters["utc"] = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
     env.filters["in_tz"] = lambda moment, tz_name: moment.astimezone(ZoneInfo(tz_name))
     env.tests["hosted"] = _is_hosted
+    # Links go out only when chalicelib/values.py calls them safe (http/https), whatever was stored.
+    env.tests["safe_url"] = lambda url: values.safe_url(url) is not None
     return env
 
 

@@ -1,0 +1,207 @@
+"""What a valid value is: the one vocabulary of field types.
+
+The API schemas (api/schema.py, api/payloads.py) refuse what these functions call a problem
+(422 naming the field); the import readers (site/openevent.py, and c3voc through it) repair
+it with `clean_*` and a warning; the renderer shows only `safe_url` links. Bounded JSON
+parsing lives here too, because a JSON document is where hostile numbers and depths come in.
+
+This module imports nothing of Podium's, so every layer may use it without a cycle.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+MIN_YEAR, MAX_YEAR = 1970, 2100
+MAX_JSON_DEPTH = 32
+# DynamoDB keeps 38 significant digits; whole numbers past 2**53 lose precision in JavaScript.
+MAX_WHOLE_NUMBER = 2**53
+URL_MAX_LENGTH = 2000
+
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+)
+# Control characters but tab/newline/carriage return, lone surrogates and noncharacters: none of
+# them can appear in XML 1.0 (schedule.xml) and none is text a person typed.
+_NEVER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _NONCHARACTERS + "]")
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+# JSON strings, so brackets inside them do not count towards the depth (possessive: linear time).
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_SAME_BYTES = bytes.maketrans(b"", b"")  # translate() only deletes with it
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+SINGLE_LINE_PROBLEM = "must be one line (no line breaks or tabs)"
+CHARACTER_PROBLEM = "must not hold control characters, lone surrogates or noncharacters"
+
+
+class ValueProblem(ValueError):
+    """A value outside the vocabulary; the message says what is wrong, for a person."""
+
+
+# --- text --------------------------------------------------------------------------------
+
+
+def text_problem(value: str, *, multiline: bool = False) -> str | None:
+    """Why `value` is not valid text (single-line unless `multiline`), or None."""
+    if _NEVER.search(value):
+        return CHARACTER_PROBLEM
+    if not multiline and _LINE_BREAKS.search(value):
+        return SINGLE_LINE_PROBLEM
+    return None
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """`value` repaired: characters that are never text removed, line breaks of a single-line
+    value turned into one space. Equal to `value` when `text_problem` finds nothing."""
+    cleaned = _NEVER.sub("", value)
+    if not multiline and _LINE_BREAKS.search(cleaned):
+        cleaned = _LINE_BREAKS.sub(" ", cleaned).strip()
+    return cleaned
+
+
+# --- URLs ----------------------------------------------------------------------------------
+
+
+def url_problem(value: str, *, mailto: bool = False) -> str | None:
+    """Why `value` is not an http(s) URL (or, with `mailto`, a mailto: link to one address)."""
+    wanted = "must be an http(s) URL" + (" or a mailto: link" if mailto else "")
+    if len(value) > URL_MAX_LENGTH or text_problem(value) or re.search(r"\s", value):
+        return wanted
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unbalanced [ in the host
+        return wanted
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return None if parts.netloc and parts.hostname and value[: len(scheme) + 3].lower() == scheme + "://" else wanted
+    if scheme == "mailto" and mailto:
+        return None if _EMAIL.match(parts.path) else wanted
+    return wanted
+
+
+def safe_url(value: Any, *, mailto: bool = False) -> str | None:
+    """`value` when it is a valid URL of the vocabulary, else None (never an unsafe href)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return value if value and url_problem(value, mailto=mailto) is None else None
+
+
+# --- date-times ----------------------------------------------------------------------------
+
+
+def parse_datetime(value: str) -> datetime:
+    """An ISO 8601 date-time with a UTC offset, years 1970 to 2100; ValueProblem otherwise."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (ValueError, TypeError):
+        raise ValueProblem("must be an ISO 8601 date-time with offset, e.g. 2026-03-22T09:00:00+08:00") from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueProblem("must carry a UTC offset, e.g. +08:00 or Z")
+    return bounded_datetime(parsed)
+
+
+def bounded_datetime(moment: datetime) -> datetime:
+    """`moment` when it falls in the years 1970 to 2100 (in its own zone and in UTC)."""
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:
+        in_utc = None
+    if in_utc is None or not (MIN_YEAR <= moment.year <= MAX_YEAR and MIN_YEAR <= in_utc.year <= MAX_YEAR):
+        raise ValueProblem(f"must fall in the years {MIN_YEAR} to {MAX_YEAR}")
+    return moment
+
+
+def datetime_problem(value: str) -> str | None:
+    try:
+        parse_datetime(value)
+    except ValueProblem as problem:
+        return str(problem)
+    return None
+
+
+def order_problem(starts_at: datetime | None, ends_at: datetime | None) -> str | None:
+    """Why an end comes before its start, or None (also when either is missing). Whether an end
+    equal to the start is allowed is the domain's rule (sessions need a length, imports keep them)."""
+    if starts_at is not None and ends_at is not None and ends_at < starts_at:
+        return "must not be before starts_at"
+    return None
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def number_problem(
+    value: Any, *, minimum: float | None = None, maximum: float | None = None, whole: bool = False
+) -> str | None:
+    """Why `value` is not a finite number (whole with `whole`) within the bounds, or None."""
+    wanted = "must be a whole number" if whole else "must be a number"
+    if isinstance(value, bool) or not isinstance(value, int | float) or (whole and not isinstance(value, int)):
+        return wanted
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    low = minimum if minimum is not None else -MAX_WHOLE_NUMBER
+    high = maximum if maximum is not None else MAX_WHOLE_NUMBER
+    if value < low:
+        return f"must be at least {low:g}"
+    if value > high:
+        return f"must be at most {high:g}"
+    return None
+
+
+def clean_number(value: Any, *, minimum: float, maximum: float, whole: bool = False) -> float | int | None:
+    """A number read from an import (a number or its text), or None when it is none in range."""
+    if isinstance(value, str):
+        text = value.strip()
+        # ASCII only: int() and float() also read other scripts' digits, which no export means.
+        if not text.isascii() or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?", text):
+            return None
+        value = int(text) if whole and text.lstrip("+-").isdigit() else float(text)
+    if whole and isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if number_problem(value, minimum=minimum, maximum=maximum, whole=whole) is None else None
+
+
+# --- JSON ------------------------------------------------------------------------------------
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in `raw` (brackets inside strings do not count)."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(_SAME_BYTES, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueProblem(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueProblem(f"{text[:40]} is too large a number")
+    return number
+
+
+def parse_json(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """JSON with nesting at most `max_depth` (checked before parsing, so no recursion runs away)
+    and finite numbers only (no NaN, Infinity or 1e400); ValueProblem otherwise."""
+    data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+    if data.count(b"[") + data.count(b"{") > max_depth and json_depth(data) > max_depth:
+        raise ValueProblem(f"nests arrays and objects deeper than {max_depth} levels")
+    try:
+        text = data.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except ValueProblem:
+        raise
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:
+        raise ValueProblem(f"is not valid JSON: {err}") from None

@@ -1,0 +1,69 @@
+"""The vocabulary of valid values (backend/chalicelib/values.py), shared by the API and the readers."""
+
+from __future__ import annotations
+
+import pytest
+from chalicelib import values
+from hypothesis import given
+from hypothesis import strategies as st
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("url", "mailto", "safe"),
+    [
+        ("https://example.org/a?b=c#d", False, True), ("HTTP://EXAMPLE.ORG", False, True),
+        ("javascript:alert(1)", False, False), ("JaVaScRiPt:alert(1)", False, False),
+        ("data:text/html,<script>x</script>", False, False), ("//evil.example", False, False),
+        ("http://", False, False), ("https://ok.example/a b", False, False), ("https:/ok.example", False, False),
+        ("https://ok.example/\u0000", False, False), ("https://[::1", False, False), ("mailto:a@b.c", False, False),
+        ("mailto:a@b.c", True, True), ("mailto:javascript:x", True, False), ("ftp://x.example", False, False),
+    ],
+)  # fmt: skip
+def test_url_problem_allows_http_https_and_mailto_only_where_asked(url, mailto, safe):
+    assert (values.url_problem(url, mailto=mailto) is None) == safe
+
+
+@pytest.mark.parametrize("text", ["a\nb", "a\tb", "a\rb", "a\u2028b"])
+def test_single_line_text_refuses_line_breaks_that_multiline_text_keeps(text):
+    assert (values.text_problem(text), values.text_problem(text, multiline=True)) == (values.SINGLE_LINE_PROBLEM, None)
+
+
+@pytest.mark.parametrize("char", ["\u0000", "\u000b", "\u001f", "\u007f", "\u0085", "\ud800", "\udfff", "\ufffe",
+                                  "\uffff", "\ufdd0", "\U0001fffe", "\U0010ffff"])  # fmt: skip
+def test_control_characters_surrogates_and_noncharacters_are_never_text(char):
+    assert values.text_problem(f"a{char}b", multiline=True) == values.CHARACTER_PROBLEM
+
+
+@given(st.text())
+def test_clean_text_gives_text_the_vocabulary_accepts(text):
+    assert values.text_problem(values.clean_text(text)) is None
+    assert values.text_problem(values.clean_text(text, multiline=True), multiline=True) is None
+
+
+@pytest.mark.parametrize(
+    "moment", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "1969-12-31T23:59:59Z", "2101-01-01T00:00Z",
+               "2100-12-31T23:00:00-12:00", "2026-03-22T09:00:00", "2026-03-22", "not a time"],
+)  # fmt: skip
+def test_datetimes_need_an_offset_and_years_1970_to_2100(moment):
+    with pytest.raises(values.ValueProblem):
+        values.parse_datetime(moment)
+
+
+def test_a_datetime_in_range_with_an_offset_parses():
+    assert values.parse_datetime("2026-03-22T09:00:00+08:00").isoformat() == "2026-03-22T09:00:00+08:00"
+
+
+@pytest.mark.parametrize("raw", ["NaN", "inf", "1e400", "\u00b2", "\u0661", "1_0", "", "91", True, None, [1]])
+def test_clean_number_reads_finite_ascii_numbers_in_range_only(raw):
+    assert values.clean_number(raw, minimum=-90, maximum=90) is None
+
+
+def test_clean_number_reads_numbers_and_their_text():
+    assert [values.clean_number(v, minimum=0, maximum=100, whole=True) for v in (7, "7", " 8 ", 9.0)] == [7, 7, 8, 9]
+
+
+@pytest.mark.parametrize(("raw", "depth"), [(b"[]", 1), (b'[{"a": [1]}]', 3), (b'["[[[[", "\\"{{"]', 1), (b"1", 0)])
+def test_json_depth_counts_brackets_outside_strings(raw, depth):
+    assert values.json_depth(raw) == depth
