@@ -335,3 +335,17 @@ def test_packaging_leaves_out_botocore_data_of_services_not_kept():
     }
 
     assert {name: packaging.unused_botocore_data(name) for name in names} == names
+
+
+@pytest.mark.unit
+def test_packaging_fails_a_package_over_its_size_limit(tmp_path, monkeypatch, capsys):
+    oversized = tmp_path / "deployment.zip"
+    with oversized.open("wb") as zip_file:
+        zip_file.truncate(packaging.MAX_ZIP_BYTES + 1)
+    monkeypatch.setattr(packaging, "package", lambda stage, out_dir: oversized)  # the size check alone
+
+    failed = packaging.main(["--out", str(tmp_path / "out")])
+
+    said = capsys.readouterr()
+    assert failed == 1
+    assert "(15.0 MB)" in said.out and "over 15 MB" in said.err
