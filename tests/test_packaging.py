@@ -230,6 +230,31 @@ def test_packaged_zip_makes_a_client_of_every_called_service_from_its_own_botoco
     assert answer["loaded"] and outside == []
 
 
+@pytest.mark.integration
+@pytest.mark.xdist_group("package")
+def test_packaged_zip_is_the_one_chalice_deploy_reuses_for_the_staged_sources(built):
+    """CI's deploy job runs `chalice deploy` in build/package-src after the build: Chalice uploads
+    its cached zip for those sources, which must be the lean, precompiled one."""
+    _, out = built
+
+    with packaging.build_lock():
+        cached = packaging.chalice_cached_zip(packaging.STAGING)
+        assert cached.read_bytes() == (out / "deployment.zip").read_bytes()
+
+
+@pytest.mark.unit
+def test_packaging_finishing_a_finished_zip_changes_nothing(tmp_path):
+    chalice_zip = _zip(tmp_path / "deployment.zip", {"app.py": b"import json\n", "botocore/data/ec2/x.json": b"{}"})
+    packaging.finish_zip(chalice_zip)
+    once = {e.filename: (e.CRC, e.date_time) for e in zipfile.ZipFile(chalice_zip).infolist()}
+
+    compiled, dropped = packaging.finish_zip(chalice_zip)
+
+    twice = [(e.filename, (e.CRC, e.date_time)) for e in zipfile.ZipFile(chalice_zip).infolist()]
+    assert (compiled, dropped) == (1, 0)
+    assert dict(twice) == once and len(twice) == len(once) == 2
+
+
 @pytest.mark.unit
 def test_package_build_once_builds_once_for_two_processes_at_once(tmp_path):
     # GIVEN two processes asking for the same build; the first to build waits until both started

@@ -10,7 +10,8 @@ Builds are safe to run at once (two test workers, two shells): one build at a ti
 build/package.lock, a cached dependency zip that fails its CRC check is rebuilt rather than
 reused, and the output folder appears whole or not at all (built under a temporary name, then
 renamed). botocore's data is trimmed to the services the code calls (BOTOCORE_SERVICES): it was
-17 MB of a 27 MB zip.
+17 MB of a 27 MB zip. The finished zip also replaces Chalice's cached one for these sources, so
+a `chalice deploy` of the staging copy after this uploads the same lean zip.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+
+from chalice.deploy.packager import LambdaDeploymentPackager
+from chalice.utils import OSUtils
 
 REPO = Path(__file__).resolve().parents[2]
 BACKEND = REPO / "backend"
@@ -118,11 +122,30 @@ def package(stage: str, out_dir: Path) -> Path:
         report_batch_item_failures(building / "sam.json")
         compiled, dropped = finish_zip(building / "deployment.zip")
         print(f"Precompiled {compiled} modules (unchecked-hash .pyc) into the package.")
-        print(f"Left out {dropped / 1_000_000:.1f} MB of botocore data for services the code does not call.")
+        others = f" ({dropped / 1_000_000:.1f} MB of other services' left out)" if dropped else ""
+        print(f"botocore data kept for {', '.join(sorted(BOTOCORE_SERVICES))} only{others}.")
         if broken_zip(building / "deployment.zip"):
             raise RuntimeError(f"{building / 'deployment.zip'} fails its CRC check")
+        # `chalice deploy` (CI's deploy job, after this) uploads Chalice's cached zip as it is.
+        _copy_atomically(building / "deployment.zip", chalice_cached_zip(project))
         _swap_in(building, out_dir)
     return out_dir / "deployment.zip"
+
+
+def chalice_cached_zip(project: Path) -> Path:
+    """The zip Chalice reuses for `project` as it stands (named by a hash of its requirements and
+    app files): `chalice package` copies it, `chalice deploy` uploads it. Chalice picks the
+    runtime of the interpreter it runs under, which is this one."""
+    python = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    # Only the file name is asked for: it needs no dependency builder and no UI.
+    packager = LambdaDeploymentPackager(OSUtils(), None, None)  # type: ignore[arg-type]
+    return Path(packager.deployment_package_filename(str(project), python))
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, partial)
+    partial.replace(target)
 
 
 def _swap_in(built: Path, out_dir: Path) -> None:
@@ -162,6 +185,8 @@ def finish_zip(zip_path: Path) -> tuple[int, int]:
             if unused_botocore_data(entry.filename):
                 dropped += entry.file_size
                 continue
+            if "__pycache__/" in entry.filename:
+                continue  # a zip finished before (Chalice's cache is): its bytecode is made again below
             data = source.read(entry)
             target.writestr(_readable_by_all(entry), data)
             if not entry.filename.endswith(".py"):
