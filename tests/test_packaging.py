@@ -240,6 +240,7 @@ def test_packaged_zip_is_the_one_chalice_deploy_reuses_for_the_staged_sources(bu
     with packaging.build_lock():
         cached = packaging.chalice_cached_zip(packaging.STAGING)
         assert cached.read_bytes() == (out / "deployment.zip").read_bytes()
+        assert sorted(cached.parent.iterdir()) == [cached]  # no stale caches of earlier sources
 
 
 @pytest.mark.unit

@@ -127,7 +127,11 @@ def package(stage: str, out_dir: Path) -> Path:
         if broken_zip(building / "deployment.zip"):
             raise RuntimeError(f"{building / 'deployment.zip'} fails its CRC check")
         # `chalice deploy` (CI's deploy job, after this) uploads Chalice's cached zip as it is.
-        _copy_atomically(building / "deployment.zip", chalice_cached_zip(project))
+        cached = chalice_cached_zip(project)
+        _copy_atomically(building / "deployment.zip", cached)
+        for stale in cached.parent.glob("*.zip"):
+            if stale != cached:  # named after other sources: one per edit, 12-28 MB each, never reused
+                stale.unlink()
         _swap_in(building, out_dir)
     return out_dir / "deployment.zip"
 
