@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from package_support import Build, build_once, package_prod, run_folder
 from stack_support import empty_stack
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,6 +86,15 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_sep("-", "figures")
         for name, number in sorted(totals.items()):
             terminalreporter.write_line(f"{name}: {number}")
+
+
+@pytest.fixture(scope="session")
+def lambda_package(tmp_path_factory) -> Build:
+    """The prod Lambda package (`python -m podium.packaging`), built once for the whole run
+    whatever the number of xdist workers; tests read it, none changes it."""
+    built = build_once(run_folder(tmp_path_factory.getbasetemp()) / "lambda-package", package_prod)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return built
 
 
 @pytest.fixture

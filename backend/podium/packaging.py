@@ -5,23 +5,47 @@ runs in a staging copy of backend/ (build/package-src/) into which the top-level
 and site/assets/ are copied as chalicelib/templates/ and chalicelib/site_assets/ (where the
 renderer looks first). The source tree is never changed, so tests and a running stack are
 undisturbed; Chalice's wheel cache (.chalice/deployments/) is kept in the staging copy.
+
+Builds are safe to run at once (two test workers, two shells): one build at a time holds
+build/package.lock, a cached dependency zip that fails its CRC check is rebuilt rather than
+reused, and the output folder appears whole or not at all (built under a temporary name, then
+renamed). botocore's data is trimmed to the services the code calls (BOTOCORE_SERVICES): it was
+17 MB of a 27 MB zip. The finished zip also replaces Chalice's cached one for these sources, so
+a `chalice deploy` of the staging copy after this uploads the same lean zip.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
+
+from chalice.deploy.packager import LambdaDeploymentPackager
+from chalice.utils import OSUtils
 
 REPO = Path(__file__).resolve().parents[2]
 BACKEND = REPO / "backend"
 STAGING = REPO / "build" / "package-src"
+LOCK = REPO / "build" / "package.lock"
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "deployments", "deployed")
+# The deployment zip's ceiling: `make package` fails above it (27.6 MB before the trimming).
+MAX_ZIP_BYTES = 15_000_000
+# botocore/data/<service>/ folders the package keeps: what chalicelib calls through
+# adapters/aws.py (dynamodb, s3, ses, sqs, ssm) and pynamodb (dynamodb), plus sesv2 (the
+# mailer's successor API), dynamodbstreams (the table's stream) and sts (botocore's
+# assume-role credential providers). The files at data/'s top (endpoints, partitions, retry
+# and default configuration) are always kept. tests/test_packaging.py checks every service
+# the code calls is here and that the zip's clients of each still load.
+BOTOCORE_SERVICES = frozenset({"dynamodb", "dynamodbstreams", "s3", "ses", "sesv2", "sqs", "ssm", "sts"})
 
 
 def stage_sources() -> Path:
@@ -43,22 +67,111 @@ def stage_sources() -> Path:
     return STAGING
 
 
+@contextlib.contextmanager
+def build_lock(lock_file: Path = LOCK) -> Iterator[None]:
+    """Held for a whole build: the staging copy and Chalice's cache are shared by every build of
+    this checkout, and Chalice writes its cache zip in place (two builds at once corrupted it)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def broken_zip(path: Path) -> bool:
+    """True when `path` is not a zip, or one of its entries fails its CRC check."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is not None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):  # a damaged stream fails before its CRC
+        return True
+
+
+def discard_broken_caches(deployments: Path) -> list[Path]:
+    """Remove Chalice's cached dependency zips that would fail the build; returns those removed.
+
+    Chalice reuses any zip of the right name, so a cache cut off by a killed build (or written by
+    two builds at once) failed every later build until build/ was deleted. Its half-written
+    `.tmp.zip` files go too.
+    """
+    removed = []
+    for cached in sorted(deployments.glob("*.zip")):
+        if cached.name.endswith(".tmp.zip") or broken_zip(cached):
+            cached.unlink()
+            removed.append(cached)
+    return removed
+
+
 def package(stage: str, out_dir: Path) -> Path:
-    """Run `chalice package` for `stage` into `out_dir`; returns the deployment zip."""
-    project = stage_sources()
-    shutil.rmtree(out_dir, ignore_errors=True)
-    chalice = Path(sys.executable).with_name("chalice")
-    # chalice insists on a region even though packaging talks to no AWS service.
-    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
-    subprocess.run([str(chalice), "package", "--stage", stage, str(out_dir)], cwd=project, check=True, env=env)
-    report_batch_item_failures(out_dir / "sam.json")
-    compiled = precompile(out_dir / "deployment.zip")
-    print(f"Precompiled {compiled} modules (unchecked-hash .pyc) into the package.")
+    """Run `chalice package` for `stage`; returns the deployment zip in `out_dir`.
+
+    `out_dir` is replaced only by a finished build whose zip passes its CRC check.
+    """
+    with build_lock():
+        project = stage_sources()
+        for removed in discard_broken_caches(project / ".chalice" / "deployments"):
+            print(f"Rebuilding Chalice's dependency cache: {removed.name} was broken.")
+        building = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.tmp")
+        shutil.rmtree(building, ignore_errors=True)
+        chalice = Path(sys.executable).with_name("chalice")
+        # chalice insists on a region even though packaging talks to no AWS service.
+        env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
+        subprocess.run([str(chalice), "package", "--stage", stage, str(building)], cwd=project, check=True, env=env)
+        report_batch_item_failures(building / "sam.json")
+        compiled, dropped = finish_zip(building / "deployment.zip")
+        print(f"Precompiled {compiled} modules (unchecked-hash .pyc) into the package.")
+        others = f" ({dropped / 1_000_000:.1f} MB of other services' left out)" if dropped else ""
+        print(f"botocore data kept for {', '.join(sorted(BOTOCORE_SERVICES))} only{others}.")
+        if broken_zip(building / "deployment.zip"):
+            raise RuntimeError(f"{building / 'deployment.zip'} fails its CRC check")
+        # `chalice deploy` (CI's deploy job, after this) uploads Chalice's cached zip as it is.
+        cached = chalice_cached_zip(project)
+        _copy_atomically(building / "deployment.zip", cached)
+        for stale in cached.parent.glob("*.zip"):
+            if stale != cached:  # named after other sources: one per edit, 12-28 MB each, never reused
+                stale.unlink()
+        _swap_in(building, out_dir)
     return out_dir / "deployment.zip"
 
 
-def precompile(zip_path: Path) -> int:
-    """Add bytecode for every module in the deployment zip; returns the modules compiled.
+def chalice_cached_zip(project: Path) -> Path:
+    """The zip Chalice reuses for `project` as it stands (named by a hash of its requirements and
+    app files): `chalice package` copies it, `chalice deploy` uploads it. Chalice picks the
+    runtime of the interpreter it runs under, which is this one."""
+    python = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    # Only the file name is asked for: it needs no dependency builder and no UI.
+    packager = LambdaDeploymentPackager(OSUtils(), None, None)  # type: ignore[arg-type]
+    return Path(packager.deployment_package_filename(str(project), python))
+
+
+def _copy_atomically(source: Path, target: Path) -> None:
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, partial)
+    partial.replace(target)
+
+
+def _swap_in(built: Path, out_dir: Path) -> None:
+    """Put the finished `built` folder at `out_dir` by renames (a folder cannot replace a
+    non-empty one in one rename, so the old one moves aside first)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    old = out_dir.with_name(f".{out_dir.name}.{os.getpid()}.old")
+    if out_dir.exists():
+        out_dir.rename(old)
+    built.rename(out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def unused_botocore_data(name: str) -> bool:
+    """True for a file of botocore/data/<service>/ whose service is not in BOTOCORE_SERVICES."""
+    parts = name.split("/")
+    return len(parts) > 3 and parts[:2] == ["botocore", "data"] and parts[2] not in BOTOCORE_SERVICES
+
+
+def finish_zip(zip_path: Path) -> tuple[int, int]:
+    """Rewrite the deployment zip: unused botocore data left out, bytecode added for every module.
+    Returns the modules compiled and the (uncompressed) bytes left out.
 
     Lambda's code folder is read-only, so without it every cold start compiles each module it
     imports again. Unchecked-hash .pyc files are used whatever the files' times after unzipping;
@@ -69,10 +182,15 @@ def precompile(zip_path: Path) -> int:
     """
     import importlib.util
 
-    compiled = 0
+    compiled = dropped = 0
     rebuilt = zip_path.with_suffix(".tmp")
     with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
+            if unused_botocore_data(entry.filename):
+                dropped += entry.file_size
+                continue
+            if "__pycache__/" in entry.filename:
+                continue  # a zip finished before (Chalice's cache is): its bytecode is made again below
             data = source.read(entry)
             target.writestr(_readable_by_all(entry), data)
             if not entry.filename.endswith(".py"):
@@ -88,7 +206,7 @@ def precompile(zip_path: Path) -> int:
             target.writestr(pyc, _unchecked_hash_pyc(code, source_hash))
             compiled += 1
     rebuilt.replace(zip_path)
-    return compiled
+    return compiled, dropped
 
 
 def _readable_by_all(entry: zipfile.ZipInfo) -> zipfile.ZipInfo:
@@ -135,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     zip_path = package(args.stage, args.out.resolve())
     size = zip_path.stat().st_size
     print(f"Package: {zip_path} ({size / 1_000_000:.1f} MB)")
+    if size > MAX_ZIP_BYTES:
+        print(f"The package is over {MAX_ZIP_BYTES / 1_000_000:.0f} MB: what did it gain?", file=sys.stderr)
+        return 1
     return 0
 
 

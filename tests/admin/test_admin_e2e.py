@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 from admin_support import screenshot
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("admin-stack")]  # one stack, one worker
 
@@ -185,11 +186,12 @@ def test_admin_signup_verify_and_create_event(pages, dev_stack):
 
     # THEN the event page shows them as its owner and the event is in their list
     page.get_by_role("heading", level=1, name="Flow Conference").wait_for()
-    assert page.locator("dl.facts dd").nth(3).inner_text() == "Owner"
+    expect(page.locator("dl.facts dd").nth(3)).to_have_text("Owner")
     screenshot(page, "02-event-details")
     page.get_by_role("link", name="My events").click()
     page.get_by_label("Search events").fill("flow")
-    assert page.locator("ul.cards a").all_inner_texts() == ["Flow Conference"]
+    # the list loads and filters after the page shows: wait for what it settles on
+    expect(page.locator("ul.cards a")).to_have_text(["Flow Conference"])
     screenshot(page, "03-my-events")
 
 
@@ -204,7 +206,7 @@ def test_admin_signup_form_shows_field_errors_next_to_fields(pages):
 
     password = page.get_by_label("Password (required)")
     page.locator(".field-error:not([hidden])").first.wait_for()
-    assert password.get_attribute("aria-invalid") == "true"
+    expect(password).to_have_attribute("aria-invalid", "true")
     error_id = password.get_attribute("aria-describedby").split()[-1]
     assert page.locator(f"#{error_id}").inner_text().startswith("Password must be at least")
     screenshot(page, "04-field-errors")
@@ -224,7 +226,7 @@ def test_admin_event_logo_upload_shows_progress(pages, dev_stack):
     progress = page.get_by_role("progressbar", name="Event logo upload progress")
     progress.wait_for(state="visible")
     page.locator(".upload-status", has_text="logo.png uploaded.").wait_for()
-    assert progress.get_attribute("value") == "100"
+    expect(progress).to_have_attribute("value", "100")
     assert page.get_by_role("link", name="logo.png").get_attribute("href").endswith(".png")
     screenshot(page, "05-event-logo-upload")
 
@@ -248,7 +250,7 @@ def test_admin_coorganizer_sees_no_remove_buttons_and_api_refuses(pages, dev_sta
     helper.goto(mailed_link(dev_stack, helper_email, "#/invites/accept?token="))
     helper.get_by_role("button", name="Accept the invite").click()
     helper.get_by_text("Your role").wait_for()
-    assert helper.locator("dl.facts dd").nth(3).inner_text() == "Coorganizer"
+    expect(helper.locator("dl.facts dd").nth(3)).to_have_text("Coorganizer")
     helper.get_by_role("link", name="Team").click()
     helper.get_by_role("table", name="Members").wait_for()
 
@@ -271,6 +273,7 @@ def test_admin_event_page_fits_a_phone_and_starts_with_a_skip_link(pages, dev_st
     sign_in_in_browser(phone, owner["email"])
     phone.goto(f"/admin/#/events/{owner['event']['id']}")
     phone.get_by_role("navigation", name="Event sections").wait_for()
+    phone.get_by_role("heading", level=1, name=owner["event"]["name"]).wait_for()  # measured once loaded
 
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
@@ -336,7 +339,7 @@ def test_admin_signup_to_published_session_shows_on_public_site(pages, dev_stack
     page.goto(public_url)
     assert "Maker Days" in page.content()
     page.goto(public_url + f"sessions/{session_id}/")
-    assert page.locator("h1").inner_text() == "Soldering for Everyone"
+    expect(page.locator("h1")).to_have_text("Soldering for Everyone")
     assert "Sam Speaker" in page.content()
 
 
@@ -355,10 +358,11 @@ def test_admin_sponsor_logo_upload_shows_progress_and_thumbnail(pages, dev_stack
     progress = page.get_by_role("progressbar", name="Sponsor logo upload progress")
     progress.wait_for(state="visible")
     page.locator(".upload-status", has_text="logo.png uploaded.").wait_for()
-    assert progress.get_attribute("value") == "100"
+    expect(progress).to_have_attribute("value", "100")
     thumbnail = page.get_by_role("img", name="Thumbnail of logo.png")
     thumbnail.wait_for(timeout=40_000)
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", thumbnail.element_handle())
+    # the element is there before its image has loaded: wait for the decoded image itself
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
     screenshot(page, "10-sponsor-logo")
 
 
@@ -382,10 +386,9 @@ def test_admin_second_save_shows_conflict_and_keeps_input(pages, dev_stack):
     second.get_by_role("heading", name="This item changed meanwhile").wait_for()
     assert second.get_by_label("Subtitle", exact=True).input_value() == "My careful subtitle"
     changes = second.get_by_role("table", name="Changed by someone else")
-    assert changes.get_by_role("row", name=re.compile("^Title")).locator("td").all_inner_texts() == [
-        "Contested Talk",
-        "Contested Talk, renamed",
-    ]
+    expect(changes.get_by_role("row", name=re.compile("^Title")).locator("td")).to_have_text(
+        ["Contested Talk", "Contested Talk, renamed"]
+    )
     screenshot(second, "11-conflict")
     second.get_by_role("button", name="Re-apply my edits").click()
     second.get_by_text("“Contested Talk, renamed” saved.").first.wait_for()
@@ -503,7 +506,7 @@ def test_admin_call_for_papers_proposal_is_submitted_reviewed_and_accepted(pages
     settings.get_by_label("Privacy", exact=True).select_option("public")
     settings.get_by_role("button", name="Open a call for papers").click()
     organizer.get_by_text("Call for papers saved.").first.wait_for()
-    cfp_state = organizer.locator("dl.facts .badge").inner_text()
+    expect(organizer.locator("dl.facts .badge")).to_have_text("open")
     link = organizer.locator("a.cfp-link").get_attribute("href")
     screenshot(organizer, "13-call-for-papers")
 
@@ -522,12 +525,11 @@ def test_admin_call_for_papers_proposal_is_submitted_reviewed_and_accepted(pages
     card.wait_for()
     screenshot(organizer, "15-proposals")
     card.get_by_role("button", name="Accept Open Source Looms").click()
-    card.locator(".badge", has_text="accepted").wait_for()
+    expect(card.locator(".badge")).to_have_text("accepted")
 
-    # THEN the call was open, the card says accepted, and so does the API
+    # THEN the call was open (waited for above), the card says accepted, and so does the API
     _, sessions = call_api(dev_stack, "GET", f"/events/{event_id}/sessions", token=owner["token"])
-    assert (cfp_state, link) == ("open", f"{dev_stack.urls['Site'].rstrip('/')}/admin/#/events/{event_id}/submit")
-    assert card.locator(".badge").inner_text() == "accepted"
+    assert link == f"{dev_stack.urls['Site'].rstrip('/')}/admin/#/events/{event_id}/submit"
     assert [(s["title"], s["state"]) for s in sessions["items"]] == [("Open Source Looms", "accepted")]
 
 

@@ -83,7 +83,7 @@ def test_deploy_runs_infra_then_chalice_then_migrations_then_the_site():
         position("aws cloudformation deploy --template-file infra/template.yaml"),
         position("podium.stages outputs --stage"),
         position("--template-file infra/cdn.yaml"),
-        position("stage_sources()"),
+        position('-m podium.packaging --stage "$STAGE"'),
         position('chalice deploy --stage "$STAGE"'),
         position("podium.stages partial-batch"),
         position('podium db upgrade --stage "$STAGE" --yes'),

@@ -64,9 +64,15 @@ def test_sigkill_mid_write_loses_at_most_the_last_seconds_and_nothing_is_corrupt
             acknowledged.append((number, time.monotonic()))
             number += 1
 
+    journal = state / "journal.jsonl"
+    journaled_before = len(journal_changes(journal))
     writer = threading.Thread(target=write)
     writer.start()
-    time.sleep(6)
+    # the stack has flushed a good part of the stream to its journal (every second) and still takes writes
+    deadline = time.monotonic() + 60
+    while len(journal_changes(journal)) <= journaled_before + 40:
+        assert writer.is_alive() and time.monotonic() < deadline, f"{len(acknowledged)} writes acknowledged"
+        time.sleep(0.05)
 
     # WHEN it is killed mid-write and started again
     first.process.send_signal(signal.SIGKILL)

@@ -1,7 +1,10 @@
+import fcntl
 import os
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,10 +96,17 @@ def test_forked_that_dies_is_reported():
         Forked(lambda: os._exit(3)).result()
 
 
+def _bytes_in_pipe(fd: int) -> int:
+    return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+
+
 def test_forked_answer_cut_off_is_reported():
     # Killed while writing an answer larger than the pipe holds: half an answer is no answer.
     forked = Forked(lambda: b"x" * 5_000_000)
-    time.sleep(0.5)
+    deadline = time.monotonic() + 30
+    while not _bytes_in_pipe(forked._reader.fileno()):  # killed once part of its answer is written
+        assert time.monotonic() < deadline, "the copy wrote nothing in 30 s"
+        time.sleep(0.01)
     os.kill(forked.pid, signal.SIGKILL)
 
     with pytest.raises(WorkerError, match="without an answer"):
