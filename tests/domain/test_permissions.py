@@ -77,3 +77,61 @@ def test_only_super_admin_grants_admin():
 
 def test_every_scoped_row_exists_in_the_table():
     assert all(kind in PERMISSIONS[role] for role, kind in SCOPED)
+
+
+def test_check_write_keeps_a_speaker_to_their_own_fields():
+    from chalicelib.domain.permissions import check_write
+    from chalicelib.errors import ValidationFailed
+
+    talk = SimpleNamespace(kind="session", state="pending", speaker_user_ids=["u1"])
+
+    with pytest.raises(ValidationFailed) as raised:
+        check_write(_relations("speaker", linked=True), "session.update", resource=talk, fields={"room_id": "r1"})
+
+    assert raised.value.fields == {"room_id": "is set by the organizers"}
+
+
+def test_check_write_lets_a_speaker_only_move_the_state_of_an_accepted_talk():
+    from chalicelib.domain.permissions import check_write
+    from chalicelib.errors import Conflict
+
+    talk = SimpleNamespace(kind="session", state="accepted")
+    speaker = _relations("speaker", linked=True)
+
+    check_write(speaker, "session.update", resource=talk, fields={"state": "confirmed", "version": 3})
+    with pytest.raises(Conflict):
+        check_write(speaker, "session.update", resource=talk, fields={"title": "U", "version": 3})
+
+
+def test_check_write_needs_a_track_in_scope_on_create_and_on_move():
+    from chalicelib.domain.permissions import check_write
+    from chalicelib.errors import Forbidden
+
+    organizer = _relations("track_organizer", tracks=("t1",))
+    talk = SimpleNamespace(kind="session", state="draft", track_id="t1")
+
+    check_write(organizer, "session.create", fields={"title": "T", "track_id": "t1"})
+    refused = []
+    for action, resource, fields in (
+        ("session.create", None, {"title": "T"}),
+        ("session.create", None, {"title": "T", "track_id": "t2"}),
+        ("session.update", talk, {"track_id": "t2"}),
+        ("session.update", talk, {"track_id": None}),
+    ):
+        with pytest.raises(Forbidden) as raised:
+            check_write(organizer, action, resource=resource, fields=fields)
+        refused.append(raised.value.fields)
+
+    assert refused == [{"track_id": "must name one of your tracks"}] * 4
+
+
+def test_check_write_gives_speaker_transitions_to_the_speaker_relation_only():
+    from chalicelib.domain.permissions import check_write
+    from chalicelib.errors import Conflict
+
+    own_talk_elsewhere = SimpleNamespace(kind="session", state="pending", track_id="t2")
+    both = _relations("speaker", "track_organizer", tracks=("t1",), linked=True)
+
+    with pytest.raises(Conflict):
+        check_write(both, "session.update", resource=own_talk_elsewhere, fields={"state": "accepted"})
+    check_write(both, "session.update", resource=own_talk_elsewhere, fields={"state": "withdrawn"})

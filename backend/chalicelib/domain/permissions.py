@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from chalicelib.domain.actors import Actor
-from chalicelib.errors import Forbidden, NotFound, Unauthorized
+from chalicelib.domain.session_states import check_transition
+from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
 
 EVENT_ROLES = ("owner", "organizer", "coorganizer", "track_organizer", "moderator")
 INVITABLE_ROLES = ("organizer", "coorganizer", "track_organizer", "moderator")
@@ -25,12 +26,13 @@ def _rows(kinds: Iterable[str], verbs: Iterable[str]) -> dict[str, frozenset[str
     return {kind: frozenset(verbs) for kind in kinds}
 
 
+# "review" on sessions: the relation moves them along the organizers' transitions.
 _EVENT_ADMIN = {
-    **_rows(CONTENT_KINDS, CRUD | {"review"}),
+    **_rows(CONTENT_KINDS, CRUD),
+    "session": CRUD | {"review"},
     "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
     "role": frozenset({"read", "create", "delete"}),
     "job": READ,
-    "upload": frozenset({"create"}),
     "trash": frozenset({"read", "restore", "delete"}),
 }
 
@@ -49,9 +51,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "me": frozenset({"read", "update"}),
         "event": frozenset({"create", "import"}),
         "role": frozenset({"accept"}),
-        "upload": frozenset({"create"}),
         "uploads": frozenset({"create", "complete"}),  # the uploads API narrows to the caller's own
-        "job": frozenset({"read", "read_own"}),  # the jobs API narrows to the caller's (or event's) jobs
+        "job": READ,  # the jobs API narrows to the caller's (or event's) jobs
         "trash": frozenset({"list"}),  # the trash list narrows to the caller's events
     },
     "visitor": {"event": READ, **_rows(CONTENT_KINDS, READ)},
@@ -63,11 +64,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "owner": _EVENT_ADMIN,
     "organizer": {**_EVENT_ADMIN, "event": frozenset({"read", "update", "publish", "export", "jobs.read"})},
     "coorganizer": {
-        **_rows(CONTENT_KINDS, {"read", "update", "review"}),
+        **_rows(CONTENT_KINDS, {"read", "update"}),
+        "session": frozenset({"read", "update", "review"}),
         "event": frozenset({"read", "update", "jobs.read"}),
         "role": READ,
         "job": READ,
-        "upload": frozenset({"create"}),
         "trash": READ,
     },
     "track_organizer": {
@@ -79,9 +80,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ},
     "admin": {
         **_EVENT_ADMIN,
-        "event": frozenset({"read", "list_all", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
+        "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
         "user": frozenset({"read", "list", "delete"}),
-        "job": frozenset({"read", "read_own"}),
+        "job": READ,
         "audit": READ,
     },
     "super_admin": {"user": frozenset({"read", "list", "grant_admin"})},
@@ -93,6 +94,24 @@ SCOPED = {
     ("speaker", "speaker"): "linked",
     ("speaker", "session"): "linked",
 }
+# The fields a relation may write on a kind where its row grants create or update; a relation
+# not listed writes every field of the kind. Create and update alike go through `check_write`.
+WRITABLE_FIELDS: dict[tuple[str, str], frozenset[str]] = {
+    ("speaker", "session"): frozenset(
+        {
+            "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id",
+            "session_type_id", "slides_url", "video_url", "audio_url", "state", "version",
+        }
+    ),
+    ("speaker", "speaker"): frozenset(
+        {
+            "name", "email", "phone", "photo_url", "short_biography", "long_biography", "organisation",
+            "position", "country", "website", "twitter", "version",
+        }
+    ),
+}
+# A speaker's talk is theirs to edit until it is accepted; then they may only confirm or withdraw it.
+SPEAKER_EDITABLE_STATES = frozenset({"draft", "pending", "withdrawn"})
 
 
 class Relations(NamedTuple):
@@ -125,6 +144,60 @@ def decide(relations: Relations, action: str, *, resource: Any = None) -> bool:
         if scope is None or _in_scope(scope, relations, kind, resource):
             return True
     return False
+
+
+def check_write(relations: Relations, action: str, *, resource: Any = None, fields: dict[str, Any]) -> None:
+    """Raise unless one relation that grants `action` on `resource` also allows these fields: its
+    field allowlist, its scope on every reference the write names (a track organizer's create and
+    move must name one of their tracks), and its state transitions. Nothing for other verbs."""
+    kind, verb = split(action)
+    if verb not in ("create", "update"):
+        return
+    refusals: list[PodiumError] = []
+    for name in sorted(relations.names):
+        if verb not in PERMISSIONS.get(name, {}).get(kind, ()):
+            continue
+        scope = SCOPED.get((name, kind))
+        if scope is not None and resource is not None and not _in_scope(scope, relations, kind, resource):
+            continue
+        refusal = _refusal(name, relations, kind, resource, fields)
+        if refusal is None:
+            return
+        refusals.append(refusal)
+    if refusals:  # a relation that grants nothing here was refused by `authorize` already
+        raise refusals[0]
+
+
+def _refusal(name: str, relations: Relations, kind: str, resource: Any, fields: dict[str, Any]) -> PodiumError | None:
+    """Why relation `name` may not make this write, or None."""
+    allowed = WRITABLE_FIELDS.get((name, kind))
+    foreign = sorted(set(fields) - allowed) if allowed is not None else []
+    if foreign:
+        return ValidationFailed(
+            f"You cannot change {', '.join(foreign)} here; the organizers do.",
+            fields=dict.fromkeys(foreign, "is set by the organizers"),
+        )
+    if SCOPED.get((name, kind)) == "tracks" and kind != "track":
+        moved = "track_id" in fields or resource is None  # a create names its track
+        if moved and fields.get("track_id") not in relations.track_ids:
+            return Forbidden(
+                "A track organizer works only in their own tracks.",
+                fields={"track_id": "must name one of your tracks"},
+            )
+    current = getattr(resource, "state", None)
+    if resource is not None and "state" in fields and current is not None:
+        try:
+            check_transition(current, fields["state"], as_organizer="review" in PERMISSIONS[name].get(kind, ()))
+        except Conflict as refused:
+            return refused
+    if (name, kind) == ("speaker", "session") and resource is not None and current not in SPEAKER_EDITABLE_STATES:
+        edits = sorted(set(fields) - {"state", "version"})
+        if edits:
+            return Conflict(
+                f"This proposal is {current}: its details are the organizers' now; you may still confirm or withdraw it.",
+                fields=dict.fromkeys(edits, f"cannot be changed on a {current} session"),
+            )
+    return None
 
 
 def _in_scope(scope: str, relations: Relations, kind: str, resource: Any) -> bool:
