@@ -258,12 +258,33 @@ def authorize(actor: Actor, action: str, *, event_id: str | None = None, resourc
     event, role = (None, None) if event_id is None else event_and_role(actor, event_id, trashed_too=in_trash)
     relations = relations_of(actor, event=event, role=role, resource=resource)
     if decide(relations, action, resource=resource):
+        if action in USER_REMOVALS:
+            _check_removable(actor, resource)
         return relations
     if actor.is_anonymous:
         raise AuthenticationRequired("Sign in to do this.")
     if event_id is not None and relations.names <= {"anyone", "signed_in"}:
         raise NotFound("No such event.")  # drafts stay invisible to outsiders
     raise Forbidden(f"Your role does not allow {action}.")
+
+
+# Actions that take an account away (its trash or purge); `check_user_removal` guards them.
+USER_REMOVALS = frozenset({"user.delete", "trash.delete"})
+
+
+def check_user_removal(actor: Actor, user: Any) -> None:
+    """Only a super admin removes an admin or a super admin, and nobody removes themselves: so
+    the last super admin can never be removed (another super admin would have to do it)."""
+    if getattr(user, "id", None) == actor.id:
+        raise Forbidden("You cannot remove your own account here.")
+    if {"admin", "super_admin"} & set(getattr(user, "roles", ())) and not actor.is_super_admin:
+        raise Forbidden("Only a super admin removes an admin.")
+
+
+def _check_removable(actor: Actor, resource: Any) -> None:
+    user = getattr(resource, "item", resource)  # the trash hands over its items wrapped
+    if getattr(user, "kind_name", None) == "user":
+        check_user_removal(actor, user)
 
 
 class AuthenticationRequired(Unauthorized):
