@@ -116,6 +116,7 @@ def test_import_without_publish_leaves_a_draft_and_publish_lists_it(aws_stack, o
     from chalicelib.db.queries import published_events
 
     export = small_export
+    _verified_user(organizer)
     draft = _import(export, organizer)
     listed_as_draft = draft.event_id in {e.id for e in published_events()}
     _import(export, organizer, publish=True)
@@ -240,3 +241,37 @@ def test_reimport_removes_records_the_export_dropped_and_keeps_ones_made_in_podi
     stored = _stored(first.event_id)
     assert len(stored["session"]) == len(sessions) - 1
     assert [p.title for p in stored["post"]] == ["Kept"]
+
+
+def test_import_publishes_only_for_a_verified_user(aws_stack, small_export):
+    from chalicelib.db.users import User, user_pk
+    from chalicelib.domain.actors import SYSTEM, Actor
+    from chalicelib.domain.permissions import EmailNotVerified
+
+    unverified = Actor(id="unverified-importer", kind="user", name="New")
+    User(
+        user_pk(unverified.id), "USER", id=unverified.id, email="new@example.org", name="New", password_hash="!",
+        email_verified=False, token_version=0,
+    ).save()  # fmt: skip
+
+    with pytest.raises(EmailNotVerified):
+        _import(small_export, unverified, publish=True)
+    by_the_operator = import_event_as(small_export, SYSTEM, owner_id=unverified.id, publish=True)
+
+    assert _stored(by_the_operator.event_id)["event"][0].state == "published"
+
+
+def import_event_as(path, actor, **kwargs):
+    from chalicelib.domain.imports import import_event, read_source
+
+    return import_event(export=read_source(path), actor=actor, **kwargs)
+
+
+def _verified_user(actor):
+    """Publishing needs a verified email: the actor's account, as sign-up and verification leave it."""
+    from chalicelib.db.users import User, user_pk
+
+    User(
+        user_pk(actor.id), "USER", id=actor.id, email=f"{actor.id}@example.org", name=actor.name, password_hash="!",
+        email_verified=True, token_version=0,
+    ).save()  # fmt: skip

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from pynamodb.exceptions import DoesNotExist
+
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.session_states import check_transition
 from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
@@ -287,14 +289,34 @@ def _check_removable(actor: Actor, resource: Any) -> None:
         check_user_removal(actor, user)
 
 
+class EmailNotVerified(Forbidden):
+    code = "email_not_verified"
+
+
+def check_may_publish(actor: Actor) -> None:
+    """Publishing needs a verified email, on every path (the publish route, an import with
+    `publish`). Site admins and the system (schedules, the operator's `podium import --publish`)
+    are trusted as they are."""
+    if actor.is_admin:
+        return
+    # Lazy: the user model's module reaches the domain modules that import this one.
+    from chalicelib.db.prefetch import get_item
+    from chalicelib.db.users import User, user_pk
+
+    try:
+        verified = actor.kind == "user" and get_item(User, user_pk(actor.id), "USER").email_verified
+    except DoesNotExist:
+        verified = False
+    if not verified:
+        raise EmailNotVerified("Verify your email address before publishing an event.")
+
+
 class AuthenticationRequired(Unauthorized):
     code = "authentication_required"
 
 
 def event_and_role(actor: Actor, event_id: str, *, trashed_too: bool = False) -> tuple[Any, Any]:
     """The live event (404 otherwise; trashed ones too with `trashed_too`) and the actor's role item in it."""
-    from pynamodb.exceptions import DoesNotExist
-
     from chalicelib.db.content import Event, event_pk
     from chalicelib.db.prefetch import get_item
     from chalicelib.db.users import EventRole, role_sk
