@@ -135,3 +135,15 @@ def test_check_write_gives_speaker_transitions_to_the_speaker_relation_only():
     with pytest.raises(Conflict):
         check_write(both, "session.update", resource=own_talk_elsewhere, fields={"state": "accepted"})
     check_write(both, "session.update", resource=own_talk_elsewhere, fields={"state": "withdrawn"})
+
+
+def test_track_organizer_reads_every_session_and_track_but_changes_only_their_own():
+    elsewhere = SimpleNamespace(kind="session", track_id="t2")
+    other_track = SimpleNamespace(kind="track", id="t2")
+    organizer = _relations("track_organizer", tracks=("t1",))
+
+    assert [decide(organizer, a, resource=r) for a, r in (("session.read", elsewhere), ("track.read", other_track))] == [
+        True,
+        True,
+    ]
+    assert decide(organizer, "session.update", resource=elsewhere) is False

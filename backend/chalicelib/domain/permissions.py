@@ -96,6 +96,9 @@ SCOPED = {
     ("speaker", "speaker"): "linked",
     ("speaker", "session"): "linked",
 }
+# Scoped relations that read the whole event all the same (the scope limits what they change):
+# a track organizer sees every session and track, as the session list shows them.
+READS_BEYOND_SCOPE = frozenset({"track_organizer"})
 # The fields a relation may write on a kind where its row grants create or update; a relation
 # not listed writes every field of the kind. Create and update alike go through `check_write`.
 WRITABLE_FIELDS: dict[tuple[str, str], frozenset[str]] = {
@@ -142,10 +145,16 @@ def decide(relations: Relations, action: str, *, resource: Any = None) -> bool:
     for name in relations.names:
         if verb not in PERMISSIONS.get(name, {}).get(kind, ()):
             continue
-        scope = SCOPED.get((name, kind))
-        if scope is None or _in_scope(scope, relations, kind, resource):
+        if _scope_holds(name, relations, kind, verb, resource):
             return True
     return False
+
+
+def _scope_holds(name: str, relations: Relations, kind: str, verb: str, resource: Any) -> bool:
+    scope = SCOPED.get((name, kind))
+    if scope is None or (verb == "read" and name in READS_BEYOND_SCOPE):
+        return True
+    return _in_scope(scope, relations, kind, resource)
 
 
 def check_write(relations: Relations, action: str, *, resource: Any = None, fields: dict[str, Any]) -> None:
@@ -159,8 +168,7 @@ def check_write(relations: Relations, action: str, *, resource: Any = None, fiel
     for name in sorted(relations.names):
         if verb not in PERMISSIONS.get(name, {}).get(kind, ()):
             continue
-        scope = SCOPED.get((name, kind))
-        if scope is not None and resource is not None and not _in_scope(scope, relations, kind, resource):
+        if not _scope_holds(name, relations, kind, verb, resource):
             continue
         refusal = _refusal(name, relations, kind, resource, fields)
         if refusal is None:
