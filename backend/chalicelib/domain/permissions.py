@@ -31,6 +31,7 @@ def _rows(kinds: Iterable[str], verbs: Iterable[str]) -> dict[str, frozenset[str
 # "review" on sessions: the relation moves them along the organizers' transitions.
 _EVENT_ADMIN = {
     **_rows(CONTENT_KINDS, CRUD),
+    "call_for_papers": frozenset({"read", "update"}),  # one per event: set, never created or deleted
     "session": CRUD | {"review"},
     "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
     "role": frozenset({"read", "create", "delete"}),
