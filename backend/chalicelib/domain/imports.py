@@ -99,7 +99,8 @@ def import_event(
     old_event = old_items.get((content.event_pk(event_id), "EVENT"))
     if old_event is not None:
         require(actor, "event.import", event_id)
-    if publish and export.event["published"]:
+    already_published = old_event is not None and old_event.get("state", {}).get("S") == "published"
+    if publish and export.event["published"] and not already_published:
         check_may_publish(actor)
     items, warnings = _items(export, old_event=old_event, owner_id=owner_id, publish=publish)
     raw_items = [_raw(item, old_items) for item in items]
