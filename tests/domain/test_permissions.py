@@ -160,3 +160,25 @@ def test_every_verb_in_the_table_is_checked_somewhere():
     checked_in_code = {"session.review", "trash.read"}
 
     assert granted - declared == checked_in_code
+
+
+@pytest.mark.integration  # reads the accounts table
+def test_publishing_needs_a_verified_email_and_the_system_acts_as_the_operator(aws_stack):
+    from chalicelib.db.users import User, user_pk
+    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.domain.permissions import EmailNotVerified, check_may_publish
+
+    for user_id, verified in (("pub-verified", True), ("pub-unverified", False)):
+        User(
+            user_pk(user_id), "USER", id=user_id, email=f"{user_id}@example.org", name=user_id, password_hash="!",
+            email_verified=verified, token_version=0,
+        ).save()  # fmt: skip
+    refused = []
+    for actor in (Actor(id="pub-unverified", kind="user"), Actor(id="pub-nobody", kind="user")):
+        with pytest.raises(EmailNotVerified):
+            check_may_publish(actor)
+        refused.append(actor.id)
+
+    check_may_publish(Actor(id="pub-verified", kind="user"))
+    check_may_publish(SYSTEM)  # `podium import --publish` runs as the system
+    assert refused == ["pub-unverified", "pub-nobody"]
