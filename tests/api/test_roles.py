@@ -195,3 +195,54 @@ def test_only_a_super_admin_grants_admin(api):
     assert (by_admin.status_code, by_self.status_code) == (403, 403)
     assert api.json("GET", "/v1/me", token=plain["token"])["is_admin"] is False
     assert api.json("GET", "/v1/me", token=admin["token"])["is_admin"] is True
+
+
+def test_owner_withdraws_an_invite_and_its_link_stops_working(api, event):
+    invitee = api.user("withdrawn")
+    sent = _invite(api, event, invitee["email"], "moderator")
+    code = mailed_code(invitee["email"], "You are invited")
+    moderator = api.user("mod")
+    from chalicelib.domain.roles import grant_role
+
+    grant_role(event_id=event["id"], user_id=moderator["id"], role="moderator")
+    path = f"/v1/events/{event['id']}/invites/{sent['id']}"
+
+    by_moderator = api.call("DELETE", path, token=moderator["token"])
+    withdrawn = api.json("DELETE", path, token=event["owner"]["token"], expect=200)
+    accepted = api.call("POST", "/v1/invites/accept", {"token": code}, token=invitee["token"])
+    listing = api.json("GET", f"/v1/events/{event['id']}/roles", token=event["owner"]["token"], expect=200)
+
+    assert by_moderator.status_code == 403
+    assert withdrawn == {"withdrawn": sent["id"]}
+    assert accepted.status_code == 404
+    assert listing["invites"] == []
+
+
+def test_invite_to_a_trashed_event_answers_like_a_missing_one(api, event):
+    invitee = api.user("too_late")
+    _invite(api, event, invitee["email"], "organizer")
+    code = mailed_code(invitee["email"], "You are invited")
+    api.json("DELETE", f"/v1/events/{event['id']}", token=event["owner"]["token"], expect=200)
+
+    accepted = api.call("POST", "/v1/invites/accept", {"token": code}, token=invitee["token"])
+    restore = api.call("POST", f"/v1/trash/event/{event['id']}/restore", {}, token=invitee["token"])
+
+    assert accepted.status_code == 404
+    assert restore.status_code == 404
+
+
+def test_a_failed_accept_keeps_the_invite_usable(api, event):
+    organizer = api.user("co")
+    from chalicelib.domain.roles import grant_role
+
+    grant_role(event_id=event["id"], user_id=organizer["id"], role="organizer")
+    owner = event["owner"]
+    api.json("POST", f"/v1/events/{event['id']}/roles", {"email": owner["email"], "role": "organizer"},
+             token=organizer["token"], expect=201)  # fmt: skip
+    code = mailed_code(owner["email"], "You are invited")
+
+    as_owner = api.call("POST", "/v1/invites/accept", {"token": code}, token=owner["token"])
+    api.json("POST", f"/v1/events/{event['id']}/owner", {"user_id": organizer["id"]}, token=owner["token"], expect=200)
+    after_transfer = api.call("POST", "/v1/invites/accept", {"token": code}, token=owner["token"])
+
+    assert (as_owner.status_code, after_transfer.status_code) == (409, 200)

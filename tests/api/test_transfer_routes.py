@@ -93,3 +93,23 @@ def test_export_route_starts_a_job_for_the_events_owner(signed_in_client):
     status, body = _post(signed_in_client, "/v1/events/ownedevent1/exports")
 
     assert status == 202 and body["job_id"]
+
+
+def test_import_route_refuses_to_publish_for_an_unverified_user(signed_in_client):
+    from chalicelib.adapters.aws import client
+    from chalicelib.db.users import User, user_pk
+    from chalicelib.settings import settings
+
+    user_id = "api-unverified-1"
+    key = f"imports/{user_id}/export.zip"
+    client("s3").put_object(Bucket=settings().uploads_bucket, Key=key, Body=b"PK")
+    headers = {"Content-Type": "application/json"} | bearer(user_id)
+    User.get(user_pk(user_id), "USER").update(actions=[User.email_verified.set(False)])
+
+    published = signed_in_client.http.post(
+        "/v1/imports", headers=headers, body=json.dumps({"upload_key": key, "publish": True})
+    )
+    drafted = signed_in_client.http.post("/v1/imports", headers=headers, body=json.dumps({"upload_key": key}))
+
+    assert (published.status_code, json.loads(published.body)["error"]["code"]) == (403, "email_not_verified")
+    assert drafted.status_code == 202

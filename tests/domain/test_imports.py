@@ -116,6 +116,7 @@ def test_import_without_publish_leaves_a_draft_and_publish_lists_it(aws_stack, o
     from chalicelib.db.queries import published_events
 
     export = small_export
+    _verified_user(organizer)
     draft = _import(export, organizer)
     listed_as_draft = draft.event_id in {e.id for e in published_events()}
     _import(export, organizer, publish=True)
@@ -264,6 +265,7 @@ def test_import_repairs_hostile_values_reports_them_and_stores_what_renders(aws_
     for name, records in (("event", event), ("sessions", sessions), ("sponsors", sponsors)):
         (tmp_path / name).write_text(json.dumps(records))
 
+    _verified_user(organizer)
     result = _import(tmp_path, organizer, publish=True)
 
     stored = _stored(result.event_id)
@@ -279,3 +281,39 @@ def test_import_repairs_hostile_values_reports_them_and_stores_what_renders(aws_
     ]  # fmt: skip
     files = render_event(from_db.load_bundle(result.event_id), base_url="http://podium.test")
     assert [p for p, body in files.items() if b"javascript:" in body or b"data:text/html" in body] == []
+
+
+def test_import_publishes_only_for_a_verified_user(aws_stack, small_export):
+    from chalicelib.db.users import User, user_pk
+    from chalicelib.domain.actors import SYSTEM, Actor
+    from chalicelib.domain.permissions import EmailNotVerified
+
+    unverified = Actor(id="unverified-importer", kind="user", name="New")
+    User(
+        user_pk(unverified.id), "USER", id=unverified.id, email="new@example.org", name="New", password_hash="!",
+        email_verified=False, token_version=0,
+    ).save()  # fmt: skip
+
+    with pytest.raises(EmailNotVerified):
+        _import(small_export, unverified, publish=True)
+    by_the_operator = import_event_as(small_export, SYSTEM, owner_id=unverified.id, publish=True)
+
+    assert _stored(by_the_operator.event_id)["event"][0].state == "published"
+
+
+def import_event_as(path, actor, **kwargs):
+    from chalicelib.domain.imports import import_event, read_source
+
+    return import_event(export=read_source(path), actor=actor, **kwargs)
+
+
+def _verified_user(actor):
+    """Publishing needs a verified email: the actor's account, as sign-up and verification leave it."""
+    from chalicelib.db.users import User, user_pk
+
+    if User.count(user_pk(actor.id), User.sk == "USER"):  # the organizer is shared by the tests of a process
+        return
+    User(
+        user_pk(actor.id), "USER", id=actor.id, email=f"{actor.id}@example.org", name=actor.name, password_hash="!",
+        email_verified=True, token_version=0,
+    ).save()  # fmt: skip

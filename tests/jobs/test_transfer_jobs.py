@@ -118,8 +118,11 @@ def test_import_job_rejects_malformed_export_naming_file_and_record_and_writes_n
 
 
 def test_import_job_reports_progress_and_the_new_event(run_import, sample_2018):
+    from auth_support import token_for
+
     files = _small_files(sample_2018)
     event = json.loads(files["event"]) | {"identifier": "job-test"}
+    token_for(IMPORTER_ID)  # a verified account: publishing needs one
 
     record = run_import(_zip(files | {"event": json.dumps(event).encode()}), publish=True)
 

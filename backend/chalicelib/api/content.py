@@ -151,8 +151,6 @@ def _routes(segment: str, kind: str) -> None:
 
         event, item = _event(event_id), resource
         private = sees_private(event_id)
-        if kind == "session":
-            _check_session_edit(event_id, item, body, as_speaker=not private)
         before = getattr(item, "state", None)
         item = content.update_child(
             event=event, item=item, fields=body, version=client_version(body), actor=current_context().actor
@@ -220,19 +218,6 @@ def _with_warnings(data: dict[str, Any], item: Any, event_id: str) -> dict[str, 
     from chalicelib.domain.content import overlapping_sessions, schedule_warnings
 
     return data | {"warnings": schedule_warnings(item, overlapping_sessions(event_id=event_id, session=item))}
-
-
-def _check_session_edit(event_id: str, item: Any, body: dict[str, Any], *, as_speaker: bool) -> None:
-    """Organizers and speakers move sessions along different allowed transitions; speakers
-    edit only their proposal's own fields, and only until it is accepted."""
-    from chalicelib.domain.call_for_papers import check_speaker_edit
-    from chalicelib.domain.session_states import check_transition
-
-    if as_speaker:
-        check_speaker_edit(item, body)
-    if "state" in body:
-        as_organizer = bool(caller_relations(event_id).names & (ORGANIZING - {"moderator"}))
-        check_transition(item.state, body["state"], as_organizer=as_organizer)
 
 
 def caller_relations(event_id: str, resource: Any = None) -> Any:

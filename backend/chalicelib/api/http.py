@@ -23,7 +23,7 @@ from chalicelib.api.schema import Schema, parse_json_body
 from chalicelib.db.prefetch import Key, prefetched
 from chalicelib.domain.accounts import authenticate
 from chalicelib.domain.actors import ANONYMOUS, Actor
-from chalicelib.domain.permissions import authorize, is_known_action
+from chalicelib.domain.permissions import authorize, check_write, is_known_action
 from chalicelib.domain.tokens import InvalidToken, decode_access_token
 from chalicelib.errors import BadRequest, PodiumError, ServiceUnavailable
 from chalicelib.jobs.context import anonymous_request_context, current_context, reset_context, set_context
@@ -142,15 +142,17 @@ def endpoint(
                     actor = authenticated_actor(headers)
                     event_id = params.get("event_id")
                     if load is None or actor.is_anonymous:  # nobody anonymous gains from a resource
-                        authorize(actor, action, event_id=event_id)
+                        relations = authorize(actor, action, event_id=event_id)
                     if load is not None:
                         params["resource"] = load(**params)
                         # A resource found without an event in the path (the trash's) names its event.
                         event_id = event_id or getattr(params["resource"], "event_id", None)
-                        authorize(actor, action, event_id=event_id, resource=params["resource"])
+                        relations = authorize(actor, action, event_id=event_id, resource=params["resource"])
                     if body is not None:
                         payload = parse_json_body(bp.current_request.raw_body)
                         params["body"] = body.validate(payload, partial=method == "PATCH")  # type: ignore[assignment]
+                        # What the body writes: fields, references and state each relation may touch.
+                        check_write(relations, action, resource=params.get("resource"), fields=params["body"])
                     result = view(**params)
             except PodiumError as err:
                 return error_response(err)

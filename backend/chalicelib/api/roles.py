@@ -1,4 +1,4 @@
-"""Event roles: list, invite by email, accept an invite, remove, transfer the ownership."""
+"""Event roles: list, invite by email, withdraw or accept an invite, remove, transfer the ownership."""
 
 from __future__ import annotations
 
@@ -80,6 +80,19 @@ def remove_role(event_id: str, user_id: str) -> dict[str, Any]:
 
 @endpoint(
     bp,
+    "/events/{event_id}/invites/{invite_id}",
+    "DELETE",
+    action="role.delete",
+    summary="Withdraw a pending invite (its link stops working)",
+    errors=(401, 403, 404),
+)
+def withdraw_invite(event_id: str, invite_id: str) -> dict[str, Any]:
+    roles.withdraw_invite(event_id=event_id, invite_id=invite_id)
+    return {"withdrawn": invite_id}
+
+
+@endpoint(
+    bp,
     "/events/{event_id}/owner",
     "POST",
     action="event.transfer",
@@ -99,7 +112,7 @@ def transfer(event_id: str, body: dict[str, Any]) -> dict[str, Any]:
     action="role.accept",
     summary="Accept an event role invite (signed in)",
     body=ACCEPT,
-    errors=(401, 403, 410),
+    errors=(401, 403, 404, 409, 410),
 )
 def accept(body: dict[str, Any]) -> dict[str, Any]:
     role = roles.accept_invite(token=body["token"], actor=current_context().actor)

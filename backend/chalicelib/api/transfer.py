@@ -41,11 +41,14 @@ def _started(job_id: str) -> dict[str, Any]:
 )  # fmt: skip
 def start_import(body: dict[str, Any]) -> dict[str, Any]:
     from chalicelib.domain.event_access import require
+    from chalicelib.domain.permissions import check_may_publish
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.jobs.transfer import import_prefix
 
     actor = _actor()
     require(actor, "event.import", None)
+    if body.get("publish"):  # refused now rather than in the job
+        check_may_publish(actor)
     key = body["upload_key"]
     if not key.startswith(import_prefix(actor.id)) or ".." in key.split("/"):
         raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})

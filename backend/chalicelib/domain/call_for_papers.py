@@ -23,13 +23,6 @@ from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
 # What a speaker may change on their own proposal; the rest (schedule, room, comments,
 # speakers) is the organizers'.
-SPEAKER_FIELDS = frozenset(
-    {
-        "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id",
-        "session_type_id", "slides_url", "video_url", "audio_url", "state", "version",
-    }
-)  # fmt: skip
-EDITABLE_STATES = frozenset({"draft", "pending", "withdrawn"})  # "until accepted"
 _ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
@@ -213,19 +206,3 @@ def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None
 
 
 SCAN_PAGE = 100  # sessions read per DynamoDB page while looking for a speaker's own
-
-
-def check_speaker_edit(session: content.Session, fields: dict[str, Any]) -> None:
-    """A speaker changes only their proposal's own fields, and only until it is accepted."""
-    foreign = sorted(set(fields) - SPEAKER_FIELDS)
-    if foreign:
-        raise ValidationFailed(
-            f"Speakers cannot change {', '.join(foreign)}; the organizers do.",
-            fields=dict.fromkeys(foreign, "is set by the organizers"),
-        )
-    edits = set(fields) - {"state", "version"}
-    if edits and session.state not in EDITABLE_STATES:
-        raise Conflict(
-            f"This proposal is {session.state}: its details are the organizers' now; you may still confirm or withdraw it.",
-            fields=dict.fromkeys(sorted(edits), f"cannot be changed on a {session.state} session"),
-        )

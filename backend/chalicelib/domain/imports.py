@@ -23,6 +23,7 @@ from chalicelib.db.base import Item
 from chalicelib.db.queries import PUBLISHED
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.event_access import owner_item, require
+from chalicelib.domain.permissions import check_may_publish
 from chalicelib.settings import settings
 from chalicelib.site import c3voc
 from chalicelib.site.openevent import ExportError, OpenEventExport, read_export
@@ -98,6 +99,9 @@ def import_event(
     old_event = old_items.get((content.event_pk(event_id), "EVENT"))
     if old_event is not None:
         require(actor, "event.import", event_id)
+    already_published = old_event is not None and old_event.get("state", {}).get("S") == "published"
+    if publish and export.event["published"] and not already_published:
+        check_may_publish(actor)
     items, warnings = _items(export, old_event=old_event, owner_id=owner_id, publish=publish)
     raw_items = [_raw(item, old_items) for item in items]
     _check_sizes(items, raw_items)

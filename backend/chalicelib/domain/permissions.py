@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from pynamodb.exceptions import DoesNotExist
+
 from chalicelib.domain.actors import Actor
-from chalicelib.errors import Forbidden, NotFound, Unauthorized
+from chalicelib.domain.session_states import check_transition
+from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
 
 EVENT_ROLES = ("owner", "organizer", "coorganizer", "track_organizer", "moderator")
 INVITABLE_ROLES = ("organizer", "coorganizer", "track_organizer", "moderator")
@@ -25,12 +28,14 @@ def _rows(kinds: Iterable[str], verbs: Iterable[str]) -> dict[str, frozenset[str
     return {kind: frozenset(verbs) for kind in kinds}
 
 
+# "review" on sessions: the relation moves them along the organizers' transitions.
 _EVENT_ADMIN = {
-    **_rows(CONTENT_KINDS, CRUD | {"review"}),
+    **_rows(CONTENT_KINDS, CRUD),
+    "call_for_papers": frozenset({"read", "update"}),  # one per event: set, never created or deleted
+    "session": CRUD | {"review"},
     "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
     "role": frozenset({"read", "create", "delete"}),
     "job": READ,
-    "upload": frozenset({"create"}),
     "trash": frozenset({"read", "restore", "delete"}),
 }
 
@@ -49,9 +54,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "me": frozenset({"read", "update"}),
         "event": frozenset({"create", "import"}),
         "role": frozenset({"accept"}),
-        "upload": frozenset({"create"}),
         "uploads": frozenset({"create", "complete"}),  # the uploads API narrows to the caller's own
-        "job": frozenset({"read", "read_own"}),  # the jobs API narrows to the caller's (or event's) jobs
+        "job": READ,  # the jobs API narrows to the caller's (or event's) jobs
         "trash": frozenset({"list"}),  # the trash list narrows to the caller's events
     },
     "visitor": {"event": READ, **_rows(CONTENT_KINDS, READ)},
@@ -63,11 +67,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "owner": _EVENT_ADMIN,
     "organizer": {**_EVENT_ADMIN, "event": frozenset({"read", "update", "publish", "export", "jobs.read"})},
     "coorganizer": {
-        **_rows(CONTENT_KINDS, {"read", "update", "review"}),
+        **_rows(CONTENT_KINDS, {"read", "update"}),
+        "session": frozenset({"read", "update", "review"}),
         "event": frozenset({"read", "update", "jobs.read"}),
         "role": READ,
         "job": READ,
-        "upload": frozenset({"create"}),
         "trash": READ,
     },
     "track_organizer": {
@@ -79,9 +83,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ},
     "admin": {
         **_EVENT_ADMIN,
-        "event": frozenset({"read", "list_all", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
+        "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
         "user": frozenset({"read", "list", "delete"}),
-        "job": frozenset({"read", "read_own"}),
+        "job": READ,
         "audit": READ,
     },
     "super_admin": {"user": frozenset({"read", "list", "grant_admin"})},
@@ -93,6 +97,27 @@ SCOPED = {
     ("speaker", "speaker"): "linked",
     ("speaker", "session"): "linked",
 }
+# Scoped relations that read the whole event all the same (the scope limits what they change):
+# a track organizer sees every session and track, as the session list shows them.
+READS_BEYOND_SCOPE = frozenset({"track_organizer"})
+# The fields a relation may write on a kind where its row grants create or update; a relation
+# not listed writes every field of the kind. Create and update alike go through `check_write`.
+WRITABLE_FIELDS: dict[tuple[str, str], frozenset[str]] = {
+    ("speaker", "session"): frozenset(
+        {
+            "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id",
+            "session_type_id", "slides_url", "video_url", "audio_url", "state", "version",
+        }
+    ),
+    ("speaker", "speaker"): frozenset(
+        {
+            "name", "email", "phone", "photo_url", "short_biography", "long_biography", "organisation",
+            "position", "country", "website", "twitter", "version",
+        }
+    ),
+}
+# A speaker's talk is theirs to edit until it is accepted; then they may only confirm or withdraw it.
+SPEAKER_EDITABLE_STATES = frozenset({"draft", "pending", "withdrawn"})
 
 
 class Relations(NamedTuple):
@@ -121,10 +146,69 @@ def decide(relations: Relations, action: str, *, resource: Any = None) -> bool:
     for name in relations.names:
         if verb not in PERMISSIONS.get(name, {}).get(kind, ()):
             continue
-        scope = SCOPED.get((name, kind))
-        if scope is None or _in_scope(scope, relations, kind, resource):
+        if _scope_holds(name, relations, kind, verb, resource):
             return True
     return False
+
+
+def _scope_holds(name: str, relations: Relations, kind: str, verb: str, resource: Any) -> bool:
+    scope = SCOPED.get((name, kind))
+    if scope is None or (verb == "read" and name in READS_BEYOND_SCOPE):
+        return True
+    return _in_scope(scope, relations, kind, resource)
+
+
+def check_write(relations: Relations, action: str, *, resource: Any = None, fields: dict[str, Any]) -> None:
+    """Raise unless one relation that grants `action` on `resource` also allows these fields: its
+    field allowlist, its scope on every reference the write names (a track organizer's create and
+    move must name one of their tracks), and its state transitions. Nothing for other verbs."""
+    kind, verb = split(action)
+    if verb not in ("create", "update"):
+        return
+    refusals: list[PodiumError] = []
+    for name in sorted(relations.names):
+        if verb not in PERMISSIONS.get(name, {}).get(kind, ()):
+            continue
+        if not _scope_holds(name, relations, kind, verb, resource):
+            continue
+        refusal = _refusal(name, relations, kind, resource, fields)
+        if refusal is None:
+            return
+        refusals.append(refusal)
+    if refusals:  # a relation that grants nothing here was refused by `authorize` already
+        raise refusals[0]
+
+
+def _refusal(name: str, relations: Relations, kind: str, resource: Any, fields: dict[str, Any]) -> PodiumError | None:
+    """Why relation `name` may not make this write, or None."""
+    allowed = WRITABLE_FIELDS.get((name, kind))
+    foreign = sorted(set(fields) - allowed) if allowed is not None else []
+    if foreign:
+        return ValidationFailed(
+            f"You cannot change {', '.join(foreign)} here; the organizers do.",
+            fields=dict.fromkeys(foreign, "is set by the organizers"),
+        )
+    if SCOPED.get((name, kind)) == "tracks" and kind != "track":
+        moved = "track_id" in fields or resource is None  # a create names its track
+        if moved and fields.get("track_id") not in relations.track_ids:
+            return Forbidden(
+                "A track organizer works only in their own tracks.",
+                fields={"track_id": "must name one of your tracks"},
+            )
+    current = getattr(resource, "state", None)
+    if resource is not None and "state" in fields and current is not None:
+        try:
+            check_transition(current, fields["state"], as_organizer="review" in PERMISSIONS[name].get(kind, ()))
+        except Conflict as refused:
+            return refused
+    if (name, kind) == ("speaker", "session") and resource is not None and current not in SPEAKER_EDITABLE_STATES:
+        edits = sorted(set(fields) - {"state", "version"})
+        if edits:
+            return Conflict(
+                f"This proposal is {current}: its details are the organizers' now; you may still confirm or withdraw it.",
+                fields=dict.fromkeys(edits, f"cannot be changed on a {current} session"),
+            )
+    return None
 
 
 def _in_scope(scope: str, relations: Relations, kind: str, resource: Any) -> bool:
@@ -185,6 +269,8 @@ def authorize(actor: Actor, action: str, *, event_id: str | None = None, resourc
     event, role = (None, None) if event_id is None else event_and_role(actor, event_id, trashed_too=in_trash)
     relations = relations_of(actor, event=event, role=role, resource=resource)
     if decide(relations, action, resource=resource):
+        if action in USER_REMOVALS:
+            _check_removable(actor, resource)
         return relations
     if actor.is_anonymous:
         raise AuthenticationRequired("Sign in to do this.")
@@ -193,14 +279,53 @@ def authorize(actor: Actor, action: str, *, event_id: str | None = None, resourc
     raise Forbidden(f"Your role does not allow {action}.")
 
 
+# Actions that take an account away (its trash or purge); `check_user_removal` guards them.
+USER_REMOVALS = frozenset({"user.delete", "trash.delete"})
+
+
+def check_user_removal(actor: Actor, user: Any) -> None:
+    """Only a super admin removes an admin or a super admin, and nobody removes themselves: so
+    the last super admin can never be removed (another super admin would have to do it)."""
+    if getattr(user, "id", None) == actor.id:
+        raise Forbidden("You cannot remove your own account here.")
+    if {"admin", "super_admin"} & set(getattr(user, "roles", ())) and not actor.is_super_admin:
+        raise Forbidden("Only a super admin removes an admin.")
+
+
+def _check_removable(actor: Actor, resource: Any) -> None:
+    user = getattr(resource, "item", resource)  # the trash hands over its items wrapped
+    if getattr(user, "kind_name", None) == "user":
+        check_user_removal(actor, user)
+
+
+class EmailNotVerified(Forbidden):
+    code = "email_not_verified"
+
+
+def check_may_publish(actor: Actor) -> None:
+    """Publishing needs a verified email, on every path (the publish route, an import with
+    `publish`). Site admins and the system (schedules, the operator's `podium import --publish`)
+    are trusted as they are."""
+    if actor.is_admin:
+        return
+    # Lazy: the user model's module reaches the domain modules that import this one.
+    from chalicelib.db.prefetch import get_item
+    from chalicelib.db.users import User, user_pk
+
+    try:
+        verified = actor.kind == "user" and get_item(User, user_pk(actor.id), "USER").email_verified
+    except DoesNotExist:
+        verified = False
+    if not verified:
+        raise EmailNotVerified("Verify your email address before publishing an event.")
+
+
 class AuthenticationRequired(Unauthorized):
     code = "authentication_required"
 
 
 def event_and_role(actor: Actor, event_id: str, *, trashed_too: bool = False) -> tuple[Any, Any]:
     """The live event (404 otherwise; trashed ones too with `trashed_too`) and the actor's role item in it."""
-    from pynamodb.exceptions import DoesNotExist
-
     from chalicelib.db.content import Event, event_pk
     from chalicelib.db.prefetch import get_item
     from chalicelib.db.users import EventRole, role_sk

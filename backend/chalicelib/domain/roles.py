@@ -110,21 +110,41 @@ def invite(*, event_id: str, email: str, role: str, track_ids: list[str], actor:
 
 
 def accept_invite(*, token: str, actor: Actor) -> EventRole:
-    """The signed-in user whose email the invite names takes the role; the token is spent."""
+    """The signed-in user whose email the invite names takes the role; the token is spent only
+    once every check has passed, so a refused accept leaves the invite usable."""
     user = get_user(actor.id)
     record = onetime.peek(token, purpose="invite")
     event_id, _, invite_id = (record.subject or "").partition("/")
-    try:
-        pending = Invite.get(event_pk(event_id), f"INVITE#{invite_id}")
-    except DoesNotExist:
-        raise NotFound("This invite was withdrawn.") from None
+    pending = _pending_invite(event_id, invite_id)
     if pending.email != user.email:
-        # Checked before the token is spent, so the invite stays usable by its addressee.
         raise Forbidden("This invite is for another email address; sign in with that account.")
+    existing = _role_of(event_id, user.id)
+    if existing is not None and existing.role == "owner":
+        raise Conflict("You own this event already; transfer the ownership before taking another role in it.")
     onetime.consume(token, purpose="invite")
     granted = grant_role(event_id=event_id, user_id=user.id, role=pending.role, track_ids=list(pending.track_ids))
     pending.delete()
     return granted
+
+
+def _pending_invite(event_id: str, invite_id: str) -> Invite:
+    """The live invite of a live event; an invite to a trashed event answers like a withdrawn one."""
+    if not invite_id or len(invite_id) > 64:  # ids are short; a longer one names nothing
+        raise NotFound("This invite was withdrawn.")
+    try:
+        pending = Invite.get(event_pk(event_id), f"INVITE#{invite_id}", consistent_read=True)
+        event = Event.get(event_pk(event_id), "EVENT")
+    except DoesNotExist:
+        raise NotFound("This invite was withdrawn.") from None
+    if pending.is_gone() or event.is_trashed() or event.is_gone():
+        raise NotFound("This invite was withdrawn.")
+    return pending
+
+
+def withdraw_invite(*, event_id: str, invite_id: str) -> None:
+    """Delete a pending invite: its mailed link stops working (404, as a missing invite)."""
+    pending = _pending_invite(event_id, invite_id)
+    pending.delete()
 
 
 def mask_email(email: str) -> str:

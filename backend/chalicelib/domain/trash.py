@@ -28,7 +28,7 @@ from chalicelib.db.base import Item, is_condition_failure, new_id
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
-from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS, authorize
+from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS, authorize, check_user_removal
 from chalicelib.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from chalicelib.settings import settings
 
@@ -147,6 +147,7 @@ def trash_user(*, user: Item, actor: Actor) -> str:
     Raises Conflict listing the events they own together with other organizers: ownership is
     transferred first. Their role items, and sessions they submitted elsewhere, stay.
     """
+    check_user_removal(actor, user)
     shared, alone = [], []
     for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
         others = sorted(u for u, role in _event_roles(event_id).items() if u != user.id and role in MANAGING_ROLES)
@@ -488,6 +489,8 @@ def purge(*, kind: str, item_id: str, actor: Actor, event_id: str | None = None)
 
 def purge_trashed(*, item: Item, actor: Actor) -> int:
     """`purge` for an item already found and authorized."""
+    if item.kind_name == "user":
+        check_user_removal(actor, item)
     count = purge_item(item)
     _audit("purge", head=item, actor=actor, count=count)
     return count

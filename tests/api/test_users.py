@@ -1,0 +1,60 @@
+"""Site administration of accounts: who may remove whom (domain/permissions.py
+`check_user_removal`, on DELETE /v1/users/{id} and on purging a user from the trash)."""
+
+from __future__ import annotations
+
+import pytest
+from api_support import unique_email
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def site(api):
+    """A super admin, a second super admin, a site admin and a plain user, signed in."""
+    from chalicelib.domain.accounts import make_super_admin
+
+    people = {}
+    for name in ("root", "second_root"):
+        email = unique_email(name)
+        user, _ = make_super_admin(email=email, password="super admin password", name=name)
+        people[name] = {"id": user.id, "token": api.login(email, "super admin password")}
+    people["admin"] = api.user("admin")
+    api.json("PATCH", f"/v1/users/{people['admin']['id']}", {"is_admin": True}, token=people["root"]["token"], expect=200)
+    people["plain"] = api.user("plain")
+    return people
+
+
+def _delete(api, site, who, whom):
+    return api.call("DELETE", f"/v1/users/{site[whom]['id']}", token=site[who]["token"]).status_code
+
+
+def _purge(api, site, who, whom):
+    return api.call("DELETE", f"/v1/trash/user/{site[whom]['id']}", token=site[who]["token"]).status_code
+
+
+def test_admin_cannot_delete_a_super_admin(api, site):
+    assert _delete(api, site, "admin", "root") == 403
+    assert api.call("GET", "/v1/me", token=site["root"]["token"]).status_code == 200
+
+
+def test_admin_cannot_purge_a_trashed_admin(api, site):
+    other_admin = api.user("other_admin")
+    api.json("PATCH", f"/v1/users/{other_admin['id']}", {"is_admin": True}, token=site["root"]["token"], expect=200)
+    site["other_admin"] = other_admin
+
+    trashed = _delete(api, site, "root", "other_admin")
+    purged_by_admin = _purge(api, site, "admin", "other_admin")
+    purged_by_root = _purge(api, site, "root", "other_admin")
+
+    assert (trashed, purged_by_admin, purged_by_root) == (200, 403, 200)
+
+
+def test_nobody_deletes_themselves_through_the_admin_route(api, site):
+    assert [_delete(api, site, who, who) for who in ("admin", "root")] == [403, 403]
+
+
+def test_super_admin_removes_an_admin_and_admins_remove_plain_users(api, site):
+    assert _delete(api, site, "admin", "plain") == 200
+    assert _delete(api, site, "second_root", "root") == 200
+    assert _delete(api, site, "second_root", "admin") == 200
