@@ -55,6 +55,27 @@ def test_cli_enqueue_refuses_arguments_that_are_not_an_object(state_dir):
     assert run.returncode == 2 and "JSON object" in run.stderr
 
 
+def test_cli_enqueue_with_a_missing_argument_names_it_and_sends_nothing(empty_queues, sqs, state_dir, mailbox):
+    run = podium("jobs", "--state-dir", str(state_dir), "--enqueue", "send_notification", "--args", json.dumps({"to": mailbox}))
+
+    queued = sqs.receive_message(QueueUrl=empty_queues.jobs_queue_url).get("Messages", [])
+    assert run.returncode == 2 and run.stdout == "" and queued == []
+    assert run.stderr == (
+        "podium jobs: job send_notification: missing argument 'subject'; missing argument 'message'; "
+        "missing argument 'link_path'; its arguments are: to, subject, message, link_path, "
+        "link_text='Open in Podium'\n"
+    )
+
+
+def test_cli_enqueue_with_malformed_args_json_says_where_and_exits_2(state_dir):
+    run = podium("jobs", "--state-dir", str(state_dir), "--enqueue", "send_email", "--args", "{to: 'a@example.org'}")
+
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith(
+        "podium jobs: --args is not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)"
+    )
+
+
 def test_outbox_prints_each_mail_as_one_json_line_newest_last(aws_stack, state_dir, mailbox):
     from chalicelib.adapters.mail import send_email
 
