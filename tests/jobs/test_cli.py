@@ -116,3 +116,34 @@ def test_commands_without_a_running_stack_say_how_to_start_one(tmp_path, command
 
     assert run.returncode == 1
     assert "No local stack is running" in run.stderr and "make run" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("charset", "encoding", "text", "html"),
+    [
+        ("utf-8", "8bit", "“Café” – naïve\n", "<p>“Café” ünïcode</p>\n"),
+        ("utf-8", "quoted-printable", "“Café” – naïve\n", "<p>“Café” ünïcode</p>\n"),
+        ("utf-8", "base64", "“Café” – naïve\n", "<p>“Café” ünïcode</p>\n"),
+        ("iso-8859-1", "quoted-printable", "«Café» déjà vu\n", "<p>Café déjà</p>\n"),
+        ("iso-8859-1", "base64", "«Café» déjà vu\n", "<p>Café déjà</p>\n"),
+        ("us-ascii", "7bit", "Plain words.\n", "<p>Plain words.</p>\n"),
+    ],
+)
+def test_outbox_decodes_every_transfer_encoding_and_charset(aws_stack, mailbox, charset, encoding, text, html):
+    from email.message import EmailMessage
+
+    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.mail import sender
+
+    from tests.jobs.support import outbox
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender(), mailbox, "Ünïcode subject"
+    message.set_content(text, charset=charset, cte=encoding)
+    message.add_alternative(html, subtype="html", charset=charset, cte=encoding)
+    raw = message.as_bytes()
+    client("ses").send_raw_email(Source=sender(), Destinations=[mailbox], RawMessage={"Data": raw})
+
+    [mail] = outbox(mailbox)
+    assert raw.count(f"Content-Transfer-Encoding: {encoding}".encode()) == 2
+    assert (mail.subject, mail.text, mail.html) == ("Ünïcode subject", text, html)
