@@ -77,3 +77,8 @@ class ServiceUnavailable(PodiumError):
     def __init__(self, message: str, *, retry_after: int | None = None, **extra: Any) -> None:
         super().__init__(message, **extra)
         self.retry_after = retry_after
+
+
+class PermanentJobError(Exception):
+    """Raised by a background job (or the domain code it calls) when another attempt would fail
+    the same way: the job ends in FAILURE after this attempt, with this message as its reason."""

@@ -129,8 +129,17 @@ def _enqueue_job(name: str, raw_args: str) -> int:
 
     try:
         kwargs = json.loads(raw_args)
+    except json.JSONDecodeError as err:
+        example = """'{"to": "someone@example.org"}'"""
+        print(
+            f"podium jobs: --args is not valid JSON ({err.msg} at line {err.lineno}, column {err.colno}); "
+            f"pass one JSON object, e.g. --args {example}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
         if not isinstance(kwargs, dict):
-            raise ValueError("--args must be a JSON object")
+            raise ValueError(f"--args must be a JSON object of the job's arguments, not a {type(kwargs).__name__}")
         print(enqueue(name, _ctx=system_context(source="cli"), **kwargs))
     except (ValueError, TypeError, LookupError) as err:
         print(f"podium jobs: {err}", file=sys.stderr)

@@ -184,3 +184,45 @@ def test_patch_me_changes_the_name(api):
     changed = api.json("PATCH", "/v1/me", {"name": "New Name"}, token=account["token"], expect=200)
 
     assert changed["name"] == "New Name"
+
+
+def test_parallel_wrong_password_logins_check_at_most_the_limit_of_passwords(api, monkeypatch):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.domain import accounts
+
+    # GIVEN an account and a count of the password checks made
+    account = api.signup()
+    checks, lock = [], threading.Lock()
+
+    def counted(stored: str, password: str) -> bool:
+        with lock:
+            checks.append(password)
+        return real_verify(stored, password)
+
+    real_verify = accounts.verify_password
+    monkeypatch.setattr(accounts, "verify_password", counted)
+
+    # WHEN 40 wrong-password logins arrive at once
+    def wrong_login(n: int) -> int:
+        body = {"email": account["email"], "password": f"wrong {n}"}
+        return api.call("POST", "/v1/auth/login", body).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(wrong_login, range(40)))
+
+    # THEN at most the limit got as far as a password check, and every other one was told to wait
+    assert len(checks) <= accounts.LOGIN_LIMIT_PER_EMAIL
+    assert sorted(statuses) == sorted([401] * len(checks) + [429] * (40 - len(checks)))
+
+
+def test_successful_logins_give_their_count_back(api):
+    account = api.signup()
+    body = {"email": account["email"], "password": account["password"]}
+
+    statuses = [api.call("POST", "/v1/auth/login", body).status_code for _ in range(8)]
+    wrong = [api.call("POST", "/v1/auth/login", body | {"password": f"wrong {n}"}).status_code for n in range(6)]
+
+    assert statuses == [200] * 8
+    assert wrong == [401] * 5 + [429]

@@ -357,3 +357,56 @@ def _trash_child_id(kind: str, item_id: str, event_id: str) -> None:
     from chalicelib.domain.content import trash_child
 
     trash_child(event=load("event", event_id, event_id), item=load(kind, item_id, event_id), actor=actor(OWNER))
+
+
+def _sessions_sharing_the_speaker(count: int) -> list[str]:
+    """`count` sessions (the seeded one first) all linked to the seeded speaker, both ways."""
+    from chalicelib.db import content
+
+    first = load("session", child_id("ev1", "session"), "ev1")
+    ids = [first.id] + [f"ev1-shared{n}" for n in range(1, count)]
+    for session_id in ids[1:]:
+        content.Session(first.pk, content.child_sk("session", session_id), id=session_id, event_id="ev1",
+                        title=session_id, state="accepted", speaker_ids=first.speaker_ids).save()  # fmt: skip
+    speaker = load("speaker", child_id("ev1", "speaker"), "ev1")
+    speaker.update(actions=[content.Speaker.session_ids.set(ids)])
+    return ids
+
+
+def test_trashing_and_restoring_sessions_of_one_speaker_in_parallel_keeps_its_links_equal_to_the_live_sessions(seeded):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.domain.content import trash_child
+    from chalicelib.domain.trash import restore
+
+    # GIVEN four sessions sharing a speaker, two of them in the trash
+    ids = _sessions_sharing_the_speaker(4)
+    live, trashed = ids[:2], ids[2:]
+    for session_id in trashed:
+        _trash_child_id("session", session_id, "ev1")
+    start = threading.Barrier(4)
+
+    def trash_one(session_id: str) -> None:
+        item = load("session", session_id, "ev1")
+        start.wait(10)
+        trash_child(event=load("event", "ev1", "ev1"), item=item, actor=actor(OWNER))
+
+    def restore_one(session_id: str) -> None:
+        start.wait(10)
+        restore(kind="session", item_id=session_id, actor=actor(OWNER), event_id="ev1")
+
+    links_after_each_round = []
+    for _round in range(6):
+        # WHEN the live two are trashed while the trashed two are restored, all at once
+        with ThreadPoolExecutor(4) as pool:
+            calls = [pool.submit(trash_one, i) for i in live] + [pool.submit(restore_one, i) for i in trashed]
+            failures = [repr(call.exception(timeout=60)) for call in calls if call.exception(timeout=60)]
+        live, trashed = trashed, live
+        links = load("speaker", child_id("ev1", "speaker"), "ev1").session_ids
+        links_after_each_round.append((failures, sorted(links), sorted(live)))
+
+    # THEN every call succeeded and the speaker lists exactly the live sessions, once each
+    expected = [sorted(ids[2:]) if n % 2 == 0 else sorted(ids[:2]) for n in range(6)]
+    assert links_after_each_round == [([], links, links) for links in expected]
+    assert {i: load("session", i, "ev1").is_trashed() for i in ids} == {i: i in ids[2:] for i in ids}

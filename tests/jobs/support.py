@@ -50,6 +50,29 @@ def flaky(ctx: Any, *, marker: str) -> dict[str, Any]:
     return {"marker": marker}
 
 
+class Unpayable(Exception):
+    """An error type the `test_refuse` job declares permanent."""
+
+
+def _error_types() -> dict[str, type[Exception]]:
+    from chalicelib.errors import Conflict, NotFound, PermanentJobError, ValidationFailed
+
+    return {
+        "permanent": PermanentJobError,
+        "validation": ValidationFailed,
+        "not_found": NotFound,
+        "declared": Unpayable,
+        "bug": AttributeError,
+        "conflict": Conflict,
+        "network": ConnectionError,
+    }
+
+
+@job("test_refuse", permanent=(Unpayable,))
+def refuse(ctx: Any, *, error: str, reason: str) -> None:
+    raise _error_types()[error](reason)
+
+
 SEEN_CONTEXTS: list[dict[str, Any]] = []
 
 

@@ -57,6 +57,27 @@ def test_cli_enqueue_refuses_arguments_that_are_not_an_object(state_dir):
     assert run.returncode == 2 and "JSON object" in run.stderr
 
 
+def test_cli_enqueue_with_a_missing_argument_names_it_and_sends_nothing(empty_queues, sqs, state_dir, mailbox):
+    run = podium("jobs", "--state-dir", str(state_dir), "--enqueue", "send_notification", "--args", json.dumps({"to": mailbox}))
+
+    queued = sqs.receive_message(QueueUrl=empty_queues.jobs_queue_url).get("Messages", [])
+    assert run.returncode == 2 and run.stdout == "" and queued == []
+    assert run.stderr == (
+        "podium jobs: job send_notification: missing argument 'subject'; missing argument 'message'; "
+        "missing argument 'link_path'; its arguments are: to, subject, message, link_path, "
+        "link_text='Open in Podium'\n"
+    )
+
+
+def test_cli_enqueue_with_malformed_args_json_says_where_and_exits_2(state_dir):
+    run = podium("jobs", "--state-dir", str(state_dir), "--enqueue", "send_email", "--args", "{to: 'a@example.org'}")
+
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith(
+        "podium jobs: --args is not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)"
+    )
+
+
 def test_outbox_prints_each_mail_as_one_json_line_newest_last(aws_stack, state_dir, mailbox):
     from chalicelib.adapters.mail import send_email
 
@@ -97,3 +118,34 @@ def test_commands_without_a_running_stack_say_how_to_start_one(tmp_path, command
 
     assert run.returncode == 1
     assert "No local stack is running" in run.stderr and "make run" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("charset", "encoding", "text", "html"),
+    [
+        ("utf-8", "8bit", "“Café” – naïve\n", "<p>“Café” ünïcode</p>\n"),
+        ("utf-8", "quoted-printable", "“Café” – naïve\n", "<p>“Café” ünïcode</p>\n"),
+        ("utf-8", "base64", "“Café” – naïve\n", "<p>“Café” ünïcode</p>\n"),
+        ("iso-8859-1", "quoted-printable", "«Café» déjà vu\n", "<p>Café déjà</p>\n"),
+        ("iso-8859-1", "base64", "«Café» déjà vu\n", "<p>Café déjà</p>\n"),
+        ("us-ascii", "7bit", "Plain words.\n", "<p>Plain words.</p>\n"),
+    ],
+)
+def test_outbox_decodes_every_transfer_encoding_and_charset(aws_stack, mailbox, charset, encoding, text, html):
+    from email.message import EmailMessage
+
+    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.mail import sender
+
+    from tests.jobs.support import outbox
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender(), mailbox, "Ünïcode subject"
+    message.set_content(text, charset=charset, cte=encoding)
+    message.add_alternative(html, subtype="html", charset=charset, cte=encoding)
+    raw = message.as_bytes()
+    client("ses").send_raw_email(Source=sender(), Destinations=[mailbox], RawMessage={"Data": raw})
+
+    [mail] = outbox(mailbox)
+    assert raw.count(f"Content-Transfer-Encoding: {encoding}".encode()) == 2
+    assert (mail.subject, mail.text, mail.html) == ("Ünïcode subject", text, html)

@@ -64,3 +64,48 @@ def test_enqueue_records_a_pending_job_and_sends_the_context_in_the_envelope(emp
         "context": ctx.to_json(),
     }
     assert (record.state, record.attempts, record.actor_id, record.event_id) == ("PENDING", 0, SYSTEM.id, "ev1")
+
+
+def _job_count() -> int:
+    from chalicelib.domain.jobs import recent_jobs
+
+    return len(recent_jobs(limit=1000))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"to": "a@example.org", "subject": "Hi"},
+            "job send_email: missing argument 'text'; its arguments are: to, subject, text, html=None",
+        ),
+        (
+            {"to": "a@example.org", "subject": "Hi", "text": "x", "body": "y"},
+            "job send_email: unknown argument 'body'; its arguments are: to, subject, text, html=None",
+        ),
+        (
+            {"subject": "Hi", "txt": "x"},
+            "job send_email: missing argument 'to'; missing argument 'text'; unknown argument 'txt'; "
+            "its arguments are: to, subject, text, html=None",
+        ),
+    ],
+)
+def test_enqueue_refuses_missing_or_unknown_arguments_before_sending(empty_queues, sqs, arguments, message):
+    from chalicelib.jobs.enqueue import enqueue
+
+    jobs_before = _job_count()
+    with pytest.raises(TypeError) as raised:
+        enqueue("send_email", **arguments)
+
+    assert str(raised.value) == message
+    assert _queued(sqs, empty_queues.jobs_queue_url) == 0
+    assert _job_count() == jobs_before
+
+
+def test_enqueue_accepts_optional_arguments_left_out_and_any_keyword_for_open_jobs(empty_queues, sqs):
+    from chalicelib.jobs.enqueue import enqueue
+
+    enqueue("send_email", to="a@example.org", subject="Hi", text="x")
+    enqueue("noop", anything="goes")
+
+    assert _queued(sqs, empty_queues.jobs_queue_url) == 2

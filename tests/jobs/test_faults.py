@@ -241,3 +241,80 @@ def _drain_without_deleting(sqs, url: str) -> list[dict]:
     for message in seen.values():
         sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
     return list(seen.values())
+
+
+def _polls_until_finished(poller, job_id: str) -> int:
+    """How many messages the worker received before the job finished."""
+    receives = 0
+    while job_record(job_id).state not in ("SUCCESS", "FAILURE"):
+        receives += poller.poll_jobs_once(wait_seconds=0)
+    return receives
+
+
+@pytest.mark.parametrize(
+    ("error", "summary"),
+    [
+        ("permanent", "chalicelib.errors.PermanentJobError: the invoice is void"),
+        ("validation", "chalicelib.errors.ValidationFailed: the invoice is void"),
+        ("not_found", "chalicelib.errors.NotFound: the invoice is void"),
+        ("declared", "tests.jobs.support.Unpayable: the invoice is void"),
+        ("bug", "AttributeError: the invoice is void"),
+    ],
+)
+def test_permanent_job_error_fails_after_one_attempt_and_reaches_the_dead_letter_queue(
+    empty_queues, poller, sqs, error, summary
+):
+    from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.jobs.queue import peek_dead_letters
+
+    job_id = enqueue("test_refuse", error=error, reason="the invoice is void")
+
+    receives = _polls_until_finished(poller, job_id)
+
+    record = job_record(job_id)
+    assert (record.state, record.attempts, record.error, receives) == ("FAILURE", 1, summary, 1)
+    assert record.finished_at is not None
+    assert [letter.job_id for letter in peek_dead_letters()] == [job_id]
+    assert _receive_all(sqs, empty_queues.jobs_queue_url) == []
+
+
+@pytest.mark.parametrize(("error", "summary"), [("network", "ConnectionError: down"), ("conflict", "chalicelib.errors.Conflict: down")])
+def test_transient_job_error_is_retried_then_reaches_the_dead_letter_queue(empty_queues, poller, error, summary):
+    from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.jobs.queue import peek_dead_letters
+
+    job_id = enqueue("test_refuse", error=error, reason="down")
+
+    poller.poll_jobs_once(wait_seconds=0)
+    after_first = (job_record(job_id).state, job_record(job_id).attempts)
+    receives = 1 + _polls_until_finished(poller, job_id)
+
+    record = job_record(job_id)
+    assert after_first == ("RETRY", 1)
+    assert (record.state, record.attempts, record.error, receives) == ("FAILURE", 5, summary, 5)
+    while not peek_dead_letters():  # moto moves it on the receive after the fifth
+        poller.poll_jobs_once(wait_seconds=0)
+    assert [letter.job_id for letter in peek_dead_letters()] == [job_id]
+
+
+def test_message_whose_arguments_no_longer_fit_the_job_fails_at_once_naming_them(empty_queues, poller, sqs):
+    from chalicelib.jobs.enqueue import enqueue
+
+    # GIVEN a message whose arguments do not fit its job (sent before the job's signature changed)
+    job_id = enqueue("test_count", marker="m")
+    [message] = _receive_all(sqs, empty_queues.jobs_queue_url)
+    sqs.delete_message(QueueUrl=empty_queues.jobs_queue_url, ReceiptHandle=message["ReceiptHandle"])
+    envelope = json.loads(message["Body"]) | {"args": {"label": "m"}}
+    sqs.send_message(QueueUrl=empty_queues.jobs_queue_url, MessageBody=json.dumps(envelope))
+
+    # WHEN the worker receives it
+    receives = _polls_until_finished(poller, job_id)
+
+    # THEN the job fails after one attempt, naming what is wrong, and its body never ran
+    record = job_record(job_id)
+    assert (record.state, record.attempts, receives) == ("FAILURE", 1, 1)
+    assert record.error == (
+        "chalicelib.errors.PermanentJobError: job test_count: missing argument 'marker'; unknown argument 'label'; "
+        "its arguments are: marker"
+    )
+    assert RUNS[job_id] == 0

@@ -85,3 +85,57 @@ def test_a_failed_transaction_leaves_updated_put_and_deleted_items_as_they_were(
     assert by_key(after) == by_key(before)
     kept = ddb.get_item(TableName=table, Key=_key("kept"), ConsistentRead=True)["Item"]
     assert (kept["count"], kept["tags"], kept["note"]) == ({"N": "1"}, {"SS": ["a"]}, {"S": "later"})
+
+
+def test_parallel_transactions_on_one_item_lose_no_committed_write(stack):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    table = stack.table_name
+    # A large item: copying it for the failing transactions' undo takes a while, as a speaker's does.
+    padding = {"pad": {"L": [{"M": {"n": {"N": str(n)}}} for n in range(400)]}}
+    boto3.client("dynamodb").put_item(TableName=table, Item=_key("shared") | {"v": {"N": "0"}, "seen": {"L": []}} | padding)
+    boto3.client("dynamodb").put_item(TableName=table, Item=_key("shared-guard"))
+    start = threading.Barrier(6)
+
+    def append_with_version(writer: int) -> int:
+        """Append to the shared list conditioned on the version read, retrying lost races."""
+        ddb, committed = boto3.client("dynamodb"), 0
+        start.wait(10)
+        for n in range(10):
+            while True:
+                item = ddb.get_item(TableName=table, Key=_key("shared"), ConsistentRead=True)["Item"]
+                update = {"TableName": table, "Key": _key("shared"), "ConditionExpression": "v = :v",
+                          "UpdateExpression": "SET v = :next, seen = list_append(seen, :me)",
+                          "ExpressionAttributeValues": {":v": item["v"], ":next": {"N": str(int(item["v"]["N"]) + 1)},
+                                                        ":me": {"L": [{"S": f"{writer}-{n}"}]}}}  # fmt: skip
+                try:
+                    ddb.transact_write_items(TransactItems=[{"Update": update}])
+                except ddb.exceptions.TransactionCanceledException:
+                    continue
+                committed += 1
+                break
+        return committed
+
+    def fail_on_the_same_item(_writer: int) -> None:
+        """Transactions that name the shared item and then fail: each puts back what it saw."""
+        ddb = boto3.client("dynamodb")
+        start.wait(10)
+        for _ in range(20):
+            with pytest.raises(ddb.exceptions.TransactionCanceledException):
+                ddb.transact_write_items(TransactItems=[
+                    {"Update": {"TableName": table, "Key": _key("shared"), "UpdateExpression": "SET touched = :t",
+                                "ExpressionAttributeValues": {":t": {"BOOL": True}}}},
+                    {"ConditionCheck": {"TableName": table, "Key": _key("shared-guard"),
+                                        "ConditionExpression": "attribute_not_exists(pk)"}},
+                ])  # fmt: skip
+
+    with ThreadPoolExecutor(6) as pool:
+        appenders = [pool.submit(append_with_version, w) for w in range(4)]
+        failers = [pool.submit(fail_on_the_same_item, w) for w in range(2)]
+        [f.result(timeout=120) for f in failers]
+        committed = sum(a.result(timeout=120) for a in appenders)
+
+    final = boto3.client("dynamodb").get_item(TableName=table, Key=_key("shared"), ConsistentRead=True)["Item"]
+    assert committed == 40
+    assert (int(final["v"]["N"]), len(final["seen"]["L"]), "touched" in final) == (40, 40, False)

@@ -14,7 +14,7 @@ from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash_password, verify_password
 from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token
-from chalicelib.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from chalicelib.jobs.context import current_context
 from chalicelib.jobs.enqueue import enqueue
 
@@ -138,16 +138,32 @@ def login(*, email: str, password: str, client_address: str) -> tuple[str, int, 
     """A fresh access token; the same InvalidCredentials for a wrong password and an unknown
     email (and the same hashing work for both). Failures count towards the rate limits."""
     email = normalize_email(email)
-    ratelimit.check("login-email", email, limit=LOGIN_LIMIT_PER_EMAIL, message=SLOW_DOWN)
-    ratelimit.check("login-address", client_address, limit=LOGIN_LIMIT_PER_ADDRESS, message=SLOW_DOWN)
+    _take_login_attempt(email, client_address)
     user = find_user_by_email(email) or bootstrap_admin(email)
     matches = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not matches:
-        ratelimit.count("login-email", email, window=LOGIN_WINDOW)
-        ratelimit.count("login-address", client_address, window=LOGIN_WINDOW)
         raise InvalidCredentials("Wrong email or password.")
+    _give_back_login_attempt(email, client_address)
     token, lifetime = issue_access_token(user_id=user.id, token_version=user.token_version)
     return token, lifetime, user
+
+
+def _take_login_attempt(email: str, client_address: str) -> None:
+    """Count a password check before it is made (429 past the limits): parallel guesses cannot
+    all pass a check made before any of them is counted. A success gives its count back."""
+    ratelimit.take("login-email", email, limit=LOGIN_LIMIT_PER_EMAIL, window=LOGIN_WINDOW, message=SLOW_DOWN)
+    try:
+        ratelimit.take(
+            "login-address", client_address, limit=LOGIN_LIMIT_PER_ADDRESS, window=LOGIN_WINDOW, message=SLOW_DOWN
+        )
+    except TooManyRequests:
+        ratelimit.give_back("login-email", email)  # no password was checked
+        raise
+
+
+def _give_back_login_attempt(email: str, client_address: str) -> None:
+    ratelimit.give_back("login-email", email)
+    ratelimit.give_back("login-address", client_address)
 
 
 def authenticate(token: str) -> Actor:
@@ -188,11 +204,10 @@ def _set_password(user: User, password: str) -> User:
 def change_password(*, user_id: str, current_password: str, new_password: str, client_address: str) -> tuple[str, int]:
     """Set a new password, revoke every earlier token, and return a fresh one."""
     user = get_user(user_id)
-    ratelimit.check("login-email", user.email, limit=LOGIN_LIMIT_PER_EMAIL, message=SLOW_DOWN)
+    _take_login_attempt(user.email, client_address)
     if not verify_password(user.password_hash, current_password):
-        ratelimit.count("login-email", user.email, window=LOGIN_WINDOW)
-        ratelimit.count("login-address", client_address, window=LOGIN_WINDOW)
         raise ValidationFailed("The current password is wrong.", fields={"current_password": "is wrong"})
+    _give_back_login_attempt(user.email, client_address)
     _check_password(new_password, "new_password")
     _set_password(user, new_password)
     return issue_access_token(user_id=user.id, token_version=user.token_version)
@@ -202,10 +217,8 @@ def request_password_reset(*, email: str, client_address: str) -> None:
     """Mail a one-hour reset link when the email has an account; the caller answers the same
     either way. Every request counts towards the limits."""
     email = normalize_email(email)
-    ratelimit.check("reset-email", email, limit=RESET_LIMIT_PER_EMAIL, message=SLOW_DOWN)
-    ratelimit.check("reset-address", client_address, limit=RESET_LIMIT_PER_ADDRESS, message=SLOW_DOWN)
-    ratelimit.count("reset-email", email, window=RESET_WINDOW)
-    ratelimit.count("reset-address", client_address, window=RESET_WINDOW)
+    ratelimit.take("reset-email", email, limit=RESET_LIMIT_PER_EMAIL, window=RESET_WINDOW, message=SLOW_DOWN)
+    ratelimit.take("reset-address", client_address, limit=RESET_LIMIT_PER_ADDRESS, window=RESET_WINDOW, message=SLOW_DOWN)
     user = find_user_by_email(email)
     if user is None:
         return

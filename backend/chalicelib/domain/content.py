@@ -278,7 +278,7 @@ def trash_child(*, event: content.Event, item: Item, actor: Actor, detach: bool 
     A track, room or session type still used by sessions is refused (409 listing them) unless
     `detach`, which clears the reference on those sessions first.
     """
-    from chalicelib.domain.trash import trash_items
+    from chalicelib.domain.trash import trash_items, trash_session
 
     reference = {"track": "track_id", "room": "room_id", "session_type": "session_type_id"}.get(item.kind_name)
     if reference:
@@ -291,9 +291,8 @@ def trash_child(*, event: content.Event, item: Item, actor: Actor, detach: bool 
         for session in users:
             session.update(actions=[getattr(content.Session, reference).remove(), Item.updated_at.set(clock().now())])
     if item.kind_name == "session":
-        for speaker in _speakers(event.id, list(getattr(item, "speaker_ids", []) or [])):
-            remaining = [s for s in speaker.session_ids if s != item.id]  # type: ignore[attr-defined]
-            speaker.update(actions=[content.Speaker.session_ids.set(remaining)])
+        trash_session(session=item, actor=actor)  # type: ignore[arg-type]
+        return
     if item.kind_name == "speaker":
         from chalicelib.domain.speaker_names import trash_speaker
 

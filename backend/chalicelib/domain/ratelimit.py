@@ -1,8 +1,10 @@
 """Attempt counters with a TTL, in the table: `RATE#<scope>#<key>`/`RATE`.
 
 A window opens at the first counted attempt and lasts `window` seconds; once `limit` attempts
-were counted in it, `check` answers 429 with the seconds left. moto never expires items and
-DynamoDB does so lazily, so an item whose window has ended counts as zero.
+were counted in it, `take` answers 429 with the seconds left. Counting and checking are one
+conditional write, so parallel attempts can never pass the limit between a read and a count.
+moto never expires items and DynamoDB does so lazily, so an item whose window has ended counts
+as zero.
 """
 
 from __future__ import annotations
@@ -21,33 +23,59 @@ def _key(scope: str, key: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"RATE#{scope}#{digest}"}, "sk": {"S": "RATE"}}
 
 
-def check(scope: str, key: str, *, limit: int, message: str) -> None:
-    """Raise TooManyRequests when `limit` attempts were already counted in the open window."""
-    found = client("dynamodb").get_item(TableName=settings().table_name, Key=_key(scope, key), ConsistentRead=True)
-    item = found.get("Item")
-    if not item:
-        return
-    now = clock().epoch()
-    ends, count = int(item["window_ends"]["N"]), int(item["attempts"]["N"])
-    if ends > now and count >= limit:
-        raise TooManyRequests(message, retry_after=ends - now)
+TAKE_ATTEMPTS = 5  # rounds of "count in the open window, else open one" lost to racing writers
 
 
-def count(scope: str, key: str, *, window: int) -> None:
-    """Count one attempt, opening a new window when none is open."""
-    ddb, table, now = client("dynamodb"), settings().table_name, clock().epoch()
+def take(scope: str, key: str, *, limit: int, window: int, message: str) -> None:
+    """Count one attempt before it is made; raise TooManyRequests (nothing counted) when `limit`
+    attempts were already counted in the open window."""
+    for _round in range(TAKE_ATTEMPTS):
+        now = clock().epoch()
+        if _count_in_open_window(scope, key, limit=limit, now=now) or _open_window(scope, key, now=now, window=window):
+            return
+        ends = _window_end(scope, key)
+        if ends is not None and ends > now:  # open and full: both writes refused for that reason
+            raise TooManyRequests(message, retry_after=ends - now)
+    # Writers kept opening and closing windows under us: refusing is the safe answer.
+    raise TooManyRequests(message, retry_after=1)
+
+
+def give_back(scope: str, key: str) -> None:
+    """Uncount one attempt taken in the open window (it turned out not to count: a success)."""
+    ddb = client("dynamodb")
     try:
         ddb.update_item(
-            TableName=table,
+            TableName=settings().table_name,
             Key=_key(scope, key),
-            UpdateExpression="ADD attempts :one",
-            ConditionExpression="window_ends > :now",
-            ExpressionAttributeValues={":one": {"N": "1"}, ":now": {"N": str(now)}},
+            UpdateExpression="ADD attempts :minus_one",
+            ConditionExpression="window_ends > :now AND attempts > :zero",
+            ExpressionAttributeValues={":minus_one": {"N": "-1"}, ":now": {"N": str(clock().epoch())}, ":zero": {"N": "0"}},
         )
     except ddb.exceptions.ConditionalCheckFailedException:
-        ends = str(now + window)
+        pass  # the window closed meanwhile: there is nothing left to give back
+
+
+def _count_in_open_window(scope: str, key: str, *, limit: int, now: int) -> bool:
+    ddb = client("dynamodb")
+    try:
+        ddb.update_item(
+            TableName=settings().table_name,
+            Key=_key(scope, key),
+            UpdateExpression="ADD attempts :one",
+            ConditionExpression="window_ends > :now AND attempts < :limit",
+            ExpressionAttributeValues={":one": {"N": "1"}, ":now": {"N": str(now)}, ":limit": {"N": str(limit)}},
+        )
+    except ddb.exceptions.ConditionalCheckFailedException:
+        return False
+    return True
+
+
+def _open_window(scope: str, key: str, *, now: int, window: int) -> bool:
+    """Start a window with this attempt counted, unless one is open (another writer's, perhaps)."""
+    ddb, ends = client("dynamodb"), str(now + window)
+    try:
         ddb.put_item(
-            TableName=table,
+            TableName=settings().table_name,
             Item={
                 **_key(scope, key),
                 "kind": {"S": "rate_counter"},
@@ -55,4 +83,17 @@ def count(scope: str, key: str, *, window: int) -> None:
                 "window_ends": {"N": ends},
                 "expires_at": {"N": ends},
             },
+            ConditionExpression="attribute_not_exists(pk) OR window_ends <= :now",
+            ExpressionAttributeValues={":now": {"N": str(now)}},
         )
+    except ddb.exceptions.ConditionalCheckFailedException:
+        return False
+    return True
+
+
+def _window_end(scope: str, key: str) -> int | None:
+    found = client("dynamodb").get_item(
+        TableName=settings().table_name, Key=_key(scope, key), ConsistentRead=True, ProjectionExpression="window_ends"
+    )
+    item = found.get("Item")
+    return int(item["window_ends"]["N"]) if item else None

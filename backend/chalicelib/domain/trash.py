@@ -12,19 +12,21 @@ DynamoDB's own TTL deletions. Every trash, restore and purge writes an audit rec
 from __future__ import annotations
 
 import itertools
+import random
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 
 from chalicelib.adapters.aws import client
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.audit import AuditRecord, audit_pk
-from chalicelib.db.base import Item, is_condition_failure, new_id
+from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
@@ -36,6 +38,7 @@ TRASH_KEY = "TRASH"
 KINDS = ("user", "event", *content.CHILD_KINDS)
 MANAGING_ROLES = frozenset({"owner", "organizer"})
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
+LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep changing meanwhile
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
@@ -129,6 +132,20 @@ def trash_actions(item: Item, *, actor: Actor, op_id: str, now: datetime | None 
 def audit_trash(head: Item, *, actor: Actor, count: int) -> None:
     """The audit record of a trash operation headed by `head`."""
     _audit("trash", head=head, actor=actor, count=count)
+
+
+def trash_session(*, session: content.Session, actor: Actor) -> str:
+    """Trash a session and take it off its speakers' lists in one transaction (see
+    `_write_with_speaker_links`); returns the op id. Already trashed: nothing happens."""
+    op_id, now = op_of(session), clock().now()
+
+    def trash_write(transaction: Any) -> None:
+        actions = trash_actions(session, actor=actor, op_id=op_id, now=now)
+        transaction.update(session, actions=actions, condition=Item.trashed_at.does_not_exist(), add_version_condition=False)
+
+    if _write_with_speaker_links(session, own_write=trash_write, linked=False):
+        audit_trash(session, actor=actor, count=1)
+    return op_id
 
 
 def trash_event(*, event: content.Event, actor: Actor) -> dict[str, Any]:
@@ -384,9 +401,10 @@ def restore_trashed(*, item: Item, actor: Actor, slug: str | None = None) -> Ite
     else:
         if event_id_of(item):
             _require_live_event(event_id_of(item))  # type: ignore[arg-type]
-        _restore_items([item], slug=None)
         if kind == "session":
-            _relink_speakers(item)  # type: ignore[arg-type]
+            _restore_session(item)  # type: ignore[arg-type]
+        else:
+            _restore_items([item], slug=None)
     _audit("restore", head=item, actor=actor, count=1)
     return _reload(item)
 
@@ -438,38 +456,82 @@ def _slug_taken(slug: str, event_id: str) -> bool:
 def _restore_items(items: Iterable[Item], *, slug: str | None) -> None:
     now = clock().now()
     for item in items:
-        actions = [
-            Item.trashed_at.remove(),
-            Item.trashed_by.remove(),
-            Item.expires_at.remove(),
-            Item.trash_pk.remove(),
-            Item.trash_op.remove(),
-            Item.updated_at.set(now),
-        ]
-        if item.kind_name == "event" and slug:
-            actions += [content.Event.slug.set(slug), Item.gsi1pk.set(f"SLUG#{slug}"), Item.gsi1sk.set("EVENT")]
-        elif item.kind_name == "user":
-            email = item.email  # type: ignore[attr-defined]
-            actions += [
-                Item.gsi1pk.set(f"EMAIL#{email}"),
-                Item.gsi1sk.set("USER"),
-                Item.gsi2pk.set("USERS"),
-                Item.gsi2sk.set(email),
-            ]
         try:
             # Only while still trashed under that operation: a purge or a second restore may race.
-            item.update(actions=actions, condition=Item.trash_op == item.trash_op, add_version_condition=False)
+            item.update(actions=_restore_actions(item, slug=slug, now=now), condition=Item.trash_op == item.trash_op,
+                        add_version_condition=False)  # fmt: skip
         except UpdateError as err:
             if not is_condition_failure(err):
                 raise
 
 
-def _relink_speakers(session: content.Session) -> None:
-    """Trashing a session took it off its speakers' lists; put it back on the live ones."""
-    keys = [(session.pk, content.child_sk("speaker", s)) for s in session.speaker_ids or []]
-    for speaker in content.Speaker.batch_get(keys) if keys else []:
-        if not speaker.is_trashed() and session.id not in (speaker.session_ids or []):
-            speaker.update(actions=[content.Speaker.session_ids.set([*(speaker.session_ids or []), session.id])])
+def _restore_actions(item: Item, *, slug: str | None, now: datetime) -> list[Any]:
+    actions = [
+        Item.trashed_at.remove(),
+        Item.trashed_by.remove(),
+        Item.expires_at.remove(),
+        Item.trash_pk.remove(),
+        Item.trash_op.remove(),
+        Item.updated_at.set(now),
+    ]
+    if item.kind_name == "event" and slug:
+        actions += [content.Event.slug.set(slug), Item.gsi1pk.set(f"SLUG#{slug}"), Item.gsi1sk.set("EVENT")]
+    elif item.kind_name == "user":
+        email = item.email  # type: ignore[attr-defined]
+        actions += [Item.gsi1pk.set(f"EMAIL#{email}"), Item.gsi1sk.set("USER"), Item.gsi2pk.set("USERS"),
+                    Item.gsi2sk.set(email)]  # fmt: skip
+    return actions
+
+
+def _restore_session(session: content.Session) -> None:
+    """Restore a session and put it back on its live speakers' lists in one transaction."""
+    op_id, now = session.trash_op, clock().now()
+
+    def restore_write(transaction: Any) -> None:
+        actions = _restore_actions(session, slug=None, now=now)
+        # Only while still trashed under that operation: a purge or a second restore may race.
+        transaction.update(session, actions=actions, condition=Item.trash_op == op_id, add_version_condition=False)
+
+    _write_with_speaker_links(session, own_write=restore_write, linked=True)
+
+
+# -- session <-> speaker links ---------------------------------------------------------------
+
+
+def _write_with_speaker_links(session: content.Session, *, own_write: Callable[[Any], None], linked: bool) -> bool:
+    """The session's own trash or restore write, and its id taken off (`linked` False) or put
+    back on (True) the `session_ids` of its live speakers, as one transaction in which each
+    speaker's write is conditioned on the version read. Another request changing one of those
+    speakers meanwhile (a parallel trash or restore of a session they share, an edit) cancels
+    it; it is then read again and retried, so no change to a list is lost and nobody gets a 500.
+    Returns False when the session's own condition failed: another request trashed or restored
+    it first (that one kept the links)."""
+    for attempt in range(LINK_ATTEMPTS):
+        try:
+            with transact_write() as transaction:
+                own_write(transaction)  # first: its cancellation reason comes first
+                for speaker in _live_speakers(session):
+                    listed = [i for i in speaker.session_ids or [] if i != session.id]
+                    wanted = [*listed, session.id] if linked else listed
+                    if wanted != (speaker.session_ids or []):
+                        transaction.update(speaker, actions=[content.Speaker.session_ids.set(wanted)])
+        except TransactWriteError as err:
+            reasons = getattr(err, "cancellation_reasons", None) or []
+            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+                return False
+            if not (is_condition_failure(err) or is_transaction_conflict(err)):
+                raise
+            # Several requests on one speaker: spread their next tries apart.
+            time.sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 5)))
+            continue
+        return True
+    raise Conflict("The speakers of this session kept changing meanwhile; send the request again.")
+
+
+def _live_speakers(session: content.Session) -> list[content.Speaker]:
+    keys = [(session.pk, content.child_sk("speaker", s)) for s in dict.fromkeys(session.speaker_ids or [])]
+    found = content.Speaker.batch_get(keys, consistent_read=True) if keys else []
+    return sorted((s for s in found if not s.is_trashed() and not s.is_gone()), key=lambda s: s.id)
 
 
 def _reload(item: Item) -> Item:

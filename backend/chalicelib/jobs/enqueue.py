@@ -10,7 +10,7 @@ from chalicelib.db.base import new_id
 from chalicelib.db.jobs import FAILURE, JOB_SK, PENDING, Job, event_jobs_key, job_pk, jobs_day_key
 from chalicelib.jobs import queue
 from chalicelib.jobs.context import RequestContext, current_context
-from chalicelib.jobs.registry import lookup
+from chalicelib.jobs.registry import check_arguments
 
 MAX_ARGS_BYTES = 200_000
 
@@ -43,11 +43,11 @@ def envelope(job: Job, ctx: RequestContext) -> str:
 def enqueue(name: str, *, _ctx: RequestContext | None = None, _event_id: str | None = None, **kwargs: Any) -> str:
     """Record a PENDING job and send it to the queue; returns the job id.
 
-    Raises TypeError (nothing sent, nothing recorded) when an argument is not JSON and
-    LookupError for an unknown job name. The context defaults to the current request's;
+    Raises TypeError (nothing sent, nothing recorded) when an argument is missing, unknown to
+    the job's function or not JSON, and LookupError for an unknown job name. The context defaults to the current request's;
     `_event_id` files the job under that event (its organizers may read it).
     """
-    lookup(name)
+    check_arguments(name, kwargs)
     check_json(kwargs)
     args = json.dumps(kwargs, sort_keys=True)
     if len(args) > MAX_ARGS_BYTES:

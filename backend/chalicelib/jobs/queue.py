@@ -30,6 +30,11 @@ def send(body: str) -> None:
     client("sqs").send_message(QueueUrl=queue_url(), MessageBody=body)
 
 
+def send_dead_letter(body: str) -> None:
+    """Put a job's message straight into the dead-letter queue (a job that failed for good)."""
+    client("sqs").send_message(QueueUrl=dead_letter_queue_url(), MessageBody=body)
+
+
 def delay_redelivery(receipt_handle: str, seconds: int) -> None:
     """Make a received message visible again after `seconds` instead of the queue's timeout."""
     seconds = max(0, min(int(seconds), MAX_VISIBILITY_SECONDS))

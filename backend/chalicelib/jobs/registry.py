@@ -1,29 +1,76 @@
-"""Jobs by name. A job is a function `(ctx, **json_args) -> json_result`."""
+"""Jobs by name. A job is a function `(ctx, **json_args) -> json_result`.
+
+Each job also says which of its errors are permanent (another attempt would fail the same way):
+those end the job at once; every other error is retried (see runner.py).
+"""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
+from chalicelib.errors import (
+    BadRequest,
+    Forbidden,
+    Gone,
+    NotFound,
+    PayloadTooLarge,
+    PermanentJobError,
+    Unauthorized,
+    ValidationFailed,
+)
 from chalicelib.jobs.context import RequestContext
 
 JobFunction = Callable[..., Any]
-_JOBS: dict[str, JobFunction] = {}
+ErrorTypes = tuple[type[BaseException], ...]
+
+# Permanent for every job: its own verdict, domain errors about the input (not Conflict, 429 or
+# 503, which a later attempt may not meet), and programming errors, which only a fix and a redrive
+# cure; retrying them would only delay the FAILURE by minutes.
+PERMANENT_ERRORS: ErrorTypes = (
+    PermanentJobError,
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Gone,
+    PayloadTooLarge,
+    ValidationFailed,
+    TypeError,
+    AttributeError,
+    NameError,
+    ImportError,
+    NotImplementedError,
+)
 
 
-def job(name: str) -> Callable[[JobFunction], JobFunction]:
-    """Register `func` under `name`; a second registration of a name is a programming error."""
+class JobSpec(NamedTuple):
+    func: JobFunction
+    permanent: ErrorTypes
+
+
+_JOBS: dict[str, JobSpec] = {}
+
+
+def job(name: str, *, permanent: ErrorTypes = ()) -> Callable[[JobFunction], JobFunction]:
+    """Register `func` under `name`; `permanent` adds error types that end it without a retry.
+    A second registration of a name is a programming error."""
 
     def register(func: JobFunction) -> JobFunction:
-        if name in _JOBS and _JOBS[name] is not func:
+        if name in _JOBS and _JOBS[name].func is not func:
             raise ValueError(f"job {name!r} is registered twice")
-        _JOBS[name] = func
+        _JOBS[name] = JobSpec(func, PERMANENT_ERRORS + permanent)
         return func
 
     return register
 
 
 def lookup(name: str) -> JobFunction:
+    return _spec(name).func
+
+
+def _spec(name: str) -> JobSpec:
     load_jobs()
     try:
         return _JOBS[name]
@@ -41,5 +88,34 @@ def load_jobs() -> None:
     from chalicelib.jobs import builtin, site, thumbnails, transfer  # noqa: F401
 
 
+def check_arguments(name: str, args: dict[str, Any]) -> None:
+    """Raise TypeError naming each missing or unknown keyword of job `name`, with the job's
+    parameters listed; LookupError for an unknown job."""
+    parameters = list(inspect.signature(lookup(name)).parameters.values())[1:]  # after ctx
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+    named = [p for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    missing = [p.name for p in named if p.default is p.empty and p.name not in args]
+    unknown = [] if takes_any else sorted(set(args) - {p.name for p in named})
+    problems = [f"missing argument {key!r}" for key in missing] + [f"unknown argument {key!r}" for key in unknown]
+    if problems:
+        listed = ", ".join(p.name if p.default is p.empty else f"{p.name}={p.default!r}" for p in named)
+        raise TypeError(f"job {name}: {'; '.join(problems)}; its arguments are: {listed or '(none)'}")
+
+
+def is_permanent(name: str, err: BaseException) -> bool:
+    """True when `err` ends job `name` at once (see PERMANENT_ERRORS and `job(permanent=)`)."""
+    try:
+        permanent = _spec(name).permanent
+    except LookupError:
+        return True
+    return isinstance(err, permanent)
+
+
 def run(name: str, ctx: RequestContext, args: dict[str, Any]) -> Any:
+    """Run job `name`; arguments that no longer fit it (the job changed since the message was
+    sent, or the envelope was edited) raise PermanentJobError before its body runs."""
+    try:
+        check_arguments(name, args)
+    except (TypeError, LookupError) as err:
+        raise PermanentJobError(str(err)) from err
     return lookup(name)(ctx, **args)

@@ -4,6 +4,7 @@ PENDING → STARTED → SUCCESS | FAILURE, with RETRY between attempts. The job 
 idempotency key: a delivery must first *claim* the job with a conditional write (only from
 PENDING or RETRY, or from STARTED once the claimer's lease ran out, i.e. it crashed), so two
 deliveries never run one job at the same time and a finished job never runs again.
+A permanent error (registry.is_permanent) ends the job after one attempt; any other is retried.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.clock import clock
 from chalicelib.db.jobs import FAILURE, FINISHED, JOB_SK, PENDING, RETRY, STARTED, SUCCESS, Job, job_pk
+from chalicelib.jobs import queue
 from chalicelib.jobs.context import RequestContext, reset_context, set_context
 from chalicelib.jobs.effects import running_job
-from chalicelib.jobs.registry import run
+from chalicelib.jobs.registry import is_permanent, run
 from chalicelib.jobs.results import bounded_result
 from chalicelib.logs import logger
 from chalicelib.settings import settings
@@ -47,10 +49,6 @@ class JobFailed(Redeliver):
 
 class JobBusy(Redeliver):
     """Another delivery of the same job holds the claim; try again after its lease."""
-
-
-class JobRejected(Exception):
-    """Raised by a job whose input is invalid: the job fails at once, with this message, no retry."""
 
 
 _current_record: contextvars.ContextVar[Job | None] = contextvars.ContextVar("podium_job_record", default=None)
@@ -94,11 +92,9 @@ def handle_message(body: str, receive_count: int, *, lease_seconds: float = 60.0
         with running_job(record.id):
             result = run(record.name, ctx, message["args"])
             result_json, file_key = bounded_result(record.id, result)
-    except JobRejected as err:
-        # The input is wrong: another attempt would fail the same way.
-        _mark(record, state=FAILURE, error=str(err)[:4000], finished_at=clock().now(), lease_until=None)
-        return FAILURE
     except Exception as err:
+        if is_permanent(record.name, err):
+            return _failed_for_good(record, err, body)
         return _failed(record, err, receive_count)
     finally:
         reset_context(token)
@@ -159,6 +155,19 @@ def _failed(record: Job, err: Exception, receive_count: int) -> str:
         "job failed", extra={"job_id": record.id, "job": record.name, "receive": receive_count, "error": summary}
     )
     raise JobFailed(record.id, retry_delay(receive_count), summary) from err
+
+
+def _failed_for_good(record: Job, err: Exception, body: str) -> str:
+    """A permanent error: FAILURE after this one attempt, and the message goes to the dead-letter
+    queue at once (where failed jobs are looked for, and redriven once the cause is fixed)
+    instead of after MAX_RECEIVES pointless attempts. This delivery then ends normally, so the
+    jobs queue forgets the message."""
+    summary = error_summary(err)
+    # The copy first: should the send fail, the message comes back and the job runs again.
+    queue.send_dead_letter(body)
+    _mark(record, state=FAILURE, error=summary, finished_at=clock().now(), lease_until=None)
+    logger().warning("job failed for good", extra={"job_id": record.id, "job": record.name, "error": summary})
+    return FAILURE
 
 
 def _mark(record: Job, *, condition: Any = None, **changes: Any) -> None:

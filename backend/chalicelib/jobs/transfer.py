@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters.aws import client
-from chalicelib.errors import PodiumError
+from chalicelib.errors import PermanentJobError, PodiumError
 from chalicelib.jobs.context import RequestContext
 from chalicelib.jobs.registry import job
-from chalicelib.jobs.runner import JobRejected, report_progress
+from chalicelib.jobs.runner import report_progress
 from chalicelib.settings import settings
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -30,7 +30,7 @@ def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, pub
     from chalicelib.site.openevent import ExportError
 
     if not upload_key.startswith(import_prefix(ctx.actor.id)) and not ctx.actor.is_admin:
-        raise JobRejected(f"{upload_key}: not one of your uploads")
+        raise PermanentJobError(f"{upload_key}: not one of your uploads")
     with tempfile.TemporaryDirectory(prefix="podium-import-") as folder:
         path = Path(folder) / "upload"
         _download(upload_key, path)
@@ -41,7 +41,7 @@ def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, pub
                 export=export, actor=ctx.actor, owner_id=owner_id, publish=publish, progress=report_progress
             )
         except (ExportError, PodiumError) as err:
-            raise JobRejected(str(err)) from err
+            raise PermanentJobError(str(err)) from err
     client("s3").delete_object(Bucket=settings().uploads_bucket, Key=upload_key)
     return result.to_json()
 
@@ -51,9 +51,9 @@ def _download(key: str, path: Path) -> None:
     try:
         head = s3.head_object(Bucket=settings().uploads_bucket, Key=key)
     except s3.exceptions.ClientError as err:
-        raise JobRejected(f"{key}: no such upload") from err
+        raise PermanentJobError(f"{key}: no such upload") from err
     if head["ContentLength"] > MAX_UPLOAD_BYTES:
-        raise JobRejected(f"{key}: {head['ContentLength']} bytes, over the limit of {MAX_UPLOAD_BYTES}")
+        raise PermanentJobError(f"{key}: {head['ContentLength']} bytes, over the limit of {MAX_UPLOAD_BYTES}")
     s3.download_file(settings().uploads_bucket, key, str(path))
 
 

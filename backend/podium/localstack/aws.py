@@ -73,6 +73,7 @@ def start_moto(port: int) -> Any:
     _fast_item_order()
     _uncopied_answers()
     _sound_transactions()
+    _isolated_writes()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server
@@ -399,6 +400,34 @@ def _sound_transactions() -> None:
     Table.__deepcopy__ = copy_table  # type: ignore[attr-defined]
     transact_write_items.podium_fast = True  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+_DYNAMODB_WRITES = threading.RLock()  # re-entrant: a transaction calls moto's own item writes
+
+
+def _isolated_writes() -> None:
+    """Make every DynamoDB write, and each transaction as a whole, happen alone, as on DynamoDB.
+
+    moto's server runs requests on threads, and moto (5.2) checks a write's condition and then
+    applies it with nothing held in between: two writes conditioned on one item's version could
+    both pass, and a failed transaction puts back the items it named, undoing a parallel write to
+    them. Parallel trash/restore requests on sessions sharing a speaker lost links that way.
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    def isolated(write: Any) -> Any:
+        @functools.wraps(write)
+        def alone(*args: Any, **kwargs: Any) -> Any:
+            with _DYNAMODB_WRITES:
+                return write(*args, **kwargs)
+
+        alone.podium_isolated = True  # type: ignore[attr-defined]
+        return alone
+
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        write = getattr(DynamoDBBackend, name)
+        if not getattr(write, "podium_isolated", False):
+            setattr(DynamoDBBackend, name, isolated(write))
 
 
 def _touched_items(backend: Any, transact_items: list[dict[str, Any]]) -> list[tuple[Any, ...]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from dataclasses import asdict, dataclass
-from email import message_from_string, policy
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
@@ -43,7 +43,12 @@ def _simple(sent: dict[str, Any]) -> Mail:
 
 
 def _raw(sent: dict[str, Any]) -> Mail:
-    message = message_from_string(sent.get("raw_data") or "", policy=policy.default)
+    """The parts decoded as a mail reader would: every transfer encoding (7bit, 8bit,
+    quoted-printable, base64), each part's charset honoured."""
+    # moto keeps the raw bytes decoded as UTF-8; parsed as text, an 8bit part's non-ASCII
+    # characters would come out as \uXXXX escapes. Parsed as the bytes sent, they decode.
+    raw = (sent.get("raw_data") or "").encode("utf-8", "surrogateescape")
+    message = message_from_bytes(raw, policy=policy.default)
     assert isinstance(message, EmailMessage)
     text_part = message.get_body(preferencelist=("plain",))
     html_part = message.get_body(preferencelist=("html",))
