@@ -131,13 +131,21 @@ def test_stored_object_over_the_limit_answers_422_and_is_deleted(seeded, small_i
     data = image_bytes("PNG") + b"\0" * small_image_limit
     with acting_as(actor(OWNER_ID)):
         presigned = _ask(seeded, "speaker_photo", data, content_type="image/png", size=100)
-        post_file(presigned, data)  # moto does not enforce content-length-range
+        _store_ignoring_the_policy(presigned, data)
         with pytest.raises(ValidationFailed) as raised:
             complete_upload(upload_id=presigned["id"])
 
     assert "at most 2000 bytes" in raised.value.message
     assert bucket_keys() == []
     assert _attached(seeded, "speaker_photo") is None
+
+
+def _store_ignoring_the_policy(presigned: dict, data: bytes, **headers: str) -> None:
+    """Store the file as a store that skipped the POST policy would (the local stack's AWS
+    refuses such POSTs, as S3 does): completion's own checks must still catch it."""
+    from chalicelib.settings import settings
+
+    boto3.client("s3").put_object(Bucket=settings().uploads_bucket, Key=presigned["key"], Body=data, **headers)
 
 
 def _png_with_text_chunk(text: bytes) -> bytes:
@@ -214,7 +222,7 @@ def test_lying_post_headers_are_rewritten_at_completion(seeded):
     data = image_bytes("PNG")
     with acting_as(actor(OWNER_ID)):
         presigned = _ask(seeded, "speaker_photo", data, content_type="image/png", filename="ada.png")
-        post_file(presigned, data, fields={"Content-Type": "text/html", "Content-Disposition": "inline"})
+        _store_ignoring_the_policy(presigned, data, ContentType="text/html", ContentDisposition="inline")
         completed = complete_upload(upload_id=presigned["id"])
 
     head = boto3.client("s3").head_object(Bucket=settings().uploads_bucket, Key=completed["file"]["key"])

@@ -54,11 +54,12 @@ def point_boto_at(endpoint: str) -> None:
     os.environ.pop("AWS_PROFILE", None)
 
 
-def start_moto(port: int) -> Any:
-    """Start moto's server bound to loopback only; returns the running server."""
-    import logging
+def start_moto(port: int, *, enforce_post_policies: bool = True) -> Any:
+    """Start moto's server bound to loopback only, behind `aws_gate`; returns the running server.
 
-    from moto.server import ThreadedMotoServer
+    `enforce_post_policies=False` lets presigned POSTs break their policy (tests of the
+    completion step's own checks need such files stored)."""
+    import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns real logs
     if port:
@@ -73,9 +74,32 @@ def start_moto(port: int) -> Any:
     _fast_item_order()
     _uncopied_answers()
     _sound_transactions()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = _gated_moto_server()(ip_address="127.0.0.1", port=port, verbose=False)
+    server.enforce_post_policies = enforce_post_policies
     server.start()
     return server
+
+
+def _gated_moto_server() -> type:
+    """moto's threaded server class with its WSGI app behind `aws_gate.AwsGate`."""
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from podium.localstack.aws_gate import AwsGate
+
+    class GatedMotoServer(ThreadedMotoServer):
+        enforce_post_policies = True
+
+        def _server_entry(self) -> None:  # moto's own, with the gate around its app
+            app = AwsGate(
+                DomainDispatcherApplication(create_backend_app), enforce_post_policies=self.enforce_post_policies
+            )
+            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return GatedMotoServer
 
 
 # Answers moto already holds in wire form (items and stream records of attribute values).
