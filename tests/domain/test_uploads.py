@@ -76,7 +76,7 @@ def _attached(seeded, kind: str):
 
 @pytest.mark.parametrize("kind", sorted(HAPPY))
 def test_upload_of_each_kind_attaches_file_then_thumbnails(seeded, worker, kind):
-    from chalicelib.domain.uploads import file_view
+    from chalicelib.domain.uploads import VERIFIED_MARKER, file_view
 
     content_type, make, filename, thumbnails = HAPPY[kind]
 
@@ -91,7 +91,8 @@ def test_upload_of_each_kind_attaches_file_then_thumbnails(seeded, worker, kind)
     names = set(stored.thumbnails.as_dict()) if stored.thumbnails else set()
     assert names == thumbnails
     folder = stored.key.rsplit("/", 1)[0]
-    assert set(bucket_keys()) == {stored.key} | {f"{folder}/thumb-{name}" for name in thumbnails}
+    marker = f"{folder}/{VERIFIED_MARKER}"  # the served headers, beside the original
+    assert set(bucket_keys()) == {stored.key, marker} | {f"{folder}/thumb-{name}" for name in thumbnails}
 
 
 @pytest.mark.parametrize("content_type", sorted(SLIDE_FORMATS))
@@ -290,7 +291,7 @@ def test_replacing_a_file_deletes_the_old_objects_and_thumbnails(seeded, worker)
     old_folder = old["file"]["key"].rsplit("/", 1)[0] + "/"
     new_folder = new["file"]["key"].rsplit("/", 1)[0] + "/"
     assert [key for key in bucket_keys() if key.startswith(old_folder)] == []
-    assert len([key for key in bucket_keys() if key.startswith(new_folder)]) == 1 + len(PEOPLE)
+    assert len([key for key in bucket_keys() if key.startswith(new_folder)]) == 2 + len(PEOPLE)  # and the marker
     assert _attached(seeded, "speaker_photo").upload_id == new["id"]
 
 
@@ -317,7 +318,7 @@ def test_purging_an_entity_deletes_its_files(seeded, worker):
 
     deleted = delete_files_of(item=event)
 
-    assert deleted == 2 + len(LOGOS) + 6
+    assert deleted == 2 * 2 + len(LOGOS) + 6  # each original with its served-headers marker, and thumbnails
     kept_folder = kept["file"]["key"].rsplit("/", 1)[0] + "/"
     assert bucket_keys() and all(key.startswith(kept_folder) for key in bucket_keys())
 
