@@ -17,11 +17,20 @@ from urllib.parse import unquote, urlsplit
 import boto3
 from chalice import Chalice
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException, create_local_server
+from chalice.local import (
+    ChaliceRequestHandler,
+    LocalDevServer,
+    LocalGatewayException,
+    ThreadedHTTPServer,
+    create_local_server,
+)
 
 from podium.localstack.aws import REGION, REPO
 
 HOST = "127.0.0.1"
+# Connections the kernel holds while the accept loop catches up: socketserver's default of 5
+# dropped bursts of a few dozen clients (their connects timed out or were reset).
+LISTEN_BACKLOG = 128
 ADMIN_DIR = REPO / "site" / "admin"
 _NOT_FOUND = json.dumps(
     {"error": {"code": "not_found", "message": "No such resource. The API lives under /v1; see /v1/openapi.json."}}
@@ -47,11 +56,17 @@ def _is_missing_route(error: LocalGatewayException) -> bool:
     return error.CODE == 403 and (b"Authentication Token" in body or b"Authorization header requires" in body)
 
 
+class _ApiHttpServer(ThreadedHTTPServer):
+    """Chalice's threaded server with a listen backlog that holds a burst of clients."""
+
+    request_queue_size = LISTEN_BACKLOG
+
+
 def api_server(app: Chalice, port: int) -> LocalDevServer:
     """Chalice's local server for `app` on 127.0.0.1:port (0 picks a free port)."""
     config = Config.create(chalice_stage="local", app_name="podium", lambda_timeout=60, lambda_memory_size=512)
     create_local_server(app, config, HOST, 0).server.server_close()  # patches the app for threads
-    return LocalDevServer(app, config, HOST, port, handler_cls=_ApiRequestHandler)
+    return LocalDevServer(app, config, HOST, port, handler_cls=_ApiRequestHandler, server_cls=_ApiHttpServer)
 
 
 class _SiteRequestHandler(BaseHTTPRequestHandler):
@@ -129,6 +144,7 @@ class SiteServer(ThreadingHTTPServer):
     """Serves the site bucket at / (as the CDN would) and site/admin/ at /admin/."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, port: int, bucket: str, api_url: str) -> None:
         super().__init__((HOST, port), _SiteRequestHandler)
@@ -184,6 +200,7 @@ class UploadsServer(ThreadingHTTPServer):
     """Serves accepted uploads from the uploads bucket at /<key>, on an origin of their own."""
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, port: int, uploads_bucket: str = "") -> None:
         super().__init__((HOST, port), _UploadsRequestHandler)
