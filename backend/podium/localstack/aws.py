@@ -513,8 +513,9 @@ def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _CfnLoader.add_multi_constructor("!", _intrinsic)
 
 
-def read_template() -> dict[str, Any]:
-    return yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+def read_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    """A CloudFormation template of infra/ (the stack's by default) as plain data."""
+    return yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
 
 
 def deploy_stack(stage: str, site_origin: str) -> StackOutputs:

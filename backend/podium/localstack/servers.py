@@ -116,17 +116,13 @@ class _SiteRequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _send(
-        self, status: int, content_type: str, body: bytes, send_body: bool, extra: dict[str, str] | None = None
-    ) -> None:
+    def _send(self, status: int, content_type: str, body: bytes, send_body: bool) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
-        for name, value in (extra or {}).items():
-            if name != "Content-Type":
-                self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-cache")
-        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in {"X-Content-Type-Options": "nosniff", **self.server.page_headers}.items():
+            self.send_header(name, value)
         self.end_headers()
         if send_body:
             self.wfile.write(body)
@@ -146,9 +142,11 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, port: int, bucket: str, api_url: str) -> None:
+    def __init__(self, port: int, bucket: str, api_url: str, page_headers: dict[str, str] | None = None) -> None:
         super().__init__((HOST, port), _SiteRequestHandler)
         self.bucket = bucket
+        # Security headers of every answer (podium.localstack.page_headers, from infra/cdn.yaml).
+        self.page_headers = page_headers or {}
         self.api_url = api_url
         self._s3 = boto3.client("s3", region_name=REGION)
 

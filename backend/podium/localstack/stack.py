@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from podium.localstack import aws
+from podium.localstack.page_headers import page_headers
 from podium.localstack.servers import HOST, SiteServer, UploadsServer, api_server, serve_in_thread
 
 log = logging.getLogger("podium.local")
@@ -82,6 +83,8 @@ class LocalStack:
         api = api_server(app, api_port)
         api_url = f"http://{HOST}:{api.server.server_address[1]}"
         site.bucket, site.api_url, uploads.uploads_bucket = outputs.site_bucket, api_url, outputs.uploads_bucket
+        site.page_headers = page_headers(api_origin=api_url, uploads_origin=uploads.url.rstrip("/"),
+                                         uploads_post_origin=aws_url)  # fmt: skip
         self._servers = [api.server, site, uploads]
         self._load_state(outputs)
         self._publish_site()
