@@ -81,7 +81,10 @@ def start_moto(port: int, *, enforce_post_policies: bool = True) -> Any:
 
 
 def _gated_moto_server() -> type:
-    """moto's threaded server class with its WSGI app behind `aws_gate.AwsGate`."""
+    """moto's threaded server class with its WSGI app behind `aws_gate.AwsGate`.
+
+    Imported here, as start_moto imports moto: only the process that runs the embedded AWS
+    loads moto (the CLI's other commands import this module too)."""
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server

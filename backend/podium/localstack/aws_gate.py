@@ -20,6 +20,10 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.s3.models import s3_backends
+from werkzeug.formparser import parse_form_data
+
 from podium.localstack.uploads_gate import PostProblem, post_problem
 
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
@@ -73,11 +77,8 @@ def _post_bucket(environ: dict[str, Any]) -> str:
 
 
 def _origin_may_post(bucket: str, origin: str) -> bool:
-    """Does the bucket's CORS configuration (the template's rule) allow POSTs from `origin`?"""
-    # moto's own objects: this runs inside its server process, and the rule is its state.
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.s3.models import s3_backends
-
+    """Does the bucket's CORS configuration (the template's rule) allow POSTs from `origin`?
+    Read from moto's own state: the gate runs in moto's server process."""
     found = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets.get(bucket)
     rules = found.cors if found is not None else []
     return any(origin in rule.allowed_origins and "POST" in rule.allowed_methods for rule in rules)
@@ -109,8 +110,6 @@ def _with_cors(start_response: Callable[..., Any], origin: str) -> Callable[...,
 
 def _checked_post(environ: dict[str, Any], bucket: str) -> PostProblem | None:
     """Read the form (putting the bytes back for moto) and check it against its policy."""
-    from werkzeug.formparser import parse_form_data
-
     try:
         length = int(environ.get("CONTENT_LENGTH") or "")
     except ValueError:
