@@ -54,11 +54,8 @@ def point_boto_at(endpoint: str) -> None:
     os.environ.pop("AWS_PROFILE", None)
 
 
-def start_moto(port: int, *, enforce_post_policies: bool = True) -> Any:
-    """Start moto's server bound to loopback only, behind `aws_gate`; returns the running server.
-
-    `enforce_post_policies=False` lets presigned POSTs break their policy (tests of the
-    completion step's own checks need such files stored)."""
+def start_moto(port: int) -> Any:
+    """Start moto's server bound to loopback only, behind `aws_gate`; returns the running server."""
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns real logs
@@ -75,7 +72,6 @@ def start_moto(port: int, *, enforce_post_policies: bool = True) -> Any:
     _uncopied_answers()
     _sound_transactions()
     server = _gated_moto_server()(ip_address="127.0.0.1", port=port, verbose=False)
-    server.enforce_post_policies = enforce_post_policies
     server.start()
     return server
 
@@ -92,12 +88,8 @@ def _gated_moto_server() -> type:
     from podium.localstack.aws_gate import AwsGate
 
     class GatedMotoServer(ThreadedMotoServer):
-        enforce_post_policies = True
-
         def _server_entry(self) -> None:  # moto's own, with the gate around its app
-            app = AwsGate(
-                DomainDispatcherApplication(create_backend_app), enforce_post_policies=self.enforce_post_policies
-            )
+            app = AwsGate(DomainDispatcherApplication(create_backend_app))
             self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
             self._server_ready_event.set()
             self._server.serve_forever()

@@ -34,9 +34,8 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 class AwsGate:
     """WSGI middleware in front of moto's server app (see the module docstring)."""
 
-    def __init__(self, app: WsgiApp, *, enforce_post_policies: bool = True) -> None:
+    def __init__(self, app: WsgiApp) -> None:
         self.app = app
-        self.enforce_post_policies = enforce_post_policies
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if _host_name(environ.get("HTTP_HOST", "")) not in _LOOPBACK_HOSTS:
@@ -51,7 +50,7 @@ class AwsGate:
             )
         if from_browser and environ["REQUEST_METHOD"] == "OPTIONS":
             return _preflight(environ, start_response, origin or "")
-        if bucket and environ["REQUEST_METHOD"] == "POST" and self.enforce_post_policies:
+        if bucket and environ["REQUEST_METHOD"] == "POST":
             problem = _checked_post(environ, bucket)
             if problem is not None:
                 return _error(start_response, problem, origin if from_browser else None)
