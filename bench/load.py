@@ -5,7 +5,9 @@ every client also races the others on one shared room. Reads list and fetch item
 create sessions. Afterwards the final state must reconcile with every accepted (200/201) write:
 each track's version is 1 + its accepted PATCHes and its name the last accepted counter, the
 shared room's version is 1 + all accepted PATCHes to it, and the event lists every created
-session. No answer may be a 5xx. Prints throughput and latency p50/p95.
+session. No answer may be a 5xx, and no connection may be reset or refused (all clients start
+at once, each opening its own connection). Prints throughput, latency p50/p95, connection
+resets, other errors and 5xx.
 
     python bench/load.py [--clients 50] [--requests 200]   (default: the full 50 × 200)
 """
@@ -45,6 +47,7 @@ class ClientTally:
     statuses: Counter = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
+    resets: list[str] = field(default_factory=list)  # connections reset, refused or timed out
 
 
 @dataclass
@@ -58,11 +61,13 @@ class LoadResult:
     p95_ms: float
     server_errors: list[str]
     mismatches: list[str]
+    resets: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.requests} requests from {self.clients} clients in {self.seconds:.1f}s "
             f"({self.requests / self.seconds:.0f}/s), p50 {self.p50_ms:.0f} ms, p95 {self.p95_ms:.0f} ms, "
+            f"connection resets {len(self.resets)}, errors (5xx) {len(self.server_errors)}, "
             f"409s {self.conflicts}, statuses {dict(sorted(self.statuses.items()))}"
         )
 
@@ -78,15 +83,21 @@ class LoadClient:
 
     def call(self, method: str, path: str, body=None) -> tuple[int, dict]:
         started = time.perf_counter()
-        response = self.api.call(method, self.base + path, body, token=self.token)
+        try:
+            response = self.api.call(method, self.base + path, body, token=self.token)
+        except OSError as err:  # requests' connection errors and timeouts are OSErrors
+            self.tally.resets.append(f"{method} {path}: {type(err).__name__}: {err}")
+            return 0, {}
         self.tally.latencies.append(time.perf_counter() - started)
         self.tally.statuses[response.status_code] += 1
         if response.status_code >= 500:
             self.tally.server_errors.append(f"{method} {path}: {response.status_code} {response.text[:200]}")
         return response.status_code, (response.json() if response.content else {})
 
-    def run(self, requests: int) -> None:
+    def run(self, requests: int, start: threading.Barrier) -> None:
         kinds = [kind for weight, kind in MIX for _ in range(weight)]
+        self.api = self.api.clone()  # a new connection of its own, opened in the burst below
+        start.wait()
         for done in range(1, requests + 1):
             getattr(self, self.random.choice(kinds))()
             if self.number == 0 and done % 50 == 0:
@@ -138,8 +149,9 @@ def run_load(api_url: str, *, clients: int, requests: int) -> LoadResult:
         LoadClient(api.clone(), number=n, token=owner["token"], event_id=event["id"], shared_room=room["id"])
         for n in range(clients)
     ]
+    start = threading.Barrier(clients)
     started = time.perf_counter()
-    threads = [threading.Thread(target=w.run, args=(requests,)) for w in workers]
+    threads = [threading.Thread(target=w.run, args=(requests, start)) for w in workers]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -158,6 +170,7 @@ def run_load(api_url: str, *, clients: int, requests: int) -> LoadResult:
         p95_ms=percentile(latencies, 0.95) * 1000,
         server_errors=[e for t in tallies for e in t.server_errors],
         mismatches=mismatches,
+        resets=[r for t in tallies for r in t.resets],
     )
 
 
@@ -202,7 +215,7 @@ def main() -> int:
         finally:
             stack.stop(timeout=30)
     print(result.summary())
-    for problem in result.server_errors[:10] + result.mismatches:
+    for problem in result.resets[:10] + result.server_errors[:10] + result.mismatches:
         print("PROBLEM:", problem)
     report(
         "load",
@@ -212,11 +225,12 @@ def main() -> int:
             "requests/s": round(result.requests / result.seconds, 1),
             "p50 ms": round(result.p50_ms, 1),
             "p95 ms": round(result.p95_ms, 1),
+            "connection resets": len(result.resets),
             "5xx": len(result.server_errors),
             "lost updates": len(result.mismatches),
         },
     )
-    return 1 if result.server_errors or result.mismatches else 0
+    return 1 if result.resets or result.server_errors or result.mismatches else 0
 
 
 if __name__ == "__main__":

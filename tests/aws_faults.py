@@ -52,7 +52,8 @@ class Faults:
         from botocore.awsrequest import AWSResponse
 
         _, service, operation = event_name.split(".", 2)
-        body = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
+        raw = request.body.getvalue() if hasattr(request.body, "getvalue") else request.body  # put_object's BytesIO
+        body = raw if isinstance(raw, bytes) else (raw or "").encode()
         for rule in self.rules:
             matches = rule.service == service and rule.operation in (None, operation) and rule.when(body)
             if matches and (rule.times is None or rule.hits < rule.times):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-_URL_LINE = re.compile(r"^(API|Site|Admin|AWS): (http://\S+)$")
+_URL_LINE = re.compile(r"^(API|Site|Admin|Uploads|AWS): (http://\S+)$")
 
 
 @dataclass
@@ -41,7 +41,7 @@ def podium_environ() -> dict[str, str]:
 
 def dev_command(state_dir: Path, seed: str = "demo") -> list[str]:
     """`podium dev` on free ports (0) with its own state folder."""
-    ports = ["--api-port", "0", "--site-port", "0", "--aws-port", "0"]
+    ports = ["--api-port", "0", "--site-port", "0", "--aws-port", "0", "--uploads-port", "0"]
     return [sys.executable, "-m", "podium.cli", "dev", *ports, "--state-dir", str(state_dir), "--seed", seed]
 
 
@@ -72,7 +72,7 @@ def start_dev_stack(state_dir: Path, timeout: float = 90.0, seed: str = "demo") 
             match = _URL_LINE.match(line.strip())
             if match:
                 stack.urls[match.group(1)] = match.group(2)
-                if len(stack.urls) == 4:
+                if len(stack.urls) == 5:
                     ready.set()
 
     threading.Thread(target=read_output, daemon=True).start()

@@ -72,7 +72,7 @@ def read_settings(environ: dict[str, str] | None = None) -> Settings:
         jobs_queue_url=env.get("PODIUM_JOBS_QUEUE_URL", ""),
         site_base_url=site_base_url,
         site_origin=env.get("PODIUM_SITE_ORIGIN", _origin_of(site_base_url)),
-        # Public pages link uploads here (a CDN in the cloud; the local site server's /uploads/).
+        # Public pages link uploads here: a CDN host in the cloud; `podium dev` sets its uploads server.
         uploads_base_url=env.get("PODIUM_UPLOADS_BASE_URL", site_base_url + "uploads/").rstrip("/") + "/",
         upload_image_max_bytes=_int("PODIUM_UPLOAD_IMAGE_MAX_BYTES", 10 * 1024 * 1024),
         upload_slides_max_bytes=_int("PODIUM_UPLOAD_SLIDES_MAX_BYTES", 30 * 1024 * 1024),

@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     dev.add_argument("--api-port", type=_port, default=8000)
     dev.add_argument("--site-port", type=_port, default=8080)
     dev.add_argument("--aws-port", type=_port, default=4566)
+    dev.add_argument("--uploads-port", type=_port, default=8081, help="uploaded files' own origin")
     dev.add_argument("--state-dir", default=None, help="where local data is kept (default .podium)")
     dev.add_argument(
         "--seed",
@@ -222,8 +223,9 @@ def run_dev(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     stack = LocalStack(
-        state_dir_from(args), api_port=args.api_port, site_port=args.site_port, aws_port=args.aws_port, seed=args.seed
-    )
+        state_dir_from(args), api_port=args.api_port, site_port=args.site_port, aws_port=args.aws_port,
+        uploads_port=args.uploads_port, seed=args.seed,
+    )  # fmt: skip
     try:
         urls = stack.start()
     except StateFolderBusy as err:  # raised before anything started: nothing to stop
@@ -234,7 +236,7 @@ def run_dev(args: argparse.Namespace) -> int:
         stack.stop()
         return 1
     except OSError as err:
-        hint = "Is another stack running? Pick other ports with --api-port, --site-port, --aws-port."
+        hint = "Is another stack running? Pick other ports with --api-port, --site-port, --uploads-port, --aws-port."
         print(f"podium dev: could not start: {err}. {hint}", file=sys.stderr)
         stack.stop()
         return 1

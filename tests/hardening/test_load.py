@@ -18,6 +18,7 @@ def test_concurrent_clients_get_no_5xx_and_lose_no_update(dev_stack, figure):
 
     figure("load requests", result.requests)
     print("\nload: " + result.summary())
+    assert result.resets == []
     assert result.server_errors == []
     assert result.mismatches == []
     assert result.requests >= 10 * 20

@@ -37,3 +37,18 @@ def test_only_the_stages_distribution_may_read_the_site_bucket():
     assert "OriginAccessControlId" in origin
     behavior = resources["Distribution"]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
     assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+
+
+def test_every_site_answer_carries_the_security_headers_the_local_site_server_sends():
+    from podium.localstack.page_headers import page_headers
+
+    resources = yaml.load(CDN.read_text(), Loader=_Loader)["Resources"]
+    behavior = resources["Distribution"]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    config = resources["SecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    local = page_headers(api_origin="https://api", uploads_origin="https://files", uploads_post_origin="https://s3")
+
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeaders"}
+    assert all(setting["Override"] is True for setting in config.values())
+    # Every setting but HSTS (plain http locally) has its local header, and no more.
+    assert len(local) == len(config) - 1 and "StrictTransportSecurity" in config
+    assert "frame-ancestors 'none'" in local["Content-Security-Policy"]

@@ -56,7 +56,7 @@ def test_dev_stack_listens_on_loopback_only(dev_stack_factory):
         c.laddr for c in psutil.Process(stack.process.pid).net_connections(kind="inet") if c.status == "LISTEN"
     ]
 
-    assert len(listening) >= 3  # API, site, embedded AWS
+    assert len(listening) >= 4  # API, site, uploads, embedded AWS
     assert {address.ip for address in listening} == {"127.0.0.1"}
 
 
@@ -85,7 +85,8 @@ def test_dev_stack_keeps_what_the_api_wrote_across_restart(dev_stack_factory, tm
     token = _call(f"{api}/auth/login", "POST", {k: account[k] for k in ("email", "password")})[1]["access_token"]
     status, kept = _call(f"{api}/events/{event_id}", token=token)
     tracks = _call(f"{api}/events/{event_id}/tracks", token=token)[1]["items"]
-    logo_url = logo_url.replace(first.urls["Site"], second.urls["Site"])  # port 0: each run has its own port
+    assert logo_url.startswith(first.urls["Uploads"])  # files have an origin of their own
+    logo_url = logo_url.replace(first.urls["Uploads"], second.urls["Uploads"])  # port 0: each run has its own port
     logo_status, _, logo = _get(logo_url)
 
     assert code == 0

@@ -9,6 +9,7 @@ uploads base URL. Replaced and purged files leave no objects behind.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from chalicelib.db.base import Item, is_condition_failure, new_id
 from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload, upload_pk
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.file_checks import (
+    EXTENSIONS,
     KINDS,
     KindRule,
     clean_filename,
@@ -38,6 +40,8 @@ from chalicelib.settings import settings
 UPLOAD_WINDOW_SECONDS = 600
 RECORD_TTL_SECONDS = 86_400
 SNIFF_BYTES = 65_536
+# Beside each accepted original (never a name key_name makes): the headers it is served with.
+VERIFIED_MARKER = "verified.json"
 FILE_FIELDS = ("logo_file", "banner_file", "photo_file", "slides_file", "image_file")
 _TARGET_MODELS: dict[str, type[Item]] = {
     "sponsor": content.Sponsor,
@@ -162,6 +166,7 @@ def complete_upload(*, upload_id: str) -> dict[str, Any]:
     except NotFound:
         _delete_objects(_folder(record.key))
         raise
+    _mark_verified(record, rule)
     record.update(actions=[Upload.state.set(ACCEPTED), Upload.updated_at.set(clock().now())])
     if replaced is not None and replaced.upload_id != record.id:
         _delete_objects(_folder(replaced.key))
@@ -214,6 +219,47 @@ def _ensure_headers(record: Upload, rule: KindRule, head: dict[str, Any]) -> Non
         ContentType=record.content_type,
         ContentDisposition=disposition,
     )
+
+
+def _mark_verified(record: Upload, rule: KindRule) -> None:
+    """Store the verified type and disposition beside the original: what serves uploads
+    (`served_headers`) serves nothing of a folder without it, so files are public only once
+    completion has checked them."""
+    marker = {
+        "key": record.key,
+        "content_type": record.content_type,
+        "content_disposition": _disposition(rule, record.filename),
+    }
+    client("s3").put_object(
+        Bucket=settings().uploads_bucket,
+        Key=_folder(record.key) + VERIFIED_MARKER,
+        Body=json.dumps(marker).encode(),
+        ContentType="application/json",
+    )
+
+
+def served_headers(*, key: str) -> dict[str, str] | None:
+    """Content-Type and Content-Disposition to serve `key` with: an accepted original with the
+    type verified at completion (attachment unless an image), or one of its thumbnails; None
+    for anything else (not yet completed, refused, the marker itself, unknown keys)."""
+    folder = _folder(key)
+    name = key[len(folder) :]
+    if not name or name == VERIFIED_MARKER:
+        return None
+    s3 = client("s3")
+    try:
+        found = s3.get_object(Bucket=settings().uploads_bucket, Key=folder + VERIFIED_MARKER)
+        marker = json.loads(found["Body"].read())
+    except s3.exceptions.NoSuchKey:
+        return None
+    if key == marker["key"]:
+        return {"Content-Type": marker["content_type"], "Content-Disposition": marker["content_disposition"]}
+    thumbnail_type = _THUMBNAIL_TYPES.get(name.rsplit(".", 1)[-1]) if name.startswith("thumb-") else None
+    return {"Content-Type": thumbnail_type, "Content-Disposition": "inline"} if thumbnail_type else None
+
+
+# The thumbnail job's file endings (thumb-<w>x<h>.<ending>) and the image types they name.
+_THUMBNAIL_TYPES = {"jpeg": "image/jpeg", **{ending: kind for kind, ending in EXTENSIONS.items() if kind.startswith("image/")}}
 
 
 def _disposition(rule: KindRule, filename: str) -> str:

@@ -55,10 +55,8 @@ def point_boto_at(endpoint: str) -> None:
 
 
 def start_moto(port: int) -> Any:
-    """Start moto's server bound to loopback only; returns the running server."""
+    """Start moto's server bound to loopback only, behind `aws_gate`; returns the running server."""
     import logging
-
-    from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns real logs
     if port:
@@ -74,9 +72,30 @@ def start_moto(port: int) -> Any:
     _uncopied_answers()
     _sound_transactions()
     _isolated_writes()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server = _gated_moto_server()(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server
+
+
+def _gated_moto_server() -> type:
+    """moto's threaded server class with its WSGI app behind `aws_gate.AwsGate`.
+
+    Imported here, as start_moto imports moto: only the process that runs the embedded AWS
+    loads moto (the CLI's other commands import this module too)."""
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
+
+    from podium.localstack.aws_gate import AwsGate
+
+    class GatedMotoServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:  # moto's own, with the gate around its app
+            app = AwsGate(DomainDispatcherApplication(create_backend_app))
+            self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return GatedMotoServer
 
 
 # Answers moto already holds in wire form (items and stream records of attribute values).
@@ -522,8 +541,9 @@ def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _CfnLoader.add_multi_constructor("!", _intrinsic)
 
 
-def read_template() -> dict[str, Any]:
-    return yaml.load(TEMPLATE.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
+def read_template(path: Path = TEMPLATE) -> dict[str, Any]:
+    """A CloudFormation template of infra/ (the stack's by default) as plain data."""
+    return yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 - SafeLoader subclass
 
 
 def deploy_stack(stage: str, site_origin: str) -> StackOutputs:

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from podium.localstack import aws
-from podium.localstack.servers import HOST, SiteServer, api_server, serve_in_thread
+from podium.localstack.page_headers import page_headers
+from podium.localstack.servers import HOST, SiteServer, UploadsServer, api_server, serve_in_thread
 from podium.localstack.state_folder import MARKER_NAME, Holder, StateLock, make_private_folder, tighten, write_private
 
 log = logging.getLogger("podium.local")
@@ -32,9 +33,13 @@ class Urls:
     site: str
     admin: str
     aws: str
+    uploads: str
 
     def lines(self) -> list[str]:
-        return [f"API: {self.api}", f"Site: {self.site}", f"Admin: {self.admin}", f"AWS: {self.aws}"]
+        return [
+            f"API: {self.api}", f"Site: {self.site}", f"Admin: {self.admin}", f"Uploads: {self.uploads}",
+            f"AWS: {self.aws}",
+        ]  # fmt: skip
 
 
 class LocalStack:
@@ -45,11 +50,13 @@ class LocalStack:
         api_port: int = 8000,
         site_port: int = 8080,
         aws_port: int = 4566,
+        uploads_port: int = 8081,
         seed: str = "sample",
     ) -> None:
         self.state_dir = state_dir
         self.seed = seed
         self.ports = (api_port, site_port, aws_port)
+        self.uploads_port = uploads_port
         self.urls: Urls | None = None
         self._moto: Any = None
         self._servers: list[Any] = []
@@ -70,16 +77,20 @@ class LocalStack:
         aws.point_boto_at(aws_url)
         site = SiteServer(site_port, bucket="", api_url="")
         site_url = f"http://{HOST}:{site.server_address[1]}/"
+        uploads = UploadsServer(self.uploads_port)  # files get an origin of their own, as on a CDN
         outputs = aws.deploy_stack(STAGE, site_origin=site_url.rstrip("/"))
         os.environ.update(aws.settings_environ(outputs, stage=STAGE, site_base_url=site_url))
+        os.environ["PODIUM_UPLOADS_BASE_URL"] = uploads.url
         os.environ["PODIUM_JWT_SECRET"] = local_signing_key(self.state_dir)
 
         from app import app
 
         api = api_server(app, api_port)
         api_url = f"http://{HOST}:{api.server.server_address[1]}"
-        site.bucket, site.uploads_bucket, site.api_url = outputs.site_bucket, outputs.uploads_bucket, api_url
-        self._servers = [api.server, site]
+        site.bucket, site.api_url, uploads.uploads_bucket = outputs.site_bucket, api_url, outputs.uploads_bucket
+        site.page_headers = page_headers(api_origin=api_url, uploads_origin=uploads.url.rstrip("/"),
+                                         uploads_post_origin=aws_url)  # fmt: skip
+        self._servers = [api.server, site, uploads]
         self._load_state(outputs)
         self._publish_site()
         # What the start loaded (moto's items and objects, the app) lives as long as the stack:
@@ -88,9 +99,10 @@ class LocalStack:
         self._start_poller(app, outputs)
         serve_in_thread(api.server, "podium-api")
         serve_in_thread(site, "podium-site")
+        serve_in_thread(uploads, "podium-uploads")
         self._autosaver = threading.Thread(target=self._autosave_loop, name="podium-autosave", daemon=True)
         self._autosaver.start()
-        self.urls = Urls(api=api_url, site=site_url, admin=f"{site_url}admin/", aws=aws_url)
+        self.urls = Urls(api=api_url, site=site_url, admin=f"{site_url}admin/", aws=aws_url, uploads=uploads.url)
         self._write_marker()
         return self.urls
 
