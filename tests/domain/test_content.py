@@ -187,10 +187,11 @@ def test_overlapping_sessions_reads_only_live_sessions_sharing_time(event):
 
 def test_public_view_hides_speaker_email_and_session_comments(event):
     from chalicelib.domain.content import view
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, VISITORS
 
     speaker = create(event, "speaker", name="Ada", email="ada@example.org", phone="+65 1234")
     talk = create(event, "session", title="Talk", comments="weak abstract")
 
-    assert "email" not in view(speaker, private=False) and "phone" not in view(speaker, private=False)
-    assert "comments" not in view(talk, private=False)
-    assert view(speaker, private=True)["email"] == "ada@example.org"
+    assert "email" not in view(speaker, audience=VISITORS) and "phone" not in view(speaker, audience=VISITORS)
+    assert "comments" not in view(talk, audience=VISITORS)
+    assert view(speaker, audience=ORGANIZERS_AUDIENCE)["email"] == "ada@example.org"

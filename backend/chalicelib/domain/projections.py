@@ -1,0 +1,189 @@
+"""Who sees what: one allowlist per resource kind, one audience per caller.
+
+Every field a client, an export, a page, a feed or a mail may show is named here with the
+least audience that sees it; a field named nowhere is shown to nobody (a new model attribute
+stays private until someone decides). Which items each audience sees (drafts, pending talks,
+speakers without a public talk) is decided here too. README's "Who sees what" is this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.domain.actors import Actor
+
+# Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the speaker the item is
+# about (their own contact and profile answers). ORGANIZERS: the event's owner, organizers,
+# coorganizers and site admins only, in the API and in exports alike.
+PUBLIC, OWN, ORGANIZERS = "public", "own", "organizers"
+
+_COMMON = {"id": PUBLIC, "event_id": PUBLIC, "version": PUBLIC, "created_at": PUBLIC, "updated_at": PUBLIC}
+# Import keys help re-imports, nobody else.
+_IMPORTED = {"source_id": ORGANIZERS}
+
+FIELDS: dict[str, dict[str, str]] = {
+    "event": {
+        **_COMMON,
+        **_IMPORTED,
+        **dict.fromkeys(
+            (
+                "slug", "name", "description", "starts_at", "ends_at", "timezone", "location_name",
+                "latitude", "longitude", "logo_url", "banner_url", "logo_file", "banner_file",
+                "code_of_conduct", "privacy", "organizer_name", "organizer_description", "ticket_url",
+                "social_links", "licence", "state", "event_url",
+            ),
+            PUBLIC,
+        ),
+        "email": ORGANIZERS,
+        "owner_id": ORGANIZERS,
+        "source_key": ORGANIZERS,
+    },
+    "track": {**_COMMON, **_IMPORTED, "name": PUBLIC, "description": PUBLIC, "color": PUBLIC, "text_color": PUBLIC},
+    "room": {
+        **_COMMON,
+        **_IMPORTED,
+        **dict.fromkeys(("name", "floor", "capacity", "position", "hidden", "latitude", "longitude"), PUBLIC),
+    },
+    "session_type": {**_COMMON, **_IMPORTED, "name": PUBLIC, "length_minutes": PUBLIC},
+    "session": {
+        **_COMMON,
+        **_IMPORTED,
+        **dict.fromkeys(
+            (
+                "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "starts_at",
+                "ends_at", "duration_minutes", "track_id", "room_id", "session_type_id", "speaker_ids",
+                "slides_url", "slides_file", "video_url", "audio_url", "signup_url", "state",
+            ),
+            PUBLIC,
+        ),
+        "comments": ORGANIZERS,
+        "speaker_user_ids": ORGANIZERS,
+    },
+    "speaker": {
+        **_COMMON,
+        **_IMPORTED,
+        **dict.fromkeys(
+            (
+                "name", "photo_url", "photo_file", "short_biography", "long_biography", "organisation",
+                "position", "country", "website", "twitter", "city", "github", "linkedin", "facebook",
+                "featured", "session_ids",
+            ),
+            PUBLIC,
+        ),
+        **dict.fromkeys(
+            ("email", "phone", "gender", "heard_from", "speaking_experience", "sponsorship_required", "user_id"), OWN
+        ),
+    },
+    "sponsor": {
+        **_COMMON,
+        **_IMPORTED,
+        **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
+    },
+    "post": {**_COMMON, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+}
+# Stored for the system's own use and shown to nobody: storage keys, trash bookkeeping, the call
+# for papers (its own route keeps a private call's link token to the organizers) and the
+# speakers' names a session keeps for lists (lists show them as `speakers`).
+NOT_SHOWN = frozenset(
+    {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "trash_pk", "expires_at", "trash_op"}
+    | {"trashed_at", "trashed_by", "call_for_papers", "speaker_names"}
+)
+
+ORGANIZING_ROLES = frozenset({"owner", "organizer", "coorganizer", "admin"})
+# Moderators and track organizers read every item of the event (drafts and pending talks
+# too) but, like visitors, none of the organizers' private fields: they make no exports either.
+EVENT_MEMBERS = frozenset({"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"})
+PUBLIC_SESSION_STATES = frozenset({"accepted", "confirmed"})
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads: the field tiers they see, and whether they see unpublished items."""
+
+    name: str
+    tiers: frozenset[str]
+    sees_unpublished: bool = False
+
+    def shows(self, kind: str, field: str) -> bool:
+        return FIELDS.get(kind, {}).get(field) in self.tiers
+
+
+VISITORS = Audience("visitors", frozenset({PUBLIC}))
+MEMBERS = Audience("members", frozenset({PUBLIC}), sees_unpublished=True)
+SPEAKER = Audience("speaker", frozenset({PUBLIC, OWN}))
+ORGANIZERS_AUDIENCE = Audience("organizers", frozenset({PUBLIC, OWN, ORGANIZERS}), sees_unpublished=True)
+
+
+def audience_of(relations: Any) -> Audience:
+    """The audience of the permission module's relations to one event (and item, when given)."""
+    if relations.names & ORGANIZING_ROLES:
+        return ORGANIZERS_AUDIENCE
+    member = bool(relations.names & EVENT_MEMBERS)
+    if relations.linked:
+        return Audience("speaker", SPEAKER.tiers, sees_unpublished=member)
+    return MEMBERS if member else VISITORS
+
+
+def audience_for(actor: Actor, *, event_id: str, item: Any = None) -> Audience:
+    """The actor's audience for the event (and `item`): reads the event and the actor's role
+    (a request has them prefetched)."""
+    from chalicelib.domain.permissions import event_and_role, relations_of  # permissions imports domain modules
+
+    event, role = event_and_role(actor, event_id)
+    return audience_of(relations_of(actor, event=event, role=role, resource=item))
+
+
+def project(item: Any, audience: Audience) -> dict[str, Any]:
+    """The item's JSON for `audience`: only the fields its tiers allow, files as JSON."""
+    from chalicelib.domain.uploads import file_view  # uploads imports content, which imports this
+
+    kind = item.kind_name
+    data: dict[str, Any] = {}
+    for name, value in item.attribute_values.items():
+        if not audience.shows(kind, name):
+            continue
+        data[name] = file_view(value) if name.endswith("_file") else value
+    data["version"] = item.version
+    if kind == "track":
+        from chalicelib.site.colors import readable_text_color  # site imports domain for its builds
+
+        data["text_color"] = readable_text_color(item.color or "#5c6b7a")
+    return data
+
+
+def is_public_item(item: Any, *, public_speakers: frozenset[str] = frozenset()) -> bool:
+    """Whether visitors see the item at all: accepted/confirmed sessions, published posts, and
+    speakers with such a session (their ids in `public_speakers`)."""
+    kind = item.kind_name
+    if kind == "session":
+        return item.state in PUBLIC_SESSION_STATES
+    if kind == "post":
+        return bool(item.published)
+    if kind == "speaker":
+        return item.id in public_speakers
+    return True
+
+
+def visible_items(items: Iterable[Any], audience: Audience, *, event_id: str) -> list[Any]:
+    """The items `audience` sees, in order (one BatchGet of sessions for visitors' speakers)."""
+    items = list(items)
+    if audience.sees_unpublished:
+        return items
+    public_speakers = speakers_with_public_sessions(event_id=event_id, speakers=items)
+    return [i for i in items if is_public_item(i, public_speakers=public_speakers)]
+
+
+def speakers_with_public_sessions(*, event_id: str, speakers: Iterable[Any]) -> frozenset[str]:
+    """Ids of those `speakers` who give at least one live accepted or confirmed session."""
+    from chalicelib.db.base import Item
+    from chalicelib.domain.content import child_key, is_live  # content imports this module
+
+    speakers = [s for s in speakers if s.kind_name == "speaker"]
+    session_ids = sorted({i for s in speakers for i in s.session_ids or []})
+    if not session_ids:
+        return frozenset()
+    keys = [child_key(event_id, "session", i) for i in session_ids]
+    public = {s.id for s in Item.batch_get(keys) if is_live(s) and s.state in PUBLIC_SESSION_STATES}
+    return frozenset(s.id for s in speakers if public & set(s.session_ids or []))
