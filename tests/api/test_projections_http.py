@@ -124,3 +124,22 @@ def test_moderators_and_track_organizers_see_no_contact_data_nor_comments(api, o
     assert [a["id"] for a in answers] == [speaker["id"], speaker["id"], session["id"], session["id"]]
     assert all("private-" not in str(a).lower() for a in answers)
     assert {name: organizers[name] for name in PRIVATE_SPEAKER} == PRIVATE_SPEAKER
+
+
+def test_anonymous_reads_of_a_draft_event_and_its_children_answer_as_missing_ones(api, event):
+    for suffix in ("", "/speakers", "/sessions/nosuchitem0"):
+        draft = api.call("GET", f"/v1/events/{event['id']}{suffix}")
+        missing = api.call("GET", f"/v1/events/nosuchevent0{suffix}")
+
+        assert (draft.status_code, draft.body) == (404, missing.body)
+
+
+def test_user_lookups_answer_404_alike_for_existing_and_missing_users_to_non_admins(api, owner):
+    other = api.user("other")
+
+    for method in ("GET", "DELETE"):
+        existing = api.call(method, f"/v1/users/{other['id']}", token=owner["token"])
+        missing = api.call(method, "/v1/users/nosuchuser00", token=owner["token"])
+
+        assert (existing.status_code, existing.body) == (404, missing.body)
+    assert api.json("GET", f"/v1/users/{owner['id']}", token=owner["token"], expect=200)["id"] == owner["id"]
