@@ -19,7 +19,8 @@ from chalicelib.domain.actors import Actor
 # coorganizers and site admins only, in the API and in exports alike.
 PUBLIC, OWN, ORGANIZERS = "public", "own", "organizers"
 
-_COMMON = {"id": PUBLIC, "event_id": PUBLIC, "version": PUBLIC, "created_at": PUBLIC, "updated_at": PUBLIC}
+_COMMON = {"id": PUBLIC, "version": PUBLIC, "created_at": PUBLIC, "updated_at": PUBLIC}
+_CHILD = {**_COMMON, "event_id": PUBLIC}
 # Import keys help re-imports, nobody else.
 _IMPORTED = {"source_id": ORGANIZERS}
 
@@ -40,15 +41,15 @@ FIELDS: dict[str, dict[str, str]] = {
         "owner_id": ORGANIZERS,
         "source_key": ORGANIZERS,
     },
-    "track": {**_COMMON, **_IMPORTED, "name": PUBLIC, "description": PUBLIC, "color": PUBLIC, "text_color": PUBLIC},
+    "track": {**_CHILD, **_IMPORTED, "name": PUBLIC, "description": PUBLIC, "color": PUBLIC, "text_color": PUBLIC},
     "room": {
-        **_COMMON,
+        **_CHILD,
         **_IMPORTED,
         **dict.fromkeys(("name", "floor", "capacity", "position", "hidden", "latitude", "longitude"), PUBLIC),
     },
-    "session_type": {**_COMMON, **_IMPORTED, "name": PUBLIC, "length_minutes": PUBLIC},
+    "session_type": {**_CHILD, **_IMPORTED, "name": PUBLIC, "length_minutes": PUBLIC},
     "session": {
-        **_COMMON,
+        **_CHILD,
         **_IMPORTED,
         **dict.fromkeys(
             (
@@ -62,7 +63,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "speaker_user_ids": ORGANIZERS,
     },
     "speaker": {
-        **_COMMON,
+        **_CHILD,
         **_IMPORTED,
         **dict.fromkeys(
             (
@@ -77,11 +78,11 @@ FIELDS: dict[str, dict[str, str]] = {
         ),
     },
     "sponsor": {
-        **_COMMON,
+        **_CHILD,
         **_IMPORTED,
         **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
     },
-    "post": {**_COMMON, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+    "post": {**_CHILD, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
 }
 # Stored for the system's own use and shown to nobody: storage keys, trash bookkeeping, the call
 # for papers (its own route keeps a private call's link token to the organizers) and the
