@@ -12,8 +12,7 @@ from chalicelib.api.pages import encode_cursor, page_params
 from chalicelib.api.schema import Schema, name_field
 from chalicelib.db.users import ALL_EVENTS_KEY, user_pk
 from chalicelib.domain import events
-from chalicelib.domain.actors import Actor
-from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, VISITORS, Audience, audience_for
+from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, audiences_for_events
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -57,16 +56,9 @@ def list_events() -> dict[str, Any]:
     found, last = events.list_events(actor=actor, scope=scope, limit=limit, start_key=start)
     # Anonymous callers list published events; the others, events they have a role in (or all,
     # admins), each seen with the caller's role in it.
-    views = [events.event_view(e, audience=_list_audience(actor, scope, e.id)) for e in found]
+    audiences = audiences_for_events(actor, found)
+    views = [events.event_view(e, audience=audiences[e.id]) for e in found]
     return {"events": views, "next": encode_cursor(last)}
-
-
-def _list_audience(actor: Actor, scope: str, event_id: str) -> Audience:
-    if scope == "published":
-        return VISITORS
-    if actor.is_admin:
-        return ORGANIZERS_AUDIENCE
-    return audience_for(actor, event_id=event_id)
 
 
 @endpoint(bp, "/events/{event_id}", "GET", action="event.read", summary="One event", errors=(401, 403, 404))

@@ -136,6 +136,21 @@ def audience_for(actor: Actor, *, event_id: str, item: Any = None) -> Audience:
     return audience_of(relations_of(actor, event=event, role=role, resource=item))
 
 
+def audiences_for_events(actor: Actor, events: list[Any]) -> dict[str, Audience]:
+    """Each event's audience for `actor`, by event id (one BatchGet of the actor's role items)."""
+    # Table models load on use: site/bundle.py imports this module, and a site built from an
+    # export reads no table.
+    from chalicelib.db.content import event_pk
+    from chalicelib.db.users import EventRole, role_sk
+    from chalicelib.domain.permissions import relations_of  # permissions imports domain modules
+
+    roles: dict[str, Any] = {}
+    if actor.kind == "user" and events:
+        keys = [(event_pk(e.id), role_sk(actor.id)) for e in events]
+        roles = {r.event_id: r for r in EventRole.batch_get(keys) if isinstance(r, EventRole)}
+    return {e.id: audience_of(relations_of(actor, event=e, role=roles.get(e.id))) for e in events}
+
+
 def project(item: Any, audience: Audience) -> dict[str, Any]:
     """The item's JSON for `audience`: only the fields its tiers allow, files as JSON."""
     from chalicelib.domain.uploads import file_view  # uploads imports content, which imports this
@@ -178,7 +193,7 @@ def visible_items(items: Iterable[Any], audience: Audience, *, event_id: str) ->
 
 def speakers_with_public_sessions(*, event_id: str, speakers: Iterable[Any]) -> frozenset[str]:
     """Ids of those `speakers` who give at least one live accepted or confirmed session."""
-    from chalicelib.db.base import Item
+    from chalicelib.db.base import Item  # on use, as in audiences_for_events
     from chalicelib.domain.content import child_key, is_live  # content imports this module
 
     speakers = [s for s in speakers if s.kind_name == "speaker"]
