@@ -56,7 +56,8 @@ def test_stale_version_is_refused_with_the_current_state(event):
         update_child(event=event, item=track, fields={"name": "Web 3"}, version=1, actor=ORGANIZER)
 
     assert raised.value.status == 409
-    assert raised.value.extra["current"]["name"] == "Web 2"
+    # The answer's `current` is the item projected for the caller (tests/api/test_projections_http.py).
+    assert (raised.value.item.name, raised.value.extra["current_version"]) == ("Web 2", 2)
 
 
 def test_concurrent_updates_with_one_version_let_exactly_one_win(event):
