@@ -143,3 +143,19 @@ def test_user_lookups_answer_404_alike_for_existing_and_missing_users_to_non_adm
 
         assert (existing.status_code, existing.body) == (404, missing.body)
     assert api.json("GET", f"/v1/users/{owner['id']}", token=owner["token"], expect=200)["id"] == owner["id"]
+
+
+def test_anonymous_readers_see_only_the_public_talks_of_a_speaker(api, owner, event):
+    speaker, accepted = _speaker_with_talk(api, owner, event, state="accepted", name="Ada")
+    base = f"/v1/events/{event['id']}"
+    rejected = api.json("POST", f"{base}/sessions", {"title": "Refused", "speaker_ids": [speaker["id"]]},
+                        token=owner["token"], expect=201)  # fmt: skip
+    _publish(api, owner, event)
+
+    listed = api.json("GET", f"{base}/speakers", expect=200)["items"]
+    read = api.json("GET", f"{base}/speakers/{speaker['id']}", expect=200)
+    organizers = api.json("GET", f"{base}/speakers/{speaker['id']}", token=owner["token"], expect=200)
+
+    assert [s["session_ids"] for s in listed] == [[accepted["id"]]]
+    assert read["session_ids"] == [accepted["id"]]
+    assert sorted(organizers["session_ids"]) == sorted([accepted["id"], rejected["id"]])

@@ -10,7 +10,7 @@ from chalice import Blueprint
 from chalicelib.api.http import endpoint, json_response
 from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
 from chalicelib.db.pagination import parse_limit
-from chalicelib.domain.projections import Audience, audience_of, visible_items
+from chalicelib.domain.projections import Audience, audience_of, for_items, visible_items
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -121,11 +121,11 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.domain import content
 
         query = bp.current_request.query_params or {}
-        audience = caller_audience(event_id)
         page = content.list_children(
             event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")), cursor=query.get("next")
         )
-        items = visible_items(page.items, audience, event_id=event_id)
+        audience = for_items(caller_audience(event_id), page.items, event_id=event_id)
+        items = visible_items(page.items, audience)
         return {"items": _list_views(event_id, kind, items, audience=audience), "next": page.next}
 
     def create_item(event_id: str, body: dict[str, Any]) -> Any:
@@ -145,8 +145,8 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.errors import NotFound
 
         item = resource
-        audience = caller_audience(event_id, resource=item)
-        if audience.name != "speaker" and not visible_items([item], audience, event_id=event_id):
+        audience = for_items(caller_audience(event_id, resource=item), [item], event_id=event_id)
+        if audience.name != "speaker" and not visible_items([item], audience):
             raise NotFound(f"No such {label}.")
         return etagged(content.view(item, audience=audience))
 

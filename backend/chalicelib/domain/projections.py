@@ -9,7 +9,7 @@ speakers without a public talk) is decided here too. README's "Who sees what" is
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.domain.actors import Actor
@@ -106,6 +106,8 @@ class Audience:
     name: str
     tiers: frozenset[str]
     sees_unpublished: bool = False
+    # Which speakers' sessions a visitor sees (set by `for_items`): a speaker shows only those.
+    public_sessions: frozenset[str] | None = None
 
     def shows(self, kind: str, field: str) -> bool:
         return FIELDS.get(kind, {}).get(field) in self.tiers
@@ -162,6 +164,8 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
             continue
         data[name] = file_view(value) if name.endswith("_file") else value
     data["version"] = item.version
+    if kind == "speaker" and "session_ids" in data and audience.public_sessions is not None:
+        data["session_ids"] = [i for i in data["session_ids"] if i in audience.public_sessions]
     if kind == "track":
         from chalicelib.site.colors import readable_text_color  # site imports domain for its builds
 
@@ -169,37 +173,42 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
     return data
 
 
-def is_public_item(item: Any, *, public_speakers: frozenset[str] = frozenset()) -> bool:
+def is_public_item(item: Any, *, public_sessions: frozenset[str] = frozenset()) -> bool:
     """Whether visitors see the item at all: accepted/confirmed sessions, published posts, and
-    speakers with such a session (their ids in `public_speakers`)."""
+    speakers of such a session (their ids in `public_sessions`)."""
     kind = item.kind_name
     if kind == "session":
         return item.state in PUBLIC_SESSION_STATES
     if kind == "post":
         return bool(item.published)
     if kind == "speaker":
-        return item.id in public_speakers
+        return bool(public_sessions & set(item.session_ids or []))
     return True
 
 
-def visible_items(items: Iterable[Any], audience: Audience, *, event_id: str) -> list[Any]:
-    """The items `audience` sees, in order (one BatchGet of sessions for visitors' speakers)."""
-    items = list(items)
+def for_items(audience: Audience, items: Iterable[Any], *, event_id: str) -> Audience:
+    """`audience`, knowing which sessions of these items' speakers it sees: visitors (not event
+    members, nor the speaker reading their own profile) see accepted/confirmed ones only."""
+    if audience.sees_unpublished or audience.name == "speaker":
+        return audience
+    return replace(audience, public_sessions=public_session_ids(event_id=event_id, speakers=items))
+
+
+def visible_items(items: Iterable[Any], audience: Audience) -> list[Any]:
+    """The items `audience` (made by `for_items` for speakers) sees, in order."""
     if audience.sees_unpublished:
-        return items
-    public_speakers = speakers_with_public_sessions(event_id=event_id, speakers=items)
-    return [i for i in items if is_public_item(i, public_speakers=public_speakers)]
+        return list(items)
+    public = audience.public_sessions or frozenset()
+    return [i for i in items if is_public_item(i, public_sessions=public)]
 
 
-def speakers_with_public_sessions(*, event_id: str, speakers: Iterable[Any]) -> frozenset[str]:
-    """Ids of those `speakers` who give at least one live accepted or confirmed session."""
+def public_session_ids(*, event_id: str, speakers: Iterable[Any]) -> frozenset[str]:
+    """Ids of the live accepted or confirmed sessions among those of `speakers` (one BatchGet)."""
     from chalicelib.db.base import Item  # on use, as in audiences_for_events
     from chalicelib.domain.content import child_key, is_live  # content imports this module
 
-    speakers = [s for s in speakers if s.kind_name == "speaker"]
-    session_ids = sorted({i for s in speakers for i in s.session_ids or []})
+    session_ids = sorted({i for s in speakers if s.kind_name == "speaker" for i in s.session_ids or []})
     if not session_ids:
         return frozenset()
     keys = [child_key(event_id, "session", i) for i in session_ids]
-    public = {s.id for s in Item.batch_get(keys) if is_live(s) and s.state in PUBLIC_SESSION_STATES}
-    return frozenset(s.id for s in speakers if public & set(s.session_ids or []))
+    return frozenset(s.id for s in Item.batch_get(keys) if is_live(s) and s.state in PUBLIC_SESSION_STATES)
