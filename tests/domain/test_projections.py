@@ -15,9 +15,10 @@ DERIVED_SITE_FIELDS = {"event": {"cfp_state", "proposal_url", "published"}}
 
 def test_every_stored_field_is_shown_by_the_table_or_to_nobody():
     from chalicelib.db.content import CHILD_KINDS, Event
+    from chalicelib.db.users import User
     from chalicelib.domain.projections import FIELDS, NOT_SHOWN
 
-    models = {"event": Event, **CHILD_KINDS}
+    models = {"event": Event, **CHILD_KINDS, "user": User}
     undecided = {kind: sorted(set(m.get_attributes()) - set(FIELDS[kind]) - NOT_SHOWN) for kind, m in models.items()}
     unknown = {kind: sorted(set(FIELDS[kind]) - set(m.get_attributes())) for kind, m in models.items()}
 
@@ -68,3 +69,17 @@ def test_audience_of_each_relation_decides_contact_data_and_unpublished_items(na
 
     assert (audience.name, audience.shows("speaker", "email"), audience.sees_unpublished) == expected
     assert audience.shows("session", "comments") is (expected[0] == "organizers")
+
+
+def test_user_views_show_others_no_email_and_nobody_the_hash():
+    from chalicelib.db.users import User
+    from chalicelib.domain.projections import ACCOUNT_HOLDER, VISITORS, user_view
+
+    user = User("USER#u1", "USER", id="u1", email="ada@example.org", name="Ada", password_hash="HASH",
+                site_roles={"admin"}, token_version=3)  # fmt: skip
+
+    own, others = user_view(user, ACCOUNT_HOLDER), user_view(user, VISITORS)
+
+    assert others == {"id": "u1", "name": "Ada", "avatar_url": None}
+    assert (own["email"], own["is_admin"], own["is_super_admin"]) == ("ada@example.org", True, False)
+    assert not {"password_hash", "token_version", "site_roles"} & set(own)

@@ -13,6 +13,7 @@ from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, us
 from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash_password, verify_password
+from chalicelib.domain.projections import ACCOUNT_HOLDER, VISITORS, user_view
 from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token
 from chalicelib.errors import Conflict, NotFound, Unauthorized, ValidationFailed
 from chalicelib.jobs.context import current_context
@@ -55,23 +56,13 @@ def get_user(user_id: str) -> User:
 
 
 def private_view(user: User) -> dict[str, Any]:
-    """What the user and admins see: never the hash, never a token."""
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "email_verified": user.email_verified,
-        "is_admin": "admin" in user.roles,
-        "is_super_admin": "super_admin" in user.roles,
-        "avatar_url": user.avatar_url,
-        "bio": user.bio,
-        "created_at": user.created_at,
-    }
+    """What the user and admins see (domain/projections.py decides)."""
+    return user_view(user, ACCOUNT_HOLDER)
 
 
 def public_view(user: User) -> dict[str, Any]:
     """What other users may see of someone (e.g. in an event's role list)."""
-    return {"id": user.id, "name": user.name, "avatar_url": user.avatar_url}
+    return user_view(user, VISITORS)
 
 
 def _check_password(password: str, field: str = "password") -> None:

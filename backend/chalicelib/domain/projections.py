@@ -14,10 +14,11 @@ from typing import Any
 
 from chalicelib.domain.actors import Actor
 
-# Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the speaker the item is
-# about (their own contact and profile answers). ORGANIZERS: the event's owner, organizers,
-# coorganizers and site admins only, in the API and in exports alike.
-PUBLIC, OWN, ORGANIZERS = "public", "own", "organizers"
+# Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the person the item is about
+# (a speaker's own contact and profile answers, a user's own account). ORGANIZERS: the event's
+# owner, organizers, coorganizers and site admins only, in the API and in exports alike.
+# NOBODY: stored for the system's own use.
+PUBLIC, OWN, ORGANIZERS, NOBODY = "public", "own", "organizers", "nobody"
 
 _COMMON = {"id": PUBLIC, "version": PUBLIC, "created_at": PUBLIC, "updated_at": PUBLIC}
 _CHILD = {**_COMMON, "event_id": PUBLIC}
@@ -83,6 +84,13 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
     },
     "post": {**_CHILD, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+    # Accounts: what other users see of someone (e.g. in an event's role list), and what the
+    # user and site admins see (`site_roles` as is_admin and is_super_admin).
+    "user": {
+        **dict.fromkeys(("id", "name", "avatar_url"), PUBLIC),
+        **dict.fromkeys(("email", "email_verified", "bio", "created_at", "site_roles"), OWN),
+        **dict.fromkeys(("password_hash", "token_version", "version", "updated_at"), NOBODY),
+    },
 }
 # Stored for the system's own use and shown to nobody: storage keys, trash bookkeeping, the call
 # for papers (its own route keeps a private call's link token to the organizers) and the
@@ -116,6 +124,7 @@ class Audience:
 VISITORS = Audience("visitors", frozenset({PUBLIC}))
 MEMBERS = Audience("members", frozenset({PUBLIC}), sees_unpublished=True)
 SPEAKER = Audience("speaker", frozenset({PUBLIC, OWN}))
+ACCOUNT_HOLDER = Audience("account holder", frozenset({PUBLIC, OWN}))  # the user, and site admins
 ORGANIZERS_AUDIENCE = Audience("organizers", frozenset({PUBLIC, OWN, ORGANIZERS}), sees_unpublished=True)
 
 
@@ -170,6 +179,15 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
         from chalicelib.site.colors import readable_text_color  # site imports domain for its builds
 
         data["text_color"] = readable_text_color(item.color or "#5c6b7a")
+    return data
+
+
+def user_view(user: Any, audience: Audience) -> dict[str, Any]:
+    """A user account as `audience` sees it; never the hash, never a token."""
+    data = {name: getattr(user, name) for name in FIELDS["user"] if audience.shows("user", name)}
+    if "site_roles" in data:
+        del data["site_roles"]
+        data |= {"is_admin": "admin" in user.roles, "is_super_admin": "super_admin" in user.roles}
     return data
 
 
