@@ -196,3 +196,21 @@ def test_public_view_hides_speaker_email_and_session_comments(event):
     assert "email" not in view(speaker, audience=VISITORS) and "phone" not in view(speaker, audience=VISITORS)
     assert "comments" not in view(talk, audience=VISITORS)
     assert view(speaker, audience=ORGANIZERS_AUDIENCE)["email"] == "ada@example.org"
+
+
+def test_stale_version_answer_of_an_event_gone_meanwhile_is_the_public_view(event):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.content import StaleVersion
+    from chalicelib.jobs.context import anonymous_request_context, reset_context, set_context
+
+    talk = create(event, "session", title="Talk", comments="internal")
+    talk.event_id = "nosuchevent0"  # its event is gone: no audience can be read for the caller
+    reader = Actor(id="someone", kind="user")
+    token = set_context(anonymous_request_context("r1", "http://podium.test").with_actor(reader))
+    try:
+        body = StaleVersion(talk).to_body()
+    finally:
+        reset_context(token)
+
+    assert (body["error"]["code"], body["error"]["current"]["title"]) == ("version_conflict", "Talk")
+    assert "comments" not in body["error"]["current"]

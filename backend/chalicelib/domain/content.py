@@ -20,9 +20,9 @@ from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
-from chalicelib.domain.projections import Audience, audience_for, project
+from chalicelib.domain.projections import VISITORS, Audience, audience_for, project
 from chalicelib.domain.speaker_names import check_unchanged, names_of
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.jobs.context import current_context
 
 REFERENCES = {"track_id": "track", "room_id": "room", "session_type_id": "session_type"}
@@ -184,7 +184,11 @@ class StaleVersion(Conflict):
         body = super().to_body()
         actor = current_context().actor
         event_id = self.item.id if self.item.kind_name == "event" else self.item.event_id  # type: ignore[attr-defined]
-        body["error"]["current"] = view(self.item, audience=audience_for(actor, event_id=event_id, item=self.item))
+        try:
+            audience = audience_for(actor, event_id=event_id, item=self.item)
+        except PodiumError:  # the event went meanwhile: the answer must still be this 409
+            audience = VISITORS
+        body["error"]["current"] = view(self.item, audience=audience)
         return body
 
 
