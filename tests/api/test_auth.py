@@ -52,6 +52,23 @@ def test_signup_answers_a_taken_email_as_a_new_one_and_mails_its_owner(api):
     assert api.login(account["email"], account["password"])  # the account is unchanged
 
 
+def test_fourth_signup_attempt_for_one_email_within_the_window_is_429(api):
+    taken = api.signup()["email"]
+    fresh = unique_email("fresh")
+
+    statuses = {
+        email: [
+            api.call("POST", "/v1/auth/signup", {"email": email, "password": "some password", "name": "X"}).status_code
+            for _ in range(4)
+        ]
+        for email in (taken, fresh)
+    }
+
+    # Three attempts per email and window, the account's own sign-up among them: an email
+    # answers as any other with as many attempts behind it.
+    assert statuses == {taken: [201, 201, 429, 429], fresh: [201, 201, 201, 429]}
+
+
 def test_wrong_password_and_unknown_email_get_the_same_401(api):
     account = api.signup()
 

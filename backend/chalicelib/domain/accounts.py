@@ -23,6 +23,7 @@ VERIFY_SECONDS = 7 * 24 * 3600
 RESET_SECONDS = 3600
 LOGIN_LIMIT_PER_EMAIL, LOGIN_LIMIT_PER_ADDRESS, LOGIN_WINDOW = 5, 30, 60
 RESET_LIMIT_PER_EMAIL, RESET_LIMIT_PER_ADDRESS, RESET_WINDOW = 3, 10, 900
+SIGNUP_LIMIT_PER_EMAIL, SIGNUP_WINDOW = 3, 900
 SLOW_DOWN = "Too many attempts; wait before trying again."
 
 
@@ -116,6 +117,9 @@ def signup(*, email: str, password: str, name: str) -> dict[str, str]:
     that already has an account gets a mail saying so instead. Both answer the same, so the
     answer tells nobody which emails have accounts (create_user hashes the password either way)."""
     email = normalize_email(email)
+    # Each attempt may mail the address: a few per window, for new and taken emails alike.
+    ratelimit.check("signup-email", email, limit=SIGNUP_LIMIT_PER_EMAIL, message=SLOW_DOWN)
+    ratelimit.count("signup-email", email, window=SIGNUP_WINDOW)
     try:
         user = create_user(email=email, password=password, name=name)
     except EmailTaken:
