@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.permissions import Relations, event_and_role, relations_of
 
 # Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the person the item is about
 # (a speaker's own contact and profile answers, a user's own account). ORGANIZERS: the event's
@@ -128,7 +129,7 @@ ACCOUNT_HOLDER = Audience("account holder", frozenset({PUBLIC, OWN}))  # the use
 ORGANIZERS_AUDIENCE = Audience("organizers", frozenset({PUBLIC, OWN, ORGANIZERS}), sees_unpublished=True)
 
 
-def audience_of(relations: Any) -> Audience:
+def audience_of(relations: Relations) -> Audience:
     """The audience of the permission module's relations to one event (and item, when given)."""
     if relations.names & ORGANIZING_ROLES:
         return ORGANIZERS_AUDIENCE
@@ -141,8 +142,6 @@ def audience_of(relations: Any) -> Audience:
 def audience_for(actor: Actor, *, event_id: str, item: Any = None) -> Audience:
     """The actor's audience for the event (and `item`): reads the event and the actor's role
     (a request has them prefetched)."""
-    from chalicelib.domain.permissions import event_and_role, relations_of  # permissions imports domain modules
-
     event, role = event_and_role(actor, event_id)
     return audience_of(relations_of(actor, event=event, role=role, resource=item))
 
@@ -153,7 +152,6 @@ def audiences_for_events(actor: Actor, events: list[Any]) -> dict[str, Audience]
     # export reads no table.
     from chalicelib.db.content import event_pk
     from chalicelib.db.users import EventRole, role_sk
-    from chalicelib.domain.permissions import relations_of  # permissions imports domain modules
 
     roles: dict[str, Any] = {}
     if actor.kind == "user" and events:
