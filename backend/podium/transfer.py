@@ -132,12 +132,14 @@ def run_export(*, event: str, out: Path, state_dir: Path) -> int:
         return 1
     from chalicelib.db.content import Event
     from chalicelib.domain.exports import export_zip
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
     from chalicelib.errors import NotFound
 
     matches = [e.id for e in Event.gsi1.query(f"SLUG#{event}") if isinstance(e, Event)]
     event_id = matches[0] if matches else event
     try:
-        data = export_zip(event_id=event_id, include_private=True)
+        # The operator of the stack exports as its organizers do: with their private fields.
+        data = export_zip(event_id=event_id, audience=ORGANIZERS_AUDIENCE)
     except NotFound:
         console.print(f"[red]podium export:[/] no event with the id or slug {event!r}")
         return 1

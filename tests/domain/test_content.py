@@ -56,7 +56,8 @@ def test_stale_version_is_refused_with_the_current_state(event):
         update_child(event=event, item=track, fields={"name": "Web 3"}, version=1, actor=ORGANIZER)
 
     assert raised.value.status == 409
-    assert raised.value.extra["current"]["name"] == "Web 2"
+    # The answer's `current` is the item projected for the caller (tests/api/test_projections_http.py).
+    assert (raised.value.item.name, raised.value.extra["current_version"]) == ("Web 2", 2)
 
 
 def test_concurrent_updates_with_one_version_let_exactly_one_win(event):
@@ -187,10 +188,29 @@ def test_overlapping_sessions_reads_only_live_sessions_sharing_time(event):
 
 def test_public_view_hides_speaker_email_and_session_comments(event):
     from chalicelib.domain.content import view
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, VISITORS
 
     speaker = create(event, "speaker", name="Ada", email="ada@example.org", phone="+65 1234")
     talk = create(event, "session", title="Talk", comments="weak abstract")
 
-    assert "email" not in view(speaker, private=False) and "phone" not in view(speaker, private=False)
-    assert "comments" not in view(talk, private=False)
-    assert view(speaker, private=True)["email"] == "ada@example.org"
+    assert "email" not in view(speaker, audience=VISITORS) and "phone" not in view(speaker, audience=VISITORS)
+    assert "comments" not in view(talk, audience=VISITORS)
+    assert view(speaker, audience=ORGANIZERS_AUDIENCE)["email"] == "ada@example.org"
+
+
+def test_stale_version_answer_of_an_event_gone_meanwhile_is_the_public_view(event):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.content import StaleVersion
+    from chalicelib.jobs.context import anonymous_request_context, reset_context, set_context
+
+    talk = create(event, "session", title="Talk", comments="internal")
+    talk.event_id = "nosuchevent0"  # its event is gone: no audience can be read for the caller
+    reader = Actor(id="someone", kind="user")
+    token = set_context(anonymous_request_context("r1", "http://podium.test").with_actor(reader))
+    try:
+        body = StaleVersion(talk).to_body()
+    finally:
+        reset_context(token)
+
+    assert (body["error"]["code"], body["error"]["current"]["title"]) == ("version_conflict", "Talk")
+    assert "comments" not in body["error"]["current"]

@@ -17,13 +17,14 @@ def _unzip(data: bytes) -> dict[str, object]:
 def test_export_import_export_gives_equal_data(imported, organizer, sample_2018, tmp_path):
     from chalicelib.domain.exports import export_zip
     from chalicelib.domain.imports import import_event, read_source
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
 
     event_id = imported(sample_2018).event_id
-    first = export_zip(event_id=event_id, include_private=True)
+    first = export_zip(event_id=event_id, audience=ORGANIZERS_AUDIENCE)
     (tmp_path / "first.zip").write_bytes(first)
 
     import_event(export=read_source(tmp_path / "first.zip"), actor=organizer, owner_id=organizer.id, publish=True)
-    second = export_zip(event_id=event_id, include_private=True)
+    second = export_zip(event_id=event_id, audience=ORGANIZERS_AUDIENCE)
 
     assert _unzip(second) == _unzip(first)
     assert second == first
@@ -31,8 +32,9 @@ def test_export_import_export_gives_equal_data(imported, organizer, sample_2018,
 
 def test_export_is_the_v2_spelling_with_every_record(imported, sample_2017):
     from chalicelib.domain.exports import export_zip
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
 
-    files = _unzip(export_zip(event_id=imported(sample_2017).event_id, include_private=True))
+    files = _unzip(export_zip(event_id=imported(sample_2017).event_id, audience=ORGANIZERS_AUDIENCE))
 
     assert sorted(files) == ["event", "microlocations", "session-types", "sessions", "speakers", "sponsors", "tracks"]
     assert [len(files[n]) for n in ("sessions", "speakers", "tracks", "microlocations", "sponsors")] == [
@@ -47,10 +49,11 @@ def test_export_is_the_v2_spelling_with_every_record(imported, sample_2017):
 
 def test_export_leaves_private_fields_out_unless_asked(imported, sample_2018):
     from chalicelib.domain.exports import export_zip
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, VISITORS
 
     event_id = imported(sample_2018).event_id
-    public = _unzip(export_zip(event_id=event_id, include_private=False))
-    private = _unzip(export_zip(event_id=event_id, include_private=True))
+    public = _unzip(export_zip(event_id=event_id, audience=VISITORS))
+    private = _unzip(export_zip(event_id=event_id, audience=ORGANIZERS_AUDIENCE))
 
     assert not any("email" in s or "mobile" in s for s in public["speakers"])
     assert not any("comments" in s for s in public["sessions"]) and "email" not in public["event"]
@@ -59,7 +62,8 @@ def test_export_leaves_private_fields_out_unless_asked(imported, sample_2018):
 
 def test_export_of_a_missing_event_is_not_found(aws_stack):
     from chalicelib.domain.exports import export_zip
+    from chalicelib.domain.projections import VISITORS
     from chalicelib.errors import NotFound
 
     with pytest.raises(NotFound):
-        export_zip(event_id="nosuchevent", include_private=False)
+        export_zip(event_id="nosuchevent", audience=VISITORS)

@@ -46,6 +46,7 @@ def _trash_child(kind: str, event_id: str = "ev1") -> None:
 def test_trash_event_hides_it_and_its_children_from_reads(seeded):
     from chalicelib.domain.content import list_all
     from chalicelib.domain.exports import export_files
+    from chalicelib.domain.projections import VISITORS
     from chalicelib.errors import NotFound
     from chalicelib.site.from_db import load_bundle
 
@@ -54,7 +55,7 @@ def test_trash_event_hides_it_and_its_children_from_reads(seeded):
     assert list_all(event_id="ev1", kind="session") == []
     assert load_bundle("ev1") is None
     with pytest.raises(NotFound):
-        export_files(event_id="ev1", include_private=False)
+        export_files(event_id="ev1", audience=VISITORS)
 
 
 def test_trash_event_frees_the_slug_lookup(seeded):

@@ -32,6 +32,7 @@ PASSWORD_CHANGE = Schema(
     frozenset({"current_password", "new_password"}),
 )
 _READ_ONLY = Field("string", read_only=True, nullable=True)
+SIGNUP_ANSWER = Schema("SignupAnswer", {"email": EMAIL, "message": Field("string")})
 PROFILE = Schema(
     "Profile",
     {
@@ -58,14 +59,14 @@ def _token_answer(token: str, lifetime: int) -> dict[str, Any]:
     "/auth/signup",
     "POST",
     action="auth.signup",
-    summary="Create an account",
+    summary="Create an account (the answer is the same whether the email has one already)",
     status=201,
     body=SIGNUP,
-    response=PROFILE,
-    errors=(409, 429),
+    response=SIGNUP_ANSWER,
+    errors=(422, 429),
 )
 def signup(body: dict[str, Any]) -> dict[str, Any]:
-    return accounts.private_view(accounts.signup(**body))
+    return accounts.signup(**body)
 
 
 @endpoint(

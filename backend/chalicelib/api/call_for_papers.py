@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.content import ORGANIZING, caller_relations, client_version, etagged
+from chalicelib.api.content import ORGANIZING, caller_audience, caller_relations, client_version, etagged
 from chalicelib.api.http import endpoint
 from chalicelib.api.payloads import CALL_FOR_PAPERS, PROPOSAL
 from chalicelib.db.pagination import parse_limit
@@ -83,7 +83,7 @@ def submit_proposal(event_id: str, body: dict[str, Any]) -> Any:
     session = cfp.submit_proposal(
         event=event, actor=current_context().actor, fields=body, token=_link_token(), is_team=is_team
     )
-    return etagged(view(session, private=False), 201)
+    return etagged(view(session, audience=caller_audience(event_id, resource=session)), 201)
 
 
 @endpoint(
@@ -98,4 +98,4 @@ def list_own_proposals(event_id: str) -> dict[str, Any]:
         event_id=event_id, user_id=current_context().actor.id, limit=parse_limit(query.get("limit")),
         cursor=query.get("next"),
     )  # fmt: skip
-    return {"items": [view(s, private=False) for s in page.items], "next": page.next}
+    return {"items": [view(s, audience=caller_audience(event_id, resource=s)) for s in page.items], "next": page.next}

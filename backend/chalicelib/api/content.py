@@ -10,6 +10,7 @@ from chalice import Blueprint
 from chalicelib.api.http import endpoint, if_match_version, json_response
 from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
 from chalicelib.db.pagination import parse_limit
+from chalicelib.domain.projections import Audience, audience_of, for_items, visible_items
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -36,9 +37,10 @@ def etagged(data: dict[str, Any], status: int = 200) -> Any:
     return json_response(data, status, {"ETag": f'"{data.get("version", "")}"'})
 
 
-def sees_private(event_id: str) -> bool:
-    """Organizing roles see private fields; a speaker allowed on their own profile is not one."""
-    return bool(caller_relations(event_id).names & ORGANIZING)
+def caller_audience(event_id: str, resource: Any = None) -> Audience:
+    """Who the caller is to the event (and `resource`) for domain/projections.py, which decides
+    every field and item they see."""
+    return audience_of(caller_relations(event_id, resource=resource))
 
 
 def _prefetch(kind: str) -> Any:
@@ -69,7 +71,7 @@ def update_event(event_id: str, body: dict[str, Any]) -> Any:
     from chalicelib.domain.events import event_view, update_event
 
     updated = update_event(event=_event(event_id), fields=body, version=client_version(body))
-    return etagged(event_view(updated, private=True))
+    return etagged(event_view(updated, audience=caller_audience(event_id)))
 
 
 @endpoint(
@@ -79,7 +81,7 @@ def update_event(event_id: str, body: dict[str, Any]) -> Any:
 def unpublish_event(event_id: str) -> dict[str, Any]:
     from chalicelib.domain.events import event_view, unpublish_event
 
-    return event_view(unpublish_event(event_id=event_id), private=True)
+    return event_view(unpublish_event(event_id=event_id), audience=caller_audience(event_id))
 
 
 @endpoint(
@@ -95,11 +97,11 @@ def trash_event(event_id: str) -> dict[str, Any]:
 # -- children --------------------------------------------------------------------------------
 
 
-def _list_views(event_id: str, kind: str, items: list[Any], *, private: bool) -> list[dict[str, Any]]:
+def _list_views(event_id: str, kind: str, items: list[Any], *, audience: Audience) -> list[dict[str, Any]]:
     from chalicelib.domain import content
     from chalicelib.domain.speaker_names import listed_names
 
-    views = [content.view(i, private=private) for i in items]
+    views = [content.view(i, audience=audience) for i in items]
     if kind == "session":  # lists show who speaks, so clients need no read per session
         names = listed_names(event_id=event_id, sessions=items)
         for data, item in zip(views, items, strict=True):
@@ -117,18 +119,19 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.domain import content
 
         query = bp.current_request.query_params or {}
-        private = sees_private(event_id)
         page = content.list_children(
             event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")), cursor=query.get("next")
         )
-        items = [i for i in page.items if private or _public(i)]
-        return {"items": _list_views(event_id, kind, items, private=private), "next": page.next}
+        audience = for_items(caller_audience(event_id), page.items, event_id=event_id)
+        items = visible_items(page.items, audience)
+        return {"items": _list_views(event_id, kind, items, audience=audience), "next": page.next}
 
     def create_item(event_id: str, body: dict[str, Any]) -> Any:
         from chalicelib.domain import content
 
         item = content.create_child(event=_event(event_id), kind=kind, fields=body, actor=current_context().actor)
-        return etagged(_with_warnings(content.view(item, private=True), item, event_id), 201)
+        view = content.view(item, audience=caller_audience(event_id, resource=item))
+        return etagged(_with_warnings(view, item, event_id), 201)
 
     def load(event_id: str, item_id: str, **_: Any) -> Any:
         from chalicelib.domain import content
@@ -140,17 +143,15 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.errors import NotFound
 
         item = resource
-        relations = caller_relations(event_id, resource=item)
-        private = bool(relations.names & ORGANIZING)
-        if not private and not relations.linked and not _public(item):
+        audience = for_items(caller_audience(event_id, resource=item), [item], event_id=event_id)
+        if audience.name != "speaker" and not visible_items([item], audience):
             raise NotFound(f"No such {label}.")
-        return etagged(content.view(item, private=private))
+        return etagged(content.view(item, audience=audience))
 
     def update_item(event_id: str, item_id: str, body: dict[str, Any], resource: Any) -> Any:
         from chalicelib.domain import content
 
         event, item = _event(event_id), resource
-        private = sees_private(event_id)
         before = getattr(item, "state", None)
         item = content.update_child(
             event=event, item=item, fields=body, version=client_version(body), actor=current_context().actor
@@ -159,7 +160,8 @@ def _routes(segment: str, kind: str) -> None:
             from chalicelib.domain.session_states import notify_speakers
 
             notify_speakers(event=event, session=item)
-        return etagged(_with_warnings(content.view(item, private=private), item, event_id))
+        view = content.view(item, audience=caller_audience(event_id, resource=item))
+        return etagged(_with_warnings(view, item, event_id))
 
     def trash_item(event_id: str, item_id: str, resource: Any) -> dict[str, Any]:
         from chalicelib.domain import content
@@ -200,16 +202,6 @@ def _routes(segment: str, kind: str) -> None:
         bp, item_path, "DELETE", action=f"{kind}.delete", summary=f"Move a {label} to the trash",
         errors=(401, 403, 404, 409), load=load, prefetch=prefetch,
     )(trash_item)  # fmt: skip
-
-
-def _public(item: Any) -> bool:
-    from chalicelib.domain.session_states import is_public
-
-    if item.kind_name == "session":
-        return is_public(item.state)
-    if item.kind_name == "post":
-        return bool(item.published)
-    return True
 
 
 def _with_warnings(data: dict[str, Any], item: Any, event_id: str) -> dict[str, Any]:

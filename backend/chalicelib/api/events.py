@@ -6,12 +6,13 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.content import sees_private
+from chalicelib.api.content import caller_audience
 from chalicelib.api.http import endpoint
 from chalicelib.api.schema import Schema, name_field
 from chalicelib.db.pagination import encode_cursor, page_params
 from chalicelib.db.users import ALL_EVENTS_KEY, user_pk
 from chalicelib.domain import events
+from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, audiences_for_events
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -29,7 +30,9 @@ EVENT_CREATE = Schema("EventCreate", {"name": name_field()}, frozenset({"name"})
     errors=(401,),
 )
 def create_event(body: dict[str, Any]) -> dict[str, Any]:
-    return events.event_view(events.create_event(name=body["name"], actor=current_context().actor), private=True)
+    # The creator owns the new event.
+    created = events.create_event(name=body["name"], actor=current_context().actor)
+    return events.event_view(created, audience=ORGANIZERS_AUDIENCE)
 
 
 @endpoint(
@@ -51,14 +54,16 @@ def list_events() -> dict[str, Any]:
         scope, partition = "mine", user_pk(actor.id)
     limit, start = page_params(query, partition=partition)
     found, last = events.list_events(actor=actor, scope=scope, limit=limit, start_key=start)
-    # Anonymous callers list published events; the others, events they have a role in (or all, admins).
-    private = scope != "published"
-    return {"events": [events.event_view(e, private=private) for e in found], "next": encode_cursor(last)}
+    # Anonymous callers list published events; the others, events they have a role in (or all,
+    # admins), each seen with the caller's role in it.
+    audiences = audiences_for_events(actor, found)
+    views = [events.event_view(e, audience=audiences[e.id]) for e in found]
+    return {"events": views, "next": encode_cursor(last)}
 
 
 @endpoint(bp, "/events/{event_id}", "GET", action="event.read", summary="One event", errors=(401, 403, 404))
 def get_event(event_id: str) -> dict[str, Any]:
-    return events.event_view(events.get_event(event_id), private=sees_private(event_id))
+    return events.event_view(events.get_event(event_id), audience=caller_audience(event_id))
 
 
 @endpoint(
@@ -70,4 +75,5 @@ def get_event(event_id: str) -> dict[str, Any]:
     errors=(401, 403, 404),
 )
 def publish_event(event_id: str) -> dict[str, Any]:
-    return events.event_view(events.publish_event(event_id=event_id, actor=current_context().actor), private=True)
+    published = events.publish_event(event_id=event_id, actor=current_context().actor)
+    return events.event_view(published, audience=caller_audience(event_id))

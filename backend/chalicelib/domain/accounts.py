@@ -7,12 +7,13 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.clock import clock
-from chalicelib.db.base import new_id, transact_write
+from chalicelib.db.base import is_condition_failure, new_id, transact_write
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, user_pk
 from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash_password, verify_password
+from chalicelib.domain.projections import ACCOUNT_HOLDER, VISITORS, user_view
 from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token
 from chalicelib.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from chalicelib.jobs.context import current_context
@@ -22,11 +23,16 @@ VERIFY_SECONDS = 7 * 24 * 3600
 RESET_SECONDS = 3600
 LOGIN_LIMIT_PER_EMAIL, LOGIN_LIMIT_PER_ADDRESS, LOGIN_WINDOW = 5, 30, 60
 RESET_LIMIT_PER_EMAIL, RESET_LIMIT_PER_ADDRESS, RESET_WINDOW = 3, 10, 900
+SIGNUP_LIMIT_PER_EMAIL, SIGNUP_WINDOW = 3, 900
 SLOW_DOWN = "Too many attempts; wait before trying again."
 
 
 class InvalidCredentials(Unauthorized):
     code = "invalid_credentials"
+
+
+class EmailTaken(Conflict):
+    """Said to admins and operators creating accounts, never to a sign-up."""
 
 
 def normalize_email(email: str) -> str:
@@ -51,23 +57,13 @@ def get_user(user_id: str) -> User:
 
 
 def private_view(user: User) -> dict[str, Any]:
-    """What the user and admins see: never the hash, never a token."""
-    return {
-        "id": user.id,
-        "email": user.email,
-        "name": user.name,
-        "email_verified": user.email_verified,
-        "is_admin": "admin" in user.roles,
-        "is_super_admin": "super_admin" in user.roles,
-        "avatar_url": user.avatar_url,
-        "bio": user.bio,
-        "created_at": user.created_at,
-    }
+    """What the user and admins see (domain/projections.py decides)."""
+    return user_view(user, ACCOUNT_HOLDER)
 
 
 def public_view(user: User) -> dict[str, Any]:
     """What other users may see of someone (e.g. in an event's role list)."""
-    return {"id": user.id, "name": user.name, "avatar_url": user.avatar_url}
+    return user_view(user, VISITORS)
 
 
 def _check_password(password: str, field: str = "password") -> None:
@@ -106,14 +102,47 @@ def create_user(
         with transact_write() as transaction:
             transaction.save(guard, condition=EmailGuard.pk.does_not_exist())
             transaction.save(user, condition=User.pk.does_not_exist())
-    except TransactWriteError:
-        raise Conflict("An account with this email already exists.", fields={"email": "is taken"}) from None
+    except TransactWriteError as err:
+        if not is_condition_failure(err):  # throttled or failing: not a taken email
+            raise
+        raise EmailTaken("An account with this email already exists.", fields={"email": "is taken"}) from None
     return user
 
 
-def signup(*, email: str, password: str, name: str) -> User:
-    """Create an unverified account and mail its verification link (a send_email job)."""
-    user = create_user(email=email, password=password, name=name)
+SIGNUP_ANSWER = "Check your mailbox: we sent a message to this address to go on."
+
+
+def signup(*, email: str, password: str, name: str) -> dict[str, str]:
+    """Create an unverified account and mail its verification link (a send_email job); an email
+    that already has an account gets a mail saying so instead. Both answer the same, so the
+    answer tells nobody which emails have accounts (create_user hashes the password either way)."""
+    email = normalize_email(email)
+    # Each attempt may mail the address: a few per window, for new and taken emails alike.
+    ratelimit.check("signup-email", email, limit=SIGNUP_LIMIT_PER_EMAIL, message=SLOW_DOWN)
+    ratelimit.count("signup-email", email, window=SIGNUP_WINDOW)
+    try:
+        user = create_user(email=email, password=password, name=name)
+    except EmailTaken:
+        _mail_signup_attempt(email)
+    else:
+        _mail_verification(user)
+    return {"email": email, "message": SIGNUP_ANSWER}
+
+
+def _mail_signup_attempt(email: str) -> None:
+    reset = current_context().absolute_url("admin/#/reset")
+    enqueue(
+        "send_email",
+        to=email,
+        subject="Someone tried to sign up to Podium with your email",
+        text="Hello,\n\nsomeone tried to create a Podium account with this email address, which already has "
+        f"one. If it was you, sign in, or choose a new password here:\n{reset}\n\n"
+        "If it was not you, you need do nothing: your account is unchanged.",
+        html=None,
+    )
+
+
+def _mail_verification(user: User) -> None:
     secret = onetime.issue(purpose="verify", ttl_seconds=VERIFY_SECONDS, user_id=user.id)
     link = current_context().absolute_url(f"admin/#/verify?token={secret}")
     enqueue(
@@ -124,7 +153,6 @@ def signup(*, email: str, password: str, name: str) -> User:
         f"Your verification code: {secret}\n\nThe link works for 7 days.",
         html=None,
     )
-    return user
 
 
 def verify_email(*, token: str) -> User:

@@ -20,21 +20,11 @@ from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.projections import VISITORS, Audience, audience_for, project
 from chalicelib.domain.speaker_names import check_unchanged, names_of
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
+from chalicelib.jobs.context import current_context
 
-# Fields only organizers see (and the speaker their own): never in public answers or pages.
-PRIVATE_FIELDS: dict[str, frozenset[str]] = {
-    "event": frozenset({"email", "owner_id", "source_key", "source_id"}),
-    "speaker": frozenset({"email", "phone", "user_id"}),
-    "session": frozenset({"comments", "speaker_user_ids"}),
-}
-HIDDEN = frozenset({"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "trash_pk", "expires_at", "trash_op"})
-# The event's call for papers has its own route, which keeps a private one's secret link token
-# to the organizers.
-HIDDEN |= {"call_for_papers"}
-# Sessions keep their speakers' names for lists, which show them as `speakers`.
-HIDDEN |= {"speaker_names"}
 REFERENCES = {"track_id": "track", "room_id": "room", "session_type_id": "session_type"}
 DATETIME_FIELDS = frozenset({"starts_at", "ends_at", "published_at"})
 
@@ -61,21 +51,9 @@ def get_child(*, event_id: str, kind: str, item_id: str) -> Item:
     return item  # type: ignore[return-value]
 
 
-def view(item: Item, *, private: bool) -> dict[str, Any]:
-    """The JSON of an item; private fields only when `private`."""
-    from chalicelib.domain.uploads import FILE_FIELDS, files_view
-
-    hidden = (
-        HIDDEN | frozenset(FILE_FIELDS) | (frozenset() if private else PRIVATE_FIELDS.get(item.kind_name, frozenset()))
-    )
-    data = {name: value for name, value in item.attribute_values.items() if name not in hidden}
-    data.update(files_view(item))
-    data.setdefault("version", item.version)
-    if item.kind_name == "track":
-        from chalicelib.site.colors import readable_text_color
-
-        data["text_color"] = readable_text_color(item.color or "#5c6b7a")
-    return data
+def view(item: Item, *, audience: Audience) -> dict[str, Any]:
+    """The JSON of an item for `audience` (domain/projections.py decides every field)."""
+    return project(item, audience)
 
 
 # -- writes -----------------------------------------------------------------------------
@@ -195,12 +173,23 @@ class StaleVersion(Conflict):
     code = "version_conflict"
 
     def __init__(self, item: Item) -> None:
-        current = view(item, private=True)
         super().__init__(
             f"This item changed meanwhile (now version {item.version}). Reload it, or re-apply your edit on top.",
             current_version=item.version,
-            current=current,
         )
+        self.item = item
+
+    def to_body(self) -> dict[str, Any]:
+        """The current item as the caller may see it: a speaker's 409 carries no organizer field."""
+        body = super().to_body()
+        actor = current_context().actor
+        event_id = self.item.id if self.item.kind_name == "event" else self.item.event_id  # type: ignore[attr-defined]
+        try:
+            audience = audience_for(actor, event_id=event_id, item=self.item)
+        except PodiumError:  # the event went meanwhile: the answer must still be this 409
+            audience = VISITORS
+        body["error"]["current"] = view(self.item, audience=audience)
+        return body
 
 
 def _speakers(event_id: str, speaker_ids: list[str]) -> list[Item]:

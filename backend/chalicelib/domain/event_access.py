@@ -1,5 +1,5 @@
 """What imports and exports ask of identity, in the terms they use: one owner grant, one
-check, one answer to "may this actor see private fields"."""
+check (what they may see is domain/projections.py's)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.db.content import event_pk
 from chalicelib.domain.actors import Actor
-
-ORGANIZER_ROLES = frozenset({"owner", "organizer", "coorganizer"})
 
 
 def event_role(*, event_id: str, user_id: str) -> str | None:
@@ -35,11 +33,6 @@ def require(actor: Actor, action: str, event_id: str | None) -> None:
         authorize(actor, "event.create")
     else:
         authorize(actor, "event.update" if action == "event.import" else action, event_id=event_id)
-
-
-def sees_private_fields(actor: Actor, event_id: str) -> bool:
-    """Admins and the event's organizers see emails, phones and internal comments."""
-    return actor.is_admin or event_role(event_id=event_id, user_id=actor.id) in ORGANIZER_ROLES
 
 
 def owner_item(*, event_id: str, user_id: str) -> dict[str, Any]:

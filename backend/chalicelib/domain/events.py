@@ -16,6 +16,7 @@ from chalicelib.db.queries import PUBLISHED, published_events
 from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, user_pk
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import check_may_publish
+from chalicelib.domain.projections import Audience, project
 from chalicelib.domain.roles import role_item
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
@@ -80,15 +81,9 @@ def get_event(event_id: str) -> Event:
     return event
 
 
-def event_view(event: Event, *, private: bool) -> dict[str, Any]:
-    """The event's JSON; its contact email and import keys only when `private` (its team, admins)."""
-    from chalicelib.domain.content import view
-
-    return view(event, private=private) | {
-        "id": event.id,
-        "slug": event.slug,
-        "version": event.version,
-    }
+def event_view(event: Event, *, audience: Audience) -> dict[str, Any]:
+    """The event's JSON for `audience`; its contact email and import keys only for organizers."""
+    return project(event, audience)
 
 
 def _events_by_id(event_ids: list[str]) -> list[Event]:

@@ -1,7 +1,8 @@
 """Export an event as an Open Event export (v2, kebab-case), the shape `openevent.read_export` reads.
 
 Records carry their source ids (imported records) or Podium ids (records made here), so
-export → import → export gives equal files. Private fields only when asked for.
+export → import → export gives equal files. Each field the projections (domain/projections.py)
+keep from the audience stays out of the file: the same rule as the API's.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from zoneinfo import ZoneInfo
 from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.queries import event_items
+from chalicelib.domain.projections import Audience
 from chalicelib.errors import NotFound
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so equal data gives equal bytes
 
 
-def export_files(*, event_id: str, include_private: bool) -> dict[str, bytes]:
+def export_files(*, event_id: str, audience: Audience) -> dict[str, bytes]:
     """File name → JSON bytes of the event's Open Event export. Raises NotFound."""
     by_kind: dict[type[Item], list[Any]] = defaultdict(list)
     exported = {content.Event, *content.CHILD_KINDS.values()}  # roles, invites and the like stay out
@@ -33,16 +35,16 @@ def export_files(*, event_id: str, include_private: bool) -> dict[str, bytes]:
         raise NotFound("no such event")
     event: content.Event = by_kind[content.Event][0]
     tz = ZoneInfo(event.timezone or "UTC")
-    ids = _SourceIds(by_kind)
+    ids = _SourceIds(by_kind, audience)
     tracks, rooms, types = by_kind[content.Track], by_kind[content.Room], by_kind[content.SessionType]
     sessions, speakers, sponsors = by_kind[content.Session], by_kind[content.Speaker], by_kind[content.Sponsor]
     records = {
-        "event": _event(event, tz, include_private),
+        "event": _event(event, tz, audience),
         "tracks": [_track(t, ids) for t in tracks],
         "microlocations": [_room(r, ids) for r in rooms],
         "session-types": [_session_type(t, ids) for t in types],
-        "sessions": [_session(s, ids, tz, include_private) for s in sessions],
-        "speakers": [_speaker(s, ids, include_private) for s in speakers],
+        "sessions": [_session(s, ids, tz, audience) for s in sessions],
+        "speakers": [_speaker(s, ids, audience) for s in speakers],
         "sponsors": [_sponsor(s, ids) for s in sponsors],
     }
     for value in records.values():
@@ -51,11 +53,11 @@ def export_files(*, event_id: str, include_private: bool) -> dict[str, bytes]:
     return {name: _dumps(value) for name, value in records.items()}
 
 
-def export_zip(*, event_id: str, include_private: bool) -> bytes:
+def export_zip(*, event_id: str, audience: Audience) -> bytes:
     """The export as a zip with one file per kind (no extension, as Open Event writes them)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in export_files(event_id=event_id, include_private=include_private).items():
+        for name, data in export_files(event_id=event_id, audience=audience).items():
             archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
@@ -65,10 +67,15 @@ def _dumps(value: Any) -> bytes:
 
 
 class _SourceIds:
-    """Podium id → the id the export writes (the source id when the record was imported)."""
+    """Podium id → the id the export writes (the source id when the record was imported and
+    the audience sees import keys)."""
 
-    def __init__(self, by_kind: dict[type[Item], list[Any]]) -> None:
-        self._ids = {(type(i), i.id): (i.source_id or i.id) for items in by_kind.values() for i in items}
+    def __init__(self, by_kind: dict[type[Item], list[Any]], audience: Audience) -> None:
+        self._ids = {
+            (type(i), i.id): (i.source_id if audience.shows(i.kind_name, "source_id") else None) or i.id
+            for items in by_kind.values()
+            for i in items
+        }
         self.by_id = {(type(i), i.id): i for items in by_kind.values() for i in items}
 
     def of(self, model: type[Item], item_id: str | None) -> str | None:
@@ -86,11 +93,12 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
-def _event(e: content.Event, tz: ZoneInfo, private: bool) -> dict[str, Any]:
+def _event(e: content.Event, tz: ZoneInfo, audience: Audience) -> dict[str, Any]:
     cfp = e.call_for_papers
+    imported = audience.shows("event", "source_key")
     record = {
-        "id": e.source_id or e.id,
-        "identifier": e.source_key or e.id,
+        "id": (e.source_id if imported else None) or e.id,
+        "identifier": (e.source_key if imported else None) or e.id,
         "name": e.name,
         "description": _text(e.description),
         "starts-at": _time(e.starts_at, tz),
@@ -118,9 +126,12 @@ def _event(e: content.Event, tz: ZoneInfo, private: bool) -> dict[str, Any]:
         else None,
         "state": e.state,
     }
-    if private:
-        record["email"] = _text(e.email)
-    return record
+    return record | _allowed(audience, "event", {"email": ("email", _text(e.email))})
+
+
+def _allowed(audience: Audience, kind: str, fields: dict[str, tuple[str, Any]]) -> dict[str, Any]:
+    """Export keys → (model field, value): the entries whose field `audience` sees."""
+    return {key: value for key, (field, value) in fields.items() if audience.shows(kind, field)}
 
 
 def _track(t: content.Track, ids: _SourceIds) -> dict[str, Any]:
@@ -156,7 +167,7 @@ def _reference(model: type[Item], item_id: str | None, ids: _SourceIds, label: s
     return {"id": ids.of(model, item_id), label: getattr(item, label)} if item is not None else None
 
 
-def _session(s: content.Session, ids: _SourceIds, tz: ZoneInfo, private: bool) -> dict[str, Any]:
+def _session(s: content.Session, ids: _SourceIds, tz: ZoneInfo, audience: Audience) -> dict[str, Any]:
     record = {
         "id": ids.of(content.Session, s.id),
         "title": s.title,
@@ -177,15 +188,21 @@ def _session(s: content.Session, ids: _SourceIds, tz: ZoneInfo, private: bool) -
         "session-type": _reference(content.SessionType, s.session_type_id, ids),
         "speakers": [r for r in (_reference(content.Speaker, i, ids) for i in s.speaker_ids or []) if r],
     }
-    if private:
-        record["comments"] = _text(s.comments)
-    return record
+    return record | _allowed(audience, "session", {"comments": ("comments", _text(s.comments))})
 
 
-_PRIVATE_SPEAKER_FIELDS = ("email", "gender", "heard_from", "speaking_experience", "sponsorship_required")
+# Open Event's names for the speaker's contact and profile answers.
+_SPEAKER_ANSWERS = {
+    "email": "email",
+    "mobile": "phone",
+    "gender": "gender",
+    "heard-from": "heard_from",
+    "speaking-experience": "speaking_experience",
+    "sponsorship-required": "sponsorship_required",
+}
 
 
-def _speaker(s: content.Speaker, ids: _SourceIds, private: bool) -> dict[str, Any]:
+def _speaker(s: content.Speaker, ids: _SourceIds, audience: Audience) -> dict[str, Any]:
     record = {
         "id": ids.of(content.Speaker, s.id),
         "name": s.name,
@@ -197,11 +214,8 @@ def _speaker(s: content.Speaker, ids: _SourceIds, private: bool) -> dict[str, An
     }
     for name in ("organisation", "position", "country", "city", "website", "twitter", "github", "linkedin", "facebook"):
         record[name] = _text(getattr(s, name))
-    if private:
-        record["mobile"] = _text(s.phone)
-        for name in _PRIVATE_SPEAKER_FIELDS:
-            record[name.replace("_", "-")] = _text(getattr(s, name))
-    return record
+    answers = {key: (field, _text(getattr(s, field))) for key, field in _SPEAKER_ANSWERS.items()}
+    return record | _allowed(audience, "speaker", answers)
 
 
 def _sponsor(s: content.Sponsor, ids: _SourceIds) -> dict[str, Any]:

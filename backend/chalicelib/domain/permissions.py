@@ -262,8 +262,8 @@ def _linked(user_id: str, resource: Any) -> bool:
 
 
 def authorize(actor: Actor, action: str, *, event_id: str | None = None, resource: Any = None) -> Relations:
-    """Allow or raise: 401 (anonymous), 404 (no such event, or a draft the actor has no part in),
-    403 (otherwise). Returns the relations, so views can narrow what they show."""
+    """Allow or raise: 404 (no such event, or a draft the actor has no part in; a user the actor
+    may not read), 401 (anonymous), 403 (otherwise). Returns the relations, so views can narrow what they show."""
     # The trash acts on deleted events, which every other action treats as missing.
     in_trash = split(action)[0] == "trash"
     event, role = (None, None) if event_id is None else event_and_role(actor, event_id, trashed_too=in_trash)
@@ -272,10 +272,14 @@ def authorize(actor: Actor, action: str, *, event_id: str | None = None, resourc
         if action in USER_REMOVALS:
             _check_removable(actor, resource)
         return relations
+    # No existence oracle: a draft answers anonymous callers and outsiders as a missing event
+    # does, and a user record answers whoever may not read it as a missing one.
+    if event_id is not None and relations.names <= {"anyone", "signed_in"}:
+        raise NotFound("No such event.")
     if actor.is_anonymous:
         raise AuthenticationRequired("Sign in to do this.")
-    if event_id is not None and relations.names <= {"anyone", "signed_in"}:
-        raise NotFound("No such event.")  # drafts stay invisible to outsiders
+    if split(action)[0] == "user" and not decide(relations, "user.read", resource=resource):
+        raise NotFound("No such user.")
     raise Forbidden(f"Your role does not allow {action}.")
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.domain.projections import PUBLIC_SESSION_STATES as PUBLIC_STATES  # who sees what decides
 from chalicelib.errors import Conflict
 
 STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
-PUBLIC_STATES = frozenset({"accepted", "confirmed"})
 
 ORGANIZER_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending", "accepted", "rejected"}),

@@ -60,10 +60,10 @@ def _download(key: str, path: Path) -> None:
 @job("export_event")
 def export_event_job(ctx: RequestContext, *, event_id: str) -> dict[str, Any]:
     """Write the event's Open Event zip to S3; the result is a short-lived download URL."""
-    from chalicelib.domain.event_access import sees_private_fields
     from chalicelib.domain.exports import export_zip
+    from chalicelib.domain.projections import audience_for
 
-    data = export_zip(event_id=event_id, include_private=sees_private_fields(ctx.actor, event_id))
+    data = export_zip(event_id=event_id, audience=audience_for(ctx.actor, event_id=event_id))
     report_progress(80)
     key = f"exports/{event_id}/{uuid.uuid4().hex}.zip"
     s3 = client("s3")

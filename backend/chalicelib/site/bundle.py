@@ -10,7 +10,9 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
-PUBLIC_SESSION_STATES = frozenset({"accepted", "confirmed"})
+# The states visitors see are the projections' (domain/projections.py), like every field here:
+# tests/domain/test_projections.py checks these classes hold only fields public there.
+from chalicelib.domain.projections import PUBLIC_SESSION_STATES
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,85 @@
+"""The projections table itself: every stored field is decided once, the site's public view
+model holds only public fields, and each relation maps to one audience."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+pytestmark = pytest.mark.unit
+
+# Site fields computed from stored ones rather than stored under that name.
+DERIVED_SITE_FIELDS = {"event": {"cfp_state", "proposal_url", "published"}}
+
+
+def test_every_stored_field_is_shown_by_the_table_or_to_nobody():
+    from chalicelib.db.content import CHILD_KINDS, Event
+    from chalicelib.db.users import User
+    from chalicelib.domain.projections import FIELDS, NOT_SHOWN
+
+    models = {"event": Event, **CHILD_KINDS, "user": User}
+    undecided = {kind: sorted(set(m.get_attributes()) - set(FIELDS[kind]) - NOT_SHOWN) for kind, m in models.items()}
+    unknown = {kind: sorted(set(FIELDS[kind]) - set(m.get_attributes())) for kind, m in models.items()}
+
+    assert sorted(FIELDS) == sorted(models)
+    assert undecided == {kind: [] for kind in models}
+    assert unknown == {kind: [] for kind in models}
+
+
+def test_site_view_model_holds_only_public_fields():
+    from chalicelib.domain.projections import FIELDS, PUBLIC
+    from chalicelib.site import bundle
+
+    classes = {
+        "event": bundle.Event, "track": bundle.Track, "room": bundle.Room, "session_type": bundle.SessionType,
+        "session": bundle.Session, "speaker": bundle.Speaker, "sponsor": bundle.Sponsor, "post": bundle.Post,
+    }  # fmt: skip
+    not_public = {
+        kind: sorted(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in DERIVED_SITE_FIELDS.get(kind, set()) and FIELDS[kind].get(f.name) != PUBLIC
+        )
+        for kind, cls in classes.items()
+    }
+
+    assert not_public == {kind: [] for kind in classes}
+
+
+@pytest.mark.parametrize(
+    ("names", "linked", "expected"),
+    [
+        ({"anyone"}, False, ("visitors", False, False)),
+        ({"anyone", "signed_in", "visitor"}, False, ("visitors", False, False)),
+        ({"anyone", "signed_in", "visitor", "speaker"}, True, ("speaker", True, False)),
+        ({"anyone", "signed_in", "moderator"}, False, ("members", False, True)),
+        ({"anyone", "signed_in", "track_organizer"}, False, ("members", False, True)),
+        ({"anyone", "signed_in", "coorganizer"}, False, ("organizers", True, True)),
+        ({"anyone", "signed_in", "organizer"}, False, ("organizers", True, True)),
+        ({"anyone", "signed_in", "owner"}, False, ("organizers", True, True)),
+        ({"anyone", "signed_in", "admin"}, False, ("organizers", True, True)),
+    ],
+)
+def test_audience_of_each_relation_decides_contact_data_and_unpublished_items(names, linked, expected):
+    from chalicelib.domain.permissions import Relations
+    from chalicelib.domain.projections import audience_of
+
+    audience = audience_of(Relations(frozenset(names), linked=linked))
+
+    assert (audience.name, audience.shows("speaker", "email"), audience.sees_unpublished) == expected
+    assert audience.shows("session", "comments") is (expected[0] == "organizers")
+
+
+def test_user_views_show_others_no_email_and_nobody_the_hash():
+    from chalicelib.db.users import User
+    from chalicelib.domain.projections import ACCOUNT_HOLDER, VISITORS, user_view
+
+    user = User("USER#u1", "USER", id="u1", email="ada@example.org", name="Ada", password_hash="HASH",
+                site_roles={"admin"}, token_version=3)  # fmt: skip
+
+    own, others = user_view(user, ACCOUNT_HOLDER), user_view(user, VISITORS)
+
+    assert others == {"id": "u1", "name": "Ada", "avatar_url": None}
+    assert (own["email"], own["is_admin"], own["is_super_admin"]) == ("ada@example.org", True, False)
+    assert not {"password_hash", "token_version", "site_roles"} & set(own)

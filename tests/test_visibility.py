@@ -1,0 +1,160 @@
+"""Every output path, for every audience: each private field reaches only the audiences
+README's "Who sees what" names.
+
+Each private value is a distinctive marker; every answer, export file, site file and mail is
+searched for them byte by byte (lowercased, as emails are stored lowercased).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from api_support import Api, mails_to
+
+pytestmark = pytest.mark.integration
+
+# marker -> who may see it, in README's terms.
+SPEAKER_MARKERS = {
+    "email": "private-speaker-email-marker@x.test",
+    "phone": "private-phone-marker",
+    "gender": "private-gender-marker",
+    "heard_from": "private-heard-from-marker",
+    "speaking_experience": "private-experience-marker",
+    "sponsorship_required": "private-sponsorship-marker",
+}
+COMMENT = "private-comment-marker"
+EVENT_EMAIL = "private-event-email-marker@x.test"
+UNPUBLISHED = "unpublished-speaker-marker"  # the name of a speaker whose only talk is rejected
+ORGANIZERS = {"owner", "organizer", "coorganizer", "admin"}
+MEMBERS = ORGANIZERS | {"moderator", "track_organizer"}
+SEES = {
+    **{marker: ORGANIZERS | {"speaker"} for marker in SPEAKER_MARKERS.values()},
+    COMMENT: ORGANIZERS,
+    EVENT_EMAIL: ORGANIZERS,
+    UNPUBLISHED: MEMBERS,
+}
+AUDIENCES = ["anonymous", "outsider", "speaker", "moderator", "track_organizer", "coorganizer", "organizer", "owner",
+             "admin"]  # fmt: skip
+SEGMENTS = ["tracks", "rooms", "session-types", "sessions", "speakers", "sponsors", "posts"]
+
+
+def markers_in(data: bytes | str) -> set[str]:
+    text = (data if isinstance(data, str) else data.decode("utf-8", "replace")).lower()
+    return {marker for marker in SEES if marker in text}
+
+
+@pytest.fixture
+def api(stack):
+    """The API on a stack emptied afterwards (as tests/api's writing_api)."""
+    from app import app
+    from chalice.test import Client
+
+    with Client(app) as client:
+        yield Api(client)
+
+
+@pytest.fixture
+def scene(api):
+    """A published event with every role, a linked speaker with an accepted talk and every private
+    field set, and a second speaker whose only talk is rejected."""
+    from chalicelib.db.content import Event, Speaker, event_pk
+    from chalicelib.domain.accounts import set_admin
+    from chalicelib.domain.content import child_key
+    from chalicelib.domain.roles import grant_role
+
+    people = {name: api.user(name) for name in AUDIENCES if name != "anonymous"}
+    people["anonymous"] = {"token": None, "email": None}
+    set_admin(user_id=people["admin"]["id"], is_admin=True)
+    owner = people["owner"]
+    event = api.dated_event(owner, "Visibility Conf", year=2030)
+    base = f"/v1/events/{event['id']}"
+    track = api.json("POST", f"{base}/tracks", {"name": "Web"}, token=owner["token"], expect=201)
+    for role in ("organizer", "coorganizer", "moderator", "track_organizer"):
+        grant_role(event_id=event["id"], user_id=people[role]["id"], role=role, track_ids=[track["id"]])
+    Event.get(event_pk(event["id"]), "EVENT").update(actions=[Event.email.set(EVENT_EMAIL)])
+
+    fields = {"name": "Ada", "email": SPEAKER_MARKERS["email"], "phone": SPEAKER_MARKERS["phone"]}
+    speaker = api.json("POST", f"{base}/speakers", fields, token=owner["token"], expect=201)
+    answers = {n: v for n, v in SPEAKER_MARKERS.items() if n not in ("email", "phone")}
+    stored = Speaker.get(*child_key(event["id"], "speaker", speaker["id"]))
+    stored.update(
+        actions=[Speaker.user_id.set(people["speaker"]["id"])]
+        + [getattr(Speaker, name).set(value) for name, value in answers.items()]
+    )
+    hidden = api.json("POST", f"{base}/speakers", {"name": UNPUBLISHED}, token=owner["token"], expect=201)
+    talks = {}
+    for title, speaker_id, state in (("Shown talk", speaker["id"], "accepted"), ("Refused", hidden["id"], "rejected")):
+        body = {"title": title, "speaker_ids": [speaker_id], "comments": COMMENT, "track_id": track["id"]}
+        created = api.json("POST", f"{base}/sessions", body, token=owner["token"], expect=201)
+        path = f"{base}/sessions/{created['id']}"
+        talks[title] = api.json("PATCH", path, {"state": state, "version": created["version"]},
+                                token=owner["token"], expect=200)  # fmt: skip
+    api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
+    return {"people": people, "event": event, "speaker": speaker, "hidden": hidden, "talks": talks}
+
+
+def api_answers(api, scene, who: str) -> list[bytes]:
+    """Every API answer `who` gets: the event, its list, every child list and item, the 409 of a
+    stale edit (or the refusal), and the error for a missing item."""
+    token, event = scene["people"][who]["token"], scene["event"]
+    base = f"/v1/events/{event['id']}"
+    calls = [("GET", base, None), ("GET", "/v1/events", None), ("GET", f"{base}/sessions/nosuchitem0", None)]
+    calls += [("GET", f"{base}/{segment}", None) for segment in SEGMENTS]
+    items = [("speakers", scene["speaker"]), ("speakers", scene["hidden"])]
+    items += [("sessions", talk) for talk in scene["talks"].values()]
+    for segment, item in items:
+        calls.append(("GET", f"{base}/{segment}/{item['id']}", None))
+        calls.append(("PATCH", f"{base}/{segment}/{item['id']}", {"version": item["version"] - 1}))
+    return [api.call(method, path, body, token).body for method, path, body in calls]
+
+
+def export_files(scene, who: str) -> list[bytes]:
+    """The export job's files, for those the permission table lets export."""
+    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.exports import export_files as files
+    from chalicelib.domain.permissions import decide, event_and_role, relations_of
+    from chalicelib.domain.projections import audience_for
+
+    person = scene["people"][who]
+    if person["token"] is None:
+        return []
+    roles = frozenset({"admin"}) if who == "admin" else frozenset()
+    actor = Actor(id=person["id"], kind="user", roles=roles)
+    event, role = event_and_role(actor, scene["event"]["id"])
+    if not decide(relations_of(actor, event=event, role=role), "event.export"):
+        return []
+    return list(files(event_id=scene["event"]["id"], audience=audience_for(actor, event_id=event.id)).values())
+
+
+def site_files(scene) -> list[bytes]:
+    """Pages, feeds, calendars and the search index of the event's public site."""
+    from chalicelib.site.from_db import load_bundle
+    from chalicelib.site.render import render_event
+
+    return list(render_event(load_bundle(scene["event"]["id"]), base_url="http://podium.test").values())
+
+
+def test_each_private_field_reaches_only_the_audiences_readme_names(api, scene):
+    seen: dict[str, set[str]] = {}
+    for who in AUDIENCES:
+        outputs = api_answers(api, scene, who) + export_files(scene, who)
+        email = scene["people"][who]["email"]
+        outputs += [json.dumps([m["subject"], m["text"], m.get("html")]) for m in mails_to(email)] if email else []
+        seen[who] = set().union(*(markers_in(o) for o in outputs))
+    seen["anonymous"] |= set().union(*(markers_in(f) for f in site_files(scene)))
+
+    leaks = {who: sorted(m for m in found if who not in SEES[m]) for who, found in seen.items()}
+    assert leaks == {who: [] for who in AUDIENCES}
+    # Not vacuous: each audience sees every marker README gives it.
+    assert seen == {
+        who: {m for m, audiences in SEES.items() if who in audiences} for who in AUDIENCES
+    }
+
+
+def test_speakers_own_profile_shows_them_their_private_fields(api, scene):
+    token, base = scene["people"]["speaker"]["token"], f"/v1/events/{scene['event']['id']}"
+
+    own = api.json("GET", f"{base}/speakers/{scene['speaker']['id']}", token=token, expect=200)
+
+    assert {name: own[name] for name in SPEAKER_MARKERS} == SPEAKER_MARKERS
