@@ -14,6 +14,7 @@ from typing import Any
 
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import Relations, event_and_role, relations_of
+from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
 
 # Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the person the item is about
 # (a speaker's own contact and profile answers, a user's own account). ORGANIZERS: the event's
@@ -105,7 +106,6 @@ ORGANIZING_ROLES = frozenset({"owner", "organizer", "coorganizer", "admin"})
 # Moderators and track organizers read every item of the event (drafts and pending talks
 # too) but, like visitors, none of the organizers' private fields: they make no exports either.
 EVENT_MEMBERS = frozenset({"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"})
-PUBLIC_SESSION_STATES = frozenset({"accepted", "confirmed"})
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.domain.projections import PUBLIC_SESSION_STATES as PUBLIC_STATES  # who sees what decides
 from chalicelib.errors import Conflict
 
 STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
+# The states visitors see; projections (who sees what) and the site read them from here.
+PUBLIC_SESSION_STATES = frozenset({"accepted", "confirmed"})
 
 ORGANIZER_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending", "accepted", "rejected"}),
@@ -53,7 +54,7 @@ def check_transition(current: str, new: str, *, as_organizer: bool) -> None:
 
 
 def is_public(state: str) -> bool:
-    return state in PUBLIC_STATES
+    return state in PUBLIC_SESSION_STATES
 
 
 def notify_speakers(

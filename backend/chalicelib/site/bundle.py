@@ -12,7 +12,7 @@ from datetime import datetime
 
 # The states visitors see are the projections' (domain/projections.py), like every field here:
 # tests/domain/test_projections.py checks these classes hold only fields public there.
-from chalicelib.domain.projections import PUBLIC_SESSION_STATES
+from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
 
 
 @dataclass(frozen=True)
