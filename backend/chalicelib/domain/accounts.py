@@ -118,8 +118,7 @@ def signup(*, email: str, password: str, name: str) -> dict[str, str]:
     answer tells nobody which emails have accounts (create_user hashes the password either way)."""
     email = normalize_email(email)
     # Each attempt may mail the address: a few per window, for new and taken emails alike.
-    ratelimit.check("signup-email", email, limit=SIGNUP_LIMIT_PER_EMAIL, message=SLOW_DOWN)
-    ratelimit.count("signup-email", email, window=SIGNUP_WINDOW)
+    ratelimit.take("signup-email", email, limit=SIGNUP_LIMIT_PER_EMAIL, window=SIGNUP_WINDOW, message=SLOW_DOWN)
     try:
         user = create_user(email=email, password=password, name=name)
     except EmailTaken:
