@@ -10,6 +10,8 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
+from .safe_values import safe_record
+
 PUBLIC_SESSION_STATES = frozenset({"accepted", "confirmed"})
 
 
@@ -130,12 +132,26 @@ class EventBundle:
     posts: tuple[Post, ...] = ()
 
 
+def safe_bundle(bundle: EventBundle) -> EventBundle:
+    """Every record of the bundle through safe_values.safe_record."""
+    where = f"event {bundle.event.id}: "
+    return EventBundle(
+        event=safe_record(bundle.event),
+        **{
+            name: tuple(safe_record(record, where=where) for record in getattr(bundle, name))
+            for name in ("tracks", "rooms", "session_types", "sessions", "speakers", "sponsors", "posts")
+        },
+    )
+
+
 def is_public_session(session: Session) -> bool:
     return session.state in PUBLIC_SESSION_STATES
 
 
 def public_bundle(bundle: EventBundle) -> EventBundle:
-    """Keep accepted/confirmed sessions and only the speakers who give one."""
+    """Keep accepted/confirmed sessions and only the speakers who give one, every value made
+    safe for the site's formats (safe_values.py)."""
+    bundle = safe_bundle(bundle)
     sessions = tuple(s for s in bundle.sessions if is_public_session(s))
     sessions_by_speaker: dict[str, list[str]] = {}
     for session in sessions:
