@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from render_support import failing_render, second_published_event
 
 from tests.jobs.support import job_record, run_until_finished
 
@@ -32,26 +33,12 @@ def _until_dead_letter(poller) -> list:
     raise AssertionError("no dead letter after 20 polls")
 
 
-def _failing_render(monkeypatch, failing_slug: str) -> None:
-    """Rendering the event with `failing_slug` raises, as a renderer bug would; others render."""
-    from chalicelib.site import render
-
-    real = render.render_event
-
-    def render_event(bundle, *, base_url):
-        if bundle.event.slug == failing_slug:
-            raise RuntimeError(f"cannot render {bundle.event.slug}")
-        return real(bundle, base_url=base_url)
-
-    monkeypatch.setattr(render, "render_event", render_event)
-
-
 def test_render_event_job_that_fails_ends_in_failure_and_the_dead_letter_queue(demo_event, poller, monkeypatch):
     from chalicelib.clock import clock
     from chalicelib.jobs.enqueue import enqueue
 
     stack, slug, event_id = demo_event
-    _failing_render(monkeypatch, slug)
+    failing_render(monkeypatch, slug)
     job_id = enqueue("render_event", event_id=event_id, requested_at=clock().now().timestamp())
 
     [letter] = _until_dead_letter(poller)
@@ -67,7 +54,7 @@ def test_render_event_retried_after_a_failure_renders_instead_of_skipping(demo_e
     from chalicelib.jobs.enqueue import enqueue
 
     stack, slug, event_id = demo_event
-    _failing_render(monkeypatch, slug)
+    failing_render(monkeypatch, slug)
     job_id = enqueue("render_event", event_id=event_id, requested_at=clock().now().timestamp())
     poller.poll_jobs_once()  # the first attempt fails
     assert job_record(job_id).state == "RETRY"
@@ -87,7 +74,7 @@ def test_render_site_job_publishes_the_others_and_the_index_then_fails_naming_th
 
     stack, slug, _ = demo_event
     other_slug = second_published_event()
-    _failing_render(monkeypatch, slug)
+    failing_render(monkeypatch, slug)
     job_id = enqueue("render_site")
 
     _until_dead_letter(poller)
@@ -98,25 +85,3 @@ def test_render_site_job_publishes_the_others_and_the_index_then_fails_naming_th
     assert slug in record.error
     assert f"e/{other_slug}/index.html" in _keys(stack.site_bucket, f"e/{other_slug}/")
     assert (f"/e/{other_slug}/" in index, f"/e/{slug}/" in index) == (True, False)
-
-
-def second_published_event(slug: str = "second-conf") -> str:
-    """A small published event beside the demo one; returns its slug."""
-    from datetime import timedelta
-
-    from chalicelib.clock import clock
-    from chalicelib.db import content
-    from chalicelib.db.queries import PUBLISHED
-
-    start = (clock().now() + timedelta(days=40)).replace(microsecond=0)
-    pk = content.event_pk("second")
-    content.Event(
-        pk, "EVENT", id="second", slug=slug, name="Second Conf", starts_at=start, ends_at=start + timedelta(hours=8),
-        timezone="Europe/Berlin", state="published", gsi1pk=f"SLUG#{slug}", gsi1sk="EVENT", gsi2pk=PUBLISHED,
-        gsi2sk=start.isoformat(),
-    ).save()  # fmt: skip
-    content.Session(
-        pk, "SESSION#one", id="one", event_id="second", title="Only talk", state="accepted",
-        starts_at=start, ends_at=start + timedelta(minutes=30),
-    ).save()  # fmt: skip
-    return slug
