@@ -182,13 +182,6 @@ def _cache_control(key: str) -> str:
 SITE_ROOT_FILES = ["assets/", "index.html", "404.html", "robots.txt", "sitemap"]
 
 
-def _published_bundles() -> list:
-    from chalicelib.db.queries import published_events
-    from chalicelib.site.from_db import load_bundle
-
-    return [b for b in (load_bundle(e.id) for e in published_events()) if b is not None]
-
-
 def _render_index(events: list, *, bucket: str, rendered: set[str]) -> dict[str, bytes]:
     """The site index of the events whose pages are in the bucket: rendered now, or by an earlier
     build (an event that fails to render and never did has no pages to link to)."""
@@ -232,24 +225,30 @@ def publish_site(*, bucket: str | None = None) -> PublishReport:
     # Lazy like the renderer's imports: a build from the CLI should not load the job runner's models first.
     from chalicelib.jobs.runner import error_summary
     from chalicelib.logs import logger
+    from chalicelib.site.from_db import load_bundle, published_event_summaries
 
     bucket = bucket or settings().site_bucket
     start_generation(bucket)
-    bundles = _published_bundles()
-    report, rendered = PublishReport(), set()
-    for bundle in bundles:
+    events = published_event_summaries()
+    report, rendered, gone = PublishReport(), set(), set()
+    for event in events:
         try:
+            bundle = load_bundle(event.id)  # loading is part of the event's build: it may fail alone too
+            if bundle is None:
+                gone.add(event.slug)  # trashed since it was listed
+                continue
             report = report.merge(_publish_one(bundle, bucket=bucket))
         except Exception as err:  # one event's failure must not keep the others or the index from publishing
-            logger().exception("event did not publish", extra={"event_id": bundle.event.id, "slug": bundle.event.slug})
-            report.failed[bundle.event.slug] = error_summary(err)
+            logger().exception("event did not publish", extra={"event_id": event.id, "slug": event.slug})
+            report.failed[event.slug] = error_summary(err)
         else:
-            rendered.add(bundle.event.slug)
-    index = _render_index([b.event for b in bundles], bucket=bucket, rendered=rendered)
+            rendered.add(event.slug)
+    live = [e for e in events if e.slug not in gone]
+    index = _render_index(live, bucket=bucket, rendered=rendered)
     report = report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket))
     # Deletions last: no page links to an event folder by now.
     folders, loose = _event_folders(bucket)
-    for folder in sorted(folders - {_event_prefix(b.event.slug) for b in bundles}):
+    for folder in sorted(folders - {_event_prefix(e.slug) for e in live}):
         report = report.merge(sync_files({}, owned_prefixes=[folder], bucket=bucket))
     return report.merge(_write({}, {}, loose, bucket))
 
