@@ -8,7 +8,9 @@ table: the one named by --event, or every published event. `--out` renders into 
 folder beside DIR and swaps it into place, so visitors never see a half-written site;
 `--bucket` publishes through the render job's own path (only changed files are written).
 The table is the environment's when PODIUM_TABLE_NAME is set (tests, Lambda), else the
-running local stack's or --stage's. Exit codes: 0 built, 2 bad input or unknown event.
+running local stack's or --stage's. Exit codes: 0 built, 2 bad input or unknown event,
+1 some events could not be built: every other event and the index (which links only to
+built events) are written all the same, and a line on stderr names each failed event.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 from chalicelib.clock import clock
 from chalicelib.site.memo import remembering_nothing
 from chalicelib.site.openevent import ExportError, load_bundle
-from podium.site_folder import build_folder, second_process_available
+from podium.site_folder import EventsNotBuilt, build_folder, second_process_available
 
 
 class BuildError(RuntimeError):
@@ -104,12 +106,22 @@ def _bundles_from_table(event: str | None) -> list[Any]:
 
 
 def _publish(args: argparse.Namespace) -> str:
+    """Publish into the bucket; raises EventsNotBuilt (after publishing the rest) naming failed events."""
+    from chalicelib.jobs.runner import error_summary
     from chalicelib.site.publish import publish_event, publish_site
 
-    report = (
-        publish_event(_event_id(args.event), bucket=args.bucket) if args.event else publish_site(bucket=args.bucket)
-    )
-    return f"{len(report.written)} written, {len(report.deleted)} deleted, {report.unchanged} unchanged"
+    if args.event:
+        event_id = _event_id(args.event)
+        try:
+            report = publish_event(event_id, bucket=args.bucket)
+        except Exception as err:  # named on stderr like a full publish's failures, not as a traceback
+            raise EventsNotBuilt({args.event: error_summary(err)}, {}) from err
+    else:
+        report = publish_site(bucket=args.bucket)
+    summary = f"{len(report.written)} written, {len(report.deleted)} deleted, {report.unchanged} unchanged"
+    if report.failed:
+        raise EventsNotBuilt(report.failed, {}) from None
+    return summary
 
 
 def _build(args: argparse.Namespace) -> dict[str, bytes]:
@@ -141,6 +153,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ExportError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except EventsNotBuilt as incomplete:
+        for slug, error in sorted(incomplete.failed.items()):
+            print(f"error: event {slug} was not built: {error}", file=sys.stderr)
+        target = f"s3://{args.bucket}" if args.bucket else args.out
+        print(f"Wrote every other event and the index to {target}; {len(incomplete.failed)} event(s) failed")
+        return 1
     pages = sum(1 for path in files if path.endswith(".html"))
     seconds = time.perf_counter() - started
     print(f"Wrote {len(files)} files ({pages} pages) to {args.out} in {seconds:.2f} s ({processes})")

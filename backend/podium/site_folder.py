@@ -33,6 +33,17 @@ class WorkerError(RuntimeError):
     """The second build process failed; the message carries its error."""
 
 
+class EventsNotBuilt(RuntimeError):
+    """Some events could not be built; the folder holds every other event and an index of those.
+
+    `failed`: slug → error; `files`: what was written."""
+
+    def __init__(self, failed: dict[str, str], files: dict[str, bytes]) -> None:
+        super().__init__("; ".join(f"event {slug} was not built: {error}" for slug, error in sorted(failed.items())))
+        self.failed = failed
+        self.files = files
+
+
 def safe_target(out_dir: Path, relative: str) -> Path:
     """`out_dir / relative`, refusing absolute paths, backslashes and `.`, `..` or empty parts.
 
@@ -75,16 +86,36 @@ def build_folder(
 ) -> dict[str, bytes]:
     """Render the whole site into a fresh folder swapped into `out_dir`; returns the files.
 
-    With `progress`, a site of several events shows a bar on stderr, one step per event."""
+    With `progress`, a site of several events shows a bar on stderr, one step per event.
+    An event that fails leaves nothing of itself in the folder and no link in the index; the
+    others are built and swapped in, then EventsNotBuilt names the failed ones."""
+    from chalicelib.jobs.runner import error_summary  # lazy: only a failed build needs the job runner's wording
+
     published = [bundle for bundle in bundles if bundle.event.published]
     files: dict[str, bytes] = {}
+    failed: dict[str, str] = {}
     with _Staging(out_dir) as staging, _EventsBar(len(published) if progress else 0) as advance:
         for bundle in published:
-            files |= _build_event(event_view(bundle, base_url=base_url), staging.folder)
+            try:
+                files |= _build_event(event_view(bundle, base_url=base_url), staging.folder)
+            except Exception as err:  # one event must not cost the others their site
+                failed[bundle.event.slug] = error_summary(err)
+                _forget_event(bundle.event.slug, staging.folder)
             advance()
+        built = [b.event for b in bundles if b.event.slug not in failed]
         # Last, so the first event's second process starts at once; nothing is public before the swap.
-        files |= _written(render_index([b.event for b in bundles], base_url=base_url, now=now), staging.folder)
+        files |= _written(render_index(built, base_url=base_url, now=now), staging.folder)
+    if failed:
+        raise EventsNotBuilt(failed, files)
     return files
+
+
+def _forget_event(slug: str, folder: Path) -> None:
+    """Remove what a failed event wrote into the staging folder."""
+    try:
+        shutil.rmtree(safe_target(folder, f"e/{slug}"), ignore_errors=True)
+    except UnsafePathError:
+        pass  # a slug that cannot be a folder: nothing of it was written either
 
 
 def _build_event(view: EventView, folder: Path) -> dict[str, bytes]:

@@ -179,3 +179,48 @@ def test_port_of_a_stack_stopped_a_moment_ago_counts_as_free():
     client.close()
 
     _check_free(port)  # THEN a new stack may start on it (no OSError)
+
+
+def test_dev_stack_starts_on_state_holding_a_title_with_a_newline_and_publishes_it(dev_stack_factory, tmp_path):
+    import boto3
+    from podium.localstack.demo import DEMO_ID
+
+    state = tmp_path / "newline"
+    first = dev_stack_factory(state)
+    ddb = boto3.client("dynamodb", endpoint_url=first.urls["AWS"], region_name="us-east-1")
+    [table] = [name for name in ddb.list_tables()["TableNames"] if name.startswith("podium")]
+    ddb.update_item(  # a direct write, as old items and imports from before the API's rules hold
+        TableName=table,
+        Key={"pk": {"S": f"EVENT#{DEMO_ID}"}, "sk": {"S": "SESSION#static"}},
+        UpdateExpression="SET title = :title",
+        ExpressionAttributeValues={":title": {"S": "Good talk\nsecond line"}},
+    )
+    first.stop()
+
+    second = dev_stack_factory(state)
+    status, _, page = _get(second.urls["Site"] + "e/podium-demo-conf/sessions/static/")
+    code, _ = second.stop()
+
+    assert (status, b"Good talk second line" in page) == (200, True)
+    assert code == 0
+    assert not [line for line in second.output if "Traceback" in line]
+
+
+def test_stack_start_reports_an_event_that_cannot_render_and_publishes_the_rest(stack, monkeypatch, caplog, tmp_path):
+    import boto3
+    from chalicelib.site import render
+    from podium.localstack.demo import seed_demo_event
+    from podium.localstack.stack import LocalStack
+
+    slug = seed_demo_event()
+
+    def render_event(bundle, *, base_url):
+        raise RuntimeError(f"cannot render {bundle.event.slug}")
+
+    monkeypatch.setattr(render, "render_event", render_event)
+
+    LocalStack(tmp_path)._publish_site()
+
+    keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=stack.site_bucket).get("Contents", [])]
+    assert f"event {slug} was not published: RuntimeError: cannot render {slug}" in caplog.text
+    assert ("index.html" in keys, [k for k in keys if k.startswith("e/")]) == (True, [])

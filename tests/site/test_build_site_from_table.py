@@ -103,3 +103,41 @@ def test_build_into_a_bucket_writes_changed_files_only(demo_event, build_site_mo
     assert f"e/{demo_event}/sessions/static/index.html" in keys
     assert re.match(rf"Published to s3://{bucket}: [1-9]\d* written, 0 deleted, 0 unchanged in ", first_out)
     assert re.match(rf"Published to s3://{bucket}: 0 written, 0 deleted, [1-9]\d* unchanged in ", again_out)
+
+
+def test_build_with_an_event_that_cannot_render_writes_the_others_and_exits_1_naming_it(
+    demo_event, monkeypatch, tmp_path, build_site_module, capsys
+):
+    from render_support import failing_render, second_published_event
+
+    other = second_published_event()
+    failing_render(monkeypatch, demo_event)
+
+    code = build_site_module.main(["--out", str(tmp_path / "site"), "--base-url", BASE_URL])
+
+    files, err = _tree(tmp_path / "site"), capsys.readouterr().err
+    assert code == 1
+    assert f"error: event {demo_event} was not built: RuntimeError: cannot render {demo_event}" in err
+    assert f"e/{other}/index.html" in files
+    assert not [path for path in files if path.startswith(f"e/{demo_event}/")]
+    assert (f"/e/{other}/".encode() in files["index.html"], f"/e/{demo_event}/".encode() in files["index.html"]) == (
+        True,
+        False,
+    )
+
+
+def test_publish_with_an_event_that_cannot_render_publishes_the_others_and_exits_1_naming_it(
+    demo_event, monkeypatch, build_site_module, capsys
+):
+    from chalicelib.settings import settings
+    from render_support import failing_render, second_published_event
+
+    other = second_published_event()
+    failing_render(monkeypatch, demo_event)
+
+    code = build_site_module.main(["--bucket", settings().site_bucket])
+
+    keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=settings().site_bucket).get("Contents", [])]
+    assert code == 1
+    assert f"error: event {demo_event} was not built: RuntimeError: cannot render {demo_event}" in capsys.readouterr().err
+    assert (f"e/{other}/index.html" in keys, [k for k in keys if k.startswith(f"e/{demo_event}/")]) == (True, [])

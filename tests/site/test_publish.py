@@ -282,3 +282,57 @@ def test_writer_that_began_while_another_read_the_bucket_leaves_no_stray_file(st
     listed = boto3.client("s3").list_objects_v2(Bucket=stack.site_bucket, Prefix=prefix).get("Contents", [])
     assert sorted(o["Key"] for o in listed) == [prefix + "a", prefix + "index"]  # THEN no stray page stays
     assert _page(stack.site_bucket, prefix + "index") == "v3"
+
+
+def _reject(event_id: str, session_id: str) -> None:
+    from chalicelib.db.content import Session, event_pk
+
+    Session.get(event_pk(event_id), f"SESSION#{session_id}").update(actions=[Session.state.set("rejected")])
+
+
+def test_session_with_a_newline_in_its_title_publishes_and_leaves_once_rejected(demo_site, poller):
+    from chalicelib.db.content import Session, event_pk
+
+    stack, slug, event_id = demo_site
+    page = f"e/{slug}/sessions/static/index.html"
+    session = Session.get(event_pk(event_id), "SESSION#static")
+    session.update(actions=[Session.title.set("Good talk\nsecond line")])  # as an old item or direct write holds it
+    _drain(poller)
+    shown = _page(stack.site_bucket, page)
+
+    _reject(event_id, "static")
+    _drain(poller)
+
+    keys = [o["Key"] for o in boto3.client("s3").list_objects_v2(Bucket=stack.site_bucket).get("Contents", [])]
+    assert "Good talk second line" in shown
+    assert page not in keys
+    assert "Good talk" not in _page(stack.site_bucket, f"e/{slug}/schedule.xml")
+
+
+def test_session_rejected_after_a_failed_render_leaves_the_site_once_the_cause_is_fixed(
+    demo_site, poller, monkeypatch
+):
+    import time
+
+    from render_support import failing_render
+
+    stack, slug, event_id = demo_site
+    page = f"e/{slug}/sessions/static/index.html"
+    failing_render(monkeypatch, slug)
+    _reject(event_id, "static")
+    poller.poll_stream_once()
+    assert poller.poll_jobs_once(wait_seconds=1) == 1  # the render fails: its job waits for a retry
+    still_public = page in _keys(stack.site_bucket)
+
+    monkeypatch.undo()  # the cause is fixed; no further change is made: the retry alone must render
+    deadline = time.monotonic() + 30
+    while page in _keys(stack.site_bucket) and time.monotonic() < deadline:
+        poller.poll_jobs_once(wait_seconds=1)
+
+    assert still_public
+    assert page not in _keys(stack.site_bucket)
+
+
+def _keys(bucket: str) -> list[str]:
+    pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket)
+    return [entry["Key"] for page in pages for entry in page.get("Contents", [])]

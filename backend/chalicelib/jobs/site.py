@@ -21,7 +21,8 @@ def render_event_job(
 
 @job("render_site")
 def render_site_job(ctx: RequestContext) -> dict[str, Any]:
-    """Rebuild every published event and the index."""
+    """Rebuild every published event and the index; fails (to be retried) naming any event that
+    did not publish, after publishing all the others."""
     from chalicelib.site.publish import publish_site
 
-    return publish_site().summary()
+    return publish_site().raise_for_failures().summary()

@@ -10,9 +10,12 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
-# The states visitors see are the projections' (domain/projections.py), like every field here:
-# tests/domain/test_projections.py checks these classes hold only fields public there.
+# The states visitors see are the session states' (domain/session_states.py), like every field
+# here held to the projections: tests/domain/test_projections.py checks these classes hold only
+# fields public there.
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
+
+from .safe_values import safe_record
 
 
 @dataclass(frozen=True)
@@ -132,12 +135,26 @@ class EventBundle:
     posts: tuple[Post, ...] = ()
 
 
+def safe_bundle(bundle: EventBundle) -> EventBundle:
+    """Every record of the bundle through safe_values.safe_record."""
+    where = f"event {bundle.event.id}: "
+    return EventBundle(
+        event=safe_record(bundle.event),
+        **{
+            name: tuple(safe_record(record, where=where) for record in getattr(bundle, name))
+            for name in ("tracks", "rooms", "session_types", "sessions", "speakers", "sponsors", "posts")
+        },
+    )
+
+
 def is_public_session(session: Session) -> bool:
     return session.state in PUBLIC_SESSION_STATES
 
 
 def public_bundle(bundle: EventBundle) -> EventBundle:
-    """Keep accepted/confirmed sessions and only the speakers who give one."""
+    """Keep accepted/confirmed sessions and only the speakers who give one, every value made
+    safe for the site's formats (safe_values.py)."""
+    bundle = safe_bundle(bundle)
     sessions = tuple(s for s in bundle.sessions if is_public_session(s))
     sessions_by_speaker: dict[str, list[str]] = {}
     for session in sessions:

@@ -24,16 +24,28 @@ from chalicelib.site.manifest import (
 PUT_CONCURRENCY = 8
 
 
+class RenderFailed(RuntimeError):
+    """Some events could not be published; everything else was. `failed`: slug → error."""
+
+    def __init__(self, failed: dict[str, str]) -> None:
+        super().__init__("could not publish " + "; ".join(f"{slug}: {error}" for slug, error in sorted(failed.items())))
+        self.failed = failed
+
+
 @dataclass
 class PublishReport:
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
-    skipped: bool = False  # a later rebuild already covered this request
+    skipped: bool = False  # a rebuild that started after the request already finished
+    failed: dict[str, str] = field(default_factory=dict)  # slug → error of events that did not publish
 
     def merge(self, other: PublishReport) -> PublishReport:
         return PublishReport(
-            self.written + other.written, self.deleted + other.deleted, self.unchanged + other.unchanged
+            self.written + other.written,
+            self.deleted + other.deleted,
+            self.unchanged + other.unchanged,
+            failed=self.failed | other.failed,
         )
 
     def summary(self) -> dict[str, object]:
@@ -43,6 +55,12 @@ class PublishReport:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
         }
+
+    def raise_for_failures(self) -> PublishReport:
+        """Raise RenderFailed when an event did not publish (a job then fails and is retried)."""
+        if self.failed:
+            raise RenderFailed(self.failed)
+        return self
 
 
 def content_type(key: str) -> str:
@@ -164,41 +182,73 @@ def _cache_control(key: str) -> str:
 SITE_ROOT_FILES = ["assets/", "index.html", "404.html", "robots.txt", "sitemap"]
 
 
-def _published_bundles() -> list:
-    from chalicelib.db.queries import published_events
-    from chalicelib.site.from_db import load_bundle
-
-    return [b for b in (load_bundle(e.id) for e in published_events()) if b is not None]
-
-
-def _render_index(events: list) -> dict[str, bytes]:
+def _render_index(events: list, *, bucket: str, rendered: set[str]) -> dict[str, bytes]:
+    """The site index of the events whose pages are in the bucket: rendered now, or by an earlier
+    build (an event that fails to render and never did has no pages to link to)."""
     from chalicelib.clock import clock
     from chalicelib.site.render import render_index
 
-    return render_index(events, base_url=settings().site_base_url, now=clock().now())
+    return render_index(_with_pages(events, bucket, rendered), base_url=settings().site_base_url, now=clock().now())
+
+
+def _with_pages(events: list, bucket: str, rendered: set[str]) -> list:
+    s3 = client("s3")
+
+    def has_pages(event) -> bool:
+        if event.slug in rendered:
+            return True
+        try:
+            s3.head_object(Bucket=bucket, Key=f"{_event_prefix(event.slug)}index.html")
+        except s3.exceptions.ClientError:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
+        return [event for event, kept in zip(events, pool.map(has_pages, events), strict=True) if kept]
+
+
+def _publish_one(bundle, *, bucket: str, trust_remembered: bool = False) -> PublishReport:
+    from chalicelib.site.render import render_event
+
+    files = render_event(bundle, base_url=settings().site_base_url)
+    prefix = _event_prefix(bundle.event.slug)
+    return sync_files(files, owned_prefixes=[prefix], bucket=bucket, trust_remembered=trust_remembered)
 
 
 def publish_site(*, bucket: str | None = None) -> PublishReport:
     """Render every published event and the site index from the table into the site bucket.
 
-    It lists the bucket rather than trusting remembered manifests, so it also repairs a bucket
-    changed by hand.
+    An event that fails to render is logged and reported in `failed` (its earlier pages, if
+    any, stay); the other events and the index are published all the same. It lists the
+    bucket rather than trusting remembered manifests, so it also repairs a bucket changed by hand.
     """
-    from chalicelib.site.render import render_event
+    # Lazy like the renderer's imports: a build from the CLI should not load the job runner's models first.
+    from chalicelib.jobs.runner import error_summary
+    from chalicelib.logs import logger
+    from chalicelib.site.from_db import load_bundle, published_event_summaries
 
     bucket = bucket or settings().site_bucket
     start_generation(bucket)
-    bundles = _published_bundles()
-    report = PublishReport()
-    for bundle in bundles:
-        files = render_event(bundle, base_url=settings().site_base_url)
-        report = report.merge(sync_files(files, owned_prefixes=[_event_prefix(bundle.event.slug)], bucket=bucket))
-    report = report.merge(
-        sync_files(_render_index([b.event for b in bundles]), owned_prefixes=SITE_ROOT_FILES, bucket=bucket)
-    )
+    events = published_event_summaries()
+    report, rendered, gone = PublishReport(), set(), set()
+    for event in events:
+        try:
+            bundle = load_bundle(event.id)  # loading is part of the event's build: it may fail alone too
+            if bundle is None:
+                gone.add(event.slug)  # trashed since it was listed
+                continue
+            report = report.merge(_publish_one(bundle, bucket=bucket))
+        except Exception as err:  # one event's failure must not keep the others or the index from publishing
+            logger().exception("event did not publish", extra={"event_id": event.id, "slug": event.slug})
+            report.failed[event.slug] = error_summary(err)
+        else:
+            rendered.add(event.slug)
+    live = [e for e in events if e.slug not in gone]
+    index = _render_index(live, bucket=bucket, rendered=rendered)
+    report = report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket))
     # Deletions last: no page links to an event folder by now.
     folders, loose = _event_folders(bucket)
-    for folder in sorted(folders - {_event_prefix(b.event.slug) for b in bundles}):
+    for folder in sorted(folders - {_event_prefix(e.slug) for e in live}):
         report = report.merge(sync_files({}, owned_prefixes=[folder], bucket=bucket))
     return report.merge(_write({}, {}, loose, bucket))
 
@@ -222,52 +272,54 @@ def publish_event(
 ) -> PublishReport:
     """Bring one event's pages and the index up to date; removes them when it is no longer public.
 
-    A rebuild that started after `requested_at` already saw the change, so this one is skipped:
-    a burst of writes costs one or two rebuilds, not one per write.
+    A rebuild that started after `requested_at` and finished already saw the change, so this
+    one is skipped: a burst of writes costs one or two rebuilds, not one per write. A rebuild
+    that raised never counts as finished, so its retry renders.
     """
+    from chalicelib.clock import clock
     from chalicelib.site.from_db import load_bundle, published_event_summaries
-    from chalicelib.site.render import render_event
 
-    if not _begin_render(event_id, requested_at):
+    started_at = clock().now().timestamp()
+    if requested_at and _finished_since(event_id, requested_at):
         return PublishReport(skipped=True)
+    bucket = bucket or settings().site_bucket
     bundle = load_bundle(event_id)
-    report = PublishReport()
+    report, rendered = PublishReport(), set()
     if bundle is not None and bundle.event.published:
-        files = render_event(bundle, base_url=settings().site_base_url)
-        prefix = _event_prefix(bundle.event.slug)
-        report = sync_files(files, owned_prefixes=[prefix], bucket=bucket, trust_remembered=True)
+        report = _publish_one(bundle, bucket=bucket, trust_remembered=True)
+        rendered.add(bundle.event.slug)
     slugs = {old_slug} - {bundle.event.slug if bundle and bundle.event.published else None} - {None}
     for slug in slugs:  # unpublished, trashed, purged or renamed: its old pages go
         report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(slug)], bucket=bucket))
     # The index needs only the events' own records: one index Query, not a partition per event.
-    index = _render_index(published_event_summaries())
-    return report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket, trust_remembered=True))
+    index = _render_index(published_event_summaries(), bucket=bucket, rendered=rendered)
+    report = report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket, trust_remembered=True))
+    _record_finished(event_id, started_at)
+    return report
 
 
 def _marker_key(event_id: str) -> dict[str, dict[str, str]]:
     return {"pk": {"S": f"RENDER#{event_id}"}, "sk": {"S": "RENDER"}}
 
 
-def _begin_render(event_id: str, requested_at: float) -> bool:
-    """Record that a rebuild of the event starts now; False, recording nothing, when one started
-    after `requested_at` (0: always start). One conditional write, so two rebuilds racing for
-    the same change cannot both skip it."""
-    from chalicelib.clock import clock
-
+def _finished_since(event_id: str, requested_at: float) -> bool:
+    """Whether a rebuild of the event that started after `requested_at` has finished."""
     ddb = client("dynamodb")
-    item = {
-        **_marker_key(event_id),
-        "kind": {"S": "render_marker"},
-        "started_at": {"N": repr(clock().now().timestamp())},
-    }
-    condition = {}
-    if requested_at:
-        condition = {
-            "ConditionExpression": "attribute_not_exists(started_at) OR started_at <= :requested",
-            "ExpressionAttributeValues": {":requested": {"N": repr(requested_at)}},
-        }
+    item = ddb.get_item(TableName=settings().table_name, Key=_marker_key(event_id), ConsistentRead=True).get("Item")
+    return item is not None and float(item.get("started_at", {}).get("N", "0")) > requested_at
+
+
+def _record_finished(event_id: str, started_at: float) -> None:
+    """Record that a rebuild which started at `started_at` finished; written only once every file
+    is in the bucket, and never moved back by a rebuild that started earlier but ended later."""
+    ddb = client("dynamodb")
+    item = {**_marker_key(event_id), "kind": {"S": "render_marker"}, "started_at": {"N": repr(started_at)}}
     try:
-        ddb.put_item(TableName=settings().table_name, Item=item, **condition)
+        ddb.put_item(
+            TableName=settings().table_name,
+            Item=item,
+            ConditionExpression="attribute_not_exists(started_at) OR started_at < :started",
+            ExpressionAttributeValues={":started": {"N": repr(started_at)}},
+        )
     except ddb.exceptions.ConditionalCheckFailedException:
-        return False
-    return True
+        pass  # a rebuild that started later has finished already: its mark stands

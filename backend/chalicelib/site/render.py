@@ -26,6 +26,7 @@ from . import feeds
 from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
 from .memo import Memo
+from .safe_values import safe_record
 from .view import EventView
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -275,7 +276,7 @@ def _sitemap_index(base_url: str, events: Sequence[Event]) -> bytes:
 
 def render_index(events: Sequence[Event], *, base_url: str, now: datetime) -> dict[str, bytes]:
     """Site-wide files: index.html, sitemap.xml, robots.txt, 404.html and assets/."""
-    published = sorted((e for e in events if e.published), key=lambda e: (e.starts_at, e.slug))
+    published = sorted((safe_record(e) for e in events if e.published), key=lambda e: (e.starts_at, e.slug))
     upcoming = [e for e in published if e.ends_at >= now]
     past = list(reversed([e for e in published if e.ends_at < now]))
     base = base_url.rstrip("/")

@@ -6,6 +6,8 @@ import functools
 import html
 import re
 
+from .safe_values import safe_line, safe_text
+
 ALLOWED_TAGS = frozenset(
     {
         "p",
@@ -46,7 +48,8 @@ def sanitize(text: str) -> str:
         link_rel="noopener",
         strip_comments=True,
     )
-    return _EMPTY_PARAGRAPH.sub("", cleaned).strip()
+    # Markdown and nh3 decode entities (&#0;, &#xfffe;) into characters no page may carry.
+    return safe_text(_EMPTY_PARAGRAPH.sub("", cleaned)).strip()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -58,7 +61,8 @@ def plain_text(text: str) -> str:
         return ""
     spaced = re.sub(r"<(?:br|/p|/li|/h[1-6])\s*/?>", " ", text, flags=re.IGNORECASE)
     stripped = html.unescape(nh3.clean(spaced, tags=set()))
-    return re.sub(r"\s+", " ", stripped).strip()
+    # Unescaping can make characters no feed may carry (&#0;, &#xb;): they go here.
+    return re.sub(r"\s+", " ", safe_line(stripped)).strip()
 
 
 def _markdown(text: str) -> str:

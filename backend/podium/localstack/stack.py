@@ -125,9 +125,18 @@ class LocalStack:
         self._objects_seen = self._snapshot.fingerprint_objects()
 
     def _publish_site(self) -> None:
+        """Publish the site; an event (or the whole publish) that fails is reported and the start goes on,
+        so the API is there to fix what stopped it."""
+        from chalicelib.jobs.runner import error_summary
         from chalicelib.site.publish import publish_site
 
-        publish_site()
+        try:
+            report = publish_site()
+        except Exception as err:  # the API and admin page still start: they are how the cause gets fixed
+            log.error("the site was not published: %s", error_summary(err))
+            return
+        for slug, error in sorted(report.failed.items()):
+            log.error("event %s was not published: %s (the other events and the index were)", slug, error)
 
     def _start_poller(self, app: Any, outputs: aws.StackOutputs) -> None:
         # What the jobs worker imports on its first message, imported now: a long-running stack
