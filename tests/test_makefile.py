@@ -15,7 +15,8 @@ def test_make_run_passes_args_to_podium_dev(tmp_path):
     venv = tmp_path / "venv"  # a venv that does not exist: `make -n` only prints what it would run
 
     dry_run = subprocess.run(
-        ["make", "-n", "run", f"VENV={venv}", "ARGS=--seed demo --api-port 9000 --state-dir /tmp/podium-x"],
+        # --no-print-directory: under `make test` this make is nested and would add "Leaving directory" lines.
+        ["make", "-n", "--no-print-directory", "run", f"VENV={venv}", "ARGS=--seed demo --api-port 9000 --state-dir /tmp/podium-x"],
         cwd=REPO,
         capture_output=True,
         text=True,

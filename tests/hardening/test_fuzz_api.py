@@ -111,6 +111,7 @@ def test_fuzzed_requests_get_documented_answers_and_no_5xx(api_schema, dev_stack
 
     figure("fuzz cases", sum(seen.values()))
     print(f"\nfuzz as {actor}: {sum(seen.values())} cases over {len(operations)} operations, statuses {dict(seen)}")
+    print("".join(f"\nFAILED CASE {failure.splitlines()[0]}" for failure in failures))  # all of them, not pytest's cut
     assert failures == []
     assert not [status for status in seen if status >= 500]
 

@@ -23,7 +23,7 @@ def _load_user(user_id: str, **_: str) -> Any:
 
 
 @endpoint(
-    bp, "/users", "GET", action="user.list", summary="Users by email (admins); ?q= email prefix", errors=(400, 401, 403)
+    bp, "/users", "GET", action="user.list", summary="Users by email (admins); ?q= email prefix", errors=(400, 401, 403, 404)
 )
 def list_users() -> dict[str, Any]:
     query = bp.current_request.query_params or {}
