@@ -68,6 +68,12 @@ def wait_for_publish_status(page, stack, text: str, timeout_ms: int = 60_000) ->
         ) from None
 
 
+def settled(page) -> None:
+    """Wait until no route is loading: a view that an earlier, slower one would replace is not
+    the one to click in (app.js marks <body data-routing> while any route loads)."""
+    page.locator("body:not([data-routing])").wait_for(state="attached")  # a selector: the CSP forbids eval
+
+
 def sign_up_in_browser(page, *, name: str, email: str) -> None:
     page.goto("/admin/#/signup")
     page.get_by_label("Name (required)").fill(name)
@@ -329,6 +335,7 @@ def test_admin_signup_to_published_session_shows_on_public_site(pages, dev_stack
     page.goto(f"/admin/#/events/{event_id}/sessions")
     page.get_by_role("link", name="Soldering for Everyone").wait_for()
     page.goto(f"/admin/#/events/{event_id}")
+    settled(page)
     page.get_by_role("button", name="Publish").click()
 
     # THEN the page says when the public page is updated and links to it, and the session is public

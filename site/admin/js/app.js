@@ -207,8 +207,25 @@ async function route() {
 // user went to next; when it does, render the current address again.
 let started = 0;
 let newestShown = 0;
+// Routes still loading: while any is, <body data-routing> is set, so a test (or a script) can wait
+// until the view it sees is the one that stays, not one a late earlier view will replace.
+let loading = 0;
+
+function routing(delta) {
+  loading += delta;
+  document.body.toggleAttribute("data-routing", loading > 0);
+}
 
 async function safeRoute() {
+  routing(1);
+  try {
+    return await showRoute();
+  } finally {
+    routing(-1);
+  }
+}
+
+async function showRoute() {
   const mine = (started += 1);
   try {
     await route();
