@@ -62,3 +62,41 @@ def test_worker_gives_up_on_the_receive_the_queue_dead_letters():
 
     assert policy["maxReceiveCount"] == MAX_RECEIVES
     assert [retry_delay(n, base=1) for n in range(1, 5)] == [1, 2, 4, 8]
+
+
+@pytest.fixture
+def event_with_two_jobs(writing_api, owner):
+    event = writing_api.dated_event(owner, "Jobs Conf", year=2026)
+    for _ in range(2):
+        writing_api.json("POST", f"/v1/events/{event['id']}/exports", token=owner["token"], expect=202)
+    return event
+
+
+@pytest.mark.parametrize("limit", ["\u00b2", "\u0665", "0", "101", "-1", "1.0"])
+def test_event_jobs_limit_that_is_not_1_to_100_in_ascii_digits_is_400_naming_limit(
+    writing_api, owner, event_with_two_jobs, limit
+):
+    from urllib.parse import quote
+
+    answer = writing_api.call("GET", f"/v1/events/{event_with_two_jobs['id']}/jobs?limit={quote(limit)}", token=owner["token"])
+
+    assert answer.status_code == 400
+    assert list(json.loads(answer.body)["error"]["fields"]) == ["limit"]
+
+
+def test_event_jobs_cursor_is_signed_and_pages_on(writing_api, owner, event_with_two_jobs):
+    path = f"/v1/events/{event_with_two_jobs['id']}/jobs"
+    first = writing_api.json("GET", f"{path}?limit=1", token=owner["token"], expect=200)
+    second = writing_api.json("GET", f"{path}?limit=1&next={first['next']}", token=owner["token"], expect=200)
+    forged = writing_api.call("GET", f"{path}?next=JOB%23zzzz", token=owner["token"])
+    # A cursor this API signed for another event's jobs is refused too.
+    other = writing_api.dated_event(owner, "Other Conf", year=2026)
+    writing_api.json("POST", f"/v1/events/{other['id']}/exports", token=owner["token"], expect=202)
+    writing_api.json("POST", f"/v1/events/{other['id']}/exports", token=owner["token"], expect=202)
+    others_next = writing_api.json("GET", f"/v1/events/{other['id']}/jobs?limit=1", token=owner["token"])["next"]
+    crossed = writing_api.call("GET", f"{path}?next={others_next}", token=owner["token"])
+
+    assert [len(first["items"]), len(second["items"])] == [1, 1]
+    assert first["items"][0]["id"] != second["items"][0]["id"]
+    assert (forged.status_code, list(json.loads(forged.body)["error"]["fields"])) == (400, ["next"])
+    assert (crossed.status_code, list(json.loads(crossed.body)["error"]["fields"])) == (400, ["next"])

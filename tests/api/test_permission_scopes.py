@@ -81,6 +81,17 @@ def test_track_organizer_cannot_accept_their_own_proposal_in_another_track(api, 
     assert withdrawn.status_code == 200
 
 
+def test_track_organizer_cannot_accept_their_own_proposal_after_moving_it_into_their_track(api, scene):
+    moved = _patch(api, scene, "track_organizer", "sessions", "own_proposal_t2", {"track_id": "t1"})
+    accepted = _patch(api, scene, "track_organizer", "sessions", "own_proposal_t2", {"state": "accepted"})
+    others_accepted = _patch(api, scene, "track_organizer", "sessions", "in_t1", {"state": "accepted"})
+
+    assert moved.status_code == 200  # a speaker may choose their proposal's track
+    assert accepted.status_code == 409
+    assert accepted.json_body["error"]["fields"] == {"state": "pending → accepted is not allowed"}
+    assert others_accepted.status_code == 200
+
+
 def test_moderator_speaker_edits_only_the_speakers_fields(api, scene):
     organizer_fields = [
         _patch(api, scene, "moderator", "sessions", "moderators_proposal", {field: value})

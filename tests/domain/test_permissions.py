@@ -182,3 +182,19 @@ def test_publishing_needs_a_verified_email_and_the_system_acts_as_the_operator(a
     check_may_publish(Actor(id="pub-verified", kind="user"))
     check_may_publish(SYSTEM)  # `podium import --publish` runs as the system
     assert refused == ["pub-unverified", "pub-nobody"]
+
+
+def test_check_write_gives_a_track_organizer_no_review_of_their_own_talk_in_their_track():
+    from chalicelib.domain.permissions import check_write
+    from chalicelib.errors import Conflict
+
+    # Their own proposal, moved into their track by the speaker relation (which may choose a track).
+    own_talk_moved_in = SimpleNamespace(kind="session", state="pending", track_id="t1")
+    others_talk = SimpleNamespace(kind="session", state="pending", track_id="t1")
+    both = _relations("speaker", "track_organizer", tracks=("t1",), linked=True)
+    organizer = _relations("track_organizer", tracks=("t1",))
+
+    with pytest.raises(Conflict):
+        check_write(both, "session.update", resource=own_talk_moved_in, fields={"state": "accepted"})
+    check_write(both, "session.update", resource=own_talk_moved_in, fields={"state": "withdrawn"})
+    check_write(organizer, "session.update", resource=others_talk, fields={"state": "accepted"})

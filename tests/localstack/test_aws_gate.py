@@ -167,3 +167,34 @@ def test_aws_gate_checks_an_older_v2_signature_too(stack):
     posted = _post(presigned)
 
     assert (forged.status_code, posted.status_code) == (403, 204)
+
+
+@pytest.mark.parametrize(
+    "twin", ["Key", "KEY", "key"], ids=["other-case", "upper-case", "same-name"]
+)
+def test_aws_gate_refuses_a_post_naming_a_field_twice(stack, twin):
+    """moto stores under the form's first `key` field; a policy check reading another spelling
+    (the last one, case-folded) let a signed POST write someone else's key."""
+    presigned = _presigned(stack.uploads_bucket)
+    victim = "speaker_photo/u2/other/photo.png"
+    fields = [(name, value) for name, value in presigned["fields"].items() if name != "key"]
+    form = [("key", victim), *fields, (twin, presigned["fields"]["key"])]
+
+    posted = requests.post(presigned["url"], data=form, files={"file": ("photo.png", PNG)}, timeout=10)
+
+    assert posted.status_code == 400
+    assert "InvalidArgument" in posted.text
+    assert not _stored(stack.uploads_bucket, victim)
+    assert not _stored(stack.uploads_bucket, presigned["fields"]["key"])
+
+
+def test_aws_gate_refuses_a_post_with_a_second_file_part(stack):
+    """moto stores the last file part: the size range must not be checked on another one."""
+    presigned = _presigned(stack.uploads_bucket)
+    files = [("file", ("photo.png", PNG)), ("other", ("big.png", PNG * 30))]
+
+    posted = requests.post(presigned["url"], data=presigned["fields"], files=files, timeout=10)
+
+    assert posted.status_code == 400
+    assert "exactly one file" in posted.text
+    assert not _stored(stack.uploads_bucket, presigned["fields"]["key"])

@@ -8,8 +8,8 @@ from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
 from chalicelib.api.schema import DATETIME, ID, Field, Schema, text
+from chalicelib.db.pagination import parse_limit
 from chalicelib.domain import jobs
-from chalicelib.errors import ValidationFailed
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -54,18 +54,9 @@ def get_job(job_id: str) -> dict[str, Any]:
     action="event.jobs.read",
     summary="The event's recent jobs, newest first",
     response=JOB_PAGE,
-    errors=(401, 404, 422),
+    errors=(400, 401, 404),
 )
 def list_event_jobs(event_id: str) -> dict[str, Any]:
     query = bp.current_request.query_params or {}
-    return jobs.event_jobs(
-        event_id=event_id, actor=current_context().actor, limit=_limit(query.get("limit")), cursor=query.get("next")
-    )
-
-
-def _limit(raw: str | None) -> int:
-    if raw is None:
-        return 20
-    if not raw.isdigit() or not 1 <= int(raw) <= jobs.MAX_PAGE:
-        raise ValidationFailed("limit must be 1 to 100.", fields={"limit": "must be a whole number from 1 to 100"})
-    return int(raw)
+    limit = parse_limit(query.get("limit"), default=jobs.DEFAULT_PAGE)
+    return jobs.event_jobs(event_id=event_id, actor=current_context().actor, limit=limit, cursor=query.get("next"))

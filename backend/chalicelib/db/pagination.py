@@ -63,10 +63,10 @@ def decode_cursor(cursor: str | None, *, partition: str | None) -> dict[str, Any
     return key
 
 
-def parse_limit(raw: str | None) -> int:
-    """`limit`: ASCII digits from 1 to 100; 50 when absent."""
+def parse_limit(raw: str | None, *, default: int = DEFAULT_LIMIT) -> int:
+    """`limit`: ASCII digits from 1 to 100; `default` (50) when absent."""
     if raw in (None, ""):
-        return DEFAULT_LIMIT
+        return default
     value = int(raw) if _LIMIT.fullmatch(raw) else 0
     if not 1 <= value <= MAX_LIMIT:
         raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}.", fields={"limit": f"1 to {MAX_LIMIT}"})

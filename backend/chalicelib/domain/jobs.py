@@ -9,10 +9,12 @@ from typing import Any
 from chalicelib.clock import clock
 from chalicelib.db import jobs as job_records
 from chalicelib.db.jobs import FAILURE, RETRY, Job
+from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import Actor
 from chalicelib.errors import NotFound, Unauthorized
 
 MAX_PAGE = 100
+DEFAULT_PAGE = 20
 _ID = re.compile(r"[a-z0-9]{1,64}")
 
 
@@ -55,9 +57,13 @@ def event_jobs(*, event_id: str, actor: Actor, limit: int = 20, cursor: str | No
     if not (actor.is_admin or organizes_event(actor, event_id)):
         raise NotFound(f"No event {event_id}.")
     limit = max(1, min(limit, MAX_PAGE))
-    found = job_records.jobs_of_event(event_id, limit=limit, before=cursor)
-    next_cursor = found[-1].gsi2sk if len(found) == limit else None
-    return {"items": [job_view(job) for job in found], "next": next_cursor}
+    partition = job_records.event_jobs_key(event_id)
+    # The list's cursor is signed like every other (db/pagination.py): only the key this list gave out.
+    start = decode_cursor(cursor, partition=partition)
+    before = start.get("gsi2sk", {}).get("S") if start else None
+    found = job_records.jobs_of_event(event_id, limit=limit, before=before)
+    last = {"gsi2pk": {"S": partition}, "gsi2sk": {"S": found[-1].gsi2sk}} if len(found) == limit else None
+    return {"items": [job_view(job) for job in found], "next": encode_cursor(last)}
 
 
 def job_view(job: Job) -> dict[str, Any]:

@@ -198,7 +198,7 @@ def _refusal(name: str, relations: Relations, kind: str, resource: Any, fields: 
     current = getattr(resource, "state", None)
     if resource is not None and "state" in fields and current is not None:
         try:
-            check_transition(current, fields["state"], as_organizer="review" in PERMISSIONS[name].get(kind, ()))
+            check_transition(current, fields["state"], as_organizer=_reviews(name, relations, kind))
         except Conflict as refused:
             return refused
     if (name, kind) == ("speaker", "session") and resource is not None and current not in SPEAKER_EDITABLE_STATES:
@@ -209,6 +209,16 @@ def _refusal(name: str, relations: Relations, kind: str, resource: Any, fields: 
                 fields=dict.fromkeys(edits, f"cannot be changed on a {current} session"),
             )
     return None
+
+
+def _reviews(name: str, relations: Relations, kind: str) -> bool:
+    """Does relation `name` move this item along the organizers' transitions? A scoped role never
+    reviews a talk the actor speaks in: the speaker relation may move their own proposal into the
+    track they organize, and the track's review power must not then accept it (their own talks
+    are reviewed by the event's organizers)."""
+    if "review" not in PERMISSIONS[name].get(kind, ()):
+        return False
+    return not (SCOPED.get((name, kind)) == "tracks" and relations.linked)
 
 
 def _in_scope(scope: str, relations: Relations, kind: str, resource: Any) -> bool:

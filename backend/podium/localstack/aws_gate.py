@@ -118,10 +118,13 @@ def _checked_post(environ: dict[str, Any], bucket: str) -> PostProblem | None:
     body = environ["wsgi.input"].read(length)
     environ["wsgi.input"] = io.BytesIO(body)
     _, form, files = parse_form_data({**environ, "wsgi.input": io.BytesIO(body)})
-    upload = files.get("file")
+    # Exactly one file part, named `file`: moto stores the last file part whatever its name,
+    # so the size checked must be of the only one there is.
+    parts = list(files.items(multi=True))
+    upload = parts[0][1] if len(parts) == 1 and parts[0][0] == "file" else None
     return post_problem(
         bucket=bucket,
-        fields={name: form[name] for name in form},
+        fields=list(form.items(multi=True)),
         file_size=len(upload.read()) if upload is not None else None,
         # The app signs with the process's credentials (`aws.point_boto_at`); moto shares the process.
         secret_key=os.environ.get("AWS_SECRET_ACCESS_KEY", ""),

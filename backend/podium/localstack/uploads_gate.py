@@ -29,15 +29,17 @@ class PostProblem(NamedTuple):
 
 
 def post_problem(
-    *, bucket: str, fields: dict[str, str], file_size: int | None, secret_key: str, now: datetime
+    *, bucket: str, fields: list[tuple[str, str]], file_size: int | None, secret_key: str, now: datetime
 ) -> PostProblem | None:
     """The reason S3 would refuse this presigned POST to `bucket`, or None when it would store it.
 
-    `fields` are the form fields (names as sent), `file_size` the file's bytes (None: no file).
+    `fields` are the form fields in order, every one (names as sent), `file_size` the file's
+    bytes (None: no file).
     """
-    named = {name.lower(): value for name, value in fields.items()}
-    if file_size is None:
-        return PostProblem(400, "InvalidArgument", "POST requires exactly one file upload per request.")
+    problem = _form_problem(fields, file_size)
+    if problem is not None:
+        return problem
+    named = {name.lower(): value for name, value in fields}
     policy_text = named.get("policy")
     if not policy_text:
         return PostProblem(403, "AccessDenied", "Access Denied")
@@ -54,6 +56,20 @@ def post_problem(
     if expires.astimezone(UTC) < now:
         return PostProblem(403, "AccessDenied", "Invalid according to Policy: Policy expired.")
     return _condition_problem(conditions, {**named, "bucket": bucket}, file_size)
+
+
+def _form_problem(fields: list[tuple[str, str]], file_size: int | None) -> PostProblem | None:
+    """The form's shape: one file, and no field name twice in any spelling. S3 reads names
+    case-insensitively and moto stores under the first field spelled exactly `key`: with a name
+    twice, the value checked here could differ from the one stored (another user's key)."""
+    if file_size is None:
+        return PostProblem(400, "InvalidArgument", "POST requires exactly one file upload per request.")
+    seen: set[str] = set()
+    for name, _ in fields:
+        if name.lower() in seen:
+            return PostProblem(400, "InvalidArgument", f"The form field {name.lower()} may appear only once.")
+        seen.add(name.lower())
+    return None
 
 
 def _signature_matches(named: dict[str, str], policy_text: str, secret_key: str) -> bool:
