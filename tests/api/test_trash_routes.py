@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 from chalice.test import Client
@@ -166,8 +167,9 @@ def test_audit_lists_the_months_acts_for_admins(call, trashed_event, clock):
     assert denied == 403
 
 
-def test_audit_month_must_be_a_month(call):
-    status, body = call("GET", "/v1/audit?month=2026-1x", who=ADMIN)
+@pytest.mark.parametrize("month", ["2026-1x", "\u0662\u0660\u0662\u0666-01"])  # the second in Arabic-Indic digits
+def test_audit_month_must_be_a_month(call, month):
+    status, body = call("GET", f"/v1/audit?month={quote(month)}", who=ADMIN)
 
     assert (status, list(body["error"]["fields"])) == (400, ["month"])
 

@@ -91,6 +91,17 @@ def test_state_lock_released_names_no_holder_and_the_next_take_is_no_takeover(tm
     assert (tmp_path / "state" / LOCK_NAME).read_text() == ""
 
 
+def test_state_lock_refuses_a_second_take_in_the_same_process_and_keeps_the_first(tmp_path):
+    first = StateLock.take(tmp_path / "state")
+
+    with pytest.raises(StateFolderBusy):
+        StateLock.take(tmp_path / "state")  # POSIX record locks alone would let this through
+
+    assert first.held
+    first.release()
+    StateLock.take(tmp_path / "state").release()
+
+
 def test_state_lock_makes_a_new_folder_private(tmp_path):
     StateLock.take(tmp_path / "state").release()
 

@@ -39,7 +39,7 @@ KINDS = ("user", "event", *content.CHILD_KINDS)
 MANAGING_ROLES = frozenset({"owner", "organizer"})
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep changing meanwhile
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")  # ASCII digits only: \d matches any script's digits
 _EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 

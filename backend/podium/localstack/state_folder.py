@@ -22,7 +22,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 log = logging.getLogger("podium.local")
 LOCK_NAME = "stack.lock"
@@ -82,6 +82,10 @@ class StateFolderBusy(RuntimeError):
 class StateLock:
     """This process's ownership of a state folder, from `take` to `release`."""
 
+    # POSIX record locks belong to the process: a second take in the same process would succeed
+    # (and the first release would drop both). Folders this process holds are refused here.
+    _held_here: ClassVar[set[str]] = set()
+
     def __init__(self, state_dir: Path, fd: int, previous: Holder | None) -> None:
         self.state_dir = state_dir
         self._fd: int | None = fd
@@ -92,6 +96,8 @@ class StateLock:
         """Own `state_dir` (made 0700 when absent), or raise `StateFolderBusy`. A lock left by a
         process that died is taken over and logged."""
         state_dir.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+        if str(state_dir.resolve()) in cls._held_here:
+            raise StateFolderBusy(busy_message(state_dir))
         fd = os.open(state_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -115,6 +121,7 @@ class StateLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, Holder.this_process().to_json().encode(), 0)
         os.fsync(fd)
+        cls._held_here.add(str(state_dir.resolve()))
         return cls(state_dir, fd, previous)
 
     @property
@@ -128,6 +135,7 @@ class StateLock:
         os.ftruncate(self._fd, 0)
         os.close(self._fd)  # closing drops the record lock
         self._fd = None
+        StateLock._held_here.discard(str(self.state_dir.resolve()))
 
 
 def busy_message(state_dir: Path) -> str:
