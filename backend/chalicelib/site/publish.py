@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
+from chalicelib.site import listing
 from chalicelib.site.manifest import (
     begin_writing,
     finish_writing,
@@ -182,29 +183,28 @@ def _cache_control(key: str) -> str:
 SITE_ROOT_FILES = ["assets/", "index.html", "404.html", "robots.txt", "sitemap"]
 
 
-def _render_index(events: list, *, bucket: str, rendered: set[str]) -> dict[str, bytes]:
-    """The site index of the events whose pages are in the bucket: rendered now, or by an earlier
-    build (an event that fails to render and never did has no pages to link to)."""
+# Rounds of re-rendering the index when other events' renders keep changing the list meanwhile;
+# past it the last of those renders brings the index up to date.
+INDEX_ROUNDS = 3
+
+
+def _sync_index(current: listing.Listing, *, bucket: str, trust_remembered: bool) -> PublishReport:
+    """Render the site index and sitemap from the listed events (their pages are in the bucket)
+    and sync them; again while another render changed the list meanwhile."""
     from chalicelib.clock import clock
     from chalicelib.site.render import render_index
 
-    return render_index(_with_pages(events, bucket, rendered), base_url=settings().site_base_url, now=clock().now())
-
-
-def _with_pages(events: list, bucket: str, rendered: set[str]) -> list:
-    s3 = client("s3")
-
-    def has_pages(event) -> bool:
-        if event.slug in rendered:
-            return True
-        try:
-            s3.head_object(Bucket=bucket, Key=f"{_event_prefix(event.slug)}index.html")
-        except s3.exceptions.ClientError:
-            return False
-        return True
-
-    with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
-        return [event for event, kept in zip(events, pool.map(has_pages, events), strict=True) if kept]
+    report = PublishReport()
+    for _ in range(INDEX_ROUNDS):
+        index = render_index(current.events, base_url=settings().site_base_url, now=clock().now())
+        report = report.merge(
+            sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket, trust_remembered=trust_remembered)
+        )
+        now = listing.listed(bucket=bucket)
+        if now.version == current.version:
+            break
+        current = now
+    return report
 
 
 def _publish_one(bundle, *, bucket: str, trust_remembered: bool = False) -> PublishReport:
@@ -230,7 +230,8 @@ def publish_site(*, bucket: str | None = None) -> PublishReport:
     bucket = bucket or settings().site_bucket
     start_generation(bucket)
     events = published_event_summaries()
-    report, rendered, gone = PublishReport(), set(), set()
+    folders, loose = _event_folders(bucket)
+    report, rendered, failed, gone = PublishReport(), [], [], set()
     for event in events:
         try:
             bundle = load_bundle(event.id)  # loading is part of the event's build: it may fail alone too
@@ -241,16 +242,27 @@ def publish_site(*, bucket: str | None = None) -> PublishReport:
         except Exception as err:  # one event's failure must not keep the others or the index from publishing
             logger().exception("event did not publish", extra={"event_id": event.id, "slug": event.slug})
             report.failed[event.slug] = error_summary(err)
+            failed.append(event)
         else:
-            rendered.add(event.slug)
-    live = [e for e in events if e.slug not in gone]
-    index = _render_index(live, bucket=bucket, rendered=rendered)
-    report = report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket))
+            rendered.append(bundle.event)
+    current = _relist(rendered, failed, folders=folders, bucket=bucket)
+    report = report.merge(_sync_index(current, bucket=bucket, trust_remembered=False))
     # Deletions last: no page links to an event folder by now.
-    folders, loose = _event_folders(bucket)
-    for folder in sorted(folders - {_event_prefix(e.slug) for e in live}):
+    kept = {_event_prefix(e.slug) for e in events if e.slug not in gone} | {_event_prefix(e.slug) for e in current.events}
+    for folder in sorted(folders - kept):
         report = report.merge(sync_files({}, owned_prefixes=[folder], bucket=bucket))
     return report.merge(_write({}, {}, loose, bucket))
+
+
+def _relist(rendered: list, failed: list, *, folders: set[str], bucket: str) -> listing.Listing:
+    """The listing after a full publish: the rendered events, and those that failed while pages of
+    theirs from an earlier build are in the bucket (`folders`, as listed before the build)."""
+    before = listing.listed(bucket=bucket)
+    with_pages = [e for e in failed if _event_prefix(e.slug) in folders]
+    keep = {e.id for e in failed if (before.slug_of(e.id) and _event_prefix(before.slug_of(e.id)) in folders)}
+    listed_now = [*rendered, *(e for e in with_pages if e.id not in keep)]
+    unlisted = [e.id for e in before.events if e.id not in {x.id for x in listed_now} | keep]
+    return listing.update(listed_now=listed_now, unlisted=unlisted, bucket=bucket)
 
 
 def _event_prefix(slug: str) -> str:
@@ -277,23 +289,26 @@ def publish_event(
     that raised never counts as finished, so its retry renders.
     """
     from chalicelib.clock import clock
-    from chalicelib.site.from_db import load_bundle, published_event_summaries
+    from chalicelib.site.from_db import load_bundle
 
     started_at = clock().now().timestamp()
     if requested_at and _finished_since(event_id, requested_at):
         return PublishReport(skipped=True)
     bucket = bucket or settings().site_bucket
     bundle = load_bundle(event_id)
-    report, rendered = PublishReport(), set()
-    if bundle is not None and bundle.event.published:
+    public_now = bundle is not None and bundle.event.published
+    before = listing.listed(bucket=bucket)
+    report, slug = PublishReport(), bundle.event.slug if public_now else None
+    if public_now:
         report = _publish_one(bundle, bucket=bucket, trust_remembered=True)
-        rendered.add(bundle.event.slug)
-    slugs = {old_slug} - {bundle.event.slug if bundle and bundle.event.published else None} - {None}
-    for slug in slugs:  # unpublished, trashed, purged or renamed: its old pages go
-        report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(slug)], bucket=bucket))
-    # The index needs only the events' own records: one index Query, not a partition per event.
-    index = _render_index(published_event_summaries(), bucket=bucket, rendered=rendered)
-    report = report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket, trust_remembered=True))
+        current = before if before.lists(bundle.event) else listing.update(listed_now=[bundle.event], bucket=bucket)
+    else:
+        current = listing.update(unlisted=[event_id], bucket=bucket) if before.slug_of(event_id) else before
+    # The index reads the listing, never another event's partition or pages.
+    report = report.merge(_sync_index(current, bucket=bucket, trust_remembered=True))
+    # Deletions last: unpublished, trashed, purged or renamed, its old pages go once nothing links there.
+    for gone in sorted({old_slug, before.slug_of(event_id)} - {slug, None}):
+        report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(gone)], bucket=bucket))
     _record_finished(event_id, started_at)
     return report
 
