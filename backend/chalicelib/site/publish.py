@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.adapters.aws import client
 from chalicelib.settings import settings
-from chalicelib.site import listing
+from chalicelib.site import listing, render_turns
 from chalicelib.site.manifest import (
     begin_writing,
     finish_writing,
@@ -39,6 +39,7 @@ class PublishReport:
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: bool = False  # a rebuild that started after the request already finished
+    coalesced: bool = False  # another job was rendering the event: it was asked to render again
     failed: dict[str, str] = field(default_factory=dict)  # slug → error of events that did not publish
 
     def merge(self, other: PublishReport) -> PublishReport:
@@ -55,6 +56,7 @@ class PublishReport:
             "deleted": len(self.deleted),
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "coalesced": self.coalesced,
         }
 
     def raise_for_failures(self) -> PublishReport:
@@ -280,21 +282,70 @@ def _event_folders(bucket: str) -> tuple[set[str], list[str]]:
 
 
 def publish_event(
-    event_id: str, *, old_slug: str | None = None, requested_at: float = 0, bucket: str | None = None
+    event_id: str,
+    *,
+    old_slug: str | None = None,
+    requested_at: float = 0,
+    bucket: str | None = None,
+    holder: str | None = None,
 ) -> PublishReport:
     """Bring one event's pages and the index up to date; removes them when it is no longer public.
 
     A rebuild that started after `requested_at` and finished already saw the change, so this
-    one is skipped: a burst of writes costs one or two rebuilds, not one per write. A rebuild
-    that raised never counts as finished, so its retry renders.
+    one is skipped. With a `holder` (the render job's id) it takes the event's turn first
+    (site/render_turns.py): while another job renders the event, this one only asks it to
+    render once more and returns `coalesced`, so a burst of edits costs one or two renders.
+    A rebuild that raised never counts as finished and gives its turn back, so its retry renders.
     """
+    from chalicelib.clock import clock
+
+    if requested_at and render_turns.finished_since(event_id, requested_at):
+        return PublishReport(skipped=True)
+    bucket = bucket or settings().site_bucket
+    if holder is None:
+        return _render_event(event_id, old_slug=old_slug, bucket=bucket)
+    turn = _take_turn(event_id, holder=holder)
+    if turn is None:
+        return PublishReport(coalesced=True)
+    report = PublishReport()
+    try:
+        while turn is not None:
+            report = report.merge(_render_event(event_id, old_slug=old_slug, bucket=bucket))
+            if render_turns.release(turn):
+                break
+            # Asked again while rendering: once more with the latest state (None: another took over).
+            turn = render_turns.claim(event_id, holder=holder, now=clock().now().timestamp())
+    except BaseException:
+        render_turns.give_back(event_id, holder=holder)
+        raise
+    return report
+
+
+# Claim/ask rounds before giving up (the job is retried): each round loses only to a holder
+# that gave its turn up between this job's claim and its ask.
+TURN_ROUNDS = 5
+
+
+def _take_turn(event_id: str, *, holder: str) -> render_turns.Turn | None:
+    """The event's turn to render, or None when the live holder was asked to render again."""
+    from chalicelib.clock import clock
+
+    for _ in range(TURN_ROUNDS):
+        now = clock().now().timestamp()
+        turn = render_turns.claim(event_id, holder=holder, now=now)
+        if turn is not None:
+            return turn
+        if render_turns.ask(event_id, holder=holder, now=now):
+            return None
+    raise RuntimeError(f"could not take the render turn of event {event_id} in {TURN_ROUNDS} rounds")
+
+
+def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> PublishReport:
+    """One render of the event and the index, marked finished once every file is written."""
     from chalicelib.clock import clock
     from chalicelib.site.from_db import load_bundle
 
     started_at = clock().now().timestamp()
-    if requested_at and _finished_since(event_id, requested_at):
-        return PublishReport(skipped=True)
-    bucket = bucket or settings().site_bucket
     bundle = load_bundle(event_id)
     public_now = bundle is not None and bundle.event.published
     before = listing.listed(bucket=bucket)
@@ -309,32 +360,5 @@ def publish_event(
     # Deletions last: unpublished, trashed, purged or renamed, its old pages go once nothing links there.
     for gone in sorted({old_slug, before.slug_of(event_id)} - {slug, None}):
         report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(gone)], bucket=bucket))
-    _record_finished(event_id, started_at)
+    render_turns.record_finished(event_id, started_at)
     return report
-
-
-def _marker_key(event_id: str) -> dict[str, dict[str, str]]:
-    return {"pk": {"S": f"RENDER#{event_id}"}, "sk": {"S": "RENDER"}}
-
-
-def _finished_since(event_id: str, requested_at: float) -> bool:
-    """Whether a rebuild of the event that started after `requested_at` has finished."""
-    ddb = client("dynamodb")
-    item = ddb.get_item(TableName=settings().table_name, Key=_marker_key(event_id), ConsistentRead=True).get("Item")
-    return item is not None and float(item.get("started_at", {}).get("N", "0")) > requested_at
-
-
-def _record_finished(event_id: str, started_at: float) -> None:
-    """Record that a rebuild which started at `started_at` finished; written only once every file
-    is in the bucket, and never moved back by a rebuild that started earlier but ended later."""
-    ddb = client("dynamodb")
-    item = {**_marker_key(event_id), "kind": {"S": "render_marker"}, "started_at": {"N": repr(started_at)}}
-    try:
-        ddb.put_item(
-            TableName=settings().table_name,
-            Item=item,
-            ConditionExpression="attribute_not_exists(started_at) OR started_at < :started",
-            ExpressionAttributeValues={":started": {"N": repr(started_at)}},
-        )
-    except ddb.exceptions.ConditionalCheckFailedException:
-        pass  # a rebuild that started later has finished already: its mark stands
