@@ -93,3 +93,22 @@ def test_event_that_fails_its_first_render_is_not_listed_and_one_with_earlier_pa
     assert listed_while_pages == [slug]
     assert listing.listed().events == []
     assert "Podium Demo Conf" not in _page(stack.site_bucket, "index.html")
+
+
+def test_first_render_on_a_bucket_without_listing_lists_every_event_with_pages(demo_site, seed_other_events):
+    from chalicelib.settings import settings
+    from chalicelib.site import listing
+    from chalicelib.site.publish import publish_event, publish_site
+
+    stack, slug, event_id = demo_site
+    [(_, other_slug)] = seed_other_events(1)
+    publish_site().raise_for_failures()
+    # GIVEN a stage published before listings existed: pages in the bucket, no listing item
+    boto3.client("dynamodb").delete_item(
+        TableName=settings().table_name, Key={"pk": {"S": f"SITEINDEX#{stack.site_bucket}"}, "sk": {"S": "EVENTS"}}
+    )
+
+    publish_event(event_id)
+
+    assert sorted(e.slug for e in listing.listed().events) == sorted([slug, other_slug])
+    assert f'href="/e/{other_slug}/"' in _page(stack.site_bucket, "index.html")

@@ -340,6 +340,26 @@ def _take_turn(event_id: str, *, holder: str) -> render_turns.Turn | None:
     raise RuntimeError(f"could not take the render turn of event {event_id} in {TURN_ROUNDS} rounds")
 
 
+def _first_listing(bucket: str) -> listing.Listing:
+    """The listing of a bucket that has none yet (a stage from before listings, a new bucket):
+    once, the published events whose home page is in the bucket (a HEAD each)."""
+    from chalicelib.site.from_db import published_event_summaries
+
+    s3 = client("s3")
+
+    def has_pages(event) -> bool:
+        try:
+            s3.head_object(Bucket=bucket, Key=f"{_event_prefix(event.slug)}index.html")
+        except s3.exceptions.ClientError:
+            return False
+        return True
+
+    events = published_event_summaries()
+    with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
+        with_pages = [e for e, kept in zip(events, pool.map(has_pages, events), strict=True) if kept]
+    return listing.update(listed_now=with_pages, bucket=bucket)
+
+
 def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> PublishReport:
     """One render of the event and the index, marked finished once every file is written."""
     from chalicelib.clock import clock
@@ -349,6 +369,8 @@ def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> Publis
     bundle = load_bundle(event_id)
     public_now = bundle is not None and bundle.event.published
     before = listing.listed(bucket=bucket)
+    if before.version == 0:
+        before = _first_listing(bucket)
     report, slug = PublishReport(), bundle.event.slug if public_now else None
     if public_now:
         report = _publish_one(bundle, bucket=bucket, trust_remembered=True)
