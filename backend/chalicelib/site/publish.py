@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from chalicelib.adapters.aws import client
+from chalicelib.clock import clock
 from chalicelib.settings import settings
 from chalicelib.site import listing, render_turns
 from chalicelib.site.manifest import (
@@ -193,7 +194,6 @@ INDEX_ROUNDS = 3
 def _sync_index(current: listing.Listing, *, bucket: str, trust_remembered: bool) -> PublishReport:
     """Render the site index and sitemap from the listed events (their pages are in the bucket)
     and sync them; again while another render changed the list meanwhile."""
-    from chalicelib.clock import clock
     from chalicelib.site.render import render_index
 
     report = PublishReport()
@@ -297,7 +297,6 @@ def publish_event(
     render once more and returns `coalesced`, so a burst of edits costs one or two renders.
     A rebuild that raised never counts as finished and gives its turn back, so its retry renders.
     """
-    from chalicelib.clock import clock
 
     if requested_at and render_turns.finished_since(event_id, requested_at):
         return PublishReport(skipped=True)
@@ -328,7 +327,6 @@ TURN_ROUNDS = 5
 
 def _take_turn(event_id: str, *, holder: str) -> render_turns.Turn | None:
     """The event's turn to render, or None when the live holder was asked to render again."""
-    from chalicelib.clock import clock
 
     for _ in range(TURN_ROUNDS):
         now = clock().now().timestamp()
@@ -362,7 +360,6 @@ def _first_listing(bucket: str) -> listing.Listing:
 
 def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> PublishReport:
     """One render of the event and the index, marked finished once every file is written."""
-    from chalicelib.clock import clock
     from chalicelib.site.from_db import load_bundle
 
     started_at = clock().now().timestamp()
@@ -380,7 +377,8 @@ def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> Publis
     # The index reads the listing, never another event's partition or pages.
     report = report.merge(_sync_index(current, bucket=bucket, trust_remembered=True))
     # Deletions last: unpublished, trashed, purged or renamed, its old pages go once nothing links there.
-    for gone in sorted({old_slug, before.slug_of(event_id)} - {slug, None}):
+    taken = {e.slug for e in current.events if e.id != event_id}  # a slug another event holds now keeps its pages
+    for gone in sorted({old_slug, before.slug_of(event_id)} - {slug, None} - taken):
         report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(gone)], bucket=bucket))
     render_turns.record_finished(event_id, started_at)
     return report
