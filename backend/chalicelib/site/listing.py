@@ -9,6 +9,10 @@ index never links to a folder that is not there.
 Every update bumps the item's version and returns the whole list; a writer that renders the
 index checks the version once more after writing it and renders again if another event's
 render changed the list meanwhile, so concurrent renders of different events converge.
+
+Limit: DynamoDB items stop at 400 KB, and an entry takes about 200-400 bytes, so one stage lists
+about a thousand published events; past that an event's listing update fails and its render job
+fails visibly (retried, then the DLQ). Splitting the list over several items is the way on.
 """
 
 from __future__ import annotations
