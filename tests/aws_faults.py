@@ -36,11 +36,20 @@ class Rule:
     hits: int = 0
 
 
+@dataclass(frozen=True)
+class Sent:
+    service: str  # botocore's event name for it: "s3", "dynamodb", "sqs"
+    operation: str
+    url: str
+    body: bytes
+
+
 @dataclass
 class Faults:
     rules: list[Rule] = field(default_factory=list)
     injected: Counter = field(default_factory=Counter)
     backoffs: list[float] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)  # every request made meanwhile, injected or not
 
     def add(self, *rules: Rule) -> None:
         self.rules.extend(rules)
@@ -54,6 +63,7 @@ class Faults:
         _, service, operation = event_name.split(".", 2)
         raw = request.body.getvalue() if hasattr(request.body, "getvalue") else request.body  # put_object's BytesIO
         body = raw if isinstance(raw, bytes) else (raw or "").encode()
+        self.sent.append(Sent(service, operation, request.url, body))
         for rule in self.rules:
             matches = rule.service == service and rule.operation in (None, operation) and rule.when(body)
             if matches and (rule.times is None or rule.hits < rule.times):

@@ -105,3 +105,35 @@ def build_site_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _other_events(count: int) -> list[tuple[str, str]]:
+    """`count` small published events beside the demo one; (id, slug) of each."""
+    from datetime import timedelta
+
+    from chalicelib.clock import clock
+    from chalicelib.db.content import Event, Session, event_pk
+    from chalicelib.db.queries import PUBLISHED
+
+    start = clock().now().replace(microsecond=0) + timedelta(days=60)
+    made = []
+    for n in range(count):
+        event_id, slug = f"other{n:02d}", f"other-conf-{n:02d}"
+        pk = event_pk(event_id)
+        Event(
+            pk, "EVENT", id=event_id, slug=slug, name=f"Other Conf {n}", starts_at=start + timedelta(days=n),
+            ends_at=start + timedelta(days=n, hours=8), timezone="UTC", state="published",
+            gsi1pk=f"SLUG#{slug}", gsi1sk="EVENT", gsi2pk=PUBLISHED, gsi2sk=(start + timedelta(days=n)).isoformat(),
+        ).save()  # fmt: skip
+        Session(
+            pk, f"SESSION#{event_id}-talk", id=f"{event_id}-talk", event_id=event_id, title=f"Talk {n}",
+            state="accepted", starts_at=start + timedelta(days=n, hours=1), ends_at=start + timedelta(days=n, hours=2),
+        ).save()  # fmt: skip
+        made.append((event_id, slug))
+    return made
+
+
+@pytest.fixture
+def seed_other_events():
+    """`seed_other_events(count)`: that many small published events (a session each); (id, slug) of each."""
+    return _other_events

@@ -336,3 +336,45 @@ def test_session_rejected_after_a_failed_render_leaves_the_site_once_the_cause_i
 def _keys(bucket: str) -> list[str]:
     pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket)
     return [entry["Key"] for page in pages for entry in page.get("Contents", [])]
+
+
+@pytest.fixture
+def fifty_events(stack, seed_other_events):
+    from chalicelib.site.publish import publish_site
+    from podium.localstack.demo import DEMO_ID, seed_demo_event
+    from stack_support import empty_stack
+
+    empty_stack(stack)
+    slug = seed_demo_event()
+    others = seed_other_events(49)
+    publish_site().raise_for_failures()
+    return stack, slug, DEMO_ID, others
+
+
+def test_edit_to_one_of_fifty_events_reads_and_writes_nothing_of_the_others(fifty_events, poller, monkeypatch):
+    from aws_faults import injected_faults
+    from chalicelib.db.content import Session, event_pk
+
+    stack, slug, event_id, others = fifty_events
+    index_before = _page(stack.site_bucket, "index.html")
+    session = Session.get(event_pk(event_id), "SESSION#static")
+    session.update(actions=[Session.title.set("Static sites, counted")])
+
+    # WHEN the stream's rebuild runs, every AWS request counted
+    with injected_faults(monkeypatch) as counted:
+        _drain(poller)
+
+    # THEN the edited event's page changed, and no request named another event's partition or files
+    assert "Static sites, counted" in _page(stack.site_bucket, f"e/{slug}/sessions/static/index.html")
+    touching = [
+        (sent.operation, sent.url)
+        for sent in counted.sent
+        for other_id, other_slug in others
+        if f"/e/{other_slug}/" in sent.url
+        or (sent.service == "dynamodb" and f"EVENT#{other_id}".encode() in sent.body)
+    ]
+    assert touching == []
+    assert [s.operation for s in counted.sent if s.operation in ("Query", "Scan") and b"PUBLISHED" in s.body] == []
+    assert [s.operation for s in counted.sent if s.operation == "HeadObject"] == []
+    assert _page(stack.site_bucket, "index.html") == index_before  # all 50 still listed, unchanged
+    assert index_before.count('<li class="item">') == 50

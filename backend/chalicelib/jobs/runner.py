@@ -54,6 +54,12 @@ class JobBusy(Redeliver):
 _current_record: contextvars.ContextVar[Job | None] = contextvars.ContextVar("podium_job_record", default=None)
 
 
+def current_job_id() -> str | None:
+    """The id of the job running in this context; None outside a job."""
+    record = _current_record.get()
+    return record.id if record is not None else None
+
+
 def report_progress(percent: int) -> None:
     """Record how far the running job is (0..100) on its job record; outside a job, do nothing."""
     record = _current_record.get()

@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from chalicelib.adapters.aws import client
+from chalicelib.clock import clock
 from chalicelib.settings import settings
+from chalicelib.site import listing, render_turns
 from chalicelib.site.manifest import (
     begin_writing,
     finish_writing,
@@ -38,6 +40,7 @@ class PublishReport:
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped: bool = False  # a rebuild that started after the request already finished
+    coalesced: bool = False  # another job was rendering the event: it was asked to render again
     failed: dict[str, str] = field(default_factory=dict)  # slug → error of events that did not publish
 
     def merge(self, other: PublishReport) -> PublishReport:
@@ -54,6 +57,7 @@ class PublishReport:
             "deleted": len(self.deleted),
             "unchanged": self.unchanged,
             "skipped": self.skipped,
+            "coalesced": self.coalesced,
         }
 
     def raise_for_failures(self) -> PublishReport:
@@ -182,29 +186,27 @@ def _cache_control(key: str) -> str:
 SITE_ROOT_FILES = ["assets/", "index.html", "404.html", "robots.txt", "sitemap"]
 
 
-def _render_index(events: list, *, bucket: str, rendered: set[str]) -> dict[str, bytes]:
-    """The site index of the events whose pages are in the bucket: rendered now, or by an earlier
-    build (an event that fails to render and never did has no pages to link to)."""
-    from chalicelib.clock import clock
+# Rounds of re-rendering the index when other events' renders keep changing the list meanwhile;
+# past it the last of those renders brings the index up to date.
+INDEX_ROUNDS = 3
+
+
+def _sync_index(current: listing.Listing, *, bucket: str, trust_remembered: bool) -> PublishReport:
+    """Render the site index and sitemap from the listed events (their pages are in the bucket)
+    and sync them; again while another render changed the list meanwhile."""
     from chalicelib.site.render import render_index
 
-    return render_index(_with_pages(events, bucket, rendered), base_url=settings().site_base_url, now=clock().now())
-
-
-def _with_pages(events: list, bucket: str, rendered: set[str]) -> list:
-    s3 = client("s3")
-
-    def has_pages(event) -> bool:
-        if event.slug in rendered:
-            return True
-        try:
-            s3.head_object(Bucket=bucket, Key=f"{_event_prefix(event.slug)}index.html")
-        except s3.exceptions.ClientError:
-            return False
-        return True
-
-    with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
-        return [event for event, kept in zip(events, pool.map(has_pages, events), strict=True) if kept]
+    report = PublishReport()
+    for _ in range(INDEX_ROUNDS):
+        index = render_index(current.events, base_url=settings().site_base_url, now=clock().now())
+        report = report.merge(
+            sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket, trust_remembered=trust_remembered)
+        )
+        now = listing.listed(bucket=bucket)
+        if now.version == current.version:
+            break
+        current = now
+    return report
 
 
 def _publish_one(bundle, *, bucket: str, trust_remembered: bool = False) -> PublishReport:
@@ -230,7 +232,8 @@ def publish_site(*, bucket: str | None = None) -> PublishReport:
     bucket = bucket or settings().site_bucket
     start_generation(bucket)
     events = published_event_summaries()
-    report, rendered, gone = PublishReport(), set(), set()
+    folders, loose = _event_folders(bucket)
+    report, rendered, failed, gone = PublishReport(), [], [], set()
     for event in events:
         try:
             bundle = load_bundle(event.id)  # loading is part of the event's build: it may fail alone too
@@ -241,16 +244,27 @@ def publish_site(*, bucket: str | None = None) -> PublishReport:
         except Exception as err:  # one event's failure must not keep the others or the index from publishing
             logger().exception("event did not publish", extra={"event_id": event.id, "slug": event.slug})
             report.failed[event.slug] = error_summary(err)
+            failed.append(event)
         else:
-            rendered.add(event.slug)
-    live = [e for e in events if e.slug not in gone]
-    index = _render_index(live, bucket=bucket, rendered=rendered)
-    report = report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket))
+            rendered.append(bundle.event)
+    current = _relist(rendered, failed, folders=folders, bucket=bucket)
+    report = report.merge(_sync_index(current, bucket=bucket, trust_remembered=False))
     # Deletions last: no page links to an event folder by now.
-    folders, loose = _event_folders(bucket)
-    for folder in sorted(folders - {_event_prefix(e.slug) for e in live}):
+    kept = {_event_prefix(e.slug) for e in events if e.slug not in gone} | {_event_prefix(e.slug) for e in current.events}
+    for folder in sorted(folders - kept):
         report = report.merge(sync_files({}, owned_prefixes=[folder], bucket=bucket))
     return report.merge(_write({}, {}, loose, bucket))
+
+
+def _relist(rendered: list, failed: list, *, folders: set[str], bucket: str) -> listing.Listing:
+    """The listing after a full publish: the rendered events, and those that failed while pages of
+    theirs from an earlier build are in the bucket (`folders`, as listed before the build)."""
+    before = listing.listed(bucket=bucket)
+    with_pages = [e for e in failed if _event_prefix(e.slug) in folders]
+    keep = {e.id for e in failed if (before.slug_of(e.id) and _event_prefix(before.slug_of(e.id)) in folders)}
+    listed_now = [*rendered, *(e for e in with_pages if e.id not in keep)]
+    unlisted = [e.id for e in before.events if e.id not in {x.id for x in listed_now} | keep]
+    return listing.update(listed_now=listed_now, unlisted=unlisted, bucket=bucket)
 
 
 def _event_prefix(slug: str) -> str:
@@ -268,58 +282,103 @@ def _event_folders(bucket: str) -> tuple[set[str], list[str]]:
 
 
 def publish_event(
-    event_id: str, *, old_slug: str | None = None, requested_at: float = 0, bucket: str | None = None
+    event_id: str,
+    *,
+    old_slug: str | None = None,
+    requested_at: float = 0,
+    bucket: str | None = None,
+    holder: str | None = None,
 ) -> PublishReport:
     """Bring one event's pages and the index up to date; removes them when it is no longer public.
 
     A rebuild that started after `requested_at` and finished already saw the change, so this
-    one is skipped: a burst of writes costs one or two rebuilds, not one per write. A rebuild
-    that raised never counts as finished, so its retry renders.
+    one is skipped. With a `holder` (the render job's id) it takes the event's turn first
+    (site/render_turns.py): while another job renders the event, this one only asks it to
+    render once more and returns `coalesced`, so a burst of edits costs one or two renders.
+    A rebuild that raised never counts as finished and gives its turn back, so its retry renders.
     """
-    from chalicelib.clock import clock
-    from chalicelib.site.from_db import load_bundle, published_event_summaries
 
-    started_at = clock().now().timestamp()
-    if requested_at and _finished_since(event_id, requested_at):
+    if requested_at and render_turns.finished_since(event_id, requested_at):
         return PublishReport(skipped=True)
     bucket = bucket or settings().site_bucket
-    bundle = load_bundle(event_id)
-    report, rendered = PublishReport(), set()
-    if bundle is not None and bundle.event.published:
-        report = _publish_one(bundle, bucket=bucket, trust_remembered=True)
-        rendered.add(bundle.event.slug)
-    slugs = {old_slug} - {bundle.event.slug if bundle and bundle.event.published else None} - {None}
-    for slug in slugs:  # unpublished, trashed, purged or renamed: its old pages go
-        report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(slug)], bucket=bucket))
-    # The index needs only the events' own records: one index Query, not a partition per event.
-    index = _render_index(published_event_summaries(), bucket=bucket, rendered=rendered)
-    report = report.merge(sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket, trust_remembered=True))
-    _record_finished(event_id, started_at)
+    if holder is None:
+        return _render_event(event_id, old_slug=old_slug, bucket=bucket)
+    turn = _take_turn(event_id, holder=holder)
+    if turn is None:
+        return PublishReport(coalesced=True)
+    report = PublishReport()
+    try:
+        while turn is not None:
+            report = report.merge(_render_event(event_id, old_slug=old_slug, bucket=bucket))
+            if render_turns.release(turn):
+                break
+            # Asked again while rendering: once more with the latest state (None: another took over).
+            turn = render_turns.claim(event_id, holder=holder, now=clock().now().timestamp())
+    except BaseException:
+        render_turns.give_back(event_id, holder=holder)
+        raise
     return report
 
 
-def _marker_key(event_id: str) -> dict[str, dict[str, str]]:
-    return {"pk": {"S": f"RENDER#{event_id}"}, "sk": {"S": "RENDER"}}
+# Claim/ask rounds before giving up (the job is retried): each round loses only to a holder
+# that gave its turn up between this job's claim and its ask.
+TURN_ROUNDS = 5
 
 
-def _finished_since(event_id: str, requested_at: float) -> bool:
-    """Whether a rebuild of the event that started after `requested_at` has finished."""
-    ddb = client("dynamodb")
-    item = ddb.get_item(TableName=settings().table_name, Key=_marker_key(event_id), ConsistentRead=True).get("Item")
-    return item is not None and float(item.get("started_at", {}).get("N", "0")) > requested_at
+def _take_turn(event_id: str, *, holder: str) -> render_turns.Turn | None:
+    """The event's turn to render, or None when the live holder was asked to render again."""
+
+    for _ in range(TURN_ROUNDS):
+        now = clock().now().timestamp()
+        turn = render_turns.claim(event_id, holder=holder, now=now)
+        if turn is not None:
+            return turn
+        if render_turns.ask(event_id, holder=holder, now=now):
+            return None
+    raise RuntimeError(f"could not take the render turn of event {event_id} in {TURN_ROUNDS} rounds")
 
 
-def _record_finished(event_id: str, started_at: float) -> None:
-    """Record that a rebuild which started at `started_at` finished; written only once every file
-    is in the bucket, and never moved back by a rebuild that started earlier but ended later."""
-    ddb = client("dynamodb")
-    item = {**_marker_key(event_id), "kind": {"S": "render_marker"}, "started_at": {"N": repr(started_at)}}
-    try:
-        ddb.put_item(
-            TableName=settings().table_name,
-            Item=item,
-            ConditionExpression="attribute_not_exists(started_at) OR started_at < :started",
-            ExpressionAttributeValues={":started": {"N": repr(started_at)}},
-        )
-    except ddb.exceptions.ConditionalCheckFailedException:
-        pass  # a rebuild that started later has finished already: its mark stands
+def _first_listing(bucket: str) -> listing.Listing:
+    """The listing of a bucket that has none yet (a stage from before listings, a new bucket):
+    once, the published events whose home page is in the bucket (a HEAD each)."""
+    from chalicelib.site.from_db import published_event_summaries
+
+    s3 = client("s3")
+
+    def has_pages(event) -> bool:
+        try:
+            s3.head_object(Bucket=bucket, Key=f"{_event_prefix(event.slug)}index.html")
+        except s3.exceptions.ClientError:
+            return False
+        return True
+
+    events = published_event_summaries()
+    with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
+        with_pages = [e for e, kept in zip(events, pool.map(has_pages, events), strict=True) if kept]
+    return listing.update(listed_now=with_pages, bucket=bucket)
+
+
+def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> PublishReport:
+    """One render of the event and the index, marked finished once every file is written."""
+    from chalicelib.site.from_db import load_bundle
+
+    started_at = clock().now().timestamp()
+    bundle = load_bundle(event_id)
+    public_now = bundle is not None and bundle.event.published
+    before = listing.listed(bucket=bucket)
+    if before.version == 0:
+        before = _first_listing(bucket)
+    report, slug = PublishReport(), bundle.event.slug if public_now else None
+    if public_now:
+        report = _publish_one(bundle, bucket=bucket, trust_remembered=True)
+        current = before if before.lists(bundle.event) else listing.update(listed_now=[bundle.event], bucket=bucket)
+    else:
+        current = listing.update(unlisted=[event_id], bucket=bucket) if before.slug_of(event_id) else before
+    # The index reads the listing, never another event's partition or pages.
+    report = report.merge(_sync_index(current, bucket=bucket, trust_remembered=True))
+    # Deletions last: unpublished, trashed, purged or renamed, its old pages go once nothing links there.
+    taken = {e.slug for e in current.events if e.id != event_id}  # a slug another event holds now keeps its pages
+    for gone in sorted({old_slug, before.slug_of(event_id)} - {slug, None} - taken):
+        report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(gone)], bucket=bucket))
+    render_turns.record_finished(event_id, started_at)
+    return report
