@@ -137,3 +137,11 @@ def _other_events(count: int) -> list[tuple[str, str]]:
 def seed_other_events():
     """`seed_other_events(count)`: that many small published events (a session each); (id, slug) of each."""
     return _other_events
+
+
+@pytest.fixture
+def demo_site(stack):
+    """The demo event published on an empty stack (the listing and render-turn tests start here)."""
+    from site_support import publish_demo_site
+
+    return publish_demo_site(stack)

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from site_support import page_text as _page
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def demo_site(stack):
-    from chalicelib.site.publish import publish_site
-    from podium.localstack.demo import DEMO_ID, seed_demo_event
-    from stack_support import empty_stack
-
-    empty_stack(stack)
-    slug = seed_demo_event()
-    publish_site().raise_for_failures()
-    return stack, slug, DEMO_ID
-
-
-def _page(bucket: str, key: str) -> str:
-    return boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode()
 
 
 def _keys(bucket: str, prefix: str) -> list[str]:
