@@ -137,7 +137,8 @@ def test_complete_answers_200_with_the_attached_file(post, seeded):
 
     assert status == 200
     assert body["state"] == "accepted" and body["target_id"] == seeded.event_id
-    assert body["file"]["url"] == "http://127.0.0.1:8080/uploads/" + presigned["key"]
+    final_key = "files/" + presigned["key"].removeprefix("incoming/")
+    assert body["file"]["url"] == "http://127.0.0.1:8080/uploads/" + final_key
     assert body["file"]["thumbnails"] == {}
 
 

@@ -87,7 +87,7 @@ def test_upload_of_each_kind_attaches_file_then_thumbnails(seeded, worker, kind)
     assert completed["state"] == "accepted"
     assert completed["file"] == {**file_view(stored), "thumbnails": {}}
     assert completed["file"]["url"] == "http://127.0.0.1:8080/uploads/" + stored.key
-    assert stored.key.startswith(f"{kind}/{OWNER_ID}/") and stored.content_type == content_type
+    assert stored.key.startswith(f"files/{kind}/{OWNER_ID}/") and stored.content_type == content_type
     names = set(stored.thumbnails.as_dict()) if stored.thumbnails else set()
     assert names == thumbnails
     folder = stored.key.rsplit("/", 1)[0]
@@ -206,8 +206,8 @@ def test_hostile_filename_is_stored_under_the_server_key_with_sanitized_disposit
 
     key = completed["file"]["key"]
     head = boto3.client("s3").head_object(Bucket=settings().uploads_bucket, Key=key)
-    kind, owner, folder, name = key.split("/")
-    assert (kind, owner, len(folder)) == ("slides", OWNER_ID, 32)
+    prefix, kind, owner, folder, name = key.split("/")
+    assert (prefix, kind, owner, len(folder)) == ("files", "slides", OWNER_ID, 32)
     assert name.endswith(".pdf") and len(name) <= 84 and ".." not in name
     assert completed["file"]["filename"] == disposition_name
     assert head["ContentDisposition"].startswith('attachment; filename="')
@@ -389,4 +389,69 @@ def test_files_view_gives_the_json_of_an_items_files(seeded, worker):
     view = json.loads(json.dumps(files_view(event)))
 
     assert list(view) == ["banner_file"]
-    assert view["banner_file"]["thumbnails"]["75x30.jpeg"].startswith("http://127.0.0.1:8080/uploads/event_banner/")
+    assert view["banner_file"]["thumbnails"]["75x30.jpeg"].startswith("http://127.0.0.1:8080/uploads/files/event_banner/")
+
+
+def test_swap_between_check_and_copy_is_refused(seeded, monkeypatch):
+    """Bytes POSTed again after the check (the presigned POST is still valid) never become the
+    accepted file: the copy to the final key must carry the checked object."""
+    from chalicelib.domain import uploads
+    from chalicelib.errors import Conflict
+
+    png = image_bytes("PNG")
+    swapped = b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>"
+    checked = uploads.file_problem
+
+    def check_then_swap(**kwargs):
+        problem = checked(**kwargs)
+        assert post_file(presigned, swapped, "ada.png") == 204  # the second POST lands after the check
+        return problem
+
+    monkeypatch.setattr(uploads, "file_problem", check_then_swap)
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, "speaker_photo", png, content_type="image/png", filename="ada.png")
+        assert post_file(presigned, png, "ada.png") == 204
+        with pytest.raises(Conflict) as raised:
+            uploads.complete_upload(upload_id=presigned["id"])
+
+    assert "changed" in raised.value.message
+    assert _attached(seeded, "speaker_photo") is None
+    assert bucket_keys() == []
+
+
+def test_presigned_key_is_incoming_and_the_accepted_file_is_a_copy_under_files(seeded):
+    from chalicelib.domain.uploads import complete_upload
+    from chalicelib.settings import settings
+
+    png = image_bytes("PNG")
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, "speaker_photo", png, content_type="image/png", filename="ada.png")
+        post_file(presigned, png, "ada.png")
+        completed = complete_upload(upload_id=presigned["id"])
+
+    body = boto3.client("s3").get_object(Bucket=settings().uploads_bucket, Key=completed["file"]["key"])["Body"].read()
+    assert presigned["key"].startswith(f"incoming/speaker_photo/{OWNER_ID}/")
+    assert completed["file"]["key"] == "files/" + presigned["key"].removeprefix("incoming/")
+    assert body == png
+    assert presigned["key"] not in bucket_keys()  # the incoming object is gone once copied
+
+
+def test_thumbnails_are_made_from_the_checked_file_after_a_repost(seeded, worker):
+    import io
+
+    from chalicelib.domain.uploads import complete_upload
+    from chalicelib.settings import settings
+    from PIL import Image
+
+    red, blue = image_bytes("PNG", color="red"), image_bytes("PNG", color="blue")
+    with acting_as(actor(OWNER_ID)):
+        presigned = _ask(seeded, "speaker_photo", red, content_type="image/png", filename="ada.png")
+        post_file(presigned, red, "ada.png")
+        complete_upload(upload_id=presigned["id"])
+        assert post_file(presigned, blue, "ada.png") == 204  # the POST is valid for 10 minutes
+    worker()
+
+    thumbnail = _attached(seeded, "speaker_photo").thumbnails.as_dict()["50x50.jpeg"]
+    data = boto3.client("s3").get_object(Bucket=settings().uploads_bucket, Key=thumbnail)["Body"].read()
+    pixel = Image.open(io.BytesIO(data)).convert("RGB").getpixel((25, 25))
+    assert pixel[0] > 200 and pixel[2] < 60  # red: the accepted file, not the reposted one

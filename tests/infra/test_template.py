@@ -79,3 +79,14 @@ def test_deployed_buckets_block_public_access_and_let_the_admin_page_post(aws_st
 
     assert all(all(block.values()) and len(block) == 4 for block in blocks)
     assert cors[0]["AllowedMethods"] == ["POST"] and cors[0]["AllowedOrigins"] == ["http://127.0.0.1:8080"]
+
+
+def test_deployed_uploads_bucket_expires_the_incoming_prefix_after_a_day(aws_stack):
+    from chalicelib.domain.uploads import FILES_PREFIX, INCOMING_PREFIX
+
+    rules = boto3.client("s3").get_bucket_lifecycle_configuration(Bucket=aws_stack.uploads_bucket)["Rules"]
+
+    assert [(r["Filter"]["Prefix"], r["Expiration"]["Days"], r["Status"]) for r in rules] == [
+        (INCOMING_PREFIX, 1, "Enabled")
+    ]
+    assert not FILES_PREFIX.startswith(INCOMING_PREFIX)  # accepted files never expire

@@ -37,7 +37,8 @@ def _get(url: str):
 
 
 def _upload(seeded, kind: str, data: bytes, content_type: str, filename: str, *, complete: bool = True) -> str:
-    """Ask, POST and (unless told not to) complete an upload as the event's owner; returns its key."""
+    """Ask, POST and (unless told not to) complete an upload as the event's owner; returns the
+    accepted file's key (the presigned incoming key when not completed)."""
     from chalicelib.domain.uploads import complete_upload, request_upload
 
     with acting_as(actor(OWNER_ID)):
@@ -47,7 +48,7 @@ def _upload(seeded, kind: str, data: bytes, content_type: str, filename: str, *,
         )  # fmt: skip
         assert post_file(presigned, data, filename) == 204
         if complete:
-            complete_upload(upload_id=presigned["id"])
+            return complete_upload(upload_id=presigned["id"])["file"]["key"]
     return presigned["key"]
 
 
@@ -86,7 +87,7 @@ def test_uploads_server_serves_slides_as_an_attachment_whatever_the_stored_type(
 
 
 def test_uploads_server_never_serves_html_stored_without_completion(stack, uploads_server):
-    key = "speaker_photo/owner1/0123/page.html"
+    key = "files/speaker_photo/owner1/0123/page.html"
     boto3.client("s3").put_object(Bucket=stack.uploads_bucket, Key=key, Body=b"<script>alert(1)</script>",
                                   ContentType="text/html")  # fmt: skip
 
@@ -124,3 +125,30 @@ def test_site_server_serves_no_uploads(seeded, stack):
         site.server_close()
 
     assert status == 404
+
+
+def test_uploads_server_serves_the_checked_bytes_after_a_repost_to_the_presigned_key(seeded, uploads_server, stack):
+    """The presigned POST stays valid for its window after completion: a second POST with the
+    same fields writes the incoming key, never the accepted file that is served."""
+    from chalicelib.domain.uploads import complete_upload, request_upload, target_file
+
+    png = image_bytes("PNG")
+    with acting_as(actor(OWNER_ID)):
+        presigned = request_upload(
+            kind="speaker_photo", filename="ada.png", content_type="image/png", size=len(png),
+            event_id=seeded.event_id, target_id=seeded.speaker_id,
+        )  # fmt: skip
+        assert post_file(presigned, png, "ada.png") == 204
+        completed = complete_upload(upload_id=presigned["id"])
+        swapped = b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script></html>".ljust(len(png) - 8, b" ")
+
+        reposted = post_file(presigned, swapped, "ada.png")
+
+    stored = target_file(kind="speaker_photo", event_id=seeded.event_id, target_id=seeded.speaker_id)
+    status, headers, body = _get(uploads_server + completed["file"]["key"])
+    incoming_status, _, _ = _get(uploads_server + presigned["key"])
+    kept = boto3.client("s3").get_object(Bucket=stack.uploads_bucket, Key=stored.key)["Body"].read()
+    assert reposted == 204  # S3 would accept it too: the policy is still valid
+    assert stored.key == completed["file"]["key"] != presigned["key"]
+    assert (status, headers["Content-Type"], body, kept) == (200, "image/png", png, png)
+    assert incoming_status == 404

@@ -1,10 +1,11 @@
 """Uploads: presigned POSTs straight to S3, verification at completion, files on targets.
 
 The API never carries file bytes. `request_upload` records who asked for what and returns
-a presigned POST; `complete_upload` checks the stored object (moto does not enforce POST
-policies, so this check is what stands between users and bad files locally), attaches it to
-its target and queues thumbnails. Targets store object keys; URLs come from the configurable
-uploads base URL. Replaced and purged files leave no objects behind.
+a presigned POST to a key under `incoming/`; `complete_upload` checks the stored object,
+copies it server-side to the same name under `files/` (no presigned POST ever targets that
+prefix, so bytes POSTed again while the POST is still valid are never served or thumbnailed),
+attaches the copy to its target and queues thumbnails. Targets store object keys; URLs come
+from the configurable uploads base URL. Replaced and purged files leave no objects behind.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -40,6 +41,10 @@ from chalicelib.settings import settings
 UPLOAD_WINDOW_SECONDS = 600
 RECORD_TTL_SECONDS = 86_400
 SNIFF_BYTES = 65_536
+# Presigned POSTs write under INCOMING_PREFIX only; accepted files live under FILES_PREFIX,
+# written only by completion's server-side copy. infra/template.yaml expires incoming/ after a day.
+INCOMING_PREFIX = "incoming/"
+FILES_PREFIX = "files/"
 # Beside each accepted original (never a name key_name makes): the headers it is served with.
 VERIFIED_MARKER = "verified.json"
 FILE_FIELDS = ("logo_file", "banner_file", "photo_file", "slides_file", "image_file")
@@ -103,7 +108,7 @@ def _issue_post(
 ) -> dict[str, Any]:
     upload_id = new_id()
     owner = re.sub(r"[^A-Za-z0-9_-]", "_", actor.id)[:64]
-    key = f"{kind}/{owner}/{uuid.uuid4().hex}/{key_name(filename, content_type)}"
+    key = f"{INCOMING_PREFIX}{kind}/{owner}/{uuid.uuid4().hex}/{key_name(filename, content_type)}"
     headers = {"Content-Type": content_type, "Content-Disposition": _disposition(rule, filename)}
     conditions: list[Any] = [{name: value} for name, value in headers.items()]
     conditions.append(["content-length-range", 1, rule.max_bytes()])
@@ -140,12 +145,14 @@ def _issue_post(
 
 
 def complete_upload(*, upload_id: str) -> dict[str, Any]:
-    """Verify the stored object and attach it to its target; queue thumbnails for images.
+    """Verify the incoming object, copy it to its final key and attach that to its target;
+    queue thumbnails for images.
 
-    Raises 401/403 (only the asker completes), 404, 409 (nothing uploaded yet), 410 (the
-    window closed; the object is deleted) and 422 with the reason (the object is deleted).
-    Side effects: the target's file field, the old file's objects deleted, a thumbnail job.
-    Completing an accepted upload again answers the same result.
+    Raises 401/403 (only the asker completes), 404, 409 (nothing uploaded yet, or the object
+    changed while it was checked: then it is deleted), 410 (the window closed; the object is
+    deleted) and 422 with the reason (the object is deleted). Side effects: the final copy with
+    its verified marker, the incoming object deleted, the target's file field, the old file's
+    objects deleted, a thumbnail job. Completing an accepted upload again answers the same result.
     """
     actor = current_context().actor
     if actor.is_anonymous:
@@ -160,14 +167,17 @@ def complete_upload(*, upload_id: str) -> dict[str, Any]:
         _delete_objects(_folder(record.key))
         raise Gone("The upload window closed; ask for a new upload.")
     _may_edit_target(actor, record.purpose, record.event_id, record.target_id)
-    stored = _verified_file(record, rule)
+    stored = _promote(record, rule, _checked_object(record, rule))
     try:
         replaced = _attach(record, rule, stored)
     except NotFound:
         _delete_objects(_folder(record.key))
+        _delete_objects(_folder(stored.key))
         raise
-    _mark_verified(record, rule)
+    _mark_verified(record, rule, stored.key)
     record.update(actions=[Upload.state.set(ACCEPTED), Upload.updated_at.set(clock().now())])
+    # Nothing reads the incoming key once accepted; a later POST to it expires with incoming/.
+    _delete_objects(_folder(record.key))
     if replaced is not None and replaced.upload_id != record.id:
         _delete_objects(_folder(replaced.key))
     if rule.is_image:
@@ -177,8 +187,20 @@ def complete_upload(*, upload_id: str) -> dict[str, Any]:
     return _completed_view(record, rule)
 
 
-def _verified_file(record: Upload, rule: KindRule) -> StoredFile:
-    """The stored object as a StoredFile, or ValidationFailed after deleting it."""
+class _Checked(NamedTuple):
+    """The incoming object as completion checked it."""
+
+    size: int
+    etag: str
+
+
+# S3's answers when the object at a key is not the one named (another ETag) or is gone.
+_CHANGED_CODES = ("PreconditionFailed", "412", "NoSuchKey", "404", "NotFound")
+
+
+def _checked_object(record: Upload, rule: KindRule) -> _Checked:
+    """Size and ETag of the incoming object once its bytes pass the kind's checks, or
+    ValidationFailed after deleting it. The bytes checked are read on the ETag (If-Match)."""
     s3, bucket = client("s3"), settings().uploads_bucket
     try:
         head = s3.head_object(Bucket=bucket, Key=record.key)
@@ -186,7 +208,7 @@ def _verified_file(record: Upload, rule: KindRule) -> StoredFile:
         if err.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
             raise Conflict("No file has been uploaded for this upload yet; POST it to the upload URL first.") from err
         raise
-    size = head["ContentLength"]
+    size, etag = head["ContentLength"], head["ETag"]
     problem = None
     if size > record.max_size:
         problem = f"The file is {size} bytes; {record.purpose} files may be at most {record.max_size} bytes."
@@ -194,45 +216,73 @@ def _verified_file(record: Upload, rule: KindRule) -> StoredFile:
         problem = "The file is empty."
     else:
         wanted = f"bytes=0-{size - 1 if rule.is_image else min(size, SNIFF_BYTES) - 1}"
-        data = s3.get_object(Bucket=bucket, Key=record.key, Range=wanted)["Body"].read()
+        try:
+            data = s3.get_object(Bucket=bucket, Key=record.key, Range=wanted, IfMatch=etag)["Body"].read()
+        except s3.exceptions.ClientError as err:
+            if err.response["Error"]["Code"] in _CHANGED_CODES:
+                raise _changed(record) from err
+            raise
         problem = file_problem(content_type=record.content_type, data=data)
     if problem:
         _delete_objects(_folder(record.key))
         raise ValidationFailed(problem, reason=problem)
-    _ensure_headers(record, rule, head)
+    return _Checked(size=size, etag=etag)
+
+
+def _promote(record: Upload, rule: KindRule, checked: _Checked) -> StoredFile:
+    """Copy the checked object to its final key with the verified headers (S3 enforces the POST
+    policy's headers, moto does not, so they are set here), refusing a copy of any other bytes.
+
+    Raises Conflict when the incoming object changed after the check (both objects deleted).
+    """
+    s3, bucket, key = client("s3"), settings().uploads_bucket, _final_key(record.key)
+    try:
+        copied = s3.copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": record.key},
+            CopySourceIfMatch=checked.etag,
+            MetadataDirective="REPLACE",
+            ContentType=record.content_type,
+            ContentDisposition=_disposition(rule, record.filename),
+        )
+    except s3.exceptions.ClientError as err:
+        if err.response["Error"]["Code"] in _CHANGED_CODES:
+            raise _changed(record) from err
+        raise
+    # moto ignores CopySourceIfMatch, so the copy's own ETag must be the checked one too: for
+    # single-part objects under SSE-S3 (POSTs, this bucket) it is the MD5 of the bytes.
+    if copied["CopyObjectResult"]["ETag"] != checked.etag:
+        s3.delete_object(Bucket=bucket, Key=key)
+        raise _changed(record)
     return StoredFile(
-        upload_id=record.id, key=record.key, content_type=record.content_type, filename=record.filename, size=size
+        upload_id=record.id, key=key, content_type=record.content_type, filename=record.filename, size=checked.size
     )
 
 
-def _ensure_headers(record: Upload, rule: KindRule, head: dict[str, Any]) -> None:
-    """S3 enforces the policy's headers; moto does not, so rewrite them when a client lied."""
-    disposition = _disposition(rule, record.filename)
-    if head.get("ContentType") == record.content_type and head.get("ContentDisposition") == disposition:
-        return
-    bucket = settings().uploads_bucket
-    client("s3").copy_object(
-        Bucket=bucket,
-        Key=record.key,
-        CopySource={"Bucket": bucket, "Key": record.key},
-        MetadataDirective="REPLACE",
-        ContentType=record.content_type,
-        ContentDisposition=disposition,
-    )
+def _changed(record: Upload) -> Conflict:
+    """The incoming object changed between the check and the copy: it is deleted, unchecked."""
+    _delete_objects(_folder(record.key))
+    return Conflict("The file changed while it was being checked; upload it again.")
 
 
-def _mark_verified(record: Upload, rule: KindRule) -> None:
-    """Store the verified type and disposition beside the original: what serves uploads
-    (`served_headers`) serves nothing of a folder without it, so files are public only once
-    completion has checked them."""
+def _final_key(incoming_key: str) -> str:
+    """Where an accepted upload lives: its incoming key's name under files/."""
+    return FILES_PREFIX + incoming_key.removeprefix(INCOMING_PREFIX)
+
+
+def _mark_verified(record: Upload, rule: KindRule, key: str) -> None:
+    """Store the verified type and disposition beside the accepted copy at `key`: what serves
+    uploads (`served_headers`) serves nothing of a folder without it, so files are public only
+    once completion has checked them."""
     marker = {
-        "key": record.key,
+        "key": key,
         "content_type": record.content_type,
         "content_disposition": _disposition(rule, record.filename),
     }
     client("s3").put_object(
         Bucket=settings().uploads_bucket,
-        Key=_folder(record.key) + VERIFIED_MARKER,
+        Key=_folder(key) + VERIFIED_MARKER,
         Body=json.dumps(marker).encode(),
         ContentType="application/json",
     )
@@ -241,7 +291,9 @@ def _mark_verified(record: Upload, rule: KindRule) -> None:
 def served_headers(*, key: str) -> dict[str, str] | None:
     """Content-Type and Content-Disposition to serve `key` with: an accepted original with the
     type verified at completion (attachment unless an image), or one of its thumbnails; None
-    for anything else (not yet completed, refused, the marker itself, unknown keys)."""
+    for anything else (incoming keys, not yet completed, refused, the marker itself, unknown keys)."""
+    if not key.startswith(FILES_PREFIX):
+        return None
     folder = _folder(key)
     name = key[len(folder) :]
     if not name or name == VERIFIED_MARKER:
@@ -428,14 +480,15 @@ def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
 
 
 def upload_for_thumbnails(*, upload_id: str) -> dict[str, Any] | None:
-    """What the thumbnail job needs: the original's key and the kind; None when not accepted."""
+    """What the thumbnail job needs: the accepted copy's key and the kind; None when not accepted."""
     try:
         record = _load_upload(upload_id)
     except NotFound:
         return None
     if record.state != ACCEPTED:
         return None
-    return {"key": record.key, "kind": record.purpose, "folder": _folder(record.key)}
+    final = _final_key(record.key)
+    return {"key": final, "kind": record.purpose, "folder": _folder(final)}
 
 
 def store_thumbnails(*, upload_id: str, rendered: dict[str, tuple[bytes, str]]) -> list[str]:

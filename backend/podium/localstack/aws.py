@@ -579,8 +579,8 @@ def verify_mail_sender() -> None:
 
 
 def apply_skipped_settings(outputs: StackOutputs, site_origin: str) -> None:
-    """Apply the template's TTL, PITR, CORS and public-access settings, read from the template
-    itself so the local stack cannot drift from the cloud one."""
+    """Apply the template's TTL, PITR, CORS, lifecycle and public-access settings, read from the
+    template itself so the local stack cannot drift from the cloud one."""
     resources = read_template()["Resources"]
     table = resources["Table"]["Properties"]
     ddb = boto3.client("dynamodb", region_name=REGION)
@@ -603,6 +603,19 @@ def apply_skipped_settings(outputs: StackOutputs, site_origin: str) -> None:
         if "CorsConfiguration" in props:
             rules = [_resolve_cors_rule(rule, site_origin) for rule in props["CorsConfiguration"]["CorsRules"]]
             s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+        if "LifecycleConfiguration" in props:
+            lifecycle = [_lifecycle_rule(rule) for rule in props["LifecycleConfiguration"]["Rules"]]
+            s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": lifecycle})
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A template lifecycle rule (prefix and days to expiry) in the S3 API's shape."""
+    return {
+        "ID": rule["Id"],
+        "Status": rule["Status"],
+        "Filter": {"Prefix": rule.get("Prefix", "")},
+        "Expiration": {"Days": rule["ExpirationInDays"]},
+    }
 
 
 def _resolve_cors_rule(rule: dict[str, Any], site_origin: str) -> dict[str, Any]:
