@@ -30,13 +30,12 @@ from chalicelib.db.base import Item, is_condition_failure, is_transaction_confli
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
-from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS, authorize, check_user_removal
+from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
 from chalicelib.errors import BadRequest, Conflict, NotFound, ValidationFailed
 from chalicelib.settings import settings
 
 TRASH_KEY = "TRASH"
 KINDS = ("user", "event", *content.CHILD_KINDS)
-MANAGING_ROLES = frozenset({"owner", "organizer"})
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep changing meanwhile
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
