@@ -24,7 +24,6 @@ SEGMENTS = {
     "sponsors": "sponsor",
     "posts": "post",
 }
-ORGANIZING = frozenset({"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"})
 
 
 def client_version(body: dict[str, Any]) -> int | None:
