@@ -130,7 +130,7 @@ def _routes(segment: str, kind: str) -> None:
 
         item = content.create_child(event=_event(event_id), kind=kind, fields=body, actor=current_context().actor)
         view = content.view(item, audience=caller_audience(event_id, resource=item))
-        return etagged(_with_warnings(view, item, event_id), 201)
+        return etagged(_with_warnings(view, item), 201)
 
     def load(event_id: str, item_id: str, **_: Any) -> Any:
         from chalicelib.domain import content
@@ -150,17 +150,12 @@ def _routes(segment: str, kind: str) -> None:
     def update_item(event_id: str, item_id: str, body: dict[str, Any], resource: Any) -> Any:
         from chalicelib.domain import content
 
-        event, item = _event(event_id), resource
-        before = getattr(item, "state", None)
         item = content.update_child(
-            event=event, item=item, fields=body, version=client_version(body), actor=current_context().actor
-        )
-        if kind == "session" and before != item.state:
-            from chalicelib.domain.session_states import notify_speakers
-
-            notify_speakers(event=event, session=item)
+            event=_event(event_id), item=resource, fields=body, version=client_version(body),
+            actor=current_context().actor,
+        )  # fmt: skip
         view = content.view(item, audience=caller_audience(event_id, resource=item))
-        return etagged(_with_warnings(view, item, event_id))
+        return etagged(_with_warnings(view, item))
 
     def trash_item(event_id: str, item_id: str, resource: Any) -> dict[str, Any]:
         from chalicelib.domain import content
@@ -203,12 +198,11 @@ def _routes(segment: str, kind: str) -> None:
     )(trash_item)  # fmt: skip
 
 
-def _with_warnings(data: dict[str, Any], item: Any, event_id: str) -> dict[str, Any]:
-    if item.kind_name != "session":
-        return data
-    from chalicelib.domain.content import overlapping_sessions, schedule_warnings
+def _with_warnings(data: dict[str, Any], item: Any) -> dict[str, Any]:
+    """A session's answer carries its schedule warnings (the domain finds them)."""
+    from chalicelib.domain.content import warnings_for
 
-    return data | {"warnings": schedule_warnings(item, overlapping_sessions(event_id=event_id, session=item))}
+    return data | {"warnings": warnings_for(item)} if item.kind_name == "session" else data
 
 
 def caller_relations(event_id: str, resource: Any = None) -> Any:

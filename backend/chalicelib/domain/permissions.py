@@ -299,6 +299,14 @@ def authorize(actor: Actor, action: str, *, event_id: str | None = None, resourc
     raise Forbidden(f"Your role does not allow {action}.")
 
 
+def check_change(actor: Actor, action: str, *, event_id: str, resource: Any, fields: dict[str, Any]) -> Relations:
+    """`authorize` and `check_write` together, for domain functions that change an item whoever
+    calls them (the API has checked already; its reads are prefetched, so this costs no read)."""
+    relations = authorize(actor, action, event_id=event_id, resource=resource)
+    check_write(relations, action, resource=resource, fields=fields)
+    return relations
+
+
 # Actions that take an account away (its trash or purge); `check_user_removal` guards them.
 USER_REMOVALS = frozenset({"user.delete", "trash.delete"})
 
