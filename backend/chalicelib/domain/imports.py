@@ -22,6 +22,7 @@ from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.queries import PUBLISHED
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.settings import settings
@@ -84,8 +85,14 @@ def import_event(
     owner_id: str,
     publish: bool = False,
     progress: Progress | None = None,
+    notify_speakers: bool = False,
 ) -> ImportResult:
     """Write the export's event and every record; returns what was written.
+
+    A session whose state the import changes gets the effects of any state change
+    (`content.session_state_changed`), whose speaker mails only with `notify_speakers`: an import
+    copies decisions another system made and told its speakers already, and a re-import would
+    otherwise mail hundreds of them at once. Sessions new to the event arrive in their state.
 
     A new event gets `owner_id` as owner (role item) and stays a draft unless `publish`
     and the export says it was published. A re-import needs the actor to organize the
@@ -115,9 +122,13 @@ def import_event(
     except Exception:
         _restore(old_items, new_keys)
         raise
-    report(100)
     event = items[0]
     assert isinstance(event, content.Event)
+    for item in items:
+        if isinstance(item, content.Session):
+            before = old_items.get((item.pk, item.sk), {}).get("state", {}).get("S", item.state)
+            session_state_changed(event=event, session=item, before=before, notify=notify_speakers)
+    report(100)
     return ImportResult(
         event_id=event_id,
         slug=event.slug,
