@@ -359,3 +359,21 @@ def _session_id(event_id, record):
     found = [s for s in _stored(event_id)["session"] if s.source_id == str(record["id"])]
     assert len(found) == 1
     return found[0].id
+
+
+def test_start_import_refuses_another_users_upload_and_a_missing_one(stack):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.imports import import_prefix, start_import
+    from chalicelib.errors import Forbidden, ValidationFailed
+
+    ada = Actor(id="ada-1", kind="user", name="Ada")
+
+    with pytest.raises(Forbidden) as foreign:
+        start_import(actor=ada, upload_key=f"{import_prefix('bob-1')}export.zip", publish=False)
+    with pytest.raises(Forbidden):
+        start_import(actor=ada, upload_key=f"{import_prefix(ada.id)}../bob-1/export.zip", publish=False)
+    with pytest.raises(ValidationFailed) as missing:
+        start_import(actor=ada, upload_key=f"{import_prefix(ada.id)}export.zip", publish=False)
+
+    assert foreign.value.fields == {"upload_key": "not one of your uploads"}
+    assert missing.value.fields == {"upload_key": "no such upload"}

@@ -25,6 +25,8 @@ from chalicelib.domain.actors import Actor
 from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
+from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.jobs.enqueue import enqueue
 from chalicelib.settings import settings
 from chalicelib.site import c3voc
 from chalicelib.site.openevent import ExportError, OpenEventExport, read_export
@@ -63,6 +65,34 @@ class ImportResult:
             "counts": self.counts,
             "warnings": self.warnings,
         }
+
+
+def import_prefix(actor_id: str) -> str:
+    """Where a user's uploads meant for import live in the uploads bucket."""
+    return f"imports/{actor_id}/"
+
+
+def start_import(*, actor: Actor, upload_key: str, publish: bool) -> str:
+    """Start the import job of an uploaded export (returns its id) once the request is allowed:
+    the right to create events, a verified email to publish (refused now rather than in the
+    job), and an upload of the actor's own (403) that exists (422)."""
+    require(actor, "event.import", None)
+    if publish:
+        check_may_publish(actor)
+    if not upload_key.startswith(import_prefix(actor.id)) or ".." in upload_key.split("/"):
+        raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})
+    if not _upload_exists(upload_key):
+        raise ValidationFailed("upload_key names no upload", fields={"upload_key": "no such upload"})
+    return enqueue("import_event", upload_key=upload_key, owner_id=actor.id, publish=publish)
+
+
+def _upload_exists(key: str) -> bool:
+    s3 = client("s3")
+    try:
+        s3.head_object(Bucket=settings().uploads_bucket, Key=key)
+    except s3.exceptions.ClientError:
+        return False
+    return True
 
 
 def read_source(path: str | Path) -> OpenEventExport:
