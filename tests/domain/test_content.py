@@ -282,3 +282,23 @@ def test_session_state_set_without_notify_mails_nobody(event):
 
     assert get_child(event_id="ev1", kind="session", item_id=talk.id).state == "accepted"
     assert _mails_to("quiet@example.org") == []
+
+
+def test_read_through_the_domain_shows_what_the_api_shows(event):
+    from chalicelib.domain.actors import ANONYMOUS
+    from chalicelib.domain.content import list_views, readable_view
+    from chalicelib.errors import NotFound
+
+    pending = create(event, "session", title="Pending", state="pending", comments="internal")
+    accepted = create(event, "session", title="Accepted", state="accepted", comments="internal")
+    event.update(actions=[type(event).state.set("published")])
+
+    with pytest.raises(NotFound):
+        readable_view(actor=ANONYMOUS, item=pending)
+    seen = readable_view(actor=ANONYMOUS, item=accepted)
+    listed, _ = list_views(actor=ANONYMOUS, event_id="ev1", kind="session", limit=10, cursor=None)
+    organizers, _ = list_views(actor=ORGANIZER, event_id="ev1", kind="session", limit=10, cursor=None)
+
+    assert (seen["title"], "comments" in seen) == ("Accepted", False)
+    assert [s["title"] for s in listed] == ["Accepted"]
+    assert sorted((s["title"], s["comments"]) for s in organizers) == [("Accepted", "internal"), ("Pending", "internal")]

@@ -20,10 +20,18 @@ from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
-from chalicelib.domain.permissions import check_change
-from chalicelib.domain.projections import VISITORS, Audience, audience_for, project
+from chalicelib.domain.permissions import authorize, check_change
+from chalicelib.domain.projections import (
+    VISITORS,
+    Audience,
+    audience_for,
+    audience_of,
+    for_items,
+    project,
+    visible_items,
+)
 from chalicelib.domain.session_states import notify_speakers
-from chalicelib.domain.speaker_names import check_unchanged, names_of
+from chalicelib.domain.speaker_names import check_unchanged, listed_names, names_of
 from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.jobs.context import current_context
 
@@ -56,6 +64,36 @@ def get_child(*, event_id: str, kind: str, item_id: str) -> Item:
 def view(item: Item, *, audience: Audience) -> dict[str, Any]:
     """The JSON of an item for `audience` (domain/projections.py decides every field)."""
     return project(item, audience)
+
+
+def readable_view(*, actor: Actor, item: Item) -> dict[str, Any]:
+    """The item's JSON as `actor` sees it, if the permission table lets them read it; 404 when
+    they may not see it at all (a visitor and a pending talk, or the speaker of none of the
+    public ones). A speaker sees their own."""
+    event_id = item.event_id  # type: ignore[attr-defined]
+    relations = authorize(actor, f"{item.kind_name}.read", event_id=event_id, resource=item)
+    audience = for_items(audience_of(relations), [item], event_id=event_id)
+    if audience.name != "speaker" and not visible_items([item], audience):
+        raise NotFound(f"No such {item.kind_name.replace('_', ' ')}.")
+    return view(item, audience=audience)
+
+
+def list_views(
+    *, actor: Actor, event_id: str, kind: str, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the event's `kind` as `actor` (if the permission table lets them read it) sees
+    it, and the next page's cursor: only the items they see, each projected; sessions name
+    their speakers, so clients need no read per session."""
+    relations = authorize(actor, f"{kind}.read", event_id=event_id)
+    page = list_children(event_id=event_id, kind=kind, limit=limit, cursor=cursor)
+    audience = for_items(audience_of(relations), page.items, event_id=event_id)
+    items = visible_items(page.items, audience)
+    views = [view(i, audience=audience) for i in items]
+    if kind == "session":
+        names = listed_names(event_id=event_id, sessions=items)
+        for data, item in zip(views, items, strict=True):
+            data["speakers"] = [{"id": i, "name": names[i]} for i in item.speaker_ids or [] if i in names]
+    return views, page.next
 
 
 # -- writes -----------------------------------------------------------------------------
