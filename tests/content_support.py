@@ -13,8 +13,9 @@ ORGANIZER = Actor(id="org1", kind="user", name="Org")
 
 
 def saved_event():
-    """The draft event "ev1" (two days in Singapore's time zone), saved."""
+    """The draft event "ev1" (two days in Singapore's time zone), saved, with ORGANIZER its organizer."""
     from chalicelib.db.content import Event, event_pk
+    from chalicelib.domain.roles import role_item
 
     item = Event(
         event_pk("ev1"),
@@ -29,6 +30,7 @@ def saved_event():
     )
     item.stamp()
     item.save()
+    role_item(event_id="ev1", user_id=ORGANIZER.id, role="organizer").save()  # the domain checks who changes items
     return item
 
 

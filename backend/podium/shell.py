@@ -61,6 +61,8 @@ def build_namespace(target: Target) -> tuple[dict[str, Any], str]:
     from chalicelib.adapters.aws import client
     from chalicelib.clock import clock
     from chalicelib.db import queries
+    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.domain.content import set_session_state, update_child
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.settings import settings
 
@@ -71,6 +73,10 @@ def build_namespace(target: Target) -> tuple[dict[str, Any], str]:
         "published_events": queries.published_events,
         "find_super_admin": queries.find_super_admin,
         "enqueue": enqueue,
+        # State changes through the domain, as the API makes them: its checks, write and mails.
+        "update_child": update_child,
+        "set_session_state": set_session_state,
+        "SYSTEM": SYSTEM,
         "client": client,
         "settings": settings,
         "clock": clock,
@@ -81,6 +87,7 @@ def build_namespace(target: Target) -> tuple[dict[str, Any], str]:
         f"Models: {', '.join(models)}",
         "Helpers: event_by_slug(slug), event_items(event_id), published_events(), find_super_admin(),",
         "         enqueue(name, **json_args), client(service), settings(), clock()",
+        "Changes: set_session_state(event=, session=, state=, actor=SYSTEM), update_child(...) (checks, mails)",
         "su: the super admin (looked up on first use)",
     ]
     local_names = _load_local_file(namespace)

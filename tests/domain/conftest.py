@@ -41,6 +41,9 @@ def small_export(tmp_path, sample_2018):
         speaker["sessions"] = [s for s in speaker["sessions"] if s["id"] in kept]
     event = json.loads((target / "event").read_text())
     event["identifier"] = uuid.uuid4().hex[:8]
+    # A name of its own: a copy holding the sample's slug would push the sample's own import
+    # (the `imported` fixture, whenever it runs later in the process) to another slug.
+    event["name"] = f"{event['name']} {event['identifier']}"
     for name, records in (("sessions", sessions), ("speakers", speakers), ("event", event)):
         (target / name).write_text(json.dumps(records))
     return target

@@ -214,3 +214,91 @@ def test_stale_version_answer_of_an_event_gone_meanwhile_is_the_public_view(even
 
     assert (body["error"]["code"], body["error"]["current"]["title"]) == ("version_conflict", "Talk")
     assert "comments" not in body["error"]["current"]
+
+
+def _mails_to(email: str) -> list[dict]:
+    """The send_email jobs' arguments to `email`, oldest first."""
+    import json
+
+    from chalicelib.db.jobs import Job
+
+    jobs = sorted(Job.scan(Job.name == "send_email"), key=lambda j: j.created_at)
+    return [args for args in (json.loads(j.args) for j in jobs) if args["to"] == email]
+
+
+def test_session_state_set_through_the_domain_mails_its_speakers_as_the_api_does(event):
+    import json
+
+    from app import app
+    from auth_support import bearer
+    from chalice.test import Client
+    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.domain.content import set_session_state
+
+    ada = create(event, "speaker", name="Ada", email="ada@example.org")
+    by_api = create(event, "session", title="Talk", speaker_ids=[ada.id], state="pending")
+    by_shell = create(event, "session", title="Talk", speaker_ids=[ada.id], state="pending")
+    headers = {"Content-Type": "application/json", "If-Match": f'"{by_api.version}"', **bearer(ORGANIZER.id)}
+
+    with Client(app) as client:
+        answer = client.http.patch(
+            f"/v1/events/ev1/sessions/{by_api.id}", body=json.dumps({"state": "accepted"}), headers=headers
+        )
+    api_mails = _mails_to("ada@example.org")
+    set_session_state(event=event, session=by_shell, state="accepted", actor=SYSTEM)
+    shell_mails = _mails_to("ada@example.org")[len(api_mails) :]
+
+    assert answer.status_code == 200
+    assert len(api_mails) == 1
+    assert [m | {"text": m["text"].replace(by_shell.id, "<id>")} for m in shell_mails] == [
+        m | {"text": m["text"].replace(by_api.id, "<id>")} for m in api_mails
+    ]
+    assert shell_mails[0]["subject"] == "Your session “Talk” is now accepted"
+
+
+def test_session_state_set_through_the_domain_gets_the_api_checks(event):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.content import set_session_state
+    from chalicelib.errors import Conflict, NotFound
+
+    talk = create(event, "session", title="Talk", state="rejected")
+    outsider = Actor(id="outsider1", kind="user", name="Out")
+
+    with pytest.raises(Conflict) as refused:
+        set_session_state(event=event, session=talk, state="confirmed", actor=ORGANIZER)
+    with pytest.raises(NotFound):
+        set_session_state(event=event, session=talk, state="accepted", actor=outsider)
+
+    assert refused.value.fields == {"state": "rejected → confirmed is not allowed"}
+
+
+def test_session_state_set_without_notify_mails_nobody(event):
+    from chalicelib.domain.content import get_child, set_session_state
+
+    ada = create(event, "speaker", name="Ada", email="quiet@example.org")
+    talk = create(event, "session", title="Talk", speaker_ids=[ada.id], state="pending")
+
+    set_session_state(event=event, session=talk, state="accepted", actor=ORGANIZER, notify=False)
+
+    assert get_child(event_id="ev1", kind="session", item_id=talk.id).state == "accepted"
+    assert _mails_to("quiet@example.org") == []
+
+
+def test_read_through_the_domain_shows_what_the_api_shows(event):
+    from chalicelib.domain.actors import ANONYMOUS
+    from chalicelib.domain.content import list_views, readable_view
+    from chalicelib.errors import NotFound
+
+    pending = create(event, "session", title="Pending", state="pending", comments="internal")
+    accepted = create(event, "session", title="Accepted", state="accepted", comments="internal")
+    event.update(actions=[type(event).state.set("published")])
+
+    with pytest.raises(NotFound):
+        readable_view(actor=ANONYMOUS, item=pending)
+    seen = readable_view(actor=ANONYMOUS, item=accepted)
+    listed, _ = list_views(actor=ANONYMOUS, event_id="ev1", kind="session", limit=10, cursor=None)
+    organizers, _ = list_views(actor=ORGANIZER, event_id="ev1", kind="session", limit=10, cursor=None)
+
+    assert (seen["title"], "comments" in seen) == ("Accepted", False)
+    assert [s["title"] for s in listed] == ["Accepted"]
+    assert sorted((s["title"], s["comments"]) for s in organizers) == [("Accepted", "internal"), ("Pending", "internal")]

@@ -31,3 +31,21 @@ def test_adopt_ownerless_events_owns_published_events_nobody_owns_once(stack):
     assert second == []
     assert (event_role(event_id=DEMO_ID, user_id="root-1"), get_event(DEMO_ID).owner_id) == ("owner", "root-1")
     assert event_role(event_id=owned.id, user_id="root-1") is None
+
+
+def test_list_events_gives_every_event_to_admins_only(stack):
+    from chalicelib.domain.actors import ANONYMOUS, Actor
+    from chalicelib.domain.events import create_event, list_events
+
+    ada = Actor(id="ada-1", kind="user", name="Ada")
+    bob = Actor(id="bob-1", kind="user", name="Bob")
+    admin = Actor(id="admin-1", kind="user", roles=frozenset({"admin"}), name="Admin")
+    adas, bobs = create_event(name="Ada Conf", actor=ada), create_event(name="Bob Conf", actor=bob)
+
+    asked_by_ada, _ = list_events(actor=ada, everything=True, limit=10, cursor=None)
+    asked_by_admin, _ = list_events(actor=admin, everything=True, limit=10, cursor=None)
+    anonymous, _ = list_events(actor=ANONYMOUS, everything=True, limit=10, cursor=None)
+
+    assert [e.id for e in asked_by_ada] == [adas.id]
+    assert sorted(e.id for e in asked_by_admin) == sorted([adas.id, bobs.id])
+    assert anonymous == []

@@ -317,3 +317,63 @@ def _verified_user(actor):
         user_pk(actor.id), "USER", id=actor.id, email=f"{actor.id}@example.org", name=actor.name, password_hash="!",
         email_verified=True, token_version=0,
     ).save()  # fmt: skip
+
+
+def test_reimport_changing_a_state_mails_its_speakers_only_with_notify_speakers(aws_stack, organizer, small_export):
+    import uuid
+
+    from chalicelib.db.jobs import Job
+    from chalicelib.domain.content import get_child
+
+    tag = uuid.uuid4().hex[:8]
+    speakers = _raw(small_export, "speakers")
+    for index, speaker in enumerate(speakers):
+        speaker["email"] = f"speaker{index}-{tag}@example.org"
+    (small_export / "speakers").write_text(json.dumps(speakers))
+    first = _import(small_export, organizer)
+    sessions = _raw(small_export, "sessions")
+    quiet, told = sessions[0], sessions[1]
+
+    def moved(record, state):
+        record["state"] = state
+        (small_export / "sessions").write_text(json.dumps(sessions))
+
+    def mails():
+        jobs = sorted(Job.scan(Job.name == "send_email"), key=lambda j: j.created_at)
+        return [(a["to"], a["subject"]) for a in (json.loads(j.args) for j in jobs) if tag in a["to"]]
+
+    moved(quiet, "canceled" if quiet["state"] != "canceled" else "accepted")
+    _import(small_export, organizer)
+    after_quiet = mails()
+    moved(told, "confirmed" if told["state"] != "confirmed" else "withdrawn")
+    _import(small_export, organizer, notify_speakers=True)
+
+    stored = get_child(event_id=first.event_id, kind="session", item_id=_session_id(first.event_id, told))
+    addresses = sorted(s["email"] for s in speakers if s["id"] in {p["id"] for p in told["speakers"]})
+    assert after_quiet == []
+    assert addresses
+    assert sorted(mails()) == [(to, f"Your session “{stored.title}” is now {told['state']}") for to in addresses]
+
+
+def _session_id(event_id, record):
+    found = [s for s in _stored(event_id)["session"] if s.source_id == str(record["id"])]
+    assert len(found) == 1
+    return found[0].id
+
+
+def test_start_import_refuses_another_users_upload_and_a_missing_one(stack):
+    from chalicelib.domain.actors import Actor
+    from chalicelib.domain.imports import import_prefix, start_import
+    from chalicelib.errors import Forbidden, ValidationFailed
+
+    ada = Actor(id="ada-1", kind="user", name="Ada")
+
+    with pytest.raises(Forbidden) as foreign:
+        start_import(actor=ada, upload_key=f"{import_prefix('bob-1')}export.zip", publish=False)
+    with pytest.raises(Forbidden):
+        start_import(actor=ada, upload_key=f"{import_prefix(ada.id)}../bob-1/export.zip", publish=False)
+    with pytest.raises(ValidationFailed) as missing:
+        start_import(actor=ada, upload_key=f"{import_prefix(ada.id)}export.zip", publish=False)
+
+    assert foreign.value.fields == {"upload_key": "not one of your uploads"}
+    assert missing.value.fields == {"upload_key": "no such upload"}

@@ -198,3 +198,31 @@ def test_check_write_gives_a_track_organizer_no_review_of_their_own_talk_in_thei
         check_write(both, "session.update", resource=own_talk_moved_in, fields={"state": "accepted"})
     check_write(both, "session.update", resource=own_talk_moved_in, fields={"state": "withdrawn"})
     check_write(organizer, "session.update", resource=others_talk, fields={"state": "accepted"})
+
+
+def test_named_role_sets_are_read_from_the_table():
+    from chalicelib.domain.permissions import EVENT_MEMBERS, MANAGING_ROLES, ORGANIZING
+
+    assert ORGANIZING == {"owner", "organizer", "coorganizer", "admin"}
+    assert EVENT_MEMBERS == {"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"}
+    assert MANAGING_ROLES == {"owner", "organizer"}
+
+
+def test_role_sets_live_only_in_the_permission_module():
+    import ast
+    from pathlib import Path
+
+    from chalicelib.domain.permissions import EVENT_ROLES
+
+    backend = Path(__file__).resolve().parents[2] / "backend"
+    found = []
+    for path in sorted(backend.rglob("*.py")):
+        if path.name == "permissions.py" and path.parent.name == "domain":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Set | ast.Tuple | ast.List):
+                names = {e.value for e in node.elts if isinstance(e, ast.Constant)} & set(EVENT_ROLES)
+                if len(names) >= 2:
+                    found.append(f"{path.relative_to(backend)}:{node.lineno}")
+
+    assert found == []

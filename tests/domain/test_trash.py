@@ -411,3 +411,15 @@ def test_trashing_and_restoring_sessions_of_one_speaker_in_parallel_keeps_its_li
     expected = [sorted(ids[2:]) if n % 2 == 0 else sorted(ids[:2]) for n in range(6)]
     assert links_after_each_round == [([], links, links) for links in expected]
     assert {i: load("session", i, "ev1").is_trashed() for i in ids} == {i: i in ids[2:] for i in ids}
+
+
+def test_trash_views_offer_each_actor_only_what_the_table_lets_them_do(seeded):
+    from chalicelib.domain.trash import trash_views
+
+    _trash_child("track")
+
+    as_organizer, _ = trash_views(actor=actor(ORGANIZER), event_id="ev1")
+    as_coorganizer, _ = trash_views(actor=actor(COORGANIZER), event_id="ev1")
+
+    assert [(v["kind"], v["actions"]) for v in as_organizer] == [("track", ["restore", "delete"])]
+    assert [(v["kind"], v["actions"]) for v in as_coorganizer] == [("track", [])]

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.content import ORGANIZING, caller_audience, caller_relations, client_version, etagged
+from chalicelib.api.content import caller_audience, client_version, etagged
 from chalicelib.api.http import endpoint
 from chalicelib.api.payloads import CALL_FOR_PAPERS, PROPOSAL
 from chalicelib.db.pagination import parse_limit
@@ -24,33 +24,24 @@ def _link_token() -> str | None:
     return (bp.current_request.query_params or {}).get("token")
 
 
-def _caller(event_id: str) -> tuple[Any, bool, bool]:
-    """The event (from the request's prefetched reads), whether the caller is on its team, and
-    whether they may edit the CFP (and so see its secret link token)."""
-    from chalicelib.domain.permissions import decide, event_and_role
-
-    event, _ = event_and_role(current_context().actor, event_id)
-    relations = caller_relations(event_id)
-    return event, bool(relations.names & ORGANIZING), decide(relations, "call_for_papers.update")
-
-
 @endpoint(
     bp, PATH, "GET", action="call_for_papers.read",
     summary="The call for papers (a private one needs its link's ?token= unless you are on the team)",
     errors=(401, 403, 404),
 )  # fmt: skip
 def read_call_for_papers(event_id: str) -> Any:
-    event, is_team, may_edit = _caller(event_id)
-    cfp.readable_cfp(event, is_team=is_team, token=_link_token())
-    return etagged(cfp.cfp_view(event, with_secret=may_edit))
+    return etagged(cfp.read_call_for_papers(event=_event(event_id), actor=current_context().actor, token=_link_token()))
+
+
+def _event(event_id: str) -> Any:
+    """The live event (404 otherwise)."""
+    from chalicelib.domain.events import get_event
+
+    return get_event(event_id)
 
 
 def _save(event_id: str, body: dict[str, Any], *, replace: bool) -> Any:
-    from chalicelib.domain.events import get_event
-
-    event = cfp.set_call_for_papers(
-        event=get_event(event_id), fields=body, version=client_version(body), replace=replace
-    )
+    event = cfp.set_call_for_papers(event=_event(event_id), fields=body, version=client_version(body), replace=replace)
     return etagged(cfp.cfp_view(event, with_secret=True))
 
 
@@ -79,10 +70,8 @@ def edit_call_for_papers(event_id: str, body: dict[str, Any]) -> Any:
 def submit_proposal(event_id: str, body: dict[str, Any]) -> Any:
     from chalicelib.domain.content import view
 
-    event, is_team, _ = _caller(event_id)
-    session = cfp.submit_proposal(
-        event=event, actor=current_context().actor, fields=body, token=_link_token(), is_team=is_team
-    )
+    actor = current_context().actor
+    session = cfp.submit_proposal(event=_event(event_id), actor=actor, fields=body, token=_link_token())
     return etagged(view(session, audience=caller_audience(event_id, resource=session)), 201)
 
 

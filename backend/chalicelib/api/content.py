@@ -10,7 +10,7 @@ from chalice import Blueprint
 from chalicelib.api.http import endpoint, if_match_version, json_response
 from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
 from chalicelib.db.pagination import parse_limit
-from chalicelib.domain.projections import Audience, audience_of, for_items, visible_items
+from chalicelib.domain.projections import Audience, audience_of
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -24,7 +24,6 @@ SEGMENTS = {
     "sponsors": "sponsor",
     "posts": "post",
 }
-ORGANIZING = frozenset({"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"})
 
 
 def client_version(body: dict[str, Any]) -> int | None:
@@ -97,18 +96,6 @@ def trash_event(event_id: str) -> dict[str, Any]:
 # -- children --------------------------------------------------------------------------------
 
 
-def _list_views(event_id: str, kind: str, items: list[Any], *, audience: Audience) -> list[dict[str, Any]]:
-    from chalicelib.domain import content
-    from chalicelib.domain.speaker_names import listed_names
-
-    views = [content.view(i, audience=audience) for i in items]
-    if kind == "session":  # lists show who speaks, so clients need no read per session
-        names = listed_names(event_id=event_id, sessions=items)
-        for data, item in zip(views, items, strict=True):
-            data["speakers"] = [{"id": i, "name": names[i]} for i in item.speaker_ids or [] if i in names]
-    return views
-
-
 def _routes(segment: str, kind: str) -> None:
     """Register list/create/read/update/trash for one kind of event child."""
     schema = CHILD_SCHEMAS[kind]
@@ -119,19 +106,18 @@ def _routes(segment: str, kind: str) -> None:
         from chalicelib.domain import content
 
         query = bp.current_request.query_params or {}
-        page = content.list_children(
-            event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")), cursor=query.get("next")
-        )
-        audience = for_items(caller_audience(event_id), page.items, event_id=event_id)
-        items = visible_items(page.items, audience)
-        return {"items": _list_views(event_id, kind, items, audience=audience), "next": page.next}
+        views, cursor = content.list_views(
+            actor=current_context().actor, event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")),
+            cursor=query.get("next"),
+        )  # fmt: skip
+        return {"items": views, "next": cursor}
 
     def create_item(event_id: str, body: dict[str, Any]) -> Any:
         from chalicelib.domain import content
 
         item = content.create_child(event=_event(event_id), kind=kind, fields=body, actor=current_context().actor)
         view = content.view(item, audience=caller_audience(event_id, resource=item))
-        return etagged(_with_warnings(view, item, event_id), 201)
+        return etagged(_with_warnings(view, item), 201)
 
     def load(event_id: str, item_id: str, **_: Any) -> Any:
         from chalicelib.domain import content
@@ -140,28 +126,18 @@ def _routes(segment: str, kind: str) -> None:
 
     def read_item(event_id: str, item_id: str, resource: Any) -> Any:
         from chalicelib.domain import content
-        from chalicelib.errors import NotFound
 
-        item = resource
-        audience = for_items(caller_audience(event_id, resource=item), [item], event_id=event_id)
-        if audience.name != "speaker" and not visible_items([item], audience):
-            raise NotFound(f"No such {label}.")
-        return etagged(content.view(item, audience=audience))
+        return etagged(content.readable_view(actor=current_context().actor, item=resource))
 
     def update_item(event_id: str, item_id: str, body: dict[str, Any], resource: Any) -> Any:
         from chalicelib.domain import content
 
-        event, item = _event(event_id), resource
-        before = getattr(item, "state", None)
         item = content.update_child(
-            event=event, item=item, fields=body, version=client_version(body), actor=current_context().actor
-        )
-        if kind == "session" and before != item.state:
-            from chalicelib.domain.session_states import notify_speakers
-
-            notify_speakers(event=event, session=item)
+            event=_event(event_id), item=resource, fields=body, version=client_version(body),
+            actor=current_context().actor,
+        )  # fmt: skip
         view = content.view(item, audience=caller_audience(event_id, resource=item))
-        return etagged(_with_warnings(view, item, event_id))
+        return etagged(_with_warnings(view, item))
 
     def trash_item(event_id: str, item_id: str, resource: Any) -> dict[str, Any]:
         from chalicelib.domain import content
@@ -204,12 +180,11 @@ def _routes(segment: str, kind: str) -> None:
     )(trash_item)  # fmt: skip
 
 
-def _with_warnings(data: dict[str, Any], item: Any, event_id: str) -> dict[str, Any]:
-    if item.kind_name != "session":
-        return data
-    from chalicelib.domain.content import overlapping_sessions, schedule_warnings
+def _with_warnings(data: dict[str, Any], item: Any) -> dict[str, Any]:
+    """A session's answer carries its schedule warnings (the domain finds them)."""
+    from chalicelib.domain.content import warnings_for
 
-    return data | {"warnings": schedule_warnings(item, overlapping_sessions(event_id=event_id, session=item))}
+    return data | {"warnings": warnings_for(item)} if item.kind_name == "session" else data
 
 
 def caller_relations(event_id: str, resource: Any = None) -> Any:

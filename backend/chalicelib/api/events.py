@@ -9,8 +9,7 @@ from chalice import Blueprint
 from chalicelib.api.content import caller_audience
 from chalicelib.api.http import endpoint
 from chalicelib.api.schema import Schema, name_field
-from chalicelib.db.pagination import encode_cursor, page_params
-from chalicelib.db.users import ALL_EVENTS_KEY, user_pk
+from chalicelib.db.pagination import parse_limit
 from chalicelib.domain import events
 from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, audiences_for_events
 from chalicelib.jobs.context import current_context
@@ -46,19 +45,12 @@ def create_event(body: dict[str, Any]) -> dict[str, Any]:
 def list_events() -> dict[str, Any]:
     actor = current_context().actor
     query = bp.current_request.query_params or {}
-    if actor.is_anonymous:
-        scope, partition = "published", None
-    elif query.get("all") == "1" and actor.is_admin:
-        scope, partition = "all", ALL_EVENTS_KEY
-    else:
-        scope, partition = "mine", user_pk(actor.id)
-    limit, start = page_params(query, partition=partition)
-    found, last = events.list_events(actor=actor, scope=scope, limit=limit, start_key=start)
-    # Anonymous callers list published events; the others, events they have a role in (or all,
-    # admins), each seen with the caller's role in it.
+    found, cursor = events.list_events(
+        actor=actor, everything=query.get("all") == "1", limit=parse_limit(query.get("limit")), cursor=query.get("next")
+    )
+    # Each event seen with the caller's role in it.
     audiences = audiences_for_events(actor, found)
-    views = [events.event_view(e, audience=audiences[e.id]) for e in found]
-    return {"events": views, "next": encode_cursor(last)}
+    return {"events": [events.event_view(e, audience=audiences[e.id]) for e in found], "next": cursor}
 
 
 @endpoint(bp, "/events/{event_id}", "GET", action="event.read", summary="One event", errors=(401, 403, 404))

@@ -8,7 +8,6 @@ from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
 from chalicelib.api.schema import ID, Field, Schema
-from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 
 bp = Blueprint(__name__)
 
@@ -40,33 +39,9 @@ def _started(job_id: str) -> dict[str, Any]:
     status=202, body=IMPORT_BODY, response=JOB_STARTED, errors=(401, 403, 422),
 )  # fmt: skip
 def start_import(body: dict[str, Any]) -> dict[str, Any]:
-    from chalicelib.domain.event_access import require
-    from chalicelib.domain.permissions import check_may_publish
-    from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.jobs.transfer import import_prefix
+    from chalicelib.domain.imports import start_import
 
-    actor = _actor()
-    require(actor, "event.import", None)
-    if body.get("publish"):  # refused now rather than in the job
-        check_may_publish(actor)
-    key = body["upload_key"]
-    if not key.startswith(import_prefix(actor.id)) or ".." in key.split("/"):
-        raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})
-    if not _upload_exists(key):
-        raise ValidationFailed("upload_key names no upload", fields={"upload_key": "no such upload"})
-    return _started(enqueue("import_event", upload_key=key, owner_id=actor.id, publish=bool(body.get("publish"))))
-
-
-def _upload_exists(key: str) -> bool:
-    from chalicelib.adapters.aws import client
-    from chalicelib.settings import settings
-
-    s3 = client("s3")
-    try:
-        s3.head_object(Bucket=settings().uploads_bucket, Key=key)
-    except s3.exceptions.ClientError:
-        return False
-    return True
+    return _started(start_import(actor=_actor(), upload_key=body["upload_key"], publish=bool(body.get("publish"))))
 
 
 @endpoint(
@@ -74,17 +49,6 @@ def _upload_exists(key: str) -> bool:
     status=202, response=JOB_STARTED, errors=(401, 403, 404),
 )  # fmt: skip
 def start_export(event_id: str) -> dict[str, Any]:
-    from pynamodb.exceptions import DoesNotExist
+    from chalicelib.domain.exports import start_export
 
-    from chalicelib.db.content import Event, event_pk
-    from chalicelib.domain.event_access import require
-    from chalicelib.jobs.enqueue import enqueue
-
-    require(_actor(), "event.export", event_id)
-    try:
-        event = Event.get(event_pk(event_id), "EVENT")
-    except DoesNotExist:
-        raise NotFound("no such event") from None
-    if event.is_trashed():
-        raise NotFound("no such event")
-    return _started(enqueue("export_event", _event_id=event_id, event_id=event_id))
+    return _started(start_export(actor=_actor(), event_id=event_id))

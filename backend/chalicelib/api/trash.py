@@ -12,8 +12,6 @@ from chalicelib.api.schema import Field, Schema
 from chalicelib.db.base import Item
 from chalicelib.db.pagination import parse_limit
 from chalicelib.domain import trash
-from chalicelib.domain.permissions import authorize
-from chalicelib.errors import PodiumError
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
@@ -37,7 +35,7 @@ def _loader(action: str) -> Callable[..., trash.Trashed]:
     """Loads the trashed item an `action` route names, choosing among same-id items by what the caller may do."""
 
     def allowed(item: Item) -> bool:
-        return _allowed(current_context().actor, action, item)
+        return trash.may_act(current_context().actor, action, item)
 
     def load(kind: str, trashed_id: str, **_: str) -> trash.Trashed:
         event_id = _query().get("event_id")
@@ -52,40 +50,11 @@ def _loader(action: str) -> Callable[..., trash.Trashed]:
 )  # fmt: skip
 def list_trash() -> dict[str, Any]:
     query = _query()
-    page = trash.list_trash(
-        actor=current_context().actor,
-        kind=query.get("kind"),
-        event_id=query.get("event_id"),
-        limit=parse_limit(query.get("limit")),
-        cursor=query.get("next"),
-    )
-    may = _may_act()
-    return {"items": [trash.trash_view(item) | {"actions": may(item)} for item in page.items], "next": page.next}
-
-
-def _may_act() -> Callable[[Item], list[str]]:
-    """What the caller may do with each listed item ("restore", "delete"), so clients show only those.
-    One check per event (and per kind of item), whatever the page holds."""
-    actor, known = current_context().actor, {}
-
-    def actions(item: Item) -> list[str]:
-        if not trash.is_head(item):  # it comes back with what it was trashed with
-            return []
-        key = (trash.event_id_of(item), item.kind_name == "user")
-        if key not in known:
-            known[key] = [verb for verb in ("restore", "delete") if _allowed(actor, f"trash.{verb}", item)]
-        return known[key]
-
-    return actions
-
-
-def _allowed(actor: Any, action: str, item: Item) -> bool:
-    resource = trash.Trashed(item)
-    try:
-        authorize(actor, action, event_id=resource.event_id, resource=resource)
-    except PodiumError:
-        return False
-    return True
+    views, cursor = trash.trash_views(
+        actor=current_context().actor, kind=query.get("kind"), event_id=query.get("event_id"),
+        limit=parse_limit(query.get("limit")), cursor=query.get("next"),
+    )  # fmt: skip
+    return {"items": views, "next": cursor}
 
 
 @endpoint(

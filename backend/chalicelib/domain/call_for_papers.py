@@ -19,6 +19,7 @@ from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.permissions import EVENT_MEMBERS, decide, event_and_role, relations_of
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
 # What a speaker may change on their own proposal; the rest (schedule, room, comments,
@@ -101,6 +102,22 @@ def _stored_values(cfp: content.CallForPapers) -> dict[str, Any]:
     return {name: getattr(cfp, name) for name in names if getattr(cfp, name) is not None}
 
 
+def read_call_for_papers(*, event: content.Event, actor: Actor, token: str | None) -> dict[str, Any]:
+    """The CFP's JSON for `actor`: a private one needs its link's `token` unless they are on the
+    event's team; its link token shows only to those who may edit it. 404 otherwise."""
+    is_team, may_edit = _standing(actor, event)
+    readable_cfp(event, is_team=is_team, token=token)
+    return cfp_view(event, with_secret=may_edit)
+
+
+def _standing(actor: Actor, event: content.Event) -> tuple[bool, bool]:
+    """Whether `actor` is on the event's team, and whether they may edit its call for papers
+    (the permission table says both; a request has the event and role prefetched)."""
+    _, role = event_and_role(actor, event.id)
+    relations = relations_of(actor, event=event, role=role)
+    return bool(relations.names & EVENT_MEMBERS), decide(relations, "call_for_papers.update")
+
+
 def readable_cfp(event: content.Event, *, is_team: bool, token: str | None) -> content.CallForPapers:
     """The CFP, if the caller may read it: the team always; others a public one, or a private
     one with its secret link token. 404 otherwise (a private CFP does not admit it exists)."""
@@ -162,16 +179,16 @@ def speaker_profile(*, event: content.Event, user: Any) -> content.Speaker:
     return speaker
 
 
-def submit_proposal(
-    *, event: content.Event, actor: Actor, fields: dict[str, Any], token: str | None, is_team: bool
-) -> content.Session:
+def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any], token: str | None) -> content.Session:
     """Create a pending session with the caller's speaker profile while the CFP is open
-    (409 naming its dates otherwise) and mail the speaker that it arrived."""
+    (409 naming its dates otherwise; a private one needs its link's `token` unless the caller is
+    on the event's team) and mail the speaker that it arrived."""
     from chalicelib.db.prefetch import get_item
     from chalicelib.db.users import User, user_pk
     from chalicelib.domain.content import create_child
     from chalicelib.domain.session_states import notify_speakers
 
+    is_team, _ = _standing(actor, event)
     cfp = readable_cfp(event, is_team=is_team, token=token)
     _check_open(event, cfp)
     speaker = speaker_profile(event=event, user=get_item(User, user_pk(actor.id), "USER"))

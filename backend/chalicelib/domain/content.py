@@ -20,8 +20,18 @@ from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
-from chalicelib.domain.projections import VISITORS, Audience, audience_for, project
-from chalicelib.domain.speaker_names import check_unchanged, names_of
+from chalicelib.domain.permissions import authorize, check_change
+from chalicelib.domain.projections import (
+    VISITORS,
+    Audience,
+    audience_for,
+    audience_of,
+    for_items,
+    project,
+    visible_items,
+)
+from chalicelib.domain.session_states import notify_speakers
+from chalicelib.domain.speaker_names import check_unchanged, listed_names, names_of
 from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.jobs.context import current_context
 
@@ -54,6 +64,36 @@ def get_child(*, event_id: str, kind: str, item_id: str) -> Item:
 def view(item: Item, *, audience: Audience) -> dict[str, Any]:
     """The JSON of an item for `audience` (domain/projections.py decides every field)."""
     return project(item, audience)
+
+
+def readable_view(*, actor: Actor, item: Item) -> dict[str, Any]:
+    """The item's JSON as `actor` sees it, if the permission table lets them read it; 404 when
+    they may not see it at all (a visitor and a pending talk, or the speaker of none of the
+    public ones). A speaker sees their own."""
+    event_id = item.event_id  # type: ignore[attr-defined]
+    relations = authorize(actor, f"{item.kind_name}.read", event_id=event_id, resource=item)
+    audience = for_items(audience_of(relations), [item], event_id=event_id)
+    if audience.name != "speaker" and not visible_items([item], audience):
+        raise NotFound(f"No such {item.kind_name.replace('_', ' ')}.")
+    return view(item, audience=audience)
+
+
+def list_views(
+    *, actor: Actor, event_id: str, kind: str, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the event's `kind` as `actor` (if the permission table lets them read it) sees
+    it, and the next page's cursor: only the items they see, each projected; sessions name
+    their speakers, so clients need no read per session."""
+    relations = authorize(actor, f"{kind}.read", event_id=event_id)
+    page = list_children(event_id=event_id, kind=kind, limit=limit, cursor=cursor)
+    audience = for_items(audience_of(relations), page.items, event_id=event_id)
+    items = visible_items(page.items, audience)
+    views = [view(i, audience=audience) for i in items]
+    if kind == "session":
+        names = listed_names(event_id=event_id, sessions=items)
+        for data, item in zip(views, items, strict=True):
+            data["speakers"] = [{"id": i, "name": names[i]} for i in item.speaker_ids or [] if i in names]
+    return views, page.next
 
 
 # -- writes -----------------------------------------------------------------------------
@@ -116,9 +156,39 @@ def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], act
 
 
 def update_child(
-    *, event: content.Event, item: Item, fields: dict[str, Any], version: int | None, actor: Actor
+    *, event: content.Event, item: Item, fields: dict[str, Any], version: int | None, actor: Actor, notify: bool = True
 ) -> Item:
-    """Apply `fields` if `version` is the stored one; 409 with the current version otherwise."""
+    """Apply `fields` if `actor` may (the permission module: verb, fields, scope, state
+    transitions) and `version` is the stored one (409 with the current version otherwise).
+    Whoever calls it (API, shell, CLI), a session whose state changes mails its speakers
+    (`session_state_changed`; `notify=False` sends none)."""
+    check_change(actor, f"{item.kind_name}.update", event_id=event.id, resource=item, fields=fields)
+    state_before = getattr(item, "state", None)
+    _apply_update(event=event, item=item, fields=fields, version=version)
+    if item.kind_name == "session":
+        session_state_changed(event=event, session=item, before=state_before, notify=notify)
+    return item
+
+
+def set_session_state(
+    *, event: content.Event, session: Item, state: str, actor: Actor, version: int | None = None, notify: bool = True
+) -> Item:
+    """Move `session` to `state` through `update_child` (its checks, write and mails); `version`
+    defaults to the one `session` was read at, as a shell user holding it means."""
+    held = session.version if version is None else version
+    return update_child(event=event, item=session, fields={"state": state}, version=held, actor=actor, notify=notify)
+
+
+def session_state_changed(*, event: content.Event, session: Item, before: str | None, notify: bool = True) -> list[str]:
+    """The effects of a session's state change once it is written: a mail to each of its speakers
+    (unless not `notify`). Nothing when the state is still `before`. Every path that changes a
+    session's state calls it: `update_child`, and imports. Returns the mail jobs' ids."""
+    if not notify or session.state == before:  # type: ignore[attr-defined]
+        return []
+    return notify_speakers(event=event, session=session)
+
+
+def _apply_update(*, event: content.Event, item: Item, fields: dict[str, Any], version: int | None) -> None:
     _check_version(item, version)
     values = coerce_fields({k: v for k, v in fields.items() if k != "version"})
     related = _check_references(event=event, fields=values)
@@ -146,10 +216,9 @@ def update_child(
     removed = _speakers(event.id, sorted(before - after))
     if renamed:
         _write_renamed_speaker(item)
-        return item
+        return
     unchanged = list({s.id: s for s in named if s.id not in after - before}.values())  # type: ignore[attr-defined]
     _write_with_links(item, added=added, removed=removed, is_new=False, checked=unchanged)
-    return item
 
 
 def linked_users(speakers: list[Item]) -> list[str]:
@@ -356,6 +425,14 @@ def overlapping_sessions(*, event_id: str, session: content.Session) -> list[con
         filter_expression=f"{NOT_TRASHED} AND starts_at < :end AND ends_at > :start",
         values={":start": {"S": times.serialize(session.starts_at)}, ":end": {"S": times.serialize(session.ends_at)}},
     )
+
+
+def warnings_for(item: Item) -> list[str]:
+    """What a saved item's answer warns of: a session's room and speaker overlaps; none for other kinds."""
+    if item.kind_name != "session":
+        return []
+    session: content.Session = item  # type: ignore[assignment]
+    return schedule_warnings(session, overlapping_sessions(event_id=session.event_id, session=session))
 
 
 def schedule_warnings(session: content.Session, others: list[content.Session]) -> list[str]:

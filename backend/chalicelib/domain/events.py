@@ -12,6 +12,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.clock import clock
 from chalicelib.db.base import new_id, transact_write
 from chalicelib.db.content import Event, event_pk
+from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.queries import PUBLISHED, published_events
 from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, user_pk
 from chalicelib.domain.actors import Actor
@@ -94,21 +95,30 @@ def _events_by_id(event_ids: list[str]) -> list[Event]:
 
 
 def list_events(
-    *, actor: Actor, scope: str, limit: int, start_key: dict[str, Any] | None
-) -> tuple[list[Event], dict[str, Any] | None]:
-    """`scope` "mine" (events the actor has a role in), "all" (admins) or "published"."""
-    if scope == "published":
+    *, actor: Actor, everything: bool, limit: int, cursor: str | None
+) -> tuple[list[Event], str | None]:
+    """The events `actor` lists, and the next page's cursor: published ones for anonymous callers;
+    every event when an admin asks for `everything` (others asking get their own); else the
+    events the actor holds a role in."""
+    if actor.is_anonymous:
+        decode_cursor(cursor, partition=None)  # a forged cursor is refused here as on every list
         return published_events()[:limit], None
-    if scope == "all":
+    if everything and actor.is_admin:
         found = EventRole.gsi2.query(
-            ALL_EVENTS_KEY, limit=limit, last_evaluated_key=start_key, scan_index_forward=False
+            ALL_EVENTS_KEY,
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor, partition=ALL_EVENTS_KEY),
+            scan_index_forward=False,
         )
     else:
         found = EventRole.gsi1.query(
-            user_pk(actor.id), EventRole.gsi1sk.startswith("EVENT#"), limit=limit, last_evaluated_key=start_key
+            user_pk(actor.id),
+            EventRole.gsi1sk.startswith("EVENT#"),
+            limit=limit,
+            last_evaluated_key=decode_cursor(cursor, partition=user_pk(actor.id)),
         )
     roles = [r for r in found if isinstance(r, EventRole)]
-    return _events_by_id([r.event_id for r in roles]), found.last_evaluated_key
+    return _events_by_id([r.event_id for r in roles]), encode_cursor(found.last_evaluated_key)
 
 
 def publish_event(*, event_id: str, actor: Actor) -> Event:

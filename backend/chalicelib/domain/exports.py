@@ -18,10 +18,22 @@ from zoneinfo import ZoneInfo
 from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.queries import event_items
+from chalicelib.domain.actors import Actor
+from chalicelib.domain.event_access import require
+from chalicelib.domain.events import get_event
 from chalicelib.domain.projections import Audience
 from chalicelib.errors import NotFound
+from chalicelib.jobs.enqueue import enqueue
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so equal data gives equal bytes
+
+
+def start_export(*, actor: Actor, event_id: str) -> str:
+    """Start the export job of a live event the actor may export (returns its id; 404 for a
+    trashed or missing event)."""
+    require(actor, "event.export", event_id)
+    get_event(event_id)
+    return enqueue("export_event", _event_id=event_id, event_id=event_id)
 
 
 def export_files(*, event_id: str, audience: Audience) -> dict[str, bytes]:

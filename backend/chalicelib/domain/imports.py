@@ -22,8 +22,11 @@ from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.queries import PUBLISHED
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
+from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.jobs.enqueue import enqueue
 from chalicelib.settings import settings
 from chalicelib.site import c3voc
 from chalicelib.site.openevent import ExportError, OpenEventExport, read_export
@@ -64,6 +67,34 @@ class ImportResult:
         }
 
 
+def import_prefix(actor_id: str) -> str:
+    """Where a user's uploads meant for import live in the uploads bucket."""
+    return f"imports/{actor_id}/"
+
+
+def start_import(*, actor: Actor, upload_key: str, publish: bool) -> str:
+    """Start the import job of an uploaded export (returns its id) once the request is allowed:
+    the right to create events, a verified email to publish (refused now rather than in the
+    job), and an upload of the actor's own (403) that exists (422)."""
+    require(actor, "event.import", None)
+    if publish:
+        check_may_publish(actor)
+    if not upload_key.startswith(import_prefix(actor.id)) or ".." in upload_key.split("/"):
+        raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})
+    if not _upload_exists(upload_key):
+        raise ValidationFailed("upload_key names no upload", fields={"upload_key": "no such upload"})
+    return enqueue("import_event", upload_key=upload_key, owner_id=actor.id, publish=publish)
+
+
+def _upload_exists(key: str) -> bool:
+    s3 = client("s3")
+    try:
+        s3.head_object(Bucket=settings().uploads_bucket, Key=key)
+    except s3.exceptions.ClientError:
+        return False
+    return True
+
+
 def read_source(path: str | Path) -> OpenEventExport:
     """An Open Event export (folder or zip) or a c3voc schedule.json, told apart by content."""
     source = Path(path)
@@ -84,8 +115,14 @@ def import_event(
     owner_id: str,
     publish: bool = False,
     progress: Progress | None = None,
+    notify_speakers: bool = False,
 ) -> ImportResult:
     """Write the export's event and every record; returns what was written.
+
+    A session whose state the import changes gets the effects of any state change
+    (`content.session_state_changed`), whose speaker mails only with `notify_speakers`: an import
+    copies decisions another system made and told its speakers already, and a re-import would
+    otherwise mail hundreds of them at once. Sessions new to the event arrive in their state.
 
     A new event gets `owner_id` as owner (role item) and stays a draft unless `publish`
     and the export says it was published. A re-import needs the actor to organize the
@@ -115,9 +152,13 @@ def import_event(
     except Exception:
         _restore(old_items, new_keys)
         raise
-    report(100)
     event = items[0]
     assert isinstance(event, content.Event)
+    for item in items:
+        if isinstance(item, content.Session):
+            before = old_items.get((item.pk, item.sk), {}).get("state", {}).get("S", item.state)
+            session_state_changed(event=event, session=item, before=before, notify=notify_speakers)
+    report(100)
     return ImportResult(
         event_id=event_id,
         slug=event.slug,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from pynamodb.exceptions import DeleteError, DoesNotExist
 
@@ -56,6 +57,21 @@ def consume(secret: str, *, purpose: str) -> OneTimeToken:
     except DeleteError:
         raise _refused() from None
     return record
+
+
+def spend(transaction: Any, record: OneTimeToken) -> None:
+    """Delete the token (read with `peek`) in `transaction`, conditioned on the version read: the
+    token is spent only if everything else the transaction writes is written too. A concurrent
+    second use cancels the transaction (`refused_use` tells that apart)."""
+    transaction.delete(record)
+
+
+def refused_use(err: Exception, *, position: int = 0) -> Gone | None:
+    """Gone when a transaction that spent a token at `position` (its order among the
+    transaction's writes) was canceled because the token had been used meanwhile."""
+    reasons = getattr(err, "cancellation_reasons", None) or []
+    failed = len(reasons) > position and reasons[position] is not None
+    return _refused() if failed and reasons[position].code == "ConditionalCheckFailed" else None
 
 
 def _refused() -> Gone:

@@ -90,6 +90,22 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     "super_admin": {"user": frozenset({"read", "list", "grant_admin"})},
 }
+def holders(kind: str, verb: str) -> frozenset[str]:
+    """The relations whose row grants `<kind>.<verb>` (scopes aside)."""
+    return frozenset(name for name, row in PERMISSIONS.items() if verb in row.get(kind, ()))
+
+
+# Named sets of relations, for the modules that ask "which roles are which" (projections, the call
+# for papers, the trash): they read them here, so the table stays the one place roles are defined.
+# The event's team: every event role and site admins. They see the event and all its items (drafts,
+# pending talks, a private call for papers) whatever its state.
+EVENT_MEMBERS = frozenset(EVENT_ROLES) | {"admin"}
+# The relations that organize an event (they edit it): they see the organizers' private fields.
+ORGANIZING = holders("event", "update")
+# The event roles that run an event with its owner (they invite others): an owner whose events have
+# another of them cannot be removed before transferring the ownership.
+MANAGING_ROLES = holders("role", "create") & frozenset(EVENT_ROLES)
+
 # Rows that hold only for resources inside the actor's scope (see `_in_scope`).
 SCOPED = {
     ("track_organizer", "track"): "tracks",
@@ -291,6 +307,14 @@ def authorize(actor: Actor, action: str, *, event_id: str | None = None, resourc
     if split(action)[0] == "user" and not decide(relations, "user.read", resource=resource):
         raise NotFound("No such user.")
     raise Forbidden(f"Your role does not allow {action}.")
+
+
+def check_change(actor: Actor, action: str, *, event_id: str, resource: Any, fields: dict[str, Any]) -> Relations:
+    """`authorize` and `check_write` together, for domain functions that change an item whoever
+    calls them (the API has checked already; its reads are prefetched, so this costs no read)."""
+    relations = authorize(actor, action, event_id=event_id, resource=resource)
+    check_write(relations, action, resource=resource, fields=fields)
+    return relations
 
 
 # Actions that take an account away (its trash or purge); `check_user_removal` guards them.

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.domain.actors import Actor
-from chalicelib.domain.permissions import Relations, event_and_role, relations_of
+from chalicelib.domain.permissions import EVENT_MEMBERS, ORGANIZING, Relations, event_and_role, relations_of
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
 
 # Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the person the item is about
@@ -102,10 +102,6 @@ NOT_SHOWN = frozenset(
     | {"trashed_at", "trashed_by", "call_for_papers", "speaker_names"}
 )
 
-ORGANIZING_ROLES = frozenset({"owner", "organizer", "coorganizer", "admin"})
-# Moderators and track organizers read every item of the event (drafts and pending talks
-# too) but, like visitors, none of the organizers' private fields: they make no exports either.
-EVENT_MEMBERS = frozenset({"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"})
 
 
 @dataclass(frozen=True)
@@ -131,8 +127,10 @@ ORGANIZERS_AUDIENCE = Audience("organizers", frozenset({PUBLIC, OWN, ORGANIZERS}
 
 def audience_of(relations: Relations) -> Audience:
     """The audience of the permission module's relations to one event (and item, when given)."""
-    if relations.names & ORGANIZING_ROLES:
+    if relations.names & ORGANIZING:
         return ORGANIZERS_AUDIENCE
+    # Moderators and track organizers read every item of the event (drafts and pending talks too)
+    # but, like visitors, none of the organizers' private fields: they make no exports either.
     member = bool(relations.names & EVENT_MEMBERS)
     if relations.linked:
         return Audience("speaker", SPEAKER.tiers, sees_unpublished=member)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.clock import clock
-from chalicelib.db.base import Item, new_id, transact_write
+from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
 from chalicelib.db.content import Event, Track, child_sk, event_pk
 from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, Invite, User, role_sk, user_pk
 from chalicelib.domain import onetime
@@ -41,13 +41,19 @@ def role_item(*, event_id: str, user_id: str, role: str, track_ids: list[str] | 
 
 def grant_role(*, event_id: str, user_id: str, role: str, track_ids: list[str] | None = None) -> EventRole:
     """Give `user_id` the role (replacing a lesser one); the owner's role is never replaced here."""
+    item = _granted(event_id=event_id, user_id=user_id, role=role, track_ids=track_ids)
+    item.save()
+    return item
+
+
+def _granted(*, event_id: str, user_id: str, role: str, track_ids: list[str] | None) -> EventRole:
+    """The role item to write, conditioned on the stored one's version (none: on there being none)."""
     existing = _role_of(event_id, user_id)
     if existing is not None and existing.role == "owner":
         raise Conflict("The owner keeps their role; transfer the ownership first.")
     item = role_item(event_id=event_id, user_id=user_id, role=role, track_ids=track_ids)
     if existing is not None:
         item.version = existing.version
-    item.save()
     return item
 
 
@@ -110,8 +116,9 @@ def invite(*, event_id: str, email: str, role: str, track_ids: list[str], actor:
 
 
 def accept_invite(*, token: str, actor: Actor) -> EventRole:
-    """The signed-in user whose email the invite names takes the role; the token is spent only
-    once every check has passed, so a refused accept leaves the invite usable."""
+    """The signed-in user whose email the invite names takes the role. Spending the token, writing
+    the role and deleting the invite are one transaction, after every check passed: a refused or
+    failed accept leaves the invite usable, and a used token always left its role behind."""
     user = get_user(actor.id)
     record = onetime.peek(token, purpose="invite")
     event_id, _, invite_id = (record.subject or "").partition("/")
@@ -121,9 +128,19 @@ def accept_invite(*, token: str, actor: Actor) -> EventRole:
     existing = _role_of(event_id, user.id)
     if existing is not None and existing.role == "owner":
         raise Conflict("You own this event already; transfer the ownership before taking another role in it.")
-    onetime.consume(token, purpose="invite")
-    granted = grant_role(event_id=event_id, user_id=user.id, role=pending.role, track_ids=list(pending.track_ids))
-    pending.delete()
+    granted = _granted(event_id=event_id, user_id=user.id, role=pending.role, track_ids=list(pending.track_ids))
+    try:
+        with transact_write() as transaction:
+            onetime.spend(transaction, record)  # first of the deletes: position 0 among the writes
+            transaction.delete(pending)
+            transaction.save(granted)
+    except TransactWriteError as err:
+        used = onetime.refused_use(err, position=0)
+        if used is not None:
+            raise used from err
+        if is_condition_failure(err) or is_transaction_conflict(err):
+            raise Conflict("The invite or your role in this event changed meanwhile; try again.") from err
+        raise
     return granted
 
 

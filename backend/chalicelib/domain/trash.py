@@ -30,13 +30,12 @@ from chalicelib.db.base import Item, is_condition_failure, is_transaction_confli
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
-from chalicelib.domain.permissions import EVENT_ROLES, PERMISSIONS, authorize, check_user_removal
-from chalicelib.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
+from chalicelib.errors import BadRequest, Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.settings import settings
 
 TRASH_KEY = "TRASH"
 KINDS = ("user", "event", *content.CHILD_KINDS)
-MANAGING_ROLES = frozenset({"owner", "organizer"})
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep changing meanwhile
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")  # ASCII digits only: \d matches any script's digits
@@ -352,6 +351,36 @@ def list_trash(
     )
     items = list(found)
     return Page(items=items, next=encode_cursor(found.last_evaluated_key) if len(items) == limit else None)
+
+
+def trash_views(
+    *, actor: Actor, kind: str | None = None, event_id: str | None = None, limit: int = 50, cursor: str | None = None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of `list_trash` as the list shows it, each item with what `actor` may do with it
+    ("restore", "delete"), so clients show only those; and the next page's cursor. One check per
+    event (and users apart), whatever the page holds."""
+    page = list_trash(actor=actor, kind=kind, event_id=event_id, limit=limit, cursor=cursor)
+    known: dict[tuple[str | None, bool], list[str]] = {}
+
+    def actions(item: Item) -> list[str]:
+        if not is_head(item):  # it comes back with what it was trashed with
+            return []
+        key = (event_id_of(item), item.kind_name == "user")
+        if key not in known:
+            known[key] = [verb for verb in ("restore", "delete") if may_act(actor, f"trash.{verb}", item)]
+        return known[key]
+
+    return [trash_view(item) | {"actions": actions(item)} for item in page.items], page.next
+
+
+def may_act(actor: Actor, action: str, item: Item) -> bool:
+    """Whether the permission table lets `actor` take the trash `action` on the trashed item."""
+    resource = Trashed(item)
+    try:
+        authorize(actor, action, event_id=resource.event_id, resource=resource)
+    except PodiumError:
+        return False
+    return True
 
 
 def trash_view(item: Item) -> dict[str, Any]:

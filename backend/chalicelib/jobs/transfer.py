@@ -18,15 +18,10 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 DOWNLOAD_SECONDS = 900
 
 
-def import_prefix(actor_id: str) -> str:
-    """Where a user's uploads meant for import live in the uploads bucket."""
-    return f"imports/{actor_id}/"
-
-
 @job("import_event")
 def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, publish: bool = False) -> dict[str, Any]:
     """Import the uploaded export; fails at once (no retry) when the export is malformed."""
-    from chalicelib.domain.imports import import_event, read_source
+    from chalicelib.domain.imports import import_event, import_prefix, read_source
     from chalicelib.site.openevent import ExportError
 
     if not upload_key.startswith(import_prefix(ctx.actor.id)) and not ctx.actor.is_admin:
