@@ -556,3 +556,31 @@ def test_admin_private_call_for_papers_shows_its_secret_link(pages, dev_stack):
     _, stored = call_api(dev_stack, "GET", f"/events/{event_id}/call-for-papers", token=owner["token"])
     link = page.locator("a.cfp-link").get_attribute("href")
     assert link.endswith(f"/admin/#/events/{event_id}/submit?token={stored['secret_token']}")
+
+
+def test_admin_late_earlier_view_never_replaces_the_form_being_filled(pages, dev_stack):
+    # GIVEN an organizer whose room page answers slowly (its item read is held back)
+    owner = organizer_with_event(dev_stack)
+    event_id = owner["event"]["id"]
+    room = create(dev_stack, owner, "rooms", {"name": "Hall A"})
+    page = pages.open()
+    sign_in_in_browser(page, owner["email"])
+    held: list = []
+    room_url = f"{dev_stack.urls['API']}/v1/events/{event_id}/rooms/{room['id']}"
+    page.route(room_url, lambda route: held.append(route))  # noqa: PLW0108 (playwright wants a Python function)
+
+    # WHEN they open the room, go on to a new speaker before it loaded and type a name,
+    with page.expect_request(room_url):
+        page.goto(f"/admin/#/events/{event_id}/rooms/{room['id']}")
+    page.goto(f"/admin/#/events/{event_id}/speakers/new")
+    page.get_by_label("Name (required)", exact=True).fill("Late Lou")
+    # and only then the room page finishes loading
+    for route in held:
+        route.continue_()
+    settled(page)
+
+    # THEN the form they typed in is still the one shown, and it saves what they typed
+    expect(page.get_by_label("Name (required)", exact=True)).to_have_value("Late Lou")
+    page.get_by_role("button", name="Create speaker").click()
+    page.wait_for_url(re.compile(rf"#/events/{event_id}/speakers/(?!new)\w+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Late Lou"))

@@ -6,11 +6,18 @@ import { eventView } from "./events.js";
 import { trashView } from "./trash.js";
 
 const main = () => document.getElementById("app");
+// Each page() call is numbered; `covered` keeps what the last one took off the screen, so a late
+// view that covers a newer one can be undone with the newer one's own nodes (what the user typed
+// and the listeners on them included), not a fresh render that would lose them.
+let shown = 0;
+let covered = null;
 export const state = { doc: null, me: null };
 
 /** Render `nodes` as the page; focus its heading so keyboard and screen reader users land there. */
 export function page(title, ...nodes) {
   const heading = h("h1", { tabindex: "-1" }, title);
+  shown += 1;
+  covered = { serial: shown, title: document.title, nodes: [...main().childNodes] };
   main().replaceChildren(heading, ...nodes.flat().filter((node) => node !== null && node !== undefined && node !== false));
   document.title = `${title} · Podium admin`;
   heading.focus({ preventScroll: false });
@@ -204,9 +211,11 @@ async function route() {
 }
 
 // Views load data before they render, so a slow earlier view can finish after the page the
-// user went to next; when it does, render the current address again.
+// user went to next; when it does, put the newer page back as it was (or, when more than one
+// late view covered it, render the current address again).
 let started = 0;
 let newestShown = 0;
+let newestPage = 0;
 // Routes still loading: while any is, <body data-routing> is set, so a test (or a script) can wait
 // until the view it sees is the one that stays, not one a late earlier view will replace.
 let loading = 0;
@@ -229,8 +238,17 @@ async function showRoute() {
   const mine = (started += 1);
   try {
     await route();
-    if (mine < newestShown) return safeRoute();
+    if (mine < newestShown) {
+      if (covered && covered.serial === newestPage + 1) {
+        main().replaceChildren(...covered.nodes);
+        document.title = covered.title;
+        newestPage = shown;
+        return undefined;
+      }
+      return safeRoute();
+    }
     newestShown = mine;
+    newestPage = shown;
   } catch (err) {
     if (mine !== started) return undefined;
     if (err.status === 401) {
