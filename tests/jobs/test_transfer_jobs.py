@@ -132,18 +132,19 @@ def test_import_job_reports_progress_and_the_new_event(run_import, sample_2018):
     assert result["slug"].startswith("fossasia-summit-2018") and result["counts"]["sessions"] == states
 
 
-def test_import_job_refuses_an_upload_of_someone_else(poller, aws_stack):
+@pytest.mark.parametrize("roles", [frozenset(), frozenset({"admin"})])  # the route's rule: admins too
+def test_import_job_refuses_an_upload_of_someone_else(poller, aws_stack, roles):
     from chalicelib.db.jobs import Job, job_pk
     from chalicelib.domain.actors import Actor
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
 
-    ctx = system_context().with_actor(Actor(id=IMPORTER_ID, kind="user"))
+    ctx = system_context().with_actor(Actor(id=IMPORTER_ID, kind="user", roles=roles))
     job_id = enqueue("import_event", _ctx=ctx, upload_key="imports/someone-else/x.zip", owner_id=IMPORTER_ID)
     poller.poll_jobs_once(wait_seconds=1)
 
     record = Job.get(job_pk(job_id), "JOB", consistent_read=True)
-    assert record.state == "FAILURE" and "not one of your uploads" in record.error
+    assert (record.state, record.attempts) == ("FAILURE", 1) and "must name one of your uploads" in record.error
 
 
 def test_export_job_result_is_a_download_url_of_the_zip(run_import, poller, sample_2018):

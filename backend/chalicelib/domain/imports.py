@@ -72,6 +72,13 @@ def import_prefix(actor_id: str) -> str:
     return f"imports/{actor_id}/"
 
 
+def check_own_upload(actor: Actor, upload_key: str) -> None:
+    """An import reads only the actor's own uploads (the operator's CLI uploads as the system,
+    under its own prefix): the one rule for the route and the job alike."""
+    if not upload_key.startswith(import_prefix(actor.id)) or ".." in upload_key.split("/"):
+        raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})
+
+
 def start_import(*, actor: Actor, upload_key: str, publish: bool) -> str:
     """Start the import job of an uploaded export (returns its id) once the request is allowed:
     the right to create events, a verified email to publish (refused now rather than in the
@@ -79,8 +86,7 @@ def start_import(*, actor: Actor, upload_key: str, publish: bool) -> str:
     require(actor, "event.import", None)
     if publish:
         check_may_publish(actor)
-    if not upload_key.startswith(import_prefix(actor.id)) or ".." in upload_key.split("/"):
-        raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})
+    check_own_upload(actor, upload_key)
     if not _upload_exists(upload_key):
         raise ValidationFailed("upload_key names no upload", fields={"upload_key": "no such upload"})
     return enqueue("import_event", upload_key=upload_key, owner_id=actor.id, publish=publish)

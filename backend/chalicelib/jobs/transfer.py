@@ -21,11 +21,10 @@ DOWNLOAD_SECONDS = 900
 @job("import_event")
 def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, publish: bool = False) -> dict[str, Any]:
     """Import the uploaded export; fails at once (no retry) when the export is malformed."""
-    from chalicelib.domain.imports import import_event, import_prefix, read_source
+    from chalicelib.domain.imports import check_own_upload, import_event, read_source
     from chalicelib.site.openevent import ExportError
 
-    if not upload_key.startswith(import_prefix(ctx.actor.id)) and not ctx.actor.is_admin:
-        raise PermanentJobError(f"{upload_key}: not one of your uploads")
+    check_own_upload(ctx.actor, upload_key)  # a Forbidden: permanent, no retry
     with tempfile.TemporaryDirectory(prefix="podium-import-") as folder:
         path = Path(folder) / "upload"
         _download(upload_key, path)
