@@ -19,3 +19,12 @@ def publish_demo_site(stack) -> tuple[object, str, str]:
 
 def page_text(bucket: str, key: str) -> str:
     return boto3.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+
+
+def own(events: list) -> list:
+    """`events` less those of partitions session fixtures keep across tests (an imported sample
+    in the same test process): what this test itself put in the table."""
+    from stack_support import KEEP_PARTITIONS
+
+    return [e for e in events if f"EVENT#{e.id}" not in KEEP_PARTITIONS]
+

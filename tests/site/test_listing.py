@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from site_support import own
 from site_support import page_text as _page
 
 pytestmark = pytest.mark.integration
@@ -23,7 +24,7 @@ def test_listing_after_a_full_publish_names_each_rendered_event_with_its_slug(de
 
     listed = listing.listed()
 
-    assert [(e.id, e.slug, e.name) for e in listed.events] == [(event_id, slug, "Podium Demo Conf")]
+    assert [(e.id, e.slug, e.name) for e in own(listed.events)] == [(event_id, slug, "Podium Demo Conf")]
 
 
 def test_index_rendered_from_a_stale_listing_is_rendered_again_from_the_current_one(demo_site):
@@ -53,7 +54,7 @@ def test_renamed_event_is_listed_under_its_new_slug_and_its_old_folder_goes_with
 
     publish_event(event_id)  # no old_slug: the listing knows where its pages were
 
-    assert [e.slug for e in listing.listed().events] == ["demo-renamed"]
+    assert [e.slug for e in own(listing.listed().events)] == ["demo-renamed"]
     assert _keys(stack.site_bucket, f"e/{slug}/") == []
     assert _keys(stack.site_bucket, "e/demo-renamed/index.html") == ["e/demo-renamed/index.html"]
     assert 'href="/e/demo-renamed/"' in _page(stack.site_bucket, "index.html")
@@ -70,15 +71,15 @@ def test_event_that_fails_its_first_render_is_not_listed_and_one_with_earlier_pa
 
     monkeypatch.setattr(publish, "_publish_one", failing)
     kept = publish_site()  # its pages from the fixture's build are in the bucket
-    listed_while_pages = [e.slug for e in listing.listed().events]
+    listed_while_pages = [e.slug for e in own(listing.listed().events)]
     boto3.client("s3").delete_objects(
         Bucket=stack.site_bucket, Delete={"Objects": [{"Key": k} for k in _keys(stack.site_bucket, f"e/{slug}/")]}
     )
     dropped = publish_site()  # no pages of it anywhere now
 
-    assert (kept.failed.keys(), dropped.failed.keys()) == ({slug}, {slug})
+    assert (slug in kept.failed, slug in dropped.failed) == (True, True)
     assert listed_while_pages == [slug]
-    assert listing.listed().events == []
+    assert own(listing.listed().events) == []
     assert "Podium Demo Conf" not in _page(stack.site_bucket, "index.html")
 
 
@@ -97,5 +98,5 @@ def test_first_render_on_a_bucket_without_listing_lists_every_event_with_pages(d
 
     publish_event(event_id)
 
-    assert sorted(e.slug for e in listing.listed().events) == sorted([slug, other_slug])
+    assert sorted(e.slug for e in own(listing.listed().events)) == sorted([slug, other_slug])
     assert f'href="/e/{other_slug}/"' in _page(stack.site_bucket, "index.html")
