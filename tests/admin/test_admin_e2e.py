@@ -156,6 +156,7 @@ def add_item_in_browser(page, event_id: str, collection: str, button: str, field
     """Fill the create form of `collection`; returns the new item's id (from the page address)."""
     page.goto(f"/admin/#/events/{event_id}/{collection}/new")
     page.get_by_role("button", name=button).wait_for()
+    settled(page)  # the previous item's view may still be loading: type only into the form that stays
     for label, value in fields.items():
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_role("button", name=button).click()
@@ -323,6 +324,7 @@ def test_admin_signup_to_published_session_shows_on_public_site(pages, dev_stack
     add_item_in_browser(page, event_id, "rooms", "Create room", {"Name (required)": "Hall A"})
     add_item_in_browser(page, event_id, "speakers", "Create speaker", {"Name (required)": "Sam Speaker"})
     page.goto(f"/admin/#/events/{event_id}/sessions/new")
+    settled(page)
     page.get_by_label("Title (required)", exact=True).fill("Soldering for Everyone")
     page.get_by_label("State", exact=True).select_option("accepted")
     page.get_by_label("Track", exact=True).select_option(label="Open Hardware")
