@@ -9,7 +9,8 @@ from chalice import Blueprint
 
 from chalicelib.api.http import endpoint, if_match_version, json_response
 from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
-from chalicelib.db.pagination import parse_limit
+from chalicelib.api.schema import PAGE
+from chalicelib.db.pagination import page_request
 from chalicelib.domain.projections import Audience, audience_of
 from chalicelib.jobs.context import current_context
 
@@ -105,12 +106,10 @@ def _routes(segment: str, kind: str) -> None:
     def list_items(event_id: str) -> dict[str, Any]:
         from chalicelib.domain import content
 
-        query = bp.current_request.query_params or {}
-        views, cursor = content.list_views(
-            actor=current_context().actor, event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")),
-            cursor=query.get("next"),
-        )  # fmt: skip
-        return {"items": views, "next": cursor}
+        limit, cursor = page_request(bp.current_request.query_params)
+        return content.list_views(
+            actor=current_context().actor, event_id=event_id, kind=kind, limit=limit, cursor=cursor
+        ).body()
 
     def create_item(event_id: str, body: dict[str, Any]) -> Any:
         from chalicelib.domain import content
@@ -156,8 +155,9 @@ def _routes(segment: str, kind: str) -> None:
     ):
         view.__name__ = f"{name}_{kind}"
     endpoint(
-        bp, base, "GET", action=f"{kind}.read", summary=f"List {label}s (cursor-paginated)", errors=(401, 403, 404)
-    )(list_items)
+        bp, base, "GET", action=f"{kind}.read", summary=f"List {label}s (cursor-paginated)", response=PAGE,
+        errors=(400, 401, 403, 404),
+    )(list_items)  # fmt: skip
     endpoint(
         bp, base, "POST", action=f"{kind}.create", summary=f"Create a {label}", status=201, body=schema,
         errors=(401, 403, 404, 409),

@@ -8,8 +8,8 @@ from chalice import Blueprint
 
 from chalicelib.api.content import caller_audience
 from chalicelib.api.http import endpoint
-from chalicelib.api.schema import Schema, name_field
-from chalicelib.db.pagination import parse_limit
+from chalicelib.api.schema import PAGE, Schema, name_field
+from chalicelib.db.pagination import page_request
 from chalicelib.domain import events
 from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, audiences_for_events
 from chalicelib.jobs.context import current_context
@@ -40,17 +40,17 @@ def create_event(body: dict[str, Any]) -> dict[str, Any]:
     "GET",
     action="event.list",
     summary="Events: the caller's (signed in), published (anonymous), all (?all=1, admins)",
+    response=PAGE,
     errors=(400,),
 )
 def list_events() -> dict[str, Any]:
     actor = current_context().actor
     query = bp.current_request.query_params or {}
-    found, cursor = events.list_events(
-        actor=actor, everything=query.get("all") == "1", limit=parse_limit(query.get("limit")), cursor=query.get("next")
-    )
+    limit, cursor = page_request(query)
+    found = events.list_events(actor=actor, everything=query.get("all") == "1", limit=limit, cursor=cursor)
     # Each event seen with the caller's role in it.
-    audiences = audiences_for_events(actor, found)
-    return {"events": [events.event_view(e, audience=audiences[e.id]) for e in found], "next": cursor}
+    audiences = audiences_for_events(actor, found.items)
+    return found.map(lambda e: events.event_view(e, audience=audiences[e.id])).body()
 
 
 @endpoint(bp, "/events/{event_id}", "GET", action="event.read", summary="One event", errors=(401, 403, 404))
