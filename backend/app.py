@@ -16,11 +16,12 @@ from chalicelib.api import (  # noqa: E402
     call_for_papers,
     content,
     events,
+    exports,
     fallback,
     health,
+    imports,
     openapi,
     roles,
-    transfer,
     trash,
     uploads,
     users,
@@ -34,7 +35,7 @@ from chalicelib.workers import sweeper  # noqa: E402
 app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
-for api in (health, openapi, auth, users, events, content, call_for_papers, roles, jobs_api, uploads, transfer, trash):
+for api in (health, openapi, auth, users, events, content, call_for_papers, roles, jobs_api, uploads, imports, exports, trash):
     app.register_blueprint(api.bp, url_prefix="/v1")
 for worker in (jobs_worker, changes_worker, sweeper):
     app.register_blueprint(worker.bp)

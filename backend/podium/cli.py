@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox.add_argument("--json", action="store_true", help="one JSON object a line (to, subject, text, html)")
     outbox.add_argument("--state-dir", default=None)
     outbox.set_defaults(handler=run_outbox)
-    add_transfer_commands(commands)
+    add_import_export_commands(commands)
 
     target_options = argparse.ArgumentParser(add_help=False)
     add_target_arguments(target_options)
@@ -164,21 +164,22 @@ def run_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_transfer_commands(commands: argparse._SubParsersAction) -> None:
-    """`podium import` and `podium export` (logic in podium/transfer.py)."""
-    from podium import transfer
+def add_import_export_commands(commands: argparse._SubParsersAction) -> None:
+    """`podium import` and `podium export` (logic in podium/imports.py and podium/exports.py)."""
+    from podium import exports as export_command
+    from podium import imports as import_command
 
     imports = commands.add_parser("import", help="import an Open Event export or c3voc schedule.json")
     imports.add_argument("path", help="an Open Event folder or zip, or a schedule.json")
     imports.add_argument("--owner", default=None, help="owner's email (default: the super admin)")
     imports.add_argument("--publish", action="store_true", help="publish it when the export says it was published")
     imports.add_argument("--state-dir", default=None)
-    imports.set_defaults(handler=transfer.main_import)
+    imports.set_defaults(handler=import_command.main_import)
     exports = commands.add_parser("export", help="export an event as an Open Event zip")
     exports.add_argument("event", help="event id or slug")
     exports.add_argument("--out", required=True, help="the zip file to write")
     exports.add_argument("--state-dir", default=None)
-    exports.set_defaults(handler=transfer.main_export)
+    exports.set_defaults(handler=export_command.main_export)
 
 
 def read_new_password() -> str:

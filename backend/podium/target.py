@@ -83,6 +83,14 @@ def local_target(state_dir: Path) -> Target:
     return Target(LOCAL, environ, description=description, marker=stack)
 
 
+def use_stack(state_dir: Path) -> dict[str, Any]:
+    """Point this process at the running local stack (environment set BEFORE chalicelib.db is
+    imported); TargetError when none runs there."""
+    target = local_target(state_dir)
+    activate(target)
+    return target.marker
+
+
 def stage_target(stage: str, config_path: Path = CHALICE_CONFIG) -> Target:
     """A stage's environment from .chalice/config.json; AWS credentials come from the caller's shell."""
     config = json.loads(config_path.read_text())

@@ -201,7 +201,7 @@ def test_published_event_keeps_its_contact_email_from_outsiders(api, owner, even
     as_owner = api.json("GET", base, token=owner["token"], expect=200)
     as_anonymous = api.json("GET", base, expect=200)
     as_outsider = api.json("GET", base, token=outsider["token"], expect=200)
-    listed = api.json("GET", "/v1/events", expect=200)["events"]
+    listed = api.json("GET", "/v1/events", expect=200)["items"]
 
     assert as_owner["email"] == "team@example.org" and as_owner["owner_id"] == owner["id"]
     for public in (as_anonymous, as_outsider, *listed):
@@ -342,7 +342,7 @@ def test_a_published_event_with_social_links_reads_back_anonymously_without_its_
 
     # THEN both answer with the links as plain JSON; the call for papers has its own route
     assert (listed.status_code, one.status_code) == (200, 200)
-    [seen] = [e for e in json.loads(listed.body)["events"] if e["id"] == "linked-1"]
+    [seen] = [e for e in json.loads(listed.body)["items"] if e["id"] == "linked-1"]
     for body in (seen, json.loads(one.body)):
         assert body["social_links"] == [{"name": "Twitter", "url": "https://twitter.com/linked"}]
         assert "call_for_papers" not in body and "s3cret" not in json.dumps(body)

@@ -49,8 +49,8 @@ def test_event_jobs_list_newest_first_for_admins(job_of_ada):
 
     page = event_jobs(event_id="ev-1", actor=Actor(id="u-root", kind="user", roles=frozenset({"admin"})), limit=1)
 
-    assert [job["id"] for job in page["items"]] == [job_of_ada]
-    assert page["next"] is not None
+    assert [job["id"] for job in page.items] == [job_of_ada]
+    assert page.next is not None
 
 
 @pytest.mark.unit

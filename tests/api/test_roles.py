@@ -37,7 +37,7 @@ def test_invited_user_accepts_once_and_gets_the_role(api, event):
     assert again.status_code == 410
     assert sorted(r["role"] for r in listing["roles"]) == ["coorganizer", "owner"]
     assert listing["invites"] == []
-    assert [e["id"] for e in mine["events"]] == [event["id"]]
+    assert [e["id"] for e in mine["items"]] == [event["id"]]
 
 
 def test_invite_for_another_email_is_refused_and_stays_usable(api, event):
@@ -161,7 +161,7 @@ def test_anonymous_sees_no_draft_and_lists_only_published(api, event):
     listing = api.json("GET", "/v1/events", expect=200)
 
     assert (draft.status_code, draft.body) == (404, missing.body)  # no existence oracle
-    assert event["id"] not in [e["id"] for e in listing["events"]]
+    assert event["id"] not in [e["id"] for e in listing["items"]]
 
 
 def test_admin_lists_users_by_email_prefix_with_a_cursor(api):
@@ -177,7 +177,7 @@ def test_admin_lists_users_by_email_prefix_with_a_cursor(api):
     second = api.json("GET", f"/v1/users?q=prefix-zz&limit=2&next={first['next']}", token=root, expect=200)
     forged = api.call("GET", "/v1/users?next=eyJnc2kycGsiOnsiUyI6IkVWRU5UUyJ9fQ", token=root)
 
-    assert [u["email"] for u in first["users"] + second["users"]] == [f"prefix-zz{n}@example.org" for n in range(3)]
+    assert [u["email"] for u in first["items"] + second["items"]] == [f"prefix-zz{n}@example.org" for n in range(3)]
     assert forged.status_code == 400
 
 

@@ -67,7 +67,7 @@ def test_signup_login_me_and_create_admin_over_http(dev_stack_factory, tmp_path)
     assert account == {"email": "dev-user@example.org", "message": account["message"]}  # names no account
     assert me["email"] == "dev-user@example.org"
     assert admin.returncode == 0, admin.stderr
-    assert (users_status, [u["email"] for u in users["users"]]) == (200, ["dev-user@example.org"])
+    assert (users_status, [u["email"] for u in users["items"]]) == (200, ["dev-user@example.org"])
     assert "PODIUM_JWT_SECRET" not in (tmp_path / "state" / "stack.json").read_text()
 
 
@@ -90,7 +90,7 @@ def test_create_admin_on_a_fresh_dev_stack_owns_the_seeded_event_in_my_events(de
     assert admin.returncode == 0, admin.stderr
     assert "root@example.org now owns Podium Demo Conf (podium-demo-conf)" in admin.stdout
     assert (again.returncode, "now owns" in again.stdout) == (0, False)
-    assert (status, [event["slug"] for event in mine["events"]]) == (200, ["podium-demo-conf"])
+    assert (status, [event["slug"] for event in mine["items"]]) == (200, ["podium-demo-conf"])
 
 
 @pytest.mark.unit

@@ -11,7 +11,8 @@ from chalice import Blueprint
 from chalicelib.api.content import caller_audience, client_version, etagged
 from chalicelib.api.http import endpoint
 from chalicelib.api.payloads import CALL_FOR_PAPERS, PROPOSAL
-from chalicelib.db.pagination import parse_limit
+from chalicelib.api.schema import PAGE
+from chalicelib.db.pagination import page_request
 from chalicelib.domain import call_for_papers as cfp
 from chalicelib.jobs.context import current_context
 
@@ -77,14 +78,11 @@ def submit_proposal(event_id: str, body: dict[str, Any]) -> Any:
 
 @endpoint(
     bp, PATH + "/proposals", "GET", action="proposal.read", summary="Your own proposals to this event (cursor-paginated)",
-    errors=(401, 404),
+    response=PAGE, errors=(400, 401, 404),
 )  # fmt: skip
 def list_own_proposals(event_id: str) -> dict[str, Any]:
     from chalicelib.domain.content import view
 
-    query = bp.current_request.query_params or {}
-    page = cfp.own_proposals(
-        event_id=event_id, user_id=current_context().actor.id, limit=parse_limit(query.get("limit")),
-        cursor=query.get("next"),
-    )  # fmt: skip
-    return {"items": [view(s, audience=caller_audience(event_id, resource=s)) for s in page.items], "next": page.next}
+    limit, cursor = page_request(bp.current_request.query_params)
+    page = cfp.own_proposals(event_id=event_id, user_id=current_context().actor.id, limit=limit, cursor=cursor)
+    return page.map(lambda s: view(s, audience=caller_audience(event_id, resource=s))).body()

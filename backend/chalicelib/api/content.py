@@ -1,5 +1,5 @@
 """Event children over HTTP: /v1/events/{event_id}/{tracks|rooms|session-types|sessions|
-speakers|sponsors|posts}[/{item_id}], plus event edits, unpublishing and trashing."""
+speakers|sponsors|posts}[/{item_id}] (the event itself is api/events.py's)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,23 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint, if_match_version, json_response
-from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
-from chalicelib.db.pagination import parse_limit
+from chalicelib.api.payloads import CHILD_SCHEMAS
+from chalicelib.api.schema import PAGE
+from chalicelib.db.pagination import page_request
 from chalicelib.domain.projections import Audience, audience_of
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
 
-SEGMENTS = {
-    "tracks": "track",
-    "rooms": "room",
-    "session-types": "session_type",
-    "sessions": "session",
-    "speakers": "speaker",
-    "sponsors": "sponsor",
-    "posts": "post",
+# Each kind's list route and item route, written out so that grepping a route finds it here.
+ROUTES = {
+    "track": ("/events/{event_id}/tracks", "/events/{event_id}/tracks/{item_id}"),
+    "room": ("/events/{event_id}/rooms", "/events/{event_id}/rooms/{item_id}"),
+    "session_type": ("/events/{event_id}/session-types", "/events/{event_id}/session-types/{item_id}"),
+    "session": ("/events/{event_id}/sessions", "/events/{event_id}/sessions/{item_id}"),
+    "speaker": ("/events/{event_id}/speakers", "/events/{event_id}/speakers/{item_id}"),
+    "sponsor": ("/events/{event_id}/sponsors", "/events/{event_id}/sponsors/{item_id}"),
+    "post": ("/events/{event_id}/posts", "/events/{event_id}/posts/{item_id}"),
 }
 
 
@@ -59,58 +61,21 @@ def _event(event_id: str) -> Any:
     return get_event(event_id)
 
 
-# -- the event itself ----------------------------------------------------------------------
-
-
-@endpoint(
-    bp, "/events/{event_id}", "PATCH", action="event.update", summary="Edit an event (send its version)",
-    body=EVENT, errors=(401, 403, 404, 409, 422),
-)  # fmt: skip
-def update_event(event_id: str, body: dict[str, Any]) -> Any:
-    from chalicelib.domain.events import event_view, update_event
-
-    updated = update_event(event=_event(event_id), fields=body, version=client_version(body))
-    return etagged(event_view(updated, audience=caller_audience(event_id)))
-
-
-@endpoint(
-    bp, "/events/{event_id}/unpublish", "POST", action="event.publish", summary="Take an event off the public site",
-    errors=(401, 403, 404),
-)  # fmt: skip
-def unpublish_event(event_id: str) -> dict[str, Any]:
-    from chalicelib.domain.events import event_view, unpublish_event
-
-    return event_view(unpublish_event(event_id=event_id), audience=caller_audience(event_id))
-
-
-@endpoint(
-    bp, "/events/{event_id}", "DELETE", action="event.delete", summary="Move an event and its children to the trash",
-    errors=(401, 403, 404),
-)  # fmt: skip
-def trash_event(event_id: str) -> dict[str, Any]:
-    from chalicelib.domain.trash import trash_event as trash
-
-    return {"trashed": trash(event=_event(event_id), actor=current_context().actor)}
-
-
 # -- children --------------------------------------------------------------------------------
 
 
-def _routes(segment: str, kind: str) -> None:
+def _routes(kind: str, base: str, item_path: str) -> None:
     """Register list/create/read/update/trash for one kind of event child."""
     schema = CHILD_SCHEMAS[kind]
     label = kind.replace("_", " ")
-    base = f"/events/{{event_id}}/{segment}"
 
     def list_items(event_id: str) -> dict[str, Any]:
         from chalicelib.domain import content
 
-        query = bp.current_request.query_params or {}
-        views, cursor = content.list_views(
-            actor=current_context().actor, event_id=event_id, kind=kind, limit=parse_limit(query.get("limit")),
-            cursor=query.get("next"),
-        )  # fmt: skip
-        return {"items": views, "next": cursor}
+        limit, cursor = page_request(bp.current_request.query_params)
+        return content.list_views(
+            actor=current_context().actor, event_id=event_id, kind=kind, limit=limit, cursor=cursor
+        ).body()
 
     def create_item(event_id: str, body: dict[str, Any]) -> Any:
         from chalicelib.domain import content
@@ -156,13 +121,13 @@ def _routes(segment: str, kind: str) -> None:
     ):
         view.__name__ = f"{name}_{kind}"
     endpoint(
-        bp, base, "GET", action=f"{kind}.read", summary=f"List {label}s (cursor-paginated)", errors=(401, 403, 404)
-    )(list_items)
+        bp, base, "GET", action=f"{kind}.read", summary=f"List {label}s (cursor-paginated)", response=PAGE,
+        errors=(400, 401, 403, 404),
+    )(list_items)  # fmt: skip
     endpoint(
         bp, base, "POST", action=f"{kind}.create", summary=f"Create a {label}", status=201, body=schema,
         errors=(401, 403, 404, 409),
     )(create_item)  # fmt: skip
-    item_path = base + "/{item_id}"
     # `load` hands the item to the permission check: track organizers and speakers are
     # allowed only on their own tracks and talks.
     prefetch = _prefetch(kind)
@@ -197,5 +162,5 @@ def caller_relations(event_id: str, resource: Any = None) -> Any:
     return relations_of(actor, event=event, role=role, resource=resource)
 
 
-for _segment, _kind in SEGMENTS.items():
-    _routes(_segment, _kind)
+for _kind, (_list_path, _item_path) in ROUTES.items():
+    _routes(_kind, _list_path, _item_path)

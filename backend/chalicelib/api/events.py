@@ -1,4 +1,4 @@
-"""Events (minimal for now): create a draft, list the caller's events, read one, publish."""
+"""Events over HTTP: create a draft, list, read, edit, publish and unpublish one, move it to the trash."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.content import caller_audience
+from chalicelib.api.content import caller_audience, client_version, etagged
 from chalicelib.api.http import endpoint
-from chalicelib.api.schema import Schema, name_field
-from chalicelib.db.pagination import parse_limit
-from chalicelib.domain import events
+from chalicelib.api.payloads import EVENT
+from chalicelib.api.schema import PAGE, Schema, name_field
+from chalicelib.db.pagination import page_request
+from chalicelib.domain import events, trash
 from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, audiences_for_events
 from chalicelib.jobs.context import current_context
 
@@ -40,17 +41,17 @@ def create_event(body: dict[str, Any]) -> dict[str, Any]:
     "GET",
     action="event.list",
     summary="Events: the caller's (signed in), published (anonymous), all (?all=1, admins)",
+    response=PAGE,
     errors=(400,),
 )
 def list_events() -> dict[str, Any]:
     actor = current_context().actor
     query = bp.current_request.query_params or {}
-    found, cursor = events.list_events(
-        actor=actor, everything=query.get("all") == "1", limit=parse_limit(query.get("limit")), cursor=query.get("next")
-    )
+    limit, cursor = page_request(query)
+    found = events.list_events(actor=actor, everything=query.get("all") == "1", limit=limit, cursor=cursor)
     # Each event seen with the caller's role in it.
-    audiences = audiences_for_events(actor, found)
-    return {"events": [events.event_view(e, audience=audiences[e.id]) for e in found], "next": cursor}
+    audiences = audiences_for_events(actor, found.items)
+    return found.map(lambda e: events.event_view(e, audience=audiences[e.id])).body()
 
 
 @endpoint(bp, "/events/{event_id}", "GET", action="event.read", summary="One event", errors=(401, 403, 404))
@@ -69,3 +70,28 @@ def get_event(event_id: str) -> dict[str, Any]:
 def publish_event(event_id: str) -> dict[str, Any]:
     published = events.publish_event(event_id=event_id, actor=current_context().actor)
     return events.event_view(published, audience=caller_audience(event_id))
+
+
+@endpoint(
+    bp, "/events/{event_id}", "PATCH", action="event.update", summary="Edit an event (send its version)",
+    body=EVENT, errors=(401, 403, 404, 409, 422),
+)  # fmt: skip
+def update_event(event_id: str, body: dict[str, Any]) -> Any:
+    updated = events.update_event(event=events.get_event(event_id), fields=body, version=client_version(body))
+    return etagged(events.event_view(updated, audience=caller_audience(event_id)))
+
+
+@endpoint(
+    bp, "/events/{event_id}/unpublish", "POST", action="event.publish", summary="Take an event off the public site",
+    errors=(401, 403, 404),
+)  # fmt: skip
+def unpublish_event(event_id: str) -> dict[str, Any]:
+    return events.event_view(events.unpublish_event(event_id=event_id), audience=caller_audience(event_id))
+
+
+@endpoint(
+    bp, "/events/{event_id}", "DELETE", action="event.delete", summary="Move an event and its children to the trash",
+    errors=(401, 403, 404),
+)  # fmt: skip
+def trash_event(event_id: str) -> dict[str, Any]:
+    return {"trashed": trash.trash_event(event=events.get_event(event_id), actor=current_context().actor)}

@@ -7,13 +7,14 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schema import DATETIME, ID, Field, Schema, text
-from chalicelib.db.pagination import parse_limit
+from chalicelib.api.schema import DATETIME, ID, PAGE, Field, Schema, text
+from chalicelib.db.pagination import page_request
 from chalicelib.domain import jobs
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
 STATES = ("PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE")
+JOB_STARTED = Schema("JobStarted", fields={"job_id": ID, "status_url": Field("string")})
 JOB = Schema(
     "Job",
     fields={
@@ -34,10 +35,11 @@ JOB = Schema(
         ),
     },
 )
-JOB_PAGE = Schema(
-    "JobPage",
-    fields={"items": Field("array", items=Field("object")), "next": Field("string", max_length=200, nullable=True)},
-)
+
+
+def job_started(job_id: str) -> dict[str, Any]:
+    """The 202 answer of a route that starts a job: where to follow it."""
+    return {"job_id": job_id, "status_url": f"/v1/jobs/{job_id}"}
 
 
 @endpoint(
@@ -53,10 +55,10 @@ def get_job(job_id: str) -> dict[str, Any]:
     "GET",
     action="event.jobs.read",
     summary="The event's recent jobs, newest first",
-    response=JOB_PAGE,
+    response=PAGE,
     errors=(400, 401, 404),
 )
 def list_event_jobs(event_id: str) -> dict[str, Any]:
     query = bp.current_request.query_params or {}
-    limit = parse_limit(query.get("limit"), default=jobs.DEFAULT_PAGE)
-    return jobs.event_jobs(event_id=event_id, actor=current_context().actor, limit=limit, cursor=query.get("next"))
+    limit, cursor = page_request(query, default=jobs.DEFAULT_PAGE)
+    return jobs.event_jobs(event_id=event_id, actor=current_context().actor, limit=limit, cursor=cursor).body()

@@ -9,11 +9,24 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import ENDPOINTS, Endpoint, endpoint
+from chalicelib.api.schema import PAGE
+from chalicelib.db import pagination
 from chalicelib.settings import VERSION
 
 bp = Blueprint(__name__)
 PREFIX = "/v1"
 _PARAM = re.compile(r"{(\w+)}")
+_PAGE_PARAMETERS = [
+    {
+        "name": "limit", "in": "query", "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": pagination.MAX_LIMIT},
+    },
+    {
+        "name": "next", "in": "query", "required": False,
+        "schema": {"type": "string", "maxLength": pagination.MAX_CURSOR_LENGTH},
+        "description": "the `next` cursor of the page before",
+    },
+]  # fmt: skip
 _ERROR_TEXT = {
     400: "Malformed request",
     401: "Not signed in, or the token is invalid",
@@ -49,6 +62,8 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
         {"name": name, "in": "path", "required": True, "schema": {"type": "string", "maxLength": 200}}
         for name in _PARAM.findall(spec.path)
     ]
+    if spec.response == PAGE:  # every list pages the same way (db/pagination.py)
+        parameters += _PAGE_PARAMETERS
     if parameters:
         operation["parameters"] = parameters
     if spec.body is not None:

@@ -100,7 +100,7 @@ def withdraw_invite(event_id: str, invite_id: str) -> dict[str, Any]:
     body=TRANSFER,
     errors=(401, 403, 404),
 )
-def transfer(event_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def transfer_ownership(event_id: str, body: dict[str, Any]) -> dict[str, Any]:
     role = roles.transfer_ownership(event_id=event_id, new_owner_id=body["user_id"], actor=current_context().actor)
     return {"owner_id": role.user_id}
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from chalicelib import values
+from chalicelib.db import pagination
 from chalicelib.errors import BadRequest, PayloadTooLarge, ValidationFailed
 
 MAX_BODY_BYTES = 1_000_000
@@ -258,3 +259,15 @@ URL = Field("string", max_length=values.URL_MAX_LENGTH, format="uri", nullable=T
 DATETIME = Field("string", max_length=40, format="date-time")
 TIMEZONE = Field("string", max_length=64, format="timezone")
 ID = Field("string", max_length=64, min_length=1)
+# The one list shape (db/pagination.py `Page.body`): what every list route answers.
+PAGE = Schema(
+    "Page",
+    {
+        "items": Field("array", items=Field("object"), max_items=pagination.MAX_LIMIT),
+        "next": Field(
+            "string", max_length=pagination.MAX_CURSOR_LENGTH, nullable=True,
+            description="send back as ?next= for the following page; null on the last page",
+        ),
+    },
+    frozenset({"items", "next"}),
+)  # fmt: skip

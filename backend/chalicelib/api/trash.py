@@ -8,18 +8,14 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schema import Field, Schema
+from chalicelib.api.schema import PAGE, Field, Schema
 from chalicelib.db.base import Item
-from chalicelib.db.pagination import parse_limit
+from chalicelib.db.pagination import page_request
 from chalicelib.domain import trash
 from chalicelib.jobs.context import current_context
 
 bp = Blueprint(__name__)
 KIND = Field("string", choices=trash.KINDS)
-PAGE = Schema(
-    "TrashPage",
-    fields={"items": Field("array", items=Field("object")), "next": Field("string", max_length=400, nullable=True)},
-)
 RESTORE = Schema(
     "TrashRestore",
     fields={"slug": Field("string", max_length=80, description="for an event whose address was taken meanwhile")},
@@ -50,11 +46,11 @@ def _loader(action: str) -> Callable[..., trash.Trashed]:
 )  # fmt: skip
 def list_trash() -> dict[str, Any]:
     query = _query()
-    views, cursor = trash.trash_views(
-        actor=current_context().actor, kind=query.get("kind"), event_id=query.get("event_id"),
-        limit=parse_limit(query.get("limit")), cursor=query.get("next"),
-    )  # fmt: skip
-    return {"items": views, "next": cursor}
+    limit, cursor = page_request(query)
+    return trash.trash_views(
+        actor=current_context().actor, kind=query.get("kind"), event_id=query.get("event_id"), limit=limit,
+        cursor=cursor,
+    ).body()  # fmt: skip
 
 
 @endpoint(
@@ -82,8 +78,6 @@ def purge_item(kind: str, trashed_id: str, resource: trash.Trashed) -> dict[str,
 )  # fmt: skip
 def list_audit() -> dict[str, Any]:
     query = _query()
-    page = trash.list_audit(
-        actor=current_context().actor, month=query.get("month"),
-        limit=parse_limit(query.get("limit")), cursor=query.get("next"),
-    )  # fmt: skip
-    return {"items": [trash.audit_view(record) for record in page.items], "next": page.next}
+    limit, cursor = page_request(query)
+    page = trash.list_audit(actor=current_context().actor, month=query.get("month"), limit=limit, cursor=cursor)
+    return page.map(trash.audit_view).body()

@@ -7,9 +7,8 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schema import Field, Schema
-from chalicelib.db.pagination import encode_cursor, page_params
-from chalicelib.db.users import USERS_INDEX_KEY
+from chalicelib.api.schema import PAGE, Field, Schema
+from chalicelib.db.pagination import page_request
 from chalicelib.domain import accounts, trash
 from chalicelib.errors import BadRequest
 from chalicelib.jobs.context import current_context
@@ -23,16 +22,16 @@ def _load_user(user_id: str, **_: str) -> Any:
 
 
 @endpoint(
-    bp, "/users", "GET", action="user.list", summary="Users by email (admins); ?q= email prefix", errors=(400, 401, 403, 404)
-)
+    bp, "/users", "GET", action="user.list", summary="Users by email (admins); ?q= email prefix", response=PAGE,
+    errors=(400, 401, 403, 404),
+)  # fmt: skip
 def list_users() -> dict[str, Any]:
     query = bp.current_request.query_params or {}
     prefix = query.get("q", "")
     if len(prefix) > 254:
         raise BadRequest("q is an email prefix of at most 254 characters.")
-    limit, start = page_params(query, partition=USERS_INDEX_KEY)
-    users, last = accounts.list_users(prefix=prefix, limit=limit, start_key=start)
-    return {"users": [accounts.private_view(u) for u in users], "next": encode_cursor(last)}
+    limit, cursor = page_request(query)
+    return accounts.list_users(prefix=prefix, limit=limit, cursor=cursor).map(accounts.private_view).body()
 
 
 @endpoint(

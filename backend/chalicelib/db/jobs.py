@@ -69,15 +69,6 @@ def get_job(job_id: str) -> Job | None:
         return None
 
 
-def jobs_of_event(event_id: str, *, limit: int, before: str | None = None) -> list[Job]:
-    """The event's jobs, newest first; `before` is the sort key to continue after."""
-    condition = Job.gsi2sk < before if before else None
-    found = Job.gsi2.query(
-        event_jobs_key(event_id), range_key_condition=condition, scan_index_forward=False, limit=limit
-    )
-    return [job for job in found if isinstance(job, Job)][:limit]
-
-
 def recent_jobs(*, limit: int, days: int, today: datetime) -> list[Job]:
     """Jobs of the last `days` days, newest first: one Query per day bucket, no table scan."""
     from datetime import timedelta

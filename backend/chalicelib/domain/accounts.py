@@ -8,14 +8,16 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.clock import clock
 from chalicelib.db.base import is_condition_failure, new_id, transact_write
+from chalicelib.db.live import live_item
+from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, user_pk
 from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash_password, verify_password
 from chalicelib.domain.projections import ACCOUNT_HOLDER, VISITORS, user_view
-from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token
-from chalicelib.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationFailed
+from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token, signing_key
+from chalicelib.errors import Conflict, TooManyRequests, Unauthorized, ValidationFailed
 from chalicelib.jobs.context import current_context
 from chalicelib.jobs.enqueue import enqueue
 
@@ -47,13 +49,7 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def get_user(user_id: str) -> User:
-    try:
-        user = User.get(user_pk(user_id), "USER")
-    except DoesNotExist:
-        raise NotFound("No such user.") from None
-    if user.is_trashed() or user.is_gone():
-        raise NotFound("No such user.")
-    return user
+    return live_item(User, user_pk(user_id), "USER", missing="No such user.")
 
 
 def private_view(user: User) -> dict[str, Any]:
@@ -337,11 +333,13 @@ def set_admin(*, user_id: str, is_admin: bool) -> User:
     return user
 
 
-def list_users(
-    *, prefix: str, limit: int, start_key: dict[str, Any] | None
-) -> tuple[list[User], dict[str, Any] | None]:
+def list_users(*, prefix: str, limit: int, cursor: str | None) -> Page:
     """Users whose email starts with `prefix`, by email, through gsi2 (never a table scan)."""
     condition = User.gsi2sk.startswith(normalize_email(prefix)) if prefix else None
-    found = User.gsi2.query(USERS_INDEX_KEY, condition, limit=limit, last_evaluated_key=start_key)
-    users = [user for user in found if isinstance(user, User)]
-    return users, found.last_evaluated_key
+    return read_page(
+        User.gsi2, USERS_INDEX_KEY, condition, keep=_is_user, limit=limit, cursor=cursor, secret=signing_key()
+    )
+
+
+def _is_user(item: Any) -> bool:
+    return isinstance(item, User)

@@ -18,8 +18,11 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item
+from chalicelib.db.live import is_live
+from chalicelib.db.pagination import Page, read_page
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import EVENT_MEMBERS, decide, event_and_role, relations_of
+from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
 # What a speaker may change on their own proposal; the rest (schedule, room, comments,
@@ -200,26 +203,23 @@ def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any
     return session  # type: ignore[return-value]
 
 
-def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None) -> Any:
+def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None) -> Page:
     """The sessions linked to the user in this event: a Query on the event's sessions, filtered.
 
-    As for other lists, it looks for one match more than the page holds, so the page that holds
-    the last proposal ends the list; the filter drops most sessions, so DynamoDB is read in
-    pages of SCAN_PAGE sessions rather than `limit`.
+    The filter drops most sessions, so DynamoDB is read in pages of SCAN_PAGE sessions rather
+    than `limit`.
     """
-    from chalicelib.db.pagination import decode_cursor
-    from chalicelib.domain.content import page_of
-
-    pk = content.event_pk(event_id)
-    results = content.Session.query(
-        pk,
+    return read_page(
+        content.Session,
+        content.event_pk(event_id),
         Item.sk.startswith(content.child_sk("session", "")),
         filter_condition=Item.trashed_at.does_not_exist() & content.Session.speaker_user_ids.contains(user_id),
-        limit=limit + 1,
-        last_evaluated_key=decode_cursor(cursor, partition=pk),
+        keep=is_live,
+        limit=limit,
+        cursor=cursor,
+        secret=signing_key(),
         page_size=max(limit + 1, SCAN_PAGE),
     )
-    return page_of(results, limit=limit)
 
 
 SCAN_PAGE = 100  # sessions read per DynamoDB page while looking for a speaker's own

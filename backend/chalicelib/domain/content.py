@@ -6,8 +6,6 @@ Side effects are table writes only; the table's stream turns them into site rebu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +14,8 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
-from chalicelib.db.pagination import decode_cursor, encode_cursor
-from chalicelib.db.prefetch import get_item
+from chalicelib.db.live import is_live, live_item
+from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import authorize, check_change
@@ -32,6 +30,7 @@ from chalicelib.domain.projections import (
 )
 from chalicelib.domain.session_states import notify_speakers
 from chalicelib.domain.speaker_names import check_unchanged, listed_names, names_of
+from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.jobs.context import current_context
 
@@ -47,18 +46,10 @@ def child_key(event_id: str, kind: str, item_id: str) -> tuple[str, str]:
     return content.event_pk(event_id), content.child_sk(kind, item_id)
 
 
-def is_live(item: Item | None) -> bool:
-    return item is not None and not item.is_trashed() and not item.is_gone()
-
-
 def get_child(*, event_id: str, kind: str, item_id: str) -> Item:
-    try:
-        item = get_item(model_of(kind), *child_key(event_id, kind, item_id))
-    except DoesNotExist:
-        item = None
-    if not is_live(item):
-        raise NotFound(f"No such {kind.replace('_', ' ')}.")
-    return item  # type: ignore[return-value]
+    return live_item(
+        model_of(kind), *child_key(event_id, kind, item_id), missing=f"No such {kind.replace('_', ' ')}.", prefetched=True
+    )
 
 
 def view(item: Item, *, audience: Audience) -> dict[str, Any]:
@@ -80,7 +71,7 @@ def readable_view(*, actor: Actor, item: Item) -> dict[str, Any]:
 
 def list_views(
     *, actor: Actor, event_id: str, kind: str, limit: int, cursor: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> Page:
     """A page of the event's `kind` as `actor` (if the permission table lets them read it) sees
     it, and the next page's cursor: only the items they see, each projected; sessions name
     their speakers, so clients need no read per session."""
@@ -93,7 +84,7 @@ def list_views(
         names = listed_names(event_id=event_id, sessions=items)
         for data, item in zip(views, items, strict=True):
             data["speakers"] = [{"id": i, "name": names[i]} for i in item.speaker_ids or [] if i in names]
-    return views, page.next
+    return Page(views, page.next)
 
 
 # -- writes -----------------------------------------------------------------------------
@@ -365,40 +356,18 @@ def trash_child(*, event: content.Event, item: Item, actor: Actor, detach: bool 
 # -- reads --------------------------------------------------------------------------------
 
 
-@dataclass
-class Page:
-    items: list[Item]
-    next: str | None
-
-
 def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -> Page:
-    """One Query per page on the event's partition (sk prefix), trashed items left out.
-
-    It asks for one item more than the page holds: a full last page then ends the list, where
-    DynamoDB's own LastEvaluatedKey would send the client for one more, empty, page.
-    """
-    pk = content.event_pk(event_id)
-    model = model_of(kind)
-    start = decode_cursor(cursor, partition=pk)
-    results = model.query(
-        pk,
+    """One Query per page on the event's partition (sk prefix), trashed items left out."""
+    return read_page(
+        model_of(kind),
+        content.event_pk(event_id),
         Item.sk.startswith(content.child_sk(kind, "")),
         filter_condition=Item.trashed_at.does_not_exist(),
-        limit=limit + 1,
-        last_evaluated_key=start,
-        page_size=limit + 1,
+        keep=is_live,
+        limit=limit,
+        cursor=cursor,
+        secret=signing_key(),
     )
-    return page_of(results, limit=limit)
-
-
-def page_of(found: Iterable[Item], *, limit: int) -> Page:
-    """A page of up to `limit` live items from a Query asked for `limit` + 1: the extra item
-    only tells that another page follows, so the page holding the last item ends the list."""
-    read = list(found)
-    page = read[:limit]
-    last = page[-1] if len(read) > limit else None
-    items = [i for i in page if not i.is_gone()]
-    return Page(items=items, next=encode_cursor({"pk": {"S": last.pk}, "sk": {"S": last.sk}} if last else None))
 
 
 def list_all(*, event_id: str, kind: str) -> list[Any]:

@@ -7,19 +7,19 @@ import re
 import unicodedata
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib.clock import clock
 from chalicelib.db.base import new_id, transact_write
 from chalicelib.db.content import Event, event_pk
-from chalicelib.db.pagination import decode_cursor, encode_cursor
+from chalicelib.db.live import live_item
+from chalicelib.db.pagination import Page, decode_cursor, read_page
 from chalicelib.db.queries import PUBLISHED, published_events
 from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, user_pk
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.domain.projections import Audience, project
 from chalicelib.domain.roles import role_item
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.domain.tokens import signing_key
+from chalicelib.errors import Conflict, ValidationFailed
 
 
 def slugify(name: str) -> str:
@@ -73,13 +73,7 @@ def adopt_ownerless_events(*, user_id: str) -> list[Event]:
 
 
 def get_event(event_id: str) -> Event:
-    try:
-        event = Event.get(event_pk(event_id), "EVENT")
-    except DoesNotExist:
-        raise NotFound("No such event.") from None
-    if event.is_trashed() or event.is_gone():
-        raise NotFound("No such event.")
-    return event
+    return live_item(Event, event_pk(event_id), "EVENT", missing="No such event.")
 
 
 def event_view(event: Event, *, audience: Audience) -> dict[str, Any]:
@@ -94,31 +88,28 @@ def _events_by_id(event_ids: list[str]) -> list[Event]:
     return [found[i] for i in event_ids if i in found and not found[i].is_trashed() and not found[i].is_gone()]
 
 
-def list_events(
-    *, actor: Actor, everything: bool, limit: int, cursor: str | None
-) -> tuple[list[Event], str | None]:
+def list_events(*, actor: Actor, everything: bool, limit: int, cursor: str | None) -> Page:
     """The events `actor` lists, and the next page's cursor: published ones for anonymous callers;
     every event when an admin asks for `everything` (others asking get their own); else the
     events the actor holds a role in."""
     if actor.is_anonymous:
-        decode_cursor(cursor, partition=None)  # a forged cursor is refused here as on every list
-        return published_events()[:limit], None
+        decode_cursor(cursor, partition=None, secret=signing_key())  # a forged cursor is refused here as on every list
+        return Page(published_events()[:limit], None)
     if everything and actor.is_admin:
-        found = EventRole.gsi2.query(
-            ALL_EVENTS_KEY,
-            limit=limit,
-            last_evaluated_key=decode_cursor(cursor, partition=ALL_EVENTS_KEY),
-            scan_index_forward=False,
-        )
+        roles = read_page(
+            EventRole.gsi2, ALL_EVENTS_KEY, scan_index_forward=False, keep=_is_role, limit=limit, cursor=cursor,
+            secret=signing_key(),
+        )  # fmt: skip
     else:
-        found = EventRole.gsi1.query(
-            user_pk(actor.id),
-            EventRole.gsi1sk.startswith("EVENT#"),
-            limit=limit,
-            last_evaluated_key=decode_cursor(cursor, partition=user_pk(actor.id)),
-        )
-    roles = [r for r in found if isinstance(r, EventRole)]
-    return _events_by_id([r.event_id for r in roles]), encode_cursor(found.last_evaluated_key)
+        roles = read_page(
+            EventRole.gsi1, user_pk(actor.id), EventRole.gsi1sk.startswith("EVENT#"), keep=_is_role, limit=limit,
+            cursor=cursor, secret=signing_key(),
+        )  # fmt: skip
+    return Page(_events_by_id([r.event_id for r in roles.items]), roles.next)
+
+
+def _is_role(item: Any) -> bool:
+    return isinstance(item, EventRole)
 
 
 def publish_event(*, event_id: str, actor: Actor) -> Event:

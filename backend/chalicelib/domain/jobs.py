@@ -9,8 +9,9 @@ from typing import Any
 from chalicelib.clock import clock
 from chalicelib.db import jobs as job_records
 from chalicelib.db.jobs import FAILURE, RETRY, Job
-from chalicelib.db.pagination import decode_cursor, encode_cursor
+from chalicelib.db.pagination import Page, read_page
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import NotFound, Unauthorized
 
 MAX_PAGE = 100
@@ -50,20 +51,22 @@ def read_job(*, job_id: str, actor: Actor) -> dict[str, Any]:
     return job_view(job)
 
 
-def event_jobs(*, event_id: str, actor: Actor, limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
+def event_jobs(*, event_id: str, actor: Actor, limit: int = 20, cursor: str | None = None) -> Page:
     """The event's recent jobs, newest first, for its organizers and admins; cursor-paginated."""
     if actor.is_anonymous:
         raise Unauthorized("Sign in to read jobs.")
     if not (actor.is_admin or organizes_event(actor, event_id)):
         raise NotFound(f"No event {event_id}.")
     limit = max(1, min(limit, MAX_PAGE))
-    partition = job_records.event_jobs_key(event_id)
-    # The list's cursor is signed like every other (db/pagination.py): only the key this list gave out.
-    start = decode_cursor(cursor, partition=partition)
-    before = start.get("gsi2sk", {}).get("S") if start else None
-    found = job_records.jobs_of_event(event_id, limit=limit, before=before)
-    last = {"gsi2pk": {"S": partition}, "gsi2sk": {"S": found[-1].gsi2sk}} if len(found) == limit else None
-    return {"items": [job_view(job) for job in found], "next": encode_cursor(last)}
+    found = read_page(
+        Job.gsi2, job_records.event_jobs_key(event_id), scan_index_forward=False, keep=_is_job, limit=limit,
+        cursor=cursor, secret=signing_key(),
+    )  # fmt: skip
+    return found.map(job_view)
+
+
+def _is_job(item: Any) -> bool:
+    return isinstance(item, Job)
 
 
 def job_view(job: Job) -> dict[str, Any]:

@@ -365,15 +365,11 @@ class AuthenticationRequired(Unauthorized):
 def event_and_role(actor: Actor, event_id: str, *, trashed_too: bool = False) -> tuple[Any, Any]:
     """The live event (404 otherwise; trashed ones too with `trashed_too`) and the actor's role item in it."""
     from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.live import live_item
     from chalicelib.db.prefetch import get_item
     from chalicelib.db.users import EventRole, role_sk
 
-    try:
-        event = get_item(Event, event_pk(event_id), "EVENT")
-    except DoesNotExist:
-        raise NotFound("No such event.") from None
-    if (event.is_trashed() and not trashed_too) or event.is_gone():
-        raise NotFound("No such event.")
+    event = live_item(Event, event_pk(event_id), "EVENT", missing="No such event.", trashed_too=trashed_too, prefetched=True)
     role = None
     if actor.kind == "user":
         try:

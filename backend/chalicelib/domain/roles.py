@@ -10,6 +10,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from chalicelib.clock import clock
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
 from chalicelib.db.content import Event, Track, child_sk, event_pk
+from chalicelib.db.live import live_item
 from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, Invite, User, role_sk, user_pk
 from chalicelib.domain import onetime
 from chalicelib.domain.accounts import get_user, normalize_email, public_view
@@ -148,13 +149,9 @@ def _pending_invite(event_id: str, invite_id: str) -> Invite:
     """The live invite of a live event; an invite to a trashed event answers like a withdrawn one."""
     if not invite_id or len(invite_id) > 64:  # ids are short; a longer one names nothing
         raise NotFound("This invite was withdrawn.")
-    try:
-        pending = Invite.get(event_pk(event_id), f"INVITE#{invite_id}", consistent_read=True)
-        event = Event.get(event_pk(event_id), "EVENT")
-    except DoesNotExist:
-        raise NotFound("This invite was withdrawn.") from None
-    if pending.is_gone() or event.is_trashed() or event.is_gone():
-        raise NotFound("This invite was withdrawn.")
+    withdrawn = "This invite was withdrawn."
+    pending = live_item(Invite, event_pk(event_id), f"INVITE#{invite_id}", missing=withdrawn, consistent_read=True)
+    live_item(Event, event_pk(event_id), "EVENT", missing=withdrawn)
     return pending
 
 

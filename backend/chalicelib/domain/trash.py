@@ -27,10 +27,12 @@ from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.audit import AuditRecord, audit_pk
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
-from chalicelib.db.pagination import decode_cursor, encode_cursor
+from chalicelib.db.live import live_item
+from chalicelib.db.pagination import Page, read_page
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
 from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
+from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import BadRequest, Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.settings import settings
 
@@ -315,11 +317,6 @@ class Trashed(NamedTuple):
         return event_id_of(self.item)
 
 
-class Page(NamedTuple):
-    items: list[Item]
-    next: str | None
-
-
 def list_trash(
     *, actor: Actor, kind: str | None = None, event_id: str | None = None, limit: int = 50, cursor: str | None = None
 ) -> Page:
@@ -340,22 +337,22 @@ def list_trash(
         condition = Item.kind == model_of(kind)
     if partitions is not None:
         condition = Item.pk.is_in(*partitions) if condition is None else condition & Item.pk.is_in(*partitions)
-    found = Item.trash_index.query(
+    return read_page(
+        Item.trash_index,
         TRASH_KEY,
         Item.expires_at > clock().epoch(),
         filter_condition=condition,
         scan_index_forward=False,
         limit=limit,
-        page_size=max(limit, 25),
-        last_evaluated_key=decode_cursor(cursor, partition=TRASH_KEY),
+        page_size=max(limit + 1, 25),
+        cursor=cursor,
+        secret=signing_key(),
     )
-    items = list(found)
-    return Page(items=items, next=encode_cursor(found.last_evaluated_key) if len(items) == limit else None)
 
 
 def trash_views(
     *, actor: Actor, kind: str | None = None, event_id: str | None = None, limit: int = 50, cursor: str | None = None
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> Page:
     """A page of `list_trash` as the list shows it, each item with what `actor` may do with it
     ("restore", "delete"), so clients show only those; and the next page's cursor. One check per
     event (and users apart), whatever the page holds."""
@@ -370,7 +367,7 @@ def trash_views(
             known[key] = [verb for verb in ("restore", "delete") if may_act(actor, f"trash.{verb}", item)]
         return known[key]
 
-    return [trash_view(item) | {"actions": actions(item)} for item in page.items], page.next
+    return page.map(lambda item: trash_view(item) | {"actions": actions(item)})
 
 
 def may_act(actor: Actor, action: str, item: Item) -> bool:
@@ -452,10 +449,10 @@ def _restore_user(user: Item) -> None:
 
 
 def _require_live_event(event_id: str) -> None:
-    try:
-        event = content.Event.get(content.event_pk(event_id), "EVENT", consistent_read=True)
-    except DoesNotExist:
-        raise NotFound("The item's event is gone.") from None
+    event = live_item(
+        content.Event, content.event_pk(event_id), "EVENT", missing="The item's event is gone.", trashed_too=True,
+        consistent_read=True,
+    )  # fmt: skip
     if event.is_trashed():
         raise Conflict("The item's event is in the trash; restore the event first.", event_id=event_id)
 
@@ -791,9 +788,7 @@ def list_audit(*, actor: Actor, month: str | None = None, limit: int = 50, curso
     if month is not None and not _MONTH.fullmatch(month):
         raise BadRequest("month is yyyy-mm, e.g. 2026-01.", fields={"month": "must be yyyy-mm"})
     pk = f"AUDIT#{month}" if month else audit_pk(clock().now())
-    found = AuditRecord.query(pk, limit=limit, last_evaluated_key=decode_cursor(cursor, partition=pk))
-    items = list(found)
-    return Page(items=items, next=encode_cursor(found.last_evaluated_key) if len(items) == limit else None)
+    return read_page(AuditRecord, pk, limit=limit, cursor=cursor, secret=signing_key())
 
 
 def audit_view(record: AuditRecord) -> dict[str, Any]:

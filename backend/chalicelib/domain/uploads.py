@@ -17,12 +17,13 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.aws import client
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, new_id
+from chalicelib.db.live import live_item
 from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload, upload_pk
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.file_checks import (
@@ -359,7 +360,11 @@ def _may_edit_target(actor: Actor, kind: str, event_id: str | None, target_id: s
     resource = None
     if kind in ("sponsor_logo", "speaker_photo", "slides", "post_image") and event_id and target_id:
         target = _target_kind(kind)
-        resource = _get(_TARGET_MODELS[target], content.event_pk(event_id), content.child_sk(target, target_id))
+        key = content.event_pk(event_id), content.child_sk(target, target_id)
+        try:
+            resource = live_item(_TARGET_MODELS[target], *key, missing="", consistent_read=True)
+        except NotFound:
+            resource = None  # the check below decides on the event alone; the target's 404 comes later
     authorize(actor, _EDIT_ACTION[kind], event_id=event_id, resource=resource)
 
 
@@ -396,29 +401,19 @@ def _target_ids(
     return event_id, target_id
 
 
-def _get(model: type[Item], pk: str, sk: str) -> Any:
-    try:
-        item = model.get(pk, sk, consistent_read=True)
-    except DoesNotExist:
-        return None
-    return None if item.is_trashed() or item.is_gone() else item
-
-
 def _load_target(rule: KindRule, event_id: str | None, target_id: str | None) -> Item | None:
     """The content item a file goes to (None for avatars, whose user item is identity's)."""
     if rule.target == "user":
         return None
     if not event_id:
         raise NotFound(f"No {rule.target} without an event.")
+    missing = f"No {rule.target} {target_id} in event {event_id}."
     if rule.target == "event":
-        item = _get(content.Event, content.event_pk(event_id), "EVENT")
-    elif not target_id:
+        return live_item(content.Event, content.event_pk(event_id), "EVENT", missing=missing, consistent_read=True)
+    if not target_id:
         raise NotFound(f"No {rule.target} named in event {event_id}.")
-    else:
-        item = _get(_TARGET_MODELS[rule.target], content.event_pk(event_id), content.child_sk(rule.target, target_id))
-    if item is None:
-        raise NotFound(f"No {rule.target} {target_id} in event {event_id}.")
-    return item
+    key = content.event_pk(event_id), content.child_sk(rule.target, target_id)
+    return live_item(_TARGET_MODELS[rule.target], *key, missing=missing, consistent_read=True)
 
 
 def target_file(*, kind: str, event_id: str | None, target_id: str | None) -> StoredFile | None:
@@ -521,10 +516,7 @@ def read_original(*, upload_id: str) -> tuple[str, bytes] | None:
 
 
 def _load_upload(upload_id: str) -> Upload:
-    record = _get(Upload, upload_pk(upload_id), "UPLOAD")
-    if record is None:
-        raise NotFound(f"No upload {upload_id}.")
-    return record
+    return live_item(Upload, upload_pk(upload_id), "UPLOAD", missing=f"No upload {upload_id}.", consistent_read=True)
 
 
 # --- avatars: identity's user item ------------------------------------------------------

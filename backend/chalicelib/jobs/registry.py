@@ -85,7 +85,7 @@ def registered() -> list[str]:
 
 def load_jobs() -> None:
     """Import every module that defines jobs (kept lazy: the API path stays light)."""
-    from chalicelib.jobs import builtin, site, thumbnails, transfer  # noqa: F401
+    from chalicelib.jobs import builtin, exports, imports, site, thumbnails  # noqa: F401
 
 
 def check_arguments(name: str, args: dict[str, Any]) -> None:

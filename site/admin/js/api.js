@@ -88,13 +88,9 @@ export function bodySchema(doc, method, path) {
   return operation?.requestBody?.content?.["application/json"]?.schema || null;
 }
 
-/** The array of a list answer, whatever the key ("items", "events", "roles"...). */
+/** The items of a list answer: every list route answers {items: [...], next}. */
 export function listOf(answer) {
-  if (Array.isArray(answer)) return answer;
-  if (!answer) return [];
-  if (Array.isArray(answer.items)) return answer.items;
-  const found = Object.values(answer).find(Array.isArray);
-  return found || [];
+  return Array.isArray(answer?.items) ? answer.items : [];
 }
 
 /** Every page of a cursor-paginated list (bounded). */

@@ -1,9 +1,8 @@
-"""Import and export jobs: load the input, call one domain function, store the result."""
+"""The import job: read the uploaded export, call one domain function, store the result."""
 
 from __future__ import annotations
 
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from chalicelib.jobs.runner import report_progress
 from chalicelib.settings import settings
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-DOWNLOAD_SECONDS = 900
 
 
 @job("import_event")
@@ -49,26 +47,3 @@ def _download(key: str, path: Path) -> None:
     if head["ContentLength"] > MAX_UPLOAD_BYTES:
         raise PermanentJobError(f"{key}: {head['ContentLength']} bytes, over the limit of {MAX_UPLOAD_BYTES}")
     s3.download_file(settings().uploads_bucket, key, str(path))
-
-
-@job("export_event")
-def export_event_job(ctx: RequestContext, *, event_id: str) -> dict[str, Any]:
-    """Write the event's Open Event zip to S3; the result is a short-lived download URL."""
-    from chalicelib.domain.exports import export_zip
-    from chalicelib.domain.projections import audience_for
-
-    data = export_zip(event_id=event_id, audience=audience_for(ctx.actor, event_id=event_id))
-    report_progress(80)
-    key = f"exports/{event_id}/{uuid.uuid4().hex}.zip"
-    s3 = client("s3")
-    s3.put_object(Bucket=settings().uploads_bucket, Key=key, Body=data, ContentType="application/zip")
-    url = s3.generate_presigned_url(
-        "get_object",
-        Params={
-            "Bucket": settings().uploads_bucket,
-            "Key": key,
-            "ResponseContentDisposition": f'attachment; filename="{event_id}-openevent.zip"',
-        },
-        ExpiresIn=DOWNLOAD_SECONDS,
-    )
-    return {"download_url": url, "expires_in": DOWNLOAD_SECONDS, "bytes": len(data)}

@@ -1,4 +1,5 @@
-"""Open Event import and export: both start a job; the job record says how far it got."""
+"""Imports over HTTP: an Open Event export or c3voc schedule becomes an event in a job (its record
+says how far it got)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
-from chalicelib.api.schema import ID, Field, Schema
+from chalicelib.api.jobs import JOB_STARTED, job_started
+from chalicelib.api.schema import Field, Schema
 
 bp = Blueprint(__name__)
 
@@ -21,17 +23,12 @@ IMPORT_BODY = Schema(
     },
     required=frozenset({"upload_key"}),
 )
-JOB_STARTED = Schema("JobStarted", fields={"job_id": ID, "status_url": Field("string")})
 
 
 def _actor():
     from chalicelib.jobs.context import current_context
 
     return current_context().actor
-
-
-def _started(job_id: str) -> dict[str, Any]:
-    return {"job_id": job_id, "status_url": f"/v1/jobs/{job_id}"}
 
 
 @endpoint(
@@ -41,14 +38,4 @@ def _started(job_id: str) -> dict[str, Any]:
 def start_import(body: dict[str, Any]) -> dict[str, Any]:
     from chalicelib.domain.imports import start_import
 
-    return _started(start_import(actor=_actor(), upload_key=body["upload_key"], publish=bool(body.get("publish"))))
-
-
-@endpoint(
-    bp, "/events/{event_id}/exports", "POST", action="event.export", summary="Export an event as Open Event (a job)",
-    status=202, response=JOB_STARTED, errors=(401, 403, 404),
-)  # fmt: skip
-def start_export(event_id: str) -> dict[str, Any]:
-    from chalicelib.domain.exports import start_export
-
-    return _started(start_export(actor=_actor(), event_id=event_id))
+    return job_started(start_import(actor=_actor(), upload_key=body["upload_key"], publish=bool(body.get("publish"))))

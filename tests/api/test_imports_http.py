@@ -25,17 +25,13 @@ def _post(client, path, body=None, user=USER_ID):
     return response.status_code, json.loads(response.body)
 
 
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [("/v1/imports", (401, "authentication_required")), ("/v1/events/anyevent/exports", (404, "not_found"))],
-)
-def test_transfer_routes_refuse_anonymous_callers(aws_stack, path, expected):
+def test_import_route_refuses_anonymous_callers(aws_stack):
     from app import app
 
     with Client(app) as client:
-        status, body = _post(client, path, {"upload_key": "imports/x/y.zip"}, user=None)
+        status, body = _post(client, "/v1/imports", {"upload_key": "imports/x/y.zip"}, user=None)
 
-    assert (status, body["error"]["code"]) == expected
+    assert (status, body["error"]["code"]) == (401, "authentication_required")
 
 
 def test_import_route_refuses_an_upload_key_outside_the_callers_folder(signed_in_client):
@@ -67,32 +63,6 @@ def test_import_route_refuses_unknown_fields(signed_in_client):
     status, body = _post(signed_in_client, "/v1/imports", {"upload_key": f"imports/{USER_ID}/a", "owner_id": "x"})
 
     assert status == 422 and "owner_id" in body["error"]["fields"]
-
-
-def test_export_route_is_forbidden_without_a_role_in_the_event(signed_in_client):
-    from chalicelib.db import content
-
-    event = content.Event(
-        content.event_pk("someoneselse"), "EVENT", id="someoneselse", slug="theirs", name="Theirs", state="published"
-    )
-    event.save()
-
-    status, body = _post(signed_in_client, "/v1/events/someoneselse/exports")
-
-    assert (status, body["error"]["code"]) == (403, "forbidden")
-
-
-def test_export_route_starts_a_job_for_the_events_owner(signed_in_client):
-    from chalicelib.db import content
-    from chalicelib.domain.event_access import grant_owner
-
-    event = content.Event(content.event_pk("ownedevent1"), "EVENT", id="ownedevent1", slug="owned", name="Owned")
-    event.save()
-    grant_owner(event_id="ownedevent1", user_id=USER_ID)
-
-    status, body = _post(signed_in_client, "/v1/events/ownedevent1/exports")
-
-    assert status == 202 and body["job_id"]
 
 
 def test_import_route_refuses_to_publish_for_an_unverified_user(signed_in_client):

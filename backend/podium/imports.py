@@ -1,7 +1,5 @@
-"""`podium import` and `podium export` against the running local stack.
-
-Import runs as a job in the stack (upload, enqueue, follow the job record's progress);
-export reads the table directly. The stack is found through `<state-dir>/stack.json`.
+"""`podium import` against the running local stack: upload, enqueue the import job, follow the
+job record's progress. The stack is found through `<state-dir>/stack.json`.
 """
 
 from __future__ import annotations
@@ -18,24 +16,10 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from podium.target import TargetError, use_stack
+
 JOB_TIMEOUT_SECONDS = 300
 console = Console(stderr=True)
-
-
-class NoStack(RuntimeError):
-    """No local stack is running in the state folder."""
-
-
-def use_stack(state_dir: Path) -> dict[str, Any]:
-    """Point this process at the running stack (environment set BEFORE chalicelib.db is imported)."""
-    from podium.target import TargetError, activate, local_target
-
-    try:
-        target = local_target(state_dir)
-    except TargetError as err:
-        raise NoStack(str(err)) from err
-    activate(target)
-    return target.marker
 
 
 def _export_bytes(path: Path) -> bytes:
@@ -76,7 +60,7 @@ def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool)
         use_stack(state_dir)
         owner_id = _owner_id(owner)
         data = _export_bytes(path)
-    except (NoStack, LookupError, OSError, ValueError) as err:
+    except (TargetError, LookupError, OSError, ValueError) as err:
         console.print(f"[red]podium import:[/] {err}")
         return 1
     from chalicelib.adapters.aws import client
@@ -124,41 +108,11 @@ def _follow(job_id: str, label: str) -> Any:
             time.sleep(0.1)
 
 
-def run_export(*, event: str, out: Path, state_dir: Path) -> int:
-    try:
-        use_stack(state_dir)
-    except NoStack as err:
-        console.print(f"[red]podium export:[/] {err}")
-        return 1
-    from chalicelib.db.content import Event
-    from chalicelib.domain.exports import export_zip
-    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
-    from chalicelib.errors import NotFound
-
-    matches = [e.id for e in Event.gsi1.query(f"SLUG#{event}") if isinstance(e, Event)]
-    event_id = matches[0] if matches else event
-    try:
-        # The operator of the stack exports as its organizers do: with their private fields.
-        data = export_zip(event_id=event_id, audience=ORGANIZERS_AUDIENCE)
-    except NotFound:
-        console.print(f"[red]podium export:[/] no event with the id or slug {event!r}")
-        return 1
-    out.write_bytes(data)
-    console.print(f"Wrote {out} ({len(data) // 1024} KB)")
-    return 0
-
-
 def main_import(args: Any) -> int:
     from podium.cli import state_dir_from
 
     return run_import(path=Path(args.path), state_dir=state_dir_from(args), owner=args.owner, publish=args.publish)
 
 
-def main_export(args: Any) -> int:
-    from podium.cli import state_dir_from
-
-    return run_export(event=args.event, out=Path(args.out), state_dir=state_dir_from(args))
-
-
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use `podium import` or `podium export`")
+    sys.exit("use `podium import`")
