@@ -103,8 +103,8 @@ def run_jobs(args: argparse.Namespace) -> int:
         return 1
     if args.enqueue:
         return _enqueue_job(args.enqueue, args.args)
+    from chalicelib.adapters.queue import peek_dead_letters, redrive_dead_letters
     from chalicelib.domain.jobs import recent_jobs, reopen_for_redrive
-    from chalicelib.jobs.queue import peek_dead_letters, redrive_dead_letters
 
     if args.redrive:
         moved = redrive_dead_letters(before_send=lambda letter: reopen_for_redrive(letter.job_id))

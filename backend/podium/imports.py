@@ -63,13 +63,12 @@ def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool)
     except (TargetError, LookupError, OSError, ValueError) as err:
         console.print(f"[red]podium import:[/] {err}")
         return 1
-    from chalicelib.adapters.aws import client
+    from chalicelib.adapters.files import put_stored_file
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.settings import settings
 
     key = f"imports/system/{uuid.uuid4().hex}"
-    client("s3").put_object(Bucket=settings().uploads_bucket, Key=key, Body=data)
+    put_stored_file(key, data)
     job_id = enqueue("import_event", _ctx=system_context(), upload_key=key, owner_id=owner_id, publish=publish)
     record = _follow(job_id, f"Importing {path.name}")
     if record.state != "SUCCESS":

@@ -31,6 +31,17 @@ def test_signing_key_comes_from_ssm_on_aws_stages(aws_stack, fresh_key):
     assert decode_access_token(token).token_version == 3
 
 
+def test_a_signing_key_parameter_missing_from_ssm_means_503(aws_stack, fresh_key):
+    from chalicelib.domain.tokens import signing_key
+    from chalicelib.errors import ServiceUnavailable
+
+    fresh_key.delenv("PODIUM_JWT_SECRET")
+    fresh_key.setenv("PODIUM_JWT_SECRET_PARAMETER", "/podium/test/no-such-secret")
+
+    with pytest.raises(ServiceUnavailable):
+        signing_key()
+
+
 def test_no_signing_key_means_503_not_a_default(fresh_key):
     from chalicelib.domain.tokens import signing_key
     from chalicelib.errors import ServiceUnavailable
@@ -69,3 +80,16 @@ def test_first_deploy_bootstraps_the_configured_super_admin(aws_stack, monkeypat
 
     assert first.roles == frozenset({"admin", "super_admin"})
     assert (again.id, again.email_verified) == (first.id, True)
+
+
+def test_a_bootstrap_password_parameter_missing_from_ssm_means_503(aws_stack, monkeypatch):
+    from chalicelib.domain.accounts import login
+    from chalicelib.errors import ServiceUnavailable
+
+    monkeypatch.setenv("PODIUM_BOOTSTRAP_ADMIN_EMAIL", "lost-boot@example.org")
+    monkeypatch.setenv("PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER", "/podium/test/no-such-password")
+
+    with pytest.raises(ServiceUnavailable) as raised:
+        login(email="lost-boot@example.org", password="any password 1", client_address="192.0.2.201")
+
+    assert "/podium/test/no-such-password" in raised.value.message

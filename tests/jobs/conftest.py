@@ -27,7 +27,7 @@ def sqs(aws_stack):
 @pytest.fixture
 def empty_queues(aws_stack, sqs):
     """Start with no message left over from another test in either queue."""
-    from chalicelib.jobs.queue import dead_letter_queue_url
+    from chalicelib.adapters.queue import dead_letter_queue_url
 
     for url in (aws_stack.jobs_queue_url, dead_letter_queue_url()):
         # PurgeQueue is allowed once a minute; receiving and deleting is not limited.

@@ -95,8 +95,8 @@ def test_outbox_prints_each_mail_as_one_json_line_newest_last(aws_stack, state_d
 
 
 def test_jobs_lists_dead_letters_and_redrives_them(empty_queues, poller, state_dir):
+    from chalicelib.adapters.queue import peek_dead_letters
     from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.jobs.queue import peek_dead_letters
 
     job_id = enqueue("test_explode", reason="bad input")
     while not peek_dead_letters():

@@ -132,8 +132,8 @@ def test_a_job_held_by_one_delivery_is_not_run_by_another(empty_queues, sqs):
 
 
 def test_poison_message_lands_in_the_dead_letter_queue_after_five_receives(empty_queues, poller, sqs):
+    from chalicelib.adapters.queue import dead_letter_queue_url, peek_dead_letters
     from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.jobs.queue import dead_letter_queue_url, peek_dead_letters
 
     job_id = enqueue("test_explode", reason="the speaker list is malformed")
     receives = 0
@@ -152,9 +152,9 @@ def test_poison_message_lands_in_the_dead_letter_queue_after_five_receives(empty
 
 
 def test_redriven_dead_letter_runs_again_and_can_succeed(empty_queues, poller):
+    from chalicelib.adapters.queue import peek_dead_letters, redrive_dead_letters
     from chalicelib.domain.jobs import reopen_for_redrive
     from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.jobs.queue import peek_dead_letters, redrive_dead_letters
 
     marker = uuid.uuid4().hex
     FLAKY_FAILURES[marker] = 5
@@ -173,7 +173,7 @@ def test_redriven_dead_letter_runs_again_and_can_succeed(empty_queues, poller):
 
 
 def test_message_that_is_not_a_job_ends_in_the_dead_letter_queue(empty_queues, poller, sqs):
-    from chalicelib.jobs.queue import peek_dead_letters
+    from chalicelib.adapters.queue import peek_dead_letters
 
     sqs.send_message(QueueUrl=empty_queues.jobs_queue_url, MessageBody="{not json")
     for _ in range(10):
@@ -264,8 +264,8 @@ def _polls_until_finished(poller, job_id: str) -> int:
 def test_permanent_job_error_fails_after_one_attempt_and_reaches_the_dead_letter_queue(
     empty_queues, poller, sqs, error, summary
 ):
+    from chalicelib.adapters.queue import peek_dead_letters
     from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.jobs.queue import peek_dead_letters
 
     job_id = enqueue("test_refuse", error=error, reason="the invoice is void")
 
@@ -280,8 +280,8 @@ def test_permanent_job_error_fails_after_one_attempt_and_reaches_the_dead_letter
 
 @pytest.mark.parametrize(("error", "summary"), [("network", "ConnectionError: down"), ("conflict", "chalicelib.errors.Conflict: down")])
 def test_transient_job_error_is_retried_then_reaches_the_dead_letter_queue(empty_queues, poller, error, summary):
+    from chalicelib.adapters.queue import peek_dead_letters
     from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.jobs.queue import peek_dead_letters
 
     job_id = enqueue("test_refuse", error=error, reason="down")
 

@@ -24,7 +24,7 @@ def _keys(bucket: str, prefix: str = "") -> list[str]:
 
 
 def _until_dead_letter(poller) -> list:
-    from chalicelib.jobs.queue import peek_dead_letters
+    from chalicelib.adapters.queue import peek_dead_letters
 
     for _ in range(20):
         poller.poll_jobs_once()

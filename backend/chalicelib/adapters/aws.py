@@ -103,6 +103,13 @@ def is_unavailable(err: BaseException) -> bool:
     return False
 
 
+def error_code(err: BaseException) -> str:
+    """The AWS error code of a client's error ("NoSuchKey", "404", ...); "" for any other error."""
+    if isinstance(err, botocore_errors.ClientError):
+        return str(err.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
 def reset_clients() -> None:
     """Forget cached clients, e.g. after the endpoint or credentials changed."""
     client.cache_clear()

@@ -6,6 +6,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from chalicelib.adapters.parameters import get_parameter
 from chalicelib.clock import clock
 from chalicelib.db.base import is_condition_failure, new_id, transact_write
 from chalicelib.db.live import live_item
@@ -17,7 +18,7 @@ from chalicelib.domain.actors import Actor
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash_password, verify_password
 from chalicelib.domain.projections import ACCOUNT_HOLDER, VISITORS, user_view
 from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token, signing_key
-from chalicelib.errors import Conflict, TooManyRequests, Unauthorized, ValidationFailed
+from chalicelib.errors import Conflict, ServiceUnavailable, TooManyRequests, Unauthorized, ValidationFailed
 from chalicelib.jobs.context import current_context
 from chalicelib.jobs.enqueue import enqueue
 
@@ -306,9 +307,9 @@ def bootstrap_admin(email: str) -> User | None:
     parameter = os.environ.get("PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER", "")
     if not configured or not parameter or email != configured:
         return None
-    from chalicelib.adapters.aws import client
-
-    password = client("ssm").get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    password = get_parameter(parameter)
+    if password is None:
+        raise ServiceUnavailable(f"The first admin's password parameter {parameter} is missing on this stage.")
     try:
         user = create_user(
             email=configured,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chalicelib.adapters import files
 from chalicelib.adapters.aws import client
 from chalicelib.db import content
 from chalicelib.db.base import Item
@@ -87,18 +88,9 @@ def start_import(*, actor: Actor, upload_key: str, publish: bool) -> str:
     if publish:
         check_may_publish(actor)
     check_own_upload(actor, upload_key)
-    if not _upload_exists(upload_key):
+    if files.stored_file_info(upload_key) is None:
         raise ValidationFailed("upload_key names no upload", fields={"upload_key": "no such upload"})
     return enqueue("import_event", upload_key=upload_key, owner_id=actor.id, publish=publish)
-
-
-def _upload_exists(key: str) -> bool:
-    s3 = client("s3")
-    try:
-        s3.head_object(Bucket=settings().uploads_bucket, Key=key)
-    except s3.exceptions.ClientError:
-        return False
-    return True
 
 
 def read_source(path: str | Path) -> OpenEventExport:

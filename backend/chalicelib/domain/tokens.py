@@ -10,6 +10,7 @@ import functools
 import os
 from typing import NamedTuple
 
+from chalicelib.adapters.parameters import get_parameter
 from chalicelib.clock import clock
 from chalicelib.errors import ServiceUnavailable, Unauthorized
 
@@ -35,9 +36,7 @@ def signing_key() -> str:
     secret = os.environ.get("PODIUM_JWT_SECRET", "")
     parameter = os.environ.get("PODIUM_JWT_SECRET_PARAMETER", "")
     if not secret and parameter:
-        from chalicelib.adapters.aws import client
-
-        secret = client("ssm").get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+        secret = get_parameter(parameter) or ""
     if len(secret.encode()) < MIN_SECRET_BYTES:
         raise ServiceUnavailable("Sign-in is not configured on this stage (no signing key of 32 bytes or more).")
     return secret

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.adapters import files
 from chalicelib.adapters.aws import client
 from chalicelib.clock import clock
 from chalicelib.db import content
@@ -111,11 +112,7 @@ def _issue_post(
     owner = re.sub(r"[^A-Za-z0-9_-]", "_", actor.id)[:64]
     key = f"{INCOMING_PREFIX}{kind}/{owner}/{uuid.uuid4().hex}/{key_name(filename, content_type)}"
     headers = {"Content-Type": content_type, "Content-Disposition": _disposition(rule, filename)}
-    conditions: list[Any] = [{name: value} for name, value in headers.items()]
-    conditions.append(["content-length-range", 1, rule.max_bytes()])
-    post = client("s3").generate_presigned_post(
-        settings().uploads_bucket, key, Fields=headers, Conditions=conditions, ExpiresIn=UPLOAD_WINDOW_SECONDS
-    )
+    post = files.presign_upload(key=key, headers=headers, max_bytes=rule.max_bytes(), seconds=UPLOAD_WINDOW_SECONDS)
     deadline = clock().epoch() + UPLOAD_WINDOW_SECONDS
     record = Upload(
         upload_pk(upload_id),
@@ -165,22 +162,22 @@ def complete_upload(*, upload_id: str) -> dict[str, Any]:
     if record.state == ACCEPTED:
         return _completed_view(record, rule)
     if clock().epoch() > record.deadline:
-        _delete_objects(_folder(record.key))
+        files.delete_stored_folder(_folder(record.key))
         raise Gone("The upload window closed; ask for a new upload.")
     _may_edit_target(actor, record.purpose, record.event_id, record.target_id)
     stored = _promote(record, rule, _checked_object(record, rule))
     try:
         replaced = _attach(record, rule, stored)
     except NotFound:
-        _delete_objects(_folder(record.key))
-        _delete_objects(_folder(stored.key))
+        files.delete_stored_folder(_folder(record.key))
+        files.delete_stored_folder(_folder(stored.key))
         raise
     _mark_verified(record, rule, stored.key)
     record.update(actions=[Upload.state.set(ACCEPTED), Upload.updated_at.set(clock().now())])
     # Nothing reads the incoming key once accepted; a later POST to it expires with incoming/.
-    _delete_objects(_folder(record.key))
+    files.delete_stored_folder(_folder(record.key))
     if replaced is not None and replaced.upload_id != record.id:
-        _delete_objects(_folder(replaced.key))
+        files.delete_stored_folder(_folder(replaced.key))
     if rule.is_image:
         from chalicelib.jobs.enqueue import enqueue
 
@@ -195,37 +192,29 @@ class _Checked(NamedTuple):
     etag: str
 
 
-# S3's answers when the object at a key is not the one named (another ETag) or is gone.
-_CHANGED_CODES = ("PreconditionFailed", "412", "NoSuchKey", "404", "NotFound")
-
-
 def _checked_object(record: Upload, rule: KindRule) -> _Checked:
     """Size and ETag of the incoming object once its bytes pass the kind's checks, or
     ValidationFailed after deleting it. The bytes checked are read on the ETag (If-Match)."""
-    s3, bucket = client("s3"), settings().uploads_bucket
-    try:
-        head = s3.head_object(Bucket=bucket, Key=record.key)
-    except s3.exceptions.ClientError as err:
-        if err.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
-            raise Conflict("No file has been uploaded for this upload yet; POST it to the upload URL first.") from err
-        raise
-    size, etag = head["ContentLength"], head["ETag"]
+    head = files.stored_file_info(record.key)
+    if head is None:
+        raise Conflict("No file has been uploaded for this upload yet; POST it to the upload URL first.")
+    size, etag = head
     problem = None
     if size > record.max_size:
         problem = f"The file is {size} bytes; {record.purpose} files may be at most {record.max_size} bytes."
     elif size == 0:
         problem = "The file is empty."
     else:
-        wanted = f"bytes=0-{size - 1 if rule.is_image else min(size, SNIFF_BYTES) - 1}"
+        wanted = size if rule.is_image else min(size, SNIFF_BYTES)
         try:
-            data = s3.get_object(Bucket=bucket, Key=record.key, Range=wanted, IfMatch=etag)["Body"].read()
-        except s3.exceptions.ClientError as err:
-            if err.response["Error"]["Code"] in _CHANGED_CODES:
-                raise _changed(record) from err
-            raise
+            data = files.read_stored_file(record.key, first_bytes=wanted, if_match=etag)
+        except files.FileChanged as err:
+            raise _changed(record) from err
+        if data is None:
+            raise _changed(record)
         problem = file_problem(content_type=record.content_type, data=data)
     if problem:
-        _delete_objects(_folder(record.key))
+        files.delete_stored_folder(_folder(record.key))
         raise ValidationFailed(problem, reason=problem)
     return _Checked(size=size, etag=etag)
 
@@ -236,26 +225,17 @@ def _promote(record: Upload, rule: KindRule, checked: _Checked) -> StoredFile:
 
     Raises Conflict when the incoming object changed after the check (both objects deleted).
     """
-    s3, bucket, key = client("s3"), settings().uploads_bucket, _final_key(record.key)
+    key = _final_key(record.key)
     try:
-        copied = s3.copy_object(
-            Bucket=bucket,
-            Key=key,
-            CopySource={"Bucket": bucket, "Key": record.key},
-            CopySourceIfMatch=checked.etag,
-            MetadataDirective="REPLACE",
-            ContentType=record.content_type,
-            ContentDisposition=_disposition(rule, record.filename),
+        files.copy_checked_upload(
+            source_key=record.key,
+            key=key,
+            etag=checked.etag,
+            content_type=record.content_type,
+            content_disposition=_disposition(rule, record.filename),
         )
-    except s3.exceptions.ClientError as err:
-        if err.response["Error"]["Code"] in _CHANGED_CODES:
-            raise _changed(record) from err
-        raise
-    # moto ignores CopySourceIfMatch, so the copy's own ETag must be the checked one too: for
-    # single-part objects under SSE-S3 (POSTs, this bucket) it is the MD5 of the bytes.
-    if copied["CopyObjectResult"]["ETag"] != checked.etag:
-        s3.delete_object(Bucket=bucket, Key=key)
-        raise _changed(record)
+    except files.FileChanged as err:
+        raise _changed(record) from err
     return StoredFile(
         upload_id=record.id, key=key, content_type=record.content_type, filename=record.filename, size=checked.size
     )
@@ -263,7 +243,7 @@ def _promote(record: Upload, rule: KindRule, checked: _Checked) -> StoredFile:
 
 def _changed(record: Upload) -> Conflict:
     """The incoming object changed between the check and the copy: it is deleted, unchecked."""
-    _delete_objects(_folder(record.key))
+    files.delete_stored_folder(_folder(record.key))
     return Conflict("The file changed while it was being checked; upload it again.")
 
 
@@ -281,12 +261,7 @@ def _mark_verified(record: Upload, rule: KindRule, key: str) -> None:
         "content_type": record.content_type,
         "content_disposition": _disposition(rule, record.filename),
     }
-    client("s3").put_object(
-        Bucket=settings().uploads_bucket,
-        Key=_folder(key) + VERIFIED_MARKER,
-        Body=json.dumps(marker).encode(),
-        ContentType="application/json",
-    )
+    files.put_stored_file(_folder(key) + VERIFIED_MARKER, json.dumps(marker).encode(), content_type="application/json")
 
 
 def served_headers(*, key: str) -> dict[str, str] | None:
@@ -299,12 +274,10 @@ def served_headers(*, key: str) -> dict[str, str] | None:
     name = key[len(folder) :]
     if not name or name == VERIFIED_MARKER:
         return None
-    s3 = client("s3")
-    try:
-        found = s3.get_object(Bucket=settings().uploads_bucket, Key=folder + VERIFIED_MARKER)
-        marker = json.loads(found["Body"].read())
-    except s3.exceptions.NoSuchKey:
+    found = files.read_stored_file(folder + VERIFIED_MARKER)
+    if found is None:
         return None
+    marker = json.loads(found)
     if key == marker["key"]:
         return {"Content-Type": marker["content_type"], "Content-Disposition": marker["content_disposition"]}
     thumbnail_type = _THUMBNAIL_TYPES.get(name.rsplit(".", 1)[-1]) if name.startswith("thumb-") else None
@@ -492,13 +465,12 @@ def store_thumbnails(*, upload_id: str, rendered: dict[str, tuple[bytes, str]]) 
     source = upload_for_thumbnails(upload_id=upload_id)
     if source is None:
         return []
-    s3, bucket = client("s3"), settings().uploads_bucket
     keys = {name: f"{source['folder']}thumb-{name}" for name in rendered}
     for name, (data, content_type) in rendered.items():
-        s3.put_object(Bucket=bucket, Key=keys[name], Body=data, ContentType=content_type)
+        files.put_stored_file(keys[name], data, content_type=content_type)
     if record_thumbnails(upload_id=upload_id, thumbnails=keys):
         return sorted(keys.values())
-    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in keys.values()], "Quiet": True})
+    files.delete_stored_files(keys.values())
     return []
 
 
@@ -507,12 +479,8 @@ def read_original(*, upload_id: str) -> tuple[str, bytes] | None:
     source = upload_for_thumbnails(upload_id=upload_id)
     if source is None:
         return None
-    s3 = client("s3")
-    try:
-        found = s3.get_object(Bucket=settings().uploads_bucket, Key=source["key"])
-    except s3.exceptions.NoSuchKey:
-        return None
-    return source["kind"], found["Body"].read()
+    found = files.read_stored_file(source["key"])
+    return None if found is None else (source["kind"], found)
 
 
 def _load_upload(upload_id: str) -> Upload:
@@ -607,17 +575,6 @@ def _folder(key: str) -> str:
     return key.rsplit("/", 1)[0] + "/"
 
 
-def _delete_objects(prefix: str) -> int:
-    s3, bucket = client("s3"), settings().uploads_bucket
-    deleted = 0
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        keys = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
-        if keys:
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
-            deleted += len(keys)
-    return deleted
-
-
 def delete_files_of(*, item: Item) -> int:
     """Delete every uploaded object (originals and thumbnails) of `item`; the trash feature
     calls it for each item it purges (an event's children each need their own call).
@@ -626,5 +583,5 @@ def delete_files_of(*, item: Item) -> int:
     for name in FILE_FIELDS:
         stored = getattr(item, name, None)
         if stored is not None and getattr(stored, "key", None):
-            deleted += _delete_objects(_folder(stored.key))
+            deleted += files.delete_stored_folder(_folder(stored.key))
     return deleted

@@ -6,9 +6,9 @@ import json
 import math
 from typing import Any
 
+from chalicelib.adapters import queue
 from chalicelib.db.base import new_id
 from chalicelib.db.jobs import FAILURE, JOB_SK, PENDING, Job, event_jobs_key, job_pk, jobs_day_key
-from chalicelib.jobs import queue
 from chalicelib.jobs.context import RequestContext, current_context
 from chalicelib.jobs.registry import check_arguments
 
@@ -57,7 +57,7 @@ def enqueue(name: str, *, _ctx: RequestContext | None = None, _event_id: str | N
     record = _new_record(name, args, ctx, _event_id)
     record.save()
     try:
-        queue.send(envelope(record, ctx))
+        queue.send_job(envelope(record, ctx))
     except Exception as err:
         record.update(actions=[Job.state.set(FAILURE), Job.error.set(f"could not be queued: {type(err).__name__}")])
         raise

@@ -6,12 +6,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.aws import client
+from chalicelib.adapters import files
 from chalicelib.errors import PermanentJobError, PodiumError
 from chalicelib.jobs.context import RequestContext
 from chalicelib.jobs.registry import job
 from chalicelib.jobs.runner import report_progress
-from chalicelib.settings import settings
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -34,16 +33,14 @@ def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, pub
             )
         except (ExportError, PodiumError) as err:
             raise PermanentJobError(str(err)) from err
-    client("s3").delete_object(Bucket=settings().uploads_bucket, Key=upload_key)
+    files.delete_stored_file(upload_key)
     return result.to_json()
 
 
 def _download(key: str, path: Path) -> None:
-    s3 = client("s3")
-    try:
-        head = s3.head_object(Bucket=settings().uploads_bucket, Key=key)
-    except s3.exceptions.ClientError as err:
-        raise PermanentJobError(f"{key}: no such upload") from err
-    if head["ContentLength"] > MAX_UPLOAD_BYTES:
-        raise PermanentJobError(f"{key}: {head['ContentLength']} bytes, over the limit of {MAX_UPLOAD_BYTES}")
-    s3.download_file(settings().uploads_bucket, key, str(path))
+    head = files.stored_file_info(key)
+    if head is None:
+        raise PermanentJobError(f"{key}: no such upload")
+    if head.size > MAX_UPLOAD_BYTES:
+        raise PermanentJobError(f"{key}: {head.size} bytes, over the limit of {MAX_UPLOAD_BYTES}")
+    files.download_stored_file(key, path)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib.adapters.aws import client
+from chalicelib.adapters import files
 from chalicelib.jobs.effects import running_job_id
-from chalicelib.settings import settings
 
 MAX_RESULT_BYTES = 100_000  # well under DynamoDB's 400 KB item limit
 DOWNLOAD_URL_SECONDS = 900
@@ -28,7 +27,7 @@ def save_result_file(filename: str, data: bytes, *, content_type: str) -> dict[s
     if "/" in filename or filename.startswith("."):
         raise ValueError(f"{filename!r} is not a plain file name")
     key = result_key(job_id, filename)
-    client("s3").put_object(Bucket=settings().uploads_bucket, Key=key, Body=data, ContentType=content_type)
+    files.put_stored_file(key, data, content_type=content_type)
     return {"file": key, "bytes": len(data), "content_type": content_type}
 
 
@@ -48,14 +47,10 @@ def bounded_result(job_id: str, result: Any) -> tuple[str, str | None]:
     if len(text) <= MAX_RESULT_BYTES:
         return text, file_key
     key = result_key(job_id, "result.json")
-    client("s3").put_object(
-        Bucket=settings().uploads_bucket, Key=key, Body=text.encode(), ContentType="application/json"
-    )
+    files.put_stored_file(key, text.encode(), content_type="application/json")
     return json.dumps({"stored": "result.json", "bytes": len(text)}), key
 
 
 def download_url(key: str, *, seconds: int = DOWNLOAD_URL_SECONDS) -> str:
     """A presigned GET for a job's result file, valid for `seconds`."""
-    return client("s3").generate_presigned_url(
-        "get_object", Params={"Bucket": settings().uploads_bucket, "Key": key}, ExpiresIn=seconds
-    )
+    return files.presign_download(key, seconds=seconds)

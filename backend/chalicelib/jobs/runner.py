@@ -18,9 +18,9 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
+from chalicelib.adapters import queue
 from chalicelib.clock import clock
 from chalicelib.db.jobs import FAILURE, FINISHED, JOB_SK, PENDING, RETRY, STARTED, SUCCESS, Job, job_pk
-from chalicelib.jobs import queue
 from chalicelib.jobs.context import RequestContext, reset_context, set_context
 from chalicelib.jobs.effects import running_job
 from chalicelib.jobs.registry import is_permanent, run

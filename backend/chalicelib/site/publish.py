@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from chalicelib.adapters.aws import client
+from chalicelib.adapters import files as s3_files
 from chalicelib.clock import clock
 from chalicelib.settings import settings
 from chalicelib.site import listing, render_turns
@@ -79,10 +79,8 @@ def content_type(key: str) -> str:
 def _existing(bucket: str, prefixes: Iterable[str]) -> dict[str, str]:
     """key → MD5 (the ETag of a single-part upload) of every object under the prefixes."""
     found: dict[str, str] = {}
-    paginator = client("s3").get_paginator("list_objects_v2")
     for prefix in prefixes:
-        for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
-            found.update({o["Key"]: o["ETag"].strip('"') for o in page.get("Contents", [])})
+        found.update(s3_files.public_file_digests(bucket=bucket, prefix=prefix))
     return found
 
 
@@ -134,11 +132,10 @@ def _write(
     new = [k for k in files if k not in existing]
     changed = [k for k in files if k in existing and existing[k] != digests[k]]
     report.unchanged = len(files) - len(new) - len(changed)
-    s3 = client("s3")
 
     def put(key: str) -> str:
-        s3.put_object(
-            Bucket=bucket, Key=key, Body=files[key], ContentType=content_type(key), CacheControl=_cache_control(key)
+        s3_files.put_public_file(
+            bucket=bucket, key=key, data=files[key], content_type=content_type(key), cache_control=_cache_control(key)
         )
         return key
 
@@ -153,22 +150,14 @@ def _write(
     with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
         for wave in waves:
             report.written.extend(pool.map(put, sorted(wave, key=_links_last)))
-    for start in range(0, len(stale), 1000):
-        chunk = stale[start : start + 1000]
-        s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True})
+    s3_files.delete_public_files(bucket=bucket, keys=stale)
     report.deleted = stale
     return report
 
 
 def _existing_keys(bucket: str, files: dict[str, bytes]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    s3 = client("s3")
-    for key in files:
-        try:
-            found[key] = s3.head_object(Bucket=bucket, Key=key)["ETag"].strip('"')
-        except s3.exceptions.ClientError:
-            continue
-    return found
+    found = {key: s3_files.public_file_digest(bucket=bucket, key=key) for key in files}
+    return {key: digest for key, digest in found.items() if digest is not None}
 
 
 def _links_last(key: str) -> tuple[int, str]:
@@ -273,12 +262,7 @@ def _event_prefix(slug: str) -> str:
 
 def _event_folders(bucket: str) -> tuple[set[str], list[str]]:
     """The `e/<slug>/` folders in the bucket, and any object lying loose in `e/`."""
-    folders: set[str] = set()
-    loose: list[str] = []
-    for page in client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="e/", Delimiter="/"):
-        folders.update(p["Prefix"] for p in page.get("CommonPrefixes", []))
-        loose.extend(o["Key"] for o in page.get("Contents", []))
-    return folders, loose
+    return s3_files.public_folders(bucket=bucket, prefix="e/")
 
 
 def publish_event(
@@ -343,14 +327,8 @@ def _first_listing(bucket: str) -> listing.Listing:
     once, the published events whose home page is in the bucket (a HEAD each)."""
     from chalicelib.site.from_db import published_event_summaries
 
-    s3 = client("s3")
-
     def has_pages(event) -> bool:
-        try:
-            s3.head_object(Bucket=bucket, Key=f"{_event_prefix(event.slug)}index.html")
-        except s3.exceptions.ClientError:
-            return False
-        return True
+        return s3_files.public_file_digest(bucket=bucket, key=f"{_event_prefix(event.slug)}index.html") is not None
 
     events = published_event_summaries()
     with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:

@@ -20,7 +20,7 @@ LEASE_MARGIN_SECONDS = 5
 def run_jobs(event: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-    from chalicelib.jobs import queue
+    from chalicelib.adapters import queue
     from chalicelib.jobs.runner import Redeliver, handle_message, retry_delay
 
     lambda_context = getattr(event, "context", None)

@@ -1,4 +1,4 @@
-"""The jobs queue and its dead-letter queue: sending, delaying a redelivery, redriving."""
+"""SQS: the jobs queue and its dead-letter queue: sending, delaying a redelivery, redriving."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def dead_letter_queue_url() -> str:
     return sqs.get_queue_url(QueueName=target_arn.rsplit(":", 1)[-1])["QueueUrl"]
 
 
-def send(body: str) -> None:
+def send_job(body: str) -> None:
+    """Queue one job envelope (jobs/enqueue.py makes them)."""
     client("sqs").send_message(QueueUrl=queue_url(), MessageBody=body)
 
 
@@ -69,7 +70,7 @@ def redrive_dead_letters(limit: int = 1000, *, before_send: Any = None) -> list[
         letter = _dead_letter(message)
         if before_send is not None:
             before_send(letter)
-        send(message["Body"])
+        send_job(message["Body"])
         sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         moved.append(letter)
     return moved
