@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from stack_support import KEEP_PARTITIONS
+from stack_support import keep_sample, show_sample
 from uploads_support import SeededEvent, job_runner, seed_event
 
 
@@ -61,7 +61,8 @@ def imported(aws_stack, organizer):
     def get(path: Path):
         if path not in done:
             done[path] = import_event(export=read_source(path), actor=SYSTEM, owner_id=organizer.id, publish=True)
-            KEEP_PARTITIONS.add(f"EVENT#{done[path].event_id}")  # shared by later tests: `stack` keeps it
+            keep_sample(done[path].event_id)  # shared by later tests: `stack` keeps it
+        show_sample(done[path].event_id)  # published again if an earlier test's clean-up parked it
         return done[path]
 
     return get
