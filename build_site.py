@@ -79,7 +79,8 @@ def _event_id(wanted: str) -> str:
 
 
 def _get_event(event_id: str) -> Any:
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
 
     try:
         return Event.get(event_pk(event_id), "EVENT")

@@ -53,22 +53,15 @@ def _export_bytes(path: Path) -> bytes:
 
 
 def _owner_id(email: str | None) -> str:
-    """The user with `email` (gsi1 EMAIL#<email>), else the system actor "system" (until users exist)."""
+    """The user with `email`, else the system actor "system" (until users exist)."""
     if not email:
         return "system"
-    from chalicelib.adapters.aws import client
-    from chalicelib.settings import settings
+    from chalicelib.domain.accounts import find_user_by_email  # after use_stack: it points chalicelib.db at the stack
 
-    found = client("dynamodb").query(
-        TableName=settings().table_name,
-        IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :email",
-        ExpressionAttributeValues={":email": {"S": f"EMAIL#{email.strip().lower()}"}},
-    )["Items"]
-    users = [item["pk"]["S"].removeprefix("USER#") for item in found if item["sk"]["S"] == "USER"]
-    if not users:
+    user = find_user_by_email(email)
+    if user is None:
         raise LookupError(f"no user with the email {email}; create one first (podium create-admin {email})")
-    return users[0]
+    return user.id
 
 
 def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool) -> int:
@@ -105,7 +98,8 @@ def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool)
 
 
 def _follow(job_id: str, label: str) -> Any:
-    from chalicelib.db.jobs import FINISHED, Job, job_pk
+    from chalicelib.db.jobs import FINISHED, Job
+    from chalicelib.db.keys import job_key
 
     deadline = time.monotonic() + JOB_TIMEOUT_SECONDS
     columns = (
@@ -117,7 +111,7 @@ def _follow(job_id: str, label: str) -> Any:
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(label, total=100)
         while True:
-            record = Job.get(job_pk(job_id), "JOB", consistent_read=True)
+            record = Job.get(*job_key(job_id), consistent_read=True)
             progress.update(task, completed=record.progress or 0)
             if record.state in FINISHED or time.monotonic() > deadline:
                 return record
@@ -130,12 +124,12 @@ def run_export(*, event: str, out: Path, state_dir: Path) -> int:
     except NoStack as err:
         console.print(f"[red]podium export:[/] {err}")
         return 1
-    from chalicelib.db.content import Event
+    from chalicelib.db.queries import events_with_slug
     from chalicelib.domain.exports import export_zip
     from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
     from chalicelib.errors import NotFound
 
-    matches = [e.id for e in Event.gsi1.query(f"SLUG#{event}") if isinstance(e, Event)]
+    matches = [e.id for e in events_with_slug(event)]
     event_id = matches[0] if matches else event
     try:
         # The operator of the stack exports as its organizers do: with their private fields.

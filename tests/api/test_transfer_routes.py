@@ -46,7 +46,8 @@ def test_import_route_refuses_an_upload_key_outside_the_callers_folder(signed_in
 
 def test_import_route_starts_a_job_for_the_callers_upload(signed_in_client):
     from chalicelib.adapters.aws import client
-    from chalicelib.db.jobs import Job, job_pk
+    from chalicelib.db.jobs import Job
+    from chalicelib.db.keys import job_pk
     from chalicelib.settings import settings
 
     key = f"imports/{USER_ID}/export.zip"
@@ -70,10 +71,10 @@ def test_import_route_refuses_unknown_fields(signed_in_client):
 
 
 def test_export_route_is_forbidden_without_a_role_in_the_event(signed_in_client):
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
 
     event = content.Event(
-        content.event_pk("someoneselse"), "EVENT", id="someoneselse", slug="theirs", name="Theirs", state="published"
+        keys.event_pk("someoneselse"), "EVENT", id="someoneselse", slug="theirs", name="Theirs", state="published"
     )
     event.save()
 
@@ -83,10 +84,10 @@ def test_export_route_is_forbidden_without_a_role_in_the_event(signed_in_client)
 
 
 def test_export_route_starts_a_job_for_the_events_owner(signed_in_client):
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
     from chalicelib.domain.event_access import grant_owner
 
-    event = content.Event(content.event_pk("ownedevent1"), "EVENT", id="ownedevent1", slug="owned", name="Owned")
+    event = content.Event(keys.event_pk("ownedevent1"), "EVENT", id="ownedevent1", slug="owned", name="Owned")
     event.save()
     grant_owner(event_id="ownedevent1", user_id=USER_ID)
 
@@ -97,7 +98,8 @@ def test_export_route_starts_a_job_for_the_events_owner(signed_in_client):
 
 def test_import_route_refuses_to_publish_for_an_unverified_user(signed_in_client):
     from chalicelib.adapters.aws import client
-    from chalicelib.db.users import User, user_pk
+    from chalicelib.db.keys import user_pk
+    from chalicelib.db.users import User
     from chalicelib.settings import settings
 
     user_id = "api-unverified-1"

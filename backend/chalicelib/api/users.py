@@ -8,8 +8,8 @@ from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
 from chalicelib.api.schema import Field, Schema
+from chalicelib.db.keys import USERS_INDEX_KEY
 from chalicelib.db.pagination import encode_cursor, page_params
-from chalicelib.db.users import USERS_INDEX_KEY
 from chalicelib.domain import accounts, trash
 from chalicelib.errors import BadRequest
 from chalicelib.jobs.context import current_context
