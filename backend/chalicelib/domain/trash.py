@@ -47,7 +47,7 @@ from chalicelib.db.keys import (
 )
 from chalicelib.db.pagination import decode_cursor, encode_cursor
 from chalicelib.db.queries import events_with_slug
-from chalicelib.db.users import roles_in_event, roles_of_user
+from chalicelib.db.users import roles_in_event, roles_of_user, user_photo
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
 from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
@@ -607,10 +607,10 @@ def _trashed_event(event_id: str) -> content.Event | None:
 
 
 def _delete_files(item: Any) -> None:
-    from chalicelib.domain.uploads import avatar_file, delete_files_of
+    from chalicelib.domain.uploads import delete_files_of
 
     if getattr(item, "kind_name", None) == "user":  # its photo read afresh: it may have changed since the read
-        item = SimpleNamespace(photo_file=avatar_file(user_id=item.id))
+        item = SimpleNamespace(photo_file=user_photo(item.id))
     delete_files_of(item=item)
 
 
