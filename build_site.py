@@ -79,10 +79,11 @@ def _event_id(wanted: str) -> str:
 
 
 def _get_event(event_id: str) -> Any:
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_key
 
     try:
-        return Event.get(event_pk(event_id), "EVENT")
+        return Event.get(*event_key(event_id))
     except Event.DoesNotExist:
         return None
 

@@ -96,7 +96,7 @@ class Caller:
 def published_event(caller: Caller, token: str, sessions: int) -> tuple[str, str]:
     """A published event with `sessions` confirmed sessions of two speakers each (written in
     batches, as the API writes them); its id and one session id."""
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
     from chalicelib.domain.actors import Actor
     from chalicelib.domain.events import publish_event
     from chalicelib.domain.speaker_names import names_of
@@ -108,9 +108,9 @@ def published_event(caller: Caller, token: str, sessions: int) -> tuple[str, str
         "PATCH", f"/v1/events/{event['id']}", {"version": event["version"], "timezone": "UTC", **dates}, token=token
     )
     publish_event(event_id=event["id"], actor=Actor(id="bench", kind="user", roles=frozenset({"admin"})))
-    pk = content.event_pk(event["id"])
+    pk = keys.event_pk(event["id"])
     speakers = [
-        content.Speaker(pk, content.child_sk("speaker", f"p{n:03d}"), id=f"p{n:03d}", event_id=event["id"],
+        content.Speaker(pk, keys.child_sk("speaker", f"p{n:03d}"), id=f"p{n:03d}", event_id=event["id"],
                         name=f"Speaker {n}", session_ids=[])
         for n in range(SPEAKERS)
     ]  # fmt: skip
@@ -122,7 +122,7 @@ def published_event(caller: Caller, token: str, sessions: int) -> tuple[str, str
                 speaker.session_ids.append(session_id)
             batch.save(
                 content.Session(
-                    pk, content.child_sk("session", session_id), id=session_id, event_id=event["id"],
+                    pk, keys.child_sk("session", session_id), id=session_id, event_id=event["id"],
                     title=f"Talk {n}", state="confirmed", speaker_ids=[s.id for s in pair],
                     speaker_names=names_of(pair),
                 )

@@ -85,8 +85,8 @@ def start_stack():
 
 def seed_other_events(count: int) -> list[tuple[str, str]]:
     from chalicelib.clock import clock
-    from chalicelib.db.content import Event, Session, event_pk
-    from chalicelib.db.queries import PUBLISHED
+    from chalicelib.db.content import Event, Session
+    from chalicelib.db.keys import PUBLISHED, event_pk
 
     start = clock().now().replace(microsecond=0) + timedelta(days=60)
     made = []
@@ -107,7 +107,8 @@ def seed_other_events(count: int) -> list[tuple[str, str]]:
 
 
 def retitle(event_id: str, title: str) -> None:
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     Session.get(event_pk(event_id), "SESSION#static").update(actions=[Session.title.set(title)])
 
@@ -155,7 +156,8 @@ def drain(poller) -> None:
 
 def scaled(scale: int, requests: Requests, outputs) -> None:
     from app import app
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
     from chalicelib.domain.actors import SYSTEM
     from chalicelib.domain.imports import import_event
     from chalicelib.site.publish import publish_event

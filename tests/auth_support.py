@@ -6,7 +6,8 @@ from __future__ import annotations
 
 def token_for(user_id: str, *, roles: tuple[str, ...] = (), name: str | None = None) -> str:
     """A bearer token for `user_id`, creating (or refreshing) that user's item first."""
-    from chalicelib.db.users import User, user_pk
+    from chalicelib.db.keys import user_pk
+    from chalicelib.db.users import User
     from chalicelib.domain.tokens import issue_access_token
     from pynamodb.exceptions import DoesNotExist
 

@@ -14,7 +14,8 @@ ORGANIZER = Actor(id="org1", kind="user", name="Org")
 
 def saved_event():
     """The draft event "ev1" (two days in Singapore's time zone), saved, with ORGANIZER its organizer."""
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
     from chalicelib.domain.roles import role_item
 
     item = Event(

@@ -29,11 +29,11 @@ def second_published_event(slug: str = "second-conf") -> str:
     from datetime import timedelta
 
     from chalicelib.clock import clock
-    from chalicelib.db import content
-    from chalicelib.db.queries import PUBLISHED
+    from chalicelib.db import content, keys
+    from chalicelib.db.keys import PUBLISHED
 
     start = (clock().now() + timedelta(days=40)).replace(microsecond=0)
-    pk = content.event_pk("second")
+    pk = keys.event_pk("second")
     content.Event(
         pk, "EVENT", id="second", slug=slug, name="Second Conf", starts_at=start, ends_at=start + timedelta(hours=8),
         timezone="Europe/Berlin", state="published", gsi1pk=f"SLUG#{slug}", gsi1sk="EVENT", gsi2pk=PUBLISHED,

@@ -58,9 +58,9 @@ def api(stack):
 def scene(api):
     """A published event with every role, a linked speaker with an accepted talk and every private
     field set, and a second speaker whose only talk is rejected."""
-    from chalicelib.db.content import Event, Speaker, event_pk
+    from chalicelib.db.content import Event, Speaker
+    from chalicelib.db.keys import child_key, event_pk
     from chalicelib.domain.accounts import set_admin
-    from chalicelib.domain.content import child_key
     from chalicelib.domain.roles import grant_role
 
     people = {name: api.user(name) for name in AUDIENCES if name != "anonymous"}

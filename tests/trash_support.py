@@ -43,7 +43,8 @@ def put_role(event_id: str, user_id: str, role: str) -> None:
 
 def put_user(user_id: str, *site_roles: str, photo: bool = False):
     """An account as identity stores it (no password anyone knows), optionally with an avatar."""
-    from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, user_pk
+    from chalicelib.db.keys import USERS_INDEX_KEY, email_key, user_pk
+    from chalicelib.db.users import EmailGuard, User
 
     email = f"{user_id}@example.org"
     user = User(user_pk(user_id), "USER", id=user_id, email=email, name=user_id.title(), password_hash="x",
@@ -91,9 +92,9 @@ def seed_event(
 ) -> Seeded:
     """A published event with one child of each kind (files on the speaker and sponsor), an
     owner, an organizer and a coorganizer."""
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
 
-    pk = content.event_pk(event_id)
+    pk = keys.event_pk(event_id)
     ids = {kind: f"{event_id}-{item_id}" for kind, item_id in CHILDREN.items()}
     event = content.Event(
         pk, "EVENT", id=event_id, slug=slug, name="Conf", owner_id=owner, timezone="UTC",
@@ -102,7 +103,7 @@ def seed_event(
     )  # fmt: skip
     if published:
         event.gsi2pk, event.gsi2sk = "PUBLISHED", event.starts_at.isoformat()
-    sk = content.child_sk
+    sk = keys.child_sk
     items = [
         event,
         content.Track(pk, sk("track", ids["track"]), id=ids["track"], event_id=event_id, name="Web"),
@@ -134,11 +135,11 @@ def child_id(event_id: str, kind: str) -> str:
 
 
 def load(kind: str, item_id: str, event_id: str):
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
 
     model = content.Event if kind == "event" else content.CHILD_KINDS[kind]
-    sk = "EVENT" if kind == "event" else content.child_sk(kind, item_id)
-    return model.get(content.event_pk(event_id), sk, consistent_read=True)
+    sk = "EVENT" if kind == "event" else keys.child_sk(kind, item_id)
+    return model.get(keys.event_pk(event_id), sk, consistent_read=True)
 
 
 def uploads_keys() -> list[str]:

@@ -99,10 +99,10 @@ def put_role(event_id: str, user_id: str, role: str) -> None:
 
 def seed_event() -> SeededEvent:
     """An event owned by OWNER_ID (organizer: ORGANIZER_ID) with a speaker, sponsor, session and post."""
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
 
     event_id = "ev1"
-    pk = content.event_pk(event_id)
+    pk = keys.event_pk(event_id)
     items = [
         content.Event(
             pk,
@@ -115,10 +115,10 @@ def seed_event() -> SeededEvent:
             starts_at=datetime(2026, 3, 20, 9, tzinfo=UTC),
             ends_at=datetime(2026, 3, 21, 18, tzinfo=UTC),
         ),
-        content.Speaker(pk, content.child_sk("speaker", "sp1"), id="sp1", event_id=event_id, name="Ada"),
-        content.Sponsor(pk, content.child_sk("sponsor", "so1"), id="so1", event_id=event_id, name="ACME"),
-        content.Session(pk, content.child_sk("session", "se1"), id="se1", event_id=event_id, title="Talk"),
-        content.Post(pk, content.child_sk("post", "po1"), id="po1", event_id=event_id, title="News"),
+        content.Speaker(pk, keys.child_sk("speaker", "sp1"), id="sp1", event_id=event_id, name="Ada"),
+        content.Sponsor(pk, keys.child_sk("sponsor", "so1"), id="so1", event_id=event_id, name="ACME"),
+        content.Session(pk, keys.child_sk("session", "se1"), id="se1", event_id=event_id, title="Talk"),
+        content.Post(pk, keys.child_sk("post", "po1"), id="po1", event_id=event_id, title="News"),
     ]
     for item in items:
         item.stamp()

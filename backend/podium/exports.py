@@ -21,12 +21,12 @@ def run_export(*, event: str, out: Path, state_dir: Path) -> int:
     except TargetError as err:
         console.print(f"[red]podium export:[/] {err}")
         return 1
-    from chalicelib.db.content import Event
+    from chalicelib.db.queries import events_with_slug
     from chalicelib.domain.exports import export_zip
     from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
     from chalicelib.errors import NotFound
 
-    matches = [e.id for e in Event.gsi1.query(f"SLUG#{event}") if isinstance(e, Event)]
+    matches = [e.id for e in events_with_slug(event)]
     event_id = matches[0] if matches else event
     try:
         # The operator of the stack exports as its organizers do: with their private fields.

@@ -37,22 +37,15 @@ def _export_bytes(path: Path) -> bytes:
 
 
 def _owner_id(email: str | None) -> str:
-    """The user with `email` (gsi1 EMAIL#<email>), else the system actor "system" (until users exist)."""
+    """The user with `email`, else the system actor "system" (until users exist)."""
     if not email:
         return "system"
-    from chalicelib.adapters.aws import client
-    from chalicelib.settings import settings
+    from chalicelib.domain.accounts import find_user_by_email  # after use_stack: it points chalicelib.db at the stack
 
-    found = client("dynamodb").query(
-        TableName=settings().table_name,
-        IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :email",
-        ExpressionAttributeValues={":email": {"S": f"EMAIL#{email.strip().lower()}"}},
-    )["Items"]
-    users = [item["pk"]["S"].removeprefix("USER#") for item in found if item["sk"]["S"] == "USER"]
-    if not users:
+    user = find_user_by_email(email)
+    if user is None:
         raise LookupError(f"no user with the email {email}; create one first (podium create-admin {email})")
-    return users[0]
+    return user.id
 
 
 def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool) -> int:
@@ -88,7 +81,8 @@ def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool)
 
 
 def _follow(job_id: str, label: str) -> Any:
-    from chalicelib.db.jobs import FINISHED, Job, job_pk
+    from chalicelib.db.jobs import FINISHED, Job
+    from chalicelib.db.keys import job_key
 
     deadline = time.monotonic() + JOB_TIMEOUT_SECONDS
     columns = (
@@ -100,7 +94,7 @@ def _follow(job_id: str, label: str) -> Any:
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task(label, total=100)
         while True:
-            record = Job.get(job_pk(job_id), "JOB", consistent_read=True)
+            record = Job.get(*job_key(job_id), consistent_read=True)
             progress.update(task, completed=record.progress or 0)
             if record.state in FINISHED or time.monotonic() > deadline:
                 return record

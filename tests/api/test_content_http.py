@@ -190,7 +190,8 @@ def test_trashing_a_track_in_use_answers_409_listing_sessions(api, owner, event)
 
 
 def test_published_event_keeps_its_contact_email_from_outsiders(api, owner, event):
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
 
     base = f"/v1/events/{event['id']}"
     stored = Event.get(event_pk(event["id"]), "EVENT")
@@ -289,14 +290,14 @@ def test_session_list_shows_a_renamed_speaker_and_hides_a_trashed_one_until_rest
 
 
 def test_session_stored_without_speaker_names_still_lists_them(api, owner, event):
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
 
     # GIVEN a session written before sessions kept their speakers' names
     base = f"/v1/events/{event['id']}"
     ada = api.json("POST", f"{base}/speakers", {"name": "Ada"}, token=owner["token"], expect=201)
     body = {"title": "Older", "speaker_ids": [ada["id"]]}
     session = api.json("POST", f"{base}/sessions", body, token=owner["token"], expect=201)
-    stored = content.Session.get(content.event_pk(event["id"]), content.child_sk("session", session["id"]))
+    stored = content.Session.get(keys.event_pk(event["id"]), keys.child_sk("session", session["id"]))
     stored.update(actions=[content.Session.speaker_names.remove()])
 
     # WHEN it is listed, and its speaker renamed (which must not fail on the older item)
@@ -322,13 +323,13 @@ def test_a_published_event_with_social_links_reads_back_anonymously_without_its_
 
     from app import app
     from chalice.test import Client
-    from chalicelib.db import content
-    from chalicelib.db.queries import PUBLISHED
+    from chalicelib.db import content, keys
+    from chalicelib.db.keys import PUBLISHED
 
     # GIVEN a published event whose links and call for papers are nested records (as imports write them)
     starts = datetime(2030, 3, 1, 9, tzinfo=UTC)
     event = content.Event(
-        content.event_pk("linked-1"), "EVENT", id="linked-1", slug="linked", name="Linked", state="published",
+        keys.event_pk("linked-1"), "EVENT", id="linked-1", slug="linked", name="Linked", state="published",
         starts_at=starts, gsi2pk=PUBLISHED, gsi2sk=starts.isoformat(),
         social_links=[content.Link(name="Twitter", url="https://twitter.com/linked")],
         call_for_papers=content.CallForPapers(announcement="Send talks", privacy="private", secret="s3cret"),

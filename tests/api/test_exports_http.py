@@ -37,10 +37,10 @@ def test_export_route_answers_anonymous_callers_as_a_missing_event(aws_stack):
 
 
 def test_export_route_is_forbidden_without_a_role_in_the_event(signed_in_client):
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
 
     event = content.Event(
-        content.event_pk("someoneselse"), "EVENT", id="someoneselse", slug="theirs", name="Theirs", state="published"
+        keys.event_pk("someoneselse"), keys.EVENT_SK, id="someoneselse", slug="theirs", name="Theirs", state="published"
     )
     event.save()
 
@@ -50,10 +50,10 @@ def test_export_route_is_forbidden_without_a_role_in_the_event(signed_in_client)
 
 
 def test_export_route_starts_a_job_for_the_events_owner(signed_in_client):
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
     from chalicelib.domain.event_access import grant_owner
 
-    event = content.Event(content.event_pk("ownedevent1"), "EVENT", id="ownedevent1", slug="owned", name="Owned")
+    event = content.Event(keys.event_pk("ownedevent1"), keys.EVENT_SK, id="ownedevent1", slug="owned", name="Owned")
     event.save()
     grant_owner(event_id="ownedevent1", user_id=USER_ID)
 

@@ -42,7 +42,8 @@ def test_import_route_refuses_an_upload_key_outside_the_callers_folder(signed_in
 
 def test_import_route_starts_a_job_for_the_callers_upload(signed_in_client):
     from chalicelib.adapters.aws import client
-    from chalicelib.db.jobs import Job, job_pk
+    from chalicelib.db.jobs import Job
+    from chalicelib.db.keys import job_pk
     from chalicelib.settings import settings
 
     key = f"imports/{USER_ID}/export.zip"
@@ -67,7 +68,8 @@ def test_import_route_refuses_unknown_fields(signed_in_client):
 
 def test_import_route_refuses_to_publish_for_an_unverified_user(signed_in_client):
     from chalicelib.adapters.aws import client
-    from chalicelib.db.users import User, user_pk
+    from chalicelib.db.keys import user_pk
+    from chalicelib.db.users import User
     from chalicelib.settings import settings
 
     user_id = "api-unverified-1"

@@ -63,7 +63,7 @@ def people(api) -> Iterator[dict[str, dict[str, Any]]]:
     found["login"] = {**api.user("login"), "token": None}
     found["anonymous"] = {"token": None, "id": "anonymous", "email": None}
     from chalicelib.db.base import Item
-    from chalicelib.db.users import email_key, user_pk
+    from chalicelib.db.keys import email_key, user_pk
 
     try:
         from stack_support import KEEP_PARTITIONS  # main's shared-stack helper, once merged
@@ -102,7 +102,7 @@ def build_scene(api, people) -> dict[str, Any]:
     from datetime import timedelta
 
     from chalicelib.clock import clock
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
     from chalicelib.domain.actors import SYSTEM, Actor
     from chalicelib.domain.content import trash_child
     from chalicelib.domain.events import get_event
@@ -113,25 +113,25 @@ def build_scene(api, people) -> dict[str, Any]:
     owner = people["owner"]
     event = api.json("POST", "/v1/events", {"name": "Matrix Conf"}, token=owner["token"], expect=201)
     event_id = event["id"]
-    pk = content.event_pk(event_id)
+    pk = keys.event_pk(event_id)
     cfp = content.CallForPapers(starts_at=clock().now() - timedelta(days=1), ends_at=clock().now() + timedelta(days=30))
     stored = content.Event.get(pk, "EVENT")
     stored.update(actions=[content.Event.call_for_papers.set(cfp)])
     items = [
-        content.Track(pk, content.child_sk("track", "this"), id="this", event_id=event_id, name="this"),
-        content.Track(pk, content.child_sk("track", "other"), id="other", event_id=event_id, name="other"),
-        content.Room(pk, content.child_sk("room", "r1"), id="r1", event_id=event_id, name="Hall"),
-        content.SessionType(pk, content.child_sk("session_type", "st1"), id="st1", event_id=event_id, name="Talk"),
+        content.Track(pk, keys.child_sk("track", "this"), id="this", event_id=event_id, name="this"),
+        content.Track(pk, keys.child_sk("track", "other"), id="other", event_id=event_id, name="other"),
+        content.Room(pk, keys.child_sk("room", "r1"), id="r1", event_id=event_id, name="Hall"),
+        content.SessionType(pk, keys.child_sk("session_type", "st1"), id="st1", event_id=event_id, name="Talk"),
         content.Speaker(
-            pk, content.child_sk("speaker", "spk"), id="spk", event_id=event_id, name="Speaker",
+            pk, keys.child_sk("speaker", "spk"), id="spk", event_id=event_id, name="Speaker",
             user_id=people["speaker"]["id"], session_ids=["s1"],
         ),
         content.Session(
-            pk, content.child_sk("session", "s1"), id="s1", event_id=event_id, title="Talk", track_id="this",
+            pk, keys.child_sk("session", "s1"), id="s1", event_id=event_id, title="Talk", track_id="this",
             speaker_ids=["spk"], speaker_user_ids=[people["speaker"]["id"]], state="pending",
         ),
-        content.Sponsor(pk, content.child_sk("sponsor", "sp1"), id="sp1", event_id=event_id, name="ACME"),
-        content.Post(pk, content.child_sk("post", "p1"), id="p1", event_id=event_id, title="News", published=True),
+        content.Sponsor(pk, keys.child_sk("sponsor", "sp1"), id="sp1", event_id=event_id, name="ACME"),
+        content.Post(pk, keys.child_sk("post", "p1"), id="p1", event_id=event_id, title="News", published=True),
     ]  # fmt: skip
     for item in items:
         item.save()
@@ -140,7 +140,7 @@ def build_scene(api, people) -> dict[str, Any]:
         grant_role(event_id=event_id, user_id=people[name]["id"], role=role, track_ids=tracks)
     target = fresh_target()
     grant_role(event_id=event_id, user_id=target, role="moderator")
-    binned = content.Track(pk, content.child_sk("track", "binned"), id="binned", event_id=event_id, name="binned")
+    binned = content.Track(pk, keys.child_sk("track", "binned"), id="binned", event_id=event_id, name="binned")
     binned.save()
     trash_child(event=get_event(event_id), item=binned, actor=SYSTEM)
     invite = api.json(
@@ -174,7 +174,7 @@ def route_params(spec, scene) -> tuple[dict[str, str], Any]:
     segment = spec.path.split("/")[3] if spec.path.startswith("/events/{event_id}/") else ""
     if "{item_id}" in spec.path and segment in ITEM_OF_SEGMENT:
         kind, item_id = ITEM_OF_SEGMENT[segment]
-        from chalicelib.db.content import child_sk
+        from chalicelib.db.keys import child_sk
 
         return params | {"item_id": item_id}, scene["items"][child_sk(kind, item_id)]
     return params, None

@@ -12,15 +12,15 @@ pytestmark = pytest.mark.integration
 def scene(api):
     """A draft event with tracks t1 and t2; a track organizer of t1 who also spoke in t2, a
     moderator who is the speaker of a pending proposal, and a speaker."""
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
     from chalicelib.domain.roles import grant_role
 
     owner = api.user("owner")
     event_id = api.json("POST", "/v1/events", {"name": "Scope Conf"}, token=owner["token"], expect=201)["id"]
     track_organizer, moderator, speaker = api.user("trackorg"), api.user("moderator"), api.user("speaker")
-    pk = content.event_pk(event_id)
+    pk = keys.event_pk(event_id)
     for track_id in ("t1", "t2"):
-        content.Track(pk, content.child_sk("track", track_id), id=track_id, event_id=event_id, name=track_id).save()
+        content.Track(pk, keys.child_sk("track", track_id), id=track_id, event_id=event_id, name=track_id).save()
     sessions = {
         "in_t1": ("t1", "draft", speaker),
         "own_proposal_t2": ("t2", "pending", track_organizer),
@@ -31,11 +31,11 @@ def scene(api):
     for session_id, (track_id, state, person) in sessions.items():
         speaker_id = f"spk_{session_id}"
         content.Speaker(
-            pk, content.child_sk("speaker", speaker_id), id=speaker_id, event_id=event_id, name="S",
+            pk, keys.child_sk("speaker", speaker_id), id=speaker_id, event_id=event_id, name="S",
             user_id=person["id"], session_ids=[session_id],
         ).save()  # fmt: skip
         content.Session(
-            pk, content.child_sk("session", session_id), id=session_id, event_id=event_id, title="Talk",
+            pk, keys.child_sk("session", session_id), id=session_id, event_id=event_id, title="Talk",
             track_id=track_id, state=state, speaker_ids=[speaker_id], speaker_user_ids=[person["id"]],
         ).save()  # fmt: skip
     grant_role(event_id=event_id, user_id=track_organizer["id"], role="track_organizer", track_ids=["t1"])

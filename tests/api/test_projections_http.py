@@ -35,7 +35,7 @@ def _publish(api, owner, event) -> None:
 def _as_imported(event_id: str, speaker_id: str) -> None:
     """Give the speaker the answers only imports write (the API takes none of them)."""
     from chalicelib.db.content import Speaker
-    from chalicelib.domain.content import child_key
+    from chalicelib.db.keys import child_key
 
     speaker = Speaker.get(*child_key(event_id, "speaker", speaker_id))
     speaker.update(actions=[getattr(Speaker, name).set(value) for name, value in IMPORTED_ANSWERS.items()])

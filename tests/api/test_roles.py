@@ -54,7 +54,7 @@ def test_invite_for_another_email_is_refused_and_stays_usable(api, event):
 
 def _last_invitee(event):
     from chalicelib.db.base import Item
-    from chalicelib.db.content import event_pk
+    from chalicelib.db.keys import event_pk
     from chalicelib.db.users import Invite
 
     return next(

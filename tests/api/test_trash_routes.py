@@ -55,7 +55,8 @@ def clock(stack):
 
 @pytest.fixture
 def trashed_event(clock):
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
     from chalicelib.domain.trash import trash_event
 
     seed_event()
@@ -104,7 +105,8 @@ def test_restore_with_a_taken_slug_answers_409_with_a_suggestion(call, trashed_e
 
 
 def test_restore_child_by_id_alone(call, clock):
-    from chalicelib.db.content import Event, Post, child_sk, event_pk
+    from chalicelib.db.content import Event, Post
+    from chalicelib.db.keys import child_sk, event_pk
     from chalicelib.domain.content import trash_child
 
     seed_event()

@@ -10,13 +10,15 @@ pytestmark = pytest.mark.integration
 
 
 def _room(room_id: str, **fields) -> None:
-    from chalicelib.db.content import Room, child_sk, event_pk
+    from chalicelib.db.content import Room
+    from chalicelib.db.keys import child_sk, event_pk
 
     Room(event_pk("ev1"), child_sk("room", room_id), id=room_id, event_id="ev1", name=room_id, **fields).save()
 
 
 def _read(room_id: str, **options):
-    from chalicelib.db.content import Room, child_sk, event_pk
+    from chalicelib.db.content import Room
+    from chalicelib.db.keys import child_sk, event_pk
     from chalicelib.db.live import live_item
 
     return live_item(Room, event_pk("ev1"), child_sk("room", room_id), missing=f"No room {room_id}.", **options)
@@ -53,7 +55,8 @@ def test_live_item_past_its_ttl_is_not_found_even_with_trashed_too(stack):
 
 
 def test_live_item_of_another_kind_at_the_key_is_not_found(stack):
-    from chalicelib.db.content import Track, child_sk, event_pk
+    from chalicelib.db.content import Track
+    from chalicelib.db.keys import child_sk, event_pk
 
     Track(event_pk("ev1"), child_sk("room", "r4"), id="r4", event_id="ev1", name="a track where a room would be").save()
 
@@ -61,7 +64,7 @@ def test_live_item_of_another_kind_at_the_key_is_not_found(stack):
 
 
 def test_live_item_prefetched_reads_the_requests_copy(stack):
-    from chalicelib.db.content import child_sk, event_pk
+    from chalicelib.db.keys import child_sk, event_pk
     from chalicelib.db.prefetch import prefetched
 
     _room("r5")

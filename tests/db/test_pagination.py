@@ -114,7 +114,8 @@ def test_pagination_imports_nothing_above_db():
 def _tracks(count: int, *, trashed: frozenset[int] = frozenset()) -> list[str]:
     from datetime import UTC, datetime
 
-    from chalicelib.db.content import Track, child_sk, event_pk
+    from chalicelib.db.content import Track
+    from chalicelib.db.keys import child_sk, event_pk
 
     for number in range(count):
         track = Track(event_pk("ev1"), child_sk("track", f"t{number:02d}"), id=f"t{number:02d}", event_id="ev1")
@@ -127,7 +128,8 @@ def _tracks(count: int, *, trashed: frozenset[int] = frozenset()) -> list[str]:
 
 def _walk(limit: int, **options) -> list[list[str]]:
     from chalicelib.db.base import Item
-    from chalicelib.db.content import Track, child_sk, event_pk
+    from chalicelib.db.content import Track
+    from chalicelib.db.keys import child_sk, event_pk
     from chalicelib.db.live import is_live
     from chalicelib.db.pagination import read_page
 
@@ -163,8 +165,9 @@ def test_read_page_skips_what_keep_refuses_without_shortening_a_page(stack):
 
 @pytest.mark.integration
 def test_read_page_through_an_index_pages_with_the_index_keys(stack):
+    from chalicelib.db.keys import USERS_INDEX_KEY
     from chalicelib.db.pagination import decode_cursor, read_page
-    from chalicelib.db.users import USERS_INDEX_KEY, User, user_pk
+    from chalicelib.db.users import User, user_pk
 
     for number in range(3):
         User(

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_event_items_reads_every_item_as_a_pynamodb_query_does(stack):
-    from chalicelib.db import content
+    from chalicelib.db import keys
     from chalicelib.db.base import Item
     from chalicelib.db.queries import event_items, published_events
     from podium.localstack.stack import seed_first_start
@@ -18,6 +18,6 @@ def test_event_items_reads_every_item_as_a_pynamodb_query_does(stack):
 
     read = [(type(item), item.serialize()) for item in event_items(event_id)]
 
-    expected = [(type(item), item.serialize()) for item in Item.query(content.event_pk(event_id))]
+    expected = [(type(item), item.serialize()) for item in Item.query(keys.event_pk(event_id))]
     assert len(read) > 700
     assert read == expected

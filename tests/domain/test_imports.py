@@ -228,10 +228,10 @@ def test_import_c3voc_schedule_json_as_published_by_podium(aws_stack, organizer,
 
 
 def test_reimport_removes_records_the_export_dropped_and_keeps_ones_made_in_podium(aws_stack, organizer, small_export):
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
 
     first = _import(small_export, organizer)
-    note = content.Post(content.event_pk(first.event_id), "POST#note", id="note", event_id=first.event_id, title="Kept")
+    note = content.Post(keys.event_pk(first.event_id), "POST#note", id="note", event_id=first.event_id, title="Kept")
     note.save()
     sessions = json.loads((small_export / "sessions").read_text())
     (small_export / "sessions").write_text(json.dumps(sessions[:-1]))
@@ -284,7 +284,8 @@ def test_import_repairs_hostile_values_reports_them_and_stores_what_renders(aws_
 
 
 def test_import_publishes_only_for_a_verified_user(aws_stack, small_export):
-    from chalicelib.db.users import User, user_pk
+    from chalicelib.db.keys import user_pk
+    from chalicelib.db.users import User
     from chalicelib.domain.actors import SYSTEM, Actor
     from chalicelib.domain.permissions import EmailNotVerified
 
@@ -309,7 +310,8 @@ def import_event_as(path, actor, **kwargs):
 
 def _verified_user(actor):
     """Publishing needs a verified email: the actor's account, as sign-up and verification leave it."""
-    from chalicelib.db.users import User, user_pk
+    from chalicelib.db.keys import user_pk
+    from chalicelib.db.users import User
 
     if User.count(user_pk(actor.id), User.sk == "USER"):  # the organizer is shared by the tests of a process
         return

@@ -164,7 +164,8 @@ def test_every_verb_in_the_table_is_checked_somewhere():
 
 @pytest.mark.integration  # reads the accounts table
 def test_publishing_needs_a_verified_email_and_the_system_acts_as_the_operator(aws_stack):
-    from chalicelib.db.users import User, user_pk
+    from chalicelib.db.keys import user_pk
+    from chalicelib.db.users import User
     from chalicelib.domain.actors import SYSTEM
     from chalicelib.domain.permissions import EmailNotVerified, check_may_publish
 

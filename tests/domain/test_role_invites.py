@@ -45,7 +45,7 @@ def test_accept_invite_keeps_the_token_when_the_role_write_fails(faults):
 
 def test_accept_invite_spends_the_token_and_the_invite_once(stack):
     from chalicelib.db.base import Item
-    from chalicelib.db.content import event_pk
+    from chalicelib.db.keys import event_pk
     from chalicelib.domain.roles import accept_invite
     from chalicelib.errors import Gone
 

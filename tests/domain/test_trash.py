@@ -337,7 +337,8 @@ def test_purge_user_deletes_avatar_email_guard_roles_and_their_events(clock):
 
 
 def test_restore_by_an_id_two_events_share_asks_for_the_event(seeded):
-    from chalicelib.db.content import Post, event_pk
+    from chalicelib.db.content import Post
+    from chalicelib.db.keys import event_pk
     from chalicelib.domain.trash import restore
     from chalicelib.errors import Conflict
 
@@ -362,12 +363,12 @@ def _trash_child_id(kind: str, item_id: str, event_id: str) -> None:
 
 def _sessions_sharing_the_speaker(count: int) -> list[str]:
     """`count` sessions (the seeded one first) all linked to the seeded speaker, both ways."""
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
 
     first = load("session", child_id("ev1", "session"), "ev1")
     ids = [first.id] + [f"ev1-shared{n}" for n in range(1, count)]
     for session_id in ids[1:]:
-        content.Session(first.pk, content.child_sk("session", session_id), id=session_id, event_id="ev1",
+        content.Session(first.pk, keys.child_sk("session", session_id), id=session_id, event_id="ev1",
                         title=session_id, state="accepted", speaker_ids=first.speaker_ids).save()  # fmt: skip
     speaker = load("speaker", child_id("ev1", "speaker"), "ev1")
     speaker.update(actions=[content.Speaker.session_ids.set(ids)])

@@ -307,14 +307,14 @@ def test_thumbnails_of_a_replaced_file_are_not_kept(seeded, worker):
 
 
 def test_purging_an_entity_deletes_its_files(seeded, worker):
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
     from chalicelib.domain.uploads import delete_files_of
 
     _upload(seeded, "event_logo", image_bytes("PNG"), "image/png")
     _upload(seeded, "event_banner", image_bytes("PNG"), "image/png")
     kept = _upload(seeded, "speaker_photo", image_bytes("PNG"), "image/png")
     worker()
-    event = content.Event.get(content.event_pk(seeded.event_id), "EVENT")
+    event = content.Event.get(keys.event_pk(seeded.event_id), "EVENT")
 
     deleted = delete_files_of(item=event)
 
@@ -379,12 +379,12 @@ def test_public_pages_show_the_uploaded_logo_thumbnail(seeded, worker):
 def test_files_view_gives_the_json_of_an_items_files(seeded, worker):
     import json
 
-    from chalicelib.db import content
+    from chalicelib.db import content, keys
     from chalicelib.domain.uploads import files_view
 
     _upload(seeded, "event_banner", image_bytes("PNG"), "image/png", "banner.png")
     worker()
-    event = content.Event.get(content.event_pk(seeded.event_id), "EVENT")
+    event = content.Event.get(keys.event_pk(seeded.event_id), "EVENT")
 
     view = json.loads(json.dumps(files_view(event)))
 

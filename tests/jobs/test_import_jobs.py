@@ -26,7 +26,8 @@ def run_import(poller, stack):
     """Upload `data` for the importer, run the import job through the queue, return the job record
     (the events it makes are removed after the test: `stack`)."""
     from chalicelib.adapters.aws import client
-    from chalicelib.db.jobs import Job, job_pk
+    from chalicelib.db.jobs import Job
+    from chalicelib.db.keys import job_pk
     from chalicelib.domain.actors import Actor
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
@@ -134,7 +135,8 @@ def test_import_job_reports_progress_and_the_new_event(run_import, sample_2018):
 
 @pytest.mark.parametrize("roles", [frozenset(), frozenset({"admin"})])  # the route's rule: admins too
 def test_import_job_refuses_an_upload_of_someone_else(poller, aws_stack, roles):
-    from chalicelib.db.jobs import Job, job_pk
+    from chalicelib.db.jobs import Job
+    from chalicelib.db.keys import job_pk
     from chalicelib.domain.actors import Actor
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
@@ -150,7 +152,8 @@ def test_import_job_refuses_an_upload_of_someone_else(poller, aws_stack, roles):
 def test_export_job_result_is_a_download_url_of_the_zip(run_import, poller, sample_2018):
     import urllib.request
 
-    from chalicelib.db.jobs import Job, job_pk
+    from chalicelib.db.jobs import Job
+    from chalicelib.db.keys import job_pk
     from chalicelib.domain.actors import Actor
     from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue

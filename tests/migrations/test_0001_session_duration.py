@@ -11,7 +11,8 @@ START = datetime(2031, 5, 2, 10, 0, tzinfo=UTC)
 @pytest.fixture
 def sessions(aws_stack):
     """Sessions of two events as older code saved them: no duration_minutes."""
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     made = []
     for event_id, count in (("dur00000001", 130), ("dur00000002", 3)):

@@ -11,7 +11,8 @@ EVENT_ID = "names000001"
 @pytest.fixture
 def saved(aws_stack):
     """Speakers, and sessions as code before kept names saved them: no speaker_names."""
-    from chalicelib.db.content import Session, Speaker, child_sk, event_pk
+    from chalicelib.db.content import Session, Speaker
+    from chalicelib.db.keys import child_sk, event_pk
 
     pk = event_pk(EVENT_ID)
     speakers = [
@@ -60,7 +61,8 @@ def test_backfill_keeps_the_live_speakers_names_of_every_session_once(saved):
 
 def test_backfill_that_races_a_rename_stores_the_new_name(saved, faults):
     from aws_faults import Rule
-    from chalicelib.db.content import Session, Speaker, child_sk, event_pk
+    from chalicelib.db.content import Session, Speaker
+    from chalicelib.db.keys import child_sk, event_pk
     from chalicelib.migrations.runner import MigrationRun, load_revisions
 
     def rename_first(body: bytes) -> bool:

@@ -13,7 +13,8 @@ START = datetime(2031, 3, 14, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def untimed_session(aws_stack):
     """A session saved before duration_minutes existed."""
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     session = Session(event_pk("migr0001"), "SESSION#s1", id="s1", event_id="migr0001", title="Old talk")
     session.starts_at, session.ends_at = START, START + timedelta(minutes=45)

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.integration
 def super_admin(aws_stack):
     """The super admin, made the way `podium create-admin` makes it."""
     from chalicelib.db.base import Item
-    from chalicelib.db.users import email_key, user_pk
+    from chalicelib.db.keys import email_key, user_pk
     from chalicelib.domain.accounts import make_super_admin
 
     user, _ = make_super_admin(email="root@podium.example.org", password="a long root password", name="Root")
@@ -29,7 +29,8 @@ def test_shell_command_prints_the_super_admins_email(local_stack, podium, super_
 @pytest.fixture
 def shell_event(aws_stack):
     """An event of this test's own (the demo event may already be in the shared table)."""
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
 
     event = Event(event_pk("shell0000001"), "EVENT", id="shell0000001", slug="shell-test-conf", name="Shell Conf")
     event.gsi1pk, event.gsi1sk = "SLUG#shell-test-conf", "EVENT"

@@ -112,8 +112,8 @@ def _other_events(count: int) -> list[tuple[str, str]]:
     from datetime import timedelta
 
     from chalicelib.clock import clock
-    from chalicelib.db.content import Event, Session, event_pk
-    from chalicelib.db.queries import PUBLISHED
+    from chalicelib.db.content import Event, Session
+    from chalicelib.db.keys import PUBLISHED, event_pk
 
     start = clock().now().replace(microsecond=0) + timedelta(days=60)
     made = []

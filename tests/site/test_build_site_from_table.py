@@ -58,7 +58,8 @@ def test_build_of_an_unknown_event_exits_2_naming_it(stack, tmp_path, build_site
 
 
 def test_build_of_a_draft_event_exits_2(demo_event, tmp_path, build_site_module, capsys):
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
     from podium.localstack.demo import DEMO_ID
 
     Event.get(event_pk(DEMO_ID), "EVENT").update(

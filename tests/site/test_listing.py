@@ -44,7 +44,8 @@ def test_index_rendered_from_a_stale_listing_is_rendered_again_from_the_current_
 
 
 def test_renamed_event_is_listed_under_its_new_slug_and_its_old_folder_goes_without_being_told(demo_site):
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
     from chalicelib.site import listing
     from chalicelib.site.publish import publish_event
 

@@ -43,7 +43,8 @@ def _drain(poller) -> None:
 
 
 def test_session_title_edit_reaches_its_page_through_stream_and_queue(demo_site, poller):
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     stack, slug, event_id = demo_site
     session = Session.get(event_pk(event_id), "SESSION#static")
@@ -55,7 +56,8 @@ def test_session_title_edit_reaches_its_page_through_stream_and_queue(demo_site,
 
 
 def test_unpublished_event_loses_its_pages_and_index_entry(demo_site, poller):
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
 
     stack, slug, event_id = demo_site
     event = Event.get(event_pk(event_id), "EVENT")
@@ -82,7 +84,8 @@ def test_rebuild_asked_for_before_the_last_one_started_is_skipped(demo_site):
     from datetime import UTC, datetime
 
     from chalicelib.clock import FrozenClock, use_clock
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
     from chalicelib.site.publish import publish_event
 
     stack, slug, event_id = demo_site
@@ -135,7 +138,8 @@ def _fresh_full_build() -> dict[str, tuple[bytes, str]]:
 
 
 def test_bucket_after_incremental_edits_equals_a_fresh_full_build(frozen_clock, demo_site, poller):
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     stack, _, event_id = demo_site
     # GIVEN a title edit (it moves the session in every list sorted by title) and a rejected session
@@ -156,7 +160,7 @@ def test_bucket_after_incremental_edits_equals_a_fresh_full_build(frozen_clock, 
 
 
 def test_rebuild_lists_the_bucket_while_another_writer_is_registered(demo_site):
-    from chalicelib.site.manifest import begin_writing, remembered_files
+    from chalicelib.db.site_manifest import begin_writing, remembered_files
     from chalicelib.site.publish import publish_event
 
     # GIVEN a writer that began and never finished (a crashed rebuild), and a page deleted meanwhile
@@ -199,7 +203,8 @@ def test_full_publish_removes_folders_of_events_no_longer_published(demo_site):
 
 
 def test_event_published_again_after_a_full_publish_of_an_emptied_bucket_gets_every_page(demo_site):
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_pk
     from chalicelib.site.publish import publish_event, publish_site
 
     # GIVEN an event unpublished without its rebuild running, then its bucket emptied and fully
@@ -230,7 +235,8 @@ def _empty(bucket: str) -> None:
 def test_event_page_links_to_the_proposal_form_only_while_the_call_is_open(demo_site, frozen_clock):
     from datetime import timedelta
 
-    from chalicelib.db.content import CallForPapers, Event, event_pk
+    from chalicelib.db.content import CallForPapers, Event
+    from chalicelib.db.keys import event_pk
     from chalicelib.site.publish import publish_event
 
     stack, slug, event_id = demo_site
@@ -285,13 +291,15 @@ def test_writer_that_began_while_another_read_the_bucket_leaves_no_stray_file(st
 
 
 def _reject(event_id: str, session_id: str) -> None:
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     Session.get(event_pk(event_id), f"SESSION#{session_id}").update(actions=[Session.state.set("rejected")])
 
 
 def test_session_with_a_newline_in_its_title_publishes_and_leaves_once_rejected(demo_site, poller):
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     stack, slug, event_id = demo_site
     page = f"e/{slug}/sessions/static/index.html"
@@ -353,7 +361,8 @@ def fifty_events(stack, seed_other_events):
 
 def test_edit_to_one_of_fifty_events_reads_and_writes_nothing_of_the_others(fifty_events, poller, monkeypatch):
     from aws_faults import injected_faults
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
     from chalicelib.site import listing
     from site_support import own
 

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.integration
 
 
 def _retitle(event_id: str, title: str) -> None:
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     Session.get(event_pk(event_id), "SESSION#static").update(actions=[Session.title.set(title)])
 
@@ -37,7 +38,7 @@ def counted_renders(monkeypatch):
 
 
 def test_burst_while_a_render_runs_becomes_one_more_render_with_the_latest_state(demo_site, counted_renders):
-    from chalicelib.site import render_turns
+    from chalicelib.db import render_turns
     from chalicelib.site.publish import publish_event
 
     stack, slug, event_id = demo_site
@@ -60,7 +61,7 @@ def test_burst_while_a_render_runs_becomes_one_more_render_with_the_latest_state
 
 
 def test_other_events_render_while_one_holds_its_turn(demo_site, counted_renders):
-    from chalicelib.site import render_turns
+    from chalicelib.db import render_turns
     from chalicelib.site.publish import publish_event
 
     _, _, event_id = demo_site
@@ -73,7 +74,8 @@ def test_other_events_render_while_one_holds_its_turn(demo_site, counted_renders
 
 
 def test_holder_that_raises_gives_its_turn_back_and_its_retry_renders(demo_site, monkeypatch):
-    from chalicelib.site import publish, render_turns
+    from chalicelib.db import render_turns
+    from chalicelib.site import publish
     from chalicelib.site.publish import publish_event
 
     stack, slug, event_id = demo_site
@@ -97,7 +99,7 @@ def test_holder_that_raises_gives_its_turn_back_and_its_retry_renders(demo_site,
 
 def test_crashed_holders_turn_goes_to_the_next_job_once_its_lease_ends(demo_site):
     from chalicelib.clock import clock
-    from chalicelib.site import render_turns
+    from chalicelib.db import render_turns
     from chalicelib.site.publish import publish_event
 
     _, _, event_id = demo_site

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -53,38 +51,6 @@ def client(service: str) -> Any:
     return boto3.session.Session().client(service, config=config)
 
 
-def query_items(**query: Any) -> Iterator[dict[str, Any]]:
-    """Every item of a DynamoDB Query (all pages), in DynamoDB's wire format as sent.
-
-    botocore would walk each attribute value through the service model, which for a big
-    partition costs more than the Query itself; pynamodb's `from_raw_data` reads the wire
-    format anyway. Binary values stay base64 text.
-    """
-    ddb = _unparsed_items_client()
-    while True:
-        page = ddb.query(**query)
-        yield from page.get("Items", [])
-        if "LastEvaluatedKey" not in page:
-            return
-        query = {**query, "ExclusiveStartKey": page["LastEvaluatedKey"]}
-
-
-@functools.cache
-def _unparsed_items_client() -> Any:
-    ddb = boto3.session.Session().client("dynamodb", config=_CONFIG)
-    ddb.meta.events.register("before-parse.dynamodb.Query", _keep_items_unparsed)
-    return ddb
-
-
-def _keep_items_unparsed(response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any) -> None:
-    if response_dict.get("status_code", 500) >= 300:
-        return  # errors are parsed as usual
-    body = json.loads(response_dict["body"])
-    if "Items" in body:
-        customized_response_dict["Items"] = body.pop("Items")
-        response_dict["body"] = json.dumps(body).encode()
-
-
 def is_unavailable(err: BaseException) -> bool:
     """True when `err` (boto3's, or pynamodb's wrapping one) says AWS throttled or failed even
     after the client's retries: the caller should get a 503, not a 500."""
@@ -113,4 +79,3 @@ def error_code(err: BaseException) -> str:
 def reset_clients() -> None:
     """Forget cached clients, e.g. after the endpoint or credentials changed."""
     client.cache_clear()
-    _unparsed_items_client.cache_clear()

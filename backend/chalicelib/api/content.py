@@ -48,7 +48,7 @@ def _prefetch(kind: str) -> Any:
     """The item route's own key, read in the request's one BatchGetItem (see `endpoint`)."""
 
     def keys(event_id: str, item_id: str, **_: Any) -> list[tuple[str, str]]:
-        from chalicelib.domain.content import child_key
+        from chalicelib.db.keys import child_key
 
         return [child_key(event_id, kind, item_id)]
 

@@ -20,6 +20,7 @@ from chalice import Blueprint, CORSConfig, Response
 
 from chalicelib.adapters.aws import is_unavailable
 from chalicelib.api.schema import Schema, parse_json_body
+from chalicelib.db.keys import event_key, role_key, user_key
 from chalicelib.db.prefetch import Key, prefetched
 from chalicelib.domain.accounts import authenticate
 from chalicelib.domain.actors import ANONYMOUS, Actor
@@ -184,16 +185,13 @@ def bearer_token(headers: Any) -> str | None:
 def request_keys(headers: Any, params: dict[str, str], prefetch: Callable[..., list[Key]] | None) -> list[Key]:
     """What authenticating, authorizing and loading will read: the token's user, the path's
     event and the user's role in it, and the route's own keys. A bad token fails here (401)."""
-    from chalicelib.db.content import event_pk
-    from chalicelib.db.users import role_sk, user_pk
-
     token = bearer_token(headers)
     user_id = decode_access_token(token).user_id if token else None
-    keys = [(user_pk(user_id), "USER")] if user_id else []
+    keys = [user_key(user_id)] if user_id else []
     if event_id := params.get("event_id"):
-        keys.append((event_pk(event_id), "EVENT"))
+        keys.append(event_key(event_id))
         if user_id:
-            keys.append((event_pk(event_id), role_sk(user_id)))
+            keys.append(role_key(event_id, user_id))
     return keys + (prefetch(**params) if prefetch else [])
 
 

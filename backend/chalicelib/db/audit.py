@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from chalicelib.db.base import Item
-
-
-def audit_pk(moment: datetime) -> str:
-    return f"AUDIT#{moment.strftime('%Y-%m')}"
 
 
 class AuditRecord(Item, discriminator="audit"):

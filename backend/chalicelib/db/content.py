@@ -1,4 +1,4 @@
-"""Event content: an event and every child share the event's partition (`EVENT#<id>`)."""
+"""Event content: an event and every child share the event's partition (db/keys.py: `event_pk`)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,6 @@ from pynamodb.attributes import (
 
 from chalicelib.db.base import Item
 from chalicelib.db.uploads import StoredFile
-
-
-def event_pk(event_id: str) -> str:
-    return f"EVENT#{event_id}"
 
 
 class Link(MapAttribute):
@@ -202,7 +198,3 @@ def session_duration_minutes(starts_at: datetime | None, ends_at: datetime | Non
     if starts_at is None or ends_at is None or ends_at < starts_at:
         return None
     return int((ends_at - starts_at).total_seconds() // 60)
-
-
-def child_sk(kind: str, item_id: str) -> str:
-    return f"{kind.upper()}#{item_id}"

@@ -11,22 +11,10 @@ from datetime import datetime
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
 
 from chalicelib.db.base import Item
+from chalicelib.db.keys import job_key, jobs_day_key
 
 PENDING, STARTED, RETRY, SUCCESS, FAILURE = "PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE"
 FINISHED = frozenset({SUCCESS, FAILURE})
-JOB_SK = "JOB"
-
-
-def job_pk(job_id: str) -> str:
-    return f"JOB#{job_id}"
-
-
-def jobs_day_key(day: datetime) -> str:
-    return f"JOBS#{day:%Y-%m-%d}"
-
-
-def event_jobs_key(event_id: str) -> str:
-    return f"EVENTJOBS#{event_id}"
 
 
 class Job(Item, discriminator="job"):
@@ -56,15 +44,11 @@ class JobEffect(Item, discriminator="job_effect"):
     result = UnicodeAttribute()  # JSON
 
 
-def effect_sk(key: str) -> str:
-    return f"EFFECT#{key}"
-
-
 def get_job(job_id: str) -> Job | None:
     from pynamodb.exceptions import DoesNotExist
 
     try:
-        return Job.get(job_pk(job_id), JOB_SK, consistent_read=True)
+        return Job.get(*job_key(job_id), consistent_read=True)
     except DoesNotExist:
         return None
 

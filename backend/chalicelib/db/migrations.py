@@ -1,7 +1,7 @@
-"""Data-migration state, kept in the table it describes: pk "MIGRATIONS".
+"""Data-migration state, kept in the table it describes (db/keys.py).
 
-sk "CURRENT" holds the applied revision; sk "RUN#<revision>" holds the resume point of a
-migration that started and did not finish (removed once it does).
+`migration_state_key()` holds the applied revision; `migration_run_key(revision)` holds the
+resume point of a migration that started and did not finish (removed once it does).
 """
 
 from __future__ import annotations
@@ -9,13 +9,6 @@ from __future__ import annotations
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from chalicelib.db.base import Item
-
-MIGRATIONS_PK = "MIGRATIONS"
-CURRENT_SK = "CURRENT"
-
-
-def run_sk(revision: str) -> str:
-    return f"RUN#{revision}"
 
 
 class MigrationState(Item, discriminator="migration_state"):

@@ -7,8 +7,8 @@ from typing import Any
 
 from chalicelib.db import content
 from chalicelib.db.base import Item
-
-PUBLISHED = "PUBLISHED"
+from chalicelib.db.keys import EVENT_SK, PUBLISHED, USERS_INDEX_KEY, child_sk_prefix, event_pk, slug_key
+from chalicelib.db.table import query_items
 
 
 def event_items(event_id: str) -> Iterator[Item]:
@@ -17,9 +17,9 @@ def event_items(event_id: str) -> Iterator[Item]:
     return (item for item in found if not item.is_gone())
 
 
-def event_raw_items(event_id: str) -> Iterator[dict[str, Any]]:
+def event_raw_items(event_id: str, *, consistent_read: bool = False) -> Iterator[dict[str, Any]]:
     """The event's whole partition in DynamoDB's wire format (one paginated Query), expired items included."""
-    return _query_raw("pk = :pk", {":pk": {"S": content.event_pk(event_id)}})
+    return _query_raw("pk = :pk", {":pk": {"S": event_pk(event_id)}}, ConsistentRead=consistent_read)
 
 
 def child_models(
@@ -36,7 +36,7 @@ def child_models(
     found = query_models(
         model,
         "pk = :pk AND begins_with(sk, :kind)",
-        {":pk": {"S": content.event_pk(event_id)}, ":kind": {"S": content.child_sk(kind, "")}, **(values or {})},
+        {":pk": {"S": event_pk(event_id)}, ":kind": {"S": child_sk_prefix(kind)}, **(values or {})},
         FilterExpression=filter_expression,
         **query,
     )
@@ -51,11 +51,7 @@ def query_models(model: type[Item], key_condition: str, values: dict[str, Any], 
 
 
 def _query_raw(key_condition: str, values: dict[str, Any], **query: Any) -> Iterator[dict[str, Any]]:
-    from chalicelib.adapters.aws import query_items
-
-    return query_items(
-        TableName=Item.Meta.table_name, KeyConditionExpression=key_condition, ExpressionAttributeValues=values, **query
-    )
+    return query_items(KeyConditionExpression=key_condition, ExpressionAttributeValues=values, **query)
 
 
 def published_events() -> list[content.Event]:
@@ -64,9 +60,14 @@ def published_events() -> list[content.Event]:
     return [e for e in found if isinstance(e, content.Event) and not e.is_trashed() and not e.is_gone()]
 
 
+def events_with_slug(slug: str) -> list[content.Event]:
+    """Every event whose gsi1 holds this slug (trashed and expired ones too: callers decide)."""
+    return [e for e in content.Event.gsi1.query(slug_key(slug)) if isinstance(e, content.Event)]
+
+
 def event_by_slug(slug: str) -> content.Event | None:
     """The event with this slug (gsi1 "SLUG#<slug>"), trashed or not; None when there is none."""
-    for found in content.Event.gsi1.query(f"SLUG#{slug}", content.Event.gsi1sk == "EVENT", limit=1):
+    for found in content.Event.gsi1.query(slug_key(slug), content.Event.gsi1sk == EVENT_SK, limit=1):
         if isinstance(found, content.Event) and not found.is_gone():
             return found
     return None
@@ -82,7 +83,7 @@ def find_super_admin() -> Any | None:
     Users are listed on gsi2 (`USERS`, by email); the super admin is the first whose site
     roles hold "super_admin". A Query with a filter: operator tools only, never a request path.
     """
-    from chalicelib.db.users import USERS_INDEX_KEY, User
+    from chalicelib.db.users import User
 
     for user in User.gsi2.query(USERS_INDEX_KEY, filter_condition=User.site_roles.contains(SUPER_ADMIN_ROLE)):
         if isinstance(user, User) and not user.is_trashed() and not user.is_gone():

@@ -14,10 +14,6 @@ from chalicelib.db.base import Item
 PENDING, ACCEPTED = "pending", "accepted"
 
 
-def upload_pk(upload_id: str) -> str:
-    return f"UPLOAD#{upload_id}"
-
-
 class StoredFile(MapAttribute):
     """An accepted upload on its target. Keys, never URLs: the public base URL is configurable."""
 

@@ -9,10 +9,11 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from chalicelib.adapters.parameters import get_parameter
 from chalicelib.clock import clock
 from chalicelib.db.base import is_condition_failure, new_id, transact_write
+from chalicelib.db.keys import USER_SK, USERS_INDEX_KEY, email_guard_key, email_key, user_key
 from chalicelib.db.live import live_item
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.prefetch import get_item
-from chalicelib.db.users import USERS_INDEX_KEY, EmailGuard, User, email_key, user_pk
+from chalicelib.db.users import EmailGuard, User
 from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash_password, verify_password
@@ -43,14 +44,14 @@ def normalize_email(email: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    for user in User.gsi1.query(email_key(email), User.gsi1sk == "USER", limit=1):
+    for user in User.gsi1.query(email_key(email), User.gsi1sk == USER_SK, limit=1):
         if isinstance(user, User):
             return user
     return None
 
 
 def get_user(user_id: str) -> User:
-    return live_item(User, user_pk(user_id), "USER", missing="No such user.")
+    return live_item(User, *user_key(user_id), missing="No such user.")
 
 
 def private_view(user: User) -> dict[str, Any]:
@@ -79,8 +80,7 @@ def create_user(
     _check_password(password)
     user_id = new_id()
     user = User(
-        user_pk(user_id),
-        "USER",
+        *user_key(user_id),
         id=user_id,
         email=email,
         name=name,
@@ -88,12 +88,12 @@ def create_user(
         email_verified=verified,
         site_roles=set(roles) or None,
         gsi1pk=email_key(email),
-        gsi1sk="USER",
+        gsi1sk=USER_SK,
         gsi2pk=USERS_INDEX_KEY,
         gsi2sk=email,
     )
     user.stamp()
-    guard = EmailGuard(email_key(email), "EMAIL", user_id=user_id)
+    guard = EmailGuard(*email_guard_key(email), user_id=user_id)
     guard.stamp()
     try:
         with transact_write() as transaction:
@@ -194,7 +194,7 @@ def authenticate(token: str) -> Actor:
     """The actor a bearer token stands for; InvalidToken when it is bad, expired or revoked."""
     claims = decode_access_token(token)
     try:
-        user = get_item(User, user_pk(claims.user_id), "USER")
+        user = get_item(User, *user_key(claims.user_id))
     except DoesNotExist:
         raise InvalidToken("The access token is invalid; sign in again.") from None
     if user.is_trashed() or user.is_gone():

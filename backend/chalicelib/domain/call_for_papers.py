@@ -18,6 +18,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item
+from chalicelib.db.keys import child_key, child_sk_prefix, event_pk, user_key
 from chalicelib.db.live import is_live
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.domain.actors import Actor
@@ -163,7 +164,7 @@ def speaker_id_for(*, event_id: str, user_id: str) -> str:
 def speaker_profile(*, event: content.Event, user: Any) -> content.Speaker:
     """The user's speaker profile in the event, made from their account's name and email if absent."""
     speaker_id = speaker_id_for(event_id=event.id, user_id=user.id)
-    key = (content.event_pk(event.id), content.child_sk("speaker", speaker_id))
+    key = child_key(event.id, "speaker", speaker_id)
     try:
         found = content.Speaker.get(*key, consistent_read=True)
         if not found.is_trashed() and not found.is_gone():
@@ -187,14 +188,14 @@ def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any
     (409 naming its dates otherwise; a private one needs its link's `token` unless the caller is
     on the event's team) and mail the speaker that it arrived."""
     from chalicelib.db.prefetch import get_item
-    from chalicelib.db.users import User, user_pk
+    from chalicelib.db.users import User
     from chalicelib.domain.content import create_child
     from chalicelib.domain.session_states import notify_speakers
 
     is_team, _ = _standing(actor, event)
     cfp = readable_cfp(event, is_team=is_team, token=token)
     _check_open(event, cfp)
-    speaker = speaker_profile(event=event, user=get_item(User, user_pk(actor.id), "USER"))
+    speaker = speaker_profile(event=event, user=get_item(User, *user_key(actor.id)))
     values = {k: v for k, v in fields.items() if k != "version"}
     session = create_child(
         event=event, kind="session", fields=values | {"state": "pending", "speaker_ids": [speaker.id]}, actor=actor
@@ -211,8 +212,8 @@ def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None
     """
     return read_page(
         content.Session,
-        content.event_pk(event_id),
-        Item.sk.startswith(content.child_sk("session", "")),
+        event_pk(event_id),
+        Item.sk.startswith(child_sk_prefix("session")),
         filter_condition=Item.trashed_at.does_not_exist() & content.Session.speaker_user_ids.contains(user_id),
         keep=is_live,
         limit=limit,

@@ -14,6 +14,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
+from chalicelib.db.keys import child_key, child_sk, child_sk_prefix, event_pk
 from chalicelib.db.live import is_live, live_item
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.queries import child_models
@@ -42,8 +43,6 @@ def model_of(kind: str) -> type[Item]:
     return content.CHILD_KINDS[kind]
 
 
-def child_key(event_id: str, kind: str, item_id: str) -> tuple[str, str]:
-    return content.event_pk(event_id), content.child_sk(kind, item_id)
 
 
 def get_child(*, event_id: str, kind: str, item_id: str) -> Item:
@@ -137,7 +136,7 @@ def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], act
     item_id = new_id()
     item = model_of(kind)(*child_key(event.id, kind, item_id), id=item_id, event_id=event.id, **values)
     item.stamp()
-    speakers = [related[content.child_sk("speaker", s)] for s in values.get("speaker_ids") or []]
+    speakers = [related[child_sk("speaker", s)] for s in values.get("speaker_ids") or []]
     if kind == "session":  # each listed speaker gets a version-conditioned update below
         item.speaker_names = names_of(speakers)  # type: ignore[attr-defined]
     if speakers:
@@ -197,13 +196,13 @@ def _apply_update(*, event: content.Event, item: Item, fields: dict[str, Any], v
     after = set(values.get("speaker_ids", before))
     named: list[Item] = []  # speakers whose names this write stores
     if "speaker_ids" in values:
-        named = [related[content.child_sk("speaker", s)] for s in values["speaker_ids"]]
+        named = [related[child_sk("speaker", s)] for s in values["speaker_ids"]]
         item.speaker_user_ids = linked_users(named)  # type: ignore[attr-defined]
     elif item.kind_name == "session" and item.speaker_names is None:  # type: ignore[attr-defined]
         named = _speakers(event.id, list(item.speaker_ids or []))  # saved before names were kept
     if named or "speaker_ids" in values:
         item.speaker_names = names_of(named)  # type: ignore[attr-defined]
-    added = [related[content.child_sk("speaker", s)] for s in sorted(after - before)]
+    added = [related[child_sk("speaker", s)] for s in sorted(after - before)]
     removed = _speakers(event.id, sorted(before - after))
     if renamed:
         _write_renamed_speaker(item)
@@ -360,8 +359,8 @@ def list_children(*, event_id: str, kind: str, limit: int, cursor: str | None) -
     """One Query per page on the event's partition (sk prefix), trashed items left out."""
     return read_page(
         model_of(kind),
-        content.event_pk(event_id),
-        Item.sk.startswith(content.child_sk(kind, "")),
+        event_pk(event_id),
+        Item.sk.startswith(child_sk_prefix(kind)),
         filter_condition=Item.trashed_at.does_not_exist(),
         keep=is_live,
         limit=limit,

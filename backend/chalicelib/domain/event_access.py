@@ -7,16 +7,16 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.db.content import event_pk
+from chalicelib.db.keys import role_key
 from chalicelib.domain.actors import Actor
 
 
 def event_role(*, event_id: str, user_id: str) -> str | None:
     """The user's role in the event, None without one."""
-    from chalicelib.db.users import EventRole, role_sk
+    from chalicelib.db.users import EventRole
 
     try:
-        return EventRole.get(event_pk(event_id), role_sk(user_id), consistent_read=True).role
+        return EventRole.get(*role_key(event_id, user_id), consistent_read=True).role
     except DoesNotExist:
         return None
 

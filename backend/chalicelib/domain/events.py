@@ -9,11 +9,12 @@ from typing import Any
 
 from chalicelib.clock import clock
 from chalicelib.db.base import new_id, transact_write
-from chalicelib.db.content import Event, event_pk
+from chalicelib.db.content import Event
+from chalicelib.db.keys import ALL_EVENTS_KEY, EVENT_SK, ROLE_SK_PREFIX, event_key, event_pk, slug_key
 from chalicelib.db.live import live_item
 from chalicelib.db.pagination import Page, decode_cursor, read_page
-from chalicelib.db.queries import PUBLISHED, published_events
-from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, user_pk
+from chalicelib.db.queries import PUBLISHED, events_with_slug, published_events
+from chalicelib.db.users import EventRole, user_pk
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.domain.projections import Audience, project
@@ -32,15 +33,14 @@ def create_event(*, name: str, actor: Actor) -> Event:
     event_id = new_id()
     slug = f"{slugify(name)}-{event_id[:6]}"
     event = Event(
-        event_pk(event_id),
-        "EVENT",
+        *event_key(event_id),
         id=event_id,
         slug=slug,
         name=name,
         state="draft",
         owner_id=actor.id,
-        gsi1pk=f"SLUG#{slug}",
-        gsi1sk="EVENT",
+        gsi1pk=slug_key(slug),
+        gsi1sk=EVENT_SK,
     )
     event.stamp()
     owner = role_item(event_id=event_id, user_id=actor.id, role="owner")
@@ -60,7 +60,7 @@ def adopt_ownerless_events(*, user_id: str) -> list[Event]:
     adopted = []
     for event in published_events():
         owners = EventRole.query(
-            event_pk(event.id), EventRole.sk.startswith("ROLE#"), filter_condition=EventRole.role == "owner"
+            event_pk(event.id), EventRole.sk.startswith(ROLE_SK_PREFIX), filter_condition=EventRole.role == "owner"
         )
         if any(isinstance(role, EventRole) for role in owners):
             continue
@@ -73,7 +73,7 @@ def adopt_ownerless_events(*, user_id: str) -> list[Event]:
 
 
 def get_event(event_id: str) -> Event:
-    return live_item(Event, event_pk(event_id), "EVENT", missing="No such event.")
+    return live_item(Event, event_pk(event_id), EVENT_SK, missing="No such event.")
 
 
 def event_view(event: Event, *, audience: Audience) -> dict[str, Any]:
@@ -84,7 +84,7 @@ def event_view(event: Event, *, audience: Audience) -> dict[str, Any]:
 def _events_by_id(event_ids: list[str]) -> list[Event]:
     if not event_ids:
         return []
-    found = {e.id: e for e in Event.batch_get([(event_pk(i), "EVENT") for i in event_ids])}
+    found = {e.id: e for e in Event.batch_get([event_key(i) for i in event_ids])}
     return [found[i] for i in event_ids if i in found and not found[i].is_trashed() and not found[i].is_gone()]
 
 
@@ -102,7 +102,7 @@ def list_events(*, actor: Actor, everything: bool, limit: int, cursor: str | Non
         )  # fmt: skip
     else:
         roles = read_page(
-            EventRole.gsi1, user_pk(actor.id), EventRole.gsi1sk.startswith("EVENT#"), keep=_is_role, limit=limit,
+            EventRole.gsi1, user_pk(actor.id), EventRole.gsi1sk.startswith(event_pk("")), keep=_is_role, limit=limit,
             cursor=cursor, secret=signing_key(),
         )  # fmt: skip
     return Page(_events_by_id([r.event_id for r in roles.items]), roles.next)
@@ -163,7 +163,7 @@ def update_event(*, event: Event, fields: dict[str, Any], version: int | None) -
     values = coerce_fields({k: v for k, v in fields.items() if k != "version"})
     if "slug" in values:
         _check_slug(values["slug"], event.id)
-        values["gsi1pk"] = f"SLUG#{values['slug']}"
+        values["gsi1pk"] = slug_key(values["slug"])
     starts, ends = values.get("starts_at", event.starts_at), values.get("ends_at", event.ends_at)
     if starts and ends and ends <= starts:
         raise ValidationFailed("The event must end after it starts.", fields={"ends_at": "must be after starts_at"})
@@ -191,6 +191,6 @@ def update_event(*, event: Event, fields: dict[str, Any], version: int | None) -
 def _check_slug(slug: str, event_id: str) -> None:
     if not SLUG_PATTERN.match(slug):
         raise ValidationFailed("A slug is 3 to 80 lowercase letters, digits and hyphens.", fields={"slug": "invalid"})
-    holders = [e for e in Event.gsi1.query(f"SLUG#{slug}") if e.id != event_id and not e.is_trashed()]
+    holders = [e for e in events_with_slug(slug) if e.id != event_id and not e.is_trashed()]
     if holders:
         raise Conflict(f"The slug {slug!r} is taken.", fields={"slug": "is taken"}, suggestion=f"{slug}-2")

@@ -18,17 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters import files
-from chalicelib.adapters.aws import client
-from chalicelib.db import content
+from chalicelib.db import content, table
 from chalicelib.db.base import Item
-from chalicelib.db.queries import PUBLISHED
+from chalicelib.db.keys import EVENT_SK, PUBLISHED, child_key, event_key, slug_key
+from chalicelib.db.queries import event_raw_items, events_with_slug
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.jobs.enqueue import enqueue
-from chalicelib.settings import settings
 from chalicelib.site import c3voc
 from chalicelib.site.openevent import ExportError, OpenEventExport, read_export
 
@@ -131,7 +130,7 @@ def import_event(
     report = progress or (lambda _percent: None)
     event_id = export.event["id"]
     old_items = _raw_partition(event_id)
-    old_event = old_items.get((content.event_pk(event_id), "EVENT"))
+    old_event = old_items.get(event_key(event_id))
     if old_event is not None:
         require(actor, "event.import", event_id)
     already_published = old_event is not None and old_event.get("state", {}).get("S") == "published"
@@ -230,10 +229,10 @@ def _event_item(
         "owner_id": owner_id,
         "social_links": [content.Link(name=name, url=url) for name, url in record["social_links"]],
         "call_for_papers": content.CallForPapers(**_none_if_empty(cfp)) if cfp else None,
-        "gsi1pk": f"SLUG#{slug}",
-        "gsi1sk": "EVENT",
+        "gsi1pk": slug_key(slug),
+        "gsi1sk": EVENT_SK,
     }
-    event = content.Event(content.event_pk(event_id), "EVENT", **attributes)
+    event = content.Event(*event_key(event_id), **attributes)
     if state == "published":
         event.gsi2pk, event.gsi2sk = PUBLISHED, record["starts_at"].isoformat()
     return event
@@ -243,7 +242,7 @@ def _free_slug(slug: str, event_id: str) -> str:
     """`slug`, or `slug-2`, `slug-3`… when another event holds it."""
     candidate, number = slug, 1
     while True:
-        holders = [e for e in content.Event.gsi1.query(f"SLUG#{candidate}") if e.id != event_id]
+        holders = [e for e in events_with_slug(candidate) if e.id != event_id]
         if not holders:
             return candidate
         number += 1
@@ -274,8 +273,7 @@ _KIND_OF: dict[type[Item], str] = {model: kind for kind, model in content.CHILD_
 
 
 def _child(model: type[Item], event_id: str, record: dict[str, Any]) -> Item:
-    sk = content.child_sk(_KIND_OF[model], record["id"])
-    return model(content.event_pk(event_id), sk, **(_attributes(model, record) | {"event_id": event_id}))
+    return model(*child_key(event_id, _KIND_OF[model], record["id"]), **(_attributes(model, record) | {"event_id": event_id}))
 
 
 # --- raw items, sizes, writes -------------------------------------------------------------
@@ -314,17 +312,7 @@ def _check_sizes(items: list[Item], raw_items: list[dict[str, Any]]) -> None:
 def _raw_partition(event_id: str) -> dict[tuple[str, str], dict[str, Any]]:
     """Every item of the event's partition as stored (attribute values), for update and undo."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
-    for page in (
-        client("dynamodb")
-        .get_paginator("query")
-        .paginate(
-            TableName=settings().table_name,
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}},
-            ConsistentRead=True,
-        )
-    ):
-        found.update({_key(raw): raw for raw in page["Items"]})
+    found.update({_key(raw): raw for raw in event_raw_items(event_id, consistent_read=True)})
     return found
 
 
@@ -342,11 +330,9 @@ def _write(*, puts: list[dict[str, Any]], deletes: list[tuple[str, str]], progre
 
 def _write_batch(requests: list[dict[str, Any]]) -> None:
     """One BatchWriteItem, retrying unprocessed requests with backoff."""
-    table = settings().table_name
     pending = requests
     for attempt in range(8):
-        answer = client("dynamodb").batch_write_item(RequestItems={table: pending})
-        pending = answer.get("UnprocessedItems", {}).get(table, [])
+        pending = table.batch_write_once(pending)
         if not pending:
             return
         time.sleep(min(0.05 * 2**attempt, 2.0))

@@ -8,7 +8,8 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from chalicelib.clock import clock
-from chalicelib.db.users import OneTimeToken, token_pk
+from chalicelib.db.keys import token_pk
+from chalicelib.db.users import OneTimeToken
 from chalicelib.errors import Gone
 
 

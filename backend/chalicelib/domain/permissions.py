@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.db.keys import role_key, user_key
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.session_states import check_transition
 from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
@@ -348,10 +349,10 @@ def check_may_publish(actor: Actor) -> None:
         return
     # Lazy: the user model's module reaches the domain modules that import this one.
     from chalicelib.db.prefetch import get_item
-    from chalicelib.db.users import User, user_pk
+    from chalicelib.db.users import User
 
     try:
-        verified = actor.kind == "user" and get_item(User, user_pk(actor.id), "USER").email_verified
+        verified = actor.kind == "user" and get_item(User, *user_key(actor.id)).email_verified
     except DoesNotExist:
         verified = False
     if not verified:
@@ -364,16 +365,17 @@ class AuthenticationRequired(Unauthorized):
 
 def event_and_role(actor: Actor, event_id: str, *, trashed_too: bool = False) -> tuple[Any, Any]:
     """The live event (404 otherwise; trashed ones too with `trashed_too`) and the actor's role item in it."""
-    from chalicelib.db.content import Event, event_pk
+    from chalicelib.db.content import Event
+    from chalicelib.db.keys import event_key
     from chalicelib.db.live import live_item
     from chalicelib.db.prefetch import get_item
-    from chalicelib.db.users import EventRole, role_sk
+    from chalicelib.db.users import EventRole
 
-    event = live_item(Event, event_pk(event_id), "EVENT", missing="No such event.", trashed_too=trashed_too, prefetched=True)
+    event = live_item(Event, *event_key(event_id), missing="No such event.", trashed_too=trashed_too, prefetched=True)
     role = None
     if actor.kind == "user":
         try:
-            role = get_item(EventRole, event_pk(event_id), role_sk(actor.id))
+            role = get_item(EventRole, *role_key(event_id, actor.id))
         except DoesNotExist:
             role = None
     return event, role

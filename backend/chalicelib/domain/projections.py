@@ -91,7 +91,8 @@ FIELDS: dict[str, dict[str, str]] = {
     "user": {
         **dict.fromkeys(("id", "name", "avatar_url"), PUBLIC),
         **dict.fromkeys(("email", "email_verified", "bio", "created_at", "site_roles"), OWN),
-        **dict.fromkeys(("password_hash", "token_version", "version", "updated_at"), NOBODY),
+        # The uploaded photo is served through uploads, not the account's views.
+        **dict.fromkeys(("password_hash", "token_version", "version", "updated_at", "photo_file"), NOBODY),
     },
 }
 # Stored for the system's own use and shown to nobody: storage keys, trash bookkeeping, the call
@@ -148,12 +149,12 @@ def audiences_for_events(actor: Actor, events: list[Any]) -> dict[str, Audience]
     """Each event's audience for `actor`, by event id (one BatchGet of the actor's role items)."""
     # Table models load on use: site/bundle.py imports this module, and a site built from an
     # export reads no table.
-    from chalicelib.db.content import event_pk
-    from chalicelib.db.users import EventRole, role_sk
+    from chalicelib.db.keys import role_key
+    from chalicelib.db.users import EventRole
 
     roles: dict[str, Any] = {}
     if actor.kind == "user" and events:
-        keys = [(event_pk(e.id), role_sk(actor.id)) for e in events]
+        keys = [role_key(e.id, actor.id) for e in events]
         roles = {r.event_id: r for r in EventRole.batch_get(keys) if isinstance(r, EventRole)}
     return {e.id: audience_of(relations_of(actor, event=e, role=roles.get(e.id))) for e in events}
 
@@ -219,7 +220,8 @@ def visible_items(items: Iterable[Any], audience: Audience) -> list[Any]:
 def public_session_ids(*, event_id: str, speakers: Iterable[Any]) -> frozenset[str]:
     """Ids of the live accepted or confirmed sessions among those of `speakers` (one BatchGet)."""
     from chalicelib.db.base import Item  # on use, as in audiences_for_events
-    from chalicelib.domain.content import child_key, is_live  # content imports this module
+    from chalicelib.db.keys import child_key
+    from chalicelib.domain.content import is_live  # content imports this module
 
     session_ids = sorted({i for s in speakers if s.kind_name == "speaker" for i in s.session_ids or []})
     if not session_ids:

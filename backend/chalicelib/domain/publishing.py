@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from chalicelib.db.keys import event_id_from_pk
+
 # Kinds whose items appear on public pages. Roles, jobs, markers and the like never do.
 PUBLIC_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post"})
 
@@ -24,11 +26,10 @@ def events_touched(records: Iterable[dict[str, Any]]) -> dict[str, str | None]:
     for record in records:
         change = record.get("dynamodb", {})
         keys = change.get("Keys", {})
-        pk = keys.get("pk", {}).get("S", "")
+        event_id = event_id_from_pk(keys.get("pk", {}).get("S", ""))
         image = change.get("NewImage") or change.get("OldImage") or {}
-        if not pk.startswith("EVENT#") or _image_value(image, "kind") not in PUBLIC_KINDS:
+        if event_id is None or _image_value(image, "kind") not in PUBLIC_KINDS:
             continue
-        event_id = pk.removeprefix("EVENT#")
         slug = _image_value(change.get("OldImage", {}), "slug") if _image_value(image, "kind") == "event" else None
         touched[event_id] = slug or touched.get(event_id)
     return touched
@@ -50,10 +51,9 @@ def change_times(records: Iterable[dict[str, Any]]) -> dict[str, float]:
     for record in records:
         change = record.get("dynamodb", {})
         created = change.get("ApproximateCreationDateTime")
-        pk = change.get("Keys", {}).get("pk", {}).get("S", "")
+        event_id = event_id_from_pk(change.get("Keys", {}).get("pk", {}).get("S", ""))
         image = change.get("NewImage") or change.get("OldImage") or {}
-        if created is None or not pk.startswith("EVENT#") or _image_value(image, "kind") not in PUBLIC_KINDS:
+        if created is None or event_id is None or _image_value(image, "kind") not in PUBLIC_KINDS:
             continue
-        event_id = pk.removeprefix("EVENT#")
         latest[event_id] = max(latest.get(event_id, 0.0), float(created) + STREAM_TIME_RESOLUTION)
     return latest

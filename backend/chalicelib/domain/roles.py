@@ -9,9 +9,21 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.clock import clock
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
-from chalicelib.db.content import Event, Track, child_sk, event_pk
+from chalicelib.db.content import Event, Track
+from chalicelib.db.keys import (
+    ALL_EVENTS_KEY,
+    INVITE_SK_PREFIX,
+    ROLE_SK_PREFIX,
+    child_key,
+    event_key,
+    event_pk,
+    invite_key,
+    role_key,
+    time_ordered_sk,
+    user_key,
+)
 from chalicelib.db.live import live_item
-from chalicelib.db.users import ALL_EVENTS_KEY, EventRole, Invite, User, role_sk, user_pk
+from chalicelib.db.users import EventRole, Invite, User, user_pk
 from chalicelib.domain import onetime
 from chalicelib.domain.accounts import get_user, normalize_email, public_view
 from chalicelib.domain.actors import Actor
@@ -25,8 +37,7 @@ INVITE_SECONDS = 7 * 24 * 3600
 def role_item(*, event_id: str, user_id: str, role: str, track_ids: list[str] | None = None) -> EventRole:
     """A role item with its lookup keys; the owner's also indexes the event for admins."""
     item = EventRole(
-        event_pk(event_id),
-        role_sk(user_id),
+        *role_key(event_id, user_id),
         event_id=event_id,
         user_id=user_id,
         role=role,
@@ -35,7 +46,7 @@ def role_item(*, event_id: str, user_id: str, role: str, track_ids: list[str] | 
         gsi1sk=event_pk(event_id),
     )
     if role == "owner":
-        item.gsi2pk, item.gsi2sk = ALL_EVENTS_KEY, f"{clock().now().isoformat()}#{event_id}"
+        item.gsi2pk, item.gsi2sk = ALL_EVENTS_KEY, time_ordered_sk(clock().now(), event_id)
     item.stamp()
     return item
 
@@ -60,7 +71,7 @@ def _granted(*, event_id: str, user_id: str, role: str, track_ids: list[str] | N
 
 def _role_of(event_id: str, user_id: str) -> EventRole | None:
     try:
-        return EventRole.get(event_pk(event_id), role_sk(user_id), consistent_read=True)
+        return EventRole.get(*role_key(event_id, user_id), consistent_read=True)
     except DoesNotExist:
         return None
 
@@ -76,7 +87,7 @@ def _check_tracks(event_id: str, role: str, track_ids: list[str]) -> None:
         raise ValidationFailed("Name the tracks this organizer manages.", fields={"track_ids": "must not be empty"})
     for track_id in track_ids:
         try:
-            Track.get(event_pk(event_id), child_sk("track", track_id))
+            Track.get(*child_key(event_id, "track", track_id))
         except DoesNotExist:
             raise ValidationFailed(
                 "No such track in this event.", fields={"track_ids": f"{track_id} is unknown"}
@@ -86,11 +97,10 @@ def _check_tracks(event_id: str, role: str, track_ids: list[str]) -> None:
 def invite(*, event_id: str, email: str, role: str, track_ids: list[str], actor: Actor) -> Invite:
     """Record a pending invite and mail its single-use link (valid 7 days)."""
     _check_tracks(event_id, role, track_ids)
-    event = Event.get(event_pk(event_id), "EVENT")
+    event = Event.get(*event_key(event_id))
     invite_id = new_id()
     record = Invite(
-        event_pk(event_id),
-        f"INVITE#{invite_id}",
+        *invite_key(event_id, invite_id),
         id=invite_id,
         event_id=event_id,
         email=normalize_email(email),
@@ -150,8 +160,8 @@ def _pending_invite(event_id: str, invite_id: str) -> Invite:
     if not invite_id or len(invite_id) > 64:  # ids are short; a longer one names nothing
         raise NotFound("This invite was withdrawn.")
     withdrawn = "This invite was withdrawn."
-    pending = live_item(Invite, event_pk(event_id), f"INVITE#{invite_id}", missing=withdrawn, consistent_read=True)
-    live_item(Event, event_pk(event_id), "EVENT", missing=withdrawn)
+    pending = live_item(Invite, *invite_key(event_id, invite_id), missing=withdrawn, consistent_read=True)
+    live_item(Event, *event_key(event_id), missing=withdrawn)
     return pending
 
 
@@ -170,13 +180,13 @@ def mask_email(email: str) -> str:
 def list_roles(*, event_id: str) -> dict[str, Any]:
     """Members (id, name, role, tracks) and pending invites (masked email) of an event."""
     roles, invites = [], []
-    for item in Item.query(event_pk(event_id), Item.sk.startswith("ROLE#")):
+    for item in Item.query(event_pk(event_id), Item.sk.startswith(ROLE_SK_PREFIX)):
         if isinstance(item, EventRole):
             roles.append(item)
-    for item in Item.query(event_pk(event_id), Item.sk.startswith("INVITE#")):
+    for item in Item.query(event_pk(event_id), Item.sk.startswith(INVITE_SK_PREFIX)):
         if isinstance(item, Invite) and not item.is_gone():
             invites.append(item)
-    users = {u.id: u for u in User.batch_get([(user_pk(r.user_id), "USER") for r in roles])} if roles else {}
+    users = {u.id: u for u in User.batch_get([user_key(r.user_id) for r in roles])} if roles else {}
     members = [
         {
             "user": public_view(users[r.user_id]) if r.user_id in users else {"id": r.user_id},
@@ -217,7 +227,7 @@ def transfer_ownership(*, event_id: str, new_owner_id: str, actor: Actor) -> Eve
     old_owner = next(
         (
             r
-            for r in Item.query(event_pk(event_id), Item.sk.startswith("ROLE#"))
+            for r in Item.query(event_pk(event_id), Item.sk.startswith(ROLE_SK_PREFIX))
             if isinstance(r, EventRole) and r.role == "owner"
         ),
         None,
@@ -226,7 +236,7 @@ def transfer_ownership(*, event_id: str, new_owner_id: str, actor: Actor) -> Eve
         return old_owner
     promoted = role_item(event_id=event_id, user_id=new_owner_id, role="owner")
     promoted.version = new_role.version
-    event = Event.get(event_pk(event_id), "EVENT")
+    event = Event.get(*event_key(event_id))
     with transact_write() as transaction:
         transaction.save(promoted)
         if old_owner is not None:

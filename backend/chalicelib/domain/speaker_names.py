@@ -22,6 +22,7 @@ from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, transact_write
+from chalicelib.db.keys import child_key
 from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
 from chalicelib.errors import Conflict
@@ -51,7 +52,7 @@ def listed_names(*, event_id: str, sessions: list[Any]) -> dict[str, str]:
     missing -= kept.keys()
     if not missing:
         return kept
-    keys = [(content.event_pk(event_id), content.child_sk("speaker", i)) for i in sorted(missing)]
+    keys = [child_key(event_id, "speaker", i) for i in sorted(missing)]
     live = (s for s in content.Speaker.batch_get(keys) if not s.is_trashed() and not s.is_gone())
     return kept | {speaker.id: speaker.name for speaker in live}
 

@@ -22,13 +22,32 @@ from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 
-from chalicelib.adapters.aws import client
 from chalicelib.clock import clock
-from chalicelib.db import content
-from chalicelib.db.audit import AuditRecord, audit_pk
+from chalicelib.db import content, table
+from chalicelib.db.audit import AuditRecord
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
+from chalicelib.db.keys import (
+    EVENT_SK,
+    TRASH_KEY,
+    USER_SK,
+    USERS_INDEX_KEY,
+    audit_pk,
+    child_key,
+    child_sk,
+    email_guard_key,
+    email_key,
+    event_id_from_pk,
+    event_key,
+    event_pk,
+    role_key,
+    slug_key,
+    time_ordered_sk,
+    user_key,
+)
 from chalicelib.db.live import live_item
 from chalicelib.db.pagination import Page, read_page
+from chalicelib.db.queries import events_with_slug
+from chalicelib.db.users import roles_in_event, roles_of_user, user_photo
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
 from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
@@ -36,7 +55,6 @@ from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import BadRequest, Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.settings import settings
 
-TRASH_KEY = "TRASH"
 KINDS = ("user", "event", *content.CHILD_KINDS)
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep changing meanwhile
@@ -58,20 +76,8 @@ def _trash_readers() -> frozenset[str]:
 
 
 def _readable_events(actor: Actor) -> list[str]:
-    """The events whose trash `actor` may read (role items: gsi1 `USER#<id>` / `EVENT#<id>`)."""
-    paginator = client("dynamodb").get_paginator("query")
-    pages = paginator.paginate(
-        TableName=settings().table_name,
-        IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :user AND begins_with(gsi1sk, :events)",
-        ExpressionAttributeValues={":user": {"S": f"USER#{actor.id}"}, ":events": {"S": "EVENT#"}},
-    )
-    return [
-        item["event_id"]["S"]
-        for page in pages
-        for item in page["Items"]
-        if item.get("role", {}).get("S") in _trash_readers() and "event_id" in item
-    ]
+    """The events whose trash `actor` may read (from their role items)."""
+    return [event_id for event_id, role in roles_of_user(actor.id) if role in _trash_readers()]
 
 
 # -- trash -----------------------------------------------------------------------------------
@@ -168,7 +174,7 @@ def trash_user(*, user: Item, actor: Actor) -> str:
     check_user_removal(actor, user)
     shared, alone = [], []
     for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
-        others = sorted(u for u, role in _event_roles(event_id).items() if u != user.id and role in MANAGING_ROLES)
+        others = sorted(u for u, role in roles_in_event(event_id).items() if u != user.id and role in MANAGING_ROLES)
         event = _live_event(event_id)
         if event is None:
             continue
@@ -186,58 +192,20 @@ def trash_user(*, user: Item, actor: Actor) -> str:
 
 
 def _owned_events(user_id: str) -> list[str]:
-    """Events the user owns, from their role items (gsi1 `USER#<id>` / `EVENT#<id>`)."""
-    return [event_id for event_id, role in _roles_of_user(user_id) if role == "owner"]
-
-
-def _roles_of_user(user_id: str) -> list[tuple[str, str]]:
-    pages = (
-        client("dynamodb")
-        .get_paginator("query")
-        .paginate(
-            TableName=settings().table_name,
-            IndexName="gsi1",
-            KeyConditionExpression="gsi1pk = :user AND begins_with(gsi1sk, :events)",
-            ExpressionAttributeValues={":user": {"S": f"USER#{user_id}"}, ":events": {"S": "EVENT#"}},
-        )
-    )
-    return [
-        (item["gsi1sk"]["S"].removeprefix("EVENT#"), item.get("role", {}).get("S", ""))
-        for page in pages
-        for item in page["Items"]
-        if item.get("sk", {}).get("S", "").startswith("ROLE#")
-    ]
-
-
-def _event_roles(event_id: str) -> dict[str, str]:
-    """user id → role in the event (role items `ROLE#<user>` in the event's partition)."""
-    pages = (
-        client("dynamodb")
-        .get_paginator("query")
-        .paginate(
-            TableName=settings().table_name,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :roles)",
-            ExpressionAttributeValues={":pk": {"S": content.event_pk(event_id)}, ":roles": {"S": "ROLE#"}},
-            ConsistentRead=True,
-        )
-    )
-    return {
-        item["sk"]["S"].removeprefix("ROLE#"): item.get("role", {}).get("S", "")
-        for page in pages
-        for item in page["Items"]
-    }
+    """Events the user owns, from their role items."""
+    return [event_id for event_id, role in roles_of_user(user_id) if role == "owner"]
 
 
 def _live_event(event_id: str) -> content.Event | None:
     try:
-        event = content.Event.get(content.event_pk(event_id), "EVENT", consistent_read=True)
+        event = content.Event.get(*event_key(event_id), consistent_read=True)
     except DoesNotExist:
         return None
     return None if event.is_trashed() or event.is_gone() else event
 
 
 def _partition(event_id: str) -> Iterator[Item]:
-    for item in Item.query(content.event_pk(event_id), consistent_read=True):
+    for item in Item.query(event_pk(event_id), consistent_read=True):
         if not item.is_gone():
             yield item
 
@@ -256,16 +224,16 @@ def model_of(kind: str) -> type[Item]:
 
 def event_id_of(item: Item) -> str | None:
     """The event an item belongs to (None for users)."""
-    return item.pk.removeprefix("EVENT#") if item.pk.startswith("EVENT#") else None
+    return event_id_from_pk(item.pk)
 
 
 def _key(kind: str, item_id: str, event_id: str | None) -> tuple[str, str] | None:
     if kind == "user":
-        return f"USER#{item_id}", "USER"
+        return user_key(item_id)
     if kind == "event":
-        return content.event_pk(item_id), "EVENT"
+        return event_key(item_id)
     if event_id:
-        return content.event_pk(event_id), content.child_sk(kind, item_id)
+        return child_key(event_id, kind, item_id)
     return None
 
 
@@ -287,7 +255,7 @@ def get_trashed(
         found = Item.trash_index.query(
             TRASH_KEY,
             Item.expires_at > clock().epoch(),
-            filter_condition=(Item.kind == model_of(kind)) & (Item.sk == content.child_sk(kind, item_id)),
+            filter_condition=(Item.kind == model_of(kind)) & (Item.sk == child_sk(kind, item_id)),
         )
         matches = list(itertools.islice(found, 100))
         if len(matches) > 1 and allowed is not None:
@@ -326,10 +294,10 @@ def list_trash(
         raise NotFound(f"No trash kind {kind!r}; kinds are {', '.join(KINDS)}.")
     if event_id is not None:
         authorize_trash(actor, "trash.read", event_id=event_id)
-        partitions: list[str] | None = [content.event_pk(event_id)]
+        partitions: list[str] | None = [event_pk(event_id)]
     else:
         authorize_trash(actor, "trash.list", event_id=None)
-        partitions = None if actor.is_admin else [content.event_pk(e) for e in _readable_events(actor)][:100]
+        partitions = None if actor.is_admin else [event_pk(e) for e in _readable_events(actor)][:100]
         if partitions == []:
             return Page(items=[], next=None)
     condition = None
@@ -450,7 +418,7 @@ def _restore_user(user: Item) -> None:
 
 def _require_live_event(event_id: str) -> None:
     event = live_item(
-        content.Event, content.event_pk(event_id), "EVENT", missing="The item's event is gone.", trashed_too=True,
+        content.Event, event_pk(event_id), EVENT_SK, missing="The item's event is gone.", trashed_too=True,
         consistent_read=True,
     )  # fmt: skip
     if event.is_trashed():
@@ -475,7 +443,7 @@ def _free_slug_for(event: content.Event, wanted: str | None) -> str:
 
 
 def _slug_taken(slug: str, event_id: str) -> bool:
-    holders = content.Event.gsi1.query(f"SLUG#{slug}")
+    holders = events_with_slug(slug)
     return any(h.id != event_id and not h.is_trashed() and not h.is_gone() for h in holders)
 
 
@@ -501,10 +469,10 @@ def _restore_actions(item: Item, *, slug: str | None, now: datetime) -> list[Any
         Item.updated_at.set(now),
     ]
     if item.kind_name == "event" and slug:
-        actions += [content.Event.slug.set(slug), Item.gsi1pk.set(f"SLUG#{slug}"), Item.gsi1sk.set("EVENT")]
+        actions += [content.Event.slug.set(slug), Item.gsi1pk.set(slug_key(slug)), Item.gsi1sk.set(EVENT_SK)]
     elif item.kind_name == "user":
         email = item.email  # type: ignore[attr-defined]
-        actions += [Item.gsi1pk.set(f"EMAIL#{email}"), Item.gsi1sk.set("USER"), Item.gsi2pk.set("USERS"),
+        actions += [Item.gsi1pk.set(email_key(email)), Item.gsi1sk.set(USER_SK), Item.gsi2pk.set(USERS_INDEX_KEY),
                     Item.gsi2sk.set(email)]  # fmt: skip
     return actions
 
@@ -555,7 +523,7 @@ def _write_with_speaker_links(session: content.Session, *, own_write: Callable[[
 
 
 def _live_speakers(session: content.Session) -> list[content.Speaker]:
-    keys = [(session.pk, content.child_sk("speaker", s)) for s in dict.fromkeys(session.speaker_ids or [])]
+    keys = [(session.pk, child_sk("speaker", s)) for s in dict.fromkeys(session.speaker_ids or [])]
     found = content.Speaker.batch_get(keys, consistent_read=True) if keys else []
     return sorted((s for s in found if not s.is_trashed() and not s.is_gone()), key=lambda s: s.id)
 
@@ -590,10 +558,10 @@ def purge_item(item: Item) -> int:
     deleted = 0
     if item.kind_name == "event":
         event_id = item.id  # type: ignore[attr-defined]
-        for other in Item.query(content.event_pk(event_id), consistent_read=True):
-            if other.sk != "EVENT":
+        for other in Item.query(event_pk(event_id), consistent_read=True):
+            if other.sk != EVENT_SK:
                 _delete_files(other)
-        deleted += _delete_partition_except_head(content.event_pk(event_id))
+        deleted += _delete_partition_except_head(event_pk(event_id))
     if item.kind_name == "user":
         deleted += _purge_user_belongings(item)
     _delete_files(item)
@@ -609,64 +577,44 @@ def purge_item(item: Item) -> int:
 def _purge_user_belongings(user: Item) -> int:
     """The events trashed with the user, the user's roles elsewhere, the email guard."""
     deleted = 0
-    for event_id, _role in _roles_of_user(user.id):  # type: ignore[attr-defined]
+    for event_id, _role in roles_of_user(user.id):  # type: ignore[attr-defined]
         event = _trashed_event(event_id)
         if event is not None and event.trash_op == user.trash_op:
             deleted += purge_item(event)
         else:
-            _delete_keys([{"pk": {"S": content.event_pk(event_id)}, "sk": {"S": f"ROLE#{user.id}"}}])  # type: ignore[attr-defined]
+            table.delete_keys([role_key(event_id, user.id)])  # type: ignore[attr-defined]
     email = getattr(user, "email", None)
     if email:
-        try:
-            client("dynamodb").delete_item(
-                TableName=settings().table_name,
-                Key={"pk": {"S": f"EMAIL#{email}"}, "sk": {"S": "EMAIL"}},
-                ConditionExpression="user_id = :user",
-                ExpressionAttributeValues={":user": {"S": user.id}},  # type: ignore[attr-defined]
-            )
-        except client("dynamodb").exceptions.ConditionalCheckFailedException:
-            pass  # the address belongs to someone else by now
+        # Only the user's own guard: the address may belong to someone else by now.
+        table.delete_item(
+            email_guard_key(email),
+            ConditionExpression="user_id = :user",
+            ExpressionAttributeValues={":user": {"S": user.id}},  # type: ignore[attr-defined]
+        )
     return deleted
 
 
 def _trashed_event(event_id: str) -> content.Event | None:
     try:
-        event = content.Event.get(content.event_pk(event_id), "EVENT", consistent_read=True)
+        event = content.Event.get(*event_key(event_id), consistent_read=True)
     except DoesNotExist:
         return None
     return event if event.is_trashed() else None
 
 
 def _delete_files(item: Any) -> None:
-    from chalicelib.domain.uploads import avatar_file, delete_files_of
+    from chalicelib.domain.uploads import delete_files_of
 
+    if getattr(item, "kind_name", None) == "user":  # its photo read afresh: it may have changed since the read
+        item = SimpleNamespace(photo_file=user_photo(item.id))
     delete_files_of(item=item)
-    if getattr(item, "kind_name", None) == "user":  # the avatar lives outside identity's model
-        delete_files_of(item=SimpleNamespace(photo_file=avatar_file(user_id=item.id)))
 
 
 def _delete_partition_except_head(pk: str) -> int:
     """Every item of the partition but the head, whatever its kind (roles, invites, markers)."""
-    dynamodb, table = client("dynamodb"), settings().table_name
-    pages = dynamodb.get_paginator("query").paginate(
-        TableName=table,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": pk}},
-        ProjectionExpression="pk, sk",
-        ConsistentRead=True,
-    )
-    keys = [key for page in pages for key in page["Items"] if key["sk"]["S"] not in ("EVENT", "USER")]
-    _delete_keys(keys)
+    keys = [key for key in table.partition_keys(pk) if key[1] not in (EVENT_SK, USER_SK)]
+    table.delete_keys(keys)
     return len(keys)
-
-
-def _delete_keys(keys: list[dict[str, Any]]) -> None:
-    dynamodb, table = client("dynamodb"), settings().table_name
-    for start in range(0, len(keys), 25):
-        batch = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
-        unprocessed = dynamodb.batch_write_item(RequestItems={table: batch}).get("UnprocessedItems")
-        while unprocessed:
-            unprocessed = dynamodb.batch_write_item(RequestItems=unprocessed).get("UnprocessedItems")
 
 
 # -- expiry ----------------------------------------------------------------------------------
@@ -721,8 +669,7 @@ def _audit_expiry_of_image(image: dict[str, Any]) -> None:
     kind, item_id = image.get("kind", {}).get("S", ""), image.get("id", {}).get("S", "")
     op, expires_at = image.get("trash_op", {}).get("S", ""), image.get("expires_at", {}).get("N")
     if kind and item_id and expires_at and op.startswith(f"{kind}:{item_id}:"):  # heads only
-        pk = image["pk"]["S"]
-        event_id = pk.removeprefix("EVENT#") if pk.startswith("EVENT#") else None
+        event_id = event_id_from_pk(image["pk"]["S"])
         _audit_expiry(kind=kind, item_id=item_id, event_id=event_id, expires_at=int(expires_at))
 
 
@@ -769,7 +716,7 @@ def _write_audit(
     record_id = record_id or new_id()
     AuditRecord(
         audit_pk(at),
-        f"{at.isoformat()}#{record_id}",
+        time_ordered_sk(at, record_id),
         id=record_id,
         at=at.isoformat(),
         action=action,

@@ -20,12 +20,13 @@ from urllib.parse import quote
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters import files
-from chalicelib.adapters.aws import client
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, new_id
+from chalicelib.db.keys import child_key, event_key, upload_key, upload_pk
 from chalicelib.db.live import live_item
-from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload, upload_pk
+from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload
+from chalicelib.db.users import User, set_user_photo, set_user_photo_thumbnails, user_photo
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.file_checks import (
     EXTENSIONS,
@@ -115,8 +116,7 @@ def _issue_post(
     post = files.presign_upload(key=key, headers=headers, max_bytes=rule.max_bytes(), seconds=UPLOAD_WINDOW_SECONDS)
     deadline = clock().epoch() + UPLOAD_WINDOW_SECONDS
     record = Upload(
-        upload_pk(upload_id),
-        "UPLOAD",
+        *upload_key(upload_id),
         id=upload_id,
         owner_id=actor.id,
         purpose=kind,
@@ -333,7 +333,7 @@ def _may_edit_target(actor: Actor, kind: str, event_id: str | None, target_id: s
     resource = None
     if kind in ("sponsor_logo", "speaker_photo", "slides", "post_image") and event_id and target_id:
         target = _target_kind(kind)
-        key = content.event_pk(event_id), content.child_sk(target, target_id)
+        key = child_key(event_id, target, target_id)
         try:
             resource = live_item(_TARGET_MODELS[target], *key, missing="", consistent_read=True)
         except NotFound:
@@ -382,10 +382,10 @@ def _load_target(rule: KindRule, event_id: str | None, target_id: str | None) ->
         raise NotFound(f"No {rule.target} without an event.")
     missing = f"No {rule.target} {target_id} in event {event_id}."
     if rule.target == "event":
-        return live_item(content.Event, content.event_pk(event_id), "EVENT", missing=missing, consistent_read=True)
+        return live_item(content.Event, *event_key(event_id), missing=missing, consistent_read=True)
     if not target_id:
         raise NotFound(f"No {rule.target} named in event {event_id}.")
-    key = content.event_pk(event_id), content.child_sk(rule.target, target_id)
+    key = child_key(event_id, rule.target, target_id)
     return live_item(_TARGET_MODELS[rule.target], *key, missing=missing, consistent_read=True)
 
 
@@ -425,8 +425,8 @@ def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
     record = _load_upload(upload_id)
     rule = _rule(record.purpose)
     if rule.target == "user":
-        return _set_avatar_thumbnails(
-            user_id=record.target_id or record.owner_id, upload_id=upload_id, thumbnails=thumbnails
+        return set_user_photo_thumbnails(
+            record.target_id or record.owner_id, upload_id=upload_id, thumbnails=thumbnails
         )
     try:
         item = _load_target(rule, record.event_id, record.target_id)
@@ -487,60 +487,20 @@ def _load_upload(upload_id: str) -> Upload:
     return live_item(Upload, upload_pk(upload_id), "UPLOAD", missing=f"No upload {upload_id}.", consistent_read=True)
 
 
-# --- avatars: identity's user item ------------------------------------------------------
-
-
-def _user_key(user_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "USER"}}
+# --- avatars: the photo on the user's item (db/users.py) --------------------------------
 
 
 def avatar_file(*, user_id: str) -> StoredFile | None:
-    """The avatar on the `USER#<id>`/`USER` item (read raw: the User model is identity's)."""
-    found = client("dynamodb").get_item(
-        TableName=settings().table_name, Key=_user_key(user_id), ProjectionExpression="photo_file", ConsistentRead=True
-    )
-    raw = found.get("Item", {}).get("photo_file")
-    return _stored_file_from(raw) if raw else None
+    """The user's uploaded photo, if any."""
+    return user_photo(user_id)
 
 
 def attach_avatar(*, user_id: str, stored: StoredFile) -> StoredFile | None:
-    """Hook for identity: set the user's `photo_file` (the item must exist); returns the old file."""
+    """Set the user's photo (the user must exist); returns the old file."""
     try:
-        answer = client("dynamodb").update_item(
-            TableName=settings().table_name,
-            Key=_user_key(user_id),
-            UpdateExpression="SET photo_file = :file ADD version :one",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues={":file": {"M": stored.serialize(stored)}, ":one": {"N": "1"}},
-            ReturnValues="UPDATED_OLD",
-        )
-    except client("dynamodb").exceptions.ConditionalCheckFailedException as err:
+        return set_user_photo(user_id, stored)
+    except User.DoesNotExist as err:
         raise NotFound(f"No user {user_id}.") from err
-    old = answer.get("Attributes", {}).get("photo_file")
-    return _stored_file_from(old) if old else None
-
-
-def _set_avatar_thumbnails(*, user_id: str, upload_id: str, thumbnails: dict[str, str]) -> bool:
-    dynamodb = client("dynamodb")
-    try:
-        dynamodb.update_item(
-            TableName=settings().table_name,
-            Key=_user_key(user_id),
-            UpdateExpression="SET photo_file.thumbnails = :thumbs ADD version :one",
-            ConditionExpression="photo_file.upload_id = :upload",
-            ExpressionAttributeValues={
-                ":thumbs": {"M": {name: {"S": key} for name, key in thumbnails.items()}},
-                ":upload": {"S": upload_id},
-                ":one": {"N": "1"},
-            },
-        )
-    except dynamodb.exceptions.ConditionalCheckFailedException:
-        return False
-    return True
-
-
-def _stored_file_from(raw: dict[str, Any]) -> StoredFile:
-    return StoredFile().deserialize(raw["M"])
 
 
 # --- serving and deleting ---------------------------------------------------------------

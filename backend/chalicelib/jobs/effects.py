@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from chalicelib.db.jobs import JobEffect, effect_sk, job_pk
+from chalicelib.db.jobs import JobEffect
+from chalicelib.db.keys import effect_sk, job_pk
 
 T = TypeVar("T")
 _running_job: contextvars.ContextVar[str | None] = contextvars.ContextVar("podium_running_job", default=None)

@@ -8,7 +8,8 @@ from typing import Any
 
 from chalicelib.adapters import queue
 from chalicelib.db.base import new_id
-from chalicelib.db.jobs import FAILURE, JOB_SK, PENDING, Job, event_jobs_key, job_pk, jobs_day_key
+from chalicelib.db.jobs import FAILURE, PENDING, Job
+from chalicelib.db.keys import event_jobs_key, job_key, jobs_day_key, time_ordered_sk
 from chalicelib.jobs.context import RequestContext, current_context
 from chalicelib.jobs.registry import check_arguments
 
@@ -67,8 +68,7 @@ def enqueue(name: str, *, _ctx: RequestContext | None = None, _event_id: str | N
 def _new_record(name: str, args: str, ctx: RequestContext, event_id: str | None) -> Job:
     job_id = new_id(16)
     record = Job(
-        job_pk(job_id),
-        JOB_SK,
+        *job_key(job_id),
         id=job_id,
         name=name,
         args=args,
@@ -79,7 +79,7 @@ def _new_record(name: str, args: str, ctx: RequestContext, event_id: str | None)
     )
     record.stamp()
     created = record.created_at
-    record.gsi1pk, record.gsi1sk = jobs_day_key(created), f"{created.isoformat()}#{job_id}"
+    record.gsi1pk, record.gsi1sk = jobs_day_key(created), time_ordered_sk(created, job_id)
     if event_id:
-        record.gsi2pk, record.gsi2sk = event_jobs_key(event_id), f"{created.isoformat()}#{job_id}"
+        record.gsi2pk, record.gsi2sk = event_jobs_key(event_id), time_ordered_sk(created, job_id)
     return record

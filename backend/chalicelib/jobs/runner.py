@@ -20,7 +20,8 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.adapters import queue
 from chalicelib.clock import clock
-from chalicelib.db.jobs import FAILURE, FINISHED, JOB_SK, PENDING, RETRY, STARTED, SUCCESS, Job, job_pk
+from chalicelib.db.jobs import FAILURE, FINISHED, PENDING, RETRY, STARTED, SUCCESS, Job
+from chalicelib.db.keys import job_key
 from chalicelib.jobs.context import RequestContext, reset_context, set_context
 from chalicelib.jobs.effects import running_job
 from chalicelib.jobs.registry import is_permanent, run
@@ -84,7 +85,7 @@ def handle_message(body: str, receive_count: int, *, lease_seconds: float = 60.0
     """
     message = _parse(body)
     try:
-        record = Job.get(job_pk(message["job_id"]), JOB_SK, consistent_read=True)
+        record = Job.get(*job_key(message["job_id"]), consistent_read=True)
     except DoesNotExist:
         logger().warning("job record missing; dropping message", extra={"job_id": message["job_id"]})
         return "MISSING"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chalicelib.db.base import is_condition_failure, transact_write
-from chalicelib.db.content import Session, Speaker, child_sk, event_pk
+from chalicelib.db.content import Session, Speaker
+from chalicelib.db.keys import child_key
 from chalicelib.domain.content import is_live
 from chalicelib.domain.speaker_names import check_unchanged, names_of
 from chalicelib.migrations.runner import MigrationRun
@@ -31,7 +32,7 @@ def _keep_names(session: Session) -> None:
     for _attempt in range(ATTEMPTS):
         if session.speaker_names is not None:
             return
-        keys = [(event_pk(session.event_id), child_sk("speaker", i)) for i in session.speaker_ids or []]
+        keys = [child_key(session.event_id, "speaker", i) for i in session.speaker_ids or []]
         speakers = [s for s in Speaker.batch_get(keys, consistent_read=True) if is_live(s)] if keys else []
         try:
             with transact_write() as transaction:

@@ -57,10 +57,11 @@ class MigrationRun:
 
     def checkpoint(self, cursor: Any, handled: int) -> None:
         """Record that `handled` more items are done and where to resume (None: the end)."""
-        from chalicelib.db.migrations import MIGRATIONS_PK, MigrationCheckpoint, run_sk
+        from chalicelib.db.keys import migration_run_key
+        from chalicelib.db.migrations import MigrationCheckpoint
 
         self.cursor, self.done = cursor, self.done + handled
-        saved = MigrationCheckpoint(MIGRATIONS_PK, run_sk(self.revision), revision=self.revision)
+        saved = MigrationCheckpoint(*migration_run_key(self.revision), revision=self.revision)
         saved.cursor = None if cursor is None else json.dumps(cursor, sort_keys=True)
         saved.done = self.done
         saved.stamp()
@@ -150,22 +151,24 @@ def load_revisions(directory: Path = MIGRATIONS_DIR) -> Revisions:
 
 def current_revision() -> str | None:
     """The revision recorded in the table; None at base."""
-    from chalicelib.db.migrations import CURRENT_SK, MIGRATIONS_PK, MigrationState
+    from chalicelib.db.keys import migration_state_key
+    from chalicelib.db.migrations import MigrationState
 
     try:
-        return MigrationState.get(MIGRATIONS_PK, CURRENT_SK, consistent_read=True).revision
+        return MigrationState.get(*migration_state_key(), consistent_read=True).revision
     except MigrationState.DoesNotExist:
         return None
 
 
 def stamp(revision: str | None, *, how: str = "stamp") -> None:
     """Record `revision` as current (None: base) without running any migration."""
-    from chalicelib.db.migrations import CURRENT_SK, MIGRATIONS_PK, MigrationState
+    from chalicelib.db.keys import migration_state_key
+    from chalicelib.db.migrations import MigrationState
 
     try:
-        state = MigrationState.get(MIGRATIONS_PK, CURRENT_SK, consistent_read=True)
+        state = MigrationState.get(*migration_state_key(), consistent_read=True)
     except MigrationState.DoesNotExist:
-        state = MigrationState(MIGRATIONS_PK, CURRENT_SK)
+        state = MigrationState(*migration_state_key())
     state.previous_revision, state.revision, state.how = state.revision, revision, how
     state.stamp()
     state.save()  # version condition: two concurrent upgrades cannot both record
@@ -173,13 +176,14 @@ def stamp(revision: str | None, *, how: str = "stamp") -> None:
 
 def upgrade(revisions: Revisions, *, progress: Progress | None = None) -> list[str]:
     """Apply every pending migration in order; returns the revisions applied (none: up to date)."""
-    from chalicelib.db.migrations import MIGRATIONS_PK, MigrationCheckpoint, run_sk
+    from chalicelib.db.keys import migration_run_key
+    from chalicelib.db.migrations import MigrationCheckpoint
 
     applied = []
     for migration in revisions.pending(current_revision()):
         run = MigrationRun(migration.revision, progress=progress or NoProgress())
         try:
-            saved = MigrationCheckpoint.get(MIGRATIONS_PK, run_sk(migration.revision), consistent_read=True)
+            saved = MigrationCheckpoint.get(*migration_run_key(migration.revision), consistent_read=True)
             run.cursor = json.loads(saved.cursor) if saved.cursor else None
             run.done = saved.done
         except MigrationCheckpoint.DoesNotExist:
@@ -189,6 +193,6 @@ def upgrade(revisions: Revisions, *, progress: Progress | None = None) -> list[s
         migration.upgrade(run)
         run.progress.finish()
         stamp(migration.revision, how="upgrade")
-        MigrationCheckpoint(MIGRATIONS_PK, run_sk(migration.revision)).delete(add_version_condition=False)
+        MigrationCheckpoint(*migration_run_key(migration.revision)).delete(add_version_condition=False)
         applied.append(migration.revision)
     return applied

@@ -21,13 +21,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from chalicelib.adapters.aws import client
+from chalicelib.db import site_listing
 from chalicelib.settings import settings
 from chalicelib.site import bundle as public
 
-ENTRY = "event_"  # one attribute per listed event: "event_<id>" → its index fields as JSON
 # Attribute names per UpdateItem: keeps the expression far below DynamoDB's 4 KB limit.
 UPDATE_CHUNK = 50
 
@@ -45,10 +43,6 @@ class Listing:
     def slug_of(self, event_id: str) -> str | None:
         """The slug the event's pages are listed under; None when it is not listed."""
         return next((e.slug for e in self.events if e.id == event_id), None)
-
-
-def _item_key(bucket: str) -> dict[str, dict[str, str]]:
-    return {"pk": {"S": f"SITEINDEX#{bucket}"}, "sk": {"S": "EVENTS"}}
 
 
 def _entry(event: public.Event) -> str:
@@ -79,21 +73,15 @@ def _event(event_id: str, stored: str) -> public.Event:
     )
 
 
-def _listing(item: dict[str, Any] | None) -> Listing:
-    item = item or {}
-    entries = {name.removeprefix(ENTRY): value["S"] for name, value in item.items() if name.startswith(ENTRY)}
+def _listing(stored: tuple[dict[str, str], int]) -> Listing:
+    entries, version = stored
     events = [_event(event_id, entries[event_id]) for event_id in sorted(entries)]
-    return Listing(events, int(item.get("version", {}).get("N", "0")), entries)
+    return Listing(events, version, entries)
 
 
 def listed(*, bucket: str | None = None) -> Listing:
     """The events listed now (one consistent GetItem)."""
-    item = (
-        client("dynamodb")
-        .get_item(TableName=settings().table_name, Key=_item_key(bucket or settings().site_bucket), ConsistentRead=True)
-        .get("Item")
-    )
-    return _listing(item)
+    return _listing(site_listing.read_entries(bucket or settings().site_bucket))
 
 
 def update(
@@ -103,30 +91,7 @@ def update(
     returns the list as it stands after the (last) update."""
     bucket = bucket or settings().site_bucket
     changes = [("SET", e.id, _entry(e)) for e in listed_now] + [("REMOVE", i, None) for i in unlisted]
-    result = _apply(changes[:UPDATE_CHUNK], bucket)
+    result = _listing(site_listing.update_entries(bucket, changes[:UPDATE_CHUNK]))
     for start in range(UPDATE_CHUNK, len(changes), UPDATE_CHUNK):
-        result = _apply(changes[start : start + UPDATE_CHUNK], bucket)
+        result = _listing(site_listing.update_entries(bucket, changes[start : start + UPDATE_CHUNK]))
     return result
-
-
-def _apply(changes: list[tuple[str, str, str | None]], bucket: str) -> Listing:
-    names = {"#k": "kind", "#v": "version"}
-    values: dict[str, Any] = {":kind": {"S": "site_listing"}, ":one": {"N": "1"}}
-    sets, removes = ["#k = :kind"], []
-    for n, (verb, event_id, entry) in enumerate(changes):
-        names[f"#e{n}"] = f"{ENTRY}{event_id}"
-        if verb == "SET":
-            sets.append(f"#e{n} = :e{n}")
-            values[f":e{n}"] = {"S": entry}
-        else:
-            removes.append(f"#e{n}")
-    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "") + " ADD #v :one"
-    answer = client("dynamodb").update_item(
-        TableName=settings().table_name,
-        Key=_item_key(bucket),
-        UpdateExpression=expression,
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues=values,
-        ReturnValues="ALL_NEW",
-    )
-    return _listing(answer.get("Attributes"))

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 
 from chalicelib.adapters import files as s3_files
 from chalicelib.clock import clock
-from chalicelib.settings import settings
-from chalicelib.site import listing, render_turns
-from chalicelib.site.manifest import (
+from chalicelib.db import render_turns
+from chalicelib.db.site_manifest import (
     begin_writing,
     finish_writing,
     remembered_files,
     start_generation,
 )
+from chalicelib.settings import settings
+from chalicelib.site import listing
 
 PUT_CONCURRENCY = 8
 
@@ -94,7 +95,7 @@ def sync_files(
     """Make the bucket hold exactly `files` under `owned_prefixes` ("" owns nothing by prefix).
 
     `trust_remembered` takes what the bucket holds from the manifest the last sync of these
-    prefixes stored (site/manifest.py) instead of listing the bucket, when it is certain.
+    prefixes stored (db/site_manifest.py) instead of listing the bucket, when it is certain.
     """
     bucket = bucket or settings().site_bucket
     prefixes = [p for p in owned_prefixes if p]
@@ -277,7 +278,7 @@ def publish_event(
 
     A rebuild that started after `requested_at` and finished already saw the change, so this
     one is skipped. With a `holder` (the render job's id) it takes the event's turn first
-    (site/render_turns.py): while another job renders the event, this one only asks it to
+    (db/render_turns.py): while another job renders the event, this one only asks it to
     render once more and returns `coalesced`, so a burst of edits costs one or two renders.
     A rebuild that raised never counts as finished and gives its turn back, so its retry renders.
     """

@@ -7,7 +7,7 @@ from datetime import timedelta
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item
-from chalicelib.db.queries import PUBLISHED
+from chalicelib.db.keys import EVENT_SK, PUBLISHED, child_sk, event_key, event_pk, slug_key
 
 DEMO_ID = "demo00000001"
 
@@ -15,11 +15,10 @@ DEMO_ID = "demo00000001"
 def seed_demo_event() -> str:
     """Write the demo event with tracks, rooms, speakers and sessions; returns its slug."""
     start = (clock().now() + timedelta(days=30)).replace(hour=1, minute=0, second=0, microsecond=0)
-    pk = content.event_pk(DEMO_ID)
+    pk = event_pk(DEMO_ID)
     items: list[Item] = [
         content.Event(
-            pk,
-            "EVENT",
+            *event_key(DEMO_ID),
             id=DEMO_ID,
             slug="podium-demo-conf",
             name="Podium Demo Conf",
@@ -32,16 +31,16 @@ def seed_demo_event() -> str:
             longitude=103.8978,
             state="published",
             source_key="demo",
-            gsi1pk="SLUG#podium-demo-conf",
-            gsi1sk="EVENT",
+            gsi1pk=slug_key("podium-demo-conf"),
+            gsi1sk=EVENT_SK,
             gsi2pk=PUBLISHED,
             gsi2sk=start.isoformat(),
         ),
-        content.Track(pk, "TRACK#web", id="web", event_id=DEMO_ID, name="Web", color="#0050eb"),
-        content.Track(pk, "TRACK#data", id="data", event_id=DEMO_ID, name="Data", color="#f5a623"),
-        content.Room(pk, "ROOM#hall", id="hall", event_id=DEMO_ID, name="Main Hall", floor=1, position=1),
-        content.Room(pk, "ROOM#lab", id="lab", event_id=DEMO_ID, name="Lab 2", floor=2, position=2),
-        content.SessionType(pk, "SESSION_TYPE#talk", id="talk", event_id=DEMO_ID, name="Talk", length_minutes=30),
+        content.Track(pk, child_sk("track", "web"), id="web", event_id=DEMO_ID, name="Web", color="#0050eb"),
+        content.Track(pk, child_sk("track", "data"), id="data", event_id=DEMO_ID, name="Data", color="#f5a623"),
+        content.Room(pk, child_sk("room", "hall"), id="hall", event_id=DEMO_ID, name="Main Hall", floor=1, position=1),
+        content.Room(pk, child_sk("room", "lab"), id="lab", event_id=DEMO_ID, name="Lab 2", floor=2, position=2),
+        content.SessionType(pk, child_sk("session_type", "talk"), id="talk", event_id=DEMO_ID, name="Talk", length_minutes=30),
     ]
     speakers = [
         ("ada", "Ada Tan", "Open Data Lab"),
@@ -60,7 +59,7 @@ def seed_demo_event() -> str:
         items.append(
             content.Speaker(
                 pk,
-                f"SPEAKER#{speaker_id}",
+                child_sk("speaker", speaker_id),
                 id=speaker_id,
                 event_id=DEMO_ID,
                 name=name,
@@ -74,7 +73,7 @@ def seed_demo_event() -> str:
         items.append(
             content.Session(
                 pk,
-                f"SESSION#{session_id}",
+                child_sk("session", session_id),
                 id=session_id,
                 event_id=DEMO_ID,
                 title=title,

@@ -25,8 +25,12 @@ import secrets
 import zlib
 from dataclasses import dataclass
 
-from chalicelib.adapters.aws import client
-from chalicelib.settings import settings
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from chalicelib.clock import clock
+from chalicelib.db import table
+from chalicelib.db.base import Item
+from chalicelib.db.keys import Key, site_generation_key, site_manifest_key
 
 # Longer than any Lambda may run (15 minutes): past it, a registered writer has crashed.
 LEASE_SECONDS = 900
@@ -35,40 +39,43 @@ MAX_STORED_BYTES = 350_000
 WRITER = "writer_"  # one attribute per registered writer: its lease's end (epoch seconds)
 
 
+class SiteManifest(Item, discriminator="site_manifest"):
+    """What the bucket holds under some prefixes (`site_manifest_key`). Besides these, one
+    `writer_<token>` attribute per registered writer; the functions below are its only writers."""
+
+    files = UnicodeAttribute(null=True)  # key → MD5 as JSON, zlib-compressed, base64
+    generation = NumberAttribute(null=True)  # the bucket's generation the files were written in
+
+
+class SiteGeneration(Item, discriminator="site_generation"):
+    """The bucket's generation (`site_generation_key`): a full publish starts a new one."""
+
+    generation = NumberAttribute(null=True)
+
+
 @dataclass(frozen=True)
 class WriteLease:
-    key: dict[str, dict[str, str]]
+    key: Key
     token: str
     version: int
     alone: bool  # no other writer was registered when this one began
     generation: int
 
 
-def _item_key(bucket: str, prefixes: list[str]) -> dict[str, dict[str, str]]:
-    return {"pk": {"S": f"SITEFILES#{bucket}#{'|'.join(sorted(prefixes))}"}, "sk": {"S": "MANIFEST"}}
-
-
 def _now() -> float:
-    from chalicelib.clock import clock
-
     return clock().now().timestamp()
-
-
-def _generation_key(bucket: str) -> dict[str, dict[str, str]]:
-    return {"pk": {"S": f"SITEFILES#{bucket}"}, "sk": {"S": "GENERATION"}}
 
 
 def start_generation(bucket: str) -> int:
     """Distrust every manifest of the bucket written so far; a full publish calls this first."""
-    answer = client("dynamodb").update_item(
-        TableName=settings().table_name,
-        Key=_generation_key(bucket),
+    answer = table.update_unconditionally(
+        site_generation_key(bucket),
         UpdateExpression="SET #k = :kind ADD #g :one",
         ExpressionAttributeNames={"#k": "kind", "#g": "generation"},
         ExpressionAttributeValues={":kind": {"S": "site_generation"}, ":one": {"N": "1"}},
         ReturnValues="UPDATED_NEW",
     )
-    return int(answer["Attributes"]["generation"]["N"])
+    return int(answer["generation"]["N"])
 
 
 @dataclass(frozen=True)
@@ -82,16 +89,10 @@ def remembered_files(bucket: str, prefixes: list[str]) -> Remembered:
     """The bucket's generation and what the manifest of `prefixes` remembers, in one consistent
     BatchGetItem. Read it before reading the bucket, and pass its version to `begin_writing`,
     which so learns whether another writer began in between."""
-    ddb, table = client("dynamodb"), settings().table_name
-    generation_key, manifest_key = _generation_key(bucket), _item_key(bucket, prefixes)
-    wanted: dict = {table: {"Keys": [generation_key, manifest_key], "ConsistentRead": True}}
-    found: dict[str, dict] = {}
-    while wanted:
-        answer = ddb.batch_get_item(RequestItems=wanted)
-        found.update({item["pk"]["S"]: item for item in answer.get("Responses", {}).get(table, [])})
-        wanted = answer.get("UnprocessedKeys") or {}
-    generation = int(found.get(generation_key["pk"]["S"], {}).get("generation", {}).get("N", "0"))
-    item = found.get(manifest_key["pk"]["S"], {})
+    generation_key, manifest_key = site_generation_key(bucket), site_manifest_key(bucket, prefixes)
+    found = table.batch_get([generation_key, manifest_key])
+    generation = int(found.get(generation_key, {}).get("generation", {}).get("N", "0"))
+    item = found.get(manifest_key, {})
     version = int(item.get("version", {}).get("N", "0"))
     stamped = int(item.get("generation", {}).get("N", "-1"))
     if "files" not in item or stamped != generation or _live_writers(item, _now()):
@@ -111,10 +112,9 @@ def begin_writing(bucket: str, prefixes: list[str], *, generation: int, seen_ver
     `seen_version`: the manifest's version when this writer read what the bucket holds. A writer
     that began (and maybe finished) since then changed the bucket behind that reading, so this
     one does not count as alone; None: not known, never alone."""
-    key, token, now = _item_key(bucket, prefixes), WRITER + secrets.token_hex(8), _now()
-    answer = client("dynamodb").update_item(
-        TableName=settings().table_name,
-        Key=key,
+    key, token, now = site_manifest_key(bucket, prefixes), WRITER + secrets.token_hex(8), _now()
+    answer = table.update_unconditionally(
+        key,
         UpdateExpression="SET #t = :until, #k = :kind ADD #v :one REMOVE #f",
         ExpressionAttributeNames={"#t": token, "#k": "kind", "#v": "version", "#f": "files"},
         ExpressionAttributeValues={
@@ -123,7 +123,7 @@ def begin_writing(bucket: str, prefixes: list[str], *, generation: int, seen_ver
             ":kind": {"S": "site_manifest"},
         },
         ReturnValues="ALL_NEW",
-    )["Attributes"]
+    )
     version = int(answer["version"]["N"])
     alone = seen_version is not None and version == seen_version + 1 and not _live_writers(answer, now, besides=token)
     return WriteLease(key, token, version, alone, generation)
@@ -138,28 +138,24 @@ def finish_writing(lease: WriteLease, files: dict[str, str] | None) -> bool:
     """Unregister; remember `files` (what the bucket now holds) if no other writer overlapped.
 
     None: the writer failed part-way, so nothing is remembered."""
-    ddb = client("dynamodb")
     stored = _packed(files) if files is not None else ""
     if lease.alone and files is not None and len(stored) <= MAX_STORED_BYTES:
-        try:
-            ddb.update_item(
-                TableName=settings().table_name,
-                Key=lease.key,
-                UpdateExpression="SET #f = :files, #g = :generation REMOVE #t",
-                ConditionExpression="#v = :mine",
-                ExpressionAttributeNames={"#t": lease.token, "#f": "files", "#v": "version", "#g": "generation"},
-                ExpressionAttributeValues={
-                    ":files": {"S": stored},
-                    ":mine": {"N": str(lease.version)},
-                    ":generation": {"N": str(lease.generation)},
-                },
-            )
+        remembered = table.update_item(
+            lease.key,
+            UpdateExpression="SET #f = :files, #g = :generation REMOVE #t",
+            ConditionExpression="#v = :mine",
+            ExpressionAttributeNames={"#t": lease.token, "#f": "files", "#v": "version", "#g": "generation"},
+            ExpressionAttributeValues={
+                ":files": {"S": stored},
+                ":mine": {"N": str(lease.version)},
+                ":generation": {"N": str(lease.generation)},
+            },
+        )
+        if remembered is not None:
             return True
-        except ddb.exceptions.ConditionalCheckFailedException:
-            pass  # another writer began meanwhile: what the bucket holds is not certain
-    ddb.update_item(
-        TableName=settings().table_name,
-        Key=lease.key,
+        # else another writer began meanwhile: what the bucket holds is not certain
+    table.update_unconditionally(
+        lease.key,
         UpdateExpression="REMOVE #t",
         ExpressionAttributeNames={"#t": lease.token},
     )

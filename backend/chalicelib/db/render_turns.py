@@ -1,4 +1,4 @@
-"""Whose turn it is to render an event, kept in one table item per event ("RENDER#<id>").
+"""Whose turn it is to render an event, kept in one table item per event (a `RenderMarker`).
 
 A burst of edits becomes one render (or two) however many jobs it queued and however many
 workers run them at once:
@@ -21,8 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.adapters.aws import client
-from chalicelib.settings import settings
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+
+from chalicelib.db import table
+from chalicelib.db.base import Item
+from chalicelib.db.keys import render_key
 
 # Longer than any render of one event takes; past it a silent holder counts as dead.
 LEASE_SECONDS = 120
@@ -35,17 +38,19 @@ class Turn:
     asks_seen: int  # requests counted when the holder last read the item
 
 
-def _key(event_id: str) -> dict[str, dict[str, str]]:
-    return {"pk": {"S": f"RENDER#{event_id}"}, "sk": {"S": "RENDER"}}
+class RenderMarker(Item, discriminator="render_marker"):
+    """An event's render turn (`render_key`). Written by the functions below only: their
+    conditional updates (ADD on `asks`, a lease on `holder`) are the protocol."""
+
+    holder = UnicodeAttribute(null=True)  # the job id holding the turn
+    lease_until = NumberAttribute(null=True)  # epoch seconds
+    asks = NumberAttribute(null=True)  # requests counted while the turn was held
+    started_at = NumberAttribute(null=True)  # start of the latest render that finished
 
 
 def _update(event_id: str, **kwargs) -> dict | None:
     """UpdateItem on the event's item; None when its condition failed."""
-    ddb = client("dynamodb")
-    try:
-        return ddb.update_item(TableName=settings().table_name, Key=_key(event_id), **kwargs).get("Attributes")
-    except ddb.exceptions.ConditionalCheckFailedException:
-        return None
+    return table.update_item(render_key(event_id), **kwargs)
 
 
 def claim(event_id: str, *, holder: str, now: float) -> Turn | None:
@@ -106,8 +111,7 @@ def give_back(event_id: str, *, holder: str) -> None:
 
 def finished_since(event_id: str, requested_at: float) -> bool:
     """Whether a render of the event that started after `requested_at` has finished."""
-    ddb = client("dynamodb")
-    item = ddb.get_item(TableName=settings().table_name, Key=_key(event_id), ConsistentRead=True).get("Item")
+    item = table.get_item(render_key(event_id))
     return item is not None and float(item.get("started_at", {}).get("N", "0")) > requested_at
 
 

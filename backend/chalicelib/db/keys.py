@@ -1,0 +1,230 @@
+"""Every table key, built here and nowhere else.
+
+One table holds every item kind (db/base.py). A key is a partition key `pk` and a sort key `sk`,
+and the sparse indexes have their own (gsi1, gsi2, trash). Each function below builds one kind
+of key; models, queries and the stream reader all use them, so a key's spelling lives in one
+place (tests/db/test_keys.py greps the rest of backend/ for hand-made ones).
+
+Layout:
+- an event and its children share `EVENT#<id>`: the event is sk `EVENT`, a child
+  `<KIND>#<id>` (`SESSION#…`), a role `ROLE#<user id>`, a pending invite `INVITE#<id>`;
+  gsi1 `SLUG#<slug>`/`EVENT` finds an event by slug, gsi2 `PUBLISHED`/start lists published ones
+- a user is `USER#<id>`/`USER`, gsi1 `EMAIL#<email>`/`USER`, gsi2 `USERS`/email; the guard that
+  keeps emails unique is `EMAIL#<email>`/`EMAIL`; a role item's gsi1 is `USER#<id>`/`EVENT#<id>`
+  (a user's events) and the owner's gsi2 `EVENTS`/created (every event, for admins)
+- one-time tokens `TOKEN#<sha256>`/<purpose>; uploads `UPLOAD#<id>`/`UPLOAD`; jobs `JOB#<id>`/`JOB`
+  (gsi1 `JOBS#<day>`, gsi2 `EVENTJOBS#<event id>`), their effects `JOB#<id>`/`EFFECT#<key>`
+- audit records `AUDIT#<yyyy-mm>`/`<time>#<id>`; migrations `MIGRATIONS`/`CURRENT` | `RUN#<rev>`;
+  every trashed item carries trash_pk `TRASH`
+- rate counters `RATE#<scope>#<digest>`/`RATE`; render turns `RENDER#<event id>`/`RENDER`;
+  the site's file manifests `SITEFILES#<bucket>#<prefixes>`/`MANIFEST`, its generation
+  `SITEFILES#<bucket>`/`GENERATION`, its list of events `SITEINDEX#<bucket>`/`EVENTS`
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+Key = tuple[str, str]
+
+# Fixed keys (whole values, not prefixes).
+EVENT_SK = "EVENT"
+USER_SK = "USER"
+EMAIL_SK = "EMAIL"
+UPLOAD_SK = "UPLOAD"
+JOB_SK = "JOB"
+PUBLISHED = "PUBLISHED"  # gsi2pk of published events
+USERS_INDEX_KEY = "USERS"  # gsi2pk of every user (sorted by email)
+ALL_EVENTS_KEY = "EVENTS"  # gsi2pk of owners' role items: every event, for admins
+TRASH_KEY = "TRASH"  # trash_pk of every trashed item
+MIGRATIONS_PK = "MIGRATIONS"
+CURRENT_SK = "CURRENT"
+RATE_SK = "RATE"
+RENDER_SK = "RENDER"
+MANIFEST_SK = "MANIFEST"
+GENERATION_SK = "GENERATION"
+SITE_EVENTS_SK = "EVENTS"
+
+_EVENT, _USER, _EMAIL, _SLUG, _ROLE, _INVITE = "EVENT#", "USER#", "EMAIL#", "SLUG#", "ROLE#", "INVITE#"
+
+
+def _id_after(prefix: str, key: str) -> str | None:
+    return key.removeprefix(prefix) if key.startswith(prefix) else None
+
+
+# -- events and their children ---------------------------------------------------------------
+
+
+def event_pk(event_id: str) -> str:
+    return _EVENT + event_id
+
+
+def event_key(event_id: str) -> Key:
+    return event_pk(event_id), EVENT_SK
+
+
+def event_id_from_pk(pk: str) -> str | None:
+    """The event id of a partition key (an event's or any child's); None for other partitions."""
+    return _id_after(_EVENT, pk)
+
+
+def child_sk(kind: str, item_id: str) -> str:
+    """A child's sort key in its event's partition, e.g. `SESSION#<id>`."""
+    return f"{kind.upper()}#{item_id}"
+
+
+def child_sk_prefix(kind: str) -> str:
+    """What every child of `kind` has its sort key begin with."""
+    return child_sk(kind, "")
+
+
+def child_key(event_id: str, kind: str, item_id: str) -> Key:
+    return event_pk(event_id), child_sk(kind, item_id)
+
+
+def slug_key(slug: str) -> str:
+    """gsi1pk of the event with this slug (its gsi1sk is EVENT_SK)."""
+    return _SLUG + slug
+
+
+# -- users and roles ---------------------------------------------------------------------------
+
+
+def user_pk(user_id: str) -> str:
+    return _USER + user_id
+
+
+def user_key(user_id: str) -> Key:
+    return user_pk(user_id), USER_SK
+
+
+def user_id_from_pk(pk: str) -> str | None:
+    return _id_after(_USER, pk)
+
+
+def email_key(email: str) -> str:
+    """pk of the email guard and gsi1pk of the user with that email (compared lowercased)."""
+    return _EMAIL + email.strip().lower()
+
+
+def email_guard_key(email: str) -> Key:
+    return email_key(email), EMAIL_SK
+
+
+def role_sk(user_id: str) -> str:
+    return _ROLE + user_id
+
+
+ROLE_SK_PREFIX = role_sk("")
+
+
+def role_key(event_id: str, user_id: str) -> Key:
+    return event_pk(event_id), role_sk(user_id)
+
+
+def role_user_id_from_sk(sk: str) -> str | None:
+    """The user id of a role item's sort key; None for other sort keys."""
+    return _id_after(_ROLE, sk)
+
+
+def invite_sk(invite_id: str) -> str:
+    return _INVITE + invite_id
+
+
+INVITE_SK_PREFIX = invite_sk("")
+
+
+def invite_key(event_id: str, invite_id: str) -> Key:
+    return event_pk(event_id), invite_sk(invite_id)
+
+
+def token_pk(token: str) -> str:
+    """One-time tokens are stored by hash: a leaked table backup reveals no usable link."""
+    return "TOKEN#" + hashlib.sha256(token.encode()).hexdigest()
+
+
+# -- uploads, jobs, audit, migrations ------------------------------------------------------------
+
+
+def upload_pk(upload_id: str) -> str:
+    return f"UPLOAD#{upload_id}"
+
+
+def upload_key(upload_id: str) -> Key:
+    return upload_pk(upload_id), UPLOAD_SK
+
+
+def job_pk(job_id: str) -> str:
+    return f"JOB#{job_id}"
+
+
+def job_key(job_id: str) -> Key:
+    return job_pk(job_id), JOB_SK
+
+
+def jobs_day_key(day: datetime) -> str:
+    return f"JOBS#{day:%Y-%m-%d}"
+
+
+def event_jobs_key(event_id: str) -> str:
+    return f"EVENTJOBS#{event_id}"
+
+
+def effect_sk(key: str) -> str:
+    return f"EFFECT#{key}"
+
+
+def audit_pk(moment: datetime) -> str:
+    return audit_month_pk(moment.strftime("%Y-%m"))
+
+
+def audit_month_pk(month: str) -> str:
+    """The partition of a month's audit records; `month` is yyyy-mm."""
+    return f"AUDIT#{month}"
+
+
+def time_ordered_sk(at: datetime, item_id: str) -> str:
+    """A sort key that orders by time (ties by id): audit records, jobs by day or event, every
+    event on the owners' role items."""
+    return f"{at.isoformat()}#{item_id}"
+
+
+def migration_state_key() -> Key:
+    """The applied revision's item."""
+    return MIGRATIONS_PK, CURRENT_SK
+
+
+def migration_run_key(revision: str) -> Key:
+    """The resume point of a migration that started and did not finish."""
+    return MIGRATIONS_PK, f"RUN#{revision}"
+
+
+# -- counters and the site's bookkeeping -------------------------------------------------------
+
+
+def rate_key(scope: str, key: str) -> Key:
+    # Hashed: counters must not become a second copy of every email and address.
+    digest = hashlib.sha256(key.strip().lower().encode()).hexdigest()[:32]
+    return f"RATE#{scope}#{digest}", RATE_SK
+
+
+def render_key(event_id: str) -> Key:
+    return f"RENDER#{event_id}", RENDER_SK
+
+
+def site_manifest_key(bucket: str, prefixes: list[str]) -> Key:
+    return f"SITEFILES#{bucket}#{'|'.join(sorted(prefixes))}", MANIFEST_SK
+
+
+def site_generation_key(bucket: str) -> Key:
+    return f"SITEFILES#{bucket}", GENERATION_SK
+
+
+def site_listing_key(bucket: str) -> Key:
+    return f"SITEINDEX#{bucket}", SITE_EVENTS_SK
+
+
+def wire(key: Key) -> dict[str, dict[str, str]]:
+    """A key in DynamoDB's wire format, for the raw calls in db/table.py."""
+    return {"pk": {"S": key[0]}, "sk": {"S": key[1]}}
