@@ -76,6 +76,12 @@ def error_code(err: BaseException) -> str:
     return ""
 
 
+def fresh_client(service: str) -> Any:
+    """A new client with the shared clients' configuration, for a caller that hooks its events
+    (db/table.py keeps Query items unparsed) and must not change the shared one."""
+    return boto3.session.Session().client(service, config=client(service).meta.config)
+
+
 def reset_clients() -> None:
     """Forget cached clients, e.g. after the endpoint or credentials changed."""
     client.cache_clear()

@@ -12,9 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
-
-from chalicelib.adapters.aws import client
+from chalicelib.adapters.aws import client, fresh_client
 from chalicelib.db.keys import Key, wire
 from chalicelib.settings import settings
 
@@ -132,7 +130,7 @@ def partition_keys(pk: str) -> list[Key]:
 def _unparsed_items_client(shared: Any) -> Any:
     """A second client whose Query answers keep their items unparsed; built again whenever the
     shared client is (after `reset_clients`, e.g. a new endpoint), with the same configuration."""
-    ddb = boto3.session.Session().client("dynamodb", config=shared.meta.config)
+    ddb = fresh_client("dynamodb")
     ddb.meta.events.register("before-parse.dynamodb.Query", _keep_items_unparsed)
     return ddb
 

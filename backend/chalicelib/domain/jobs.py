@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.clock import clock
 from chalicelib.db import jobs as job_records
 from chalicelib.db.jobs import FAILURE, RETRY, Job
+from chalicelib.db.keys import event_jobs_key
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.tokens import signing_key
@@ -59,7 +60,7 @@ def event_jobs(*, event_id: str, actor: Actor, limit: int = 20, cursor: str | No
         raise NotFound(f"No event {event_id}.")
     limit = max(1, min(limit, MAX_PAGE))
     found = read_page(
-        Job.gsi2, job_records.event_jobs_key(event_id), scan_index_forward=False, keep=_is_job, limit=limit,
+        Job.gsi2, event_jobs_key(event_id), scan_index_forward=False, keep=_is_job, limit=limit,
         cursor=cursor, secret=signing_key(),
     )  # fmt: skip
     return found.map(job_view)

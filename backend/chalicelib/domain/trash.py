@@ -31,6 +31,7 @@ from chalicelib.db.keys import (
     TRASH_KEY,
     USER_SK,
     USERS_INDEX_KEY,
+    audit_month_pk,
     audit_pk,
     child_key,
     child_sk,
@@ -734,7 +735,7 @@ def list_audit(*, actor: Actor, month: str | None = None, limit: int = 50, curso
     authorize_trash(actor, "audit.read", event_id=None)
     if month is not None and not _MONTH.fullmatch(month):
         raise BadRequest("month is yyyy-mm, e.g. 2026-01.", fields={"month": "must be yyyy-mm"})
-    pk = f"AUDIT#{month}" if month else audit_pk(clock().now())
+    pk = audit_month_pk(month) if month else audit_pk(clock().now())
     return read_page(AuditRecord, pk, limit=limit, cursor=cursor, secret=signing_key())
 
 

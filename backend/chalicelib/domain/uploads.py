@@ -23,7 +23,7 @@ from chalicelib.adapters import files
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, new_id
-from chalicelib.db.keys import child_key, event_key, upload_key, upload_pk
+from chalicelib.db.keys import child_key, event_key, upload_key
 from chalicelib.db.live import live_item
 from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload
 from chalicelib.db.users import User, set_user_photo, set_user_photo_thumbnails, user_photo
@@ -484,7 +484,7 @@ def read_original(*, upload_id: str) -> tuple[str, bytes] | None:
 
 
 def _load_upload(upload_id: str) -> Upload:
-    return live_item(Upload, upload_pk(upload_id), "UPLOAD", missing=f"No upload {upload_id}.", consistent_read=True)
+    return live_item(Upload, *upload_key(upload_id), missing=f"No upload {upload_id}.", consistent_read=True)
 
 
 # --- avatars: the photo on the user's item (db/users.py) --------------------------------
