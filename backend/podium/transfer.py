@@ -80,8 +80,8 @@ def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool)
         console.print(f"[red]podium import:[/] {err}")
         return 1
     from chalicelib.adapters.aws import client
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
     from chalicelib.settings import settings
 
     key = f"imports/system/{uuid.uuid4().hex}"

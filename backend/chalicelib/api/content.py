@@ -11,7 +11,7 @@ from chalicelib.api.http import endpoint, if_match_version, json_response
 from chalicelib.api.payloads import CHILD_SCHEMAS, EVENT
 from chalicelib.db.pagination import parse_limit
 from chalicelib.domain.projections import Audience, audience_of
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 

@@ -12,7 +12,7 @@ from chalicelib.api.schema import Schema, name_field
 from chalicelib.db.pagination import parse_limit
 from chalicelib.domain import events
 from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, audiences_for_events
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 EVENT_CREATE = Schema("EventCreate", {"name": name_field()}, frozenset({"name"}))

@@ -25,7 +25,7 @@ JOB_STARTED = Schema("JobStarted", fields={"job_id": ID, "status_url": Field("st
 
 
 def _actor():
-    from chalicelib.jobs.context import current_context
+    from chalicelib.request_context import current_context
 
     return current_context().actor
 

@@ -12,7 +12,7 @@ from chalicelib.db.pagination import encode_cursor, page_params
 from chalicelib.db.users import USERS_INDEX_KEY
 from chalicelib.domain import accounts, trash
 from chalicelib.errors import BadRequest
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 ADMIN_CHANGE = Schema("AdminChange", {"is_admin": Field("boolean")}, frozenset({"is_admin"}))

@@ -9,8 +9,8 @@ from typing import Any
 from chalicelib.db.base import new_id
 from chalicelib.db.jobs import FAILURE, JOB_SK, PENDING, Job, event_jobs_key, job_pk, jobs_day_key
 from chalicelib.jobs import queue
-from chalicelib.jobs.context import RequestContext, current_context
 from chalicelib.jobs.registry import check_arguments
+from chalicelib.request_context import RequestContext, current_context
 
 MAX_ARGS_BYTES = 200_000
 

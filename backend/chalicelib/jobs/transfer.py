@@ -9,9 +9,9 @@ from typing import Any
 
 from chalicelib.adapters.aws import client
 from chalicelib.errors import PermanentJobError, PodiumError
-from chalicelib.jobs.context import RequestContext
 from chalicelib.jobs.registry import job
 from chalicelib.jobs.runner import report_progress
+from chalicelib.request_context import RequestContext
 from chalicelib.settings import settings
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
