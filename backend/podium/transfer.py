@@ -42,7 +42,7 @@ def _export_bytes(path: Path) -> bytes:
     """The upload: a folder zipped (its known files only), a zip or schedule.json as is."""
     if not path.is_dir():
         return path.read_bytes()
-    from chalicelib.site.openevent import read_raw_files
+    from chalicelib.formats.openevent import read_raw_files
 
     buffer = io.BytesIO()
     # Only the loopback to the local stack carries it: the fastest compression (a third of the time).

@@ -22,7 +22,7 @@ DOWNLOAD_SECONDS = 900
 def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, publish: bool = False) -> dict[str, Any]:
     """Import the uploaded export; fails at once (no retry) when the export is malformed."""
     from chalicelib.domain.imports import check_own_upload, import_event, read_source
-    from chalicelib.site.openevent import ExportError
+    from chalicelib.formats.openevent import ExportError
 
     check_own_upload(ctx.actor, upload_key)  # a Forbidden: permanent, no retry
     with tempfile.TemporaryDirectory(prefix="podium-import-") as folder:

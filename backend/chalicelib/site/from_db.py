@@ -112,7 +112,7 @@ def _event(e: content.Event) -> public.Event:
 
 
 def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
-    from chalicelib.site.openevent import cfp_state
+    from chalicelib.site.from_export import cfp_state
 
     if cfp is None:
         return None
