@@ -120,7 +120,7 @@ def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
 
 
 def _track(t: content.Track) -> public.Track:
-    from chalicelib.site.colors import readable_text_color
+    from chalicelib.colors import readable_text_color
 
     color = t.color or "#5c6b7a"
     text_color = t.text_color or readable_text_color(color)
