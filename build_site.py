@@ -25,8 +25,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 
 from chalicelib.clock import clock
+from chalicelib.formats.openevent import ExportError
+from chalicelib.site.from_export import load_bundle
 from chalicelib.site.memo import remembering_nothing
-from chalicelib.site.openevent import ExportError, load_bundle
 from podium.site_folder import EventsNotBuilt, build_folder, second_process_available
 
 

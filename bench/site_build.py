@@ -27,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
+from chalicelib.formats.openevent import read_export
 from chalicelib.site import render
+from chalicelib.site.from_export import load_bundle
 from chalicelib.site.memo import remembering_nothing
-from chalicelib.site.openevent import load_bundle, read_export
 from chalicelib.site.view import EventView
 from podium.site_folder import build_folder, second_process_available
 from report import report

@@ -123,7 +123,7 @@ def scaled_export(scale: int):
     """The FOSSASIA 2018 export with every child record copied `scale` times under new ids."""
     import dataclasses
 
-    from chalicelib.site.openevent import read_export
+    from chalicelib.formats.openevent import read_export
 
     export = read_export(EXPORT)
 

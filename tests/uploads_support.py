@@ -26,7 +26,7 @@ def actor(user_id: str, *roles: str):
 @contextmanager
 def acting_as(who) -> Iterator[None]:
     """Put an authenticated actor into the request context, as identity's middleware will."""
-    from chalicelib.jobs.context import current_context, reset_context, set_context
+    from chalicelib.request_context import current_context, reset_context, set_context
 
     token = set_context(current_context().with_actor(who))
     try:

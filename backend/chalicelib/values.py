@@ -1,7 +1,7 @@
 """What a valid value is: the one vocabulary of field types.
 
 The API schemas (api/schema.py, api/payloads.py) refuse what these functions call a problem
-(422 naming the field); the import readers (site/openevent.py, and c3voc through it) repair
+(422 naming the field); the import readers (formats/openevent.py, and c3voc through it) repair
 it with `clean_*` and a warning; the renderer shows only `safe_url` links. Bounded JSON
 parsing lives here too, because a JSON document is where hostile numbers and depths come in.
 

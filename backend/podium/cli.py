@@ -125,8 +125,8 @@ def run_jobs(args: argparse.Namespace) -> int:
 def _enqueue_job(name: str, raw_args: str) -> int:
     import json
 
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
 
     try:
         kwargs = json.loads(raw_args)

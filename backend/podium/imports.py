@@ -26,7 +26,7 @@ def _export_bytes(path: Path) -> bytes:
     """The upload: a folder zipped (its known files only), a zip or schedule.json as is."""
     if not path.is_dir():
         return path.read_bytes()
-    from chalicelib.site.openevent import read_raw_files
+    from chalicelib.formats.openevent import read_raw_files
 
     buffer = io.BytesIO()
     # Only the loopback to the local stack carries it: the fastest compression (a third of the time).
@@ -57,8 +57,8 @@ def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool)
         console.print(f"[red]podium import:[/] {err}")
         return 1
     from chalicelib.adapters.files import put_stored_file
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
 
     key = f"imports/system/{uuid.uuid4().hex}"
     put_stored_file(key, data)

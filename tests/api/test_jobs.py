@@ -11,8 +11,8 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def job_of_ada(aws_stack):
     from chalicelib.domain.actors import Actor
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
 
     ada = Actor(id="u-ada", kind="user", name="Ada")
     return enqueue("noop", _ctx=system_context().with_actor(ada), _event_id="ev-1")

@@ -107,8 +107,8 @@ def build_scene(api, people) -> dict[str, Any]:
     from chalicelib.domain.content import trash_child
     from chalicelib.domain.events import get_event
     from chalicelib.domain.roles import grant_role
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
 
     owner = people["owner"]
     event = api.json("POST", "/v1/events", {"name": "Matrix Conf"}, token=owner["token"], expect=201)

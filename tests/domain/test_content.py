@@ -201,7 +201,7 @@ def test_public_view_hides_speaker_email_and_session_comments(event):
 def test_stale_version_answer_of_an_event_gone_meanwhile_is_the_public_view(event):
     from chalicelib.domain.actors import Actor
     from chalicelib.domain.content import StaleVersion
-    from chalicelib.jobs.context import anonymous_request_context, reset_context, set_context
+    from chalicelib.request_context import anonymous_request_context, reset_context, set_context
 
     talk = create(event, "session", title="Talk", comments="internal")
     talk.event_id = "nosuchevent0"  # its event is gone: no audience can be read for the caller

@@ -39,7 +39,7 @@ def _import(path, actor, **kwargs):
 
 @pytest.mark.parametrize("sample", ["sample_2017", "sample_2018"])
 def test_import_sample_counts_links_and_times_equal_the_source(imported, organizer, sample, request):
-    from chalicelib.site.openevent import podium_id
+    from chalicelib.formats.openevent import podium_id
 
     folder = request.getfixturevalue(sample)
     result = imported(folder)
@@ -192,7 +192,7 @@ def test_import_failing_midway_leaves_nothing_of_a_new_event(aws_stack, organize
 
 def test_site_built_from_the_database_equals_the_site_built_from_the_export(imported, sample_2018):
     from chalicelib.clock import FrozenClock, use_clock
-    from chalicelib.site import from_db, openevent
+    from chalicelib.site import from_db, from_export
     from chalicelib.site.render import render_event
 
     result = imported(sample_2018)
@@ -202,16 +202,16 @@ def test_site_built_from_the_database_equals_the_site_built_from_the_export(impo
     finally:
         use_clock(previous)
 
-    from_export = render_event(openevent.load_bundle(sample_2018, now=NOW), base_url="http://podium.test")
+    from_export = render_event(from_export.load_bundle(sample_2018, now=NOW), base_url="http://podium.test")
     assert sorted(from_database) == sorted(from_export)
     assert [p for p in from_export if from_database[p] != from_export[p]] == []
 
 
 def test_import_c3voc_schedule_json_as_published_by_podium(aws_stack, organizer, sample_2018, tmp_path):
-    from chalicelib.site import openevent
+    from chalicelib.site import from_export
     from chalicelib.site.render import render_event
 
-    bundle = openevent.load_bundle(sample_2018, now=NOW)
+    bundle = from_export.load_bundle(sample_2018, now=NOW)
     files = render_event(bundle, base_url="http://podium.test")
     schedule = tmp_path / "schedule.json"
     schedule.write_bytes(files[f"e/{bundle.event.slug}/schedule.json"])

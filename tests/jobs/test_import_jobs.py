@@ -29,8 +29,8 @@ def run_import(poller, stack):
     from chalicelib.db.jobs import Job
     from chalicelib.db.keys import job_pk
     from chalicelib.domain.actors import Actor
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
     from chalicelib.settings import settings
 
     def run(data: bytes, name: str = "export.zip", **kwargs):
@@ -138,8 +138,8 @@ def test_import_job_refuses_an_upload_of_someone_else(poller, aws_stack, roles):
     from chalicelib.db.jobs import Job
     from chalicelib.db.keys import job_pk
     from chalicelib.domain.actors import Actor
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
 
     ctx = system_context().with_actor(Actor(id=IMPORTER_ID, kind="user", roles=roles))
     job_id = enqueue("import_event", _ctx=ctx, upload_key="imports/someone-else/x.zip", owner_id=IMPORTER_ID)
@@ -155,8 +155,8 @@ def test_export_job_result_is_a_download_url_of_the_zip(run_import, poller, samp
     from chalicelib.db.jobs import Job
     from chalicelib.db.keys import job_pk
     from chalicelib.domain.actors import Actor
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
 
     files = _small_files(sample_2018)
     event = json.loads(files["event"]) | {"identifier": "export-job-test"}

@@ -27,8 +27,8 @@ def test_mail_job_enqueued_in_a_request_names_the_user_and_links_to_the_request_
     from chalice.test import Client
     from chalicelib.api.http import http_middleware
     from chalicelib.domain.actors import Actor
-    from chalicelib.jobs.context import current_context, set_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import current_context, set_context
 
     # GIVEN an app with the real request middleware, whose route runs as user U (as the identity
     # work will set it) and enqueues a notification.
@@ -65,8 +65,8 @@ def test_mail_job_enqueued_in_a_request_names_the_user_and_links_to_the_request_
 
 def test_job_code_reads_the_context_restored_from_the_envelope(empty_queues, poller):
     from chalicelib.domain.actors import Actor
-    from chalicelib.jobs.context import RequestContext
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import RequestContext
 
     ctx = RequestContext(
         actor=Actor(id="u-1", kind="user", roles=frozenset({"admin"}), name="Grace"),

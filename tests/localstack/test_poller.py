@@ -62,8 +62,8 @@ def running_loop(stack):
 
 
 def _start_writing_job() -> tuple[str, str]:
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
 
     marker = uuid.uuid4().hex
     RELEASE[marker] = threading.Event()

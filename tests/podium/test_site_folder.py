@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from chalicelib.site.openevent import load_bundle
+from chalicelib.site.from_export import load_bundle
 from chalicelib.site.render import render_site
 from podium.site_folder import Forked, UnsafePathError, WorkerError, build_folder, write_site
 

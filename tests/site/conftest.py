@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from chalicelib.site.openevent import load_bundle, read_export
+from chalicelib.formats.openevent import read_export
+from chalicelib.site.from_export import load_bundle
 from chalicelib.site.render import render_site
 
 # CI clones the repo with ../shared beside it.

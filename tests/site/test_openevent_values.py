@@ -9,8 +9,9 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from chalicelib.site import c3voc
-from chalicelib.site.openevent import ExportError, export_to_bundle, parse_files
+from chalicelib.formats import c3voc
+from chalicelib.formats.openevent import ExportError, parse_files
+from chalicelib.site.from_export import export_to_bundle
 from chalicelib.site.render import render_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -350,6 +350,7 @@ def test_render_event_from_remembered_pieces_equals_a_fresh_render(bundle_2018, 
 
 
 def test_remembered_pieces_follow_an_edit_as_a_fresh_render_does(bundle_2018, event_prefix):
+    from chalicelib.formats import frab
     from chalicelib.site import feeds, render
 
     render_event(bundle_2018, base_url="http://podium.test")  # every piece remembered
@@ -360,7 +361,7 @@ def test_remembered_pieces_follow_an_edit_as_a_fresh_render_does(bundle_2018, ev
     )
 
     warm = render_event(changed, base_url="http://podium.test")
-    for memo in (render.ITEM_PAGES, feeds.VEVENTS, feeds.FRAB_EVENTS):
+    for memo in (render.ITEM_PAGES, feeds.VEVENTS, frab.FRAB_EVENTS):
         memo.clear()
     cold = render_event(changed, base_url="http://podium.test")
 

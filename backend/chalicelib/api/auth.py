@@ -10,7 +10,7 @@ from chalicelib.api.http import client_address, endpoint
 from chalicelib.api.schema import EMAIL, URL, Field, Schema, name_field, text
 from chalicelib.domain import accounts
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 

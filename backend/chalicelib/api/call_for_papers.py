@@ -14,7 +14,7 @@ from chalicelib.api.payloads import CALL_FOR_PAPERS, PROPOSAL
 from chalicelib.api.schema import PAGE
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import call_for_papers as cfp
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 PATH = "/events/{event_id}/call-for-papers"

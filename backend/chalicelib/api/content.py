@@ -12,7 +12,7 @@ from chalicelib.api.payloads import CHILD_SCHEMAS
 from chalicelib.api.schema import PAGE
 from chalicelib.db.pagination import page_request
 from chalicelib.domain.projections import Audience, audience_of
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 

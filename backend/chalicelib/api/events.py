@@ -13,7 +13,7 @@ from chalicelib.api.schema import PAGE, Schema, name_field
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import events, trash
 from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, audiences_for_events
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 EVENT_CREATE = Schema("EventCreate", {"name": name_field()}, frozenset({"name"}))

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from chalicelib.api.http import endpoint
 from chalicelib.api.jobs import JOB_STARTED, job_started
 from chalicelib.domain import exports
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 

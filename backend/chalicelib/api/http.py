@@ -27,8 +27,8 @@ from chalicelib.domain.actors import ANONYMOUS, Actor
 from chalicelib.domain.permissions import authorize, check_write, is_known_action
 from chalicelib.domain.tokens import InvalidToken, decode_access_token
 from chalicelib.errors import BadRequest, PodiumError, ServiceUnavailable
-from chalicelib.jobs.context import anonymous_request_context, current_context, reset_context, set_context
 from chalicelib.logs import logger, request_logging
+from chalicelib.request_context import anonymous_request_context, current_context, reset_context, set_context
 from chalicelib.settings import settings
 
 JSON_TYPES = ["application/json"]

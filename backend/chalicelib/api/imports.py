@@ -26,7 +26,7 @@ IMPORT_BODY = Schema(
 
 
 def _actor():
-    from chalicelib.jobs.context import current_context
+    from chalicelib.request_context import current_context
 
     return current_context().actor
 

@@ -10,7 +10,7 @@ from chalicelib.api.http import endpoint
 from chalicelib.api.schema import DATETIME, ID, PAGE, Field, Schema, text
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import jobs
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 STATES = ("PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE")

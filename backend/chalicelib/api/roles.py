@@ -10,7 +10,7 @@ from chalicelib.api.http import endpoint
 from chalicelib.api.schema import EMAIL, ID, Field, Schema
 from chalicelib.domain import roles
 from chalicelib.domain.permissions import INVITABLE_ROLES
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 INVITE = Schema(

@@ -12,7 +12,7 @@ from chalicelib.api.schema import PAGE, Field, Schema
 from chalicelib.db.base import Item
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import trash
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 KIND = Field("string", choices=trash.KINDS)

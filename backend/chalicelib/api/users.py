@@ -11,7 +11,7 @@ from chalicelib.api.schema import PAGE, Field, Schema
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import accounts, trash
 from chalicelib.errors import BadRequest
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 ADMIN_CHANGE = Schema("AdminChange", {"is_admin": Field("boolean")}, frozenset({"is_admin"}))

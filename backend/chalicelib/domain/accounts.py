@@ -20,8 +20,8 @@ from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash
 from chalicelib.domain.projections import ACCOUNT_HOLDER, VISITORS, user_view
 from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token, signing_key
 from chalicelib.errors import Conflict, ServiceUnavailable, TooManyRequests, Unauthorized, ValidationFailed
-from chalicelib.jobs.context import current_context
 from chalicelib.jobs.enqueue import enqueue
+from chalicelib.request_context import current_context
 
 VERIFY_SECONDS = 7 * 24 * 3600
 RESET_SECONDS = 3600

@@ -33,7 +33,7 @@ from chalicelib.domain.session_states import notify_speakers
 from chalicelib.domain.speaker_names import check_unchanged, listed_names, names_of
 from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 
 REFERENCES = {"track_id": "track", "room_id": "room", "session_type_id": "session_type"}
 DATETIME_FIELDS = frozenset({"starts_at", "ends_at", "published_at"})

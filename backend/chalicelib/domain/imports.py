@@ -27,9 +27,9 @@ from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.formats import c3voc
+from chalicelib.formats.openevent import ExportError, OpenEventExport, read_export
 from chalicelib.jobs.enqueue import enqueue
-from chalicelib.site import c3voc
-from chalicelib.site.openevent import ExportError, OpenEventExport, read_export
 
 Progress = Callable[[int], None]
 MAX_ITEM_BYTES = 400_000  # DynamoDB's item size limit

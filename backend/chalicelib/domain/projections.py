@@ -173,7 +173,7 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
     if kind == "speaker" and "session_ids" in data and audience.public_sessions is not None:
         data["session_ids"] = [i for i in data["session_ids"] if i in audience.public_sessions]
     if kind == "track":
-        from chalicelib.site.colors import readable_text_color  # site imports domain for its builds
+        from chalicelib.colors import readable_text_color  # site imports domain for its builds
 
         data["text_color"] = readable_text_color(item.color or "#5c6b7a")
     return data

@@ -28,8 +28,8 @@ from chalicelib.domain import onetime
 from chalicelib.domain.accounts import get_user, normalize_email, public_view
 from chalicelib.domain.actors import Actor
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.jobs.context import current_context
 from chalicelib.jobs.enqueue import enqueue
+from chalicelib.request_context import current_context
 
 INVITE_SECONDS = 7 * 24 * 3600
 

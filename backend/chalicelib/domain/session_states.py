@@ -63,8 +63,8 @@ def notify_speakers(
     """Mail the session's speakers (those with an email) about its state, one send_email job
     each; `speakers` spares the read when the caller holds them. Returns the job ids."""
     from chalicelib.domain.content import _speakers
-    from chalicelib.jobs.context import current_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import current_context
 
     found = speakers if speakers is not None else _speakers(event.id, list(session.speaker_ids or []))
     link = current_context().absolute_url(f"admin/#/events/{event.id}/sessions/{session.id}")

@@ -38,7 +38,7 @@ from chalicelib.domain.file_checks import (
     key_name,
 )
 from chalicelib.errors import Conflict, Forbidden, Gone, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed
-from chalicelib.jobs.context import current_context
+from chalicelib.request_context import current_context
 from chalicelib.settings import settings
 
 UPLOAD_WINDOW_SECONDS = 600

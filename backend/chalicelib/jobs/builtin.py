@@ -5,9 +5,9 @@ from __future__ import annotations
 import html as html_lib
 from typing import Any
 
-from chalicelib.jobs.context import RequestContext
 from chalicelib.jobs.effects import once
 from chalicelib.jobs.registry import job
+from chalicelib.request_context import RequestContext
 
 
 @job("noop")

@@ -10,8 +10,8 @@ from chalicelib.adapters import queue
 from chalicelib.db.base import new_id
 from chalicelib.db.jobs import FAILURE, PENDING, Job
 from chalicelib.db.keys import event_jobs_key, job_key, jobs_day_key, time_ordered_sk
-from chalicelib.jobs.context import RequestContext, current_context
 from chalicelib.jobs.registry import check_arguments
+from chalicelib.request_context import RequestContext, current_context
 
 MAX_ARGS_BYTES = 200_000
 

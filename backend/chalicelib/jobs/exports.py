@@ -6,9 +6,9 @@ import uuid
 from typing import Any
 
 from chalicelib.adapters import files
-from chalicelib.jobs.context import RequestContext
 from chalicelib.jobs.registry import job
 from chalicelib.jobs.runner import report_progress
+from chalicelib.request_context import RequestContext
 
 DOWNLOAD_SECONDS = 900
 

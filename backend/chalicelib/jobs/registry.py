@@ -20,7 +20,7 @@ from chalicelib.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from chalicelib.jobs.context import RequestContext
+from chalicelib.request_context import RequestContext
 
 JobFunction = Callable[..., Any]
 ErrorTypes = tuple[type[BaseException], ...]

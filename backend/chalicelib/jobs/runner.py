@@ -22,11 +22,11 @@ from chalicelib.adapters import queue
 from chalicelib.clock import clock
 from chalicelib.db.jobs import FAILURE, FINISHED, PENDING, RETRY, STARTED, SUCCESS, Job
 from chalicelib.db.keys import job_key
-from chalicelib.jobs.context import RequestContext, reset_context, set_context
 from chalicelib.jobs.effects import running_job
 from chalicelib.jobs.registry import is_permanent, run
 from chalicelib.jobs.results import bounded_result
 from chalicelib.logs import logger
+from chalicelib.request_context import RequestContext, reset_context, set_context
 from chalicelib.settings import settings
 
 MAX_RECEIVES = 5  # the queue's maxReceiveCount (infra/template.yaml; a test keeps them equal)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.jobs.context import RequestContext
 from chalicelib.jobs.registry import job
+from chalicelib.request_context import RequestContext
 
 
 @job("render_event")

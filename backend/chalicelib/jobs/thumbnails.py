@@ -6,8 +6,8 @@ import io
 import warnings
 from typing import Any
 
-from chalicelib.jobs.context import RequestContext
 from chalicelib.jobs.registry import job
+from chalicelib.request_context import RequestContext
 
 _PEOPLE = ((500, 500), (100, 100), (50, 50))
 # kind → (boxes, fit): "cover" crops to the exact size, "contain" fits inside without cropping.

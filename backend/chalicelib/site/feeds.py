@@ -1,22 +1,20 @@
-"""Machine-readable schedules: c3voc JSON, frab XML, iCalendar and the search index."""
+"""Site feeds: iCalendar (schedule.ics and one calendar per session) and the search index.
+
+The exchange formats the site also publishes (c3voc schedule.json, frab schedule.xml) are
+written by chalicelib/formats/, beside their readers; iCalendar stays here because the site is
+its only reader and writer (nothing imports or exports it).
+"""
 
 from __future__ import annotations
 
 import functools
 import json
-import re
-import xml.etree.ElementTree as ET
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from .memo import Memo
-from .openevent import slugify
 from .richtext import plain_text
-from .view import NO_ROOM, DayView, EventView, SessionView, stable_number
-
-GENERATOR = {"name": "podium", "version": "1"}
-C3VOC_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
-_C3VOC_TZ = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+from .view import NO_ROOM, EventView, SessionView
 
 
 def dumps(value: object) -> bytes:
@@ -24,247 +22,8 @@ def dumps(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def acronym(view: EventView) -> str:
-    """The event slug in the shape c3voc accepts (no hyphens)."""
-    return view.event.slug.replace("-", "_")
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def _room_name(session: SessionView) -> str:
     return (session.room or NO_ROOM).name
-
-
-def _session_slug(view: EventView, session: SessionView) -> str:
-    return f"{acronym(view)}-{session.session.id}-{slugify(session.session.title)[:48]}".strip("-")
-
-
-def _day_bounds(view: EventView, day: DayView) -> tuple[datetime, datetime]:
-    start = min(s.local_start for s in day.sessions if s.local_start)
-    end = max((s.local_end or s.local_start) for s in day.sessions if s.local_start)
-    return start, end
-
-
-# --- c3voc schedule.json -------------------------------------------------------------
-
-
-def _c3voc_links(session: SessionView) -> list[dict[str, str]]:
-    links = []
-    if session.session.slides_url.startswith(("http://", "https://")):
-        links.append({"type": "slides", "url": session.session.slides_url, "title": "Slides"})
-    if session.session.video_url.startswith(("http://", "https://")):
-        links.append({"type": "media", "url": session.session.video_url, "title": "Video"})
-    return links
-
-
-def _c3voc_event(view: EventView, session: SessionView) -> dict[str, object]:
-    s = session.session
-    return {
-        "guid": view.session_uuid(s.id),
-        "id": session.number,
-        "date": session.local_start.isoformat(),
-        "start": session.local_start.strftime("%H:%M"),
-        "end": (session.local_end or session.local_start).isoformat(),
-        "duration": _hhmm(session.duration_minutes),
-        "room": _room_name(session),
-        "slug": _session_slug(view, session),
-        "url": view.absolute(session.url),
-        "title": s.title,
-        "subtitle": s.subtitle or None,
-        "track": session.track.name if session.track else None,
-        "type": (session.session_type.name if session.session_type else "Talk").lower(),
-        "language": s.language or None,
-        "abstract": plain_text(s.short_abstract) or None,
-        "description": plain_text(s.long_abstract) or None,
-        "persons": [
-            {
-                "name": p.name,
-                "guid": view.speaker_uuid(p.id),
-                "url": view.absolute(f"{view.root}speakers/{p.id}/"),
-            }
-            for p in session.speakers
-        ],
-        "links": _c3voc_links(session),
-    }
-
-
-def _c3voc_day(view: EventView, day: DayView) -> dict[str, object]:
-    rooms: dict[str, list[dict[str, object]]] = {}
-    for session in day.sessions:
-        rooms.setdefault(_room_name(session), []).append(_c3voc_event(view, session))
-    start, end = _day_bounds(view, day)
-    return {
-        "index": day.index,
-        "date": day.iso,
-        "day_start": start.isoformat(),
-        "day_end": end.isoformat(),
-        "rooms": rooms,
-    }
-
-
-def schedule_json(view: EventView) -> bytes:
-    """c3voc schedule.json (the format pretalx and frab export)."""
-    event = view.event
-    conference: dict[str, object] = {
-        "acronym": acronym(view),
-        "title": event.name,
-        "start": view.local(event.starts_at).isoformat(),
-        "end": view.local(event.ends_at).isoformat(),
-        "daysCount": len(view.days),
-        "timeslot_duration": "00:05",
-        "url": view.absolute(view.root),
-        "tracks": [{"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color} for t in view.tracks_in_order()],
-        "rooms": [{"name": r.name, "guid": view.room_uuid(r.id)} for r in view.rooms_in_order()],
-        "days": [_c3voc_day(view, day) for day in view.days],
-    }
-    if _C3VOC_TZ.match(event.timezone):
-        conference["time_zone_name"] = event.timezone
-    schedule = {
-        "version": "1.0",
-        "base_url": view.absolute("/"),
-        "conference": conference,
-    }
-    return dumps({"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule})
-
-
-# --- frab schedule.xml ----------------------------------------------------------------
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _frab_event(view: EventView, parent: ET.Element, session: SessionView) -> None:
-    s = session.session
-    element = _sub(parent, "event", id=str(session.number), guid=view.session_uuid(s.id))
-    _sub(element, "room", _room_name(session))
-    _sub(element, "title", s.title)
-    _sub(element, "subtitle", s.subtitle)
-    _sub(
-        element,
-        "type",
-        (session.session_type.name if session.session_type else "Talk").lower(),
-    )
-    _sub(element, "date", session.local_start.isoformat())
-    _sub(element, "start", session.local_start.strftime("%H:%M"))
-    _sub(element, "duration", _hhmm(session.duration_minutes))
-    _sub(element, "abstract", plain_text(s.short_abstract))
-    _sub(element, "slug", _session_slug(view, session))
-    _sub(element, "track", session.track.name if session.track else "")
-    _sub(element, "language", s.language)
-    _sub(element, "description", plain_text(s.long_abstract))
-    persons = _sub(element, "persons")
-    for person in session.speakers:
-        _sub(
-            persons,
-            "person",
-            person.name,
-            id=str(stable_number(person.id)),
-            guid=view.speaker_uuid(person.id),
-        )
-    links = _sub(element, "links")
-    for link in _c3voc_links(session):
-        _sub(links, "link", link["title"], href=link["url"], type=link["type"])
-    _sub(element, "url", view.absolute(session.url))
-
-
-def _frab_conference(view: EventView, root: ET.Element) -> None:
-    event = view.event
-    conference = _sub(root, "conference")
-    _sub(conference, "title", event.name)
-    _sub(conference, "acronym", acronym(view))
-    _sub(conference, "start", view.local(event.starts_at).isoformat())
-    _sub(conference, "end", view.local(event.ends_at).isoformat())
-    _sub(conference, "days", str(len(view.days)))
-    _sub(conference, "timeslot_duration", "00:05")
-    _sub(conference, "base_url", view.absolute("/"))
-    _sub(conference, "url", view.absolute(view.root))
-    _sub(conference, "time_zone_name", event.timezone)
-    for track in view.tracks_in_order():
-        _sub(conference, "track", track.name, name=track.name, color=track.color)
-
-
-def _frab_days(view: EventView, root: ET.Element, slots: list[SessionView]) -> None:
-    """The days, their rooms, and a slot for each session's <event>, appended to `slots`."""
-    if not view.days:
-        start = view.local(view.event.starts_at)
-        _sub(
-            root,
-            "day",
-            date=start.date().isoformat(),
-            start=start.isoformat(),
-            end=start.isoformat(),
-            index="1",
-        )
-        return
-    for day in view.days:
-        start, end = _day_bounds(view, day)
-        element = _sub(
-            root,
-            "day",
-            date=day.iso,
-            start=start.isoformat(),
-            end=end.isoformat(),
-            index=str(day.index),
-        )
-        rooms: dict[str, list[SessionView]] = {}
-        for session in day.sessions:
-            rooms.setdefault(session.room.id if session.room else "", []).append(session)
-        for room_id, sessions in rooms.items():
-            room = _sub(
-                element,
-                "room",
-                name=_room_name(sessions[0]),
-                guid=view.room_uuid(room_id),
-            )
-            for session in sessions:
-                _sub(room, _EVENT_SLOT, n=str(len(slots)))
-                slots.append(session)
-
-
-# Each <event> sits at this depth (schedule > day > room > event) in the indented document.
-_EVENT_DEPTH = 3
-_EVENT_SLOT = "podium-event-slot"
-_EVENT_SLOT_TAG = re.compile(rb'<podium-event-slot n="(\d+)" />')
-FRAB_EVENTS: Memo[bytes] = Memo(8192)
-
-
-def _frab_event_xml(view: EventView, session: SessionView) -> bytes:
-    """One session's <event>, serialized and indented as at its place in the document;
-    remembered by everything it is made from (the event's id, slug and base URL, the session)."""
-
-    def make() -> bytes:
-        holder = ET.Element("room")
-        _frab_event(view, holder, session)
-        element = holder[0]
-        ET.indent(element, level=_EVENT_DEPTH)
-        return ET.tostring(element, encoding="utf-8")
-
-    return FRAB_EVENTS.get((view.event.id, view.event.slug, view.base_url, session), make)
-
-
-def schedule_xml(view: EventView) -> bytes:
-    """frab/Pentabarf schedule.xml (Giggity, ConfClerk, EventFahrplan).
-
-    The document is serialized with a placeholder for each <event>, which is then replaced by
-    that session's own serialized element: a rebuild re-serializes only the sessions that changed.
-    """
-    root = ET.Element("schedule")
-    _sub(root, "generator", name=GENERATOR["name"], version=GENERATOR["version"])
-    _sub(root, "url", view.absolute(f"{view.root}schedule.xml"))
-    _sub(root, "version", "1.0")
-    _frab_conference(view, root)
-    slots: list[SessionView] = []
-    _frab_days(view, root, slots)
-    ET.indent(root)
-    skeleton = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    events = [_frab_event_xml(view, session) for session in slots]
-    return _EVENT_SLOT_TAG.sub(lambda found: events[int(found.group(1))], skeleton)
 
 
 # --- iCalendar ------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def _event(e: content.Event) -> public.Event:
 
 
 def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
-    from chalicelib.site.openevent import cfp_state
+    from chalicelib.site.from_export import cfp_state
 
     if cfp is None:
         return None
@@ -120,7 +120,7 @@ def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
 
 
 def _track(t: content.Track) -> public.Track:
-    from chalicelib.site.colors import readable_text_color
+    from chalicelib.colors import readable_text_color
 
     color = t.color or "#5c6b7a"
     text_color = t.text_color or readable_text_color(color)

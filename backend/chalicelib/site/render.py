@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from chalicelib import values
+from chalicelib.formats import c3voc, frab
 
 from . import feeds
 from .bundle import Event, EventBundle, public_bundle
@@ -209,8 +210,8 @@ def event_feeds(view: EventView) -> dict[str, bytes]:
     """The event's schedule feeds, search index and calendars, paths relative to the site root."""
     prefix = f"e/{view.event.slug}/"
     files = {
-        prefix + "schedule.json": feeds.schedule_json(view),
-        prefix + "schedule.xml": feeds.schedule_xml(view),
+        prefix + "schedule.json": c3voc.schedule_json(view),
+        prefix + "schedule.xml": frab.schedule_xml(view),
         prefix + "search.json": feeds.search_index(view),
     }
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})

@@ -19,8 +19,8 @@ def on_table_change(event: Any) -> None:
     from chalicelib.clock import clock
     from chalicelib.domain.publishing import change_times, events_touched
     from chalicelib.domain.trash import clean_up_after_expiry
-    from chalicelib.jobs.context import system_context
     from chalicelib.jobs.enqueue import enqueue
+    from chalicelib.request_context import system_context
 
     records = event.to_dict()["Records"]
     clean_up_after_expiry(records)  # DynamoDB's TTL deletions leave files behind

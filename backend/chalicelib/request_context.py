@@ -1,4 +1,8 @@
-"""The request context a job carries: who asked, from where, in which language."""
+"""The request context of a request or a job: who asked, from where, in which language.
+
+Its own module, outside jobs/ and domain/, because both use it: the API sets it, the domain
+reads it, a job carries it and the worker restores it.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Read a c3voc schedule.json (what pretalx, frab and Podium itself publish) as an Open Event export.
+"""Read and write c3voc schedule.json (what pretalx, frab and Podium itself publish).
 
-The schedule is turned into Open Event v1 records and handed to `openevent.parse_files`,
-so both formats share one normalizer, one set of bounds and one id scheme.
+Reading: the schedule is turned into Open Event v1 records and handed to `openevent.parse_files`,
+so both formats share one normalizer, one set of bounds and one id scheme. Writing: the site's
+view of a published event (site/view.py) as schedule.json; frab.py writes the same fields as XML.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import values
-
-from .openevent import MAX_JSON_DEPTH, ExportError, OpenEventExport, parse_files, slugify
+from chalicelib.formats.openevent import MAX_JSON_DEPTH, ExportError, OpenEventExport, parse_files, slugify
+from chalicelib.site.richtext import plain_text
+from chalicelib.site.view import NO_ROOM, DayView, EventView, SessionView
 
 MAX_BYTES = 50 * 1024 * 1024
 _SESSION_ERROR = re.compile(r"^sessions\[(\d+)\]")
@@ -193,3 +195,117 @@ def _session(
 
 def _talk_id(talk: dict[str, Any]) -> str:
     return str(talk.get("guid") or talk.get("id") or "")[:64]
+
+
+# --- writing ---------------------------------------------------------------------------
+
+GENERATOR = {"name": "podium", "version": "1"}
+C3VOC_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
+_C3VOC_TZ = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+
+
+def _dumps(value: object) -> bytes:
+    """Deterministic compact JSON."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def acronym(view: EventView) -> str:
+    """The event slug in the shape c3voc accepts (no hyphens)."""
+    return view.event.slug.replace("-", "_")
+
+
+def hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def room_name(session: SessionView) -> str:
+    return (session.room or NO_ROOM).name
+
+
+def session_slug(view: EventView, session: SessionView) -> str:
+    return f"{acronym(view)}-{session.session.id}-{slugify(session.session.title)[:48]}".strip("-")
+
+
+def day_bounds(view: EventView, day: DayView) -> tuple[datetime, datetime]:
+    start = min(s.local_start for s in day.sessions if s.local_start)
+    end = max((s.local_end or s.local_start) for s in day.sessions if s.local_start)
+    return start, end
+
+
+def session_links(session: SessionView) -> list[dict[str, str]]:
+    links = []
+    if session.session.slides_url.startswith(("http://", "https://")):
+        links.append({"type": "slides", "url": session.session.slides_url, "title": "Slides"})
+    if session.session.video_url.startswith(("http://", "https://")):
+        links.append({"type": "media", "url": session.session.video_url, "title": "Video"})
+    return links
+
+
+def _c3voc_event(view: EventView, session: SessionView) -> dict[str, object]:
+    s = session.session
+    return {
+        "guid": view.session_uuid(s.id),
+        "id": session.number,
+        "date": session.local_start.isoformat(),
+        "start": session.local_start.strftime("%H:%M"),
+        "end": (session.local_end or session.local_start).isoformat(),
+        "duration": hhmm(session.duration_minutes),
+        "room": room_name(session),
+        "slug": session_slug(view, session),
+        "url": view.absolute(session.url),
+        "title": s.title,
+        "subtitle": s.subtitle or None,
+        "track": session.track.name if session.track else None,
+        "type": (session.session_type.name if session.session_type else "Talk").lower(),
+        "language": s.language or None,
+        "abstract": plain_text(s.short_abstract) or None,
+        "description": plain_text(s.long_abstract) or None,
+        "persons": [
+            {
+                "name": p.name,
+                "guid": view.speaker_uuid(p.id),
+                "url": view.absolute(f"{view.root}speakers/{p.id}/"),
+            }
+            for p in session.speakers
+        ],
+        "links": session_links(session),
+    }
+
+
+def _c3voc_day(view: EventView, day: DayView) -> dict[str, object]:
+    rooms: dict[str, list[dict[str, object]]] = {}
+    for session in day.sessions:
+        rooms.setdefault(room_name(session), []).append(_c3voc_event(view, session))
+    start, end = day_bounds(view, day)
+    return {
+        "index": day.index,
+        "date": day.iso,
+        "day_start": start.isoformat(),
+        "day_end": end.isoformat(),
+        "rooms": rooms,
+    }
+
+
+def schedule_json(view: EventView) -> bytes:
+    """c3voc schedule.json (the format pretalx and frab export)."""
+    event = view.event
+    conference: dict[str, object] = {
+        "acronym": acronym(view),
+        "title": event.name,
+        "start": view.local(event.starts_at).isoformat(),
+        "end": view.local(event.ends_at).isoformat(),
+        "daysCount": len(view.days),
+        "timeslot_duration": "00:05",
+        "url": view.absolute(view.root),
+        "tracks": [{"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color} for t in view.tracks_in_order()],
+        "rooms": [{"name": r.name, "guid": view.room_uuid(r.id)} for r in view.rooms_in_order()],
+        "days": [_c3voc_day(view, day) for day in view.days],
+    }
+    if _C3VOC_TZ.match(event.timezone):
+        conference["time_zone_name"] = event.timezone
+    schedule = {
+        "version": "1.0",
+        "base_url": view.absolute("/"),
+        "conference": conference,
+    }
+    return _dumps({"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule})

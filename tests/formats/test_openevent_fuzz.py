@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from chalicelib.site.openevent import ExportError, parse_files
+from chalicelib.formats.openevent import ExportError, parse_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

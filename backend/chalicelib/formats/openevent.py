@@ -1,8 +1,8 @@
-"""Read an Open Event export (folder or zip, v1 snake_case or v2 kebab-case).
+"""Read and write Open Event exports (read: folder or zip, v1 snake_case or v2 kebab-case; write: v2).
 
 `read_export(path)` returns every record, private fields and all session states
-included, keyed by Podium ids; `export_to_bundle(export)` turns that into the
-public `EventBundle`. Anything malformed raises `ExportError`. Values go through the
+included, keyed by Podium ids (site/from_export.py turns that into the public
+`EventBundle`); `write_files` and `zip_files` write one event's items back out. Anything malformed raises `ExportError`. Values go through the
 vocabulary of chalicelib/values.py, as the API's do: what can be repaired (control characters,
 line breaks in one-line fields, unsafe URLs, numbers out of range, times out of order or
 outside 1970-2100) is, with a warning in `OpenEventExport.warnings`.
@@ -12,28 +12,22 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import json
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import values
 
-from .bundle import (
-    Event,
-    EventBundle,
-    Room,
-    Session,
-    SessionType,
-    Speaker,
-    Sponsor,
-    Track,
-    public_bundle,
-)
+if TYPE_CHECKING:  # the writer only calls audience.shows(kind, field)
+    from chalicelib.domain.projections import Audience
 
 FILE_NAMES = (
     "event",
@@ -610,40 +604,210 @@ def _ordered_rooms(rooms: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [room | {"position": position} for position, room in enumerate(ordered)]
 
 
-# --- to the public view model ----------------------------------------------------------
+# --- writing an export ------------------------------------------------------------------
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so equal data gives equal bytes
 
 
-def cfp_state(cfp: dict[str, Any] | None, now: datetime) -> str | None:
-    """upcoming | open | closed for a public call for papers with an end; None otherwise."""
-    if not cfp or cfp.get("privacy") == "private" or not cfp.get("ends_at"):
-        return None
-    if cfp.get("starts_at") and now < cfp["starts_at"]:
-        return "upcoming"
-    return "open" if now <= cfp["ends_at"] else "closed"
+def write_files(items_by_kind: Mapping[str, list[Any]], *, audience: Audience) -> dict[str, bytes]:
+    """File name → JSON bytes of an Open Event export (v2, kebab-case) of one event's live items,
+    grouped by kind name ("event" holds the one event). Records carry their source ids (imported
+    records) or Podium ids, so export → import → export gives equal files; a field `audience`
+    may not see stays out."""
+    event = items_by_kind["event"][0]
+    tz = ZoneInfo(event.timezone or "UTC")
+    ids = _SourceIds(items_by_kind, audience)
+
+    def kind(name: str) -> list[Any]:
+        return list(items_by_kind.get(name, ()))
+
+    records = {
+        "event": _event_record(event, tz, audience),
+        "tracks": [_track_record(t, ids) for t in kind("track")],
+        "microlocations": [_room_record(r, ids) for r in kind("room")],
+        "session-types": [_session_type_record(t, ids) for t in kind("session_type")],
+        "sessions": [_session_record(s, ids, tz, audience) for s in kind("session")],
+        "speakers": [_speaker_record(s, ids, audience) for s in kind("speaker")],
+        "sponsors": [_sponsor_record(s, ids) for s in kind("sponsor")],
+    }
+    for value in records.values():
+        if isinstance(value, list):
+            value.sort(key=lambda record: str(record["id"]))
+    return {name: _dumps(value) for name, value in records.items()}
 
 
-def _pick(cls: type, record: dict[str, Any], **overrides: Any) -> Any:
-    """Build a public dataclass from the record's matching fields only."""
-    names = cls.__dataclass_fields__.keys()
-    return cls(**({k: record[k] for k in names if k in record} | overrides))
+def zip_files(files: Mapping[str, bytes]) -> bytes:
+    """An export's files as a zip, one member per kind (no extension, as Open Event writes them)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
 
 
-def export_to_bundle(export: OpenEventExport, *, now: datetime | None = None) -> EventBundle:
-    """Public bundle (accepted/confirmed sessions only) from a parsed export."""
-    now = now or datetime.now(UTC)
-    event = _pick(Event, export.event, cfp_state=cfp_state(export.event["call_for_papers"], now))
-    bundle = EventBundle(
-        event=event,
-        tracks=tuple(_pick(Track, t) for t in export.tracks),
-        rooms=tuple(_pick(Room, r) for r in export.rooms),
-        session_types=tuple(_pick(SessionType, t) for t in export.session_types),
-        sessions=tuple(_pick(Session, s) for s in export.sessions),
-        speakers=tuple(_pick(Speaker, s) for s in export.speakers),
-        sponsors=tuple(_pick(Sponsor, s) for s in export.sponsors),
-    )
-    return public_bundle(bundle)
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode()
 
 
-def load_bundle(path: str | Path, *, now: datetime | None = None) -> EventBundle:
-    """Read an export and return its public bundle."""
-    return export_to_bundle(read_export(path), now=now)
+class _SourceIds:
+    """Podium id → the id the export writes (the source id when the record was imported and
+    the audience sees import keys)."""
+
+    def __init__(self, by_kind: Mapping[str, list[Any]], audience: Audience) -> None:
+        self._ids = {
+            (kind, i.id): (i.source_id if audience.shows(kind, "source_id") else None) or i.id
+            for kind, items in by_kind.items()
+            for i in items
+        }
+        self.by_id = {(kind, i.id): i for kind, items in by_kind.items() for i in items}
+
+    def of(self, kind: str, item_id: str | None) -> str | None:
+        return self._ids.get((kind, item_id)) if item_id else None
+
+    def item(self, kind: str, item_id: str | None) -> Any:
+        return self.by_id.get((kind, item_id)) if item_id else None
+
+
+def _export_time(value: datetime | None, tz: ZoneInfo) -> str | None:
+    return value.astimezone(tz).isoformat() if value else None
+
+
+def _or_none(value: str | None) -> str | None:
+    return value or None
+
+
+def _event_record(e: Any, tz: ZoneInfo, audience: Audience) -> dict[str, Any]:
+    cfp = e.call_for_papers
+    imported = audience.shows("event", "source_key")
+    record = {
+        "id": (e.source_id if imported else None) or e.id,
+        "identifier": (e.source_key if imported else None) or e.id,
+        "name": e.name,
+        "description": _or_none(e.description),
+        "starts-at": _export_time(e.starts_at, tz),
+        "ends-at": _export_time(e.ends_at, tz),
+        "timezone": e.timezone or "UTC",
+        "location-name": _or_none(e.location_name),
+        "latitude": e.latitude,
+        "longitude": e.longitude,
+        "logo-url": _or_none(e.logo_url),
+        "original-image-url": _or_none(e.banner_url),
+        "organizer-name": _or_none(e.organizer_name),
+        "organizer-description": _or_none(e.organizer_description),
+        "ticket-url": _or_none(e.ticket_url),
+        "code-of-conduct": _or_none(e.code_of_conduct),
+        "event-url": _or_none(e.event_url),
+        "licence-details": {"long-name": e.licence} if e.licence else None,
+        "social-links": [{"name": link.name, "link": link.url} for link in e.social_links or []],
+        "speakers-call": {
+            "announcement": _or_none(cfp.announcement),
+            "starts-at": _export_time(cfp.starts_at, tz),
+            "ends-at": _export_time(cfp.ends_at, tz),
+            "privacy": _or_none(cfp.privacy),
+        }
+        if cfp
+        else None,
+        "state": e.state,
+    }
+    return record | _allowed(audience, "event", {"email": ("email", _or_none(e.email))})
+
+
+def _allowed(audience: Audience, kind: str, fields: dict[str, tuple[str, Any]]) -> dict[str, Any]:
+    """Export keys → (model field, value): the entries whose field `audience` sees."""
+    return {key: value for key, (field, value) in fields.items() if audience.shows(kind, field)}
+
+
+def _track_record(t: Any, ids: _SourceIds) -> dict[str, Any]:
+    return {
+        "id": ids.of("track", t.id),
+        "name": t.name,
+        "description": _or_none(t.description),
+        "color": _or_none(t.color),
+        "font-color": _or_none(t.text_color),
+    }
+
+
+def _room_record(r: Any, ids: _SourceIds) -> dict[str, Any]:
+    return {
+        "id": ids.of("room", r.id),
+        "name": r.name,
+        "floor": None if r.floor is None else int(r.floor),
+        "latitude": r.latitude,
+        "longitude": r.longitude,
+    }
+
+
+def _length(minutes: float | None) -> str | None:
+    return None if minutes is None else f"{int(minutes) // 60:02d}:{int(minutes) % 60:02d}"
+
+
+def _session_type_record(t: Any, ids: _SourceIds) -> dict[str, Any]:
+    return {"id": ids.of("session_type", t.id), "name": t.name, "length": _length(t.length_minutes)}
+
+
+def _export_reference(kind: str, item_id: str | None, ids: _SourceIds, label: str = "name") -> dict[str, Any] | None:
+    item = ids.item(kind, item_id)
+    return {"id": ids.of(kind, item_id), label: getattr(item, label)} if item is not None else None
+
+
+def _session_record(s: Any, ids: _SourceIds, tz: ZoneInfo, audience: Audience) -> dict[str, Any]:
+    record = {
+        "id": ids.of("session", s.id),
+        "title": s.title,
+        "subtitle": _or_none(s.subtitle),
+        "short-abstract": _or_none(s.short_abstract),
+        "long-abstract": _or_none(s.long_abstract),
+        "language": _or_none(s.language),
+        "level": _or_none(s.level),
+        "slides-url": _or_none(s.slides_url),
+        "video-url": _or_none(s.video_url),
+        "audio-url": _or_none(s.audio_url),
+        "signup-url": _or_none(s.signup_url),
+        "state": s.state,
+        "starts-at": _export_time(s.starts_at, tz),
+        "ends-at": _export_time(s.ends_at, tz),
+        "track": _export_reference("track", s.track_id, ids),
+        "microlocation": _export_reference("room", s.room_id, ids),
+        "session-type": _export_reference("session_type", s.session_type_id, ids),
+        "speakers": [r for r in (_export_reference("speaker", i, ids) for i in s.speaker_ids or []) if r],
+    }
+    return record | _allowed(audience, "session", {"comments": ("comments", _or_none(s.comments))})
+
+
+# Open Event's names for the speaker's contact and profile answers.
+_SPEAKER_ANSWERS = {
+    "email": "email",
+    "mobile": "phone",
+    "gender": "gender",
+    "heard-from": "heard_from",
+    "speaking-experience": "speaking_experience",
+    "sponsorship-required": "sponsorship_required",
+}
+
+
+def _speaker_record(s: Any, ids: _SourceIds, audience: Audience) -> dict[str, Any]:
+    record = {
+        "id": ids.of("speaker", s.id),
+        "name": s.name,
+        "photo-url": _or_none(s.photo_url),
+        "short-biography": _or_none(s.short_biography),
+        "long-biography": _or_none(s.long_biography),
+        "is-featured": bool(s.featured),
+        "sessions": [r for r in (_export_reference("session", i, ids, "title") for i in s.session_ids or []) if r],
+    }
+    for name in ("organisation", "position", "country", "city", "website", "twitter", "github", "linkedin", "facebook"):
+        record[name] = _or_none(getattr(s, name))
+    answers = {key: (field, _or_none(getattr(s, field))) for key, field in _SPEAKER_ANSWERS.items()}
+    return record | _allowed(audience, "speaker", answers)
+
+
+def _sponsor_record(s: Any, ids: _SourceIds) -> dict[str, Any]:
+    return {
+        "id": ids.of("sponsor", s.id),
+        "name": s.name,
+        "description": _or_none(s.description),
+        "url": _or_none(s.url),
+        "logo-url": _or_none(s.logo_url),
+        "type": _or_none(s.tier),
+        "level": None if s.level is None else int(s.level),
+    }
