@@ -1,10 +1,11 @@
 import json
 import shutil
 import zipfile
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
-from chalicelib.formats.openevent import ExportError, podium_id, read_export
+from chalicelib.formats.openevent import ExportError, podium_id, read_export, write_files, zip_files
 from chalicelib.site.bundle import PUBLIC_SESSION_STATES
 
 pytestmark = pytest.mark.unit
@@ -186,3 +187,47 @@ def test_read_export_high_ratio_member_raises(tmp_path, sample_2018):
 
 def test_public_states_are_accepted_and_confirmed():
     assert PUBLIC_SESSION_STATES == {"accepted", "confirmed"}
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+class _Item(SimpleNamespace):
+    """An item as the writer reads it: any field it was not given is unset (None)."""
+
+    def __getattr__(self, name):
+        return None
+
+
+def _items_by_kind() -> dict[str, list[_Item]]:
+    starts = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    return {
+        "event": [_Item(id="ev1", name="Conf", timezone="Europe/Berlin", starts_at=starts, ends_at=starts + timedelta(hours=9), state="published", email="team@private.example")],
+        "track": [_Item(id="t1", name="Web", color="#112233")],
+        "session": [_Item(id="s1", title="Talk", state="accepted", track_id="t1", speaker_ids=["p1"], comments="internal note", starts_at=starts, ends_at=starts + timedelta(minutes=30))],
+        "speaker": [_Item(id="p1", name="Ada", session_ids=["s1"], email="ada@private.example")],
+    }  # fmt: skip
+
+
+def test_written_export_reads_back_with_its_records(tmp_path):
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
+
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(zip_files(write_files(_items_by_kind(), audience=ORGANIZERS_AUDIENCE)))
+
+    export = read_export(archive)
+
+    assert (export.event["name"], export.event["timezone"]) == ("Conf", "Europe/Berlin")
+    assert [(s["title"], s["state"], s["comments"]) for s in export.sessions] == [("Talk", "accepted", "internal note")]
+    assert [(p["name"], p["email"]) for p in export.speakers] == [("Ada", "ada@private.example")]
+    assert export.sessions[0]["track_id"] == export.tracks[0]["id"]
+    assert export.sessions[0]["speaker_ids"] == (export.speakers[0]["id"],)
+
+
+def test_written_export_leaves_out_what_the_audience_may_not_see():
+    from chalicelib.domain.projections import VISITORS
+
+    files = write_files(_items_by_kind(), audience=VISITORS)
+
+    assert ("email" in json.loads(files["speakers"])[0], "comments" in json.loads(files["sessions"])[0]) == (False, False)
+    assert "email" not in json.loads(files["event"])
