@@ -25,10 +25,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 
 from chalicelib.clock import clock
+from chalicelib.db.keys import event_key
 from chalicelib.formats.openevent import ExportError
+from chalicelib.settings import settings
 from chalicelib.site.from_export import load_bundle
 from chalicelib.site.memo import remembering_nothing
 from podium.site_folder import EventsNotBuilt, build_folder, second_process_available
+from podium.target import TargetError, activate, resolve_target
 
 
 class BuildError(RuntimeError):
@@ -59,7 +62,6 @@ def _use_table(args: argparse.Namespace) -> None:
     """Point this process at the table to read, before any chalicelib.db import."""
     if os.environ.get("PODIUM_TABLE_NAME") and not (args.state_dir or args.stage):
         return
-    from podium.target import TargetError, activate, resolve_target
 
     try:
         activate(resolve_target(args))
@@ -69,7 +71,7 @@ def _use_table(args: argparse.Namespace) -> None:
 
 def _event_id(wanted: str) -> str:
     """The id of the event with this slug or id; BuildError when there is none or it is not public."""
-    from chalicelib.db.queries import event_by_slug
+    from chalicelib.db.queries import event_by_slug  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
     event = event_by_slug(wanted) or _get_event(wanted)
     if event is None or event.is_trashed():
@@ -80,8 +82,7 @@ def _event_id(wanted: str) -> str:
 
 
 def _get_event(event_id: str) -> Any:
-    from chalicelib.db.content import Event
-    from chalicelib.db.keys import event_key
+    from chalicelib.db.content import Event  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
     try:
         return Event.get(*event_key(event_id))
@@ -91,8 +92,8 @@ def _get_event(event_id: str) -> Any:
 
 def _bundles_from_table(event: str | None) -> list[Any]:
     """Bundles of the wanted event or every published one, a line on stderr per event loaded."""
-    from chalicelib.site.from_db import load_bundle as load_from_table
-    from chalicelib.site.from_db import published_event_summaries
+    from chalicelib.site.from_db import load_bundle as load_from_table  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
+    from chalicelib.site.from_db import published_event_summaries  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
     event_ids = [_event_id(event)] if event else [e.id for e in published_event_summaries()]
     bundles = []
@@ -109,8 +110,8 @@ def _bundles_from_table(event: str | None) -> list[Any]:
 
 def _publish(args: argparse.Namespace) -> str:
     """Publish into the bucket; raises EventsNotBuilt (after publishing the rest) naming failed events."""
-    from chalicelib.jobs.runner import error_summary
-    from chalicelib.site.publish import publish_event, publish_site
+    from chalicelib.jobs.runner import error_summary  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
+    from chalicelib.site.publish import publish_event, publish_site  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
     if args.event:
         event_id = _event_id(args.event)
@@ -132,8 +133,6 @@ def _build(args: argparse.Namespace) -> dict[str, bytes]:
         bundles = [load_bundle(args.from_openevent, now=clock().now())]
         base_url = args.base_url or "http://localhost:8080"
     else:
-        from chalicelib.settings import settings
-
         bundles = _bundles_from_table(args.event)
         base_url = args.base_url or settings().site_base_url
     return build_folder(bundles, args.out, base_url=base_url, now=clock().now(), progress=sys.stderr.isatty())

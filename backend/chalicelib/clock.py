@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 class Clock:
@@ -29,8 +29,6 @@ class FrozenClock(Clock):
         return int(self._at.timestamp())
 
     def advance(self, **delta: float) -> None:
-        from datetime import timedelta
-
         self._at = self._at + timedelta(**delta)
 
 

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chalicelib.errors import NotFound
 from rich.console import Console
 
-from podium.target import TargetError, use_stack
+from podium.target import TargetError, state_dir_from, use_stack
 
 console = Console(stderr=True)
 
@@ -21,10 +22,9 @@ def run_export(*, event: str, out: Path, state_dir: Path) -> int:
     except TargetError as err:
         console.print(f"[red]podium export:[/] {err}")
         return 1
-    from chalicelib.db.queries import events_with_slug
-    from chalicelib.domain.exports import export_zip
-    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
-    from chalicelib.errors import NotFound
+    from chalicelib.db.queries import events_with_slug  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
+    from chalicelib.domain.exports import export_zip  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
     matches = [e.id for e in events_with_slug(event)]
     event_id = matches[0] if matches else event
@@ -40,8 +40,6 @@ def run_export(*, event: str, out: Path, state_dir: Path) -> int:
 
 
 def main_export(args: Any) -> int:
-    from podium.cli import state_dir_from
-
     return run_export(event=args.event, out=Path(args.out), state_dir=state_dir_from(args))
 
 

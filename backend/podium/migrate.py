@@ -7,6 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chalicelib.migrations.runner import MIGRATIONS_DIR, MigrationError, current_revision, load_revisions
+from chalicelib.migrations.runner import stamp as record
+from chalicelib.migrations.runner import upgrade as apply_pending
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 from podium.target import TargetError, activate, confirm, confirm_target, resolve_target
 
 BASE = "base"
@@ -34,8 +40,6 @@ def migration_options() -> argparse.ArgumentParser:
 
 
 def run_db(args: argparse.Namespace) -> int:
-    from chalicelib.migrations.runner import MigrationError
-
     try:
         target = resolve_target(args)
         if not confirm_target(target, assume_yes=args.yes):
@@ -49,20 +53,14 @@ def run_db(args: argparse.Namespace) -> int:
 
 
 def _revisions(args: argparse.Namespace) -> Any:
-    from chalicelib.migrations.runner import MIGRATIONS_DIR, load_revisions
-
     return load_revisions(args.migrations_dir or MIGRATIONS_DIR)
 
 
 def _console(stderr: bool = False) -> Any:
-    from rich.console import Console
-
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def history(args: argparse.Namespace, target: Any) -> int:
-    from chalicelib.migrations.runner import current_revision
-
     revisions, current = _revisions(args), current_revision()
     heads = set(revisions.heads())
     out = _console()
@@ -95,8 +93,6 @@ def heads(args: argparse.Namespace, target: Any) -> int:
 
 
 def current(args: argparse.Namespace, target: Any) -> int:
-    from chalicelib.migrations.runner import current_revision
-
     revision = current_revision()
     if revision is None:
         print("<base> (current): no migration applied yet")
@@ -107,9 +103,6 @@ def current(args: argparse.Namespace, target: Any) -> int:
 
 
 def upgrade(args: argparse.Namespace, target: Any) -> int:
-    from chalicelib.migrations.runner import current_revision
-    from chalicelib.migrations.runner import upgrade as apply_pending
-
     revisions = _revisions(args)
     with RichProgress() as progress:
         applied = apply_pending(revisions, progress=progress)
@@ -121,9 +114,6 @@ def upgrade(args: argparse.Namespace, target: Any) -> int:
 
 
 def stamp(args: argparse.Namespace, target: Any) -> int:
-    from chalicelib.migrations.runner import MigrationError, current_revision
-    from chalicelib.migrations.runner import stamp as record
-
     revisions = _revisions(args)
     wanted = {BASE: None, "head": revisions.head()}.get(args.revision, args.revision)
     if wanted is not None and wanted not in revisions.by_revision:
@@ -144,8 +134,6 @@ class RichProgress:
     """Progress of a running migration on stderr: items handled and elapsed time."""
 
     def __enter__(self) -> RichProgress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

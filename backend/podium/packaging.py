@@ -19,7 +19,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import importlib.util
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -180,8 +182,6 @@ def finish_zip(zip_path: Path) -> tuple[int, int]:
     Chalice's entries keep their times (so the zip stays the same for the same sources) and
     become readable by all; each .pyc takes its source's time.
     """
-    import importlib.util
-
     compiled = dropped = 0
     rebuilt = zip_path.with_suffix(".tmp")
     with zipfile.ZipFile(zip_path) as source, zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_DEFLATED) as target:
@@ -221,9 +221,6 @@ def _readable_by_all(entry: zipfile.ZipInfo) -> zipfile.ZipInfo:
 
 def _unchecked_hash_pyc(code: object, source_hash: bytes) -> bytes:
     """A .pyc the interpreter loads without looking at the source (PEP 552, unchecked hash)."""
-    import importlib.util
-    import marshal
-
     flags = 0b01  # hash-based, check_source off
     return importlib.util.MAGIC_NUMBER + flags.to_bytes(4, "little") + source_hash + marshal.dumps(code)
 

@@ -21,6 +21,7 @@ from typing import Any
 from chalicelib.site.bundle import EventBundle
 from chalicelib.site.render import digests_of, event_feeds, event_finish, event_pages, event_view, render_index
 from chalicelib.site.view import EventView
+from rich.progress import Progress
 
 PROGRESS_MIN_EVENTS = 2  # one event builds in about a second: no bar
 
@@ -89,7 +90,7 @@ def build_folder(
     With `progress`, a site of several events shows a bar on stderr, one step per event.
     An event that fails leaves nothing of itself in the folder and no link in the index; the
     others are built and swapped in, then EventsNotBuilt names the failed ones."""
-    from chalicelib.jobs.runner import error_summary  # lazy: only a failed build needs the job runner's wording
+    from chalicelib.jobs.runner import error_summary  # noqa: PLC0415 — loads the table models (they read the table name at import); only a failed build needs it
 
     published = [bundle for bundle in bundles if bundle.event.published]
     files: dict[str, bytes] = {}
@@ -176,7 +177,6 @@ class _EventsBar:
     def __enter__(self) -> Callable[[], None]:
         if self.total < PROGRESS_MIN_EVENTS:
             return lambda: None
-        from rich.progress import Progress
 
         self.bar = Progress(transient=True, auto_refresh=False)
         self.bar.start()

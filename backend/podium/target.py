@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+from chalicelib.settings import settings
+
 from podium.localstack.state_folder import MARKER_NAME, Holder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -123,8 +126,7 @@ def activate(target: Target) -> None:
         environ = _with_stack_outputs(target)
     os.environ.update(environ)
     # Settings and clients may have been read for another target (e.g. in tests).
-    from chalicelib.adapters.aws import reset_clients
-    from chalicelib.settings import settings
+    from chalicelib.adapters.aws import reset_clients  # noqa: PLC0415 — boto3 loads only when this command calls AWS (0.1 s at the start of every other command)
 
     settings.cache_clear()
     reset_clients()
@@ -132,9 +134,7 @@ def activate(target: Target) -> None:
 
 def _with_stack_outputs(target: Target) -> dict[str, str]:
     """A stage's committed config lacks the account-specific names; its infra stack has them."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from podium.stages import complete_stage_environ
+    from podium.stages import complete_stage_environ  # noqa: PLC0415 — podium.stages imports this module at load
 
     try:
         return complete_stage_environ(target.name, target.environ)

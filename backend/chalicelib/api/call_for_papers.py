@@ -14,6 +14,8 @@ from chalicelib.api.payloads import CALL_FOR_PAPERS, PROPOSAL
 from chalicelib.api.schema import PAGE
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import call_for_papers as cfp
+from chalicelib.domain.content import view
+from chalicelib.domain.events import get_event
 from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
@@ -36,8 +38,6 @@ def read_call_for_papers(event_id: str) -> Any:
 
 def _event(event_id: str) -> Any:
     """The live event (404 otherwise)."""
-    from chalicelib.domain.events import get_event
-
     return get_event(event_id)
 
 
@@ -69,8 +69,6 @@ def edit_call_for_papers(event_id: str, body: dict[str, Any]) -> Any:
     status=201, body=PROPOSAL, errors=(401, 404, 409, 422),
 )  # fmt: skip
 def submit_proposal(event_id: str, body: dict[str, Any]) -> Any:
-    from chalicelib.domain.content import view
-
     actor = current_context().actor
     session = cfp.submit_proposal(event=_event(event_id), actor=actor, fields=body, token=_link_token())
     return etagged(view(session, audience=caller_audience(event_id, resource=session)), 201)
@@ -81,7 +79,6 @@ def submit_proposal(event_id: str, body: dict[str, Any]) -> Any:
     response=PAGE, errors=(400, 401, 404),
 )  # fmt: skip
 def list_own_proposals(event_id: str) -> dict[str, Any]:
-    from chalicelib.domain.content import view
 
     limit, cursor = page_request(bp.current_request.query_params)
     page = cfp.own_proposals(event_id=event_id, user_id=current_context().actor.id, limit=limit, cursor=cursor)

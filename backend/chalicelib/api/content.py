@@ -10,7 +10,12 @@ from chalice import Blueprint
 from chalicelib.api.http import endpoint, if_match_version, json_response
 from chalicelib.api.payloads import CHILD_SCHEMAS
 from chalicelib.api.schema import PAGE
+from chalicelib.db.keys import child_key
 from chalicelib.db.pagination import page_request
+from chalicelib.domain import content
+from chalicelib.domain.content import warnings_for
+from chalicelib.domain.events import get_event
+from chalicelib.domain.permissions import event_and_role, relations_of
 from chalicelib.domain.projections import Audience, audience_of
 from chalicelib.request_context import current_context
 
@@ -48,7 +53,6 @@ def _prefetch(kind: str) -> Any:
     """The item route's own key, read in the request's one BatchGetItem (see `endpoint`)."""
 
     def keys(event_id: str, item_id: str, **_: Any) -> list[tuple[str, str]]:
-        from chalicelib.db.keys import child_key
 
         return [child_key(event_id, kind, item_id)]
 
@@ -56,8 +60,6 @@ def _prefetch(kind: str) -> Any:
 
 
 def _event(event_id: str) -> Any:
-    from chalicelib.domain.events import get_event
-
     return get_event(event_id)
 
 
@@ -70,7 +72,6 @@ def _routes(kind: str, base: str, item_path: str) -> None:
     label = kind.replace("_", " ")
 
     def list_items(event_id: str) -> dict[str, Any]:
-        from chalicelib.domain import content
 
         limit, cursor = page_request(bp.current_request.query_params)
         return content.list_views(
@@ -78,25 +79,17 @@ def _routes(kind: str, base: str, item_path: str) -> None:
         ).body()
 
     def create_item(event_id: str, body: dict[str, Any]) -> Any:
-        from chalicelib.domain import content
-
         item = content.create_child(event=_event(event_id), kind=kind, fields=body, actor=current_context().actor)
         view = content.view(item, audience=caller_audience(event_id, resource=item))
         return etagged(_with_warnings(view, item), 201)
 
     def load(event_id: str, item_id: str, **_: Any) -> Any:
-        from chalicelib.domain import content
-
         return content.get_child(event_id=event_id, kind=kind, item_id=item_id)
 
     def read_item(event_id: str, item_id: str, resource: Any) -> Any:
-        from chalicelib.domain import content
-
         return etagged(content.readable_view(actor=current_context().actor, item=resource))
 
     def update_item(event_id: str, item_id: str, body: dict[str, Any], resource: Any) -> Any:
-        from chalicelib.domain import content
-
         item = content.update_child(
             event=_event(event_id), item=resource, fields=body, version=client_version(body),
             actor=current_context().actor,
@@ -105,8 +98,6 @@ def _routes(kind: str, base: str, item_path: str) -> None:
         return etagged(_with_warnings(view, item))
 
     def trash_item(event_id: str, item_id: str, resource: Any) -> dict[str, Any]:
-        from chalicelib.domain import content
-
         item = resource
         detach = (bp.current_request.query_params or {}).get("detach") == "true"
         content.trash_child(event=_event(event_id), item=item, actor=current_context().actor, detach=detach)
@@ -147,16 +138,12 @@ def _routes(kind: str, base: str, item_path: str) -> None:
 
 def _with_warnings(data: dict[str, Any], item: Any) -> dict[str, Any]:
     """A session's answer carries its schedule warnings (the domain finds them)."""
-    from chalicelib.domain.content import warnings_for
-
     return data | {"warnings": warnings_for(item)} if item.kind_name == "session" else data
 
 
 def caller_relations(event_id: str, resource: Any = None) -> Any:
     """The caller's relations to the event (the route's own check has already admitted them);
     the event and role come from the request's prefetched reads."""
-    from chalicelib.domain.permissions import event_and_role, relations_of
-
     actor = current_context().actor
     event, role = event_and_role(actor, event_id)
     return relations_of(actor, event=event, role=role, resource=resource)

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from chalice import Blueprint, CORSConfig, Response
+from pynamodb.attributes import MapAttribute
 
 from chalicelib.adapters.aws import is_unavailable
 from chalicelib.api.schema import Schema, parse_json_body
@@ -71,7 +72,6 @@ def _default(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, set | frozenset | tuple):
         return sorted(value)
-    from pynamodb.attributes import MapAttribute
 
     if isinstance(value, MapAttribute):  # an event's social links and call for papers
         return value.as_dict()

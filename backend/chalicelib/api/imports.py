@@ -10,6 +10,7 @@ from chalice import Blueprint
 from chalicelib.api.http import endpoint
 from chalicelib.api.jobs import JOB_STARTED, job_started
 from chalicelib.api.schema import Field, Schema
+from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 
@@ -26,8 +27,6 @@ IMPORT_BODY = Schema(
 
 
 def _actor():
-    from chalicelib.request_context import current_context
-
     return current_context().actor
 
 
@@ -36,6 +35,6 @@ def _actor():
     status=202, body=IMPORT_BODY, response=JOB_STARTED, errors=(401, 403, 422),
 )  # fmt: skip
 def start_import(body: dict[str, Any]) -> dict[str, Any]:
-    from chalicelib.domain.imports import start_import
+    from chalicelib.domain.imports import start_import  # noqa: PLC0415 — this module defines a function of the same name
 
     return job_started(start_import(actor=_actor(), upload_key=body["upload_key"], publish=bool(body.get("publish"))))

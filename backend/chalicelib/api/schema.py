@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib import values
 from chalicelib.db import pagination
@@ -149,8 +150,6 @@ def _email_problem(value: str) -> str | None:
 
 
 def _timezone_problem(value: str) -> str | None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):

@@ -15,6 +15,7 @@ from pynamodb.attributes import (
 from pynamodb.connection import TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.clock import clock
 from chalicelib.settings import settings
@@ -120,8 +121,6 @@ class Item(Model):
 
 def transact_write() -> Any:
     """A pynamodb write transaction on the models' own connection (all or nothing, conditions checked)."""
-    from pynamodb.transactions import TransactWrite
-
     # The models' connection: building a new one costs a botocore client (about a second).
     return TransactWrite(connection=Item._get_connection().connection)
 

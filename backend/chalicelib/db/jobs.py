@@ -6,9 +6,10 @@ gsi2 lists an event's jobs (`EVENTJOBS#<event id>`, newest last).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.db.base import Item
 from chalicelib.db.keys import job_key, jobs_day_key
@@ -45,8 +46,6 @@ class JobEffect(Item, discriminator="job_effect"):
 
 
 def get_job(job_id: str) -> Job | None:
-    from pynamodb.exceptions import DoesNotExist
-
     try:
         return Job.get(*job_key(job_id), consistent_read=True)
     except DoesNotExist:
@@ -55,8 +54,6 @@ def get_job(job_id: str) -> Job | None:
 
 def recent_jobs(*, limit: int, days: int, today: datetime) -> list[Job]:
     """Jobs of the last `days` days, newest first: one Query per day bucket, no table scan."""
-    from datetime import timedelta
-
     jobs: list[Job] = []
     for back in range(days):
         key = jobs_day_key(today - timedelta(days=back))

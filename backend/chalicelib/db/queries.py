@@ -9,6 +9,7 @@ from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.keys import EVENT_SK, PUBLISHED, USERS_INDEX_KEY, child_sk_prefix, event_pk, slug_key
 from chalicelib.db.table import query_items
+from chalicelib.db.users import User
 
 
 def event_items(event_id: str) -> Iterator[Item]:
@@ -83,7 +84,6 @@ def find_super_admin() -> Any | None:
     Users are listed on gsi2 (`USERS`, by email); the super admin is the first whose site
     roles hold "super_admin". A Query with a filter: operator tools only, never a request path.
     """
-    from chalicelib.db.users import User
 
     for user in User.gsi2.query(USERS_INDEX_KEY, filter_condition=User.site_roles.contains(SUPER_ADMIN_ROLE)):
         if isinstance(user, User) and not user.is_trashed() and not user.is_gone():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
@@ -301,8 +302,6 @@ def bootstrap_admin(email: str) -> User | None:
     """The first sign-in of a new stage's configured super admin creates it: the email from
     `PODIUM_BOOTSTRAP_ADMIN_EMAIL`, the password from the SSM SecureString named by
     `PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER`. Does nothing once that account exists."""
-    import os
-
     configured = normalize_email(os.environ.get("PODIUM_BOOTSTRAP_ADMIN_EMAIL", ""))
     parameter = os.environ.get("PODIUM_BOOTSTRAP_ADMIN_PASSWORD_PARAMETER", "")
     if not configured or not parameter or email != configured:

@@ -12,6 +12,7 @@ import hmac
 import secrets
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -21,8 +22,13 @@ from chalicelib.db.base import Item
 from chalicelib.db.keys import child_key, child_sk_prefix, event_pk, user_key
 from chalicelib.db.live import is_live
 from chalicelib.db.pagination import Page, read_page
+from chalicelib.db.prefetch import get_item
+from chalicelib.db.users import User
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.content import StaleVersion, create_child
+from chalicelib.domain.events import get_event
 from chalicelib.domain.permissions import EVENT_MEMBERS, decide, event_and_role, relations_of
+from chalicelib.domain.session_states import notify_speakers
 from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
@@ -61,9 +67,6 @@ def set_call_for_papers(
 ) -> content.Event:
     """Create, replace (`replace`) or edit the event's CFP if `version` is the event's current one
     (a new CFP needs none). Going private makes a fresh secret link token; going public drops it."""
-    from chalicelib.domain.content import StaleVersion
-    from chalicelib.domain.events import get_event
-
     current = event.call_for_papers
     if current is not None and version is None:
         raise ValidationFailed(
@@ -140,7 +143,6 @@ def _check_open(event: content.Event, cfp: content.CallForPapers) -> None:
     state = phase(cfp, now)
     if state == "open":
         return
-    from zoneinfo import ZoneInfo  # only refusals name dates; keeps zoneinfo off the API's import path
 
     zone = ZoneInfo(event.timezone) if event.timezone else None
     opens = cfp.starts_at.astimezone(zone).isoformat() if cfp.starts_at else "—"
@@ -187,10 +189,6 @@ def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any
     """Create a pending session with the caller's speaker profile while the CFP is open
     (409 naming its dates otherwise; a private one needs its link's `token` unless the caller is
     on the event's team) and mail the speaker that it arrived."""
-    from chalicelib.db.prefetch import get_item
-    from chalicelib.db.users import User
-    from chalicelib.domain.content import create_child
-    from chalicelib.domain.session_states import notify_speakers
 
     is_team, _ = _standing(actor, event)
     cfp = readable_cfp(event, is_team=is_team, token=token)

@@ -30,8 +30,9 @@ from chalicelib.domain.projections import (
     visible_items,
 )
 from chalicelib.domain.session_states import notify_speakers
-from chalicelib.domain.speaker_names import check_unchanged, listed_names, names_of
+from chalicelib.domain.speaker_names import check_unchanged, listed_names, names_of, rename_speaker, trash_speaker
 from chalicelib.domain.tokens import signing_key
+from chalicelib.domain.trash import trash_items, trash_session
 from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.request_context import current_context
 
@@ -259,8 +260,6 @@ def _speakers(event_id: str, speaker_ids: list[str]) -> list[Item]:
 
 
 def _write_renamed_speaker(speaker: Item) -> None:
-    from chalicelib.domain.speaker_names import rename_speaker
-
     try:
         rename_speaker(speaker)
     except TransactWriteError as err:
@@ -326,8 +325,6 @@ def trash_child(*, event: content.Event, item: Item, actor: Actor, detach: bool 
     A track, room or session type still used by sessions is refused (409 listing them) unless
     `detach`, which clears the reference on those sessions first.
     """
-    from chalicelib.domain.trash import trash_items, trash_session
-
     reference = {"track": "track_id", "room": "room_id", "session_type": "session_type_id"}.get(item.kind_name)
     if reference:
         users = sessions_using(event_id=event.id, field_name=reference, item_id=item.id)  # type: ignore[attr-defined]
@@ -342,8 +339,6 @@ def trash_child(*, event: content.Event, item: Item, actor: Actor, detach: bool 
         trash_session(session=item, actor=actor)  # type: ignore[arg-type]
         return
     if item.kind_name == "speaker":
-        from chalicelib.domain.speaker_names import trash_speaker
-
         try:
             trash_speaker(item, actor=actor)
         except TransactWriteError as err:

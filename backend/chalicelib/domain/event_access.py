@@ -8,12 +8,14 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.db.keys import role_key
+from chalicelib.db.users import EventRole
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.permissions import authorize
+from chalicelib.domain.roles import role_item
 
 
 def event_role(*, event_id: str, user_id: str) -> str | None:
     """The user's role in the event, None without one."""
-    from chalicelib.db.users import EventRole
 
     try:
         return EventRole.get(*role_key(event_id, user_id), consistent_read=True).role
@@ -27,8 +29,6 @@ def require(actor: Actor, action: str, event_id: str | None) -> None:
     With no event (an import that creates one) it is the right to create an event; importing
     into an existing event rewrites it, so it takes the right to edit that event.
     """
-    from chalicelib.domain.permissions import authorize
-
     if event_id is None:
         authorize(actor, "event.create")
     else:
@@ -37,8 +37,6 @@ def require(actor: Actor, action: str, event_id: str | None) -> None:
 
 def owner_item(*, event_id: str, user_id: str) -> dict[str, Any]:
     """The owner role item (identity's shape, with its lookup keys) in DynamoDB's wire form."""
-    from chalicelib.domain.roles import role_item
-
     item = role_item(event_id=event_id, user_id=user_id, role="owner")
     item.version = 1
     return item.serialize()
@@ -46,6 +44,4 @@ def owner_item(*, event_id: str, user_id: str) -> dict[str, Any]:
 
 def grant_owner(*, event_id: str, user_id: str) -> None:
     """Make `user_id` the event's owner (idempotent)."""
-    from chalicelib.domain.roles import role_item
-
     role_item(event_id=event_id, user_id=user_id, role="owner").save()

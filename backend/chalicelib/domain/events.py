@@ -9,12 +9,12 @@ from typing import Any
 
 from chalicelib.clock import clock
 from chalicelib.db.base import new_id, transact_write
-from chalicelib.db.content import Event
-from chalicelib.db.keys import ALL_EVENTS_KEY, EVENT_SK, ROLE_SK_PREFIX, event_key, event_pk, slug_key
+from chalicelib.db.content import Event, Link
+from chalicelib.db.keys import ALL_EVENTS_KEY, EVENT_SK, ROLE_SK_PREFIX, event_key, event_pk, slug_key, user_pk
 from chalicelib.db.live import live_item
 from chalicelib.db.pagination import Page, decode_cursor, read_page
 from chalicelib.db.queries import PUBLISHED, events_with_slug, published_events
-from chalicelib.db.users import EventRole, user_pk
+from chalicelib.db.users import EventRole
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.domain.projections import Audience, project
@@ -154,7 +154,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,78}[a-z0-9])$")
 
 def update_event(*, event: Event, fields: dict[str, Any], version: int | None) -> Event:
     """Edit the event's fields if `version` is current; a new slug must be free (409 otherwise)."""
-    from chalicelib.domain.content import StaleVersion, coerce_fields
+    from chalicelib.domain.content import StaleVersion, coerce_fields  # noqa: PLC0415 — domain.content imports this module at load (through domain.trash)
 
     if version is None:
         raise ValidationFailed("Send the version you last read.", fields={"version": "is required for updates"})
@@ -170,8 +170,6 @@ def update_event(*, event: Event, fields: dict[str, Any], version: int | None) -
     if event.state == "published" and "starts_at" in values:
         values["gsi2sk"] = values["starts_at"].isoformat()
     if "social_links" in values:
-        from chalicelib.db.content import Link
-
         values["social_links"] = [
             Link(name=str(link.get("name", ""))[:100], url=str(link.get("url", ""))[:2000])
             for link in values["social_links"]

@@ -12,8 +12,10 @@ from chalicelib.db.jobs import FAILURE, RETRY, Job
 from chalicelib.db.keys import event_jobs_key
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.permissions import authorize
 from chalicelib.domain.tokens import signing_key
-from chalicelib.errors import NotFound, Unauthorized
+from chalicelib.errors import NotFound, PodiumError, Unauthorized
+from chalicelib.jobs.results import download_url
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
@@ -22,9 +24,6 @@ _ID = re.compile(r"[a-z0-9]{1,64}")
 
 def organizes_event(actor: Actor, event_id: str) -> bool:
     """True when the permission table lets `actor` read the event's jobs (its organizers)."""
-    from chalicelib.domain.permissions import authorize
-    from chalicelib.errors import PodiumError
-
     try:
         authorize(actor, "event.jobs.read", event_id=event_id)
     except PodiumError:
@@ -73,8 +72,6 @@ def _is_job(item: Any) -> bool:
 def job_view(job: Job) -> dict[str, Any]:
     """What a job's readers see: state and timing, the result, a short error; never the arguments
     (they may hold other people's addresses) nor storage keys."""
-    from chalicelib.jobs.results import download_url
-
     view: dict[str, Any] = {
         "id": job.id,
         "name": job.name,

@@ -11,7 +11,7 @@ MIN_LENGTH, MAX_LENGTH = 10, 128
 
 @functools.cache
 def _hasher() -> Any:
-    from argon2 import PasswordHasher, Type
+    from argon2 import PasswordHasher, Type  # noqa: PLC0415 — argon2 loads on first use: it stays off the API's cold start
 
     # OWASP's argon2id baseline (19 MiB, 2 passes); tests lower it through the environment.
     return PasswordHasher(
@@ -27,7 +27,7 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    from argon2.exceptions import InvalidHashError, VerificationError
+    from argon2.exceptions import InvalidHashError, VerificationError  # noqa: PLC0415 — argon2 loads on first use: it stays off the API's cold start
 
     try:
         return _hasher().verify(password_hash, password)

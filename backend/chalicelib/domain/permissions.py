@@ -13,7 +13,11 @@ from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.db.keys import role_key, user_key
+from chalicelib.db.content import Event
+from chalicelib.db.keys import event_key, role_key, user_key
+from chalicelib.db.live import live_item
+from chalicelib.db.prefetch import get_item
+from chalicelib.db.users import EventRole, User
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.session_states import check_transition
 from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
@@ -348,8 +352,6 @@ def check_may_publish(actor: Actor) -> None:
     if actor.is_admin:
         return
     # Lazy: the user model's module reaches the domain modules that import this one.
-    from chalicelib.db.prefetch import get_item
-    from chalicelib.db.users import User
 
     try:
         verified = actor.kind == "user" and get_item(User, *user_key(actor.id)).email_verified
@@ -365,11 +367,6 @@ class AuthenticationRequired(Unauthorized):
 
 def event_and_role(actor: Actor, event_id: str, *, trashed_too: bool = False) -> tuple[Any, Any]:
     """The live event (404 otherwise; trashed ones too with `trashed_too`) and the actor's role item in it."""
-    from chalicelib.db.content import Event
-    from chalicelib.db.keys import event_key
-    from chalicelib.db.live import live_item
-    from chalicelib.db.prefetch import get_item
-    from chalicelib.db.users import EventRole
 
     event = live_item(Event, *event_key(event_id), missing="No such event.", trashed_too=trashed_too, prefetched=True)
     role = None

@@ -12,9 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chalicelib.colors import readable_text_color
+from chalicelib.db.base import Item
+from chalicelib.db.keys import child_key, role_key
+from chalicelib.db.live import is_live
+from chalicelib.db.users import EventRole
 from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import EVENT_MEMBERS, ORGANIZING, Relations, event_and_role, relations_of
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
+from chalicelib.domain.uploads import file_view
 
 # Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the person the item is about
 # (a speaker's own contact and profile answers, a user's own account). ORGANIZERS: the event's
@@ -149,8 +155,6 @@ def audiences_for_events(actor: Actor, events: list[Any]) -> dict[str, Audience]
     """Each event's audience for `actor`, by event id (one BatchGet of the actor's role items)."""
     # Table models load on use: site/bundle.py imports this module, and a site built from an
     # export reads no table.
-    from chalicelib.db.keys import role_key
-    from chalicelib.db.users import EventRole
 
     roles: dict[str, Any] = {}
     if actor.kind == "user" and events:
@@ -161,8 +165,6 @@ def audiences_for_events(actor: Actor, events: list[Any]) -> dict[str, Audience]
 
 def project(item: Any, audience: Audience) -> dict[str, Any]:
     """The item's JSON for `audience`: only the fields its tiers allow, files as JSON."""
-    from chalicelib.domain.uploads import file_view  # uploads imports content, which imports this
-
     kind = item.kind_name
     data: dict[str, Any] = {}
     for name, value in item.attribute_values.items():
@@ -173,8 +175,6 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
     if kind == "speaker" and "session_ids" in data and audience.public_sessions is not None:
         data["session_ids"] = [i for i in data["session_ids"] if i in audience.public_sessions]
     if kind == "track":
-        from chalicelib.colors import readable_text_color  # site imports domain for its builds
-
         data["text_color"] = readable_text_color(item.color or "#5c6b7a")
     return data
 
@@ -219,9 +219,6 @@ def visible_items(items: Iterable[Any], audience: Audience) -> list[Any]:
 
 def public_session_ids(*, event_id: str, speakers: Iterable[Any]) -> frozenset[str]:
     """Ids of the live accepted or confirmed sessions among those of `speakers` (one BatchGet)."""
-    from chalicelib.db.base import Item  # on use, as in audiences_for_events
-    from chalicelib.db.keys import child_key
-    from chalicelib.domain.content import is_live  # content imports this module
 
     session_ids = sorted({i for s in speakers if s.kind_name == "speaker" for i in s.session_ids or []})
     if not session_ids:

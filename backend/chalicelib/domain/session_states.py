@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.errors import Conflict
+from chalicelib.request_context import current_context
 
 STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
 # The states visitors see; projections (who sees what) and the site read them from here.
@@ -62,9 +63,8 @@ def notify_speakers(
 ) -> list[str]:
     """Mail the session's speakers (those with an email) about its state, one send_email job
     each; `speakers` spares the read when the caller holds them. Returns the job ids."""
-    from chalicelib.domain.content import _speakers
-    from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.request_context import current_context
+    from chalicelib.domain.content import _speakers  # noqa: PLC0415 — domain.content imports this module at load
+    from chalicelib.jobs.enqueue import enqueue  # noqa: PLC0415 — loads the table models, which read the table name at import; build_site.py imports this module before it picks the table
 
     found = speakers if speakers is not None else _speakers(event.id, list(session.speaker_ids or []))
     link = current_context().absolute_url(f"admin/#/events/{event.id}/sessions/{session.id}")

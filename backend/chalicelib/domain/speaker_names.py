@@ -25,6 +25,7 @@ from chalicelib.db.base import Item, is_condition_failure, transact_write
 from chalicelib.db.keys import child_key
 from chalicelib.db.queries import child_models
 from chalicelib.domain.actors import Actor
+from chalicelib.domain.trash import audit_trash, op_of, trash_actions
 from chalicelib.errors import Conflict
 
 # A transaction holds 100 writes: the speaker's own (or a check of it) and this many sessions.
@@ -86,8 +87,6 @@ def rename_speaker(speaker: Any) -> None:
 def trash_speaker(speaker: Any, *, actor: Actor) -> None:
     """Trash a speaker and drop its name from every session keeping it, all at once; retried
     when a link or rename lands between the reads and the write."""
-    from chalicelib.domain.trash import audit_trash, op_of, trash_actions
-
     for _attempt in range(TRASH_ATTEMPTS):
         sessions = sessions_naming(event_id=speaker.event_id, speaker_id=speaker.id)
         actions = trash_actions(speaker, actor=actor, op_id=op_of(speaker))

@@ -10,6 +10,8 @@ import functools
 import os
 from typing import NamedTuple
 
+import jwt
+
 from chalicelib.adapters.parameters import get_parameter
 from chalicelib.clock import clock
 from chalicelib.errors import ServiceUnavailable, Unauthorized
@@ -44,8 +46,6 @@ def signing_key() -> str:
 
 def issue_access_token(*, user_id: str, token_version: int) -> tuple[str, int]:
     """A signed token for the user and the seconds it lives."""
-    import jwt
-
     now = clock().epoch()
     claims = {"sub": user_id, "ver": token_version, "iat": now, "exp": now + ACCESS_TOKEN_SECONDS, "iss": ISSUER}
     return jwt.encode(claims, signing_key(), algorithm=ALGORITHM), ACCESS_TOKEN_SECONDS
@@ -54,8 +54,6 @@ def issue_access_token(*, user_id: str, token_version: int) -> tuple[str, int]:
 def decode_access_token(token: str) -> TokenClaims:
     """Claims of a valid token; InvalidToken for a bad signature, another algorithm (alg: none
     included), a missing claim or an expired token. Revocation is checked by the caller."""
-    import jwt
-
     try:
         claims = jwt.decode(
             token,

@@ -48,11 +48,13 @@ from chalicelib.db.keys import (
 from chalicelib.db.live import live_item
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.queries import events_with_slug
-from chalicelib.db.users import roles_in_event, roles_of_user, user_photo
+from chalicelib.db.uploads import StoredFile
+from chalicelib.db.users import User, roles_in_event, roles_of_user, user_photo
 from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
 from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
 from chalicelib.domain.tokens import signing_key
+from chalicelib.domain.uploads import FILE_FIELDS, delete_files_of
 from chalicelib.errors import BadRequest, Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.settings import settings
 
@@ -217,8 +219,6 @@ def _partition(event_id: str) -> Iterator[Item]:
 def model_of(kind: str) -> type[Item]:
     """The model of a trash kind (users are identity's model)."""
     if kind == "user":
-        from chalicelib.db.users import User
-
         return User
     return content.Event if kind == "event" else content.CHILD_KINDS[kind]
 
@@ -604,7 +604,6 @@ def _trashed_event(event_id: str) -> content.Event | None:
 
 
 def _delete_files(item: Any) -> None:
-    from chalicelib.domain.uploads import delete_files_of
 
     if getattr(item, "kind_name", None) == "user":  # its photo read afresh: it may have changed since the read
         item = SimpleNamespace(photo_file=user_photo(item.id))
@@ -676,9 +675,6 @@ def _audit_expiry_of_image(image: dict[str, Any]) -> None:
 
 def _files_in_image(image: dict[str, Any]) -> Any:
     """The stored files of a raw item, shaped as `delete_files_of` reads an item."""
-    from chalicelib.db.uploads import StoredFile
-    from chalicelib.domain.uploads import FILE_FIELDS
-
     files = {name: StoredFile().deserialize(image[name]["M"]) for name in FILE_FIELDS if "M" in image.get(name, {})}
     return SimpleNamespace(**files)
 

@@ -37,7 +37,9 @@ from chalicelib.domain.file_checks import (
     file_problem,
     key_name,
 )
+from chalicelib.domain.permissions import authorize
 from chalicelib.errors import Conflict, Forbidden, Gone, NotFound, PayloadTooLarge, Unauthorized, ValidationFailed
+from chalicelib.jobs.enqueue import enqueue
 from chalicelib.request_context import current_context
 from chalicelib.settings import settings
 
@@ -179,8 +181,6 @@ def complete_upload(*, upload_id: str) -> dict[str, Any]:
     if replaced is not None and replaced.upload_id != record.id:
         files.delete_stored_folder(_folder(replaced.key))
     if rule.is_image:
-        from chalicelib.jobs.enqueue import enqueue
-
         enqueue("make_thumbnails", _event_id=record.event_id, upload_id=record.id)
     return _completed_view(record, rule)
 
@@ -322,8 +322,6 @@ _EDIT_ACTION = {
 def _may_edit_target(actor: Actor, kind: str, event_id: str | None, target_id: str | None) -> None:
     """Only someone who may edit the target may upload its file: the permission table decides
     (a user their own avatar). Raises Unauthorized (anonymous), Forbidden or NotFound."""
-    from chalicelib.domain.permissions import authorize
-
     if actor.is_anonymous:
         raise Unauthorized("Sign in to upload files.")
     if kind == "avatar":

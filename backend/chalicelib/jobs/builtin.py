@@ -5,6 +5,7 @@ from __future__ import annotations
 import html as html_lib
 from typing import Any
 
+from chalicelib.adapters.mail import send_email
 from chalicelib.jobs.effects import once
 from chalicelib.jobs.registry import job
 from chalicelib.request_context import RequestContext
@@ -19,8 +20,6 @@ def noop(ctx: RequestContext, **args: Any) -> dict[str, Any]:
 @job("send_email")
 def send_email_job(ctx: RequestContext, *, to: str, subject: str, text: str, html: str | None = None) -> dict[str, Any]:
     """Send one mail through SES, at most once per job however often the message comes."""
-    from chalicelib.adapters.mail import send_email
-
     message_id = once("mail", lambda: send_email(to=to, subject=subject, text=text, html=html))
     return {"message_id": message_id}
 

@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from chalicelib.adapters import files
+from chalicelib.domain.exports import export_zip
+from chalicelib.domain.projections import audience_for
 from chalicelib.jobs.registry import job
 from chalicelib.jobs.runner import report_progress
 from chalicelib.request_context import RequestContext
@@ -16,8 +18,6 @@ DOWNLOAD_SECONDS = 900
 @job("export_event")
 def export_event_job(ctx: RequestContext, *, event_id: str) -> dict[str, Any]:
     """Write the event's Open Event zip to S3; the result is a short-lived download URL."""
-    from chalicelib.domain.exports import export_zip
-    from chalicelib.domain.projections import audience_for
 
     data = export_zip(event_id=event_id, audience=audience_for(ctx.actor, event_id=event_id))
     report_progress(80)

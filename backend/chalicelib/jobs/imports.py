@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters import files
+from chalicelib.domain.imports import check_own_upload, import_event, read_source
 from chalicelib.errors import PermanentJobError, PodiumError
+from chalicelib.formats.openevent import ExportError
 from chalicelib.jobs.registry import job
 from chalicelib.jobs.runner import report_progress
 from chalicelib.request_context import RequestContext
@@ -18,8 +20,6 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 @job("import_event")
 def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, publish: bool = False) -> dict[str, Any]:
     """Import the uploaded export; fails at once (no retry) when the export is malformed."""
-    from chalicelib.domain.imports import check_own_upload, import_event, read_source
-    from chalicelib.formats.openevent import ExportError
 
     check_own_upload(ctx.actor, upload_key)  # a Forbidden: permanent, no retry
     with tempfile.TemporaryDirectory(prefix="podium-import-") as folder:

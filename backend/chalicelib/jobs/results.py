@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.adapters import files
 from chalicelib.jobs.effects import running_job_id
+from chalicelib.jobs.enqueue import check_json
 
 MAX_RESULT_BYTES = 100_000  # well under DynamoDB's 400 KB item limit
 DOWNLOAD_URL_SECONDS = 900
@@ -37,8 +38,6 @@ def bounded_result(job_id: str, result: Any) -> tuple[str, str | None]:
     Raises TypeError when the result is not JSON. Results over MAX_RESULT_BYTES go to S3 as
     `result.json` and the record keeps a short summary.
     """
-    from chalicelib.jobs.enqueue import check_json
-
     check_json(result, "result")
     text = json.dumps(result, sort_keys=True)
     file_key = result.get("file") if isinstance(result, dict) else None

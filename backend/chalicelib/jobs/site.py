@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.jobs.registry import job
+from chalicelib.jobs.runner import current_job_id
 from chalicelib.request_context import RequestContext
 
 
@@ -15,8 +16,7 @@ def render_event_job(
     """Rebuild one event's pages and the site index in the site bucket (only changed files); while
     another render job of the event runs, ask it to render once more instead (a burst coalesces)."""
     # Lazy: every worker imports the job registry; the renderer loads only when a render runs.
-    from chalicelib.jobs.runner import current_job_id
-    from chalicelib.site.publish import publish_event
+    from chalicelib.site.publish import publish_event  # noqa: PLC0415 — the renderer loads only when a render runs: every job worker imports this module
 
     # The turn is held by job id, so this job's own retry after a crash takes it straight back.
     report = publish_event(event_id, old_slug=old_slug, requested_at=requested_at, holder=current_job_id())
@@ -27,6 +27,6 @@ def render_event_job(
 def render_site_job(ctx: RequestContext) -> dict[str, Any]:
     """Rebuild every published event and the index; fails (to be retried) naming any event that
     did not publish, after publishing all the others."""
-    from chalicelib.site.publish import publish_site
+    from chalicelib.site.publish import publish_site  # noqa: PLC0415 — the renderer loads only when a render runs: every job worker imports this module
 
     return publish_site().raise_for_failures().summary()

@@ -6,6 +6,9 @@ import io
 import warnings
 from typing import Any
 
+from PIL import Image, ImageOps
+
+from chalicelib.domain.uploads import read_original, store_thumbnails
 from chalicelib.jobs.registry import job
 from chalicelib.request_context import RequestContext
 
@@ -25,8 +28,6 @@ MAX_PIXELS = 50_000_000  # decompression bombs are refused, not decoded
 @job("make_thumbnails")
 def make_thumbnails_job(ctx: RequestContext, *, upload_id: str) -> dict[str, Any]:
     """Render an accepted image's thumbnails (WebP and JPEG) and record them on its target."""
-    from chalicelib.domain.uploads import read_original, store_thumbnails
-
     original = read_original(upload_id=upload_id)
     if original is None or original[0] not in THUMBNAILS:
         return {"thumbnails": [], "skipped": "no accepted image"}
@@ -42,8 +43,6 @@ def make_thumbnails_job(ctx: RequestContext, *, upload_id: str) -> dict[str, Any
 def render_thumbnails(data: bytes, boxes: tuple[tuple[int, int], ...], fit: str) -> dict[str, tuple[bytes, str]]:
     """{"<w>x<h>.webp" | "<w>x<h>.jpeg": (bytes, content type)}: EXIF orientation applied,
     first frame only, no metadata kept."""
-    from PIL import Image, ImageOps
-
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -70,8 +69,6 @@ def _has_alpha(image: Any) -> bool:
 
 def _flatten(image: Any) -> Any:
     """JPEG has no alpha: transparent parts become white."""
-    from PIL import Image
-
     if image.mode != "RGBA":
         return image
     background = Image.new("RGB", image.size, (255, 255, 255))

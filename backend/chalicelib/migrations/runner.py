@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from chalicelib.db.keys import migration_run_key, migration_state_key
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 _MODULE_NAME = re.compile(r"^\d{4}_[a-z0-9_]+\.py$")
 
@@ -57,8 +59,7 @@ class MigrationRun:
 
     def checkpoint(self, cursor: Any, handled: int) -> None:
         """Record that `handled` more items are done and where to resume (None: the end)."""
-        from chalicelib.db.keys import migration_run_key
-        from chalicelib.db.migrations import MigrationCheckpoint
+        from chalicelib.db.migrations import MigrationCheckpoint  # noqa: PLC0415 — loads the table models, which read the table name at import; `podium db` imports this module before it picks the table
 
         self.cursor, self.done = cursor, self.done + handled
         saved = MigrationCheckpoint(*migration_run_key(self.revision), revision=self.revision)
@@ -151,8 +152,7 @@ def load_revisions(directory: Path = MIGRATIONS_DIR) -> Revisions:
 
 def current_revision() -> str | None:
     """The revision recorded in the table; None at base."""
-    from chalicelib.db.keys import migration_state_key
-    from chalicelib.db.migrations import MigrationState
+    from chalicelib.db.migrations import MigrationState  # noqa: PLC0415 — loads the table models, which read the table name at import; `podium db` imports this module before it picks the table
 
     try:
         return MigrationState.get(*migration_state_key(), consistent_read=True).revision
@@ -162,8 +162,7 @@ def current_revision() -> str | None:
 
 def stamp(revision: str | None, *, how: str = "stamp") -> None:
     """Record `revision` as current (None: base) without running any migration."""
-    from chalicelib.db.keys import migration_state_key
-    from chalicelib.db.migrations import MigrationState
+    from chalicelib.db.migrations import MigrationState  # noqa: PLC0415 — loads the table models, which read the table name at import; `podium db` imports this module before it picks the table
 
     try:
         state = MigrationState.get(*migration_state_key(), consistent_read=True)
@@ -176,8 +175,7 @@ def stamp(revision: str | None, *, how: str = "stamp") -> None:
 
 def upgrade(revisions: Revisions, *, progress: Progress | None = None) -> list[str]:
     """Apply every pending migration in order; returns the revisions applied (none: up to date)."""
-    from chalicelib.db.keys import migration_run_key
-    from chalicelib.db.migrations import MigrationCheckpoint
+    from chalicelib.db.migrations import MigrationCheckpoint  # noqa: PLC0415 — loads the table models, which read the table name at import; `podium db` imports this module before it picks the table
 
     applied = []
     for migration in revisions.pending(current_revision()):

@@ -11,6 +11,10 @@ import functools
 import json
 from datetime import date, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Timezone
+from icalendar import Event as VEvent
 
 from .memo import Memo
 from .richtext import plain_text
@@ -56,8 +60,6 @@ def serialized(component: Any) -> bytes:
 
 
 def _vevent(view: EventView, session: SessionView):
-    from icalendar import Event as VEvent
-
     s = session.session
     vevent = VEvent()
     vevent.add("uid", f"{s.id}@{view.event.slug}.podium")
@@ -78,8 +80,6 @@ def _vevent(view: EventView, session: SessionView):
 
 def _calendar_frame(view: EventView) -> tuple[bytes, bytes]:
     """A VCALENDAR's lines before and after its X-WR-CALNAME line (made once per event)."""
-    from icalendar import Calendar
-
     calendar = Calendar()
     calendar.add("prodid", "-//Podium//Event site//EN")
     calendar.add("version", "2.0")
@@ -93,8 +93,6 @@ def _calendar_frame(view: EventView) -> tuple[bytes, bytes]:
 @functools.lru_cache(maxsize=4096)
 def _calname_line(name: str) -> bytes:
     """The X-WR-CALNAME content line exactly as a whole Calendar writes it (folded)."""
-    from icalendar import Calendar
-
     calendar = Calendar()
     calendar.add("x-wr-calname", name)
     return folded(calendar.content_line("X-WR-CALNAME", calendar["X-WR-CALNAME"])) + b"\r\n"
@@ -113,9 +111,6 @@ def _vtimezone(view: EventView) -> bytes:
 
 @functools.lru_cache(maxsize=64)
 def _vtimezone_from(timezone: str, first_date: date) -> bytes:
-    from zoneinfo import ZoneInfo
-
-    from icalendar import Timezone
 
     return Timezone.from_tzinfo(ZoneInfo(timezone), first_date=first_date).to_ical()
 

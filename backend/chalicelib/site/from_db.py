@@ -8,12 +8,15 @@ from datetime import UTC
 from typing import Any, NamedTuple
 
 from chalicelib.clock import clock
+from chalicelib.colors import readable_text_color
 from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.queries import event_raw_items, published_events
 from chalicelib.db.uploads import StoredFile
+from chalicelib.domain.uploads import public_url
 from chalicelib.settings import settings
 from chalicelib.site import bundle as public
+from chalicelib.site.from_export import cfp_state
 from chalicelib.site.memo import Memo
 
 
@@ -112,16 +115,12 @@ def _event(e: content.Event) -> public.Event:
 
 
 def _cfp_state(cfp: content.CallForPapers | None) -> str | None:
-    from chalicelib.site.from_export import cfp_state
-
     if cfp is None:
         return None
     return cfp_state({"starts_at": cfp.starts_at, "ends_at": cfp.ends_at, "privacy": cfp.privacy or ""}, clock().now())
 
 
 def _track(t: content.Track) -> public.Track:
-    from chalicelib.colors import readable_text_color
-
     color = t.color or "#5c6b7a"
     text_color = t.text_color or readable_text_color(color)
     return public.Track(id=t.id, name=t.name, description=_text(t.description), color=color, text_color=text_color)
@@ -203,8 +202,6 @@ _CONVERTERS: dict[type[Item], Callable[[Any], Any]] = {
 
 def _file_url(stored: StoredFile | None, thumbnail: str | None = None) -> str:
     """An uploaded file's public URL, its thumbnail's once the thumbnail job has made it."""
-    from chalicelib.domain.uploads import public_url
-
     if stored is None:
         return ""
     thumbnails = stored.thumbnails.as_dict() if stored.thumbnails else {}

@@ -21,8 +21,11 @@ from chalicelib.db.site_manifest import (
     remembered_files,
     start_generation,
 )
+from chalicelib.jobs.runner import error_summary
+from chalicelib.logs import logger
 from chalicelib.settings import settings
-from chalicelib.site import listing
+from chalicelib.site import listing, render
+from chalicelib.site.from_db import load_bundle, published_event_summaries
 
 PUT_CONCURRENCY = 8
 
@@ -184,11 +187,9 @@ INDEX_ROUNDS = 3
 def _sync_index(current: listing.Listing, *, bucket: str, trust_remembered: bool) -> PublishReport:
     """Render the site index and sitemap from the listed events (their pages are in the bucket)
     and sync them; again while another render changed the list meanwhile."""
-    from chalicelib.site.render import render_index
-
     report = PublishReport()
     for _ in range(INDEX_ROUNDS):
-        index = render_index(current.events, base_url=settings().site_base_url, now=clock().now())
+        index = render.render_index(current.events, base_url=settings().site_base_url, now=clock().now())
         report = report.merge(
             sync_files(index, owned_prefixes=SITE_ROOT_FILES, bucket=bucket, trust_remembered=trust_remembered)
         )
@@ -200,9 +201,7 @@ def _sync_index(current: listing.Listing, *, bucket: str, trust_remembered: bool
 
 
 def _publish_one(bundle, *, bucket: str, trust_remembered: bool = False) -> PublishReport:
-    from chalicelib.site.render import render_event
-
-    files = render_event(bundle, base_url=settings().site_base_url)
+    files = render.render_event(bundle, base_url=settings().site_base_url)  # looked up on use: tests replace it
     prefix = _event_prefix(bundle.event.slug)
     return sync_files(files, owned_prefixes=[prefix], bucket=bucket, trust_remembered=trust_remembered)
 
@@ -214,11 +213,6 @@ def publish_site(*, bucket: str | None = None) -> PublishReport:
     any, stay); the other events and the index are published all the same. It lists the
     bucket rather than trusting remembered manifests, so it also repairs a bucket changed by hand.
     """
-    # Lazy like the renderer's imports: a build from the CLI should not load the job runner's models first.
-    from chalicelib.jobs.runner import error_summary
-    from chalicelib.logs import logger
-    from chalicelib.site.from_db import load_bundle, published_event_summaries
-
     bucket = bucket or settings().site_bucket
     start_generation(bucket)
     events = published_event_summaries()
@@ -326,7 +320,6 @@ def _take_turn(event_id: str, *, holder: str) -> render_turns.Turn | None:
 def _first_listing(bucket: str) -> listing.Listing:
     """The listing of a bucket that has none yet (a stage from before listings, a new bucket):
     once, the published events whose home page is in the bucket (a HEAD each)."""
-    from chalicelib.site.from_db import published_event_summaries
 
     def has_pages(event) -> bool:
         return s3_files.public_file_digest(bucket=bucket, key=f"{_event_prefix(event.slug)}index.html") is not None
@@ -339,8 +332,6 @@ def _first_listing(bucket: str) -> listing.Listing:
 
 def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> PublishReport:
     """One render of the event and the index, marked finished once every file is written."""
-    from chalicelib.site.from_db import load_bundle
-
     started_at = clock().now().timestamp()
     bundle = load_bundle(event_id)
     public_now = bundle is not None and bundle.event.published

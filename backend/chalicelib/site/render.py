@@ -20,13 +20,19 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+import jinja2
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
 from chalicelib import values
 from chalicelib.formats import c3voc, frab
+from chalicelib.settings import settings
 
 from . import feeds
 from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
 from .memo import Memo
+from .richtext import sanitize
 from .safe_values import safe_record
 from .view import EventView
 
@@ -57,10 +63,6 @@ AUTOESCAPED = ("html",)
 
 @functools.cache
 def _environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-    from markupsafe import Markup
-
-    from .richtext import sanitize
 
     env = Environment(
         loader=FileSystemLoader(_first_existing(TEMPLATE_DIRS, "PODIUM_TEMPLATES_DIR")),
@@ -87,9 +89,6 @@ def _compiled_templates():
 
     Jinja keys them by template name and source; the options that shape the compiled code are
     added to the key, so changing one never serves code compiled under the old ones."""
-    import jinja2
-    from jinja2 import FileSystemBytecodeCache
-
     options = repr((jinja2.__version__, sorted(COMPILE_OPTIONS.items()), AUTOESCAPED)).encode()
 
     class CompiledTemplates(FileSystemBytecodeCache):
@@ -113,8 +112,6 @@ def _compiled_templates():
 
 def _is_hosted(url: str) -> bool:
     """Images are shown only from the site itself or Podium's uploads, never hotlinked."""
-    from chalicelib.settings import settings
-
     return url.startswith("/") or url.startswith(settings().uploads_base_url)
 
 
@@ -157,8 +154,6 @@ def _render_page(view: EventView, template: str, context: dict[str, Any], shared
 
 def _item_page_inputs(view: EventView) -> tuple:
     """The inputs all item pages share, the event pickled once (not once per page)."""
-    from chalicelib.settings import settings
-
     return (_templates_version(), settings().uploads_base_url, pickle.dumps(view.event, protocol=5))
 
 

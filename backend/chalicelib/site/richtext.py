@@ -6,6 +6,9 @@ import functools
 import html
 import re
 
+import nh3
+from markdown_it import MarkdownIt
+
 from .safe_values import safe_line, safe_text
 
 ALLOWED_TAGS = frozenset(
@@ -35,8 +38,6 @@ _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|<br>)*</p>")
 @functools.lru_cache(maxsize=4096)
 def sanitize(text: str) -> str:
     """Allowlisted HTML; plain text is read as Markdown (raw HTML in it is not trusted)."""
-    import nh3
-
     if not text or not text.strip():
         return ""
     source = text if _LOOKS_LIKE_HTML.search(text) else _markdown(text)
@@ -55,8 +56,6 @@ def sanitize(text: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
     """Text content with tags dropped and whitespace collapsed (for feeds and search)."""
-    import nh3
-
     if not text:
         return ""
     spaced = re.sub(r"<(?:br|/p|/li|/h[1-6])\s*/?>", " ", text, flags=re.IGNORECASE)
@@ -71,6 +70,4 @@ def _markdown(text: str) -> str:
 
 @functools.cache
 def _markdown_parser():
-    from markdown_it import MarkdownIt
-
     return MarkdownIt("commonmark", {"html": False, "linkify": False})

@@ -7,6 +7,11 @@ from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.clock import clock
+from chalicelib.domain.publishing import change_times, events_touched
+from chalicelib.domain.trash import clean_up_after_expiry
+from chalicelib.jobs.enqueue import enqueue
+from chalicelib.request_context import system_context
 from chalicelib.settings import settings
 
 bp = Blueprint(__name__)
@@ -16,12 +21,6 @@ bp = Blueprint(__name__)
     stream_arn=settings().table_stream_arn or "arn:aws:dynamodb:local:0:table/podium/stream/0", batch_size=100
 )
 def on_table_change(event: Any) -> None:
-    from chalicelib.clock import clock
-    from chalicelib.domain.publishing import change_times, events_touched
-    from chalicelib.domain.trash import clean_up_after_expiry
-    from chalicelib.jobs.enqueue import enqueue
-    from chalicelib.request_context import system_context
-
     records = event.to_dict()["Records"]
     clean_up_after_expiry(records)  # DynamoDB's TTL deletions leave files behind
     now = clock().now().timestamp()

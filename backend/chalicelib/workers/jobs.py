@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from chalice import Blueprint
 
+from chalicelib.adapters import queue
+from chalicelib.jobs.runner import Redeliver, handle_message, retry_delay
 from chalicelib.settings import settings
 
 bp = Blueprint(__name__)
@@ -18,10 +21,7 @@ LEASE_MARGIN_SECONDS = 5
 
 @bp.on_sqs_message(queue=settings().jobs_queue_name, batch_size=10)
 def run_jobs(event: Any) -> dict[str, Any]:
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-    from chalicelib.adapters import queue
-    from chalicelib.jobs.runner import Redeliver, handle_message, retry_delay
 
     lambda_context = getattr(event, "context", None)
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from chalice import Blueprint, Rate
 
+from chalicelib.domain.trash import purge_expired
+
 bp = Blueprint(__name__)
 
 
 @bp.schedule(Rate(1, unit=Rate.HOURS), name="sweep_trash")
 def sweep_trash(event: Any) -> dict[str, int]:
-    from chalicelib.domain.trash import purge_expired
-
     return {"deleted": purge_expired()}

@@ -213,7 +213,7 @@ class UploadsServer(ThreadingHTTPServer):
         """An accepted upload's bytes and the headers completion verified; None otherwise."""
         # Imported here: the app's modules fix table and bucket names when first imported, and
         # this server is made before the stack's environment exists.
-        from chalicelib.domain.uploads import served_headers
+        from chalicelib.domain.uploads import served_headers  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
         headers = served_headers(key=key)
         if headers is None:

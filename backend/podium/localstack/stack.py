@@ -10,15 +10,22 @@ import gc
 import json
 import logging
 import os
+import secrets
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chalicelib.domain.actors import SYSTEM
+from chalicelib.jobs.registry import load_jobs
+from chalicelib.migrations.runner import current_revision, load_revisions, stamp, upgrade
+
 from podium.localstack import aws
 from podium.localstack.page_headers import page_headers
+from podium.localstack.poller import LocalPoller
 from podium.localstack.servers import HOST, SiteServer, UploadsServer, api_server, serve_in_thread
+from podium.localstack.snapshot import Snapshot
 from podium.localstack.state_folder import MARKER_NAME, Holder, StateLock, make_private_folder, tighten, write_private
 
 log = logging.getLogger("podium.local")
@@ -83,7 +90,7 @@ class LocalStack:
         os.environ["PODIUM_UPLOADS_BASE_URL"] = uploads.url
         os.environ["PODIUM_JWT_SECRET"] = local_signing_key(self.state_dir)
 
-        from app import app
+        from app import app  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
         api = api_server(app, api_port)
         api_url = f"http://{HOST}:{api.server.server_address[1]}"
@@ -107,8 +114,6 @@ class LocalStack:
         return self.urls
 
     def _load_state(self, outputs: aws.StackOutputs) -> None:
-        from podium.localstack.snapshot import Snapshot
-
         self._snapshot = Snapshot(self.state_dir, outputs)
         if self._snapshot.exists():
             items, objects = self._snapshot.restore()
@@ -127,8 +132,8 @@ class LocalStack:
     def _publish_site(self) -> None:
         """Publish the site; an event (or the whole publish) that fails is reported and the start goes on,
         so the API is there to fix what stopped it."""
-        from chalicelib.jobs.runner import error_summary
-        from chalicelib.site.publish import publish_site
+        from chalicelib.jobs.runner import error_summary  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
+        from chalicelib.site.publish import publish_site  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
         try:
             report = publish_site()
@@ -141,10 +146,8 @@ class LocalStack:
     def _start_poller(self, app: Any, outputs: aws.StackOutputs) -> None:
         # What the jobs worker imports on its first message, imported now: a long-running stack
         # should not make its first job (an import, a rebuild) wait for it.
-        import aws_lambda_powertools.utilities.batch  # noqa: F401
-        from chalicelib.jobs.registry import load_jobs
+        import aws_lambda_powertools.utilities.batch  # noqa: F401, PLC0415 — preloaded on purpose when the poller starts (the comment above says why)
 
-        from podium.localstack.poller import LocalPoller
 
         load_jobs()
 
@@ -217,8 +220,6 @@ class LocalStack:
 def migrate_data(*, fresh: bool) -> list[str]:
     """Bring the table to the head revision and log what that took; returns the revisions applied.
     A fresh table was written by this code, so it is at head already: it is stamped, not migrated."""
-    from chalicelib.migrations.runner import current_revision, load_revisions, stamp, upgrade
-
     revisions = load_revisions()
     if fresh:
         stamp(revisions.head(), how="new local stack")
@@ -244,11 +245,10 @@ def seed_first_start(export: Path | None = SEED_EXPORT) -> str:
     """Seed an empty stack with FOSSASIA 2018 (published), or the small demo event without the sample
     (or when `export` is None); returns the slug."""
     if export is None or not export.is_dir():
-        from podium.localstack.demo import seed_demo_event
+        from podium.localstack.demo import seed_demo_event  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
         return seed_demo_event()
-    from chalicelib.domain.actors import SYSTEM
-    from chalicelib.domain.imports import import_event, read_source
+    from chalicelib.domain.imports import import_event, read_source  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
     result = import_event(export=read_source(export), actor=SYSTEM, owner_id=SYSTEM.id, publish=True)
     log.info("seeded %s from %s", result.slug, export)
@@ -262,8 +262,6 @@ def _stack_environ() -> dict[str, str]:
 
 def local_signing_key(state_dir: Path) -> str:
     """The local stack's token signing key, made once and kept (mode 600) so tokens survive restarts."""
-    import secrets
-
     path = state_dir / "jwt-secret"
     if not path.is_file():
         make_private_folder(state_dir)
