@@ -15,8 +15,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import boto3
+from chalicelib.adapters.files import upload_post_origin
 
 from podium.target import CHALICE_CONFIG
 
@@ -75,17 +77,40 @@ def enable_partial_batch_responses(stage: str, *, function: str = "run_jobs", ap
     return changed
 
 
+def page_origins(stage: str, *, deployed_dir: Path, uploads_bucket: str) -> dict[str, str]:
+    """The origins the site's pages may reach besides their own (infra/cdn.yaml's ApiOrigin and
+    UploadsPostOrigin): the API Chalice deployed, and where the admin page POSTs uploads."""
+    record = deployed_dir / f"{stage}.json"
+    try:
+        resources = json.loads(record.read_text())["resources"]
+    except (OSError, ValueError, KeyError) as err:
+        raise RuntimeError(f"{record}: no record of `chalice deploy --stage {stage}` ({err})") from None
+    api = next((r["rest_api_url"] for r in resources if r.get("resource_type") == "rest_api"), None)
+    if not api:
+        raise RuntimeError(f"{record}: the deploy made no REST API")
+    parts = urlsplit(api)
+    return {"API_ORIGIN": f"{parts.scheme}://{parts.netloc}", "UPLOADS_POST_ORIGIN": upload_post_origin(uploads_bucket)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m podium.stages", description=__doc__.splitlines()[0])
     steps = parser.add_subparsers(dest="step", required=True)
     outputs = steps.add_parser("outputs", help="write the infra stack's outputs into the stage config")
     outputs.add_argument("--stage", required=True)
     outputs.add_argument("--config", type=Path, default=CHALICE_CONFIG)
+    origins = steps.add_parser("page-origins", help="the API and upload origins the site's pages may reach")
+    origins.add_argument("--stage", required=True)
+    origins.add_argument("--deployed", type=Path, required=True, help="Chalice's .chalice/deployed folder")
+    origins.add_argument("--uploads-bucket", required=True)
     partial = steps.add_parser("partial-batch", help="report failed jobs one by one on the deployed queue mapping")
     partial.add_argument("--stage", required=True)
     args = parser.parse_args(argv)
     if args.step == "outputs":
         for name, value in write_stack_outputs(args.stage, args.config).items():
+            print(f"{name}={value}")
+    elif args.step == "page-origins":
+        found = page_origins(args.stage, deployed_dir=args.deployed, uploads_bucket=args.uploads_bucket)
+        for name, value in found.items():
             print(f"{name}={value}")
     else:
         for uuid in enable_partial_batch_responses(args.stage):

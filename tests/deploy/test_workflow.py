@@ -82,11 +82,21 @@ def test_deploy_runs_infra_then_chalice_then_migrations_then_the_site():
         position("aws-actions/configure-aws-credentials"),
         position("aws cloudformation deploy --template-file infra/template.yaml"),
         position("podium.stages outputs --stage"),
-        position("--template-file infra/cdn.yaml"),
         position('-m podium.packaging --stage "$STAGE"'),
         position('chalice deploy --stage "$STAGE"'),
+        position("podium.stages page-origins"),
+        position("--template-file infra/cdn.yaml"),
         position("podium.stages partial-batch"),
         position('podium db upgrade --stage "$STAGE" --yes'),
         position("publish_site()"),
     ]
     assert order == sorted(order)
+
+
+@pytest.mark.unit
+def test_cdn_stack_gets_the_api_and_upload_origins_its_pages_call():
+    steps = _workflow()["jobs"]["deploy"]["steps"]
+    [cdn] = [" ".join(step["run"].split()) for step in steps if "infra/cdn.yaml" in step.get("run", "")]
+
+    # Empty, the pages' Content-Security-Policy would let the admin page reach neither.
+    assert '"ApiOrigin=$API_ORIGIN"' in cdn and '"UploadsPostOrigin=$UPLOADS_POST_ORIGIN"' in cdn

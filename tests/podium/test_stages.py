@@ -110,3 +110,48 @@ def test_partial_batch_step_turns_on_item_failures_for_the_deployed_worker(aws_s
     lambda_.delete_function(FunctionName="podium-partial-run_jobs")
     boto3.client("iam").delete_role(RoleName="podium-partial")
     sqs.delete_queue(QueueUrl=queue_url)
+
+
+def test_page_origins_are_the_deployed_api_and_the_uploads_bucket_post_endpoint(tmp_path, monkeypatch):
+    from chalicelib.adapters.aws import reset_clients
+    from podium.stages import main
+
+    # S3 itself, not the moto stack an earlier test of this process pointed the clients at.
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    reset_clients()
+
+    deployed = tmp_path / "deployed"
+    deployed.mkdir()
+    (deployed / "staging.json").write_text(json.dumps({"resources": [
+        {"resource_type": "rest_api", "rest_api_url": "https://abc123.execute-api.eu-west-1.amazonaws.com/api/"},
+    ]}))  # fmt: skip
+    argv = ["page-origins", "--stage", "staging", "--deployed", str(deployed), "--uploads-bucket", "podium-up"]
+
+    try:
+        printed = _run(main, argv)
+    finally:
+        monkeypatch.undo()
+        reset_clients()
+
+    assert printed == [
+        "API_ORIGIN=https://abc123.execute-api.eu-west-1.amazonaws.com",
+        "UPLOADS_POST_ORIGIN=https://podium-up.s3.amazonaws.com",
+    ]
+
+
+def test_page_origins_without_a_deploy_record_name_the_missing_file(tmp_path):
+    from podium.stages import page_origins
+
+    with pytest.raises(RuntimeError, match=r"staging\.json: no record of `chalice deploy --stage staging`"):
+        page_origins("staging", deployed_dir=tmp_path, uploads_bucket="b")
+
+
+def _run(main, argv: list[str]) -> list[str]:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(argv) == 0
+    return out.getvalue().splitlines()

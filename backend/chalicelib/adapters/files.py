@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from chalicelib.adapters.aws import client, error_code
 from chalicelib.settings import settings
@@ -41,6 +42,13 @@ def presign_upload(*, key: str, headers: dict[str, str], max_bytes: int, seconds
     return client("s3").generate_presigned_post(
         settings().uploads_bucket, key, Fields=headers, Conditions=conditions, ExpiresIn=seconds
     )
+
+
+def upload_post_origin(bucket: str) -> str:
+    """Where a browser sends presigned POSTs to `bucket` (scheme and host): what the pages'
+    Content-Security-Policy must allow (infra/cdn.yaml's UploadsPostOrigin)."""
+    url = urlsplit(client("s3").generate_presigned_post(bucket, "probe")["url"])
+    return f"{url.scheme}://{url.netloc}"
 
 
 def presign_download(key: str, *, seconds: int, filename: str | None = None) -> str:
