@@ -15,6 +15,7 @@ from datetime import datetime
 # fields public there.
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
 
+from .memo import SameInputs
 from .safe_values import safe_record
 
 
@@ -141,10 +142,20 @@ def safe_bundle(bundle: EventBundle) -> EventBundle:
     return EventBundle(
         event=safe_record(bundle.event),
         **{
-            name: tuple(safe_record(record, where=where) for record in getattr(bundle, name))
+            name: tuple(
+                SAFE_RECORDS.get((name, record.id), (record, where), lambda r=record: safe_record(r, where=where))
+                for record in getattr(bundle, name)
+            )
             for name in ("tracks", "rooms", "session_types", "sessions", "speakers", "sponsors", "posts")
         },
     )
+
+
+# Each record's safe form and its public cross-links, kept while the record is the same object:
+# an unchanged record then stays one object through the whole render (memo.SameInputs), so the
+# pages made from it are found unchanged without being compared byte by byte.
+SAFE_RECORDS: SameInputs = SameInputs(65536)
+LINKED_RECORDS: SameInputs = SameInputs(65536)
 
 
 def is_public_session(session: Session) -> bool:
@@ -166,9 +177,14 @@ def public_bundle(bundle: EventBundle) -> EventBundle:
         listed = [i for i in speaker.session_ids if i in public_ids]
         session_ids = tuple(dict.fromkeys(sessions_by_speaker.get(speaker.id, []) + listed))
         if session_ids:
-            speakers.append(dataclasses.replace(speaker, session_ids=session_ids))
+            speakers.append(_linked(speaker, "session_ids", session_ids))
     speaker_ids = {s.id for s in speakers}
-    sessions = tuple(
-        dataclasses.replace(s, speaker_ids=tuple(i for i in s.speaker_ids if i in speaker_ids)) for s in sessions
-    )
+    sessions = tuple(_linked(s, "speaker_ids", tuple(i for i in s.speaker_ids if i in speaker_ids)) for s in sessions)
     return dataclasses.replace(bundle, sessions=sessions, speakers=tuple(speakers))
+
+
+def _linked(record, field: str, ids: tuple[str, ...]):
+    """`record` with `field` set to `ids`; the same object as last time for the same inputs."""
+    return LINKED_RECORDS.get(
+        (type(record).__name__, record.id), (record, ids), lambda: dataclasses.replace(record, **{field: ids})
+    )

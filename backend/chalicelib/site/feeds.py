@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .memo import Memo
+from .memo import Memo, SameInputs
 from .openevent import slugify
 from .richtext import plain_text
 from .view import NO_ROOM, DayView, EventView, SessionView, stable_number
@@ -90,10 +90,25 @@ def _c3voc_event(view: EventView, session: SessionView) -> dict[str, object]:
     }
 
 
+# Each session's piece of every feed as last made, kept while the session's view and what the
+# pieces read of the event (`_made_with`) are the same (memo.SameInputs): no pickling per session.
+C3VOC_EVENTS: SameInputs[dict] = SameInputs(65536)
+FRAB_XML: SameInputs[bytes] = SameInputs(65536)
+VEVENT_TEXT: SameInputs[bytes] = SameInputs(65536)
+SEARCH_ENTRIES: SameInputs[dict] = SameInputs(65536)
+
+
+def _made_with(view: EventView) -> tuple:
+    """What a session's feed pieces read of the event besides the session: base URL and the event."""
+    return (view.base_url, view.event_pickle)
+
+
 def _c3voc_day(view: EventView, day: DayView) -> dict[str, object]:
     rooms: dict[str, list[dict[str, object]]] = {}
     for session in day.sessions:
-        rooms.setdefault(_room_name(session), []).append(_c3voc_event(view, session))
+        rooms.setdefault(_room_name(session), []).append(
+            C3VOC_EVENTS.get(session.url, (session, *_made_with(view)), lambda s=session: _c3voc_event(view, s))
+        )
     start, end = _day_bounds(view, day)
     return {
         "index": day.index,
@@ -245,7 +260,11 @@ def _frab_event_xml(view: EventView, session: SessionView) -> bytes:
         ET.indent(element, level=_EVENT_DEPTH)
         return ET.tostring(element, encoding="utf-8")
 
-    return FRAB_EVENTS.get((view.event.id, view.event.slug, view.base_url, session), make)
+    return FRAB_XML.get(
+        session.url,
+        (session, *_made_with(view)),
+        lambda: FRAB_EVENTS.get((view.event.id, view.event.slug, view.base_url, session), make),
+    )
 
 
 def schedule_xml(view: EventView) -> bytes:
@@ -373,7 +392,11 @@ def calendars(view: EventView) -> dict[str, bytes]:
         if not session.local_start:
             continue
         inputs = (view.event.slug, view.event.starts_at, view.absolute(session.url), session)
-        vevent = VEVENTS.get(inputs, lambda session=session: serialized(_vevent(view, session)))
+        vevent = VEVENT_TEXT.get(
+            session.url,
+            (session, *_made_with(view)),
+            lambda inputs=inputs, session=session: VEVENTS.get(inputs, lambda: serialized(_vevent(view, session))),
+        )
         vevents.append(vevent)
         path = f"sessions/{session.session.id}/session.ics"
         files[path] = _calendar(frame, session.session.title, [vtimezone, vevent])
@@ -386,16 +409,17 @@ def calendars(view: EventView) -> dict[str, bytes]:
 
 def search_index(view: EventView) -> bytes:
     """Sessions with title, speaker names, track, room and time, for podium.js."""
-    entries = [
-        {
-            "id": s.session.id,
-            "title": s.session.title,
-            "speakers": [p.name for p in s.speakers],
-            "track": s.track.name if s.track else "",
-            "room": s.room.name if s.room else "",
-            "start": s.local_start.strftime("%a %d %b %H:%M") if s.local_start else "",
-            "url": s.url,
-        }
-        for s in view.sessions
-    ]
+    entries = [SEARCH_ENTRIES.get(s.url, (s,), lambda s=s: _search_entry(s)) for s in view.sessions]
     return dumps({"sessions": entries})
+
+
+def _search_entry(s: SessionView) -> dict[str, object]:
+    return {
+        "id": s.session.id,
+        "title": s.session.title,
+        "speakers": [p.name for p in s.speakers],
+        "track": s.track.name if s.track else "",
+        "room": s.room.name if s.room else "",
+        "start": s.local_start.strftime("%a %d %b %H:%M") if s.local_start else "",
+        "url": s.url,
+    }

@@ -67,3 +67,52 @@ class Memo(Generic[T]):
             while len(self._pieces) > self.size:
                 self._pieces.popitem(last=False)
         return made
+
+
+_SCALARS = (str, int, float, bool, bytes, type(None))
+
+
+def same(a: object, b: object) -> bool:
+    """Whether `a` and `b` are the same input: one object, equal scalars of one type, or tuples
+    of such. Every other object must be the very same one (the site's records are frozen)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
+    return isinstance(a, _SCALARS) and a == b
+
+
+class SameInputs(Generic[T]):
+    """A bounded least-recently-used map of slot → (inputs, piece): the piece is given back while
+    the slot's inputs are `same` as when it was made. An unchanged record stays the same object
+    from one render to the next (site/live_events.py keeps them), so checking costs no pickling."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pieces: OrderedDict[object, tuple[tuple, T]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pieces.clear()
+
+    def get(self, slot: object, inputs: tuple, make: Callable[[], T]) -> T:
+        """`make()`'s piece for `inputs` in `slot`, made again whenever an input is not the same."""
+        if _forgetting:
+            return make()
+        with self._lock:
+            found = self._pieces.get(slot)
+        if found is not None and same(found[0], inputs):
+            with self._lock:
+                if slot in self._pieces:
+                    self._pieces.move_to_end(slot)
+            return found[1]
+        made = make()
+        with self._lock:
+            self._pieces[slot] = (inputs, made)
+            self._pieces.move_to_end(slot)
+            while len(self._pieces) > self.size:
+                self._pieces.popitem(last=False)
+        return made

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -288,6 +288,7 @@ def publish_event(
     requested_at: float = 0,
     bucket: str | None = None,
     holder: str | None = None,
+    changed: Collection[str] | None = None,
 ) -> PublishReport:
     """Bring one event's pages and the index up to date; removes them when it is no longer public.
 
@@ -296,6 +297,8 @@ def publish_event(
     (site/render_turns.py): while another job renders the event, this one only asks it to
     render once more and returns `coalesced`, so a burst of edits costs one or two renders.
     A rebuild that raised never counts as finished and gives its turn back, so its retry renders.
+    `changed`: the items (sort keys) the request's table changes touched; with them a render job
+    reads only those (and the asked requests' ones) when this process kept the rest (from_db.py).
     """
 
     if requested_at and render_turns.finished_since(event_id, requested_at):
@@ -303,13 +306,14 @@ def publish_event(
     bucket = bucket or settings().site_bucket
     if holder is None:
         return _render_event(event_id, old_slug=old_slug, bucket=bucket)
-    turn = _take_turn(event_id, holder=holder)
+    turn = _take_turn(event_id, holder=holder, changed=changed)
     if turn is None:
         return PublishReport(coalesced=True)
     report = PublishReport()
     try:
         while turn is not None:
-            report = report.merge(_render_event(event_id, old_slug=old_slug, bucket=bucket))
+            wanted = None if changed is None or turn.changed is None else {*changed, *turn.changed}
+            report = report.merge(_render_event(event_id, old_slug=old_slug, bucket=bucket, turn=turn, changed=wanted))
             if render_turns.release(turn):
                 break
             # Asked again while rendering: once more with the latest state (None: another took over).
@@ -325,15 +329,16 @@ def publish_event(
 TURN_ROUNDS = 5
 
 
-def _take_turn(event_id: str, *, holder: str) -> render_turns.Turn | None:
-    """The event's turn to render, or None when the live holder was asked to render again."""
+def _take_turn(event_id: str, *, holder: str, changed: Collection[str] | None) -> render_turns.Turn | None:
+    """The event's turn to render, or None when the live holder was asked to render again
+    (and to read the `changed` items)."""
 
     for _ in range(TURN_ROUNDS):
         now = clock().now().timestamp()
         turn = render_turns.claim(event_id, holder=holder, now=now)
         if turn is not None:
             return turn
-        if render_turns.ask(event_id, holder=holder, now=now):
+        if render_turns.ask(event_id, holder=holder, now=now, changed=changed):
             return None
     raise RuntimeError(f"could not take the render turn of event {event_id} in {TURN_ROUNDS} rounds")
 
@@ -358,12 +363,25 @@ def _first_listing(bucket: str) -> listing.Listing:
     return listing.update(listed_now=with_pages, bucket=bucket)
 
 
-def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> PublishReport:
-    """One render of the event and the index, marked finished once every file is written."""
-    from chalicelib.site.from_db import load_bundle
+def _render_event(
+    event_id: str,
+    *,
+    old_slug: str | None,
+    bucket: str,
+    turn: render_turns.Turn | None = None,
+    changed: Collection[str] | None = None,
+) -> PublishReport:
+    """One render of the event and the index, marked finished once every file is written.
+
+    Holding the event's `turn`, it reads only the `changed` items when this process kept the
+    others as of the turn's render generation (from_db.live_bundle); else the whole event."""
+    from chalicelib.site.from_db import live_bundle, load_bundle, rendered
 
     started_at = clock().now().timestamp()
-    bundle = load_bundle(event_id)
+    if turn is None:
+        bundle, read_all = load_bundle(event_id), True
+    else:
+        bundle, read_all = live_bundle(event_id, changed=changed, generation=turn.generation)
     public_now = bundle is not None and bundle.event.published
     before = listing.listed(bucket=bucket)
     if before.version == 0:
@@ -380,5 +398,12 @@ def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> Publis
     taken = {e.slug for e in current.events if e.id != event_id}  # a slug another event holds now keeps its pages
     for gone in sorted({old_slug, before.slug_of(event_id)} - {slug, None} - taken):
         report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(gone)], bucket=bucket))
-    render_turns.record_finished(event_id, started_at)
+    if read_all:
+        # Only a render that read every item has seen every change made before it started;
+        # one that read the named items has not seen changes whose jobs are yet to ask.
+        render_turns.record_finished(event_id, started_at)
+    if turn is not None:
+        generation = render_turns.next_generation(event_id)
+        # Kept for the next render only when no other render finished meanwhile.
+        rendered(event_id, generation=generation if generation == turn.generation + 1 else None)
     return report

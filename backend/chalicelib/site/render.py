@@ -25,7 +25,7 @@ from chalicelib import values
 from . import feeds
 from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
-from .memo import Memo
+from .memo import Memo, SameInputs
 from .safe_values import safe_record
 from .view import EventView
 
@@ -196,13 +196,51 @@ def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
     return EventView(public_bundle(bundle), base_url)
 
 
+# Every page as last made, by path: given back while everything the page reads is the same.
+PAGES: SameInputs[bytes] = SameInputs(65536)
+
+
 def event_pages(view: EventView) -> dict[str, bytes]:
     """The event's HTML pages, paths relative to the site root."""
+    from chalicelib.settings import settings
+
     prefix = f"e/{view.event.slug}/"
-    shared = _item_page_inputs(view)
+    shared: list[tuple] = []  # pickled once, and only when an item page is made again
+
+    def make(template: str, context: dict[str, Any]) -> bytes:
+        if not shared:
+            shared.append(_item_page_inputs(view))
+        return _render_page(view, template, context, shared[0])
+
+    common = (_templates_version(), settings().uploads_base_url, view.base_url, view.event_pickle)
     return {
-        prefix + path: _render_page(view, template, context, shared) for path, template, context in _event_pages(view)
+        prefix + path: PAGES.get(
+            prefix + path,
+            (*common, template, *_page_reads(view, template, context)),
+            lambda template=template, context=context: make(template, context),
+        )
+        for path, template, context in _event_pages(view)
     }
+
+
+def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tuple:
+    """All of the view a page is made from besides the event: a page whose reads are the same
+    objects as last time is the same bytes. A template that reads more must say so here."""
+    if isinstance(context.get("v"), ItemScope):  # session and speaker pages: their own view alone
+        return tuple((k, x.root if isinstance(x, ItemScope) else x) for k, x in sorted(context.items()))
+    days = tuple(d.iso for d in view.days)
+    if template == "day.html":
+        day = context["day"]
+        return (days, day.iso, day.index, day.sessions)
+    reads = {
+        "event.html": lambda: (view.bundle.posts, view.bundle.sponsors),
+        "schedule.html": lambda: (days, tuple(len(d.sessions) for d in view.days), view.unscheduled),
+        "speakers.html": lambda: tuple(sp.speaker for sp in view.speakers),
+        "tracks.html": lambda: tuple((t, view.sessions_by_track.get(t.id, ())) for t in view.tracks_in_order()),
+        "rooms.html": lambda: tuple((r, len(view.sessions_by_room.get(r.id, ()))) for r in view.rooms_in_order()),
+        "sponsors.html": lambda: (view.bundle.sponsors,),
+    }
+    return (tuple(sorted((k, x) for k, x in context.items() if isinstance(x, str))), *reads[template]())
 
 
 def event_feeds(view: EventView) -> dict[str, bytes]:
@@ -224,8 +262,12 @@ def event_finish(view: EventView, digests: dict[str, bytes]) -> dict[str, bytes]
     return sitemap | {prefix + "sw.js": _service_worker(view, digests | digests_of(sitemap))}
 
 
+DIGESTS: SameInputs[bytes] = SameInputs(65536)
+
+
 def digests_of(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {path: hashlib.sha256(data).digest() for path, data in files.items()}
+    # A file given back unchanged is the same bytes object: its digest is not computed again.
+    return {path: DIGESTS.get(path, (data,), lambda data=data: hashlib.sha256(data).digest()) for path, data in files.items()}
 
 
 def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:

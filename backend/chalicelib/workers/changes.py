@@ -26,8 +26,21 @@ def on_table_change(event: Any) -> None:
     clean_up_after_expiry(records)  # DynamoDB's TTL deletions leave files behind
     now = clock().now().timestamp()
     changed = change_times(records)
+    items = _items_changed(records)
     for event_id, old_slug in events_touched(records).items():
         enqueue(
             "render_event", _ctx=system_context(), _event_id=event_id,
             event_id=event_id, old_slug=old_slug, requested_at=min(changed.get(event_id, now), now),
+            changed=sorted(items.get(event_id, ())),
         )  # fmt: skip
+
+
+def _items_changed(records: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """event id → the sort keys of its items the records name (the render reads only these)."""
+    items: dict[str, set[str]] = {}
+    for record in records:
+        keys = record.get("dynamodb", {}).get("Keys", {})
+        pk, sk = keys.get("pk", {}).get("S", ""), keys.get("sk", {}).get("S")
+        if pk.startswith("EVENT#") and sk:
+            items.setdefault(pk.removeprefix("EVENT#"), set()).add(sk)
+    return items
