@@ -20,8 +20,10 @@ from chalicelib.site.manifest import (
     begin_writing,
     finish_writing,
     remembered_files,
+    shards_of,
     start_generation,
 )
+from chalicelib.site.memo import SameInputs
 
 PUT_CONCURRENCY = 8
 
@@ -104,20 +106,29 @@ def sync_files(
         return _write(files, _existing_keys(bucket, files), [], bucket)
     # Read before the bucket: a writer beginning after this reading is then seen by begin_writing.
     manifest = remembered_files(bucket, prefixes)
-    generation, seen_version = manifest.generation, manifest.version
-    remembered = manifest.files if trust_remembered else None
-    existing = remembered if remembered is not None else _existing(bucket, prefixes)
-    digests = {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
+    digests = {key: _md5(data) for key, data in files.items()}
+    shards = shards_of(digests)
+    known = manifest.digests if trust_remembered and manifest.digests is not None else None
+    if known is not None and len(known) == shards.count:
+        changed = shards.differing(known)
+        if not changed:
+            return PublishReport(unchanged=len(files))
+        existing = manifest.files_of(changed)
+    else:
+        changed, existing = list(range(shards.count)), None
+    if existing is None:  # not remembered for certain: list the bucket, and remember every shard
+        changed, existing = list(range(shards.count)), _existing(bucket, prefixes)
+    # Only the changed shards' files can differ from the bucket (the others have the digests it holds).
+    touched = {k: files[k] for i in changed for k in shards.files[i]}
     stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
-    if remembered is not None and not stale and all(existing.get(k) == d for k, d in digests.items()):
-        return PublishReport(unchanged=len(files))
-    lease = begin_writing(bucket, prefixes, generation=generation, seen_version=seen_version)
+    lease = begin_writing(bucket, prefixes, generation=manifest.generation, seen_version=manifest.version)
     try:
-        report = _write(files, existing, stale, bucket, digests)
+        report = _write(touched, existing, stale, bucket, digests)
     except BaseException:
         finish_writing(lease, None)  # the bucket is half-written: nothing is remembered
         raise
-    finish_writing(lease, digests)
+    report.unchanged += len(files) - len(touched)
+    finish_writing(lease, shards, changed=changed)
     return report
 
 
@@ -129,7 +140,7 @@ def _write(
     digests: dict[str, str] | None = None,
 ) -> PublishReport:
     """Put new and changed files in a safe order, then delete `stale`."""
-    digests = digests or {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
+    digests = digests or {key: _md5(data) for key, data in files.items()}
     report = PublishReport()
     new = [k for k in files if k not in existing]
     changed = [k for k in files if k in existing and existing[k] != digests[k]]
@@ -158,6 +169,15 @@ def _write(
         s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in chunk], "Quiet": True})
     report.deleted = stale
     return report
+
+
+# A file rendered unchanged is the same bytes object as last time: its MD5 is not computed again.
+MD5S: SameInputs[str] = SameInputs(65536)
+
+
+def _md5(data: bytes) -> str:
+    """The S3 ETag of a single-part upload of `data`."""
+    return MD5S.get(id(data), (data,), lambda: hashlib.md5(data).hexdigest())  # noqa: S324 - S3 ETag
 
 
 def _existing_keys(bucket: str, files: dict[str, bytes]) -> dict[str, str]:
