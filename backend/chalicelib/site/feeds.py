@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import secrets
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -92,10 +93,11 @@ def _c3voc_event(view: EventView, session: SessionView) -> dict[str, object]:
 
 # Each session's piece of every feed as last made, kept while the session's view and what the
 # pieces read of the event (`_made_with`) are the same (memo.SameInputs): no pickling per session.
-C3VOC_EVENTS: SameInputs[dict] = SameInputs(65536)
+C3VOC_EVENTS: SameInputs[bytes] = SameInputs(65536)
 FRAB_XML: SameInputs[bytes] = SameInputs(65536)
 VEVENT_TEXT: SameInputs[bytes] = SameInputs(65536)
-SEARCH_ENTRIES: SameInputs[dict] = SameInputs(65536)
+SEARCH_ENTRIES: SameInputs[bytes] = SameInputs(65536)
+SESSION_CALENDARS: SameInputs[bytes] = SameInputs(65536)
 
 
 def _made_with(view: EventView) -> tuple:
@@ -103,11 +105,19 @@ def _made_with(view: EventView) -> tuple:
     return (view.base_url, view.event_pickle)
 
 
-def _c3voc_day(view: EventView, day: DayView) -> dict[str, object]:
-    rooms: dict[str, list[dict[str, object]]] = {}
+# The document is serialized with a placeholder string for each session's event, then each is
+# replaced by that session's own kept JSON (dumped alike, so the bytes are those of one dump).
+# The nonce keeps text a visitor could submit from ever matching a placeholder.
+_JSON_SLOT = f"podium-slot-{secrets.token_hex(8)}-"
+_JSON_SLOT_STRING = re.compile(rb'"' + _JSON_SLOT.encode() + rb'(\d+)"')
+
+
+def _c3voc_day(view: EventView, day: DayView, slots: list[bytes]) -> dict[str, object]:
+    rooms: dict[str, list[str]] = {}
     for session in day.sessions:
-        rooms.setdefault(_room_name(session), []).append(
-            C3VOC_EVENTS.get(session.url, (session, *_made_with(view)), lambda s=session: _c3voc_event(view, s))
+        rooms.setdefault(_room_name(session), []).append(f"{_JSON_SLOT}{len(slots)}")
+        slots.append(
+            C3VOC_EVENTS.get(session.url, (session, *_made_with(view)), lambda s=session: dumps(_c3voc_event(view, s)))
         )
     start, end = _day_bounds(view, day)
     return {
@@ -121,7 +131,7 @@ def _c3voc_day(view: EventView, day: DayView) -> dict[str, object]:
 
 def schedule_json(view: EventView) -> bytes:
     """c3voc schedule.json (the format pretalx and frab export)."""
-    event = view.event
+    event, slots = view.event, []
     conference: dict[str, object] = {
         "acronym": acronym(view),
         "title": event.name,
@@ -132,7 +142,7 @@ def schedule_json(view: EventView) -> bytes:
         "url": view.absolute(view.root),
         "tracks": [{"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color} for t in view.tracks_in_order()],
         "rooms": [{"name": r.name, "guid": view.room_uuid(r.id)} for r in view.rooms_in_order()],
-        "days": [_c3voc_day(view, day) for day in view.days],
+        "days": [_c3voc_day(view, day, slots) for day in view.days],
     }
     if _C3VOC_TZ.match(event.timezone):
         conference["time_zone_name"] = event.timezone
@@ -141,7 +151,8 @@ def schedule_json(view: EventView) -> bytes:
         "base_url": view.absolute("/"),
         "conference": conference,
     }
-    return dumps({"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule})
+    skeleton = dumps({"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule})
+    return _JSON_SLOT_STRING.sub(lambda found: slots[int(found.group(1))], skeleton)
 
 
 # --- frab schedule.xml ----------------------------------------------------------------
@@ -399,7 +410,12 @@ def calendars(view: EventView) -> dict[str, bytes]:
         )
         vevents.append(vevent)
         path = f"sessions/{session.session.id}/session.ics"
-        files[path] = _calendar(frame, session.session.title, [vtimezone, vevent])
+        # The same bytes object while unchanged: its digests are then not computed again.
+        files[path] = SESSION_CALENDARS.get(
+            path + view.root,
+            (vevent, vtimezone, frame, session.session.title),
+            lambda vevent=vevent, session=session: _calendar(frame, session.session.title, [vtimezone, vevent]),
+        )
     files["schedule.ics"] = _calendar(frame, view.event.name, [vtimezone, *vevents])
     return files
 
@@ -409,8 +425,9 @@ def calendars(view: EventView) -> dict[str, bytes]:
 
 def search_index(view: EventView) -> bytes:
     """Sessions with title, speaker names, track, room and time, for podium.js."""
-    entries = [SEARCH_ENTRIES.get(s.url, (s,), lambda s=s: _search_entry(s)) for s in view.sessions]
-    return dumps({"sessions": entries})
+    # Each entry's JSON is kept; joined as `dumps({"sessions": entries})` would write them.
+    entries = [SEARCH_ENTRIES.get(s.url, (s,), lambda s=s: dumps(_search_entry(s))) for s in view.sessions]
+    return b'{"sessions":[' + b",".join(entries) + b"]}"
 
 
 def _search_entry(s: SessionView) -> dict[str, object]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 import pickle
 import threading
 from collections import OrderedDict
@@ -80,7 +81,10 @@ def same(a: object, b: object) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
+        if len(a) != len(b):  # type: ignore[arg-type]
+            return False
+        # Mostly the very same records (a day's sessions): checked in C before element by element.
+        return all(map(operator.is_, a, b)) or all(same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
     return isinstance(a, _SCALARS) and a == b
 
 

@@ -27,7 +27,7 @@ from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
 from .memo import Memo, SameInputs
 from .safe_values import safe_record
-from .view import EventView
+from .view import EventView, SessionView
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # In the Lambda package templates sit beside chalicelib; in the repo at its root.
@@ -78,6 +78,7 @@ def _environment():
     env.tests["hosted"] = _is_hosted
     # Links go out only when chalicelib/values.py calls them safe (http/https), whatever was stored.
     env.tests["safe_url"] = lambda url: values.safe_url(url) is not None
+    env.globals["session_piece"] = _session_piece
     return env
 
 
@@ -126,6 +127,32 @@ def asset_files() -> dict[str, bytes]:
 
 def _render(template: str, **context: Any) -> bytes:
     return _environment().get_template(template).render(**context).encode()
+
+
+# A session's row in list pages and its box in day grids (macros.html), as last made: given back
+# while the session's view (and its place in the grid) are the same, so a day or track page
+# after an edit joins kept rows and renders only the edited session's. Forgotten whenever a
+# template file changes (`_templates_current`).
+SESSION_PIECES: SameInputs[Any] = SameInputs(65536)
+_pieces_made_with: list[tuple] = []
+
+
+def _session_piece(macro: str, session: SessionView, *place: int) -> Any:
+    """The `macro` of macros.html for `session` (and its grid `place`), made from those alone."""
+    return SESSION_PIECES.get(
+        (macro, session.url),
+        (session, *place),
+        lambda: getattr(_environment().get_template("macros.html").module, macro)(session, *place),
+    )
+
+
+def _templates_current() -> tuple:
+    """The templates' version, forgetting the session pieces made from other versions."""
+    version = _templates_version()
+    if _pieces_made_with != [version]:
+        SESSION_PIECES.clear()
+        _pieces_made_with[:] = [version]
+    return version
 
 
 @dataclass(frozen=True)
@@ -212,7 +239,7 @@ def event_pages(view: EventView) -> dict[str, bytes]:
             shared.append(_item_page_inputs(view))
         return _render_page(view, template, context, shared[0])
 
-    common = (_templates_version(), settings().uploads_base_url, view.base_url, view.event_pickle)
+    common = (_templates_current(), settings().uploads_base_url, view.base_url, view.event_pickle)
     return {
         prefix + path: PAGES.get(
             prefix + path,
