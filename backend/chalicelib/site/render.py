@@ -225,6 +225,7 @@ def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
 
 # Every page as last made, by path: given back while everything the page reads is the same.
 PAGES: SameInputs[bytes] = SameInputs(65536)
+PAGES_MADE_WITH: SameInputs[tuple] = SameInputs(1024)
 
 
 def event_pages(view: EventView) -> dict[str, bytes]:
@@ -239,7 +240,9 @@ def event_pages(view: EventView) -> dict[str, bytes]:
             shared.append(_item_page_inputs(view))
         return _render_page(view, template, context, shared[0])
 
-    common = (_templates_current(), settings().uploads_base_url, view.base_url, view.event_pickle)
+    made_with = (_templates_current(), settings().uploads_base_url, view.base_url, view.event_pickle)
+    # The same tuple as last render's while equal: each page then compares it by identity alone.
+    common = PAGES_MADE_WITH.get(prefix, made_with, lambda: made_with)
     return {
         prefix + path: PAGES.get(
             prefix + path,
@@ -254,7 +257,8 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
     """All of the view a page is made from besides the event: a page whose reads are the same
     objects as last time is the same bytes. A template that reads more must say so here."""
     if isinstance(context.get("v"), ItemScope):  # session and speaker pages: their own view alone
-        return tuple((k, x.root if isinstance(x, ItemScope) else x) for k, x in sorted(context.items()))
+        # The keys are the template's (an input too), so the values alone say what the page read.
+        return tuple(x.root if isinstance(x, ItemScope) else x for _, x in sorted(context.items()))
     days = tuple(d.iso for d in view.days)
     if template == "day.html":
         day = context["day"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
+import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,7 @@ NO_ROOM = Room(id="", name="Room to be announced", position=10_000)
 # so the pages made from them are known unchanged by identity.
 SESSION_VIEWS: SameInputs = SameInputs(65536)
 SPEAKER_VIEWS: SameInputs = SameInputs(65536)
+EVENT_PICKLES: SameInputs[bytes] = SameInputs(1024)
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,10 @@ class EventView:
     root: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.base_url = self.base_url.rstrip("/")
+        # Interned: pieces made from them find them the very same objects next render (memo.same).
+        self.base_url = sys.intern(self.base_url.rstrip("/"))
         self.tz = ZoneInfo(self.event.timezone)
-        self.root = f"/e/{self.event.slug}/"
+        self.root = sys.intern(f"/e/{self.event.slug}/")
         self.tracks_by_id = {t.id: t for t in self.bundle.tracks}
         self.rooms_by_id = {r.id: r for r in self.bundle.rooms}
         self.types_by_id = {t.id: t for t in self.bundle.session_types}
@@ -99,8 +102,10 @@ class EventView:
 
     @functools.cached_property
     def event_pickle(self) -> bytes:
-        """The event record as bytes: what pieces made from it compare (it is read afresh each render)."""
-        return pickle.dumps(self.event, protocol=5)
+        """The event record as bytes: what pieces made from it compare (it is read afresh each render);
+        the same bytes object as last render's while equal, so comparing it is one identity check."""
+        made = pickle.dumps(self.event, protocol=5)
+        return EVENT_PICKLES.get(self.root, (made,), lambda: made)
 
     def local(self, moment: datetime | None) -> datetime | None:
         return moment.astimezone(self.tz) if moment else None
