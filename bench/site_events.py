@@ -118,27 +118,10 @@ def page_has(bucket: str, key: str, text: str) -> bool:
 
 def scaled_export(scale: int):
     """The FOSSASIA 2018 export with every child record copied `scale` times under new ids."""
-    import dataclasses
+    sys.path.insert(0, str(ROOT / "tests" / "site"))
+    from scaled_support import scaled_export as scaled
 
-    from chalicelib.site.openevent import read_export
-
-    export = read_export(EXPORT)
-
-    def copy(record: dict, n: int) -> dict:
-        if n == 0:
-            return record
-        renamed = dict(record, id=f"{record['id']}x{n}", source_id=f"{record.get('source_id')}x{n}")
-        for field in ("track_id", "room_id", "session_type_id"):
-            if renamed.get(field):
-                renamed[field] = f"{renamed[field]}x{n}"
-        for field in ("speaker_ids", "session_ids"):
-            if renamed.get(field):
-                renamed[field] = tuple(f"{i}x{n}" for i in renamed[field])
-        return renamed
-
-    kinds = ("tracks", "rooms", "session_types", "sessions", "speakers")
-    copies = {kind: [copy(r, n) for n in range(scale) for r in getattr(export, kind)] for kind in kinds}
-    return dataclasses.replace(export, **copies)
+    return scaled(EXPORT, scale)
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
