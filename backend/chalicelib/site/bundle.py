@@ -7,6 +7,7 @@ template cannot leak them however it is written.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -138,7 +139,7 @@ class EventBundle:
 
 def safe_bundle(bundle: EventBundle) -> EventBundle:
     """Every record of the bundle through safe_values.safe_record."""
-    where = f"event {bundle.event.id}: "
+    where = sys.intern(f"event {bundle.event.id}: ")  # the same object each render: compared by identity
     return EventBundle(
         event=safe_record(bundle.event),
         **{

@@ -84,7 +84,7 @@ def same(a: object, b: object) -> bool:
         if len(a) != len(b):  # type: ignore[arg-type]
             return False
         # Mostly the very same records (a day's sessions): checked in C before element by element.
-        return all(map(operator.is_, a, b)) or all(same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
+        return all(map(operator.is_, a, b)) or all(x is y or same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
     return isinstance(a, _SCALARS) and a == b
 
 
@@ -106,13 +106,11 @@ class SameInputs(Generic[T]):
         """`make()`'s piece for `inputs` in `slot`, made again whenever an input is not the same."""
         if _forgetting:
             return make()
-        with self._lock:
+        with self._lock:  # one lock round for a hit: a render asks tens of thousands of times
             found = self._pieces.get(slot)
-        if found is not None and same(found[0], inputs):
-            with self._lock:
-                if slot in self._pieces:
-                    self._pieces.move_to_end(slot)
-            return found[1]
+            if found is not None and same(found[0], inputs):
+                self._pieces.move_to_end(slot)
+                return found[1]
         made = make()
         with self._lock:
             self._pieces[slot] = (inputs, made)
