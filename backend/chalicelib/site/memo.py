@@ -118,3 +118,29 @@ class SameInputs(Generic[T]):
             while len(self._pieces) > self.size:
                 self._pieces.popitem(last=False)
         return made
+
+
+class KeptDigests(Generic[T]):
+    """A digest of each file by path, computed again only for a path whose bytes are not the very
+    same object as last time (rendered pieces unchanged are: SameInputs gives them back). One
+    dict lookup and identity check per unchanged file, for the thousands of files of a render."""
+
+    def __init__(self, digest: Callable[[bytes], T], size: int = 65536) -> None:
+        self.digest = digest
+        self.size = size
+        self._kept: dict[str, tuple[bytes, T]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, files: dict[str, bytes]) -> dict[str, T]:
+        """path → digest of each file's bytes."""
+        if _forgetting:
+            return {path: self.digest(data) for path, data in files.items()}
+        with self._lock:
+            kept = self._kept
+            found = {path: kept.get(path) for path in files}
+        made = {path: (data, self.digest(data)) for path, data in files.items() if found[path] is None or found[path][0] is not data}  # type: ignore[index]
+        with self._lock:
+            if len(self._kept) + len(made) > self.size:
+                self._kept.clear()  # rarely: a process that rendered this many files starts afresh
+            self._kept.update(made)
+        return {path: (made.get(path) or found[path])[1] for path in files}  # type: ignore[index]

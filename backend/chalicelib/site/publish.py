@@ -23,7 +23,7 @@ from chalicelib.site.manifest import (
     shards_of,
     start_generation,
 )
-from chalicelib.site.memo import SameInputs
+from chalicelib.site.memo import KeptDigests
 
 PUT_CONCURRENCY = 8
 
@@ -106,7 +106,7 @@ def sync_files(
         return _write(files, _existing_keys(bucket, files), [], bucket)
     # Read before the bucket: a writer beginning after this reading is then seen by begin_writing.
     manifest = remembered_files(bucket, prefixes)
-    digests = {key: _md5(data) for key, data in files.items()}
+    digests = MD5S.of(files)
     shards = shards_of(digests)
     known = manifest.digests if trust_remembered and manifest.digests is not None else None
     if known is not None and len(known) == shards.count:
@@ -140,7 +140,7 @@ def _write(
     digests: dict[str, str] | None = None,
 ) -> PublishReport:
     """Put new and changed files in a safe order, then delete `stale`."""
-    digests = digests or {key: _md5(data) for key, data in files.items()}
+    digests = digests or MD5S.of(files)
     report = PublishReport()
     new = [k for k in files if k not in existing]
     changed = [k for k in files if k in existing and existing[k] != digests[k]]
@@ -171,13 +171,9 @@ def _write(
     return report
 
 
-# A file rendered unchanged is the same bytes object as last time: its MD5 is not computed again.
-MD5S: SameInputs[str] = SameInputs(65536)
-
-
-def _md5(data: bytes) -> str:
-    """The S3 ETag of a single-part upload of `data`."""
-    return MD5S.get(id(data), (data,), lambda: hashlib.md5(data).hexdigest())  # noqa: S324 - S3 ETag
+# The S3 ETag of a single-part upload; a file rendered unchanged is the same bytes object as last
+# time, so its MD5 is not computed again.
+MD5S: KeptDigests[str] = KeptDigests(lambda data: hashlib.md5(data).hexdigest())  # noqa: S324 - S3 ETag
 
 
 def _existing_keys(bucket: str, files: dict[str, bytes]) -> dict[str, str]:

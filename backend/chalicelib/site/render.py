@@ -25,7 +25,7 @@ from chalicelib import values
 from . import feeds
 from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
-from .memo import Memo, SameInputs
+from .memo import KeptDigests, Memo, SameInputs
 from .safe_values import safe_record
 from .view import EventView, SessionView
 
@@ -293,12 +293,12 @@ def event_finish(view: EventView, digests: dict[str, bytes]) -> dict[str, bytes]
     return sitemap | {prefix + "sw.js": _service_worker(view, digests | digests_of(sitemap))}
 
 
-DIGESTS: SameInputs[bytes] = SameInputs(65536)
+# A file given back unchanged is the same bytes object: its digest is not computed again.
+DIGESTS: KeptDigests[bytes] = KeptDigests(lambda data: hashlib.sha256(data).digest())
 
 
 def digests_of(files: dict[str, bytes]) -> dict[str, bytes]:
-    # A file given back unchanged is the same bytes object: its digest is not computed again.
-    return {path: DIGESTS.get(path, (data,), lambda data=data: hashlib.sha256(data).digest()) for path, data in files.items()}
+    return DIGESTS.of(files)
 
 
 def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
