@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .memo import Memo, SameInputs
+from .memo import Memo, SameChunks, SameInputs
 from .openevent import slugify
 from .richtext import plain_text
 from .view import NO_ROOM, DayView, EventView, SessionView, stable_number
@@ -98,6 +98,8 @@ FRAB_XML: SameInputs[bytes] = SameInputs(65536)
 VEVENT_TEXT: SameInputs[bytes] = SameInputs(65536)
 SEARCH_ENTRIES: SameInputs[bytes] = SameInputs(65536)
 SESSION_CALENDARS: SameInputs[bytes] = SameInputs(65536)
+# Runs of sessions whose pieces are all unchanged are given back whole (memo.SameChunks).
+FEED_RUNS: SameChunks = SameChunks(16384)
 
 
 def _made_with(view: EventView) -> tuple:
@@ -114,11 +116,13 @@ _JSON_SLOT_STRING = re.compile(rb'"' + _JSON_SLOT.encode() + rb'(\d+)"')
 
 def _c3voc_day(view: EventView, day: DayView, slots: list[bytes]) -> dict[str, object]:
     rooms: dict[str, list[str]] = {}
-    for session in day.sessions:
-        rooms.setdefault(_room_name(session), []).append(f"{_JSON_SLOT}{len(slots)}")
-        slots.append(
-            C3VOC_EVENTS.get(session.url, (session, *_made_with(view)), lambda s=session: dumps(_c3voc_event(view, s)))
-        )
+    first = len(slots)
+    for number, session in enumerate(day.sessions, start=first):
+        rooms.setdefault(_room_name(session), []).append(f"{_JSON_SLOT}{number}")
+    slots += FEED_RUNS.map(
+        ("c3voc", view.root), _made_with(view), day.sessions,
+        lambda s: C3VOC_EVENTS.get(s.url, (s, *_made_with(view)), lambda: dumps(_c3voc_event(view, s))),
+    )  # fmt: skip
     start, end = _day_bounds(view, day)
     return {
         "index": day.index,
@@ -293,7 +297,7 @@ def schedule_xml(view: EventView) -> bytes:
     _frab_days(view, root, slots)
     ET.indent(root)
     skeleton = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    events = [_frab_event_xml(view, session) for session in slots]
+    events = FEED_RUNS.map(("frab", view.root), _made_with(view), slots, lambda s: _frab_event_xml(view, s))
     return _EVENT_SLOT_TAG.sub(lambda found: events[int(found.group(1))], skeleton)
 
 
@@ -398,24 +402,27 @@ def calendars(view: EventView) -> dict[str, bytes]:
     """`schedule.ics` plus one `sessions/<id>/session.ics` per scheduled session."""
     vtimezone, frame = _vtimezone(view), _calendar_frame(view)
     files: dict[str, bytes] = {}
-    vevents = []
-    for session in view.sessions:
-        if not session.local_start:
-            continue
+    scheduled = [session for session in view.sessions if session.local_start]
+
+    def pieces(session: SessionView) -> tuple[bytes, str, bytes]:
+        """The session's VEVENT, and its own calendar's path and bytes (the same object while unchanged)."""
         inputs = (view.event.slug, view.event.starts_at, view.absolute(session.url), session)
         vevent = VEVENT_TEXT.get(
             session.url,
             (session, *_made_with(view)),
-            lambda inputs=inputs, session=session: VEVENTS.get(inputs, lambda: serialized(_vevent(view, session))),
+            lambda: VEVENTS.get(inputs, lambda: serialized(_vevent(view, session))),
         )
-        vevents.append(vevent)
         path = f"sessions/{session.session.id}/session.ics"
-        # The same bytes object while unchanged: its digests are then not computed again.
-        files[path] = SESSION_CALENDARS.get(
+        calendar = SESSION_CALENDARS.get(
             path + view.root,
             (vevent, vtimezone, frame, session.session.title),
-            lambda vevent=vevent, session=session: _calendar(frame, session.session.title, [vtimezone, vevent]),
+            lambda: _calendar(frame, session.session.title, [vtimezone, vevent]),
         )
+        return vevent, path, calendar
+
+    made = FEED_RUNS.map(("ics", view.root), (*_made_with(view), vtimezone, frame), scheduled, pieces)
+    files.update((path, calendar) for _, path, calendar in made)
+    vevents = [vevent for vevent, _, _ in made]
     files["schedule.ics"] = _calendar(frame, view.event.name, [vtimezone, *vevents])
     return files
 
@@ -426,7 +433,9 @@ def calendars(view: EventView) -> dict[str, bytes]:
 def search_index(view: EventView) -> bytes:
     """Sessions with title, speaker names, track, room and time, for podium.js."""
     # Each entry's JSON is kept; joined as `dumps({"sessions": entries})` would write them.
-    entries = [SEARCH_ENTRIES.get(s.url, (s,), lambda s=s: dumps(_search_entry(s))) for s in view.sessions]
+    entries = FEED_RUNS.map(
+        ("search", view.root), (), view.sessions, lambda s: SEARCH_ENTRIES.get(s.url, (s,), lambda: dumps(_search_entry(s)))
+    )
     return b'{"sessions":[' + b",".join(entries) + b"]}"
 
 

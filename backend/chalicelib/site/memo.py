@@ -14,8 +14,8 @@ import operator
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -144,3 +144,21 @@ class KeptDigests(Generic[T]):
                 self._kept.clear()  # rarely: a process that rendered this many files starts afresh
             self._kept.update(made)
         return {path: (made.get(path) or found[path])[1] for path in files}  # type: ignore[index]
+
+
+class SameChunks(Generic[T]):
+    """Per-item pieces kept in runs of `chunk` items: a run whose items (and shared inputs) are all
+    the very same objects as last time gives back its pieces after one identity check per item
+    (in C), so only the runs holding a changed item ask per item (each item then its own memo)."""
+
+    def __init__(self, size: int, chunk: int = 64) -> None:
+        self.chunk = chunk
+        self._runs: SameInputs[list[T]] = SameInputs(size)
+
+    def map(self, slot: object, shared: tuple, items: Sequence[Any], each: Callable[[Any], T]) -> list[T]:
+        """[each(item) for item in items], `each` made from `shared` and its item alone."""
+        pieces: list[T] = []
+        for start in range(0, len(items), self.chunk):
+            run = tuple(items[start : start + self.chunk])
+            pieces += self._runs.get((slot, start), (shared, run), lambda run=run: [each(item) for item in run])
+        return pieces

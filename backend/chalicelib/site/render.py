@@ -12,7 +12,7 @@ import gzip
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from chalicelib import values
 from . import feeds
 from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
-from .memo import KeptDigests, Memo, SameInputs
+from .memo import KeptDigests, Memo, SameChunks, SameInputs
 from .safe_values import safe_record
 from .view import EventView, SessionView
 
@@ -189,33 +189,29 @@ def _item_page_inputs(view: EventView) -> tuple:
 
 
 def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(path inside the event folder, template, context) for every HTML page; a context with
-    its own `v` (an ItemScope) replaces the event view."""
-    scope = ItemScope(view.root)
+    """(path inside the event folder, template, context) for every list page (`_item_pages`:
+    each session's and speaker's)."""
     yield "index.html", "event.html", {"page": "home"}
     yield "schedule/index.html", "schedule.html", {"page": "schedule"}
     for day in view.days:
-        yield (
-            f"schedule/{day.iso}/index.html",
-            "day.html",
-            {"page": "schedule", "day": day, "grid": day_grid(day)},
-        )
-    for session in view.sessions:
-        yield (
-            f"sessions/{session.session.id}/index.html",
-            "session.html",
-            {"page": "schedule", "s": session, "v": scope},
-        )
+        # The grid is placed only when the page is made again (`event_pages`): it reads the day alone.
+        yield f"schedule/{day.iso}/index.html", "day.html", {"page": "schedule", "day": day}
     yield "speakers/index.html", "speakers.html", {"page": "speakers"}
-    for speaker in view.speakers:
-        yield (
-            f"speakers/{speaker.speaker.id}/index.html",
-            "speaker.html",
-            {"page": "speakers", "sp": speaker, "v": scope},
-        )
     yield "tracks/index.html", "tracks.html", {"page": "tracks"}
     yield "rooms/index.html", "rooms.html", {"page": "rooms"}
     yield "sponsors/index.html", "sponsors.html", {"page": "sponsors"}
+
+
+def _item_pages(view: EventView) -> Iterator[tuple[str, Sequence[Any], Callable[[Any], tuple[str, dict[str, Any]]]]]:
+    """(template, items, item → (path, context)) of the pages each session and speaker has; their
+    context's own `v` (an ItemScope) replaces the event view."""
+    scope = ItemScope(view.root)
+    yield "session.html", view.sessions, lambda s: (
+        f"sessions/{s.session.id}/index.html", {"page": "schedule", "s": s, "v": scope}
+    )
+    yield "speaker.html", view.speakers, lambda sp: (
+        f"speakers/{sp.speaker.id}/index.html", {"page": "speakers", "sp": sp, "v": scope}
+    )
 
 
 def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
@@ -226,6 +222,7 @@ def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
 # Every page as last made, by path: given back while everything the page reads is the same.
 PAGES: SameInputs[bytes] = SameInputs(65536)
 PAGES_MADE_WITH: SameInputs[tuple] = SameInputs(1024)
+ITEM_PAGE_RUNS: SameChunks[tuple[str, bytes]] = SameChunks(4096)
 
 
 def event_pages(view: EventView) -> dict[str, bytes]:
@@ -243,14 +240,24 @@ def event_pages(view: EventView) -> dict[str, bytes]:
     made_with = (_templates_current(), settings().uploads_base_url, view.base_url, view.event_pickle)
     # The same tuple as last render's while equal: each page then compares it by identity alone.
     common = PAGES_MADE_WITH.get(prefix, made_with, lambda: made_with)
-    return {
-        prefix + path: PAGES.get(
+
+    def page(path: str, template: str, context: dict[str, Any]) -> bytes:
+        return PAGES.get(
             prefix + path,
             (*common, template, *_page_reads(view, template, context)),
-            lambda template=template, context=context: make(template, context),
+            lambda: make(template, context | {"grid": day_grid(context["day"])} if "day" in context else context),
         )
-        for path, template, context in _event_pages(view)
-    }
+
+    pages = {prefix + path: page(path, template, context) for path, template, context in _event_pages(view)}
+    for template, items, path_and_context in _item_pages(view):
+
+        def item_page(item: Any, template: str = template, path_and_context=path_and_context) -> tuple[str, bytes]:
+            path, context = path_and_context(item)
+            return prefix + path, page(path, template, context)
+
+        # Runs of unchanged sessions or speakers are given back whole: only a changed one's run asks per page.
+        pages.update(ITEM_PAGE_RUNS.map((prefix, template), (common, view.root), items, item_page))
+    return pages
 
 
 def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tuple:
