@@ -4,7 +4,8 @@ An incremental rebuild reads this instead of listing the bucket, and only the pa
 the files are split by a hash of their key into shards (about FILES_PER_SHARD each), one item
 per shard, and a small head item holds each shard's content digest. A sync compares the digests
 of the shards its files make with the head's, then reads and rewrites only the shards that differ
-(a title edit: a handful of small items, whatever the event's size). A shard item is trusted only
+(a title edit: a handful of small items, whatever the event's size; none read when this process
+certified the head's current version itself, WRITTEN_HERE). A shard item is trusted only
 when its content has the digest the head names, so a shard left by a crashed or overlapped writer
 is never believed.
 
@@ -30,6 +31,7 @@ import base64
 import hashlib
 import json
 import secrets
+import threading
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -133,6 +135,14 @@ def start_generation(bucket: str) -> int:
     return int(answer["Attributes"]["generation"]["N"])
 
 
+# The shards this process certified last, by manifest (head version, shards): while the head is
+# still at that version no other writer has begun since, so they are what the shard items hold
+# and a sync reads the head alone (a warm render Lambda after its own last edit).
+WRITTEN_HERE: dict[str, tuple[int, Shards]] = {}
+WRITTEN_KEPT = 64
+_written_lock = threading.Lock()
+
+
 @dataclass(frozen=True)
 class Remembered:
     bucket: str
@@ -147,6 +157,11 @@ class Remembered:
         if self.digests is None:
             return None
         pk, found = _pk(self.bucket, self.prefixes), {}
+        with _written_lock:
+            mine = WRITTEN_HERE.get(pk)
+        if mine is not None and mine[0] == self.version and mine[1].digests == self.digests:
+            # This process wrote the head's version itself: the shard items hold what it wrote.
+            return {key: md5 for index in shards for key, md5 in mine[1].files[index].items()}
         keys = [_shard_key(pk, len(self.digests), i) for i in shards]
         by_sk = {item["sk"]["S"]: item for item in _batch_get(keys)}
         for index, key in zip(shards, keys, strict=True):
@@ -246,6 +261,10 @@ def finish_writing(lease: WriteLease, shards: Shards | None, *, changed: Iterabl
                     ":generation": {"N": str(lease.generation)},
                 },
             )  # fmt: skip
+            with _written_lock:
+                WRITTEN_HERE[lease.key["pk"]["S"]] = (lease.version, shards)
+                while len(WRITTEN_HERE) > WRITTEN_KEPT:
+                    WRITTEN_HERE.pop(next(iter(WRITTEN_HERE)))
             return True
         except ddb.exceptions.ConditionalCheckFailedException:
             pass  # another writer began meanwhile: what the bucket holds is not certain
