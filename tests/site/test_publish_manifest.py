@@ -1,11 +1,12 @@
-"""The site-file manifest: an incremental sync reads and writes only the shards it changes."""
+"""Syncs through the site-file manifest (db/site_manifest.py): an incremental sync reads and
+writes only the shards it changes."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -19,14 +20,17 @@ FEW = 300  # 8 shards
 def _manifest_traffic() -> Iterator[dict[str, int]]:
     """Bytes sent and received by DynamoDB requests about site manifests, and S3 listings."""
     from chalicelib.adapters.aws import client
+    from chalicelib.db.keys import site_generation_key, site_manifest_key
 
     counted = {"bytes": 0, "listings": 0, "shard_reads": 0}
     pending: list[bool] = []
+    bucket = settings_bucket()
+    head = site_manifest_key(bucket, [PREFIX])
 
     def sent(request, **_kwargs) -> None:
         body = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
-        pending.append(b"SITEFILES" in body)
-        counted["shard_reads"] += b"SHARD#" in body and b'"Keys"' in body  # a BatchGetItem of shard items
+        pending.append(site_generation_key(bucket)[0].encode() in body)  # the generation's pk starts the head's
+        counted["shard_reads"] += _reads_shards(body, head)
         if pending[-1]:
             counted["bytes"] += len(body)
 
@@ -47,6 +51,21 @@ def _manifest_traffic() -> Iterator[dict[str, int]]:
         ddb.unregister("before-send.dynamodb", sent)
         ddb.unregister("after-call.dynamodb", answered)
         s3.unregister("before-call.s3.ListObjectsV2", listed)
+
+
+def settings_bucket() -> str:
+    from chalicelib.settings import settings
+
+    return settings().site_bucket
+
+
+def _reads_shards(body: bytes, head: tuple[str, str]) -> bool:
+    """Whether a request is a BatchGetItem of the manifest's shard items (any key of its
+    partition but the head's)."""
+    if b'"RequestItems"' not in body or b'"Keys"' not in body:
+        return False
+    asked = [key for wanted in json.loads(body)["RequestItems"].values() for key in wanted.get("Keys", [])]
+    return any(key["pk"]["S"] == head[0] and key["sk"]["S"] != head[1] for key in asked)
 
 
 def _sync(files: dict[str, bytes]):
@@ -89,10 +108,10 @@ def test_sync_after_its_own_write_reads_no_shard_item(stack):
 
 
 def test_sync_in_another_process_reads_the_changed_shards(stack, monkeypatch):
-    from chalicelib.site import manifest
+    from chalicelib.db import site_manifest
 
     _sync(_files())
-    monkeypatch.setattr(manifest, "WRITTEN_HERE", {})  # GIVEN another process (it wrote nothing)
+    monkeypatch.setattr(site_manifest, "WRITTEN_HERE", {})  # GIVEN another process (it wrote nothing)
 
     with _manifest_traffic() as traffic:
         report = _sync(_files(changed="page 7, edited"))
@@ -101,22 +120,19 @@ def test_sync_in_another_process_reads_the_changed_shards(stack, monkeypatch):
 
 
 def test_sync_lists_the_bucket_when_a_shard_item_is_not_the_one_the_head_names(stack, monkeypatch):
-    from chalicelib.site import manifest
-    from chalicelib.site.manifest import _pk
+    from chalicelib.adapters.files import delete_public_files
+    from chalicelib.db import site_manifest, table
+    from chalicelib.db.keys import site_manifest_key
 
     # GIVEN a folder synced by another process, whose manifest shards were then overwritten
     _sync(_files())
-    monkeypatch.setattr(manifest, "WRITTEN_HERE", {})
-    ddb, pk = boto3.client("dynamodb"), _pk(stack.site_bucket, [PREFIX])
-    shards = ddb.query(
-        TableName=stack.table_name,
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :shard)",
-        ExpressionAttributeValues={":pk": {"S": pk}, ":shard": {"S": "SHARD#"}},
-    )["Items"]
+    monkeypatch.setattr(site_manifest, "WRITTEN_HERE", {})
+    head = site_manifest_key(stack.site_bucket, [PREFIX])
+    shards = [key for key in table.partition_keys(head[0]) if key != head]
     empty = {"S": "eJyrrgUAAXUA+Q=="}  # zlib("{}"): a shard that says it holds nothing
     for shard in shards:
-        ddb.put_item(TableName=stack.table_name, Item=shard | {"files": empty})
-    boto3.client("s3").delete_object(Bucket=stack.site_bucket, Key=f"{PREFIX}page7/index.html")
+        table.put_item(shard, {"kind": {"S": "site_manifest_shard"}, "files": empty})
+    delete_public_files(bucket=stack.site_bucket, keys=[f"{PREFIX}page7/index.html"])
 
     # WHEN the folder is synced with one file changed
     with _manifest_traffic() as traffic:
