@@ -393,7 +393,8 @@ def test_edit_to_one_of_fifty_events_reads_and_writes_nothing_of_the_others(fift
 
 
 def _edit_title(event_id: str, title: str) -> None:
-    from chalicelib.db.content import Session, event_pk
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
 
     Session.get(event_pk(event_id), "SESSION#static").update(actions=[Session.title.set(title)])
 
@@ -424,7 +425,7 @@ def test_render_after_an_edit_reads_only_the_named_items_once_the_worker_keeps_t
 
 def test_render_after_a_render_elsewhere_reads_the_whole_event_again(demo_site, poller, monkeypatch):
     from aws_faults import injected_faults
-    from chalicelib.site import render_turns
+    from chalicelib.db import render_turns
 
     stack, slug, event_id = demo_site
     _edit_title(event_id, "Kept here")

@@ -4,6 +4,8 @@ bucket byte for byte what a full build of the table into an empty bucket gives."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boto3
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -137,7 +139,7 @@ scaled_steps = st.lists(
 _scaled: dict[str, object] = {}
 
 
-def _scaled_event(stack) -> tuple[str, str, dict[str, str]]:
+def _scaled_event(stack, sample: Path) -> tuple[str, str, dict[str, str]]:
     """(event id, slug, kind → the id of the item of that kind the steps change) of a 4x event,
     imported and fully published on the first call."""
     if "event" in _scaled and _scaled_event_gone(_scaled["event"][0]):  # type: ignore[index]
@@ -146,14 +148,13 @@ def _scaled_event(stack) -> tuple[str, str, dict[str, str]]:
         from chalicelib.domain.actors import SYSTEM
         from chalicelib.domain.imports import import_event
         from chalicelib.site.publish import publish_site
-        from conftest import SAMPLE_2018
         from scaled_support import scaled_export
         from stack_support import empty_stack
         from trash_support import put_user
 
         empty_stack(stack)
         put_user(OWNER)
-        export = scaled_export(SAMPLE_2018, 4)
+        export = scaled_export(sample, 4)
         imported = import_event(export=export, actor=SYSTEM, owner_id=OWNER, publish=True)
         with frozen_clock():
             publish_site().raise_for_failures()
@@ -199,11 +200,11 @@ def _event_full_build(event_id: str) -> dict[str, str]:
 # from any state), so hypothesis does not shrink a failure here; the 1x test above does.
 @settings(max_examples=2, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
 @given(sequence=scaled_steps)
-def test_incremental_publish_of_a_4x_event_after_any_sequence_equals_a_full_build(stack, sequence):
+def test_incremental_publish_of_a_4x_event_after_any_sequence_equals_a_full_build(stack, sample_2018, sequence):
     from app import app
     from podium.localstack.poller import LocalPoller
 
-    event_id, slug, items = _scaled_event(stack)
+    event_id, slug, items = _scaled_event(stack, sample_2018)
     with frozen_clock():
         poller = LocalPoller(app, stack)
         poller._start_stream_at_latest()
