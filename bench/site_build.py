@@ -1,260 +1,267 @@
-"""Benchmark the static site build for FOSSASIA Summit 2018.
+"""Benchmark publishing one event, at FOSSASIA 2018's size or `--scale N` times it (8: FOSDEM's).
 
-Prints pages written, full-build seconds and pages/s, the render-only floor
-(Jinja page templates alone, warm, no I/O), their ratio, and the largest
-schedule day page gzipped. Then the incremental publish latency against a real
-`podium dev` (which seeds and publishes FOSSASIA 2018 on first start): 10 times an
-API PATCH of a session title, timed until the new HTML is in the local site bucket,
-with the objects written per edit. `--no-incremental` skips that part.
-Targets: full build <= 1 s, incremental p50 <= 1 s, <= 10 objects per title edit.
+Embedded moto + the local poller, in this process (as a warm render Lambda). Prints:
+- import seconds (the export, every child copied N times under new ids, published);
+- full-build seconds: `build_site.py --event SLUG --bucket NAME` from the table, a fresh process;
+- incremental publish: session title edits through the stream handler and the render job
+  (drained here), seconds until the page holds the new title, p50/p95 over `--edits` (>= 10)
+  edits after one warm-up edit (the worker's first render after the full build reads the event);
+- per edit, from counted requests: DynamoDB read and write capacity units (computed from the
+  item sizes the requests and answers carry, by DynamoDB's rounding: 4 KB per strongly
+  consistent read, 1 KB per write, GSI writes left out), S3 PUTs, and the job's seconds;
+- a burst: 20 edits in 2 s with the poller's threads running: seconds from the last edit until
+  it is public, and the renders it cost.
+Targets (issue 22): p50 <= 0.3 s at 1x and 8x, p95 <= 1 s, burst <= 2 s, 8x/1x p50 <= 1.5.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
+import logging
+import math
 import os
-import re
 import statistics
 import subprocess
 import sys
-import tempfile
+import threading
 import time
-import urllib.request
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
-from chalicelib.formats.openevent import read_export
-from chalicelib.site import render
-from chalicelib.site.from_export import load_bundle
-from chalicelib.site.memo import remembering_nothing
-from chalicelib.site.view import EventView
-from podium.site_folder import build_folder, second_process_available
 from report import report
+from site_events import drain, page_has, percentiles, scaled_export, start_stack
 
-sys.path.insert(0, str(ROOT / "tests"))
-from dev_stack import start_dev_stack
-
-EXPORT = ROOT.parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
-BASE_URL = "http://localhost:8080"
-DAY_PAGE = re.compile(r"e/[^/]+/schedule/\d{4}-\d\d-\d\d/index\.html")
-EDITS = 10
-ADMIN = ("bench-admin@example.org", "bench admin password 1")
-PUBLISH_TIMEOUT = 120.0
+BURST_EDITS, BURST_SECONDS = 20, 2.0
+# The poller's own polling is not the edit's cost.
+POLLING = {"ReceiveMessage", "GetRecords", "GetShardIterator", "DescribeStream", "ListStreams"}
+S3_PUTS = {"PutObject", "CopyObject", "DeleteObjects", "ListObjectsV2"}  # billed in S3's PUT/COPY/POST/LIST class
 
 
-def full_build(out_dir: Path) -> tuple[dict[str, bytes], float]:
-    """Parse the export, render every file and write it: what build_site.py does."""
-    started = time.perf_counter()
-    with remembering_nothing():  # as build_site.py: a process that builds once keeps no pieces
-        bundle = load_bundle(EXPORT)
-        files = build_folder([bundle], out_dir, base_url=BASE_URL, now=datetime.now(UTC))
-    return files, time.perf_counter() - started
+def item_bytes(item: dict) -> int:
+    """An item's size as DynamoDB bills it: attribute names plus values (numbers about 1 byte per 2 digits)."""
+    return sum(len(name.encode()) + _value_bytes(value) for name, value in item.items())
 
 
-def template_floor(repeats: int = 5) -> float:
-    """Best time to render the HTML pages alone from a ready view (no feeds, no I/O)."""
-    view = EventView(load_bundle(EXPORT), BASE_URL)
-    pages = list(render._event_pages(view))
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        for _path, template, context in pages:
-            render._render(template, **({"v": view, "event": view.event} | context))
-        best = min(best, time.perf_counter() - started)
-    return best
+def _value_bytes(value: dict) -> int:
+    (kind, inner), = value.items()
+    if kind == "S":
+        return len(inner.encode())
+    if kind == "N":
+        return math.ceil(len(inner.lstrip("-").replace(".", "")) / 2) + 1
+    if kind == "B":
+        return len(inner)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_bytes({kind[0]: x}) for x in inner)
+    if kind == "L":
+        return 3 + sum(1 + _value_bytes(x) for x in inner)
+    return 3 + sum(1 + len(k.encode()) + _value_bytes(x) for k, x in inner.items())  # M
+
+
+class Costs:
+    """Requests by operation and DynamoDB capacity units, counted by botocore event hooks."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> dict:
+        with self.lock:
+            taken = getattr(self, "counted", None)
+            self.counted = {"requests": Counter(), "rcu": 0.0, "wcu": 0.0, "written": []}
+        return taken
+
+    def before(self, params, context, event_name: str = "", **_kwargs) -> None:
+        context["bench_params"] = params
+
+    def after(self, parsed, context, event_name: str = "", **_kwargs) -> None:
+        _, service, operation = event_name.split(".", 2)
+        if operation in POLLING:
+            return
+        params = context.get("bench_params", {})
+        rcu, wcu, written = _capacity(operation, params, parsed) if service == "dynamodb" else (0.0, 0.0, [])
+        with self.lock:
+            self.counted["requests"][f"{service}.{operation}"] += 1
+            self.counted["rcu"] += rcu
+            self.counted["wcu"] += wcu
+            self.counted["written"] += written
+
+
+def _capacity(operation: str, params: dict, parsed: dict) -> tuple[float, float, list]:
+    """(read units, write units, (table, key) of items updated: their size is read after the edit)."""
+    reads = lambda items, consistent: sum(max(1, math.ceil(item_bytes(i) / 4096)) for i in items) * (  # noqa: E731
+        1 if consistent else 0.5
+    )
+    if operation == "GetItem":
+        return reads([parsed.get("Item", {})], params.get("ConsistentRead", False)), 0.0, []
+    if operation == "BatchGetItem":
+        rcu = 0.0
+        for table, wanted in params["RequestItems"].items():
+            found = parsed.get("Responses", {}).get(table, [])
+            missing = len(wanted["Keys"]) - len(found)
+            rcu += reads(found, wanted.get("ConsistentRead", False)) + missing * (1 if wanted.get("ConsistentRead") else 0.5)
+        return rcu, 0.0, []
+    if operation in ("Query", "Scan"):
+        total = sum(item_bytes(i) for i in parsed.get("Items", []))
+        return max(1, math.ceil(total / 4096)) * (1 if params.get("ConsistentRead") else 0.5), 0.0, []
+    if operation == "PutItem":
+        return 0.0, max(1, math.ceil(item_bytes(params["Item"]) / 1024)), []
+    if operation in ("UpdateItem", "DeleteItem"):
+        return 0.0, 0.0, [(params["TableName"], params["Key"])]
+    if operation == "BatchWriteItem":
+        wcu = 0.0
+        for requests in params["RequestItems"].values():
+            for request in requests:
+                item = request.get("PutRequest", {}).get("Item")
+                wcu += max(1, math.ceil(item_bytes(item) / 1024)) if item else 1
+        return 0.0, wcu, []
+    if operation == "TransactWriteItems":
+        return 0.0, 2.0 * len(params["TransactItems"]), []  # at least 2 units per item in a transaction
+    return 0.0, 0.0, []
+
+
+def updated_wcu(written: list) -> float:
+    """Write units of UpdateItem/DeleteItem calls: the item's size now (DynamoDB bills the larger of
+    before and after; a deleted item counts 1). Read outside the counted requests."""
+    import boto3
+
+    ddb, units = boto3.client("dynamodb"), 0.0
+    for table, key in written:
+        item = ddb.get_item(TableName=table, Key=key).get("Item")
+        units += max(1, math.ceil(item_bytes(item) / 1024)) if item else 1
+    return units
+
+
+def hook_every_client(costs: Costs) -> None:
+    import botocore.session
+
+    create_client = botocore.session.Session.create_client
+
+    def hooked(self, *args, **kwargs):
+        made = create_client(self, *args, **kwargs)
+        made.meta.events.register_first("before-parameter-build", costs.before)
+        made.meta.events.register_first("after-call", costs.after)
+        return made
+
+    botocore.session.Session.create_client = hooked
+
+
+def full_build(slug: str, bucket: str) -> float:
+    """`build_site.py --event SLUG --bucket NAME` in a fresh process, timed."""
+    began = time.perf_counter()
+    subprocess.run(
+        [sys.executable, str(ROOT / "build_site.py"), "--event", slug, "--bucket", bucket],
+        env=os.environ | {"PYTHONPATH": str(ROOT / "backend")}, cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+    return time.perf_counter() - began
+
+
+def retitle(event_id: str, session_id: str, title: str) -> None:
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import child_key
+
+    Session.get(*child_key(event_id, "session", session_id)).update(actions=[Session.title.set(title)])
 
 
 def main() -> None:
-    incremental = _incremental_figures() if "--no-incremental" not in sys.argv else {}
-    processes = 2 if second_process_available() else 1
-    with tempfile.TemporaryDirectory() as tmp:
-        files, seconds = full_build(Path(tmp) / "site")
-    pages = sum(1 for p in files if p.endswith(".html"))
-    floor = template_floor()
-    largest_path, largest = max(
-        ((p, render.gzipped_size(d)) for p, d in files.items() if DAY_PAGE.fullmatch(p)),
-        key=lambda item: item[1],
-    )
-    print(f"files written:         {len(files)} ({pages} HTML pages)")
-    print(
-        f"full build:            {seconds:.3f} s  ({len(files) / seconds:.0f} files/s, {pages / seconds:.0f} pages/s,"
-        f" {processes} process{'es' if processes > 1 else ''})"
-    )
-    print(f"render-only floor:     {floor:.3f} s  (HTML templates, warm, no I/O)")
-    print(f"full build / floor:    {seconds / floor:.1f}x")
-    print(f"largest day page gzip: {largest / 1024:.1f} KB  ({largest_path})  (target <= 100 KB)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--edits", type=int, default=10)
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    costs = Costs()
+    hook_every_client(costs)
+    server, outputs = start_stack()
+    from app import app
+    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.domain.imports import import_event
+    from chalicelib.site import publish
+    from podium.localstack.poller import LocalPoller
+
+    export = scaled_export(args.scale)
+    began = time.perf_counter()
+    imported = import_event(export=export, actor=SYSTEM, owner_id=SYSTEM.id, publish=True)
+    import_seconds = time.perf_counter() - began
+    build_seconds = full_build(imported.slug, outputs.site_bucket)
+
+    poller = LocalPoller(app, outputs)
+    poller._start_stream_at_latest()
+    public = [s["id"] for s in export.sessions if s.get("state") in ("accepted", "confirmed")]
+    chosen = public[:: max(1, len(public) // (args.edits + 1))][: args.edits + 1]
+    latencies, per_edit = [], []
+    for n, session_id in enumerate(chosen):
+        title = f"Bench edit {n}"
+        retitle(imported.event_id, session_id, title)
+        costs.reset()
+        began = time.perf_counter()
+        drain(poller)
+        seconds = time.perf_counter() - began
+        counted = costs.reset()
+        assert page_has(outputs.site_bucket, f"e/{imported.slug}/sessions/{session_id}/index.html", title)
+        if n == 0:
+            warm_up = seconds  # the worker's first render after the full build reads the whole event
+            continue
+        counted["wcu"] += updated_wcu(counted["written"])
+        latencies.append(seconds)
+        per_edit.append(counted)
+
+    renders: list[float] = []
+    real_render = publish._render_event
+
+    def counted_render(event_id: str, **kwargs):
+        renders.append(time.perf_counter())
+        return real_render(event_id, **kwargs)
+
+    publish._render_event = counted_render
+    poller.start()
+    page = f"e/{imported.slug}/sessions/{chosen[0]}/index.html"
+    for n in range(BURST_EDITS):
+        retitle(imported.event_id, chosen[0], f"Burst edit {n}")
+        time.sleep(BURST_SECONDS / BURST_EDITS)
+    last_edit = time.perf_counter()
+    while not page_has(outputs.site_bucket, page, f"Burst edit {BURST_EDITS - 1}"):
+        time.sleep(0.02)
+    burst_seconds = time.perf_counter() - last_edit
+    poller.stop()
+    server.stop()
+    _print(args, export, import_seconds, build_seconds, warm_up, latencies, per_edit, burst_seconds, len(renders))
+
+
+def _print(args, export, import_s, build_s, warm_up, latencies, per_edit, burst_s, renders) -> None:
+    p50, p95 = percentiles(latencies)
+    rcu = statistics.median(c["rcu"] for c in per_edit)
+    wcu = statistics.median(c["wcu"] for c in per_edit)
+    puts = statistics.median(sum(v for k, v in c["requests"].items() if k.split(".")[1] in S3_PUTS) for c in per_edit)
+    typical = sorted(per_edit, key=lambda c: sum(c["requests"].values()))[len(per_edit) // 2]["requests"]
+    print(f"scale {args.scale}x:              {len(export.sessions)} sessions, {len(export.speakers)} speakers,"
+          f" {len(export.rooms)} rooms")  # fmt: skip
+    print(f"import:                {import_s:.1f} s")
+    print(f"full build:            {build_s:.1f} s  (build_site.py --event, a fresh process)")
+    print(f"incremental publish:   p50 {p50:.2f} s, p95 {p95:.2f} s over {len(latencies)} title edits"
+          f" (stream + job; the first, {warm_up:.2f} s, warmed the worker)")  # fmt: skip
+    print(f"cost of one edit:      DynamoDB {rcu:.1f} RCU, {wcu:.0f} WCU; S3 {puts:.0f} PUT-class requests;"
+          f" Lambda {p50:.2f} s (median)")  # fmt: skip
+    print("requests of one edit:  " + ", ".join(f"{op} {count}" for op, count in sorted(typical.items())))
+    print(f"burst:                 {BURST_EDITS} edits in {BURST_SECONDS:.0f} s; last public {burst_s:.2f} s after it;"
+          f" {renders} renders")  # fmt: skip
     report(
-        "site_build",
+        f"site_build_{args.scale}x",
         {
-            "pages": pages,
-            "full_build_s": round(seconds, 3),
-            "pages_per_s": round(pages / seconds),
-            "render_floor_s": round(floor, 3),
-            "ratio": round(seconds / floor, 1),
-            "largest_day_gzip_kb": round(largest / 1024, 1),
-            **incremental,
+            "import_s": round(import_s, 1),
+            "full_build_s": round(build_s, 1),
+            "edit_p50_s": round(p50, 2),
+            "edit_p95_s": round(p95, 2),
+            "edit_rcu": round(rcu, 1),
+            "edit_wcu": round(wcu),
+            "edit_s3_puts": puts,
+            "burst_last_public_s": round(burst_s, 2),
+            "burst_renders": renders,
         },
     )
-
-
-def _incremental_figures() -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as tmp:
-        edits = measure_edits(Path(tmp) / "state")
-    latencies = sorted(edit.seconds for edit in edits)
-    written = [edit.objects_written for edit in edits]
-    p50 = statistics.median(latencies)
-    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
-    print(f"incremental publish:   p50 {p50:.2f} s, p95 {p95:.2f} s over {EDITS} title edits (target p50 <= 1 s)")
-    print(f"objects written/edit:  {written}  (target <= 10)")
-    for edit in edits:
-        answered, queued, begun, done = edit.phases
-        print(
-            f"  {edit.seconds:5.2f} s  {edit.objects_written:2d} objects  {edit.speakers} speaker(s)  {edit.session_id}"
-            f"  (PATCH answered {answered:.2f} s, rebuild queued {queued:.2f} s, started {begun:.2f} s,"
-            f" done {done:.2f} s after it was sent)"
-        )
-    widest = max(edits, key=lambda edit: edit.objects_written)
-    print("  files changed by the widest edit: " + ", ".join(widest.changed_keys))
-    return {
-        "incremental_p50_s": round(p50, 2),
-        "incremental_p95_s": round(p95, 2),
-        "objects_per_edit_max": max(written),
-        "objects_per_edit_median": statistics.median(written),
-    }
-
-
-@dataclass(frozen=True)
-class Edit:
-    session_id: str
-    speakers: int
-    seconds: float
-    objects_written: int
-    changed_keys: list[str]
-    phases: tuple[float, float, float, float]  # PATCH sent → answered, → rebuild queued, → started, → finished (s)
-
-
-def _call(api: str, path: str, method: str = "GET", body: dict | None = None, token: str = "") -> dict:
-    headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(api + path, data=data, method=method, headers=headers)
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        return json.loads(answer.read())
-
-
-def _admin_token(api: str, state: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PODIUM_", "AWS_"))}
-    env["PYTHONPATH"] = str(ROOT / "backend")
-    command = [sys.executable, "-m", "podium.cli", "create-admin", ADMIN[0], "--state-dir", str(state)]
-    subprocess.run(command, input=ADMIN[1] + "\n", text=True, env=env, cwd=ROOT, check=True, capture_output=True)
-    return _call(api, "/v1/auth/login", "POST", {"email": ADMIN[0], "password": ADMIN[1]})["access_token"]
-
-
-def _site_objects(s3, bucket: str) -> dict[str, str]:
-    found = {}
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        found.update({o["Key"]: o["ETag"] for o in page.get("Contents", [])})
-    return found
-
-
-def _settled_objects(s3, bucket: str) -> dict[str, str]:
-    """The bucket once the rebuild stopped writing: two listings half a second apart agree."""
-    before = _site_objects(s3, bucket)
-    while True:
-        time.sleep(0.5)
-        after = _site_objects(s3, bucket)
-        if after == before:
-            return after
-        before = after
-
-
-def _public_sessions(api: str, event_id: str, token: str) -> list[dict]:
-    sessions, cursor = [], ""
-    while True:
-        page = _call(api, f"/v1/events/{event_id}/sessions?limit=100{cursor}", token=token)
-        sessions += [s for s in page["items"] if s["state"] in ("accepted", "confirmed")]
-        if not page.get("next"):
-            return sorted(sessions, key=lambda s: s["id"])
-        cursor = f"&next={page['next']}"
-
-
-def _render_jobs_since(ddb, table: str, since: float) -> list[tuple[float, float, float]]:
-    """(created, started, finished) epoch seconds of render jobs made after `since` (a bench-only Scan)."""
-    found = []
-    pages = ddb.get_paginator("scan").paginate(
-        TableName=table,
-        FilterExpression="#n = :render",
-        ExpressionAttributeNames={"#n": "name"},
-        ExpressionAttributeValues={":render": {"S": "render_event"}},
-    )
-    for item in (item for page in pages for item in page["Items"]):
-        times = [datetime.fromisoformat(item[k]["S"]).timestamp() if k in item else 0.0 for k in (
-            "created_at", "started_at", "finished_at")]  # fmt: skip
-        if times[0] >= since:
-            found.append(tuple(times))
-    return sorted(found)
-
-
-def _edit_once(api: str, token: str, aws: tuple, key_prefix: str, session: dict, number: int) -> Edit:
-    s3, bucket, ddb, table = aws
-    before = _settled_objects(s3, bucket)
-    path = f"/v1/events/{session['event_id']}/sessions/{session['id']}"
-    current = _call(api, path, token=token)
-    title = f"Bench edit {number} of {session['id']}"
-    started, patched_at = time.perf_counter(), time.time()
-    _call(api, path, "PATCH", {"title": title, "version": current["version"]}, token=token)
-    answered = time.perf_counter() - started
-    page_key = f"{key_prefix}sessions/{session['id']}/index.html"
-    # HEAD until the ETag moves (cheap for the stack, which shares its CPU with this bench), then read.
-    while True:
-        if s3.head_object(Bucket=bucket, Key=page_key)["ETag"] != before[page_key]:
-            if title.encode() in s3.get_object(Bucket=bucket, Key=page_key)["Body"].read():
-                break
-        if time.perf_counter() - started > PUBLISH_TIMEOUT:
-            raise SystemExit(f"{page_key} did not show the new title within {PUBLISH_TIMEOUT} s")
-        time.sleep(0.05)
-    seconds = time.perf_counter() - started
-    after = _settled_objects(s3, bucket)
-    changed = sorted(k for k in after.keys() | before.keys() if after.get(k) != before.get(k))
-    jobs = _render_jobs_since(ddb, table, patched_at)
-    phases = tuple(round(t - patched_at, 2) for t in jobs[0]) if jobs else (0.0, 0.0, 0.0)
-    return Edit(
-        session["id"], len(session.get("speaker_ids") or []), seconds, len(changed), changed, (answered, *phases)
-    )
-
-
-def measure_edits(state: Path) -> list[Edit]:
-    """Start `podium dev` (FOSSASIA 2018 seeded and published), then time EDITS title edits."""
-    import boto3
-
-    stack = start_dev_stack(state, timeout=300, seed="sample")
-    try:
-        api, environ = stack.urls["API"], json.loads((state / "stack.json").read_text())["environ"]
-        clients = {
-            name: boto3.client(
-                name,
-                endpoint_url=stack.urls["AWS"],
-                region_name=environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-                aws_access_key_id="local",
-                aws_secret_access_key="local",
-            )
-            for name in ("s3", "dynamodb")
-        }
-        aws = (clients["s3"], environ["PODIUM_SITE_BUCKET"], clients["dynamodb"], environ["PODIUM_TABLE_NAME"])
-        token = _admin_token(api, state)
-        # `podium dev` seeds this export on first start; its ids are derived from the export's.
-        event = read_export(EXPORT).event
-        sessions = _public_sessions(api, event["id"], token)
-        prefix = f"e/{event['slug']}/"
-        return [_edit_once(api, token, aws, prefix, s, n) for n, s in enumerate(sessions[:EDITS], start=1)]
-    finally:
-        try:
-            stack.stop(timeout=60)
-        except subprocess.TimeoutExpired:
-            stack.process.kill()
 
 
 if __name__ == "__main__":

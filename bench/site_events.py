@@ -7,10 +7,8 @@ Seeds the demo event and 49 small published events (50 in all), publishes them o
   must be 0 (the site index comes from the listing item, not from the other events);
 - a burst of 20 title edits in 2 s with the poller's threads running (as `podium dev`):
   seconds from the last edit until it is public, and how many renders the burst cost.
-With `--scale N` it times FOSSASIA 2018 with every session, speaker, room, track and session
-type copied N times under new ids instead (8: about FOSDEM's size): import seconds, the
-event's full publish, and 10 title edits through stream and job (p50/p95, requests per edit).
-Targets (issue 22): no request touching another event, burst <= 2 s; p50 <= 0.3 s at 1x and 8x.
+One big event (`--scale N`: FOSSASIA 2018 copied N times) is bench/site_build.py's.
+Targets (issue 22): no request touching another event, burst <= 2 s.
 """
 
 from __future__ import annotations
@@ -121,27 +119,10 @@ def page_has(bucket: str, key: str, text: str) -> bool:
 
 def scaled_export(scale: int):
     """The FOSSASIA 2018 export with every child record copied `scale` times under new ids."""
-    import dataclasses
+    sys.path.insert(0, str(ROOT / "tests" / "site"))
+    from scaled_support import scaled_export as scaled
 
-    from chalicelib.formats.openevent import read_export
-
-    export = read_export(EXPORT)
-
-    def copy(record: dict, n: int) -> dict:
-        if n == 0:
-            return record
-        renamed = dict(record, id=f"{record['id']}x{n}", source_id=f"{record.get('source_id')}x{n}")
-        for field in ("track_id", "room_id", "session_type_id"):
-            if renamed.get(field):
-                renamed[field] = f"{renamed[field]}x{n}"
-        for field in ("speaker_ids", "session_ids"):
-            if renamed.get(field):
-                renamed[field] = tuple(f"{i}x{n}" for i in renamed[field])
-        return renamed
-
-    kinds = ("tracks", "rooms", "session_types", "sessions", "speakers")
-    copies = {kind: [copy(r, n) for n in range(scale) for r in getattr(export, kind)] for kind in kinds}
-    return dataclasses.replace(export, **copies)
+    return scaled(EXPORT, scale)
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
@@ -154,62 +135,11 @@ def drain(poller) -> None:
         pass
 
 
-def scaled(scale: int, requests: Requests, outputs) -> None:
-    from app import app
-    from chalicelib.db.content import Session
-    from chalicelib.db.keys import event_pk
-    from chalicelib.domain.actors import SYSTEM
-    from chalicelib.domain.imports import import_event
-    from chalicelib.site.publish import publish_event
-    from podium.localstack.poller import LocalPoller
-
-    export = scaled_export(scale)
-    began = time.perf_counter()
-    result = import_event(export=export, actor=SYSTEM, owner_id=SYSTEM.id, publish=True)
-    import_seconds = time.perf_counter() - began
-    began = time.perf_counter()
-    publish_event(result.event_id)
-    publish_seconds = time.perf_counter() - began
-    poller = LocalPoller(app, outputs)
-    poller._start_stream_at_latest()
-    public = [s["id"] for s in export.sessions if s.get("state") in ("accepted", "confirmed")]
-    latencies, counts = [], []
-    for n, session_id in enumerate(public[:: max(1, len(public) // EDITS)][:EDITS]):
-        title = f"Scaled edit {n}"
-        Session.get(event_pk(result.event_id), f"SESSION#{session_id}").update(actions=[Session.title.set(title)])
-        requests.take()
-        began = time.perf_counter()
-        drain(poller)
-        latencies.append(time.perf_counter() - began)
-        counts.append(len(requests.take()))
-        assert page_has(outputs.site_bucket, f"e/{result.slug}/sessions/{session_id}/index.html", title)
-    p50, p95 = percentiles(latencies)
-    print(f"scale {scale}x:              {len(export.sessions)} sessions, {len(export.speakers)} speakers,"
-          f" {len(export.rooms)} rooms")  # fmt: skip
-    print(f"import:                {import_seconds:.1f} s; full publish of the event {publish_seconds:.1f} s")
-    print(f"edit to the event:     p50 {p50:.2f} s, p95 {p95:.2f} s over {len(latencies)} title edits;"
-          f" requests per edit {statistics.median(counts):.0f}")  # fmt: skip
-    report(
-        f"site_events_{scale}x",
-        {
-            "import_s": round(import_seconds, 1),
-            "full_publish_s": round(publish_seconds, 1),
-            "edit_p50_s": round(p50, 2),
-            "edit_p95_s": round(p95, 2),
-            "requests_per_edit": statistics.median(counts),
-        },
-    )
-
-
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     requests = Requests()
     hook_every_client(requests)
     server, outputs = start_stack()
-    if "--scale" in sys.argv:
-        scaled(int(sys.argv[sys.argv.index("--scale") + 1]), requests, outputs)
-        server.stop()
-        return
     from app import app
     from chalicelib.site import publish
     from chalicelib.site.publish import publish_site

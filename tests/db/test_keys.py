@@ -68,6 +68,15 @@ def test_rate_keys_hide_the_counted_value_and_ignore_its_case():
     assert keys.rate_key("signup", "ada@example.org") != (pk, sk)
 
 
+def test_site_manifest_shard_keys_share_their_heads_partition():
+    from chalicelib.db import keys
+
+    head = keys.site_manifest_key("b", ["e/x/"])
+
+    assert keys.site_manifest_shard_key(head, 8, 3)[0] == head[0]
+    assert len({head, keys.site_manifest_shard_key(head, 8, 3), keys.site_manifest_shard_key(head, 16, 3)}) == 3
+
+
 def test_site_manifest_key_ignores_the_order_of_prefixes():
     from chalicelib.db import keys
 

@@ -58,3 +58,34 @@ def test_memo_remembers_again_only_when_every_block_has_ended():
     memo.get(("a",), lambda: calls.append("recomputed") or b"a")
 
     assert calls == ["still forgetting", "kept"]
+
+
+def test_same_chunks_asks_per_item_only_in_the_run_holding_a_changed_item():
+    from chalicelib.site.memo import SameChunks
+
+    runs, asked = SameChunks(10, chunk=4), []
+    items = [object() for _ in range(10)]
+
+    def each(item: object) -> int:
+        asked.append(items.index(item))
+        return items.index(item) * 10
+
+    first = runs.map("slot", (), items, each)
+    items[5] = object()  # a changed item in the second run of four
+    second = runs.map("slot", (), items, each)
+
+    assert (first, second) == ([n * 10 for n in range(10)], [n * 10 for n in range(10)])
+    assert asked == [*range(10), 4, 5, 6, 7]
+
+
+def test_kept_digests_digest_again_only_files_whose_bytes_are_other_objects():
+    from chalicelib.site.memo import KeptDigests
+
+    digested: list[bytes] = []
+    kept = KeptDigests(lambda data: digested.append(data) or len(data))
+    page, feed = b"page", b"feed"
+
+    first = kept.of({"a": page, "b": feed})
+    second = kept.of({"a": page, "b": b"feed, edited"})
+
+    assert (first, second, digested) == ({"a": 4, "b": 4}, {"a": 4, "b": 12}, [b"page", b"feed", b"feed, edited"])

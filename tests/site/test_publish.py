@@ -390,3 +390,52 @@ def test_edit_to_one_of_fifty_events_reads_and_writes_nothing_of_the_others(fift
     assert _page(stack.site_bucket, "index.html") == index_before  # all 50 still listed, unchanged
     listed = listing.listed().events  # the 50, and samples other tests of this process keep
     assert (len(own(listed)), index_before.count('<li class="item">')) == (50, len(listed))
+
+
+def _edit_title(event_id: str, title: str) -> None:
+    from chalicelib.db.content import Session
+    from chalicelib.db.keys import event_pk
+
+    Session.get(event_pk(event_id), "SESSION#static").update(actions=[Session.title.set(title)])
+
+
+def _partition_queries(sent: list, event_id: str) -> list[str]:
+    return [s.operation for s in sent if s.operation == "Query" and f"EVENT#{event_id}".encode() in s.body]
+
+
+def test_render_after_an_edit_reads_only_the_named_items_once_the_worker_keeps_the_event(demo_site, poller, monkeypatch):
+    from aws_faults import injected_faults
+
+    stack, slug, event_id = demo_site
+    _edit_title(event_id, "Kept, first")
+    _drain(poller)  # GIVEN a render job of this process that read the whole event once
+
+    # WHEN another edit is published, every AWS request counted
+    _edit_title(event_id, "Kept, second")
+    with injected_faults(monkeypatch) as counted:
+        _drain(poller)
+
+    # THEN no Query read the event's partition, a BatchGetItem read the named items, the page is new
+    assert _partition_queries(counted.sent, event_id) == []
+    assert [s.operation for s in counted.sent if s.operation == "BatchGetItem" and b"SESSION#static" in s.body] == [
+        "BatchGetItem"
+    ]
+    assert "Kept, second" in _page(stack.site_bucket, f"e/{slug}/sessions/static/index.html")
+
+
+def test_render_after_a_render_elsewhere_reads_the_whole_event_again(demo_site, poller, monkeypatch):
+    from aws_faults import injected_faults
+    from chalicelib.db import render_turns
+
+    stack, slug, event_id = demo_site
+    _edit_title(event_id, "Kept here")
+    _drain(poller)
+    # GIVEN another worker rendered the event meanwhile (the generation moved on without this process)
+    render_turns.next_generation(event_id)
+
+    _edit_title(event_id, "Read afresh")
+    with injected_faults(monkeypatch) as counted:
+        _drain(poller)
+
+    assert (_partition_queries(counted.sent, event_id), "Read afresh" in _page(
+        stack.site_bucket, f"e/{slug}/sessions/static/index.html")) == (["Query"], True)  # fmt: skip

@@ -17,7 +17,8 @@ Layout:
 - audit records `AUDIT#<yyyy-mm>`/`<time>#<id>`; migrations `MIGRATIONS`/`CURRENT` | `RUN#<rev>`;
   every trashed item carries trash_pk `TRASH`
 - rate counters `RATE#<scope>#<digest>`/`RATE`; render turns `RENDER#<event id>`/`RENDER`;
-  the site's file manifests `SITEFILES#<bucket>#<prefixes>`/`MANIFEST`, its generation
+  the site's file manifests `SITEFILES#<bucket>#<prefixes>`/`MANIFEST` (the head) and
+  `…`/`SHARD#<count>#<index>` (its shards), the bucket's generation
   `SITEFILES#<bucket>`/`GENERATION`, its list of events `SITEINDEX#<bucket>`/`EVENTS`
 """
 
@@ -47,6 +48,7 @@ GENERATION_SK = "GENERATION"
 SITE_EVENTS_SK = "EVENTS"
 
 _EVENT, _USER, _EMAIL, _SLUG, _ROLE, _INVITE = "EVENT#", "USER#", "EMAIL#", "SLUG#", "ROLE#", "INVITE#"
+_SHARD = "SHARD#"
 
 
 def _id_after(prefix: str, key: str) -> str | None:
@@ -215,6 +217,11 @@ def render_key(event_id: str) -> Key:
 
 def site_manifest_key(bucket: str, prefixes: list[str]) -> Key:
     return f"SITEFILES#{bucket}#{'|'.join(sorted(prefixes))}", MANIFEST_SK
+
+
+def site_manifest_shard_key(head: Key, count: int, index: int) -> Key:
+    """Shard `index` of a manifest split into `count`, in its head's partition (`site_manifest_key`)."""
+    return head[0], f"{_SHARD}{count}#{index}"
 
 
 def site_generation_key(bucket: str) -> Key:

@@ -8,7 +8,7 @@ from typing import Any
 from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.keys import EVENT_SK, PUBLISHED, USERS_INDEX_KEY, child_sk_prefix, event_pk, slug_key
-from chalicelib.db.table import query_items
+from chalicelib.db.table import batch_get, query_items
 from chalicelib.db.users import User
 
 
@@ -21,6 +21,12 @@ def event_items(event_id: str) -> Iterator[Item]:
 def event_raw_items(event_id: str, *, consistent_read: bool = False) -> Iterator[dict[str, Any]]:
     """The event's whole partition in DynamoDB's wire format (one paginated Query), expired items included."""
     return _query_raw("pk = :pk", {":pk": {"S": event_pk(event_id)}}, ConsistentRead=consistent_read)
+
+
+def event_raw_items_at(event_id: str, sort_keys: list[str]) -> list[dict[str, Any]]:
+    """The event's items with these sort keys in DynamoDB's wire format, read consistently
+    (missing ones left out): what a render reads after an edit that named them."""
+    return list(batch_get([(event_pk(event_id), sk) for sk in sort_keys]).values())
 
 
 def child_models(

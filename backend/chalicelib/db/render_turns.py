@@ -19,9 +19,10 @@ next render of that event: the holder's failure is the visible one (its job reac
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 
 from chalicelib.db import table
 from chalicelib.db.base import Item
@@ -31,11 +32,30 @@ from chalicelib.db.keys import render_key
 LEASE_SECONDS = 120
 
 
+# Past this many changed items waiting on one turn, the next render reads the whole event instead.
+PENDING_KEYS_MAX = 500
+
+
 @dataclass(frozen=True)
 class Turn:
     event_id: str
     holder: str
     asks_seen: int  # requests counted when the holder last read the item
+    generation: int = 0  # renders finished so far (a worker's kept items are as of one of them)
+    pending: frozenset[str] = frozenset()  # items (sort keys) changed by the requests asked so far
+    pending_all: bool = False  # a request did not name its items (or too many): read them all
+
+    @property
+    def changed(self) -> frozenset[str] | None:
+        """The items asked renders changed; None when they are not all known."""
+        return None if self.pending_all else self.pending
+
+
+def _turn(event_id: str, holder: str, found: dict) -> Turn:
+    return Turn(
+        event_id, holder, int(found.get("asks", {}).get("N", "0")), int(found.get("generation", {}).get("N", "0")),
+        frozenset(found.get("pending", {}).get("SS", ())), "pending_all" in found,
+    )  # fmt: skip
 
 
 class RenderMarker(Item, discriminator="render_marker"):
@@ -46,6 +66,9 @@ class RenderMarker(Item, discriminator="render_marker"):
     lease_until = NumberAttribute(null=True)  # epoch seconds
     asks = NumberAttribute(null=True)  # requests counted while the turn was held
     started_at = NumberAttribute(null=True)  # start of the latest render that finished
+    generation = NumberAttribute(null=True)  # renders finished so far (`next_generation`)
+    pending = UnicodeSetAttribute(null=True)  # sort keys the asked requests changed
+    pending_all = BooleanAttribute(null=True)  # an asked request did not name its items
 
 
 def _update(event_id: str, **kwargs) -> dict | None:
@@ -68,19 +91,28 @@ def claim(event_id: str, *, holder: str, now: float) -> Turn | None:
         },
         ReturnValues="ALL_NEW",
     )
-    return None if found is None else Turn(event_id, holder, int(found.get("asks", {}).get("N", "0")))
+    return None if found is None else _turn(event_id, holder, found)
 
 
-def ask(event_id: str, *, holder: str, now: float) -> bool:
-    """Count a request on the live holder's turn (it will render again); False when no other live
-    holder has the turn any more (then `claim` it)."""
+def ask(event_id: str, *, holder: str, now: float, changed: Collection[str] | None = ()) -> bool:
+    """Count a request on the live holder's turn (it will render again, reading the `changed`
+    items too; None: not known, it reads them all); False when no other live holder has the turn
+    any more (then `claim` it)."""
+    names = f"ADD asks :one{', pending :keys' if changed else ''}" + (" SET pending_all = :t" if changed is None else "")
     counted = _update(
         event_id,
-        UpdateExpression="ADD asks :one",
+        UpdateExpression=names,
         ConditionExpression="attribute_exists(holder) AND holder <> :holder AND lease_until >= :now",
-        ExpressionAttributeValues={":one": {"N": "1"}, ":holder": {"S": holder}, ":now": {"N": repr(now)}},
+        ExpressionAttributeValues={
+            ":one": {"N": "1"}, ":holder": {"S": holder}, ":now": {"N": repr(now)},
+            **({":keys": {"SS": sorted(changed)}} if changed else {}), **({":t": {"BOOL": True}} if changed is None else {}),
+        },
         ReturnValues="UPDATED_NEW",
-    )
+    )  # fmt: skip
+    if counted is not None and len(counted.get("pending", {}).get("SS", ())) > PENDING_KEYS_MAX:
+        # An item holds at most 400 KB: past the bound the next render reads the whole event.
+        _update(event_id, UpdateExpression="SET pending_all = :t REMOVE pending",
+                ExpressionAttributeValues={":t": {"BOOL": True}})  # fmt: skip
     return counted is not None
 
 
@@ -89,14 +121,29 @@ def release(turn: Turn) -> bool:
     claiming the turn once more (it renews the lease and reads the new count)."""
     # A count of 0 is also no count at all: nobody ever asked.
     unasked = "attribute_not_exists(asks) OR asks = :seen" if turn.asks_seen == 0 else "asks = :seen"
+    # The items the render read for the asked requests are done with; the condition keeps any
+    # asked for since (a request after the reading counts one more ask, so this fails).
+    consumed = {":done": {"SS": sorted(turn.pending)}} if turn.pending else {}
     released = _update(
         turn.event_id,
-        UpdateExpression="REMOVE holder, lease_until",
+        UpdateExpression="REMOVE holder, lease_until, pending_all" + (" DELETE pending :done" if consumed else ""),
         ConditionExpression=f"holder = :holder AND ({unasked})",
-        ExpressionAttributeValues={":holder": {"S": turn.holder}, ":seen": {"N": str(turn.asks_seen)}},
+        ExpressionAttributeValues={":holder": {"S": turn.holder}, ":seen": {"N": str(turn.asks_seen)}, **consumed},
         ReturnValues="ALL_OLD",
     )
     return released is not None
+
+
+def next_generation(event_id: str) -> int:
+    """Count one more finished render of the event; the count after it."""
+    counted = _update(
+        event_id,
+        UpdateExpression="SET #k = :kind ADD generation :one",
+        ExpressionAttributeNames={"#k": "kind"},
+        ExpressionAttributeValues={":kind": {"S": "render_marker"}, ":one": {"N": "1"}},
+        ReturnValues="UPDATED_NEW",
+    )
+    return int((counted or {}).get("generation", {}).get("N", "0"))
 
 
 def give_back(event_id: str, *, holder: str) -> None:

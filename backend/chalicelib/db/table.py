@@ -17,6 +17,7 @@ from chalicelib.db.keys import Key, wire
 from chalicelib.settings import settings
 
 BATCH_WRITE = 25  # requests per BatchWriteItem
+BATCH_GET = 100  # keys per BatchGetItem
 
 
 def dynamodb() -> Any:
@@ -70,23 +71,33 @@ def get_item(key: Key, **get: Any) -> dict[str, Any] | None:
 
 
 def batch_get(keys: list[Key]) -> dict[Key, dict[str, Any]]:
-    """The items at `keys` (consistent reads, unprocessed keys asked again), by key; absent ones left out."""
+    """The items at `keys` (consistent reads, 100 to a BatchGetItem, unprocessed keys asked again),
+    by key; absent ones left out."""
     ddb, table = dynamodb(), table_name()
-    wanted: dict[str, Any] = {table: {"Keys": [wire(key) for key in keys], "ConsistentRead": True}}
     found: dict[Key, dict[str, Any]] = {}
-    while wanted:
-        answer = ddb.batch_get_item(RequestItems=wanted)
-        found.update({(item["pk"]["S"], item["sk"]["S"]): item for item in answer.get("Responses", {}).get(table, [])})
-        wanted = answer.get("UnprocessedKeys") or {}
+    for start in range(0, len(keys), BATCH_GET):
+        chunk = [wire(key) for key in keys[start : start + BATCH_GET]]
+        wanted: dict[str, Any] = {table: {"Keys": chunk, "ConsistentRead": True}}
+        while wanted:
+            answer = ddb.batch_get_item(RequestItems=wanted)
+            responses = answer.get("Responses", {}).get(table, [])
+            found.update({(item["pk"]["S"], item["sk"]["S"]): item for item in responses})
+            wanted = answer.get("UnprocessedKeys") or {}
     return found
 
 
 def delete_keys(keys: list[Key]) -> None:
     """Delete the items at `keys`, 25 to a BatchWriteItem, unprocessed ones sent again."""
+    batch_write([{"DeleteRequest": {"Key": wire(key)}} for key in keys])
+
+
+def batch_write(requests: list[dict[str, Any]]) -> None:
+    """Every Put/Delete request (wire format), 25 to a BatchWriteItem, unprocessed ones sent again."""
     ddb, table = dynamodb(), table_name()
-    for start in range(0, len(keys), BATCH_WRITE):
-        batch = [{"DeleteRequest": {"Key": wire(key)}} for key in keys[start : start + BATCH_WRITE]]
-        unprocessed = ddb.batch_write_item(RequestItems={table: batch}).get("UnprocessedItems")
+    for start in range(0, len(requests), BATCH_WRITE):
+        unprocessed = ddb.batch_write_item(RequestItems={table: requests[start : start + BATCH_WRITE]}).get(
+            "UnprocessedItems"
+        )
         while unprocessed:
             unprocessed = ddb.batch_write_item(RequestItems=unprocessed).get("UnprocessedItems")
 

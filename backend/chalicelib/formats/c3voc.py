@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -204,6 +206,23 @@ C3VOC_SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 _C3VOC_TZ = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
+# How a writer gets each session's serialized piece: `pieces(sessions, make)` is `make` of each
+# session, in order. The site passes one that keeps pieces between renders (site/feeds.py).
+Pieces = Callable[[Sequence[SessionView], Callable[[SessionView], bytes]], list[bytes]]
+
+
+def each_made(sessions: Sequence[SessionView], make: Callable[[SessionView], bytes]) -> list[bytes]:
+    """Every piece made afresh."""
+    return [make(session) for session in sessions]
+
+
+# The document is serialized with a placeholder string for each session's event, then each is
+# replaced by that session's own JSON (dumped alike, so the bytes are those of one dump).
+# The nonce keeps text a visitor could submit from ever matching a placeholder.
+_JSON_SLOT = f"podium-slot-{secrets.token_hex(8)}-"
+_JSON_SLOT_STRING = re.compile(rb'"' + _JSON_SLOT.encode() + rb'(\d+)"')
+
+
 def _dumps(value: object) -> bytes:
     """Deterministic compact JSON."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
@@ -272,10 +291,11 @@ def _c3voc_event(view: EventView, session: SessionView) -> dict[str, object]:
     }
 
 
-def _c3voc_day(view: EventView, day: DayView) -> dict[str, object]:
-    rooms: dict[str, list[dict[str, object]]] = {}
-    for session in day.sessions:
-        rooms.setdefault(room_name(session), []).append(_c3voc_event(view, session))
+def _c3voc_day(view: EventView, day: DayView, slots: list[bytes], pieces: Pieces) -> dict[str, object]:
+    rooms: dict[str, list[str]] = {}
+    for number, session in enumerate(day.sessions, start=len(slots)):
+        rooms.setdefault(room_name(session), []).append(f"{_JSON_SLOT}{number}")
+    slots += pieces(day.sessions, lambda session: _dumps(_c3voc_event(view, session)))
     start, end = day_bounds(view, day)
     return {
         "index": day.index,
@@ -286,9 +306,9 @@ def _c3voc_day(view: EventView, day: DayView) -> dict[str, object]:
     }
 
 
-def schedule_json(view: EventView) -> bytes:
-    """c3voc schedule.json (the format pretalx and frab export)."""
-    event = view.event
+def schedule_json(view: EventView, *, pieces: Pieces = each_made) -> bytes:
+    """c3voc schedule.json (the format pretalx and frab export); each session's event from `pieces`."""
+    event, slots = view.event, []
     conference: dict[str, object] = {
         "acronym": acronym(view),
         "title": event.name,
@@ -299,7 +319,7 @@ def schedule_json(view: EventView) -> bytes:
         "url": view.absolute(view.root),
         "tracks": [{"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color} for t in view.tracks_in_order()],
         "rooms": [{"name": r.name, "guid": view.room_uuid(r.id)} for r in view.rooms_in_order()],
-        "days": [_c3voc_day(view, day) for day in view.days],
+        "days": [_c3voc_day(view, day, slots, pieces) for day in view.days],
     }
     if _C3VOC_TZ.match(event.timezone):
         conference["time_zone_name"] = event.timezone
@@ -308,4 +328,5 @@ def schedule_json(view: EventView) -> bytes:
         "base_url": view.absolute("/"),
         "conference": conference,
     }
-    return _dumps({"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule})
+    skeleton = _dumps({"$schema": C3VOC_SCHEMA_URL, "generator": GENERATOR, "schedule": schedule})
+    return _JSON_SLOT_STRING.sub(lambda found: slots[int(found.group(1))], skeleton)

@@ -6,7 +6,17 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from chalicelib.formats.c3voc import GENERATOR, acronym, day_bounds, hhmm, room_name, session_links, session_slug
+from chalicelib.formats.c3voc import (
+    GENERATOR,
+    Pieces,
+    acronym,
+    day_bounds,
+    each_made,
+    hhmm,
+    room_name,
+    session_links,
+    session_slug,
+)
 from chalicelib.site.memo import Memo
 from chalicelib.site.richtext import plain_text
 from chalicelib.site.view import EventView, SessionView, stable_number
@@ -128,11 +138,12 @@ def _frab_event_xml(view: EventView, session: SessionView) -> bytes:
     return FRAB_EVENTS.get((view.event.id, view.event.slug, view.base_url, session), make)
 
 
-def schedule_xml(view: EventView) -> bytes:
+def schedule_xml(view: EventView, *, pieces: Pieces = each_made) -> bytes:
     """frab/Pentabarf schedule.xml (Giggity, ConfClerk, EventFahrplan).
 
     The document is serialized with a placeholder for each <event>, which is then replaced by
-    that session's own serialized element: a rebuild re-serializes only the sessions that changed.
+    that session's own serialized element (from `pieces`): a rebuild re-serializes only the
+    sessions that changed.
     """
     root = ET.Element("schedule")
     _sub(root, "generator", name=GENERATOR["name"], version=GENERATOR["version"])
@@ -143,5 +154,5 @@ def schedule_xml(view: EventView) -> bytes:
     _frab_days(view, root, slots)
     ET.indent(root)
     skeleton = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    events = [_frab_event_xml(view, session) for session in slots]
+    events = pieces(slots, lambda session: _frab_event_xml(view, session))
     return _EVENT_SLOT_TAG.sub(lambda found: events[int(found.group(1))], skeleton)

@@ -7,6 +7,7 @@ template cannot leak them however it is written.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from datetime import datetime
 # fields public there.
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
 
+from .memo import SameInputs
 from .safe_values import safe_record
 
 
@@ -137,14 +139,32 @@ class EventBundle:
 
 def safe_bundle(bundle: EventBundle) -> EventBundle:
     """Every record of the bundle through safe_values.safe_record."""
-    where = f"event {bundle.event.id}: "
+    where = sys.intern(f"event {bundle.event.id}: ")  # the same object each render: compared by identity
     return EventBundle(
         event=safe_record(bundle.event),
         **{
-            name: tuple(safe_record(record, where=where) for record in getattr(bundle, name))
+            name: SAFE_KINDS.get(
+                (name, where), (getattr(bundle, name),), lambda name=name: _safe_records(getattr(bundle, name), where)
+            )
             for name in ("tracks", "rooms", "session_types", "sessions", "speakers", "sponsors", "posts")
         },
     )
+
+
+def _safe_records(records: tuple, where: str) -> tuple:
+    return tuple(
+        SAFE_RECORDS.get((type(r).__name__, r.id), (r, where), lambda r=r: safe_record(r, where=where)) for r in records
+    )
+
+
+# Each record's safe form and its public cross-links, kept while the record is the same object:
+# an unchanged record then stays one object through the whole render (memo.SameInputs), so the
+# pages made from it are found unchanged without being compared byte by byte.
+SAFE_RECORDS: SameInputs = SameInputs(65536)
+# A kind whose records are all the very same as last render's (one identity check each, in C)
+# gives back the same tuple of safe records without asking per record.
+SAFE_KINDS: SameInputs = SameInputs(1024)
+LINKED_RECORDS: SameInputs = SameInputs(65536)
 
 
 def is_public_session(session: Session) -> bool:
@@ -166,9 +186,14 @@ def public_bundle(bundle: EventBundle) -> EventBundle:
         listed = [i for i in speaker.session_ids if i in public_ids]
         session_ids = tuple(dict.fromkeys(sessions_by_speaker.get(speaker.id, []) + listed))
         if session_ids:
-            speakers.append(dataclasses.replace(speaker, session_ids=session_ids))
+            speakers.append(_linked(speaker, "session_ids", session_ids))
     speaker_ids = {s.id for s in speakers}
-    sessions = tuple(
-        dataclasses.replace(s, speaker_ids=tuple(i for i in s.speaker_ids if i in speaker_ids)) for s in sessions
-    )
+    sessions = tuple(_linked(s, "speaker_ids", tuple(i for i in s.speaker_ids if i in speaker_ids)) for s in sessions)
     return dataclasses.replace(bundle, sessions=sessions, speakers=tuple(speakers))
+
+
+def _linked(record, field: str, ids: tuple[str, ...]):
+    """`record` with `field` set to `ids`; the same object as last time for the same inputs."""
+    return LINKED_RECORDS.get(
+        (type(record).__name__, record.id), (record, ids), lambda: dataclasses.replace(record, **{field: ids})
+    )

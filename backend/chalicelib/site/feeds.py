@@ -1,14 +1,16 @@
 """Site feeds: iCalendar (schedule.ics and one calendar per session) and the search index.
 
 The exchange formats the site also publishes (c3voc schedule.json, frab schedule.xml) are
-written by chalicelib/formats/, beside their readers; iCalendar stays here because the site is
-its only reader and writer (nothing imports or exports it).
+written by chalicelib/formats/, beside their readers; the site only hands those writers each
+session's piece as kept between renders (`schedule_json`, `schedule_xml`). iCalendar stays here
+because the site is its only reader and writer (nothing imports or exports it).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +18,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
-from .memo import Memo
+from chalicelib.formats import c3voc, frab
+
+from .memo import Memo, SameChunks, SameInputs
 from .richtext import plain_text
 from .view import NO_ROOM, EventView, SessionView
 
@@ -28,6 +32,50 @@ def dumps(value: object) -> bytes:
 
 def _room_name(session: SessionView) -> str:
     return (session.room or NO_ROOM).name
+
+
+# Each session's piece of every feed as last made, kept while the session's view and what the
+# pieces read of the event (`_made_with`) are the same (memo.SameInputs): no pickling per session.
+C3VOC_EVENTS: SameInputs[bytes] = SameInputs(65536)
+FRAB_XML: SameInputs[bytes] = SameInputs(65536)
+VEVENT_TEXT: SameInputs[bytes] = SameInputs(65536)
+SEARCH_ENTRIES: SameInputs[bytes] = SameInputs(65536)
+SESSION_CALENDARS: SameInputs[bytes] = SameInputs(65536)
+# Runs of sessions whose pieces are all unchanged are given back whole (memo.SameChunks).
+FEED_RUNS: SameChunks = SameChunks(16384)
+
+
+def _made_with(view: EventView) -> tuple:
+    """What a session's feed pieces read of the event besides the session: base URL and the event."""
+    return (view.base_url, view.event_pickle)
+
+
+# --- c3voc schedule.json and frab schedule.xml ---------------------------------------------
+# formats/ writes them; the site hands each writer its kept pieces (one per session).
+
+
+def schedule_json(view: EventView) -> bytes:
+    """c3voc schedule.json (formats/c3voc.py), each session's event JSON kept between renders."""
+
+    def pieces(sessions: Sequence[SessionView], make: Callable[[SessionView], bytes]) -> list[bytes]:
+        return FEED_RUNS.map(
+            ("c3voc", view.root), _made_with(view), sessions,
+            lambda s: C3VOC_EVENTS.get(s.url, (s, *_made_with(view)), lambda: make(s)),
+        )  # fmt: skip
+
+    return c3voc.schedule_json(view, pieces=pieces)
+
+
+def schedule_xml(view: EventView) -> bytes:
+    """frab schedule.xml (formats/frab.py), each session's <event> kept between renders."""
+
+    def pieces(sessions: Sequence[SessionView], make: Callable[[SessionView], bytes]) -> list[bytes]:
+        return FEED_RUNS.map(
+            ("frab", view.root), _made_with(view), sessions,
+            lambda s: FRAB_XML.get(s.url, (s, *_made_with(view)), lambda: make(s)),
+        )  # fmt: skip
+
+    return frab.schedule_xml(view, pieces=pieces)
 
 
 # --- iCalendar ------------------------------------------------------------------------
@@ -122,15 +170,27 @@ def calendars(view: EventView) -> dict[str, bytes]:
     """`schedule.ics` plus one `sessions/<id>/session.ics` per scheduled session."""
     vtimezone, frame = _vtimezone(view), _calendar_frame(view)
     files: dict[str, bytes] = {}
-    vevents = []
-    for session in view.sessions:
-        if not session.local_start:
-            continue
+    scheduled = [session for session in view.sessions if session.local_start]
+
+    def pieces(session: SessionView) -> tuple[bytes, str, bytes]:
+        """The session's VEVENT, and its own calendar's path and bytes (the same object while unchanged)."""
         inputs = (view.event.slug, view.event.starts_at, view.absolute(session.url), session)
-        vevent = VEVENTS.get(inputs, lambda session=session: serialized(_vevent(view, session)))
-        vevents.append(vevent)
+        vevent = VEVENT_TEXT.get(
+            session.url,
+            (session, *_made_with(view)),
+            lambda: VEVENTS.get(inputs, lambda: serialized(_vevent(view, session))),
+        )
         path = f"sessions/{session.session.id}/session.ics"
-        files[path] = _calendar(frame, session.session.title, [vtimezone, vevent])
+        calendar = SESSION_CALENDARS.get(
+            path + view.root,
+            (vevent, vtimezone, frame, session.session.title),
+            lambda: _calendar(frame, session.session.title, [vtimezone, vevent]),
+        )
+        return vevent, path, calendar
+
+    made = FEED_RUNS.map(("ics", view.root), (*_made_with(view), vtimezone, frame), scheduled, pieces)
+    files.update((path, calendar) for _, path, calendar in made)
+    vevents = [vevent for vevent, _, _ in made]
     files["schedule.ics"] = _calendar(frame, view.event.name, [vtimezone, *vevents])
     return files
 
@@ -140,16 +200,20 @@ def calendars(view: EventView) -> dict[str, bytes]:
 
 def search_index(view: EventView) -> bytes:
     """Sessions with title, speaker names, track, room and time, for podium.js."""
-    entries = [
-        {
-            "id": s.session.id,
-            "title": s.session.title,
-            "speakers": [p.name for p in s.speakers],
-            "track": s.track.name if s.track else "",
-            "room": s.room.name if s.room else "",
-            "start": s.local_start.strftime("%a %d %b %H:%M") if s.local_start else "",
-            "url": s.url,
-        }
-        for s in view.sessions
-    ]
-    return dumps({"sessions": entries})
+    # Each entry's JSON is kept; joined as `dumps({"sessions": entries})` would write them.
+    entries = FEED_RUNS.map(
+        ("search", view.root), (), view.sessions, lambda s: SEARCH_ENTRIES.get(s.url, (s,), lambda: dumps(_search_entry(s)))
+    )
+    return b'{"sessions":[' + b",".join(entries) + b"]}"
+
+
+def _search_entry(s: SessionView) -> dict[str, object]:
+    return {
+        "id": s.session.id,
+        "title": s.session.title,
+        "speakers": [p.name for p in s.speakers],
+        "track": s.track.name if s.track else "",
+        "room": s.room.name if s.room else "",
+        "start": s.local_start.strftime("%a %d %b %H:%M") if s.local_start else "",
+        "url": s.url,
+    }

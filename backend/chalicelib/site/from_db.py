@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, NamedTuple
 
@@ -11,7 +13,8 @@ from chalicelib.clock import clock
 from chalicelib.colors import readable_text_color
 from chalicelib.db import content
 from chalicelib.db.base import Item
-from chalicelib.db.queries import event_raw_items, published_events
+from chalicelib.db.keys import EVENT_SK
+from chalicelib.db.queries import event_raw_items, event_raw_items_at, published_events
 from chalicelib.db.uploads import StoredFile
 from chalicelib.domain.uploads import public_url
 from chalicelib.settings import settings
@@ -22,14 +25,77 @@ from chalicelib.site.memo import Memo
 
 def load_bundle(event_id: str) -> public.EventBundle | None:
     """The whole event, trashed items left out; None when the event itself is missing."""
+    uploads = settings().uploads_base_url
+    return _bundle_of({raw["sk"]["S"]: _stored_of(raw, uploads) for raw in event_raw_items(event_id)}.values())
+
+
+@dataclass
+class _LiveEvent:
+    """One event's stored items as the render that made `generation` read them (sk → item)."""
+
+    uploads: str
+    items: dict[str, _Stored]
+    generation: int | None = None  # None until a render from these items has finished
+
+
+# Events rendered lately in this process (a warm Lambda, `podium dev`), so a render after an edit
+# reads only the items the edit's stream records name. Trusted only for the render generation it
+# was made in (db/render_turns.py counts them): a render elsewhere meanwhile means a full read.
+LIVE_EVENTS: OrderedDict[str, _LiveEvent] = OrderedDict()
+LIVE_EVENTS_KEPT = 8
+_live_lock = threading.Lock()
+
+
+def live_bundle(
+    event_id: str, *, changed: Collection[str] | None, generation: int
+) -> tuple[public.EventBundle | None, bool]:
+    """The event as `load_bundle` reads it. When this process kept the event as of render
+    `generation` and `changed` names every item (sort key) changed since, only those and the
+    event item are read (consistently); otherwise the whole partition (then True beside it).
+    Call `rendered` once the render finished."""
+    uploads = settings().uploads_base_url
+    with _live_lock:
+        kept = LIVE_EVENTS.pop(event_id, None)
+    read_all = kept is None or changed is None or kept.generation != generation or kept.uploads != uploads
+    if read_all:
+        items = {raw["sk"]["S"]: _stored_of(raw, uploads) for raw in event_raw_items(event_id)}
+    else:
+        items = kept.items
+        wanted = {*changed, EVENT_SK}
+        found = {raw["sk"]["S"]: raw for raw in event_raw_items_at(event_id, sorted(wanted))}
+        for sk in wanted:
+            if sk in found:
+                items[sk] = _stored_of(found[sk], uploads)
+            else:
+                items.pop(sk, None)
+    with _live_lock:
+        LIVE_EVENTS[event_id] = _LiveEvent(uploads, items)
+        while len(LIVE_EVENTS) > LIVE_EVENTS_KEPT:
+            LIVE_EVENTS.popitem(last=False)
+    return _bundle_of(items[sk] for sk in sorted(items)), read_all
+
+
+def rendered(event_id: str, *, generation: int | None) -> None:
+    """Mark the kept items as those render `generation` was made from (None: forget them)."""
+    with _live_lock:
+        kept = LIVE_EVENTS.get(event_id)
+        if kept is not None and generation is None:
+            del LIVE_EVENTS[event_id]
+        elif kept is not None:
+            kept.generation = generation
+
+
+def _stored_of(raw: dict[str, Any], uploads: str) -> _Stored:
+    if raw.get("kind", {}).get("S") == EVENT_KIND:  # converted at each build: its call-for-papers state follows the clock
+        item = Item.from_raw_data(raw)
+        return _Stored(type(item), item.is_trashed(), item.expires_at, item)
+    return STORED_RECORDS.get((uploads, raw), lambda: _stored(raw))
+
+
+def _bundle_of(stored_items: Iterable[_Stored]) -> public.EventBundle | None:
     by_kind: dict[type[Item], list[Any]] = defaultdict(list)
-    now, uploads = clock().epoch(), settings().uploads_base_url
-    for raw in event_raw_items(event_id):
-        if raw.get("kind", {}).get("S") == EVENT_KIND:  # read afresh: its call-for-papers state follows the clock
-            item = Item.from_raw_data(raw)
-            stored = _Stored(type(item), item.is_trashed(), item.expires_at, item)
-        else:
-            stored = STORED_RECORDS.get((uploads, raw), lambda raw=raw: _stored(raw))
+    now = clock().epoch()
+    for stored in stored_items:
         if stored.trashed or (stored.expires_at is not None and stored.expires_at <= now):
             continue
         if stored.record is not None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -67,3 +68,97 @@ class Memo(Generic[T]):
             while len(self._pieces) > self.size:
                 self._pieces.popitem(last=False)
         return made
+
+
+_SCALARS = (str, int, float, bool, bytes, type(None))
+
+
+def same(a: object, b: object) -> bool:
+    """Whether `a` and `b` are the same input: one object, equal scalars of one type, or tuples
+    of such. Every other object must be the very same one (the site's records are frozen)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, tuple):
+        if len(a) != len(b):  # type: ignore[arg-type]
+            return False
+        # Mostly the very same records (a day's sessions): checked in C before element by element.
+        return all(map(operator.is_, a, b)) or all(x is y or same(x, y) for x, y in zip(a, b, strict=True))  # type: ignore[arg-type]
+    return isinstance(a, _SCALARS) and a == b
+
+
+class SameInputs(Generic[T]):
+    """A bounded least-recently-used map of slot → (inputs, piece): the piece is given back while
+    the slot's inputs are `same` as when it was made. An unchanged record stays the same object
+    from one render to the next (site/live_events.py keeps them), so checking costs no pickling."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pieces: OrderedDict[object, tuple[tuple, T]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pieces.clear()
+
+    def get(self, slot: object, inputs: tuple, make: Callable[[], T]) -> T:
+        """`make()`'s piece for `inputs` in `slot`, made again whenever an input is not the same."""
+        if _forgetting:
+            return make()
+        with self._lock:  # one lock round for a hit: a render asks tens of thousands of times
+            found = self._pieces.get(slot)
+            if found is not None and same(found[0], inputs):
+                self._pieces.move_to_end(slot)
+                return found[1]
+        made = make()
+        with self._lock:
+            self._pieces[slot] = (inputs, made)
+            self._pieces.move_to_end(slot)
+            while len(self._pieces) > self.size:
+                self._pieces.popitem(last=False)
+        return made
+
+
+class KeptDigests(Generic[T]):
+    """A digest of each file by path, computed again only for a path whose bytes are not the very
+    same object as last time (rendered pieces unchanged are: SameInputs gives them back). One
+    dict lookup and identity check per unchanged file, for the thousands of files of a render."""
+
+    def __init__(self, digest: Callable[[bytes], T], size: int = 65536) -> None:
+        self.digest = digest
+        self.size = size
+        self._kept: dict[str, tuple[bytes, T]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, files: dict[str, bytes]) -> dict[str, T]:
+        """path → digest of each file's bytes."""
+        if _forgetting:
+            return {path: self.digest(data) for path, data in files.items()}
+        with self._lock:
+            kept = self._kept
+            found = {path: kept.get(path) for path in files}
+        made = {path: (data, self.digest(data)) for path, data in files.items() if found[path] is None or found[path][0] is not data}  # type: ignore[index]
+        with self._lock:
+            if len(self._kept) + len(made) > self.size:
+                self._kept.clear()  # rarely: a process that rendered this many files starts afresh
+            self._kept.update(made)
+        return {path: (made.get(path) or found[path])[1] for path in files}  # type: ignore[index]
+
+
+class SameChunks(Generic[T]):
+    """Per-item pieces kept in runs of `chunk` items: a run whose items (and shared inputs) are all
+    the very same objects as last time gives back its pieces after one identity check per item
+    (in C), so only the runs holding a changed item ask per item (each item then its own memo)."""
+
+    def __init__(self, size: int, chunk: int = 64) -> None:
+        self.chunk = chunk
+        self._runs: SameInputs[list[T]] = SameInputs(size)
+
+    def map(self, slot: object, shared: tuple, items: Sequence[Any], each: Callable[[Any], T]) -> list[T]:
+        """[each(item) for item in items], `each` made from `shared` and its item alone."""
+        pieces: list[T] = []
+        for start in range(0, len(items), self.chunk):
+            run = tuple(items[start : start + self.chunk])
+            pieces += self._runs.get((slot, start), (shared, run), lambda run=run: [each(item) for item in run])
+        return pieces

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -19,13 +19,15 @@ from chalicelib.db.site_manifest import (
     begin_writing,
     finish_writing,
     remembered_files,
+    shards_of,
     start_generation,
 )
 from chalicelib.jobs.runner import error_summary
 from chalicelib.logs import logger
 from chalicelib.settings import settings
 from chalicelib.site import listing, render
-from chalicelib.site.from_db import load_bundle, published_event_summaries
+from chalicelib.site.from_db import live_bundle, load_bundle, published_event_summaries, rendered
+from chalicelib.site.memo import KeptDigests
 
 PUT_CONCURRENCY = 8
 
@@ -106,20 +108,29 @@ def sync_files(
         return _write(files, _existing_keys(bucket, files), [], bucket)
     # Read before the bucket: a writer beginning after this reading is then seen by begin_writing.
     manifest = remembered_files(bucket, prefixes)
-    generation, seen_version = manifest.generation, manifest.version
-    remembered = manifest.files if trust_remembered else None
-    existing = remembered if remembered is not None else _existing(bucket, prefixes)
-    digests = {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
+    digests = MD5S.of(files)
+    shards = shards_of(digests)
+    known = manifest.digests if trust_remembered and manifest.digests is not None else None
+    if known is not None and len(known) == shards.count:
+        changed = shards.differing(known)
+        if not changed:
+            return PublishReport(unchanged=len(files))
+        existing = manifest.files_of(changed)
+    else:
+        changed, existing = list(range(shards.count)), None
+    if existing is None:  # not remembered for certain: list the bucket, and remember every shard
+        changed, existing = list(range(shards.count)), _existing(bucket, prefixes)
+    # Only the changed shards' files can differ from the bucket (the others have the digests it holds).
+    touched = {k: files[k] for i in changed for k in shards.files[i]}
     stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
-    if remembered is not None and not stale and all(existing.get(k) == d for k, d in digests.items()):
-        return PublishReport(unchanged=len(files))
-    lease = begin_writing(bucket, prefixes, generation=generation, seen_version=seen_version)
+    lease = begin_writing(bucket, prefixes, generation=manifest.generation, seen_version=manifest.version)
     try:
-        report = _write(files, existing, stale, bucket, digests)
+        report = _write(touched, existing, stale, bucket, digests)
     except BaseException:
         finish_writing(lease, None)  # the bucket is half-written: nothing is remembered
         raise
-    finish_writing(lease, digests)
+    report.unchanged += len(files) - len(touched)
+    finish_writing(lease, shards, changed=changed)
     return report
 
 
@@ -131,7 +142,7 @@ def _write(
     digests: dict[str, str] | None = None,
 ) -> PublishReport:
     """Put new and changed files in a safe order, then delete `stale`."""
-    digests = digests or {key: hashlib.md5(data).hexdigest() for key, data in files.items()}  # noqa: S324 - S3 ETag
+    digests = digests or MD5S.of(files)
     report = PublishReport()
     new = [k for k in files if k not in existing]
     changed = [k for k in files if k in existing and existing[k] != digests[k]]
@@ -157,6 +168,11 @@ def _write(
     s3_files.delete_public_files(bucket=bucket, keys=stale)
     report.deleted = stale
     return report
+
+
+# The S3 ETag of a single-part upload; a file rendered unchanged is the same bytes object as last
+# time, so its MD5 is not computed again.
+MD5S: KeptDigests[str] = KeptDigests(lambda data: hashlib.md5(data).hexdigest())  # noqa: S324 - S3 ETag
 
 
 def _existing_keys(bucket: str, files: dict[str, bytes]) -> dict[str, str]:
@@ -267,6 +283,7 @@ def publish_event(
     requested_at: float = 0,
     bucket: str | None = None,
     holder: str | None = None,
+    changed: Collection[str] | None = None,
 ) -> PublishReport:
     """Bring one event's pages and the index up to date; removes them when it is no longer public.
 
@@ -275,6 +292,8 @@ def publish_event(
     (db/render_turns.py): while another job renders the event, this one only asks it to
     render once more and returns `coalesced`, so a burst of edits costs one or two renders.
     A rebuild that raised never counts as finished and gives its turn back, so its retry renders.
+    `changed`: the items (sort keys) the request's table changes touched; with them a render job
+    reads only those (and the asked requests' ones) when this process kept the rest (from_db.py).
     """
 
     if requested_at and render_turns.finished_since(event_id, requested_at):
@@ -282,13 +301,14 @@ def publish_event(
     bucket = bucket or settings().site_bucket
     if holder is None:
         return _render_event(event_id, old_slug=old_slug, bucket=bucket)
-    turn = _take_turn(event_id, holder=holder)
+    turn = _take_turn(event_id, holder=holder, changed=changed)
     if turn is None:
         return PublishReport(coalesced=True)
     report = PublishReport()
     try:
         while turn is not None:
-            report = report.merge(_render_event(event_id, old_slug=old_slug, bucket=bucket))
+            wanted = None if changed is None or turn.changed is None else {*changed, *turn.changed}
+            report = report.merge(_render_event(event_id, old_slug=old_slug, bucket=bucket, turn=turn, changed=wanted))
             if render_turns.release(turn):
                 break
             # Asked again while rendering: once more with the latest state (None: another took over).
@@ -304,15 +324,16 @@ def publish_event(
 TURN_ROUNDS = 5
 
 
-def _take_turn(event_id: str, *, holder: str) -> render_turns.Turn | None:
-    """The event's turn to render, or None when the live holder was asked to render again."""
+def _take_turn(event_id: str, *, holder: str, changed: Collection[str] | None) -> render_turns.Turn | None:
+    """The event's turn to render, or None when the live holder was asked to render again
+    (and to read the `changed` items)."""
 
     for _ in range(TURN_ROUNDS):
         now = clock().now().timestamp()
         turn = render_turns.claim(event_id, holder=holder, now=now)
         if turn is not None:
             return turn
-        if render_turns.ask(event_id, holder=holder, now=now):
+        if render_turns.ask(event_id, holder=holder, now=now, changed=changed):
             return None
     raise RuntimeError(f"could not take the render turn of event {event_id} in {TURN_ROUNDS} rounds")
 
@@ -330,10 +351,23 @@ def _first_listing(bucket: str) -> listing.Listing:
     return listing.update(listed_now=with_pages, bucket=bucket)
 
 
-def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> PublishReport:
-    """One render of the event and the index, marked finished once every file is written."""
+def _render_event(
+    event_id: str,
+    *,
+    old_slug: str | None,
+    bucket: str,
+    turn: render_turns.Turn | None = None,
+    changed: Collection[str] | None = None,
+) -> PublishReport:
+    """One render of the event and the index, marked finished once every file is written.
+
+    Holding the event's `turn`, it reads only the `changed` items when this process kept the
+    others as of the turn's render generation (from_db.live_bundle); else the whole event."""
     started_at = clock().now().timestamp()
-    bundle = load_bundle(event_id)
+    if turn is None:
+        bundle, read_all = load_bundle(event_id), True
+    else:
+        bundle, read_all = live_bundle(event_id, changed=changed, generation=turn.generation)
     public_now = bundle is not None and bundle.event.published
     before = listing.listed(bucket=bucket)
     if before.version == 0:
@@ -350,5 +384,12 @@ def _render_event(event_id: str, *, old_slug: str | None, bucket: str) -> Publis
     taken = {e.slug for e in current.events if e.id != event_id}  # a slug another event holds now keeps its pages
     for gone in sorted({old_slug, before.slug_of(event_id)} - {slug, None} - taken):
         report = report.merge(sync_files({}, owned_prefixes=[_event_prefix(gone)], bucket=bucket))
-    render_turns.record_finished(event_id, started_at)
+    if read_all:
+        # Only a render that read every item has seen every change made before it started;
+        # one that read the named items has not seen changes whose jobs are yet to ask.
+        render_turns.record_finished(event_id, started_at)
+    if turn is not None:
+        generation = render_turns.next_generation(event_id)
+        # Kept for the next render only when no other render finished meanwhile.
+        rendered(event_id, generation=generation if generation == turn.generation + 1 else None)
     return report

@@ -12,7 +12,7 @@ import gzip
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,16 +25,15 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 
 from chalicelib import values
-from chalicelib.formats import c3voc, frab
 from chalicelib.settings import settings
 
 from . import feeds
 from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
-from .memo import Memo
+from .memo import KeptDigests, Memo, SameChunks, SameInputs
 from .richtext import sanitize
 from .safe_values import safe_record
-from .view import EventView
+from .view import EventView, SessionView
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # In the Lambda package templates sit beside chalicelib; in the repo at its root.
@@ -81,6 +80,7 @@ def _environment():
     env.tests["hosted"] = _is_hosted
     # Links go out only when chalicelib/values.py calls them safe (http/https), whatever was stored.
     env.tests["safe_url"] = lambda url: values.safe_url(url) is not None
+    env.globals["session_piece"] = _session_piece
     return env
 
 
@@ -126,6 +126,32 @@ def _render(template: str, **context: Any) -> bytes:
     return _environment().get_template(template).render(**context).encode()
 
 
+# A session's row in list pages and its box in day grids (macros.html), as last made: given back
+# while the session's view (and its place in the grid) are the same, so a day or track page
+# after an edit joins kept rows and renders only the edited session's. Forgotten whenever a
+# template file changes (`_templates_current`).
+SESSION_PIECES: SameInputs[Any] = SameInputs(65536)
+_pieces_made_with: list[tuple] = []
+
+
+def _session_piece(macro: str, session: SessionView, *place: int) -> Any:
+    """The `macro` of macros.html for `session` (and its grid `place`), made from those alone."""
+    return SESSION_PIECES.get(
+        (macro, session.url),
+        (session, *place),
+        lambda: getattr(_environment().get_template("macros.html").module, macro)(session, *place),
+    )
+
+
+def _templates_current() -> tuple:
+    """The templates' version, forgetting the session pieces made from other versions."""
+    version = _templates_version()
+    if _pieces_made_with != [version]:
+        SESSION_PIECES.clear()
+        _pieces_made_with[:] = [version]
+    return version
+
+
 @dataclass(frozen=True)
 class ItemScope:
     """All a session's or speaker's page may read of the event view (`v`). Such a page is then
@@ -158,33 +184,29 @@ def _item_page_inputs(view: EventView) -> tuple:
 
 
 def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(path inside the event folder, template, context) for every HTML page; a context with
-    its own `v` (an ItemScope) replaces the event view."""
-    scope = ItemScope(view.root)
+    """(path inside the event folder, template, context) for every list page (`_item_pages`:
+    each session's and speaker's)."""
     yield "index.html", "event.html", {"page": "home"}
     yield "schedule/index.html", "schedule.html", {"page": "schedule"}
     for day in view.days:
-        yield (
-            f"schedule/{day.iso}/index.html",
-            "day.html",
-            {"page": "schedule", "day": day, "grid": day_grid(day)},
-        )
-    for session in view.sessions:
-        yield (
-            f"sessions/{session.session.id}/index.html",
-            "session.html",
-            {"page": "schedule", "s": session, "v": scope},
-        )
+        # The grid is placed only when the page is made again (`event_pages`): it reads the day alone.
+        yield f"schedule/{day.iso}/index.html", "day.html", {"page": "schedule", "day": day}
     yield "speakers/index.html", "speakers.html", {"page": "speakers"}
-    for speaker in view.speakers:
-        yield (
-            f"speakers/{speaker.speaker.id}/index.html",
-            "speaker.html",
-            {"page": "speakers", "sp": speaker, "v": scope},
-        )
     yield "tracks/index.html", "tracks.html", {"page": "tracks"}
     yield "rooms/index.html", "rooms.html", {"page": "rooms"}
     yield "sponsors/index.html", "sponsors.html", {"page": "sponsors"}
+
+
+def _item_pages(view: EventView) -> Iterator[tuple[str, Sequence[Any], Callable[[Any], tuple[str, dict[str, Any]]]]]:
+    """(template, items, item → (path, context)) of the pages each session and speaker has; their
+    context's own `v` (an ItemScope) replaces the event view."""
+    scope = ItemScope(view.root)
+    yield "session.html", view.sessions, lambda s: (
+        f"sessions/{s.session.id}/index.html", {"page": "schedule", "s": s, "v": scope}
+    )
+    yield "speaker.html", view.speakers, lambda sp: (
+        f"speakers/{sp.speaker.id}/index.html", {"page": "speakers", "sp": sp, "v": scope}
+    )
 
 
 def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
@@ -192,21 +214,72 @@ def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
     return EventView(public_bundle(bundle), base_url)
 
 
+# Every page as last made, by path: given back while everything the page reads is the same.
+PAGES: SameInputs[bytes] = SameInputs(65536)
+PAGES_MADE_WITH: SameInputs[tuple] = SameInputs(1024)
+ITEM_PAGE_RUNS: SameChunks[tuple[str, bytes]] = SameChunks(4096)
+
+
 def event_pages(view: EventView) -> dict[str, bytes]:
     """The event's HTML pages, paths relative to the site root."""
     prefix = f"e/{view.event.slug}/"
-    shared = _item_page_inputs(view)
-    return {
-        prefix + path: _render_page(view, template, context, shared) for path, template, context in _event_pages(view)
+    shared: list[tuple] = []  # pickled once, and only when an item page is made again
+
+    def make(template: str, context: dict[str, Any]) -> bytes:
+        if not shared:
+            shared.append(_item_page_inputs(view))
+        return _render_page(view, template, context, shared[0])
+
+    made_with = (_templates_current(), settings().uploads_base_url, view.base_url, view.event_pickle)
+    # The same tuple as last render's while equal: each page then compares it by identity alone.
+    common = PAGES_MADE_WITH.get(prefix, made_with, lambda: made_with)
+
+    def page(path: str, template: str, context: dict[str, Any]) -> bytes:
+        return PAGES.get(
+            prefix + path,
+            (*common, template, *_page_reads(view, template, context)),
+            lambda: make(template, context | {"grid": day_grid(context["day"])} if "day" in context else context),
+        )
+
+    pages = {prefix + path: page(path, template, context) for path, template, context in _event_pages(view)}
+    for template, items, path_and_context in _item_pages(view):
+
+        def item_page(item: Any, template: str = template, path_and_context=path_and_context) -> tuple[str, bytes]:
+            path, context = path_and_context(item)
+            return prefix + path, page(path, template, context)
+
+        # Runs of unchanged sessions or speakers are given back whole: only a changed one's run asks per page.
+        pages.update(ITEM_PAGE_RUNS.map((prefix, template), (common, view.root), items, item_page))
+    return pages
+
+
+def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tuple:
+    """All of the view a page is made from besides the event: a page whose reads are the same
+    objects as last time is the same bytes. A template that reads more must say so here."""
+    if isinstance(context.get("v"), ItemScope):  # session and speaker pages: their own view alone
+        # The keys are the template's (an input too), so the values alone say what the page read.
+        return tuple(x.root if isinstance(x, ItemScope) else x for _, x in sorted(context.items()))
+    days = tuple(d.iso for d in view.days)
+    if template == "day.html":
+        day = context["day"]
+        return (days, day.iso, day.index, day.sessions)
+    reads = {
+        "event.html": lambda: (view.bundle.posts, view.bundle.sponsors),
+        "schedule.html": lambda: (days, tuple(len(d.sessions) for d in view.days), view.unscheduled),
+        "speakers.html": lambda: tuple(sp.speaker for sp in view.speakers),
+        "tracks.html": lambda: tuple((t, view.sessions_by_track.get(t.id, ())) for t in view.tracks_in_order()),
+        "rooms.html": lambda: tuple((r, len(view.sessions_by_room.get(r.id, ()))) for r in view.rooms_in_order()),
+        "sponsors.html": lambda: (view.bundle.sponsors,),
     }
+    return (tuple(sorted((k, x) for k, x in context.items() if isinstance(x, str))), *reads[template]())
 
 
 def event_feeds(view: EventView) -> dict[str, bytes]:
     """The event's schedule feeds, search index and calendars, paths relative to the site root."""
     prefix = f"e/{view.event.slug}/"
     files = {
-        prefix + "schedule.json": c3voc.schedule_json(view),
-        prefix + "schedule.xml": frab.schedule_xml(view),
+        prefix + "schedule.json": feeds.schedule_json(view),
+        prefix + "schedule.xml": feeds.schedule_xml(view),
         prefix + "search.json": feeds.search_index(view),
     }
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
@@ -220,8 +293,12 @@ def event_finish(view: EventView, digests: dict[str, bytes]) -> dict[str, bytes]
     return sitemap | {prefix + "sw.js": _service_worker(view, digests | digests_of(sitemap))}
 
 
+# A file given back unchanged is the same bytes object: its digest is not computed again.
+DIGESTS: KeptDigests[bytes] = KeptDigests(lambda data: hashlib.sha256(data).digest())
+
+
 def digests_of(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {path: hashlib.sha256(data).digest() for path, data in files.items()}
+    return DIGESTS.of(files)
 
 
 def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:

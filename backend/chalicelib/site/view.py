@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import pickle
+import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from .bundle import EventBundle, Room, Session, SessionType, Speaker, Sponsor, Track
+from .memo import SameInputs
 
 NO_ROOM = Room(id="", name="Room to be announced", position=10_000)
+
+# Views of unchanged records stay the same objects from one render to the next (memo.SameInputs),
+# so the pages made from them are known unchanged by identity.
+SESSION_VIEWS: SameInputs = SameInputs(65536)
+SPEAKER_VIEWS: SameInputs = SameInputs(65536)
+EVENT_PICKLES: SameInputs[bytes] = SameInputs(1024)
 
 
 @dataclass(frozen=True)
@@ -66,9 +76,10 @@ class EventView:
     root: str = field(init=False)
 
     def __post_init__(self) -> None:
-        self.base_url = self.base_url.rstrip("/")
+        # Interned: pieces made from them find them the very same objects next render (memo.same).
+        self.base_url = sys.intern(self.base_url.rstrip("/"))
         self.tz = ZoneInfo(self.event.timezone)
-        self.root = f"/e/{self.event.slug}/"
+        self.root = sys.intern(f"/e/{self.event.slug}/")
         self.tracks_by_id = {t.id: t for t in self.bundle.tracks}
         self.rooms_by_id = {r.id: r for r in self.bundle.rooms}
         self.types_by_id = {t.id: t for t in self.bundle.session_types}
@@ -89,6 +100,13 @@ class EventView:
     def event(self):
         return self.bundle.event
 
+    @functools.cached_property
+    def event_pickle(self) -> bytes:
+        """The event record as bytes: what pieces made from it compare (it is read afresh each render);
+        the same bytes object as last render's while equal, so comparing it is one identity check."""
+        made = pickle.dumps(self.event, protocol=5)
+        return EVENT_PICKLES.get(self.root, (made,), lambda: made)
+
     def local(self, moment: datetime | None) -> datetime | None:
         return moment.astimezone(self.tz) if moment else None
 
@@ -97,15 +115,22 @@ class EventView:
 
     def _session_view(self, session: Session) -> SessionView:
         speakers = tuple(self.speakers_by_id[i] for i in session.speaker_ids if i in self.speakers_by_id)
-        return SessionView(
-            session=session,
-            url=f"{self.root}sessions/{session.id}/",
-            track=self.tracks_by_id.get(session.track_id or ""),
-            room=self.rooms_by_id.get(session.room_id or ""),
-            session_type=self.types_by_id.get(session.session_type_id or ""),
-            speakers=speakers,
-            local_start=self.local(session.starts_at),
-            local_end=self.local(session.ends_at),
+        track = self.tracks_by_id.get(session.track_id or "")
+        room = self.rooms_by_id.get(session.room_id or "")
+        session_type = self.types_by_id.get(session.session_type_id or "")
+        return SESSION_VIEWS.get(
+            (self.root, session.id),
+            (session, track, room, session_type, speakers, self.event.timezone),
+            lambda: SessionView(
+                session=session,
+                url=f"{self.root}sessions/{session.id}/",
+                track=track,
+                room=room,
+                session_type=session_type,
+                speakers=speakers,
+                local_start=self.local(session.starts_at),
+                local_end=self.local(session.ends_at),
+            ),
         )
 
     def _days(self) -> tuple[DayView, ...]:
@@ -123,11 +148,14 @@ class EventView:
         views = []
         for speaker in sorted(self.bundle.speakers, key=lambda s: (s.name.casefold(), s.id)):
             sessions = tuple(self.sessions_by_id[i] for i in speaker.session_ids if i in self.sessions_by_id)
+            ordered = tuple(sorted(sessions, key=_session_order))
             views.append(
-                SpeakerView(
-                    speaker,
-                    f"{self.root}speakers/{speaker.id}/",
-                    tuple(sorted(sessions, key=_session_order)),
+                SPEAKER_VIEWS.get(
+                    (self.root, speaker.id),
+                    (speaker, ordered),
+                    lambda speaker=speaker, ordered=ordered: SpeakerView(
+                        speaker, f"{self.root}speakers/{speaker.id}/", ordered
+                    ),
                 )
             )
         return tuple(views)
