@@ -156,9 +156,9 @@ def drain(poller) -> None:
 
 def scaled(scale: int, requests: Requests, outputs) -> None:
     from app import app
+    from chalicelib.actors import SYSTEM
     from chalicelib.db.content import Session
     from chalicelib.db.keys import event_pk
-    from chalicelib.domain.actors import SYSTEM
     from chalicelib.domain.imports import import_event
     from chalicelib.site.publish import publish_event
     from podium.localstack.poller import LocalPoller

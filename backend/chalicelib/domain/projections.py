@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chalicelib.actors import Actor
 from chalicelib.colors import readable_text_color
 from chalicelib.db.base import Item
 from chalicelib.db.keys import child_key, role_key
 from chalicelib.db.live import is_live
 from chalicelib.db.users import EventRole
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import EVENT_MEMBERS, ORGANIZING, Relations, event_and_role, relations_of
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
 from chalicelib.domain.uploads import file_view

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.actors import SYSTEM
+from chalicelib.actors import SYSTEM
 from chalicelib.jobs.registry import load_jobs
 from chalicelib.migrations.runner import current_revision, load_revisions, stamp, upgrade
 
