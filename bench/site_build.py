@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
 from chalicelib.formats.openevent import read_export
+from chalicelib.public.memo import remembering_nothing
+from chalicelib.public.view import EventView
 from chalicelib.site import render
 from chalicelib.site.from_export import load_bundle
-from chalicelib.site.memo import remembering_nothing
-from chalicelib.site.view import EventView
 from podium.site_folder import build_folder, second_process_available
 from report import report
 

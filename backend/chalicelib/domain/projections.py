@@ -153,8 +153,7 @@ def audience_for(actor: Actor, *, event_id: str, item: Any = None) -> Audience:
 
 def audiences_for_events(actor: Actor, events: list[Any]) -> dict[str, Audience]:
     """Each event's audience for `actor`, by event id (one BatchGet of the actor's role items)."""
-    # Table models load on use: site/bundle.py imports this module, and a site built from an
-    # export reads no table.
+    # Table models load on use: a site built from an export reads no table.
 
     roles: dict[str, Any] = {}
     if actor.kind == "user" and events:

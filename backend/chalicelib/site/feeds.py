@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
-from .memo import Memo
-from .richtext import plain_text
-from .view import NO_ROOM, EventView, SessionView
+from chalicelib.public.memo import Memo
+from chalicelib.public.richtext import plain_text
+from chalicelib.public.view import NO_ROOM, EventView, SessionView
 
 
 def dumps(value: object) -> bytes:

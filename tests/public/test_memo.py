@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from chalicelib.site.memo import Memo, remembering_nothing
+from chalicelib.public.memo import Memo, remembering_nothing
 
 pytestmark = pytest.mark.unit
 
