@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 from chalicelib.clock import clock
 from chalicelib.db.keys import event_key
 from chalicelib.formats.openevent import ExportError
+from chalicelib.public.memo import remembering_nothing
 from chalicelib.settings import settings
 from chalicelib.site.from_export import load_bundle
-from chalicelib.site.memo import remembering_nothing
 from podium.site_folder import EventsNotBuilt, build_folder, second_process_available
 from podium.target import TargetError, activate, resolve_target
 

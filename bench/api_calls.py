@@ -96,8 +96,8 @@ class Caller:
 def published_event(caller: Caller, token: str, sessions: int) -> tuple[str, str]:
     """A published event with `sessions` confirmed sessions of two speakers each (written in
     batches, as the API writes them); its id and one session id."""
+    from chalicelib.actors import Actor
     from chalicelib.db import content, keys
-    from chalicelib.domain.actors import Actor
     from chalicelib.domain.events import publish_event
     from chalicelib.domain.speaker_names import names_of
 

@@ -114,7 +114,7 @@ aws.point_boto_at("http://{{}}:{{}}".format(*server.get_host_and_port()))
 outputs = aws.deploy_stack("bench", site_origin="http://127.0.0.1:8080")
 os.environ.update(aws.settings_environ(outputs, stage="bench", site_base_url="http://127.0.0.1:8080/"))
 from chalicelib.db.queries import published_events
-from chalicelib.domain.actors import SYSTEM
+from chalicelib.actors import SYSTEM
 from chalicelib.domain.imports import import_event, read_source
 published_events()  # clients made, as in a warm worker
 figures = []

@@ -177,7 +177,7 @@ def main() -> None:
     hook_every_client(costs)
     server, outputs = start_stack()
     from app import app
-    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.actors import SYSTEM
     from chalicelib.domain.imports import import_event
     from chalicelib.site import publish
     from podium.localstack.poller import LocalPoller

@@ -43,6 +43,10 @@ os.environ.update(
 for leaked in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(leaked, None)
 
+# The test process enqueues like the API and the CLI do, so it hands the registry the job bodies'
+# loader the same way (after the environment above: the package path starts at chalicelib).
+import chalicelib.job_bodies  # noqa: E402, F401
+
 
 @pytest.fixture(scope="session")
 def aws_stack() -> Iterator[object]:

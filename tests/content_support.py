@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from chalicelib.domain.actors import Actor
+from chalicelib.actors import Actor
 
 ORGANIZER = Actor(id="org1", kind="user", name="Org")
 

@@ -64,3 +64,31 @@ def test_import_contracts_chalicelib_importing_podium_breaks_them(tmp_path):
 
     assert result.returncode == 1
     assert "chalicelib (deployed to Lambda) never imports podium (the CLI and local stack) BROKEN" in result.stdout
+
+
+def test_import_contracts_job_registry_importing_a_job_body_breaks_the_layers(tmp_path):
+    backend = _copy_with(tmp_path, "chalicelib/jobs/registry.py", "from chalicelib.job_bodies import site  # noqa")
+
+    result = _lint_imports(backend)
+
+    assert result.returncode == 1
+    assert "chalicelib.jobs is not allowed to import chalicelib.job_bodies" in result.stdout
+
+
+def test_import_contracts_schedule_writer_importing_the_site_breaks_the_layers(tmp_path):
+    backend = _copy_with(tmp_path, "chalicelib/formats/frab.py", "from chalicelib.site import render  # noqa")
+
+    result = _lint_imports(backend)
+
+    assert result.returncode == 1
+    assert "chalicelib.formats is not allowed to import chalicelib.site" in result.stdout
+
+
+def test_import_contracts_request_context_importing_the_domain_breaks_the_layers(tmp_path):
+    backend = _copy_with(tmp_path, "chalicelib/request_context.py", "from chalicelib.domain import events  # noqa")
+
+    result = _lint_imports(backend)
+
+    assert result.returncode == 1
+    assert "chalicelib.jobs is not allowed to import chalicelib.domain" in result.stdout
+    assert "chalicelib.request_context -> chalicelib.domain.events" in result.stdout

@@ -111,7 +111,7 @@ def api_answers(api, scene, who: str) -> list[bytes]:
 
 def export_files(scene, who: str) -> list[bytes]:
     """The export job's files, for those the permission table lets export."""
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.domain.exports import export_files as files
     from chalicelib.domain.permissions import decide, event_and_role, relations_of
     from chalicelib.domain.projections import audience_for

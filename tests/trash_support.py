@@ -17,7 +17,7 @@ CHILDREN = {"track": "tr1", "room": "ro1", "session_type": "st1", "session": "se
 
 
 def actor(user_id: str, *roles: str):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
 
     return Actor(id=user_id, kind="user", roles=frozenset(roles), name=user_id)
 

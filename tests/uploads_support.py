@@ -18,7 +18,7 @@ OWNER_ID, STRANGER_ID, ORGANIZER_ID = "owner1", "stranger1", "organizer1"
 
 
 def actor(user_id: str, *roles: str):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
 
     return Actor(id=user_id, kind="user", roles=frozenset(roles), name=user_id)
 

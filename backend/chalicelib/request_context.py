@@ -11,7 +11,7 @@ import uuid
 from typing import Any, NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-from chalicelib.domain.actors import ANONYMOUS, SYSTEM, Actor
+from chalicelib.actors import ANONYMOUS, SYSTEM, Actor
 from chalicelib.settings import settings
 
 

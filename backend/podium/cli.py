@@ -12,6 +12,9 @@ import signal
 import sys
 import threading
 
+# Imported for its effect: it hands the registry the job bodies' loader, so every command that
+# enqueues (jobs --enqueue, import, export, shell) checks a job's arguments against its body.
+import chalicelib.job_bodies  # noqa: F401
 from chalicelib.errors import PodiumError
 from chalicelib.migrations.runner import MigrationError
 from chalicelib.request_context import system_context

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import chalicelib.db
+from chalicelib.actors import SYSTEM
 from chalicelib.clock import clock
-from chalicelib.domain.actors import SYSTEM
 from chalicelib.settings import settings
 
 from podium.target import REPO, Target, TargetError, activate, confirm_target, resolve_target

@@ -18,9 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from chalicelib.site.bundle import EventBundle
+from chalicelib.public.bundle import EventBundle
+from chalicelib.public.view import EventView
 from chalicelib.site.render import digests_of, event_feeds, event_finish, event_pages, event_view, render_index
-from chalicelib.site.view import EventView
 from rich.progress import Progress
 
 PROGRESS_MIN_EVENTS = 2  # one event builds in about a second: no bar

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def job_of_ada(aws_stack):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.request_context import system_context
 
@@ -29,7 +29,7 @@ def test_get_job_answers_anonymous_callers_401(aws_stack, job_of_ada):
 
 
 def test_job_is_read_by_its_requester_and_admins_and_hidden_from_others(job_of_ada):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.domain.jobs import read_job
     from chalicelib.errors import NotFound
 
@@ -44,7 +44,7 @@ def test_job_is_read_by_its_requester_and_admins_and_hidden_from_others(job_of_a
 
 
 def test_event_jobs_list_newest_first_for_admins(job_of_ada):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.domain.jobs import event_jobs
 
     page = event_jobs(event_id="ev-1", actor=Actor(id="u-root", kind="user", roles=frozenset({"admin"})), limit=1)

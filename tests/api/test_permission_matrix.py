@@ -101,9 +101,9 @@ def build_scene(api, people) -> dict[str, Any]:
     made by its owner."""
     from datetime import timedelta
 
+    from chalicelib.actors import SYSTEM, Actor
     from chalicelib.clock import clock
     from chalicelib.db import content, keys
-    from chalicelib.domain.actors import SYSTEM, Actor
     from chalicelib.domain.content import trash_child
     from chalicelib.domain.events import get_event
     from chalicelib.domain.roles import grant_role

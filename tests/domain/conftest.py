@@ -23,7 +23,7 @@ def worker(aws_stack):
 @pytest.fixture(scope="session")
 def organizer():
     """One organizer for the session: the samples' events are shared by the tests of a process."""
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
 
     return Actor(id="organizer-1", kind="user", name="Organizer")
 
@@ -53,7 +53,7 @@ def small_export(tmp_path, sample_2018):
 def imported(aws_stack, organizer):
     """The samples imported (published) once per test process: name → ImportResult. The system
     imports them, as `podium import --publish` does, for the organizer."""
-    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.actors import SYSTEM
     from chalicelib.domain.imports import import_event, read_source
 
     done = {}

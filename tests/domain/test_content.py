@@ -199,7 +199,7 @@ def test_public_view_hides_speaker_email_and_session_comments(event):
 
 
 def test_stale_version_answer_of_an_event_gone_meanwhile_is_the_public_view(event):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.domain.content import StaleVersion
     from chalicelib.request_context import anonymous_request_context, reset_context, set_context
 
@@ -232,7 +232,7 @@ def test_session_state_set_through_the_domain_mails_its_speakers_as_the_api_does
     from app import app
     from auth_support import bearer
     from chalice.test import Client
-    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.actors import SYSTEM
     from chalicelib.domain.content import set_session_state
 
     ada = create(event, "speaker", name="Ada", email="ada@example.org")
@@ -257,7 +257,7 @@ def test_session_state_set_through_the_domain_mails_its_speakers_as_the_api_does
 
 
 def test_session_state_set_through_the_domain_gets_the_api_checks(event):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.domain.content import set_session_state
     from chalicelib.errors import Conflict, NotFound
 
@@ -285,7 +285,7 @@ def test_session_state_set_without_notify_mails_nobody(event):
 
 
 def test_read_through_the_domain_shows_what_the_api_shows(event):
-    from chalicelib.domain.actors import ANONYMOUS
+    from chalicelib.actors import ANONYMOUS
     from chalicelib.domain.content import list_views, readable_view
     from chalicelib.errors import NotFound
 

@@ -8,8 +8,8 @@ pytestmark = pytest.mark.integration
 
 
 def test_adopt_ownerless_events_owns_published_events_nobody_owns_once(stack):
+    from chalicelib.actors import Actor
     from chalicelib.db.content import Event
-    from chalicelib.domain.actors import Actor
     from chalicelib.domain.event_access import event_role
     from chalicelib.domain.events import adopt_ownerless_events, create_event, get_event, publish_event
     from podium.localstack.demo import DEMO_ID, seed_demo_event
@@ -34,7 +34,7 @@ def test_adopt_ownerless_events_owns_published_events_nobody_owns_once(stack):
 
 
 def test_list_events_gives_every_event_to_admins_only(stack):
-    from chalicelib.domain.actors import ANONYMOUS, Actor
+    from chalicelib.actors import ANONYMOUS, Actor
     from chalicelib.domain.events import create_event, list_events
 
     ada = Actor(id="ada-1", kind="user", name="Ada")

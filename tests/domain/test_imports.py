@@ -134,7 +134,7 @@ def test_import_grants_the_importer_ownership(imported, organizer, sample_2018):
 
 
 def test_reimport_by_someone_not_organizing_the_event_is_forbidden(aws_stack, organizer, small_export):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.errors import NotFound
 
     result = _import(small_export, organizer)
@@ -284,9 +284,9 @@ def test_import_repairs_hostile_values_reports_them_and_stores_what_renders(aws_
 
 
 def test_import_publishes_only_for_a_verified_user(aws_stack, small_export):
+    from chalicelib.actors import SYSTEM, Actor
     from chalicelib.db.keys import user_pk
     from chalicelib.db.users import User
-    from chalicelib.domain.actors import SYSTEM, Actor
     from chalicelib.domain.permissions import EmailNotVerified
 
     unverified = Actor(id="unverified-importer", kind="user", name="New")
@@ -364,7 +364,7 @@ def _session_id(event_id, record):
 
 
 def test_start_import_refuses_another_users_upload_and_a_missing_one(stack):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.domain.imports import import_prefix, start_import
     from chalicelib.errors import Forbidden, ValidationFailed
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from chalicelib.domain.actors import ANONYMOUS, Actor
+from chalicelib.actors import ANONYMOUS, Actor
 from chalicelib.domain.permissions import PERMISSIONS, SCOPED, Relations, decide, relations_of
 
 pytestmark = pytest.mark.unit
@@ -164,9 +164,9 @@ def test_every_verb_in_the_table_is_checked_somewhere():
 
 @pytest.mark.integration  # reads the accounts table
 def test_publishing_needs_a_verified_email_and_the_system_acts_as_the_operator(aws_stack):
+    from chalicelib.actors import SYSTEM
     from chalicelib.db.keys import user_pk
     from chalicelib.db.users import User
-    from chalicelib.domain.actors import SYSTEM
     from chalicelib.domain.permissions import EmailNotVerified, check_may_publish
 
     for user_id, verified in (("pub-verified", True), ("pub-unverified", False)):

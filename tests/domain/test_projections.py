@@ -29,7 +29,7 @@ def test_every_stored_field_is_shown_by_the_table_or_to_nobody():
 
 def test_site_view_model_holds_only_public_fields():
     from chalicelib.domain.projections import FIELDS, PUBLIC
-    from chalicelib.site import bundle
+    from chalicelib.public import bundle
 
     classes = {
         "event": bundle.Event, "track": bundle.Track, "room": bundle.Room, "session_type": bundle.SessionType,

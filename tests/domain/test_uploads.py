@@ -335,7 +335,7 @@ def test_purging_an_entity_deletes_its_files(seeded, worker):
     ids=["anonymous", "stranger", "someone-elses-avatar", "missing-speaker", "speaker-not-named"],
 )
 def test_asking_without_the_right_to_edit_the_target_is_refused(seeded, who, kind, target, error):
-    from chalicelib.domain.actors import ANONYMOUS
+    from chalicelib.actors import ANONYMOUS
     from chalicelib.domain.uploads import request_upload
     from chalicelib.errors import PodiumError
 

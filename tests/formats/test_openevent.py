@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from chalicelib.formats.openevent import ExportError, podium_id, read_export, write_files, zip_files
-from chalicelib.site.bundle import PUBLIC_SESSION_STATES
+from chalicelib.public.bundle import PUBLIC_SESSION_STATES
 
 pytestmark = pytest.mark.unit
 

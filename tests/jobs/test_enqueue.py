@@ -46,7 +46,7 @@ def test_enqueue_refuses_an_unknown_job_name(empty_queues, sqs):
 
 
 def test_enqueue_records_a_pending_job_and_sends_the_context_in_the_envelope(empty_queues, sqs):
-    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.actors import SYSTEM
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.request_context import system_context
 

@@ -25,10 +25,10 @@ def poller(aws_stack):
 def run_import(poller, stack):
     """Upload `data` for the importer, run the import job through the queue, return the job record
     (the events it makes are removed after the test: `stack`)."""
+    from chalicelib.actors import Actor
     from chalicelib.adapters.aws import client
     from chalicelib.db.jobs import Job
     from chalicelib.db.keys import job_pk
-    from chalicelib.domain.actors import Actor
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.request_context import system_context
     from chalicelib.settings import settings
@@ -135,9 +135,9 @@ def test_import_job_reports_progress_and_the_new_event(run_import, sample_2018):
 
 @pytest.mark.parametrize("roles", [frozenset(), frozenset({"admin"})])  # the route's rule: admins too
 def test_import_job_refuses_an_upload_of_someone_else(poller, aws_stack, roles):
+    from chalicelib.actors import Actor
     from chalicelib.db.jobs import Job
     from chalicelib.db.keys import job_pk
-    from chalicelib.domain.actors import Actor
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.request_context import system_context
 
@@ -152,9 +152,9 @@ def test_import_job_refuses_an_upload_of_someone_else(poller, aws_stack, roles):
 def test_export_job_result_is_a_download_url_of_the_zip(run_import, poller, sample_2018):
     import urllib.request
 
+    from chalicelib.actors import Actor
     from chalicelib.db.jobs import Job
     from chalicelib.db.keys import job_pk
-    from chalicelib.domain.actors import Actor
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.request_context import system_context
 

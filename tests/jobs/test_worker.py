@@ -25,8 +25,8 @@ def test_noop_job_runs_to_success_through_the_queue(empty_queues, poller):
 def test_mail_job_enqueued_in_a_request_names_the_user_and_links_to_the_request_base_url(empty_queues, poller, mailbox):
     from chalice import Chalice
     from chalice.test import Client
+    from chalicelib.actors import Actor
     from chalicelib.api.http import http_middleware
-    from chalicelib.domain.actors import Actor
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.request_context import current_context, set_context
 
@@ -64,7 +64,7 @@ def test_mail_job_enqueued_in_a_request_names_the_user_and_links_to_the_request_
 
 
 def test_job_code_reads_the_context_restored_from_the_envelope(empty_queues, poller):
-    from chalicelib.domain.actors import Actor
+    from chalicelib.actors import Actor
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.request_context import RequestContext
 
@@ -84,7 +84,7 @@ def test_job_code_reads_the_context_restored_from_the_envelope(empty_queues, pol
 def test_large_result_goes_to_s3_and_the_job_view_holds_a_download_url(empty_queues, poller):
     import urllib.request
 
-    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.actors import SYSTEM
     from chalicelib.domain.jobs import read_job
     from chalicelib.jobs.enqueue import enqueue
 
@@ -102,7 +102,7 @@ def test_large_result_goes_to_s3_and_the_job_view_holds_a_download_url(empty_que
 def test_export_job_file_is_offered_by_a_short_lived_url(empty_queues, poller):
     import urllib.request
 
-    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.actors import SYSTEM
     from chalicelib.domain.jobs import read_job
     from chalicelib.jobs.enqueue import enqueue
 

@@ -29,7 +29,7 @@ def test_build_from_the_table_equals_the_build_from_the_export(
     stack, frozen_clock, tmp_path, build_site_module, sample_2018, capsys
 ):
     # GIVEN FOSSASIA 2018 imported (published) into the table
-    from chalicelib.domain.actors import SYSTEM
+    from chalicelib.actors import SYSTEM
     from chalicelib.domain.imports import import_event, read_source
 
     slug = import_event(export=read_source(sample_2018), actor=SYSTEM, owner_id=SYSTEM.id, publish=True).slug

@@ -37,7 +37,7 @@ def _bucket_files(bucket: str) -> dict[str, tuple[bytes, str]]:
 def _full_build() -> dict[str, tuple[bytes, str]]:
     """A full build into an empty bucket, every piece made afresh (no piece an incremental
     render kept is reused, so a kept piece gone stale cannot make both sides agree)."""
-    from chalicelib.site.memo import remembering_nothing
+    from chalicelib.public.memo import remembering_nothing
     from chalicelib.site.publish import publish_site
 
     s3, bucket = boto3.client("s3"), "podium-test-sequence-full-build"
@@ -145,7 +145,7 @@ def _scaled_event(stack, sample: Path) -> tuple[str, str, dict[str, str]]:
     if "event" in _scaled and _scaled_event_gone(_scaled["event"][0]):  # type: ignore[index]
         del _scaled["event"]  # the stack was emptied since (another run of this test in the process)
     if "event" not in _scaled:
-        from chalicelib.domain.actors import SYSTEM
+        from chalicelib.actors import SYSTEM
         from chalicelib.domain.imports import import_event
         from chalicelib.site.publish import publish_site
         from scaled_support import scaled_export
@@ -186,9 +186,9 @@ def _event_full_build(event_id: str) -> dict[str, str]:
     """key → MD5 of every file of the event rendered afresh from the table."""
     import hashlib
 
+    from chalicelib.public.memo import remembering_nothing
     from chalicelib.settings import settings
     from chalicelib.site.from_db import load_bundle
-    from chalicelib.site.memo import remembering_nothing
     from chalicelib.site.render import render_event
 
     with remembering_nothing():

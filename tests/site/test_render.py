@@ -11,7 +11,7 @@ import icalendar
 import jsonschema
 import pytest
 import xmlschema
-from chalicelib.site.bundle import EventBundle, Session, Speaker
+from chalicelib.public.bundle import EventBundle, Session, Speaker
 from chalicelib.site.render import render_event, render_index
 
 pytestmark = pytest.mark.unit
@@ -259,7 +259,7 @@ def test_render_event_escapes_markup_in_titles(bundle_2018, event_prefix):
 
 
 def test_render_event_minimal_bundle_without_sessions():
-    from chalicelib.site.bundle import Event
+    from chalicelib.public.bundle import Event
 
     start = datetime(2030, 5, 1, 8, tzinfo=UTC)
     event = Event(

@@ -19,12 +19,12 @@ from typing import Any, NamedTuple
 from chalice import Blueprint, CORSConfig, Response
 from pynamodb.attributes import MapAttribute
 
+from chalicelib.actors import ANONYMOUS, Actor
 from chalicelib.adapters.aws import is_unavailable
 from chalicelib.api.schema import Schema, parse_json_body
 from chalicelib.db.keys import event_key, role_key, user_key
 from chalicelib.db.prefetch import Key, prefetched
 from chalicelib.domain.accounts import authenticate
-from chalicelib.domain.actors import ANONYMOUS, Actor
 from chalicelib.domain.permissions import authorize, check_write, is_known_action
 from chalicelib.domain.tokens import InvalidToken, decode_access_token
 from chalicelib.errors import BadRequest, PodiumError, ServiceUnavailable

@@ -245,7 +245,7 @@ def multiline(max_length: int, **kwargs: Any) -> Field:
 
 
 def rich_text(max_length: int, **kwargs: Any) -> Field:
-    """Markdown or HTML, sanitized when rendered (site/richtext.py)."""
+    """Markdown or HTML, sanitized when rendered (public/richtext.py)."""
     return Field("string", max_length=max_length, format="rich-text", **kwargs)
 
 

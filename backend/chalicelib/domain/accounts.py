@@ -7,6 +7,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from chalicelib.actors import Actor
 from chalicelib.adapters.parameters import get_parameter
 from chalicelib.clock import clock
 from chalicelib.db.base import is_condition_failure, new_id, transact_write
@@ -16,7 +17,6 @@ from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import EmailGuard, User
 from chalicelib.domain import onetime, ratelimit
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH, dummy_hash, hash_password, verify_password
 from chalicelib.domain.projections import ACCOUNT_HOLDER, VISITORS, user_view
 from chalicelib.domain.tokens import InvalidToken, decode_access_token, issue_access_token, signing_key

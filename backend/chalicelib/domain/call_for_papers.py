@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
+from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item
@@ -24,7 +25,6 @@ from chalicelib.db.live import is_live
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import User
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.content import StaleVersion, create_child
 from chalicelib.domain.events import get_event
 from chalicelib.domain.permissions import EVENT_MEMBERS, decide, event_and_role, relations_of

@@ -11,6 +11,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 
+from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
@@ -18,7 +19,6 @@ from chalicelib.db.keys import child_key, child_sk, child_sk_prefix, event_pk
 from chalicelib.db.live import is_live, live_item
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.queries import child_models
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import authorize, check_change
 from chalicelib.domain.projections import (
     VISITORS,

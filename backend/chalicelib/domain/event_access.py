@@ -7,9 +7,9 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.actors import Actor
 from chalicelib.db.keys import role_key
 from chalicelib.db.users import EventRole
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import authorize
 from chalicelib.domain.roles import role_item
 

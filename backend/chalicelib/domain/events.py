@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Any
 
+from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db.base import new_id, transact_write
 from chalicelib.db.content import Event, Link
@@ -15,7 +16,6 @@ from chalicelib.db.live import live_item
 from chalicelib.db.pagination import Page, decode_cursor, read_page
 from chalicelib.db.queries import PUBLISHED, events_with_slug, published_events
 from chalicelib.db.users import EventRole
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.domain.projections import Audience, project
 from chalicelib.domain.roles import role_item

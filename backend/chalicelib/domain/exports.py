@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from chalicelib.actors import Actor
 from chalicelib.db import content
 from chalicelib.db.queries import event_items
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.event_access import require
 from chalicelib.domain.events import get_event
 from chalicelib.domain.projections import Audience

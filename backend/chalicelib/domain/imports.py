@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from chalicelib.actors import Actor
 from chalicelib.adapters import files
 from chalicelib.db import content, table
 from chalicelib.db.base import Item
 from chalicelib.db.keys import EVENT_SK, PUBLISHED, child_key, event_key, slug_key
 from chalicelib.db.queries import event_raw_items, events_with_slug
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish

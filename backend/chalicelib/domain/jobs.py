@@ -6,12 +6,12 @@ import json
 import re
 from typing import Any
 
+from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db import jobs as job_records
 from chalicelib.db.jobs import FAILURE, RETRY, Job
 from chalicelib.db.keys import event_jobs_key
 from chalicelib.db.pagination import Page, read_page
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import authorize
 from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import NotFound, PodiumError, Unauthorized

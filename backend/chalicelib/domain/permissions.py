@@ -13,12 +13,12 @@ from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DoesNotExist
 
+from chalicelib.actors import Actor
 from chalicelib.db.content import Event
 from chalicelib.db.keys import event_key, role_key, user_key
 from chalicelib.db.live import live_item
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import EventRole, User
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.session_states import check_transition
 from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
 

@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chalicelib.actors import Actor
 from chalicelib.colors import readable_text_color
 from chalicelib.db.base import Item
 from chalicelib.db.keys import child_key, role_key
 from chalicelib.db.live import is_live
 from chalicelib.db.users import EventRole
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.permissions import EVENT_MEMBERS, ORGANIZING, Relations, event_and_role, relations_of
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
 from chalicelib.domain.uploads import file_view
@@ -153,8 +153,7 @@ def audience_for(actor: Actor, *, event_id: str, item: Any = None) -> Audience:
 
 def audiences_for_events(actor: Actor, events: list[Any]) -> dict[str, Audience]:
     """Each event's audience for `actor`, by event id (one BatchGet of the actor's role items)."""
-    # Table models load on use: site/bundle.py imports this module, and a site built from an
-    # export reads no table.
+    # Table models load on use: a site built from an export reads no table.
 
     roles: dict[str, Any] = {}
     if actor.kind == "user" and events:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
 from chalicelib.db.content import Event, Track
@@ -26,7 +27,6 @@ from chalicelib.db.live import live_item
 from chalicelib.db.users import EventRole, Invite, User, user_pk
 from chalicelib.domain import onetime
 from chalicelib.domain.accounts import get_user, normalize_email, public_view
-from chalicelib.domain.actors import Actor
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.jobs.enqueue import enqueue
 from chalicelib.request_context import current_context

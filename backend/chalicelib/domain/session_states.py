@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.errors import Conflict
+from chalicelib.public.bundle import PUBLIC_SESSION_STATES
 from chalicelib.request_context import current_context
 
 STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
-# The states visitors see; projections (who sees what) and the site read them from here.
-PUBLIC_SESSION_STATES = frozenset({"accepted", "confirmed"})
+# The states visitors see are the public model's (public/bundle.py); projections read them here.
 
 ORGANIZER_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending", "accepted", "rejected"}),

@@ -20,11 +20,11 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
+from chalicelib.actors import Actor
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, transact_write
 from chalicelib.db.keys import child_key
 from chalicelib.db.queries import child_models
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.trash import audit_trash, op_of, trash_actions
 from chalicelib.errors import Conflict
 

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 
+from chalicelib.actors import SYSTEM, Actor
 from chalicelib.clock import clock
 from chalicelib.db import content, table
 from chalicelib.db.audit import AuditRecord
@@ -50,7 +51,6 @@ from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.queries import events_with_slug
 from chalicelib.db.uploads import StoredFile
 from chalicelib.db.users import User, roles_in_event, roles_of_user, user_photo
-from chalicelib.domain.actors import SYSTEM, Actor
 from chalicelib.domain.events import SLUG_PATTERN
 from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
 from chalicelib.domain.tokens import signing_key

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib.actors import Actor
 from chalicelib.adapters import files
 from chalicelib.clock import clock
 from chalicelib.db import content
@@ -27,7 +28,6 @@ from chalicelib.db.keys import child_key, event_key, upload_key
 from chalicelib.db.live import live_item
 from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload
 from chalicelib.db.users import User, set_user_photo, set_user_photo_thumbnails, user_photo
-from chalicelib.domain.actors import Actor
 from chalicelib.domain.file_checks import (
     EXTENSIONS,
     KINDS,

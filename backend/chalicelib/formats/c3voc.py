@@ -2,7 +2,7 @@
 
 Reading: the schedule is turned into Open Event v1 records and handed to `openevent.parse_files`,
 so both formats share one normalizer, one set of bounds and one id scheme. Writing: the site's
-view of a published event (site/view.py) as schedule.json; frab.py writes the same fields as XML.
+view of a published event (public/view.py) as schedule.json; frab.py writes the same fields as XML.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 
 from chalicelib import values
 from chalicelib.formats.openevent import MAX_JSON_DEPTH, ExportError, OpenEventExport, parse_files, slugify
-from chalicelib.site.richtext import plain_text
-from chalicelib.site.view import NO_ROOM, DayView, EventView, SessionView
+from chalicelib.public.richtext import plain_text
+from chalicelib.public.view import NO_ROOM, DayView, EventView, SessionView
 
 MAX_BYTES = 50 * 1024 * 1024
 _SESSION_ERROR = re.compile(r"^sessions\[(\d+)\]")

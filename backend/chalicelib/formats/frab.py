@@ -17,9 +17,9 @@ from chalicelib.formats.c3voc import (
     session_links,
     session_slug,
 )
-from chalicelib.site.memo import Memo
-from chalicelib.site.richtext import plain_text
-from chalicelib.site.view import EventView, SessionView, stable_number
+from chalicelib.public.memo import Memo
+from chalicelib.public.richtext import plain_text
+from chalicelib.public.view import EventView, SessionView, stable_number
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:

@@ -19,10 +19,9 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from chalicelib.formats import c3voc, frab
-
-from .memo import Memo, SameChunks, SameInputs
-from .richtext import plain_text
-from .view import NO_ROOM, EventView, SessionView
+from chalicelib.public.memo import Memo, SameChunks, SameInputs
+from chalicelib.public.richtext import plain_text
+from chalicelib.public.view import NO_ROOM, EventView, SessionView
 
 
 def dumps(value: object) -> bytes:

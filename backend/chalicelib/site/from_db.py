@@ -17,10 +17,10 @@ from chalicelib.db.keys import EVENT_SK
 from chalicelib.db.queries import event_raw_items, event_raw_items_at, published_events
 from chalicelib.db.uploads import StoredFile
 from chalicelib.domain.uploads import public_url
+from chalicelib.public import bundle as public
+from chalicelib.public.memo import Memo
 from chalicelib.settings import settings
-from chalicelib.site import bundle as public
 from chalicelib.site.from_export import cfp_state
-from chalicelib.site.memo import Memo
 
 
 def load_bundle(event_id: str) -> public.EventBundle | None:

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.formats.openevent import OpenEventExport, read_export
-
-from .bundle import (
+from chalicelib.public.bundle import (
     Event,
     EventBundle,
     Room,

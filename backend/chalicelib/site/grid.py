@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .bundle import Room
-from .view import NO_ROOM, DayView, SessionView
+from chalicelib.public.bundle import Room
+from chalicelib.public.view import NO_ROOM, DayView, SessionView
 
 SLOT_MINUTES = 5
 FIRST_ROW = 2  # row 1 holds the room headers

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.db import site_listing
+from chalicelib.public import bundle as public
 from chalicelib.settings import settings
-from chalicelib.site import bundle as public
 
 # Attribute names per UpdateItem: keeps the expression far below DynamoDB's 4 KB limit.
 UPDATE_CHUNK = 50

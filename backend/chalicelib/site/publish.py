@@ -24,10 +24,10 @@ from chalicelib.db.site_manifest import (
 )
 from chalicelib.jobs.runner import error_summary
 from chalicelib.logs import logger
+from chalicelib.public.memo import KeptDigests
 from chalicelib.settings import settings
 from chalicelib.site import listing, render
 from chalicelib.site.from_db import live_bundle, load_bundle, published_event_summaries, rendered
-from chalicelib.site.memo import KeptDigests
 
 PUT_CONCURRENCY = 8
 

@@ -25,15 +25,15 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 
 from chalicelib import values
+from chalicelib.public.bundle import Event, EventBundle, public_bundle
+from chalicelib.public.memo import KeptDigests, Memo, SameChunks, SameInputs
+from chalicelib.public.richtext import sanitize
+from chalicelib.public.safe_values import safe_record
+from chalicelib.public.view import EventView, SessionView
 from chalicelib.settings import settings
 
 from . import feeds
-from .bundle import Event, EventBundle, public_bundle
 from .grid import day_grid
-from .memo import KeptDigests, Memo, SameChunks, SameInputs
-from .richtext import sanitize
-from .safe_values import safe_record
-from .view import EventView, SessionView
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # In the Lambda package templates sit beside chalicelib; in the repo at its root.

@@ -11,6 +11,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from chalice import Blueprint
 
+# Imported for its effect: it hands the registry the job bodies' loader (this module is the worker's
+# entry, and app.py wires it, so the API Lambda that enqueues has them too).
+import chalicelib.job_bodies  # noqa: F401
 from chalicelib.adapters import queue
 from chalicelib.jobs.runner import Redeliver, handle_message, retry_delay
 from chalicelib.settings import settings

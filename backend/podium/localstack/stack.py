@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chalicelib.domain.actors import SYSTEM
-from chalicelib.jobs.registry import load_jobs
+from chalicelib import job_bodies
+from chalicelib.actors import SYSTEM
 from chalicelib.migrations.runner import current_revision, load_revisions, stamp, upgrade
 
 from podium.localstack import aws
@@ -149,7 +149,7 @@ class LocalStack:
         import aws_lambda_powertools.utilities.batch  # noqa: F401, PLC0415 — preloaded on purpose when the poller starts (the comment above says why)
 
 
-        load_jobs()
+        job_bodies.load_all()
 
         self._poller = LocalPoller(app, outputs, on_records=self._snapshot.record_changes)
         self._poller.start()

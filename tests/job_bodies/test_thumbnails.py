@@ -26,7 +26,7 @@ def _open(rendered: dict, name: str) -> Image.Image:
 
 
 def test_thumbnails_apply_exif_orientation_and_strip_metadata():
-    from chalicelib.jobs.thumbnails import THUMBNAILS, render_thumbnails
+    from chalicelib.job_bodies.thumbnails import THUMBNAILS, render_thumbnails
 
     rendered = render_thumbnails(_sideways_jpeg(), *THUMBNAILS["speaker_photo"])
 
@@ -40,7 +40,7 @@ def test_thumbnails_apply_exif_orientation_and_strip_metadata():
 
 
 def test_banner_thumbnails_have_the_exact_sizes_in_webp_and_jpeg():
-    from chalicelib.jobs.thumbnails import THUMBNAILS, render_thumbnails
+    from chalicelib.job_bodies.thumbnails import THUMBNAILS, render_thumbnails
 
     source = io.BytesIO()
     Image.new("RGB", (100, 100), "green").save(source, "PNG")
@@ -57,7 +57,7 @@ def test_banner_thumbnails_have_the_exact_sizes_in_webp_and_jpeg():
 
 
 def test_transparent_logo_keeps_alpha_in_webp_and_turns_white_in_jpeg():
-    from chalicelib.jobs.thumbnails import THUMBNAILS, render_thumbnails
+    from chalicelib.job_bodies.thumbnails import THUMBNAILS, render_thumbnails
 
     source = io.BytesIO()
     Image.new("RGBA", (20, 10), (0, 0, 0, 0)).save(source, "PNG")
@@ -70,7 +70,7 @@ def test_transparent_logo_keeps_alpha_in_webp_and_turns_white_in_jpeg():
 
 
 def test_undecodable_image_raises_the_error_the_job_reports_as_skipped():
-    from chalicelib.jobs.thumbnails import render_thumbnails
+    from chalicelib.job_bodies.thumbnails import render_thumbnails
 
     with pytest.raises(OSError):
         render_thumbnails(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRbroken", ((50, 50),), "cover")

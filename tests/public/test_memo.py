@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from chalicelib.site.memo import Memo, remembering_nothing
+from chalicelib.public.memo import Memo, remembering_nothing
 
 pytestmark = pytest.mark.unit
 
@@ -61,7 +61,7 @@ def test_memo_remembers_again_only_when_every_block_has_ended():
 
 
 def test_same_chunks_asks_per_item_only_in_the_run_holding_a_changed_item():
-    from chalicelib.site.memo import SameChunks
+    from chalicelib.public.memo import SameChunks
 
     runs, asked = SameChunks(10, chunk=4), []
     items = [object() for _ in range(10)]
@@ -79,7 +79,7 @@ def test_same_chunks_asks_per_item_only_in_the_run_holding_a_changed_item():
 
 
 def test_kept_digests_digest_again_only_files_whose_bytes_are_other_objects():
-    from chalicelib.site.memo import KeptDigests
+    from chalicelib.public.memo import KeptDigests
 
     digested: list[bytes] = []
     kept = KeptDigests(lambda data: digested.append(data) or len(data))

@@ -11,13 +11,14 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 
-# The states visitors see are the session states' (domain/session_states.py), like every field
-# here held to the projections: tests/domain/test_projections.py checks these classes hold only
-# fields public there.
-from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
-
 from .memo import SameInputs
 from .safe_values import safe_record
+
+# The session states visitors see. Defined here, in the public model, because the schedule
+# writers (formats/) sit below the domain; domain/session_states.py and the projections read it
+# from here. Every field below is held to the projections: tests/domain/test_projections.py
+# checks these classes hold only fields public there.
+PUBLIC_SESSION_STATES = frozenset({"accepted", "confirmed"})
 
 
 @dataclass(frozen=True)

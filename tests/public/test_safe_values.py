@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
-from chalicelib.site.bundle import Event, EventBundle, Post, Room, Session, SessionType, Speaker, Sponsor, Track
+from chalicelib.public.bundle import Event, EventBundle, Post, Room, Session, SessionType, Speaker, Sponsor, Track
+from chalicelib.public.safe_values import safe_line, safe_text
 from chalicelib.site.render import render_event, render_index
-from chalicelib.site.safe_values import safe_line, safe_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar

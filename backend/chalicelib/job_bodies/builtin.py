@@ -1,4 +1,4 @@
-"""Jobs every stage has. Capabilities add their own modules to `registry.load_jobs`."""
+"""Jobs every stage has. Capabilities add their own modules to `job_bodies.load_all`."""
 
 from __future__ import annotations
 
