@@ -36,7 +36,7 @@ from podium.site_folder import build_folder, second_process_available
 from report import report
 
 sys.path.insert(0, str(ROOT / "tests"))
-from dev_stack import start_dev_stack
+from support.dev_stack import start_dev_stack
 
 EXPORT = ROOT.parent / "shared" / "data" / "openevent" / "FOSSASIASummit2018"
 BASE_URL = "http://localhost:8080"
