@@ -30,8 +30,8 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "tests")]
 
-from http_client import HttpApi
 from report import report
+from support.http_client import HttpApi
 
 # (weight, kind) of each request a client makes.
 MIX = [(25, "list"), (20, "read"), (30, "patch_own"), (15, "patch_shared"), (10, "create_session")]
@@ -204,7 +204,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    from dev_stack import start_dev_stack
+    from support.dev_stack import start_dev_stack
 
     # `make bench` or a timeout stopping this script must not leave `podium dev` running.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

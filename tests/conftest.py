@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from package_support import Build, build_once, package_prod, run_folder
-from stack_support import empty_stack
+from support.package import Build, build_once, package_prod, run_folder
+from support.stack import empty_stack
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "backend"))
@@ -110,8 +110,8 @@ def stack(aws_stack) -> Iterator[object]:
 
 @pytest.fixture
 def faults(monkeypatch, stack, figure):
-    """AWS failures to inject (tests/aws_faults.py): add `Rule`s; counted in the run's figures."""
-    from aws_faults import injected_faults
+    """AWS failures to inject (tests/support/aws_faults.py): add `Rule`s; counted in the run's figures."""
+    from support.aws_faults import injected_faults
 
     with injected_faults(monkeypatch) as found:
         yield found

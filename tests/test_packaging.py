@@ -15,8 +15,8 @@ from pathlib import Path
 import boto3
 import pytest
 from deploy.test_policies import CHALICELIB, _client_service
-from package_support import Build, build_once
 from podium import packaging
+from support.package import Build, build_once
 
 REPO = Path(__file__).resolve().parents[1]
 PROVIDED_BY_LAMBDA = {"boto3"}
@@ -44,7 +44,7 @@ def test_requirements_txt_equals_runtime_dependencies():
 
 @pytest.fixture
 def built(lambda_package):
-    """The run's one package build (tests/package_support.py): its process and output folder."""
+    """The run's one package build (tests/support/package.py): its process and output folder."""
     return lambda_package, lambda_package.out
 
 
@@ -263,7 +263,7 @@ def test_package_build_once_builds_once_for_two_processes_at_once(tmp_path):
         "import subprocess, sys, time\n"
         "from pathlib import Path\n"
         "sys.path.insert(0, sys.argv[3])\n"
-        "from package_support import build_once\n"
+        "from support.package import build_once\n"
         "folder, me = Path(sys.argv[1]), sys.argv[2]\n"
         "(folder.parent / f'started-{me}').touch()\n"
         "def build(out):\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from api_support import Api, mails_to
+from support.api import Api, mails_to
 
 pytestmark = pytest.mark.integration
 

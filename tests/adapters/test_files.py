@@ -10,7 +10,7 @@ import uuid
 
 import boto3
 import pytest
-from aws_faults import S3_FAILING, Rule
+from support.aws_faults import S3_FAILING, Rule
 
 pytestmark = pytest.mark.integration
 

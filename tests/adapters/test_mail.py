@@ -6,7 +6,7 @@ import os
 import uuid
 
 import pytest
-from aws_faults import Rule
+from support.aws_faults import Rule
 
 pytestmark = pytest.mark.integration
 

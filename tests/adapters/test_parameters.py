@@ -7,7 +7,7 @@ import uuid
 
 import boto3
 import pytest
-from aws_faults import Rule
+from support.aws_faults import Rule
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from dev_stack import DevStack, start_dev_stack
+from support.dev_stack import DevStack, start_dev_stack
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -10,8 +10,8 @@ import urllib.request
 import uuid
 
 import pytest
-from admin_support import screenshot
 from playwright.sync_api import expect
+from support.admin import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("admin-stack")]  # one stack, one worker
 

@@ -1,11 +1,11 @@
-"""Fixtures of the API tests (helpers in tests/api_support.py)."""
+"""Fixtures of the API tests (helpers in tests/support/api.py)."""
 
 from __future__ import annotations
 
 import itertools
 
 import pytest
-from api_support import Api
+from support.api import Api
 
 _addresses = itertools.count()
 

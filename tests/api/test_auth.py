@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from api_support import mailed_code, mails_to, unique_email
+from support.api import mailed_code, mails_to, unique_email
 
 pytestmark = pytest.mark.integration
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from auth_support import bearer
-from aws_faults import S3_FAILING, THROTTLED, Rule, table_items
 from chalice.test import Client
-from uploads_support import OWNER_ID, image_bytes, post_file, seed_event
+from support.auth import bearer
+from support.aws_faults import S3_FAILING, THROTTLED, Rule, table_items
+from support.uploads import OWNER_ID, image_bytes, post_file, seed_event
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from auth_support import bearer
 from chalice.test import Client
+from support.auth import bearer
 
 pytestmark = pytest.mark.integration
 

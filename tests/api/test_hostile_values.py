@@ -9,9 +9,9 @@ import re
 from xml.etree import ElementTree
 
 import pytest
-from api_support import unique_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.api import unique_email
 
 pytestmark = pytest.mark.integration
 

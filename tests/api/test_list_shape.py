@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from api_support import unique_email
+from support.api import unique_email
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_support import unique_email
+from support.api import unique_email
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,7 @@ def people(api) -> Iterator[dict[str, dict[str, Any]]]:
     from chalicelib.db.keys import email_key, user_pk
 
     try:
-        from stack_support import KEEP_PARTITIONS  # main's shared-stack helper, once merged
+        from support.stack import KEEP_PARTITIONS  # main's shared-stack helper, once merged
     except ImportError:
         KEEP_PARTITIONS = set()
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from api_support import mailed_code, unique_email
+from support.api import mailed_code, unique_email
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 from chalice.test import Client
-from trash_support import (
+from support.trash import (
     ADMIN,
     COORGANIZER,
     ORGANIZER,

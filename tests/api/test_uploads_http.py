@@ -4,9 +4,9 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from auth_support import bearer
 from chalice.test import Client
-from uploads_support import OWNER_ID, STRANGER_ID, image_bytes, post_file, seed_event
+from support.auth import bearer
+from support.uploads import OWNER_ID, STRANGER_ID, image_bytes, post_file, seed_event
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from api_support import unique_email
+from support.api import unique_email
 
 pytestmark = pytest.mark.integration
 

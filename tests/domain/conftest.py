@@ -6,8 +6,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from stack_support import keep_sample, show_sample
-from uploads_support import SeededEvent, job_runner, seed_event
+from support.stack import keep_sample, show_sample
+from support.uploads import SeededEvent, job_runner, seed_event
 
 
 @pytest.fixture

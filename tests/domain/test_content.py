@@ -3,7 +3,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from content_support import ORGANIZER, create, saved_event
+from support.content import ORGANIZER, create, saved_event
 
 pytestmark = pytest.mark.integration
 
@@ -230,10 +230,10 @@ def test_session_state_set_through_the_domain_mails_its_speakers_as_the_api_does
     import json
 
     from app import app
-    from auth_support import bearer
     from chalice.test import Client
     from chalicelib.actors import SYSTEM
     from chalicelib.domain.content import set_session_state
+    from support.auth import bearer
 
     ada = create(event, "speaker", name="Ada", email="ada@example.org")
     by_api = create(event, "session", title="Talk", speaker_ids=[ada.id], state="pending")

@@ -4,7 +4,7 @@ partition as it was: the importer restores it, so no half-imported event remains
 from __future__ import annotations
 
 import pytest
-from aws_faults import THROTTLED, Rule
+from support.aws_faults import THROTTLED, Rule
 
 pytestmark = pytest.mark.integration
 

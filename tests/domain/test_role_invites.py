@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from api_support import mailed_code
-from aws_faults import Rule
-from uploads_support import OWNER_ID, actor, put_user, seed_event
+from support.api import mailed_code
+from support.aws_faults import Rule
+from support.uploads import OWNER_ID, actor, put_user, seed_event
 
 pytestmark = pytest.mark.integration
 

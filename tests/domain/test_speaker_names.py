@@ -4,7 +4,7 @@ whatever order renames, trashes, restores and session edits land in."""
 from __future__ import annotations
 
 import pytest
-from content_support import ORGANIZER, create, fresh, saved_event
+from support.content import ORGANIZER, create, fresh, saved_event
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from trash_support import (
+from support.trash import (
     ADMIN,
     COORGANIZER,
     ORGANIZER,
@@ -296,7 +296,7 @@ def test_audit_is_for_admins_only(seeded):
 def test_trash_user_takes_the_events_they_alone_run_and_restore_brings_them_back(clock):
     from chalicelib.domain.content import list_all
     from chalicelib.domain.trash import restore, trash_user
-    from trash_support import put_user
+    from support.trash import put_user
 
     user = put_user("solo")
     seed_event("ev3", "solo-conf", owner="solo", organizers=False)
@@ -315,7 +315,7 @@ def test_purge_user_deletes_avatar_email_guard_roles_and_their_events(clock):
     from chalicelib.db.base import Item
     from chalicelib.domain.trash import purge, trash_user
     from chalicelib.settings import settings
-    from trash_support import put_role, put_user
+    from support.trash import put_role, put_user
 
     user = put_user("solo", photo=True)
     seed_event("ev3", "solo-conf", owner="solo", organizers=False)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import boto3
 import pytest
-from uploads_support import (
+from support.uploads import (
     KEY_BYTES,
     ODP_BYTES,
     OWNER_ID,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from dev_stack import DevStack, start_dev_stack
-from http_client import HttpApi
+from support.dev_stack import DevStack, start_dev_stack
+from support.http_client import HttpApi
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
-from tests.jobs import support  # noqa: F401 - registers the jobs only tests use
+import support.jobs  # noqa: F401 - registers the jobs only tests use
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from podium.localstack.state_folder import Holder
-
-from tests.jobs.support import job_record, outbox, run_until_finished
+from support.jobs import job_record, outbox, run_until_finished
 
 pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
@@ -136,8 +135,7 @@ def test_outbox_decodes_every_transfer_encoding_and_charset(aws_stack, mailbox, 
 
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.mail import sender
-
-    from tests.jobs.support import outbox
+    from support.jobs import outbox
 
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender(), mailbox, "Ünïcode subject"

@@ -49,8 +49,7 @@ def test_enqueue_records_a_pending_job_and_sends_the_context_in_the_envelope(emp
     from chalicelib.actors import SYSTEM
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.request_context import system_context
-
-    from tests.jobs.support import job_record
+    from support.jobs import job_record
 
     ctx = system_context(source="cli")
     job_id = enqueue("noop", _ctx=ctx, _event_id="ev1", note="x")

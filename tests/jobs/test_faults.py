@@ -11,8 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
-
-from tests.jobs.support import FLAKY_FAILURES, RUNS, job_record, outbox, run_until_finished
+from support.jobs import FLAKY_FAILURES, RUNS, job_record, outbox, run_until_finished
 
 pytestmark = pytest.mark.integration
 
@@ -111,8 +110,7 @@ def test_redelivery_of_a_finished_job_does_nothing(empty_queues, poller, sqs, ma
 def test_a_job_held_by_one_delivery_is_not_run_by_another(empty_queues, sqs):
     from chalicelib.jobs.enqueue import enqueue
     from chalicelib.jobs.runner import JobBusy, handle_message
-
-    from tests.jobs.support import BLOCKING
+    from support.jobs import BLOCKING
 
     marker = uuid.uuid4().hex
     BLOCKING[marker] = threading.Event()
@@ -257,7 +255,7 @@ def _polls_until_finished(poller, job_id: str) -> int:
         ("permanent", "chalicelib.errors.PermanentJobError: the invoice is void"),
         ("validation", "chalicelib.errors.ValidationFailed: the invoice is void"),
         ("not_found", "chalicelib.errors.NotFound: the invoice is void"),
-        ("declared", "tests.jobs.support.Unpayable: the invoice is void"),
+        ("declared", "support.jobs.Unpayable: the invoice is void"),
         ("bug", "AttributeError: the invoice is void"),
     ],
 )

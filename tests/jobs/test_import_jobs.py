@@ -119,7 +119,7 @@ def test_import_job_rejects_malformed_export_naming_file_and_record_and_writes_n
 
 
 def test_import_job_reports_progress_and_the_new_event(run_import, sample_2018):
-    from auth_support import token_for
+    from support.auth import token_for
 
     files = _small_files(sample_2018)
     event = json.loads(files["event"]) | {"identifier": "job-test"}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from render_support import failing_render, second_published_event
-
-from tests.jobs.support import job_record, run_until_finished
+from support.jobs import job_record, run_until_finished
+from support.render import failing_render, second_published_event
 
 pytestmark = pytest.mark.integration
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from tests.jobs.support import SEEN_CONTEXTS, job_record, outbox, run_until_finished
+from support.jobs import SEEN_CONTEXTS, job_record, outbox, run_until_finished
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dev_stack import DevStack, start_dev_stack
+from support.dev_stack import DevStack, start_dev_stack
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def test_dev_stack_listens_on_loopback_only(dev_stack_factory):
 
 
 def test_dev_stack_keeps_what_the_api_wrote_across_restart(dev_stack_factory, tmp_path):
-    from uploads_support import image_bytes, post_file
+    from support.uploads import image_bytes, post_file
 
     state = tmp_path / "kept"
     first = dev_stack_factory(state)
@@ -145,7 +145,7 @@ def test_second_stack_on_a_taken_aws_port_says_so_and_exits(dev_stack_factory, t
     import sys
     from urllib.parse import urlparse
 
-    from dev_stack import REPO
+    from support.dev_stack import REPO
 
     first = dev_stack_factory()
     taken = str(urlparse(first.urls["AWS"]).port)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dev_stack import run_podium
+from support.dev_stack import run_podium
 
 pytestmark = pytest.mark.integration
 

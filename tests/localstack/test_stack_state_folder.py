@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from dev_stack import dev_command, podium_environ, run_podium
-from http_client import HttpApi
+from support.dev_stack import dev_command, podium_environ, run_podium
+from support.http_client import HttpApi
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import urllib.request
 
 import boto3
 import pytest
-from uploads_support import OWNER_ID, PDF_BYTES, acting_as, actor, image_bytes, post_file, seed_event
+from support.uploads import OWNER_ID, PDF_BYTES, acting_as, actor, image_bytes, post_file, seed_event
 
 pytestmark = pytest.mark.integration
 

@@ -60,10 +60,10 @@ def test_backfill_keeps_the_live_speakers_names_of_every_session_once(saved):
 
 
 def test_backfill_that_races_a_rename_stores_the_new_name(saved, faults):
-    from aws_faults import Rule
     from chalicelib.db.content import Session, Speaker
     from chalicelib.db.keys import child_sk, event_pk
     from chalicelib.migrations.runner import MigrationRun, load_revisions
+    from support.aws_faults import Rule
 
     def rename_first(body: bytes) -> bool:
         # Another request renames Ada after the backfill read her and before its write lands.

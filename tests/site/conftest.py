@@ -143,6 +143,6 @@ def seed_other_events():
 @pytest.fixture
 def demo_site(stack):
     """The demo event published on an empty stack (the listing and render-turn tests start here)."""
-    from site_support import publish_demo_site
+    from support.site import publish_demo_site
 
     return publish_demo_site(stack)

@@ -109,7 +109,7 @@ def test_build_into_a_bucket_writes_changed_files_only(demo_event, build_site_mo
 def test_build_with_an_event_that_cannot_render_writes_the_others_and_exits_1_naming_it(
     demo_event, monkeypatch, tmp_path, build_site_module, capsys
 ):
-    from render_support import failing_render, second_published_event
+    from support.render import failing_render, second_published_event
 
     other = second_published_event()
     failing_render(monkeypatch, demo_event)
@@ -131,7 +131,7 @@ def test_publish_with_an_event_that_cannot_render_publishes_the_others_and_exits
     demo_event, monkeypatch, build_site_module, capsys
 ):
     from chalicelib.settings import settings
-    from render_support import failing_render, second_published_event
+    from support.render import failing_render, second_published_event
 
     other = second_published_event()
     failing_render(monkeypatch, demo_event)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from content_support import ORGANIZER, create, fresh, saved_event
-from trash_support import frozen_clock
+from support.content import ORGANIZER, create, fresh, saved_event
+from support.trash import frozen_clock
 
 pytestmark = pytest.mark.integration
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from site_support import own
-from site_support import page_text as _page
+from support.site import own
+from support.site import page_text as _page
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.integration
 def demo_site(stack):
     from chalicelib.site.publish import publish_site
     from podium.localstack.demo import DEMO_ID, seed_demo_event
-    from stack_support import empty_stack
+    from support.stack import empty_stack
 
     # A full publish renders every published event: start from none that other tests left.
     empty_stack(stack)
@@ -322,7 +322,7 @@ def test_session_rejected_after_a_failed_render_leaves_the_site_once_the_cause_i
 ):
     import time
 
-    from render_support import failing_render
+    from support.render import failing_render
 
     stack, slug, event_id = demo_site
     page = f"e/{slug}/sessions/static/index.html"
@@ -350,7 +350,7 @@ def _keys(bucket: str) -> list[str]:
 def fifty_events(stack, seed_other_events):
     from chalicelib.site.publish import publish_site
     from podium.localstack.demo import DEMO_ID, seed_demo_event
-    from stack_support import empty_stack
+    from support.stack import empty_stack
 
     empty_stack(stack)
     slug = seed_demo_event()
@@ -360,11 +360,11 @@ def fifty_events(stack, seed_other_events):
 
 
 def test_edit_to_one_of_fifty_events_reads_and_writes_nothing_of_the_others(fifty_events, poller, monkeypatch):
-    from aws_faults import injected_faults
     from chalicelib.db.content import Session
     from chalicelib.db.keys import event_pk
     from chalicelib.site import listing
-    from site_support import own
+    from support.aws_faults import injected_faults
+    from support.site import own
 
     stack, slug, event_id, others = fifty_events
     index_before = _page(stack.site_bucket, "index.html")
@@ -404,7 +404,7 @@ def _partition_queries(sent: list, event_id: str) -> list[str]:
 
 
 def test_render_after_an_edit_reads_only_the_named_items_once_the_worker_keeps_the_event(demo_site, poller, monkeypatch):
-    from aws_faults import injected_faults
+    from support.aws_faults import injected_faults
 
     stack, slug, event_id = demo_site
     _edit_title(event_id, "Kept, first")
@@ -424,8 +424,8 @@ def test_render_after_an_edit_reads_only_the_named_items_once_the_worker_keeps_t
 
 
 def test_render_after_a_render_elsewhere_reads_the_whole_event_again(demo_site, poller, monkeypatch):
-    from aws_faults import injected_faults
     from chalicelib.db import render_turns
+    from support.aws_faults import injected_faults
 
     stack, slug, event_id = demo_site
     _edit_title(event_id, "Kept here")

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from trash_support import CHILDREN, OWNER, actor, child_id, frozen_clock, load, seed_event
+from support.trash import CHILDREN, OWNER, actor, child_id, frozen_clock, load, seed_event
 
 pytestmark = pytest.mark.integration
 
@@ -86,7 +86,7 @@ def test_incremental_publish_after_any_sequence_equals_a_full_build(stack, seque
     from app import app
     from chalicelib.site.publish import publish_site
     from podium.localstack.poller import LocalPoller
-    from stack_support import empty_stack
+    from support.stack import empty_stack
 
     with frozen_clock():
         empty_stack(stack)
@@ -106,7 +106,7 @@ def test_trashed_then_restored_speaker_leaves_and_returns_as_a_full_build_has_it
     from app import app
     from chalicelib.site.publish import publish_site
     from podium.localstack.poller import LocalPoller
-    from stack_support import empty_stack
+    from support.stack import empty_stack
 
     with frozen_clock():
         empty_stack(stack)
@@ -148,9 +148,9 @@ def _scaled_event(stack, sample: Path) -> tuple[str, str, dict[str, str]]:
         from chalicelib.actors import SYSTEM
         from chalicelib.domain.imports import import_event
         from chalicelib.site.publish import publish_site
-        from scaled_support import scaled_export
-        from stack_support import empty_stack
-        from trash_support import put_user
+        from support.scaled import scaled_export
+        from support.stack import empty_stack
+        from support.trash import put_user
 
         empty_stack(stack)
         put_user(OWNER)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from site_support import page_text as _page
+from support.site import page_text as _page
 
 pytestmark = pytest.mark.integration
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from trash_support import OWNER, actor, frozen_clock, load, seed_event, uploads_keys
+from support.trash import OWNER, actor, frozen_clock, load, seed_event, uploads_keys
 
 pytestmark = pytest.mark.integration
 

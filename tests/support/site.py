@@ -9,7 +9,8 @@ def publish_demo_site(stack) -> tuple[object, str, str]:
     """An empty stack with the demo event seeded and fully published: (stack, slug, event id)."""
     from chalicelib.site.publish import publish_site
     from podium.localstack.demo import DEMO_ID, seed_demo_event
-    from stack_support import empty_stack
+
+    from support.stack import empty_stack
 
     empty_stack(stack)
     slug = seed_demo_event()
@@ -24,7 +25,7 @@ def page_text(bucket: str, key: str) -> str:
 def own(events: list) -> list:
     """`events` less those of partitions session fixtures keep across tests (an imported sample
     in the same test process): what this test itself put in the table."""
-    from stack_support import KEEP_PARTITIONS
+    from support.stack import KEEP_PARTITIONS
 
     return [e for e in events if f"EVENT#{e.id}" not in KEEP_PARTITIONS]
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 _URL_LINE = re.compile(r"^(API|Site|Admin|Uploads|AWS): (http://\S+)$")
 
 

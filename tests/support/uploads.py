@@ -86,7 +86,7 @@ class SeededEvent:
 
 def put_user(user_id: str) -> None:
     """The user's item, as identity writes it (a real token can be had with auth_support)."""
-    from auth_support import token_for
+    from support.auth import token_for
 
     token_for(user_id)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 # CI writes the real stream ARN into the stage config from the infra stack's outputs
 # (python -m podium.stages); a realistic one stands in for it here.
 STREAM_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/podium-prod/stream/2031-01-01T00:00:00.000"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e-screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "e2e-screenshots"
 
 
 def screenshot(page, name: str) -> None:

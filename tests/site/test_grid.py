@@ -1,0 +1,61 @@
+"""One day's sessions on a rooms x time grid: rows of five minutes, a column per room, and
+overlapping sessions of one room side by side."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from chalicelib.site.bundle import Room
+from chalicelib.site.grid import day_grid
+from chalicelib.site.view import NO_ROOM, DayView, SessionView
+
+pytestmark = pytest.mark.unit
+
+MAIN = Room(id="r1", name="Main Hall", position=1)
+SIDE = Room(id="r2", name="Side Room", position=2)
+
+
+def _at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 3, 1, hour, minute)
+
+
+def _session(title: str, room: Room | None, start: datetime, end: datetime | None) -> SessionView:
+    # The grid reads only the room and the local times; the session record stays a label.
+    return SessionView(title, f"/{title}/", None, room, None, (), start, end)  # type: ignore[arg-type]
+
+
+def _day(*sessions: SessionView) -> DayView:
+    return DayView(index=0, date=date(2026, 3, 1), sessions=sessions)
+
+
+def test_day_grid_places_sessions_in_five_minute_rows_from_the_half_hour_before_the_first():
+    grid = day_grid(_day(_session("a", MAIN, _at(9, 40), _at(10, 10)), _session("b", SIDE, _at(10, 0), _at(10, 30))))
+
+    assert [(p.view.session, p.row_start, p.row_end, p.column) for p in grid.placed] == [
+        ("a", 4, 10, 2),  # 09:40 is two rows after 09:30, below the headers' row
+        ("b", 8, 14, 3),
+    ]
+    assert [(c.room, c.column, c.span) for c in grid.rooms] == [(MAIN, 2, 1), (SIDE, 3, 1)]
+    assert [(label.moment, label.row) for label in grid.labels] == [(_at(9, 30), 2), (_at(10, 0), 8)]
+    assert (grid.columns, grid.rows) == (2, 15)
+
+
+def test_day_grid_sets_overlapping_sessions_of_one_room_side_by_side_and_reuses_freed_lanes():
+    grid = day_grid(
+        _day(
+            _session("long", MAIN, _at(9), _at(11)),
+            _session("overlap", MAIN, _at(9, 30), _at(10)),
+            _session("after", MAIN, _at(10), _at(10, 30)),
+        )
+    )
+
+    assert [(p.view.session, p.column) for p in grid.placed] == [("long", 2), ("overlap", 3), ("after", 3)]
+    assert [(c.room, c.column, c.span) for c in grid.rooms] == [(MAIN, 2, 2)]
+
+
+def test_day_grid_puts_sessions_without_room_or_end_in_a_last_column_one_row_tall():
+    grid = day_grid(_day(_session("open", None, _at(9), None), _session("talk", MAIN, _at(9), _at(9, 30))))
+
+    assert [(c.room, c.column) for c in grid.rooms] == [(MAIN, 2), (NO_ROOM, 3)]
+    assert [(p.view.session, p.row_start, p.row_end) for p in grid.placed] == [("talk", 2, 8), ("open", 2, 3)]
