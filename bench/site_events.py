@@ -119,7 +119,7 @@ def page_has(bucket: str, key: str, text: str) -> bool:
 
 def scaled_export(scale: int):
     """The FOSSASIA 2018 export with every child record copied `scale` times under new ids."""
-    sys.path.insert(0, str(ROOT / "tests" / "site"))
+    sys.path.insert(0, str(ROOT / "tests"))  # tests/support/
     from support.scaled import scaled_export as scaled
 
     return scaled(EXPORT, scale)

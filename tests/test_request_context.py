@@ -4,7 +4,7 @@ the worker; URLs made absolute only for paths on this site."""
 from __future__ import annotations
 
 import pytest
-from chalicelib.domain.actors import ANONYMOUS, SYSTEM, Actor
+from chalicelib.actors import ANONYMOUS, SYSTEM, Actor
 from chalicelib.request_context import (
     RequestContext,
     anonymous_request_context,

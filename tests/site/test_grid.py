@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from chalicelib.site.bundle import Room
+from chalicelib.public.bundle import Room
+from chalicelib.public.view import NO_ROOM, DayView, SessionView
 from chalicelib.site.grid import day_grid
-from chalicelib.site.view import NO_ROOM, DayView, SessionView
 
 pytestmark = pytest.mark.unit
 

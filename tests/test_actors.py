@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from chalicelib.domain.actors import ANONYMOUS, SYSTEM, Actor
+from chalicelib.actors import ANONYMOUS, SYSTEM, Actor
 
 pytestmark = pytest.mark.unit
 
