@@ -22,6 +22,16 @@ def api(aws_stack):
 
 
 @pytest.fixture
+def signed_in_client(aws_stack):
+    """A chalice.test.Client; sign in per request with support.api.post_as (USER_ID by default)."""
+    from app import app
+    from chalice.test import Client
+
+    with Client(app) as client:
+        yield client
+
+
+@pytest.fixture
 def writing_api(stack):
     """The API for tests whose data must not meet other tests': the stack is emptied afterwards."""
     from app import app

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from chalice.test import Client
-from support.auth import bearer
+from support.api import USER_ID
+from support.api import post_as as _post
 
 pytestmark = pytest.mark.integration
 
-USER_ID = "api-user-1"
-
-
-@pytest.fixture
-def signed_in_client(aws_stack):
-    from app import app
-
-    with Client(app) as client:
-        yield client
-
-
-def _post(client, path, body=None, user=USER_ID):
-    headers = {"Content-Type": "application/json"} | bearer(user)
-    response = client.http.post(path, headers=headers, body=json.dumps(body or {}))
-    return response.status_code, json.loads(response.body)
 
 
 def test_export_route_answers_anonymous_callers_as_a_missing_event(aws_stack):

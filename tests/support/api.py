@@ -8,6 +8,16 @@ import json
 import re
 
 _numbers = itertools.count()
+USER_ID = "api-user-1"  # the user the routes' own tests sign in as (tests/api/conftest.py's signed_in_client)
+
+
+def post_as(client, path: str, body: dict | None = None, user: str | None = USER_ID) -> tuple[int, dict]:
+    """POST `body` as JSON with `user`'s bearer token (none: anonymous); (status, decoded body)."""
+    from support.auth import bearer
+
+    headers = {"Content-Type": "application/json"} | bearer(user)
+    response = client.http.post(path, headers=headers, body=json.dumps(body or {}))
+    return response.status_code, json.loads(response.body)
 
 
 def unique_email(tag: str = "user") -> str:
