@@ -354,19 +354,18 @@ def reviewer_progress(*, event: content.Event, actor: Actor, limit: int, cursor:
         r for r in EventRole.query(event_pk(event.id), Item.sk.startswith(ROLE_SK_PREFIX))
         if isinstance(r, EventRole) and r.role == "reviewer" and (everyone or r.user_id == actor.id)
     ]  # fmt: skip
-    written: dict[str, int] = {}
+    proposals = {s.id: s for s in submitted_proposals(event.id)}
+    reviewed: dict[str, set[str]] = {}
     for review in event_reviews(event.id):
-        written[review.reviewer_id] = written.get(review.reviewer_id, 0) + 1
-    proposals = submitted_proposals(event.id)
-    rows = [
-        {
-            "reviewer_id": r.user_id,
-            "track_ids": list(r.track_ids or []),
-            "done": written.get(r.user_id, 0),
-            "in_scope": sum(1 for s in proposals if _in_reviewer_scope(r, s)),
-        }
-        for r in sorted(roles, key=lambda r: r.user_id)
-    ]
+        reviewed.setdefault(review.reviewer_id, set()).add(review.session_id)
+    rows = []
+    for role in sorted(roles, key=lambda r: r.user_id):
+        # Reviews of proposals since trashed, withdrawn or moved out of their tracks do not count.
+        scope = {i for i, s in proposals.items() if _in_reviewer_scope(role, s)}
+        rows.append({
+            "reviewer_id": role.user_id, "track_ids": list(role.track_ids or []),
+            "done": len(reviewed.get(role.user_id, set()) & scope), "in_scope": len(scope),
+        })  # fmt: skip
     partition = review_list_key(event.id, "reviewers")
     return page_of_list(rows, partition=partition, limit=limit, cursor=cursor, secret=signing_key())
 
