@@ -41,6 +41,7 @@ REVIEWABLE_STATES = frozenset({"pending", "waitlisted", "accepted", "confirmed",
 DECISIONS = ("accepted", "rejected", "waitlisted")
 MAX_CRITERIA = 20
 SORTS = ("mean", "median", "spread", "count", "title")
+_UNREAD = object()  # `in_review`'s role argument when the caller's role is still to be read
 
 
 def settings_of(event: content.Event) -> content.ReviewSettings:
@@ -127,12 +128,15 @@ def caller_relations(actor: Actor, event: content.Event, resource: Any = None) -
     return relations_of(actor, event=event, role=role, resource=resource)
 
 
-def in_review(actor: Actor, event: content.Event, session: Any) -> bool:
+def in_review(actor: Actor, event: content.Event, session: Any, *, role: Any = _UNREAD) -> bool:
     """Whether the caller sees this proposal under review: a live, submitted proposal that the
-    permission table puts in their scope (a reviewer's tracks, never a talk of their own)."""
+    permission table puts in their scope (a reviewer's tracks, never a talk of their own).
+    `role`: the caller's role item in the event when already read (a list checks many proposals)."""
     if session.kind_name != "session" or not is_live(session) or session.state not in REVIEWABLE_STATES:
         return False
-    return decide(caller_relations(actor, event, session), "review.read", resource=session)
+    if role is _UNREAD:
+        _, role = event_and_role(actor, event.id)
+    return decide(relations_of(actor, event=event, role=role, resource=session), "review.read", resource=session)
 
 
 def proposal_view(*, event: content.Event, audience: Audience, session: Any) -> dict[str, Any]:
@@ -148,13 +152,13 @@ def proposal_view(*, event: content.Event, audience: Audience, session: Any) -> 
 def review_queue(*, event: content.Event, actor: Actor, limit: int, cursor: str | None) -> Page:
     """The proposals the caller reviews (or, for organizers, every submitted one), each with the
     caller's own review (None until they write one)."""
-    relations = caller_relations(actor, event)
-    audience = audience_in_review(event=event, relations=relations)
+    _, role = event_and_role(actor, event.id)
+    audience = audience_in_review(event=event, relations=relations_of(actor, event=event, role=role))
     page = read_page(
         content.Session,
         event_pk(event.id),
         Item.sk.startswith(child_sk_prefix("session")),
-        keep=lambda s: in_review(actor, event, s),
+        keep=lambda s: in_review(actor, event, s, role=role),
         limit=limit,
         cursor=cursor,
         secret=signing_key(),
