@@ -112,8 +112,9 @@ NOT_SHOWN = frozenset(
 # What a reviewer sees of a proposal and of its speakers, whatever else the tiers above say.
 # PROPOSAL: always; IDENTITY: only when the event's review is not anonymised; ANSWERS: the answers
 # to custom questions, each kept only when its question is known not to identify the speaker
-# (`Audience.open_questions`). Everything else of a session or speaker (contact details, internal
-# comments, speaker ids, slides, recordings) never reaches a reviewer; other kinds show PUBLIC.
+# (`Audience.open_questions`; until custom questions say which are safe, none is, in either mode).
+# Everything else of a session or speaker (contact details, internal comments, linked users, import
+# keys) never reaches a reviewer; other kinds show their PUBLIC fields.
 PROPOSAL, IDENTITY, ANSWERS = "proposal", "identity", "answers"
 REVIEW_FIELDS: dict[str, dict[str, str]] = {
     "session": {
@@ -165,8 +166,8 @@ MEMBERS = Audience("members", frozenset({PUBLIC}), sees_unpublished=True)
 SPEAKER = Audience("speaker", frozenset({PUBLIC, OWN}))
 ACCOUNT_HOLDER = Audience("account holder", frozenset({PUBLIC, OWN}))  # the user, and site admins
 ORGANIZERS_AUDIENCE = Audience("organizers", frozenset({PUBLIC, OWN, ORGANIZERS}), sees_unpublished=True)
-# Reviewers see submitted proposals (domain/review.py picks which), never who sent them unless the
-# event's review is named: anonymised is the default wherever the event's setting is not at hand.
+# Reviewers on the review routes (domain/review.py picks the proposals and, by the event's setting,
+# which of these two); everywhere else a reviewer is a visitor (`audience_of`).
 ANONYMISED_REVIEWERS = Audience("reviewers", frozenset({PUBLIC}), sees_unpublished=True, reviewing="anonymised")
 NAMED_REVIEWERS = replace(ANONYMISED_REVIEWERS, reviewing="named")
 
