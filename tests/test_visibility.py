@@ -34,8 +34,9 @@ SEES = {
     EVENT_EMAIL: ORGANIZERS,
     UNPUBLISHED: MEMBERS,
 }
-AUDIENCES = ["anonymous", "outsider", "speaker", "moderator", "track_organizer", "coorganizer", "organizer", "owner",
-             "admin"]  # fmt: skip
+# A reviewer sees none of the markers: anonymised review (the default) names no speaker anywhere.
+AUDIENCES = ["anonymous", "outsider", "speaker", "moderator", "track_organizer", "reviewer", "coorganizer", "organizer",
+             "owner", "admin"]  # fmt: skip
 SEGMENTS = ["tracks", "rooms", "session-types", "sessions", "speakers", "sponsors", "posts"]
 
 
@@ -70,7 +71,7 @@ def scene(api):
     event = api.dated_event(owner, "Visibility Conf", year=2030)
     base = f"/v1/events/{event['id']}"
     track = api.json("POST", f"{base}/tracks", {"name": "Web"}, token=owner["token"], expect=201)
-    for role in ("organizer", "coorganizer", "moderator", "track_organizer"):
+    for role in ("organizer", "coorganizer", "moderator", "track_organizer", "reviewer"):
         grant_role(event_id=event["id"], user_id=people[role]["id"], role=role, track_ids=[track["id"]])
     Event.get(event_pk(event["id"]), "EVENT").update(actions=[Event.email.set(EVENT_EMAIL)])
 
@@ -101,11 +102,15 @@ def api_answers(api, scene, who: str) -> list[bytes]:
     base = f"/v1/events/{event['id']}"
     calls = [("GET", base, None), ("GET", "/v1/events", None), ("GET", f"{base}/sessions/nosuchitem0", None)]
     calls += [("GET", f"{base}/{segment}", None) for segment in SEGMENTS]
+    calls += [("GET", f"{base}/review/{path}", None) for path in ("proposals", "dashboard", "reviewers", "settings")]
     items = [("speakers", scene["speaker"]), ("speakers", scene["hidden"])]
     items += [("sessions", talk) for talk in scene["talks"].values()]
     for segment, item in items:
         calls.append(("GET", f"{base}/{segment}/{item['id']}", None))
         calls.append(("PATCH", f"{base}/{segment}/{item['id']}", {"version": item["version"] - 1}))
+    for talk in scene["talks"].values():
+        calls.append(("GET", f"{base}/review/proposals/{talk['id']}", None))
+        calls.append(("PUT", f"{base}/review/proposals/{talk['id']}/review", {"abstain": True, "version": 99}))
     return [api.call(method, path, body, token).body for method, path, body in calls]
 
 

@@ -25,12 +25,16 @@ EVENT_ROLE_OF = {
     "track_organizer_this": "track_organizer",
     "track_organizer_other": "track_organizer",
     "moderator": "moderator",
+    "reviewer": "reviewer",
+    "reviewer_other": "reviewer",
 }
 ACTORS = [
     "anonymous",
     "other",
     "speaker",
     "moderator",
+    "reviewer",
+    "reviewer_other",
     "track_organizer_this",
     "track_organizer_other",
     "coorganizer",
@@ -136,7 +140,10 @@ def build_scene(api, people) -> dict[str, Any]:
     for item in items:
         item.save()
     for name, role in EVENT_ROLE_OF.items():
-        tracks = {"track_organizer_this": ["this"], "track_organizer_other": ["other"]}.get(name, [])
+        tracks = {
+            "track_organizer_this": ["this"], "track_organizer_other": ["other"], "reviewer": ["this"],
+            "reviewer_other": ["other"],
+        }.get(name, [])  # fmt: skip
         grant_role(event_id=event_id, user_id=people[name]["id"], role=role, track_ids=tracks)
     target = fresh_target()
     grant_role(event_id=event_id, user_id=target, role="moderator")
@@ -156,7 +163,7 @@ def build_scene(api, people) -> dict[str, Any]:
     )  # fmt: skip
     return {
         "event_id": event_id, "user_id": target, "job_id": job_id, "upload_id": upload["id"],
-        "kind": "track", "trashed_id": "binned", "invite_id": invite["id"],
+        "kind": "track", "trashed_id": "binned", "invite_id": invite["id"], "session_id": "s1",
         "items": {item.sk: item for item in items},
     }  # fmt: skip
 
@@ -184,7 +191,8 @@ def route_params(spec, scene) -> tuple[dict[str, str], Any]:
 # The scene: a draft event owned by "owner", with tracks "this" and "other", one item of each
 # kind, and the speaker's pending proposal "s1" in track "this". "track_organizer_this" runs
 # track "this", "track_organizer_other" track "other". "speaker" has no role in the event: only
-# their own profile "spk" and talk "s1" are theirs. "other" is a signed-in stranger.
+# their own profile "spk" and talk "s1" are theirs. "other" is a signed-in stranger. "reviewer"
+# reviews track "this" (so "s1"), "reviewer_other" track "other": neither has any content route.
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMINS = frozenset({"admin", "super_admin"})
@@ -192,6 +200,7 @@ OWNER = ADMINS | {"owner"}  # the owner and site admins
 MANAGERS = OWNER | {"organizer"}  # ... and organizers
 EDITORS = MANAGERS | {"coorganizer"}  # ... and coorganizers (who neither create nor delete)
 TEAM = EDITORS | {"moderator", "track_organizer_this", "track_organizer_other"}  # every role: they read
+REVIEWERS = frozenset({"reviewer", "reviewer_other"})  # they read the event and review, nothing else
 
 # Per kind of event child: who lists, creates (the sample names no track), reads, edits, trashes.
 CHILDREN = {
@@ -235,7 +244,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/users/{user_id}"): ADMINS,  # a plain user none of the actors is
     ("DELETE", "/users/{user_id}"): ADMINS,
     ("PATCH", "/users/{user_id}"): frozenset({"super_admin"}),  # granting the admin role
-    ("GET", "/events/{event_id}"): TEAM,
+    ("GET", "/events/{event_id}"): TEAM | REVIEWERS,
     ("PATCH", "/events/{event_id}"): EDITORS,
     ("DELETE", "/events/{event_id}"): OWNER,
     ("POST", "/events/{event_id}/publish"): MANAGERS,
@@ -250,8 +259,19 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/events/{event_id}/call-for-papers"): TEAM,
     ("PUT", "/events/{event_id}/call-for-papers"): EDITORS,
     ("PATCH", "/events/{event_id}/call-for-papers"): EDITORS,
-    ("GET", "/events/{event_id}/call-for-papers/proposals"): TEAM,  # anyone who sees the draft event
-    ("POST", "/events/{event_id}/call-for-papers/proposals"): TEAM,
+    ("GET", "/events/{event_id}/call-for-papers/proposals"): TEAM | REVIEWERS,  # anyone who sees the draft event
+    ("POST", "/events/{event_id}/call-for-papers/proposals"): TEAM | REVIEWERS,
+    # Review: settings and queues for the team and reviewers; "s1" (track "this") only for its track's
+    # reviewer; writing a review only for reviewers (review is closed in the scene: a 409, no denial);
+    # the dashboard and decisions for the organizers.
+    ("GET", "/events/{event_id}/review/settings"): EDITORS | REVIEWERS,
+    ("PATCH", "/events/{event_id}/review/settings"): EDITORS,
+    ("GET", "/events/{event_id}/review/proposals"): EDITORS | REVIEWERS,
+    ("GET", "/events/{event_id}/review/proposals/{session_id}"): EDITORS | {"reviewer"},
+    ("PUT", "/events/{event_id}/review/proposals/{session_id}/review"): frozenset({"reviewer"}),
+    ("GET", "/events/{event_id}/review/dashboard"): EDITORS,
+    ("GET", "/events/{event_id}/review/reviewers"): EDITORS | REVIEWERS,
+    ("POST", "/events/{event_id}/review/decisions"): EDITORS,
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()

@@ -186,3 +186,29 @@ def test_read_page_through_an_index_pages_with_the_index_keys(stack):
     assert sorted(decode_cursor(first.next, partition=USERS_INDEX_KEY, secret=SECRET)) == sorted(
         ["pk", "sk", "gsi2pk", "gsi2sk"]
     )
+
+
+def test_page_of_list_pages_a_computed_list_with_signed_cursors():
+    from chalicelib.db.pagination import page_of_list
+
+    rows = list(range(5))
+
+    first = page_of_list(rows, partition="LIST#a", limit=2, cursor=None, secret="s")
+    second = page_of_list(rows, partition="LIST#a", limit=2, cursor=first.next, secret="s")
+    last = page_of_list(rows, partition="LIST#a", limit=2, cursor=second.next, secret="s")
+
+    assert [first.items, second.items, last.items] == [[0, 1], [2, 3], [4]]
+    assert last.next is None
+
+
+def test_page_of_list_refuses_the_cursor_of_another_list_naming_next():
+    from chalicelib.db.pagination import encode_cursor, page_of_list
+    from chalicelib.errors import BadRequest
+
+    other = page_of_list(list(range(5)), partition="LIST#b", limit=2, cursor=None, secret="s").next
+    query_key = encode_cursor({"pk": {"S": "LIST#a"}, "sk": {"S": "SESSION#x"}}, secret="s")
+
+    for cursor in (other, query_key):
+        with pytest.raises(BadRequest) as refused:
+            page_of_list(list(range(5)), partition="LIST#a", limit=2, cursor=cursor, secret="s")
+        assert refused.value.fields == {"next": "invalid cursor"}

@@ -205,7 +205,7 @@ def test_named_role_sets_are_read_from_the_table():
     from chalicelib.domain.permissions import EVENT_MEMBERS, MANAGING_ROLES, ORGANIZING
 
     assert ORGANIZING == {"owner", "organizer", "coorganizer", "admin"}
-    assert EVENT_MEMBERS == {"owner", "organizer", "coorganizer", "track_organizer", "moderator", "admin"}
+    assert EVENT_MEMBERS == {"owner", "organizer", "coorganizer", "track_organizer", "moderator", "reviewer", "admin"}
     assert MANAGING_ROLES == {"owner", "organizer"}
 
 

@@ -59,6 +59,10 @@ def test_site_view_model_holds_only_public_fields():
         ({"anyone", "signed_in", "organizer"}, False, ("organizers", True, True)),
         ({"anyone", "signed_in", "owner"}, False, ("organizers", True, True)),
         ({"anyone", "signed_in", "admin"}, False, ("organizers", True, True)),
+        # A reviewer is a visitor outside the review routes (domain/review.py uses the reviewer audience).
+        ({"anyone", "signed_in", "reviewer"}, False, ("visitors", False, False)),
+        ({"anyone", "signed_in", "visitor", "reviewer", "speaker"}, True, ("speaker", True, False)),
+        ({"anyone", "signed_in", "reviewer", "moderator"}, False, ("members", False, True)),
     ],
 )
 def test_audience_of_each_relation_decides_contact_data_and_unpublished_items(names, linked, expected):
@@ -83,3 +87,71 @@ def test_user_views_show_others_no_email_and_nobody_the_hash():
     assert others == {"id": "u1", "name": "Ada", "avatar_url": None}
     assert (own["email"], own["is_admin"], own["is_super_admin"]) == ("ada@example.org", True, False)
     assert not {"password_hash", "token_version", "site_roles"} & set(own)
+
+
+def _proposal(**values):
+    """A stand-in session with every field a proposal may hold (and custom-question answers)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(kind_name="session", version=3, attribute_values=values)
+
+
+PROPOSAL_VALUES = {
+    "id": "s1", "title": "A talk", "short_abstract": "Why", "track_id": "t1", "state": "pending",
+    "speaker_ids": ["spk"], "speaker_user_ids": ["u1"], "speaker_names": {"spk": "Ada"}, "comments": "internal",
+    "slides_url": "https://slides.example/ada", "video_url": "https://video.example/ada", "source_id": "9",
+    "answers": {"q-open": "Kubernetes", "q-identifying": "I work at ACME", "q-unknown": "my blog"},
+}  # fmt: skip
+
+
+def test_anonymised_reviewers_see_the_proposal_and_nothing_of_its_speakers():
+    from chalicelib.domain.projections import project, reviewer_audience
+
+    audience = reviewer_audience(anonymised=True, open_questions=frozenset({"q-open"}))
+
+    shown = project(_proposal(**PROPOSAL_VALUES), audience)
+
+    assert shown == {
+        "id": "s1", "title": "A talk", "short_abstract": "Why", "track_id": "t1", "state": "pending",
+        "answers": {"q-open": "Kubernetes"}, "version": 3,
+    }  # fmt: skip
+
+
+def test_named_reviewers_see_speaker_ids_and_slides_never_comments_nor_user_ids():
+    from chalicelib.domain.projections import project, reviewer_audience
+
+    shown = project(_proposal(**PROPOSAL_VALUES), reviewer_audience(anonymised=False))
+
+    assert sorted(shown) == sorted(
+        ["id", "title", "short_abstract", "track_id", "state", "speaker_ids", "slides_url", "video_url", "answers",
+         "version"]
+    )  # fmt: skip
+    assert shown["answers"] == {}  # no question is known to be safe: every answer stays out
+
+
+def test_reviewers_see_no_answer_of_an_unknown_shape():
+    from chalicelib.domain.projections import project, reviewer_audience
+
+    audience = reviewer_audience(anonymised=True, open_questions=frozenset({"q-open"}))
+
+    shown = project(_proposal(id="s1", answers=[{"question_id": "q-open", "value": "x"}]), audience)
+
+    assert shown == {"id": "s1", "answers": {}, "version": 3}
+
+
+def test_reviewers_see_speakers_only_when_named_and_never_their_contact():
+    from types import SimpleNamespace
+
+    from chalicelib.domain.projections import project, reviewer_audience
+
+    speaker = SimpleNamespace(
+        kind_name="speaker", version=1,
+        attribute_values={"id": "spk", "name": "Ada", "email": "ada@x.test", "phone": "1", "organisation": "ACME",
+                          "user_id": "u1", "short_biography": "Bio", "gender": "f"},
+    )  # fmt: skip
+
+    anonymised = project(speaker, reviewer_audience(anonymised=True))
+    named = project(speaker, reviewer_audience(anonymised=False))
+
+    assert anonymised == {"version": 1}
+    assert named == {"id": "spk", "name": "Ada", "organisation": "ACME", "short_biography": "Bio", "version": 1}

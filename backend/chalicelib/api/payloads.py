@@ -26,7 +26,7 @@ VERSION = Field(
     "integer", minimum=1, maximum=2**53, description="The version you last read; a stale one gets 409."
 )
 COLOR = Field("string", max_length=7, format="color")
-SESSION_STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
+SESSION_STATES = ("draft", "pending", "waitlisted", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
 LINK = Field("object", max_length=2_000, format="link", description="{name, url}: url http(s) only")
 
 EVENT = Schema(
@@ -176,3 +176,36 @@ CHILD_SCHEMAS: dict[str, Schema] = {
     "sponsor": SPONSOR,
     "post": POST,
 }
+
+REVIEW_SETTINGS = Schema(
+    "review_settings",
+    {
+        "phase": Field("string", choices=("open", "closed")),
+        "anonymised": Field("boolean", description="hide who the speakers are from reviewers"),
+        "scores_after_own": Field("boolean", description="a reviewer sees others' reviews after writing their own"),
+        "criteria": Field(
+            "array", items=Field("object", max_length=1_000, format="criterion"), max_items=20,
+            description="{id?, name, minimum, maximum, weight?}: replaces the criteria as a whole",
+        ),
+        "version": VERSION,
+    },
+)  # fmt: skip
+
+REVIEW = Schema(
+    "review",
+    {
+        "scores": Field("object", max_length=5_000, format="scores", description="criterion id -> whole number"),
+        "comment": multiline(10_000, nullable=True, description="seen by the review team, never by speakers"),
+        "abstain": Field("boolean"),
+        "version": VERSION,
+    },
+)
+
+DECISION = Schema(
+    "review_decision",
+    {
+        "session_ids": Field("array", items=ID, max_items=100),
+        "state": Field("string", choices=("accepted", "rejected", "waitlisted")),
+    },
+    required=frozenset({"session_ids", "state"}),
+)

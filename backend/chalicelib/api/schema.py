@@ -24,7 +24,7 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Formats of free text: every other string is single-line text (values.text_problem).
 MULTILINE_FORMATS = frozenset({"multiline", "rich-text"})
 # Formats only Podium knows stay out of the OpenAPI document (generators refuse unknown ones).
-_PODIUM_FORMATS = MULTILINE_FORMATS | {"link"}
+_PODIUM_FORMATS = MULTILINE_FORMATS | {"link", "criterion", "scores"}
 
 
 class Field(NamedTuple):
@@ -116,8 +116,8 @@ def _check_array(spec: Field, value: Any) -> tuple[Any, str | None]:
 def _check_object(spec: Field, value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, dict) or len(json.dumps(value)) > (spec.max_length or 10_000):
         return value, "must be a small JSON object"
-    if spec.format == "link":
-        return value, _link_problem(value)
+    if spec.format in _OBJECT_FORMATS:
+        return value, _OBJECT_FORMATS[spec.format](value)
     return value, None
 
 
@@ -132,6 +132,52 @@ def _link_problem(link: dict[str, Any]) -> str | None:
         return "url must be an http(s) URL"
     return None
 
+
+_CRITERION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SCORE_BOUND = 1000  # a criterion's scale lies within ±SCORE_BOUND
+
+
+def _criterion_problem(criterion: dict[str, Any]) -> str | None:
+    """A review criterion ({id?, name, minimum, maximum, weight?}): a whole-number scale, a positive weight."""
+    if set(criterion) - {"id", "name", "minimum", "maximum", "weight"}:
+        return "must hold only id, name, minimum, maximum and weight"
+    if "id" in criterion and not (isinstance(criterion["id"], str) and _CRITERION_ID.match(criterion["id"])):
+        return "id must be 1 to 64 letters, digits, - or _"
+    name = criterion.get("name")
+    if not isinstance(name, str) or not 1 <= len(name) <= 100 or values.text_problem(name):
+        return "name must be one line of 1 to 100 characters"
+    return _scale_problem(criterion)
+
+
+def _scale_problem(criterion: dict[str, Any]) -> str | None:
+    low, high = criterion.get("minimum"), criterion.get("maximum")
+    for bound in (low, high):
+        if values.number_problem(bound, minimum=-SCORE_BOUND, maximum=SCORE_BOUND, whole=True):
+            return f"minimum and maximum must be whole numbers from {-SCORE_BOUND} to {SCORE_BOUND}"
+    if low >= high:
+        return "maximum must be above minimum"
+    if values.number_problem(criterion.get("weight", 1), minimum=0.001, maximum=1000):
+        return "weight must be a number from 0.001 to 1000"
+    return None
+
+
+def _scores_problem(scores: dict[str, Any]) -> str | None:
+    """Scores by criterion id: whole numbers (each criterion's own scale is the domain's check)."""
+    if len(scores) > 50:
+        return "must hold at most 50 scores"
+    for name, score in scores.items():
+        if not _CRITERION_ID.match(name):
+            return "keys must be criterion ids"
+        if values.number_problem(score, minimum=-SCORE_BOUND, maximum=SCORE_BOUND, whole=True):
+            return f"{name} must be a whole number"
+    return None
+
+
+_OBJECT_FORMATS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "link": _link_problem,
+    "criterion": _criterion_problem,
+    "scores": _scores_problem,
+}
 
 _CHECKS: dict[str, Callable[[Field, Any], tuple[Any, str | None]]] = {
     "string": _check_string,

@@ -30,6 +30,24 @@ class CallForPapers(MapAttribute):
     secret = UnicodeAttribute(null=True)  # a private CFP's link token (organizers only)
 
 
+class Criterion(MapAttribute):
+    """One review criterion: a whole-number scale and its weight in a proposal's score."""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    minimum = NumberAttribute()
+    maximum = NumberAttribute()
+    weight = NumberAttribute()
+
+
+class ReviewSettings(MapAttribute):
+    phase = UnicodeAttribute(default="closed")  # open | closed
+    anonymised = BooleanAttribute(default=True)
+    # A reviewer sees the others' scores and comments on a proposal only once they reviewed it.
+    scores_after_own = BooleanAttribute(default=True)
+    criteria = ListAttribute(of=Criterion, default=list)
+
+
 class Event(Item, discriminator="event"):
     """sk = "EVENT"; gsi1 = slug lookup; gsi2 = published events by start time."""
 
@@ -62,6 +80,7 @@ class Event(Item, discriminator="event"):
     email = UnicodeAttribute(null=True)  # private: the organizers' contact
     event_url = UnicodeAttribute(null=True)
     call_for_papers = CallForPapers(null=True)
+    review = ReviewSettings(null=True)  # shown by its own route (domain/review.py)
 
 
 class Track(Item, discriminator="track"):
@@ -180,6 +199,17 @@ class Post(Item, discriminator="post"):
     published = BooleanAttribute(default=False)
     published_at = UTCDateTimeAttribute(null=True)
     image_file = StoredFile(null=True)
+
+
+class Review(Item, discriminator="review"):
+    """One reviewer's review of one proposal (`review_key`): scores by criterion id, or an abstention."""
+
+    event_id = UnicodeAttribute()
+    session_id = UnicodeAttribute()
+    reviewer_id = UnicodeAttribute()
+    scores = MapAttribute(null=True)  # criterion id -> whole number within its scale
+    comment = UnicodeAttribute(null=True)  # visible to the review team, never to speakers
+    abstain = BooleanAttribute(default=False)
 
 
 CHILD_KINDS: dict[str, type[Item]] = {

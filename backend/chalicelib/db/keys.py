@@ -7,7 +7,8 @@ place (tests/db/test_keys.py greps the rest of backend/ for hand-made ones).
 
 Layout:
 - an event and its children share `EVENT#<id>`: the event is sk `EVENT`, a child
-  `<KIND>#<id>` (`SESSION#…`), a role `ROLE#<user id>`, a pending invite `INVITE#<id>`;
+  `<KIND>#<id>` (`SESSION#…`), a role `ROLE#<user id>`, a pending invite `INVITE#<id>`, a
+  reviewer's review of a proposal `REVIEW#<session id>#<user id>`;
   gsi1 `SLUG#<slug>`/`EVENT` finds an event by slug, gsi2 `PUBLISHED`/start lists published ones
 - a user is `USER#<id>`/`USER`, gsi1 `EMAIL#<email>`/`USER`, gsi2 `USERS`/email; the guard that
   keeps emails unique is `EMAIL#<email>`/`EMAIL`; a role item's gsi1 is `USER#<id>`/`EVENT#<id>`
@@ -49,6 +50,7 @@ SITE_EVENTS_SK = "EVENTS"
 
 _EVENT, _USER, _EMAIL, _SLUG, _ROLE, _INVITE = "EVENT#", "USER#", "EMAIL#", "SLUG#", "ROLE#", "INVITE#"
 _SHARD = "SHARD#"
+_REVIEW = "REVIEW#"
 
 
 def _id_after(prefix: str, key: str) -> str | None:
@@ -128,6 +130,26 @@ def role_key(event_id: str, user_id: str) -> Key:
 def role_user_id_from_sk(sk: str) -> str | None:
     """The user id of a role item's sort key; None for other sort keys."""
     return _id_after(_ROLE, sk)
+
+
+def review_sk(session_id: str, user_id: str) -> str:
+    """A review's sort key: beside its proposal's other reviews (`review_sk_prefix`)."""
+    return f"{_REVIEW}{session_id}#{user_id}"
+
+
+def review_sk_prefix(session_id: str = "") -> str:
+    """What the reviews of one proposal (or, with no id, of every proposal) begin with."""
+    return _REVIEW + (f"{session_id}#" if session_id else "")
+
+
+def review_key(event_id: str, session_id: str, user_id: str) -> Key:
+    return event_pk(event_id), review_sk(session_id, user_id)
+
+
+def review_list_key(event_id: str, list_name: str) -> str:
+    """What a review list computed in memory (the dashboard, reviewers' progress) names in its
+    cursors: no item has this key, and a cursor of one list is refused by another."""
+    return f"{_REVIEW}{event_id}#{list_name}"
 
 
 def invite_sk(invite_id: str) -> str:

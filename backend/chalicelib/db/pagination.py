@@ -164,3 +164,19 @@ def read_page(
     page = kept[:limit]
     more = len(kept) > limit
     return Page(page, encode_cursor(key_of(page[-1], index=index), secret=secret) if more else None)
+
+
+def page_of_list(items: list[Any], *, partition: str, limit: int, cursor: str | None, secret: str) -> Page:
+    """A page of a list computed whole in memory (sorted and filtered by the caller, e.g. the review
+    dashboard's statistics), with the one signed cursor format: the key names `partition` (the
+    cursor of another list is refused) and the position of the page's last item."""
+    start = 0
+    if cursor:
+        key = decode_cursor(cursor, partition=partition, secret=secret) or {}
+        offset = (key.get("offset") or {}).get("N", "")
+        if set(key) != {"pk", "offset"} or not (isinstance(offset, str) and offset.isdigit()):
+            raise _refused()
+        start = int(offset)
+    end = start + limit
+    last = {"pk": {"S": partition}, "offset": {"N": str(end)}} if end < len(items) else None
+    return Page(items[start:end], encode_cursor(last, secret=secret))

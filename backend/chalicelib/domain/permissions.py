@@ -22,8 +22,8 @@ from chalicelib.db.users import EventRole, User
 from chalicelib.domain.session_states import check_transition
 from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
 
-EVENT_ROLES = ("owner", "organizer", "coorganizer", "track_organizer", "moderator")
-INVITABLE_ROLES = ("organizer", "coorganizer", "track_organizer", "moderator")
+EVENT_ROLES = ("owner", "organizer", "coorganizer", "track_organizer", "moderator", "reviewer")
+INVITABLE_ROLES = ("organizer", "coorganizer", "track_organizer", "moderator", "reviewer")
 CONTENT_KINDS = ("track", "room", "session_type", "session", "speaker", "sponsor", "post", "call_for_papers")
 CRUD = frozenset({"read", "create", "update", "delete"})
 READ = frozenset({"read"})
@@ -42,6 +42,9 @@ _EVENT_ADMIN = {
     "role": frozenset({"read", "create", "delete"}),
     "job": READ,
     "trash": frozenset({"read", "restore", "delete"}),
+    # Review: the settings (phase, anonymity, criteria), the proposals under review, the dashboard.
+    "review_settings": frozenset({"read", "update"}),
+    "review": frozenset({"read", "dashboard", "decide"}),
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -78,6 +81,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "role": READ,
         "job": READ,
         "trash": READ,
+        "review_settings": frozenset({"read", "update"}),
+        "review": frozenset({"read", "dashboard", "decide"}),
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
@@ -86,6 +91,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "session": CRUD | {"review"},
     },
     "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ},
+    # A reviewer reads the event, its review settings and the submitted proposals in their scope
+    # (through the review routes only, as domain/projections.py's reviewer audience shows them),
+    # and writes their own review of each. None of the event's content routes are theirs.
+    "reviewer": {"event": READ, "review_settings": READ, "review": frozenset({"read", "write"})},
     "admin": {
         **_EVENT_ADMIN,
         "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
@@ -117,7 +126,10 @@ SCOPED = {
     ("track_organizer", "session"): "tracks",
     ("speaker", "speaker"): "linked",
     ("speaker", "session"): "linked",
+    ("reviewer", "review"): "reviewer_tracks",
 }
+# The event roles scoped to tracks: a track organizer names theirs; a reviewer may (none: every track).
+TRACK_SCOPED_ROLES = frozenset(name for (name, _), scope in SCOPED.items() if scope in ("tracks", "reviewer_tracks"))
 # Scoped relations that read the whole event all the same (the scope limits what they change):
 # a track organizer sees every session and track, as the session list shows them.
 READS_BEYOND_SCOPE = frozenset({"track_organizer"})
@@ -245,12 +257,24 @@ def _reviews(name: str, relations: Relations, kind: str) -> bool:
 def _in_scope(scope: str, relations: Relations, kind: str, resource: Any) -> bool:
     if scope == "linked":
         return relations.linked
+    if scope == "reviewer_tracks":
+        return _reviews_proposal(relations, resource)
     # A track organizer acts on their tracks and on the sessions in them. With no resource
     # (a list or a create), the view narrows to those tracks itself.
     if resource is None:
         return True
     track_id = getattr(resource, "id", None) if kind == "track" else getattr(resource, "track_id", None)
     return track_id in relations.track_ids
+
+
+def _reviews_proposal(relations: Relations, proposal: Any) -> bool:
+    """A reviewer reviews the proposals of their tracks (every track when the role names none),
+    never one they speak in (a conflict of interest). With no proposal (a list), the view narrows."""
+    if proposal is None:
+        return True
+    if relations.linked:
+        return False
+    return not relations.track_ids or getattr(proposal, "track_id", None) in relations.track_ids
 
 
 def relations_of(actor: Actor, *, event: Any = None, role: Any = None, resource: Any = None) -> Relations:

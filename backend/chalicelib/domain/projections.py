@@ -106,8 +106,37 @@ FIELDS: dict[str, dict[str, str]] = {
 # speakers' names a session keeps for lists (lists show them as `speakers`).
 NOT_SHOWN = frozenset(
     {"pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "trash_pk", "expires_at", "trash_op"}
-    | {"trashed_at", "trashed_by", "call_for_papers", "speaker_names"}
+    | {"trashed_at", "trashed_by", "call_for_papers", "speaker_names", "review"}
 )
+
+# What a reviewer sees of a proposal and of its speakers, whatever else the tiers above say.
+# PROPOSAL: always; IDENTITY: only when the event's review is not anonymised; ANSWERS: the answers
+# to custom questions, each kept only when its question is known not to identify the speaker
+# (`Audience.open_questions`; until custom questions say which are safe, none is, in either mode).
+# Everything else of a session or speaker (contact details, internal comments, linked users, import
+# keys) never reaches a reviewer; other kinds show their PUBLIC fields.
+PROPOSAL, IDENTITY, ANSWERS = "proposal", "identity", "answers"
+REVIEW_FIELDS: dict[str, dict[str, str]] = {
+    "session": {
+        **dict.fromkeys(("id", "version", "event_id", "created_at", "updated_at"), PROPOSAL),
+        **dict.fromkeys(
+            (
+                "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id",
+                "session_type_id", "duration_minutes", "state",
+            ),
+            PROPOSAL,
+        ),
+        **dict.fromkeys(("speaker_ids", "slides_url", "slides_file", "video_url", "audio_url"), IDENTITY),
+        "answers": ANSWERS,
+    },
+    "speaker": dict.fromkeys(
+        (
+            "id", "name", "photo_url", "photo_file", "short_biography", "long_biography", "organisation",
+            "position", "country", "website", "twitter", "city", "github", "linkedin", "facebook",
+        ),
+        IDENTITY,
+    ),
+}
 
 
 
@@ -120,8 +149,15 @@ class Audience:
     sees_unpublished: bool = False
     # Which speakers' sessions a visitor sees (set by `for_items`): a speaker shows only those.
     public_sessions: frozenset[str] | None = None
+    # A reviewer: "anonymised" or "named" (REVIEW_FIELDS decides their sessions and speakers).
+    reviewing: str | None = None
+    # The custom questions whose answers a reviewer may read (known not to identify anyone).
+    open_questions: frozenset[str] = frozenset()
 
     def shows(self, kind: str, field: str) -> bool:
+        if self.reviewing is not None and kind in REVIEW_FIELDS:
+            tier = REVIEW_FIELDS[kind].get(field)
+            return tier in (PROPOSAL, ANSWERS) or (tier == IDENTITY and self.reviewing == "named")
         return FIELDS.get(kind, {}).get(field) in self.tiers
 
 
@@ -130,6 +166,15 @@ MEMBERS = Audience("members", frozenset({PUBLIC}), sees_unpublished=True)
 SPEAKER = Audience("speaker", frozenset({PUBLIC, OWN}))
 ACCOUNT_HOLDER = Audience("account holder", frozenset({PUBLIC, OWN}))  # the user, and site admins
 ORGANIZERS_AUDIENCE = Audience("organizers", frozenset({PUBLIC, OWN, ORGANIZERS}), sees_unpublished=True)
+# Reviewers on the review routes (domain/review.py picks the proposals and, by the event's setting,
+# which of these two); everywhere else a reviewer is a visitor (`audience_of`).
+ANONYMISED_REVIEWERS = Audience("reviewers", frozenset({PUBLIC}), sees_unpublished=True, reviewing="anonymised")
+NAMED_REVIEWERS = replace(ANONYMISED_REVIEWERS, reviewing="named")
+
+
+def reviewer_audience(*, anonymised: bool, open_questions: frozenset[str] = frozenset()) -> Audience:
+    """The reviewers' audience of an event, by its review setting."""
+    return replace(ANONYMISED_REVIEWERS if anonymised else NAMED_REVIEWERS, open_questions=open_questions)
 
 
 def audience_of(relations: Relations) -> Audience:
@@ -139,6 +184,10 @@ def audience_of(relations: Relations) -> Audience:
     # Moderators and track organizers read every item of the event (drafts and pending talks too)
     # but, like visitors, none of the organizers' private fields: they make no exports either.
     member = bool(relations.names & EVENT_MEMBERS)
+    # A reviewer and nothing more is a visitor outside the review routes, which use the reviewer
+    # audience (`reviewer_audience`): no route but those shows them a talk under review.
+    if member and not (relations.names & EVENT_MEMBERS) - {"reviewer"}:
+        member = False
     if relations.linked:
         return Audience("speaker", SPEAKER.tiers, sees_unpublished=member)
     return MEMBERS if member else VISITORS
@@ -170,12 +219,21 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
         if not audience.shows(kind, name):
             continue
         data[name] = file_view(value) if name.endswith("_file") else value
+    if audience.reviewing is not None and "answers" in data:
+        data["answers"] = _open_answers(data["answers"], audience.open_questions)
     data["version"] = item.version
     if kind == "speaker" and "session_ids" in data and audience.public_sessions is not None:
         data["session_ids"] = [i for i in data["session_ids"] if i in audience.public_sessions]
     if kind == "track":
         data["text_color"] = readable_text_color(item.color or "#5c6b7a")
     return data
+
+
+def _open_answers(answers: Any, open_questions: frozenset[str]) -> dict[str, Any]:
+    """The answers (question id -> answer) whose question a reviewer may read; none of any other shape."""
+    if not isinstance(answers, dict):
+        return {}
+    return {question: answer for question, answer in answers.items() if question in open_questions}
 
 
 def user_view(user: Any, audience: Audience) -> dict[str, Any]:

@@ -12,21 +12,24 @@ from chalicelib.errors import Conflict
 from chalicelib.public.bundle import PUBLIC_SESSION_STATES
 from chalicelib.request_context import current_context
 
-STATES = ("draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
+STATES = ("draft", "pending", "waitlisted", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
 # The states visitors see are the public model's (public/bundle.py); projections read them here.
 
 ORGANIZER_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending", "accepted", "rejected"}),
-    "pending": frozenset({"accepted", "rejected", "draft"}),
+    "pending": frozenset({"accepted", "rejected", "waitlisted", "draft"}),
+    # Waitlisted: reviewed, to be accepted if a slot frees up (domain/review.py's bulk decisions).
+    "waitlisted": frozenset({"accepted", "rejected", "pending"}),
     "accepted": frozenset({"confirmed", "rejected", "canceled", "pending"}),
     "confirmed": frozenset({"canceled", "accepted"}),
-    "rejected": frozenset({"pending", "accepted"}),
+    "rejected": frozenset({"pending", "accepted", "waitlisted"}),
     "withdrawn": frozenset({"pending"}),
     "canceled": frozenset({"accepted", "confirmed"}),
 }
 SPEAKER_TRANSITIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({"pending"}),
     "pending": frozenset({"draft", "withdrawn"}),
+    "waitlisted": frozenset({"withdrawn"}),
     "accepted": frozenset({"confirmed", "withdrawn"}),
     "confirmed": frozenset({"withdrawn"}),
     "rejected": frozenset(),

@@ -11,7 +11,8 @@ const CFP = "/events/{}/call-for-papers";
 // What an organizer may make of a session in each state (domain/session_states.py), as buttons.
 const REVIEW_MOVES = {
   draft: [["accepted", "Accept"], ["rejected", "Reject"]],
-  pending: [["accepted", "Accept"], ["rejected", "Reject"]],
+  pending: [["accepted", "Accept"], ["rejected", "Reject"], ["waitlisted", "Waitlist"]],
+  waitlisted: [["accepted", "Accept"], ["rejected", "Reject"]],
   accepted: [["confirmed", "Confirm"], ["rejected", "Reject"], ["canceled", "Cancel"]],
   confirmed: [["canceled", "Cancel"]],
   rejected: [["accepted", "Accept"]],
@@ -21,11 +22,12 @@ const REVIEW_MOVES = {
 // What a speaker may make of their own proposal.
 const SPEAKER_MOVES = {
   pending: [["withdrawn", "Withdraw"]],
+  waitlisted: [["withdrawn", "Withdraw"]],
   accepted: [["confirmed", "Confirm"], ["withdrawn", "Withdraw"]],
   confirmed: [["withdrawn", "Withdraw"]],
   withdrawn: [["pending", "Resubmit"]],
 };
-const REVIEW_STATES = ["pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled"];
+const REVIEW_STATES = ["pending", "waitlisted", "accepted", "confirmed", "rejected", "withdrawn", "canceled"];
 
 /** The event's call for papers, or null when it has none (or none this caller may read). */
 async function readCfp(base, token) {
