@@ -36,7 +36,7 @@ def test_export_is_the_v2_spelling_with_every_record(imported, sample_2017):
 
     files = _unzip(export_zip(event_id=imported(sample_2017).event_id, audience=ORGANIZERS_AUDIENCE))
 
-    assert sorted(files) == ["event", "microlocations", "session-types", "sessions", "speakers", "sponsors", "tracks"]
+    assert sorted(files) == ["event", "microlocations", "posts", "session-types", "sessions", "speakers", "sponsors", "tracks"]
     assert [len(files[n]) for n in ("sessions", "speakers", "tracks", "microlocations", "sponsors")] == [
         214,
         207,

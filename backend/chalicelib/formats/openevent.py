@@ -629,6 +629,8 @@ def write_files(items_by_kind: Mapping[str, list[Any]], *, audience: Audience) -
         "sessions": [_session_record(s, ids, tz, audience) for s in kind("session")],
         "speakers": [_speaker_record(s, ids, audience) for s in kind("speaker")],
         "sponsors": [_sponsor_record(s, ids) for s in kind("sponsor")],
+        # Not an Open Event file (it has no posts); Podium's own, read back by Podium's imports.
+        "posts": [_post_record(p, tz) for p in kind("post") if p.published or audience.sees_unpublished],
     }
     for value in records.values():
         if isinstance(value, list):
@@ -655,7 +657,8 @@ class _SourceIds:
 
     def __init__(self, by_kind: Mapping[str, list[Any]], audience: Audience) -> None:
         self._ids = {
-            (kind, i.id): (i.source_id if audience.shows(kind, "source_id") else None) or i.id
+            # Posts and later kinds are never imported from Open Event: they have no source id.
+            (kind, i.id): (getattr(i, "source_id", None) if audience.shows(kind, "source_id") else None) or i.id
             for kind, items in by_kind.items()
             for i in items
         }
@@ -810,4 +813,14 @@ def _sponsor_record(s: Any, ids: _SourceIds) -> dict[str, Any]:
         "logo-url": _or_none(s.logo_url),
         "type": _or_none(s.tier),
         "level": None if s.level is None else int(s.level),
+    }
+
+
+def _post_record(p: Any, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "title": p.title,
+        "body": _or_none(p.body),
+        "published": bool(p.published),
+        "published-at": _export_time(p.published_at, tz),
     }
