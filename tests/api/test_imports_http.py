@@ -86,7 +86,8 @@ def _accepted_import_upload(owner_id: str, state: str = "accepted") -> str:
     key = f"imports/{owner_id}/{upload_id}/export.zip"
     client("s3").put_object(Bucket=settings().uploads_bucket, Key=key, Body=b"PK\x03\x04")
     Upload(
-        *upload_key(upload_id), id=upload_id, owner_id=owner_id, purpose="import", key=key, filename="export.zip",
+        *upload_key(upload_id), id=upload_id, owner_id=owner_id, purpose="import",
+        key=f"incoming/import/{owner_id}/{upload_id}/export.zip", filename="export.zip",
         content_type="application/zip", declared_size=4, max_size=1000, deadline=0, state=state,
     ).save()  # fmt: skip
     return upload_id

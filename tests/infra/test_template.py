@@ -102,3 +102,13 @@ def test_deployed_uploads_bucket_expires_job_result_files_after_the_retention_pa
     results = [r for r in rules if r["Filter"]["Prefix"] == RESULTS_PREFIX]
     assert [(r["Expiration"]["Days"], r["Status"]) for r in results] == [(7, "Enabled")]
     assert not FILES_PREFIX.startswith(RESULTS_PREFIX)  # accepted uploads never expire
+
+
+def test_deployed_uploads_bucket_expires_uploaded_imports_after_a_day(aws_stack):
+    from chalicelib.domain.uploads import FILES_PREFIX, IMPORTS_PREFIX
+
+    rules = boto3.client("s3").get_bucket_lifecycle_configuration(Bucket=aws_stack.uploads_bucket)["Rules"]
+
+    imports = [r for r in rules if r["Filter"]["Prefix"] == IMPORTS_PREFIX]
+    assert [(r["Expiration"]["Days"], r["Status"]) for r in imports] == [(1, "Enabled")]
+    assert not FILES_PREFIX.startswith(IMPORTS_PREFIX)
