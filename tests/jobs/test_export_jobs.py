@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def run_export(aws_stack, stack):
-    """Run the export job of `event_id` for the event's owner through the queue; the job record."""
+    """Run the export job of `event_id` for a user (the seeded event's owner) through the queue; the job record."""
     from app import app
     from chalicelib.db.jobs import Job
     from chalicelib.db.keys import job_pk
@@ -25,8 +25,8 @@ def run_export(aws_stack, stack):
 
     poller = LocalPoller(app, aws_stack)
 
-    def run(event_id: str):
-        ctx = system_context().with_actor(actor(OWNER_ID))
+    def run(event_id: str, user_id: str = OWNER_ID):
+        ctx = system_context().with_actor(actor(user_id))
         job_id = enqueue("export_event", _ctx=ctx, _event_id=event_id, event_id=event_id)
         while poller.poll_jobs_once(wait_seconds=0):
             pass
@@ -113,3 +113,25 @@ def test_export_zip_goes_when_its_event_is_purged(run_export):
     purge_trashed(item=content.Event.get(*keys.event_key(seeded.event_id), consistent_read=True), actor=SYSTEM)
 
     assert [key for key in bucket_keys() if key.startswith(f"jobs/{job.id}/")] == []
+
+
+def test_export_job_zip_imports_again_as_the_same_event(run_export, tmp_path):
+    # GIVEN an event with a team, posts, an uploaded photo, a call for papers and timed sessions
+    from chalicelib.actors import SYSTEM
+    from chalicelib.domain.imports import import_event, read_source
+    from chalicelib.domain.jobs import read_job
+    from support.round_trip import OWNER_ID as RICH_OWNER
+    from support.round_trip import comparable, rich_event
+
+    event_id = rich_event()
+
+    # WHEN its owner exports it through the job and the download is imported
+    job = run_export(event_id, RICH_OWNER)
+    (tmp_path / "export.zip").write_bytes(
+        requests.get(read_job(job_id=job.id, actor=actor(RICH_OWNER))["download_url"], timeout=10).content
+    )
+    copy = import_event(export=read_source(tmp_path / "export.zip"), actor=SYSTEM, owner_id=RICH_OWNER, publish=True)
+
+    # THEN the copy is a new event with the same sessions, speakers, tracks, rooms, sponsors, posts and times
+    assert copy.created and copy.event_id != event_id
+    assert comparable(copy.event_id) == comparable(event_id)

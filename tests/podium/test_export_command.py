@@ -78,3 +78,19 @@ def test_build_site_from_the_table_builds_an_event_with_a_team_posts_and_photos(
 
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "site" / "e" / "conf" / "index.html").is_file()
+
+
+def test_podium_export_zip_imports_again_as_the_same_event(stack, local_stack, podium, tmp_path):
+    from chalicelib.actors import SYSTEM
+    from chalicelib.domain.imports import import_event, read_source
+    from support.round_trip import comparable, rich_event
+
+    event_id = rich_event()
+    out = tmp_path / "export.zip"
+
+    run = podium("export", event_id, "--out", str(out), "--state-dir", str(local_stack))
+    copy = import_event(export=read_source(out), actor=SYSTEM, owner_id="round-trip-importer", publish=True)
+
+    assert run.returncode == 0, run.stderr
+    assert copy.created and copy.event_id != event_id
+    assert comparable(copy.event_id) == comparable(event_id)
