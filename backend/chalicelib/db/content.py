@@ -180,6 +180,7 @@ class Post(Item, discriminator="post"):
     published = BooleanAttribute(default=False)
     published_at = UTCDateTimeAttribute(null=True)
     image_file = StoredFile(null=True)
+    source_id = UnicodeAttribute(null=True)  # set by imports of Podium's own exports
 
 
 CHILD_KINDS: dict[str, type[Item]] = {

@@ -12,6 +12,7 @@ from chalicelib.db.queries import event_content
 from chalicelib.domain.event_access import require
 from chalicelib.domain.events import get_event
 from chalicelib.domain.projections import Audience
+from chalicelib.domain.uploads import public_url
 from chalicelib.errors import NotFound
 from chalicelib.formats import openevent
 from chalicelib.jobs.enqueue import enqueue
@@ -30,7 +31,7 @@ def export_files(*, event_id: str, audience: Audience) -> dict[str, bytes]:
     items_by_kind = event_content(event_id)
     if not items_by_kind["event"]:
         raise NotFound("no such event")
-    return openevent.write_files(items_by_kind, audience=audience)
+    return openevent.write_files(items_by_kind, audience=audience, file_url=lambda stored: public_url(stored.key))
 
 
 def export_zip(*, event_id: str, audience: Audience) -> bytes:

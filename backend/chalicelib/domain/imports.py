@@ -37,7 +37,7 @@ MAX_ITEM_BYTES = 400_000  # DynamoDB's item size limit
 BATCH = 25  # BatchWriteItem's limit
 WRITERS = 4
 # Kinds an import owns: re-importing removes the ones the export no longer lists.
-IMPORTED_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor"})
+IMPORTED_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post"})
 FILE_OF_KIND = {
     "event": "event",
     "track": "tracks",
@@ -46,6 +46,7 @@ FILE_OF_KIND = {
     "session": "sessions",
     "speaker": "speakers",
     "sponsor": "sponsors",
+    "post": "posts",
 }
 RENAMED = {"mobile": "phone"}  # export field → stored attribute
 
@@ -181,6 +182,7 @@ def export_counts(export: OpenEventExport) -> dict[str, Any]:
         "rooms": len(export.rooms),
         "session_types": len(export.session_types),
         "sponsors": len(export.sponsors),
+        "posts": len(export.posts),
     }
 
 
@@ -198,6 +200,7 @@ def _items(
         (content.SessionType, export.session_types),
         (content.Session, export.sessions),
         (content.Sponsor, export.sponsors),
+        (content.Post, export.posts),
     )
     for model, records in children:
         items.extend(_child(model, event.id, record) for record in records)
