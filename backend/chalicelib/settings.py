@@ -30,6 +30,7 @@ class Settings(NamedTuple):
     log_level: str
     mail_from: str = "Podium <no-reply@podium.example.org>"
     job_retry_base_seconds: int = 1
+    upload_import_max_bytes: int = 50 * 1024 * 1024
     version: str = VERSION
 
     @property
@@ -80,6 +81,7 @@ def read_settings(environ: dict[str, str] | None = None) -> Settings:
         log_level=_log_level(env.get("PODIUM_LOG_LEVEL", "INFO")),
         mail_from=env.get("PODIUM_MAIL_FROM", "Podium <no-reply@podium.example.org>"),
         job_retry_base_seconds=_int("PODIUM_JOB_RETRY_BASE_SECONDS", 1),
+        upload_import_max_bytes=_int("PODIUM_UPLOAD_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
     )
 
 

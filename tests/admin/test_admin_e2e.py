@@ -586,3 +586,67 @@ def test_admin_late_earlier_view_never_replaces_the_form_being_filled(pages, dev
     page.get_by_role("button", name="Create speaker").click()
     page.wait_for_url(re.compile(rf"#/events/{event_id}/speakers/(?!new)\w+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Late Lou"))
+
+
+def _small_export_zip(sample, *, name: str) -> bytes:
+    """FOSSASIA 2018 cut to five sessions (one ending before it starts: a repair to report) and
+    their speakers, under a name and identifier of its own, as a zip."""
+    import zipfile
+
+    sessions = json.loads((sample / "sessions").read_text())[:5]
+    sessions[0]["end_time"] = "2018-03-22T11:00:00+08:00"  # before its start: the reader repairs it
+    speaker_ids = {p["id"] for s in sessions for p in s["speakers"]}
+    speakers = [p for p in json.loads((sample / "speakers").read_text()) if p["id"] in speaker_ids]
+    event = json.loads((sample / "event").read_text()) | {"name": name, "identifier": uuid.uuid4().hex[:8]}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file_name, records in (("event", event), ("sessions", sessions), ("speakers", speakers)):
+            archive.writestr(f"export/{file_name}", json.dumps(records))
+        for file_name in ("tracks", "microlocations", "sponsors"):
+            archive.writestr(f"export/{file_name}", (sample / file_name).read_bytes())
+    return buffer.getvalue()
+
+
+def test_admin_import_shows_the_repair_report_then_publish_and_download_an_export(pages, dev_stack, sample_2018):
+    # GIVEN a confirmed organizer and an export with a session that ends before it starts
+    owner = organizer_with_event(dev_stack, verified=True)
+    name = f"Imported Summit {uuid.uuid4().hex[:4]}"
+    page = pages.open(expect_statuses=(404,))  # the public page before it is published
+    sign_in_in_browser(page, owner["email"])
+
+    # WHEN they import it from the admin page
+    page.get_by_role("link", name="Import an export").click()
+    page.get_by_label("Export (zip)").set_input_files(
+        {"name": "summit.zip", "mimeType": "application/zip", "buffer": _small_export_zip(sample_2018, name=name)}
+    )
+    page.get_by_role("button", name="Import").click()
+
+    # THEN the repair report names the session's end time
+    page.get_by_role("heading", name=re.compile(r"Repair report \(\d+\)")).wait_for(timeout=60_000)
+    expect(page.locator("table.repairs")).to_contain_text("ends_at")
+    screenshot(page, "40-import-repair-report")
+
+    # WHEN they open the event and publish it
+    page.get_by_role("link", name=re.compile("Open the event")).click()
+    page.get_by_role("heading", level=1, name=name).wait_for()
+    page.locator("#publish").click()
+    page.locator(".publish-status", has_text=re.compile(r"^The public page (is up to date|was updated)")).wait_for(
+        timeout=60_000
+    )
+    screenshot(page, "41-imported-event-published")
+
+    # AND export it from the jobs page
+    page.goto(page.url + "/jobs")
+    page.get_by_role("button", name="Export as Open Event").click()
+    download = page.get_by_role("link", name="Download")
+    download.wait_for(timeout=60_000)
+    screenshot(page, "42-export-download")
+
+    # THEN the download is the event's export, with its sessions
+    import zipfile
+
+    answer = page.request.get(download.get_attribute("href"))
+    assert answer.status == 200
+    with zipfile.ZipFile(io.BytesIO(answer.body())) as archive:
+        assert json.loads(archive.read("event"))["name"] == name
+        assert len(json.loads(archive.read("sessions"))) == 5

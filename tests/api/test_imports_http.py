@@ -72,3 +72,59 @@ def test_import_route_refuses_to_publish_for_an_unverified_user(signed_in_client
 
     assert (published.status_code, json.loads(published.body)["error"]["code"]) == (403, "email_not_verified")
     assert drafted.status_code == 202
+
+
+def _accepted_import_upload(owner_id: str, state: str = "accepted") -> str:
+    """An import upload record as completion leaves it (the file stored under imports/<owner>/); its id."""
+    from chalicelib.adapters.aws import client
+    from chalicelib.db.base import new_id
+    from chalicelib.db.keys import upload_key
+    from chalicelib.db.uploads import Upload
+    from chalicelib.settings import settings
+
+    upload_id = new_id()
+    key = f"imports/{owner_id}/{upload_id}/export.zip"
+    client("s3").put_object(Bucket=settings().uploads_bucket, Key=key, Body=b"PK\x03\x04")
+    Upload(
+        *upload_key(upload_id), id=upload_id, owner_id=owner_id, purpose="import",
+        key=f"incoming/import/{owner_id}/{upload_id}/export.zip", filename="export.zip",
+        content_type="application/zip", declared_size=4, max_size=1000, deadline=0, state=state,
+    ).save()  # fmt: skip
+    return upload_id
+
+
+def test_import_route_starts_a_job_for_the_callers_import_upload(signed_in_client):
+    from chalicelib.db.jobs import Job
+    from chalicelib.db.keys import job_pk
+
+    upload_id = _accepted_import_upload(USER_ID)
+
+    status, body = _post(signed_in_client, "/v1/imports", {"upload_id": upload_id})
+
+    record = Job.get(job_pk(body["job_id"]), "JOB")
+    assert status == 202
+    assert json.loads(record.args) == {
+        "owner_id": USER_ID, "publish": False, "upload_key": f"imports/{USER_ID}/{upload_id}/export.zip"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("owner", "state", "expected"),
+    [("someone-else-1", "accepted", 404), (USER_ID, "pending", 422)],
+    ids=["someone-elses-upload", "not-completed"],
+)
+def test_import_route_refuses_an_upload_that_is_not_the_callers_completed_import(
+    signed_in_client, owner, state, expected
+):
+    upload_id = _accepted_import_upload(owner, state)
+
+    status, body = _post(signed_in_client, "/v1/imports", {"upload_id": upload_id})
+
+    assert (status, list(body["error"].get("fields", {}))) == (expected, ["upload_id"])
+
+
+@pytest.mark.parametrize("body", [{}, {"upload_id": "abc", "upload_key": f"imports/{USER_ID}/a.zip"}])
+def test_import_route_needs_exactly_one_of_upload_id_and_upload_key(signed_in_client, body):
+    status, answer = _post(signed_in_client, "/v1/imports", body)
+
+    assert (status, sorted(answer["error"]["fields"])) == (422, ["upload_id", "upload_key"])

@@ -36,7 +36,7 @@ def test_export_is_the_v2_spelling_with_every_record(imported, sample_2017):
 
     files = _unzip(export_zip(event_id=imported(sample_2017).event_id, audience=ORGANIZERS_AUDIENCE))
 
-    assert sorted(files) == ["event", "microlocations", "session-types", "sessions", "speakers", "sponsors", "tracks"]
+    assert sorted(files) == ["event", "microlocations", "posts", "session-types", "sessions", "speakers", "sponsors", "tracks"]
     assert [len(files[n]) for n in ("sessions", "speakers", "tracks", "microlocations", "sponsors")] == [
         214,
         207,
@@ -67,3 +67,12 @@ def test_export_of_a_missing_event_is_not_found(aws_stack):
 
     with pytest.raises(NotFound):
         export_zip(event_id="nosuchevent", audience=VISITORS)
+
+
+def test_export_of_an_event_with_a_team_and_posts_writes_the_posts(seeded):
+    from chalicelib.domain.exports import export_files
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
+
+    files = export_files(event_id=seeded.event_id, audience=ORGANIZERS_AUDIENCE)
+
+    assert [(p["id"], p["title"]) for p in json.loads(files["posts"])] == [(seeded.post_id, "News")]

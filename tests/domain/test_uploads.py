@@ -455,3 +455,58 @@ def test_thumbnails_are_made_from_the_checked_file_after_a_repost(seeded, worker
     data = boto3.client("s3").get_object(Bucket=settings().uploads_bucket, Key=thumbnail)["Body"].read()
     pixel = Image.open(io.BytesIO(data)).convert("RGB").getpixel((25, 25))
     assert pixel[0] > 200 and pixel[2] < 60  # red: the accepted file, not the reposted one
+
+
+def _export_zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("event", b'{"id": 1, "name": "Conf"}')
+    return buffer.getvalue()
+
+
+def _upload_import(data: bytes, who: str = OWNER_ID, size: int | None = None) -> dict:
+    from chalicelib.domain.uploads import complete_upload, request_upload
+
+    with acting_as(actor(who)):
+        presigned = request_upload(
+            kind="import", filename="fossasia.zip", content_type="application/zip", size=size or len(data)
+        )
+        assert post_file(presigned, data, "fossasia.zip") == 204
+        return complete_upload(upload_id=presigned["id"])
+
+
+def test_import_upload_is_kept_in_the_importers_imports_folder_and_never_served(stack):
+    from chalicelib.domain.uploads import served_headers
+
+    done = _upload_import(_export_zip())
+
+    kept = [key for key in bucket_keys() if not key.startswith("incoming/")]
+    assert (done["kind"], done["state"], done["event_id"], done["file"]) == ("import", "accepted", None, None)
+    assert [key.split("/")[:2] + key.split("/")[-1:] for key in kept] == [["imports", OWNER_ID, "fossasia.zip"]]
+    assert served_headers(key=kept[0]) is None
+
+
+def test_import_upload_that_is_not_a_zip_answers_422_and_is_deleted(stack):
+    from chalicelib.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        _upload_import(b'{"not": "a zip"}')
+
+    assert bucket_keys() == []
+
+
+def test_import_upload_over_the_import_limit_answers_413(stack, monkeypatch):
+    from chalicelib.errors import PayloadTooLarge
+    from chalicelib.settings import settings
+
+    monkeypatch.setenv("PODIUM_UPLOAD_IMPORT_MAX_BYTES", "1000")
+    settings.cache_clear()
+    try:
+        with pytest.raises(PayloadTooLarge):
+            _upload_import(_export_zip(), size=1001)
+    finally:
+        monkeypatch.delenv("PODIUM_UPLOAD_IMPORT_MAX_BYTES")
+        settings.cache_clear()

@@ -86,7 +86,29 @@ def test_deployed_uploads_bucket_expires_the_incoming_prefix_after_a_day(aws_sta
 
     rules = boto3.client("s3").get_bucket_lifecycle_configuration(Bucket=aws_stack.uploads_bucket)["Rules"]
 
-    assert [(r["Filter"]["Prefix"], r["Expiration"]["Days"], r["Status"]) for r in rules] == [
-        (INCOMING_PREFIX, 1, "Enabled")
-    ]
+    incoming = [r for r in rules if r["Filter"]["Prefix"] == INCOMING_PREFIX]
+    assert [(r["Expiration"]["Days"], r["Status"]) for r in incoming] == [(1, "Enabled")]
     assert not FILES_PREFIX.startswith(INCOMING_PREFIX)  # accepted files never expire
+
+
+def test_deployed_uploads_bucket_expires_job_result_files_after_the_retention_parameter(aws_stack):
+    from chalicelib.domain.uploads import FILES_PREFIX
+    from chalicelib.jobs.results import RESULTS_PREFIX
+
+    template = read_template()
+    rules = boto3.client("s3").get_bucket_lifecycle_configuration(Bucket=aws_stack.uploads_bucket)["Rules"]
+
+    assert template["Parameters"]["JobResultRetentionDays"]["Default"] == 7
+    results = [r for r in rules if r["Filter"]["Prefix"] == RESULTS_PREFIX]
+    assert [(r["Expiration"]["Days"], r["Status"]) for r in results] == [(7, "Enabled")]
+    assert not FILES_PREFIX.startswith(RESULTS_PREFIX)  # accepted uploads never expire
+
+
+def test_deployed_uploads_bucket_expires_uploaded_imports_after_a_day(aws_stack):
+    from chalicelib.domain.uploads import FILES_PREFIX, IMPORTS_PREFIX
+
+    rules = boto3.client("s3").get_bucket_lifecycle_configuration(Bucket=aws_stack.uploads_bucket)["Rules"]
+
+    imports = [r for r in rules if r["Filter"]["Prefix"] == IMPORTS_PREFIX]
+    assert [(r["Expiration"]["Days"], r["Status"]) for r in imports] == [(1, "Enabled")]
+    assert not FILES_PREFIX.startswith(IMPORTS_PREFIX)

@@ -17,12 +17,15 @@ bp = Blueprint(__name__)
 IMPORT_BODY = Schema(
     "ImportRequest",
     fields={
+        "upload_id": Field(
+            "string", min_length=1, max_length=64, description="your completed upload of kind `import` (the admin page)"
+        ),
         "upload_key": Field(
-            "string", min_length=1, max_length=300, description="an uploaded export under imports/<your id>/"
+            "string", min_length=1, max_length=300, description="an uploaded export under imports/<your id>/ (the CLI)"
         ),
         "publish": Field("boolean", description="publish the event when the export says it was published"),
     },
-    required=frozenset({"upload_key"}),
+    required=frozenset(),  # exactly one of upload_id and upload_key (domain/imports.start_import)
 )
 
 
@@ -37,4 +40,9 @@ def _actor():
 def start_import(body: dict[str, Any]) -> dict[str, Any]:
     from chalicelib.domain.imports import start_import  # noqa: PLC0415 — this module defines a function of the same name
 
-    return job_started(start_import(actor=_actor(), upload_key=body["upload_key"], publish=bool(body.get("publish"))))
+    return job_started(
+        start_import(
+            actor=_actor(), upload_key=body.get("upload_key"), upload_id=body.get("upload_id"),
+            publish=bool(body.get("publish")),
+        )
+    )  # fmt: skip

@@ -199,6 +199,7 @@ class Post(Item, discriminator="post"):
     published = BooleanAttribute(default=False)
     published_at = UTCDateTimeAttribute(null=True)
     image_file = StoredFile(null=True)
+    source_id = UnicodeAttribute(null=True)  # set by imports of Podium's own exports
 
 
 class Review(Item, discriminator="review"):
@@ -221,6 +222,17 @@ CHILD_KINDS: dict[str, type[Item]] = {
     "sponsor": Sponsor,
     "post": Post,
 }
+
+# Every kind of event content, by its stored `kind`: what exports and the site read of an event's
+# partition. The partition also holds roles, invites and whatever later kinds live there; readers
+# of content pick by this name before parsing, so those never reach a content reader (nor need
+# their model to be loaded for the parse).
+CONTENT_KINDS: dict[str, type[Item]] = {"event": Event, **CHILD_KINDS}
+
+
+def is_content(raw: dict) -> bool:
+    """True for a stored item (DynamoDB's wire format) that is event content."""
+    return raw.get("kind", {}).get("S") in CONTENT_KINDS
 
 
 def session_duration_minutes(starts_at: datetime | None, ends_at: datetime | None) -> int | None:

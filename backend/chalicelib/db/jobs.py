@@ -12,7 +12,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAt
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.db.base import Item
-from chalicelib.db.keys import job_key, jobs_day_key
+from chalicelib.db.keys import event_jobs_key, job_key, jobs_day_key
 
 PENDING, STARTED, RETRY, SUCCESS, FAILURE = "PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE"
 FINISHED = frozenset({SUCCESS, FAILURE})
@@ -50,6 +50,11 @@ def get_job(job_id: str) -> Job | None:
         return Job.get(*job_key(job_id), consistent_read=True)
     except DoesNotExist:
         return None
+
+
+def event_job_ids(event_id: str) -> list[str]:
+    """The ids of every job recorded for the event (its gsi2 list), oldest first."""
+    return [j.id for j in Job.gsi2.query(event_jobs_key(event_id)) if isinstance(j, Job)]
 
 
 def recent_jobs(*, limit: int, days: int, today: datetime) -> list[Job]:

@@ -18,6 +18,24 @@ def event_items(event_id: str) -> Iterator[Item]:
     return (item for item in found if not item.is_gone())
 
 
+def event_content(event_id: str) -> dict[str, list[Item]]:
+    """The event's live content (the event, tracks, … posts) by kind name, trashed and expired
+    items left out: what an export or a site build reads. Roles, invites and any other kind in the
+    partition are not content and are never parsed (content.CONTENT_KINDS)."""
+    by_kind: dict[str, list[Item]] = {kind: [] for kind in content.CONTENT_KINDS}
+    for raw in event_content_raw(event_id):
+        item = Item.from_raw_data(raw)
+        if not (item.is_gone() or item.is_trashed()):
+            by_kind[item.kind_name].append(item)
+    return by_kind
+
+
+def event_content_raw(event_id: str) -> Iterator[dict[str, Any]]:
+    """The event's content items in DynamoDB's wire format (one paginated Query), trashed and
+    expired ones included; every other kind of the partition left out unparsed."""
+    return (raw for raw in event_raw_items(event_id) if content.is_content(raw))
+
+
 def event_raw_items(event_id: str, *, consistent_read: bool = False) -> Iterator[dict[str, Any]]:
     """The event's whole partition in DynamoDB's wire format (one paginated Query), expired items included."""
     return _query_raw("pk = :pk", {":pk": {"S": event_pk(event_id)}}, ConsistentRead=consistent_read)

@@ -7,15 +7,12 @@ from the audience stays out of the file: the same rule as the API's.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
-
 from chalicelib.actors import Actor
-from chalicelib.db import content
-from chalicelib.db.queries import event_items
+from chalicelib.db.queries import event_content
 from chalicelib.domain.event_access import require
 from chalicelib.domain.events import get_event
 from chalicelib.domain.projections import Audience
+from chalicelib.domain.uploads import public_url
 from chalicelib.errors import NotFound
 from chalicelib.formats import openevent
 from chalicelib.jobs.enqueue import enqueue
@@ -31,14 +28,10 @@ def start_export(*, actor: Actor, event_id: str) -> str:
 
 def export_files(*, event_id: str, audience: Audience) -> dict[str, bytes]:
     """File name → JSON bytes of the event's Open Event export. Raises NotFound."""
-    items_by_kind: dict[str, list[Any]] = defaultdict(list)
-    exported = {content.Event, *content.CHILD_KINDS.values()}  # roles, invites and the like stay out
-    for item in event_items(event_id):
-        if type(item) in exported and not item.is_trashed():
-            items_by_kind[item.kind_name].append(item)
+    items_by_kind = event_content(event_id)
     if not items_by_kind["event"]:
         raise NotFound("no such event")
-    return openevent.write_files(items_by_kind, audience=audience)
+    return openevent.write_files(items_by_kind, audience=audience, file_url=lambda stored: public_url(stored.key))
 
 
 def export_zip(*, event_id: str, audience: Audience) -> bytes:

@@ -19,20 +19,26 @@ PDF = "application/pdf"
 ODP = "application/vnd.oasis.opendocument.presentation"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 KEYNOTE = "application/vnd.apple.keynote"
+ZIP = "application/zip"
 IMAGE_TYPES = (PNG, JPEG, WEBP, GIF)
 SLIDE_TYPES = (PDF, ODP, PPTX, KEYNOTE)
-EXTENSIONS = {PNG: "png", JPEG: "jpg", WEBP: "webp", GIF: "gif", PDF: "pdf", ODP: "odp", PPTX: "pptx", KEYNOTE: "key"}
+EXTENSIONS = {
+    PNG: "png", JPEG: "jpg", WEBP: "webp", GIF: "gif", PDF: "pdf", ODP: "odp", PPTX: "pptx", KEYNOTE: "key", ZIP: "zip",
+}  # fmt: skip
 
 MAX_NAME_CHARS = 150
 MAX_KEY_NAME_CHARS = 80
+
+
+IMPORT_TARGET = "import"
 
 
 class KindRule(NamedTuple):
     """One upload kind: accepted types, and where an accepted file goes (`target`, `field`)."""
 
     content_types: tuple[str, ...]
-    target: str  # event, sponsor, speaker, session, post, user
-    field: str  # the StoredFile attribute on the target
+    target: str  # event, sponsor, speaker, session, post, user; "import": no target, read by an import job
+    field: str  # the StoredFile attribute on the target ("" for imports)
 
     @property
     def is_image(self) -> bool:
@@ -40,6 +46,8 @@ class KindRule(NamedTuple):
 
     def max_bytes(self) -> int:
         current = settings()
+        if self.target == IMPORT_TARGET:
+            return current.upload_import_max_bytes
         return current.upload_image_max_bytes if self.is_image else current.upload_slides_max_bytes
 
 
@@ -51,6 +59,8 @@ KINDS: dict[str, KindRule] = {
     "speaker_photo": KindRule(IMAGE_TYPES, "speaker", "photo_file"),
     "slides": KindRule(SLIDE_TYPES, "session", "slides_file"),
     "post_image": KindRule(IMAGE_TYPES, "post", "image_file"),
+    # An Open Event export (zip) for POST /v1/imports; kept for the import job, never served.
+    "import": KindRule((ZIP,), IMPORT_TARGET, ""),
 }
 
 # Markup that makes a browser (or a careless viewer) treat bytes as a document or script.
@@ -82,6 +92,7 @@ _MAGIC: dict[str, Callable[[bytes], bool]] = {
     ODP: lambda head: head.startswith(_ZIP) and head[30:].startswith(b"mimetype" + ODP.encode()),
     PPTX: lambda head: _zip_first_name(head).startswith(_OOXML_FIRST_ENTRIES),
     KEYNOTE: _keynote,
+    ZIP: lambda head: head.startswith(_ZIP),
 }
 
 

@@ -26,6 +26,7 @@ from chalicelib.db.queries import event_raw_items, events_with_slug
 from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
+from chalicelib.domain.uploads import accepted_import_key
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.formats import c3voc
 from chalicelib.formats.openevent import ExportError, OpenEventExport, read_export
@@ -36,7 +37,7 @@ MAX_ITEM_BYTES = 400_000  # DynamoDB's item size limit
 BATCH = 25  # BatchWriteItem's limit
 WRITERS = 4
 # Kinds an import owns: re-importing removes the ones the export no longer lists.
-IMPORTED_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor"})
+IMPORTED_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post"})
 FILE_OF_KIND = {
     "event": "event",
     "track": "tracks",
@@ -45,6 +46,7 @@ FILE_OF_KIND = {
     "session": "sessions",
     "speaker": "speakers",
     "sponsor": "sponsors",
+    "post": "posts",
 }
 RENAMED = {"mobile": "phone"}  # export field → stored attribute
 
@@ -79,17 +81,23 @@ def check_own_upload(actor: Actor, upload_key: str) -> None:
         raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})
 
 
-def start_import(*, actor: Actor, upload_key: str, publish: bool) -> str:
+def start_import(*, actor: Actor, upload_key: str | None = None, upload_id: str | None = None, publish: bool) -> str:
     """Start the import job of an uploaded export (returns its id) once the request is allowed:
     the right to create events, a verified email to publish (refused now rather than in the
-    job), and an upload of the actor's own (403) that exists (422)."""
+    job), and an upload of the actor's own (403; by id: 404) that exists and is completed (422).
+    The upload is named by exactly one of `upload_id` (an `import` upload) and `upload_key`."""
     require(actor, "event.import", None)
+    if (upload_id is None) == (upload_key is None):
+        both = "give exactly one of upload_id and upload_key"
+        raise ValidationFailed(both, fields={"upload_id": both, "upload_key": both})
     if publish:
         check_may_publish(actor)
-    check_own_upload(actor, upload_key)
-    if files.stored_file_info(upload_key) is None:
-        raise ValidationFailed("upload_key names no upload", fields={"upload_key": "no such upload"})
-    return enqueue("import_event", upload_key=upload_key, owner_id=actor.id, publish=publish)
+    key = str(upload_key) if upload_id is None else accepted_import_key(upload_id=upload_id, actor=actor)
+    check_own_upload(actor, key)
+    if files.stored_file_info(key) is None:
+        named = "upload_key" if upload_id is None else "upload_id"
+        raise ValidationFailed(f"{named} names no upload", fields={named: "no such upload"})
+    return enqueue("import_event", upload_key=key, owner_id=actor.id, publish=publish)
 
 
 def read_source(path: str | Path) -> OpenEventExport:
@@ -174,6 +182,7 @@ def export_counts(export: OpenEventExport) -> dict[str, Any]:
         "rooms": len(export.rooms),
         "session_types": len(export.session_types),
         "sponsors": len(export.sponsors),
+        "posts": len(export.posts),
     }
 
 
@@ -191,6 +200,7 @@ def _items(
         (content.SessionType, export.session_types),
         (content.Session, export.sessions),
         (content.Sponsor, export.sponsors),
+        (content.Post, export.posts),
     )
     for model, records in children:
         items.extend(_child(model, event.id, record) for record in records)

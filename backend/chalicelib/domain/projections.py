@@ -91,7 +91,7 @@ FIELDS: dict[str, dict[str, str]] = {
         **_IMPORTED,
         **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
     },
-    "post": {**_CHILD, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+    "post": {**_CHILD, **_IMPORTED, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
     # Accounts: what other users see of someone (e.g. in an event's role list), and what the
     # user and site admins see (`site_roles` as is_admin and is_super_admin).
     "user": {

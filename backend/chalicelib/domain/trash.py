@@ -27,6 +27,7 @@ from chalicelib.clock import clock
 from chalicelib.db import content, table
 from chalicelib.db.audit import AuditRecord
 from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
+from chalicelib.db.jobs import event_job_ids
 from chalicelib.db.keys import (
     EVENT_SK,
     TRASH_KEY,
@@ -56,6 +57,7 @@ from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIO
 from chalicelib.domain.tokens import signing_key
 from chalicelib.domain.uploads import FILE_FIELDS, delete_files_of
 from chalicelib.errors import BadRequest, Conflict, NotFound, PodiumError, ValidationFailed
+from chalicelib.jobs.results import delete_result_files
 from chalicelib.settings import settings
 
 KINDS = ("user", "event", *content.CHILD_KINDS)
@@ -563,6 +565,8 @@ def purge_item(item: Item) -> int:
             if other.sk != EVENT_SK:
                 _delete_files(other)
         deleted += _delete_partition_except_head(event_pk(event_id))
+        for job_id in event_job_ids(event_id):  # its exports hold the event's private fields
+            delete_result_files(job_id)
     if item.kind_name == "user":
         deleted += _purge_user_belongings(item)
     _delete_files(item)

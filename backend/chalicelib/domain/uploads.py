@@ -30,6 +30,7 @@ from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload
 from chalicelib.db.users import User, set_user_photo, set_user_photo_thumbnails, user_photo
 from chalicelib.domain.file_checks import (
     EXTENSIONS,
+    IMPORT_TARGET,
     KINDS,
     KindRule,
     clean_filename,
@@ -50,6 +51,9 @@ SNIFF_BYTES = 65_536
 # written only by completion's server-side copy. infra/template.yaml expires incoming/ after a day.
 INCOMING_PREFIX = "incoming/"
 FILES_PREFIX = "files/"
+# Accepted import uploads: imports/<owner id>/…, where the import job reads its user's files
+# (domain/imports.check_own_upload). Nothing serves this prefix; infra/template.yaml expires it.
+IMPORTS_PREFIX = "imports/"
 # Beside each accepted original (never a name key_name makes): the headers it is served with.
 VERIFIED_MARKER = "verified.json"
 FILE_FIELDS = ("logo_file", "banner_file", "photo_file", "slides_file", "image_file")
@@ -174,7 +178,8 @@ def complete_upload(*, upload_id: str) -> dict[str, Any]:
         files.delete_stored_folder(_folder(record.key))
         files.delete_stored_folder(_folder(stored.key))
         raise
-    _mark_verified(record, rule, stored.key)
+    if rule.target != IMPORT_TARGET:  # an export holds private fields: never served, so never marked
+        _mark_verified(record, rule, stored.key)
     record.update(actions=[Upload.state.set(ACCEPTED), Upload.updated_at.set(clock().now())])
     # Nothing reads the incoming key once accepted; a later POST to it expires with incoming/.
     files.delete_stored_folder(_folder(record.key))
@@ -248,8 +253,12 @@ def _changed(record: Upload) -> Conflict:
 
 
 def _final_key(incoming_key: str) -> str:
-    """Where an accepted upload lives: its incoming key's name under files/."""
-    return FILES_PREFIX + incoming_key.removeprefix(INCOMING_PREFIX)
+    """Where an accepted upload lives: its incoming key's name under files/ (an import's under
+    imports/<owner>/, as its incoming key is incoming/import/<owner>/…)."""
+    name = incoming_key.removeprefix(INCOMING_PREFIX)
+    if name.startswith(IMPORT_TARGET + "/"):
+        return IMPORTS_PREFIX + name.removeprefix(IMPORT_TARGET + "/")
+    return FILES_PREFIX + name
 
 
 def _mark_verified(record: Upload, rule: KindRule, key: str) -> None:
@@ -292,6 +301,22 @@ def _disposition(rule: KindRule, filename: str) -> str:
     return content_disposition(filename, attachment=not rule.is_image)
 
 
+def accepted_import_key(*, upload_id: str, actor: Actor) -> str:
+    """The stored key of the actor's completed import upload. Raises NotFound (no such upload, or
+    someone else's: its existence stays private) and ValidationFailed (not an import, not completed)."""
+    try:
+        record = _load_upload(upload_id)
+    except NotFound:
+        record = None
+    if record is None or record.owner_id != actor.id:
+        raise NotFound(f"No upload {upload_id}.", fields={"upload_id": "no such upload of yours"})
+    if record.purpose != IMPORT_TARGET:
+        raise ValidationFailed("upload_id must name an import upload.", fields={"upload_id": "not an import upload"})
+    if record.state != ACCEPTED:
+        raise ValidationFailed("Complete the upload first.", fields={"upload_id": "not completed"})
+    return _final_key(record.key)
+
+
 def _completed_view(record: Upload, rule: KindRule) -> dict[str, Any]:
     stored = target_file(kind=record.purpose, event_id=record.event_id, target_id=record.target_id)
     attached = stored is not None and stored.upload_id == record.id
@@ -328,6 +353,9 @@ def _may_edit_target(actor: Actor, kind: str, event_id: str | None, target_id: s
         if target_id == actor.id or actor.is_admin:
             return
         raise Forbidden("You may only change your own profile photo.")
+    if kind == "import":  # an import makes a new event: the right to create one
+        authorize(actor, "event.import", event_id=None)
+        return
     resource = None
     if kind in ("sponsor_logo", "speaker_photo", "slides", "post_image") and event_id and target_id:
         target = _target_kind(kind)
@@ -357,6 +385,8 @@ def _target_ids(
     actor: Actor, kind: str, rule: KindRule, event_id: str | None, target_id: str | None
 ) -> tuple[str | None, str | None]:
     """Normalized (event_id, target_id) for the kind, or ValidationFailed naming what is missing."""
+    if rule.target == IMPORT_TARGET:
+        return None, None
     if rule.target == "user":
         return None, target_id or actor.id
     if not event_id:
@@ -373,8 +403,8 @@ def _target_ids(
 
 
 def _load_target(rule: KindRule, event_id: str | None, target_id: str | None) -> Item | None:
-    """The content item a file goes to (None for avatars, whose user item is identity's)."""
-    if rule.target == "user":
+    """The content item a file goes to (None for avatars, whose user item is identity's, and imports)."""
+    if rule.target in ("user", IMPORT_TARGET):
         return None
     if not event_id:
         raise NotFound(f"No {rule.target} without an event.")
@@ -390,6 +420,8 @@ def _load_target(rule: KindRule, event_id: str | None, target_id: str | None) ->
 def target_file(*, kind: str, event_id: str | None, target_id: str | None) -> StoredFile | None:
     """The file currently attached for `kind` on the target, if any."""
     rule = _rule(kind)
+    if rule.target == IMPORT_TARGET:
+        return None
     if rule.target == "user":
         return avatar_file(user_id=target_id or "")
     try:
@@ -401,6 +433,8 @@ def target_file(*, kind: str, event_id: str | None, target_id: str | None) -> St
 
 def _attach(record: Upload, rule: KindRule, stored: StoredFile) -> StoredFile | None:
     """Put `stored` on the target in one conditional write; returns the file it replaced."""
+    if rule.target == IMPORT_TARGET:
+        return None  # nothing holds it: POST /v1/imports names the upload
     if rule.target == "user":
         return attach_avatar(user_id=record.target_id or record.owner_id, stored=stored)
     item = _load_target(rule, record.event_id, record.target_id)

@@ -11,13 +11,14 @@ outside 1970-2100) is, with a warning in `OpenEventExport.warnings`.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import io
 import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -37,6 +38,7 @@ FILE_NAMES = (
     "microlocations",
     "sponsors",
     "session_types",
+    "posts",  # Podium's own file (Open Event has no posts): what Podium's exports carry
 )
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
@@ -49,7 +51,7 @@ MULTILINE_FIELDS = frozenset(
     {
         "description", "short_abstract", "long_abstract", "short_biography", "long_biography",
         "organizer_description", "code_of_conduct", "announcement", "comments", "speaking_experience",
-        "heard_from", "sponsorship_required",
+        "heard_from", "sponsorship_required", "body",
     }
 )  # fmt: skip
 URL_FIELDS = frozenset(
@@ -98,6 +100,7 @@ class OpenEventExport:
     speakers: list[dict[str, Any]]
     sponsors: list[dict[str, Any]]
     warnings: tuple[str, ...] = ()  # what was repaired, naming file, record and field
+    posts: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # only Podium's exports have them
 
 
 def podium_id(kind: str, source_event_key: str, source_id: object) -> str:
@@ -471,6 +474,15 @@ class _Builder:
             "level": level or 0,
         }
 
+    def post(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
+        published = r.get("published") is True
+        return self._base("post", source_id) | {
+            "title": _text(ctx, r, "title") or "Untitled post",
+            "body": _text(ctx, r, "body"),
+            "published": published,
+            "published_at": _time(ctx, r, "published_at") if published else None,
+        }
+
     def speaker(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
         text_fields = (
             "name", "short_biography", "long_biography", "organisation", "position", "country",
@@ -575,6 +587,7 @@ def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
         for i, r in enumerate(sessions_raw)
     ]
     sponsors = _catalog(raw, "sponsors", tz, builder.sponsor, [], warnings=warnings)
+    posts = _catalog(raw, "posts", tz, builder.post, [], warnings=warnings)
     return OpenEventExport(
         event=event,
         tracks=list(catalogs["tracks"].values()),
@@ -584,6 +597,7 @@ def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
         speakers=list(catalogs["speakers"].values()),
         sponsors=list(sponsors.values()),
         warnings=tuple(warnings),
+        posts=list(posts.values()),
     )
 
 
@@ -609,12 +623,16 @@ def _ordered_rooms(rooms: list[dict[str, Any]]) -> list[dict[str, Any]]:
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so equal data gives equal bytes
 
 
-def write_files(items_by_kind: Mapping[str, list[Any]], *, audience: Audience) -> dict[str, bytes]:
+def write_files(
+    items_by_kind: Mapping[str, list[Any]], *, audience: Audience, file_url: Callable[[Any], str] | None = None
+) -> dict[str, bytes]:
     """File name → JSON bytes of an Open Event export (v2, kebab-case) of one event's live items,
     grouped by kind name ("event" holds the one event). Records carry their source ids (imported
     records) or Podium ids, so export → import → export gives equal files; a field `audience`
-    may not see stays out."""
+    may not see stays out. An uploaded file (a speaker's photo, a logo, slides) is written as its
+    public link, `file_url(stored_file)`, where the record has no link of its own."""
     event = items_by_kind["event"][0]
+    link = _Links(file_url)
     tz = ZoneInfo(event.timezone or "UTC")
     ids = _SourceIds(items_by_kind, audience)
 
@@ -622,13 +640,15 @@ def write_files(items_by_kind: Mapping[str, list[Any]], *, audience: Audience) -
         return list(items_by_kind.get(name, ()))
 
     records = {
-        "event": _event_record(event, tz, audience),
+        "event": _event_record(event, tz, audience, link),
         "tracks": [_track_record(t, ids) for t in kind("track")],
         "microlocations": [_room_record(r, ids) for r in kind("room")],
         "session-types": [_session_type_record(t, ids) for t in kind("session_type")],
-        "sessions": [_session_record(s, ids, tz, audience) for s in kind("session")],
-        "speakers": [_speaker_record(s, ids, audience) for s in kind("speaker")],
-        "sponsors": [_sponsor_record(s, ids) for s in kind("sponsor")],
+        "sessions": [_session_record(s, ids, tz, audience, link) for s in kind("session")],
+        "speakers": [_speaker_record(s, ids, audience, link) for s in kind("speaker")],
+        "sponsors": [_sponsor_record(s, ids, link) for s in kind("sponsor")],
+        # Not an Open Event file (it has no posts); Podium's own, read back by Podium's imports.
+        "posts": [_post_record(p, ids, tz) for p in kind("post") if p.published or audience.sees_unpublished],
     }
     for value in records.values():
         if isinstance(value, list):
@@ -655,7 +675,8 @@ class _SourceIds:
 
     def __init__(self, by_kind: Mapping[str, list[Any]], audience: Audience) -> None:
         self._ids = {
-            (kind, i.id): (i.source_id if audience.shows(kind, "source_id") else None) or i.id
+            # A kind without import keys (none today) exports its own ids.
+            (kind, i.id): (getattr(i, "source_id", None) if audience.shows(kind, "source_id") else None) or i.id
             for kind, items in by_kind.items()
             for i in items
         }
@@ -668,6 +689,18 @@ class _SourceIds:
         return self.by_id.get((kind, item_id)) if item_id else None
 
 
+class _Links:
+    """A record's link, or the public link of its uploaded file (which the site shows instead)."""
+
+    def __init__(self, file_url: Callable[[Any], str] | None) -> None:
+        self._file_url = file_url
+
+    def __call__(self, url: str | None, stored: Any) -> str | None:
+        if stored is not None and self._file_url is not None:
+            return self._file_url(stored)
+        return url or None
+
+
 def _export_time(value: datetime | None, tz: ZoneInfo) -> str | None:
     return value.astimezone(tz).isoformat() if value else None
 
@@ -676,7 +709,7 @@ def _or_none(value: str | None) -> str | None:
     return value or None
 
 
-def _event_record(e: Any, tz: ZoneInfo, audience: Audience) -> dict[str, Any]:
+def _event_record(e: Any, tz: ZoneInfo, audience: Audience, link: _Links) -> dict[str, Any]:
     cfp = e.call_for_papers
     imported = audience.shows("event", "source_key")
     record = {
@@ -690,8 +723,8 @@ def _event_record(e: Any, tz: ZoneInfo, audience: Audience) -> dict[str, Any]:
         "location-name": _or_none(e.location_name),
         "latitude": e.latitude,
         "longitude": e.longitude,
-        "logo-url": _or_none(e.logo_url),
-        "original-image-url": _or_none(e.banner_url),
+        "logo-url": link(e.logo_url, e.logo_file),
+        "original-image-url": link(e.banner_url, e.banner_file),
         "organizer-name": _or_none(e.organizer_name),
         "organizer-description": _or_none(e.organizer_description),
         "ticket-url": _or_none(e.ticket_url),
@@ -750,7 +783,7 @@ def _export_reference(kind: str, item_id: str | None, ids: _SourceIds, label: st
     return {"id": ids.of(kind, item_id), label: getattr(item, label)} if item is not None else None
 
 
-def _session_record(s: Any, ids: _SourceIds, tz: ZoneInfo, audience: Audience) -> dict[str, Any]:
+def _session_record(s: Any, ids: _SourceIds, tz: ZoneInfo, audience: Audience, link: _Links) -> dict[str, Any]:
     record = {
         "id": ids.of("session", s.id),
         "title": s.title,
@@ -759,7 +792,7 @@ def _session_record(s: Any, ids: _SourceIds, tz: ZoneInfo, audience: Audience) -
         "long-abstract": _or_none(s.long_abstract),
         "language": _or_none(s.language),
         "level": _or_none(s.level),
-        "slides-url": _or_none(s.slides_url),
+        "slides-url": link(s.slides_url, s.slides_file),
         "video-url": _or_none(s.video_url),
         "audio-url": _or_none(s.audio_url),
         "signup-url": _or_none(s.signup_url),
@@ -785,11 +818,11 @@ _SPEAKER_ANSWERS = {
 }
 
 
-def _speaker_record(s: Any, ids: _SourceIds, audience: Audience) -> dict[str, Any]:
+def _speaker_record(s: Any, ids: _SourceIds, audience: Audience, link: _Links) -> dict[str, Any]:
     record = {
         "id": ids.of("speaker", s.id),
         "name": s.name,
-        "photo-url": _or_none(s.photo_url),
+        "photo-url": link(s.photo_url, s.photo_file),
         "short-biography": _or_none(s.short_biography),
         "long-biography": _or_none(s.long_biography),
         "is-featured": bool(s.featured),
@@ -801,13 +834,23 @@ def _speaker_record(s: Any, ids: _SourceIds, audience: Audience) -> dict[str, An
     return record | _allowed(audience, "speaker", answers)
 
 
-def _sponsor_record(s: Any, ids: _SourceIds) -> dict[str, Any]:
+def _sponsor_record(s: Any, ids: _SourceIds, link: _Links) -> dict[str, Any]:
     return {
         "id": ids.of("sponsor", s.id),
         "name": s.name,
         "description": _or_none(s.description),
         "url": _or_none(s.url),
-        "logo-url": _or_none(s.logo_url),
+        "logo-url": link(s.logo_url, s.logo_file),
         "type": _or_none(s.tier),
         "level": None if s.level is None else int(s.level),
+    }
+
+
+def _post_record(p: Any, ids: _SourceIds, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": ids.of("post", p.id),
+        "title": p.title,
+        "body": _or_none(p.body),
+        "published": bool(p.published),
+        "published-at": _export_time(p.published_at, tz),
     }

@@ -11,10 +11,12 @@ from chalicelib.jobs.enqueue import check_json
 
 MAX_RESULT_BYTES = 100_000  # well under DynamoDB's 400 KB item limit
 DOWNLOAD_URL_SECONDS = 900
+# Every job's files live under this prefix; infra/template.yaml expires them (JobResultRetentionDays).
+RESULTS_PREFIX = "jobs/"
 
 
 def result_key(job_id: str, filename: str) -> str:
-    return f"jobs/{job_id}/{filename}"
+    return f"{RESULTS_PREFIX}{job_id}/{filename}"
 
 
 def save_result_file(filename: str, data: bytes, *, content_type: str) -> dict[str, Any]:
@@ -51,5 +53,10 @@ def bounded_result(job_id: str, result: Any) -> tuple[str, str | None]:
 
 
 def download_url(key: str, *, seconds: int = DOWNLOAD_URL_SECONDS) -> str:
-    """A presigned GET for a job's result file, valid for `seconds`."""
-    return files.presign_download(key, seconds=seconds)
+    """A presigned GET for a job's result file, valid for `seconds`; browsers save it under its own name."""
+    return files.presign_download(key, seconds=seconds, filename=key.rsplit("/", 1)[-1])
+
+
+def delete_result_files(job_id: str) -> int:
+    """Delete every file the job saved (its result file, a large result); returns how many."""
+    return files.delete_stored_folder(result_key(job_id, ""))

@@ -14,7 +14,7 @@ from chalicelib.colors import readable_text_color
 from chalicelib.db import content
 from chalicelib.db.base import Item
 from chalicelib.db.keys import EVENT_SK
-from chalicelib.db.queries import event_raw_items, event_raw_items_at, published_events
+from chalicelib.db.queries import event_content_raw, event_raw_items_at, published_events
 from chalicelib.db.uploads import StoredFile
 from chalicelib.domain.uploads import public_url
 from chalicelib.public import bundle as public
@@ -26,7 +26,7 @@ from chalicelib.site.from_export import cfp_state
 def load_bundle(event_id: str) -> public.EventBundle | None:
     """The whole event, trashed items left out; None when the event itself is missing."""
     uploads = settings().uploads_base_url
-    return _bundle_of({raw["sk"]["S"]: _stored_of(raw, uploads) for raw in event_raw_items(event_id)}.values())
+    return _bundle_of({raw["sk"]["S"]: _stored_of(raw, uploads) for raw in event_content_raw(event_id)}.values())
 
 
 @dataclass
@@ -58,11 +58,11 @@ def live_bundle(
         kept = LIVE_EVENTS.pop(event_id, None)
     read_all = kept is None or changed is None or kept.generation != generation or kept.uploads != uploads
     if read_all:
-        items = {raw["sk"]["S"]: _stored_of(raw, uploads) for raw in event_raw_items(event_id)}
+        items = {raw["sk"]["S"]: _stored_of(raw, uploads) for raw in event_content_raw(event_id)}
     else:
         items = kept.items
         wanted = {*changed, EVENT_SK}
-        found = {raw["sk"]["S"]: raw for raw in event_raw_items_at(event_id, sorted(wanted))}
+        found = {raw["sk"]["S"]: raw for raw in event_raw_items_at(event_id, sorted(wanted)) if content.is_content(raw)}
         for sk in wanted:
             if sk in found:
                 items[sk] = _stored_of(found[sk], uploads)

@@ -572,7 +572,8 @@ def verify_mail_sender() -> None:
 def apply_skipped_settings(outputs: StackOutputs, site_origin: str) -> None:
     """Apply the template's TTL, PITR, CORS, lifecycle and public-access settings, read from the
     template itself so the local stack cannot drift from the cloud one."""
-    resources = read_template()["Resources"]
+    template = read_template()
+    resources = template["Resources"]
     table = resources["Table"]["Properties"]
     ddb = boto3.client("dynamodb", region_name=REGION)
     ttl = table["TimeToLiveSpecification"]
@@ -595,17 +596,21 @@ def apply_skipped_settings(outputs: StackOutputs, site_origin: str) -> None:
             rules = [_resolve_cors_rule(rule, site_origin) for rule in props["CorsConfiguration"]["CorsRules"]]
             s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
         if "LifecycleConfiguration" in props:
-            lifecycle = [_lifecycle_rule(rule) for rule in props["LifecycleConfiguration"]["Rules"]]
+            lifecycle = [_lifecycle_rule(rule, template["Parameters"]) for rule in props["LifecycleConfiguration"]["Rules"]]
             s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": lifecycle})
 
 
-def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
-    """A template lifecycle rule (prefix and days to expiry) in the S3 API's shape."""
+def _lifecycle_rule(rule: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    """A template lifecycle rule (prefix and days to expiry) in the S3 API's shape; days given
+    as a parameter (`!Ref`) take its default, as the local stack passes no value for it."""
+    days = rule["ExpirationInDays"]
+    if isinstance(days, dict) and "Ref" in days:
+        days = parameters[days["Ref"]]["Default"]
     return {
         "ID": rule["Id"],
         "Status": rule["Status"],
         "Filter": {"Prefix": rule.get("Prefix", "")},
-        "Expiration": {"Days": rule["ExpirationInDays"]},
+        "Expiration": {"Days": int(days)},
     }
 
 

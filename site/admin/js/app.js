@@ -4,6 +4,7 @@ import { announce, h, humanize } from "./dom.js";
 import { schemaForm } from "./forms.js";
 import { eventView } from "./events.js";
 import { trashView } from "./trash.js";
+import { importView } from "./imports.js";
 
 const main = () => document.getElementById("app");
 // Each page() call is numbered; `covered` keeps what the last one took off the screen, so a late
@@ -164,7 +165,9 @@ async function viewEvents() {
   search.addEventListener("input", show);
   show();
   page("My events",
-    declares(state.doc, "post", "/events") ? h("p", {}, h("a", { class: "button primary", href: "#/events/new" }, "Create an event")) : null,
+    h("p", { class: "actions" },
+      declares(state.doc, "post", "/events") ? h("a", { class: "button primary", href: "#/events/new" }, "Create an event") : null,
+      declares(state.doc, "post", "/imports") ? h("a", { class: "button", href: "#/import" }, "Import an export") : null),
     h("div", { class: "search" }, h("label", { for: "event-search" }, "Search events"), search),
     list);
 }
@@ -201,6 +204,7 @@ async function route() {
     case "reset": return viewReset(query);
     case "invites": return viewAcceptInvite(query);
     case "trash": return trashView(query);
+    case "import": return importView();
     case "events":
       if (!rest.length) return viewEvents();
       if (rest[0] === "new") return viewEventNew();
