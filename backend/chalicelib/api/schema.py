@@ -24,7 +24,7 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Formats of free text: every other string is single-line text (values.text_problem).
 MULTILINE_FORMATS = frozenset({"multiline", "rich-text"})
 # Formats only Podium knows stay out of the OpenAPI document (generators refuse unknown ones).
-_PODIUM_FORMATS = MULTILINE_FORMATS | {"link"}
+_PODIUM_FORMATS = MULTILINE_FORMATS | {"link", "time-range"}
 
 
 class Field(NamedTuple):
@@ -72,6 +72,11 @@ class Field(NamedTuple):
         if self.format == "link":
             spec["properties"] = {"name": {"type": "string", "maxLength": 100}, "url": {"type": "string"}}
             spec["additionalProperties"] = False
+        if self.format == "time-range":
+            moment = {"type": "string", "format": "date-time", "maxLength": 40}
+            spec["properties"] = {"starts_at": moment, "ends_at": moment}
+            spec["required"] = ["starts_at", "ends_at"]
+            spec["additionalProperties"] = False
         return spec
 
 
@@ -118,6 +123,8 @@ def _check_object(spec: Field, value: Any) -> tuple[Any, str | None]:
         return value, "must be a small JSON object"
     if spec.format == "link":
         return value, _link_problem(value)
+    if spec.format == "time-range":
+        return value, _time_range_problem(value)
     return value, None
 
 
@@ -130,6 +137,18 @@ def _link_problem(link: dict[str, Any]) -> str | None:
         return "name must be one line of at most 100 characters"
     if not isinstance(url, str) or values.url_problem(url):
         return "url must be an http(s) URL"
+    return None
+
+
+def _time_range_problem(moments: dict[str, Any]) -> str | None:
+    """A time range ({starts_at, ends_at}): two date-times of the vocabulary; their order and
+    bounds are the domain's (it knows the event)."""
+    if set(moments) != {"starts_at", "ends_at"}:
+        return "must hold exactly starts_at and ends_at"
+    for name in ("starts_at", "ends_at"):
+        value = moments[name]
+        if not isinstance(value, str) or len(value) > 40 or values.datetime_problem(value):
+            return f"{name} must be an ISO 8601 date-time with offset"
     return None
 
 

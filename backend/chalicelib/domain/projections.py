@@ -19,7 +19,7 @@ from chalicelib.db.keys import child_key, role_key
 from chalicelib.db.live import is_live
 from chalicelib.db.users import EventRole
 from chalicelib.domain.permissions import EVENT_MEMBERS, ORGANIZING, Relations, event_and_role, relations_of
-from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
+from chalicelib.domain.session_states import PUBLIC_SESSION_STATES, is_speaker_draft
 from chalicelib.domain.uploads import file_view
 
 # Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the person the item is about
@@ -70,6 +70,7 @@ FIELDS: dict[str, dict[str, str]] = {
         ),
         "comments": ORGANIZERS,
         "speaker_user_ids": ORGANIZERS,
+        "proposed_by": ORGANIZERS,
     },
     "speaker": {
         **_CHILD,
@@ -78,10 +79,12 @@ FIELDS: dict[str, dict[str, str]] = {
             (
                 "name", "photo_url", "photo_file", "short_biography", "long_biography", "organisation",
                 "position", "country", "website", "twitter", "city", "github", "linkedin", "facebook",
-                "featured", "session_ids",
+                "featured", "session_ids", "links",
             ),
             PUBLIC,
         ),
+        # When the speaker can attend: the speaker and the organizers (the schedule editor).
+        "availability": OWN,
         **dict.fromkeys(
             ("email", "phone", "gender", "heard_from", "speaking_experience", "sponsorship_required", "user_id"), OWN
         ),
@@ -92,6 +95,11 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
     },
     "post": {**_CHILD, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+    # A user's speaker profile: theirs alone (events get a copy, `speaker` above).
+    "speaker_profile": {
+        **dict.fromkeys(("name", "biography", "photo_url", "organisation", "position", "links", "updated_at"), OWN),
+        **dict.fromkeys(("user_id", "version", "created_at"), OWN),
+    },
     # Accounts: what other users see of someone (e.g. in an event's role list), and what the
     # user and site admins see (`site_roles` as is_admin and is_super_admin).
     "user": {
@@ -210,8 +218,8 @@ def for_items(audience: Audience, items: Iterable[Any], *, event_id: str) -> Aud
 
 def visible_items(items: Iterable[Any], audience: Audience) -> list[Any]:
     """The items `audience` (made by `for_items` for speakers) sees, in order."""
-    if audience.sees_unpublished:
-        return list(items)
+    if audience.sees_unpublished:  # the team: everything but speakers' unsubmitted proposals
+        return [i for i in items if not is_speaker_draft(i) or audience.name == "speaker"]
     public = audience.public_sessions or frozenset()
     return [i for i in items if is_public_item(i, public_sessions=public)]
 
