@@ -67,3 +67,19 @@ def test_export_of_a_missing_event_is_not_found(aws_stack):
 
     with pytest.raises(NotFound):
         export_zip(event_id="nosuchevent", audience=VISITORS)
+
+
+@pytest.mark.integration
+def test_export_leaves_speakers_unsubmitted_proposals_out(stack):
+    from chalicelib.domain.exports import export_files
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
+    from support.content import create, saved_event
+
+    event = saved_event()
+    create(event, "session", title="Speaker's draft", state="draft", proposed_by="u-draft")
+    create(event, "session", title="Organizers' draft", state="draft")
+    create(event, "session", title="Submitted", state="pending", proposed_by="u-sent")
+
+    files = export_files(event_id=event.id, audience=ORGANIZERS_AUDIENCE)
+
+    assert sorted(s["title"] for s in json.loads(files["sessions"])) == ["Organizers' draft", "Submitted"]
