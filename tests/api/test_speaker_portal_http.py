@@ -312,3 +312,25 @@ def test_mails_to_speakers_link_to_the_speaker_pages(api, owner, event):
 
     assert len(links) >= 3 and session_mails == []
     assert all("/admin/#/speaker/" in link for link in links if "verify" not in link and "Confirm" not in link)
+
+
+def test_availability_is_hidden_from_moderators_and_visitors(api, owner, event):
+    from chalicelib.domain.roles import grant_role
+
+    user, moderator = api.user("avail3"), api.user("moderator")
+    grant_role(event_id=event["id"], user_id=moderator["id"], role="moderator", track_ids=[])
+    proposal = propose(api, user, event)
+    path = f"/v1/events/{event['id']}/speakers/{proposal['speaker_ids'][0]}"
+    speaker = api.json("GET", path, token=user["token"], expect=200)
+    ranges = [{"starts_at": "2030-03-22T09:00:00+08:00", "ends_at": "2030-03-22T12:00:00+08:00"}]
+    api.json("PUT", f"{path}/availability", {"availability": ranges, "version": speaker["version"]},
+             token=user["token"], expect=200)  # fmt: skip
+    patch_session(api, owner, event, proposal, {"state": "accepted"})  # the speaker becomes public
+
+    seen = {
+        who: "availability" in api.json("GET", path, token=token, expect=200)
+        for who, token in {"speaker": user["token"], "owner": owner["token"], "moderator": moderator["token"],
+                           "anonymous": None}.items()
+    }  # fmt: skip
+
+    assert seen == {"speaker": True, "owner": True, "moderator": False, "anonymous": False}
