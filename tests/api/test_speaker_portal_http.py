@@ -334,3 +334,20 @@ def test_availability_is_hidden_from_moderators_and_visitors(api, owner, event):
     }  # fmt: skip
 
     assert seen == {"speaker": True, "owner": True, "moderator": False, "anonymous": False}
+
+
+def test_co_speaker_invites_are_capped_per_hour(api, owner, event, monkeypatch):
+    from chalicelib.domain import call_for_papers
+
+    monkeypatch.setattr(call_for_papers, "CO_SPEAKER_INVITES_PER_HOUR", 2)
+    user = api.user("inviter")
+    proposal = propose(api, user, event)
+    for n in range(2):
+        invite(api, user, event, proposal, f"guest{n}@example.org")
+
+    refused = api.call(
+        "POST", f"/v1/events/{event['id']}/sessions/{proposal['id']}/co-speakers", {"email": "guest3@example.org"},
+        token=user["token"],
+    )  # fmt: skip
+
+    assert refused.status_code == 429 and refused.headers.get("Retry-After")

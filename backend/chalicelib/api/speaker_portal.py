@@ -59,7 +59,7 @@ def list_my_proposals() -> dict[str, Any]:
 @endpoint(
     bp, "/events/{event_id}/sessions/{item_id}/co-speakers", "POST", action="session.invite_speaker",
     summary="Invite a co-speaker to your proposal by email (a one-time link, 7 days)", status=202,
-    body=CO_SPEAKER_INVITE, load=_session, prefetch=_prefetch("session"), errors=(401, 403, 404, 409, 422),
+    body=CO_SPEAKER_INVITE, load=_session, prefetch=_prefetch("session"), errors=(401, 403, 404, 409, 422, 429),
 )  # fmt: skip
 def invite_co_speaker(event_id: str, item_id: str, resource: Any, body: dict[str, Any]) -> dict[str, Any]:
     actor = current_context().actor

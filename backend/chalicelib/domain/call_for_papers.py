@@ -28,7 +28,7 @@ from chalicelib.db.live import is_live
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import User
-from chalicelib.domain import onetime
+from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.content import StaleVersion, create_child, get_child, update_child
 from chalicelib.domain.events import get_event
 from chalicelib.domain.permissions import EVENT_MEMBERS, authorize, decide, event_and_role, relations_of
@@ -218,6 +218,8 @@ def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any
 
 CO_SPEAKER_PURPOSE = "co_speaker"
 CO_SPEAKER_SECONDS = 7 * 24 * 3600
+# Each invite mails an address the inviter typed: a cap keeps the route from being a mail cannon.
+CO_SPEAKER_INVITES_PER_HOUR = 20
 
 
 def invite_co_speaker(*, event: content.Event, session: content.Session, email: str, actor: Actor) -> dict[str, Any]:
@@ -230,6 +232,10 @@ def invite_co_speaker(*, event: content.Event, session: content.Session, email: 
             fields={"email": "invites closed with the call for papers"},
         )
     address = email.strip().lower()
+    ratelimit.take(
+        "co-speaker-invite", actor.id, limit=CO_SPEAKER_INVITES_PER_HOUR, window=3600,
+        message="You sent many co-speaker invites in the last hour; try again later.",
+    )  # fmt: skip
     secret = onetime.issue(
         purpose=CO_SPEAKER_PURPOSE, ttl_seconds=CO_SPEAKER_SECONDS, user_id=actor.id,
         subject=f"{event.id}/{session.id}/{address}",
