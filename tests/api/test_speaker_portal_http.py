@@ -351,3 +351,20 @@ def test_co_speaker_invites_are_capped_per_hour(api, owner, event, monkeypatch):
     )  # fmt: skip
 
     assert refused.status_code == 429 and refused.headers.get("Retry-After")
+
+
+def test_speaker_of_drafts_only_is_hidden_from_organizers_until_a_proposal_is_submitted(api, owner, event):
+    user = api.user("quiet")
+    draft = propose(api, user, event, state="draft", title="Draft one")
+    base = f"/v1/events/{event['id']}/speakers"
+    speaker_id = draft["speaker_ids"][0]
+
+    listed_before = [s["id"] for s in api.json("GET", base, token=owner["token"], expect=200)["items"]]
+    read_before = api.call("GET", f"{base}/{speaker_id}", token=owner["token"]).status_code
+    sent = propose(api, user, event, title="Sent one")
+    listed_after = api.json("GET", base, token=owner["token"], expect=200)["items"]
+    own_view = api.json("GET", f"{base}/{speaker_id}", token=user["token"], expect=200)
+
+    assert (listed_before, read_before) == ([], 404)
+    assert [(s["id"], s["session_ids"]) for s in listed_after] == [(speaker_id, [sent["id"]])]
+    assert sorted(own_view["session_ids"]) == sorted([draft["id"], sent["id"]])

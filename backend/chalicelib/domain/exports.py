@@ -15,7 +15,7 @@ from chalicelib.db import content
 from chalicelib.db.queries import event_items
 from chalicelib.domain.event_access import require
 from chalicelib.domain.events import get_event
-from chalicelib.domain.projections import Audience, visible_items
+from chalicelib.domain.projections import Audience, for_items, visible_items
 from chalicelib.errors import NotFound
 from chalicelib.formats import openevent
 from chalicelib.jobs.enqueue import enqueue
@@ -35,6 +35,8 @@ def export_files(*, event_id: str, audience: Audience) -> dict[str, bytes]:
     exported = {content.Event, *content.CHILD_KINDS.values()}  # roles, invites and the like stay out
     items = [item for item in event_items(event_id) if type(item) in exported and not item.is_trashed()]
     # The team's exports leave out what the team does not see (speakers' unsubmitted proposals).
+    if audience.sees_unpublished:
+        audience = for_items(audience, items, event_id=event_id)
     for item in visible_items(items, audience) if audience.sees_unpublished else items:
         items_by_kind[item.kind_name].append(item)
     if not items_by_kind["event"]:
