@@ -368,3 +368,15 @@ def test_speaker_of_drafts_only_is_hidden_from_organizers_until_a_proposal_is_su
     assert (listed_before, read_before) == ([], 404)
     assert [(s["id"], s["session_ids"]) for s in listed_after] == [(speaker_id, [sent["id"]])]
     assert sorted(own_view["session_ids"]) == sorted([draft["id"], sent["id"]])
+
+
+def test_dashboard_pages_with_the_signed_cursor(api, owner, event):
+    user = api.user("pager")
+    made = [propose(api, user, event, title=f"Talk {n}")["id"] for n in range(3)]
+
+    first = api.json("GET", "/v1/me/proposals?limit=2", token=user["token"], expect=200)
+    second = api.json("GET", f"/v1/me/proposals?limit=2&next={first['next']}", token=user["token"], expect=200)
+    forged = api.call("GET", "/v1/me/proposals?next=2", token=user["token"]).status_code
+
+    assert sorted(p["session_id"] for p in first["items"] + second["items"]) == sorted(made)
+    assert (len(first["items"]), second["next"], forged) == (2, None, 400)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute
 
-from chalicelib.db import table
 from chalicelib.db.base import Item
 from chalicelib.db.content import Link
-from chalicelib.db.keys import USER_PROPOSAL_SK_PREFIX, proposal_ids_from_sk, user_pk
+from chalicelib.db.keys import USER_PROPOSAL_SK_PREFIX, user_pk
+from chalicelib.db.pagination import Page, read_page
 
 
 class SpeakerProfile(Item, discriminator="speaker_profile"):
@@ -32,12 +32,10 @@ class ProposalPointer(Item, discriminator="proposal_pointer"):
     session_id = UnicodeAttribute()
 
 
-def proposal_pointers(user_id: str) -> list[tuple[str, str]]:
-    """(event id, session id) of every proposal pointer of the user, oldest event first."""
-    found = table.query_items(
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues={":pk": {"S": user_pk(user_id)}, ":prefix": {"S": USER_PROPOSAL_SK_PREFIX}},
-        ProjectionExpression="sk",
-        ConsistentRead=True,
-    )
-    return [ids for item in found if (ids := proposal_ids_from_sk(item["sk"]["S"])) is not None]
+def proposal_pointer_page(user_id: str, *, limit: int, cursor: str | None, secret: str) -> Page:
+    """A page of the user's proposal pointers (one Query of their partition; the signed cursor
+    of db/pagination.py)."""
+    return read_page(
+        ProposalPointer, user_pk(user_id), Item.sk.startswith(USER_PROPOSAL_SK_PREFIX),
+        limit=limit, cursor=cursor, secret=secret, consistent_read=True,
+    )  # fmt: skip

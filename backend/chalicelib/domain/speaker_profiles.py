@@ -22,13 +22,14 @@ from chalicelib.db.keys import child_key, event_key, speaker_profile_key, user_k
 from chalicelib.db.live import is_live
 from chalicelib.db.pagination import Page
 from chalicelib.db.prefetch import get_item
-from chalicelib.db.speaker_profiles import ProposalPointer, SpeakerProfile, proposal_pointers
+from chalicelib.db.speaker_profiles import ProposalPointer, SpeakerProfile, proposal_pointer_page
 from chalicelib.db.users import User
 from chalicelib.domain.content import update_child
 from chalicelib.domain.projections import SPEAKER, project
 from chalicelib.domain.session_states import proposals_editable
+from chalicelib.domain.tokens import signing_key
 from chalicelib.domain.uploads import avatar_file, file_view, public_url
-from chalicelib.errors import BadRequest, ValidationFailed
+from chalicelib.errors import ValidationFailed
 from chalicelib.public.richtext import sanitize
 from chalicelib.values import ValueProblem, parse_datetime
 
@@ -129,21 +130,12 @@ def availability_view(speaker: content.Speaker) -> dict[str, Any]:
 
 # -- the dashboard -----------------------------------------------------------------------------
 
-DASHBOARD_LIMIT = 100
-
-
 def dashboard(*, user_id: str, limit: int, cursor: str | None) -> Page:
-    """The user's proposals in every event, newest event last: each with its state and what is
-    expected of the speaker next. Pointers whose session no longer names the user are skipped.
-    The cursor is the index of the next pointer (the list is one partition, read whole)."""
-    try:
-        start = int(cursor) if cursor else 0
-    except ValueError:
-        raise BadRequest("next is not a cursor this list gave.", fields={"next": "unknown cursor"}) from None
-    pointers = proposal_pointers(user_id)
-    if not 0 <= start <= len(pointers):
-        raise BadRequest("next is not a cursor this list gave.", fields={"next": "unknown cursor"})
-    chosen = pointers[start : start + limit]
+    """The user's proposals in every event (by event id): each with its state and what is expected
+    of the speaker next. Pointers whose session no longer names the user (an organizer removed
+    them, it was trashed) are skipped, so a page may hold fewer than `limit`."""
+    pointers = proposal_pointer_page(user_id, limit=limit, cursor=cursor, secret=signing_key())
+    chosen = [(p.event_id, p.session_id) for p in pointers.items]
     keys = [child_key(e, "session", s) for e, s in chosen] + [event_key(e) for e, _ in chosen]
     found = {(i.pk, i.sk): i for i in Item.batch_get(sorted(set(keys)))} if keys else {}
     items = []
@@ -155,8 +147,7 @@ def dashboard(*, user_id: str, limit: int, cursor: str | None) -> Page:
         if user_id not in (session.speaker_user_ids or []):
             continue
         items.append(proposal_summary(event=event, session=session))
-    following = start + limit
-    return Page(items, str(following) if following < len(pointers) else None)
+    return Page(items, pointers.next)
 
 
 def proposal_summary(*, event: content.Event, session: content.Session) -> dict[str, Any]:
