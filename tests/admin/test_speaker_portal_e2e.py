@@ -3,6 +3,7 @@ a co-speaker who accepts through the mailed link, submitting, the dashboard and 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
@@ -77,6 +78,14 @@ def event_with_open_call(stack) -> tuple[dict, str]:
     return owner, event["id"]
 
 
+def png_bytes(size: tuple[int, int] = (300, 300)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 80, 20)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def sign_in(page, email: str, next_hash: str = "") -> None:
     page.goto("/admin/#/signin" + (f"?next={urllib.parse.quote(next_hash, safe='')}" if next_hash else ""))
     page.get_by_label("Email (required)").fill(email)
@@ -100,6 +109,11 @@ def test_speaker_portal_profile_draft_co_speaker_submit_dashboard_availability(p
     profile.get_by_label("Organisation", exact=True).fill("Loomworks")
     profile.get_by_role("button", name="Save my profile").click()
     page.get_by_text("Profile saved.").wait_for()
+    page.get_by_label("Avatar", exact=True).set_input_files(
+        {"name": "me.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    page.get_by_role("button", name="Upload avatar").click()
+    page.get_by_text("me.png uploaded.").first.wait_for()
     screenshot(page, "speaker-01-profile")
 
     # WHEN they draft a proposal, invite a co-speaker who accepts, and submit it
@@ -150,5 +164,7 @@ def test_speaker_portal_profile_draft_co_speaker_submit_dashboard_availability(p
         "Loomworks", [{"starts_at": "2030-06-01T08:00:00+00:00", "ends_at": "2030-06-01T11:00:00+00:00"}]
     )
     assert sorted(by_name) == ["Lea Lead", "Partner"]
+    _, profile_answer = call_api(dev_stack, "GET", "/me/speaker-profile", token=lead["token"])
+    assert by_name["Lea Lead"]["photo_url"] == profile_answer["photo_file"]["url"]  # the copy took the photo
     received = mailed_link(dev_stack, lead["email"], "#/speaker/proposals/")
     assert received.endswith(f"/admin/#/speaker/proposals/{event_id}/{session['id']}")

@@ -8,6 +8,7 @@ import { schemaForm } from "./forms.js";
 import { go, me, page, state } from "./app.js";
 import { referencesFor } from "./events.js";
 import { isoToWall, showTime, wallToIso } from "./tz.js";
+import { uploadPanel } from "./uploads.js";
 
 const badge = (value) => h("span", { class: `badge ${value}` }, value);
 // What each expected next step is called, and the moves a speaker makes in each state
@@ -61,10 +62,13 @@ async function profileView() {
       return null;
     },
   });
+  const photo = uploadPanel({
+    kinds: ["avatar"], allowed: true, item: { ...profile, kind: "speaker_profile", id: profile.user_id },
+    reload: () => api("GET", "/me/speaker-profile"),
+  });
   page("My speaker profile", nav(),
-    profile.photo_file ? h("img", { class: "thumbnail", src: profile.photo_file.url, alt: "Your photo" }) : null,
-    h("p", { class: "hint" }, "Events copy this profile when you first propose to them; edit an event's copy from the proposal page."),
-    form.form);
+    h("p", { class: "hint" }, "Events copy this profile (and your photo) when you first propose to them; edit an event's copy from the proposal page."),
+    form.form, photo);
 }
 
 function proposalForm(session, path, zone, refs) {
