@@ -23,6 +23,7 @@ from chalicelib.api import (  # noqa: E402
     openapi,
     review,
     roles,
+    speaker_portal,
     trash,
     uploads,
     users,
@@ -37,7 +38,7 @@ app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
 for api in (
-    health, openapi, auth, users, events, content, call_for_papers, review, roles, jobs_api, uploads, imports, exports,
+    health, openapi, auth, users, events, content, call_for_papers, review, speaker_portal, roles, jobs_api, uploads, imports, exports,
     trash,
 ):  # fmt: skip
     app.register_blueprint(api.bp, url_prefix="/v1")

@@ -30,6 +30,8 @@ TESTED_IN = {
     # Blueprints: their tests drive the routes over HTTP, hence the _http / _routes names.
     "chalicelib/api/call_for_papers.py": "api/test_call_for_papers_http.py",
     "chalicelib/api/review.py": "api/test_review_http.py",
+    "chalicelib/api/speaker_portal.py": "api/test_speaker_portal_http.py",
+    "chalicelib/db/speaker_profiles.py": "db/test_speaker_profile_records.py",
     "chalicelib/api/content.py": "api/test_content_http.py",
     "chalicelib/api/exports.py": "api/test_exports_http.py",
     "chalicelib/api/imports.py": "api/test_imports_http.py",

@@ -272,6 +272,15 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/events/{event_id}/review/dashboard"): EDITORS,
     ("GET", "/events/{event_id}/review/reviewers"): EDITORS | REVIEWERS,
     ("POST", "/events/{event_id}/review/decisions"): EDITORS,
+    # The speaker portal: the caller's own profile and dashboard; co-speakers are invited by the
+    # proposal's speaker alone; a mailed invite is accepted by whoever signed in (the view checks
+    # the address: a made-up token is 410); availability is the speaker's and the editors'.
+    ("GET", "/me/speaker-profile"): SIGNED_IN,
+    ("PUT", "/me/speaker-profile"): SIGNED_IN,
+    ("GET", "/me/proposals"): SIGNED_IN,
+    ("POST", "/events/{event_id}/sessions/{item_id}/co-speakers"): frozenset({"speaker"}),
+    ("POST", "/co-speaker-invites/accept"): SIGNED_IN,
+    ("PUT", "/events/{event_id}/speakers/{item_id}/availability"): EDITORS | {"speaker"},
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()

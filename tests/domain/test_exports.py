@@ -76,3 +76,17 @@ def test_export_of_an_event_with_a_team_and_posts_writes_the_posts(seeded):
     files = export_files(event_id=seeded.event_id, audience=ORGANIZERS_AUDIENCE)
 
     assert [(p["id"], p["title"]) for p in json.loads(files["posts"])] == [(seeded.post_id, "News")]
+@pytest.mark.integration
+def test_export_leaves_speakers_unsubmitted_proposals_out(stack):
+    from chalicelib.domain.exports import export_files
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
+    from support.content import create, saved_event
+
+    event = saved_event()
+    create(event, "session", title="Speaker's draft", state="draft", proposed_by="u-draft")
+    create(event, "session", title="Organizers' draft", state="draft")
+    create(event, "session", title="Submitted", state="pending", proposed_by="u-sent")
+
+    files = export_files(event_id=event.id, audience=ORGANIZERS_AUDIENCE)
+
+    assert sorted(s["title"] for s in json.loads(files["sessions"])) == ["Organizers' draft", "Submitted"]

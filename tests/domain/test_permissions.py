@@ -227,3 +227,64 @@ def test_role_sets_live_only_in_the_permission_module():
                     found.append(f"{path.relative_to(backend)}:{node.lineno}")
 
     assert found == []
+
+
+def test_speaker_draft_is_decided_for_its_speakers_alone():
+    draft = SimpleNamespace(kind_name="session", state="draft", proposed_by="u1", track_id="t1")
+    organizer_draft = SimpleNamespace(kind_name="session", state="draft", proposed_by=None, track_id="t1")
+
+    cells = {
+        who: (decide(relations, "session.read", resource=draft), decide(relations, "session.update", resource=draft))
+        for who, relations in {
+            "speaker": _relations("speaker", linked=True),
+            "owner": _relations("owner"),
+            "track_organizer": _relations("track_organizer", tracks=("t1",)),
+            "admin": _relations("admin"),
+            "system": Relations(frozenset({"anyone", "admin", "super_admin"}), system=True),
+        }.items()
+    }
+
+    assert cells == {
+        "speaker": (True, True), "owner": (False, False), "track_organizer": (False, False),
+        "admin": (False, False), "system": (True, True),
+    }  # fmt: skip
+    assert decide(_relations("owner"), "session.update", resource=organizer_draft) is True
+
+
+def test_check_write_after_the_close_leaves_a_speaker_withdraw_and_confirm_only():
+    from chalicelib.domain.permissions import check_write
+    from chalicelib.errors import Conflict
+
+    closed = Relations(frozenset({"anyone", "signed_in", "speaker"}), linked=True, proposals_editable=False)
+    pending = SimpleNamespace(kind_name="session", state="pending")
+    accepted = SimpleNamespace(kind_name="session", state="accepted")
+    withdrawn = SimpleNamespace(kind_name="session", state="withdrawn")
+
+    check_write(closed, "session.update", resource=pending, fields={"state": "withdrawn", "version": 1})
+    check_write(closed, "session.update", resource=accepted, fields={"state": "confirmed", "version": 1})
+    refusals = {}
+    for name, talk, fields in [
+        ("edit", pending, {"title": "New"}),
+        ("resubmit", withdrawn, {"state": "pending"}),
+        ("unsubmit", pending, {"state": "draft"}),
+    ]:
+        with pytest.raises(Conflict) as raised:
+            check_write(closed, "session.update", resource=talk, fields=fields)
+        refusals[name] = sorted(raised.value.fields)
+
+    assert refusals == {"edit": ["title"], "resubmit": ["state"], "unsubmit": ["state"]}
+
+
+def test_relations_of_a_speaker_know_whether_proposals_are_editable():
+    from datetime import UTC, datetime
+
+    from chalicelib.db.content import CallForPapers
+
+    talk = SimpleNamespace(kind_name="session", speaker_user_ids=["u1"])
+    ended = SimpleNamespace(state="published", call_for_papers=CallForPapers(ends_at=datetime(2001, 1, 1, tzinfo=UTC)))
+    locked = SimpleNamespace(state="published", call_for_papers=CallForPapers(editing_locked=True))
+    open_ = SimpleNamespace(state="published", call_for_papers=CallForPapers())
+
+    editable = [relations_of(USER, event=e, resource=talk).proposals_editable for e in (ended, locked, open_)]
+
+    assert editable == [False, False, True]

@@ -86,3 +86,44 @@ def test_speakers_alone_never_reach_an_organizer_only_state(start, steps):
 
     assert not reached & ORGANIZER_ONLY
     assert "confirmed" not in reached  # a speaker confirms only a talk an organizer accepted
+
+
+def test_is_speaker_draft_needs_a_proposal_in_state_draft():
+    from types import SimpleNamespace
+
+    from chalicelib.domain.session_states import is_speaker_draft
+
+    cases = {
+        "speaker draft": SimpleNamespace(kind_name="session", state="draft", proposed_by="u1"),
+        "submitted": SimpleNamespace(kind_name="session", state="pending", proposed_by="u1"),
+        "organizers' draft": SimpleNamespace(kind_name="session", state="draft", proposed_by=None),
+        "a speaker": SimpleNamespace(kind_name="speaker", state="draft", proposed_by="u1"),
+    }
+
+    assert {name: is_speaker_draft(item) for name, item in cases.items()} == {
+        "speaker draft": True, "submitted": False, "organizers' draft": False, "a speaker": False,
+    }  # fmt: skip
+
+
+def test_proposals_editable_until_the_close_unless_locked():
+    from datetime import UTC, datetime
+
+    from chalicelib.db.content import CallForPapers
+    from chalicelib.domain.session_states import proposals_editable
+
+    closes = datetime(2030, 2, 1, tzinfo=UTC)
+    before, after = datetime(2030, 1, 31, tzinfo=UTC), datetime(2030, 2, 2, tzinfo=UTC)
+
+    assert [
+        proposals_editable(CallForPapers(ends_at=closes), before),
+        proposals_editable(CallForPapers(ends_at=closes), closes),
+        proposals_editable(CallForPapers(ends_at=closes), after),
+        proposals_editable(CallForPapers(ends_at=closes, editing_locked=True), before),
+        proposals_editable(None, after),
+    ] == [True, True, False, False, True]
+
+
+def test_speaker_mails_link_to_the_speaker_portal():
+    from chalicelib.domain.session_states import speaker_portal_path
+
+    assert speaker_portal_path("proposals/e1/s1") == "admin/#/speaker/proposals/e1/s1"

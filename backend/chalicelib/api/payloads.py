@@ -156,6 +156,7 @@ CALL_FOR_PAPERS = Schema(
         "closes_at": DATETIME,
         "announcement": DESCRIPTION,
         "privacy": Field("string", choices=("public", "private")),
+        "editing_locked": Field("boolean", description="stop speakers editing their proposals before closes_at"),
         "version": VERSION,
     },
     required=frozenset({"opens_at", "closes_at"}),
@@ -165,7 +166,40 @@ PROPOSAL_FIELDS = (
     "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id", "session_type_id",
     "slides_url",
 )  # fmt: skip
-PROPOSAL = Schema("proposal", {name: SESSION.fields[name] for name in PROPOSAL_FIELDS}, required=frozenset({"title"}))
+PROPOSAL = Schema(
+    "proposal",
+    {name: SESSION.fields[name] for name in PROPOSAL_FIELDS}
+    | {"state": Field("string", choices=("draft", "pending"), description="draft: only you see it until you submit")},
+    required=frozenset({"title"}),
+)
+
+# The speaker portal (api/speaker_portal.py).
+SPEAKER_PROFILE = Schema(
+    "speaker_profile",
+    {
+        "name": name_field(),
+        "biography": ABSTRACT,
+        "photo_url": URL,
+        "organisation": SHORT_TEXT,
+        "position": SHORT_TEXT,
+        "links": Field("array", items=LINK, max_items=10),
+    },
+    required=frozenset({"name"}),
+)
+CO_SPEAKER_INVITE = Schema(
+    "co_speaker_invite", {"email": Field("string", max_length=254, format="email")}, required=frozenset({"email"})
+)
+CO_SPEAKER_ACCEPT = Schema(
+    "co_speaker_accept", {"token": Field("string", max_length=200, min_length=1)}, required=frozenset({"token"})
+)
+TIME_RANGE = Field(
+    "object", max_length=200, format="time-range", description="{starts_at, ends_at}: ISO 8601 with offset"
+)
+AVAILABILITY = Schema(
+    "availability",
+    {"availability": Field("array", items=TIME_RANGE, max_items=50), "version": VERSION},
+    required=frozenset({"availability"}),
+)
 
 CHILD_SCHEMAS: dict[str, Schema] = {
     "track": TRACK,

@@ -24,7 +24,7 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Formats of free text: every other string is single-line text (values.text_problem).
 MULTILINE_FORMATS = frozenset({"multiline", "rich-text"})
 # Formats only Podium knows stay out of the OpenAPI document (generators refuse unknown ones).
-_PODIUM_FORMATS = MULTILINE_FORMATS | {"link", "criterion", "scores"}
+_PODIUM_FORMATS = MULTILINE_FORMATS | {"link", "criterion", "scores", "time-range"}
 
 
 class Field(NamedTuple):
@@ -71,6 +71,11 @@ class Field(NamedTuple):
             spec["readOnly"] = True
         if self.format == "link":
             spec["properties"] = {"name": {"type": "string", "maxLength": 100}, "url": {"type": "string"}}
+            spec["additionalProperties"] = False
+        if self.format == "time-range":
+            moment = {"type": "string", "format": "date-time", "maxLength": 40}
+            spec["properties"] = {"starts_at": moment, "ends_at": moment}
+            spec["required"] = ["starts_at", "ends_at"]
             spec["additionalProperties"] = False
         return spec
 
@@ -133,6 +138,18 @@ def _link_problem(link: dict[str, Any]) -> str | None:
     return None
 
 
+def _time_range_problem(moments: dict[str, Any]) -> str | None:
+    """A time range ({starts_at, ends_at}): two date-times of the vocabulary; their order and
+    bounds are the domain's (it knows the event)."""
+    if set(moments) != {"starts_at", "ends_at"}:
+        return "must hold exactly starts_at and ends_at"
+    for name in ("starts_at", "ends_at"):
+        value = moments[name]
+        if not isinstance(value, str) or len(value) > 40 or values.datetime_problem(value):
+            return f"{name} must be an ISO 8601 date-time with offset"
+    return None
+
+
 _CRITERION_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SCORE_BOUND = 1000  # a criterion's scale lies within ±SCORE_BOUND
 
@@ -177,6 +194,7 @@ _OBJECT_FORMATS: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "link": _link_problem,
     "criterion": _criterion_problem,
     "scores": _scores_problem,
+    "time-range": _time_range_problem,
 }
 
 _CHECKS: dict[str, Callable[[Field, Any], tuple[Any, str | None]]] = {

@@ -28,6 +28,8 @@ class CallForPapers(MapAttribute):
     ends_at = UTCDateTimeAttribute(null=True)
     privacy = UnicodeAttribute(null=True)  # public | private
     secret = UnicodeAttribute(null=True)  # a private CFP's link token (organizers only)
+    # The organizers stopped speakers editing their proposals before the call closes.
+    editing_locked = BooleanAttribute(null=True)
 
 
 class Criterion(MapAttribute):
@@ -147,6 +149,13 @@ class Session(Item, discriminator="session"):
     state = UnicodeAttribute(default="draft")
     comments = UnicodeAttribute(null=True)  # private to organizers
     source_id = UnicodeAttribute(null=True)
+    # The user who proposed it through the call for papers (domain/session_states.is_speaker_draft).
+    proposed_by = UnicodeAttribute(null=True)
+
+
+class TimeRange(MapAttribute):
+    starts_at = UTCDateTimeAttribute()
+    ends_at = UTCDateTimeAttribute()
 
 
 class Speaker(Item, discriminator="speaker"):
@@ -176,6 +185,9 @@ class Speaker(Item, discriminator="speaker"):
     user_id = UnicodeAttribute(null=True)
     session_ids = ListAttribute(of=UnicodeAttribute, default=list)
     source_id = UnicodeAttribute(null=True)
+    links = ListAttribute(of=Link, null=True)
+    # When the speaker can attend (domain/speaker_profiles.set_availability keeps it within the event).
+    availability = ListAttribute(of=TimeRange, null=True)
 
 
 class Sponsor(Item, discriminator="sponsor"):

@@ -13,6 +13,8 @@ Layout:
 - a user is `USER#<id>`/`USER`, gsi1 `EMAIL#<email>`/`USER`, gsi2 `USERS`/email; the guard that
   keeps emails unique is `EMAIL#<email>`/`EMAIL`; a role item's gsi1 is `USER#<id>`/`EVENT#<id>`
   (a user's events) and the owner's gsi2 `EVENTS`/created (every event, for admins)
+- a user's speaker profile `USER#<id>`/`SPEAKER_PROFILE`, and a pointer to each proposal they
+  speak in `USER#<id>`/`PROPOSAL#<event id>#<session id>`
 - one-time tokens `TOKEN#<sha256>`/<purpose>; uploads `UPLOAD#<id>`/`UPLOAD`; jobs `JOB#<id>`/`JOB`
   (gsi1 `JOBS#<day>`, gsi2 `EVENTJOBS#<event id>`), their effects `JOB#<id>`/`EFFECT#<key>`
 - audit records `AUDIT#<yyyy-mm>`/`<time>#<id>`; migrations `MIGRATIONS`/`CURRENT` | `RUN#<rev>`;
@@ -161,6 +163,32 @@ INVITE_SK_PREFIX = invite_sk("")
 
 def invite_key(event_id: str, invite_id: str) -> Key:
     return event_pk(event_id), invite_sk(invite_id)
+
+
+SPEAKER_PROFILE_SK = "SPEAKER_PROFILE"
+_PROPOSAL = "PROPOSAL#"
+
+
+def speaker_profile_key(user_id: str) -> Key:
+    """The user's speaker profile, reused across events, beside the account in its partition."""
+    return user_pk(user_id), SPEAKER_PROFILE_SK
+
+
+def user_proposal_key(user_id: str, event_id: str, session_id: str) -> Key:
+    """A pointer from the user to a proposal they speak in (the dashboard's one Query)."""
+    return user_pk(user_id), f"{_PROPOSAL}{event_id}#{session_id}"
+
+
+USER_PROPOSAL_SK_PREFIX = _PROPOSAL
+
+
+def proposal_ids_from_sk(sk: str) -> tuple[str, str] | None:
+    """(event id, session id) of a proposal pointer's sort key; None for other sort keys."""
+    rest = _id_after(_PROPOSAL, sk)
+    if rest is None or "#" not in rest:
+        return None
+    event_id, _, session_id = rest.partition("#")
+    return event_id, session_id
 
 
 def token_pk(token: str) -> str:

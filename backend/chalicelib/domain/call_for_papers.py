@@ -1,8 +1,11 @@
 """The call for papers: its dates, announcement and privacy, and the proposals users submit.
 
-A proposal is a session in state `pending` whose speaker is the submitter's speaker profile in
-the event (made from their account on the first proposal). Speakers edit their own proposals
-until they are accepted; from then on only state moves (confirm, withdraw) are theirs.
+A proposal is a session its speaker proposed (`proposed_by`): a `draft` only its speakers see,
+then `pending` once submitted. Its speaker is the submitter's speaker record in the event (copied
+from their speaker profile, domain/speaker_profiles.py, on the first proposal). Speakers edit
+their proposals until they are accepted, and only while the call is open and the organizers have
+not locked editing (domain/session_states.proposals_editable; the permission table enforces it);
+withdrawing and confirming stay theirs. Co-speakers join through a mailed one-time link.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
-from chalicelib.actors import Actor
+from chalicelib.actors import SYSTEM, Actor
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item
@@ -25,12 +28,15 @@ from chalicelib.db.live import is_live
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import User
-from chalicelib.domain.content import StaleVersion, create_child
+from chalicelib.domain import onetime, ratelimit
+from chalicelib.domain.content import StaleVersion, create_child, get_child, update_child
 from chalicelib.domain.events import get_event
-from chalicelib.domain.permissions import EVENT_MEMBERS, decide, event_and_role, relations_of
-from chalicelib.domain.session_states import notify_speakers
+from chalicelib.domain.permissions import EVENT_MEMBERS, authorize, decide, event_and_role, relations_of
+from chalicelib.domain.session_states import notify_speakers, proposals_editable, speaker_portal_path
+from chalicelib.domain.speaker_profiles import remember_proposal, speaker_fields
 from chalicelib.domain.tokens import signing_key
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.request_context import current_context
 
 # What a speaker may change on their own proposal; the rest (schedule, room, comments,
 # speakers) is the organizers'.
@@ -55,6 +61,8 @@ def cfp_view(event: content.Event, *, with_secret: bool) -> dict[str, Any]:
         "announcement": cfp.announcement,
         "privacy": cfp.privacy or "public",
         "state": phase(cfp, clock().now()),
+        "editing_locked": bool(cfp.editing_locked),
+        "proposals_editable": proposals_editable(cfp, clock().now()),
         "version": event.version,  # the CFP is part of the event: edits are checked on its version
     }
     if with_secret and cfp.secret:
@@ -105,7 +113,7 @@ def set_call_for_papers(
 
 
 def _stored_values(cfp: content.CallForPapers) -> dict[str, Any]:
-    names = ("announcement", "starts_at", "ends_at", "privacy", "secret")
+    names = ("announcement", "starts_at", "ends_at", "privacy", "secret", "editing_locked")
     return {name: getattr(cfp, name) for name in names if getattr(cfp, name) is not None}
 
 
@@ -164,7 +172,7 @@ def speaker_id_for(*, event_id: str, user_id: str) -> str:
 
 
 def speaker_profile(*, event: content.Event, user: Any) -> content.Speaker:
-    """The user's speaker profile in the event, made from their account's name and email if absent."""
+    """The user's speaker record in the event, copied from their speaker profile if absent."""
     speaker_id = speaker_id_for(event_id=event.id, user_id=user.id)
     key = child_key(event.id, "speaker", speaker_id)
     try:
@@ -174,9 +182,8 @@ def speaker_profile(*, event: content.Event, user: Any) -> content.Speaker:
         raise Conflict("Your speaker profile in this event was removed; ask the organizers to restore it.")
     except DoesNotExist:
         pass
-    speaker = content.Speaker(
-        *key, id=speaker_id, event_id=event.id, name=user.name, email=user.email, user_id=user.id, session_ids=[]
-    )
+    copied = {k: v for k, v in speaker_fields(user=user).items() if v is not None}
+    speaker = content.Speaker(*key, id=speaker_id, event_id=event.id, user_id=user.id, session_ids=[], **copied)
     speaker.stamp()
     try:
         speaker.save(condition=Item.pk.does_not_exist())
@@ -186,20 +193,87 @@ def speaker_profile(*, event: content.Event, user: Any) -> content.Speaker:
 
 
 def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any], token: str | None) -> content.Session:
-    """Create a pending session with the caller's speaker profile while the CFP is open
-    (409 naming its dates otherwise; a private one needs its link's `token` unless the caller is
-    on the event's team) and mail the speaker that it arrived."""
+    """Create a proposal with the caller's speaker record while the CFP is open (409 naming its
+    dates otherwise; a private one needs its link's `token` unless the caller is on the event's
+    team): `pending` (submitted; the speaker is mailed that it arrived) unless `fields` says
+    `state: draft` (only its speakers see it until they submit it: PATCH state pending)."""
 
     is_team, _ = _standing(actor, event)
     cfp = readable_cfp(event, is_team=is_team, token=token)
     _check_open(event, cfp)
+    if not proposals_editable(cfp, clock().now()):
+        raise Conflict("The organizers locked proposals for editing.", fields={"call_for_papers": "locked"})
     speaker = speaker_profile(event=event, user=get_item(User, *user_key(actor.id)))
-    values = {k: v for k, v in fields.items() if k != "version"}
-    session = create_child(
-        event=event, kind="session", fields=values | {"state": "pending", "speaker_ids": [speaker.id]}, actor=actor
-    )
-    notify_speakers(event=event, session=session, speakers=[speaker], news="received and pending review")
+    values = {k: v for k, v in fields.items() if k not in ("version", "state")}
+    state = fields.get("state") or "pending"
+    own = {"state": state, "speaker_ids": [speaker.id], "proposed_by": actor.id}
+    session = create_child(event=event, kind="session", fields=values | own, actor=actor)
+    remember_proposal(user_id=actor.id, event_id=event.id, session_id=session.id)
+    if state == "pending":
+        notify_speakers(event=event, session=session, speakers=[speaker], news="received and pending review")
     return session  # type: ignore[return-value]
+
+
+# -- co-speakers ---------------------------------------------------------------------------------
+
+CO_SPEAKER_PURPOSE = "co_speaker"
+CO_SPEAKER_SECONDS = 7 * 24 * 3600
+# Each invite mails an address the inviter typed: a cap keeps the route from being a mail cannon.
+CO_SPEAKER_INVITES_PER_HOUR = 20
+
+
+def invite_co_speaker(*, event: content.Event, session: content.Session, email: str, actor: Actor) -> dict[str, Any]:
+    """Mail `email` a one-time link (7 days) that makes its account a speaker of `session`, if
+    `actor` may invite (a speaker of it) and proposals are still editable (409 otherwise)."""
+    authorize(actor, "session.invite_speaker", event_id=event.id, resource=session)
+    if not proposals_editable(event.call_for_papers, clock().now()):
+        raise Conflict(
+            "The call for papers is closed for editing: co-speakers can no longer be invited.",
+            fields={"email": "invites closed with the call for papers"},
+        )
+    address = email.strip().lower()
+    ratelimit.take(
+        "co-speaker-invite", actor.id, limit=CO_SPEAKER_INVITES_PER_HOUR, window=3600,
+        message="You sent many co-speaker invites in the last hour; try again later.",
+    )  # fmt: skip
+    secret = onetime.issue(
+        purpose=CO_SPEAKER_PURPOSE, ttl_seconds=CO_SPEAKER_SECONDS, user_id=actor.id,
+        subject=f"{event.id}/{session.id}/{address}",
+    )  # fmt: skip
+    link = current_context().absolute_url(speaker_portal_path(f"invite?token={secret}"))
+    from chalicelib.jobs.enqueue import enqueue  # noqa: PLC0415 — loads the table models, as in session_states
+
+    enqueue(
+        "send_email", _event_id=event.id, to=address, subject=f"Join the proposal “{session.title}” at {event.name}",
+        text=f"You are invited to speak with {actor.name or 'a speaker'} in “{session.title}” at {event.name}.\n\n"
+        f"Sign in (or sign up with this email address) and accept here:\n{link}\n\nThe link works once, for 7 days.",
+    )  # fmt: skip
+    return {"email": address, "expires_in": CO_SPEAKER_SECONDS}
+
+
+def accept_co_speaker(*, token: str, actor: Actor) -> content.Session:
+    """The signed-in user the invite was mailed to becomes a speaker of the proposal (their
+    speaker record copied from their profile); 403 for another account, 410 for a used or
+    expired link. The token is spent after the session is written, so a failed write leaves it."""
+    user = get_item(User, *user_key(actor.id))
+    record = onetime.peek(token, purpose=CO_SPEAKER_PURPOSE)
+    event_id, session_id, address = ([*(record.subject or "").split("/", 2), "", ""])[:3]
+    if user.email.strip().lower() != address:
+        raise Forbidden("This invite is for another email address; sign in with that account.")
+    event = get_event(event_id)
+    session: content.Session = get_child(event_id=event_id, kind="session", item_id=session_id)  # type: ignore[assignment]
+    speaker = speaker_profile(event=event, user=user)
+    if speaker.id not in (session.speaker_ids or []):
+        # The system writes the link: the invitee is not yet a speaker, and the proposal may be
+        # a draft nobody else may touch; the checks above are the permission.
+        speakers = [*(session.speaker_ids or []), speaker.id]
+        update_child(
+            event=event, item=session, fields={"speaker_ids": speakers}, version=session.version, actor=SYSTEM,
+            notify=False,
+        )  # fmt: skip
+    onetime.consume(token, purpose=CO_SPEAKER_PURPOSE)
+    remember_proposal(user_id=user.id, event_id=event.id, session_id=session.id)
+    return session
 
 
 def own_proposals(*, event_id: str, user_id: str, limit: int, cursor: str | None) -> Page:

@@ -11,7 +11,7 @@ from chalicelib.actors import Actor
 from chalicelib.db.queries import event_content
 from chalicelib.domain.event_access import require
 from chalicelib.domain.events import get_event
-from chalicelib.domain.projections import Audience
+from chalicelib.domain.projections import Audience, for_items, visible_items
 from chalicelib.domain.uploads import public_url
 from chalicelib.errors import NotFound
 from chalicelib.formats import openevent
@@ -29,6 +29,12 @@ def start_export(*, actor: Actor, event_id: str) -> str:
 def export_files(*, event_id: str, audience: Audience) -> dict[str, bytes]:
     """File name → JSON bytes of the event's Open Event export. Raises NotFound."""
     items_by_kind = event_content(event_id)
+    # The team's exports leave out what the team does not see (speakers' unsubmitted proposals).
+    if audience.sees_unpublished:
+        items = [item for kind_items in items_by_kind.values() for item in kind_items]
+        audience = for_items(audience, items, event_id=event_id)
+        shown = {id(item) for item in visible_items(items, audience)}
+        items_by_kind = {kind: [i for i in kind_items if id(i) in shown] for kind, kind_items in items_by_kind.items()}
     if not items_by_kind["event"]:
         raise NotFound("no such event")
     return openevent.write_files(items_by_kind, audience=audience, file_url=lambda stored: public_url(stored.key))

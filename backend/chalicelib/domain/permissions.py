@@ -14,12 +14,18 @@ from typing import Any, NamedTuple
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.actors import Actor
+from chalicelib.clock import clock
 from chalicelib.db.content import Event
 from chalicelib.db.keys import event_key, role_key, user_key
 from chalicelib.db.live import live_item
 from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import EventRole, User
-from chalicelib.domain.session_states import check_transition
+from chalicelib.domain.session_states import (
+    SPEAKER_MOVES_AFTER_CLOSE,
+    check_transition,
+    is_speaker_draft,
+    proposals_editable,
+)
 from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
 
 EVENT_ROLES = ("owner", "organizer", "coorganizer", "track_organizer", "moderator", "reviewer")
@@ -65,13 +71,16 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "uploads": frozenset({"create", "complete"}),  # the uploads API narrows to the caller's own
         "job": READ,  # the jobs API narrows to the caller's (or event's) jobs
         "trash": frozenset({"list"}),  # the trash list narrows to the caller's events
+        # Accepting a co-speaker invite: the view checks the link was mailed to the caller.
+        "co_speaker": frozenset({"accept"}),
     },
     "visitor": {"event": READ, **_rows(CONTENT_KINDS, READ)},
     # Proposals to the call for papers; the view checks the CFP is open (and its secret link).
     # "read" lists the caller's own.
     "applicant": {"proposal": frozenset({"create", "read"})},
     "self": {"user": READ},
-    "speaker": {"speaker": frozenset({"read", "update"}), "session": frozenset({"read", "update"})},
+    # "invite_speaker": a speaker invites co-speakers to their own proposal.
+    "speaker": {"speaker": frozenset({"read", "update"}), "session": frozenset({"read", "update", "invite_speaker"})},
     "owner": _EVENT_ADMIN,
     "organizer": {**_EVENT_ADMIN, "event": frozenset({"read", "update", "publish", "export", "jobs.read"})},
     "coorganizer": {
@@ -145,7 +154,7 @@ WRITABLE_FIELDS: dict[tuple[str, str], frozenset[str]] = {
     ("speaker", "speaker"): frozenset(
         {
             "name", "email", "phone", "photo_url", "short_biography", "long_biography", "organisation",
-            "position", "country", "website", "twitter", "version",
+            "position", "country", "website", "twitter", "availability", "version",
         }
     ),
 }
@@ -159,6 +168,9 @@ class Relations(NamedTuple):
     names: frozenset[str]
     track_ids: frozenset[str] = frozenset()
     linked: bool = False  # the resource is the actor's own speaker profile or talk
+    # Speakers may still edit and submit their proposals (the call is open and not locked).
+    proposals_editable: bool = True
+    system: bool = False  # Podium itself (jobs, imports, an accepted co-speaker invite)
 
 
 def split(action: str) -> tuple[str, str]:
@@ -176,8 +188,11 @@ def is_known_action(action: str) -> bool:
 def decide(relations: Relations, action: str, *, resource: Any = None) -> bool:
     """True when any relation's row grants `action` (and the resource is within a scoped row)."""
     kind, verb = split(action)
+    draft = is_speaker_draft(resource)
     for name in relations.names:
         if verb not in PERMISSIONS.get(name, {}).get(kind, ()):
+            continue
+        if draft and name != "speaker" and not relations.system:  # a speaker's unsubmitted proposal is theirs alone
             continue
         if _scope_holds(name, relations, kind, verb, resource):
             return True
@@ -234,6 +249,10 @@ def _refusal(name: str, relations: Relations, kind: str, resource: Any, fields: 
             check_transition(current, fields["state"], as_organizer=_reviews(name, relations, kind))
         except Conflict as refused:
             return refused
+    if (name, kind) == ("speaker", "session") and resource is not None and not relations.proposals_editable:
+        closed = _closed_refusal(current, fields)
+        if closed is not None:
+            return closed
     if (name, kind) == ("speaker", "session") and resource is not None and current not in SPEAKER_EDITABLE_STATES:
         edits = sorted(set(fields) - {"state", "version"})
         if edits:
@@ -242,6 +261,21 @@ def _refusal(name: str, relations: Relations, kind: str, resource: Any, fields: 
                 fields=dict.fromkeys(edits, f"cannot be changed on a {current} session"),
             )
     return None
+
+
+def _closed_refusal(current: str | None, fields: dict[str, Any]) -> PodiumError | None:
+    """Why a speaker may not make this write once proposals are closed for editing, or None:
+    they keep withdrawing and confirming, nothing else."""
+    edits = sorted(set(fields) - {"state", "version"})
+    moved = fields.get("state", current)
+    if not edits and (moved == current or moved in SPEAKER_MOVES_AFTER_CLOSE):
+        return None
+    refused = edits or ["state"]
+    return Conflict(
+        "The call for papers is closed for editing (closed or locked by the organizers): you may still "
+        "withdraw the proposal or confirm an accepted talk.",
+        fields=dict.fromkeys(refused, "cannot be changed after the call for papers closed"),
+    )
 
 
 def _reviews(name: str, relations: Relations, kind: str) -> bool:
@@ -300,9 +334,11 @@ def relations_of(actor: Actor, *, event: Any = None, role: Any = None, resource:
     ):
         names.add("self")
     linked = actor.kind == "user" and _linked(actor.id, resource)
+    editable = True
     if linked:
         names.add("speaker")
-    return Relations(frozenset(names), track_ids, linked)
+        editable = proposals_editable(getattr(event, "call_for_papers", None), clock().now())
+    return Relations(frozenset(names), track_ids, linked, editable, actor.kind == "system")
 
 
 def _linked(user_id: str, resource: Any) -> bool:
@@ -331,6 +367,8 @@ def authorize(actor: Actor, action: str, *, event_id: str | None = None, resourc
     # does, and a user record answers whoever may not read it as a missing one.
     if event_id is not None and relations.names <= {"anyone", "signed_in"}:
         raise NotFound("No such event.")
+    if is_speaker_draft(resource):  # someone else's unsubmitted proposal does not exist for them
+        raise NotFound("No such session.")
     if actor.is_anonymous:
         raise AuthenticationRequired("Sign in to do this.")
     if split(action)[0] == "user" and not decide(relations, "user.read", resource=resource):

@@ -19,7 +19,7 @@ from chalicelib.db.keys import child_key, role_key
 from chalicelib.db.live import is_live
 from chalicelib.db.users import EventRole
 from chalicelib.domain.permissions import EVENT_MEMBERS, ORGANIZING, Relations, event_and_role, relations_of
-from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
+from chalicelib.domain.session_states import PUBLIC_SESSION_STATES, is_speaker_draft
 from chalicelib.domain.uploads import file_view
 
 # Tiers of fields. PUBLIC: anyone who may read the item. OWN: also the person the item is about
@@ -70,6 +70,7 @@ FIELDS: dict[str, dict[str, str]] = {
         ),
         "comments": ORGANIZERS,
         "speaker_user_ids": ORGANIZERS,
+        "proposed_by": ORGANIZERS,
     },
     "speaker": {
         **_CHILD,
@@ -78,10 +79,12 @@ FIELDS: dict[str, dict[str, str]] = {
             (
                 "name", "photo_url", "photo_file", "short_biography", "long_biography", "organisation",
                 "position", "country", "website", "twitter", "city", "github", "linkedin", "facebook",
-                "featured", "session_ids",
+                "featured", "session_ids", "links",
             ),
             PUBLIC,
         ),
+        # When the speaker can attend: the speaker and the organizers (the schedule editor).
+        "availability": OWN,
         **dict.fromkeys(
             ("email", "phone", "gender", "heard_from", "speaking_experience", "sponsorship_required", "user_id"), OWN
         ),
@@ -92,6 +95,11 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
     },
     "post": {**_CHILD, **_IMPORTED, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+    # A user's speaker profile: theirs alone (events get a copy, `speaker` above).
+    "speaker_profile": {
+        **dict.fromkeys(("name", "biography", "photo_url", "organisation", "position", "links", "updated_at"), OWN),
+        **dict.fromkeys(("user_id", "version", "created_at"), OWN),
+    },
     # Accounts: what other users see of someone (e.g. in an event's role list), and what the
     # user and site admins see (`site_roles` as is_admin and is_super_admin).
     "user": {
@@ -153,6 +161,9 @@ class Audience:
     reviewing: str | None = None
     # The custom questions whose answers a reviewer may read (known not to identify anyone).
     open_questions: frozenset[str] = frozenset()
+    # The team's: speakers' unsubmitted proposals among these speakers' sessions (set by `for_items`),
+    # left out of `session_ids`; a speaker with nothing else does not show at all.
+    hidden_sessions: frozenset[str] = frozenset()
 
     def shows(self, kind: str, field: str) -> bool:
         if self.reviewing is not None and kind in REVIEW_FIELDS:
@@ -224,6 +235,8 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
     data["version"] = item.version
     if kind == "speaker" and "session_ids" in data and audience.public_sessions is not None:
         data["session_ids"] = [i for i in data["session_ids"] if i in audience.public_sessions]
+    if kind == "speaker" and "session_ids" in data and audience.hidden_sessions:
+        data["session_ids"] = [i for i in data["session_ids"] if i not in audience.hidden_sessions]
     if kind == "track":
         data["text_color"] = readable_text_color(item.color or "#5c6b7a")
     return data
@@ -261,17 +274,38 @@ def is_public_item(item: Any, *, public_sessions: frozenset[str] = frozenset()) 
 def for_items(audience: Audience, items: Iterable[Any], *, event_id: str) -> Audience:
     """`audience`, knowing which sessions of these items' speakers it sees: visitors (not event
     members, nor the speaker reading their own profile) see accepted/confirmed ones only."""
-    if audience.sees_unpublished or audience.name == "speaker":
+    if audience.name == "speaker":
         return audience
+    if audience.sees_unpublished:
+        return replace(audience, hidden_sessions=speaker_draft_ids(event_id=event_id, speakers=items))
     return replace(audience, public_sessions=public_session_ids(event_id=event_id, speakers=items))
 
 
 def visible_items(items: Iterable[Any], audience: Audience) -> list[Any]:
     """The items `audience` (made by `for_items` for speakers) sees, in order."""
-    if audience.sees_unpublished:
-        return list(items)
+    if audience.sees_unpublished:  # the team: everything but speakers' unsubmitted proposals
+        return [i for i in items if audience.name == "speaker" or not _only_a_draft(i, audience.hidden_sessions)]
     public = audience.public_sessions or frozenset()
     return [i for i in items if is_public_item(i, public_sessions=public)]
+
+
+def _only_a_draft(item: Any, hidden_sessions: frozenset[str]) -> bool:
+    """A speaker's unsubmitted proposal, or a speaker whose only sessions are such proposals."""
+    if item.kind_name == "speaker":
+        return bool(item.session_ids) and set(item.session_ids) <= hidden_sessions
+    return is_speaker_draft(item)
+
+
+def speaker_draft_ids(*, event_id: str, speakers: Iterable[Any]) -> frozenset[str]:
+    """Ids of the speakers' unsubmitted proposals (one BatchGet; none for speakers linked to no
+    account, who never proposed: imported and organizer-made ones cost no read)."""
+    session_ids = sorted(
+        {i for s in speakers if s.kind_name == "speaker" and getattr(s, "user_id", None) for i in s.session_ids or []}
+    )
+    if not session_ids:
+        return frozenset()
+    keys = [child_key(event_id, "session", i) for i in session_ids]
+    return frozenset(s.id for s in Item.batch_get(keys) if is_speaker_draft(s))
 
 
 def public_session_ids(*, event_id: str, speakers: Iterable[Any]) -> frozenset[str]:

@@ -38,6 +38,36 @@ SPEAKER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# A proposal a speaker drafts (a session they made through the call for papers, still `draft`)
+# is theirs alone: organizers neither see nor move it until it is submitted (draft -> pending).
+# Sessions organizers draft themselves carry no `proposed_by` and stay the team's.
+
+
+def is_speaker_draft(item: Any) -> bool:
+    """Whether `item` is a speaker's unsubmitted proposal, hidden from everyone but its speakers."""
+    return (
+        getattr(item, "kind_name", None) == "session"
+        and getattr(item, "state", None) == "draft"
+        and bool(getattr(item, "proposed_by", None))
+    )
+
+
+# Once the call for papers closes (or the organizers lock editing earlier), a speaker's proposal
+# keeps its details; the speaker may still withdraw it or confirm an accepted talk.
+SPEAKER_MOVES_AFTER_CLOSE = frozenset({"withdrawn", "confirmed"})
+
+
+def proposals_editable(call_for_papers: Any, now: Any) -> bool:
+    """Whether speakers may still edit and submit proposals: the call is not closed and the
+    organizers have not locked editing. No call for papers: the organizers' own sessions, editable."""
+    if call_for_papers is None:
+        return True
+    if getattr(call_for_papers, "editing_locked", None):
+        return False
+    ends_at = getattr(call_for_papers, "ends_at", None)
+    return ends_at is None or now <= ends_at
+
+
 def allowed_next(current: str, *, as_organizer: bool) -> frozenset[str]:
     table = ORGANIZER_TRANSITIONS if as_organizer else SPEAKER_TRANSITIONS
     return table.get(current, frozenset())
@@ -61,6 +91,12 @@ def is_public(state: str) -> bool:
     return state in PUBLIC_SESSION_STATES
 
 
+def speaker_portal_path(view: str) -> str:
+    """The admin page's speaker view `view` (dashboard, proposal, invite): every mail to a speaker
+    links here, never to the organizers' forms."""
+    return f"admin/#/speaker/{view}"
+
+
 def notify_speakers(
     *, event: Any, session: Any, speakers: list[Any] | None = None, news: str | None = None
 ) -> list[str]:
@@ -70,7 +106,7 @@ def notify_speakers(
     from chalicelib.jobs.enqueue import enqueue  # noqa: PLC0415 — loads the table models, which read the table name at import; build_site.py imports this module before it picks the table
 
     found = speakers if speakers is not None else _speakers(event.id, list(session.speaker_ids or []))
-    link = current_context().absolute_url(f"admin/#/events/{event.id}/sessions/{session.id}")
+    link = current_context().absolute_url(speaker_portal_path(f"proposals/{event.id}/{session.id}"))
     news = news or f"now {session.state}"
     subject = f"Your session “{session.title}” is {news}"
     jobs = []

@@ -5,6 +5,7 @@ import { schemaForm } from "./forms.js";
 import { eventView } from "./events.js";
 import { trashView } from "./trash.js";
 import { importView } from "./imports.js";
+import { speakerView } from "./speaker.js";
 
 const main = () => document.getElementById("app");
 // Each page() call is numbered; `covered` keeps what the last one took off the screen, so a late
@@ -39,6 +40,7 @@ function paramsOf(hash) {
 function renderNav() {
   const signedIn = Boolean(token.get());
   const links = [h("a", { href: "#/events" }, "My events")];
+  if (signedIn && declares(state.doc, "get", "/me/proposals")) links.push(h("a", { href: "#/speaker" }, "My proposals"));
   if (signedIn && declares(state.doc, "get", "/trash")) links.push(h("a", { href: "#/trash" }, "Trash"));
   links.push(h("a", { href: "/" }, "Public site"));
   links.push(signedIn
@@ -205,6 +207,7 @@ async function route() {
     case "invites": return viewAcceptInvite(query);
     case "trash": return trashView(query);
     case "import": return importView();
+    case "speaker": return speakerView(rest, query);
     case "events":
       if (!rest.length) return viewEvents();
       if (rest[0] === "new") return viewEventNew();

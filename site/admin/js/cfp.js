@@ -146,14 +146,15 @@ export async function submitView(eventId, query) {
     schema, refs, zone, name: "Your proposal", submitLabel: "Submit the proposal",
     onSubmit: async (body) => {
       const session = await api("POST", `${base}/call-for-papers/proposals`, { body, query: { token } });
-      announce(`“${session.title}” submitted; it is pending review.`);
+      announce(session.state === "draft" ? `“${session.title}” saved as a draft: only you see it until you submit it.`
+        : `“${session.title}” submitted; it is pending review.`);
       await submitView(eventId, query);
       return null;
     },
   }) : null;
   const mine = await listAll(`${base}/call-for-papers/proposals`);
   const own = h("ul", { class: "cards", "aria-label": "Your proposals" }, mine.length ? mine.map((session) => h("li", { class: "proposal", "data-id": session.id },
-    h("h3", {}, session.title), h("p", {}, badge(session.state)),
+    h("h3", {}, h("a", { href: `#/speaker/proposals/${eventId}/${session.id}` }, session.title)), h("p", {}, badge(session.state)),
     h("div", { class: "actions" }, moveButtons(session, SPEAKER_MOVES, `${base}/sessions`, () => submitView(eventId, query))))) : [h("li", {}, "None yet.")]);
   page(title,
     h("dl", { class: "facts" },

@@ -10,6 +10,7 @@ export const UPLOAD_TARGETS = {
   speaker: [["speaker_photo", "photo_file"]],
   session: [["slides", "slides_file"]],
   post: [["post_image", "image_file"]],
+  speaker_profile: [["avatar", "photo_file"]], // the speaker portal's photo: the account's avatar
 };
 const THUMB_POLL_MS = 1000;
 const THUMB_POLL_TRIES = 30;
