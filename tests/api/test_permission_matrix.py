@@ -25,12 +25,14 @@ EVENT_ROLE_OF = {
     "track_organizer_this": "track_organizer",
     "track_organizer_other": "track_organizer",
     "moderator": "moderator",
+    "reviewer": "reviewer",
 }
 ACTORS = [
     "anonymous",
     "other",
     "speaker",
     "moderator",
+    "reviewer",
     "track_organizer_this",
     "track_organizer_other",
     "coorganizer",
@@ -136,8 +138,16 @@ def build_scene(api, people) -> dict[str, Any]:
     for item in items:
         item.save()
     for name, role in EVENT_ROLE_OF.items():
-        tracks = {"track_organizer_this": ["this"], "track_organizer_other": ["other"]}.get(name, [])
+        tracks = {"track_organizer_this": ["this"], "track_organizer_other": ["other"], "reviewer": ["this"]}.get(name, [])
         grant_role(event_id=event_id, user_id=people[name]["id"], role=role, track_ids=tracks)
+    from chalicelib.db.review_assignments import ReviewAssignment
+
+    # The reviewer (scoped to track "this") is assigned the speaker's proposal "s1".
+    assigned = ReviewAssignment(
+        *keys.review_assignment_key(event_id, "s1", people["reviewer"]["id"]), event_id=event_id,
+        proposal_id="s1", reviewer_id=people["reviewer"]["id"], manual=True,
+    )  # fmt: skip
+    assigned.save()
     target = fresh_target()
     grant_role(event_id=event_id, user_id=target, role="moderator")
     binned = content.Track(pk, keys.child_sk("track", "binned"), id="binned", event_id=event_id, name="binned")
@@ -157,7 +167,7 @@ def build_scene(api, people) -> dict[str, Any]:
     return {
         "event_id": event_id, "user_id": target, "job_id": job_id, "upload_id": upload["id"],
         "kind": "track", "trashed_id": "binned", "invite_id": invite["id"],
-        "items": {item.sk: item for item in items},
+        "items": {item.sk: item for item in items}, "proposal_id": "s1", "reviewer_id": people["reviewer"]["id"],
     }  # fmt: skip
 
 
@@ -184,7 +194,8 @@ def route_params(spec, scene) -> tuple[dict[str, str], Any]:
 # The scene: a draft event owned by "owner", with tracks "this" and "other", one item of each
 # kind, and the speaker's pending proposal "s1" in track "this". "track_organizer_this" runs
 # track "this", "track_organizer_other" track "other". "speaker" has no role in the event: only
-# their own profile "spk" and talk "s1" are theirs. "other" is a signed-in stranger.
+# their own profile "spk" and talk "s1" are theirs. "other" is a signed-in stranger. "reviewer"
+# reviews track "this" and is assigned "s1"; they see the event and their assignments only.
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMINS = frozenset({"admin", "super_admin"})
@@ -235,7 +246,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/users/{user_id}"): ADMINS,  # a plain user none of the actors is
     ("DELETE", "/users/{user_id}"): ADMINS,
     ("PATCH", "/users/{user_id}"): frozenset({"super_admin"}),  # granting the admin role
-    ("GET", "/events/{event_id}"): TEAM,
+    ("GET", "/events/{event_id}"): TEAM | {"reviewer"},
     ("PATCH", "/events/{event_id}"): EDITORS,
     ("DELETE", "/events/{event_id}"): OWNER,
     ("POST", "/events/{event_id}/publish"): MANAGERS,
@@ -250,8 +261,13 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/events/{event_id}/call-for-papers"): TEAM,
     ("PUT", "/events/{event_id}/call-for-papers"): EDITORS,
     ("PATCH", "/events/{event_id}/call-for-papers"): EDITORS,
-    ("GET", "/events/{event_id}/call-for-papers/proposals"): TEAM,  # anyone who sees the draft event
-    ("POST", "/events/{event_id}/call-for-papers/proposals"): TEAM,
+    ("GET", "/events/{event_id}/call-for-papers/proposals"): TEAM | {"reviewer"},  # anyone who sees the draft event
+    ("POST", "/events/{event_id}/call-for-papers/proposals"): TEAM | {"reviewer"},
+    ("POST", "/events/{event_id}/review-assignments"): MANAGERS,
+    ("GET", "/events/{event_id}/review-assignments"): EDITORS | {"reviewer"},  # a reviewer: their own
+    ("GET", "/events/{event_id}/review-assignments/loads"): EDITORS,
+    ("DELETE", "/events/{event_id}/review-assignments/{proposal_id}/{reviewer_id}"): MANAGERS,
+    ("POST", "/events/{event_id}/review-conflicts"): frozenset({"reviewer"}),
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()
@@ -302,6 +318,8 @@ def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any
         ("POST", "/events/{event_id}/owner"): {"user_id": scene["user_id"]},
         ("PUT", "/events/{event_id}/call-for-papers"): CFP_DATES | {"privacy": "private"},
         ("PATCH", "/events/{event_id}/call-for-papers"): {"announcement": "Send us your talks"},
+        ("POST", "/events/{event_id}/review-assignments"): {"auto": True, "per_proposal": 1},
+        ("POST", "/events/{event_id}/review-conflicts"): {"proposal_id": "s1"},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]

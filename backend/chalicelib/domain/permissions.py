@@ -22,8 +22,8 @@ from chalicelib.db.users import EventRole, User
 from chalicelib.domain.session_states import check_transition
 from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauthorized, ValidationFailed
 
-EVENT_ROLES = ("owner", "organizer", "coorganizer", "track_organizer", "moderator")
-INVITABLE_ROLES = ("organizer", "coorganizer", "track_organizer", "moderator")
+EVENT_ROLES = ("owner", "organizer", "coorganizer", "track_organizer", "moderator", "reviewer")
+INVITABLE_ROLES = ("organizer", "coorganizer", "track_organizer", "moderator", "reviewer")
 CONTENT_KINDS = ("track", "room", "session_type", "session", "speaker", "sponsor", "post", "call_for_papers")
 CRUD = frozenset({"read", "create", "update", "delete"})
 READ = frozenset({"read"})
@@ -42,6 +42,9 @@ _EVENT_ADMIN = {
     "role": frozenset({"read", "create", "delete"}),
     "job": READ,
     "trash": frozenset({"read", "restore", "delete"}),
+    # Who reviews which proposal (domain/assignments.py); "review_load" is everyone's load.
+    "review_assignment": frozenset({"read", "create", "delete"}),
+    "review_load": READ,
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -78,6 +81,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "role": READ,
         "job": READ,
         "trash": READ,
+        "review_assignment": READ,
+        "review_load": READ,
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
@@ -86,6 +91,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "session": CRUD | {"review"},
     },
     "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ},
+    # Reviewers (optionally scoped by track_ids, like track organizers): their own assignments
+    # (the list narrows to them) and the conflicts of interest they declare.
+    "reviewer": {"event": READ, "review_assignment": READ, "review_conflict": frozenset({"create"})},
     "admin": {
         **_EVENT_ADMIN,
         "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
@@ -111,6 +119,9 @@ ORGANIZING = holders("event", "update")
 # another of them cannot be removed before transferring the ownership.
 MANAGING_ROLES = holders("role", "create") & frozenset(EVENT_ROLES)
 
+# Roles an invite may give tracks: a track organizer always has some; a reviewer has some when
+# scoped (none: every track; domain/review_assignment.py applies the scope).
+TRACK_SCOPED_ROLES = frozenset({"track_organizer", "reviewer"})
 # Rows that hold only for resources inside the actor's scope (see `_in_scope`).
 SCOPED = {
     ("track_organizer", "track"): "tracks",

@@ -92,6 +92,12 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
     },
     "post": {**_CHILD, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+    # Who reviews which proposal: the list route shows a reviewer their own only (api/review_assignments.py).
+    "review_assignment": {
+        **_CHILD,
+        **dict.fromkeys(("proposal_id", "reviewer_id", "manual"), PUBLIC),
+        "assigned_by": ORGANIZERS,
+    },
     # Accounts: what other users see of someone (e.g. in an event's role list), and what the
     # user and site admins see (`site_roles` as is_admin and is_super_admin).
     "user": {

@@ -27,6 +27,7 @@ from chalicelib.db.live import live_item
 from chalicelib.db.users import EventRole, Invite, User, user_pk
 from chalicelib.domain import onetime
 from chalicelib.domain.accounts import get_user, normalize_email, public_view
+from chalicelib.domain.permissions import TRACK_SCOPED_ROLES
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.jobs.enqueue import enqueue
 from chalicelib.request_context import current_context
@@ -77,13 +78,14 @@ def _role_of(event_id: str, user_id: str) -> EventRole | None:
 
 
 def _check_tracks(event_id: str, role: str, track_ids: list[str]) -> None:
-    if role != "track_organizer":
+    if role not in TRACK_SCOPED_ROLES:
         if track_ids:
             raise ValidationFailed(
-                "Only track organizers have tracks.", fields={"track_ids": "only for track_organizer"}
+                "Only track organizers and reviewers have tracks.",
+                fields={"track_ids": "only for track_organizer or reviewer"},
             )
         return
-    if not track_ids:
+    if not track_ids and role == "track_organizer":
         raise ValidationFailed("Name the tracks this organizer manages.", fields={"track_ids": "must not be empty"})
     for track_id in track_ids:
         try:
