@@ -94,7 +94,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "post": {**_CHILD, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
     # Who reviews which proposal: the list route shows a reviewer their own only (api/review_assignments.py).
     "review_assignment": {
-        **_CHILD,
+        **{name: tier for name, tier in _CHILD.items() if name != "id"},  # the pair is its key
         **dict.fromkeys(("proposal_id", "reviewer_id", "manual"), PUBLIC),
         "assigned_by": ORGANIZERS,
     },
