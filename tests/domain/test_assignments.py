@@ -102,3 +102,18 @@ def test_declare_conflict_on_unknown_proposal_names_the_field(event_id):
         declare_conflict(event_id=event_id, proposal_id="nope", actor=Actor(id="rev-1", kind="user"))
 
     assert refused.value.fields == {"proposal_id": "is unknown"}
+
+
+def test_auto_assign_replaces_a_reviewer_whose_role_was_removed(event_id):
+    from chalicelib.actors import SYSTEM
+    from chalicelib.domain.assignments import assign_reviewer, auto_assign, read_team
+    from chalicelib.domain.roles import grant_role, remove_role
+
+    grant_role(event_id=event_id, user_id="rev-3", role="reviewer", track_ids=["b"])
+    assign_reviewer(event_id=event_id, proposal_id="free", reviewer_id="rev-3", actor=SYSTEM)
+    remove_role(event_id=event_id, user_id="rev-3")
+
+    answer = auto_assign(event_id=event_id, per_proposal=2, actor=SYSTEM)
+
+    assert read_team(event_id=event_id).existing == {("free", "rev-1"), ("free", "rev-2")}
+    assert answer["added"] == 2

@@ -58,9 +58,7 @@ def read_team(*, event_id: str) -> Team:
     flagged: dict[str, set[str]] = {}
     for item in _query(event_id, REVIEW_CONFLICT_SK_PREFIX):
         flagged.setdefault(item.reviewer_id, set()).add(item.proposal_id)
-    existing = frozenset(
-        (a.proposal_id, a.reviewer_id) for a in _query(event_id, REVIEW_ASSIGNMENT_SK_PREFIX)
-    )
+    assigned = [(a.proposal_id, a.reviewer_id) for a in _query(event_id, REVIEW_ASSIGNMENT_SK_PREFIX)]
     proposals = {
         s.id: Proposal(
             s.id,
@@ -85,6 +83,9 @@ def read_team(*, event_id: str) -> Team:
             frozenset(s.id for s in own),
             frozenset(u for s in own for u in s.speaker_user_ids or ()) - {role.user_id},
         )
+    # Someone who no longer reviews here (their role removed or changed) reviews nothing: their
+    # assignments count for no proposal, so the next run fills the gap.
+    existing = frozenset((pid, rid) for pid, rid in assigned if rid in reviewers)
     return Team(proposals, reviewers, existing)
 
 
