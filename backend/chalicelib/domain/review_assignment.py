@@ -145,44 +145,48 @@ def plan_assignments(
             auto[reviewer_id].add(proposal_id)
             loads[reviewer_id] += 1
     eligible = {pid: set(rids) for pid, rids in candidates.items()}
-    while _move_one_chain(team, loads, auto, on, eligible):
-        pass
+    # x -> y: y may take over one of x's automatic reviews (the first such proposal, by id). Kept
+    # up to date row by row: a move changes only the rows of the reviewers on the moved proposals.
+    takes = {r.id: _takes_row(r.id, auto, on, eligible) for r in team}
+    while (path := _chain(loads, takes)) is not None:
+        for giver, taker, proposal_id in path:
+            auto[giver].discard(proposal_id)
+            on[proposal_id].discard(giver)
+            auto[taker].add(proposal_id)
+            on[proposal_id].add(taker)
+        loads[path[0][0]] -= 1
+        loads[path[-1][1]] += 1
+        changed = {giver for giver, _, _ in path} | {rid for _, _, pid in path for rid in on[pid] if rid in takes}
+        for reviewer_id in changed:
+            takes[reviewer_id] = _takes_row(reviewer_id, auto, on, eligible)
     added = tuple(sorted((pid, rid) for rid, pids in auto.items() for pid in pids))
     shortfall = {pid: need[pid] - len(candidates[pid]) for pid in sorted(need) if need[pid] > len(candidates[pid])}
     return Plan(added, shortfall, loads)
 
 
-def _move_one_chain(
-    team: list[Reviewer],
-    loads: dict[str, int],
-    auto: dict[str, set[str]],
-    on: dict[str, set[str]],
-    eligible: dict[str, set[str]],
-) -> bool:
-    """Find a chain from a busier reviewer to one at least two reviews idler and move it; False when none is left."""
-    # x -> y: y may take over one of x's automatic reviews (the first such proposal, by id).
-    takes: dict[str, dict[str, str]] = {r.id: {} for r in team}
-    for reviewer in team:
-        edges = takes[reviewer.id]
-        for proposal_id in sorted(auto[reviewer.id]):
-            for other in eligible[proposal_id] - on[proposal_id]:
-                edges.setdefault(other, proposal_id)
+def _takes_row(
+    reviewer_id: str, auto: dict[str, set[str]], on: dict[str, set[str]], eligible: dict[str, set[str]]
+) -> dict[str, str]:
+    """Who may take over one of `reviewer_id`'s automatic reviews, and which (the first by id)."""
+    row: dict[str, str] = {}
+    for proposal_id in sorted(auto[reviewer_id]):
+        for other in eligible[proposal_id] - on[proposal_id]:
+            row.setdefault(other, proposal_id)
+    return row
+
+
+def _chain(loads: dict[str, int], takes: dict[str, dict[str, str]]) -> list[tuple[str, str, str]] | None:
+    """A chain of moves (giver, taker, proposal) from the busiest reviewer that has one to a reviewer
+    at least two reviews idler; None when no reviewer has one (the plan is balanced)."""
     for source in sorted(loads, key=lambda rid: (-loads[rid], rid)):
-        path = _chain(source, takes, loads)
+        path = _chain_from(source, takes, loads)
         if path is not None:
-            for giver, taker, proposal_id in path:
-                auto[giver].discard(proposal_id)
-                on[proposal_id].discard(giver)
-                auto[taker].add(proposal_id)
-                on[proposal_id].add(taker)
-            loads[source] -= 1
-            loads[path[-1][1]] += 1
-            return True
-    return False
+            return path
+    return None
 
 
-def _chain(source: str, takes: dict[str, dict[str, str]], loads: dict[str, int]) -> list[tuple[str, str, str]] | None:
-    """The shortest chain of moves (giver, taker, proposal) from `source` to a reviewer with load ≤ source's - 2."""
+def _chain_from(source: str, takes: dict[str, dict[str, str]], loads: dict[str, int]) -> list[tuple[str, str, str]] | None:
+    """The shortest chain from `source` to a reviewer with load ≤ source's - 2 (breadth first, ids in order)."""
     before: dict[str, tuple[str, str]] = {}
     queue = deque([source])
     while queue:
