@@ -117,3 +117,26 @@ def test_auto_assign_replaces_a_reviewer_whose_role_was_removed(event_id):
 
     assert read_team(event_id=event_id).existing == {("free", "rev-1"), ("free", "rev-2")}
     assert answer["added"] == 2
+
+
+def test_auto_assign_refused_while_another_run_holds_the_lock(event_id):
+    from chalicelib.actors import SYSTEM
+    from chalicelib.clock import clock
+    from chalicelib.db.keys import review_run_key
+    from chalicelib.db.review_assignments import ReviewRun
+    from chalicelib.domain.assignments import auto_assign, read_team
+    from chalicelib.errors import Conflict
+
+    running = ReviewRun(*review_run_key(event_id), event_id=event_id, expires_at=clock().epoch() + 60)
+    running.save()
+
+    with pytest.raises(Conflict):
+        auto_assign(event_id=event_id, per_proposal=2, actor=SYSTEM)
+    assigned_while_locked = read_team(event_id=event_id).existing
+    running.update(actions=[ReviewRun.expires_at.set(clock().epoch() - 1)])  # the holder died: its lock expired
+    answer = auto_assign(event_id=event_id, per_proposal=2, actor=SYSTEM)
+
+    assert assigned_while_locked == frozenset()
+    assert answer["added"] == 2
+    with pytest.raises(ReviewRun.DoesNotExist):
+        ReviewRun.get(*review_run_key(event_id), consistent_read=True)  # released after the run

@@ -143,7 +143,7 @@ def teams(draw):
     return proposals, reviewers, frozenset(manual), draw(st.integers(1, 4))
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(teams())
 def test_plan_assignments_never_conflicted_nor_out_of_scope(team):
     proposals, reviewers, manual, k = team
@@ -160,7 +160,7 @@ def test_plan_assignments_never_conflicted_nor_out_of_scope(team):
         assert reviewer.track_ids is None or proposal.track_id in reviewer.track_ids
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(teams())
 def test_plan_assignments_reaches_k_whenever_the_pool_allows(team):
     proposals, reviewers, manual, k = team
@@ -178,7 +178,7 @@ def test_plan_assignments_reaches_k_whenever_the_pool_allows(team):
         assert plan.shortfall.get(proposal.id, 0) == max(0, k - expected)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(teams())
 def test_plan_assignments_pool_spread_above_one_only_when_blocked(team):
     """In a pool (same tracks), a reviewer two reviews busier than another holds no automatic
@@ -200,7 +200,7 @@ def test_plan_assignments_pool_spread_above_one_only_when_blocked(team):
                     assert blocked
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.integers(1, 60),
     st.lists(st.one_of(st.none(), st.frozensets(st.sampled_from(TRACKS), min_size=1)), min_size=1, max_size=12),

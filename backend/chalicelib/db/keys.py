@@ -9,7 +9,7 @@ Layout:
 - an event and its children share `EVENT#<id>`: the event is sk `EVENT`, a child
   `<KIND>#<id>` (`SESSION#…`), a role `ROLE#<user id>`, a pending invite `INVITE#<id>`,
   a reviewer's assignment `REVIEWASSIGN#<proposal id>#<reviewer id>` and declared conflict
-  `REVIEWCONFLICT#<proposal id>#<reviewer id>`;
+  `REVIEWCONFLICT#<proposal id>#<reviewer id>`, the automatic run's lock `REVIEWASSIGNRUN`;
   gsi1 `SLUG#<slug>`/`EVENT` finds an event by slug, gsi2 `PUBLISHED`/start lists published ones
 - a user is `USER#<id>`/`USER`, gsi1 `EMAIL#<email>`/`USER`, gsi2 `USERS`/email; the guard that
   keeps emails unique is `EMAIL#<email>`/`EMAIL`; a role item's gsi1 is `USER#<id>`/`EVENT#<id>`
@@ -153,6 +153,11 @@ REVIEW_CONFLICT_SK_PREFIX = _REVIEW_CONFLICT
 def review_assignment_key(event_id: str, proposal_id: str, reviewer_id: str) -> Key:
     """One reviewer on one proposal: at most one such item (the key is the pair)."""
     return event_pk(event_id), f"{_REVIEW_ASSIGNMENT}{proposal_id}#{reviewer_id}"
+
+
+def review_run_key(event_id: str) -> Key:
+    """The lock an automatic assignment run of the event holds while it plans and writes."""
+    return event_pk(event_id), "REVIEWASSIGNRUN"
 
 
 def review_conflict_key(event_id: str, proposal_id: str, reviewer_id: str) -> Key:

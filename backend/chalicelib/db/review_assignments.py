@@ -1,5 +1,5 @@
-"""Who reviews which proposal (`review_assignment_key`) and the conflicts of interest reviewers
-declared (`review_conflict_key`): both in the event's partition, keyed by the pair, so one Query
+"""Who reviews which proposal (`review_assignment_key`), the conflicts of interest reviewers
+declared (`review_conflict_key`) and the lock of an automatic run (`review_run_key`): all in the event's partition, keyed by the pair, so one Query
 of the partition reads them with the proposals and the team (domain/assignments.py)."""
 
 from __future__ import annotations
@@ -21,3 +21,11 @@ class ReviewConflict(Item, discriminator="review_conflict"):
     event_id = UnicodeAttribute()
     proposal_id = UnicodeAttribute()
     reviewer_id = UnicodeAttribute()
+
+
+class ReviewRun(Item, discriminator="review_run"):
+    """Held by one automatic run at a time (two at once could each fill the same gap); it
+    expires (`expires_at`, epoch seconds) so a run that died leaves no lock behind."""
+
+    event_id = UnicodeAttribute()
+    started_by = UnicodeAttribute(null=True)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, TransactWriteError
 
 from chalicelib.actors import Actor
+from chalicelib.clock import clock
 from chalicelib.db.base import Item, is_condition_failure, transact_write
 from chalicelib.db.content import Session, Speaker
 from chalicelib.db.keys import (
@@ -23,10 +24,11 @@ from chalicelib.db.keys import (
     event_pk,
     review_assignment_key,
     review_conflict_key,
+    review_run_key,
 )
 from chalicelib.db.live import is_live
 from chalicelib.db.pagination import Page, read_page
-from chalicelib.db.review_assignments import ReviewAssignment, ReviewConflict
+from chalicelib.db.review_assignments import ReviewAssignment, ReviewConflict, ReviewRun
 from chalicelib.db.users import EventRole
 from chalicelib.domain.review_assignment import Plan, Proposal, Reviewer, conflict, in_scope, plan_assignments
 from chalicelib.domain.tokens import signing_key
@@ -34,6 +36,7 @@ from chalicelib.errors import Conflict, NotFound, ValidationFailed
 
 REVIEWER_ROLE = "reviewer"
 REVIEWABLE_STATES = frozenset({"pending"})
+RUN_LOCK_SECONDS = 120  # far above a run's time (bench/review_assign.py: 0.1 s to plan 1,800)
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,35 @@ def assign_reviewer(*, event_id: str, proposal_id: str, reviewer_id: str, actor:
 def auto_assign(*, event_id: str, per_proposal: int, actor: Actor) -> dict[str, Any]:
     """Give every proposal under review `per_proposal` reviews (domain/review_assignment.py),
     keeping the assignments made so far; answers what was added, each proposal's shortfall and
-    each reviewer's load."""
+    each reviewer's load. One run at a time per event: 409 while another holds the lock."""
+    lock = _hold_run_lock(event_id, actor)
+    try:
+        return _auto_assign(event_id, per_proposal, actor)
+    finally:
+        _release_run_lock(lock)
+
+
+def _hold_run_lock(event_id: str, actor: Actor) -> ReviewRun:
+    now = clock().epoch()
+    lock = ReviewRun(*review_run_key(event_id), event_id=event_id, started_by=actor.id, expires_at=now + RUN_LOCK_SECONDS)
+    try:
+        lock.save(condition=ReviewRun.pk.does_not_exist() | (ReviewRun.expires_at <= now), add_version_condition=False)
+    except PutError as err:
+        if is_condition_failure(err):
+            raise Conflict("Another automatic assignment of this event is running; try again in a minute.") from err
+        raise
+    return lock
+
+
+def _release_run_lock(lock: ReviewRun) -> None:
+    try:  # only our own: after it expired, another run may hold a newer one
+        lock.delete(condition=ReviewRun.expires_at == lock.expires_at, add_version_condition=False)
+    except DeleteError as err:
+        if not is_condition_failure(err):
+            raise
+
+
+def _auto_assign(event_id: str, per_proposal: int, actor: Actor) -> dict[str, Any]:
     team = read_team(event_id=event_id)
     plan: Plan = plan_assignments(
         proposals=sorted(team.proposals.values(), key=lambda p: p.id),
