@@ -228,3 +228,15 @@ def test_review_assignments_bad_body_names_the_field(api, body, fields):
         assert answer["error"]["fields"] == fields
     else:
         assert set(answer["error"]["fields"]) == set(body) - {"auto", "proposal_id", "reviewer_id"}
+
+
+def test_review_assignments_go_when_the_reviewers_role_is_removed(api):
+    scene = make_scene(api, reviewers={"r1": [], "r2": []}, sessions=[{"id": "s1"}, {"id": "s2"}])
+    event_id, token = scene["event_id"], scene["owner"]["token"]
+    r1, r2 = scene["people"]["r1"]["id"], scene["people"]["r2"]["id"]
+    api.json("POST", f"/v1/events/{event_id}/review-assignments", {"auto": True, "per_proposal": 2}, token=token, expect=201)
+
+    api.json("DELETE", f"/v1/events/{event_id}/roles/{r1}", token=token, expect=200)
+
+    pairs = {(a["proposal_id"], a["reviewer_id"]) for a in all_assignments(api, event_id, token)}
+    assert pairs == {("s1", r2), ("s2", r2)}

@@ -214,6 +214,23 @@ def remove_assignment(*, event_id: str, proposal_id: str, reviewer_id: str) -> N
         raise NotFound("No such assignment.") from None
 
 
+def unassign_reviewer(*, event_id: str, reviewer_id: str) -> int:
+    """Delete every assignment of one reviewer in the event (their role is gone); returns how many."""
+    theirs = [
+        a
+        for a in ReviewAssignment.query(
+            event_pk(event_id),
+            Item.sk.startswith(REVIEW_ASSIGNMENT_SK_PREFIX),
+            filter_condition=ReviewAssignment.reviewer_id == reviewer_id,
+        )
+        if isinstance(a, ReviewAssignment)
+    ]
+    with ReviewAssignment.batch_write() as batch:
+        for assignment in theirs:
+            batch.delete(assignment)
+    return len(theirs)
+
+
 def list_assignments(*, event_id: str, reviewer_id: str | None, limit: int, cursor: str | None) -> Page:
     """The event's assignments in proposal order; with `reviewer_id`, only theirs."""
     only_theirs = ReviewAssignment.reviewer_id == reviewer_id if reviewer_id is not None else None
