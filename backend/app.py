@@ -22,6 +22,7 @@ from chalicelib.api import (  # noqa: E402
     imports,
     openapi,
     review,
+    review_assignments,
     roles,
     speaker_portal,
     trash,
@@ -38,7 +39,7 @@ app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
 for api in (
-    health, openapi, auth, users, events, content, call_for_papers, review, speaker_portal, roles, jobs_api, uploads, imports, exports,
+    health, openapi, auth, users, events, content, call_for_papers, review, review_assignments, speaker_portal, roles, jobs_api, uploads, imports, exports,
     trash,
 ):  # fmt: skip
     app.register_blueprint(api.bp, url_prefix="/v1")

@@ -650,3 +650,86 @@ def test_admin_import_shows_the_repair_report_then_publish_and_download_an_expor
     with zipfile.ZipFile(io.BytesIO(answer.body())) as archive:
         assert json.loads(archive.read("event"))["name"] == name
         assert len(json.loads(archive.read("sessions"))) == 5
+
+
+def reviewer_account(stack, owner: dict, name: str, track_ids: list[str]) -> dict:
+    """An account named `name` that accepted the owner's invite to review (`track_ids`: its scope)."""
+    member = user_account(stack, name)
+    body = {"email": member["email"], "role": "reviewer", "track_ids": track_ids}
+    status, answer = call_api(stack, "POST", f"/events/{owner['event']['id']}/roles", body, owner["token"])
+    assert status == 201, answer
+    secret = mailed_link(stack, member["email"], "#/invites/accept?token=").split("token=", 1)[1]
+    status, answer = call_api(stack, "POST", "/invites/accept", {"token": secret}, member["token"])
+    assert status == 200, answer
+    return member
+
+
+def test_admin_review_assignment_automatic_manual_and_declared_conflict(pages, dev_stack):
+    # GIVEN an event with 4 proposals in track Web and 2 in Data, two reviewers of every track
+    # (Ada, Grace) and one of Data only (Linus)
+    owner = organizer_with_event(dev_stack)
+    event_id = owner["event"]["id"]
+    web, data = create(dev_stack, owner, "tracks", {"name": "Web"}), create(dev_stack, owner, "tracks", {"name": "Data"})
+    for n, track in enumerate([web, web, web, web, data, data]):
+        create(dev_stack, owner, "sessions", {"title": f"{track['name']} talk {n}", "track_id": track["id"], "state": "pending"})
+    for name in ("ada", "grace"):
+        reviewer_account(dev_stack, owner, name, [])
+    linus = reviewer_account(dev_stack, owner, "linus", [data["id"]])
+    organizer = pages.open()
+    sign_in_in_browser(organizer, owner["email"])
+    organizer.goto(f"/admin/#/events/{event_id}/assignments")
+
+    # WHEN the organizer assigns 2 reviews per proposal automatically
+    organizer.get_by_label("Reviews per proposal").fill("2")
+    organizer.get_by_role("button", name="Assign automatically").click()
+    organizer.locator(".auto-summary").get_by_text("Added 12 review assignments.").wait_for()
+    settled(organizer)
+
+    # THEN every proposal has 2 reviewers, Linus only Data's, and the all-track pool is balanced
+    loads = {
+        row.locator("th").inner_text(): int(row.locator(".count").inner_text())
+        for row in organizer.locator("table.loads tbody tr").all()
+    }
+    assert loads == {"Ada": 5, "Grace": 5, "Linus": 2}
+    expect(organizer.locator("ul.assignments > li")).to_have_count(6)
+    web_card = organizer.locator("ul.assignments > li", has_text="Web talk 0")
+    expect(web_card.locator(".reviewers > li")).to_have_count(2)
+    expect(web_card).not_to_contain_text("Linus")
+    screenshot(organizer, "30-review-assignments")
+
+    # WHEN the organizer removes Linus from a Data talk, and assigns him to it again by hand; then
+    # tries to put him on a Web talk (outside his track)
+    data_card = organizer.locator("ul.assignments > li", has_text="Data talk 4")
+    data_card.get_by_role("button", name="Remove Linus from Data talk 4").click()
+    organizer.get_by_text("Linus no longer reviews “Data talk 4”.").wait_for()
+    settled(organizer)
+    expect(organizer.locator("table.loads tbody tr", has_text="Linus").locator(".count")).to_have_text("1")
+    organizer.get_by_label("Proposal", exact=True).select_option(label="Data talk 4")
+    organizer.get_by_label("Reviewer", exact=True).select_option(label="Linus")
+    organizer.get_by_role("button", name="Assign", exact=True).click()
+    organizer.get_by_text("Linus reviews “Data talk 4”.").wait_for()
+    settled(organizer)
+    organizer.get_by_label("Proposal", exact=True).select_option(label="Web talk 1")
+    organizer.get_by_label("Reviewer", exact=True).select_option(label="Linus")
+    organizer.expected_statuses.add(422)  # the refusal below is the point
+    organizer.get_by_role("button", name="Assign", exact=True).click()
+
+    # THEN the refusal is shown next to the form, and Linus's card by hand is marked
+    expect(organizer.locator(".manual-assign .form-error")).to_have_text("This reviewer reviews other tracks than this proposal's.")
+    expect(organizer.locator("ul.assignments > li", has_text="Data talk 4").locator(".badge")).to_have_text("by hand")
+    screenshot(organizer, "31-review-assignments-manual")
+
+    # WHEN Linus opens the page: he sees his own two assignments and declares a conflict on one
+    reviewer = pages.open(expect_statuses=(403,))  # the team list and the loads are the organizers'
+    sign_in_in_browser(reviewer, linus["email"])
+    reviewer.goto(f"/admin/#/events/{event_id}/assignments")
+    own = reviewer.get_by_role("list", name="Your assignments")
+    expect(own.locator("> li")).to_have_count(2)
+    screenshot(reviewer, "32-reviewer-own-assignments")
+    own.locator("> li").first.get_by_role("button", name="Declare a conflict of interest").click()
+    reviewer.get_by_text("Conflict of interest declared; you no longer review this proposal.").wait_for()
+
+    # THEN he has one left, and the API agrees
+    expect(reviewer.get_by_role("list", name="Your assignments").locator("> li")).to_have_count(1)
+    _, mine = call_api(dev_stack, "GET", f"/events/{event_id}/review-assignments", token=linus["token"])
+    assert len(mine["items"]) == 1

@@ -145,6 +145,14 @@ def build_scene(api, people) -> dict[str, Any]:
             "reviewer_other": ["other"],
         }.get(name, [])  # fmt: skip
         grant_role(event_id=event_id, user_id=people[name]["id"], role=role, track_ids=tracks)
+    from chalicelib.db.review_assignments import ReviewAssignment
+
+    # The reviewer (scoped to track "this") is assigned the speaker's proposal "s1".
+    assigned = ReviewAssignment(
+        *keys.review_assignment_key(event_id, "s1", people["reviewer"]["id"]), event_id=event_id,
+        proposal_id="s1", reviewer_id=people["reviewer"]["id"], manual=True,
+    )  # fmt: skip
+    assigned.save()
     target = fresh_target()
     grant_role(event_id=event_id, user_id=target, role="moderator")
     binned = content.Track(pk, keys.child_sk("track", "binned"), id="binned", event_id=event_id, name="binned")
@@ -164,6 +172,7 @@ def build_scene(api, people) -> dict[str, Any]:
     return {
         "event_id": event_id, "user_id": target, "job_id": job_id, "upload_id": upload["id"],
         "kind": "track", "trashed_id": "binned", "invite_id": invite["id"], "session_id": "s1",
+        "proposal_id": "s1", "reviewer_id": people["reviewer"]["id"],
         "items": {item.sk: item for item in items},
     }  # fmt: skip
 
@@ -192,7 +201,8 @@ def route_params(spec, scene) -> tuple[dict[str, str], Any]:
 # kind, and the speaker's pending proposal "s1" in track "this". "track_organizer_this" runs
 # track "this", "track_organizer_other" track "other". "speaker" has no role in the event: only
 # their own profile "spk" and talk "s1" are theirs. "other" is a signed-in stranger. "reviewer"
-# reviews track "this" (so "s1"), "reviewer_other" track "other": neither has any content route.
+# reviews track "this" (so "s1"), "reviewer_other" track "other": neither has any content route;
+# "reviewer" is assigned "s1".
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = EVERYONE - {"anonymous"}
 ADMINS = frozenset({"admin", "super_admin"})
@@ -281,6 +291,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/events/{event_id}/sessions/{item_id}/co-speakers"): frozenset({"speaker"}),
     ("POST", "/co-speaker-invites/accept"): SIGNED_IN,
     ("PUT", "/events/{event_id}/speakers/{item_id}/availability"): EDITORS | {"speaker"},
+    ("POST", "/events/{event_id}/review-assignments"): MANAGERS,
+    ("GET", "/events/{event_id}/review-assignments"): EDITORS | REVIEWERS,  # a reviewer: their own
+    ("GET", "/events/{event_id}/review-assignments/loads"): EDITORS,
+    ("DELETE", "/events/{event_id}/review-assignments/{proposal_id}/{reviewer_id}"): MANAGERS,
+    ("POST", "/events/{event_id}/review-conflicts"): REVIEWERS,
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()
@@ -331,6 +346,8 @@ def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any
         ("POST", "/events/{event_id}/owner"): {"user_id": scene["user_id"]},
         ("PUT", "/events/{event_id}/call-for-papers"): CFP_DATES | {"privacy": "private"},
         ("PATCH", "/events/{event_id}/call-for-papers"): {"announcement": "Send us your talks"},
+        ("POST", "/events/{event_id}/review-assignments"): {"auto": True, "per_proposal": 1},
+        ("POST", "/events/{event_id}/review-conflicts"): {"proposal_id": "s1"},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]

@@ -200,3 +200,14 @@ def test_the_checks_find_hand_made_keys_and_clients(tmp_path):
     # THEN both spellings and the client are found; the docstring is not
     assert sorted(spelled) == ["leaky.py:6: 'EVENT#'", "leaky.py:6: 'EVENT'"]
     assert clients == ["leaky.py:6"]
+
+
+@given(ids, ids, ids)
+def test_review_assignment_and_conflict_keys_live_in_the_event_partition(event_id, proposal_id, reviewer_id):
+    from chalicelib.db import keys
+
+    pk, sk = keys.review_assignment_key(event_id, proposal_id, reviewer_id)
+    conflict_pk, conflict_sk = keys.review_conflict_key(event_id, proposal_id, reviewer_id)
+    assert (pk, conflict_pk) == (keys.event_pk(event_id), keys.event_pk(event_id))
+    assert sk.startswith(keys.REVIEW_ASSIGNMENT_SK_PREFIX) and conflict_sk.startswith(keys.REVIEW_CONFLICT_SK_PREFIX)
+    assert not sk.startswith(keys.REVIEW_CONFLICT_SK_PREFIX) and not conflict_sk.startswith(keys.ROLE_SK_PREFIX)

@@ -49,6 +49,28 @@ def test_moderator_only_reads():
     assert decide(moderator, "role.create") is False
 
 
+def test_reviewer_reads_assignments_declares_conflicts_and_assigns_nothing():
+    reviewer = _relations("reviewer", tracks=("t1",))
+    organizer = _relations("organizer")
+
+    assert [decide(reviewer, a) for a in ("review_assignment.read", "review_conflict.create", "event.read")] == [
+        True,
+        True,
+        True,
+    ]
+    assert [decide(reviewer, a) for a in ("review_assignment.create", "review_assignment.delete", "review_load.read")] == [
+        False,
+        False,
+        False,
+    ]
+    assert [decide(reviewer, f"{kind}.read") for kind in ("session", "speaker", "role")] == [False, False, False]
+    assert [decide(organizer, a) for a in ("review_assignment.create", "review_load.read", "review_conflict.create")] == [
+        True,
+        True,
+        False,
+    ]
+
+
 def test_speaker_edits_only_linked_speaker_and_session():
     speaker_profile = SimpleNamespace(kind="speaker", user_id="u1")
     someone_else = SimpleNamespace(kind="speaker", user_id="u2")

@@ -18,6 +18,7 @@ from chalicelib.api.schema import (
     rich_text,
     text,
 )
+from chalicelib.domain.review_assignment import MAX_PER_PROPOSAL
 
 ABSTRACT = rich_text(20_000)
 SHORT_TEXT = text(300)
@@ -243,3 +244,16 @@ DECISION = Schema(
     },
     required=frozenset({"session_ids", "state"}),
 )
+
+# Review assignments: one reviewer on one proposal by hand, or the automatic run
+# ({"auto": true, "per_proposal": k}); the view refuses a body that mixes or half-fills the two.
+REVIEW_ASSIGNMENT = Schema(
+    "review_assignment",
+    {
+        "proposal_id": ID,
+        "reviewer_id": ID,
+        "auto": Field("boolean", description="true: assign every proposal under review automatically"),
+        "per_proposal": Field("integer", minimum=1, maximum=MAX_PER_PROPOSAL, description="reviews per proposal (auto)"),
+    },
+)
+REVIEW_CONFLICT = Schema("review_conflict", {"proposal_id": ID}, required=frozenset({"proposal_id"}))

@@ -8,7 +8,9 @@ place (tests/db/test_keys.py greps the rest of backend/ for hand-made ones).
 Layout:
 - an event and its children share `EVENT#<id>`: the event is sk `EVENT`, a child
   `<KIND>#<id>` (`SESSION#…`), a role `ROLE#<user id>`, a pending invite `INVITE#<id>`, a
-  reviewer's review of a proposal `REVIEW#<session id>#<user id>`;
+  reviewer's review of a proposal `REVIEW#<session id>#<user id>`,
+  a reviewer's assignment `REVIEWASSIGN#<proposal id>#<reviewer id>` and declared conflict
+  `REVIEWCONFLICT#<proposal id>#<reviewer id>`, the automatic run's lock `REVIEWASSIGNRUN`;
   gsi1 `SLUG#<slug>`/`EVENT` finds an event by slug, gsi2 `PUBLISHED`/start lists published ones
 - a user is `USER#<id>`/`USER`, gsi1 `EMAIL#<email>`/`USER`, gsi2 `USERS`/email; the guard that
   keeps emails unique is `EMAIL#<email>`/`EMAIL`; a role item's gsi1 is `USER#<id>`/`EVENT#<id>`
@@ -189,6 +191,28 @@ def proposal_ids_from_sk(sk: str) -> tuple[str, str] | None:
         return None
     event_id, _, session_id = rest.partition("#")
     return event_id, session_id
+
+
+# -- review assignments and conflicts of interest ------------------------------------------------
+
+_REVIEW_ASSIGNMENT, _REVIEW_CONFLICT = "REVIEWASSIGN#", "REVIEWCONFLICT#"
+REVIEW_ASSIGNMENT_SK_PREFIX = _REVIEW_ASSIGNMENT
+REVIEW_CONFLICT_SK_PREFIX = _REVIEW_CONFLICT
+
+
+def review_assignment_key(event_id: str, proposal_id: str, reviewer_id: str) -> Key:
+    """One reviewer on one proposal: at most one such item (the key is the pair)."""
+    return event_pk(event_id), f"{_REVIEW_ASSIGNMENT}{proposal_id}#{reviewer_id}"
+
+
+def review_run_key(event_id: str) -> Key:
+    """The lock an automatic assignment run of the event holds while it plans and writes."""
+    return event_pk(event_id), "REVIEWASSIGNRUN"
+
+
+def review_conflict_key(event_id: str, proposal_id: str, reviewer_id: str) -> Key:
+    """A conflict of interest a reviewer declared on a proposal."""
+    return event_pk(event_id), f"{_REVIEW_CONFLICT}{proposal_id}#{reviewer_id}"
 
 
 def token_pk(token: str) -> str:

@@ -51,6 +51,9 @@ _EVENT_ADMIN = {
     # Review: the settings (phase, anonymity, criteria), the proposals under review, the dashboard.
     "review_settings": frozenset({"read", "update"}),
     "review": frozenset({"read", "dashboard", "decide"}),
+    # Who reviews which proposal (domain/assignments.py); "review_load" is everyone's load.
+    "review_assignment": frozenset({"read", "create", "delete"}),
+    "review_load": READ,
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -92,6 +95,8 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "trash": READ,
         "review_settings": frozenset({"read", "update"}),
         "review": frozenset({"read", "dashboard", "decide"}),
+        "review_assignment": READ,
+        "review_load": READ,
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
@@ -102,8 +107,10 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ},
     # A reviewer reads the event, its review settings and the submitted proposals in their scope
     # (through the review routes only, as domain/projections.py's reviewer audience shows them),
-    # and writes their own review of each. None of the event's content routes are theirs.
-    "reviewer": {"event": READ, "review_settings": READ, "review": frozenset({"read", "write"})},
+    # and writes their own review of each; their own assignments (the list narrows to them) and the
+    # conflicts of interest they declare. None of the event's content routes are theirs.
+    "reviewer": {"event": READ, "review_settings": READ, "review": frozenset({"read", "write"}),
+                 "review_assignment": READ, "review_conflict": frozenset({"create"})},
     "admin": {
         **_EVENT_ADMIN,
         "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
@@ -129,6 +136,9 @@ ORGANIZING = holders("event", "update")
 # another of them cannot be removed before transferring the ownership.
 MANAGING_ROLES = holders("role", "create") & frozenset(EVENT_ROLES)
 
+# Roles an invite may give tracks: a track organizer always has some; a reviewer has some when
+# scoped (none: every track; domain/review_assignment.py applies the scope).
+TRACK_SCOPED_ROLES = frozenset({"track_organizer", "reviewer"})
 # Rows that hold only for resources inside the actor's scope (see `_in_scope`).
 SCOPED = {
     ("track_organizer", "track"): "tracks",

@@ -100,6 +100,12 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("name", "biography", "photo_url", "organisation", "position", "links", "updated_at"), OWN),
         **dict.fromkeys(("user_id", "version", "created_at"), OWN),
     },
+    # Who reviews which proposal: the list route shows a reviewer their own only (api/review_assignments.py).
+    "review_assignment": {
+        **{name: tier for name, tier in _CHILD.items() if name != "id"},  # the pair is its key
+        **dict.fromkeys(("proposal_id", "reviewer_id", "manual"), PUBLIC),
+        "assigned_by": ORGANIZERS,
+    },
     # Accounts: what other users see of someone (e.g. in an event's role list), and what the
     # user and site admins see (`site_roles` as is_admin and is_super_admin).
     "user": {

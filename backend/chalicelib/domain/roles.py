@@ -27,6 +27,7 @@ from chalicelib.db.live import live_item
 from chalicelib.db.users import EventRole, Invite, User, user_pk
 from chalicelib.domain import onetime
 from chalicelib.domain.accounts import get_user, normalize_email, public_view
+from chalicelib.domain.assignments import REVIEWER_ROLE, unassign_reviewer
 from chalicelib.domain.permissions import TRACK_SCOPED_ROLES
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.jobs.enqueue import enqueue
@@ -211,12 +212,15 @@ def list_roles(*, event_id: str) -> dict[str, Any]:
 
 
 def remove_role(*, event_id: str, user_id: str) -> None:
+    """Take the user's role away; a reviewer's assignments go with it."""
     existing = _role_of(event_id, user_id)
     if existing is None:
         raise NotFound("This user has no role in the event.")
     if existing.role == "owner":
         raise Conflict("The owner cannot be removed; transfer the ownership first.")
     existing.delete()
+    if existing.role == REVIEWER_ROLE:
+        unassign_reviewer(event_id=event_id, reviewer_id=user_id)
 
 
 def transfer_ownership(*, event_id: str, new_owner_id: str, actor: Actor) -> EventRole:

@@ -9,6 +9,7 @@ import { scheduleView } from "./schedule.js";
 import { showTime } from "./tz.js";
 import { cfpView, proposalsView, submitView } from "./cfp.js";
 import { reviewView } from "./review.js";
+import { assignmentsView } from "./assignments.js";
 
 export const COLLECTIONS = [
   { path: "tracks", kind: "track", label: "Tracks", columns: ["color"] },
@@ -57,6 +58,7 @@ function subnav(ctx, current) {
   if (declares(doc, "get", "/events/{}/sessions")) links.push(["schedule", "Schedule"], ["proposals", "Proposals"]);
   if (declares(doc, "get", "/events/{}/call-for-papers")) links.push(["cfp", "Call for papers"]);
   if (declares(doc, "get", "/events/{}/review/proposals")) links.push(["review", "Review"]);
+  if (declares(doc, "get", "/events/{}/review-assignments")) links.push(["assignments", "Review assignments"]);
   if (declares(doc, "get", "/events/{}/roles")) links.push(["roles", "Team"]);
   if (declares(doc, "get", "/events/{}/jobs")) links.push(["jobs", "Jobs"]);
   return h("nav", { class: "subnav", "aria-label": "Event sections" }, h("ul", {}, links.map(([path, label]) =>
@@ -87,6 +89,7 @@ export async function eventView(eventId, rest, query) {
     case "proposals": return proposalsView(ctx, subnav(ctx, "proposals"));
     case "cfp": return cfpView(ctx, subnav(ctx, "cfp"));
     case "review": return reviewView(ctx, subnav(ctx, "review"), query);
+    case "assignments": return assignmentsView(ctx, subnav(ctx, "assignments"));
     case "roles": return rolesView(ctx);
     case "jobs": return jobsView(ctx);
     default: return detailsView(ctx);
