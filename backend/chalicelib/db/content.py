@@ -128,6 +128,8 @@ class Session(Item, discriminator="session"):
     state = UnicodeAttribute(default="draft")
     comments = UnicodeAttribute(null=True)  # private to organizers
     source_id = UnicodeAttribute(null=True)
+    # Answers to the event's custom questions by question id (domain/questions.py validates them).
+    answers = MapAttribute(null=True)
 
 
 class Speaker(Item, discriminator="speaker"):
@@ -180,6 +182,26 @@ class Post(Item, discriminator="post"):
     published = BooleanAttribute(default=False)
     published_at = UTCDateTimeAttribute(null=True)
     image_file = StoredFile(null=True)
+
+
+class Question(Item, discriminator="question"):
+    """A custom question of the call for papers (domain/questions.py). Not in CHILD_KINDS: it has
+    its own routes, is deleted rather than trashed, and the site and trash ignore it."""
+
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    position = NumberAttribute(default=0)
+    label = UnicodeAttribute()
+    help_text = UnicodeAttribute(null=True)
+    question_kind = UnicodeAttribute()  # short_text | long_text | single_choice | ... (QUESTION_KINDS)
+    choices = ListAttribute(of=UnicodeAttribute, null=True)
+    required = BooleanAttribute(default=False)
+    min_length = NumberAttribute(null=True)
+    max_length = NumberAttribute(null=True)
+    visibility = UnicodeAttribute(default="organizers")  # organizers | public
+    identifying = BooleanAttribute(default=False)  # hidden from reviewers when review is anonymised
+    session_type_ids = ListAttribute(of=UnicodeAttribute, null=True)  # None: every type
+    track_ids = ListAttribute(of=UnicodeAttribute, null=True)  # None: every track
 
 
 CHILD_KINDS: dict[str, type[Item]] = {

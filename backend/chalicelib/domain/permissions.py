@@ -42,6 +42,7 @@ _EVENT_ADMIN = {
     "role": frozenset({"read", "create", "delete"}),
     "job": READ,
     "trash": frozenset({"read", "restore", "delete"}),
+    "question": CRUD,  # custom questions of the call for papers (domain/questions.py)
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -66,7 +67,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "visitor": {"event": READ, **_rows(CONTENT_KINDS, READ)},
     # Proposals to the call for papers; the view checks the CFP is open (and its secret link).
     # "read" lists the caller's own.
-    "applicant": {"proposal": frozenset({"create", "read"})},
+    "applicant": {"proposal": frozenset({"create", "read"}), "question": READ},
     "self": {"user": READ},
     "speaker": {"speaker": frozenset({"read", "update"}), "session": frozenset({"read", "update"})},
     "owner": _EVENT_ADMIN,
@@ -78,14 +79,16 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "role": READ,
         "job": READ,
         "trash": READ,
+        "question": frozenset({"read", "update"}),
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
+        "question": READ,
         "event": READ,
         "track": frozenset({"read", "update"}),
         "session": CRUD | {"review"},
     },
-    "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ},
+    "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ, "question": READ},
     "admin": {
         **_EVENT_ADMIN,
         "event": frozenset({"read", "update", "publish", "delete", "transfer", "export", "jobs.read"}),
@@ -127,7 +130,7 @@ WRITABLE_FIELDS: dict[tuple[str, str], frozenset[str]] = {
     ("speaker", "session"): frozenset(
         {
             "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id",
-            "session_type_id", "slides_url", "video_url", "audio_url", "state", "version",
+            "session_type_id", "slides_url", "video_url", "audio_url", "state", "version", "answers",
         }
     ),
     ("speaker", "speaker"): frozenset(

@@ -19,6 +19,7 @@ from chalicelib.db.keys import child_key, role_key
 from chalicelib.db.live import is_live
 from chalicelib.db.users import EventRole
 from chalicelib.domain.permissions import EVENT_MEMBERS, ORGANIZING, Relations, event_and_role, relations_of
+from chalicelib.domain.questions import published_question_ids
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES
 from chalicelib.domain.uploads import file_view
 
@@ -70,6 +71,9 @@ FIELDS: dict[str, dict[str, str]] = {
         ),
         "comments": ORGANIZERS,
         "speaker_user_ids": ORGANIZERS,
+        # Every answer to the organizers and the proposal's own speakers; others see the answers
+        # to published questions only (`Audience.published_questions`, set by `for_items`).
+        "answers": OWN,
     },
     "speaker": {
         **_CHILD,
@@ -92,6 +96,17 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
     },
     "post": {**_CHILD, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+    # Custom questions: whoever may propose a talk reads them (the form asks them).
+    "question": {
+        **_CHILD,
+        **dict.fromkeys(
+            (
+                "position", "label", "help_text", "question_kind", "choices", "required", "min_length",
+                "max_length", "visibility", "identifying", "session_type_ids", "track_ids",
+            ),
+            PUBLIC,
+        ),
+    },
     # Accounts: what other users see of someone (e.g. in an event's role list), and what the
     # user and site admins see (`site_roles` as is_admin and is_super_admin).
     "user": {
@@ -120,6 +135,9 @@ class Audience:
     sees_unpublished: bool = False
     # Which speakers' sessions a visitor sees (set by `for_items`): a speaker shows only those.
     public_sessions: frozenset[str] | None = None
+    # Whose answers it sees on sessions it may not read in full (set by `for_items`): published
+    # questions'. Empty by default, so a path that never asks shows no answer at all.
+    published_questions: frozenset[str] = frozenset()
 
     def shows(self, kind: str, field: str) -> bool:
         return FIELDS.get(kind, {}).get(field) in self.tiers
@@ -173,6 +191,8 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
     data["version"] = item.version
     if kind == "speaker" and "session_ids" in data and audience.public_sessions is not None:
         data["session_ids"] = [i for i in data["session_ids"] if i in audience.public_sessions]
+    if kind == "session" and "answers" not in data and audience.published_questions and item.answers:
+        data["answers"] = {k: v for k, v in item.answers.as_dict().items() if k in audience.published_questions}
     if kind == "track":
         data["text_color"] = readable_text_color(item.color or "#5c6b7a")
     return data
@@ -202,10 +222,20 @@ def is_public_item(item: Any, *, public_sessions: frozenset[str] = frozenset()) 
 
 def for_items(audience: Audience, items: Iterable[Any], *, event_id: str) -> Audience:
     """`audience`, knowing which sessions of these items' speakers it sees: visitors (not event
-    members, nor the speaker reading their own profile) see accepted/confirmed ones only."""
+    members, nor the speaker reading their own profile) see accepted/confirmed ones only. Those
+    who see only public fields see the answers to published questions on sessions."""
+    audience = _with_published_answers(audience, items, event_id=event_id)
     if audience.sees_unpublished or audience.name == "speaker":
         return audience
     return replace(audience, public_sessions=public_session_ids(event_id=event_id, speakers=items))
+
+
+def _with_published_answers(audience: Audience, items: Iterable[Any], *, event_id: str) -> Audience:
+    """`audience` knowing the event's published questions, read only when it sees no OWN field
+    and one of `items` is a session with answers."""
+    if OWN in audience.tiers or not any(getattr(i, "answers", None) for i in items if i.kind_name == "session"):
+        return audience
+    return replace(audience, published_questions=published_question_ids(event_id=event_id))
 
 
 def visible_items(items: Iterable[Any], audience: Audience) -> list[Any]:
