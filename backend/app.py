@@ -21,6 +21,7 @@ from chalicelib.api import (  # noqa: E402
     health,
     imports,
     openapi,
+    questions,
     roles,
     trash,
     uploads,
@@ -35,7 +36,7 @@ from chalicelib.workers import sweeper  # noqa: E402
 app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
-for api in (health, openapi, auth, users, events, content, call_for_papers, roles, jobs_api, uploads, imports, exports, trash):
+for api in (health, openapi, auth, users, events, content, call_for_papers, questions, roles, jobs_api, uploads, imports, exports, trash):
     app.register_blueprint(api.bp, url_prefix="/v1")
 for worker in (jobs_worker, changes_worker, sweeper):
     app.register_blueprint(worker.bp)

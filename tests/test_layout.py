@@ -30,6 +30,7 @@ TESTED_IN = {
     # Blueprints: their tests drive the routes over HTTP, hence the _http / _routes names.
     "chalicelib/api/call_for_papers.py": "api/test_call_for_papers_http.py",
     "chalicelib/api/content.py": "api/test_content_http.py",
+    "chalicelib/api/questions.py": "api/test_questions_http.py",
     "chalicelib/api/exports.py": "api/test_exports_http.py",
     "chalicelib/api/imports.py": "api/test_imports_http.py",
     "chalicelib/api/trash.py": "api/test_trash_routes.py",

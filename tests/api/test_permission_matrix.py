@@ -92,6 +92,7 @@ ITEM_OF_SEGMENT = {
     "speakers": ("speaker", "spk"),
     "sponsors": ("sponsor", "sp1"),
     "posts": ("post", "p1"),
+    "questions": ("question", "q1"),
 }
 
 
@@ -132,6 +133,9 @@ def build_scene(api, people) -> dict[str, Any]:
         ),
         content.Sponsor(pk, keys.child_sk("sponsor", "sp1"), id="sp1", event_id=event_id, name="ACME"),
         content.Post(pk, keys.child_sk("post", "p1"), id="p1", event_id=event_id, title="News", published=True),
+        content.Question(
+            pk, keys.child_sk("question", "q1"), id="q1", event_id=event_id, label="Why?", question_kind="short_text"
+        ),
     ]  # fmt: skip
     for item in items:
         item.save()
@@ -252,6 +256,14 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/events/{event_id}/call-for-papers"): EDITORS,
     ("GET", "/events/{event_id}/call-for-papers/proposals"): TEAM,  # anyone who sees the draft event
     ("POST", "/events/{event_id}/call-for-papers/proposals"): TEAM,
+    # Custom questions: the team reads them (and so does anyone who may propose to a published
+    # event); organizers keep them, coorganizers edit and reorder but neither add nor delete.
+    ("GET", "/events/{event_id}/questions"): TEAM,
+    ("POST", "/events/{event_id}/questions"): MANAGERS,
+    ("GET", "/events/{event_id}/questions/{item_id}"): TEAM,
+    ("PATCH", "/events/{event_id}/questions/{item_id}"): EDITORS,
+    ("DELETE", "/events/{event_id}/questions/{item_id}"): MANAGERS,
+    ("PUT", "/events/{event_id}/questions-order"): EDITORS,
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()
@@ -272,6 +284,8 @@ SCOPED_CELLS = [
     # Internal comments and featuring a speaker are the organizers' fields.
     ("PATCH", "sessions/s1", {"comments": "Strong"}, EDITORS | {"track_organizer_this"}),
     ("PATCH", "speakers/spk", {"featured": True}, EDITORS),
+    # Answers to the custom questions are part of the proposal: its speaker and its editors write them.
+    ("PATCH", "sessions/s1", {"answers": {"q1": "Because"}}, EDITORS | {"track_organizer_this", "speaker"}),
 ]
 
 
@@ -302,6 +316,8 @@ def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any
         ("POST", "/events/{event_id}/owner"): {"user_id": scene["user_id"]},
         ("PUT", "/events/{event_id}/call-for-papers"): CFP_DATES | {"privacy": "private"},
         ("PATCH", "/events/{event_id}/call-for-papers"): {"announcement": "Send us your talks"},
+        ("PUT", "/events/{event_id}/questions-order"): {"order": ["q1"]},
+        ("PATCH", "/events/{event_id}/questions/{item_id}"): {"label": "Why not?", "version": 1},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]

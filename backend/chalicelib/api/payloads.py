@@ -18,6 +18,7 @@ from chalicelib.api.schema import (
     rich_text,
     text,
 )
+from chalicelib.domain.questions import QUESTION_KINDS
 
 ABSTRACT = rich_text(20_000)
 SHORT_TEXT = text(300)
@@ -84,6 +85,13 @@ SESSION_TYPE = Schema(
     required=frozenset({"name"}),
 )
 
+# Answers to the event's custom questions by question id; each is checked by its question's kind
+# (domain/questions.py), null removes one.
+ANSWERS = Field(
+    "object", max_length=400_000,
+    description="{question_id: answer}: text, a choice, a list of choices, true/false, an http(s) URL or an upload id",
+)  # fmt: skip
+
 SESSION = Schema(
     "session",
     {
@@ -104,6 +112,7 @@ SESSION = Schema(
         "audio_url": URL,
         "state": Field("string", choices=SESSION_STATES),
         "comments": multiline(20_000, description="private to organizers"),
+        "answers": ANSWERS,
         "version": VERSION,
     },
     required=frozenset({"title"}),
@@ -163,9 +172,35 @@ CALL_FOR_PAPERS = Schema(
 
 PROPOSAL_FIELDS = (
     "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id", "session_type_id",
-    "slides_url",
+    "slides_url", "answers",
 )  # fmt: skip
 PROPOSAL = Schema("proposal", {name: SESSION.fields[name] for name in PROPOSAL_FIELDS}, required=frozenset({"title"}))
+
+_QUESTION_FIELDS = {
+    "label": name_field(),
+    "help_text": multiline(2_000, nullable=True),
+    "choices": Field("array", items=name_field(), max_items=50, nullable=True),
+    "required": Field("boolean"),
+    "min_length": Field("integer", minimum=0, maximum=20_000, nullable=True),
+    "max_length": Field("integer", minimum=1, maximum=20_000, nullable=True),
+    "visibility": Field("string", choices=("organizers", "public"), description="public: shown with the session"),
+    "identifying": Field("boolean", description="answers reveal the speaker: hidden in anonymised review"),
+    "session_type_ids": Field("array", items=ID, max_items=100, nullable=True, description="null: every type"),
+    "track_ids": Field("array", items=ID, max_items=100, nullable=True, description="null: every track"),
+    "version": VERSION,
+}
+QUESTION = Schema(
+    "question",
+    {"kind": Field("string", choices=QUESTION_KINDS), **_QUESTION_FIELDS},
+    required=frozenset({"label", "kind"}),
+)
+# A question's kind is set once: answers already given were checked against it.
+QUESTION_EDIT = Schema("question_edit", _QUESTION_FIELDS)
+QUESTION_ORDER = Schema(
+    "question_order",
+    {"order": Field("array", items=ID, max_items=100, description="every question id of the event, in order")},
+    required=frozenset({"order"}),
+)
 
 CHILD_SCHEMAS: dict[str, Schema] = {
     "track": TRACK,
