@@ -333,3 +333,34 @@ def test_hostile_answers_are_refused_by_name_or_kept_valid(event, owner, every_k
     if unknown not in {q.id for q in every_kind.values()}:
         refused_unknown = refusal(lambda: answers_of(event, owner, None, {unknown: "x"}))
         assert list(refused_unknown) == [f"answers.{unknown}"[:80]]
+
+
+def test_questions_and_answers_survive_an_export_and_its_import(event, owner):
+    from chalicelib.actors import SYSTEM
+    from chalicelib.db.content import Session
+    from chalicelib.db.queries import child_models
+    from chalicelib.domain.content import create_child
+    from chalicelib.domain.exports import export_files
+    from chalicelib.domain.imports import import_event
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
+    from chalicelib.domain.questions import list_questions
+    from chalicelib.formats.openevent import parse_files
+
+    why = ask(event, owner, label="Why you?", kind="long_text", required=True)
+    size = ask(event, owner, label="Size", kind="single_choice", choices=["S", "M"], track_ids=["t1"])
+    with acting_as(owner):
+        create_child(
+            event=event, kind="session", actor=owner,
+            fields={"title": "T", "track_id": "t1", "answers": {why.id: "Because", size.id: "M"}},
+        )  # fmt: skip
+    files = export_files(event_id=event.id, audience=ORGANIZERS_AUDIENCE)
+    export = parse_files({name.replace("-", "_"): data for name, data in files.items()})
+
+    result = import_event(export=export, actor=SYSTEM, owner_id=OWNER)
+
+    imported = list_questions(event_id=result.event_id)
+    sessions = child_models(Session, event_id=result.event_id, kind="session", filter_expression="attribute_exists(sk)")
+    by_label = {q.label: q for q in imported}
+    assert [q.label for q in imported] == ["Why you?", "Size"]
+    assert by_label["Size"].track_ids == [sessions[0].track_id]
+    assert sessions[0].answers.as_dict() == {by_label["Why you?"].id: "Because", by_label["Size"].id: "M"}

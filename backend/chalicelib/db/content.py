@@ -202,6 +202,7 @@ class Question(Item, discriminator="question"):
     identifying = BooleanAttribute(default=False)  # hidden from reviewers when review is anonymised
     session_type_ids = ListAttribute(of=UnicodeAttribute, null=True)  # None: every type
     track_ids = ListAttribute(of=UnicodeAttribute, null=True)  # None: every track
+    source_id = UnicodeAttribute(null=True)  # set by imports of Podium's own exports
 
 
 CHILD_KINDS: dict[str, type[Item]] = {

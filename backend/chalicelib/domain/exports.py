@@ -32,7 +32,8 @@ def start_export(*, actor: Actor, event_id: str) -> str:
 def export_files(*, event_id: str, audience: Audience) -> dict[str, bytes]:
     """File name → JSON bytes of the event's Open Event export. Raises NotFound."""
     items_by_kind: dict[str, list[Any]] = defaultdict(list)
-    exported = {content.Event, *content.CHILD_KINDS.values()}  # roles, invites and the like stay out
+    # Roles, invites and the like stay out; custom questions go in Podium's own file.
+    exported = {content.Event, *content.CHILD_KINDS.values(), content.Question}
     for item in event_items(event_id):
         if type(item) in exported and not item.is_trashed():
             items_by_kind[item.kind_name].append(item)

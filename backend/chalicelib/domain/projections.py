@@ -99,6 +99,7 @@ FIELDS: dict[str, dict[str, str]] = {
     # Custom questions: whoever may propose a talk reads them (the form asks them).
     "question": {
         **_CHILD,
+        **_IMPORTED,
         **dict.fromkeys(
             (
                 "position", "label", "help_text", "question_kind", "choices", "required", "min_length",
