@@ -183,10 +183,10 @@ _QUESTION_FIELDS = {
     "required": Field("boolean"),
     "min_length": Field("integer", minimum=0, maximum=20_000, nullable=True),
     "max_length": Field("integer", minimum=1, maximum=20_000, nullable=True),
-    "visibility": Field("string", choices=("organizers", "public"), description="public: shown with the session"),
+    "visibility": Field("string", choices=("organizers", "public"), description="organizers (the default): the organizers and the proposal's speakers; public: shown with the session too"),
     "identifying": Field("boolean", description="answers reveal the speaker: hidden in anonymised review"),
-    "session_type_ids": Field("array", items=ID, max_items=100, nullable=True, description="null: every type"),
-    "track_ids": Field("array", items=ID, max_items=100, nullable=True, description="null: every track"),
+    "session_type_ids": Field("array", items=ID, max_items=100, nullable=True, description="none: asked of every session type"),
+    "track_ids": Field("array", items=ID, max_items=100, nullable=True, description="none: asked of every track"),
     "version": VERSION,
 }
 QUESTION = Schema(

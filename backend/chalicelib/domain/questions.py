@@ -217,9 +217,16 @@ def answered_fields(
             if submitting or (state_after == SUBMITTED and question.id in sent):
                 problems[name] = "is required"
     if problems:
-        first = next(iter(problems.items()))
-        raise ValidationFailed(f"{first[0]} {first[1]}.", fields=problems)
+        raise ValidationFailed(_summary(problems, questions), fields=problems)
     return fields | {"answers": merged}
+
+
+def _summary(problems: dict[str, str], questions: dict[str, content.Question]) -> str:
+    """The 422's message: the first problem, under its question's label when there is one."""
+    name, problem = next(iter(problems.items()))
+    question = questions.get(name.removeprefix("answers."))
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"“{question.label}” ({name}) {problem}{more}." if question else f"{name} {problem}{more}."
 
 
 def _merged_answers(
