@@ -169,6 +169,17 @@ def test_each_kind_refuses_a_bad_answer_naming_it(event, owner, question, answer
     assert refusal(lambda: answers_of(event, owner, None, {made.id: answer})) == {f"answers.{made.id}": problem}
 
 
+def test_answers_together_stay_within_the_session_items_bound(event, owner):
+    from chalicelib.db.content import Session
+
+    first, second = (ask(event, owner, kind="long_text") for _ in range(2))
+    session = Session(id="s", event_id=event.id, title="T", state="draft", answers={first.id: "x" * 190_000})
+
+    assert refusal(lambda: answers_of(event, owner, session, {second.id: "y" * 19_000})) == {
+        "answers": "must total at most 200 KB"
+    }
+
+
 def test_an_answer_to_no_question_of_the_event_is_refused(event, owner):
     assert refusal(lambda: answers_of(event, owner, None, {"nope": "x"})) == {
         "answers.nope": "is not a question of this event"

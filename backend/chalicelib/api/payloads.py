@@ -88,7 +88,7 @@ SESSION_TYPE = Schema(
 # Answers to the event's custom questions by question id; each is checked by its question's kind
 # (domain/questions.py), null removes one.
 ANSWERS = Field(
-    "object", max_length=400_000,
+    "object", max_length=200_000,
     description="{question_id: answer}: text, a choice, a list of choices, true/false, an http(s) URL or an upload id",
 )  # fmt: skip
 

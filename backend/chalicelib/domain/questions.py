@@ -15,6 +15,7 @@ Deleting a question deletes its answers from every session of the event.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -40,6 +41,8 @@ SHORT_TEXT_MAX, LONG_TEXT_MAX = 300, 20_000
 # Upload kinds a file answer may name (domain/file_checks.py): documents, as slides are.
 FILE_UPLOAD_KINDS = ("slides",)
 SUBMITTED = "pending"  # the state a proposal enters when its speaker submits it
+# A session item must stay under DynamoDB's 400 KB with its other fields: answers together at most this (as JSON).
+MAX_ANSWERS_BYTES = 200_000
 _NOT_TRASHED = "attribute_not_exists(trashed_at)"
 
 
@@ -216,6 +219,8 @@ def answered_fields(
         if question.required and question.id not in merged and name not in problems:
             if submitting or (state_after == SUBMITTED and question.id in sent):
                 problems[name] = "is required"
+    if not problems and len(json.dumps(merged).encode()) > MAX_ANSWERS_BYTES:
+        problems["answers"] = f"must total at most {MAX_ANSWERS_BYTES // 1000} KB"
     if problems:
         raise ValidationFailed(_summary(problems, questions), fields=problems)
     return fields | {"answers": merged}
