@@ -131,3 +131,21 @@ def test_organizers_edit_and_reorder_questions_but_not_their_kind(api, owner, co
     assert kind_change["error"]["fields"] == {"kind": "is not a field of question_edit"}
     assert renamed["label"] == "Shirt"
     assert [q["id"] for q in reordered["items"]] == order
+
+
+def test_a_private_calls_questions_need_its_link(api, owner, conf):
+    base = conf["base"]
+    cfp = api.json("GET", f"{base}/call-for-papers", token=owner["token"], expect=200)
+    private = api.json(
+        "PATCH", f"{base}/call-for-papers", {"privacy": "private", "version": cfp["version"]}, token=owner["token"],
+        expect=200,
+    )  # fmt: skip
+    speaker = api.user("speaker")
+
+    without = api.json("GET", f"{base}/questions", token=speaker["token"], expect=404)
+    with_link = api.json("GET", f"{base}/questions?token={private['secret_token']}", token=speaker["token"], expect=200)
+    one = api.json("GET", f"{base}/questions/{conf['why']}", token=speaker["token"], expect=404)
+    team = api.json("GET", f"{base}/questions", token=owner["token"], expect=200)
+
+    assert without["error"]["code"] == one["error"]["code"] == "not_found"
+    assert [q["id"] for q in with_link["items"]] == [q["id"] for q in team["items"]]

@@ -7,14 +7,16 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.content import caller_audience, client_version, etagged
+from chalicelib.api.content import caller_audience, caller_relations, client_version, etagged
 from chalicelib.api.http import endpoint
 from chalicelib.api.payloads import QUESTION, QUESTION_EDIT, QUESTION_ORDER
 from chalicelib.api.schema import PAGE
 from chalicelib.db.keys import child_key
 from chalicelib.db.pagination import Page
 from chalicelib.domain import questions
+from chalicelib.domain.call_for_papers import readable_cfp
 from chalicelib.domain.events import get_event
+from chalicelib.domain.permissions import EVENT_MEMBERS
 from chalicelib.domain.projections import project
 from chalicelib.request_context import current_context
 
@@ -31,14 +33,23 @@ def _prefetch(event_id: str, item_id: str, **_: Any) -> list[tuple[str, str]]:
     return [child_key(event_id, "question", item_id)]
 
 
+def _check_call_readable(event_id: str) -> None:
+    """Outside the event's team, the questions are the call for papers': a private call's need its
+    link's ?token= (404 otherwise, as the call itself answers)."""
+    if not caller_relations(event_id).names & EVENT_MEMBERS:
+        readable_cfp(get_event(event_id), is_team=False, token=(bp.current_request.query_params or {}).get("token"))
+
+
 def _page(event_id: str) -> dict[str, Any]:
     """Every question of the event, in order: at most MAX_QUESTIONS, so one page."""
+    _check_call_readable(event_id)
     audience = caller_audience(event_id)
     return Page([project(q, audience) for q in questions.list_questions(event_id=event_id)], None).body()
 
 
 @endpoint(
-    bp, PATH, "GET", action="question.read", summary="The event's custom questions, in order (one page)",
+    bp, PATH, "GET", action="question.read",
+    summary="The event's custom questions, in order (one page; a private call's need its link's ?token=)",
     response=PAGE, errors=(401, 403, 404),
 )  # fmt: skip
 def list_questions(event_id: str) -> dict[str, Any]:
@@ -59,6 +70,7 @@ def create_question(event_id: str, body: dict[str, Any]) -> Any:
     load=_load, prefetch=_prefetch,
 )  # fmt: skip
 def read_question(event_id: str, item_id: str, resource: Any) -> Any:
+    _check_call_readable(event_id)
     return etagged(project(resource, caller_audience(event_id)))
 
 

@@ -144,7 +144,7 @@ export async function submitView(eventId, query) {
   const schema = bodySchema(state.doc, "post", `${CFP}/proposals`);
   const refs = await referencesFor({ base }, schema);
   // The organizers' questions get controls of their own kind; `answers` is not a JSON box here.
-  const answers = answerFields(await readQuestions(base));
+  const answers = answerFields(await readQuestions(base, token));
   const { answers: _answers, ...fields } = schema?.properties || {};
   const form = cfp.state === "open" && schema ? schemaForm({
     schema: { ...schema, properties: fields }, refs, zone, name: "Your proposal", submitLabel: "Submit the proposal",

@@ -10,11 +10,12 @@ const KIND_LABELS = {
   multiple_choice: "Multiple choice", yes_no: "Yes / no", url: "Link (http/https)", file: "File (an upload id)",
 };
 
-/** The event's questions, in order ([] when the API offers none or the caller may not read them). */
-export async function readQuestions(base) {
+/** The event's questions, in order ([] when the API offers none or the caller may not read them);
+ * `token`: a private call's secret, from its link. */
+export async function readQuestions(base, token) {
   if (!declares(state.doc, "get", "/events/{}/questions")) return [];
   try {
-    return listOf(await api("GET", `${base}/questions`));
+    return listOf(await api("GET", `${base}/questions`, { query: { token } }));
   } catch (err) {
     if (err.status === 404 || err.status === 403) return [];
     throw err;
