@@ -10,6 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 from chalicelib.formats.openevent import ANSWERS_KEY, QUESTIONS_FILE, parse_files, write_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytestmark = pytest.mark.unit
 
@@ -101,3 +103,40 @@ def test_hostile_answers_in_an_export_are_repaired_or_left_out_with_a_warning():
     qpub = next(q["id"] for q in export.questions if q["source_id"] == "qpub")
     assert export.sessions[0]["answers"] == {qpub: "bell"}
     assert len([w for w in export.warnings if ANSWERS_KEY in w]) == 2
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+question_records = st.lists(
+    st.fixed_dictionaries(
+        {"id": st.text(min_size=1, max_size=8) | st.integers(0, 9)},
+        optional=dict.fromkeys(("name", "kind", "choices", "required", "visibility", "position", "min-length", "track-ids"), json_values)
+        | {"kind": st.sampled_from(["short_text", "single_choice", "file", "nope"])},
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(questions=question_records | json_values, answers=json_values)
+def test_hostile_questions_files_and_answers_are_read_or_refused_cleanly(questions, answers):
+    from chalicelib.domain.projections import ORGANIZERS_AUDIENCE
+    from chalicelib.formats.openevent import ExportError
+
+    written = write_files(_items_by_kind(), audience=ORGANIZERS_AUDIENCE)
+    sessions = json.loads(written["sessions"])
+    sessions[0][ANSWERS_KEY] = answers
+    raw = {name.replace("-", "_"): data for name, data in written.items()}
+    raw["sessions"] = json.dumps(sessions).encode()
+    raw["x_podium_questions"] = json.dumps(questions).encode()
+
+    try:
+        export = parse_files(raw)
+    except ExportError:
+        return
+    kinds = {q["id"]: q["question_kind"] for q in export.questions}
+    assert set(kinds.values()) <= {"short_text", "long_text", "single_choice", "multiple_choice", "yes_no", "url", "file"}
+    assert set(export.sessions[0]["answers"] or {}) <= {k for k, kind in kinds.items() if kind != "file"}
