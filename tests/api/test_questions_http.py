@@ -149,3 +149,15 @@ def test_a_private_calls_questions_need_its_link(api, owner, conf):
 
     assert without["error"]["code"] == one["error"]["code"] == "not_found"
     assert [q["id"] for q in with_link["items"]] == [q["id"] for q in team["items"]]
+
+
+def test_questions_page_in_their_order_with_signed_cursors(api, owner, conf):
+    base = f"{conf['base']}/questions"
+
+    first = api.json("GET", f"{base}?limit=2", token=owner["token"], expect=200)
+    second = api.json("GET", f"{base}?limit=2&next={first['next']}", token=owner["token"], expect=200)
+    forged = api.json("GET", f"{base}?limit=2&next=abc.def", token=owner["token"], expect=400)
+
+    assert [q["id"] for q in first["items"] + second["items"]] == [conf["public"], conf["why"], conf["size"]]
+    assert second["next"] is None
+    assert forged["error"]["fields"] == {"next": "invalid cursor"}

@@ -12,7 +12,7 @@ from chalicelib.api.http import endpoint
 from chalicelib.api.payloads import QUESTION, QUESTION_EDIT, QUESTION_ORDER
 from chalicelib.api.schema import PAGE
 from chalicelib.db.keys import child_key
-from chalicelib.db.pagination import Page
+from chalicelib.db.pagination import Page, page_request
 from chalicelib.domain import questions
 from chalicelib.domain.call_for_papers import readable_cfp
 from chalicelib.domain.events import get_event
@@ -40,20 +40,21 @@ def _check_call_readable(event_id: str) -> None:
         readable_cfp(get_event(event_id), is_team=False, token=(bp.current_request.query_params or {}).get("token"))
 
 
-def _page(event_id: str) -> dict[str, Any]:
-    """Every question of the event, in order: at most MAX_QUESTIONS, so one page."""
-    _check_call_readable(event_id)
+def _views(event_id: str, items: list[Any]) -> list[dict[str, Any]]:
     audience = caller_audience(event_id)
-    return Page([project(q, audience) for q in questions.list_questions(event_id=event_id)], None).body()
+    return [project(q, audience) for q in items]
 
 
 @endpoint(
     bp, PATH, "GET", action="question.read",
-    summary="The event's custom questions, in order (one page; a private call's need its link's ?token=)",
-    response=PAGE, errors=(401, 403, 404),
+    summary="The event's custom questions, in order (cursor-paginated; a private call's need its link's ?token=)",
+    response=PAGE, errors=(400, 401, 403, 404),
 )  # fmt: skip
 def list_questions(event_id: str) -> dict[str, Any]:
-    return _page(event_id)
+    _check_call_readable(event_id)
+    limit, cursor = page_request(bp.current_request.query_params)
+    page = questions.question_page(event_id=event_id, limit=limit, cursor=cursor)
+    return Page(_views(event_id, page.items), page.next).body()
 
 
 @endpoint(
@@ -98,9 +99,9 @@ def delete_question(event_id: str, item_id: str, resource: Any) -> dict[str, Any
 
 @endpoint(
     bp, "/events/{event_id}/questions-order", "PUT", action="question.update",
-    summary="Reorder the custom questions (name each once)", response=PAGE, body=QUESTION_ORDER,
+    summary="Reorder the custom questions (name each once); answers them all in the new order", body=QUESTION_ORDER,
     errors=(401, 403, 404, 422),
 )  # fmt: skip
 def reorder_questions(event_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    questions.reorder_questions(event=get_event(event_id), order=body["order"], actor=current_context().actor)
-    return _page(event_id)
+    ordered = questions.reorder_questions(event=get_event(event_id), order=body["order"], actor=current_context().actor)
+    return {"items": _views(event_id, ordered)}

@@ -26,10 +26,12 @@ from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, new_id
-from chalicelib.db.keys import child_key
+from chalicelib.db.keys import child_key, event_pk
 from chalicelib.db.live import live_item
+from chalicelib.db.pagination import Page, decode_cursor, encode_cursor, key_of
 from chalicelib.db.queries import child_models
 from chalicelib.domain.permissions import authorize
+from chalicelib.domain.tokens import signing_key
 from chalicelib.domain.uploads import accepted_file
 from chalicelib.errors import Conflict, ValidationFailed
 
@@ -53,6 +55,19 @@ def list_questions(*, event_id: str) -> list[content.Question]:
     """The event's questions in their order (one Query on the event's partition)."""
     found = child_models(content.Question, event_id=event_id, kind="question", filter_expression=_NOT_TRASHED)
     return sorted(found, key=lambda q: (q.position, q.created_at or clock().now(), q.id))
+
+
+def question_page(*, event_id: str, limit: int, cursor: str | None) -> Page:
+    """Up to `limit` of the event's questions in their order, after `cursor` (the signed key of
+    the last one of the page before, as every list's cursor). The order is the questions' own,
+    not the table's, and an event has at most MAX_QUESTIONS: the list is read whole and cut."""
+    ordered = list_questions(event_id=event_id)
+    after = decode_cursor(cursor, partition=event_pk(event_id), secret=signing_key())
+    keys = [key_of(q) for q in ordered]
+    start = keys.index(after) + 1 if after in keys else 0  # a question deleted meanwhile: from the top
+    page = ordered[start : start + limit]
+    more = start + limit < len(ordered)
+    return Page(page, encode_cursor(key_of(page[-1]), secret=signing_key()) if more and page else None)
 
 
 def get_question(*, event_id: str, question_id: str) -> content.Question:

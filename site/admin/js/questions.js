@@ -1,6 +1,6 @@
 // Custom questions of the call for papers: the organizers' list (add, edit, reorder, delete) and
 // the answer controls the proposal form shows for them (domain/questions.py checks every answer).
-import { api, bodySchema, declares, listAll, listOf } from "./api.js";
+import { api, bodySchema, declares, listAll } from "./api.js";
 import { announce, h, uid } from "./dom.js";
 import { schemaForm } from "./forms.js";
 import { page, state } from "./app.js";
@@ -15,7 +15,7 @@ const KIND_LABELS = {
 export async function readQuestions(base, token) {
   if (!declares(state.doc, "get", "/events/{}/questions")) return [];
   try {
-    return listOf(await api("GET", `${base}/questions`, { query: { token } }));
+    return await listAll(`${base}/questions`, token ? { token } : {});
   } catch (err) {
     if (err.status === 404 || err.status === 403) return [];
     throw err;
