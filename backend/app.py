@@ -21,6 +21,7 @@ from chalicelib.api import (  # noqa: E402
     health,
     imports,
     openapi,
+    questions,
     review,
     review_assignments,
     roles,
@@ -39,7 +40,7 @@ app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
 for api in (
-    health, openapi, auth, users, events, content, call_for_papers, review, review_assignments, speaker_portal, roles, jobs_api, uploads, imports, exports,
+    health, openapi, auth, users, events, content, call_for_papers, questions, review, review_assignments, speaker_portal, roles, jobs_api, uploads, imports, exports,
     trash,
 ):  # fmt: skip
     app.register_blueprint(api.bp, url_prefix="/v1")

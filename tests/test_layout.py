@@ -33,6 +33,7 @@ TESTED_IN = {
     "chalicelib/api/speaker_portal.py": "api/test_speaker_portal_http.py",
     "chalicelib/db/speaker_profiles.py": "db/test_speaker_profile_records.py",
     "chalicelib/api/content.py": "api/test_content_http.py",
+    "chalicelib/api/questions.py": "api/test_questions_http.py",
     "chalicelib/api/exports.py": "api/test_exports_http.py",
     "chalicelib/api/imports.py": "api/test_imports_http.py",
     "chalicelib/api/trash.py": "api/test_trash_routes.py",

@@ -26,6 +26,8 @@ SPEAKER_MARKERS = {
 COMMENT = "private-comment-marker"
 EVENT_EMAIL = "private-event-email-marker@x.test"
 UNPUBLISHED = "unpublished-speaker-marker"  # the name of a speaker whose only talk is rejected
+ANSWER = "organizer-only-answer-marker"  # the accepted talk's answer to an organizers-only question
+PUBLISHED_ANSWER = "published-answer-marker"  # its answer to a question published with the session
 ORGANIZERS = {"owner", "organizer", "coorganizer", "admin"}
 MEMBERS = ORGANIZERS | {"moderator", "track_organizer"}
 SEES = {
@@ -33,10 +35,12 @@ SEES = {
     COMMENT: ORGANIZERS,
     EVENT_EMAIL: ORGANIZERS,
     UNPUBLISHED: MEMBERS,
+    ANSWER: ORGANIZERS | {"speaker", "reviewer"},  # reviewers read answers (not identifying ones when anonymised)
 }
 # A reviewer sees none of the markers: anonymised review (the default) names no speaker anywhere.
 AUDIENCES = ["anonymous", "outsider", "speaker", "moderator", "track_organizer", "reviewer", "coorganizer", "organizer",
              "owner", "admin"]  # fmt: skip
+SEES[PUBLISHED_ANSWER] = set(AUDIENCES)
 SEGMENTS = ["tracks", "rooms", "session-types", "sessions", "speakers", "sponsors", "posts"]
 
 
@@ -84,9 +88,13 @@ def scene(api):
         + [getattr(Speaker, name).set(value) for name, value in answers.items()]
     )
     hidden = api.json("POST", f"{base}/speakers", {"name": UNPUBLISHED}, token=owner["token"], expect=201)
+    asked = [{"label": "Note", "kind": "short_text"}, {"label": "Repo", "kind": "short_text", "visibility": "public"}]
+    private_q, public_q = (api.json("POST", f"{base}/questions", q, token=owner["token"], expect=201)["id"] for q in asked)
+    answers = {private_q: ANSWER, public_q: PUBLISHED_ANSWER}
     talks = {}
     for title, speaker_id, state in (("Shown talk", speaker["id"], "accepted"), ("Refused", hidden["id"], "rejected")):
         body = {"title": title, "speaker_ids": [speaker_id], "comments": COMMENT, "track_id": track["id"]}
+        body |= {"answers": answers} if state == "accepted" else {}
         created = api.json("POST", f"{base}/sessions", body, token=owner["token"], expect=201)
         path = f"{base}/sessions/{created['id']}"
         talks[title] = api.json("PATCH", path, {"state": state, "version": created["version"]},

@@ -96,6 +96,7 @@ ITEM_OF_SEGMENT = {
     "speakers": ("speaker", "spk"),
     "sponsors": ("sponsor", "sp1"),
     "posts": ("post", "p1"),
+    "questions": ("question", "q1"),
 }
 
 
@@ -136,6 +137,9 @@ def build_scene(api, people) -> dict[str, Any]:
         ),
         content.Sponsor(pk, keys.child_sk("sponsor", "sp1"), id="sp1", event_id=event_id, name="ACME"),
         content.Post(pk, keys.child_sk("post", "p1"), id="p1", event_id=event_id, title="News", published=True),
+        content.Question(
+            pk, keys.child_sk("question", "q1"), id="q1", event_id=event_id, label="Why?", question_kind="short_text"
+        ),
     ]  # fmt: skip
     for item in items:
         item.save()
@@ -296,6 +300,14 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/events/{event_id}/review-assignments/loads"): EDITORS,
     ("DELETE", "/events/{event_id}/review-assignments/{proposal_id}/{reviewer_id}"): MANAGERS,
     ("POST", "/events/{event_id}/review-conflicts"): REVIEWERS,
+    # Custom questions: the team reads them (and so does anyone who may propose to a published
+    # event); organizers keep them, coorganizers edit and reorder but neither add nor delete.
+    ("GET", "/events/{event_id}/questions"): TEAM | REVIEWERS,  # reviewers read the answers too
+    ("POST", "/events/{event_id}/questions"): MANAGERS,
+    ("GET", "/events/{event_id}/questions/{item_id}"): TEAM | REVIEWERS,
+    ("PATCH", "/events/{event_id}/questions/{item_id}"): EDITORS,
+    ("DELETE", "/events/{event_id}/questions/{item_id}"): MANAGERS,
+    ("PUT", "/events/{event_id}/questions-order"): EDITORS,
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()
@@ -316,6 +328,8 @@ SCOPED_CELLS = [
     # Internal comments and featuring a speaker are the organizers' fields.
     ("PATCH", "sessions/s1", {"comments": "Strong"}, EDITORS | {"track_organizer_this"}),
     ("PATCH", "speakers/spk", {"featured": True}, EDITORS),
+    # Answers to the custom questions are part of the proposal: its speaker and its editors write them.
+    ("PATCH", "sessions/s1", {"answers": {"q1": "Because"}}, EDITORS | {"track_organizer_this", "speaker"}),
 ]
 
 
@@ -348,6 +362,8 @@ def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any
         ("PATCH", "/events/{event_id}/call-for-papers"): {"announcement": "Send us your talks"},
         ("POST", "/events/{event_id}/review-assignments"): {"auto": True, "per_proposal": 1},
         ("POST", "/events/{event_id}/review-conflicts"): {"proposal_id": "s1"},
+        ("PUT", "/events/{event_id}/questions-order"): {"order": ["q1"]},
+        ("PATCH", "/events/{event_id}/questions/{item_id}"): {"label": "Why not?", "version": 1},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]

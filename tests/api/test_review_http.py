@@ -383,3 +383,24 @@ def test_unknown_email_invite_as_reviewer_names_role_choices(scene):
     )
 
     assert "reviewer" in bad["error"]["fields"]["role"]
+
+
+def test_reviewers_read_answers_but_not_identifying_ones_under_anonymised_review(scene):
+    # GIVEN two organizer-only questions, one marked identifying, answered on the proposal in track A
+    ask = {"kind": "short_text", "visibility": "organizers"}
+    plain = scene.post("/questions", ask | {"label": "Audience level"})
+    naming = scene.post("/questions", ask | {"label": "Your employer", "identifying": True})
+    current = scene.api.json("GET", f"{scene.base}/sessions/{scene.p1['id']}", token=scene.owner["token"], expect=200)
+    answers = {plain["id"]: "beginners", naming["id"]: "employer-marker-zq"}
+    body = {"answers": answers, "version": current["version"]}
+    scene.api.json("PATCH", f"{scene.base}/sessions/{scene.p1['id']}", body, token=scene.owner["token"], expect=200)
+
+    # WHEN the reviewer reads it under anonymised review, then under named review
+    anonymised = scene.get(scene.ra, f"/review/proposals/{scene.p1['id']}")
+    scene.settings({"anonymised": False})
+    named = scene.get(scene.ra, f"/review/proposals/{scene.p1['id']}")
+
+    # THEN the identifying answer shows only when review is named
+    assert anonymised["answers"] == {plain["id"]: "beginners"}
+    assert "employer-marker-zq" not in json.dumps(anonymised)
+    assert named["answers"] == answers

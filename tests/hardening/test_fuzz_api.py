@@ -38,6 +38,7 @@ KINDS = {
     "sponsors": {"name": "ACME"},
     "posts": {"title": "Welcome"},
     "sessions": {"title": "Opening"},
+    "questions": {"label": "Why you?", "kind": "short_text"},
 }
 
 

@@ -18,6 +18,7 @@ from chalicelib.api.schema import (
     rich_text,
     text,
 )
+from chalicelib.domain.questions import QUESTION_KINDS
 from chalicelib.domain.review_assignment import MAX_PER_PROPOSAL
 
 ABSTRACT = rich_text(20_000)
@@ -85,6 +86,13 @@ SESSION_TYPE = Schema(
     required=frozenset({"name"}),
 )
 
+# Answers to the event's custom questions by question id; each is checked by its question's kind
+# (domain/questions.py), null removes one.
+ANSWERS = Field(
+    "object", max_length=200_000,
+    description="{question_id: answer}: text, a choice, a list of choices, true/false, an http(s) URL or an upload id",
+)  # fmt: skip
+
 SESSION = Schema(
     "session",
     {
@@ -105,6 +113,7 @@ SESSION = Schema(
         "audio_url": URL,
         "state": Field("string", choices=SESSION_STATES),
         "comments": multiline(20_000, description="private to organizers"),
+        "answers": ANSWERS,
         "version": VERSION,
     },
     required=frozenset({"title"}),
@@ -165,7 +174,7 @@ CALL_FOR_PAPERS = Schema(
 
 PROPOSAL_FIELDS = (
     "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id", "session_type_id",
-    "slides_url",
+    "slides_url", "answers",
 )  # fmt: skip
 PROPOSAL = Schema(
     "proposal",
@@ -200,6 +209,32 @@ AVAILABILITY = Schema(
     "availability",
     {"availability": Field("array", items=TIME_RANGE, max_items=50), "version": VERSION},
     required=frozenset({"availability"}),
+)
+
+_QUESTION_FIELDS = {
+    "label": name_field(),
+    "help_text": multiline(2_000, nullable=True),
+    "choices": Field("array", items=name_field(), max_items=50, nullable=True),
+    "required": Field("boolean"),
+    "min_length": Field("integer", minimum=0, maximum=20_000, nullable=True),
+    "max_length": Field("integer", minimum=1, maximum=20_000, nullable=True),
+    "visibility": Field("string", choices=("organizers", "public"), description="organizers (the default): the organizers and the proposal's speakers; public: shown with the session too"),
+    "identifying": Field("boolean", description="answers reveal the speaker: hidden in anonymised review"),
+    "session_type_ids": Field("array", items=ID, max_items=100, nullable=True, description="none: asked of every session type"),
+    "track_ids": Field("array", items=ID, max_items=100, nullable=True, description="none: asked of every track"),
+    "version": VERSION,
+}
+QUESTION = Schema(
+    "question",
+    {"kind": Field("string", choices=QUESTION_KINDS), **_QUESTION_FIELDS},
+    required=frozenset({"label", "kind"}),
+)
+# A question's kind is set once: answers already given were checked against it.
+QUESTION_EDIT = Schema("question_edit", _QUESTION_FIELDS)
+QUESTION_ORDER = Schema(
+    "question_order",
+    {"order": Field("array", items=ID, max_items=100, description="every question id of the event, in order")},
+    required=frozenset({"order"}),
 )
 
 CHILD_SCHEMAS: dict[str, Schema] = {

@@ -151,6 +151,8 @@ class Session(Item, discriminator="session"):
     source_id = UnicodeAttribute(null=True)
     # The user who proposed it through the call for papers (domain/session_states.is_speaker_draft).
     proposed_by = UnicodeAttribute(null=True)
+    # Answers to the event's custom questions by question id (domain/questions.py validates them).
+    answers = MapAttribute(null=True)
 
 
 class TimeRange(MapAttribute):
@@ -225,6 +227,27 @@ class Review(Item, discriminator="review"):
     abstain = BooleanAttribute(default=False)
 
 
+class Question(Item, discriminator="question"):
+    """A custom question of the call for papers (domain/questions.py). Not in CHILD_KINDS: it has
+    its own routes, is deleted rather than trashed, and the site and trash ignore it."""
+
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    position = NumberAttribute(default=0)
+    label = UnicodeAttribute()
+    help_text = UnicodeAttribute(null=True)
+    question_kind = UnicodeAttribute()  # short_text | long_text | single_choice | ... (QUESTION_KINDS)
+    choices = ListAttribute(of=UnicodeAttribute, null=True)
+    required = BooleanAttribute(default=False)
+    min_length = NumberAttribute(null=True)
+    max_length = NumberAttribute(null=True)
+    visibility = UnicodeAttribute(default="organizers")  # organizers | public
+    identifying = BooleanAttribute(default=False)  # hidden from reviewers when review is anonymised
+    session_type_ids = ListAttribute(of=UnicodeAttribute, null=True)  # None: every type
+    track_ids = ListAttribute(of=UnicodeAttribute, null=True)  # None: every track
+    source_id = UnicodeAttribute(null=True)  # set by imports of Podium's own exports
+
+
 CHILD_KINDS: dict[str, type[Item]] = {
     "track": Track,
     "room": Room,
@@ -239,7 +262,7 @@ CHILD_KINDS: dict[str, type[Item]] = {
 # partition. The partition also holds roles, invites and whatever later kinds live there; readers
 # of content pick by this name before parsing, so those never reach a content reader (nor need
 # their model to be loaded for the parse).
-CONTENT_KINDS: dict[str, type[Item]] = {"event": Event, **CHILD_KINDS}
+CONTENT_KINDS: dict[str, type[Item]] = {"event": Event, **CHILD_KINDS, "question": Question}
 
 
 def is_content(raw: dict) -> bool:

@@ -29,6 +29,7 @@ from chalicelib.domain.projections import (
     project,
     visible_items,
 )
+from chalicelib.domain.questions import answered_fields
 from chalicelib.domain.session_states import notify_speakers
 from chalicelib.domain.speaker_names import check_unchanged, listed_names, names_of, rename_speaker, trash_speaker
 from chalicelib.domain.tokens import signing_key
@@ -131,6 +132,8 @@ def _check_times(*, event: content.Event, starts_at: datetime | None, ends_at: d
 def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], actor: Actor) -> Item:
     """Create one child; for sessions, the listed speakers get the session too (one transaction)."""
     values = coerce_fields({k: v for k, v in fields.items() if k != "version"})
+    if kind == "session":
+        values = answered_fields(event_id=event.id, session=None, fields=values, actor=actor)
     related = _check_references(event=event, fields=values)
     if kind == "session":
         _check_times(event=event, starts_at=values.get("starts_at"), ends_at=values.get("ends_at"))
@@ -155,6 +158,8 @@ def update_child(
     (`session_state_changed`; `notify=False` sends none)."""
     check_change(actor, f"{item.kind_name}.update", event_id=event.id, resource=item, fields=fields)
     state_before = getattr(item, "state", None)
+    if item.kind_name == "session":
+        fields = answered_fields(event_id=event.id, session=item, fields=fields, actor=actor)  # type: ignore[arg-type]
     _apply_update(event=event, item=item, fields=fields, version=version)
     if item.kind_name == "session":
         session_state_changed(event=event, session=item, before=state_before, notify=notify)

@@ -37,7 +37,7 @@ MAX_ITEM_BYTES = 400_000  # DynamoDB's item size limit
 BATCH = 25  # BatchWriteItem's limit
 WRITERS = 4
 # Kinds an import owns: re-importing removes the ones the export no longer lists.
-IMPORTED_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post"})
+IMPORTED_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post", "question"})
 FILE_OF_KIND = {
     "event": "event",
     "track": "tracks",
@@ -47,6 +47,7 @@ FILE_OF_KIND = {
     "speaker": "speakers",
     "sponsor": "sponsors",
     "post": "posts",
+    "question": "x-podium-questions",
 }
 RENAMED = {"mobile": "phone"}  # export field → stored attribute
 
@@ -201,6 +202,7 @@ def _items(
         (content.Session, export.sessions),
         (content.Sponsor, export.sponsors),
         (content.Post, export.posts),
+        (content.Question, export.questions),  # Podium's own export file; none from Open Event's
     )
     for model, records in children:
         items.extend(_child(model, event.id, record) for record in records)
@@ -279,7 +281,9 @@ def _none_if_empty(record: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if v == "" else v) for k, v in record.items()}
 
 
-_KIND_OF: dict[type[Item], str] = {model: kind for kind, model in content.CHILD_KINDS.items()}
+_KIND_OF: dict[type[Item], str] = {model: kind for kind, model in content.CHILD_KINDS.items()} | {
+    content.Question: "question"
+}
 
 
 def _child(model: type[Item], event_id: str, record: dict[str, Any]) -> Item:

@@ -54,6 +54,7 @@ _EVENT_ADMIN = {
     # Who reviews which proposal (domain/assignments.py); "review_load" is everyone's load.
     "review_assignment": frozenset({"read", "create", "delete"}),
     "review_load": READ,
+    "question": CRUD,  # custom questions of the call for papers (domain/questions.py)
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -80,7 +81,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     "visitor": {"event": READ, **_rows(CONTENT_KINDS, READ)},
     # Proposals to the call for papers; the view checks the CFP is open (and its secret link).
     # "read" lists the caller's own.
-    "applicant": {"proposal": frozenset({"create", "read"})},
+    "applicant": {"proposal": frozenset({"create", "read"}), "question": READ},
     "self": {"user": READ},
     # "invite_speaker": a speaker invites co-speakers to their own proposal.
     "speaker": {"speaker": frozenset({"read", "update"}), "session": frozenset({"read", "update", "invite_speaker"})},
@@ -97,14 +98,16 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "review": frozenset({"read", "dashboard", "decide"}),
         "review_assignment": READ,
         "review_load": READ,
+        "question": frozenset({"read", "update"}),
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
+        "question": READ,
         "event": READ,
         "track": frozenset({"read", "update"}),
         "session": CRUD | {"review"},
     },
-    "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ},
+    "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ, "question": READ},
     # A reviewer reads the event, its review settings and the submitted proposals in their scope
     # (through the review routes only, as domain/projections.py's reviewer audience shows them),
     # and writes their own review of each; their own assignments (the list narrows to them) and the
@@ -158,7 +161,7 @@ WRITABLE_FIELDS: dict[tuple[str, str], frozenset[str]] = {
     ("speaker", "session"): frozenset(
         {
             "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "track_id",
-            "session_type_id", "slides_url", "video_url", "audio_url", "state", "version",
+            "session_type_id", "slides_url", "video_url", "audio_url", "state", "version", "answers",
         }
     ),
     ("speaker", "speaker"): frozenset(

@@ -19,6 +19,7 @@ from chalicelib.db.keys import child_key, role_key
 from chalicelib.db.live import is_live
 from chalicelib.db.users import EventRole
 from chalicelib.domain.permissions import EVENT_MEMBERS, ORGANIZING, Relations, event_and_role, relations_of
+from chalicelib.domain.questions import published_question_ids
 from chalicelib.domain.session_states import PUBLIC_SESSION_STATES, is_speaker_draft
 from chalicelib.domain.uploads import file_view
 
@@ -71,6 +72,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "comments": ORGANIZERS,
         "speaker_user_ids": ORGANIZERS,
         "proposed_by": ORGANIZERS,
+        # Every answer to the organizers and the proposal's own speakers; others see the answers
+        # to published questions only (`Audience.published_questions`, set by `for_items`).
+        "answers": OWN,
     },
     "speaker": {
         **_CHILD,
@@ -106,6 +110,18 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("proposal_id", "reviewer_id", "manual"), PUBLIC),
         "assigned_by": ORGANIZERS,
     },
+    # Custom questions: whoever may propose a talk reads them (the form asks them).
+    "question": {
+        **_CHILD,
+        **_IMPORTED,
+        **dict.fromkeys(
+            (
+                "position", "label", "help_text", "question_kind", "choices", "required", "min_length",
+                "max_length", "visibility", "identifying", "session_type_ids", "track_ids",
+            ),
+            PUBLIC,
+        ),
+    },
     # Accounts: what other users see of someone (e.g. in an event's role list), and what the
     # user and site admins see (`site_roles` as is_admin and is_super_admin).
     "user": {
@@ -126,7 +142,8 @@ NOT_SHOWN = frozenset(
 # What a reviewer sees of a proposal and of its speakers, whatever else the tiers above say.
 # PROPOSAL: always; IDENTITY: only when the event's review is not anonymised; ANSWERS: the answers
 # to custom questions, each kept only when its question is known not to identify the speaker
-# (`Audience.open_questions`; until custom questions say which are safe, none is, in either mode).
+# (`Audience.open_questions`: every question's in named review, those not marked identifying in
+# anonymised review; domain/questions.reviewable_question_ids).
 # Everything else of a session or speaker (contact details, internal comments, linked users, import
 # keys) never reaches a reviewer; other kinds show their PUBLIC fields.
 PROPOSAL, IDENTITY, ANSWERS = "proposal", "identity", "answers"
@@ -170,6 +187,9 @@ class Audience:
     # The team's: speakers' unsubmitted proposals among these speakers' sessions (set by `for_items`),
     # left out of `session_ids`; a speaker with nothing else does not show at all.
     hidden_sessions: frozenset[str] = frozenset()
+    # Whose answers it sees on sessions it may not read in full (set by `for_items`): published
+    # questions'. Empty by default, so a path that never asks shows no answer at all.
+    published_questions: frozenset[str] = frozenset()
 
     def shows(self, kind: str, field: str) -> bool:
         if self.reviewing is not None and kind in REVIEW_FIELDS:
@@ -243,6 +263,8 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
         data["session_ids"] = [i for i in data["session_ids"] if i in audience.public_sessions]
     if kind == "speaker" and "session_ids" in data and audience.hidden_sessions:
         data["session_ids"] = [i for i in data["session_ids"] if i not in audience.hidden_sessions]
+    if kind == "session" and "answers" not in data and audience.published_questions and item.answers:
+        data["answers"] = {k: v for k, v in item.answers.as_dict().items() if k in audience.published_questions}
     if kind == "track":
         data["text_color"] = readable_text_color(item.color or "#5c6b7a")
     return data
@@ -250,6 +272,8 @@ def project(item: Any, audience: Audience) -> dict[str, Any]:
 
 def _open_answers(answers: Any, open_questions: frozenset[str]) -> dict[str, Any]:
     """The answers (question id -> answer) whose question a reviewer may read; none of any other shape."""
+    if hasattr(answers, "as_dict"):  # stored answers are a MapAttribute
+        answers = answers.as_dict()
     if not isinstance(answers, dict):
         return {}
     return {question: answer for question, answer in answers.items() if question in open_questions}
@@ -279,12 +303,22 @@ def is_public_item(item: Any, *, public_sessions: frozenset[str] = frozenset()) 
 
 def for_items(audience: Audience, items: Iterable[Any], *, event_id: str) -> Audience:
     """`audience`, knowing which sessions of these items' speakers it sees: visitors (not event
-    members, nor the speaker reading their own profile) see accepted/confirmed ones only."""
+    members, nor the speaker reading their own profile) see accepted/confirmed ones only. Those
+    who see only public fields see the answers to published questions on sessions."""
+    audience = _with_published_answers(audience, items, event_id=event_id)
     if audience.name == "speaker":
         return audience
     if audience.sees_unpublished:
         return replace(audience, hidden_sessions=speaker_draft_ids(event_id=event_id, speakers=items))
     return replace(audience, public_sessions=public_session_ids(event_id=event_id, speakers=items))
+
+
+def _with_published_answers(audience: Audience, items: Iterable[Any], *, event_id: str) -> Audience:
+    """`audience` knowing the event's published questions, read only when it sees no OWN field
+    and one of `items` is a session with answers."""
+    if OWN in audience.tiers or not any(getattr(i, "answers", None) for i in items if i.kind_name == "session"):
+        return audience
+    return replace(audience, published_questions=published_question_ids(event_id=event_id))
 
 
 def visible_items(items: Iterable[Any], audience: Audience) -> list[Any]:

@@ -31,6 +31,7 @@ from chalicelib.db.users import EventRole
 from chalicelib.domain.content import StaleVersion, get_child, set_session_state
 from chalicelib.domain.permissions import Relations, decide, event_and_role, relations_of
 from chalicelib.domain.projections import ORGANIZERS_AUDIENCE, Audience, audience_of, project, reviewer_audience
+from chalicelib.domain.questions import reviewable_question_ids
 from chalicelib.domain.speaker_names import listed_names
 from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
@@ -120,7 +121,10 @@ def audience_in_review(*, event: content.Event, relations: Relations) -> Audienc
     audience = audience_of(relations)
     if audience is ORGANIZERS_AUDIENCE:
         return audience
-    return reviewer_audience(anonymised=bool(settings_of(event).anonymised))
+    anonymised = bool(settings_of(event).anonymised)
+    return reviewer_audience(
+        anonymised=anonymised, open_questions=reviewable_question_ids(event_id=event.id, anonymised=anonymised)
+    )
 
 
 def caller_relations(actor: Actor, event: content.Event, resource: Any = None) -> Relations:

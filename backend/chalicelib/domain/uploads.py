@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.actors import Actor
 from chalicelib.adapters import files
@@ -513,6 +513,21 @@ def read_original(*, upload_id: str) -> tuple[str, bytes] | None:
         return None
     found = files.read_stored_file(source["key"])
     return None if found is None else (source["kind"], found)
+
+
+def accepted_file(*, upload_id: str, owner_id: str, kinds: tuple[str, ...]) -> dict[str, Any] | None:
+    """What an answer keeps of a completed upload (id, name, type, key), if `owner_id` made it,
+    it is of one of `kinds` and it is accepted (its bytes passed the checks); None otherwise."""
+    try:
+        record = Upload.get(*upload_key(upload_id), consistent_read=True)
+    except DoesNotExist:
+        return None
+    if record.owner_id != owner_id or record.purpose not in kinds or record.state != ACCEPTED:
+        return None
+    return {
+        "upload_id": record.id, "filename": record.filename, "content_type": record.content_type,
+        "key": _final_key(record.key),
+    }  # fmt: skip
 
 
 def _load_upload(upload_id: str) -> Upload:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -39,7 +39,12 @@ FILE_NAMES = (
     "sponsors",
     "session_types",
     "posts",  # Podium's own file (Open Event has no posts): what Podium's exports carry
+    "x_podium_questions",  # Podium's custom questions: a name no Open Event reader looks for
 )
+# Podium's additions to Open Event records, namespaced so Open Event's own readers skip them.
+QUESTIONS_FILE = "x-podium-questions"
+ANSWERS_KEY = "x-podium-answers"
+QUESTION_KINDS = ("short_text", "long_text", "single_choice", "multiple_choice", "yes_no", "url", "file")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
@@ -101,6 +106,7 @@ class OpenEventExport:
     sponsors: list[dict[str, Any]]
     warnings: tuple[str, ...] = ()  # what was repaired, naming file, record and field
     posts: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # only Podium's exports have them
+    questions: list[dict[str, Any]] = field(default_factory=list)  # Podium's custom questions
 
 
 def podium_id(kind: str, source_event_key: str, source_id: object) -> str:
@@ -542,6 +548,7 @@ def _session(
         state = "draft"
     starts_at, ends_at = _times(ctx, r)
     return record | {
+        "answers": _answers(ctx, r.get(ANSWERS_KEY.replace("-", "_")), catalogs.get("questions", {})),
         "state": state,
         "starts_at": starts_at,
         "ends_at": ends_at,
@@ -550,6 +557,48 @@ def _session(
         "session_type_id": _reference(ctx, r.get("session_type"), catalogs["session_types"], "session type"),
         "speaker_ids": tuple(i for i in speaker_ids if i is not None),
     }
+
+
+def _question(ctx: _Context, source_id: str, r: dict[str, Any], key: str, ids: dict[str, dict[str, dict]]) -> dict:
+    """A custom question of Podium's own export file; its scope names the export's types and tracks."""
+    kind = r.get("kind") if r.get("kind") in QUESTION_KINDS else None
+    if kind is None:
+        raise ctx.error(f"kind should be one of {', '.join(QUESTION_KINDS)}")
+    choices = r.get("choices") if isinstance(r.get("choices"), list) else []
+    scope = {
+        name: [ids[kind_][str(i)]["id"] for i in r[name] if str(i) in ids[kind_]] if isinstance(r.get(name), list) else None
+        for name, kind_ in (("track_ids", "tracks"), ("session_type_ids", "session_types"))
+    }
+    lengths = {n: _number(ctx, r, n, low=0, high=20_000) for n in ("min_length", "max_length")}
+    return {
+        "id": podium_id("question", key, source_id), "source_id": source_id, "question_kind": kind,
+        "label": _text(ctx, r, "name") or "Untitled question", "help_text": _text(ctx, r, "description") or None,
+        "choices": [values.clean_text(str(c))[:300] for c in choices[:50]] or None,
+        "required": r.get("required") is True, "identifying": r.get("identifying") is True,
+        "visibility": "public" if r.get("visibility") == "public" else "organizers",
+        "position": int(_number(ctx, r, "position", low=0, high=10_000) or 0),
+        **{n: None if v is None else int(v) for n, v in lengths.items()}, **scope,
+    }  # fmt: skip
+
+
+def _answers(ctx: _Context, raw: Any, questions: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """A session's answers by the imported questions' ids: text repaired, other values kept when
+    they are a yes/no or a list of choices; files (stored in the exporting stack) left out."""
+    if not isinstance(raw, dict) or not raw:
+        return None
+    kept: dict[str, Any] = {}
+    for source_id, value in raw.items():
+        question = questions.get(str(source_id))
+        if question is None or question["question_kind"] == "file":
+            ctx.warn(f"{ANSWERS_KEY}: the answer to {str(source_id)[:40]!r} names no question of the export (or a file): left out")
+            continue
+        if isinstance(value, str):
+            kept[question["id"]] = values.clean_text(value[:MAX_LONG_TEXT], multiline=question["question_kind"] == "long_text")
+        elif isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            kept[question["id"]] = value
+        else:
+            ctx.warn(f"{ANSWERS_KEY}: the answer to {str(source_id)[:40]!r} is not text, a choice or yes/no: left out")
+    return kept or None
 
 
 def read_export(path: str | Path) -> OpenEventExport:
@@ -577,6 +626,10 @@ def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
         ),
         "speakers": _catalog(raw, "speakers", tz, builder.speaker, _embedded(sessions_raw, "speakers"), warnings=warnings),
     }
+    catalogs["questions"] = _catalog(
+        raw, "x_podium_questions", tz, lambda ctx, source_id, r: _question(ctx, source_id, r, builder.key, catalogs),
+        [], warnings=warnings,
+    )  # fmt: skip
     sessions = [
         _session(
             _Context("sessions", i, tz, warnings=warnings),
@@ -598,6 +651,7 @@ def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
         sponsors=list(sponsors.values()),
         warnings=tuple(warnings),
         posts=list(posts.values()),
+        questions=list(catalogs["questions"].values()),
     )
 
 
@@ -650,10 +704,35 @@ def write_files(
         # Not an Open Event file (it has no posts); Podium's own, read back by Podium's imports.
         "posts": [_post_record(p, ids, tz) for p in kind("post") if p.published or audience.sees_unpublished],
     }
+    if kind("question"):  # only events with questions: other exports stay plain Open Event
+        records[QUESTIONS_FILE] = [_question_record(q, ids) for q in kind("question")]
     for value in records.values():
         if isinstance(value, list):
             value.sort(key=lambda record: str(record["id"]))
     return {name: _dumps(value) for name, value in records.items()}
+
+
+def _question_record(q: Any, ids: _SourceIds) -> dict[str, Any]:
+    return {
+        "id": ids.of("question", q.id), "name": q.label, "description": _or_none(q.help_text), "kind": q.question_kind,
+        "choices": list(q.choices or []), "required": bool(q.required), "identifying": bool(q.identifying),
+        "visibility": q.visibility, "position": int(q.position or 0),
+        "min-length": None if q.min_length is None else int(q.min_length),
+        "max-length": None if q.max_length is None else int(q.max_length),
+        "track-ids": None if q.track_ids is None else [ids.of("track", i) for i in q.track_ids],
+        "session-type-ids": None if q.session_type_ids is None else [ids.of("session_type", i) for i in q.session_type_ids],
+    }  # fmt: skip
+
+
+def _answers_record(s: Any, ids: _SourceIds, audience: Audience) -> dict[str, Any]:
+    """The session's answers the audience sees (all of them, or the published questions'), by
+    the ids the questions' file gives them."""
+    stored = getattr(s, "answers", None) or {}
+    answers = stored.as_dict() if hasattr(stored, "as_dict") else dict(stored)
+    if not audience.shows("session", "answers"):
+        answers = {k: v for k, v in answers.items() if k in audience.published_questions}
+    written = {ids.of("question", k): v for k, v in answers.items() if ids.item("question", k) is not None}
+    return {ANSWERS_KEY: written} if written else {}
 
 
 def zip_files(files: Mapping[str, bytes]) -> bytes:
@@ -804,7 +883,7 @@ def _session_record(s: Any, ids: _SourceIds, tz: ZoneInfo, audience: Audience, l
         "session-type": _export_reference("session_type", s.session_type_id, ids),
         "speakers": [r for r in (_export_reference("speaker", i, ids) for i in s.speaker_ids or []) if r],
     }
-    return record | _allowed(audience, "session", {"comments": ("comments", _or_none(s.comments))})
+    return record | _allowed(audience, "session", {"comments": ("comments", _or_none(s.comments))}) | _answers_record(s, ids, audience)
 
 
 # Open Event's names for the speaker's contact and profile answers.

@@ -89,6 +89,9 @@ class Session:
     slides_url: str = ""
     video_url: str = ""
     audio_url: str = ""
+    # (question, answer) of the custom questions published with the session, in the questions' order
+    # (site/from_db.py joins them): organizer-only answers never reach this model.
+    published_answers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

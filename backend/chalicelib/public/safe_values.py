@@ -134,6 +134,8 @@ def _safe_field(name: str, value: Any) -> Any:
         return None
     if name == "social_links":
         return tuple((safe_line(label), safe_url(url)) for label, url in value)
+    if name == "published_answers":
+        return tuple((safe_line(question), safe_text(answer)) for question, answer in value)
     if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
         return tuple(safe_line(v) for v in value)
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable
@@ -94,12 +95,15 @@ def _stored_of(raw: dict[str, Any], uploads: str) -> _Stored:
 
 def _bundle_of(stored_items: Iterable[_Stored]) -> public.EventBundle | None:
     by_kind: dict[type[Item], list[Any]] = defaultdict(list)
+    answers: dict[str, dict[str, Any]] = {}  # a session's answers by its id, joined below
     now = clock().epoch()
     for stored in stored_items:
         if stored.trashed or (stored.expires_at is not None and stored.expires_at <= now):
             continue
         if stored.record is not None:
             by_kind[stored.kind].append(stored.record)
+            if stored.answers:
+                answers[stored.record.id] = stored.answers
     events = by_kind[content.Event]
     if not events:
         return None
@@ -108,11 +112,48 @@ def _bundle_of(stored_items: Iterable[_Stored]) -> public.EventBundle | None:
         tracks=tuple(by_kind[content.Track]),
         rooms=tuple(by_kind[content.Room]),
         session_types=tuple(by_kind[content.SessionType]),
-        sessions=tuple(by_kind[content.Session]),
+        sessions=_with_published_answers(by_kind[content.Session], by_kind[content.Question], answers),
         speakers=tuple(by_kind[content.Speaker]),
         sponsors=tuple(by_kind[content.Sponsor]),
         posts=tuple(by_kind[content.Post]),
     )
+
+
+def _with_published_answers(
+    sessions: list[public.Session], questions: list[_PublishedQuestion], answers: dict[str, dict[str, Any]]
+) -> tuple[public.Session, ...]:
+    """The sessions, each with its answers to the questions published with the session."""
+    if not questions or not answers:
+        return tuple(sessions)
+    ordered = sorted(questions, key=lambda q: (q.position, q.id))
+    return tuple(
+        dataclasses.replace(s, published_answers=tuple(
+            (q.label, _answer_text(answers[s.id][q.id])) for q in ordered if q.id in answers.get(s.id, {})
+        )) if s.id in answers else s
+        for s in sessions
+    )  # fmt: skip
+
+
+def _answer_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):  # a file answer: its name (the file itself stays with the organizers)
+        return str(value.get("filename") or "")
+    return str(value)
+
+
+class _PublishedQuestion(NamedTuple):
+    """A custom question published with the sessions (others make no record at all)."""
+
+    id: str
+    label: str
+    position: float
+
+
+def _question(q: content.Question) -> _PublishedQuestion | None:
+    return _PublishedQuestion(q.id, q.label, q.position or 0) if q.visibility == "public" else None
 
 
 EVENT_KIND = str(Item._attributes["kind"].get_discriminator(content.Event))  # as stored
@@ -125,6 +166,7 @@ class _Stored(NamedTuple):
     trashed: bool
     expires_at: int | None
     record: Any  # the public record; None for kinds the site does not show
+    answers: dict[str, Any] | None = None  # a session's answers, until joined with the published questions
 
 
 # Public records made from stored items, remembered between builds in one process (a warm
@@ -137,7 +179,8 @@ def _stored(raw: dict[str, Any]) -> _Stored:
     item = Item.from_raw_data(raw)
     convert = _CONVERTERS.get(type(item))
     record = convert(item) if convert is not None else None
-    return _Stored(type(item), item.is_trashed(), item.expires_at, record)
+    answers = getattr(item, "answers", None) if isinstance(item, content.Session) else None
+    return _Stored(type(item), item.is_trashed(), item.expires_at, record, answers.as_dict() if answers else None)
 
 
 def _published_post(p: content.Post) -> public.Post | None:
@@ -263,6 +306,7 @@ _CONVERTERS: dict[type[Item], Callable[[Any], Any]] = {
     content.Speaker: _speaker,
     content.Sponsor: _sponsor,
     content.Post: _published_post,
+    content.Question: _question,
 }
 
 

@@ -6,6 +6,7 @@ import { schemaForm } from "./forms.js";
 import { page, state } from "./app.js";
 import { referencesFor } from "./events.js";
 import { showTime } from "./tz.js";
+import { answerFields, answersList, readQuestions } from "./questions.js";
 
 const CFP = "/events/{}/call-for-papers";
 // What an organizer may make of a session in each state (domain/session_states.py), as buttons.
@@ -102,9 +103,10 @@ function moveButtons(session, moves, path, onMoved) {
 
 /** Organizers review proposals: pending ones first, each with the moves its state allows. */
 export async function proposalsView(ctx, nav) {
-  const [sessions, speakers] = await Promise.all([
+  const [sessions, speakers, questions] = await Promise.all([
     listAll(`${ctx.base}/sessions`),
     declares(state.doc, "get", "/events/{}/speakers") ? listAll(`${ctx.base}/speakers`) : [],
+    readQuestions(ctx.base),
   ]);
   const speakerNames = new Map(speakers.map((s) => [s.id, s.name]));
   const proposals = sessions.filter((s) => REVIEW_STATES.includes(s.state));
@@ -118,6 +120,7 @@ export async function proposalsView(ctx, nav) {
       h("h2", {}, h("a", { href: `#${ctx.base}/sessions/${session.id}` }, session.title)),
       h("p", {}, badge(session.state), " ", (session.speaker_ids || []).map((id) => speakerNames.get(id)).filter(Boolean).join(", ")),
       session.short_abstract ? h("p", {}, session.short_abstract) : null,
+      answersList(session, questions),
       ctx.mayEdit ? h("div", { class: "actions" }, moveButtons(session, REVIEW_MOVES, `${ctx.base}/sessions`, (saved) => {
         touched.add(saved.id);
         show();
@@ -142,10 +145,22 @@ export async function submitView(eventId, query) {
   if (!cfp) return page(title, h("p", {}, "This event has no call for papers open to you."));
   const schema = bodySchema(state.doc, "post", `${CFP}/proposals`);
   const refs = await referencesFor({ base }, schema);
+  // The organizers' questions get controls of their own kind; `answers` is not a JSON box here.
+  const answers = answerFields(await readQuestions(base, token));
+  const { answers: _answers, ...fields } = schema?.properties || {};
   const form = cfp.state === "open" && schema ? schemaForm({
-    schema, refs, zone, name: "Your proposal", submitLabel: "Submit the proposal",
+    schema: { ...schema, properties: fields }, refs, zone, name: "Your proposal", submitLabel: "Submit the proposal",
+    extra: answers.node,
     onSubmit: async (body) => {
-      const session = await api("POST", `${base}/call-for-papers/proposals`, { body, query: { token } });
+      const given = answers.read();
+      if (Object.keys(given).length) body.answers = given;
+      let session;
+      try {
+        session = await api("POST", `${base}/call-for-papers/proposals`, { body, query: { token } });
+      } catch (err) {
+        answers.showErrors(err.fields);
+        throw err;
+      }
       announce(session.state === "draft" ? `“${session.title}” saved as a draft: only you see it until you submit it.`
         : `“${session.title}” submitted; it is pending review.`);
       await submitView(eventId, query);
