@@ -27,6 +27,7 @@ from chalicelib.db.prefetch import get_item
 from chalicelib.db.users import User
 from chalicelib.domain.content import StaleVersion, create_child
 from chalicelib.domain.events import get_event
+from chalicelib.domain.organizer_notices import proposal_submitted
 from chalicelib.domain.permissions import EVENT_MEMBERS, decide, event_and_role, relations_of
 from chalicelib.domain.session_states import notify_speakers
 from chalicelib.domain.tokens import signing_key
@@ -188,7 +189,7 @@ def speaker_profile(*, event: content.Event, user: Any) -> content.Speaker:
 def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any], token: str | None) -> content.Session:
     """Create a pending session with the caller's speaker profile while the CFP is open
     (409 naming its dates otherwise; a private one needs its link's `token` unless the caller is
-    on the event's team) and mail the speaker that it arrived."""
+    on the event's team), mail the speaker that it arrived and tell the organizers (each or digest)."""
 
     is_team, _ = _standing(actor, event)
     cfp = readable_cfp(event, is_team=is_team, token=token)
@@ -198,7 +199,8 @@ def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any
     session = create_child(
         event=event, kind="session", fields=values | {"state": "pending", "speaker_ids": [speaker.id]}, actor=actor
     )
-    notify_speakers(event=event, session=session, speakers=[speaker], news="received and pending review")
+    notify_speakers(event=event, session=session, speakers=[speaker], template="proposal_received")
+    proposal_submitted(event=event, session=session, speakers=[speaker])
     return session  # type: ignore[return-value]
 
 
