@@ -30,6 +30,8 @@ TESTED_IN = {
     # Blueprints: their tests drive the routes over HTTP, hence the _http / _routes names.
     "chalicelib/api/call_for_papers.py": "api/test_call_for_papers_http.py",
     "chalicelib/api/content.py": "api/test_content_http.py",
+    "chalicelib/api/mail.py": "api/test_mail_http.py",  # tests/api/test_mail.py would share adapters' basename
+    "chalicelib/db/mail.py": "domain/test_outbox.py",  # the models, driven by the outbox; its ids' order tested there
     "chalicelib/api/exports.py": "api/test_exports_http.py",
     "chalicelib/api/imports.py": "api/test_imports_http.py",
     "chalicelib/api/trash.py": "api/test_trash_routes.py",
@@ -45,6 +47,7 @@ TESTED_IN = {
     "chalicelib/job_bodies/imports.py": "jobs/test_import_jobs.py",
     "chalicelib/job_bodies/site.py": "jobs/test_site_jobs.py",
     "chalicelib/job_bodies/__init__.py": "jobs/test_registry.py",  # the loader it hands the registry
+    "chalicelib/job_bodies/outbox.py": "job_bodies/test_send_outbox.py",  # domain/test_outbox.py has the basename
 }
 
 # Modules with behaviour that legitimately have no test module of their own, and why.

@@ -42,6 +42,10 @@ _EVENT_ADMIN = {
     "role": frozenset({"read", "create", "delete"}),
     "job": READ,
     "trash": frozenset({"read", "restore", "delete"}),
+    # Mail about proposals: the templates, the outbox, and each organizer's own notification choice.
+    "mail_template": frozenset({"read", "update"}),
+    "outbox": frozenset({"read", "create", "update", "delete", "send"}),
+    "notification": frozenset({"read", "update"}),
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -78,6 +82,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "role": READ,
         "job": READ,
         "trash": READ,
+        "mail_template": READ,
+        "outbox": READ,
+        "notification": frozenset({"read", "update"}),
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
