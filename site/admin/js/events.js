@@ -8,6 +8,7 @@ import { uploadPanel } from "./uploads.js";
 import { scheduleView } from "./schedule.js";
 import { showTime } from "./tz.js";
 import { cfpView, proposalsView, submitView } from "./cfp.js";
+import { mailView } from "./mail.js";
 
 export const COLLECTIONS = [
   { path: "tracks", kind: "track", label: "Tracks", columns: ["color"] },
@@ -55,6 +56,7 @@ function subnav(ctx, current) {
   for (const c of COLLECTIONS) if (declares(doc, "get", `/events/{}/${c.path}`)) links.push([c.path, c.label]);
   if (declares(doc, "get", "/events/{}/sessions")) links.push(["schedule", "Schedule"], ["proposals", "Proposals"]);
   if (declares(doc, "get", "/events/{}/call-for-papers")) links.push(["cfp", "Call for papers"]);
+  if (declares(doc, "get", "/events/{}/outbox") && ctx.role && ctx.role !== "moderator" && ctx.role !== "track_organizer") links.push(["mail", "Mail"]);
   if (declares(doc, "get", "/events/{}/roles")) links.push(["roles", "Team"]);
   if (declares(doc, "get", "/events/{}/jobs")) links.push(["jobs", "Jobs"]);
   return h("nav", { class: "subnav", "aria-label": "Event sections" }, h("ul", {}, links.map(([path, label]) =>
@@ -84,6 +86,7 @@ export async function eventView(eventId, rest, query) {
     case "schedule": return scheduleView(ctx, subnav(ctx, "schedule"));
     case "proposals": return proposalsView(ctx, subnav(ctx, "proposals"));
     case "cfp": return cfpView(ctx, subnav(ctx, "cfp"));
+    case "mail": return mailView(ctx, subnav(ctx, "mail"));
     case "roles": return rolesView(ctx);
     case "jobs": return jobsView(ctx);
     default: return detailsView(ctx);
