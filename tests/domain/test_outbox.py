@@ -215,3 +215,25 @@ def test_outbox_ids_sort_by_the_time_they_were_queued():
     ids = [new_outbox_id(start + timedelta(microseconds=step)) for step in (0, 1, 10, 1_000_000, 86_400_000_000)]
 
     assert sorted(ids) == ids
+
+
+@pytest.mark.unit
+def test_outbox_is_the_only_way_mail_about_an_event_leaves():
+    """Mail is sent by the SES adapter from two places only: the outbox (every mail about an
+    event's proposals) and the send_email job's account mails; and only the account and invite
+    modules enqueue send_email jobs of their own. A new mail path must go through the outbox."""
+    import re
+    from pathlib import Path
+
+    backend = Path(__file__).resolve().parents[2] / "backend" / "chalicelib"
+    senders, enqueuers = set(), set()
+    for path in backend.rglob("*.py"):
+        source = path.read_text()
+        name = str(path.relative_to(backend))
+        if re.search(r"from chalicelib\.adapters\.mail import[^\n]*\bsend_email\b", source):
+            senders.add(name)
+        if re.search(r"enqueue\(\s*\"send_email\"", source):
+            enqueuers.add(name)
+
+    assert senders == {"domain/outbox.py", "job_bodies/builtin.py"}
+    assert enqueuers == {"domain/outbox.py", "domain/accounts.py", "domain/roles.py"}
