@@ -237,3 +237,12 @@ def test_outbox_is_the_only_way_mail_about_an_event_leaves():
 
     assert senders == {"domain/outbox.py", "job_bodies/builtin.py"}
     assert enqueuers == {"domain/outbox.py", "domain/accounts.py", "domain/roles.py"}
+
+
+def test_outbox_id_no_outbox_made_is_not_found_without_a_read(event):
+    from chalicelib.domain.outbox import get_mail
+    from chalicelib.errors import NotFound
+
+    for mail_id in ("x" * 3000, "../OUTBOX#", "20260101000000000000-ABCDEF"):
+        with pytest.raises(NotFound):
+            get_mail(event_id="ev1", mail_id=mail_id)

@@ -126,7 +126,7 @@ def template_of_state(state: str) -> str:
 
 def _default(name: str) -> Template:
     if name not in DEFAULTS:
-        raise NotFound(f"No mail template named {name!r}; the templates are: {', '.join(DEFAULTS)}.")
+        raise NotFound(f"No mail template named {name[:40]!r}; the templates are: {', '.join(DEFAULTS)}.")
     return DEFAULTS[name]
 
 

@@ -8,6 +8,7 @@ progress, where one failure never stops the others).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -26,6 +27,7 @@ from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.jobs.enqueue import enqueue
 
 MAX_REASON = 500
+OUTBOX_ID = re.compile(r"[0-9]{20}-[a-z0-9]{6}")  # db/mail.py new_outbox_id
 MAX_BULK = 500  # mails one bulk request composes or sends
 # Outbox items the organizers may still change: not while a send is under way or after it.
 EDITABLE = frozenset({QUEUED, FAILED})
@@ -170,6 +172,9 @@ def send_selected(*, event_id: str, mail_ids: list[str]) -> str:
 
 
 def get_mail(*, event_id: str, mail_id: str) -> OutboxMail:
+    """The outbox mail, or 404 (an id that no outbox ever made is refused without a read)."""
+    if not OUTBOX_ID.fullmatch(mail_id):
+        raise NotFound("No such mail in this event's outbox.")
     try:
         return OutboxMail.get(*outbox_key(event_id, mail_id), consistent_read=True)
     except (DoesNotExist, ValueError):  # ValueError: an item of another kind under that key
