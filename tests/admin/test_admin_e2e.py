@@ -632,9 +632,9 @@ def test_admin_mail_template_edited_previewed_queued_and_sent_from_the_outbox(pa
     form.get_by_label("When a mail is due").select_option("queue")
     form.get_by_role("button", name="Preview").click()
     expect(page.locator(".preview-subject")).to_have_text("Welcome aboard, Speaker: Looms & Loops")
+    screenshot(page, "20-mail-templates")
     form.get_by_role("button", name="Save the template").click()
     page.get_by_text("Template “Proposal accepted” saved.").first.wait_for()
-    screenshot(page, "20-mail-templates")
 
     # AND accepts the proposal: its mail waits in the outbox; the organizer sends it from there
     status, accepted = call_api(dev_stack, "PATCH", f"/events/{event_id}/sessions/{proposal['id']}",
@@ -650,9 +650,17 @@ def test_admin_mail_template_edited_previewed_queued_and_sent_from_the_outbox(pa
     sent = outbox_state(dev_stack, owner, speaker["email"], "sent", mail_id=queued["id"])
     page.reload()
     expect(page.locator(f"tr[data-id='{queued['id']}'] .badge")).to_have_text("sent")
-    screenshot(page, "22-outbox-sent")
+
+    # AND queues reminders to accepted speakers without slides through the filter form
+    compose = page.get_by_role("form", name="Mail speakers by filter")
+    compose.get_by_role("button", name="Compose the mails").click()
+    page.get_by_text("1 mail queued.").first.wait_for()
+    reminder = outbox_state(dev_stack, owner, speaker["email"], "queued")
+    expect(page.locator(f"tr[data-id='{reminder['id']}'] .badge")).to_have_text("queued")
+    screenshot(page, "22-outbox-sent-and-composed")
 
     # THEN the speaker's mail came from the edited template and links to the speaker's pages
     link = mailed_link(dev_stack, speaker["email"], f"#/speaker/events/{event_id}/proposals/")
+    assert reminder["subject"] == "Your session “Looms & Loops” is accepted"
     assert sent["subject"] == "Welcome aboard, Speaker: Looms & Loops"
     assert link.endswith(f"/admin/#/speaker/events/{event_id}/proposals/{proposal['id']}")

@@ -47,6 +47,7 @@ function templatesPanel(ctx, templates, sessions, mayEdit) {
       shown.replaceChildren(h("h3", {}, "Preview"), h("dl", { class: "facts" },
         h("dt", {}, "To"), h("dd", {}, mail.to || "—"), h("dt", {}, "Subject"), h("dd", { class: "preview-subject" }, mail.subject)),
       h("pre", { class: "preview-text" }, mail.text));
+      announce("Preview updated below.");
     } catch (err) {
       fieldErrors(form, err);
       announce(err.message, "error");
@@ -82,7 +83,42 @@ function templatesPanel(ctx, templates, sessions, mayEdit) {
 
 // -- outbox ----------------------------------------------------------------------------------
 
-function outboxPanel(ctx, mails, mayEdit, redraw) {
+const STATES = ["", "draft", "pending", "accepted", "confirmed", "rejected", "withdrawn", "canceled"];
+
+/** Bulk mail by filter: one mail per speaker and matching session, from a speaker template. */
+function composeForm(ctx, { templates, tracks, types }, redraw) {
+  const choices = (items, none) => [h("option", { value: "" }, none), ...items.map((i) => h("option", { value: i.id }, i.name))];
+  const template = h("select", { name: "template" }, templates.filter((t) => t.audience === "speaker")
+    .map((t) => h("option", { value: t.name }, humanize(t.name))));
+  template.value = "proposal_reminder";
+  const state = h("select", { name: "state" }, STATES.map((s) => h("option", { value: s }, s ? humanize(s) : "Any state")));
+  state.value = "accepted";
+  const track = h("select", { name: "track_id" }, choices(tracks, "Any track"));
+  const type = h("select", { name: "session_type_id" }, choices(types, "Any type"));
+  const noSlides = h("input", { type: "checkbox", name: "without_slides", id: uid("mail"), checked: true });
+  const delivery = h("select", { name: "delivery" }, h("option", { value: "queue" }, "Queue for review"), h("option", { value: "now" }, "Send at once"));
+  const form = h("form", { "aria-label": "Mail speakers by filter", class: "compose" },
+    h("div", { class: "toolbar" }, field("Template", template), field("Session state", state), field("Track", track),
+      field("Session type", type), h("div", { class: "field inline" }, noSlides, h("label", { for: noSlides.id }, "Without slides only")),
+      field("Then", delivery), h("button", { type: "submit" }, "Compose the mails")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { template: template.value, delivery: delivery.value, without_slides: noSlides.checked };
+    for (const control of [state, track, type]) if (control.value) body[control.name] = control.value;
+    try {
+      const answer = await api("POST", `${ctx.base}/outbox/compose`, { body });
+      const count = answer.queued.length;
+      announce(`${count} mail${count === 1 ? "" : "s"} ${delivery.value === "now" ? "on the way" : "queued"}.`);
+      redraw();
+    } catch (err) {
+      fieldErrors(form, err);
+      announce(err.message, "error");
+    }
+  });
+  return form;
+}
+
+function outboxPanel(ctx, mails, mayEdit, redraw, lists) {
   const picked = new Set();
   const body = h("tbody", {}, mails.map((m) => {
     const open = m.state === "queued" || m.state === "failed";
@@ -107,17 +143,12 @@ function outboxPanel(ctx, mails, mayEdit, redraw) {
       announce(err.message, "error");
     }
   } }, "Send the selected mails");
-  const compose = h("button", { type: "button", onclick: async () => {
-    const answer = await api("POST", `${ctx.base}/outbox/compose`, { body: { template: "proposal_reminder", state: "accepted", without_slides: true, delivery: "queue" } });
-    announce(`Queued ${answer.queued.length} reminders to accepted speakers without slides.`);
-    redraw();
-  } }, "Queue reminders: accepted, no slides yet");
   const table = mails.length ? h("div", { class: "table-scroll" }, h("table", { class: "list outbox" },
     h("caption", {}, "Queued mails wait for you; failed ones show why and can be sent again."),
     h("thead", {}, h("tr", {}, ["", "To", "Subject", "State", "Sent", "Actions"].map((t) => h("th", { scope: "col" }, t)))), body))
     : h("p", {}, "The outbox is empty.");
   return h("section", { "aria-labelledby": "outbox-heading" }, h("h2", { id: "outbox-heading" }, "Outbox"),
-    mayEdit ? h("div", { class: "toolbar" }, send, compose) : null, table);
+    mayEdit ? composeForm(ctx, lists, redraw) : null, mayEdit ? h("div", { class: "toolbar" }, send) : null, table);
 }
 
 // -- notifications ---------------------------------------------------------------------------
@@ -137,12 +168,12 @@ function notificationsPanel(ctx, choice) {
 }
 
 export async function mailView(ctx, nav) {
-  const [templates, sessions, mails, choice] = await Promise.all([
+  const [templates, sessions, mails, choice, tracks, types] = await Promise.all([
     listAll(`${ctx.base}/mail-templates`), listAll(`${ctx.base}/sessions`), listAll(`${ctx.base}/outbox`),
-    api("GET", `${ctx.base}/notifications`),
+    api("GET", `${ctx.base}/notifications`), listAll(`${ctx.base}/tracks`), listAll(`${ctx.base}/session-types`),
   ]);
   const mayEdit = MANAGERS.has(ctx.role);
   const redraw = () => mailView(ctx, nav);
   page(`Mail · ${ctx.event.name}`, nav, notificationsPanel(ctx, choice),
-    templatesPanel(ctx, templates, sessions, mayEdit), outboxPanel(ctx, mails, mayEdit, redraw));
+    templatesPanel(ctx, templates, sessions, mayEdit), outboxPanel(ctx, mails, mayEdit, redraw, { templates, tracks, types }));
 }
