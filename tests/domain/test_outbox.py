@@ -246,3 +246,25 @@ def test_outbox_id_no_outbox_made_is_not_found_without_a_read(event):
     for mail_id in ("x" * 3000, "../OUTBOX#", "20260101000000000000-ABCDEF"):
         with pytest.raises(NotFound):
             get_mail(event_id="ev1", mail_id=mail_id)
+
+
+def test_outbox_mail_left_sending_by_a_dead_worker_is_sent_after_the_lease(event, sent_to):
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.db.mail import SENDING, OutboxMail
+    from chalicelib.domain.outbox import SENDING_LEASE, send
+    from support.trash import frozen_clock
+
+    with frozen_clock(datetime(2026, 2, 2, 9, tzinfo=UTC)) as clock:
+        mail = _queued("ev1", "ada@example.org")
+        # a worker claimed it and died before it could send
+        mail.update(actions=[OutboxMail.state.set(SENDING), OutboxMail.updated_at.set(clock.now())],
+                    add_version_condition=False)  # fmt: skip
+        clock.advance(seconds=SENDING_LEASE.total_seconds() - 1)
+        within = send(event_id="ev1", mail_id=mail.id)
+        clock.advance(seconds=2)
+        after = send(event_id="ev1", mail_id=mail.id)
+
+    assert (within.state, after.state) == ("sending", "sent")
+    assert sent_to == ["ada@example.org"]
+    assert after.updated_at == datetime(2026, 2, 2, 9, tzinfo=UTC) + SENDING_LEASE + timedelta(seconds=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -31,6 +32,9 @@ OUTBOX_ID = re.compile(r"[0-9]{20}-[a-z0-9]{6}")  # db/mail.py new_outbox_id
 MAX_BULK = 500  # mails one bulk request composes or sends
 # Outbox items the organizers may still change: not while a send is under way or after it.
 EDITABLE = frozenset({QUEUED, FAILED})
+# A send that claimed a mail and then died (a killed worker) leaves it `sending`; after this long
+# another send may claim it again. Delivery stays at least once, as every job's effects are.
+SENDING_LEASE = timedelta(minutes=15)
 
 
 def add(
@@ -112,13 +116,15 @@ def _matches(session: Any, filters: dict[str, Any]) -> bool:
 
 def send(*, event_id: str, mail_id: str) -> OutboxMail:
     """The one way a mail about an event leaves: claim it (queued or failed → sending), send it,
-    record sent with the message id or failed with the reason. A mail already sent or being sent
-    is left alone, so a repeated job never mails twice."""
+    record sent with the message id or failed with the reason. A mail already sent, or being sent
+    for less than SENDING_LEASE, is left alone, so a repeated job does not mail twice."""
     item = get_mail(event_id=event_id, mail_id=mail_id)
+    now = clock().now()
+    abandoned = (OutboxMail.state == SENDING) & (OutboxMail.updated_at < now - SENDING_LEASE)
     try:
         item.update(
-            actions=[OutboxMail.state.set(SENDING), OutboxMail.reason.remove()],
-            condition=OutboxMail.state.is_in(*EDITABLE),
+            actions=[OutboxMail.state.set(SENDING), OutboxMail.reason.remove(), OutboxMail.updated_at.set(now)],
+            condition=OutboxMail.state.is_in(*EDITABLE) | abandoned,
             add_version_condition=False,
         )
     except UpdateError as err:
