@@ -268,3 +268,23 @@ def test_outbox_mail_left_sending_by_a_dead_worker_is_sent_after_the_lease(event
     assert (within.state, after.state) == ("sending", "sent")
     assert sent_to == ["ada@example.org"]
     assert after.updated_at == datetime(2026, 2, 2, 9, tzinfo=UTC) + SENDING_LEASE + timedelta(seconds=1)
+
+
+def test_outbox_mail_items_go_with_their_event_to_the_trash_and_are_purged_with_it(stack):
+    from chalicelib.db.base import Item
+    from chalicelib.domain.mail_templates import save_template
+    from chalicelib.domain.organizer_notices import set_choice
+    from chalicelib.domain.trash import purge_item, restore_trashed, trash_event
+    from support.trash import OWNER, actor, load, seed_event
+
+    seed_event()
+    _queued("ev1", "ada@example.org")
+    save_template(event_id="ev1", name="proposal_rejected", fields={"subject": "Sorry", "text": "No."})
+    set_choice(event_id="ev1", user_id=OWNER, new_proposals="each")
+
+    trash_event(event=load("event", "ev1", "ev1"), actor=actor(OWNER))  # reads the whole partition
+    restored = restore_trashed(item=Item.get("EVENT#ev1", "EVENT", consistent_read=True), actor=actor(OWNER))
+    trash_event(event=restored, actor=actor(OWNER))
+    purge_item(Item.get("EVENT#ev1", "EVENT", consistent_read=True))
+
+    assert list(Item.query("EVENT#ev1")) == []
