@@ -207,7 +207,7 @@ def render(template: Template, values: dict[str, str]) -> RenderedMail:
     the subject. A placeholder with no value becomes empty (a speaker without a name)."""
 
     def fill(source: str, clean: Any) -> str:
-        return PLACEHOLDER.sub(lambda m: clean(values.get(m.group(1), "")) if m.group(1) in values else "", source)
+        return PLACEHOLDER.sub(lambda m: clean(values.get(m.group(1), "")), source)
 
     subject = " ".join(fill(template.subject, lambda v: " ".join(str(v).split())).split())[:MAX_SUBJECT]
     text = fill(template.text, str)
