@@ -20,6 +20,7 @@ from chalicelib.api import (  # noqa: E402
     fallback,
     health,
     imports,
+    mail,
     openapi,
     questions,
     review,
@@ -34,16 +35,16 @@ from chalicelib.api import jobs as jobs_api  # noqa: E402
 from chalicelib.api.http import http_middleware  # noqa: E402
 from chalicelib.workers import changes as changes_worker  # noqa: E402
 from chalicelib.workers import jobs as jobs_worker  # noqa: E402
-from chalicelib.workers import sweeper  # noqa: E402
+from chalicelib.workers import mail_digest, sweeper  # noqa: E402
 
 app = Chalice(app_name="podium", configure_logs=False)
 app.debug = False
 app.register_middleware(http_middleware, "http")
 for api in (
     health, openapi, auth, users, events, content, call_for_papers, questions, review, review_assignments, speaker_portal, roles, jobs_api, uploads, imports, exports,
-    trash,
+    trash, mail,
 ):  # fmt: skip
     app.register_blueprint(api.bp, url_prefix="/v1")
-for worker in (jobs_worker, changes_worker, sweeper):
+for worker in (jobs_worker, changes_worker, sweeper, mail_digest):
     app.register_blueprint(worker.bp)
 fallback.install_fallbacks(app)

@@ -733,3 +733,81 @@ def test_admin_review_assignment_automatic_manual_and_declared_conflict(pages, d
     expect(reviewer.get_by_role("list", name="Your assignments").locator("> li")).to_have_count(1)
     _, mine = call_api(dev_stack, "GET", f"/events/{event_id}/review-assignments", token=linus["token"])
     assert len(mine["items"]) == 1
+
+
+def outbox_state(stack, owner: dict, mail_to: str, wanted: str, mail_id: str | None = None, wait: float = 30.0) -> dict:
+    """The owner's outbox mail to `mail_to` (or mail `mail_id`) once its state is `wanted` (the stack's worker sends it)."""
+    deadline = time.monotonic() + wait
+    while True:
+        _, listed = call_api(stack, "GET", f"/events/{owner['event']['id']}/outbox", token=owner["token"])
+        found = [m for m in listed["items"] if m["to"] == mail_to and m["state"] == wanted and mail_id in (None, m["id"])]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {wanted} mail to {mail_to}: {listed}")
+        time.sleep(0.5)
+
+
+def test_admin_mail_template_edited_previewed_queued_and_sent_from_the_outbox(pages, dev_stack):
+    from datetime import UTC, datetime, timedelta
+
+    # GIVEN a published event with an open call for papers and one proposal
+    owner = organizer_with_event(dev_stack, verified=True)
+    event_id = owner["event"]["id"]
+    publish_with_dates(dev_stack, owner)
+    now = datetime.now(UTC)
+    cfp = {"opens_at": (now - timedelta(days=1)).isoformat(), "closes_at": (now + timedelta(days=30)).isoformat()}
+    assert call_api(dev_stack, "PUT", f"/events/{event_id}/call-for-papers", cfp, owner["token"])[0] == 200
+    speaker = user_account(dev_stack, "speaker")
+    status, proposal = call_api(dev_stack, "POST", f"/events/{event_id}/call-for-papers/proposals",
+                                {"title": "Looms & Loops"}, speaker["token"])  # fmt: skip
+    assert status == 201, proposal
+
+    # WHEN the organizer picks a mail per proposal, edits the acceptance template to queue its
+    # mails (an unknown placeholder first: refused next to the field), previews and saves it
+    page = pages.open(expect_statuses=(400,))
+    sign_in_in_browser(page, owner["email"])
+    page.goto(f"/admin/#/events/{event_id}/mail")
+    page.get_by_label("How you hear of new proposals").select_option("each")
+    page.get_by_text("Your choice is saved.").first.wait_for()
+    form = page.get_by_role("form", name="Mail template")
+    form.get_by_label("Template").select_option("proposal_accepted")
+    form.get_by_label("Subject").fill("Welcome, {speaker_email}")
+    form.get_by_role("button", name="Save the template").click()
+    expect(form.locator(".field-error")).to_have_text("unknown placeholder {speaker_email}")
+    form.get_by_label("Subject").fill("Welcome aboard, {speaker_name}: {proposal_title}")
+    form.get_by_label("When a mail is due").select_option("queue")
+    form.get_by_role("button", name="Preview").click()
+    expect(page.locator(".preview-subject")).to_have_text("Welcome aboard, Speaker: Looms & Loops")
+    screenshot(page, "20-mail-templates")
+    form.get_by_role("button", name="Save the template").click()
+    page.get_by_text("Template “Proposal accepted” saved.").first.wait_for()
+
+    # AND accepts the proposal: its mail waits in the outbox; the organizer sends it from there
+    status, accepted = call_api(dev_stack, "PATCH", f"/events/{event_id}/sessions/{proposal['id']}",
+                                {"state": "accepted", "version": proposal["version"]}, owner["token"])  # fmt: skip
+    assert status == 200, accepted
+    queued = outbox_state(dev_stack, owner, speaker["email"], "queued")
+    page.reload()
+    row = page.locator(f"tr[data-id='{queued['id']}']")
+    expect(row.locator(".badge")).to_have_text("queued")
+    screenshot(page, "21-outbox-queued")
+    row.get_by_role("checkbox").check()
+    page.get_by_role("button", name="Send the selected mails").click()
+    sent = outbox_state(dev_stack, owner, speaker["email"], "sent", mail_id=queued["id"])
+    page.reload()
+    expect(page.locator(f"tr[data-id='{queued['id']}'] .badge")).to_have_text("sent")
+
+    # AND queues reminders to accepted speakers without slides through the filter form
+    compose = page.get_by_role("form", name="Mail speakers by filter")
+    compose.get_by_role("button", name="Compose the mails").click()
+    page.get_by_text("1 mail queued.").first.wait_for()
+    reminder = outbox_state(dev_stack, owner, speaker["email"], "queued")
+    expect(page.locator(f"tr[data-id='{reminder['id']}'] .badge")).to_have_text("queued")
+    screenshot(page, "22-outbox-sent-and-composed")
+
+    # THEN the speaker's mail came from the edited template and links to the speaker's pages
+    link = mailed_link(dev_stack, speaker["email"], f"#/speaker/proposals/{event_id}/")
+    assert reminder["subject"] == "Your session “Looms & Loops” is accepted"
+    assert sent["subject"] == "Welcome aboard, Speaker: Looms & Loops"
+    assert link.endswith(f"/admin/#/speaker/proposals/{event_id}/{proposal['id']}")

@@ -173,12 +173,23 @@ def build_scene(api, people) -> dict[str, Any]:
         {"kind": "event_logo", "filename": "logo.png", "content_type": "image/png", "size": 10, "event_id": event_id},
         token=owner["token"], expect=201,
     )  # fmt: skip
+    mail = queued_mail(event_id)
     return {
         "event_id": event_id, "user_id": target, "job_id": job_id, "upload_id": upload["id"],
         "kind": "track", "trashed_id": "binned", "invite_id": invite["id"], "session_id": "s1",
         "proposal_id": "s1", "reviewer_id": people["reviewer"]["id"],
+        "name": "proposal_accepted", "mail_id": mail.id,
         "items": {item.sk: item for item in items},
     }  # fmt: skip
+
+
+def queued_mail(event_id: str):
+    """A queued outbox mail of the scene's event (to an address none of the actors has)."""
+    from chalicelib.domain.mail_templates import RenderedMail
+    from chalicelib.domain.outbox import add
+
+    mail = RenderedMail("Slides please", "Hello, your slides?", None)
+    return add(event_id=event_id, to="listener@example.org", mail=mail, template="proposal_reminder", session_id="s1")
 
 
 def fresh_target() -> str:
@@ -308,6 +319,18 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/events/{event_id}/questions/{item_id}"): EDITORS,
     ("DELETE", "/events/{event_id}/questions/{item_id}"): MANAGERS,
     ("PUT", "/events/{event_id}/questions-order"): EDITORS,
+    # Mail: coorganizers read templates and the outbox; changing and sending is the organizers'.
+    ("GET", "/events/{event_id}/mail-templates"): EDITORS,
+    ("PUT", "/events/{event_id}/mail-templates/{name}"): MANAGERS,
+    ("DELETE", "/events/{event_id}/mail-templates/{name}"): MANAGERS,
+    ("POST", "/events/{event_id}/mail-templates/{name}/preview"): EDITORS,
+    ("GET", "/events/{event_id}/outbox"): EDITORS,
+    ("PATCH", "/events/{event_id}/outbox/{mail_id}"): MANAGERS,
+    ("DELETE", "/events/{event_id}/outbox/{mail_id}"): MANAGERS,
+    ("POST", "/events/{event_id}/outbox/send"): MANAGERS,
+    ("POST", "/events/{event_id}/outbox/compose"): MANAGERS,
+    ("GET", "/events/{event_id}/notifications"): EDITORS,  # each their own choice
+    ("PUT", "/events/{event_id}/notifications"): EDITORS,
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()
@@ -364,6 +387,10 @@ def request_body(spec, people, scene, actor: str = "anonymous") -> dict[str, Any
         ("POST", "/events/{event_id}/review-conflicts"): {"proposal_id": "s1"},
         ("PUT", "/events/{event_id}/questions-order"): {"order": ["q1"]},
         ("PATCH", "/events/{event_id}/questions/{item_id}"): {"label": "Why not?", "version": 1},
+        ("POST", "/events/{event_id}/mail-templates/{name}/preview"): {"session_id": "s1"},
+        ("POST", "/events/{event_id}/outbox/send"): {"mail_ids": [scene["mail_id"]]},
+        ("POST", "/events/{event_id}/outbox/compose"): {"template": "proposal_reminder", "delivery": "queue"},
+        ("PATCH", "/events/{event_id}/outbox/{mail_id}"): {"subject": "Slides, please"},
     }
     if (spec.method, spec.path) in overrides:
         return overrides[(spec.method, spec.path)]

@@ -124,6 +124,6 @@ def test_proposals_editable_until_the_close_unless_locked():
 
 
 def test_speaker_mails_link_to_the_speaker_portal():
-    from chalicelib.domain.session_states import speaker_portal_path
+    from chalicelib.domain.speaker_pages import speaker_portal_path
 
     assert speaker_portal_path("proposals/e1/s1") == "admin/#/speaker/proposals/e1/s1"

@@ -275,3 +275,8 @@ def session_duration_minutes(starts_at: datetime | None, ends_at: datetime | Non
     if starts_at is None or ends_at is None or ends_at < starts_at:
         return None
     return int((ends_at - starts_at).total_seconds() // 60)
+
+
+# The mail kinds share the event's partition: whoever reads the whole partition (the trash, a
+# purge) must know them, so loading the content models registers them too.
+from chalicelib.db import mail as _mail_kinds  # noqa: E402, F401

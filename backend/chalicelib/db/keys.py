@@ -25,6 +25,9 @@ Layout:
   the site's file manifests `SITEFILES#<bucket>#<prefixes>`/`MANIFEST` (the head) and
   `…`/`SHARD#<count>#<index>` (its shards), the bucket's generation
   `SITEFILES#<bucket>`/`GENERATION`, its list of events `SITEINDEX#<bucket>`/`EVENTS`
+- mail (db/mail.py), in the event's partition: a template override `MAILTEMPLATE#<name>`, an
+  outbox mail `OUTBOX#<time>#<id>` (newest last), an organizer's notification choice
+  `MAILPREF#<user id>`; the proposals a day's digest names `DIGEST#<yyyy-mm-dd>`/`<event id>`
 """
 
 from __future__ import annotations
@@ -304,6 +307,36 @@ def site_generation_key(bucket: str) -> Key:
 
 def site_listing_key(bucket: str) -> Key:
     return f"SITEINDEX#{bucket}", SITE_EVENTS_SK
+
+
+# -- mail ----------------------------------------------------------------------------------------
+
+
+def mail_template_key(event_id: str, name: str) -> Key:
+    return event_pk(event_id), f"MAILTEMPLATE#{name}"
+
+
+MAIL_TEMPLATE_SK_PREFIX = "MAILTEMPLATE#"
+OUTBOX_SK_PREFIX = "OUTBOX#"
+
+
+def outbox_key(event_id: str, mail_id: str) -> Key:
+    """An outbox mail; its id begins with the time it was queued (db/mail.py), so the sort key
+    orders the outbox oldest first."""
+    return event_pk(event_id), OUTBOX_SK_PREFIX + mail_id
+
+
+def mail_preference_key(event_id: str, user_id: str) -> Key:
+    return event_pk(event_id), f"MAILPREF#{user_id}"
+
+
+def digest_pk(day: str) -> str:
+    """The partition of the events that had proposals on `day` (yyyy-mm-dd)."""
+    return f"DIGEST#{day}"
+
+
+def digest_key(day: str, event_id: str) -> Key:
+    return digest_pk(day), event_id
 
 
 def wire(key: Key) -> dict[str, dict[str, str]]:

@@ -31,8 +31,10 @@ from chalicelib.db.users import User
 from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.content import StaleVersion, create_child, get_child, update_child
 from chalicelib.domain.events import get_event
+from chalicelib.domain.organizer_notices import proposal_submitted
 from chalicelib.domain.permissions import EVENT_MEMBERS, authorize, decide, event_and_role, relations_of
-from chalicelib.domain.session_states import notify_speakers, proposals_editable, speaker_portal_path
+from chalicelib.domain.session_states import notify_speakers, proposals_editable
+from chalicelib.domain.speaker_pages import speaker_portal_path
 from chalicelib.domain.speaker_profiles import remember_proposal, speaker_fields
 from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -195,7 +197,8 @@ def speaker_profile(*, event: content.Event, user: Any) -> content.Speaker:
 def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any], token: str | None) -> content.Session:
     """Create a proposal with the caller's speaker record while the CFP is open (409 naming its
     dates otherwise; a private one needs its link's `token` unless the caller is on the event's
-    team): `pending` (submitted; the speaker is mailed that it arrived) unless `fields` says
+    team): `pending` (submitted; the speaker is mailed that it arrived and the organizers are told,
+    each time or in their digest) unless `fields` says
     `state: draft` (only its speakers see it until they submit it: PATCH state pending)."""
 
     is_team, _ = _standing(actor, event)
@@ -210,7 +213,8 @@ def submit_proposal(*, event: content.Event, actor: Actor, fields: dict[str, Any
     session = create_child(event=event, kind="session", fields=values | own, actor=actor)
     remember_proposal(user_id=actor.id, event_id=event.id, session_id=session.id)
     if state == "pending":
-        notify_speakers(event=event, session=session, speakers=[speaker], news="received and pending review")
+        notify_speakers(event=event, session=session, speakers=[speaker], template="proposal_received")
+        proposal_submitted(event=event, session=session, speakers=[speaker])
     return session  # type: ignore[return-value]
 
 

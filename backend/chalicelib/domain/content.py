@@ -181,7 +181,13 @@ def session_state_changed(*, event: content.Event, session: Item, before: str | 
     session's state calls it: `update_child`, and imports. Returns the mail jobs' ids."""
     if not notify or session.state == before:  # type: ignore[attr-defined]
         return []
-    return notify_speakers(event=event, session=session)
+    jobs = notify_speakers(event=event, session=session)
+    if before == "draft" and session.state == "pending" and getattr(session, "proposed_by", None):
+        # A speaker's draft submitted: the organizers hear of it as of a proposal sent at once.
+        from chalicelib.domain.organizer_notices import proposal_submitted  # noqa: PLC0415 — organizer_notices imports this module
+
+        jobs += proposal_submitted(event=event, session=session, speakers=_speakers(event.id, list(session.speaker_ids or [])))
+    return jobs
 
 
 def _apply_update(*, event: content.Event, item: Item, fields: dict[str, Any], version: int | None) -> None:

@@ -55,6 +55,10 @@ _EVENT_ADMIN = {
     "review_assignment": frozenset({"read", "create", "delete"}),
     "review_load": READ,
     "question": CRUD,  # custom questions of the call for papers (domain/questions.py)
+    # Mail about proposals: the templates, the outbox, and each organizer's own notification choice.
+    "mail_template": frozenset({"read", "update"}),
+    "outbox": frozenset({"read", "create", "update", "delete", "send"}),
+    "notification": frozenset({"read", "update"}),
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -99,6 +103,9 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "review_assignment": READ,
         "review_load": READ,
         "question": frozenset({"read", "update"}),
+        "mail_template": READ,
+        "outbox": READ,
+        "notification": frozenset({"read", "update"}),
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),

@@ -10,7 +10,6 @@ from typing import Any
 
 from chalicelib.errors import Conflict
 from chalicelib.public.bundle import PUBLIC_SESSION_STATES
-from chalicelib.request_context import current_context
 
 STATES = ("draft", "pending", "waitlisted", "accepted", "confirmed", "rejected", "withdrawn", "canceled")
 # The states visitors see are the public model's (public/bundle.py); projections read them here.
@@ -91,26 +90,14 @@ def is_public(state: str) -> bool:
     return state in PUBLIC_SESSION_STATES
 
 
-def speaker_portal_path(view: str) -> str:
-    """The admin page's speaker view `view` (dashboard, proposal, invite): every mail to a speaker
-    links here, never to the organizers' forms."""
-    return f"admin/#/speaker/{view}"
-
-
-def notify_speakers(
-    *, event: Any, session: Any, speakers: list[Any] | None = None, news: str | None = None
-) -> list[str]:
-    """Mail the session's speakers (those with an email) about its state, one send_email job
-    each; `speakers` spares the read when the caller holds them. Returns the job ids."""
+def notify_speakers(*, event: Any, session: Any, speakers: list[Any] | None = None, template: str | None = None) -> list[str]:
+    """Mail the session's speakers (those with an email) about its state through the event's
+    template for that state (or `template`) and the outbox; `speakers` spares the read when the
+    caller holds them. Returns the send jobs' ids (none when the template queues its mails)."""
     from chalicelib.domain.content import _speakers  # noqa: PLC0415 — domain.content imports this module at load
-    from chalicelib.jobs.enqueue import enqueue  # noqa: PLC0415 — loads the table models, which read the table name at import; build_site.py imports this module before it picks the table
+    from chalicelib.domain.mail_templates import template_of_state  # noqa: PLC0415 — loads the table models, which read the table name at import; build_site.py imports this module before it picks the table
+    from chalicelib.domain.outbox import mail_speakers  # noqa: PLC0415 — as above
 
     found = speakers if speakers is not None else _speakers(event.id, list(session.speaker_ids or []))
-    link = current_context().absolute_url(speaker_portal_path(f"proposals/{event.id}/{session.id}"))
-    news = news or f"now {session.state}"
-    subject = f"Your session “{session.title}” is {news}"
-    jobs = []
-    for speaker in (s for s in found if s.email):
-        text = f"Hello {speaker.name},\n\n{event.name}: your session “{session.title}” is {news}.\n\n{link}\n"
-        jobs.append(enqueue("send_email", _event_id=event.id, to=speaker.email, subject=subject, text=text))
-    return jobs
+    name = template or template_of_state(session.state)
+    return mail_speakers(event=event, session=session, speakers=found, template_name=name)

@@ -6,6 +6,7 @@ import html as html_lib
 from typing import Any
 
 from chalicelib.adapters.mail import send_email
+from chalicelib.domain.outbox import send as send_outbox_mail_now
 from chalicelib.jobs.effects import once
 from chalicelib.jobs.registry import job
 from chalicelib.request_context import RequestContext
@@ -18,10 +19,23 @@ def noop(ctx: RequestContext, **args: Any) -> dict[str, Any]:
 
 
 @job("send_email")
-def send_email_job(ctx: RequestContext, *, to: str, subject: str, text: str, html: str | None = None) -> dict[str, Any]:
-    """Send one mail through SES, at most once per job however often the message comes."""
+def send_email_job(
+    ctx: RequestContext, *, to: str, subject: str, text: str, html: str | None = None, outbox: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Send one mail through SES, at most once per job however often the message comes. A mail
+    of an event's outbox (`outbox`: event_id, mail_id) is sent as stored there, by the outbox."""
+    if outbox is not None:
+        return send_outbox_mail(event_id=outbox["event_id"], mail_id=outbox["mail_id"])
     message_id = once("mail", lambda: send_email(to=to, subject=subject, text=text, html=html))
     return {"message_id": message_id}
+
+
+def send_outbox_mail(*, event_id: str, mail_id: str) -> dict[str, Any]:
+    """Send an outbox mail; a failed send is recorded on it and fails the job (which retries)."""
+    sent = send_outbox_mail_now(event_id=event_id, mail_id=mail_id)
+    if sent.state == "failed":
+        raise RuntimeError(f"mail {mail_id} failed: {sent.reason}")
+    return {"state": sent.state, "message_id": sent.message_id}
 
 
 @job("send_notification")

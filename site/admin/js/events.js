@@ -11,6 +11,7 @@ import { cfpView, proposalsView, submitView } from "./cfp.js";
 import { reviewView } from "./review.js";
 import { assignmentsView } from "./assignments.js";
 import { questionsView } from "./questions.js";
+import { mailView } from "./mail.js";
 
 export const COLLECTIONS = [
   { path: "tracks", kind: "track", label: "Tracks", columns: ["color"] },
@@ -61,6 +62,7 @@ function subnav(ctx, current) {
   if (declares(doc, "get", "/events/{}/review/proposals")) links.push(["review", "Review"]);
   if (declares(doc, "get", "/events/{}/review-assignments")) links.push(["assignments", "Review assignments"]);
   if (declares(doc, "post", "/events/{}/questions") && ctx.mayEdit) links.push(["questions", "Questions"]);
+  if (declares(doc, "get", "/events/{}/outbox") && ctx.role && ctx.role !== "moderator" && ctx.role !== "track_organizer") links.push(["mail", "Mail"]);
   if (declares(doc, "get", "/events/{}/roles")) links.push(["roles", "Team"]);
   if (declares(doc, "get", "/events/{}/jobs")) links.push(["jobs", "Jobs"]);
   return h("nav", { class: "subnav", "aria-label": "Event sections" }, h("ul", {}, links.map(([path, label]) =>
@@ -93,6 +95,7 @@ export async function eventView(eventId, rest, query) {
     case "review": return reviewView(ctx, subnav(ctx, "review"), query);
     case "assignments": return assignmentsView(ctx, subnav(ctx, "assignments"));
     case "questions": return questionsView(ctx, subnav(ctx, "questions"));
+    case "mail": return mailView(ctx, subnav(ctx, "mail"));
     case "roles": return rolesView(ctx);
     case "jobs": return jobsView(ctx);
     default: return detailsView(ctx);

@@ -1,5 +1,5 @@
 // The speaker portal: the views a signed-in speaker uses (never the organizers' forms). Mails to
-// speakers link here (domain/session_states.speaker_portal_path): #/speaker (dashboard),
+// speakers link here (domain/speaker_pages.py): #/speaker (dashboard),
 // #/speaker/profile, #/speaker/proposals/<event>/<session>, #/speaker/invite?token=…,
 // #/speaker/availability/<event>/<speaker>.
 import { api, bodySchema, declares, listAll } from "./api.js";
