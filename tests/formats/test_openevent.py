@@ -68,6 +68,13 @@ def test_read_export_session_types_from_embedded_records(sample_2018):
 
 
 
+def test_read_export_ids_live_in_the_event_namespace(sample_2018):
+    export = read_export(sample_2018)
+
+    first = next(s for s in export.sessions if s["source_id"] == "4292")
+    assert first["id"] == podium_id("session", export.event["id"], "4292")
+
+
 def test_podium_id_is_stable_and_short():
     first = podium_id("session", "b548bcfc", 4292)
 
@@ -119,40 +126,65 @@ def test_read_export_without_event_file_raises(export_copy):
         read_export(export_copy)
 
 
-def test_read_export_broken_json_names_file(export_copy):
+def test_read_export_broken_optional_file_is_left_out_with_a_repair(export_copy):
     (export_copy / "speakers").write_text('[{"id": 1,')
 
-    with pytest.raises(ExportError, match=r"^speakers: not valid JSON"):
-        read_export(export_copy)
+    export = read_export(export_copy)
+
+    [line] = [r for r in export.repairs if r.file == "speakers" and r.record == ""]
+    assert line.action.startswith("not valid JSON") and line.action.endswith("file left out")
+    sessions = json.loads((export_copy / "sessions").read_text())
+    assert len(export.speakers) == len({p["id"] for s in sessions for p in s["speakers"]})  # the sessions' copies
 
 
-def test_read_export_unknown_track_names_record(export_copy):
-    _edit(export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999))
+def test_read_export_unknown_track_is_left_out_with_a_repair(export_copy):
+    _edit(export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999, name=None))
 
-    with pytest.raises(ExportError, match=r"^sessions\[7\]: names unknown track 999999"):
-        read_export(export_copy)
+    export = read_export(export_copy)
+
+    [line] = [r for r in export.repairs if r.file == "sessions" and r.field == "track"]
+    assert (line.record, line.action) == ("7 (id 4300)", "names unknown track 999999: left out")
+    assert next(s for s in export.sessions if s["source_id"] == "4300")["track_id"] is None
 
 
-def test_read_export_huge_title_names_record(export_copy):
+def test_read_export_huge_title_is_cut_with_a_repair(export_copy):
     _edit(
         export_copy,
         "sessions",
         lambda sessions: sessions[3].update(title="x" * 10_000_000),
     )
 
-    with pytest.raises(ExportError, match=r"^sessions\[3\]: title is 10000000 characters"):
-        read_export(export_copy)
+    export = read_export(export_copy)
+
+    assert next(str(r) for r in export.repairs if r.field == "title").startswith(
+        "sessions[3 (id 4282)]: title is 10000000 characters, over the limit of 1000: cut"
+    )
+    assert next(s for s in export.sessions if s["source_id"] == "4282")["title"] == "x" * 1000
 
 
-def test_read_export_bad_time_names_record(export_copy):
+def test_read_export_bad_session_time_is_left_out_with_a_repair(export_copy):
     _edit(
         export_copy,
         "sessions",
         lambda sessions: sessions[2].update(start_time="next tuesday"),
     )
 
-    with pytest.raises(ExportError, match=r"^sessions\[2\]: starts_at is not an ISO 8601 time"):
+    export = read_export(export_copy)
+
+    [line] = [r for r in export.repairs if r.field == "starts_at"]
+    assert (line.file, line.record, line.action) == (
+        "sessions", "2 (id 4287)", "is not an ISO 8601 time: 'next tuesday': left out",
+    )  # fmt: skip
+
+
+def test_read_export_bad_event_time_is_refused_naming_file_and_field(export_copy):
+    event = json.loads((export_copy / "event").read_text())
+    (export_copy / "event").write_text(json.dumps(event | {"end_time": "next tuesday"}))
+
+    with pytest.raises(ExportError, match=r"^event: ends_at is not an ISO 8601 time") as refused:
         read_export(export_copy)
+
+    assert (refused.value.file, refused.value.field) == ("event", "ends_at")
 
 
 def test_read_export_zip_with_parent_path_raises(tmp_path, sample_2018):
