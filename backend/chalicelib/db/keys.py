@@ -20,6 +20,7 @@ Layout:
   the site's file manifests `SITEFILES#<bucket>#<prefixes>`/`MANIFEST` (the head) and
   `…`/`SHARD#<count>#<index>` (its shards), the bucket's generation
   `SITEFILES#<bucket>`/`GENERATION`, its list of events `SITEINDEX#<bucket>`/`EVENTS`
+- the event an imported source event went into `IMPORTSOURCE#<fingerprint>`/`SOURCE`
 """
 
 from __future__ import annotations
@@ -230,6 +231,17 @@ def site_generation_key(bucket: str) -> Key:
 
 def site_listing_key(bucket: str) -> Key:
     return f"SITEINDEX#{bucket}", SITE_EVENTS_SK
+
+
+# -- imports ------------------------------------------------------------------------------------
+
+
+IMPORT_SOURCE_SK = "SOURCE"
+
+
+def import_source_key(fingerprint: str) -> Key:
+    """Which event an import of this source event (openevent.source_fingerprint) updates."""
+    return f"IMPORTSOURCE#{fingerprint}", IMPORT_SOURCE_SK
 
 
 def wire(key: Key) -> dict[str, dict[str, str]]:

@@ -516,6 +516,7 @@ def _parse_event(raw: dict[str, bytes], log: RepairLog) -> dict[str, Any]:
         "email": _email(ctx, record.get("email")),
         # An ended conference Open Event calls Completed was published; Podium tells past from upcoming by date.
         "published": state in ("published", "completed"),
+        "state": state,
         "event_url": _text(ctx, record, "event_url"),
         "external_event_url": _text(ctx, record, "external_event_url"),
         "privacy": "private" if _text(ctx, record, "privacy").lower() == "private" else "public",
