@@ -382,3 +382,17 @@ def test_start_import_refuses_another_users_upload_and_a_missing_one(stack):
 
     assert foreign.value.fields == {"upload_key": "not one of your uploads"}
     assert missing.value.fields == {"upload_key": "no such upload"}
+
+
+def test_import_of_a_completed_event_publishes_it_as_a_past_event(aws_stack, organizer, small_export):
+    from chalicelib.actors import SYSTEM
+    from chalicelib.db.queries import published_events
+
+    event = _raw(small_export, "event")
+    (small_export / "event").write_text(json.dumps(event | {"state": "Completed"}))
+
+    result = import_event_as(small_export, SYSTEM, owner_id=organizer.id, publish=True)
+
+    stored = _stored(result.event_id)["event"][0]
+    assert (stored.state, stored.ends_at < datetime.now(UTC)) == ("published", True)
+    assert result.event_id in {e.id for e in published_events()}
