@@ -234,8 +234,10 @@ class _Item(SimpleNamespace):
 def _items_by_kind() -> dict[str, list[_Item]]:
     starts = datetime(2026, 3, 1, 9, tzinfo=UTC)
     return {
-        "event": [_Item(id="ev1", name="Conf", timezone="Europe/Berlin", starts_at=starts, ends_at=starts + timedelta(hours=9), state="published", email="team@private.example")],
-        "track": [_Item(id="t1", name="Web", color="#112233")],
+        "event": [_Item(id="ev1", name="Conf", timezone="Europe/Berlin", starts_at=starts, ends_at=starts + timedelta(hours=9), state="published", email="team@private.example",
+                        topic="Science & Technology", sub_topic="High Tech", event_type="Conference", privacy="public",
+                        external_event_url="https://conf.example/", copyright_holder="Conf e.V.", licence="CC BY 4.0")],
+        "track": [_Item(id="t1", name="Web", color="#112233", location="Hall B")],
         "session": [_Item(id="s1", title="Talk", state="accepted", track_id="t1", speaker_ids=["p1"], comments="internal note", starts_at=starts, ends_at=starts + timedelta(minutes=30))],
         "speaker": [_Item(id="p1", name="Ada", session_ids=["s1"], email="ada@private.example")],
     }  # fmt: skip
@@ -254,6 +256,11 @@ def test_written_export_reads_back_with_its_records(tmp_path):
     assert [(p["name"], p["email"]) for p in export.speakers] == [("Ada", "ada@private.example")]
     assert export.sessions[0]["track_id"] == export.tracks[0]["id"]
     assert export.sessions[0]["speaker_ids"] == (export.speakers[0]["id"],)
+    details = ("topic", "sub_topic", "event_type", "privacy", "external_event_url", "copyright_holder", "licence")
+    assert [export.event[k] for k in details] == [
+        "Science & Technology", "High Tech", "Conference", "public", "https://conf.example/", "Conf e.V.", "CC BY 4.0",
+    ]  # fmt: skip
+    assert (export.tracks[0]["location"], export.repairs) == ("Hall B", ())
 
 
 def test_written_export_leaves_out_what_the_audience_may_not_see():

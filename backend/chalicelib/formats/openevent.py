@@ -980,6 +980,12 @@ def _event_record(e: Any, tz: ZoneInfo, audience: Audience) -> dict[str, Any]:
         "ticket-url": _or_none(e.ticket_url),
         "code-of-conduct": _or_none(e.code_of_conduct),
         "event-url": _or_none(e.event_url),
+        "external-event-url": _or_none(e.external_event_url),
+        "privacy": e.privacy or "public",
+        "topic": _or_none(e.topic),
+        "sub-topic": _or_none(e.sub_topic),
+        "type": _or_none(e.event_type),
+        "event-copyright": {"holder": e.copyright_holder} if e.copyright_holder else None,
         "licence-details": {"long-name": e.licence} if e.licence else None,
         "social-links": [{"name": link.name, "link": link.url} for link in e.social_links or []],
         "speakers-call": {
@@ -1007,6 +1013,7 @@ def _track_record(t: Any, ids: _SourceIds) -> dict[str, Any]:
         "description": _or_none(t.description),
         "color": _or_none(t.color),
         "font-color": _or_none(t.text_color),
+        "location": _or_none(t.location),
     }
 
 
