@@ -270,3 +270,20 @@ def test_written_export_leaves_out_what_the_audience_may_not_see():
 
     assert ("email" in json.loads(files["speakers"])[0], "comments" in json.loads(files["sessions"])[0]) == (False, False)
     assert "email" not in json.loads(files["event"])
+
+
+def test_read_export_lists_the_files_it_does_not_read(tmp_path, sample_2017):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sample_2017.iterdir():
+            zipped.write(path, f"conf/{path.name}")
+        zipped.writestr("conf/forms.json", "[]")
+        for number in range(7):
+            zipped.writestr(f"conf/images/speakers/{number}.png", b"\x89PNG")
+
+    export = read_export(archive)
+
+    assert [(r.file, r.action) for r in export.repairs if r.record == "" and r.file.startswith("conf/")] == [
+        ("conf/forms.json", "not a file Podium reads: left out"),
+        ("conf/images/speakers/", "7 files Podium does not read: left out"),
+    ]

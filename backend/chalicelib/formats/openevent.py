@@ -18,7 +18,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -173,13 +173,15 @@ def event_slug(name: str, starts_at: datetime | None) -> str:
 # --- reading files -----------------------------------------------------------------
 
 
-def read_raw_files(path: str | Path) -> dict[str, bytes]:
-    """Raw bytes of each known export file found in a folder or zip."""
+def read_raw_files(path: str | Path, *, not_read: list[str] | None = None) -> dict[str, bytes]:
+    """Raw bytes of each known export file found in a folder or zip; the names of the other files
+    are appended to `not_read` (the reader reports them)."""
     source = Path(path)
+    others = not_read if not_read is not None else []
     if source.is_dir():
-        return _read_folder(source)
+        return _read_folder(source, others)
     if source.is_file() and zipfile.is_zipfile(source):
-        return _read_zip(source)
+        return _read_zip(source, others)
     raise ExportError(f"{source}: not a folder or zip file")
 
 
@@ -190,11 +192,12 @@ def _known_name(member: str) -> str | None:
     return name if name in FILE_NAMES else None
 
 
-def _read_folder(folder: Path) -> dict[str, bytes]:
+def _read_folder(folder: Path, not_read: list[str]) -> dict[str, bytes]:
     raw: dict[str, bytes] = {}
     for entry in sorted(folder.iterdir()):
         name = _known_name(entry.name)
         if name is None or not entry.is_file():
+            not_read.append(f"{entry.name}/" if entry.is_dir() else entry.name)
             continue
         if entry.stat().st_size > MAX_FILE_BYTES:
             raise ExportError(f"{entry.name}: file is larger than {MAX_FILE_BYTES} bytes")
@@ -212,7 +215,7 @@ def _check_zip_member(info: zipfile.ZipInfo) -> None:
         raise ExportError(f"{info.filename}: compression ratio too high (zip bomb?)")
 
 
-def _read_zip(archive: Path) -> dict[str, bytes]:
+def _read_zip(archive: Path, not_read: list[str]) -> dict[str, bytes]:
     raw: dict[str, bytes] = {}
     with zipfile.ZipFile(archive) as zipped:
         infos = zipped.infolist()
@@ -223,6 +226,8 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
         for info in sorted(infos, key=lambda i: i.filename):
             name = _known_name(info.filename)
             if name is None or info.is_dir():
+                if not info.is_dir():
+                    not_read.append(info.filename)
                 continue
             with zipped.open(info) as member:
                 # The header's size can lie; never read past the bound.
@@ -865,14 +870,29 @@ class _Reader:
 
 def read_export(path: str | Path) -> OpenEventExport:
     """Parse an Open Event export into complete, normalized records, with the repairs made."""
-    return parse_files(read_raw_files(path))
+    not_read: list[str] = []
+    raw = read_raw_files(path, not_read=not_read)
+    return parse_files(raw, not_read=not_read)
 
 
-def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
-    """Parse raw export files (name without .json -> bytes). Raises ExportError only when the
-    `event` file is missing or unreadable; every other problem is repaired and reported."""
+MAX_FILES_NAMED = 5  # past this many unread files in one folder, the report counts them
+
+
+def parse_files(raw: dict[str, bytes], *, not_read: Sequence[str] = ()) -> OpenEventExport:
+    """Parse raw export files (name without .json -> bytes); `not_read` names the export's other
+    files, each reported as left out. Raises ExportError only when the `event` file is missing or
+    unreadable; every other problem is repaired and reported."""
     log = RepairLog()
     event = _parse_event(raw, log)
+    by_folder: dict[str, list[str]] = {}
+    for name in not_read:
+        by_folder.setdefault(str(PurePosixPath(name).parent), []).append(name)
+    for folder, names in sorted(by_folder.items()):
+        if len(names) <= MAX_FILES_NAMED:
+            for name in names:
+                log.repair(file=name, record="", field="", action="not a file Podium reads: left out")
+        else:  # media the records link stay at their URLs; a count says they were seen
+            log.repair(file=f"{folder}/", record="", field="", action=f"{len(names)} files Podium does not read: left out")
     return _Reader(raw, event, log).read()
 
 
