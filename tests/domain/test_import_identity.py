@@ -122,3 +122,19 @@ def test_import_result_carries_the_repair_report_and_its_counts(aws_stack, organ
     ]  # fmt: skip
     assert result.to_json()["repair_counts"] == {"event": 1, "sessions": 3, "total": 4}
     assert [s.title for s in _sessions(result.event_id)] == ["No title"]
+
+
+def test_start_import_into_an_event_needs_the_right_to_edit_it(aws_stack, organizer):
+    from chalicelib.actors import Actor
+    from chalicelib.domain.imports import import_prefix, start_import
+    from chalicelib.errors import PodiumError, ValidationFailed
+
+    first = _import(_export(uuid.uuid4().hex[:8], "Summit", 0), organizer)
+    stranger = Actor(id=f"stranger-{uuid.uuid4().hex[:6]}", kind="user", name="Stranger")
+
+    with pytest.raises(PodiumError) as refused:
+        start_import(actor=stranger, upload_key=f"{import_prefix(stranger.id)}x.zip", publish=False, into_event_id=first.event_id)
+    with pytest.raises(ValidationFailed):  # the organizer passes the event check and meets the upload check
+        start_import(actor=organizer, upload_key=f"{import_prefix(organizer.id)}x.zip", publish=False, into_event_id=first.event_id)
+
+    assert not isinstance(refused.value, ValidationFailed)

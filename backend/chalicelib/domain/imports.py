@@ -90,17 +90,20 @@ def check_own_upload(actor: Actor, upload_key: str) -> None:
         raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})
 
 
-def start_import(*, actor: Actor, upload_key: str, publish: bool) -> str:
+def start_import(*, actor: Actor, upload_key: str, publish: bool, into_event_id: str | None = None) -> str:
     """Start the import job of an uploaded export (returns its id) once the request is allowed:
-    the right to create events, a verified email to publish (refused now rather than in the
-    job), and an upload of the actor's own (403) that exists (422)."""
-    require(actor, "event.import", None)
+    the right to create events, or to edit `into_event_id`'s event when the import goes into it,
+    a verified email to publish (refused now rather than in the job), and an upload of the actor's
+    own (403) that exists (422)."""
+    require(actor, "event.import", into_event_id)
     if publish:
         check_may_publish(actor)
     check_own_upload(actor, upload_key)
     if files.stored_file_info(upload_key) is None:
         raise ValidationFailed("upload_key names no upload", fields={"upload_key": "no such upload"})
-    return enqueue("import_event", upload_key=upload_key, owner_id=actor.id, publish=publish)
+    return enqueue(
+        "import_event", upload_key=upload_key, owner_id=actor.id, publish=publish, into_event_id=into_event_id
+    )
 
 
 def read_source(path: str | Path) -> OpenEventExport:
