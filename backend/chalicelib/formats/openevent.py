@@ -141,6 +141,8 @@ def with_event_id(export: OpenEventExport, event_id: str) -> OpenEventExport:
     def moved(record: dict[str, Any]) -> dict[str, Any]:
         changed = dict(record)
         for key, value in record.items():
+            if key == "source_id":  # the export's own id stays as it was
+                continue
             if key == "id" or (key.endswith("_id") and isinstance(value, str)):
                 changed[key] = renamed.get(value, value)
             elif key.endswith("_ids"):
