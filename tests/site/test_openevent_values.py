@@ -105,7 +105,7 @@ def test_session_time_past_2100_is_left_out_with_a_warning():
 
 
 @pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000, b'[{"id": 1e400}]', b"[NaN]"])
-def test_deep_or_non_finite_json_is_an_export_error_naming_the_file(raw):
+def test_deep_or_non_finite_json_file_is_left_out_with_a_repair_naming_it(raw):
     files = {"event": json.dumps(_event()).encode(), "sessions": raw}
 
     export = parse_files(files)
