@@ -116,10 +116,8 @@ def run_import(
 
     key = f"imports/system/{uuid.uuid4().hex}"
     put_stored_file(key, data)
-    job_id = enqueue(
-        "import_event", _ctx=system_context(), upload_key=key, owner_id=owner_id, publish=publish,
-        into_event_id=into_event_id,
-    )  # fmt: skip
+    into = {"into_event_id": into_event_id} if into_event_id else {}
+    job_id = enqueue("import_event", _ctx=system_context(), upload_key=key, owner_id=owner_id, publish=publish, **into)
     record = _follow(job_id, f"Importing {path.name}")
     if record.state != "SUCCESS":
         console.print(f"[red]podium import failed:[/] {record.error or record.state}")

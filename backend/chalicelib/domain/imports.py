@@ -101,9 +101,8 @@ def start_import(*, actor: Actor, upload_key: str, publish: bool, into_event_id:
     check_own_upload(actor, upload_key)
     if files.stored_file_info(upload_key) is None:
         raise ValidationFailed("upload_key names no upload", fields={"upload_key": "no such upload"})
-    return enqueue(
-        "import_event", upload_key=upload_key, owner_id=actor.id, publish=publish, into_event_id=into_event_id
-    )
+    into = {"into_event_id": into_event_id} if into_event_id else {}
+    return enqueue("import_event", upload_key=upload_key, owner_id=actor.id, publish=publish, **into)
 
 
 def read_source(path: str | Path) -> OpenEventExport:
