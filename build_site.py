@@ -26,10 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 
 from chalicelib.clock import clock
 from chalicelib.db.keys import event_key
-from chalicelib.formats.openevent import ExportError
+from chalicelib.formats.openevent import ExportError, read_export
 from chalicelib.public.memo import remembering_nothing
 from chalicelib.settings import settings
-from chalicelib.site.from_export import load_bundle
+from chalicelib.site.from_export import export_to_bundle
 from podium.site_folder import EventsNotBuilt, build_folder, second_process_available
 from podium.target import TargetError, activate, resolve_target
 
@@ -127,10 +127,25 @@ def _publish(args: argparse.Namespace) -> str:
     return summary
 
 
+def _bundle_from_export(path: str) -> Any:
+    """The export's public bundle; its repairs listed on stderr. An export of an unpublished event
+    is refused (BuildError) rather than built into a site with nothing in it."""
+    export = read_export(path)
+    if export.repairs:
+        lines = "".join(f"  {repair}\n" for repair in export.repairs)
+        print(f"Read the export with {len(export.repairs)} repairs:\n{lines}", end="", file=sys.stderr)
+    if not export.event["published"]:
+        state = export.event["state"] or "no state"
+        raise BuildError(
+            f"event: state is {state!r}, not published: nothing to build (publish it, or import it and publish it there)"
+        )
+    return export_to_bundle(export, now=clock().now())
+
+
 def _build(args: argparse.Namespace) -> dict[str, bytes]:
     """Render the site and write it into `--out`; returns the files."""
     if args.from_openevent:
-        bundles = [load_bundle(args.from_openevent, now=clock().now())]
+        bundles = [_bundle_from_export(args.from_openevent)]
         base_url = args.base_url or "http://localhost:8080"
     else:
         bundles = _bundles_from_table(args.event)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import available_timezones
+
 import pytest
 from chalicelib import values
 from hypothesis import given
@@ -67,3 +69,23 @@ def test_clean_number_reads_numbers_and_their_text():
 @pytest.mark.parametrize(("raw", "depth"), [(b"[]", 1), (b'[{"a": [1]}]', 3), (b'["[[[[", "\\"{{"]', 1), (b"1", 0)])
 def test_json_depth_counts_brackets_outside_strings(raw, depth):
     assert values.json_depth(raw) == depth
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("US / Pacific", "America/Los_Angeles"), ("US / Eastern", "America/New_York"), ("US/Eastern", "America/New_York"),
+        ("Hawaii-Aleutian", "Pacific/Honolulu"), ("us/pacific", "America/Los_Angeles"), ("Singapore", "Asia/Singapore"),
+        ("Europe/Kiev", "Europe/Kyiv"), ("asia / ho chi minh", "Asia/Ho_Chi_Minh"), ("Asia/Singapore", "Asia/Singapore"),
+        ("UTC", "UTC"), ("Mars/Olympus", None), ("", None), ("x" * 100, None),
+    ],
+)  # fmt: skip
+def test_canonical_timezone_follows_links_legacy_names_case_and_spaces(written, canonical):
+    assert values.canonical_timezone(written) == canonical
+
+
+@given(st.sampled_from(sorted(available_timezones())))
+def test_canonical_timezone_of_every_known_zone_is_a_zone_that_is_no_link(name):
+    canonical = values.canonical_timezone(name)
+
+    assert canonical is not None and (canonical == "UTC" or canonical not in values._zone_links())

@@ -10,12 +10,15 @@ This module imports nothing of Podium's, so every layer may use it without a cyc
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 MIN_YEAR, MAX_YEAR = 1970, 2100
 MAX_JSON_DEPTH = 32
@@ -132,6 +135,80 @@ def order_problem(starts_at: datetime | None, ends_at: datetime | None) -> str |
     if starts_at is not None and ends_at is not None and ends_at < starts_at:
         return "must not be before starts_at"
     return None
+
+
+# --- time zones ----------------------------------------------------------------------------
+
+# Names exports carry that are no tz database name at all: the common (North American and
+# Windows) names of zones, as Open Event's older forms offered them.
+_LEGACY_ZONE_NAMES = {
+    "hawaii-aleutian": "Pacific/Honolulu",
+    "hawaii-aleutian standard time": "Pacific/Honolulu",
+    "hawaiian standard time": "Pacific/Honolulu",
+    "alaska": "America/Anchorage",
+    "alaskan standard time": "America/Anchorage",
+    "pacific": "America/Los_Angeles",
+    "pacific standard time": "America/Los_Angeles",
+    "mountain": "America/Denver",
+    "mountain standard time": "America/Denver",
+    "central": "America/Chicago",
+    "central standard time": "America/Chicago",
+    "eastern": "America/New_York",
+    "eastern standard time": "America/New_York",
+    "atlantic standard time": "America/Halifax",
+    "gmt standard time": "Europe/London",
+    "w. europe standard time": "Europe/Berlin",
+    "central european standard time": "Europe/Warsaw",
+    "romance standard time": "Europe/Paris",
+    "india standard time": "Asia/Kolkata",
+    "singapore standard time": "Asia/Singapore",
+    "china standard time": "Asia/Shanghai",
+    "tokyo standard time": "Asia/Tokyo",
+    "aus eastern standard time": "Australia/Sydney",
+}
+
+
+@functools.cache
+def _zone_links() -> dict[str, str]:
+    """Every tz database link (the `backward` file's legacy names among them) -> its canonical zone,
+    read from the tzdata package (shipped in the Lambda package too)."""
+    text = resources.files("tzdata").joinpath("zoneinfo/tzdata.zi").read_text(encoding="utf-8")
+    links = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            _, target, link = line.split()
+            links[link] = target
+    return links
+
+
+@functools.cache
+def _zones_by_folded_name() -> dict[str, str]:
+    names = available_timezones() | set(_zone_links())
+    return {name.casefold(): name for name in names}
+
+
+def canonical_timezone(name: str) -> str | None:
+    """The canonical IANA name of a zone written as a link, a legacy or common name, in another case
+    or with spaces around its slashes (`US / Pacific` -> `America/Los_Angeles`); None when unknown."""
+    if not isinstance(name, str) or len(name) > 64:
+        return None
+    squeezed = re.sub(r"\s*/\s*", "/", name.strip())
+    folded = squeezed.casefold()
+    found = _zones_by_folded_name().get(folded) or _zones_by_folded_name().get(folded.replace(" ", "_"))
+    found = found or _LEGACY_ZONE_NAMES.get(re.sub(r"\s+", " ", folded))
+    if found is None:
+        return None
+    if found == "UTC":  # a link to Etc/UTC, but the name every reader knows
+        return found
+    seen = set()
+    while found in _zone_links() and found not in seen:  # links may chain in older data
+        seen.add(found)
+        found = _zone_links()[found]
+    try:
+        ZoneInfo(found)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return found
 
 
 # --- numbers -------------------------------------------------------------------------------

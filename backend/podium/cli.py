@@ -175,6 +175,8 @@ def add_import_export_commands(commands: argparse._SubParsersAction) -> None:
     imports.add_argument("path", help="an Open Event folder or zip, or a schedule.json")
     imports.add_argument("--owner", default=None, help="owner's email (default: the super admin)")
     imports.add_argument("--publish", action="store_true", help="publish it when the export says it was published")
+    imports.add_argument("--into", default=None, metavar="EVENT", help="update this event (slug or id)")
+    imports.add_argument("--report", default=None, metavar="FILE", help="write the result and every repair (JSON)")
     imports.add_argument("--state-dir", default=None)
     imports.set_defaults(handler=import_command.main_import)
     exports = commands.add_parser("export", help="export an event as an Open Event zip")

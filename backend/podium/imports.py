@@ -39,21 +39,74 @@ def _export_bytes(path: Path) -> bytes:
 
 
 def _owner_id(email: str | None) -> str:
-    """The user with `email`, else the system actor "system" (until users exist)."""
-    if not email:
-        return "system"
+    """The user with `email`; without one the super admin (whose event list shows every event), else
+    the system actor "system" until `podium create-admin` made one."""
+    from chalicelib.db.queries import find_super_admin  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
     from chalicelib.domain.accounts import find_user_by_email  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
 
+    if not email:
+        admin = find_super_admin()
+        if admin is None:
+            console.print("[yellow]note:[/] no super admin yet: the event belongs to nobody until `podium create-admin`")
+            return "system"
+        return admin.id
     user = find_user_by_email(email)
     if user is None:
         raise LookupError(f"no user with the email {email}; create one first (podium create-admin {email})")
     return user.id
 
 
-def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool) -> int:
+def _event_id(wanted: str | None) -> str | None:
+    """The id of the event `--into` names by slug or id; LookupError when there is none."""
+    if wanted is None:
+        return None
+    from chalicelib.db.content import Event  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
+    from chalicelib.db.keys import event_key  # noqa: PLC0415 — beside the model it keys
+    from chalicelib.db.queries import event_by_slug  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
+
+    event = event_by_slug(wanted)
+    if event is None:
+        try:
+            event = Event.get(*event_key(wanted), consistent_read=True)
+        except Event.DoesNotExist:
+            event = None
+    if event is None or event.is_trashed():
+        raise LookupError(f"--into {wanted}: no event with that slug or id")
+    return event.id
+
+
+MAX_REPAIRS_SHOWN = 10
+
+
+def _print_result(result: dict[str, Any], report: Path | None) -> None:
+    """The counts, and the repairs: a summary and the first few here, all of them in `report`."""
+    repairs = result["repairs"]
+    if report is not None:
+        report.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+    if repairs:
+        by_file = ", ".join(f"{file} {n}" for file, n in result["repair_counts"].items() if file != "total")
+        console.print(f"[yellow]{len(repairs)} repairs[/] ({by_file}):")
+        for repair in repairs[:MAX_REPAIRS_SHOWN]:
+            where = f"{repair['file']}[{repair['record']}]" if repair["record"] else repair["file"]
+            console.print(f"  {where}: {repair['field'] + ' ' if repair['field'] else ''}{repair['action']}", markup=False)
+        if len(repairs) > MAX_REPAIRS_SHOWN:
+            more = f"written to {report}" if report else "write them all with --report FILE"
+            console.print(f"  … and {len(repairs) - MAX_REPAIRS_SHOWN} more ({more})")
+    counts = result["counts"]
+    sessions = ", ".join(f"{n} {state}" for state, n in counts["sessions"].items())
+    console.print(
+        f"{'Imported' if result['created'] else 'Updated'}: sessions {sessions}; {counts['speakers']} speakers, "
+        f"{counts['tracks']} tracks, {counts['rooms']} rooms, {counts['sponsors']} sponsors"
+    )
+
+
+def run_import(
+    *, path: Path, state_dir: Path, owner: str | None, publish: bool, into: str | None = None, report: Path | None = None
+) -> int:
     try:
         use_stack(state_dir)
         owner_id = _owner_id(owner)
+        into_event_id = _event_id(into)
         data = _export_bytes(path)
     except (TargetError, LookupError, OSError, ValueError) as err:
         console.print(f"[red]podium import:[/] {err}")
@@ -63,21 +116,14 @@ def run_import(*, path: Path, state_dir: Path, owner: str | None, publish: bool)
 
     key = f"imports/system/{uuid.uuid4().hex}"
     put_stored_file(key, data)
-    job_id = enqueue("import_event", _ctx=system_context(), upload_key=key, owner_id=owner_id, publish=publish)
+    into = {"into_event_id": into_event_id} if into_event_id else {}
+    job_id = enqueue("import_event", _ctx=system_context(), upload_key=key, owner_id=owner_id, publish=publish, **into)
     record = _follow(job_id, f"Importing {path.name}")
     if record.state != "SUCCESS":
         console.print(f"[red]podium import failed:[/] {record.error or record.state}")
         return 1
-    result = json.loads(record.result)
-    for warning in result["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}")
-    counts = result["counts"]
-    sessions = ", ".join(f"{n} {state}" for state, n in counts["sessions"].items())
-    console.print(
-        f"{'Imported' if result['created'] else 'Updated'}: sessions {sessions}; {counts['speakers']} speakers, "
-        f"{counts['tracks']} tracks, {counts['rooms']} rooms, {counts['sponsors']} sponsors"
-    )
-    print(result["slug"], flush=True)
+    _print_result(json.loads(record.result), report)
+    print(json.loads(record.result)["slug"], flush=True)
     return 0
 
 
@@ -102,7 +148,10 @@ def _follow(job_id: str, label: str) -> Any:
 
 
 def main_import(args: Any) -> int:
-    return run_import(path=Path(args.path), state_dir=state_dir_from(args), owner=args.owner, publish=args.publish)
+    return run_import(
+        path=Path(args.path), state_dir=state_dir_from(args), owner=args.owner, publish=args.publish, into=args.into,
+        report=Path(args.report) if args.report else None,
+    )  # fmt: skip
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -128,3 +128,22 @@ def test_import_route_needs_exactly_one_of_upload_id_and_upload_key(signed_in_cl
     status, answer = _post(signed_in_client, "/v1/imports", body)
 
     assert (status, sorted(answer["error"]["fields"])) == (422, ["upload_id", "upload_key"])
+
+
+def test_import_route_into_an_event_carries_it_to_the_job_and_refuses_one_not_organized(signed_in_client):
+    from chalicelib.adapters.aws import client
+    from chalicelib.db.jobs import Job
+    from chalicelib.db.keys import job_pk
+    from chalicelib.settings import settings
+
+    key = f"imports/{USER_ID}/into.zip"
+    client("s3").put_object(Bucket=settings().uploads_bucket, Key=key, Body=b"PK")
+    created_status, event = _post(signed_in_client, "/v1/events", {"name": "Into Conf"})
+    assert created_status == 201, event
+
+    status, body = _post(signed_in_client, "/v1/imports", {"upload_key": key, "event_id": event["id"]})
+    missing, refused = _post(signed_in_client, "/v1/imports", {"upload_key": key, "event_id": "no-such-event"})
+
+    assert status == 202
+    assert json.loads(Job.get(job_pk(body["job_id"]), "JOB").args)["into_event_id"] == event["id"]
+    assert missing == 404, refused

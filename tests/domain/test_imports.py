@@ -46,7 +46,7 @@ def test_import_sample_counts_links_and_times_equal_the_source(imported, organiz
 
     stored = _stored(result.event_id)
     sessions, speakers = _raw(folder, "sessions"), _raw(folder, "speakers")
-    key = str(_raw(folder, "event")["identifier"])
+    key = result.event_id  # record ids live in the event's namespace
     source_counts = (
         Counter(s["state"].lower() for s in sessions),
         len(speakers),
@@ -273,12 +273,15 @@ def test_import_repairs_hostile_values_reports_them_and_stores_what_renders(aws_
         None, None, [],
     )  # fmt: skip
     assert [(s.url, s.level) for s in stored["sponsor"]] == [(None, 0)]
-    assert sorted((s.title, s.starts_at is None) for s in stored["session"]) == [
+    assert sorted((s.title, s.ends_at is None) for s in stored["session"]) == [
         ("Backwards", True), ("Good talk secondline", False),
     ]  # fmt: skip
-    assert sorted(w.split(":")[0] for w in result.warnings) == [
-        "event", "event", "event", "sessions[0]", "sessions[1]", "sponsors[0]", "sponsors[0]",
+    assert sorted((r.file, r.record, r.field) for r in result.repairs) == [
+        ("event", "", "latitude"), ("event", "", "social_links[0]"), ("event", "", "ticket_url"),
+        ("sessions", "0 (id 1)", "title"), ("sessions", "1 (id 2)", "ends_at"),
+        ("sponsors", "0 (id 1)", "level"), ("sponsors", "0 (id 1)", "url"),
     ]  # fmt: skip
+    assert result.to_json()["repair_counts"] == {"event": 3, "sessions": 2, "sponsors": 2, "total": 7}
     files = render_event(from_db.load_bundle(result.event_id), base_url="http://podium.test")
     assert [p for p, body in files.items() if b"javascript:" in body or b"data:text/html" in body] == []
 
@@ -379,3 +382,17 @@ def test_start_import_refuses_another_users_upload_and_a_missing_one(stack):
 
     assert foreign.value.fields == {"upload_key": "not one of your uploads"}
     assert missing.value.fields == {"upload_key": "no such upload"}
+
+
+def test_import_of_a_completed_event_publishes_it_as_a_past_event(aws_stack, organizer, small_export):
+    from chalicelib.actors import SYSTEM
+    from chalicelib.db.queries import published_events
+
+    event = _raw(small_export, "event")
+    (small_export / "event").write_text(json.dumps(event | {"state": "Completed"}))
+
+    result = import_event_as(small_export, SYSTEM, owner_id=organizer.id, publish=True)
+
+    stored = _stored(result.event_id)["event"][0]
+    assert (stored.state, stored.ends_at < datetime.now(UTC)) == ("published", True)
+    assert result.event_id in {e.id for e in published_events()}

@@ -68,6 +68,13 @@ def test_read_export_session_types_from_embedded_records(sample_2018):
 
 
 
+def test_read_export_ids_live_in_the_event_namespace(sample_2018):
+    export = read_export(sample_2018)
+
+    first = next(s for s in export.sessions if s["source_id"] == "4292")
+    assert first["id"] == podium_id("session", export.event["id"], "4292")
+
+
 def test_podium_id_is_stable_and_short():
     first = podium_id("session", "b548bcfc", 4292)
 
@@ -119,40 +126,65 @@ def test_read_export_without_event_file_raises(export_copy):
         read_export(export_copy)
 
 
-def test_read_export_broken_json_names_file(export_copy):
+def test_read_export_broken_optional_file_is_left_out_with_a_repair(export_copy):
     (export_copy / "speakers").write_text('[{"id": 1,')
 
-    with pytest.raises(ExportError, match=r"^speakers: not valid JSON"):
-        read_export(export_copy)
+    export = read_export(export_copy)
+
+    [line] = [r for r in export.repairs if r.file == "speakers" and r.record == ""]
+    assert line.action.startswith("not valid JSON") and line.action.endswith("file left out")
+    sessions = json.loads((export_copy / "sessions").read_text())
+    assert len(export.speakers) == len({p["id"] for s in sessions for p in s["speakers"]})  # the sessions' copies
 
 
-def test_read_export_unknown_track_names_record(export_copy):
-    _edit(export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999))
+def test_read_export_unknown_track_is_left_out_with_a_repair(export_copy):
+    _edit(export_copy, "sessions", lambda sessions: sessions[7]["track"].update(id=999999, name=None))
 
-    with pytest.raises(ExportError, match=r"^sessions\[7\]: names unknown track 999999"):
-        read_export(export_copy)
+    export = read_export(export_copy)
+
+    [line] = [r for r in export.repairs if r.file == "sessions" and r.field == "track"]
+    assert (line.record, line.action) == ("7 (id 4300)", "names unknown track 999999: left out")
+    assert next(s for s in export.sessions if s["source_id"] == "4300")["track_id"] is None
 
 
-def test_read_export_huge_title_names_record(export_copy):
+def test_read_export_huge_title_is_cut_with_a_repair(export_copy):
     _edit(
         export_copy,
         "sessions",
         lambda sessions: sessions[3].update(title="x" * 10_000_000),
     )
 
-    with pytest.raises(ExportError, match=r"^sessions\[3\]: title is 10000000 characters"):
-        read_export(export_copy)
+    export = read_export(export_copy)
+
+    assert next(str(r) for r in export.repairs if r.field == "title").startswith(
+        "sessions[3 (id 4282)]: title is 10000000 characters, over the limit of 1000: cut"
+    )
+    assert next(s for s in export.sessions if s["source_id"] == "4282")["title"] == "x" * 1000
 
 
-def test_read_export_bad_time_names_record(export_copy):
+def test_read_export_bad_session_time_is_left_out_with_a_repair(export_copy):
     _edit(
         export_copy,
         "sessions",
         lambda sessions: sessions[2].update(start_time="next tuesday"),
     )
 
-    with pytest.raises(ExportError, match=r"^sessions\[2\]: starts_at is not an ISO 8601 time"):
+    export = read_export(export_copy)
+
+    [line] = [r for r in export.repairs if r.field == "starts_at"]
+    assert (line.file, line.record, line.action) == (
+        "sessions", "2 (id 4287)", "is not an ISO 8601 time: 'next tuesday': left out",
+    )  # fmt: skip
+
+
+def test_read_export_bad_event_time_is_refused_naming_file_and_field(export_copy):
+    event = json.loads((export_copy / "event").read_text())
+    (export_copy / "event").write_text(json.dumps(event | {"end_time": "next tuesday"}))
+
+    with pytest.raises(ExportError, match=r"^event: ends_at is not an ISO 8601 time") as refused:
         read_export(export_copy)
+
+    assert (refused.value.file, refused.value.field) == ("event", "ends_at")
 
 
 def test_read_export_zip_with_parent_path_raises(tmp_path, sample_2018):
@@ -202,8 +234,10 @@ class _Item(SimpleNamespace):
 def _items_by_kind() -> dict[str, list[_Item]]:
     starts = datetime(2026, 3, 1, 9, tzinfo=UTC)
     return {
-        "event": [_Item(id="ev1", name="Conf", timezone="Europe/Berlin", starts_at=starts, ends_at=starts + timedelta(hours=9), state="published", email="team@private.example")],
-        "track": [_Item(id="t1", name="Web", color="#112233")],
+        "event": [_Item(id="ev1", name="Conf", timezone="Europe/Berlin", starts_at=starts, ends_at=starts + timedelta(hours=9), state="published", email="team@private.example",
+                        topic="Science & Technology", sub_topic="High Tech", event_type="Conference", privacy="public",
+                        external_event_url="https://conf.example/", copyright_holder="Conf e.V.", licence="CC BY 4.0")],
+        "track": [_Item(id="t1", name="Web", color="#112233", location="Hall B")],
         "session": [_Item(id="s1", title="Talk", state="accepted", track_id="t1", speaker_ids=["p1"], comments="internal note", starts_at=starts, ends_at=starts + timedelta(minutes=30))],
         "speaker": [_Item(id="p1", name="Ada", session_ids=["s1"], email="ada@private.example")],
     }  # fmt: skip
@@ -222,6 +256,11 @@ def test_written_export_reads_back_with_its_records(tmp_path):
     assert [(p["name"], p["email"]) for p in export.speakers] == [("Ada", "ada@private.example")]
     assert export.sessions[0]["track_id"] == export.tracks[0]["id"]
     assert export.sessions[0]["speaker_ids"] == (export.speakers[0]["id"],)
+    details = ("topic", "sub_topic", "event_type", "privacy", "external_event_url", "copyright_holder", "licence")
+    assert [export.event[k] for k in details] == [
+        "Science & Technology", "High Tech", "Conference", "public", "https://conf.example/", "Conf e.V.", "CC BY 4.0",
+    ]  # fmt: skip
+    assert (export.tracks[0]["location"], export.repairs) == ("Hall B", ())
 
 
 def test_written_export_leaves_out_what_the_audience_may_not_see():
@@ -231,3 +270,20 @@ def test_written_export_leaves_out_what_the_audience_may_not_see():
 
     assert ("email" in json.loads(files["speakers"])[0], "comments" in json.loads(files["sessions"])[0]) == (False, False)
     assert "email" not in json.loads(files["event"])
+
+
+def test_read_export_lists_the_files_it_does_not_read(tmp_path, sample_2017):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sample_2017.iterdir():
+            zipped.write(path, f"conf/{path.name}")
+        zipped.writestr("conf/forms.json", "[]")
+        for number in range(7):
+            zipped.writestr(f"conf/images/speakers/{number}.png", b"\x89PNG")
+
+    export = read_export(archive)
+
+    assert [(r.file, r.action) for r in export.repairs if r.record == "" and r.file.startswith("conf/")] == [
+        ("conf/forms.json", "not a file Podium reads: left out"),
+        ("conf/images/speakers/", "7 files Podium does not read: left out"),
+    ]

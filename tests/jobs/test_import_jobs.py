@@ -91,22 +91,19 @@ def _bomb() -> bytes:
 
 MALFORMED = {
     "no event file": (lambda f: _zip({k: v for k, v in f.items() if k != "event"}), "event: file missing"),
-    "broken JSON": (lambda f: _zip(f | {"speakers": f["speakers"][:-20]}), "speakers: not valid JSON"),
-    "unknown track": (
-        lambda f: _zip(_session_with(f, track={"id": 999999, "name": "Ghost"})),
-        "sessions[3]: names unknown track 999999",
-    ),
-    "10 MB title": (
-        lambda f: _zip(_session_with(f, title=os.urandom(5_000_000).hex())),
-        "sessions[3]: title is 10000000 characters",
-    ),
+    "broken event JSON": (lambda f: _zip(f | {"event": f["event"][:-20]}), "event: not valid JSON"),
+    "event without start": (lambda f: _zip(f | {"event": _without_start(f["event"])}), "event: starts_at is missing"),
     "zip slip": (lambda f: _zip({"../event": f["event"], **f}), "../event: unsafe path in zip"),
     "zip bomb": (lambda f: _bomb(), "sessions: uncompressed size"),
 }
 
 
+def _without_start(event: bytes) -> bytes:
+    return json.dumps({k: v for k, v in json.loads(event).items() if k != "start_time"}).encode()
+
+
 @pytest.mark.parametrize("case", list(MALFORMED))
-def test_import_job_rejects_malformed_export_naming_file_and_record_and_writes_nothing(run_import, sample_2018, case):
+def test_import_job_rejects_an_unreadable_export_naming_file_and_field_and_writes_nothing(run_import, sample_2018, case):
     build, message = MALFORMED[case]
     data = build(_small_files(sample_2018))
     before = _content_items()
@@ -116,6 +113,31 @@ def test_import_job_rejects_malformed_export_naming_file_and_record_and_writes_n
     assert (record.state, record.attempts) == ("FAILURE", 1)
     assert message in record.error
     assert _content_items() == before
+
+
+# Quirks past the event file: the import goes on, and its result lists the repair.
+REPAIRED = {
+    "broken JSON": (lambda f: _zip(f | {"speakers": f["speakers"][:-20]}), ("speakers", "", "")),
+    "unknown track": (lambda f: _zip(_session_with(f, track={"id": 999999})), ("sessions", "3 (id 4282)", "track")),
+    "10 MB title": (
+        lambda f: _zip(_session_with(f, title=os.urandom(5_000_000).hex())), ("sessions", "3 (id 4282)", "title"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REPAIRED))
+def test_import_job_repairs_what_it_can_and_lists_each_repair_in_its_result(run_import, sample_2018, case):
+    build, where = REPAIRED[case]
+    files = _small_files(sample_2018)
+    # An event of its own: the sample's own source event belongs to another test's organizer.
+    event = json.loads(files["event"]) | {"identifier": f"job-repairs-{case}"}
+
+    record = run_import(build(files | {"event": json.dumps(event).encode()}))
+
+    assert record.state == "SUCCESS", record.error
+    result = json.loads(record.result)
+    assert where in [(r["file"], r["record"], r["field"]) for r in result["repairs"]]
+    assert result["repair_counts"]["total"] == len(result["repairs"])
 
 
 def test_import_job_reports_progress_and_the_new_event(run_import, sample_2018):

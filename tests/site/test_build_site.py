@@ -33,3 +33,42 @@ def test_main_refuses_bucket_with_an_export(tmp_path, build_site_module, sample_
 
     assert exit_info.value.code == 2
     assert "--bucket publishes from the database" in capsys.readouterr().err
+
+
+def _with_state(tmp_path, sample, state):
+    import json
+    import shutil
+
+    folder = shutil.copytree(sample, tmp_path / "export")
+    event = json.loads((folder / "event").read_text())
+    (folder / "event").write_text(json.dumps(event | {"state": state}))
+    return folder
+
+
+def test_main_builds_a_completed_event_as_published_and_past(tmp_path, build_site_module, sample_2017, capsys):
+    out_dir = tmp_path / "site"
+
+    code = build_site_module.main(["--from-openevent", str(_with_state(tmp_path, sample_2017, "Completed")), "--out", str(out_dir)])
+
+    assert code == 0
+    assert (out_dir / "e" / "fossasia-summit-2017" / "index.html").is_file()
+    assert "e/fossasia-summit-2017/" in (out_dir / "index.html").read_text()
+
+
+def test_main_refuses_an_unpublished_export_instead_of_an_empty_site(tmp_path, build_site_module, sample_2017, capsys):
+    code = build_site_module.main(["--from-openevent", str(_with_state(tmp_path, sample_2017, "Draft")), "--out", str(tmp_path / "site")])
+
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "error: event: state is 'draft', not published: nothing to build (publish it, or import it and publish it there)"
+    )
+    assert not (tmp_path / "site").exists()
+
+
+def test_main_prints_the_repairs_it_made_on_stderr(tmp_path, build_site_module, sample_2018, capsys):
+    code = build_site_module.main(["--from-openevent", str(sample_2018), "--out", str(tmp_path / "site")])
+
+    err = capsys.readouterr().err
+    assert code == 0
+    assert err.startswith("Read the export with 8 repairs:\n")
+    assert "  sessions[57 (id 4588)]: title must be one line (no line breaks or tabs): repaired\n" in err

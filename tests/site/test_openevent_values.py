@@ -47,7 +47,7 @@ def test_session_title_with_a_line_break_and_control_characters_is_repaired_with
 
     assert export.sessions[0]["title"] == "Good talk secondline"
     assert export.warnings == (
-        "sessions[0]: title must not hold control characters, lone surrogates or noncharacters: repaired",
+        "sessions[0 (id 7)]: title must not hold control characters, lone surrogates or noncharacters: repaired",
     )
 
 
@@ -63,20 +63,22 @@ def test_unsafe_urls_of_tickets_sponsors_and_social_links_are_left_out_with_warn
     assert sorted(export.warnings) == [
         "event: social_links[0] is not an http(s) URL: left out",
         "event: ticket_url is not an http(s) URL: left out",
-        "sponsors[0]: url is not an http(s) URL: left out",
+        "sponsors[0 (id 1)]: url is not an http(s) URL: left out",
     ]
 
 
-def test_session_ending_before_it_starts_loses_its_times_with_a_warning():
+def test_session_ending_before_it_starts_loses_its_end_with_a_repair():
     export = _parse(sessions=[_session(ends_at="2018-03-22T09:59:00+08:00")])
 
-    assert (export.sessions[0]["starts_at"], export.sessions[0]["ends_at"]) == (None, None)
-    assert export.warnings == ("sessions[0]: ends_at is before starts_at: both left out",)
+    assert (export.sessions[0]["starts_at"], export.sessions[0]["ends_at"]) == (datetime(2018, 3, 22, 2, tzinfo=UTC), None)
+    assert export.warnings == ("sessions[0 (id 7)]: ends_at is before starts_at: end left out",)
 
 
-def test_event_ending_before_it_starts_is_an_export_error():
-    with pytest.raises(ExportError, match=r"^event: event ends_at is before starts_at"):
-        _parse(event=_event(ends_at="2018-03-21T09:00:00+08:00"))
+def test_event_ending_before_it_starts_gets_the_two_swapped_with_a_repair():
+    export = _parse(event=_event(ends_at="2018-03-21T09:00:00+08:00"))
+
+    assert export.event["ends_at"] > export.event["starts_at"]
+    assert export.warnings == ("event: ends_at is before starts_at: the two swapped",)
 
 
 @pytest.mark.parametrize("latitude", [999, "999", "NaN", "1e400", -91])
@@ -92,22 +94,24 @@ def test_sponsor_level_that_is_no_ascii_whole_number_is_left_out_with_a_warning(
     export = _parse(sponsors=[{"id": 1, "name": "ACME", "level": level}])
 
     assert export.sponsors[0]["level"] == 0
-    assert export.warnings == ("sponsors[0]: level is not a whole number from 0 to 100: left out",)
+    assert export.warnings == ("sponsors[0 (id 1)]: level is not a whole number from 0 to 100: left out",)
 
 
 def test_session_time_past_2100_is_left_out_with_a_warning():
     export = _parse(sessions=[_session(starts_at="9999-12-31T23:59:59-12:00", ends_at=None)])
 
     assert export.sessions[0]["starts_at"] is None
-    assert export.warnings == ("sessions[0]: starts_at must fall in the years 1970 to 2100: left out",)
+    assert export.warnings == ("sessions[0 (id 7)]: starts_at must fall in the years 1970 to 2100: left out",)
 
 
 @pytest.mark.parametrize("raw", [b"[" * 100_000 + b"]" * 100_000, b'[{"id": 1e400}]', b"[NaN]"])
-def test_deep_or_non_finite_json_is_an_export_error_naming_the_file(raw):
+def test_deep_or_non_finite_json_file_is_left_out_with_a_repair_naming_it(raw):
     files = {"event": json.dumps(_event()).encode(), "sessions": raw}
 
-    with pytest.raises(ExportError, match=r"^sessions: not valid JSON"):
-        parse_files(files)
+    export = parse_files(files)
+
+    assert [(r.file, r.record, r.field) for r in export.repairs] == [("sessions", "", "")]
+    assert export.repairs[0].action.startswith("not valid JSON") and export.sessions == []
 
 
 def test_deep_c3voc_schedule_is_refused_as_not_a_schedule():
@@ -215,10 +219,10 @@ def test_render_links_no_unsafe_url_even_when_one_was_stored():
     assert b'href="https://ok.example/"' in files["e/values-conf-2018/index.html"]
 
 
-def test_call_for_papers_closing_before_it_opens_loses_its_dates_with_a_warning():
+def test_call_for_papers_closing_before_it_opens_loses_its_end_with_a_repair():
     cfp = {"announcement": "Send talks", "starts_at": "2018-01-10T00:00:00Z", "ends_at": "2018-01-01T00:00:00Z"}
 
     export = _parse(event=_event(call_for_papers=cfp))
 
-    assert (export.event["call_for_papers"]["starts_at"], export.event["call_for_papers"]["ends_at"]) == (None, None)
-    assert export.warnings == ("event.call_for_papers: ends_at is before starts_at: both left out",)
+    assert export.event["call_for_papers"]["ends_at"] is None
+    assert export.warnings == ("event: call_for_papers.ends_at is before starts_at: end left out",)

@@ -24,6 +24,10 @@ IMPORT_BODY = Schema(
             "string", min_length=1, max_length=300, description="an uploaded export under imports/<your id>/ (the CLI)"
         ),
         "publish": Field("boolean", description="publish the event when the export says it was published"),
+        "event_id": Field(
+            "string", min_length=1, max_length=64,
+            description="import into this event (you organize it); otherwise the same source event's earlier import, or a new event",
+        ),
     },
     required=frozenset(),  # exactly one of upload_id and upload_key (domain/imports.start_import)
 )
@@ -43,6 +47,6 @@ def start_import(body: dict[str, Any]) -> dict[str, Any]:
     return job_started(
         start_import(
             actor=_actor(), upload_key=body.get("upload_key"), upload_id=body.get("upload_id"),
-            publish=bool(body.get("publish")),
+            publish=bool(body.get("publish")), into_event_id=body.get("event_id"),
         )
     )  # fmt: skip

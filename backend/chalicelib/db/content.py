@@ -81,6 +81,12 @@ class Event(Item, discriminator="event"):
     source_id = UnicodeAttribute(null=True)  # the record id in the imported export
     email = UnicodeAttribute(null=True)  # private: the organizers' contact
     event_url = UnicodeAttribute(null=True)
+    external_event_url = UnicodeAttribute(null=True)  # Open Event's link to the event's own site elsewhere
+    topic = UnicodeAttribute(null=True)  # Open Event's classification: topic, sub-topic and kind
+    sub_topic = UnicodeAttribute(null=True)
+    event_type = UnicodeAttribute(null=True)
+    copyright_holder = UnicodeAttribute(null=True)
+    source_fingerprint = UnicodeAttribute(null=True)  # identifier + name + start of the imported source event
     call_for_papers = CallForPapers(null=True)
     review = ReviewSettings(null=True)  # shown by its own route (domain/review.py)
 
@@ -92,6 +98,7 @@ class Track(Item, discriminator="track"):
     description = UnicodeAttribute(null=True)
     color = UnicodeAttribute(null=True)
     text_color = UnicodeAttribute(null=True)  # None: derived from color (site/colors.py)
+    location = UnicodeAttribute(null=True)  # where the track meets, as the organizers name it
     source_id = UnicodeAttribute(null=True)
 
 
@@ -275,6 +282,14 @@ def session_duration_minutes(starts_at: datetime | None, ends_at: datetime | Non
     if starts_at is None or ends_at is None or ends_at < starts_at:
         return None
     return int((ends_at - starts_at).total_seconds() // 60)
+
+
+class ImportSource(Item, discriminator="import_source"):
+    """The event an imported source event (its fingerprint: identifier, name, start) went into,
+    so importing it again updates that event, also after an import into a chosen one (--into).
+    Kept here, beside Event, so every reader of events knows the kind."""
+
+    event_id = UnicodeAttribute()
 
 
 # The mail kinds share the event's partition: whoever reads the whole partition (the trash, a

@@ -28,6 +28,7 @@ Layout:
 - mail (db/mail.py), in the event's partition: a template override `MAILTEMPLATE#<name>`, an
   outbox mail `OUTBOX#<time>#<id>` (newest last), an organizer's notification choice
   `MAILPREF#<user id>`; the proposals a day's digest names `DIGEST#<yyyy-mm-dd>`/`<event id>`
+- the event an imported source event went into `IMPORTSOURCE#<fingerprint>`/`SOURCE`
 """
 
 from __future__ import annotations
@@ -337,6 +338,17 @@ def digest_pk(day: str) -> str:
 
 def digest_key(day: str, event_id: str) -> Key:
     return digest_pk(day), event_id
+
+
+# -- imports ------------------------------------------------------------------------------------
+
+
+IMPORT_SOURCE_SK = "SOURCE"
+
+
+def import_source_key(fingerprint: str) -> Key:
+    """Which event an import of this source event (openevent.source_fingerprint) updates."""
+    return f"IMPORTSOURCE#{fingerprint}", IMPORT_SOURCE_SK
 
 
 def wire(key: Key) -> dict[str, dict[str, str]]:

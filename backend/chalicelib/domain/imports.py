@@ -1,8 +1,11 @@
 """Import an Open Event export or a c3voc schedule.json into the table, all or nothing.
 
-Ids come from `openevent.podium_id` (deterministic per source event and record), so
-importing the same export again updates the event it made instead of making another.
-Media stay the URLs the export names: nothing here fetches them.
+Which event an import writes: the one named by `into_event_id`, else the one an earlier import of
+the same source event went into (its fingerprint: identifier, name and start, kept in an
+`ImportSource` item), else a new one whose id comes from that fingerprint. Exports of different
+conferences share identifiers and ids, so neither alone decides. Record ids live in the event's
+namespace (`openevent.with_event_id`). Media stay the URLs the export names: nothing here fetches
+them. The reader's repair report (formats/repairs.py) travels in the result.
 """
 
 from __future__ import annotations
@@ -21,15 +24,16 @@ from chalicelib.actors import Actor
 from chalicelib.adapters import files
 from chalicelib.db import content, table
 from chalicelib.db.base import Item
-from chalicelib.db.keys import EVENT_SK, PUBLISHED, child_key, event_key, slug_key
+from chalicelib.db.keys import EVENT_SK, PUBLISHED, child_key, event_key, import_source_key, slug_key
 from chalicelib.db.queries import event_raw_items, events_with_slug
 from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.domain.uploads import accepted_import_key
-from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.formats import c3voc
-from chalicelib.formats.openevent import ExportError, OpenEventExport, read_export
+from chalicelib.formats.openevent import ExportError, OpenEventExport, read_export, with_event_id
+from chalicelib.formats.repairs import Repair, counts, report_json
 from chalicelib.jobs.enqueue import enqueue
 
 Progress = Callable[[int], None]
@@ -58,15 +62,22 @@ class ImportResult:
     slug: str
     created: bool
     counts: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+    repairs: tuple[Repair, ...] = field(default_factory=tuple)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The repairs as one line of text each."""
+        return [str(r) for r in self.repairs]
 
     def to_json(self) -> dict[str, Any]:
+        """What the import job's result and `podium import --report` hold."""
         return {
             "event_id": self.event_id,
             "slug": self.slug,
             "created": self.created,
             "counts": self.counts,
-            "warnings": self.warnings,
+            "repairs": report_json(self.repairs),
+            "repair_counts": counts(self.repairs),
         }
 
 
@@ -82,12 +93,20 @@ def check_own_upload(actor: Actor, upload_key: str) -> None:
         raise Forbidden("upload_key must name one of your uploads", fields={"upload_key": "not one of your uploads"})
 
 
-def start_import(*, actor: Actor, upload_key: str | None = None, upload_id: str | None = None, publish: bool) -> str:
+def start_import(
+    *,
+    actor: Actor,
+    upload_key: str | None = None,
+    upload_id: str | None = None,
+    publish: bool,
+    into_event_id: str | None = None,
+) -> str:
     """Start the import job of an uploaded export (returns its id) once the request is allowed:
-    the right to create events, a verified email to publish (refused now rather than in the
-    job), and an upload of the actor's own (403; by id: 404) that exists and is completed (422).
-    The upload is named by exactly one of `upload_id` (an `import` upload) and `upload_key`."""
-    require(actor, "event.import", None)
+    the right to create events, or to edit `into_event_id`'s event when the import goes into it,
+    a verified email to publish (refused now rather than in the job), and an upload of the actor's
+    own (403; by id: 404) that exists and is completed (422). The upload is named by exactly one
+    of `upload_id` (an `import` upload) and `upload_key`."""
+    require(actor, "event.import", into_event_id)
     if (upload_id is None) == (upload_key is None):
         both = "give exactly one of upload_id and upload_key"
         raise ValidationFailed(both, fields={"upload_id": both, "upload_key": both})
@@ -98,7 +117,8 @@ def start_import(*, actor: Actor, upload_key: str | None = None, upload_id: str 
     if files.stored_file_info(key) is None:
         named = "upload_key" if upload_id is None else "upload_id"
         raise ValidationFailed(f"{named} names no upload", fields={named: "no such upload"})
-    return enqueue("import_event", upload_key=key, owner_id=actor.id, publish=publish)
+    into = {"into_event_id": into_event_id} if into_event_id else {}
+    return enqueue("import_event", upload_key=key, owner_id=actor.id, publish=publish, **into)
 
 
 def read_source(path: str | Path) -> OpenEventExport:
@@ -122,9 +142,12 @@ def import_event(
     publish: bool = False,
     progress: Progress | None = None,
     notify_speakers: bool = False,
+    into_event_id: str | None = None,
 ) -> ImportResult:
     """Write the export's event and every record; returns what was written.
 
+    The event written is `into_event_id` (it must exist and the actor organize it), else the one
+    an earlier import of this source event went into, else a new one (see the module docstring).
     A session whose state the import changes gets the effects of any state change
     (`content.session_state_changed`), whose speaker mails only with `notify_speakers`: an import
     copies decisions another system made and told its speakers already, and a re-import would
@@ -137,26 +160,37 @@ def import_event(
     record cannot be stored; restores the previous items if a write fails midway.
     """
     report = progress or (lambda _percent: None)
-    event_id = export.event["id"]
+    fingerprint = export.event["source_fingerprint"]
+    source_key = import_source_key(fingerprint)
+    old_source = _raw_item(source_key)
+    event_id = into_event_id or _event_of_source(old_source) or export.event["id"]
+    export = with_event_id(export, event_id)
     old_items = _raw_partition(event_id)
     old_event = old_items.get(event_key(event_id))
+    if into_event_id is not None and (old_event is None or "trashed_at" in old_event):
+        raise NotFound("No such event.", fields={"event_id": "no such event"})
     if old_event is not None:
         require(actor, "event.import", event_id)
     already_published = old_event is not None and old_event.get("state", {}).get("S") == "published"
     if publish and export.event["published"] and not already_published:
         check_may_publish(actor)
-    items, warnings = _items(export, old_event=old_event, owner_id=owner_id, publish=publish)
+    items = _items(export, old_event=old_event, owner_id=owner_id, publish=publish)
     raw_items = [_raw(item, old_items) for item in items]
     _check_sizes(items, raw_items)
     if old_event is None and owner_id != "system":
         raw_items.append(owner_item(event_id=event_id, user_id=owner_id))
+    pointer = content.ImportSource(*source_key, event_id=event_id)
+    pointer.stamp()
     report(10)
     new_keys = {_key(raw) for raw in raw_items}
     stale = [key for key, raw in old_items.items() if key not in new_keys and _imported(raw)]
     try:
-        _write(puts=raw_items, deletes=stale, progress=lambda done: report(10 + 5 * int(17 * done)))  # 5% steps
+        _write(
+            puts=[*raw_items, pointer.serialize()], deletes=stale,
+            progress=lambda done: report(10 + 5 * int(17 * done)),  # 5% steps
+        )  # fmt: skip
     except Exception:
-        _restore(old_items, new_keys)
+        _restore(old_items | ({source_key: old_source} if old_source else {}), new_keys | {source_key})
         raise
     event = items[0]
     assert isinstance(event, content.Event)
@@ -170,8 +204,21 @@ def import_event(
         slug=event.slug,
         created=old_event is None,
         counts=export_counts(export),
-        warnings=warnings,
+        repairs=export.repairs,
     )
+
+
+def _raw_item(key: tuple[str, str]) -> dict[str, Any] | None:
+    return table.get_item(key)
+
+
+def _event_of_source(source: dict[str, Any] | None) -> str | None:
+    """The event an earlier import of the source event went into, while it still exists."""
+    if source is None:
+        return None
+    event_id = source["event_id"]["S"]
+    event = _raw_item(event_key(event_id))
+    return event_id if event is not None and "trashed_at" not in event else None
 
 
 def export_counts(export: OpenEventExport) -> dict[str, Any]:
@@ -190,9 +237,7 @@ def export_counts(export: OpenEventExport) -> dict[str, Any]:
 # --- building items ---------------------------------------------------------------------
 
 
-def _items(
-    export: OpenEventExport, *, old_event: dict[str, Any] | None, owner_id: str, publish: bool
-) -> tuple[list[Item], list[str]]:
+def _items(export: OpenEventExport, *, old_event: dict[str, Any] | None, owner_id: str, publish: bool) -> list[Item]:
     event = _event_item(export.event, old_event=old_event, owner_id=owner_id, publish=publish)
     items: list[Item] = [event]
     children = (
@@ -201,6 +246,7 @@ def _items(
         (content.SessionType, export.session_types),
         (content.Session, export.sessions),
         (content.Sponsor, export.sponsors),
+        (content.Speaker, export.speakers),
         (content.Post, export.posts),
         (content.Question, export.questions),  # Podium's own export file; none from Open Event's
     )
@@ -210,17 +256,7 @@ def _items(
     for item in items:
         if isinstance(item, content.Session):  # the names its lists show, as every session keeps them
             item.speaker_names = {i: names[i] for i in item.speaker_ids or [] if i in names}
-    session_ids = {s["id"] for s in export.sessions}
-    warnings = list(export.warnings)  # what the reader repaired (chalicelib/values.py)
-    for index, speaker in enumerate(export.speakers):
-        linked = [i for i in speaker["session_ids"] if i in session_ids]
-        if len(linked) != len(speaker["session_ids"]):
-            dropped = len(speaker["session_ids"]) - len(linked)
-            warnings.append(
-                f"speakers[{index}] (id {speaker['source_id']}): {dropped} link(s) to unknown sessions left out"
-            )
-        items.append(_child(content.Speaker, event.id, speaker | {"session_ids": linked}))
-    return items, warnings
+    return items
 
 
 def _event_item(

@@ -18,14 +18,16 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from chalicelib import values
+from chalicelib.formats.repairs import Repair, RepairLog, record_label
 
 if TYPE_CHECKING:  # the writer only calls audience.shows(kind, field)
     from chalicelib.domain.projections import Audience
@@ -85,17 +87,21 @@ KEY_ALIASES = {
     "microlocation": "room",
     "background_image": "banner_url",
     "original_image_url": "banner_url",
-    "type": "tier",
 }
 
 
 class ExportError(ValueError):
-    """The export is missing, malformed or over a size bound."""
+    """The export cannot be read at all: not an export, over a size bound, or an unreadable `event`
+    file. `file`, `record` and `field` name where ("" when the file or record as a whole)."""
+
+    def __init__(self, message: str, *, file: str = "", record: str = "", field: str = "") -> None:
+        super().__init__(message)
+        self.file, self.record, self.field = file, record, field
 
 
 @dataclass(frozen=True)
 class OpenEventExport:
-    """Every record of one export, normalized to Podium field names (dicts)."""
+    """Every record of one export, normalized to Podium field names (dicts), and the repairs made."""
 
     event: dict[str, Any]
     tracks: list[dict[str, Any]]
@@ -104,15 +110,62 @@ class OpenEventExport:
     sessions: list[dict[str, Any]]
     speakers: list[dict[str, Any]]
     sponsors: list[dict[str, Any]]
-    warnings: tuple[str, ...] = ()  # what was repaired, naming file, record and field
+    repairs: tuple[Repair, ...] = ()  # what was repaired or left out, naming file, record and field
     posts: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # only Podium's exports have them
-    questions: list[dict[str, Any]] = field(default_factory=list)  # Podium's custom questions
+    questions: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # Podium's custom questions
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The repairs as one line of text each."""
+        return tuple(str(r) for r in self.repairs)
 
 
 def podium_id(kind: str, source_event_key: str, source_id: object) -> str:
     """Stable short id for a record imported from Open Event."""
     digest = hashlib.sha1(f"openevent/{source_event_key}/{kind}/{source_id}".encode(), usedforsecurity=False).digest()
     return base64.b32encode(digest).decode("ascii")[:12].lower()
+
+
+def source_fingerprint(*, identifier: str, name: str, starts_at: datetime) -> str:
+    """What tells one source event from another: exports of different conferences share
+    identifiers and ids (real ones do), never identifier, name and start together."""
+    text = f"{identifier}\n{name.strip().casefold()}\n{starts_at.astimezone(UTC).isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def with_event_id(export: OpenEventExport, event_id: str) -> OpenEventExport:
+    """The export with every id made in `event_id`'s namespace (references follow): what an import
+    into a chosen event writes, so its records' ids are that event's own."""
+    if export.event["id"] == event_id:
+        return export
+    renamed: dict[str, str] = {}
+    kinds = (
+        ("track", export.tracks), ("room", export.rooms), ("session_type", export.session_types),
+        ("session", export.sessions), ("speaker", export.speakers), ("sponsor", export.sponsors),
+    )  # fmt: skip
+    for kind, records in kinds:
+        for record in records:
+            renamed[record["id"]] = podium_id(kind, event_id, record["source_id"])
+
+    def moved(record: dict[str, Any]) -> dict[str, Any]:
+        changed = dict(record)
+        for key, value in record.items():
+            if key == "source_id":  # the export's own id stays as it was
+                continue
+            if key == "id" or (key.endswith("_id") and isinstance(value, str)):
+                changed[key] = renamed.get(value, value)
+            elif key.endswith("_ids"):
+                changed[key] = tuple(renamed.get(i, i) for i in value)
+        return changed
+
+    return OpenEventExport(
+        event=export.event | {"id": event_id},
+        **{name: [moved(r) for r in getattr(export, name)] for name in _RECORD_LISTS},
+        repairs=export.repairs,
+    )
+
+
+_RECORD_LISTS = ("tracks", "rooms", "session_types", "sessions", "speakers", "sponsors")
 
 
 def slugify(text: str) -> str:
@@ -131,13 +184,15 @@ def event_slug(name: str, starts_at: datetime | None) -> str:
 # --- reading files -----------------------------------------------------------------
 
 
-def read_raw_files(path: str | Path) -> dict[str, bytes]:
-    """Raw bytes of each known export file found in a folder or zip."""
+def read_raw_files(path: str | Path, *, not_read: list[str] | None = None) -> dict[str, bytes]:
+    """Raw bytes of each known export file found in a folder or zip; the names of the other files
+    are appended to `not_read` (the reader reports them)."""
     source = Path(path)
+    others = not_read if not_read is not None else []
     if source.is_dir():
-        return _read_folder(source)
+        return _read_folder(source, others)
     if source.is_file() and zipfile.is_zipfile(source):
-        return _read_zip(source)
+        return _read_zip(source, others)
     raise ExportError(f"{source}: not a folder or zip file")
 
 
@@ -148,11 +203,12 @@ def _known_name(member: str) -> str | None:
     return name if name in FILE_NAMES else None
 
 
-def _read_folder(folder: Path) -> dict[str, bytes]:
+def _read_folder(folder: Path, not_read: list[str]) -> dict[str, bytes]:
     raw: dict[str, bytes] = {}
     for entry in sorted(folder.iterdir()):
         name = _known_name(entry.name)
         if name is None or not entry.is_file():
+            not_read.append(f"{entry.name}/" if entry.is_dir() else entry.name)
             continue
         if entry.stat().st_size > MAX_FILE_BYTES:
             raise ExportError(f"{entry.name}: file is larger than {MAX_FILE_BYTES} bytes")
@@ -170,7 +226,7 @@ def _check_zip_member(info: zipfile.ZipInfo) -> None:
         raise ExportError(f"{info.filename}: compression ratio too high (zip bomb?)")
 
 
-def _read_zip(archive: Path) -> dict[str, bytes]:
+def _read_zip(archive: Path, not_read: list[str]) -> dict[str, bytes]:
     raw: dict[str, bytes] = {}
     with zipfile.ZipFile(archive) as zipped:
         infos = zipped.infolist()
@@ -181,6 +237,8 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
         for info in sorted(infos, key=lambda i: i.filename):
             name = _known_name(info.filename)
             if name is None or info.is_dir():
+                if not info.is_dir():
+                    not_read.append(info.filename)
                 continue
             with zipped.open(info) as member:
                 # The header's size can lie; never read past the bound.
@@ -191,38 +249,96 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
     return raw
 
 
-def _parse_json(name: str, data: bytes) -> Any:
-    try:
-        return values.parse_json(data, max_depth=MAX_JSON_DEPTH)
-    except values.ValueProblem as problem:
-        raise ExportError(f"{name}: not valid JSON ({problem})") from None
-
-
 # --- normalizing records -------------------------------------------------------------
+
+# Keys the source system wrote that carry nothing a visitor or an organizer would miss: other
+# sizes of an image the record already links, search helpers and the source's own bookkeeping.
+# Any other key Podium does not read gets one line in the report per file and field.
+_BOOKKEEPING = frozenset(
+    {
+        "created_at", "deleted_at", "submitted_at", "is_mail_sent", "version", "thumbnail", "thumbnail_image_url",
+        "icon", "icon_image_url", "small", "small_image_url", "large", "placeholder_url", "searchable_location_name",
+        "schedule_published_on", "has_session_speakers", "is_sessions_speakers_enabled", "track_image_url",
+    }
+)  # fmt: skip
+_EVENT_FIELDS = frozenset(
+    {
+        "id", "identifier", "name", "description", "starts_at", "ends_at", "timezone", "location_name",
+        "latitude", "longitude", "logo_url", "banner_url", "large_image_url", "organizer_name",
+        "organizer_description", "ticket_url", "code_of_conduct", "licence_details", "copyright",
+        "social_links", "call_for_papers", "email", "state", "event_url", "privacy", "topic", "sub_topic",
+        "event_type", "external_event_url",
+    }
+)  # fmt: skip
+_SPEAKER_TEXT = (
+    "name", "short_biography", "long_biography", "organisation", "position", "country", "city", "website",
+    "twitter", "github", "linkedin", "facebook", "email", "mobile", "gender", "heard_from",
+    "speaking_experience", "sponsorship_required",
+)  # fmt: skip
+_SESSION_TEXT = (
+    "subtitle", "short_abstract", "long_abstract", "language", "level", "slides_url", "video_url", "audio_url",
+    "signup_url", "comments",
+)  # fmt: skip
+READ_FIELDS = {
+    "event": _EVENT_FIELDS,
+    "sessions": frozenset(
+        {"id", "title", "name", "state", "starts_at", "ends_at", "track", "room", "session_type", "speakers", "x_podium_answers"}
+        | set(_SESSION_TEXT)
+    ),
+    "speakers": frozenset({"id", "photo_url", "featured", "sessions", *_SPEAKER_TEXT}),
+    "tracks": frozenset({"id", "name", "description", "color", "text_color", "location", "sessions"}),
+    "microlocations": frozenset({"id", "name", "floor", "latitude", "longitude"}),
+    "session_types": frozenset({"id", "name", "length"}),
+    "sponsors": frozenset({"id", "name", "description", "url", "logo_url", "tier", "level"}),
+    # Podium's own files (Open Event has neither): what Podium's exports carry.
+    "posts": frozenset({"id", "title", "body", "published", "published_at"}),
+    "x_podium_questions": frozenset({
+        "id", "kind", "name", "description", "choices", "required", "identifying", "visibility", "position",
+        "min_length", "max_length", "track_ids", "session_type_ids",
+    }),
+}
+# Keys one file spells its own way ("type" is a sponsor's tier but an event's kind).
+FILE_KEY_ALIASES = {
+    "sponsors": {"type": "tier", "sponsor_type": "tier"},
+    "event": {"type": "event_type", "event_copyright": "copyright"},
+}
+FILE_OF_KIND = {
+    "track": "tracks", "room": "microlocations", "session_type": "session_types", "speaker": "speakers",
+    "sponsor": "sponsors", "session": "sessions", "post": "posts", "question": "x_podium_questions",
+}  # fmt: skip
 
 
 class _Context:
-    """Where we are (file, record index) so every error names it."""
+    """Where we are (file, record, and a prefix for nested fields) so every repair and error names it."""
 
-    def __init__(self, file: str, index: int | None, tz: ZoneInfo, warnings: list[str]):
-        self.file, self.index, self.tz, self.warnings = file, index, tz, warnings
+    def __init__(
+        self, file: str, index: int | None, tz: ZoneInfo, log: RepairLog, *, source_id: str | None = None, prefix: str = ""
+    ):
+        self.file, self.index, self.tz, self.log = file, index, tz, log
+        self.source_id, self.prefix = source_id, prefix
 
     @property
-    def where(self) -> str:
-        return self.file if self.index is None else f"{self.file}[{self.index}]"
+    def record(self) -> str:
+        return record_label(self.index, self.source_id) if self.index is not None or not self.source_id else f"id {self.source_id}"
 
-    def error(self, message: str) -> ExportError:
-        return ExportError(f"{self.where}: {message}")
+    def nested(self, prefix: str) -> _Context:
+        return _Context(self.file, self.index, self.tz, self.log, source_id=self.source_id, prefix=prefix)
 
-    def warn(self, message: str) -> None:
-        self.warnings.append(f"{self.where}: {message}")
+    def error(self, field: str, message: str) -> ExportError:
+        where = f"{self.file}[{self.record}]" if self.record else self.file
+        name = self.prefix + field
+        return ExportError(f"{where}: {name} {message}", file=self.file, record=self.record, field=name)
+
+    def repair(self, field: str, action: str) -> None:
+        self.log.repair(file=self.file, record=self.record, field=self.prefix + field, action=action)
 
 
-def _normalize_keys(record: dict[str, Any]) -> dict[str, Any]:
+def _normalize_keys(record: dict[str, Any], file: str = "") -> dict[str, Any]:
+    own = FILE_KEY_ALIASES.get(file, {})
     normalized = {}
     for key, value in record.items():
-        snake = key.replace("-", "_")
-        normalized[KEY_ALIASES.get(snake, snake)] = value
+        snake = str(key).replace("-", "_")
+        normalized[own.get(snake) or KEY_ALIASES.get(snake, snake)] = value
     return normalized
 
 
@@ -230,127 +346,176 @@ def _text(ctx: _Context, record: dict[str, Any], key: str) -> str:
     value = record.get(key)
     if value is None:
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise ctx.error(f"{key} should be text, got {type(value).__name__}")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        ctx.repair(key, f"should be text, got {type(value).__name__}: left out")
+        return ""
+    value = str(value)
     limit = MAX_SHORT_TEXT if key in SHORT_TEXT_FIELDS else MAX_LONG_TEXT
     if len(value) > limit:
-        raise ctx.error(f"{key} is {len(value)} characters, over the limit of {limit}")
+        ctx.repair(key, f"is {len(value)} characters, over the limit of {limit}: cut to {limit}")
+        value = value[:limit]
     multiline = key in MULTILINE_FIELDS
     problem = values.text_problem(value, multiline=multiline)
     if problem:
         value = values.clean_text(value, multiline=multiline)
-        ctx.warn(f"{key} {problem}: repaired")
+        ctx.repair(key, f"{problem}: repaired")
     if key in URL_FIELDS and value.strip() and values.safe_url(value) is None:
-        ctx.warn(f"{key} is not an http(s) URL: left out")
+        ctx.repair(key, "is not an http(s) URL: left out")
         return ""
     return value.strip() if key in SHORT_TEXT_FIELDS or key in URL_FIELDS else value
 
 
-def _time(ctx: _Context, record: dict[str, Any], key: str) -> datetime | None:
+def _time(ctx: _Context, record: dict[str, Any], key: str, *, required: bool = False) -> datetime | None:
+    """The time at `key` in UTC; a bad one is left out with a repair line (refused when `required`)."""
     value = record.get(key)
-    if value in (None, ""):
+    if value is None or value == "":
+        if required:
+            raise ctx.error(key, "is missing")
         return None
+    problem, parsed = None, None
     if not isinstance(value, str) or len(value) > 64:
-        raise ctx.error(f"{key} is not an ISO 8601 time")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise ctx.error(f"{key} is not an ISO 8601 time: {value!r}") from error
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ctx.tz)
-    try:
-        return values.bounded_datetime(parsed).astimezone(UTC)
-    except values.ValueProblem as problem:
-        ctx.warn(f"{key} {problem}: left out")
-        return None
+        problem = "is not an ISO 8601 time"
+    else:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            problem = f"is not an ISO 8601 time: {value!r}"
+    if parsed is not None:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=ctx.tz)
+        try:
+            return values.bounded_datetime(parsed).astimezone(UTC)
+        except values.ValueProblem as out_of_range:
+            problem = str(out_of_range)
+    if required:
+        raise ctx.error(key, str(problem))
+    ctx.repair(key, f"{problem}: left out")
+    return None
 
 
 def _times(ctx: _Context, record: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """starts_at and ends_at; both left out (with a warning) when the end comes before the start."""
+    """starts_at and ends_at; an end before the start is left out (with a repair line): the start
+    places the session, an end days earlier is the typo."""
     starts_at, ends_at = _time(ctx, record, "starts_at"), _time(ctx, record, "ends_at")
     if values.order_problem(starts_at, ends_at):
-        ctx.warn("ends_at is before starts_at: both left out")
-        return None, None
+        ctx.repair("ends_at", "is before starts_at: end left out")
+        return starts_at, None
     return starts_at, ends_at
 
 
-def _source_id(ctx: _Context, record: Any) -> str:
-    if not isinstance(record, dict):
-        raise ctx.error("record should be an object")
+def _source_id(record: dict[str, Any]) -> str | None:
+    """The record's id as text, or None when it has no usable one."""
     value = record.get("id")
     if isinstance(value, bool) or not isinstance(value, (int, str)) or str(value).strip() == "":
-        raise ctx.error("record has no id")
-    if len(str(value)) > 64:
-        raise ctx.error("id is too long")
-    if values.text_problem(str(value)):
-        raise ctx.error(f"id {values.text_problem(str(value))}")
+        return None
+    if len(str(value)) > 64 or values.text_problem(str(value)):
+        return None
     return str(value)
 
 
 def _number(ctx: _Context, record: dict[str, Any], key: str, *, low: float, high: float) -> float | None:
-    """A finite number from `low` to `high` (or its text); left out with a warning otherwise."""
+    """A finite number from `low` to `high` (or its text); left out with a repair line otherwise."""
     value = record.get(key)
-    if isinstance(value, bool) or value in (None, ""):
+    if value is None or value == "":
         return None
-    number = values.clean_number(value, minimum=low, maximum=high)
+    number = None if isinstance(value, bool) else values.clean_number(value, minimum=low, maximum=high)
     if number is None:
-        ctx.warn(f"{key} is not a number from {low:g} to {high:g}: left out")
+        ctx.repair(key, f"is not a number from {low:g} to {high:g}: left out")
     return number
 
 
-def _minutes(length: Any) -> int | None:
-    """'01:55' -> 115; None unless from 1 minute to a day."""
+def _minutes(ctx: _Context, length: Any) -> int | None:
+    """'01:55', '01.55' or '01:55:00' -> 115; None (with a repair line) unless from 1 minute to a day."""
+    if length is None or length == "":
+        return None
     if isinstance(length, int) and not isinstance(length, bool):
         minutes = length
     else:
-        match = re.fullmatch(r"(\d{1,3}):(\d{2})", str(length or ""), re.ASCII)
+        match = re.fullmatch(r"(\d{1,3})[:.](\d{2})(?::\d{2})?", str(length).strip(), re.ASCII)
         minutes = int(match[1]) * 60 + int(match[2]) if match else 0
-    return minutes if 1 <= minutes <= 24 * 60 else None
+    if 1 <= minutes <= 24 * 60:
+        return minutes
+    ctx.repair("length", f"{str(length)[:40]!r} is not a length from 00:01 to 24:00: left out")
+    return None
 
 
-def _records(raw: dict[str, bytes], name: str) -> list[Any] | None:
+def _records(raw: dict[str, bytes], name: str, log: RepairLog) -> list[Any] | None:
+    """The records of an optional file; a broken one is left out with a repair line."""
     if name not in raw:
         return None
-    parsed = _parse_json(name, raw[name])
+    try:
+        parsed = values.parse_json(raw[name], max_depth=MAX_JSON_DEPTH)
+    except values.ValueProblem as problem:
+        log.repair(file=name, record="", field="", action=f"not valid JSON ({problem}): file left out")
+        return None
     if not isinstance(parsed, list):
-        raise ExportError(f"{name}: should hold a JSON list")
+        log.repair(file=name, record="", field="", action="should hold a JSON list: file left out")
+        return None
     return parsed
 
 
-def _timezone(name: str) -> ZoneInfo:
+def _zone(ctx: _Context, record: dict[str, Any]) -> str:
+    """The event's canonical IANA zone: a link, legacy or misspelt name is rewritten; an unknown one
+    gives way to the zone of starts_at's offset (UTC without one). Both with a repair line."""
+    value = record.get("timezone")
+    if value is not None and not isinstance(value, str):
+        value = None
+        ctx.repair("timezone", "should be text: left out")
+    canonical = values.canonical_timezone(value) if value else None
+    if canonical is not None:
+        if canonical != value:
+            ctx.repair("timezone", f"{value!r} is written {canonical!r}, its canonical tz database name")
+        return canonical
+    fallback = _offset_zone(record.get("starts_at"))
+    if value:
+        ctx.repair("timezone", f"{value[:64]!r} is no time zone: {fallback} used (the offset of starts_at)")
+    elif fallback != "UTC":
+        ctx.repair("timezone", f"is missing: {fallback} used (the offset of starts_at)")
+    return fallback
+
+
+def _offset_zone(starts_at: Any) -> str:
+    """The fixed-offset tz database zone of a time's offset (Etc/GMT-8 is UTC+8), else UTC."""
     try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ExportError(f"event: unknown timezone {name!r}") from error
+        offset = datetime.fromisoformat(starts_at).utcoffset() if isinstance(starts_at, str) else None
+    except ValueError:
+        offset = None
+    hours, rest = divmod(int(offset.total_seconds()), 3600) if offset else (0, 0)
+    return f"Etc/GMT{-hours:+d}" if hours and not rest and -14 <= hours <= 12 else "UTC"
 
 
-def _parse_event(raw: dict[str, bytes], warnings: list[str]) -> dict[str, Any]:
+def _parse_event(raw: dict[str, bytes], log: RepairLog) -> dict[str, Any]:
+    """The event record; the one file that refuses the import when unreadable."""
     if "event" not in raw:
-        raise ExportError("event: file missing from export")
-    parsed = _parse_json("event", raw["event"])
+        raise ExportError("event: file missing from export", file="event")
+    try:
+        parsed = values.parse_json(raw["event"], max_depth=MAX_JSON_DEPTH)
+    except values.ValueProblem as problem:
+        raise ExportError(f"event: not valid JSON ({problem})", file="event") from None
     if not isinstance(parsed, dict):
-        raise ExportError("event: should hold a JSON object")
-    record = _normalize_keys(parsed)
-    tz_name = record.get("timezone") or "UTC"
-    if not isinstance(tz_name, str):
-        raise ExportError("event: timezone should be text")
-    ctx = _Context("event", None, _timezone(tz_name), warnings)
-    source_id = _source_id(ctx, record)
-    key = str(record.get("identifier") or source_id)
+        raise ExportError("event: should hold a JSON object", file="event")
+    record = _normalize_keys(parsed, "event")
+    ctx = _Context("event", None, ZoneInfo("UTC"), log)
+    tz_name = _zone(ctx, record)
+    ctx.tz = ZoneInfo(tz_name)
+    source_id = _source_id(record) or ""
+    identifier = _source_id({"id": record.get("identifier")}) or source_id
     name = _text(ctx, record, "name")
     if not name:
-        raise ctx.error("event has no name")
-    starts_at, ends_at = _time(ctx, record, "starts_at"), _time(ctx, record, "ends_at")
-    if starts_at is None or ends_at is None:
-        raise ctx.error("event needs starts_at and ends_at")
+        raise ctx.error("name", "is missing: an event needs a name")
+    starts_at, ends_at = _time(ctx, record, "starts_at", required=True), _time(ctx, record, "ends_at", required=True)
+    assert starts_at is not None and ends_at is not None  # required
     if values.order_problem(starts_at, ends_at):
-        raise ctx.error("event ends_at is before starts_at")
+        ctx.repair("ends_at", "is before starts_at: the two swapped")
+        starts_at, ends_at = ends_at, starts_at
+    fingerprint = source_fingerprint(identifier=identifier, name=name, starts_at=starts_at)
+    state = _text(ctx, record, "state").lower()
+    copyright_ = record.get("copyright") if isinstance(record.get("copyright"), dict) else {}
     return {
-        "id": podium_id("event", key, source_id),
+        "id": podium_id("event", fingerprint, source_id),
         "source_id": source_id,
-        "source_key": key,
+        "source_key": identifier,
+        "source_fingerprint": fingerprint,
         "slug": event_slug(name, starts_at.astimezone(ctx.tz)),
         "name": name,
         "description": _text(ctx, record, "description"),
@@ -366,148 +531,93 @@ def _parse_event(raw: dict[str, bytes], warnings: list[str]) -> dict[str, Any]:
         "organizer_description": _text(ctx, record, "organizer_description"),
         "ticket_url": _text(ctx, record, "ticket_url"),
         "code_of_conduct": _text(ctx, record, "code_of_conduct"),
-        "licence": _licence(record),
+        "licence": _licence(ctx, record, copyright_),
+        "copyright_holder": _text(ctx.nested("copyright."), _normalize_keys(copyright_), "holder"),
         "social_links": _social_links(ctx, record.get("social_links")),
         "call_for_papers": _call_for_papers(ctx, record.get("call_for_papers")),
-        "email": _email(record.get("email")),
-        "published": str(record.get("state") or "").lower() == "published",
+        "email": _email(ctx, record.get("email")),
+        # An ended conference Open Event calls Completed was published; Podium tells past from upcoming by date.
+        "published": state in ("published", "completed"),
+        "state": state,
         "event_url": _text(ctx, record, "event_url"),
+        "external_event_url": _text(ctx, record, "external_event_url"),
+        "privacy": "private" if _text(ctx, record, "privacy").lower() == "private" else "public",
+        "topic": _text(ctx, record, "topic"),
+        "sub_topic": _text(ctx, record, "sub_topic"),
+        "event_type": _text(ctx, record, "event_type"),
+        "_unread": _unread_fields("event", record),
     }
 
 
-def _licence(record: dict[str, Any]) -> str:
+def _licence(ctx: _Context, record: dict[str, Any], copyright_: dict[str, Any]) -> str:
     details = record.get("licence_details")
     if isinstance(details, dict):
-        return str(details.get("long_name") or details.get("long-name") or details.get("name") or "")
-    copyright_ = record.get("copyright") or record.get("event_copyright")
-    if isinstance(copyright_, dict):
-        return str(copyright_.get("licence") or "")
-    return ""
+        details = _normalize_keys(details)
+        return _text(ctx.nested("licence_details."), details, "long_name") or _text(ctx.nested("licence_details."), details, "name")
+    return _text(ctx.nested("copyright."), _normalize_keys(copyright_), "licence")
 
 
-def _email(value: Any) -> str | None:
+def _email(ctx: _Context, value: Any) -> str | None:
+    if value is None or value == "":
+        return None
     if not isinstance(value, str) or not value.strip() or values.text_problem(value) or len(value) > 254:
+        ctx.repair("email", "is not an email address: left out")
         return None
     return value.strip()
 
 
 def _social_links(ctx: _Context, links: Any) -> tuple[tuple[str, str], ...]:
+    if links is None:
+        return ()
     if not isinstance(links, list):
+        ctx.repair("social_links", "should be a list: left out")
         return ()
     pairs = []
     for index, link in enumerate(links):
-        if isinstance(link, dict) and isinstance(link.get("link"), str) and link["link"]:
-            url = values.safe_url(link["link"])
-            if url is None:
-                ctx.warn(f"social_links[{index}] is not an http(s) URL: left out")
-                continue
-            name = values.clean_text(str(link.get("name") or url))[:100].strip() or url[:100]
-            pairs.append((name, url))
+        url = values.safe_url(link.get("link")) if isinstance(link, dict) and isinstance(link.get("link"), str) else None
+        if url is None:
+            if isinstance(link, dict) and not link.get("link"):
+                continue  # a named network with no address: nothing to link
+            ctx.repair(f"social_links[{index}]", "is not an http(s) URL: left out")
+            continue
+        name = values.clean_text(str(link.get("name") or url))[:100].strip() or url[:100]
+        pairs.append((name, url))
     return tuple(pairs)
 
 
 def _call_for_papers(ctx: _Context, cfp: Any) -> dict[str, Any] | None:
+    if cfp is None:
+        return None
     if not isinstance(cfp, dict):
+        ctx.repair("call_for_papers", "is not an object: left out")
         return None
     cfp = _normalize_keys(cfp)
-    starts_at, ends_at = _times(_Context("event.call_for_papers", None, ctx.tz, ctx.warnings), cfp)
+    inner = ctx.nested("call_for_papers.")
+    starts_at, ends_at = _times(inner, cfp)
     return {
-        "announcement": _text(ctx, cfp, "announcement"),
+        "announcement": _text(inner, cfp, "announcement"),
         "starts_at": starts_at,
         "ends_at": ends_at,
         "privacy": "private" if cfp.get("privacy") == "private" else "public",
     }
 
 
-def _catalog(
-    raw: dict[str, bytes], file: str, tz: ZoneInfo, build: Any, embedded: list[Any], *, warnings: list[str]
-) -> dict[str, dict[str, Any]]:
-    """Records of one kind by source id: from its file, else from embedded copies."""
-    listed = _records(raw, file)
-    source = listed if listed is not None else embedded
-    catalog: dict[str, dict[str, Any]] = {}
-    for index, item in enumerate(source):
-        if item is None:
-            continue
-        ctx = _Context(file, index, tz, warnings)
-        record = build(ctx, _source_id(ctx, item), _normalize_keys(item))
-        catalog.setdefault(record["source_id"], record)
-    return catalog
+def _unread_fields(file: str, record: dict[str, Any]) -> list[str]:
+    """Keys of `record` with a value Podium does not read (bookkeeping aside)."""
+    read = READ_FIELDS[file]
+    return [k for k, v in record.items() if k not in read and k not in _BOOKKEEPING and not _is_empty(v)]
 
 
-class _Builder:
-    """Builds normalized records of one export; holds the event key for ids."""
-
-    def __init__(self, event: dict[str, Any]):
-        self.key = event["source_key"]
-
-    def _base(self, kind: str, source_id: str) -> dict[str, Any]:
-        return {"id": podium_id(kind, self.key, source_id), "source_id": source_id}
-
-    def track(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
-        return self._base("track", source_id) | {
-            "name": _text(ctx, r, "name") or "Untitled track",
-            "description": _text(ctx, r, "description"),
-            "color": _color(_text(ctx, r, "color"), "#5c6b7a"),
-            "text_color": _color(_text(ctx, r, "text_color"), "#ffffff"),
-        }
-
-    def room(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
-        floor = r.get("floor")
-        return self._base("room", source_id) | {
-            "name": _text(ctx, r, "name") or "Unnamed room",
-            "floor": values.clean_number(floor, minimum=-20, maximum=300, whole=True) if floor is not None else None,
-            "latitude": _number(ctx, r, "latitude", low=-90, high=90),
-            "longitude": _number(ctx, r, "longitude", low=-180, high=180),
-        }
-
-    def session_type(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
-        return self._base("session_type", source_id) | {
-            "name": _text(ctx, r, "name") or "Session",
-            "length_minutes": _minutes(r.get("length")),
-        }
-
-    def sponsor(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
-        level = values.clean_number(r.get("level"), minimum=0, maximum=100, whole=True)
-        if level is None and r.get("level") not in (None, ""):
-            ctx.warn("level is not a whole number from 0 to 100: left out")
-        return self._base("sponsor", source_id) | {
-            "name": _text(ctx, r, "name"),
-            "description": _text(ctx, r, "description"),
-            "url": _text(ctx, r, "url"),
-            "logo_url": _text(ctx, r, "logo_url"),
-            "tier": _text(ctx, r, "tier"),
-            "level": level or 0,
-        }
-
-    def post(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
-        published = r.get("published") is True
-        return self._base("post", source_id) | {
-            "title": _text(ctx, r, "title") or "Untitled post",
-            "body": _text(ctx, r, "body"),
-            "published": published,
-            "published_at": _time(ctx, r, "published_at") if published else None,
-        }
-
-    def speaker(self, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
-        text_fields = (
-            "name", "short_biography", "long_biography", "organisation", "position", "country",
-            "city", "website", "twitter", "github", "linkedin", "facebook", "email", "mobile",
-            "gender", "heard_from", "speaking_experience", "sponsorship_required",
-        )  # fmt: skip
-        record = self._base("speaker", source_id) | {f: _text(ctx, r, f) for f in text_fields}
-        sessions = r.get("sessions") if isinstance(r.get("sessions"), list) else []
-        return record | {
-            "photo_url": _text(ctx, r, "photo_url"),
-            "featured": bool(r.get("featured")),
-            "session_ids": tuple(
-                podium_id("session", self.key, s["id"]) for s in sessions if isinstance(s, dict) and "id" in s
-            ),
-        }
+def _is_empty(value: Any) -> bool:
+    return value is None or value in ("", [], {})
 
 
-def _color(value: str, default: str) -> str:
-    return value.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") else default
+def _color(ctx: _Context, value: str, default: str, field: str) -> str:
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", value or ""):
+        return value.lower()
+    if value:
+        ctx.repair(field, f"{value[:20]!r} is not a #rrggbb colour: {default} used")
+    return default
 
 
 def _embedded(records: list[Any], key: str) -> list[Any]:
@@ -519,146 +629,347 @@ def _embedded(records: list[Any], key: str) -> list[Any]:
     return found
 
 
-def _reference(ctx: _Context, value: Any, catalog: dict[str, dict[str, Any]], what: str) -> str | None:
-    if value is None:
+class _Reader:
+    """Reads one export's records (the event already read): ids in the event's namespace, every
+    tolerant decision through `_Context.repair`."""
+
+    def __init__(self, raw: dict[str, bytes], event: dict[str, Any], log: RepairLog):
+        self.raw, self.event, self.log = raw, event, log
+        self.tz = ZoneInfo(event["timezone"])
+        self.catalogs: dict[str, dict[str, dict[str, Any]]] = {}
+        # A speaker id two different people share: id -> folded name -> the id the second one got.
+        self.twins: dict[str, dict[str, str]] = {}
+        self.unread: Counter[tuple[str, str]] = Counter(("event", k) for k in event.pop("_unread"))
+
+    def _id(self, kind: str, source_id: str) -> str:
+        return podium_id(kind, self.event["id"], source_id)
+
+    def _base(self, kind: str, source_id: str) -> dict[str, Any]:
+        return {"id": self._id(kind, source_id), "source_id": source_id}
+
+    def read(self) -> OpenEventExport:
+        sessions_raw = _records(self.raw, "sessions", self.log) or []
+        for kind in ("track", "room", "session_type", "speaker"):
+            embedded_key = {"speaker": "speakers"}.get(kind, kind)
+            self.catalogs[kind] = self._catalog(kind, _embedded(sessions_raw, embedded_key))
+        self.catalogs["question"] = self._catalog("question", [])  # before sessions: their answers name them
+        sessions = self._sessions(sessions_raw)
+        sponsors = self._catalog("sponsor", [])
+        posts = self._catalog("post", [])
+        speakers = self._linked_speakers(sessions)
+        for (file, field), count in sorted(self.unread.items()):
+            noun = "record" if count == 1 else "records"
+            self.log.repair(file=file, record="*", field=field, action=f"not kept by Podium ({count} {noun})")
+        return OpenEventExport(
+            event=self.event,
+            tracks=list(self.catalogs["track"].values()),
+            rooms=_ordered_rooms(list(self.catalogs["room"].values())),
+            session_types=list(self.catalogs["session_type"].values()),
+            sessions=list(sessions.values()),
+            speakers=speakers,
+            sponsors=list(sponsors.values()),
+            repairs=self.log.repairs,
+            posts=list(posts.values()),
+            questions=list(self.catalogs["question"].values()),
+        )
+
+    # -- catalogs (tracks, rooms, session types, speakers, sponsors) --
+
+    def _catalog(self, kind: str, embedded: list[Any]) -> dict[str, dict[str, Any]]:
+        """Records of one kind by source id: from its file, else from the sessions' embedded copies."""
+        file = FILE_OF_KIND[kind]
+        listed = _records(self.raw, file, self.log)
+        catalog: dict[str, dict[str, Any]] = {}
+        if listed is None:
+            for copy in embedded:
+                record = _normalize_keys(copy, file) if isinstance(copy, dict) else {}
+                source_id = _source_id(record)
+                if source_id is not None and source_id not in catalog:  # a reference without id: its session says so
+                    ctx = _Context(file, None, self.tz, self.log, source_id=source_id)
+                    catalog[source_id] = self._build(kind, ctx, source_id, record)
+            return catalog
+        for index, item in enumerate(listed):
+            ctx = _Context(file, index, self.tz, self.log)
+            record = self._record(ctx, item)
+            if record is None:
+                continue
+            source_id = ctx.source_id
+            assert source_id is not None
+            if source_id in catalog:
+                source_id = self._second(kind, ctx, catalog, record)
+                if source_id is None:
+                    continue
+            catalog[source_id] = self._build(kind, ctx, source_id, record)
+        return catalog
+
+    def _record(self, ctx: _Context, item: Any) -> dict[str, Any] | None:
+        """A file's record with keys normalized and `ctx.source_id` set (made from its place when
+        it has none); None, with a repair line, when it is no object."""
+        if not isinstance(item, dict):
+            ctx.repair("", f"is {'null' if item is None else type(item).__name__}, not an object: left out")
+            return None
+        record = _normalize_keys(item, ctx.file)
+        ctx.source_id = _source_id(record)
+        if ctx.source_id is None:
+            ctx.source_id = f"row-{ctx.index}"
+            ctx.repair("id", f"is missing or unusable: given the id {ctx.source_id}")
+        self.unread.update((ctx.file, k) for k in _unread_fields(ctx.file, record))
+        return record
+
+    def _second(self, kind: str, ctx: _Context, catalog: dict[str, dict[str, Any]], record: dict[str, Any]) -> str | None:
+        """A second record under an id already read: another person gets an id of their own, any
+        other copy is left out (both with a repair line)."""
+        source_id = ctx.source_id
+        assert source_id is not None
+        first = catalog[source_id]
+        name = _text(ctx, record, "name")
+        if kind == "speaker" and name and name.casefold() != first["name"].casefold():
+            number = 2
+            while f"{source_id}~{number}" in catalog:
+                number += 1
+            new_id = f"{source_id}~{number}"
+            ctx.repair("id", f"is also the id of {first['name']!r}: this speaker given the id {new_id}")
+            self.twins.setdefault(source_id, {})[name.casefold()] = new_id
+            return new_id
+        ctx.repair("id", "is listed twice: this copy left out, the first kept")
         return None
-    source_id = str(value.get("id")) if isinstance(value, dict) else str(value)
-    if source_id not in catalog:
-        raise ctx.error(f"names unknown {what} {source_id}")
-    return catalog[source_id]["id"]
 
+    def _build(self, kind: str, ctx: _Context, source_id: str, r: dict[str, Any]) -> dict[str, Any]:
+        ctx.source_id = source_id
+        return getattr(self, f"_{kind}")(ctx, r) | self._base(kind, source_id)
 
-def _session(
-    ctx: _Context,
-    r: dict[str, Any],
-    builder: _Builder,
-    catalogs: dict[str, dict[str, dict[str, Any]]],
-) -> dict[str, Any]:
-    source_id = _source_id(ctx, r)
-    text_fields = (
-        "title", "subtitle", "short_abstract", "long_abstract", "language", "level",
-        "slides_url", "video_url", "audio_url", "signup_url", "comments",
-    )  # fmt: skip
-    record = builder._base("session", source_id) | {f: _text(ctx, r, f) for f in text_fields}
-    speakers = r.get("speakers") if isinstance(r.get("speakers"), list) else []
-    speaker_ids = [_reference(ctx, s, catalogs["speakers"], "speaker") for s in speakers]
-    state = (_text(ctx, r, "state") or "draft").lower()
-    if state not in SESSION_STATES:
-        ctx.warn(f"state {state[:40]!r} is not a session state: imported as draft")
-        state = "draft"
-    starts_at, ends_at = _times(ctx, r)
-    return record | {
-        "answers": _answers(ctx, r.get(ANSWERS_KEY.replace("-", "_")), catalogs.get("questions", {})),
-        "state": state,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "track_id": _reference(ctx, r.get("track"), catalogs["tracks"], "track"),
-        "room_id": _reference(ctx, r.get("room"), catalogs["rooms"], "room"),
-        "session_type_id": _reference(ctx, r.get("session_type"), catalogs["session_types"], "session type"),
-        "speaker_ids": tuple(i for i in speaker_ids if i is not None),
-    }
+    def _track(self, ctx: _Context, r: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": _text(ctx, r, "name") or "Untitled track",
+            "description": _text(ctx, r, "description"),
+            "color": _color(ctx, _text(ctx, r, "color"), "#5c6b7a", "color"),
+            "text_color": _color(ctx, _text(ctx, r, "text_color"), "#ffffff", "text_color"),
+            "location": _text(ctx, r, "location"),
+        }
 
+    def _room(self, ctx: _Context, r: dict[str, Any]) -> dict[str, Any]:
+        floor = None if r.get("floor") is None else _number(ctx, r, "floor", low=-20, high=300)
+        return {
+            "name": _text(ctx, r, "name") or "Unnamed room",
+            "floor": None if floor is None else int(floor),
+            "latitude": _number(ctx, r, "latitude", low=-90, high=90),
+            "longitude": _number(ctx, r, "longitude", low=-180, high=180),
+        }
 
-def _question(ctx: _Context, source_id: str, r: dict[str, Any], key: str, ids: dict[str, dict[str, dict]]) -> dict:
-    """A custom question of Podium's own export file; its scope names the export's types and tracks."""
-    kind = r.get("kind") if r.get("kind") in QUESTION_KINDS else None
-    if kind is None:
-        raise ctx.error(f"kind should be one of {', '.join(QUESTION_KINDS)}")
-    choices = r.get("choices") if isinstance(r.get("choices"), list) else []
-    scope = {
-        name: [ids[kind_][str(i)]["id"] for i in r[name] if str(i) in ids[kind_]] if isinstance(r.get(name), list) else None
-        for name, kind_ in (("track_ids", "tracks"), ("session_type_ids", "session_types"))
-    }
-    lengths = {n: _number(ctx, r, n, low=0, high=20_000) for n in ("min_length", "max_length")}
-    return {
-        "id": podium_id("question", key, source_id), "source_id": source_id, "question_kind": kind,
-        "label": _text(ctx, r, "name") or "Untitled question", "help_text": _text(ctx, r, "description") or None,
-        "choices": [values.clean_text(str(c))[:300] for c in choices[:50]] or None,
-        "required": r.get("required") is True, "identifying": r.get("identifying") is True,
-        "visibility": "public" if r.get("visibility") == "public" else "organizers",
-        "position": int(_number(ctx, r, "position", low=0, high=10_000) or 0),
-        **{n: None if v is None else int(v) for n, v in lengths.items()}, **scope,
-    }  # fmt: skip
+    def _session_type(self, ctx: _Context, r: dict[str, Any]) -> dict[str, Any]:
+        return {"name": _text(ctx, r, "name") or "Session", "length_minutes": _minutes(ctx, r.get("length"))}
 
+    def _sponsor(self, ctx: _Context, r: dict[str, Any]) -> dict[str, Any]:
+        level = values.clean_number(r.get("level"), minimum=0, maximum=100, whole=True)
+        if level is None and r.get("level") not in (None, ""):
+            ctx.repair("level", "is not a whole number from 0 to 100: left out")
+        return {
+            "name": _text(ctx, r, "name"),
+            "description": _text(ctx, r, "description"),
+            "url": _text(ctx, r, "url"),
+            "logo_url": _text(ctx, r, "logo_url"),
+            "tier": _text(ctx, r, "tier"),
+            "level": int(level or 0),
+        }
 
-def _answers(ctx: _Context, raw: Any, questions: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
-    """A session's answers by the imported questions' ids: text repaired, other values kept when
-    they are a yes/no or a list of choices; files (stored in the exporting stack) left out."""
-    if not isinstance(raw, dict) or not raw:
+    def _speaker(self, ctx: _Context, r: dict[str, Any]) -> dict[str, Any]:
+        sessions = r.get("sessions")
+        if sessions is not None and not isinstance(sessions, list):
+            ctx.repair("sessions", "should be a list: left out")
+        listed = [_source_id(s) if isinstance(s, dict) else None for s in sessions if s is not None] if isinstance(sessions, list) else []
+        if None in listed:
+            ctx.repair("sessions", "holds a session with no id: that link left out")
+        texts = {f: _text(ctx, r, f) for f in _SPEAKER_TEXT}
+        return texts | {
+            "name": texts["name"] or "Unnamed speaker",
+            "photo_url": _text(ctx, r, "photo_url"),
+            "featured": bool(r.get("featured")),
+            "session_source_ids": tuple(dict.fromkeys(i for i in listed if i is not None)),
+        }
+
+    def _post(self, ctx: _Context, r: dict[str, Any]) -> dict[str, Any]:
+        published = r.get("published") is True
+        return {
+            "title": _text(ctx, r, "title") or "Untitled post",
+            "body": _text(ctx, r, "body"),
+            "published": published,
+            "published_at": _time(ctx, r, "published_at") if published else None,
+        }
+
+    def _question(self, ctx: _Context, r: dict[str, Any]) -> dict[str, Any]:
+        """A custom question of Podium's own export file; its scope names the export's types and tracks."""
+        kind = r.get("kind")
+        if kind not in QUESTION_KINDS:
+            ctx.repair("kind", f"should be one of {', '.join(QUESTION_KINDS)}: asked as short_text")
+            kind = "short_text"
+        choices = r.get("choices") if isinstance(r.get("choices"), list) else []
+        scope = {
+            name: [self.catalogs[of][str(i)]["id"] for i in r[name] if str(i) in self.catalogs[of]]
+            if isinstance(r.get(name), list) else None
+            for name, of in (("track_ids", "track"), ("session_type_ids", "session_type"))
+        }  # fmt: skip
+        lengths = {n: _number(ctx, r, n, low=0, high=20_000) for n in ("min_length", "max_length")}
+        return {
+            "question_kind": kind, "label": _text(ctx, r, "name") or "Untitled question",
+            "help_text": _text(ctx, r, "description") or None,
+            "choices": [values.clean_text(str(c))[:300] for c in choices[:50]] or None,
+            "required": r.get("required") is True, "identifying": r.get("identifying") is True,
+            "visibility": "public" if r.get("visibility") == "public" else "organizers",
+            "position": int(_number(ctx, r, "position", low=0, high=10_000) or 0),
+            **{n: None if v is None else int(v) for n, v in lengths.items()}, **scope,
+        }  # fmt: skip
+
+    def _answers(self, ctx: _Context, raw: Any) -> dict[str, Any] | None:
+        """A session's answers by the imported questions' ids: text repaired, other values kept when
+        they are a yes/no or a list of choices; files (stored in the exporting stack) left out."""
+        if not isinstance(raw, dict) or not raw:
+            return None
+        questions = self.catalogs.get("question", {})
+        kept: dict[str, Any] = {}
+        for source_id, value in raw.items():
+            question = questions.get(str(source_id))
+            if question is None or question["question_kind"] == "file":
+                ctx.repair(ANSWERS_KEY, f"the answer to {str(source_id)[:40]!r} names no question of the export (or a file): left out")
+                continue
+            if isinstance(value, str):
+                kept[question["id"]] = values.clean_text(value[:MAX_LONG_TEXT], multiline=question["question_kind"] == "long_text")
+            elif isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                kept[question["id"]] = value
+            else:
+                ctx.repair(ANSWERS_KEY, f"the answer to {str(source_id)[:40]!r} is not text, a choice or yes/no: left out")
+        return kept or None
+
+    # -- references --
+
+    def _reference(self, ctx: _Context, value: Any, kind: str, field: str) -> str | None:
+        """The Podium id a session's reference names, or None: an empty or id-less reference is none;
+        an id no file lists becomes a record made from the reference's own copy when it names one,
+        else is left out. Every such case with a repair line."""
+        if value is None:
+            return None
+        label = kind.replace("_", " ")
+        copy = _normalize_keys(value, FILE_OF_KIND[kind]) if isinstance(value, dict) else None
+        if copy is None and (isinstance(value, bool) or not isinstance(value, (int, str))):
+            ctx.repair(field, f"is not a reference ({type(value).__name__}): no {label}")
+            return None
+        source_id = _source_id(copy if copy is not None else {"id": value})
+        if source_id is None:
+            ctx.repair(field, f"names no id: no {label}")
+            return None
+        # The copy's name, as is: it only tells twins apart and whether a record can be made from it.
+        name = str(copy.get("name") or "").strip() if copy is not None else ""
+        source_id = self.twins.get(source_id, {}).get(name.casefold(), source_id)
+        catalog = self.catalogs[kind]
+        if source_id in catalog:
+            return catalog[source_id]["id"]
+        if name:
+            made = _Context(FILE_OF_KIND[kind], None, self.tz, self.log, source_id=source_id)
+            catalog[source_id] = self._build(kind, made, source_id, copy or {})
+            ctx.repair(field, f"names {label} {source_id}, which {FILE_OF_KIND[kind]} does not list: made from this copy")
+            return catalog[source_id]["id"]
+        ctx.repair(field, f"names unknown {label} {source_id}: left out")
         return None
-    kept: dict[str, Any] = {}
-    for source_id, value in raw.items():
-        question = questions.get(str(source_id))
-        if question is None or question["question_kind"] == "file":
-            ctx.warn(f"{ANSWERS_KEY}: the answer to {str(source_id)[:40]!r} names no question of the export (or a file): left out")
-            continue
-        if isinstance(value, str):
-            kept[question["id"]] = values.clean_text(value[:MAX_LONG_TEXT], multiline=question["question_kind"] == "long_text")
-        elif isinstance(value, bool) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            kept[question["id"]] = value
-        else:
-            ctx.warn(f"{ANSWERS_KEY}: the answer to {str(source_id)[:40]!r} is not text, a choice or yes/no: left out")
-    return kept or None
+
+    # -- sessions and speakers' links --
+
+    def _sessions(self, records: list[Any]) -> dict[str, dict[str, Any]]:
+        sessions: dict[str, dict[str, Any]] = {}
+        for index, item in enumerate(records):
+            ctx = _Context("sessions", index, self.tz, self.log)
+            record = self._record(ctx, item)
+            if record is None:
+                continue
+            assert ctx.source_id is not None
+            if ctx.source_id in sessions:
+                ctx.repair("id", "is listed twice: this copy left out, the first kept")
+                continue
+            sessions[ctx.source_id] = self._session(ctx, record) | self._base("session", ctx.source_id)
+        return sessions
+
+    def _session(self, ctx: _Context, r: dict[str, Any]) -> dict[str, Any]:
+        title = _text(ctx, r, "title")
+        if not title:
+            title = _text(ctx, r, "name")
+            ctx.repair("title", "is missing: the session's name used" if title else "is missing: 'Untitled session' used")
+            title = title or "Untitled session"
+        state = (_text(ctx, r, "state") or "draft").lower()
+        if state not in SESSION_STATES:
+            ctx.repair("state", f"{state[:40]!r} is not a session state: imported as draft")
+            state = "draft"
+        starts_at, ends_at = _times(ctx, r)
+        return {f: _text(ctx, r, f) for f in _SESSION_TEXT} | {
+            "title": title,
+            "state": state,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "track_id": self._reference(ctx, r.get("track"), "track", "track"),
+            "room_id": self._reference(ctx, r.get("room"), "room", "room"),
+            "session_type_id": self._reference(ctx, r.get("session_type"), "session_type", "session_type"),
+            "speaker_ids": self._speaker_ids(ctx, r.get("speakers")),
+            "answers": self._answers(ctx, r.get("x_podium_answers")),
+        }
+
+    def _speaker_ids(self, ctx: _Context, speakers: Any) -> tuple[str, ...]:
+        if speakers is None:
+            return ()
+        if not isinstance(speakers, list):
+            ctx.repair("speakers", "should be a list: no speakers")
+            return ()
+        found = [self._reference(ctx, s, "speaker", "speakers") for s in speakers]
+        ids = tuple(dict.fromkeys(i for i in found if i is not None))
+        if len(ids) < len([i for i in found if i is not None]):
+            ctx.repair("speakers", "names a speaker twice: once kept")
+        return ids
+
+    def _linked_speakers(self, sessions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+        """Speakers with the sessions they list and the sessions that list them; a listed session
+        the export does not hold is left out with a repair line."""
+        listing: dict[str, list[str]] = {}
+        for session in sessions.values():
+            for speaker_id in session["speaker_ids"]:
+                listing.setdefault(speaker_id, []).append(session["id"])
+        speakers = []
+        for speaker in self.catalogs["speaker"].values():
+            own = [sessions[i]["id"] for i in speaker["session_source_ids"] if i in sessions]
+            unknown = [i for i in speaker["session_source_ids"] if i not in sessions]
+            if unknown:
+                self.log.repair(
+                    file="speakers", record=f"id {speaker['source_id']}", field="sessions",
+                    action=f"links to sessions the export does not hold ({', '.join(unknown[:5])}): left out",
+                )  # fmt: skip
+            linked = tuple(dict.fromkeys([*own, *listing.get(speaker["id"], [])]))
+            speakers.append({k: v for k, v in speaker.items() if k != "session_source_ids"} | {"session_ids": linked})
+        return speakers
+
+
 
 
 def read_export(path: str | Path) -> OpenEventExport:
-    """Parse an Open Event export into complete, normalized records."""
-    return parse_files(read_raw_files(path))
+    """Parse an Open Event export into complete, normalized records, with the repairs made."""
+    not_read: list[str] = []
+    raw = read_raw_files(path, not_read=not_read)
+    return parse_files(raw, not_read=not_read)
 
 
-def parse_files(raw: dict[str, bytes]) -> OpenEventExport:
-    """Parse raw export files (name without .json -> bytes)."""
-    warnings: list[str] = []
-    event = _parse_event(raw, warnings)
-    tz = ZoneInfo(event["timezone"])
-    builder = _Builder(event)
-    sessions_raw = _records(raw, "sessions") or []
-    catalogs = {
-        "tracks": _catalog(raw, "tracks", tz, builder.track, _embedded(sessions_raw, "track"), warnings=warnings),
-        "rooms": _catalog(raw, "microlocations", tz, builder.room, _embedded(sessions_raw, "room"), warnings=warnings),
-        "session_types": _catalog(
-            raw,
-            "session_types",
-            tz,
-            builder.session_type,
-            _embedded(sessions_raw, "session_type"),
-            warnings=warnings,
-        ),
-        "speakers": _catalog(raw, "speakers", tz, builder.speaker, _embedded(sessions_raw, "speakers"), warnings=warnings),
-    }
-    catalogs["questions"] = _catalog(
-        raw, "x_podium_questions", tz, lambda ctx, source_id, r: _question(ctx, source_id, r, builder.key, catalogs),
-        [], warnings=warnings,
-    )  # fmt: skip
-    sessions = [
-        _session(
-            _Context("sessions", i, tz, warnings=warnings),
-            _normalize_keys(_as_dict(i, r)),
-            builder,
-            catalogs,
-        )
-        for i, r in enumerate(sessions_raw)
-    ]
-    sponsors = _catalog(raw, "sponsors", tz, builder.sponsor, [], warnings=warnings)
-    posts = _catalog(raw, "posts", tz, builder.post, [], warnings=warnings)
-    return OpenEventExport(
-        event=event,
-        tracks=list(catalogs["tracks"].values()),
-        rooms=_ordered_rooms(list(catalogs["rooms"].values())),
-        session_types=list(catalogs["session_types"].values()),
-        sessions=sessions,
-        speakers=list(catalogs["speakers"].values()),
-        sponsors=list(sponsors.values()),
-        warnings=tuple(warnings),
-        posts=list(posts.values()),
-        questions=list(catalogs["questions"].values()),
-    )
+MAX_FILES_NAMED = 5  # past this many unread files in one folder, the report counts them
 
 
-def _as_dict(index: int, record: Any) -> dict[str, Any]:
-    if not isinstance(record, dict):
-        raise ExportError(f"sessions[{index}]: record should be an object")
-    return record
+def parse_files(raw: dict[str, bytes], *, not_read: Sequence[str] = ()) -> OpenEventExport:
+    """Parse raw export files (name without .json -> bytes); `not_read` names the export's other
+    files, each reported as left out. Raises ExportError only when the `event` file is missing or
+    unreadable; every other problem is repaired and reported."""
+    log = RepairLog()
+    event = _parse_event(raw, log)
+    by_folder: dict[str, list[str]] = {}
+    for name in not_read:
+        by_folder.setdefault(str(PurePosixPath(name).parent), []).append(name)
+    for folder, names in sorted(by_folder.items()):
+        if len(names) <= MAX_FILES_NAMED:
+            for name in names:
+                log.repair(file=name, record="", field="", action="not a file Podium reads: left out")
+        else:  # media the records link stay at their URLs; a count says they were seen
+            log.repair(file=f"{folder}/", record="", field="", action=f"{len(names)} files Podium does not read: left out")
+    return _Reader(raw, event, log).read()
 
 
 def _ordered_rooms(rooms: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -809,6 +1120,12 @@ def _event_record(e: Any, tz: ZoneInfo, audience: Audience, link: _Links) -> dic
         "ticket-url": _or_none(e.ticket_url),
         "code-of-conduct": _or_none(e.code_of_conduct),
         "event-url": _or_none(e.event_url),
+        "external-event-url": _or_none(e.external_event_url),
+        "privacy": e.privacy or "public",
+        "topic": _or_none(e.topic),
+        "sub-topic": _or_none(e.sub_topic),
+        "type": _or_none(e.event_type),
+        "event-copyright": {"holder": e.copyright_holder} if e.copyright_holder else None,
         "licence-details": {"long-name": e.licence} if e.licence else None,
         "social-links": [{"name": link.name, "link": link.url} for link in e.social_links or []],
         "speakers-call": {
@@ -836,6 +1153,7 @@ def _track_record(t: Any, ids: _SourceIds) -> dict[str, Any]:
         "description": _or_none(t.description),
         "color": _or_none(t.color),
         "font-color": _or_none(t.text_color),
+        "location": _or_none(t.location),
     }
 
 

@@ -18,8 +18,11 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 @job("import_event")
-def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, publish: bool = False) -> dict[str, Any]:
-    """Import the uploaded export; fails at once (no retry) when the export is malformed."""
+def import_event_job(
+    ctx: RequestContext, *, upload_key: str, owner_id: str, publish: bool = False, into_event_id: str | None = None
+) -> dict[str, Any]:
+    """Import the uploaded export (into `into_event_id`'s event when given); fails at once (no retry)
+    when the export cannot be read."""
 
     check_own_upload(ctx.actor, upload_key)  # a Forbidden: permanent, no retry
     with tempfile.TemporaryDirectory(prefix="podium-import-") as folder:
@@ -29,8 +32,9 @@ def import_event_job(ctx: RequestContext, *, upload_key: str, owner_id: str, pub
         try:
             export = read_source(path)
             result = import_event(
-                export=export, actor=ctx.actor, owner_id=owner_id, publish=publish, progress=report_progress
-            )
+                export=export, actor=ctx.actor, owner_id=owner_id, publish=publish, progress=report_progress,
+                into_event_id=into_event_id,
+            )  # fmt: skip
         except (ExportError, PodiumError) as err:
             raise PermanentJobError(str(err)) from err
     files.delete_stored_file(upload_key)
