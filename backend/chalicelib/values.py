@@ -10,12 +10,16 @@ This module imports nothing of Podium's, so every layer may use it without a cyc
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
 import json
 import math
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 MIN_YEAR, MAX_YEAR = 1970, 2100
 MAX_JSON_DEPTH = 32
@@ -133,6 +137,66 @@ def order_problem(starts_at: datetime | None, ends_at: datetime | None) -> str |
         return "must not be before starts_at"
     return None
 
+
+
+# --- time zones ----------------------------------------------------------------------------
+# The tz database keeps old and alias names (US/Pacific, Etc/UCT, Asia/Calcutta) as links to one
+# canonical zone; feeds and their clients want the canonical name (the voc library's `tz()` and
+# the c3voc schema know no "US/..."). Every zone Podium reads or writes goes through here.
+_UTC_NAMES = frozenset({"Etc/UTC", "Etc/GMT"})  # written "UTC", as the c3voc schema spells it
+
+
+@functools.cache
+def _timezone_links() -> dict[str, str]:
+    """Every tz name, lowercased, to its canonical zone (links resolved; zones map to themselves)."""
+    text = _tzdata_zi()
+    targets: dict[str, str] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] == "Z":
+            targets[parts[1].casefold()] = parts[1]
+        elif len(parts) >= 3 and parts[0] == "L":
+            targets[parts[2].casefold()] = parts[1]
+    # A link may name another link (rare); follow until a zone.
+    for name, target in targets.items():
+        resolved, seen = target, 0
+        while targets.get(resolved.casefold(), resolved) != resolved and seen < 8:
+            resolved, seen = targets[resolved.casefold()], seen + 1
+        targets[name] = resolved
+    return targets
+
+
+def _tzdata_zi() -> str:
+    """The tz database in its compact text form: the tzdata package's copy (a dependency, so it is in the
+    Lambda package), else the system's."""
+    try:
+        return (importlib.resources.files("tzdata") / "zoneinfo" / "tzdata.zi").read_text()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return Path("/usr/share/zoneinfo/tzdata.zi").read_text()
+
+
+def canonical_timezone(name: str) -> str | None:
+    """The canonical IANA name of a zone given by any of its names, however spaced or cased
+    (`US / Pacific`, `us/pacific`, `Asia/Calcutta`), "UTC" for UTC's; None when no zone has that name."""
+    spelled = re.sub(r"\s*/\s*", "/", name.strip()).replace(" ", "_")
+    canonical = _timezone_links().get(spelled.casefold())
+    if canonical is None:
+        return None
+    return "UTC" if canonical in _UTC_NAMES else canonical
+
+
+def offset_timezone(moment: datetime) -> str | None:
+    """A zone for a date-time that carries only its UTC offset: the tz database's fixed zone for a
+    whole hour (Etc/GMT-1 is +01:00: POSIX signs), else the first canonical zone at that offset at
+    that moment (+05:30: Asia/Colombo); None for a naive date-time or an offset no zone has."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return None
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if not rest and -12 <= hours <= 14:
+        return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+    zones = sorted({zone for zone in _timezone_links().values() if "/" in zone and not zone.startswith("Etc/")})
+    return next((zone for zone in zones if moment.astimezone(ZoneInfo(zone)).utcoffset() == offset), None)
 
 # --- numbers -------------------------------------------------------------------------------
 

@@ -22,6 +22,14 @@ class Link(MapAttribute):
     url = UnicodeAttribute()
 
 
+class Reference(MapAttribute):
+    """A session's link or attachment as c3voc and frab write them (type and title may be empty)."""
+
+    type = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    url = UnicodeAttribute()
+
+
 class CallForPapers(MapAttribute):
     announcement = UnicodeAttribute(null=True)
     starts_at = UTCDateTimeAttribute(null=True)
@@ -128,6 +136,17 @@ class Session(Item, discriminator="session"):
     state = UnicodeAttribute(default="draft")
     comments = UnicodeAttribute(null=True)  # private to organizers
     source_id = UnicodeAttribute(null=True)
+    # What c3voc and frab schedules carry and their readers keep, so Podium's own feeds give it back:
+    # the talk's guid at its origin, its links and attachments ({"type", "title", "url"} each; type
+    # may be empty), logo, feedback page and recording wishes.
+    guid = UnicodeAttribute(null=True)
+    links = ListAttribute(of=Reference, null=True)
+    attachments = ListAttribute(of=Reference, null=True)
+    logo_url = UnicodeAttribute(null=True)
+    feedback_url = UnicodeAttribute(null=True)
+    recording_license = UnicodeAttribute(null=True)
+    do_not_record = BooleanAttribute(null=True)
+    do_not_stream = BooleanAttribute(null=True)
 
 
 class Speaker(Item, discriminator="speaker"):

@@ -65,6 +65,8 @@ FIELDS: dict[str, dict[str, str]] = {
                 "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "starts_at",
                 "ends_at", "duration_minutes", "track_id", "room_id", "session_type_id", "speaker_ids",
                 "slides_url", "slides_file", "video_url", "audio_url", "signup_url", "state",
+                "guid", "links", "attachments", "logo_url", "feedback_url", "recording_license", "do_not_record",
+                "do_not_stream",
             ),
             PUBLIC,
         ),

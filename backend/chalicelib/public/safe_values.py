@@ -46,6 +46,7 @@ MULTILINE_FIELDS = frozenset(
 )
 URL_FIELDS = frozenset(
     {"url", "website", "logo_url", "banner_url", "ticket_url", "photo_url", "slides_url", "video_url", "audio_url"}
+    | {"feedback_url"}
 )
 # XML 1.0 Char minus what no format wants: C0 controls other than tab/LF/CR, DEL and C1
 # controls, U+FFFE/U+FFFF; lone surrogates are matched apart (they become U+FFFD).
@@ -134,6 +135,8 @@ def _safe_field(name: str, value: Any) -> Any:
         return None
     if name == "social_links":
         return tuple((safe_line(label), safe_url(url)) for label, url in value)
+    if name in ("links", "attachments"):  # (type, title, url): a reference whose URL is unsafe goes
+        return tuple((safe_line(kind), safe_line(title), safe_url(url)) for kind, title, url in value if safe_url(url))
     if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
         return tuple(safe_line(v) for v in value)
     return value

@@ -219,6 +219,14 @@ def _session(s: content.Session) -> public.Session:
         slides_url=_file_url(s.slides_file) or _text(s.slides_url),
         video_url=_text(s.video_url),
         audio_url=_text(s.audio_url),
+        guid=_text(s.guid),
+        links=public.references(s.links),
+        attachments=public.references(s.attachments),
+        logo_url=_text(s.logo_url),
+        feedback_url=_text(s.feedback_url),
+        recording_license=_text(s.recording_license),
+        do_not_record=s.do_not_record,
+        do_not_stream=s.do_not_stream,
     )
 
 
