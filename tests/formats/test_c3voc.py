@@ -256,28 +256,31 @@ def _schedule2() -> bytes:
                     "time_zone_name": "Europe/Berlin",
                     "url": "https://events.example.org/",
                     "tracks": [{"guid": "3dc5daf5-ba21-4577-97e4-fb6e4b5d4ccc", "name": "CCC", "slug": "ccc", "colors": {"light": "#F2F006", "dark": "#F2F006"}}],
-                    "rooms": [{"name": "Saal 1", "slug": "saal-1", "guid": "ba692ba3-421b-5371-8309-60acc34a3c05", "type": "lecturehall"}],
+                    "rooms": [{"name": "Saal 1", "slug": "saal-1", "guid": "ba692ba3-421b-5371-8309-60acc34a3c05", "type": "LECTURE_HALL"}],
                     "days": [{"index": 1, "date": "2024-12-27", "start": "2024-12-27T09:30:00+00:00", "end": "2024-12-28T06:00:00+01:00"}],
                 },
                 "events": [
                     {
-                        "type": "other",
+                        "type": "OTHER",
                         "guid": "270fa44c-821a-577f-8ca3-33e8d4a8c2a7",
                         "start": "2024-12-27T10:30:00+01:00",
                         "end": "2024-12-27T11:00:00+01:00",
                         "room": {"name": "Saal 1", "guid": "ba692ba3-421b-5371-8309-60acc34a3c05"},
                         "slug": "38c3-opening",
                         "title": "Opening Ceremony",
-                        "subtitle": None,
+                        "subtitle": "",
                         "language": "en",
                         "track": {"slug": "ccc"},
                         "abstract": "Glad you could make it!",
                         "description": "Let's kick this off.",
                         "logo": None,
-                        "participants": [{"guid": "0c16ffaa-709d-599f-959f-9a38b911361a", "name": "Gabriela", "role": "speaker"}],
-                        "links": [{"url": "https://example.net/", "title": "foo"}, {"type": "activitypub", "url": "https://example.net/@h"}],
-                        "attachments": [{"type": "slides", "url": "https://example.net/1235.pdf"}],
-                        "feedback": {"url": "https://example.net/feedback/"},
+                        "participants": [{"guid": "0c16ffaa-709d-599f-959f-9a38b911361a", "name": "Gabriela", "role": "SPEAKER"}],
+                        "links": [
+                            {"url": "https://example.net/", "title": "foo"},
+                            {"type": "ACTIVITYPUB", "url": "https://example.net/@h"},
+                            {"type": "FEEDBACK", "url": "https://example.net/feedback/"},
+                        ],
+                        "attachments": [{"type": "SLIDES", "url": "https://example.net/1235.pdf"}],
                         "url": "https://events.example.org/hub/event/opening/",
                     }
                 ],
@@ -297,6 +300,11 @@ def test_read_schedule2_imports_its_events_persons_rooms_and_tracks():
     assert opening["ends_at"] == datetime.fromisoformat("2024-12-27T11:00:00+01:00")
     assert opening["feedback_url"] == "https://example.net/feedback/"
     assert opening["attachments"] == [{"type": "slides", "title": "", "url": "https://example.net/1235.pdf"}]
+    assert opening["links"] == [
+        {"type": "", "title": "foo", "url": "https://example.net/"},
+        {"type": "activitypub", "title": "", "url": "https://example.net/@h"},
+    ]
+    assert [t["name"] for t in export.session_types] == ["OTHER"]
     assert [r["name"] for r in export.rooms] == ["Saal 1"]
     assert [t["name"] for t in export.tracks] == ["CCC"]
     assert [(s["name"], s["long_biography"]) for s in export.speakers] == [("Gabriela", "Hacker.")]
@@ -325,3 +333,10 @@ def test_read_schedule_round_trip_keeps_sessions_guids_and_times():
         (s.title, s.starts_at, s.ends_at) for s in made.sessions
     )
     assert [t["name"] for t in export.session_types] == ["Lightning Talk"]
+
+
+@pytest.mark.parametrize("schema", ["c3voc-schedule.schema.json", "c3voc-schedule2.schema.json", "frab-schedule.xml.xsd"])
+def test_packaged_schemas_are_the_shared_ones(schema):
+    from support.schedules import SCHEMAS
+
+    assert (c3voc.SCHEMAS / schema).read_bytes() == (SCHEMAS / schema).read_bytes()

@@ -27,7 +27,7 @@ from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.errors import Forbidden, ValidationFailed
-from chalicelib.formats import c3voc
+from chalicelib.formats import c3voc, frab
 from chalicelib.formats.openevent import ExportError, OpenEventExport, read_export
 from chalicelib.jobs.enqueue import enqueue
 
@@ -93,7 +93,7 @@ def start_import(*, actor: Actor, upload_key: str, publish: bool) -> str:
 
 
 def read_source(path: str | Path) -> OpenEventExport:
-    """An Open Event export (folder or zip) or a c3voc schedule.json, told apart by content."""
+    """An Open Event export (folder or zip), a c3voc schedule.json or a frab schedule.xml, told apart by content."""
     source = Path(path)
     if source.is_file() and not zipfile.is_zipfile(source):
         if source.stat().st_size > c3voc.MAX_BYTES:
@@ -101,7 +101,11 @@ def read_source(path: str | Path) -> OpenEventExport:
         data = source.read_bytes()
         if c3voc.looks_like_schedule(data):
             return c3voc.read_schedule(data, name=source.name)
-        raise ExportError(f"{source.name}: neither an Open Event export (folder or zip) nor a c3voc schedule.json")
+        if frab.looks_like_schedule_xml(data):
+            return frab.read_schedule_xml(data, name=source.name)
+        raise ExportError(
+            f"{source.name}: neither an Open Event export (folder or zip), a c3voc schedule.json nor a frab schedule.xml"
+        )
     return read_export(source)
 
 
