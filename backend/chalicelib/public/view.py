@@ -84,12 +84,11 @@ class EventView:
         self.rooms_by_id = {r.id: r for r in self.bundle.rooms}
         self.types_by_id = {t.id: t for t in self.bundle.session_types}
         self.speakers_by_id = {s.id: s for s in self.bundle.speakers}
-        self.sessions = tuple(
-            sorted(
-                (self._session_view(s) for s in self.bundle.sessions),
-                key=_session_order,
-            )
-        )
+        # A session listed twice (exports do that) is shown once: every feed's guid and UID is per session.
+        unique = {}
+        for session in self.bundle.sessions:
+            unique.setdefault(session.id, session)
+        self.sessions = tuple(sorted((self._session_view(s) for s in unique.values()), key=_session_order))
         self.sessions_by_id = {v.session.id: v for v in self.sessions}
         self.sessions_by_track = _grouped(self.sessions, lambda v: v.track.id if v.track else None)
         self.sessions_by_room = _grouped(self.sessions, lambda v: v.room.id if v.room else None)
