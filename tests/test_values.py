@@ -67,3 +67,36 @@ def test_clean_number_reads_numbers_and_their_text():
 @pytest.mark.parametrize(("raw", "depth"), [(b"[]", 1), (b'[{"a": [1]}]', 3), (b'["[[[[", "\\"{{"]', 1), (b"1", 0)])
 def test_json_depth_counts_brackets_outside_strings(raw, depth):
     assert values.json_depth(raw) == depth
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("US/Pacific", "America/Los_Angeles"), ("US / Eastern", "America/New_York"), ("us/hawaii", "Pacific/Honolulu"),
+        ("Asia/Calcutta", "Asia/Kolkata"), ("Europe/Kiev", "Europe/Kyiv"), ("Asia/Singapore", "Asia/Singapore"),
+        ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"), ("Etc/UCT", "UTC"), ("GMT", "UTC"),
+        ("Zulu", "UTC"), ("Hawaii-Aleutian", None), ("Mars/Olympus_Mons", None), ("", None),
+    ],
+)  # fmt: skip
+def test_canonical_timezone_names_the_canonical_zone_of_any_alias(name, canonical):
+    assert values.canonical_timezone(name) == canonical
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone"),
+    [
+        ("2022-12-28T14:00:00+01:00", "Etc/GMT-1"), ("2022-12-28T14:00:00-05:00", "Etc/GMT+5"),
+        ("2022-12-28T14:00:00+00:00", "UTC"), ("2022-12-28T14:00:00+05:30", "Asia/Colombo"),
+        ("2022-12-28T14:00:00+05:45", "Asia/Kathmandu"), ("2022-12-28T14:00:00", None),
+    ],
+)  # fmt: skip
+def test_offset_timezone_gives_a_zone_at_the_offset_of_the_moment(moment, zone):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    found = values.offset_timezone(datetime.fromisoformat(moment))
+
+    assert found == zone
+    if found is not None:
+        parsed = datetime.fromisoformat(moment)
+        assert parsed.astimezone(ZoneInfo(found)).utcoffset() == parsed.utcoffset()

@@ -340,3 +340,18 @@ def test_packaged_schemas_are_the_shared_ones(schema):
     from support.schedules import SCHEMAS
 
     assert (c3voc.SCHEMAS / schema).read_bytes() == (SCHEMAS / schema).read_bytes()
+
+
+@pytest.mark.parametrize("sample", ["sample_2017", "sample_2018"])
+def test_schedule_json_of_the_fossasia_samples_validates_and_reads_back(sample, request):
+    from chalicelib.public.view import EventView
+    from chalicelib.site.from_export import load_bundle
+    from support.schedules import BASE_URL
+
+    made = load_bundle(request.getfixturevalue(sample))
+    written = c3voc.schedule_json(EventView(made, BASE_URL))
+
+    assert [error.message for error in c3voc_validator().iter_errors(json.loads(written))] == []
+    export = c3voc.read_schedule(written)
+    scheduled = [s for s in made.sessions if s.starts_at]
+    assert sorted((s["title"], s["starts_at"]) for s in export.sessions) == sorted((s.title, s.starts_at) for s in scheduled)

@@ -106,3 +106,18 @@ def test_read_schedule_xml_refuses_entities():
 def test_looks_like_schedule_xml_tells_frab_from_json():
     assert frab.looks_like_schedule_xml(_written(bundle(session("s1"))))
     assert not frab.looks_like_schedule_xml(b'{"schedule": {}}')
+
+
+@pytest.mark.parametrize("sample", ["sample_2017", "sample_2018"])
+def test_schedule_xml_of_the_fossasia_samples_validates_and_reads_back(sample, request):
+    from chalicelib.public.view import EventView
+    from chalicelib.site.from_export import load_bundle
+    from support.schedules import BASE_URL
+
+    made = load_bundle(request.getfixturevalue(sample))
+    written = frab.schedule_xml(EventView(made, BASE_URL))
+
+    assert list(frab_schema().iter_errors(written.decode())) == []
+    export = frab.read_schedule_xml(written)
+    scheduled = [s for s in made.sessions if s.starts_at]
+    assert sorted((s["title"], s["starts_at"]) for s in export.sessions) == sorted((s.title, s.starts_at) for s in scheduled)
