@@ -258,8 +258,13 @@ def test_import_c3voc_and_frab_keep_guids_links_and_recording_through_the_table(
     loaded = from_db.load_bundle(result.event_id)
     files = render_event(loaded, base_url="http://podium.test")
 
-    # THEN the feed gives back what came in
+    # THEN the feed gives back what came in, guids of talks, persons and rooms included
     talks = {talk["title"]: talk for talk in _talks(files[f"e/{loaded.event.slug}/schedule.json"])}
+    source = {talk["title"]: talk for talk in _talks(c3voc.schedule_json(view(made)))}
+    assert talks["Talk s2"]["guid"] == source["Talk s2"]["guid"]
+    assert talks["Talk s2"]["persons"][0]["guid"] == source["Talk s2"]["persons"][0]["guid"]
+    rooms = json.loads(files[f"e/{loaded.event.slug}/schedule.json"])["schedule"]["conference"]["rooms"]
+    assert rooms == json.loads(c3voc.schedule_json(view(made)))["schedule"]["conference"]["rooms"]
     assert talks["Talk s1"]["guid"] == "7a0fc001-e587-47e1-b378-b6ec7e666337"
     assert talks["Talk s1"]["links"][0] == {"title": "Project", "url": "https://example.net/"}
     assert {"type": "paper", "title": "Paper", "url": "https://example.net/paper.pdf"} in talks["Talk s1"]["attachments"]

@@ -307,7 +307,10 @@ def test_read_schedule2_imports_its_events_persons_rooms_and_tracks():
     assert [t["name"] for t in export.session_types] == ["OTHER"]
     assert [r["name"] for r in export.rooms] == ["Saal 1"]
     assert [t["name"] for t in export.tracks] == ["CCC"]
-    assert [(s["name"], s["long_biography"]) for s in export.speakers] == [("Gabriela", "Hacker.")]
+    assert [(s["name"], s["long_biography"], s["guid"]) for s in export.speakers] == [
+        ("Gabriela", "Hacker.", "0c16ffaa-709d-599f-959f-9a38b911361a")
+    ]
+    assert [r["guid"] for r in export.rooms] == ["ba692ba3-421b-5371-8309-60acc34a3c05"]
     assert list(opening["speaker_ids"]) == [export.speakers[0]["id"]]
     assert export.event["published"] is True
 
@@ -333,6 +336,8 @@ def test_read_schedule_round_trip_keeps_sessions_guids_and_times():
         (s.title, s.starts_at, s.ends_at) for s in made.sessions
     )
     assert [t["name"] for t in export.session_types] == ["Lightning Talk"]
+    assert [s["guid"] for s in export.speakers] == [written_talks[0]["persons"][0]["guid"]]
+    assert [r["guid"] for r in export.rooms] == [json.loads(written)["schedule"]["conference"]["rooms"][0]["guid"]]
 
 
 @pytest.mark.parametrize("schema", ["c3voc-schedule.schema.json", "c3voc-schedule2.schema.json", "frab-schedule.xml.xsd"])

@@ -86,6 +86,9 @@ def test_read_schedule_xml_imports_what_podium_writes():
     assert "7a0fc001-e587-47e1-b378-b6ec7e666337" in {s["guid"] for s in export.sessions}
     assert [r["name"] for r in export.rooms] == ["Hall A"]
     assert [s["name"] for s in export.speakers] == ["Ada Lovelace"]
+    written = ET.fromstring(_written(made))
+    assert [s["guid"] for s in export.speakers] == [written.find("day/room/event/persons/person").get("guid")]
+    assert [r["guid"] for r in export.rooms] == [written.find("day/room").get("guid")]
     assert [t["name"] for t in export.session_types] == ["Lightning Talk"]
 
 

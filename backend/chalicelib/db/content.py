@@ -93,6 +93,7 @@ class Room(Item, discriminator="room"):
     latitude = NumberAttribute(null=True)
     longitude = NumberAttribute(null=True)
     source_id = UnicodeAttribute(null=True)
+    guid = UnicodeAttribute(null=True)  # the room's guid in the c3voc/frab schedule it came from
 
 
 class SessionType(Item, discriminator="session_type"):
@@ -176,6 +177,7 @@ class Speaker(Item, discriminator="speaker"):
     user_id = UnicodeAttribute(null=True)
     session_ids = ListAttribute(of=UnicodeAttribute, default=list)
     source_id = UnicodeAttribute(null=True)
+    guid = UnicodeAttribute(null=True)  # the person's guid in the c3voc/frab schedule it came from
 
 
 class Sponsor(Item, discriminator="sponsor"):

@@ -54,7 +54,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "room": {
         **_CHILD,
         **_IMPORTED,
-        **dict.fromkeys(("name", "floor", "capacity", "position", "hidden", "latitude", "longitude"), PUBLIC),
+        **dict.fromkeys(("name", "floor", "capacity", "position", "hidden", "latitude", "longitude", "guid"), PUBLIC),
     },
     "session_type": {**_CHILD, **_IMPORTED, "name": PUBLIC, "length_minutes": PUBLIC},
     "session": {
@@ -80,7 +80,7 @@ FIELDS: dict[str, dict[str, str]] = {
             (
                 "name", "photo_url", "photo_file", "short_biography", "long_biography", "organisation",
                 "position", "country", "website", "twitter", "city", "github", "linkedin", "facebook",
-                "featured", "session_ids",
+                "featured", "session_ids", "guid",
             ),
             PUBLIC,
         ),

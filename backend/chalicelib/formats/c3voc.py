@@ -147,9 +147,14 @@ def read_validated(schedule: dict[str, Any], *, name: str) -> OpenEventExport:
         if match:
             raise ExportError(f"{name}: {paths[int(match[1])]}{str(error)[match.end() :]}") from error
         raise ExportError(f"{name}: {error}") from error
+    # Open Event has no field for the guids: put back what the converted records carried.
     sessions = [session | kept.get(session["source_id"], {}) for session in export.sessions]
+    speaker_guids = {str(s["id"]): s.get("guid", "") for s in files["speakers"]}
+    room_guids = {str(r["id"]): r.get("guid", "") for r in files["microlocations"]}
+    speakers = [speaker | {"guid": speaker_guids.get(speaker["source_id"], "")} for speaker in export.speakers]
+    rooms = [room | {"guid": room_guids.get(room["source_id"], "")} for room in export.rooms]
     warnings = (*(repair.text for repair in repairs), *export.warnings)
-    return dataclasses.replace(export, sessions=sessions, warnings=warnings)
+    return dataclasses.replace(export, sessions=sessions, speakers=speakers, rooms=rooms, warnings=warnings)
 
 
 def _object(value: Any, where: str) -> dict[str, Any]:
@@ -244,6 +249,11 @@ def _openevent_files(
         if isinstance(t, dict)
     }
     catalogs: tuple[dict[str, Any], ...] = ({}, {}, {}, colors)  # tracks, session types, speakers, colors
+    room_guids = {
+        str(r.get("name")): _guid(r.get("guid"))
+        for r in _list(conference.get("rooms"), f"{name}: conference.rooms")
+        if isinstance(r, dict)
+    }
     rooms: dict[str, dict[str, Any]] = {}
     sessions: list[dict[str, Any]] = []
     paths: list[str] = []
@@ -253,7 +263,7 @@ def _openevent_files(
         if talk_id in kept:
             repairs.append(Repair(name, where, "guid", f"{talk_id} listed before: this copy left out"))
             continue
-        rooms.setdefault(room_name, {"id": room_name[:64], "name": room_name})
+        rooms.setdefault(room_name, {"id": room_name[:64], "name": room_name, "guid": room_guids.get(room_name, "")})
         paths.append(where)
         sessions.append(_session(talk, room_name, where=where, catalogs=catalogs, file=name, repairs=repairs))
         kept[talk_id] = _kept(talk, where=where, base=base, file=name, repairs=repairs)
@@ -323,6 +333,7 @@ def _session(
                 "name": person.get("name") or person.get("public_name") or "",
                 "long_biography": person.get("biography") or "",
                 "photo": _absolute(person.get("avatar"), ""),
+                "guid": _guid(person.get("guid")),
                 "sessions": [],
             },
         )
@@ -356,9 +367,8 @@ def _first_url(references: Any, kind: str) -> str:
 
 def _kept(talk: dict[str, Any], *, where: str, base: str, file: str, repairs: list[Repair]) -> dict[str, Any]:
     """What the talk carries that an Open Event session has no field for, as the session keeps it."""
-    guid = talk.get("guid")
     kept: dict[str, Any] = {
-        "guid": guid if isinstance(guid, str) and _UUID.fullmatch(guid) else "",
+        "guid": _guid(talk.get("guid")),
         "links": _references(talk.get("links"), f"{where}.links", base, file, repairs),
         "attachments": _references(talk.get("attachments"), f"{where}.attachments", base, file, repairs),
         "logo_url": _url(_absolute(talk.get("logo"), base), f"{where}", "logo", file, repairs),
@@ -371,6 +381,11 @@ def _kept(talk: dict[str, Any], *, where: str, base: str, file: str, repairs: li
 
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _guid(value: Any) -> str:
+    """A guid as the schedule gives it when it is one (feeds write it back), else ""."""
+    return value.lower() if isinstance(value, str) and _UUID.fullmatch(value) else ""
 
 
 def _absolute(value: Any, base: str) -> str:
@@ -588,7 +603,7 @@ def _c3voc_event(view: EventView, session: SessionView) -> dict[str, object]:
     if s.do_not_stream is not None:
         event["do_not_stream"] = s.do_not_stream
     event["persons"] = [
-        {"name": p.name, "guid": view.speaker_uuid(p.id), "url": view.absolute(f"{view.root}speakers/{p.id}/")}
+        {"name": p.name, "guid": p.guid or view.speaker_uuid(p.id), "url": view.absolute(f"{view.root}speakers/{p.id}/")}
         for p in session.speakers
     ]
     event["links"] = session_links(session)
@@ -628,7 +643,7 @@ def schedule_json(view: EventView, *, pieces: Pieces = each_made) -> bytes:
         **({"logo": event.logo_url} if event.logo_url.startswith(("http://", "https://")) else {}),
         "url": view.absolute(view.root),
         "tracks": [{"name": t.name, "slug": slugify(t.name) or t.id, "color": t.color} for t in view.tracks_in_order()],
-        "rooms": [{"name": r.name, "guid": view.room_uuid(r.id)} for r in view.rooms_in_order()],
+        "rooms": [{"name": r.name, "guid": r.guid or view.room_uuid(r.id)} for r in view.rooms_in_order()],
         "days": [_c3voc_day(view, day, slots, pieces) for day in view.days],
     }
     schedule = {

@@ -77,7 +77,7 @@ def _frab_event(view: EventView, parent: ET.Element, session: SessionView) -> No
             "person",
             person.name,
             id=str(stable_number(person.id)),
-            guid=view.speaker_uuid(person.id),
+            guid=person.guid or view.speaker_uuid(person.id),
         )
     links = _sub(element, "links")
     for link in session_links(session):
@@ -138,11 +138,12 @@ def _frab_days(view: EventView, root: ET.Element, slots: list[SessionView]) -> N
         for session in day.sessions:
             rooms.setdefault(session.room.id if session.room else "", []).append(session)
         for room_id, sessions in rooms.items():
+            kept_guid = sessions[0].room.guid if sessions[0].room else ""
             room = _sub(
                 element,
                 "room",
                 name=room_name(sessions[0]),
-                guid=view.room_uuid(room_id),
+                guid=kept_guid or view.room_uuid(room_id),
             )
             for session in sessions:
                 _sub(room, _EVENT_SLOT, n=str(len(slots)))
@@ -234,6 +235,9 @@ def _as_c3voc(root: ET.Element) -> dict[str, Any]:
     converted["tracks"] = [
         {"name": track.get("name") or track.text or "", "color": track.get("color")}
         for track in (conference.findall("track") if conference is not None else [])
+    ]
+    converted["rooms"] = [
+        {"name": room.get("name") or "", "guid": room.get("guid")} for room in root.findall("day/room") if room.get("guid")
     ]
     converted["days"] = [
         {

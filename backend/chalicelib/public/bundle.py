@@ -63,6 +63,7 @@ class Room:
     name: str
     floor: int | None = None
     position: int = 0
+    guid: str = ""  # kept from a c3voc/frab schedule
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class Speaker:
     twitter: str = ""
     featured: bool = False
     session_ids: tuple[str, ...] = ()
+    guid: str = ""  # kept from a c3voc/frab schedule
 
 
 @dataclass(frozen=True)

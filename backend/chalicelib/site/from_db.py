@@ -193,7 +193,7 @@ def _track(t: content.Track) -> public.Track:
 
 
 def _room(r: content.Room) -> public.Room:
-    return public.Room(id=r.id, name=r.name, floor=_int(r.floor), position=_int(r.position) or 0)
+    return public.Room(id=r.id, name=r.name, floor=_int(r.floor), position=_int(r.position) or 0, guid=_text(r.guid))
 
 
 def _session_type(t: content.SessionType) -> public.SessionType:
@@ -244,6 +244,7 @@ def _speaker(s: content.Speaker) -> public.Speaker:
         twitter=_text(s.twitter),
         featured=bool(s.featured),
         session_ids=tuple(s.session_ids or ()),
+        guid=_text(s.guid),
     )
 
 
