@@ -360,3 +360,85 @@ def test_schedule_json_of_the_fossasia_samples_validates_and_reads_back(sample, 
     export = c3voc.read_schedule(written)
     scheduled = [s for s in made.sessions if s.starts_at]
     assert sorted((s["title"], s["starts_at"]) for s in export.sessions) == sorted((s.title, s.starts_at) for s in scheduled)
+
+
+# Quirks real schedules carry, each applied to one talk (or the conference) of a valid schedule.
+def _quirk_alias_zone(conference, talk):
+    conference["time_zone_name"] = "US / Pacific"
+
+
+def _quirk_no_zone(conference, talk):
+    conference.pop("time_zone_name", None)
+
+
+def _quirk_duplicate_talk(conference, talk):
+    conference["days"][0]["rooms"]["Hall"].append(dict(talk))
+
+
+def _quirk_end_before_start(conference, talk):
+    talk["end"] = "2022-12-27T10:00:00+01:00"
+
+
+def _quirk_untyped_links(conference, talk):
+    talk["links"] = [{"url": "https://example.net/a"}, {"url": "javascript:alert(1)", "title": "x"}]
+
+
+def _quirk_person_without_ids(conference, talk):
+    talk["persons"] = [{"name": ""}, {"public_name": "Solo", "id": 7}]
+
+
+def _quirk_no_title(conference, talk):
+    talk["title"] = ""
+
+
+def _quirk_bad_date(conference, talk):
+    talk["date"] = "sometime soon"
+
+
+def _quirk_bad_duration(conference, talk):
+    talk["duration"] = "ninety"
+
+
+def _quirk_relative_logo(conference, talk):
+    talk["logo"] = "/media/logo.png"
+
+
+QUIRKS = [value for name, value in list(globals().items()) if name.startswith("_quirk_")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(quirks=st.lists(st.sampled_from(QUIRKS), min_size=1, max_size=4))
+def test_read_schedule_with_quirks_repairs_with_a_report_or_refuses_naming_the_place(quirks):
+    conference = _conference()
+    talk = conference["days"][0]["rooms"]["Hall"][0]
+    for quirk in quirks:
+        quirk(conference, talk)
+
+    try:
+        export = c3voc.read_schedule(_schedule(conference), name="quirks.json")
+    except ExportError as refused:
+        assert str(refused).startswith("quirks.json: ")
+        return
+    assert all(warning.startswith("quirks.json: ") or warning.startswith("sessions[") for warning in export.warnings)
+    if _quirk_duplicate_talk in quirks:
+        assert len(export.sessions) == 1
+        assert any("listed before" in warning for warning in export.warnings)
+    if _quirk_end_before_start in quirks and export.sessions[0]["starts_at"]:
+        assert export.sessions[0]["ends_at"] >= export.sessions[0]["starts_at"]
+        assert any(": end: " in warning for warning in export.warnings)
+    if _quirk_untyped_links in quirks:
+        assert [link["url"] for link in export.sessions[0]["links"]] == ["https://example.net/a"]
+        assert any("is not an http(s) URL" in warning for warning in export.warnings)
+    if _quirk_alias_zone in quirks and _quirk_no_zone not in quirks:
+        assert export.event["timezone"] == "America/Los_Angeles"
+    if _quirk_person_without_ids in quirks:
+        assert [s["name"] for s in export.speakers] == ["Solo"]
+        assert any("a person with neither id nor name: left out" in warning for warning in export.warnings)
+    if _quirk_no_title in quirks:
+        assert export.sessions[0]["title"] == "2814-basics"
+        assert any(": title: missing: titled '2814-basics'" in warning for warning in export.warnings)
+    if _quirk_bad_date in quirks:
+        assert export.sessions[0]["starts_at"] is None
+        assert any(": date: 'sometime soon' is not an ISO 8601 date-time" in warning for warning in export.warnings)
+    if _quirk_bad_duration in quirks and _quirk_bad_date not in quirks:
+        assert any(": duration: 'ninety' is not HH:MM" in warning for warning in export.warnings)

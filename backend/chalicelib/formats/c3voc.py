@@ -171,10 +171,11 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _duration_minutes(value: Any, where: str) -> int:
+def _duration_minutes(value: Any) -> int | None:
+    """[D:]HH:MM as minutes; None when unreadable."""
     match = re.fullmatch(r"(?:(\d{1,2}):)?(\d{1,3}):(\d{2})", str(value or "0:00"))
     if not match:
-        raise ExportError(f"{where}: duration {value!r} is not HH:MM")
+        return None
     hours = int(match[2]) if match[1] is None else int(match[1]) * 24 + int(match[2])
     return hours * 60 + int(match[3])
 
@@ -186,23 +187,30 @@ def _moment(value: Any) -> datetime | None:
         return None
 
 
-def _end(talk: dict[str, Any], minutes: int, where: str, repairs: list[Repair], file: str) -> str | None:
-    """The talk's end: its `end` when it is after its start, else start + duration (reported)."""
+def _times(talk: dict[str, Any], where: str, repairs: list[Repair], file: str) -> tuple[str | None, str | None]:
+    """The talk's start and end. The end is its `end` when that is after the start, else start +
+    duration; a date or duration that cannot be read, or an end before the start, is a repair:
+    the talk unscheduled, or its end from the duration (or left out)."""
     start = talk.get("date")
     if not isinstance(start, str) or not start:
-        return None
+        return None, None
     started = _moment(start)
     if started is None:
-        raise ExportError(f"{file}: {where}: date {start!r} is not ISO 8601")
+        repairs.append(Repair(file, where, "date", f"{start[:60]!r} is not an ISO 8601 date-time: imported unscheduled"))
+        return None, None
     ended = _moment(talk.get("end"))
     if ended is not None and (ended.tzinfo is None) == (started.tzinfo is None):
         if ended >= started:
-            return ended.isoformat()
+            return start, ended.isoformat()
         repairs.append(Repair(file, where, "end", f"{talk['end']} is before the start: end from the duration instead"))
+    minutes = _duration_minutes(talk.get("duration"))
+    if minutes is None:
+        repairs.append(Repair(file, where, "duration", f"{str(talk.get('duration'))[:40]!r} is not HH:MM: end left out"))
+        return start, None
     try:
-        return (started + timedelta(minutes=minutes)).isoformat()
-    except OverflowError:  # past year 9999: the reader leaves the start out with a warning
-        return None
+        return start, (started + timedelta(minutes=minutes)).isoformat()
+    except OverflowError:  # past year 9999: the Open Event reader leaves the start out with a warning
+        return start, None
 
 
 def _time_zone(conference: dict[str, Any], talks: list[dict[str, Any]], file: str, repairs: list[Repair]) -> str:
@@ -310,7 +318,7 @@ def _session(
 ) -> dict[str, Any]:
     """One talk as an Open Event session; adds its track, type and persons to the catalogs."""
     tracks, types, speakers, colors = catalogs
-    minutes = _duration_minutes(talk.get("duration"), f"{file}: {where}")
+    start, end = _times(talk, where, repairs, file)
     track_name, type_name = talk.get("track"), talk.get("type")
     if track_name:
         tracks.setdefault(
@@ -320,12 +328,15 @@ def _session(
         types.setdefault(str(type_name), {"id": str(type_name)[:64], "name": type_name})
     talk_id = _talk_id(talk)
     linked = []
-    for person in _list(talk.get("persons"), f"{file}: {where}.persons"):
+    for index, person in enumerate(_list(talk.get("persons"), f"{file}: {where}.persons")):
         if not isinstance(person, dict):
             continue
         person_id = str(
             person.get("guid") or person.get("code") or person.get("id") or person.get("public_name") or person.get("name") or ""
         )[:64]
+        if not person_id:
+            repairs.append(Repair(file, f"{where}.persons[{index}]", "name", "a person with neither id nor name: left out"))
+            continue
         speakers.setdefault(
             person_id,
             {
@@ -339,15 +350,19 @@ def _session(
         )
         speakers[person_id]["sessions"].append({"id": talk_id})
         linked.append({"id": person_id})
+    title = talk.get("title") or ""
+    if not str(title).strip():
+        title = str(talk.get("slug") or "") or "Untitled session"
+        repairs.append(Repair(file, where, "title", f"missing: titled {title[:60]!r}"))
     return {
         "id": talk_id,
-        "title": talk.get("title") or "",
+        "title": title,
         "subtitle": talk.get("subtitle") or "",
         "short_abstract": talk.get("abstract") or "",
         "long_abstract": talk.get("description") or "",
         "language": talk.get("language") or "",
-        "start_time": talk.get("date"),
-        "end_time": _end(talk, minutes, where, repairs, file),
+        "start_time": start,
+        "end_time": end,
         "state": "accepted",
         "track": {"id": str(track_name)[:64]} if track_name else None,
         "microlocation": {"id": room_name[:64]},
