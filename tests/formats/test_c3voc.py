@@ -442,3 +442,22 @@ def test_read_schedule_with_quirks_repairs_with_a_report_or_refuses_naming_the_p
         assert any(": date: 'sometime soon' is not an ISO 8601 date-time" in warning for warning in export.warnings)
     if _quirk_bad_duration in quirks and _quirk_bad_date not in quirks:
         assert any(": duration: 'ninety' is not HH:MM" in warning for warning in export.warnings)
+
+
+def test_schedule_json_ids_stay_unique_when_two_sessions_hash_alike():
+    from chalicelib.public.view import stable_number
+
+    # GIVEN two session ids whose stable numbers collide (found by counting up: a birthday search)
+    seen, colliding = {}, None
+    for n in range(1_000_000):
+        number = stable_number(f"s{n}")
+        if number in seen:
+            colliding = (seen[number], f"s{n}")
+            break
+        seen[number] = f"s{n}"
+    assert colliding is not None
+
+    talks = _talks(_written(bundle(session(colliding[0]), session(colliding[1], minutes_in=60))))
+
+    assert len({talk["id"] for talk in talks}) == 2
+    assert len({talk["slug"] for talk in talks}) == 2
