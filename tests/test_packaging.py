@@ -374,4 +374,4 @@ def test_packaging_fails_a_package_over_its_size_limit(tmp_path, monkeypatch, ca
 
     said = capsys.readouterr()
     assert failed == 1
-    assert "(15.0 MB)" in said.out and "over 15 MB" in said.err
+    assert "(16.0 MB)" in said.out and "over 16 MB" in said.err

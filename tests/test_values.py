@@ -89,3 +89,36 @@ def test_canonical_timezone_of_every_known_zone_is_a_zone_that_is_no_link(name):
     canonical = values.canonical_timezone(name)
 
     assert canonical is not None and (canonical == "UTC" or canonical not in values._zone_links())
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("US/Pacific", "America/Los_Angeles"), ("US / Eastern", "America/New_York"), ("us/hawaii", "Pacific/Honolulu"),
+        ("Asia/Calcutta", "Asia/Kolkata"), ("Europe/Kiev", "Europe/Kyiv"), ("Asia/Singapore", "Asia/Singapore"),
+        ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"), ("Etc/UCT", "UTC"), ("GMT", "UTC"),
+        ("Zulu", "UTC"), ("Mars/Olympus_Mons", None), ("", None),
+    ],
+)  # fmt: skip
+def test_canonical_timezone_names_the_canonical_zone_of_any_alias_and_utc_as_utc(name, canonical):
+    assert values.canonical_timezone(name) == canonical
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone"),
+    [
+        ("2022-12-28T14:00:00+01:00", "Etc/GMT-1"), ("2022-12-28T14:00:00-05:00", "Etc/GMT+5"),
+        ("2022-12-28T14:00:00+00:00", "UTC"), ("2022-12-28T14:00:00+05:30", "Asia/Colombo"),
+        ("2022-12-28T14:00:00+05:45", "Asia/Kathmandu"), ("2022-12-28T14:00:00", None),
+    ],
+)  # fmt: skip
+def test_offset_timezone_gives_a_zone_at_the_offset_of_the_moment(moment, zone):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    found = values.offset_timezone(datetime.fromisoformat(moment))
+
+    assert found == zone
+    if found is not None:
+        parsed = datetime.fromisoformat(moment)
+        assert parsed.astimezone(ZoneInfo(found)).utcoffset() == parsed.utcoffset()

@@ -168,6 +168,9 @@ _LEGACY_ZONE_NAMES = {
 }
 
 
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "Etc/UCT", "Etc/Zulu", "Etc/Universal", "GMT", "Zulu"})
+
+
 @functools.cache
 def _zone_links() -> dict[str, str]:
     """Every tz database link (the `backward` file's legacy names among them) -> its canonical zone,
@@ -198,8 +201,8 @@ def canonical_timezone(name: str) -> str | None:
     found = found or _LEGACY_ZONE_NAMES.get(re.sub(r"\s+", " ", folded))
     if found is None:
         return None
-    if found == "UTC":  # a link to Etc/UTC, but the name every reader knows
-        return found
+    if found in _UTC_NAMES:  # links to Etc/UTC, but "UTC" is the name every reader knows (and the c3voc schema's)
+        return "UTC"
     seen = set()
     while found in _zone_links() and found not in seen:  # links may chain in older data
         seen.add(found)
@@ -208,8 +211,22 @@ def canonical_timezone(name: str) -> str | None:
         ZoneInfo(found)
     except (ZoneInfoNotFoundError, ValueError):
         return None
-    return found
+    return "UTC" if found in _UTC_NAMES else found
 
+
+
+def offset_timezone(moment: datetime) -> str | None:
+    """A zone for a date-time that carries only its UTC offset: the tz database's fixed zone for a
+    whole hour (Etc/GMT-1 is +01:00: POSIX signs), else the first canonical zone at that offset at
+    that moment (+05:30: Asia/Colombo); None for a naive date-time or an offset no zone has."""
+    offset = moment.utcoffset()
+    if offset is None:
+        return None
+    hours, rest = divmod(int(offset.total_seconds()), 3600)
+    if not rest and -12 <= hours <= 14:
+        return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/") and z not in _zone_links())
+    return next((zone for zone in zones if moment.astimezone(ZoneInfo(zone)).utcoffset() == offset), None)
 
 # --- numbers -------------------------------------------------------------------------------
 

@@ -171,8 +171,8 @@ def run_outbox(args: argparse.Namespace) -> int:
 def add_import_export_commands(commands: argparse._SubParsersAction) -> None:
     """`podium import` and `podium export` (logic in podium/imports.py and podium/exports.py)."""
 
-    imports = commands.add_parser("import", help="import an Open Event export or c3voc schedule.json")
-    imports.add_argument("path", help="an Open Event folder or zip, or a schedule.json")
+    imports = commands.add_parser("import", help="import an Open Event export, c3voc schedule.json or frab schedule.xml")
+    imports.add_argument("path", help="an Open Event folder or zip, a schedule.json or a schedule.xml")
     imports.add_argument("--owner", default=None, help="owner's email (default: the super admin)")
     imports.add_argument("--publish", action="store_true", help="publish it when the export says it was published")
     imports.add_argument("--into", default=None, metavar="EVENT", help="update this event (slug or id)")

@@ -39,8 +39,10 @@ BACKEND = REPO / "backend"
 STAGING = REPO / "build" / "package-src"
 LOCK = REPO / "build" / "package.lock"
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "deployments", "deployed")
-# The deployment zip's ceiling: `make package` fails above it (27.6 MB before the trimming).
-MAX_ZIP_BYTES = 15_000_000
+# The deployment zip's ceiling: `make package` fails above it (27.6 MB before the trimming). 16 MB since
+# the import job validates c3voc and frab input against the shared schemas (#21): jsonschema and
+# xmlschema with what they need added 2.9 MB (15.2 MB then).
+MAX_ZIP_BYTES = 16_000_000
 # botocore/data/<service>/ folders the package keeps: what chalicelib calls through
 # adapters/aws.py (dynamodb, s3, ses, sqs, ssm) and pynamodb (dynamodb), plus sesv2 (the
 # mailer's successor API), dynamodbstreams (the table's stream) and sts (botocore's

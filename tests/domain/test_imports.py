@@ -227,6 +227,55 @@ def test_import_c3voc_schedule_json_as_published_by_podium(aws_stack, organizer,
     assert {s.state for s in stored["session"]} == {"accepted"}
 
 
+def _talks(schedule_json: bytes) -> list[dict]:
+    days = json.loads(schedule_json)["schedule"]["conference"]["days"]
+    return [talk for day in days for talks in day["rooms"].values() for talk in talks]
+
+
+@pytest.mark.parametrize("feed", ["schedule.json", "schedule.xml"])
+def test_import_c3voc_and_frab_keep_guids_links_and_recording_through_the_table(aws_stack, organizer, tmp_path, feed):
+    # GIVEN a feed of a session carrying what c3voc and frab keep (an origin guid, links, recording wishes)
+    from chalicelib.formats import c3voc, frab
+    from chalicelib.site import from_db
+    from chalicelib.site.render import render_event
+    from support.schedules import bundle, session, view
+
+    kept = session(
+        "s1",
+        guid="7a0fc001-e587-47e1-b378-b6ec7e666337",
+        links=(("", "Project", "https://example.net/"),),
+        attachments=(("paper", "Paper", "https://example.net/paper.pdf"),),
+        feedback_url="https://example.net/feedback/",
+        recording_license="CC BY 4.0",
+        do_not_record=True,
+    )
+    made = bundle(kept, session("s2", minutes_in=60), timezone="US/Pacific")
+    source = tmp_path / feed
+    source.write_bytes(c3voc.schedule_json(view(made)) if feed == "schedule.json" else frab.schedule_xml(view(made)))
+
+    # WHEN it is imported and the event rendered from the table
+    result = _import(source, organizer)
+    loaded = from_db.load_bundle(result.event_id)
+    files = render_event(loaded, base_url="http://podium.test")
+
+    # THEN the feed gives back what came in, guids of talks, persons and rooms included
+    talks = {talk["title"]: talk for talk in _talks(files[f"e/{loaded.event.slug}/schedule.json"])}
+    source = {talk["title"]: talk for talk in _talks(c3voc.schedule_json(view(made)))}
+    assert talks["Talk s2"]["guid"] == source["Talk s2"]["guid"]
+    assert talks["Talk s2"]["persons"][0]["guid"] == source["Talk s2"]["persons"][0]["guid"]
+    rooms = json.loads(files[f"e/{loaded.event.slug}/schedule.json"])["schedule"]["conference"]["rooms"]
+    assert rooms == json.loads(c3voc.schedule_json(view(made)))["schedule"]["conference"]["rooms"]
+    assert talks["Talk s1"]["guid"] == "7a0fc001-e587-47e1-b378-b6ec7e666337"
+    assert talks["Talk s1"]["links"][0] == {"title": "Project", "url": "https://example.net/"}
+    assert {"type": "paper", "title": "Paper", "url": "https://example.net/paper.pdf"} in talks["Talk s1"]["attachments"]
+    assert (talks["Talk s1"]["recording_license"], talks["Talk s1"]["do_not_record"]) == ("CC BY 4.0", True)
+    assert talks["Talk s1"]["feedback_url"] == "https://example.net/feedback/"
+    assert loaded.event.timezone == "America/Los_Angeles"
+    assert sorted((s.title, s.starts_at, s.ends_at) for s in loaded.sessions) == sorted(
+        (s.title, s.starts_at, s.ends_at) for s in made.sessions
+    )
+
+
 def test_reimport_removes_records_the_export_dropped_and_keeps_ones_made_in_podium(aws_stack, organizer, small_export):
     from chalicelib.db import content, keys
 

@@ -1,8 +1,10 @@
-"""The calendar serializer against icalendar's own: the same bytes for any text."""
+"""The calendars: the serializer against icalendar's own (the same bytes for any text), and what
+calendar clients need (DTEND after DTSTART, one UID per session, unique per event)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from chalicelib.site import feeds
 from chalicelib.site.feeds import folded, serialized
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -44,3 +46,42 @@ def test_serialized_equals_to_ical(summary, description):
     vevent.add("categories", [summary or "none"])
 
     assert serialized(vevent) == vevent.to_ical()
+
+
+def test_calendars_dtend_after_dtstart_when_the_end_is_before_the_start():
+    import icalendar
+    from support.schedules import START, bundle, session, view
+
+    backwards = session("s1", ends_at=START - timedelta(days=3))
+    empty = session("s2", ends_at=START)
+
+    calendar = icalendar.Calendar.from_ical(feeds.calendars(view(bundle(backwards, empty)))["schedule.ics"])
+
+    spans = [(v["DTSTART"].dt, v["DTEND"].dt) for v in calendar.walk("VEVENT")]
+    assert len(spans) == 2
+    assert all(end > start for start, end in spans)
+
+
+def test_calendars_uids_unique_when_a_session_is_listed_twice():
+    import icalendar
+    from support.schedules import bundle, session, view
+
+    twice = session("s1")
+
+    calendar = icalendar.Calendar.from_ical(feeds.calendars(view(bundle(twice, twice, session("s2"))))["schedule.ics"])
+
+    uids = [str(v["UID"]) for v in calendar.walk("VEVENT")]
+    assert sorted(uids) == sorted(set(uids))
+    assert len(uids) == 2
+
+
+def test_calendars_uids_differ_between_events_sharing_session_ids_and_survive_a_new_slug():
+    import icalendar
+    from support.schedules import bundle, session, view
+
+    def uids(**event):
+        made = feeds.calendars(view(bundle(session("s1"), **event)))["schedule.ics"]
+        return [str(v["UID"]) for v in icalendar.Calendar.from_ical(made).walk("VEVENT")]
+
+    assert uids(event_id="ev-a") == uids(event_id="ev-a", slug="renamed-2026")
+    assert uids(event_id="ev-a") != uids(event_id="ev-b")

@@ -22,6 +22,14 @@ class Link(MapAttribute):
     url = UnicodeAttribute()
 
 
+class Reference(MapAttribute):
+    """A session's link or attachment as c3voc and frab write them (type and title may be empty)."""
+
+    type = UnicodeAttribute(null=True)
+    title = UnicodeAttribute(null=True)
+    url = UnicodeAttribute()
+
+
 class CallForPapers(MapAttribute):
     announcement = UnicodeAttribute(null=True)
     starts_at = UTCDateTimeAttribute(null=True)
@@ -113,6 +121,7 @@ class Room(Item, discriminator="room"):
     latitude = NumberAttribute(null=True)
     longitude = NumberAttribute(null=True)
     source_id = UnicodeAttribute(null=True)
+    guid = UnicodeAttribute(null=True)  # the room's guid in the c3voc/frab schedule it came from
 
 
 class SessionType(Item, discriminator="session_type"):
@@ -160,6 +169,17 @@ class Session(Item, discriminator="session"):
     proposed_by = UnicodeAttribute(null=True)
     # Answers to the event's custom questions by question id (domain/questions.py validates them).
     answers = MapAttribute(null=True)
+    # What c3voc and frab schedules carry and their readers keep, so Podium's own feeds give it back:
+    # the talk's guid at its origin, its links and attachments ({"type", "title", "url"} each; type
+    # may be empty), logo, feedback page and recording wishes.
+    guid = UnicodeAttribute(null=True)
+    links = ListAttribute(of=Reference, null=True)
+    attachments = ListAttribute(of=Reference, null=True)
+    logo_url = UnicodeAttribute(null=True)
+    feedback_url = UnicodeAttribute(null=True)
+    recording_license = UnicodeAttribute(null=True)
+    do_not_record = BooleanAttribute(null=True)
+    do_not_stream = BooleanAttribute(null=True)
 
 
 class TimeRange(MapAttribute):
@@ -197,6 +217,7 @@ class Speaker(Item, discriminator="speaker"):
     links = ListAttribute(of=Link, null=True)
     # When the speaker can attend (domain/speaker_profiles.set_availability keeps it within the event).
     availability = ListAttribute(of=TimeRange, null=True)
+    guid = UnicodeAttribute(null=True)  # the person's guid in the c3voc/frab schedule it came from
 
 
 class Sponsor(Item, discriminator="sponsor"):

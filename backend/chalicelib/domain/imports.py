@@ -31,7 +31,7 @@ from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
 from chalicelib.domain.uploads import accepted_import_key
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
-from chalicelib.formats import c3voc
+from chalicelib.formats import c3voc, frab
 from chalicelib.formats.openevent import ExportError, OpenEventExport, read_export, with_event_id
 from chalicelib.formats.repairs import Repair, counts, report_json
 from chalicelib.jobs.enqueue import enqueue
@@ -122,7 +122,7 @@ def start_import(
 
 
 def read_source(path: str | Path) -> OpenEventExport:
-    """An Open Event export (folder or zip) or a c3voc schedule.json, told apart by content."""
+    """An Open Event export (folder or zip), a c3voc schedule.json or a frab schedule.xml, told apart by content."""
     source = Path(path)
     if source.is_file() and not zipfile.is_zipfile(source):
         if source.stat().st_size > c3voc.MAX_BYTES:
@@ -130,7 +130,11 @@ def read_source(path: str | Path) -> OpenEventExport:
         data = source.read_bytes()
         if c3voc.looks_like_schedule(data):
             return c3voc.read_schedule(data, name=source.name)
-        raise ExportError(f"{source.name}: neither an Open Event export (folder or zip) nor a c3voc schedule.json")
+        if frab.looks_like_schedule_xml(data):
+            return frab.read_schedule_xml(data, name=source.name)
+        raise ExportError(
+            f"{source.name}: neither an Open Event export (folder or zip), a c3voc schedule.json nor a frab schedule.xml"
+        )
     return read_export(source)
 
 

@@ -58,7 +58,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "room": {
         **_CHILD,
         **_IMPORTED,
-        **dict.fromkeys(("name", "floor", "capacity", "position", "hidden", "latitude", "longitude"), PUBLIC),
+        **dict.fromkeys(("name", "floor", "capacity", "position", "hidden", "latitude", "longitude", "guid"), PUBLIC),
     },
     "session_type": {**_CHILD, **_IMPORTED, "name": PUBLIC, "length_minutes": PUBLIC},
     "session": {
@@ -69,6 +69,8 @@ FIELDS: dict[str, dict[str, str]] = {
                 "title", "subtitle", "short_abstract", "long_abstract", "language", "level", "starts_at",
                 "ends_at", "duration_minutes", "track_id", "room_id", "session_type_id", "speaker_ids",
                 "slides_url", "slides_file", "video_url", "audio_url", "signup_url", "state",
+                "guid", "links", "attachments", "logo_url", "feedback_url", "recording_license", "do_not_record",
+                "do_not_stream",
             ),
             PUBLIC,
         ),
@@ -86,7 +88,7 @@ FIELDS: dict[str, dict[str, str]] = {
             (
                 "name", "photo_url", "photo_file", "short_biography", "long_biography", "organisation",
                 "position", "country", "website", "twitter", "city", "github", "linkedin", "facebook",
-                "featured", "session_ids", "links",
+                "featured", "session_ids", "links", "guid",
             ),
             PUBLIC,
         ),

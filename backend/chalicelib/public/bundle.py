@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .memo import SameInputs
 from .safe_values import safe_record
@@ -61,6 +63,7 @@ class Room:
     name: str
     floor: int | None = None
     position: int = 0
+    guid: str = ""  # kept from a c3voc/frab schedule
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,26 @@ class Session:
     # (question, answer) of the custom questions published with the session, in the questions' order
     # (site/from_db.py joins them): organizer-only answers never reach this model.
     published_answers: tuple[tuple[str, str], ...] = ()
+    # Kept from c3voc/frab schedules (db/content.py): the origin's guid, links and attachments as
+    # (type, title, url) with type and title possibly empty, and the recording wishes.
+    guid: str = ""
+    links: tuple[tuple[str, str, str], ...] = ()
+    attachments: tuple[tuple[str, str, str], ...] = ()
+    logo_url: str = ""
+    feedback_url: str = ""
+    recording_license: str = ""
+    do_not_record: bool | None = None
+    do_not_stream: bool | None = None
+
+
+def references(listed: Iterable[Any] | None) -> tuple[tuple[str, str, str], ...]:
+    """Links or attachments, stored (maps) or read ({"type", "title", "url"} dicts), as the bundle keeps them."""
+    found = []
+    for reference in listed or ():
+        get = reference.get if isinstance(reference, dict) else lambda name, r=reference: getattr(r, name, None)
+        if get("url"):
+            found.append((str(get("type") or ""), str(get("title") or ""), str(get("url"))))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -108,6 +131,7 @@ class Speaker:
     twitter: str = ""
     featured: bool = False
     session_ids: tuple[str, ...] = ()
+    guid: str = ""  # kept from a c3voc/frab schedule
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ MULTILINE_FIELDS = frozenset(
 )
 URL_FIELDS = frozenset(
     {"url", "website", "logo_url", "banner_url", "ticket_url", "photo_url", "slides_url", "video_url", "audio_url"}
+    | {"feedback_url"}
 )
 # XML 1.0 Char minus what no format wants: C0 controls other than tab/LF/CR, DEL and C1
 # controls, U+FFFE/U+FFFF; lone surrogates are matched apart (they become U+FFFD).
@@ -127,15 +128,27 @@ def safe_record(record: R, *, where: str = "") -> R:
     return dataclasses.replace(record, **changes) if changes else record  # type: ignore[type-var]
 
 
+def _safe_references(value: Any) -> tuple[tuple[str, str, str], ...]:
+    """(type, title, url) links or attachments: a reference whose URL is unsafe goes."""
+    return tuple((safe_line(kind), safe_line(title), safe_url(url)) for kind, title, url in value if safe_url(url))
+
+
+# Fields of tuples whose parts mean different things, each cleaned part by part.
+_TUPLE_FIELDS: dict[str, Any] = {
+    "social_links": lambda value: tuple((safe_line(label), safe_url(url)) for label, url in value),
+    "published_answers": lambda value: tuple((safe_line(q), safe_text(answer)) for q, answer in value),
+    "links": _safe_references,
+    "attachments": _safe_references,
+}
+
+
 def _safe_field(name: str, value: Any) -> Any:
     if isinstance(value, str):
         return _safe_string(name, value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if name == "social_links":
-        return tuple((safe_line(label), safe_url(url)) for label, url in value)
-    if name == "published_answers":
-        return tuple((safe_line(question), safe_text(answer)) for question, answer in value)
+    if name in _TUPLE_FIELDS:
+        return _TUPLE_FIELDS[name](value)
     if isinstance(value, tuple) and all(isinstance(v, str) for v in value):
         return tuple(safe_line(v) for v in value)
     return value

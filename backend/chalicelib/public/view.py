@@ -7,6 +7,7 @@ import hashlib
 import pickle
 import sys
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -33,6 +34,8 @@ class SessionView:
     speakers: tuple[Speaker, ...]
     local_start: datetime | None
     local_end: datetime | None
+    # The integer id formats want (frab, c3voc): unique in the event (session_numbers), 0 outside one.
+    number: int = 0
 
     @property
     def day(self) -> str | None:
@@ -43,11 +46,6 @@ class SessionView:
         if not self.local_start or not self.local_end:
             return 0
         return max(0, int((self.local_end - self.local_start).total_seconds() // 60))
-
-    @property
-    def number(self) -> int:
-        """Stable positive integer id for formats that want one (frab, c3voc)."""
-        return stable_number(self.session.id)
 
 
 @dataclass(frozen=True)
@@ -84,12 +82,12 @@ class EventView:
         self.rooms_by_id = {r.id: r for r in self.bundle.rooms}
         self.types_by_id = {t.id: t for t in self.bundle.session_types}
         self.speakers_by_id = {s.id: s for s in self.bundle.speakers}
-        self.sessions = tuple(
-            sorted(
-                (self._session_view(s) for s in self.bundle.sessions),
-                key=_session_order,
-            )
-        )
+        # A session listed twice (exports do that) is shown once: every feed's guid and UID is per session.
+        unique = {}
+        for session in self.bundle.sessions:
+            unique.setdefault(session.id, session)
+        self.numbers = session_numbers(unique)
+        self.sessions = tuple(sorted((self._session_view(s) for s in unique.values()), key=_session_order))
         self.sessions_by_id = {v.session.id: v for v in self.sessions}
         self.sessions_by_track = _grouped(self.sessions, lambda v: v.track.id if v.track else None)
         self.sessions_by_room = _grouped(self.sessions, lambda v: v.room.id if v.room else None)
@@ -118,9 +116,10 @@ class EventView:
         track = self.tracks_by_id.get(session.track_id or "")
         room = self.rooms_by_id.get(session.room_id or "")
         session_type = self.types_by_id.get(session.session_type_id or "")
+        number = self.numbers.get(session.id, 0)
         return SESSION_VIEWS.get(
             (self.root, session.id),
-            (session, track, room, session_type, speakers, self.event.timezone),
+            (session, track, room, session_type, speakers, self.event.timezone, number),
             lambda: SessionView(
                 session=session,
                 url=f"{self.root}sessions/{session.id}/",
@@ -130,6 +129,7 @@ class EventView:
                 speakers=speakers,
                 local_start=self.local(session.starts_at),
                 local_end=self.local(session.ends_at),
+                number=number,
             ),
         )
 
@@ -192,6 +192,20 @@ def _grouped(sessions: tuple[SessionView, ...], key) -> dict[str, tuple[SessionV
         if (found := key(view)) is not None:
             groups.setdefault(found, []).append(view)
     return {k: tuple(v) for k, v in groups.items()}
+
+
+def session_numbers(session_ids: Iterable[str]) -> dict[str, int]:
+    """Each session's integer id: its `stable_number`, or the next free one when another session of
+    the event has it (ids taken in sorted order, so the same sessions always get the same numbers)."""
+    numbers: dict[str, int] = {}
+    taken: set[int] = set()
+    for session_id in sorted(session_ids):
+        number = stable_number(session_id)
+        while number in taken:
+            number = number % 999_999_999 + 1
+        taken.add(number)
+        numbers[session_id] = number
+    return numbers
 
 
 def stable_number(text: str) -> int:

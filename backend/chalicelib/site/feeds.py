@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -109,11 +109,12 @@ def serialized(component: Any) -> bytes:
 def _vevent(view: EventView, session: SessionView):
     s = session.session
     vevent = VEvent()
-    vevent.add("uid", f"{s.id}@{view.event.slug}.podium")
+    # Unique per event and stable across renders: the event's id, not its slug (which may change).
+    vevent.add("uid", f"{s.id}@{view.event.id}.podium")
     # DTSTAMP is required; a fixed, data-derived value keeps builds byte-identical.
     vevent.add("dtstamp", view.event.starts_at)
     vevent.add("dtstart", session.local_start)
-    vevent.add("dtend", session.local_end or session.local_start + timedelta(minutes=5))
+    vevent.add("dtend", calendar_end(session))
     vevent.add("summary", s.title)
     description = plain_text(s.short_abstract or s.long_abstract)
     names = ", ".join(p.name for p in session.speakers)
@@ -123,6 +124,16 @@ def _vevent(view: EventView, session: SessionView):
     if session.track:
         vevent.add("categories", [session.track.name])
     return vevent
+
+
+SHORTEST_CALENDAR_EVENT = timedelta(minutes=5)  # a schedule's time slot
+
+
+def calendar_end(session: SessionView) -> datetime:
+    """DTEND, which RFC 5545 wants after DTSTART (calendar apps refuse a calendar otherwise): the
+    session's end, or one time slot after its start when it has none or ends at (or before) it."""
+    start, end = session.local_start, session.local_end
+    return end if end is not None and end > start else start + SHORTEST_CALENDAR_EVENT
 
 
 def _calendar_frame(view: EventView) -> tuple[bytes, bytes]:
@@ -173,7 +184,7 @@ def calendars(view: EventView) -> dict[str, bytes]:
 
     def pieces(session: SessionView) -> tuple[bytes, str, bytes]:
         """The session's VEVENT, and its own calendar's path and bytes (the same object while unchanged)."""
-        inputs = (view.event.slug, view.event.starts_at, view.absolute(session.url), session)
+        inputs = (view.event.id, view.event.slug, view.event.starts_at, view.absolute(session.url), session)
         vevent = VEVENT_TEXT.get(
             session.url,
             (session, *_made_with(view)),

@@ -236,7 +236,7 @@ def _track(t: content.Track) -> public.Track:
 
 
 def _room(r: content.Room) -> public.Room:
-    return public.Room(id=r.id, name=r.name, floor=_int(r.floor), position=_int(r.position) or 0)
+    return public.Room(id=r.id, name=r.name, floor=_int(r.floor), position=_int(r.position) or 0, guid=_text(r.guid))
 
 
 def _session_type(t: content.SessionType) -> public.SessionType:
@@ -262,6 +262,14 @@ def _session(s: content.Session) -> public.Session:
         slides_url=_file_url(s.slides_file) or _text(s.slides_url),
         video_url=_text(s.video_url),
         audio_url=_text(s.audio_url),
+        guid=_text(s.guid),
+        links=public.references(s.links),
+        attachments=public.references(s.attachments),
+        logo_url=_text(s.logo_url),
+        feedback_url=_text(s.feedback_url),
+        recording_license=_text(s.recording_license),
+        do_not_record=s.do_not_record,
+        do_not_stream=s.do_not_stream,
     )
 
 
@@ -279,6 +287,7 @@ def _speaker(s: content.Speaker) -> public.Speaker:
         twitter=_text(s.twitter),
         featured=bool(s.featured),
         session_ids=tuple(s.session_ids or ()),
+        guid=_text(s.guid),
     )
 
 

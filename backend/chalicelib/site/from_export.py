@@ -18,6 +18,7 @@ from chalicelib.public.bundle import (
     Sponsor,
     Track,
     public_bundle,
+    references,
 )
 
 
@@ -45,7 +46,10 @@ def export_to_bundle(export: OpenEventExport, *, now: datetime | None = None) ->
         tracks=tuple(_pick(Track, t) for t in export.tracks),
         rooms=tuple(_pick(Room, r) for r in export.rooms),
         session_types=tuple(_pick(SessionType, t) for t in export.session_types),
-        sessions=tuple(_pick(Session, s) for s in export.sessions),
+        sessions=tuple(
+            _pick(Session, s, links=references(s.get("links")), attachments=references(s.get("attachments")))
+            for s in export.sessions
+        ),
         speakers=tuple(_pick(Speaker, s) for s in export.speakers),
         sponsors=tuple(_pick(Sponsor, s) for s in export.sponsors),
     )
