@@ -4,7 +4,6 @@ a co-speaker who accepts through the mailed link, submitting, the dashboard and 
 from __future__ import annotations
 
 import io
-import json
 import re
 import time
 import urllib.parse
@@ -13,25 +12,11 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-from support.admin import screenshot
+from support.admin import call_api, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("speaker-portal-stack")]
 
 PASSWORD = "correct horse battery staple"
-
-
-def call_api(stack, method: str, path: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        stack.urls["API"] + "/v1" + path,
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read() or b"{}")
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read() or b"{}")
 
 
 def mails(stack, email: str) -> list:

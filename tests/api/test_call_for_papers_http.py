@@ -4,9 +4,8 @@ accepted or confirmed talks reach anonymous readers of the published event."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
+from support.api import days_from_now
 
 pytestmark = pytest.mark.integration
 
@@ -21,12 +20,9 @@ def event(api, owner):
     return api.dated_event(owner, "Proposal Conf", year=2030)
 
 
-def iso(days: float) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
-
 
 def open_cfp(api, owner, event, **extra) -> dict:
-    body = {"opens_at": iso(-1), "closes_at": iso(30), "announcement": "Talk to us", **extra}
+    body = {"opens_at": days_from_now(-1), "closes_at": days_from_now(30), "announcement": "Talk to us", **extra}
     return api.json("PUT", f"/v1/events/{event['id']}/call-for-papers", body, token=owner["token"], expect=200)
 
 
@@ -180,14 +176,14 @@ def test_speaker_cannot_accept_or_schedule_their_proposal_nor_edit_it_once_accep
 def test_submitting_outside_the_cfp_dates_is_refused_naming_them(api, owner, event):
     publish(api, owner, event)
     cfp = api.json(
-        "PUT", f"/v1/events/{event['id']}/call-for-papers", {"opens_at": iso(-10), "closes_at": iso(-1)},
+        "PUT", f"/v1/events/{event['id']}/call-for-papers", {"opens_at": days_from_now(-10), "closes_at": days_from_now(-1)},
         token=owner["token"], expect=200,
     )  # fmt: skip
     user = api.user("late")
 
     closed = submit(api, user, event, expect=409)
     api.json(
-        "PATCH", f"/v1/events/{event['id']}/call-for-papers", {"opens_at": iso(5), "closes_at": iso(9), "version": cfp["version"]},
+        "PATCH", f"/v1/events/{event['id']}/call-for-papers", {"opens_at": days_from_now(5), "closes_at": days_from_now(9), "version": cfp["version"]},
         token=owner["token"], expect=200,
     )  # fmt: skip
     early = submit(api, user, event, expect=409)
@@ -241,7 +237,7 @@ def test_cfp_edit_with_a_stale_version_gets_409(api, owner, event):
 
 def test_cfp_must_close_after_it_opens(api, owner, event):
     answer = api.json(
-        "PUT", f"/v1/events/{event['id']}/call-for-papers", {"opens_at": iso(3), "closes_at": iso(1)},
+        "PUT", f"/v1/events/{event['id']}/call-for-papers", {"opens_at": days_from_now(3), "closes_at": days_from_now(1)},
         token=owner["token"], expect=422,
     )  # fmt: skip
 

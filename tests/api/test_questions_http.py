@@ -3,9 +3,8 @@ and only published questions' answers reach readers other than the organizers an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
+from support.api import days_from_now
 
 pytestmark = pytest.mark.integration
 
@@ -15,16 +14,13 @@ def api(writing_api):
     return writing_api
 
 
-def iso(days: float) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
-
 
 @pytest.fixture
 def conf(api, owner):
     """A published event with an open call for papers and three questions."""
     event = api.dated_event(owner, "Questions Conf", year=2030)
     base = f"/v1/events/{event['id']}"
-    api.json("PUT", f"{base}/call-for-papers", {"opens_at": iso(-1), "closes_at": iso(30)}, token=owner["token"],
+    api.json("PUT", f"{base}/call-for-papers", {"opens_at": days_from_now(-1), "closes_at": days_from_now(30)}, token=owner["token"],
              expect=200)  # fmt: skip
     api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
     asked = [

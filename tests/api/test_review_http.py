@@ -6,10 +6,9 @@ once; and anonymised review, where nothing of a speaker reaches a reviewer on an
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from support.api import mails_to, unique_email
+from support.api import days_from_now, mails_to, unique_email
 
 pytestmark = pytest.mark.integration
 
@@ -36,9 +35,6 @@ def api(writing_api):
     return writing_api
 
 
-def iso(days: float) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
-
 
 class Scene:
     """A published event with tracks A and B, an open call for papers, two proposals (one per track) by
@@ -52,7 +48,7 @@ class Scene:
         self.base = f"/v1/events/{self.event_id}"
         self.track_a = self.post("/tracks", {"name": "Track A"})["id"]
         self.track_b = self.post("/tracks", {"name": "Track B"})["id"]
-        cfp = {"opens_at": iso(-1), "closes_at": iso(30)}
+        cfp = {"opens_at": days_from_now(-1), "closes_at": days_from_now(30)}
         api.json("PUT", f"{self.base}/call-for-papers", cfp, token=owner["token"], expect=200)
         api.json("POST", f"{self.base}/publish", token=owner["token"], expect=200)  # speakers see it
         self.speaker = api.user("speakerone")

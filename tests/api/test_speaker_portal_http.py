@@ -5,10 +5,9 @@ link, the dashboard across events, availability, and mails that link to the spea
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from support.api import mails_to
+from support.api import days_from_now, mails_to
 
 pytestmark = pytest.mark.integration
 
@@ -18,14 +17,11 @@ def api(writing_api):
     return writing_api
 
 
-def iso(days: float) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
-
 
 @pytest.fixture
 def event(api, owner):
     created = api.dated_event(owner, "Portal Conf", year=2030)
-    body = {"opens_at": iso(-1), "closes_at": iso(30)}
+    body = {"opens_at": days_from_now(-1), "closes_at": days_from_now(30)}
     api.json("PUT", f"/v1/events/{created['id']}/call-for-papers", body, token=owner["token"], expect=200)
     api.json("POST", f"/v1/events/{created['id']}/publish", token=owner["token"], expect=200)
     return created
@@ -49,7 +45,7 @@ def edit_cfp(api, owner, event, fields: dict) -> dict:
 
 
 def close_cfp(api, owner, event) -> None:
-    edit_cfp(api, owner, event, {"opens_at": iso(-3), "closes_at": iso(-1)})
+    edit_cfp(api, owner, event, {"opens_at": days_from_now(-3), "closes_at": days_from_now(-1)})
 
 
 PROFILE = {
@@ -257,7 +253,7 @@ def test_only_a_speaker_of_the_proposal_invites(api, owner, event):
 
 def test_dashboard_lists_proposals_across_events_with_what_is_next(api, owner, event):
     other = api.dated_event(owner, "Second Conf", year=2031)
-    body = {"opens_at": iso(-1), "closes_at": iso(30)}
+    body = {"opens_at": days_from_now(-1), "closes_at": days_from_now(30)}
     api.json("PUT", f"/v1/events/{other['id']}/call-for-papers", body, token=owner["token"], expect=200)
     api.json("POST", f"/v1/events/{other['id']}/publish", token=owner["token"], expect=200)
     user = api.user("dash")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from datetime import UTC, datetime, timedelta
 
 _numbers = itertools.count()
 USER_ID = "api-user-1"  # the user the routes' own tests sign in as (tests/api/conftest.py's signed_in_client)
@@ -93,3 +94,8 @@ def mailed_code(email: str, subject_start: str) -> str:
     ]
     assert jobs, f"no mail '{subject_start}…' to {email}"
     return re.search(r"code: (\S+)", json.loads(jobs[-1].args)["text"]).group(1)
+
+
+def days_from_now(days: float) -> str:
+    """An ISO 8601 date-time `days` from now (negative: ago), in UTC."""
+    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
