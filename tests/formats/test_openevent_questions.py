@@ -139,4 +139,7 @@ def test_hostile_questions_files_and_answers_are_read_or_refused_cleanly(questio
         return
     kinds = {q["id"]: q["question_kind"] for q in export.questions}
     assert set(kinds.values()) <= {"short_text", "long_text", "single_choice", "multiple_choice", "yes_no", "url", "file"}
+    if not export.sessions:  # a file JSON cannot hold (a non-finite number) is left out, and said so
+        assert any(r.file == "sessions" for r in export.repairs)
+        return
     assert set(export.sessions[0]["answers"] or {}) <= {k for k, kind in kinds.items() if kind != "file"}

@@ -76,16 +76,16 @@ def _job_count() -> int:
     [
         (
             {"to": "a@example.org", "subject": "Hi"},
-            "job send_email: missing argument 'text'; its arguments are: to, subject, text, html=None",
+            "job send_email: missing argument 'text'; its arguments are: to, subject, text, html=None, outbox=None",
         ),
         (
             {"to": "a@example.org", "subject": "Hi", "text": "x", "body": "y"},
-            "job send_email: unknown argument 'body'; its arguments are: to, subject, text, html=None",
+            "job send_email: unknown argument 'body'; its arguments are: to, subject, text, html=None, outbox=None",
         ),
         (
             {"subject": "Hi", "txt": "x"},
             "job send_email: missing argument 'to'; missing argument 'text'; unknown argument 'txt'; "
-            "its arguments are: to, subject, text, html=None",
+            "its arguments are: to, subject, text, html=None, outbox=None",
         ),
     ],
 )

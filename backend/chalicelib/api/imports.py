@@ -39,7 +39,7 @@ def _actor():
 
 @endpoint(
     bp, "/imports", "POST", action="event.import", summary="Import an Open Event export or c3voc schedule (a job)",
-    status=202, body=IMPORT_BODY, response=JOB_STARTED, errors=(401, 403, 422),
+    status=202, body=IMPORT_BODY, response=JOB_STARTED, errors=(401, 403, 404, 422),
 )  # fmt: skip
 def start_import(body: dict[str, Any]) -> dict[str, Any]:
     from chalicelib.domain.imports import start_import  # noqa: PLC0415 — this module defines a function of the same name
