@@ -180,7 +180,7 @@ async function detailsView(ctx) {
   let form = null;
   if (schema && ctx.mayEdit) {
     form = schemaForm({
-      schema, values: ctx.event, zone: ctx.zone, submitLabel: "Save the details", name: "Event details",
+      schema, values: ctx.event, zone: ctx.zone, submitLabel: "Save the details", name: "Event details", replaces: method === "PUT",
       onSubmit: async (body) => {
         const saved = await api(method, ctx.base, { body });
         Object.assign(ctx, { event: saved, zone: saved.timezone || "UTC" });

@@ -55,7 +55,7 @@ async function profileView() {
   const profile = await api("GET", "/me/speaker-profile");
   const schema = bodySchema(state.doc, "put", "/me/speaker-profile");
   const form = schemaForm({
-    schema, values: profile, name: "Speaker profile", submitLabel: "Save my profile",
+    schema, values: profile, name: "Speaker profile", submitLabel: "Save my profile", replaces: true,
     onSubmit: async (body) => {
       await api("PUT", "/me/speaker-profile", { body });
       announce("Profile saved. Events you join from now on copy it; those you joined keep their own copy.");
