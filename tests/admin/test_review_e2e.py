@@ -112,7 +112,7 @@ def test_review_two_reviewers_score_an_anonymised_proposal_and_the_organizer_acc
         page = pages.open(expect_statuses=(403,))  # the team list (roles) is not a reviewer's to read
         sign_in(page, reviewer["email"])
         page.get_by_role("link", name=scene["event"]["name"]).click()  # their events list the one they review
-        page.get_by_role("navigation", name="Event sections").get_by_role("link", name="Review").click()
+        page.get_by_role("navigation", name="Event sections").get_by_role("link", name="Review", exact=True).click()
         form = page.get_by_role("form", name="Your review of Weaving with Free Software")
         form.get_by_label("Content (1–5)").select_option(content)
         form.get_by_label("Delivery (1–5)").select_option(delivery)
