@@ -34,6 +34,16 @@ def test_send_email_sends_one_message_with_text_and_html_parts(mailbox):
     assert _outbox(mailbox) == [Mail(to=mailbox, subject="Welcome", text="Hello.\n", html="<p>Hello.</p>\n")]
 
 
+def test_send_email_long_subject_reads_back_as_sent(mailbox):
+    # a subject longer than a header line is folded right after "Subject:"; a reader unfolds it
+    from chalicelib.adapters.mail import send_email
+
+    subject = "Welcome to Test Camp 5e9f, Leonora Lindqvist: Weaving with Free Software"
+    send_email(to=mailbox, subject=subject, text="Hello.")
+
+    assert [mail.subject for mail in _outbox(mailbox)] == [subject]
+
+
 @pytest.mark.parametrize("field", ["to", "subject"])
 def test_send_email_refuses_a_header_of_more_than_one_line_and_sends_nothing(mailbox, field):
     from chalicelib.adapters.mail import send_email

@@ -67,6 +67,32 @@ def test_saved_profile_is_what_a_new_speaker_record_copies(account):
 
 
 @pytest.mark.integration
+def test_saved_profile_saved_again_is_replaced_whole(account):
+    # the admin page's profile form saves again and again; each save replaces the profile
+    from chalicelib.domain.speaker_profiles import read_profile, save_profile
+
+    save_profile(user_id=account.id, fields={"name": "Grace H.", "organisation": "Navy", "position": "RAdm"})
+    save_profile(user_id=account.id, fields={"name": "Grace Hopper", "organisation": "Navy"})
+    stored = read_profile(user_id=account.id)
+
+    assert (stored.name, stored.organisation, stored.position) == ("Grace Hopper", "Navy", None)
+
+
+@pytest.mark.integration
+def test_saved_profile_written_meanwhile_is_a_conflict(account, monkeypatch):
+    from chalicelib.domain import speaker_profiles
+    from chalicelib.errors import Conflict
+
+    speaker_profiles.save_profile(user_id=account.id, fields={"name": "Grace"})
+    stale = speaker_profiles.read_profile(user_id=account.id)
+    speaker_profiles.save_profile(user_id=account.id, fields={"name": "Grace", "position": "RAdm"})  # another tab
+    monkeypatch.setattr(speaker_profiles, "read_profile", lambda *, user_id: stale)  # read before that save
+
+    with pytest.raises(Conflict):
+        speaker_profiles.save_profile(user_id=account.id, fields={"name": "Grace"})
+
+
+@pytest.mark.integration
 def test_availability_must_end_after_it_starts(stack):
     from chalicelib.actors import SYSTEM
     from chalicelib.db.content import Event, Speaker

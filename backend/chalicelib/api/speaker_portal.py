@@ -39,7 +39,7 @@ def read_speaker_profile() -> dict[str, Any]:
 
 
 @endpoint(
-    bp, "/me/speaker-profile", "PUT", action="me.update", body=SPEAKER_PROFILE, errors=(401, 422),
+    bp, "/me/speaker-profile", "PUT", action="me.update", body=SPEAKER_PROFILE, errors=(401, 409, 422),
     summary="Set your speaker profile; a new event's speaker record is copied from it",
 )  # fmt: skip
 def save_speaker_profile(body: dict[str, Any]) -> dict[str, Any]:

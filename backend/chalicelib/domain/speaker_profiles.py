@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db import content
-from chalicelib.db.base import Item
+from chalicelib.db.base import Item, is_condition_failure
 from chalicelib.db.keys import child_key, event_key, speaker_profile_key, user_key, user_proposal_key
 from chalicelib.db.live import is_live
 from chalicelib.db.pagination import Page
@@ -29,7 +29,7 @@ from chalicelib.domain.projections import SPEAKER, project
 from chalicelib.domain.session_states import proposals_editable
 from chalicelib.domain.tokens import signing_key
 from chalicelib.domain.uploads import avatar_file, file_view, public_url
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import Conflict, ValidationFailed
 from chalicelib.public.richtext import sanitize
 from chalicelib.values import ValueProblem, parse_datetime
 
@@ -53,9 +53,18 @@ def save_profile(*, user_id: str, fields: dict[str, Any]) -> SpeakerProfile:
     if values["biography"]:
         values["biography"] = sanitize(values["biography"])
     values["links"] = [content.Link(**link) for link in values["links"] or []] or None
-    profile = SpeakerProfile(*speaker_profile_key(user_id), user_id=user_id, **values)
+    # Onto the stored profile (or the unsaved one made from the account): its version makes the
+    # write hold only if nobody saved in between; a fresh item would only hold the first time.
+    profile = read_profile(user_id=user_id)
+    for name, value in values.items():
+        setattr(profile, name, value)
     profile.stamp()
-    profile.save()
+    try:
+        profile.save()
+    except PutError as err:
+        if is_condition_failure(err):
+            raise Conflict("Your speaker profile was saved meanwhile (another tab?); reload it and save again.") from err
+        raise
     return profile
 
 

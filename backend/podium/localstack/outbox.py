@@ -54,7 +54,9 @@ def _raw(sent: dict[str, Any]) -> Mail:
     html_part = message.get_body(preferencelist=("html",))
     return Mail(
         to=str(message.get("To", "")),
-        subject=str(message.get("Subject", "")),
+        # A long subject is folded right after "Subject:"; Python's parser keeps the fold's
+        # space in the value where a mail reader shows none.
+        subject=str(message.get("Subject", "")).strip(),
         text=text_part.get_content() if text_part is not None else "",
         html=html_part.get_content() if html_part is not None else None,
     )

@@ -23,7 +23,7 @@ export const COLLECTIONS = [
   { path: "posts", kind: "post", label: "Posts", columns: ["published"] },
 ];
 // Reference fields of a form, and the collection that lists their choices.
-const REFERENCES = { track_id: "tracks", room_id: "rooms", session_type_id: "session-types", speaker_ids: "speakers" };
+const REFERENCES = { track_id: "tracks", track_ids: "tracks", room_id: "rooms", session_type_id: "session-types", speaker_ids: "speakers" };
 const EDITORS = ["admin", "owner", "organizer"];
 const JOB_POLL_MS = 1500;
 
@@ -180,7 +180,7 @@ async function detailsView(ctx) {
   let form = null;
   if (schema && ctx.mayEdit) {
     form = schemaForm({
-      schema, values: ctx.event, zone: ctx.zone, submitLabel: "Save the details", name: "Event details",
+      schema, values: ctx.event, zone: ctx.zone, submitLabel: "Save the details", name: "Event details", replaces: method === "PUT",
       onSubmit: async (body) => {
         const saved = await api(method, ctx.base, { body });
         Object.assign(ctx, { event: saved, zone: saved.timezone || "UTC" });
@@ -313,8 +313,10 @@ async function rolesView(ctx) {
         } }, `Remove ${member.user?.name || "member"}`) : null)))));
   const invites = h("ul", {}, (answer.invites || []).map((i) => h("li", {}, `${i.email} — ${humanize(i.role)} (invited)`)));
   const schema = bodySchema(state.doc, "post", "/events/{}/roles");
+  // a reviewer's tracks are picked from the event's, not typed as a JSON list of ids
+  const refs = mayManage && schema ? await referencesFor(ctx, schema) : {};
   const form = mayManage && schema ? schemaForm({
-    schema, refs: {}, submitLabel: "Send the invite", name: "Invite someone",
+    schema, refs, submitLabel: "Send the invite", name: "Invite someone",
     onSubmit: async (body) => {
       await api("POST", `${ctx.base}/roles`, { body });
       announce(`Invite sent to ${body.email}.`);

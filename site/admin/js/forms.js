@@ -98,8 +98,10 @@ const same = (spec, a, b) => {
  * A form for `schema`. `values` fills it (edit), `refs` turns *_id fields into pickers,
  * `zone` is the time zone date-times are typed in. `onSubmit(body, form)` gets only the
  * changed fields when editing (all filled ones when creating) and the read `version`.
+ * `replaces`: the endpoint stores the body as the whole item (a PUT), so an edit sends every
+ * filled field like a creation does; only the changed ones would erase the rest.
  */
-export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", submitLabel = "Save", onSubmit, extra = null, name = "" }) {
+export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", submitLabel = "Save", onSubmit, extra = null, name = "", replaces = false }) {
   const required = new Set(schema?.required || []);
   const controls = new Map();
   let original = values ? { ...values } : null;
@@ -176,7 +178,7 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
         continue;
       }
       if (value === undefined) continue;
-      if (original) {
+      if (original && !replaces) {
         if (!same(spec, value, original[field])) body[field] = value;
       } else if (value !== null && value !== "" && !(Array.isArray(value) && !value.length) && !(typeOf(spec) === "boolean" && !value)) {
         body[field] = value;

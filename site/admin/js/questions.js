@@ -172,11 +172,24 @@ function readAnswer(question, input) {
   return input.value === "" ? null : input.value;
 }
 
+function writeAnswer(question, input, value) {
+  const kind = question.question_kind;
+  if (value === undefined || value === null) return;
+  if (kind === "multiple_choice") {
+    for (const box of input.querySelectorAll("input")) box.checked = value.includes(box.value);
+  } else if (kind === "yes_no") {
+    input.value = value ? "yes" : "no";
+  } else {
+    input.value = typeof value === "object" ? value.upload_id || "" : String(value);
+  }
+}
+
 /**
- * Answer controls for `questions` (those asked of every track and type, or of the proposal's):
- * `read()` gives the answers to send, `showErrors(fields)` puts `answers.<id>` problems beside them.
+ * Answer controls for `questions` (those asked of every track and type, or of the proposal's),
+ * showing the answers `given` so far: `read()` gives the answers to send, `showErrors(fields)`
+ * puts `answers.<id>` problems beside them.
  */
-export function answerFields(questions) {
+export function answerFields(questions, given = {}) {
   const controls = new Map();
   const rows = questions.map((question) => {
     const id = uid("answer");
@@ -184,6 +197,7 @@ export function answerFields(questions) {
     const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
     input.setAttribute("aria-describedby", `${id}-error`);
     controls.set(question.id, { question, input, error });
+    writeAnswer(question, input, given?.[question.id]);
     const label = `${question.label}${question.required ? " (required)" : ""}`;
     const scope = question.track_ids || question.session_type_ids ? h("p", { class: "hint" }, "Asked of some tracks or session types only.") : null;
     if (input.tagName === "FIELDSET") return h("div", { class: "field", "data-question": question.id }, input, scope, error);

@@ -7,6 +7,7 @@ import { announce, h, humanize } from "./dom.js";
 import { schemaForm } from "./forms.js";
 import { go, me, page, state } from "./app.js";
 import { referencesFor } from "./events.js";
+import { answerFields, readQuestions } from "./questions.js";
 import { isoToWall, showTime, wallToIso } from "./tz.js";
 import { uploadPanel } from "./uploads.js";
 
@@ -55,7 +56,7 @@ async function profileView() {
   const profile = await api("GET", "/me/speaker-profile");
   const schema = bodySchema(state.doc, "put", "/me/speaker-profile");
   const form = schemaForm({
-    schema, values: profile, name: "Speaker profile", submitLabel: "Save my profile",
+    schema, values: profile, name: "Speaker profile", submitLabel: "Save my profile", replaces: true,
     onSubmit: async (body) => {
       await api("PUT", "/me/speaker-profile", { body });
       announce("Profile saved. Events you join from now on copy it; those you joined keep their own copy.");
@@ -71,15 +72,27 @@ async function profileView() {
     form.form, photo);
 }
 
-function proposalForm(session, path, zone, refs) {
+function proposalForm(session, path, zone, refs, questions) {
   const full = bodySchema(state.doc, "post", "/events/{}/call-for-papers/proposals");
   if (!full) return null;
   const properties = { ...full.properties };
   delete properties.state; // moves are the buttons below
+  // The organizers' questions get controls of their own kind, as on the submit form (not a JSON box).
+  delete properties.answers;
+  const answers = answerFields(questions, session.answers || {});
   return schemaForm({
     schema: { ...full, properties }, values: session, refs, zone, name: "Your proposal", submitLabel: "Save the proposal",
+    extra: answers.node,
     onSubmit: async (body) => {
-      const saved = await api("PATCH", path, { body: { ...body, version: session.version } });
+      const given = answers.read();
+      if (JSON.stringify(given) !== JSON.stringify(session.answers || {})) body.answers = given;
+      let saved;
+      try {
+        saved = await api("PATCH", path, { body: { ...body, version: session.version } });
+      } catch (err) {
+        answers.showErrors(err.fields);
+        throw err;
+      }
       Object.assign(session, saved);
       announce("Proposal saved.");
       return saved;
@@ -97,7 +110,7 @@ async function proposalView(eventId, sessionId) {
   const zone = event.timezone || "UTC";
   const editable = Boolean(cfp?.proposals_editable) && ["draft", "pending", "withdrawn"].includes(session.state);
   const refs = editable ? await referencesFor({ base }, bodySchema(state.doc, "post", "/events/{}/call-for-papers/proposals")) : {};
-  const form = editable ? proposalForm(session, path, zone, refs) : null;
+  const form = editable ? proposalForm(session, path, zone, refs, await readQuestions(base)) : null;
   const moves = (MOVES[session.state] || []).filter(([to]) => editable || to === "withdrawn" || to === "confirmed");
   const buttons = moves.map(([to, verb]) => h("button", {
     type: "button", class: to === "withdrawn" ? "danger" : "primary",
