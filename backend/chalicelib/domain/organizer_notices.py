@@ -2,7 +2,7 @@
 organizer chooses per event (default: the digest).
 
 A submitted proposal is added to its day's digest record (`DIGEST#<day>`, one item per event), so
-the daily schedule reads yesterday's partition and nothing else (no Scan).
+the daily schedule Queries yesterday's partition and reads nothing else of the table.
 """
 
 from __future__ import annotations
