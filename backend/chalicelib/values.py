@@ -225,8 +225,13 @@ def offset_timezone(moment: datetime) -> str | None:
     hours, rest = divmod(int(offset.total_seconds()), 3600)
     if not rest and -12 <= hours <= 14:
         return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
-    zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/") and z not in _zone_links())
-    return next((zone for zone in zones if moment.astimezone(ZoneInfo(zone)).utcoffset() == offset), None)
+    return next((zone for zone in located_zone_names() if moment.astimezone(ZoneInfo(zone)).utcoffset() == offset), None)
+
+
+@functools.cache
+def located_zone_names() -> tuple[str, ...]:
+    """Every canonical Area/Location zone (no link, no Etc/ fixed offset), sorted."""
+    return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/") and z not in _zone_links()))
 
 # --- numbers -------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from chalicelib.formats import c3voc
@@ -44,6 +45,21 @@ def test_schedule_json_time_zone_name_is_always_canonical(stored, written):
     conference = _written(bundle(session("s1"), timezone=stored))["schedule"]["conference"]
 
     assert conference["time_zone_name"] == written
+
+
+@pytest.mark.parametrize("stored", ["Etc/GMT-1", "Etc/GMT+5", "Etc/GMT-14", "Etc/GMT-5"])
+def test_schedule_json_fixed_offset_zone_is_written_as_a_located_zone_with_its_offsets(stored):
+    # GIVEN an event whose zone was derived from offsets alone (an import without a zone name)
+    made = bundle(session("s1"), timezone=stored)
+
+    # WHEN its schedule.json is written
+    document = _written(made)
+    written = document["schedule"]["conference"]["time_zone_name"]
+
+    # THEN the name is one the schema accepts, with the same offsets at the event's start and end
+    assert list(c3voc_validator().iter_errors(document)) == []
+    for moment in (made.event.starts_at, made.event.ends_at):
+        assert moment.astimezone(ZoneInfo(written)).utcoffset() == moment.astimezone(ZoneInfo(stored)).utcoffset()
 
 
 def test_schedule_json_keys_in_the_voc_examples_order():
@@ -119,7 +135,7 @@ def test_schedule_json_no_two_events_share_a_feed_guid(event_ids, session_ids):
     assert len(guids) == len(set(guids))
 
 
-_zones = st.sampled_from(["US/Pacific", "US/Hawaii", "Asia/Singapore", "Europe/Berlin", "UTC", "America/Argentina/Buenos_Aires", "Asia/Kolkata"])
+_zones = st.sampled_from(["Etc/GMT-1", "Etc/GMT+8", "US/Pacific", "US/Hawaii", "Asia/Singapore", "Europe/Berlin", "UTC", "America/Argentina/Buenos_Aires", "Asia/Kolkata"])
 _texts = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
 
 

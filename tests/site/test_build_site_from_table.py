@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -143,3 +144,38 @@ def test_publish_with_an_event_that_cannot_render_publishes_the_others_and_exits
     assert code == 1
     assert f"error: event {demo_event} was not built: RuntimeError: cannot render {demo_event}" in capsys.readouterr().err
     assert (f"e/{other}/index.html" in keys, [k for k in keys if k.startswith(f"e/{demo_event}/")]) == (True, [])
+
+
+@pytest.mark.parametrize("feed", ["schedule.json", "schedule.xml"])
+def test_build_of_a_rich_event_round_trips_through_its_schedule_feeds(stack, tmp_path, build_site_module, feed):
+    # GIVEN an event with a team, posts, an uploaded photo, a call for papers, a pending session
+    from chalicelib.actors import SYSTEM
+    from chalicelib.domain.imports import import_event, read_source
+    from support.round_trip import comparable, rich_event
+
+    event_id = rich_event()
+    original = comparable(event_id)
+
+    # WHEN the site is built from the table and its feed is imported as a new event
+    code = build_site_module.main(["--event", event_id, "--out", str(tmp_path / "site"), "--base-url", BASE_URL])
+    (written,) = (tmp_path / "site").rglob(feed)
+    copy = import_event(export=read_source(written), actor=SYSTEM, owner_id="round-trip-importer", publish=True)
+
+    # THEN the copy has the public sessions with their times, tracks, rooms, types and speakers, and
+    # the public speakers, tracks and rooms (a feed carries no sponsors, posts, emails or pending
+    # work; both formats require a type, so an untyped session comes back as the feeds' "talk")
+    imported = comparable(copy.event_id)
+    public_sessions = [s for s in original["sessions"] if s[1] in ("accepted", "confirmed")]
+    assert code == 0
+    assert [(s[0], s[2], s[3], s[4], s[5], s[6], s[7]) for s in imported["sessions"]] == [
+        (s[0], s[2], s[3], s[4], s[5], s[6] or "talk", s[7]) for s in public_sessions
+    ]
+    assert [s[0] for s in imported["speakers"]] == [s[0] for s in original["speakers"]]
+    assert [t[0] for t in imported["tracks"]] == [t[0] for t in original["tracks"]]
+    assert [r[0] for r in imported["rooms"]] == [r[0] for r in original["rooms"]]
+    # the feeds carry the conference's days as dates, so the copy's start and end are those days
+    name, starts_at, ends_at, zone = original["event"][:4]
+    local = ZoneInfo(zone)
+    assert imported["event"][0] == name and imported["event"][3] == zone
+    assert imported["event"][1].astimezone(local).date() == starts_at.astimezone(local).date()
+    assert imported["event"][2].astimezone(local).date() == ends_at.astimezone(local).date()

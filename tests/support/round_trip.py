@@ -76,7 +76,7 @@ def comparable(event_id: str) -> dict[str, Any]:
     name_of = {kind: {i.id: i.name for i in found[kind]} for kind in ("track", "room", "session_type", "speaker")}
     cfp = event.call_for_papers
     return {
-        "event": (event.name, event.starts_at, event.ends_at, event.timezone, cfp.starts_at, cfp.ends_at),
+        "event": (event.name, event.starts_at, event.ends_at, event.timezone, cfp and cfp.starts_at, cfp and cfp.ends_at),
         "sessions": sorted(
             (s.title, s.state, s.starts_at, s.ends_at, name_of["track"].get(s.track_id), name_of["room"].get(s.room_id),
              name_of["session_type"].get(s.session_type_id), _names(found["speaker"], s.speaker_ids))

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 import jsonschema
 
@@ -531,10 +532,32 @@ def session_type_name(session: SessionView) -> str:
     return session.session_type.name if session.session_type else "talk"
 
 
+# The schemas' time_zone_name pattern: an Area/Location name or UTC (so no Etc/GMT-1).
+_SCHEMA_ZONE = re.compile(r"[A-Z][a-z]+/[A-Z][a-z]+.*|UTC")
+
+
 def time_zone_name(view: EventView) -> str:
     """The event's zone by its canonical IANA name ("UTC" for UTC's), always given: clients such as
-    the voc library's `tz()` read it, and know no alias like US/Pacific."""
-    return values.canonical_timezone(view.event.timezone) or "UTC"
+    the voc library's `tz()` read it, and know no alias like US/Pacific. A fixed-offset zone (what an
+    import derives from offsets alone, Etc/GMT-1) is written as the first Area/Location zone with the
+    same offset at the event's start and end, which the schemas accept; every date in the feed
+    carries its offset, so the times stay exact either way."""
+    zone = values.canonical_timezone(view.event.timezone) or "UTC"
+    if _SCHEMA_ZONE.fullmatch(zone):
+        return zone
+    return _located_zone(zone, view.event.starts_at, view.event.ends_at) or zone
+
+
+@functools.cache
+def _located_zone(zone: str, starts_at: datetime, ends_at: datetime) -> str | None:
+    """The first Area/Location zone whose offsets at both moments are `zone`'s, or None."""
+    wanted = [moment.astimezone(ZoneInfo(zone)).utcoffset() for moment in (starts_at, ends_at)]
+    for candidate in values.located_zone_names():
+        if _SCHEMA_ZONE.fullmatch(candidate) and [
+            moment.astimezone(ZoneInfo(candidate)).utcoffset() for moment in (starts_at, ends_at)
+        ] == wanted:
+            return candidate
+    return None
 
 
 def conference_dates(view: EventView) -> tuple[str, str]:
