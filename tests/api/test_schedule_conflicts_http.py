@@ -131,3 +131,27 @@ def test_concurrent_moves_of_one_session_one_wins_the_rest_get_409_with_where_it
         assert lost["current"]["version"] == 2
         assert lost["current"]["starts_at"] is not None
     assert [s["id"] for s in listed].count(talk["id"]) == 1
+
+
+def test_speaker_editing_their_talk_gets_no_conflicts_naming_other_talks(api, owner, event):
+    from chalicelib.db import content
+    from chalicelib.db.keys import child_key
+
+    base = f"/v1/events/{event['id']}"
+    token = owner["token"]
+    speaker = api.user("speaker")
+    hall = api.json("POST", f"{base}/rooms", {"name": "Hall"}, token=token, expect=201)
+    api.json("POST", f"{base}/sessions", {"title": "Secret pending talk", "room_id": hall["id"], "state": "pending",
+                                          **slot(0, 10, 11)}, token=token, expect=201)  # fmt: skip
+    theirs = api.json("POST", f"{base}/sessions", {"title": "Theirs", "room_id": hall["id"], **slot(0, 10, 11)},
+                      token=token, expect=201)  # fmt: skip
+    stored = content.Session.get(*child_key(event["id"], "session", theirs["id"]))
+    stored.update(actions=[content.Session.speaker_user_ids.set([speaker["id"]])])  # the talk is the speaker's
+
+    as_organizer = api.json("GET", f"{base}/schedule/conflicts", token=token, expect=200)
+    edited = api.json("PATCH", f"{base}/sessions/{theirs['id']}", {"title": "Their talk", "version": stored.version},
+                      token=speaker["token"], expect=200)  # fmt: skip
+    api.json("GET", f"{base}/schedule/conflicts", token=speaker["token"], expect=404)  # a draft event: as missing
+
+    assert as_organizer["count"] == 1
+    assert (edited["warnings"], edited["conflicts"]) == ([], [])
