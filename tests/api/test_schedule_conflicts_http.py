@@ -155,3 +155,18 @@ def test_speaker_editing_their_talk_gets_no_conflicts_naming_other_talks(api, ow
 
     assert as_organizer["count"] == 1
     assert (edited["warnings"], edited["conflicts"]) == ([], [])
+
+
+def test_schedule_conflicts_list_holds_at_most_its_limit_and_counts_them_all(api, owner, event, monkeypatch):
+    from chalicelib.api import content as content_routes
+
+    base = f"/v1/events/{event['id']}"
+    hall = api.json("POST", f"{base}/rooms", {"name": "Hall"}, token=owner["token"], expect=201)
+    for n in range(3):  # three talks at once in one room: three pairs
+        api.json("POST", f"{base}/sessions", {"title": f"Talk {n}", "room_id": hall["id"], **slot(0, 10, 11)},
+                 token=owner["token"], expect=201)  # fmt: skip
+    monkeypatch.setattr(content_routes, "MAX_LISTED_CONFLICTS", 2)
+
+    listed = api.json("GET", f"{base}/schedule/conflicts", token=owner["token"], expect=200)
+
+    assert (len(listed["items"]), listed["count"]) == (2, 3)

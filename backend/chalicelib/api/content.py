@@ -164,12 +164,16 @@ for _kind, (_list_path, _item_path) in ROUTES.items():
     _routes(_kind, _list_path, _item_path)
 
 
+# At most this many conflicts in the list's answer (`count` is all of them): a schedule where every
+# talk shares one room and hour would otherwise answer more than a Lambda response may hold.
+MAX_LISTED_CONFLICTS = 2_000
 CONFLICTS = Schema(
     "ScheduleConflicts",
     {
         "items": Field(
             "array", items=Field("object"),
-            description="{rule, message, session_ids, speaker_ids?, room_id?, block_id?}; rule one of " + ", ".join(RULES),
+            description="{rule, message, session_ids, speaker_ids?, room_id?, block_id?}; rule one of "
+            + ", ".join(RULES) + f"; the first {MAX_LISTED_CONFLICTS} when there are more",
         ),
         "count": Field("integer", minimum=0),
     },
@@ -184,4 +188,4 @@ CONFLICTS = Schema(
 )  # fmt: skip
 def list_schedule_conflicts(event_id: str) -> dict[str, Any]:
     found = event_conflicts(event=_event(event_id))
-    return {"items": [c.as_json() for c in found], "count": len(found)}
+    return {"items": [c.as_json() for c in found[:MAX_LISTED_CONFLICTS]], "count": len(found)}
