@@ -243,6 +243,14 @@ def test_block_overlap_trashed_blocks_do_not_warn():
     assert found([session("Talk", 4, 5)], blocks=[lunch]) == []
 
 
+def test_block_overlap_a_block_whose_only_room_went_to_the_trash_blocks_no_other_room():
+    # Trashing a room leaves the blocks naming it as they are: the block must not turn into an
+    # all-rooms one (room_ids [] means every room).
+    setup = block("Set-up", 4, 5, rooms=["gone"], block_type="blocker")
+
+    assert found([session("Hall talk", 4, 5, room="hall")], blocks=[setup]) == []
+
+
 # -- what counts -------------------------------------------------------------------------------------
 
 
