@@ -28,6 +28,7 @@ EVENT_EMAIL = "private-event-email-marker@x.test"
 UNPUBLISHED = "unpublished-speaker-marker"  # the name of a speaker whose only talk is rejected
 ANSWER = "organizer-only-answer-marker"  # the accepted talk's answer to an organizers-only question
 PUBLISHED_ANSWER = "published-answer-marker"  # its answer to a question published with the session
+BLOCKER = "blocker-title-marker"  # a schedule blocker's title (breaks are public, blockers the team's)
 ORGANIZERS = {"owner", "organizer", "coorganizer", "admin"}
 MEMBERS = ORGANIZERS | {"moderator", "track_organizer"}
 SEES = {
@@ -36,12 +37,13 @@ SEES = {
     EVENT_EMAIL: ORGANIZERS,
     UNPUBLISHED: MEMBERS,
     ANSWER: ORGANIZERS | {"speaker", "reviewer"},  # reviewers read answers (not identifying ones when anonymised)
+    BLOCKER: MEMBERS,
 }
 # A reviewer sees none of the markers: anonymised review (the default) names no speaker anywhere.
 AUDIENCES = ["anonymous", "outsider", "speaker", "moderator", "track_organizer", "reviewer", "coorganizer", "organizer",
              "owner", "admin"]  # fmt: skip
 SEES[PUBLISHED_ANSWER] = set(AUDIENCES)
-SEGMENTS = ["tracks", "rooms", "session-types", "sessions", "speakers", "sponsors", "posts"]
+SEGMENTS = ["tracks", "rooms", "session-types", "sessions", "speakers", "sponsors", "posts", "schedule-blocks"]
 
 
 def markers_in(data: bytes | str) -> set[str]:
@@ -99,6 +101,10 @@ def scene(api):
         path = f"{base}/sessions/{created['id']}"
         talks[title] = api.json("PATCH", path, {"state": state, "version": created["version"]},
                                 token=owner["token"], expect=200)  # fmt: skip
+    when = {"starts_at": "2030-03-22T12:00:00+08:00", "ends_at": "2030-03-22T13:00:00+08:00"}
+    for title, block_type in (("Lunch", "break"), (BLOCKER, "blocker")):
+        api.json("POST", f"{base}/schedule-blocks", {"title": title, "block_type": block_type, **when},
+                 token=owner["token"], expect=201)  # fmt: skip
     api.json("POST", f"{base}/publish", token=owner["token"], expect=200)
     return {"people": people, "event": event, "speaker": speaker, "hidden": hidden, "talks": talks}
 
@@ -110,6 +116,7 @@ def api_answers(api, scene, who: str) -> list[bytes]:
     base = f"/v1/events/{event['id']}"
     calls = [("GET", base, None), ("GET", "/v1/events", None), ("GET", f"{base}/sessions/nosuchitem0", None)]
     calls += [("GET", f"{base}/{segment}", None) for segment in SEGMENTS]
+    calls.append(("GET", f"{base}/schedule/conflicts", None))
     calls += [("GET", f"{base}/review/{path}", None) for path in ("proposals", "dashboard", "reviewers", "settings")]
     items = [("speakers", scene["speaker"]), ("speakers", scene["hidden"])]
     items += [("sessions", talk) for talk in scene["talks"].values()]

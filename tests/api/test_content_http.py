@@ -236,13 +236,18 @@ def test_session_saves_answer_with_schedule_clashes(api, owner, event):
         token=owner["token"], expect=200,
     )  # fmt: skip
 
-    assert first["warnings"] == []
-    assert sorted(clash["warnings"]) == sorted([
-        f"room overlap with “Keynote” ({first['id']})",
-        f"room overlap with “Later” ({later['id']})",
-        f"speaker overlap with “Later” ({later['id']}): {ada['id']}",
+    def pairs(answer):
+        return sorted((c["rule"], sorted(c["session_ids"])) for c in answer["conflicts"])
+
+    assert (first["warnings"], first["conflicts"]) == ([], [])
+    assert pairs(clash) == sorted([
+        ("room_overlap", sorted([first["id"], clash["id"]])),
+        ("room_overlap", sorted([later["id"], clash["id"]])),
+        ("speaker_overlap", sorted([later["id"], clash["id"]])),
     ])  # fmt: skip
-    assert renamed["warnings"] == [f"room overlap with “Clash” ({clash['id']})"]
+    assert clash["warnings"] == [c["message"] for c in clash["conflicts"]]
+    assert pairs(renamed) == [("room_overlap", sorted([first["id"], clash["id"]]))]
+    assert "“Opening keynote”" in renamed["warnings"][0] and "Hall" in renamed["warnings"][0]
 
 
 def test_session_list_names_each_sessions_speakers(api, owner, event):

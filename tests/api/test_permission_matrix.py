@@ -97,6 +97,7 @@ ITEM_OF_SEGMENT = {
     "sponsors": ("sponsor", "sp1"),
     "posts": ("post", "p1"),
     "questions": ("question", "q1"),
+    "schedule-blocks": ("schedule_block", "b1"),
 }
 
 
@@ -137,6 +138,10 @@ def build_scene(api, people) -> dict[str, Any]:
         ),
         content.Sponsor(pk, keys.child_sk("sponsor", "sp1"), id="sp1", event_id=event_id, name="ACME"),
         content.Post(pk, keys.child_sk("post", "p1"), id="p1", event_id=event_id, title="News", published=True),
+        content.ScheduleBlock(
+            pk, keys.child_sk("schedule_block", "b1"), id="b1", event_id=event_id, title="Lunch", block_type="break",
+            starts_at=clock().now(), ends_at=clock().now() + timedelta(hours=1),
+        ),
         content.Question(
             pk, keys.child_sk("question", "q1"), id="q1", event_id=event_id, label="Why?", question_kind="short_text"
         ),
@@ -239,6 +244,7 @@ CHILDREN = {
                  "delete": MANAGERS},
     "sponsors": {"list": TEAM, "create": MANAGERS, "read": TEAM, "update": EDITORS, "delete": MANAGERS},
     "posts": {"list": TEAM, "create": MANAGERS, "read": TEAM, "update": EDITORS, "delete": MANAGERS},
+    "schedule-blocks": {"list": TEAM, "create": MANAGERS, "read": TEAM, "update": EDITORS, "delete": MANAGERS},
 }  # fmt: skip
 CHILD_METHODS = {"list": ("GET", ""), "create": ("POST", ""), "read": ("GET", "/{item_id}"),
                  "update": ("PATCH", "/{item_id}"), "delete": ("DELETE", "/{item_id}")}  # fmt: skip
@@ -331,6 +337,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/events/{event_id}/outbox/compose"): MANAGERS,
     ("GET", "/events/{event_id}/notifications"): EDITORS,  # each their own choice
     ("PUT", "/events/{event_id}/notifications"): EDITORS,
+    # The schedule's conflicts name talks of every state: the team reads them, reviewers do not.
+    ("GET", "/events/{event_id}/schedule/conflicts"): TEAM,
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()

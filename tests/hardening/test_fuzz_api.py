@@ -39,6 +39,8 @@ KINDS = {
     "posts": {"title": "Welcome"},
     "sessions": {"title": "Opening"},
     "questions": {"label": "Why you?", "kind": "short_text"},
+    "schedule-blocks": {"title": "Lunch", "block_type": "break", "starts_at": "2026-03-22T12:00:00+08:00",
+                        "ends_at": "2026-03-22T13:00:00+08:00"},
 }
 
 

@@ -1,5 +1,6 @@
 """Event children over HTTP: /v1/events/{event_id}/{tracks|rooms|session-types|sessions|
-speakers|sponsors|posts}[/{item_id}] (the event itself is api/events.py's)."""
+speakers|sponsors|posts|schedule-blocks}[/{item_id}] (the event itself is api/events.py's), and the
+event's schedule conflicts."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from chalice import Blueprint
 
 from chalicelib.api.http import endpoint, if_match_version, json_response
 from chalicelib.api.payloads import CHILD_SCHEMAS
-from chalicelib.api.schema import PAGE
+from chalicelib.api.schema import PAGE, Field, Schema
 from chalicelib.db.keys import child_key
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import content
-from chalicelib.domain.content import warnings_for
 from chalicelib.domain.events import get_event
-from chalicelib.domain.permissions import event_and_role, relations_of
+from chalicelib.domain.permissions import decide, event_and_role, relations_of
 from chalicelib.domain.projections import Audience, audience_of
+from chalicelib.domain.schedule_conflicts import RULES, event_conflicts, session_conflicts
 from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
@@ -30,7 +31,10 @@ ROUTES = {
     "speaker": ("/events/{event_id}/speakers", "/events/{event_id}/speakers/{item_id}"),
     "sponsor": ("/events/{event_id}/sponsors", "/events/{event_id}/sponsors/{item_id}"),
     "post": ("/events/{event_id}/posts", "/events/{event_id}/posts/{item_id}"),
+    "schedule_block": ("/events/{event_id}/schedule-blocks", "/events/{event_id}/schedule-blocks/{item_id}"),
 }
+# Who may read the schedule's conflicts, in the list below and on each session write's answer.
+CONFLICTS_ACTION = "schedule_conflict.read"
 
 
 def client_version(body: dict[str, Any]) -> int | None:
@@ -81,7 +85,7 @@ def _routes(kind: str, base: str, item_path: str) -> None:
     def create_item(event_id: str, body: dict[str, Any]) -> Any:
         item = content.create_child(event=_event(event_id), kind=kind, fields=body, actor=current_context().actor)
         view = content.view(item, audience=caller_audience(event_id, resource=item))
-        return etagged(_with_warnings(view, item), 201)
+        return etagged(_with_conflicts(view, item, event_id), 201)
 
     def load(event_id: str, item_id: str, **_: Any) -> Any:
         return content.get_child(event_id=event_id, kind=kind, item_id=item_id)
@@ -95,7 +99,7 @@ def _routes(kind: str, base: str, item_path: str) -> None:
             actor=current_context().actor,
         )  # fmt: skip
         view = content.view(item, audience=caller_audience(event_id, resource=item))
-        return etagged(_with_warnings(view, item))
+        return etagged(_with_conflicts(view, item, event_id))
 
     def trash_item(event_id: str, item_id: str, resource: Any) -> dict[str, Any]:
         item = resource
@@ -136,9 +140,16 @@ def _routes(kind: str, base: str, item_path: str) -> None:
     )(trash_item)  # fmt: skip
 
 
-def _with_warnings(data: dict[str, Any], item: Any) -> dict[str, Any]:
-    """A session's answer carries its schedule warnings (the domain finds them)."""
-    return data | {"warnings": warnings_for(item)} if item.kind_name == "session" else data
+def _with_conflicts(data: dict[str, Any], item: Any, event_id: str) -> dict[str, Any]:
+    """A session's answer carries its schedule conflicts (domain/schedule_conflicts.py), as
+    `conflicts` and as readable `warnings`, for callers who may read the event's conflicts; a
+    speaker editing their talk gets empty lists (the conflicts name other talks and speakers)."""
+    if item.kind_name != "session":
+        return data
+    found = []
+    if decide(caller_relations(event_id, resource=item), CONFLICTS_ACTION):
+        found = session_conflicts(event=_event(event_id), session=item)
+    return data | {"warnings": [c.message for c in found], "conflicts": [c.as_json() for c in found]}
 
 
 def caller_relations(event_id: str, resource: Any = None) -> Any:
@@ -151,3 +162,30 @@ def caller_relations(event_id: str, resource: Any = None) -> Any:
 
 for _kind, (_list_path, _item_path) in ROUTES.items():
     _routes(_kind, _list_path, _item_path)
+
+
+# At most this many conflicts in the list's answer (`count` is all of them): a schedule where every
+# talk shares one room and hour would otherwise answer more than a Lambda response may hold.
+MAX_LISTED_CONFLICTS = 2_000
+CONFLICTS = Schema(
+    "ScheduleConflicts",
+    {
+        "items": Field(
+            "array", items=Field("object"),
+            description="{rule, message, session_ids, speaker_ids?, room_id?, block_id?}; rule one of "
+            + ", ".join(RULES) + f"; the first {MAX_LISTED_CONFLICTS} when there are more",
+        ),
+        "count": Field("integer", minimum=0),
+    },
+    required=frozenset({"items", "count"}),
+)
+
+
+@endpoint(
+    bp, "/events/{event_id}/schedule/conflicts", "GET", action=CONFLICTS_ACTION, response=CONFLICTS,
+    summary="Every conflict on the event's schedule (rooms, speakers, availability, event days, breaks)",
+    errors=(401, 403, 404),
+)  # fmt: skip
+def list_schedule_conflicts(event_id: str) -> dict[str, Any]:
+    found = event_conflicts(event=_event(event_id))
+    return {"items": [c.as_json() for c in found[:MAX_LISTED_CONFLICTS]], "count": len(found)}

@@ -159,6 +159,20 @@ POST = Schema(
     required=frozenset({"title"}),
 )
 
+# Breaks and blockers on the schedule (domain/schedule_conflicts.py warns of talks overlapping them).
+SCHEDULE_BLOCK = Schema(
+    "schedule_block",
+    {
+        "title": Field("string", max_length=200, min_length=1),
+        "block_type": Field("string", choices=("break", "blocker"), description="breaks are public; blockers are not"),
+        "room_ids": Field("array", items=ID, max_items=200, description="the rooms it spans; [] means all rooms"),
+        "starts_at": DATETIME,
+        "ends_at": DATETIME,
+        "version": VERSION,
+    },
+    required=frozenset({"title", "block_type", "starts_at", "ends_at"}),
+)
+
 CALL_FOR_PAPERS = Schema(
     "call_for_papers",
     {
@@ -245,6 +259,7 @@ CHILD_SCHEMAS: dict[str, Schema] = {
     "speaker": SPEAKER,
     "sponsor": SPONSOR,
     "post": POST,
+    "schedule_block": SCHEDULE_BLOCK,
 }
 
 REVIEW_SETTINGS = Schema(

@@ -187,6 +187,20 @@ class TimeRange(MapAttribute):
     ends_at = UTCDateTimeAttribute()
 
 
+class ScheduleBlock(Item, discriminator="schedule_block"):
+    """A break or a blocker on the schedule: in the rooms it names, or in every room when it names
+    none. Breaks are public (the site shows them); blockers only reserve time for the organizers."""
+
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    block_type = UnicodeAttribute(default="break")  # break | blocker
+    room_ids = ListAttribute(of=UnicodeAttribute, default=list)  # [] means every room
+    starts_at = UTCDateTimeAttribute()
+    ends_at = UTCDateTimeAttribute()
+    source_id = UnicodeAttribute(null=True)
+
+
 class Speaker(Item, discriminator="speaker"):
     id = UnicodeAttribute()
     event_id = UnicodeAttribute()
@@ -284,6 +298,7 @@ CHILD_KINDS: dict[str, type[Item]] = {
     "speaker": Speaker,
     "sponsor": Sponsor,
     "post": Post,
+    "schedule_block": ScheduleBlock,
 }
 
 # Every kind of event content, by its stored `kind`: what exports and the site read of an event's

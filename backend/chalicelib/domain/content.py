@@ -1,5 +1,6 @@
-"""Event children (tracks, rooms, session types, sessions, speakers, sponsors, posts):
-create, read, update, trash and list, with versions, integrity and schedule warnings.
+"""Event children (tracks, rooms, session types, sessions, speakers, sponsors, posts, schedule
+blocks): create, read, update, trash and list, with versions and integrity (schedule conflicts are
+domain/schedule_conflicts.py's).
 
 Side effects are table writes only; the table's stream turns them into site rebuilds.
 """
@@ -106,6 +107,8 @@ def _check_references(*, event: content.Event, fields: dict[str, Any]) -> dict[s
             wanted[child_key(event.id, kind, fields[field_name])] = field_name
     for speaker_id in fields.get("speaker_ids") or []:
         wanted[child_key(event.id, "speaker", speaker_id)] = "speaker_ids"
+    for room_id in fields.get("room_ids") or []:  # a schedule block's rooms
+        wanted[child_key(event.id, "room", room_id)] = "room_ids"
     if not wanted:
         return {}
     # Consistent: a session stores the speakers' names as read here (domain/speaker_names.py).
@@ -116,17 +119,16 @@ def _check_references(*, event: content.Event, fields: dict[str, Any]) -> dict[s
     return {i.sk: i for i in found.values()}
 
 
-def _check_times(*, event: content.Event, starts_at: datetime | None, ends_at: datetime | None) -> None:
+def _check_times(*, kind: str, starts_at: datetime | None, ends_at: datetime | None) -> None:
+    """A session or schedule block ends after it starts. Times outside the event's days are
+    allowed and warned of (domain/schedule_conflicts.py's `outside_event`), so the schedule
+    editor can drop a talk anywhere and show why it is wrong."""
     if starts_at and ends_at and ends_at <= starts_at:
-        raise ValidationFailed("A session must end after it starts.", fields={"ends_at": "must be after starts_at"})
-    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if moment is None or event.starts_at is None or event.ends_at is None:
-            continue
-        if not event.starts_at <= moment <= event.ends_at:
-            raise ValidationFailed(
-                f"{name} must fall within the event ({event.starts_at.isoformat()} to {event.ends_at.isoformat()}).",
-                fields={name: "outside the event's dates"},
-            )
+        label = kind.replace("_", " ")
+        raise ValidationFailed(f"A {label} must end after it starts.", fields={"ends_at": "must be after starts_at"})
+
+
+TIMED_KINDS = frozenset({"session", "schedule_block"})
 
 
 def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], actor: Actor) -> Item:
@@ -135,8 +137,8 @@ def create_child(*, event: content.Event, kind: str, fields: dict[str, Any], act
     if kind == "session":
         values = answered_fields(event_id=event.id, session=None, fields=values, actor=actor)
     related = _check_references(event=event, fields=values)
-    if kind == "session":
-        _check_times(event=event, starts_at=values.get("starts_at"), ends_at=values.get("ends_at"))
+    if kind in TIMED_KINDS:
+        _check_times(kind=kind, starts_at=values.get("starts_at"), ends_at=values.get("ends_at"))
     item_id = new_id()
     item = model_of(kind)(*child_key(event.id, kind, item_id), id=item_id, event_id=event.id, **values)
     item.stamp()
@@ -194,9 +196,9 @@ def _apply_update(*, event: content.Event, item: Item, fields: dict[str, Any], v
     _check_version(item, version)
     values = coerce_fields({k: v for k, v in fields.items() if k != "version"})
     related = _check_references(event=event, fields=values)
-    if item.kind_name == "session":
+    if item.kind_name in TIMED_KINDS:
         _check_times(
-            event=event,
+            kind=item.kind_name,
             starts_at=values.get("starts_at", item.starts_at),  # type: ignore[attr-defined]
             ends_at=values.get("ends_at", item.ends_at),  # type: ignore[attr-defined]
         )
@@ -381,47 +383,3 @@ def list_all(*, event_id: str, kind: str) -> list[Any]:
 
 
 NOT_TRASHED = "attribute_not_exists(trashed_at)"
-
-
-def overlapping_sessions(*, event_id: str, session: content.Session) -> list[content.Session]:
-    """The event's live sessions whose times overlap `session`'s (none when it has no times).
-
-    The overlap is the Query's filter: times are stored as fixed-width UTC text, which sorts as
-    time does, so a save reads back the few sessions it could clash with, not the whole list.
-    """
-    if not session.starts_at or not session.ends_at:
-        return []
-    times = content.Session.starts_at
-    return child_models(
-        content.Session,
-        event_id=event_id,
-        kind="session",
-        filter_expression=f"{NOT_TRASHED} AND starts_at < :end AND ends_at > :start",
-        values={":start": {"S": times.serialize(session.starts_at)}, ":end": {"S": times.serialize(session.ends_at)}},
-    )
-
-
-def warnings_for(item: Item) -> list[str]:
-    """What a saved item's answer warns of: a session's room and speaker overlaps; none for other kinds."""
-    if item.kind_name != "session":
-        return []
-    session: content.Session = item  # type: ignore[assignment]
-    return schedule_warnings(session, overlapping_sessions(event_id=session.event_id, session=session))
-
-
-def schedule_warnings(session: content.Session, others: list[content.Session]) -> list[str]:
-    """Overlaps with other sessions in the same room or with a shared speaker."""
-    if not session.starts_at or not session.ends_at:
-        return []
-    warnings = []
-    for other in others:
-        if other.id == session.id or not other.starts_at or not other.ends_at:
-            continue
-        if not (other.starts_at < session.ends_at and session.starts_at < other.ends_at):
-            continue
-        if session.room_id and other.room_id == session.room_id:
-            warnings.append(f"room overlap with “{other.title}” ({other.id})")
-        shared = set(session.speaker_ids or []) & set(other.speaker_ids or [])
-        if shared:
-            warnings.append(f"speaker overlap with “{other.title}” ({other.id}): {', '.join(sorted(shared))}")
-    return warnings

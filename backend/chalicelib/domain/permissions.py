@@ -30,7 +30,9 @@ from chalicelib.errors import Conflict, Forbidden, NotFound, PodiumError, Unauth
 
 EVENT_ROLES = ("owner", "organizer", "coorganizer", "track_organizer", "moderator", "reviewer")
 INVITABLE_ROLES = ("organizer", "coorganizer", "track_organizer", "moderator", "reviewer")
-CONTENT_KINDS = ("track", "room", "session_type", "session", "speaker", "sponsor", "post", "call_for_papers")
+CONTENT_KINDS = (
+    "track", "room", "session_type", "session", "speaker", "sponsor", "post", "call_for_papers", "schedule_block",
+)  # fmt: skip
 CRUD = frozenset({"read", "create", "update", "delete"})
 READ = frozenset({"read"})
 
@@ -59,6 +61,8 @@ _EVENT_ADMIN = {
     "mail_template": frozenset({"read", "update"}),
     "outbox": frozenset({"read", "create", "update", "delete", "send"}),
     "notification": frozenset({"read", "update"}),
+    # The schedule's conflicts (domain/schedule_conflicts.py) name talks and speakers of any state.
+    "schedule_conflict": READ,
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -106,15 +110,19 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "mail_template": READ,
         "outbox": READ,
         "notification": frozenset({"read", "update"}),
+        "schedule_conflict": READ,
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
+        "schedule_conflict": READ,
         "question": READ,
         "event": READ,
         "track": frozenset({"read", "update"}),
         "session": CRUD | {"review"},
     },
-    "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ, "question": READ},
+    "moderator": {
+        **_rows(CONTENT_KINDS, READ), "event": READ, "role": READ, "question": READ, "schedule_conflict": READ,
+    },
     # A reviewer reads the event, its review settings and the submitted proposals in their scope
     # (through the review routes only, as domain/projections.py's reviewer audience shows them),
     # and writes their own review of each; their own assignments (the list narrows to them) and the

@@ -104,6 +104,10 @@ FIELDS: dict[str, dict[str, str]] = {
         **dict.fromkeys(("name", "description", "url", "tier", "level", "logo_url", "logo_file"), PUBLIC),
     },
     "post": {**_CHILD, **_IMPORTED, **dict.fromkeys(("title", "body", "published", "published_at", "image_file"), PUBLIC)},
+    # Breaks and blockers: visitors see breaks only (`is_public_item`), the team every block.
+    "schedule_block": {
+        **_CHILD, **_IMPORTED, **dict.fromkeys(("title", "block_type", "room_ids", "starts_at", "ends_at"), PUBLIC),
+    },
     # A user's speaker profile: theirs alone (events get a copy, `speaker` above).
     "speaker_profile": {
         **dict.fromkeys(("name", "biography", "photo_url", "organisation", "position", "links", "updated_at"), OWN),
@@ -294,13 +298,15 @@ def user_view(user: Any, audience: Audience) -> dict[str, Any]:
 
 
 def is_public_item(item: Any, *, public_sessions: frozenset[str] = frozenset()) -> bool:
-    """Whether visitors see the item at all: accepted/confirmed sessions, published posts, and
-    speakers of such a session (their ids in `public_sessions`)."""
+    """Whether visitors see the item at all: accepted/confirmed sessions, published posts, breaks
+    (never blockers), and speakers of such a session (their ids in `public_sessions`)."""
     kind = item.kind_name
     if kind == "session":
         return item.state in PUBLIC_SESSION_STATES
     if kind == "post":
         return bool(item.published)
+    if kind == "schedule_block":
+        return item.block_type == "break"
     if kind == "speaker":
         return bool(public_sessions & set(item.session_ids or []))
     return True

@@ -12,7 +12,9 @@ from typing import Any
 from chalicelib.db.keys import event_id_from_pk
 
 # Kinds whose items appear on public pages. Roles, jobs, markers and the like never do.
-PUBLIC_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post"})
+PUBLIC_KINDS = frozenset(
+    {"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post", "schedule_block"}
+)
 
 
 def _image_value(image: dict[str, Any], name: str) -> str | None:
