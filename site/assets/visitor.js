@@ -128,6 +128,11 @@
       const linked = linkedSessions(data);
       if (linked) offer(data, linked);
       show(data);
+      // A link opened while this page is open changes the fragment alone (no new page load).
+      window.addEventListener("hashchange", function () {
+        const again = linkedSessions(data);
+        if (again) offer(data, again);
+      });
     });
 
     function offer(data, linked) {
