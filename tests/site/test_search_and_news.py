@@ -124,3 +124,12 @@ def test_site_worker_cache_changes_with_the_index(bundle_2018):
 
     cache_name = re.compile(rb'const CACHE = "([^"]+)"')
     assert cache_name.search(first).group(1) != cache_name.search(second).group(1)
+
+
+def test_event_sitemap_lists_search_and_news_but_not_my_schedule(site_2018, event_prefix):
+    sitemap = site_2018[event_prefix + "sitemap.xml"].decode()
+    my_page = site_2018[event_prefix + "my/index.html"].decode()
+
+    assert f"/{event_prefix}search/</loc>" in sitemap and f"/{event_prefix}news/</loc>" in sitemap
+    assert f"/{event_prefix}my/</loc>" not in sitemap
+    assert '<meta name="robots" content="noindex">' in my_page

@@ -298,7 +298,9 @@ def event_feeds(view: EventView) -> dict[str, bytes]:
 def event_finish(view: EventView, digests: dict[str, bytes]) -> dict[str, bytes]:
     """`sitemap.xml` and `sw.js`, made from the paths and SHA-256 digests of every other file."""
     prefix = f"e/{view.event.slug}/"
-    sitemap = {prefix + "sitemap.xml": _urlset(view.base_url, [p for p in digests if p.endswith("index.html")])}
+    # "My schedule" is the visitor's own (noindex): no search engine is pointed at it.
+    listed = [p for p in digests if p.endswith("index.html") and p != prefix + "my/index.html"]
+    sitemap = {prefix + "sitemap.xml": _urlset(view.base_url, listed)}
     return sitemap | {prefix + "sw.js": _service_worker(view, digests | digests_of(sitemap))}
 
 
