@@ -35,6 +35,8 @@
         const key = select.dataset.filter;
         const values = Array.from(new Set(data.sessions.map(function (e) { return e[key]; }).filter(Boolean))).sort();
         values.forEach(function (value) { select.append(option(value, key === "day" ? shortDay(value) : value)); });
+        // A field no session of the event has (often the language) offers nothing to choose.
+        select.parentElement.hidden = !values.length;
         if (values.indexOf(asked.get(key)) !== -1) select.value = asked.get(key);
         select.addEventListener("change", update);
       });
@@ -106,7 +108,13 @@
   function drawQr(canvas, text) {
     const qr = window.qrcode(0, "M");  // assets/qrcode.js, loaded before this file (my.html)
     qr.addData(text);
-    qr.make();
+    try {
+      qr.make();
+    } catch (e) {  // longer than the largest QR code holds (some 300 sessions): the link alone
+      canvas.hidden = true;
+      return;
+    }
+    canvas.hidden = false;
     const cell = 4, margin = 4, modules = qr.getModuleCount();
     const size = (modules + 2 * margin) * cell;
     canvas.width = canvas.height = size;

@@ -133,3 +133,26 @@ def test_event_sitemap_lists_search_and_news_but_not_my_schedule(site_2018, even
     assert f"/{event_prefix}search/</loc>" in sitemap and f"/{event_prefix}news/</loc>" in sitemap
     assert f"/{event_prefix}my/</loc>" not in sitemap
     assert '<meta name="robots" content="noindex">' in my_page
+
+
+def test_search_index_abstract_joins_both_unless_the_long_one_repeats_the_short():
+    from chalicelib.public.bundle import Event, EventBundle, Session
+
+    start = datetime(2030, 5, 1, 9, tzinfo=UTC)
+    event = Event(id="e1", slug="abstracts", name="Abstracts", starts_at=start, ends_at=start, timezone="UTC")
+    sessions = (
+        Session(id="both", title="A", starts_at=start, ends_at=start, state="accepted",
+                short_abstract="<p>Short <b>one</b>.</p>", long_abstract="<p>Long one.</p>"),
+        Session(id="repeat", title="B", starts_at=start, ends_at=start, state="accepted",
+                short_abstract="Short one.", long_abstract="<p>Short one. And more.</p>"),
+        Session(id="none", title="C", starts_at=None, ends_at=None, state="accepted"),
+    )  # fmt: skip
+
+    index = json.loads(feeds.search_index(event_view(EventBundle(event=event, sessions=sessions), base_url="http://x")))
+
+    by_id = {e["id"]: e for e in index["sessions"]}
+    assert {k: (e["abstract"], e["day"], e["utc"]) for k, e in by_id.items()} == {
+        "both": ("Short one. Long one.", "2030-05-01", ["20300501T090000Z", "20300501T090500Z"]),
+        "repeat": ("Short one. And more.", "2030-05-01", ["20300501T090000Z", "20300501T090500Z"]),
+        "none": ("", "", ["", ""]),
+    }

@@ -215,6 +215,7 @@ def test_search_finds_by_abstract_counts_and_filters_narrow(open_page, site_url,
     page.reload()
     page.wait_for_function(f"() => document.querySelectorAll('#finder-results li').length === {in_room}")
     assert page.get_by_label("Track", exact=True).input_value() == track
+    assert page.locator("#finder-lang").is_hidden()  # no 2018 session names its language
     assert_accessible(page, "search")
 
     # The header box says how many it found and links to them all
