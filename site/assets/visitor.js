@@ -71,7 +71,9 @@
     if (location.hash.indexOf(LINK_MARK) !== 0) return null;
     const byNumber = new Map(data.sessions.map(function (e) { return [e.n, e]; }));
     const codes = location.hash.slice(LINK_MARK.length).split(".").filter(Boolean);
-    const found = codes.map(function (code) { return byNumber.get(parseInt(code, 36)); }).filter(Boolean);
+    // Only base-36 numbers of this event's own sessions count; anything else in the fragment is ignored.
+    const found = codes.map(function (code) { return /^[0-9a-z]{1,7}$/.test(code) ? byNumber.get(parseInt(code, 36)) : null; }).filter(Boolean);
+    if (!found.length) return null;
     return { entries: Array.from(new Set(found)), unknown: codes.length - found.length };
   }
 

@@ -153,8 +153,15 @@ def test_favourites_travel_as_link_qr_and_calendar(open_page, site_url, event_pr
     assert_accessible(page, "my schedule")
     assert page.console_errors == []
 
-    # WHEN the link is opened in a browser with no stars, and the visitor merges
+    # WHEN a crafted link is opened: nothing is offered, run or starred
     fresh = open_page(site_url)
+    fresh.on("dialog", lambda dialog: fresh.console_errors.append(f"dialog: {dialog.message}"))
+    fresh.goto(f"/{event_prefix}my/#stars=<img src=x onerror=alert(1)>.zzzzzzzzzz.{chr(0x1F600)}")
+    fresh.locator("#mine-count").filter(has_text="no sessions").wait_for()
+    assert fresh.locator("#incoming").is_hidden()
+    assert _starred(fresh) == set()
+
+    # WHEN the link is opened in a browser with no stars, and the visitor merges
     fresh.goto(link)
     fresh.locator("#incoming").wait_for()
     assert fresh.locator("#incoming-text").inner_text() == "This link carries 3 sessions."
