@@ -136,6 +136,7 @@ def test_favourites_travel_as_link_qr_and_calendar(open_page, site_url, event_pr
     assert sorted(page.locator("#mine-days li a").all_inner_texts()) == sorted(by_id[i]["title"] for i in chosen)
     link = page.locator("#share-link").input_value()
     assert re.fullmatch(rf"{site_url}/{event_prefix}my/#stars=[0-9a-z]+(\.[0-9a-z]+){{2}}", link)
+    assert JSQR.exists(), f"{JSQR} is missing: run `make qr`"
     page.add_script_tag(path=str(JSQR))
     decoded = page.evaluate(
         """() => { const c = document.getElementById('share-qr');
