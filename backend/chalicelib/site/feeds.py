@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import functools
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from chalicelib.formats import c3voc, frab
+from chalicelib.public.bundle import Speaker
 from chalicelib.public.memo import Memo, SameChunks, SameInputs
-from chalicelib.public.richtext import plain_text
+from chalicelib.public.richtext import plain_text, sanitize
 from chalicelib.public.view import NO_ROOM, EventView, SessionView
 
 
@@ -206,24 +209,109 @@ def calendars(view: EventView) -> dict[str, bytes]:
 
 
 # --- search index ---------------------------------------------------------------------
+# One file podium.js searches, filters, and builds "my schedule", its share links and its
+# iCalendar from. Speakers are listed once (a biography is often longer than a session's
+# entry) and sessions name them by id; each session's and speaker's JSON is kept between renders.
 
 
 def search_index(view: EventView) -> bytes:
-    """Sessions with title, speaker names, track, room and time, for podium.js."""
-    # Each entry's JSON is kept; joined as `dumps({"sessions": entries})` would write them.
+    """`{"event": {id, name}, "sessions": [entry, ...], "speakers": {id: [name, biography]}}`."""
     entries = FEED_RUNS.map(
         ("search", view.root), (), view.sessions, lambda s: SEARCH_ENTRIES.get(s.url, (s,), lambda: dumps(_search_entry(s)))
     )
-    return b'{"sessions":[' + b",".join(entries) + b"]}"
+    speakers = FEED_RUNS.map(
+        ("search-speakers", view.root), (), view.speakers,
+        lambda sp: SEARCH_SPEAKERS.get(sp.url, (sp.speaker,), lambda: _search_speaker(sp.speaker)),
+    )  # fmt: skip
+    # The event's id makes the UIDs of calendars made in the browser those of schedule.ics.
+    event = dumps({"id": view.event.id, "name": view.event.name})
+    return b'{"event":' + event + b',"sessions":[' + b",".join(entries) + b'],"speakers":{' + b",".join(speakers) + b"}}"
+
+
+SEARCH_SPEAKERS: SameInputs[bytes] = SameInputs(65536)
+
+
+def _search_speaker(speaker: Speaker) -> bytes:
+    """`"id":[name,biography]`, one member of the index's speakers object."""
+    biography = plain_text(speaker.long_biography or speaker.short_biography)
+    return dumps(speaker.id) + b":" + dumps([speaker.name, biography])
+
+
+def _abstract(s: SessionView) -> str:
+    """Both abstracts as plain text, the short one left out when the long one repeats it."""
+    short, long = plain_text(s.session.short_abstract), plain_text(s.session.long_abstract)
+    return long if short and short in long else " ".join(x for x in (short, long) if x)
+
+
+def _utc(moment: datetime | None) -> str:
+    """iCalendar's UTC form (20180322T090000Z), which podium.js writes into calendars as is."""
+    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ") if moment else ""
 
 
 def _search_entry(s: SessionView) -> dict[str, object]:
+    """A session as podium.js reads it: `n` is its number in share links (unique in the event); its
+    page is `sessions/<id>/` under the event's root."""
     return {
         "id": s.session.id,
+        "n": s.number,
         "title": s.session.title,
-        "speakers": [p.name for p in s.speakers],
+        "abstract": _abstract(s),
+        "speakers": [p.id for p in s.speakers],
         "track": s.track.name if s.track else "",
         "room": s.room.name if s.room else "",
+        "type": s.session_type.name if s.session_type else "",
+        "lang": s.session.language,
+        "day": s.day or "",
         "start": s.local_start.strftime("%a %d %b %H:%M") if s.local_start else "",
-        "url": s.url,
+        "utc": [_utc(s.session.starts_at), _utc(calendar_end(s)) if s.local_start else ""],
     }
+
+
+# --- news (Atom) ----------------------------------------------------------------------
+
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+def news_atom(view: EventView) -> bytes:
+    """The event's posts (public ones only: the bundle holds no other) as an Atom feed (RFC 4287),
+    newest first; deterministic (`updated` is the newest post's time, else the event's start)."""
+    posts = sorted(view.bundle.posts, key=lambda p: (p.published_at, p.id), reverse=True)
+    event = view.event
+    updated = posts[0].published_at if posts else event.starts_at
+    news_page = view.absolute(f"{view.root}news/")
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}">',
+        f"<id>{_xml(_atom_id(view, 'news', ''))}</id>",
+        f"<title>{_xml(event.name)}: news</title>",
+        f"<updated>{_rfc3339(updated)}</updated>",
+        f"<author><name>{_xml(event.organizer_name or event.name)}</name></author>",
+        f'<link rel="self" type="application/atom+xml" href="{_xml(view.absolute(view.root + "news.atom"))}"/>',
+        f'<link rel="alternate" type="text/html" href="{_xml(news_page)}"/>',
+    ]
+    for post in posts:
+        lines += [
+            "<entry>",
+            f"<id>{_xml(_atom_id(view, 'post', post.id))}</id>",
+            f"<title>{_xml(post.title)}</title>",
+            f"<updated>{_rfc3339(post.published_at)}</updated>",
+            f'<link rel="alternate" type="text/html" href="{_xml(f"{news_page}#post-{post.id}")}"/>',
+            # The body as the site shows it: sanitized to the allowlist (richtext.sanitize), escaped once more.
+            f'<content type="html">{_xml(sanitize(post.body))}</content>',
+            "</entry>",
+        ]
+    return ("\n".join([*lines, "</feed>"]) + "\n").encode()
+
+
+def _atom_id(view: EventView, kind: str, item_id: str) -> str:
+    """A permanent id (RFC 4287 4.2.6): stays the same when the event's slug or address changes."""
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"podium:{view.event.id}:{kind}:{item_id}"))
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _xml(text: str) -> str:
+    return escape(text, {'"': "&quot;"})

@@ -192,7 +192,8 @@ def _cache_control(key: str) -> str:
     return "public, max-age=0, must-revalidate"
 
 
-SITE_ROOT_FILES = ["assets/", "index.html", "404.html", "robots.txt", "sitemap"]
+# sw.js: the site-wide service worker (render._site_worker).
+SITE_ROOT_FILES = ["assets/", "index.html", "404.html", "robots.txt", "sitemap", "sw.js"]
 
 
 # Rounds of re-rendering the index when other events' renders keep changing the list meanwhile;

@@ -42,7 +42,8 @@ ASSET_DIRS = (
     PACKAGE_DIR.parent / "site_assets",
     PACKAGE_DIR.parents[2] / "site" / "assets",
 )
-ASSET_NAMES = ("podium.css", "podium.js", "favicon.svg")
+# qrcode.js: Kazuhiko Arase's QR code generator (MIT, its licence in its header), for share links.
+ASSET_NAMES = ("podium.css", "podium.js", "favicon.svg", "visitor.js", "qrcode.js")
 # Pages the service worker caches up front; session/speaker pages are cached too.
 OFFLINE_SUFFIXES = (".html", ".json")
 
@@ -195,6 +196,10 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "tracks/index.html", "tracks.html", {"page": "tracks"}
     yield "rooms/index.html", "rooms.html", {"page": "rooms"}
     yield "sponsors/index.html", "sponsors.html", {"page": "sponsors"}
+    # Made in the browser from search.json and the visitor's stars (visitor.js): they read the event alone.
+    yield "search/index.html", "search.html", {"page": "search"}
+    yield "my/index.html", "my.html", {"page": "my"}
+    yield "news/index.html", "news.html", {"page": "news"}
 
 
 def _item_pages(view: EventView) -> Iterator[tuple[str, Sequence[Any], Callable[[Any], tuple[str, dict[str, Any]]]]]:
@@ -270,6 +275,9 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
         "tracks.html": lambda: tuple((t, view.sessions_by_track.get(t.id, ())) for t in view.tracks_in_order()),
         "rooms.html": lambda: tuple((r, len(view.sessions_by_room.get(r.id, ()))) for r in view.rooms_in_order()),
         "sponsors.html": lambda: (view.bundle.sponsors,),
+        "search.html": lambda: (),
+        "my.html": lambda: (),
+        "news.html": lambda: (view.bundle.posts,),
     }
     return (tuple(sorted((k, x) for k, x in context.items() if isinstance(x, str))), *reads[template]())
 
@@ -281,6 +289,7 @@ def event_feeds(view: EventView) -> dict[str, bytes]:
         prefix + "schedule.json": feeds.schedule_json(view),
         prefix + "schedule.xml": feeds.schedule_xml(view),
         prefix + "search.json": feeds.search_index(view),
+        prefix + "news.atom": feeds.news_atom(view),
     }
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
     return files
@@ -289,7 +298,9 @@ def event_feeds(view: EventView) -> dict[str, bytes]:
 def event_finish(view: EventView, digests: dict[str, bytes]) -> dict[str, bytes]:
     """`sitemap.xml` and `sw.js`, made from the paths and SHA-256 digests of every other file."""
     prefix = f"e/{view.event.slug}/"
-    sitemap = {prefix + "sitemap.xml": _urlset(view.base_url, [p for p in digests if p.endswith("index.html")])}
+    # "My schedule" is the visitor's own (noindex): no search engine is pointed at it.
+    listed = [p for p in digests if p.endswith("index.html") and p != prefix + "my/index.html"]
+    sitemap = {prefix + "sitemap.xml": _urlset(view.base_url, listed)}
     return sitemap | {prefix + "sw.js": _service_worker(view, digests | digests_of(sitemap))}
 
 
@@ -360,7 +371,19 @@ def render_index(events: Sequence[Event], *, base_url: str, now: datetime) -> di
         "sitemap.xml": _sitemap_index(base, published),
         "sitemap-home.xml": _urlset(base, ["index.html"]),
     }
-    return files | asset_files()
+    files |= asset_files()
+    return files | {"sw.js": _site_worker(files)}
+
+
+def _site_worker(files: dict[str, bytes]) -> bytes:
+    """The site-wide worker (templates/sw_site.js) keeping the site root and the assets offline; its
+    cache name is a hash of those files, so a changed index or asset renews it."""
+    kept = ["index.html", *sorted(asset_files())]
+    digest = hashlib.sha256()
+    for path in kept:
+        digest.update(path.encode() + b"\0" + hashlib.sha256(files[path]).digest())
+    urls = ["/", *(f"/{path}" for path in kept[1:])]
+    return _render("sw_site.js", cache_name=f"podium-site-{digest.hexdigest()[:16]}", urls=urls)
 
 
 def render_site(bundles: Sequence[EventBundle], *, base_url: str, now: datetime) -> dict[str, bytes]:
