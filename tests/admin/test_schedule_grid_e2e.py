@@ -201,6 +201,27 @@ def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pag
     page.keyboard.press("ArrowUp")
     expect(page.locator("#status")).to_have_text("Hall C, 08:55–09:40.")
     page.keyboard.press("Escape")
+
+    # WHEN Beta talk is carried to the next day by keyboard (Page Down) and dropped there
+    card(page, "Beta talk").focus()
+    for key in ("Enter", "PageDown"):
+        page.keyboard.press(key)
+    expect(page.locator("#status")).to_have_text("Tue 4 Jun, Hall C, 09:00–09:45.")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_contain_text("Saved: “Beta talk” Hall C, Tue 4 Jun 09:00–09:45")
+    wait_stored(dev_stack, scene, "beta", starts_at=at("09:00", "2030-06-04"))
+    expect(page.get_by_role("button", name="Tue 4 Jun")).to_have_attribute("aria-pressed", "true")
+    # AND then dragged from the grid onto the side list: it is off the grid
+    source = card(page, "Beta talk").bounding_box()
+    page.mouse.move(source["x"] + 20, source["y"] + 10)
+    page.mouse.down()
+    side = page.get_by_role("heading", name="Not scheduled (1)").bounding_box()
+    page.mouse.move(side["x"] + 20, side["y"] + 40, steps=6)
+    expect(page.locator(".sg-drag")).to_have_text("Drop to take “Beta talk” off the grid.")
+    page.mouse.up()
+    expect(page.locator("#status")).to_contain_text("Saved: “Beta talk” not scheduled")
+    wait_stored(dev_stack, scene, "beta", room_id=None, starts_at=None, ends_at=None)
+    expect(page.get_by_role("heading", name="Not scheduled (2)")).to_be_visible()
     assert_accessible(page, "schedule grid with conflicts")
     screenshot(page, "schedule-grid-04-undone")
 

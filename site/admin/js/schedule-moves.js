@@ -1,7 +1,8 @@
 // How a session is moved on the time grid: by pointer (drag a card or a side-list entry onto a
 // slot, drag a card's bottom edge to change its length) and by keyboard (Space or Enter picks the
 // focused session up, arrows move it by a grid step or a room, Shift+Up/Down change its length,
-// Enter drops, Escape cancels). Both feed the same editor calls, so a drop is one path.
+// Page Up/Down move it a day, Delete takes it off the grid, Enter drops, Escape cancels). A card
+// dragged onto the side list is taken off the grid. Both feed the same editor calls.
 import { PPM, pointAt } from "./schedule-grid.js";
 
 const DRAG_THRESHOLD_PX = 4;
@@ -9,7 +10,8 @@ const DRAG_THRESHOLD_PX = 4;
 /**
  * Wire moves on `root` (the editor: side list and grid). `editor` offers: wallOf(id) (the
  * session's {room_id, from, to} on the shown day, or null), firstSlot(id), lengthOf(id), rooms(),
- * range(), step(), columns(), preview(id, wall, how) -> the carried card, drop(id, wall), cancel(id).
+ * range(), step(), columns(), shiftDay(delta) -> bool, preview(id, wall, how) -> the carried card,
+ * drop(id, wall), unschedule(id), cancel(id).
  */
 export function attachMoves(root, editor) {
   let carry = null;
@@ -26,14 +28,16 @@ export function attachMoves(root, editor) {
     return editor.preview(carry.id, wall, how);
   };
 
-  const finish = (dropped) => {
-    const { id, wall } = carry;
+  const finish = (how) => {
+    const { id, wall, start } = carry;
     carry = null;
     window.removeEventListener("pointermove", onPointerMove);
     window.removeEventListener("pointerup", onPointerUp);
-    if (dropped && wall) editor.drop(id, wall);
+    if (how === "unschedule" && start) editor.unschedule(id);
+    else if (how === "drop" && wall) editor.drop(id, wall);
     else editor.cancel(id);
   };
+  const overSide = (event) => Boolean(event.target.closest?.(".sg-side"));
 
   // -- pointer --------------------------------------------------------------------------------
 
@@ -53,13 +57,13 @@ export function attachMoves(root, editor) {
     }
     const point = pointAt(carry.columns, editor.range(), step, event.clientX, event.clientY, carry.grab);
     if (!point) {
-      show(null, "pointer");
+      show(null, overSide(event) && carry.start ? "unschedule" : "pointer");
       return;
     }
     show(clampMove({ room_id: point.room_id, from: point.minute, to: point.minute + carry.length }), "pointer");
   }
 
-  function onPointerUp() {
+  function onPointerUp(event) {
     if (!carry) return;
     if (!carry.started) {
       const card = root.querySelector(`.sg-session[data-id="${carry.id}"]`);
@@ -69,7 +73,7 @@ export function attachMoves(root, editor) {
       card?.focus();
       return;
     }
-    finish(true);
+    finish(overSide(event) ? "unschedule" : "drop");
   }
 
   root.addEventListener("pointerdown", (event) => {
@@ -131,20 +135,30 @@ export function attachMoves(root, editor) {
         else next = wall;
         break;
       }
+      case "PageUp":
+      case "PageDown":
+        // The grid of the other day replaces this one; the carried card is drawn on it.
+        next = editor.shiftDay(event.key === "PageUp" ? -1 : 1) ? clampMove(wall) : wall;
+        break;
       case "Enter":
       case " ":
         event.preventDefault();
-        finish(true);
+        finish("drop");
+        return;
+      case "Delete":
+      case "Backspace":
+        event.preventDefault();
+        finish("unschedule");
         return;
       case "Escape":
         event.preventDefault();
-        finish(false);
+        finish("cancel");
         return;
       default:
         return;
     }
     event.preventDefault();
-    keep(show(next, "keys"));
+    keep(show(next, event.key.startsWith("Page") ? "day" : "keys"));
   });
 
   return { carrying: () => carry?.id || null };

@@ -91,7 +91,8 @@ function scheduleEditor(ctx, data) {
   const helpText = h("p", { id: "sg-help", class: "hint" },
     "Drag a session from the list onto a room and a time, drag a card to move it, drag its bottom edge to change its length. ",
     "Keyboard: focus a session, Space or Enter picks it up, arrow keys move it by a grid step or a room, ",
-    "Shift with Up or Down changes its length, Enter drops, Escape cancels; Ctrl+Z undoes the last move.");
+    "Shift with Up or Down changes its length, Page Up or Down moves it a day, Delete takes it off the grid (as does dragging it onto the list), ",
+    "Enter drops, Escape cancels; Ctrl+Z undoes the last move.");
   const dayButtons = h("div", { class: "sg-days", role: "group", "aria-label": "Days" });
   const stepId = uid("grid-step");
   const stepSelect = h("select", { id: stepId, onchange: () => { step = Number(stepSelect.value); render(); } },
@@ -118,7 +119,10 @@ function scheduleEditor(ctx, data) {
   const inRange = (wall) => ({ from: Math.max(wall.from, range.from), to: Math.min(wall.to, range.to) });
 
   function render() {
-    if (moves?.carrying()) return;  // redrawn when the carried session is dropped
+    if (!moves?.carrying()) draw();  // else redrawn when the carried session is dropped
+  }
+
+  function draw() {
     const focusedId = document.activeElement?.closest?.(".sg-session")?.dataset.id;
     const ofDay = [...sessions.values()].filter((s) => placed(s) && s.wall.day === day);
     const blocksOfDay = blocks.filter((b) => b.wall && b.wall.day === day);
@@ -178,7 +182,8 @@ function scheduleEditor(ctx, data) {
     dragPanel.hidden = false;
     if (!wall) {
       card.hidden = true;
-      dragPanel.replaceChildren(h("p", {}, `Drop “${session.title}” onto a room and a time.`));
+      dragPanel.replaceChildren(h("p", {}, how === "unschedule"
+        ? `Drop to take “${session.title}” off the grid.` : `Drop “${session.title}” onto a room and a time.`));
       return card;
     }
     card.hidden = false;
@@ -192,8 +197,9 @@ function scheduleEditor(ctx, data) {
     dragPanel.replaceChildren(h("p", {}, summary), found.length ? h("ul", {}, found.map((c) => h("li", { class: `sg-rule-${c.rule}` }, c.message))) : null);
     if (how === "pickup") {
       announce(`Picked up “${session.title}” at ${where(wall)}. Arrow keys move it by ${step} minutes or a room, Shift with Up or Down changes its length, Enter drops, Escape cancels.`);
-    } else if (how === "keys") {
-      announce(`${where(wall)}. ${found.map((c) => c.message).join(" ")}`.trim());
+    } else if (how === "keys" || how === "day") {
+      const at = how === "day" ? `${dayLabel(day)}, ${where(wall)}` : where(wall);
+      announce(`${at}. ${found.map((c) => c.message).join(" ")}`.trim());
     }
     return card;
   }
@@ -207,6 +213,22 @@ function scheduleEditor(ctx, data) {
     endCarry();
     render();
     announce(`“${sessions.get(id).title}” stays where it was.`);
+  }
+
+  /** Show the next (1) or previous (-1) day while a session is carried by keyboard. */
+  function shiftDay(delta) {
+    const at = days.indexOf(day) + delta;
+    if (at < 0 || at >= days.length) return false;
+    day = days[at];
+    carried = null;
+    draw();
+    return true;
+  }
+
+  function unschedule(id) {
+    endCarry();
+    if (!placed(sessions.get(id))) return cancel(id);
+    return save(id, null, { undoing: false });
   }
 
   function drop(id, wall) {
@@ -284,7 +306,7 @@ function scheduleEditor(ctx, data) {
       range: () => range,
       step: () => step,
       columns: () => [...columnsById.values()],
-      preview, drop, cancel,
+      shiftDay, preview, drop, unschedule, cancel,
     });
     root.addEventListener("keydown", (event) => {
       if ((event.ctrlKey || event.metaKey) && event.key === "z" && !moves.carrying()) {
