@@ -409,6 +409,9 @@ def test_schedule_grid_break_across_all_rooms_against_a_stand_in_api(pages, dev_
 def test_schedule_grid_break_across_all_rooms_with_server_conflicts(pages, dev_stack, scene):
     """NEEDS sched-rules' routes (schedule-blocks, schedule/conflicts): fails until they are merged."""
     # GIVEN the grid against the API with sched-rules' routes
+    _, doc = call_api(dev_stack, "GET", "/openapi.json")
+    routes = {"/v1/events/{event_id}/schedule-blocks", "/v1/events/{event_id}/schedule/conflicts"}
+    assert routes <= set(doc["paths"]), "sched-rules' routes are not in this API yet: this test passes once it is merged"
     page = pages.open(width=1280, height=1200)
     sign_in(page, scene["owner"]["email"], scene["event"]["id"])
     # WHEN a break for all rooms is added and a session dragged into it

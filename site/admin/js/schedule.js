@@ -84,6 +84,7 @@ function scheduleEditor(ctx, data) {
   let conflicts = [];
   let serverConflicts = declares(state.doc, "get", CONFLICTS_ROUTE);
   const undoStack = [];
+  let writing = Promise.resolve();
   let carried = null;
   let columnsById = new Map();
 
@@ -251,13 +252,19 @@ function scheduleEditor(ctx, data) {
   };
 
   /** Write `place` (null: unscheduled) for session `id` with its version; the grid shows it at once. */
-  async function save(id, place, { undoing }) {
-    const session = sessions.get(id);
-    const before = placeOf(session);
+  function save(id, place, { undoing }) {
+    const before = placeOf(sessions.get(id));
     apply(id, place);
     render();
+    // Writes go one after another, so a quick second move of a session sends the version the
+    // first one's answer brought, not the one both started from (a needless 409).
+    writing = writing.then(() => write(id, place, before, { undoing })).catch((err) => announce(err.message, "error"));
+    return writing;
+  }
+
+  async function write(id, place, before, { undoing }) {
     const body = { room_id: place ? place.room_id : null, starts_at: place ? isoOf(place.start) : null,
-      ends_at: place ? isoOf(place.end) : null, version: session.version };
+      ends_at: place ? isoOf(place.end) : null, version: sessions.get(id).version };
     try {
       const saved = await api("PATCH", `${ctx.base}/sessions/${id}`, { body });
       store(saved);
