@@ -423,3 +423,31 @@ def test_schedule_grid_break_across_all_rooms_with_server_conflicts(pages, dev_s
     # AND the server's conflicts list Noon session's and Alpha talk's overlaps of the break
     expect(page.get_by_role("heading", name="Conflicts: 2")).to_be_visible()
     expect(page.locator(".sg-conflict-list li.sg-rule-block_overlap")).to_have_count(2)
+
+
+def test_schedule_wall_clock_across_a_summer_time_change(pages):
+    # GIVEN the page's wall clock of Berlin, whose clocks go from 02:00 to 03:00 on 31 March 2030
+    page = pages.open()
+    page.goto("/admin/")
+    # WHEN instants around the change are turned into (day, minute) and back, and into ISO strings
+    found = page.evaluate(
+        """async () => {
+            const { wallClock } = await import('/admin/js/schedule-time.js');
+            const berlin = wallClock('Europe/Berlin');
+            const instants = ['2030-03-30T23:30:00Z', '2030-03-31T00:45:00Z', '2030-03-31T01:00:00Z', '2030-03-31T22:00:00Z'];
+            return {
+                walls: instants.map((iso) => berlin.toWall(Date.parse(iso))),
+                back: instants.map((iso) => { const w = berlin.toWall(Date.parse(iso)); return new Date(berlin.toMs(w.day, w.minute)).toISOString(); }),
+                isos: [berlin.iso('2030-03-31', 60), berlin.iso('2030-03-31', 180), berlin.iso('2030-03-31', 1440)],
+            };
+        }"""
+    )
+    # THEN wall minutes jump from 01:45 to 03:00, every instant comes back, and offsets follow the change
+    assert found["walls"] == [
+        {"day": "2030-03-31", "minute": 30},
+        {"day": "2030-03-31", "minute": 105},
+        {"day": "2030-03-31", "minute": 180},
+        {"day": "2030-04-01", "minute": 0},
+    ]
+    assert found["back"] == ["2030-03-30T23:30:00.000Z", "2030-03-31T00:45:00.000Z", "2030-03-31T01:00:00.000Z", "2030-03-31T22:00:00.000Z"]
+    assert found["isos"] == ["2030-03-31T01:00:00+01:00", "2030-03-31T03:00:00+02:00", "2030-04-01T00:00:00+02:00"]

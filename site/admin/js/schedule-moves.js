@@ -6,6 +6,17 @@
 import { PPM, pointAt } from "./schedule-grid.js";
 
 const DRAG_THRESHOLD_PX = 4;
+const EDGE_PX = 40;  // a drag this near the grid's edge scrolls it (20 rooms do not fit a screen)
+const EDGE_STEP_PX = 24;
+
+/** Scroll `scroller` toward the pointer when it nears an edge (each pointer move scrolls a step). */
+function scrollNearEdge(scroller, x, y) {
+  if (!scroller) return;
+  const box = scroller.getBoundingClientRect();
+  const dx = x > box.right - EDGE_PX ? EDGE_STEP_PX : x < box.left + EDGE_PX && x > box.left ? -EDGE_STEP_PX : 0;
+  const dy = y > box.bottom - EDGE_PX && y < box.bottom ? EDGE_STEP_PX : y < box.top + EDGE_PX && y > box.top ? -EDGE_STEP_PX : 0;
+  if (dx || dy) scroller.scrollBy(dx, dy);
+}
 
 /**
  * Wire moves on `root` (the editor: side list and grid). `editor` offers: wallOf(id) (the
@@ -46,7 +57,9 @@ export function attachMoves(root, editor) {
       if (Math.hypot(event.clientX - carry.x, event.clientY - carry.y) < DRAG_THRESHOLD_PX) return;
       carry.started = true;
       carry.columns = editor.columns();
+      carry.scroller = root.querySelector(".sg-scroll");
     }
+    scrollNearEdge(carry.scroller, event.clientX, event.clientY);
     const step = editor.step();
     if (carry.mode === "resize") {
       const point = pointAt(carry.columns.filter((c) => c.dataset.room === carry.start.room_id), editor.range(), step, carry.columnX, event.clientY);
