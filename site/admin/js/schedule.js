@@ -87,6 +87,8 @@ function scheduleEditor(ctx, data) {
   let writing = Promise.resolve();
   let carried = null;
   let columnsById = new Map();
+  let cardsById = new Map();
+  let involved = [];
 
   // -- the page's parts -----------------------------------------------------------------------
   const helpText = h("p", { id: "sg-help", class: "hint" },
@@ -135,6 +137,8 @@ function scheduleEditor(ctx, data) {
         blocks: blocksOfDay.map((block) => ({ block, wall: inRange(block.wall) })) })
       : h("p", {}, "Add rooms to the event to schedule its sessions."));
     columnsById = new Map([...gridHolder.querySelectorAll(".sg-col")].map((c) => [c.dataset.room, c]));
+    cardsById = new Map([...gridHolder.querySelectorAll(".sg-col .sg-session")].map((c) => [c.dataset.id, c]));
+    involved = [];
     const waiting = [...sessions.values()].filter((s) => SCHEDULABLE.has(s.state) && !placed(s))
       .sort((a, b) => a.title.localeCompare(b.title));
     sideHeading.textContent = `Not scheduled (${waiting.length})`;
@@ -183,6 +187,7 @@ function scheduleEditor(ctx, data) {
     dragPanel.hidden = false;
     if (!wall) {
       card.hidden = true;
+      markInvolved(id, []);
       dragPanel.replaceChildren(h("p", {}, how === "unschedule"
         ? `Drop to take “${session.title}” off the grid.` : `Drop “${session.title}” onto a room and a time.`));
       return card;
@@ -194,6 +199,7 @@ function scheduleEditor(ctx, data) {
     card.querySelector(".sg-when").textContent = `${clockOf(wall.from)}–${clockOf(wall.to)}`;
     const found = conflictsAt(index, { ...session, room_id: wall.room_id, start: clock.toMs(day, wall.from), end: clock.toMs(day, wall.to) });
     card.classList.toggle("sg-conflict", found.length > 0);
+    markInvolved(id, found);
     const summary = `“${session.title}” at ${where(wall)}: ${found.length ? `${found.length} conflict${found.length > 1 ? "s" : ""}` : "no conflicts"}`;
     dragPanel.replaceChildren(h("p", {}, summary), found.length ? h("ul", {}, found.map((c) => h("li", { class: `sg-rule-${c.rule}` }, c.message))) : null);
     if (how === "pickup") {
@@ -203,6 +209,14 @@ function scheduleEditor(ctx, data) {
       announce(`${at}. ${found.map((c) => c.message).join(" ")}`.trim());
     }
     return card;
+  }
+
+  /** Outline the sessions the carried one would conflict with at its drop target. */
+  function markInvolved(id, found) {
+    for (const other of involved) other.classList.remove("sg-involved");
+    involved = found.flatMap((c) => c.session_ids).filter((other) => other !== id)
+      .map((other) => cardsById.get(other)).filter(Boolean);
+    for (const other of involved) other.classList.add("sg-involved");
   }
 
   function endCarry() {
