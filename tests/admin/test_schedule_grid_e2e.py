@@ -223,6 +223,17 @@ def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pag
     expect(page.locator("#status")).to_contain_text("Saved: “Beta talk” not scheduled")
     wait_stored(dev_stack, scene, "beta", room_id=None, starts_at=None, ends_at=None)
     expect(page.get_by_role("heading", name="Not scheduled (2)")).to_be_visible()
+    # AND Gamma talk is dragged over Monday's button (Monday's grid shows) and dropped at 11:00 in Hall C
+    source = card(page, "Gamma talk").bounding_box()
+    page.mouse.move(source["x"] + 20, source["y"] + 10)
+    page.mouse.down()
+    monday = page.get_by_role("button", name="Mon 3 Jun").bounding_box()
+    page.mouse.move(monday["x"] + 10, monday["y"] + 10, steps=6)
+    expect(page.get_by_role("region", name=f"Time grid of {DAY}")).to_be_visible()
+    page.mouse.move(*slot(page, scene, "Hall C", "11:00"), steps=6)
+    page.mouse.up()
+    expect(page.locator("#status")).to_contain_text("Saved: “Gamma talk” Hall C, Mon 3 Jun 11:00–11:30")
+    wait_stored(dev_stack, scene, "gamma", room_id=scene["rooms"]["Hall C"]["id"], starts_at=at("11:00"))
     assert_accessible(page, "schedule grid with conflicts")
     screenshot(page, "schedule-grid-04-undone")
 

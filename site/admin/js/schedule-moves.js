@@ -2,7 +2,8 @@
 // slot, drag a card's bottom edge to change its length) and by keyboard (Space or Enter picks the
 // focused session up, arrows move it by a grid step or a room, Shift+Up/Down change its length,
 // Page Up/Down move it a day, Delete takes it off the grid, Enter drops, Escape cancels). A card
-// dragged onto the side list is taken off the grid. Both feed the same editor calls.
+// dragged onto the side list is taken off the grid, onto a day's button to that day's grid. Both
+// feed the same editor calls.
 import { PPM, pointAt } from "./schedule-grid.js";
 
 const DRAG_THRESHOLD_PX = 4;
@@ -21,7 +22,7 @@ function scrollNearEdge(scroller, x, y) {
 /**
  * Wire moves on `root` (the editor: side list and grid). `editor` offers: wallOf(id) (the
  * session's {room_id, from, to} on the shown day, or null), firstSlot(id), lengthOf(id), rooms(),
- * range(), step(), columns(), shiftDay(delta) -> bool, preview(id, wall, how) -> the carried card,
+ * range(), step(), columns(), shiftDay(delta) -> bool, showDay(day) -> bool, preview(id, wall, how) -> the carried card,
  * drop(id, wall), unschedule(id), cancel(id).
  */
 export function attachMoves(root, editor) {
@@ -56,6 +57,12 @@ export function attachMoves(root, editor) {
     if (!carry.started) {
       if (Math.hypot(event.clientX - carry.x, event.clientY - carry.y) < DRAG_THRESHOLD_PX) return;
       carry.started = true;
+      carry.columns = editor.columns();
+      carry.scroller = root.querySelector(".sg-scroll");
+    }
+    // Resting on a day's button while dragging shows that day's grid, to drop the session there.
+    const dayButton = carry.mode === "move" && event.target.closest?.(".sg-days button[data-day]");
+    if (dayButton && editor.showDay(dayButton.dataset.day)) {
       carry.columns = editor.columns();
       carry.scroller = root.querySelector(".sg-scroll");
     }

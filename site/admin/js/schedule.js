@@ -92,7 +92,8 @@ function scheduleEditor(ctx, data) {
 
   // -- the page's parts -----------------------------------------------------------------------
   const helpText = h("p", { id: "sg-help", class: "hint" },
-    "Drag a session from the list onto a room and a time, drag a card to move it, drag its bottom edge to change its length. ",
+    "Drag a session from the list onto a room and a time, drag a card to move it (over a day's button for another day), ",
+    "drag its bottom edge to change its length. ",
     "Keyboard: focus a session, Space or Enter picks it up, arrow keys move it by a grid step or a room, ",
     "Shift with Up or Down changes its length, Page Up or Down moves it a day, Delete takes it off the grid (as does dragging it onto the list), ",
     "Enter drops, Escape cancels; Ctrl+Z undoes the last move.");
@@ -145,7 +146,7 @@ function scheduleEditor(ctx, data) {
     side.replaceChildren(...(waiting.length
       ? waiting.map((s) => h("li", {}, sessionCard(s, { wall: null, conflicted: false })))
       : [h("li", { class: "hint" }, "Every accepted session has a place.")]));
-    dayButtons.replaceChildren(...days.map((d) => h("button", { type: "button", "aria-pressed": d === day ? "true" : "false",
+    dayButtons.replaceChildren(...days.map((d) => h("button", { type: "button", "aria-pressed": d === day ? "true" : "false", "data-day": d,
       onclick: () => { day = d; render(); } }, dayLabel(d))));
     undoButton.textContent = undoStack.length ? `Undo (${undoStack.length})` : "Undo";
     undoButton.disabled = !undoStack.length;
@@ -233,8 +234,13 @@ function scheduleEditor(ctx, data) {
   /** Show the next (1) or previous (-1) day while a session is carried by keyboard. */
   function shiftDay(delta) {
     const at = days.indexOf(day) + delta;
-    if (at < 0 || at >= days.length) return false;
-    day = days[at];
+    return at >= 0 && at < days.length && showDay(days[at]);
+  }
+
+  /** Show `wanted`'s grid while a session is carried (its card is drawn again on it). */
+  function showDay(wanted) {
+    if (wanted === day || !days.includes(wanted)) return false;
+    day = wanted;
     carried = null;
     draw();
     return true;
@@ -327,7 +333,7 @@ function scheduleEditor(ctx, data) {
       range: () => range,
       step: () => step,
       columns: () => [...columnsById.values()],
-      shiftDay, preview, drop, unschedule, cancel,
+      shiftDay, showDay, preview, drop, unschedule, cancel,
     });
     root.addEventListener("keydown", (event) => {
       if ((event.ctrlKey || event.metaKey) && event.key === "z" && !moves.carrying()) {
