@@ -49,10 +49,12 @@ function scheduleEditor(ctx, data) {
     name: s.name, availability: (s.availability || []).map((r) => ({ start: instant(r.starts_at), end: instant(r.ends_at) })),
   }]));
   const event = { start: instant(ctx.event.starts_at), end: instant(ctx.event.ends_at) };
-  const withWall = (item) => (item.start === null ? { ...item, wall: null } : (() => {
+  // Where a timed item sits on the grid: its day and minutes in the event's zone.
+  const withWall = (item) => {
+    if (item.start === null) return { ...item, wall: null };
     const at = clock.toWall(item.start);
     return { ...item, wall: { day: at.day, from: at.minute, to: at.minute + Math.round((item.end - item.start) / 60000) } };
-  })());
+  };
   const normalize = (raw) => {
     const start = instant(raw.starts_at);
     const end = instant(raw.ends_at);
