@@ -105,7 +105,8 @@ function scheduleEditor(ctx, data) {
     STEPS.map((minutes) => h("option", { value: String(minutes), selected: minutes === step }, `${minutes} min`)));
   const undoButton = h("button", { type: "button", onclick: () => undo() });
   const conflictHeading = h("h2", { id: uid("conflicts") });
-  const conflictList = h("ul", { class: "sg-conflict-list" });
+  // Focusable: a long list scrolls in its box, and keyboard users must be able to scroll it.
+  const conflictList = h("ul", { class: "sg-conflict-list", tabindex: "0", "aria-labelledby": conflictHeading.id });
   const dragPanel = h("div", { class: "sg-drag", hidden: true });
   const side = h("ul", { class: "sg-unscheduled", "aria-label": "Not scheduled yet" });
   const sideHeading = h("h2", {});
