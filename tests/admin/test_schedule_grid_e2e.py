@@ -312,11 +312,13 @@ RULES_CASES = """async () => {
         session('g', 'r1', '10:00', '11:00', ['s1'], 'rejected'),
         session('h', null, '10:00', '11:00', ['s1']),
         session('i', 'r1', '16:00', '16:30'),
+        session('j', 'r3', '11:30', '12:15', ['s3']),
     ];
     const index = rules.indexSchedule({
         sessions,
         speakers: new Map([['s1', { name: 'Ada', availability: [] }],
-                           ['s2', { name: 'Ben', availability: [{ start: t('09:00'), end: t('12:00') }] }]]),
+                           ['s2', { name: 'Ben', availability: [{ start: t('09:00'), end: t('12:00') }] }],
+                           ['s3', { name: 'Cy', availability: [{ start: t('12:00'), end: t('15:00') }, { start: t('09:00'), end: t('12:00') }] }]]),
         rooms: new Map([['r1', 'Hall 1'], ['r2', 'Hall 2'], ['r3', 'Hall 3']]),
         blocks: [{ id: 'lunch', title: 'Lunch', block_type: 'break', room_ids: [], start: t('12:30'), end: t('13:30') },
                  { id: 'setup', title: 'Setup', block_type: 'blocker', room_ids: ['r2'], start: t('16:00'), end: t('17:00') }],
@@ -335,8 +337,8 @@ RULES_CASES = """async () => {
 
 
 def test_schedule_rules_each_rule_as_the_page_checks_it(pages):
-    # GIVEN the page's rules module and a schedule with one case of each rule and sessions that do
-    # not count (rejected, no room)
+    # GIVEN the page's rules module and a schedule with one case of each rule, sessions that do
+    # not count (rejected, no room) and one within two availability ranges that touch (j)
     page = pages.open()
     page.goto("/admin/")
     # WHEN the page computes every conflict, and those of two sessions at places they are dragged to

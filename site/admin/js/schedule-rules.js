@@ -22,6 +22,7 @@ function push(map, key, value) {
  * blocks: [{id, title, block_type, room_ids, start, end}]; event: {start, end} (ms or null).
  */
 export function indexSchedule({ sessions, speakers, rooms, blocks = [], event = {} }) {
+  const availability = new Map([...speakers].map(([id, speaker]) => [id, joined(speaker.availability || [])]));
   const byRoom = new Map();
   const bySpeaker = new Map();
   const counted = sessions.filter(counts);
@@ -29,7 +30,18 @@ export function indexSchedule({ sessions, speakers, rooms, blocks = [], event = 
     push(byRoom, session.room_id, session);
     for (const speakerId of session.speaker_ids || []) push(bySpeaker, speakerId, session);
   }
-  return { counted, byRoom, bySpeaker, speakers, rooms, blocks, event };
+  return { counted, byRoom, bySpeaker, availability, speakers, rooms, blocks, event };
+}
+
+/** Ranges joined where they touch or overlap: 9–12 and 12–15 hold a session at 11:30–12:30. */
+function joined(ranges) {
+  const merged = [];
+  for (const range of [...ranges].sort((a, b) => a.start - b.start)) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
+    else merged.push({ start: range.start, end: range.end });
+  }
+  return merged;
 }
 
 const speakerName = (index, id) => index.speakers.get(id)?.name || id;
@@ -54,7 +66,7 @@ export function conflictsAt(index, candidate) {
           session_ids: [candidate.id, other.id], speaker_ids: [speakerId] });
       }
     }
-    const ranges = index.speakers.get(speakerId)?.availability || [];
+    const ranges = index.availability.get(speakerId) || [];
     if (ranges.length && !ranges.some((r) => r.start <= candidate.start && candidate.end <= r.end)) {
       found.push({ rule: "speaker_unavailable", message: `${name} is not available for all of “${candidate.title}”.`,
         session_ids: [candidate.id], speaker_ids: [speakerId] });
