@@ -137,6 +137,7 @@ def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pag
     expect(drag).to_contain_text("“Alpha talk” at Hall B, 10:15–11:00: 1 conflict")
     expect(drag).to_contain_text("Ada Speaker speaks in “Alpha talk” and “Ada's keynote” at once.")
     expect(card(page, "Ada's keynote")).to_have_class("sg-session sg-involved")  # outlined on the grid
+    expect(card(page, "Ada's keynote").locator(".sg-who")).to_have_text("Ada Speaker")
     screenshot(page, "schedule-grid-02-dragging-overlap")
     page.mouse.up()
     # AND after it the session is stored there with the talk type's 45 minutes, flagged on the grid

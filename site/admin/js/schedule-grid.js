@@ -31,6 +31,7 @@ export function sessionCard(session, { wall, range, conflicted, roomLabel, lane 
   },
   h("span", { class: "sg-title" }, session.title),
   h("span", { class: "sg-when" }, conflicted ? `⚠ ${when}` : when),
+  session.who ? h("span", { class: "sg-who" }, session.who) : null,
   wall ? h("span", { class: "sg-resize", title: "Drag to change the length" }) : null);
   if (wall) placeCard(card, wall, range, lane);
   return card;

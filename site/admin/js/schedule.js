@@ -62,6 +62,7 @@ function scheduleEditor(ctx, data) {
     return withWall({
       id: raw.id, title: raw.title || raw.id, room_id: raw.room_id || null, state: raw.state, version: raw.version,
       speaker_ids: raw.speaker_ids || [], start: timed ? start : null, end: timed ? end : null,
+      who: (raw.speaker_ids || []).map((id) => speakers.get(id)?.name).filter(Boolean).join(", "),
       length: timed ? Math.round((end - start) / 60000) : lengths.get(raw.session_type_id) || DEFAULT_LENGTH,
     });
   };
