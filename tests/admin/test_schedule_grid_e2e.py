@@ -275,13 +275,16 @@ def test_schedule_grid_two_organizers_move_one_session_one_wins(pages, dev_stack
     for key in ("Enter", "ArrowRight", "Enter"):
         second.keyboard.press(key)
     expect(second.locator("#status")).to_contain_text("Saved: “Noon session” Hall C, Mon 3 Jun 12:15–12:45")
-    # AND the first, now the stale one, is told too, though its 409 named no current state
+    # AND the first, now the stale one, is told too, though its 409 named no current state, and its
+    # undo of its own earlier move is gone (undoing it would undo the second's)
+    expect(first.get_by_role("button", name="Undo (1)")).to_be_visible()
     card(first, "Noon session").focus()
     for key in ("Enter", "ArrowDown", "Enter"):
         first.keyboard.press(key)
     expect(first.locator("#status")).to_contain_text("it is shown where it is now (Hall C, Mon 3 Jun 12:15–12:45)")
     expect(card(first, "Noon session")).to_have_attribute("aria-label", "Noon session, Hall C, 12:15–12:45")
     assert stripped == [scene["sessions"]["noon"]["id"]]
+    expect(first.get_by_role("button", name="Undo", exact=True)).to_be_disabled()
 
 
 def answer_409_without_current(route, stripped: list[str]) -> None:

@@ -305,6 +305,8 @@ function scheduleEditor(ctx, data) {
     } catch (err) {
       if (err.status === 409) {
         store(err.current?.id === id ? err.current : await api("GET", `${ctx.base}/sessions/${id}`));
+        // Someone else's change overtook this page's moves of the session: undoing them would undo theirs.
+        for (let at = undoStack.length - 1; at >= 0; at -= 1) if (undoStack[at].id === id) undoStack.splice(at, 1);
         const now = sessions.get(id);
         const at = placed(now) ? `${roomName.get(now.room_id)}, ${showWall(now.wall)}` : "not scheduled";
         announce(`“${now.title}” was changed by someone else meanwhile; it is shown where it is now (${at}). Move it again if you still want to.`, "error");
