@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -94,6 +95,11 @@ class SiteFolderServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.server_address[1]}/"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that navigates away mid-answer closes the connection: not an error to print.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def read(self, key: str) -> bytes | None:
         target = self.folder / key
