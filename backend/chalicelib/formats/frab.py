@@ -12,9 +12,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from itertools import islice
-from typing import Any
-
-import xmlschema
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.formats.c3voc import (
     GENERATOR,
@@ -40,6 +38,9 @@ from chalicelib.formats.openevent import ExportError, OpenEventExport
 from chalicelib.public.memo import Memo
 from chalicelib.public.richtext import plain_text
 from chalicelib.public.view import EventView, SessionView, stable_number
+
+if TYPE_CHECKING:
+    import xmlschema
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -202,12 +203,16 @@ def looks_like_schedule_xml(data: bytes) -> bool:
 
 @functools.cache
 def _schema() -> xmlschema.XMLSchema:
+    import xmlschema  # noqa: PLC0415 — xmlschema takes ~0.5 s to import and only reading a schedule.xml needs it: writing one (every site build) does not
+
     return xmlschema.XMLSchema(str(SCHEMAS / "frab-schedule.xml.xsd"))
 
 
 def read_schedule_xml(data: bytes, *, name: str = "schedule.xml") -> OpenEventExport:
     """Parse a frab schedule.xml; refused (ExportError naming the file and the element) when it is
     not XML, declares entities, or the XSD refuses it."""
+    import xmlschema  # noqa: PLC0415 — xmlschema takes ~0.5 s to import and only reading a schedule.xml needs it: writing one (every site build) does not
+
     if len(data) > MAX_BYTES:
         raise ExportError(f"{name}: larger than {MAX_BYTES} bytes")
     try:

@@ -17,9 +17,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone
-from icalendar import Event as VEvent
-
 from chalicelib.formats import c3voc, frab
 from chalicelib.public.bundle import Speaker
 from chalicelib.public.memo import Memo, SameChunks, SameInputs
@@ -110,6 +107,8 @@ def serialized(component: Any) -> bytes:
 
 
 def _vevent(view: EventView, session: SessionView):
+    from icalendar import Event as VEvent  # noqa: PLC0415 — icalendar takes ~0.15 s to import; a site build imports it only in the process that writes the calendars (site_folder forks one), not before the pages
+
     s = session.session
     vevent = VEvent()
     # Unique per event and stable across renders: the event's id, not its slug (which may change).
@@ -141,6 +140,8 @@ def calendar_end(session: SessionView) -> datetime:
 
 def _calendar_frame(view: EventView) -> tuple[bytes, bytes]:
     """A VCALENDAR's lines before and after its X-WR-CALNAME line (made once per event)."""
+    from icalendar import Calendar  # noqa: PLC0415 — icalendar takes ~0.15 s to import; a site build imports it only in the process that writes the calendars (site_folder forks one), not before the pages
+
     calendar = Calendar()
     calendar.add("prodid", "-//Podium//Event site//EN")
     calendar.add("version", "2.0")
@@ -154,6 +155,8 @@ def _calendar_frame(view: EventView) -> tuple[bytes, bytes]:
 @functools.lru_cache(maxsize=4096)
 def _calname_line(name: str) -> bytes:
     """The X-WR-CALNAME content line exactly as a whole Calendar writes it (folded)."""
+    from icalendar import Calendar  # noqa: PLC0415 — icalendar takes ~0.15 s to import; a site build imports it only in the process that writes the calendars (site_folder forks one), not before the pages
+
     calendar = Calendar()
     calendar.add("x-wr-calname", name)
     return folded(calendar.content_line("X-WR-CALNAME", calendar["X-WR-CALNAME"])) + b"\r\n"
@@ -172,6 +175,7 @@ def _vtimezone(view: EventView) -> bytes:
 
 @functools.lru_cache(maxsize=64)
 def _vtimezone_from(timezone: str, first_date: date) -> bytes:
+    from icalendar import Timezone  # noqa: PLC0415 — icalendar takes ~0.15 s to import; a site build imports it only in the process that writes the calendars (site_folder forks one), not before the pages
 
     return Timezone.from_tzinfo(ZoneInfo(timezone), first_date=first_date).to_ical()
 
