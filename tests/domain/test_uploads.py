@@ -376,6 +376,17 @@ def test_public_pages_show_the_uploaded_logo_thumbnail(seeded, worker):
     assert f'src="http://127.0.0.1:8080/uploads/{thumbnail}"'.encode() in files["e/conf/sponsors/index.html"]
 
 
+def test_thumbnails_record_their_real_sizes_on_the_target(seeded, worker):
+    _upload(seeded, "sponsor_logo", image_bytes("PNG", (200, 80)), "image/png", "wide.png")
+    worker()
+
+    sizes = _attached(seeded, "sponsor_logo").thumbnail_sizes.as_dict()
+
+    # A logo fits inside its box without cropping or enlarging: 200x80 stays, 100x100 halves it.
+    assert sizes == {"500x500.webp": "200x80", "500x500.jpeg": "200x80", "100x100.webp": "100x40",
+                     "100x100.jpeg": "100x40"}  # fmt: skip
+
+
 def test_files_view_gives_the_json_of_an_items_files(seeded, worker):
     import json
 

@@ -448,8 +448,9 @@ def _attach(record: Upload, rule: KindRule, stored: StoredFile) -> StoredFile | 
     return replaced
 
 
-def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
-    """Store thumbnail keys on the target, if it still shows this upload (one conditional write).
+def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str], sizes: dict[str, str] | None = None) -> bool:
+    """Store thumbnail keys (and their real sizes, "<w>x<h>") on the target, if it still shows
+    this upload (one conditional write).
 
     Returns False when the file was replaced or its target is gone: the caller then deletes
     the thumbnails it made.
@@ -465,13 +466,12 @@ def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
     except NotFound:
         return False
     field = getattr(type(item), rule.field)
+    actions = [field.thumbnails.set(thumbnails), type(item).updated_at.set(clock().now())]
+    if sizes:
+        actions.append(field.thumbnail_sizes.set(sizes))
     try:
         # Conditional on the file, not the version: edits to other fields do not conflict.
-        item.update(
-            actions=[field.thumbnails.set(thumbnails), type(item).updated_at.set(clock().now())],
-            condition=field.upload_id == upload_id,
-            add_version_condition=False,
-        )
+        item.update(actions=actions, condition=field.upload_id == upload_id, add_version_condition=False)
     except UpdateError as err:
         if is_condition_failure(err):
             return False
@@ -491,16 +491,18 @@ def upload_for_thumbnails(*, upload_id: str) -> dict[str, Any] | None:
     return {"key": final, "kind": record.purpose, "folder": _folder(final)}
 
 
-def store_thumbnails(*, upload_id: str, rendered: dict[str, tuple[bytes, str]]) -> list[str]:
-    """Put rendered thumbnails ({"500x500.webp": (bytes, type)}) beside the original and record
-    them on the target. Returns their keys; none are kept when the file was replaced meanwhile."""
+def store_thumbnails(*, upload_id: str, rendered: dict[str, tuple[bytes, str, tuple[int, int]]]) -> list[str]:
+    """Put rendered thumbnails ({"500x500.webp": (bytes, type, (width, height))}) beside the original
+    and record them and their sizes on the target. Returns their keys; none are kept when the file
+    was replaced meanwhile."""
     source = upload_for_thumbnails(upload_id=upload_id)
     if source is None:
         return []
     keys = {name: f"{source['folder']}thumb-{name}" for name in rendered}
-    for name, (data, content_type) in rendered.items():
+    sizes = {name: f"{width}x{height}" for name, (_, _, (width, height)) in rendered.items()}
+    for name, (data, content_type, _) in rendered.items():
         files.put_stored_file(keys[name], data, content_type=content_type)
-    if record_thumbnails(upload_id=upload_id, thumbnails=keys):
+    if record_thumbnails(upload_id=upload_id, thumbnails=keys, sizes=sizes):
         return sorted(keys.values())
     files.delete_stored_files(keys.values())
     return []
