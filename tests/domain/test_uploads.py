@@ -377,14 +377,22 @@ def test_public_pages_show_the_uploaded_logo_thumbnail(seeded, worker):
 
 
 def test_thumbnails_record_their_real_sizes_on_the_target(seeded, worker):
+    from chalicelib.site.from_db import load_bundle
+
     _upload(seeded, "sponsor_logo", image_bytes("PNG", (200, 80)), "image/png", "wide.png")
     worker()
 
-    sizes = _attached(seeded, "sponsor_logo").thumbnail_sizes.as_dict()
+    stored = _attached(seeded, "sponsor_logo")
+    sizes = stored.thumbnail_sizes.as_dict()
+    picture = load_bundle(seeded.event_id).sponsors[0].logo_file
 
     # A logo fits inside its box without cropping or enlarging: 200x80 stays, 100x100 halves it.
     assert sizes == {"500x500.webp": "200x80", "500x500.jpeg": "200x80", "100x100.webp": "100x40",
                      "100x100.jpeg": "100x40"}  # fmt: skip
+    thumbnails = stored.thumbnails.as_dict()
+    uploads = "http://127.0.0.1:8080/uploads/"
+    # The site's model: the WebP thumbnails with those sizes, smallest first (<img width height>).
+    assert picture.versions == ((uploads + thumbnails["100x100.webp"], 100, 40), (uploads + thumbnails["500x500.webp"], 200, 80))
 
 
 def test_files_view_gives_the_json_of_an_items_files(seeded, worker):
