@@ -48,6 +48,11 @@ class FetchRefused(Exception):
     """The URL was not fetched: the reason says why (scheme, address, size, status, time)."""
 
 
+class HostRefused(FetchRefused):
+    """Nothing at the URL's host can be fetched now: it does not resolve, resolves to a non-public
+    address or does not connect. Callers may skip its other URLs."""
+
+
 class Fetched(NamedTuple):
     data: bytes
     content_type: str  # as the server said; callers check the bytes themselves
@@ -122,6 +127,10 @@ def _get_once(
     address = _checked_address(parts.hostname, port, resolve, also_allow)
     connection = _connection(parts.scheme, parts.hostname, address, port, _left(deadline))
     try:
+        try:
+            connection.connect()
+        except OSError as err:
+            raise HostRefused(f"cannot connect to {parts.hostname[:200]}: {err}") from err
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection.request("GET", path, headers={"Host": parts.netloc.rpartition("@")[2], "Accept": "image/*",
                                                  "User-Agent": "Podium image fetcher"})  # fmt: skip
@@ -150,12 +159,12 @@ def _checked_address(host: str, port: int, resolve: Resolver, also_allow: frozen
     try:
         found = [ipaddress.ip_address(a.split("%", 1)[0]) for a in resolve(host, port)]
     except (OSError, UnicodeError, ValueError) as err:
-        raise FetchRefused(f"cannot resolve {host[:200]}: {err}") from err
+        raise HostRefused(f"cannot resolve {host[:200]}: {err}") from err
     if not found:
-        raise FetchRefused(f"cannot resolve {host[:200]}")
+        raise HostRefused(f"cannot resolve {host[:200]}")
     refused = [a for a in found if not is_public_address(a) and str(a) not in also_allow]
     if refused:
-        raise FetchRefused(f"{host[:200]} resolves to a non-public address ({refused[0]})")
+        raise HostRefused(f"{host[:200]} resolves to a non-public address ({refused[0]})")
     return str(found[0])
 
 

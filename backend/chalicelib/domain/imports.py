@@ -202,6 +202,8 @@ def import_event(
         if isinstance(item, content.Session):
             before = old_items.get((item.pk, item.sk), {}).get("state", {}).get("S", item.state)
             session_state_changed(event=event, session=item, before=before, notify=notify_speakers)
+    if _names_remote_images(export):  # the site shows no other origin's files: fetch them into uploads
+        enqueue("fetch_remote_images", _event_id=event_id, event_id=event_id)
     report(100)
     return ImportResult(
         event_id=event_id,
@@ -210,6 +212,13 @@ def import_event(
         counts=export_counts(export),
         repairs=export.repairs,
     )
+
+
+def _names_remote_images(export: OpenEventExport) -> bool:
+    """Whether the export names a picture by an http/https URL (speaker photos, logos, the banner)."""
+    named = [export.event.get("logo_url"), export.event.get("banner_url")]
+    named += [s.get("photo_url") for s in export.speakers] + [s.get("logo_url") for s in export.sponsors]
+    return any(isinstance(url, str) and url.startswith(("http://", "https://")) for url in named)
 
 
 def _raw_item(key: tuple[str, str]) -> dict[str, Any] | None:
