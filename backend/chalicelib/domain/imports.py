@@ -29,7 +29,7 @@ from chalicelib.db.queries import event_raw_items, events_with_slug
 from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
-from chalicelib.domain.uploads import accepted_import_key
+from chalicelib.domain.uploads import FILE_FIELDS, accepted_import_key
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.formats import c3voc, frab
 from chalicelib.formats.openevent import ExportError, OpenEventExport, read_export, with_event_id
@@ -351,12 +351,15 @@ def _imported(raw: dict[str, Any]) -> bool:
 
 
 def _raw(item: Item, old_items: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
-    """The item in attribute-value form, keeping the old item's created_at and bumping its version."""
+    """The item in attribute-value form, keeping the old item's created_at and files and bumping its version."""
     item.stamp()
     raw = item.serialize()
     old = old_items.get((item.pk, item.sk))
     if old is not None and "created_at" in old:
         raw["created_at"] = old["created_at"]
+    # Files (uploaded, or fetched from the export's URLs) are the item's, not the export's: a
+    # re-import that dropped them would leave their objects behind and fetch the pictures again.
+    raw.update({name: old[name] for name in FILE_FIELDS if old is not None and name in old and name not in raw})
     raw["version"] = {"N": str(int(old["version"]["N"]) + 1 if old and "version" in old else 1)}
     return raw
 
