@@ -152,3 +152,16 @@ def test_picture_shown_fits_the_box_keeps_the_aspect_and_never_enlarges(sizes, b
     assert 1 <= width <= max(1, min(box[0], file_width)) and 1 <= height <= max(1, min(box[1], file_height))
     # Each side is off its exact scaled length by at most a pixel (rounding, at least 1 px), so the aspect holds.
     assert abs(width * file_height - height * file_width) <= file_width + file_height
+
+
+def test_images_hosted_photo_without_thumbnails_is_shown_in_its_box(bundle_2018, event_prefix):
+    # An upload whose thumbnails are not made yet: its URL, in the box, its aspect kept by CSS (.fit).
+    speaker = next(s for s in bundle_2018.speakers if s.id in _public_speaker_ids(bundle_2018))
+    hosted = dataclasses.replace(speaker, photo_url=settings().uploads_base_url + "files/speaker_photo/x/me.png")
+    bundle = dataclasses.replace(bundle_2018, speakers=tuple(hosted if s is speaker else s for s in bundle_2018.speakers))
+
+    files = render_event(bundle, base_url=BASE_URL)
+
+    [photo] = _images(files[event_prefix + f"speakers/{speaker.id}/index.html"])
+    assert photo == {"src": hosted.photo_url, "alt": speaker.name, "width": "160", "height": "160",
+                     "class": "fit photo", "decoding": "async"}  # fmt: skip
