@@ -193,3 +193,73 @@ def test_remote_files_public_unicast_addresses_are_public(address):
     assert is_public_address(address)
     if address.version == 4:
         assert is_public_address(ipaddress.ip_address(f"::ffff:{address}"))
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory) -> Iterator[tuple[str, str]]:
+    """https://images.example:<port> on 127.0.0.1, its certificate for images.example from a test CA:
+    (base URL, the CA's PEM path)."""
+    import datetime
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    folder = tmp_path_factory.mktemp("tls")
+    now = datetime.datetime.now(datetime.UTC)
+
+    def certificate(subject: str, key, issuer: x509.Name, signer, *, ca: bool):
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+        builder = (
+            x509.CertificateBuilder().subject_name(name).issuer_name(issuer or name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )  # fmt: skip
+        if not ca:
+            builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(subject)]), critical=False)
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_cert = certificate("Podium test CA", ca_key, None, ca_key, ca=True)
+    server_cert = certificate("images.example", server_key, ca_cert.subject, ca_key, ca=False)
+    (folder / "ca.pem").write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "server.pem").write_bytes(
+        server_cert.public_bytes(serialization.Encoding.PEM)
+        + server_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "server.pem")
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"https://images.example:{httpd.server_address[1]}", str(folder / "ca.pem")
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_remote_files_https_checks_the_certificate_for_the_urls_host_at_the_checked_address(
+    server, tls_server, monkeypatch
+):
+    import ssl
+
+    from chalicelib.adapters import remote_files
+
+    base, ca = tls_server
+
+    # GIVEN the system's trust store, the test CA is unknown: refused
+    with pytest.raises(FetchRefused, match="CERTIFICATE_VERIFY_FAILED"):
+        _fetch(base + "/ok.png")
+
+    # WHEN the CA is trusted, the certificate (for images.example, at 127.0.0.1) passes
+    trusting = ssl.create_default_context
+    monkeypatch.setattr(remote_files.ssl, "create_default_context", lambda: trusting(cafile=ca))
+    assert _fetch(base + "/ok.png").data == PNG
+
+    # and a name the certificate does not carry is refused although the address is the same
+    names = {"other.example": ["127.0.0.1"]}
+    with pytest.raises(FetchRefused, match=r"CERTIFICATE_VERIFY_FAILED|doesn't match|hostname"):
+        fetch(base.replace("images.example", "other.example") + "/ok.png", max_bytes=LIMIT, timeout=3.0,
+              resolve=lambda host, port: names[host], also_allow=frozenset({"127.0.0.1"}))  # fmt: skip
