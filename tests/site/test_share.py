@@ -123,3 +123,11 @@ def test_short_description_is_one_line_within_the_limit(text):
 
     # Plain text: the page's escaping (Jinja) makes it safe in the attribute, as the page tests show.
     assert len(described) <= DESCRIPTION_LIMIT and "\n" not in described and described == described.strip()
+
+
+def test_share_site_index_has_a_meta_description():
+    from chalicelib.site.render import render_index
+
+    files = render_index([], base_url=BASE_URL, now=START)
+
+    assert _meta(files["index.html"])["description"] == "Upcoming and past events: schedules, sessions and speakers."
