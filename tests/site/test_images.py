@@ -132,8 +132,12 @@ def test_images_schedule_day_shows_faces_only_in_boxes_of_half_an_hour_or_more(p
 
 
 def test_images_without_thumbnails_or_hosting_are_left_out(bundle_2018, event_prefix):
-    # Imported remote URLs (not hosted) give no <img>: the site loads nothing from other origins.
-    files = render_event(bundle_2018, base_url=BASE_URL)
+    # Imported remote URLs (not hosted) give no <img>: the site loads nothing from other origins;
+    # nor does a picture without any thumbnail.
+    bundle = dataclasses.replace(bundle_2018, speakers=tuple(
+        dataclasses.replace(s, photo_file=Picture(())) for s in bundle_2018.speakers
+    ))  # fmt: skip
+    files = render_event(bundle, base_url=BASE_URL)
 
     assert _images(files[event_prefix + "speakers/index.html"]) == []
 

@@ -30,6 +30,10 @@ class Picture:
 
     versions: tuple[tuple[str, int, int], ...]
 
+    def __bool__(self) -> bool:
+        """A picture with no thumbnail is no picture: templates test `{% if picture %}`."""
+        return bool(self.versions)
+
     def shown(self, box_width: int, box_height: int) -> tuple[str, int, int]:
         """(url, width, height) to show the image inside a box of CSS pixels: aspect kept, never
         enlarged past the file, from the smallest thumbnail sharp on a 2x screen (else the largest)."""
