@@ -388,13 +388,14 @@ def accept_fetched_image(
     record.save()
     key = FILES_PREFIX + name
     files.put_stored_file(key, data, content_type=content_type)
+    # Marked servable before it is attached: an attached file is never one nothing would serve.
+    _mark_verified(record, rule, key)
     stored = StoredFile(upload_id=upload_id, key=key, content_type=content_type, filename=filename, size=len(data))
     try:
         _attach(record, rule, stored)
     except (NotFound, Conflict):
         files.delete_stored_folder(_folder(key))
         raise
-    _mark_verified(record, rule, key)
     enqueue("make_thumbnails", _event_id=event_id, upload_id=upload_id)
     return upload_id
 
