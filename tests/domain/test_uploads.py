@@ -529,3 +529,24 @@ def test_import_upload_over_the_import_limit_answers_413(stack, monkeypatch):
     finally:
         monkeypatch.delenv("PODIUM_UPLOAD_IMPORT_MAX_BYTES")
         settings.cache_clear()
+
+
+def test_accept_fetched_image_needs_the_right_to_edit_the_target_and_its_url_unchanged(seeded):
+    from chalicelib.db import content, keys
+    from chalicelib.domain.uploads import accept_fetched_image
+    from chalicelib.errors import NotFound
+
+    pk = keys.event_pk(seeded.event_id)
+    speaker = content.Speaker.get(pk, keys.child_sk("speaker", seeded.speaker_id))
+    speaker.update(actions=[content.Speaker.photo_url.set("https://pictures.example/ada.png")])
+    fetched = {"kind": "speaker_photo", "event_id": seeded.event_id, "target_id": seeded.speaker_id,
+               "data": image_bytes("PNG"), "content_type": "image/png"}  # fmt: skip
+
+    # The permission table decides: to an outsider the draft event is as missing as any.
+    with acting_as(actor(STRANGER_ID)), pytest.raises(NotFound):
+        accept_fetched_image(url="https://pictures.example/ada.png", **fetched)
+    with acting_as(actor(OWNER_ID)):
+        changed_meanwhile = accept_fetched_image(url="https://pictures.example/old.png", **fetched)
+
+    assert changed_meanwhile is None and bucket_keys() == []
+    assert content.Speaker.get(pk, keys.child_sk("speaker", seeded.speaker_id)).photo_file is None
