@@ -445,3 +445,36 @@ def test_import_of_a_completed_event_publishes_it_as_a_past_event(aws_stack, org
     stored = _stored(result.event_id)["event"][0]
     assert (stored.state, stored.ends_at < datetime.now(UTC)) == ("published", True)
     assert result.event_id in {e.id for e in published_events()}
+
+
+def test_import_queues_fetching_the_pictures_it_names_by_url(aws_stack, organizer, small_export):
+    from chalicelib.db.jobs import event_job_ids, get_job
+    from chalicelib.domain.uploads import remote_images
+
+    result = _import(small_export, organizer)
+
+    jobs = [get_job(i) for i in event_job_ids(result.event_id)]
+    assert [json.loads(j.args) for j in jobs if j.name == "fetch_remote_images"] == [{"event_id": result.event_id}]
+    wanted = remote_images(event_id=result.event_id)  # what the job will fetch: speaker photos, the banner
+    assert {w["kind"] for w in wanted} == {"speaker_photo", "event_banner"}
+    assert all(w["url"].startswith("https://storage.googleapis.com/") for w in wanted)
+
+
+def test_reimport_keeps_the_files_the_items_hold(aws_stack, organizer, small_export):
+    from chalicelib.db import content, keys
+    from chalicelib.db.uploads import StoredFile
+    from chalicelib.domain.uploads import remote_images
+
+    first = _import(small_export, organizer)
+    wanted = remote_images(event_id=first.event_id)
+    photo = next(w for w in wanted if w["kind"] == "speaker_photo")
+    speaker = content.Speaker.get(keys.event_pk(first.event_id), keys.child_sk("speaker", photo["target_id"]))
+    stored = StoredFile(upload_id="u-kept", key="files/speaker_photo/x/kept.png", content_type="image/png",
+                        filename="kept.png", size=10)  # fmt: skip
+    speaker.update(actions=[content.Speaker.photo_file.set(stored)])
+
+    _import(small_export, organizer)
+
+    again = content.Speaker.get(keys.event_pk(first.event_id), keys.child_sk("speaker", photo["target_id"]))
+    assert again.photo_file.upload_id == "u-kept" and again.photo_url == photo["url"]
+    assert photo["target_id"] not in {w["target_id"] for w in remote_images(event_id=first.event_id)}

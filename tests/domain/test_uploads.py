@@ -376,6 +376,25 @@ def test_public_pages_show_the_uploaded_logo_thumbnail(seeded, worker):
     assert f'src="http://127.0.0.1:8080/uploads/{thumbnail}"'.encode() in files["e/conf/sponsors/index.html"]
 
 
+def test_thumbnails_record_their_real_sizes_on_the_target(seeded, worker):
+    from chalicelib.site.from_db import load_bundle
+
+    _upload(seeded, "sponsor_logo", image_bytes("PNG", (200, 80)), "image/png", "wide.png")
+    worker()
+
+    stored = _attached(seeded, "sponsor_logo")
+    sizes = stored.thumbnail_sizes.as_dict()
+    picture = load_bundle(seeded.event_id).sponsors[0].logo_file
+
+    # A logo fits inside its box without cropping or enlarging: 200x80 stays, 100x100 halves it.
+    assert sizes == {"500x500.webp": "200x80", "500x500.jpeg": "200x80", "100x100.webp": "100x40",
+                     "100x100.jpeg": "100x40"}  # fmt: skip
+    thumbnails = stored.thumbnails.as_dict()
+    uploads = "http://127.0.0.1:8080/uploads/"
+    # The site's model: the WebP thumbnails with those sizes, smallest first (<img width height>).
+    assert picture.versions == ((uploads + thumbnails["100x100.webp"], 100, 40), (uploads + thumbnails["500x500.webp"], 200, 80))
+
+
 def test_files_view_gives_the_json_of_an_items_files(seeded, worker):
     import json
 
@@ -510,3 +529,24 @@ def test_import_upload_over_the_import_limit_answers_413(stack, monkeypatch):
     finally:
         monkeypatch.delenv("PODIUM_UPLOAD_IMPORT_MAX_BYTES")
         settings.cache_clear()
+
+
+def test_accept_fetched_image_needs_the_right_to_edit_the_target_and_its_url_unchanged(seeded):
+    from chalicelib.db import content, keys
+    from chalicelib.domain.uploads import accept_fetched_image
+    from chalicelib.errors import NotFound
+
+    pk = keys.event_pk(seeded.event_id)
+    speaker = content.Speaker.get(pk, keys.child_sk("speaker", seeded.speaker_id))
+    speaker.update(actions=[content.Speaker.photo_url.set("https://pictures.example/ada.png")])
+    fetched = {"kind": "speaker_photo", "event_id": seeded.event_id, "target_id": seeded.speaker_id,
+               "data": image_bytes("PNG"), "content_type": "image/png"}  # fmt: skip
+
+    # The permission table decides: to an outsider the draft event is as missing as any.
+    with acting_as(actor(STRANGER_ID)), pytest.raises(NotFound):
+        accept_fetched_image(url="https://pictures.example/ada.png", **fetched)
+    with acting_as(actor(OWNER_ID)):
+        changed_meanwhile = accept_fetched_image(url="https://pictures.example/old.png", **fetched)
+
+    assert changed_meanwhile is None and bucket_keys() == []
+    assert content.Speaker.get(pk, keys.child_sk("speaker", seeded.speaker_id)).photo_file is None

@@ -53,7 +53,8 @@ def test_banner_thumbnails_have_the_exact_sizes_in_webp_and_jpeg():
         for w, h in ((1300, 500), (500, 200), (75, 30))
         for ext, fmt in (("webp", "WEBP"), ("jpeg", "JPEG"))
     }
-    assert {content_type for _, content_type in rendered.values()} == {"image/webp", "image/jpeg"}
+    assert {content_type for _, content_type, _ in rendered.values()} == {"image/webp", "image/jpeg"}
+    assert {name: thumb.size for name, thumb in rendered.items()} == {name: size for name, (_, size) in sizes.items()}
 
 
 def test_transparent_logo_keeps_alpha_in_webp_and_turns_white_in_jpeg():
@@ -65,6 +66,7 @@ def test_transparent_logo_keeps_alpha_in_webp_and_turns_white_in_jpeg():
     rendered = render_thumbnails(source.getvalue(), *THUMBNAILS["sponsor_logo"])
 
     assert _open(rendered, "100x100.webp").size == (20, 10)  # logos are never enlarged or cropped
+    assert rendered["100x100.webp"].size == (20, 10)  # the real size, recorded for <img width height>
     assert _open(rendered, "100x100.webp").convert("RGBA").getpixel((0, 0))[3] == 0
     assert _open(rendered, "100x100.jpeg").getpixel((0, 0)) == (255, 255, 255)
 

@@ -24,6 +24,8 @@ class StoredFile(MapAttribute):
     size = NumberAttribute()
     # "<w>x<h>.<webp|jpeg>" → object key, filled in by the thumbnail job.
     thumbnails = MapAttribute(null=True)
+    # The same names → "<w>x<h>", the real size of each (a logo fits inside its box, smaller).
+    thumbnail_sizes = MapAttribute(null=True)
 
 
 class Upload(Item, discriminator="upload"):

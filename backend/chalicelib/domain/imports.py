@@ -29,7 +29,7 @@ from chalicelib.db.queries import event_raw_items, events_with_slug
 from chalicelib.domain.content import session_state_changed
 from chalicelib.domain.event_access import owner_item, require
 from chalicelib.domain.permissions import check_may_publish
-from chalicelib.domain.uploads import accepted_import_key
+from chalicelib.domain.uploads import FILE_FIELDS, accepted_import_key
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.formats import c3voc, frab
 from chalicelib.formats.openevent import ExportError, OpenEventExport, read_export, with_event_id
@@ -202,6 +202,8 @@ def import_event(
         if isinstance(item, content.Session):
             before = old_items.get((item.pk, item.sk), {}).get("state", {}).get("S", item.state)
             session_state_changed(event=event, session=item, before=before, notify=notify_speakers)
+    if _names_remote_images(export):  # the site shows no other origin's files: fetch them into uploads
+        enqueue("fetch_remote_images", _event_id=event_id, event_id=event_id)
     report(100)
     return ImportResult(
         event_id=event_id,
@@ -210,6 +212,13 @@ def import_event(
         counts=export_counts(export),
         repairs=export.repairs,
     )
+
+
+def _names_remote_images(export: OpenEventExport) -> bool:
+    """Whether the export names a picture by an http/https URL (speaker photos, logos, the banner)."""
+    named = [export.event.get("logo_url"), export.event.get("banner_url")]
+    named += [s.get("photo_url") for s in export.speakers] + [s.get("logo_url") for s in export.sponsors]
+    return any(isinstance(url, str) and url.startswith(("http://", "https://")) for url in named)
 
 
 def _raw_item(key: tuple[str, str]) -> dict[str, Any] | None:
@@ -342,12 +351,15 @@ def _imported(raw: dict[str, Any]) -> bool:
 
 
 def _raw(item: Item, old_items: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
-    """The item in attribute-value form, keeping the old item's created_at and bumping its version."""
+    """The item in attribute-value form, keeping the old item's created_at and files and bumping its version."""
     item.stamp()
     raw = item.serialize()
     old = old_items.get((item.pk, item.sk))
     if old is not None and "created_at" in old:
         raw["created_at"] = old["created_at"]
+    # Files (uploaded, or fetched from the export's URLs) are the item's, not the export's: a
+    # re-import that dropped them would leave their objects behind and fetch the pictures again.
+    raw.update({name: old[name] for name in FILE_FIELDS if old is not None and name in old and name not in raw})
     raw["version"] = {"N": str(int(old["version"]["N"]) + 1 if old and "version" in old else 1)}
     return raw
 

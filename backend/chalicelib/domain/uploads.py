@@ -26,6 +26,7 @@ from chalicelib.db import content
 from chalicelib.db.base import Item, is_condition_failure, new_id
 from chalicelib.db.keys import child_key, event_key, upload_key
 from chalicelib.db.live import live_item
+from chalicelib.db.queries import event_content
 from chalicelib.db.uploads import ACCEPTED, StoredFile, Upload
 from chalicelib.db.users import User, set_user_photo, set_user_photo_thumbnails, user_photo
 from chalicelib.domain.file_checks import (
@@ -330,6 +331,75 @@ def _completed_view(record: Upload, rule: KindRule) -> dict[str, Any]:
     }
 
 
+# --- images named by URL (imports): fetched by a job, then accepted like uploads ---------------
+
+
+# Upload kind → the field on its target holding the URL an export gave (the file goes to the kind's file field).
+REMOTE_URL_FIELDS = {"event_logo": "logo_url", "event_banner": "banner_url", "speaker_photo": "photo_url",
+                     "sponsor_logo": "logo_url"}  # fmt: skip
+_REMOTE_KINDS = {"event": ("event_logo", "event_banner"), "speaker": ("speaker_photo",), "sponsor": ("sponsor_logo",)}
+
+
+def remote_images(*, event_id: str) -> list[dict[str, str]]:
+    """The event's pictures that are only URLs on other servers ({"kind", "target_id", "url"}):
+    an http/https URL in the field and no file yet. One Query of the event's partition."""
+    wanted = []
+    for kind_name, items in event_content(event_id).items():
+        for item in items:
+            for kind in _REMOTE_KINDS.get(kind_name, ()):
+                url = getattr(item, REMOTE_URL_FIELDS[kind], None) or ""
+                if url.startswith(("http://", "https://")) and getattr(item, KINDS[kind].field, None) is None:
+                    wanted.append({"kind": kind, "target_id": item.id, "url": url})
+    return wanted
+
+
+def accept_fetched_image(
+    *, kind: str, event_id: str, target_id: str, url: str, data: bytes, content_type: str
+) -> str | None:
+    """Store image bytes fetched from `url` as the target's file, as if uploaded: an accepted
+    Upload of the current actor, the verified copy under files/, thumbnails queued. Returns the
+    upload id; None when the target has a file already or no longer names `url` (nothing stored).
+
+    The caller checked the bytes are an image of `content_type`; they are checked again here
+    against the type's magic bytes. Raises ValidationFailed (not such an image), Forbidden/NotFound.
+    """
+    actor = current_context().actor
+    rule = _rule(kind)
+    _may_edit_target(actor, kind, event_id, target_id)
+    item = _load_target(rule, event_id, target_id)
+    if getattr(item, rule.field) is not None or getattr(item, REMOTE_URL_FIELDS[kind], None) != url:
+        return None
+    problem = file_problem(content_type=content_type, data=data) if content_type in rule.content_types else (
+        f"{content_type} is not accepted for {kind}"
+    )  # fmt: skip
+    if problem:
+        raise ValidationFailed(problem, reason=problem)
+    filename = clean_filename(url.rsplit("/", 1)[-1].split("?", 1)[0] or "image")
+    upload_id = new_id()
+    # Recorded as if POSTed to an incoming key, so every reader finds the file at its final key.
+    name = f"{kind}/{re.sub(r'[^A-Za-z0-9_-]', '_', actor.id)[:64]}/{uuid.uuid4().hex}/{key_name(filename, content_type)}"
+    record = Upload(
+        *upload_key(upload_id), id=upload_id, owner_id=actor.id, purpose=kind, key=INCOMING_PREFIX + name,
+        filename=filename, content_type=content_type, declared_size=len(data), max_size=rule.max_bytes(),
+        event_id=event_id, target_id=target_id, deadline=clock().epoch(),
+        expires_at=clock().epoch() + RECORD_TTL_SECONDS, state=ACCEPTED,
+    )  # fmt: skip
+    record.stamp()
+    record.save()
+    key = FILES_PREFIX + name
+    files.put_stored_file(key, data, content_type=content_type)
+    # Marked servable before it is attached: an attached file is never one nothing would serve.
+    _mark_verified(record, rule, key)
+    stored = StoredFile(upload_id=upload_id, key=key, content_type=content_type, filename=filename, size=len(data))
+    try:
+        _attach(record, rule, stored)
+    except (NotFound, Conflict):
+        files.delete_stored_folder(_folder(key))
+        raise
+    enqueue("make_thumbnails", _event_id=event_id, upload_id=upload_id)
+    return upload_id
+
+
 # --- permission -------------------------------------------------------------------------
 
 
@@ -448,8 +518,9 @@ def _attach(record: Upload, rule: KindRule, stored: StoredFile) -> StoredFile | 
     return replaced
 
 
-def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
-    """Store thumbnail keys on the target, if it still shows this upload (one conditional write).
+def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str], sizes: dict[str, str] | None = None) -> bool:
+    """Store thumbnail keys (and their real sizes, "<w>x<h>") on the target, if it still shows
+    this upload (one conditional write).
 
     Returns False when the file was replaced or its target is gone: the caller then deletes
     the thumbnails it made.
@@ -465,13 +536,12 @@ def record_thumbnails(*, upload_id: str, thumbnails: dict[str, str]) -> bool:
     except NotFound:
         return False
     field = getattr(type(item), rule.field)
+    actions = [field.thumbnails.set(thumbnails), type(item).updated_at.set(clock().now())]
+    if sizes:
+        actions.append(field.thumbnail_sizes.set(sizes))
     try:
         # Conditional on the file, not the version: edits to other fields do not conflict.
-        item.update(
-            actions=[field.thumbnails.set(thumbnails), type(item).updated_at.set(clock().now())],
-            condition=field.upload_id == upload_id,
-            add_version_condition=False,
-        )
+        item.update(actions=actions, condition=field.upload_id == upload_id, add_version_condition=False)
     except UpdateError as err:
         if is_condition_failure(err):
             return False
@@ -491,16 +561,18 @@ def upload_for_thumbnails(*, upload_id: str) -> dict[str, Any] | None:
     return {"key": final, "kind": record.purpose, "folder": _folder(final)}
 
 
-def store_thumbnails(*, upload_id: str, rendered: dict[str, tuple[bytes, str]]) -> list[str]:
-    """Put rendered thumbnails ({"500x500.webp": (bytes, type)}) beside the original and record
-    them on the target. Returns their keys; none are kept when the file was replaced meanwhile."""
+def store_thumbnails(*, upload_id: str, rendered: dict[str, tuple[bytes, str, tuple[int, int]]]) -> list[str]:
+    """Put rendered thumbnails ({"500x500.webp": (bytes, type, (width, height))}) beside the original
+    and record them and their sizes on the target. Returns their keys; none are kept when the file
+    was replaced meanwhile."""
     source = upload_for_thumbnails(upload_id=upload_id)
     if source is None:
         return []
     keys = {name: f"{source['folder']}thumb-{name}" for name in rendered}
-    for name, (data, content_type) in rendered.items():
+    sizes = {name: f"{width}x{height}" for name, (_, _, (width, height)) in rendered.items()}
+    for name, (data, content_type, _) in rendered.items():
         files.put_stored_file(keys[name], data, content_type=content_type)
-    if record_thumbnails(upload_id=upload_id, thumbnails=keys):
+    if record_thumbnails(upload_id=upload_id, thumbnails=keys, sizes=sizes):
         return sorted(keys.values())
     files.delete_stored_files(keys.values())
     return []

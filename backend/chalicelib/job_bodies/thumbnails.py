@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from typing import Any
+from typing import Any, NamedTuple
 
 from PIL import Image, ImageOps
 
@@ -25,6 +25,15 @@ THUMBNAILS: dict[str, tuple[tuple[tuple[int, int], ...], str]] = {
 MAX_PIXELS = 50_000_000  # decompression bombs are refused, not decoded
 
 
+class Thumbnail(NamedTuple):
+    """One rendered thumbnail: its bytes, type and real size (a "contain" fit is smaller than
+    its box; the site writes the size into `<img width height>` so nothing shifts as it loads)."""
+
+    data: bytes
+    content_type: str
+    size: tuple[int, int]
+
+
 @job("make_thumbnails")
 def make_thumbnails_job(ctx: RequestContext, *, upload_id: str) -> dict[str, Any]:
     """Render an accepted image's thumbnails (WebP and JPEG) and record them on its target."""
@@ -40,8 +49,8 @@ def make_thumbnails_job(ctx: RequestContext, *, upload_id: str) -> dict[str, Any
     return {"thumbnails": store_thumbnails(upload_id=upload_id, rendered=rendered)}
 
 
-def render_thumbnails(data: bytes, boxes: tuple[tuple[int, int], ...], fit: str) -> dict[str, tuple[bytes, str]]:
-    """{"<w>x<h>.webp" | "<w>x<h>.jpeg": (bytes, content type)}: EXIF orientation applied,
+def render_thumbnails(data: bytes, boxes: tuple[tuple[int, int], ...], fit: str) -> dict[str, Thumbnail]:
+    """{"<w>x<h>.webp" | "<w>x<h>.jpeg": Thumbnail}: EXIF orientation applied,
     first frame only, no metadata kept."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -50,7 +59,7 @@ def render_thumbnails(data: bytes, boxes: tuple[tuple[int, int], ...], fit: str)
             opened.seek(0)
             upright = ImageOps.exif_transpose(opened)
     upright = upright.convert("RGBA" if _has_alpha(upright) else "RGB")
-    rendered: dict[str, tuple[bytes, str]] = {}
+    rendered: dict[str, Thumbnail] = {}
     for width, height in boxes:
         if fit == "cover":
             thumb = ImageOps.fit(upright, (width, height), Image.Resampling.LANCZOS)
@@ -58,8 +67,10 @@ def render_thumbnails(data: bytes, boxes: tuple[tuple[int, int], ...], fit: str)
             thumb = upright.copy()
             thumb.thumbnail((width, height), Image.Resampling.LANCZOS)
         thumb.info = {}  # nothing of the original's metadata (EXIF, XMP, comments) survives
-        rendered[f"{width}x{height}.webp"] = (_encode(thumb, "WEBP", quality=82), "image/webp")
-        rendered[f"{width}x{height}.jpeg"] = (_encode(_flatten(thumb), "JPEG", quality=85), "image/jpeg")
+        rendered[f"{width}x{height}.webp"] = Thumbnail(_encode(thumb, "WEBP", quality=82), "image/webp", thumb.size)
+        rendered[f"{width}x{height}.jpeg"] = Thumbnail(
+            _encode(_flatten(thumb), "JPEG", quality=85), "image/jpeg", thumb.size
+        )
     return rendered
 
 

@@ -24,6 +24,32 @@ PUBLIC_SESSION_STATES = frozenset({"accepted", "confirmed"})
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An uploaded image as the site shows it: its thumbnails as (url, width, height), smallest
+    first, each with its real size, so every <img> can carry width and height (no layout shift)."""
+
+    versions: tuple[tuple[str, int, int], ...]
+
+    def __bool__(self) -> bool:
+        """A picture with no thumbnail is no picture: templates test `{% if picture %}`."""
+        return bool(self.versions)
+
+    def shown(self, box_width: int, box_height: int) -> tuple[str, int, int]:
+        """(url, width, height) to show the image inside a box of CSS pixels: aspect kept, never
+        enlarged past the file, from the smallest thumbnail sharp on a 2x screen (else the largest)."""
+        fitted = [(url, *_fit(width, height, box_width, box_height)) for url, width, height in self.versions]
+        for (url, shown_width, shown_height), (_, width, _) in zip(fitted, self.versions, strict=True):
+            if width >= 2 * shown_width:
+                return url, shown_width, shown_height
+        return fitted[-1]
+
+
+def _fit(width: int, height: int, box_width: int, box_height: int) -> tuple[int, int]:
+    scale = min(box_width / width, box_height / height, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     slug: str
@@ -37,6 +63,8 @@ class Event:
     longitude: float | None = None
     logo_url: str = ""
     banner_url: str = ""
+    logo_file: Picture | None = None
+    banner_file: Picture | None = None
     organizer_name: str = ""
     organizer_description: str = ""
     ticket_url: str = ""
@@ -122,6 +150,7 @@ class Speaker:
     id: str
     name: str
     photo_url: str = ""
+    photo_file: Picture | None = None
     short_biography: str = ""
     long_biography: str = ""
     organisation: str = ""
@@ -141,6 +170,7 @@ class Sponsor:
     description: str = ""
     url: str = ""
     logo_url: str = ""
+    logo_file: Picture | None = None
     tier: str = ""
     level: int = 0
 

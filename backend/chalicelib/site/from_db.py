@@ -211,6 +211,8 @@ def _event(e: content.Event) -> public.Event:
         longitude=e.longitude,
         logo_url=_file_url(e.logo_file, "500x500.webp") or _text(e.logo_url),
         banner_url=_file_url(e.banner_file, "1300x500.webp") or _text(e.banner_url),
+        logo_file=_picture(e.logo_file),
+        banner_file=_picture(e.banner_file),
         organizer_name=_text(e.organizer_name),
         organizer_description=_text(e.organizer_description),
         ticket_url=_text(e.ticket_url),
@@ -278,6 +280,7 @@ def _speaker(s: content.Speaker) -> public.Speaker:
         id=s.id,
         name=s.name,
         photo_url=_file_url(s.photo_file, "500x500.webp") or _text(s.photo_url),
+        photo_file=_picture(s.photo_file),
         short_biography=_text(s.short_biography),
         long_biography=_text(s.long_biography),
         organisation=_text(s.organisation),
@@ -298,6 +301,7 @@ def _sponsor(s: content.Sponsor) -> public.Sponsor:
         description=_text(s.description),
         url=_text(s.url),
         logo_url=_file_url(s.logo_file, "500x500.webp") or _text(s.logo_url),
+        logo_file=_picture(s.logo_file),
         tier=_text(s.tier),
         level=_int(s.level) or 0,
     )
@@ -325,6 +329,20 @@ def _file_url(stored: StoredFile | None, thumbnail: str | None = None) -> str:
         return ""
     thumbnails = stored.thumbnails.as_dict() if stored.thumbnails else {}
     return public_url(thumbnails.get(thumbnail or "", stored.key))
+
+
+def _picture(stored: StoredFile | None) -> public.Picture | None:
+    """The file's WebP thumbnails with their sizes (recorded by the thumbnail job; a thumbnail from
+    before that is taken at its box's size, which holds for cropped ones); None until they exist."""
+    thumbnails = stored.thumbnails.as_dict() if stored is not None and stored.thumbnails else {}
+    sizes = stored.thumbnail_sizes.as_dict() if stored is not None and stored.thumbnail_sizes else {}
+    versions = []
+    for name, key in thumbnails.items():
+        if name.endswith(".webp"):
+            width, _, height = (sizes.get(name) or name.removesuffix(".webp")).partition("x")
+            if width.isdigit() and height.isdigit() and int(width) and int(height):
+                versions.append((public_url(key), int(width), int(height)))
+    return public.Picture(tuple(sorted(versions, key=lambda v: (v[1] * v[2], v[0])))) if versions else None
 
 
 def _int(value: float | None) -> int | None:

@@ -34,6 +34,7 @@ from chalicelib.settings import settings
 
 from . import feeds
 from .grid import day_grid
+from .share import share_card
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # In the Lambda package templates sit beside chalicelib; in the repo at its root.
@@ -82,6 +83,7 @@ def _environment():
     # Links go out only when chalicelib/values.py calls them safe (http/https), whatever was stored.
     env.tests["safe_url"] = lambda url: values.safe_url(url) is not None
     env.globals["session_piece"] = _session_piece
+    env.globals["share_card"] = share_card
     return env
 
 
@@ -159,6 +161,7 @@ class ItemScope:
     made from its own item, the event and this alone, so it can be remembered (memo.py)."""
 
     root: str
+    base_url: str  # share cards give each page's absolute URL (site/share.py)
 
 
 ITEM_PAGES = Memo(4096)  # about 8 KB a page
@@ -205,7 +208,7 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
 def _item_pages(view: EventView) -> Iterator[tuple[str, Sequence[Any], Callable[[Any], tuple[str, dict[str, Any]]]]]:
     """(template, items, item → (path, context)) of the pages each session and speaker has; their
     context's own `v` (an ItemScope) replaces the event view."""
-    scope = ItemScope(view.root)
+    scope = ItemScope(view.root, view.base_url)
     yield "session.html", view.sessions, lambda s: (
         f"sessions/{s.session.id}/index.html", {"page": "schedule", "s": s, "v": scope}
     )
@@ -263,7 +266,7 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
     objects as last time is the same bytes. A template that reads more must say so here."""
     if isinstance(context.get("v"), ItemScope):  # session and speaker pages: their own view alone
         # The keys are the template's (an input too), so the values alone say what the page read.
-        return tuple(x.root if isinstance(x, ItemScope) else x for _, x in sorted(context.items()))
+        return tuple((x.root, x.base_url) if isinstance(x, ItemScope) else x for _, x in sorted(context.items()))
     days = tuple(d.iso for d in view.days)
     if template == "day.html":
         day = context["day"]
