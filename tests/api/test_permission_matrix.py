@@ -331,6 +331,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/events/{event_id}/outbox/compose"): MANAGERS,
     ("GET", "/events/{event_id}/notifications"): EDITORS,  # each their own choice
     ("PUT", "/events/{event_id}/notifications"): EDITORS,
+    # Schedule releases: the organizers release (a coorganizer edits the schedule but does not
+    # release it); the team reads the releases and the draft changes.
+    ("POST", "/events/{event_id}/schedule/releases"): MANAGERS,
+    ("GET", "/events/{event_id}/schedule/releases"): TEAM,
+    ("GET", "/events/{event_id}/schedule/draft-changes"): TEAM,
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()

@@ -59,6 +59,8 @@ _EVENT_ADMIN = {
     "mail_template": frozenset({"read", "update"}),
     "outbox": frozenset({"read", "create", "update", "delete", "send"}),
     "notification": frozenset({"read", "update"}),
+    # Schedule releases: the organizers release; the team reads the releases and draft changes.
+    "schedule_release": frozenset({"read", "create"}),
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -106,6 +108,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "mail_template": READ,
         "outbox": READ,
         "notification": frozenset({"read", "update"}),
+        "schedule_release": READ,
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
@@ -113,8 +116,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "event": READ,
         "track": frozenset({"read", "update"}),
         "session": CRUD | {"review"},
+        "schedule_release": READ,
     },
-    "moderator": {**_rows(CONTENT_KINDS, READ), "event": READ, "role": READ, "question": READ},
+    "moderator": {
+        **_rows(CONTENT_KINDS, READ), "event": READ, "role": READ, "question": READ, "schedule_release": READ,
+    },
     # A reviewer reads the event, its review settings and the submitted proposals in their scope
     # (through the review routes only, as domain/projections.py's reviewer audience shows them),
     # and writes their own review of each; their own assignments (the list narrows to them) and the

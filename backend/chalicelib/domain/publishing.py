@@ -12,7 +12,10 @@ from typing import Any
 from chalicelib.db.keys import event_id_from_pk
 
 # Kinds whose items appear on public pages. Roles, jobs, markers and the like never do.
-PUBLIC_KINDS = frozenset({"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post"})
+# A schedule release changes what the site shows (manual mode) and its changelog.
+PUBLIC_KINDS = frozenset(
+    {"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post", "schedule_release"}
+)
 
 
 def _image_value(image: dict[str, Any], name: str) -> str | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import functools
 import json
+import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +21,7 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from chalicelib.formats import c3voc, frab
+from chalicelib.public.bundle import ScheduleChange
 from chalicelib.public.memo import Memo, SameChunks, SameInputs
 from chalicelib.public.richtext import plain_text
 from chalicelib.public.view import NO_ROOM, EventView, SessionView
@@ -227,3 +230,54 @@ def _search_entry(s: SessionView) -> dict[str, object]:
         "start": s.local_start.strftime("%a %d %b %H:%M") if s.local_start else "",
         "url": s.url,
     }
+
+
+# --- the schedule's changelog (Atom) -------------------------------------------------------
+
+ATOM = "http://www.w3.org/2005/Atom"
+CHANGE_LABELS = {"new": "New", "moved": "Moved", "canceled": "Canceled", "room_changed": "Room changed"}
+
+
+def change_line(view: EventView, change: ScheduleChange) -> str:
+    """One change in words, times in the event's time zone: what the changelog page and feed say."""
+
+    def place(starts_at: datetime | None, ends_at: datetime | None, room: str) -> str:
+        when = "time to be announced"
+        if starts_at:
+            start, end = view.local(starts_at), view.local(ends_at)
+            when = f"{start:%a %d %b %H:%M}" + (f"–{end:%H:%M}" if end else "")
+        return f"{when}, {room}" if room else when
+
+    before = place(change.before_starts_at, change.before_ends_at, change.before_room)
+    after = place(change.after_starts_at, change.after_ends_at, change.after_room)
+    detail = {"new": after, "canceled": f"was {before}"}.get(change.kind, f"{before} → {after}")
+    return f"{CHANGE_LABELS[change.kind]}: {change.title} ({detail})"
+
+
+def changelog_atom(view: EventView) -> bytes:
+    """An Atom feed (RFC 4287) of the schedule's releases, newest first, each listing its changes."""
+    ET.register_namespace("", ATOM)
+    releases = sorted(view.bundle.releases, key=lambda r: (r.released_at, r.id), reverse=True)
+    page = view.absolute(f"{view.root}changelog/")
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page)}"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{view.event.name}: schedule changes"
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _atom_time(releases[0].released_at if releases else None)
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=view.absolute(f"{view.root}changelog.atom"))
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=page)
+    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = view.event.name
+    for release in releases:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page + release.id)}"
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"Schedule {release.version}"
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(release.released_at)
+        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"{page}#r-{release.id}")
+        lines = [release.comment] if release.comment else []
+        lines += [change_line(view, change) for change in release.changes] or ["No changes."]
+        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = "\n".join(lines)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _atom_time(moment: datetime | None) -> str:
+    return (moment or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

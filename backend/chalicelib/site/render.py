@@ -81,6 +81,7 @@ def _environment():
     # Links go out only when chalicelib/values.py calls them safe (http/https), whatever was stored.
     env.tests["safe_url"] = lambda url: values.safe_url(url) is not None
     env.globals["session_piece"] = _session_piece
+    env.globals["change_line"] = feeds.change_line
     return env
 
 
@@ -195,6 +196,8 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "tracks/index.html", "tracks.html", {"page": "tracks"}
     yield "rooms/index.html", "rooms.html", {"page": "rooms"}
     yield "sponsors/index.html", "sponsors.html", {"page": "sponsors"}
+    if view.bundle.releases:  # no page before the first release
+        yield "changelog/index.html", "changelog.html", {"page": "schedule"}
 
 
 def _item_pages(view: EventView) -> Iterator[tuple[str, Sequence[Any], Callable[[Any], tuple[str, dict[str, Any]]]]]:
@@ -265,7 +268,11 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
         return (days, day.iso, day.index, day.sessions)
     reads = {
         "event.html": lambda: (view.bundle.posts, view.bundle.sponsors),
-        "schedule.html": lambda: (days, tuple(len(d.sessions) for d in view.days), view.unscheduled),
+        "schedule.html": lambda: (
+            days, tuple(len(d.sessions) for d in view.days), view.unscheduled, bool(view.bundle.releases),
+            view.bundle.schedule_version,
+        ),
+        "changelog.html": lambda: (view.bundle.releases,),
         "speakers.html": lambda: tuple(sp.speaker for sp in view.speakers),
         "tracks.html": lambda: tuple((t, view.sessions_by_track.get(t.id, ())) for t in view.tracks_in_order()),
         "rooms.html": lambda: tuple((r, len(view.sessions_by_room.get(r.id, ()))) for r in view.rooms_in_order()),
@@ -283,6 +290,8 @@ def event_feeds(view: EventView) -> dict[str, bytes]:
         prefix + "search.json": feeds.search_index(view),
     }
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
+    if view.bundle.releases:
+        files[prefix + "changelog.atom"] = feeds.changelog_atom(view)
     return files
 
 
