@@ -33,7 +33,7 @@ from chalicelib.public.view import EventView, SessionView
 from chalicelib.settings import settings
 
 from . import feeds
-from .grid import day_grid
+from .grid import day_grid, day_grids
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # In the Lambda package templates sit beside chalicelib; in the repo at its root.
@@ -82,6 +82,7 @@ def _environment():
     env.tests["safe_url"] = lambda url: values.safe_url(url) is not None
     env.globals["session_piece"] = _session_piece
     env.globals["change_line"] = feeds.change_line
+    env.globals["day_grids"] = day_grids
     return env
 
 
@@ -196,6 +197,13 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "tracks/index.html", "tracks.html", {"page": "tracks"}
     yield "rooms/index.html", "rooms.html", {"page": "rooms"}
     yield "sponsors/index.html", "sponsors.html", {"page": "sponsors"}
+    # A day grid per room and per track: the schedule filtered to one of them.
+    for room in view.rooms_in_order():
+        if view.sessions_by_room.get(room.id):
+            yield f"rooms/{room.id}/index.html", "room.html", {"page": "rooms", "room": room}
+    for track in view.tracks_in_order():
+        if view.sessions_by_track.get(track.id):
+            yield f"tracks/{track.id}/index.html", "track.html", {"page": "tracks", "track": track}
     if view.bundle.releases:  # no page before the first release
         yield "changelog/index.html", "changelog.html", {"page": "schedule"}
 
@@ -273,6 +281,8 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
             view.bundle.schedule_version,
         ),
         "changelog.html": lambda: (view.bundle.releases,),
+        "room.html": lambda: (context["room"], view.sessions_by_room.get(context["room"].id, ())),
+        "track.html": lambda: (context["track"], view.sessions_by_track.get(context["track"].id, ())),
         "speakers.html": lambda: tuple(sp.speaker for sp in view.speakers),
         "tracks.html": lambda: tuple((t, view.sessions_by_track.get(t.id, ())) for t in view.tracks_in_order()),
         "rooms.html": lambda: tuple((r, len(view.sessions_by_room.get(r.id, ()))) for r in view.rooms_in_order()),
