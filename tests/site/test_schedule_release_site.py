@@ -128,3 +128,54 @@ def test_no_release_no_changelog(stack):
 
     assert not [path for path in files if "changelog" in path]
     assert b"changelog" not in files[PREFIX + "schedule/index.html"]
+
+
+def test_incremental_publish_of_mode_switch_releases_and_draft_moves_equals_a_full_build(stack):
+    from app import app
+    from chalicelib.db import content
+    from chalicelib.domain.schedule_releases import release_schedule
+    from chalicelib.site.publish import publish_site
+    from podium.localstack.poller import LocalPoller
+    from support.stack import empty_stack
+    from support.trash import OWNER, actor, child_id, frozen_clock, load, seed_event
+    from test_publish_sequences import _bucket_files, _full_build, _publish_changes
+
+    with frozen_clock():
+        # GIVEN a published event, its site published, the stream followed from now on
+        empty_stack(stack)
+        seeded = seed_event()
+        publish_site().raise_for_failures()
+        poller = LocalPoller(app, stack)
+        poller._start_stream_at_latest()
+        session_id = child_id(seeded.event_id, "session")
+        xml = f"e/{seeded.slug}/schedule.xml"
+
+        def move(hour: int) -> None:
+            session = load("session", session_id, seeded.event_id)
+            session.update(actions=[content.Session.starts_at.set(datetime(2026, 3, 20, hour, tzinfo=UTC)),
+                                    content.Session.ends_at.set(datetime(2026, 3, 20, hour + 1, tzinfo=UTC))])  # fmt: skip
+
+        def release(version: str) -> None:
+            release_schedule(event=load("event", seeded.event_id, seeded.event_id), version=version, comment="",
+                             actor=actor(OWNER))  # fmt: skip
+
+        # WHEN the event goes manual, v1 is released, the session moves (a draft), and v2 is released
+        event = load("event", seeded.event_id, seeded.event_id)
+        event.update(actions=[content.Event.schedule_mode.set("manual")])
+        _publish_changes(poller)
+        before_release = _bucket_files(stack.site_bucket)
+        release("v1")
+        _publish_changes(poller)
+        move(14)
+        _publish_changes(poller)
+        draft = _bucket_files(stack.site_bucket)
+        release("v2")
+        _publish_changes(poller)
+
+        # THEN each step's bucket shows the released schedule, and the last equals a full build
+        assert b"<start>10:00</start>" not in before_release[xml][0]  # manual, nothing released yet
+        assert b"<version>v1</version>" in draft[xml][0] and b"<start>10:00</start>" in draft[xml][0]
+        final = _bucket_files(stack.site_bucket)
+        assert b"<version>v2</version>" in final[xml][0] and b"<start>14:00</start>" in final[xml][0]
+        assert f"e/{seeded.slug}/changelog.atom" in final
+        assert final == _full_build()

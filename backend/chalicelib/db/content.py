@@ -287,6 +287,7 @@ class ScheduleRelease(Item, discriminator="schedule_release"):
 
     id = UnicodeAttribute()
     event_id = UnicodeAttribute()
+    number = NumberAttribute()  # 1, 2, … in the order made (the head's transaction makes them unique)
     label = UnicodeAttribute()  # the version string ("v2"); `version` is the item's own counter
     comment = UnicodeAttribute(null=True)
     released_at = UTCDateTimeAttribute()

@@ -30,7 +30,7 @@ Layout:
   `MAILPREF#<user id>`; the proposals a day's digest names `DIGEST#<yyyy-mm-dd>`/`<event id>`
 - the event an imported source event went into `IMPORTSOURCE#<fingerprint>`/`SOURCE`
 - schedule releases (db/content.py ScheduleRelease), in the event's partition:
-  `SCHEDULERELEASE#<released at>#<id>` (newest last), the latest release's pointer
+  `SCHEDULERELEASE#<number, 6 digits>` (newest last), the latest release's pointer
   `SCHEDULEHEAD` (two releases at once cannot both follow the same one) and a guard per version
   string `SCHEDULEVERSION#<sha256>` (a version names one release of the event)
 """
@@ -360,9 +360,10 @@ def import_source_key(fingerprint: str) -> Key:
 SCHEDULE_RELEASE_SK_PREFIX = "SCHEDULERELEASE#"
 
 
-def schedule_release_key(event_id: str, released_at: datetime, release_id: str) -> Key:
-    """A release of the event's schedule; the sort key orders releases by time."""
-    return event_pk(event_id), SCHEDULE_RELEASE_SK_PREFIX + time_ordered_sk(released_at, release_id)
+def schedule_release_key(event_id: str, number: int) -> Key:
+    """The event's `number`th schedule release (1, 2, …): the sort key orders them as made, also
+    two in one clock tick."""
+    return event_pk(event_id), f"{SCHEDULE_RELEASE_SK_PREFIX}{number:06d}"
 
 
 def schedule_head_key(event_id: str) -> Key:

@@ -119,7 +119,7 @@ FIELDS: dict[str, dict[str, str]] = {
     # snapshot is the site's own input, never a field of an answer.
     "schedule_release": {
         **_CHILD,
-        **dict.fromkeys(("label", "comment", "released_at", "changes"), PUBLIC),
+        **dict.fromkeys(("number", "label", "comment", "released_at", "changes"), PUBLIC),
         "released_by": ORGANIZERS,
         "snapshot": NOBODY,
     },

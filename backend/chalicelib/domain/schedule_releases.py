@@ -181,7 +181,8 @@ def list_releases(*, event_id: str, limit: int, cursor: str | None) -> Page:
 def release_view(release: content.ScheduleRelease, *, audience: Audience) -> dict[str, Any]:
     """A release as `audience` sees it (domain/projections.py), its changes unpacked."""
     shown = project(release, audience)
-    view = {"id": shown.get("id"), "version": shown.get("label"), "comment": shown.get("comment") or ""}
+    view = {"id": shown.get("id"), "number": shown.get("number"), "version": shown.get("label"),
+            "comment": shown.get("comment") or ""}
     view["released_at"] = shown["released_at"].isoformat() if shown.get("released_at") else None
     if "released_by" in shown:
         view["released_by"] = shown["released_by"]
@@ -224,9 +225,9 @@ def release_schedule(*, event: content.Event, version: str, comment: str, actor:
     previous = latest_release(event_id=event.id, head=head)
     current, titles, rooms, live = _schedule_now(event.id)
     changes = changes_between(stored_snapshot(previous), current, titles=titles, room_names=rooms)
-    now, release_id = clock().now(), new_id()
+    now, release_id, number = clock().now(), new_id(), int(previous.number) + 1 if previous else 1
     release = content.ScheduleRelease(
-        *schedule_release_key(event.id, now, release_id), id=release_id, event_id=event.id, label=version,
+        *schedule_release_key(event.id, number), id=release_id, event_id=event.id, number=number, label=version,
         comment=comment or None, released_at=now, released_by=actor.id, changes=pack(changes), snapshot=pack(current),
     )  # fmt: skip
     release.stamp()

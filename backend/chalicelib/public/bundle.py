@@ -174,6 +174,7 @@ class ScheduleRelease:
     """A released version of the schedule, for the public changelog and its Atom feed."""
 
     id: str
+    number: int  # 1, 2, … in the order released
     version: str
     comment: str
     released_at: datetime

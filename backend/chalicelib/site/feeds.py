@@ -257,7 +257,7 @@ def change_line(view: EventView, change: ScheduleChange) -> str:
 def changelog_atom(view: EventView) -> bytes:
     """An Atom feed (RFC 4287) of the schedule's releases, newest first, each listing its changes."""
     ET.register_namespace("", ATOM)
-    releases = sorted(view.bundle.releases, key=lambda r: (r.released_at, r.id), reverse=True)
+    releases = sorted(view.bundle.releases, key=lambda r: r.number, reverse=True)
     page = view.absolute(f"{view.root}changelog/")
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page)}"

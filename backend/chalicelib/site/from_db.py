@@ -113,7 +113,7 @@ def _bundle_of(stored_items: Iterable[_Stored]) -> public.EventBundle | None:
     if not events:
         return None
     sessions = _with_published_answers(by_kind[content.Session], by_kind[content.Question], answers)
-    releases = tuple(sorted(by_kind[content.ScheduleRelease], key=lambda r: (r.released_at, r.id)))
+    releases = tuple(sorted(by_kind[content.ScheduleRelease], key=lambda r: r.number))
     version = ""
     if schedule_releases.schedule_mode(events[0]) == schedule_releases.MANUAL:
         # The site and every feed show the latest release; with none yet, nothing is scheduled.
@@ -344,7 +344,7 @@ def _release(r: content.ScheduleRelease) -> public.ScheduleRelease:
         for c in changes.get(kind, ())
     )
     return safe_record(
-        public.ScheduleRelease(id=r.id, version=r.label, comment=_text(r.comment), released_at=r.released_at,
+        public.ScheduleRelease(id=r.id, number=int(r.number), version=r.label, comment=_text(r.comment), released_at=r.released_at,
                                changes=listed)
     )  # fmt: skip
 
