@@ -186,7 +186,8 @@ def release_view(release: content.ScheduleRelease, *, audience: Audience) -> dic
     view["released_at"] = shown["released_at"].isoformat() if shown.get("released_at") else None
     if "released_by" in shown:
         view["released_by"] = shown["released_by"]
-    view["changes"] = {kind: unpack(release.changes).get(kind, []) for kind in CHANGE_KINDS}
+    changes = unpack(release.changes)
+    view["changes"] = {kind: changes.get(kind, []) for kind in CHANGE_KINDS}
     return view
 
 

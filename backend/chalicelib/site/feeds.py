@@ -256,25 +256,25 @@ def change_line(view: EventView, change: ScheduleChange) -> str:
 
 def changelog_atom(view: EventView) -> bytes:
     """An Atom feed (RFC 4287) of the schedule's releases, newest first, each listing its changes."""
-    ET.register_namespace("", ATOM)
     releases = sorted(view.bundle.releases, key=lambda r: r.number, reverse=True)
     page = view.absolute(f"{view.root}changelog/")
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page)}"
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = f"{view.event.name}: schedule changes"
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _atom_time(releases[0].released_at if releases else None)
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=view.absolute(f"{view.root}changelog.atom"))
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=page)
-    ET.SubElement(ET.SubElement(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = view.event.name
+    # The namespace as a plain attribute on the root (no prefix registered process-wide).
+    feed = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(feed, "id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page)}"
+    ET.SubElement(feed, "title").text = f"{view.event.name}: schedule changes"
+    ET.SubElement(feed, "updated").text = _atom_time(releases[0].released_at if releases else None)
+    ET.SubElement(feed, "link", rel="self", href=view.absolute(f"{view.root}changelog.atom"))
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=page)
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = view.event.name
     for release in releases:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page + release.id)}"
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = f"Schedule {release.version}"
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _atom_time(release.released_at)
-        ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"{page}#r-{release.id}")
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page + release.id)}"
+        ET.SubElement(entry, "title").text = f"Schedule {release.version}"
+        ET.SubElement(entry, "updated").text = _atom_time(release.released_at)
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=f"{page}#r-{release.id}")
         lines = [release.comment] if release.comment else []
         lines += [change_line(view, change) for change in release.changes] or ["No changes."]
-        ET.SubElement(entry, f"{{{ATOM}}}content", type="text").text = "\n".join(lines)
+        ET.SubElement(entry, "content", type="text").text = "\n".join(lines)
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
