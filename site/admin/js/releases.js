@@ -85,7 +85,8 @@ export async function releasesView(ctx, nav) {
     mayRelease ? h("section", { "aria-labelledby": "release-heading" }, h("h2", { id: "release-heading" }, "Release"), releaseForm(ctx, redraw)) : null,
     h("section", { "aria-labelledby": "releases-heading" },
       h("h2", { id: "releases-heading" }, "Releases"),
-      releases.length ? h("p", {}, "Public changelog: ", h("a", { href: publicUrl }, publicUrl)) : h("p", {}, "Nothing released yet."),
+      releases.length ? h("p", {}, "Public changelog: ", h("a", { href: publicUrl }, publicUrl))
+        : h("p", {}, ctx.event.schedule_mode === "manual" ? "Nothing released yet: the public schedule stays empty until the first release." : "Nothing released yet."),
       h("ol", { class: "releases", "aria-label": "Releases" }, releases.map((r) => h("li", { class: "release" },
         h("h3", {}, `${r.version} `, h("span", { class: "meta" }, showTime(r.released_at, zone))),
         r.comment ? h("p", {}, r.comment) : null,
