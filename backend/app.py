@@ -26,6 +26,7 @@ from chalicelib.api import (  # noqa: E402
     review,
     review_assignments,
     roles,
+    schedule_releases,
     speaker_portal,
     trash,
     uploads,
@@ -42,7 +43,7 @@ app.debug = False
 app.register_middleware(http_middleware, "http")
 for api in (
     health, openapi, auth, users, events, content, call_for_papers, questions, review, review_assignments, speaker_portal, roles, jobs_api, uploads, imports, exports,
-    trash, mail,
+    trash, mail, schedule_releases,
 ):  # fmt: skip
     app.register_blueprint(api.bp, url_prefix="/v1")
 for worker in (jobs_worker, changes_worker, sweeper, mail_digest):

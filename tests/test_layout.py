@@ -35,6 +35,7 @@ TESTED_IN = {
     "chalicelib/api/content.py": "api/test_content_http.py",
     "chalicelib/api/questions.py": "api/test_questions_http.py",
     "chalicelib/api/mail.py": "api/test_mail_http.py",  # tests/api/test_mail.py would share adapters' basename
+    "chalicelib/api/schedule_releases.py": "api/test_schedule_releases_http.py",
     "chalicelib/db/mail.py": "domain/test_outbox.py",  # the models, driven by the outbox; its ids' order tested there
     "chalicelib/api/exports.py": "api/test_exports_http.py",
     "chalicelib/api/imports.py": "api/test_imports_http.py",

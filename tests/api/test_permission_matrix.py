@@ -339,6 +339,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/events/{event_id}/notifications"): EDITORS,
     # The schedule's conflicts name talks of every state: the team reads them, reviewers do not.
     ("GET", "/events/{event_id}/schedule/conflicts"): TEAM,
+    # Schedule releases: the organizers release (a coorganizer edits the schedule but does not
+    # release it); the team reads the releases and the draft changes.
+    ("POST", "/events/{event_id}/schedule/releases"): MANAGERS,
+    ("GET", "/events/{event_id}/schedule/releases"): TEAM,
+    ("GET", "/events/{event_id}/schedule/draft-changes"): TEAM,
 } | {
     (method, f"/events/{{event_id}}/{segment}{suffix}"): who
     for segment, verbs in CHILDREN.items()

@@ -14,14 +14,14 @@ DERIVED_SITE_FIELDS = {"event": {"cfp_state", "proposal_url", "published"}, "ses
 
 
 def test_every_stored_field_is_shown_by_the_table_or_to_nobody():
-    from chalicelib.db.content import CHILD_KINDS, Event, Question
+    from chalicelib.db.content import CHILD_KINDS, Event, Question, ScheduleRelease
     from chalicelib.db.review_assignments import ReviewAssignment
     from chalicelib.db.speaker_profiles import SpeakerProfile
     from chalicelib.db.users import User
     from chalicelib.domain.projections import FIELDS, NOT_SHOWN
 
     models = {"event": Event, **CHILD_KINDS, "question": Question, "user": User, "speaker_profile": SpeakerProfile,
-              "review_assignment": ReviewAssignment}
+              "review_assignment": ReviewAssignment, "schedule_release": ScheduleRelease}
     undecided = {kind: sorted(set(m.get_attributes()) - set(FIELDS[kind]) - NOT_SHOWN) for kind, m in models.items()}
     unknown = {kind: sorted(set(FIELDS[kind]) - set(m.get_attributes())) for kind, m in models.items()}
 

@@ -109,3 +109,38 @@ def test_browser_schedule_reloads_offline(page, server, event_prefix):
     assert page.locator("li.s").count() == 97
     page.goto(f"/{event_prefix}speakers/")
     assert page.locator("h1").inner_text() == "Speakers"
+
+
+def test_browser_day_grid_scrolls_inside_itself_with_its_time_column_in_view(page, event_prefix):
+    wide_enough = "document.scrollingElement.scrollWidth <= window.innerWidth"
+    for path in (f"schedule/{DAY}/", "rooms/", "tracks/"):
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.goto(f"/{event_prefix}{path}")
+        assert page.evaluate(wide_enough), path
+
+    # GIVEN the day's grid on a screen narrower than its rooms
+    page.set_viewport_size({"width": 1100, "height": 800})
+    page.goto(f"/{event_prefix}schedule/{DAY}/")
+    grid = page.locator(".grid")
+    assert page.evaluate(wide_enough)
+    assert grid.evaluate("g => g.scrollWidth > g.clientWidth")
+    # WHEN it is scrolled sideways
+    grid.evaluate("g => { g.scrollLeft = g.scrollWidth; }")
+    page.wait_for_function("document.querySelector('.grid').scrollLeft > 0")
+    # THEN the time column is still at the grid's left edge and the page did not move
+    grid_left = grid.evaluate("g => g.getBoundingClientRect().left")
+    label_left = page.locator(".grid .tl").first.evaluate("l => l.getBoundingClientRect().left")
+    assert abs(label_left - grid_left) <= 1
+    assert page.evaluate("window.scrollX") == 0
+
+    # a room's own page and a track's own page hold day grids of their sessions only
+    page.goto(f"/{event_prefix}rooms/")
+    page.locator("a", has_text="by day and time").first.click()
+    room_name = page.locator("h1").inner_text()
+    headers = set(page.locator(".grid .rh").all_inner_texts())
+    assert headers == {room_name.split(" (floor")[0]}
+    assert page.locator(".grid li.s").count() > 0
+    page.goto(f"/{event_prefix}tracks/")
+    page.locator("a", has_text="by day and time").first.click()
+    assert page.locator(".grid li.s").count() > 0
+    assert page.console_errors == []

@@ -59,3 +59,28 @@ def test_day_grid_puts_sessions_without_room_or_end_in_a_last_column_one_row_tal
 
     assert [(c.room, c.column) for c in grid.rooms] == [(MAIN, 2), (NO_ROOM, 3)]
     assert [(p.view.session, p.row_start, p.row_end) for p in grid.placed] == [("talk", 2, 8), ("open", 2, 3)]
+
+
+def test_day_grid_trims_the_empty_hours_at_both_ends_of_the_day():
+    # The event day runs 08:00-20:00; nothing is scheduled before 13:10 or after 15:00.
+    grid = day_grid(_day(_session("a", MAIN, _at(13, 10), _at(14, 0)), _session("b", SIDE, _at(14, 30), _at(15, 0))))
+
+    assert [label.moment for label in grid.labels] == [_at(13), _at(13, 30), _at(14), _at(14, 30)]
+    # Grid lines: after the header row, one per 5 minutes from 13:00 to 15:00 only, and the last.
+    assert grid.rows == 2 + (15 - 13) * 12 + 1
+    assert max(p.row_end for p in grid.placed) == grid.rows - 1
+
+
+def test_day_grids_make_one_grid_per_day_of_the_given_sessions_only():
+    from chalicelib.site.grid import day_grids
+
+    monday = _session("m", MAIN, datetime(2026, 3, 2, 9), datetime(2026, 3, 2, 10))
+    sunday = _session("s", MAIN, _at(11), _at(12))
+    unscheduled = SessionView("u", "/u/", None, MAIN, None, (), None, None)  # type: ignore[arg-type]
+
+    grids = day_grids((monday, sunday, unscheduled))
+
+    assert [(day.date, [p.view.session for p in grid.placed]) for day, grid in grids] == [
+        (date(2026, 3, 1), ["s"]), (date(2026, 3, 2), ["m"]),
+    ]  # fmt: skip
+    assert [label.moment for label in grids[0][1].labels] == [_at(11), _at(11, 30)]

@@ -20,6 +20,7 @@ from chalicelib.api.schema import (
 )
 from chalicelib.domain.questions import QUESTION_KINDS
 from chalicelib.domain.review_assignment import MAX_PER_PROPOSAL
+from chalicelib.domain.schedule_releases import SCHEDULE_MODES
 
 ABSTRACT = rich_text(20_000)
 SHORT_TEXT = text(300)
@@ -52,6 +53,8 @@ EVENT = Schema(
         "ticket_url": URL,
         "social_links": Field("array", items=LINK, max_items=20),
         "licence": SHORT_TEXT,
+        "schedule_mode": Field("string", max_length=6, choices=SCHEDULE_MODES,
+                               description="auto: every change is public at once; manual: the last release is"),
         "version": VERSION,
     },
     required=frozenset({"name"}),

@@ -97,6 +97,9 @@ class Event(Item, discriminator="event"):
     source_fingerprint = UnicodeAttribute(null=True)  # identifier + name + start of the imported source event
     call_for_papers = CallForPapers(null=True)
     review = ReviewSettings(null=True)  # shown by its own route (domain/review.py)
+    # auto (None too: events stored before releases existed): every change is public at once;
+    # manual: the site and feeds show the latest schedule release (domain/schedule_releases.py).
+    schedule_mode = UnicodeAttribute(null=True)
 
 
 class Track(Item, discriminator="track"):
@@ -290,6 +293,38 @@ class Question(Item, discriminator="question"):
     source_id = UnicodeAttribute(null=True)  # set by imports of Podium's own exports
 
 
+class ScheduleRelease(Item, discriminator="schedule_release"):
+    """A released version of the event's schedule (domain/schedule_releases.py writes it): what
+    changed since the release before, and a snapshot of every public session's schedule fields.
+    Both are zlib-compressed JSON in base64 text (the site reads items in the wire format as sent,
+    where binary values arrive as base64 anyway): 600 sessions' must fit an item (400 KB)."""
+
+    id = UnicodeAttribute()
+    event_id = UnicodeAttribute()
+    number = NumberAttribute()  # 1, 2, … in the order made (the head's transaction makes them unique)
+    label = UnicodeAttribute()  # the version string ("v2"); `version` is the item's own counter
+    comment = UnicodeAttribute(null=True)
+    released_at = UTCDateTimeAttribute()
+    released_by = UnicodeAttribute(null=True)
+    changes = UnicodeAttribute()  # {"new": [...], "moved": [...], "canceled": [...], "room_changed": [...]}
+    snapshot = UnicodeAttribute()  # {session id: [starts_at, ends_at, room_id, state]}
+
+
+class ScheduleHead(Item, discriminator="schedule_head"):
+    """The event's latest schedule release (`schedule_head_key`)."""
+
+    event_id = UnicodeAttribute()
+    release_id = UnicodeAttribute()
+    release_sk = UnicodeAttribute()
+
+
+class ScheduleVersion(Item, discriminator="schedule_version"):
+    """Guards a version string: one release of the event holds it (`schedule_version_key`)."""
+
+    event_id = UnicodeAttribute()
+    release_id = UnicodeAttribute()
+
+
 CHILD_KINDS: dict[str, type[Item]] = {
     "track": Track,
     "room": Room,
@@ -305,7 +340,9 @@ CHILD_KINDS: dict[str, type[Item]] = {
 # partition. The partition also holds roles, invites and whatever later kinds live there; readers
 # of content pick by this name before parsing, so those never reach a content reader (nor need
 # their model to be loaded for the parse).
-CONTENT_KINDS: dict[str, type[Item]] = {"event": Event, **CHILD_KINDS, "question": Question}
+CONTENT_KINDS: dict[str, type[Item]] = {
+    "event": Event, **CHILD_KINDS, "question": Question, "schedule_release": ScheduleRelease,
+}  # fmt: skip
 
 
 def is_content(raw: dict) -> bool:

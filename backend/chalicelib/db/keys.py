@@ -29,6 +29,10 @@ Layout:
   outbox mail `OUTBOX#<time>#<id>` (newest last), an organizer's notification choice
   `MAILPREF#<user id>`; the proposals a day's digest names `DIGEST#<yyyy-mm-dd>`/`<event id>`
 - the event an imported source event went into `IMPORTSOURCE#<fingerprint>`/`SOURCE`
+- schedule releases (db/content.py ScheduleRelease), in the event's partition:
+  `SCHEDULERELEASE#<number, 6 digits>` (newest last), the latest release's pointer
+  `SCHEDULEHEAD` (two releases at once cannot both follow the same one) and a guard per version
+  string `SCHEDULEVERSION#<sha256>` (a version names one release of the event)
 """
 
 from __future__ import annotations
@@ -349,6 +353,29 @@ IMPORT_SOURCE_SK = "SOURCE"
 def import_source_key(fingerprint: str) -> Key:
     """Which event an import of this source event (openevent.source_fingerprint) updates."""
     return f"IMPORTSOURCE#{fingerprint}", IMPORT_SOURCE_SK
+
+
+# -- schedule releases ---------------------------------------------------------------------------
+
+SCHEDULE_RELEASE_SK_PREFIX = "SCHEDULERELEASE#"
+
+
+def schedule_release_key(event_id: str, number: int) -> Key:
+    """The event's `number`th schedule release (1, 2, …): the sort key orders them as made, also
+    two in one clock tick."""
+    return event_pk(event_id), f"{SCHEDULE_RELEASE_SK_PREFIX}{number:06d}"
+
+
+def schedule_head_key(event_id: str) -> Key:
+    """Names the event's latest schedule release: each release is written on the condition that
+    the head still names the release its changes were computed from."""
+    return event_pk(event_id), "SCHEDULEHEAD"
+
+
+def schedule_version_key(event_id: str, version: str) -> Key:
+    """Held by the release that took this version string (compared casefolded) in the event."""
+    digest = hashlib.sha256(version.strip().casefold().encode()).hexdigest()[:32]
+    return event_pk(event_id), f"SCHEDULEVERSION#{digest}"
 
 
 def wire(key: Key) -> dict[str, dict[str, str]]:

@@ -44,10 +44,13 @@ MAX_BODY = 20_000
 EVENT_PLACEHOLDERS = ("event_name", "event_starts_at", "event_ends_at", "cfp_closes_at")
 SPEAKER_PLACEHOLDERS = (
     *EVENT_PLACEHOLDERS, "speaker_name", "proposal_title", "proposal_state", "proposal_url", "dashboard_url",
+    "session_starts_at", "session_ends_at",
 )  # fmt: skip
 ORGANIZER_PLACEHOLDERS = (
     *EVENT_PLACEHOLDERS, "organizer_name", "proposal_title", "proposal_state", "speaker_names", "review_url",
 )  # fmt: skip
+# A speaker's mail about their session's place in the schedule (domain/schedule_releases.py).
+SCHEDULE_PLACEHOLDERS = (*SPEAKER_PLACEHOLDERS, "session_room")
 DIGEST_PLACEHOLDERS = (*EVENT_PLACEHOLDERS, "organizer_name", "proposal_count", "proposal_list", "review_url")
 
 
@@ -96,7 +99,13 @@ DEFAULTS: dict[str, Template] = {
             "proposal_reminder", "A reminder sent in bulk (e.g. accepted speakers without slides)",
             "{proposal_state}", "Please check what is still expected of you (slides, confirmation).\n",
         ),
-        _speaker("schedule_changed", "A scheduled session moved", "rescheduled"),
+        Template(
+            "schedule_changed", "speaker", "A released schedule moved a session (new time or room)",
+            SCHEDULE_PLACEHOLDERS, "Your session “{proposal_title}” is rescheduled",
+            "Hello {speaker_name},\n\n{event_name}: your session “{proposal_title}” is rescheduled.\n"
+            "It is now from {session_starts_at} to {session_ends_at} in {session_room}.\n"
+            "\n{proposal_url}\n\nAll your proposals: {dashboard_url}\n",
+        ),
         Template(
             "organizer_new_proposal", "organizer", "Mailed to organizers who chose a mail per new proposal",
             ORGANIZER_PLACEHOLDERS, "New proposal for {event_name}: {proposal_title}",
@@ -243,12 +252,15 @@ def speaker_values(*, event: Any, session: Any, speaker: Any) -> dict[str, str]:
     """A speaker's mail about their session: only what that speaker may read of each item."""
     own_session = project(session, SPEAKER)
     own_profile = project(speaker, SPEAKER)
+    zone = project(event, VISITORS).get("timezone")  # the times as the event's visitors read them
     return event_values(event) | {
         "speaker_name": own_profile.get("name") or "",
         "proposal_title": own_session.get("title") or "",
         "proposal_state": own_session.get("state") or "",
         "proposal_url": speaker_page_url(event_id=event.id, session_id=own_session.get("id")),
         "dashboard_url": speaker_page_url(event_id=event.id),
+        "session_starts_at": _when(own_session.get("starts_at"), zone),
+        "session_ends_at": _when(own_session.get("ends_at"), zone),
     }
 
 

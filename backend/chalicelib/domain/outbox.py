@@ -64,15 +64,18 @@ def deliver(items: list[OutboxMail], *, delivery: str) -> list[str]:
     ]
 
 
-def mail_speakers(*, event: Any, session: Any, speakers: Iterable[Any], template_name: str) -> list[str]:
+def mail_speakers(
+    *, event: Any, session: Any, speakers: Iterable[Any], template_name: str, extra: dict[str, str] | None = None
+) -> list[str]:
     """Compose `template_name` for each speaker with an email and deliver it as the template says
-    (send now or queue). Returns the send jobs' ids (none when queued)."""
+    (send now or queue); `extra` adds values the speaker's own don't hold (a room's name). Returns
+    the send jobs' ids (none when queued)."""
     template = mail_templates.get_template(event_id=event.id, name=template_name)
     items = [
         add(
             event_id=event.id, to=speaker.email, template=template_name, session_id=session.id,
             mail=mail_templates.render(
-                template, mail_templates.speaker_values(event=event, session=session, speaker=speaker)
+                template, mail_templates.speaker_values(event=event, session=session, speaker=speaker) | (extra or {})
             ),
         )
         for speaker in speakers

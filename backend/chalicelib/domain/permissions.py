@@ -63,6 +63,8 @@ _EVENT_ADMIN = {
     "notification": frozenset({"read", "update"}),
     # The schedule's conflicts (domain/schedule_conflicts.py) name talks and speakers of any state.
     "schedule_conflict": READ,
+    # Schedule releases: the organizers release; the team reads the releases and draft changes.
+    "schedule_release": frozenset({"read", "create"}),
 }
 
 # relation -> resource kind -> verbs. Relations: "anyone"; "signed_in"; "visitor" (the event is
@@ -111,6 +113,7 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "outbox": READ,
         "notification": frozenset({"read", "update"}),
         "schedule_conflict": READ,
+        "schedule_release": READ,
     },
     "track_organizer": {
         **_rows(CONTENT_KINDS, READ),
@@ -119,9 +122,11 @@ PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "event": READ,
         "track": frozenset({"read", "update"}),
         "session": CRUD | {"review"},
+        "schedule_release": READ,
     },
     "moderator": {
         **_rows(CONTENT_KINDS, READ), "event": READ, "role": READ, "question": READ, "schedule_conflict": READ,
+        "schedule_release": READ,
     },
     # A reviewer reads the event, its review settings and the submitted proposals in their scope
     # (through the review routes only, as domain/projections.py's reviewer audience shows them),

@@ -44,7 +44,7 @@ FIELDS: dict[str, dict[str, str]] = {
                 "latitude", "longitude", "logo_url", "banner_url", "logo_file", "banner_file",
                 "code_of_conduct", "privacy", "organizer_name", "organizer_description", "ticket_url",
                 "social_links", "licence", "state", "event_url", "external_event_url", "topic", "sub_topic",
-                "event_type", "copyright_holder",
+                "event_type", "copyright_holder", "schedule_mode",
             ),
             PUBLIC,
         ),
@@ -118,6 +118,14 @@ FIELDS: dict[str, dict[str, str]] = {
         **{name: tier for name, tier in _CHILD.items() if name != "id"},  # the pair is its key
         **dict.fromkeys(("proposal_id", "reviewer_id", "manual"), PUBLIC),
         "assigned_by": ORGANIZERS,
+    },
+    # Schedule releases (domain/schedule_releases.py): the public changelog shows them; the
+    # snapshot is the site's own input, never a field of an answer.
+    "schedule_release": {
+        **_CHILD,
+        **dict.fromkeys(("number", "label", "comment", "released_at", "changes"), PUBLIC),
+        "released_by": ORGANIZERS,
+        "snapshot": NOBODY,
     },
     # Custom questions: whoever may propose a talk reads them (the form asks them).
     "question": {

@@ -12,8 +12,9 @@ from typing import Any
 from chalicelib.db.keys import event_id_from_pk
 
 # Kinds whose items appear on public pages. Roles, jobs, markers and the like never do.
+# A schedule release changes what the site shows (manual mode) and its changelog.
 PUBLIC_KINDS = frozenset(
-    {"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post", "schedule_block"}
+    {"event", "track", "room", "session_type", "session", "speaker", "sponsor", "post", "schedule_block", "schedule_release"}
 )
 
 

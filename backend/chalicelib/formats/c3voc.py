@@ -669,7 +669,7 @@ def schedule_json(view: EventView, *, pieces: Pieces = each_made) -> bytes:
         "days": [_c3voc_day(view, day, slots, pieces) for day in view.days],
     }
     schedule = {
-        "version": "1.0",
+        "version": view.bundle.schedule_version or "1.0",  # a released schedule's version (manual mode)
         "base_url": view.absolute("/"),
         "conference": conference,
     }

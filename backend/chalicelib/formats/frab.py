@@ -182,7 +182,7 @@ def schedule_xml(view: EventView, *, pieces: Pieces = each_made) -> bytes:
     root = ET.Element("schedule")
     _sub(root, "generator", name=GENERATOR["name"], version=GENERATOR["version"])
     _sub(root, "url", view.absolute(f"{view.root}schedule.xml"))
-    _sub(root, "version", "1.0")
+    _sub(root, "version", view.bundle.schedule_version or "1.0")  # a released schedule's version (manual mode)
     _frab_conference(view, root)
     slots: list[SessionView] = []
     _frab_days(view, root, slots)

@@ -184,6 +184,34 @@ class Post:
 
 
 @dataclass(frozen=True)
+class ScheduleChange:
+    """One line of a release's changelog: a session new to the schedule, moved, canceled or in
+    another room; its place before and after (times UTC, room names as they were at the release)."""
+
+    kind: str  # new | moved | canceled | room_changed
+    session_id: str
+    title: str
+    before_starts_at: datetime | None = None
+    before_ends_at: datetime | None = None
+    before_room: str = ""
+    after_starts_at: datetime | None = None
+    after_ends_at: datetime | None = None
+    after_room: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleRelease:
+    """A released version of the schedule, for the public changelog and its Atom feed."""
+
+    id: str
+    number: int  # 1, 2, … in the order released
+    version: str
+    comment: str
+    released_at: datetime
+    changes: tuple[ScheduleChange, ...] = ()
+
+
+@dataclass(frozen=True)
 class EventBundle:
     event: Event
     tracks: tuple[Track, ...] = ()
@@ -193,6 +221,10 @@ class EventBundle:
     speakers: tuple[Speaker, ...] = ()
     sponsors: tuple[Sponsor, ...] = ()
     posts: tuple[Post, ...] = ()
+    # The schedule's released versions, oldest first (the changelog), and the version string the
+    # feeds carry: the shown release's in manual mode, "" in auto mode (the feeds' own default).
+    releases: tuple[ScheduleRelease, ...] = ()
+    schedule_version: str = ""
 
 
 def safe_bundle(bundle: EventBundle) -> EventBundle:
@@ -206,6 +238,8 @@ def safe_bundle(bundle: EventBundle) -> EventBundle:
             )
             for name in ("tracks", "rooms", "session_types", "sessions", "speakers", "sponsors", "posts")
         },
+        releases=bundle.releases,  # made safe when read (site/from_db.py)
+        schedule_version=bundle.schedule_version,
     )
 
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 import functools
 import json
 import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from chalicelib.formats import c3voc, frab
-from chalicelib.public.bundle import Speaker
+from chalicelib.public.bundle import ScheduleChange, Speaker
 from chalicelib.public.memo import Memo, SameChunks, SameInputs
 from chalicelib.public.richtext import plain_text, sanitize
 from chalicelib.public.view import NO_ROOM, EventView, SessionView
@@ -319,3 +320,54 @@ def _rfc3339(moment: datetime) -> str:
 
 def _xml(text: str) -> str:
     return escape(text, {'"': "&quot;"})
+
+
+# --- the schedule's changelog (Atom) -------------------------------------------------------
+
+ATOM = "http://www.w3.org/2005/Atom"
+CHANGE_LABELS = {"new": "New", "moved": "Moved", "canceled": "Canceled", "room_changed": "Room changed"}
+
+
+def change_line(view: EventView, change: ScheduleChange) -> str:
+    """One change in words, times in the event's time zone: what the changelog page and feed say."""
+
+    def place(starts_at: datetime | None, ends_at: datetime | None, room: str) -> str:
+        when = "time to be announced"
+        if starts_at:
+            start, end = view.local(starts_at), view.local(ends_at)
+            when = f"{start:%a %d %b %H:%M}" + (f"–{end:%H:%M}" if end else "")
+        return f"{when}, {room}" if room else when
+
+    before = place(change.before_starts_at, change.before_ends_at, change.before_room)
+    after = place(change.after_starts_at, change.after_ends_at, change.after_room)
+    detail = {"new": after, "canceled": f"was {before}"}.get(change.kind, f"{before} → {after}")
+    return f"{CHANGE_LABELS[change.kind]}: {change.title} ({detail})"
+
+
+def changelog_atom(view: EventView) -> bytes:
+    """An Atom feed (RFC 4287) of the schedule's releases, newest first, each listing its changes."""
+    releases = sorted(view.bundle.releases, key=lambda r: r.number, reverse=True)
+    page = view.absolute(f"{view.root}changelog/")
+    # The namespace as a plain attribute on the root (no prefix registered process-wide).
+    feed = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(feed, "id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page)}"
+    ET.SubElement(feed, "title").text = f"{view.event.name}: schedule changes"
+    ET.SubElement(feed, "updated").text = _atom_time(releases[0].released_at if releases else None)
+    ET.SubElement(feed, "link", rel="self", href=view.absolute(f"{view.root}changelog.atom"))
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=page)
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = view.event.name
+    for release in releases:
+        entry = ET.SubElement(feed, "entry")
+        ET.SubElement(entry, "id").text = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, page + release.id)}"
+        ET.SubElement(entry, "title").text = f"Schedule {release.version}"
+        ET.SubElement(entry, "updated").text = _atom_time(release.released_at)
+        ET.SubElement(entry, "link", rel="alternate", type="text/html", href=f"{page}#r-{release.id}")
+        lines = [release.comment] if release.comment else []
+        lines += [change_line(view, change) for change in release.changes] or ["No changes."]
+        ET.SubElement(entry, "content", type="text").text = "\n".join(lines)
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _atom_time(moment: datetime | None) -> str:
+    return (moment or datetime(1970, 1, 1, tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

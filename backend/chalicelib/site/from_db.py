@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from chalicelib.clock import clock
@@ -17,9 +17,11 @@ from chalicelib.db.base import Item
 from chalicelib.db.keys import EVENT_SK
 from chalicelib.db.queries import event_content_raw, event_raw_items_at, published_events
 from chalicelib.db.uploads import StoredFile
+from chalicelib.domain import schedule_releases
 from chalicelib.domain.uploads import public_url
 from chalicelib.public import bundle as public
 from chalicelib.public.memo import Memo
+from chalicelib.public.safe_values import safe_record
 from chalicelib.settings import settings
 from chalicelib.site.from_export import cfp_state
 
@@ -96,6 +98,7 @@ def _stored_of(raw: dict[str, Any], uploads: str) -> _Stored:
 def _bundle_of(stored_items: Iterable[_Stored]) -> public.EventBundle | None:
     by_kind: dict[type[Item], list[Any]] = defaultdict(list)
     answers: dict[str, dict[str, Any]] = {}  # a session's answers by its id, joined below
+    snapshots: dict[str, dict[str, Any]] = {}  # each release's snapshot by the release's id
     now = clock().epoch()
     for stored in stored_items:
         if stored.trashed or (stored.expires_at is not None and stored.expires_at <= now):
@@ -104,18 +107,30 @@ def _bundle_of(stored_items: Iterable[_Stored]) -> public.EventBundle | None:
             by_kind[stored.kind].append(stored.record)
             if stored.answers:
                 answers[stored.record.id] = stored.answers
+            if stored.snapshot is not None:
+                snapshots[stored.record.id] = stored.snapshot
     events = by_kind[content.Event]
     if not events:
         return None
+    sessions = _with_published_answers(by_kind[content.Session], by_kind[content.Question], answers)
+    releases = tuple(sorted(by_kind[content.ScheduleRelease], key=lambda r: r.number))
+    version = ""
+    if schedule_releases.schedule_mode(events[0]) == schedule_releases.MANUAL:
+        # The site and every feed show the latest release; with none yet, nothing is scheduled.
+        version = releases[-1].version if releases else ""
+        shown = snapshots.get(releases[-1].id, {}) if releases else {}
+        sessions = schedule_releases.released_sessions(sessions, shown, slot=events[0].id)
     return public.EventBundle(
         event=_event(events[0]),
         tracks=tuple(by_kind[content.Track]),
         rooms=tuple(by_kind[content.Room]),
         session_types=tuple(by_kind[content.SessionType]),
-        sessions=_with_published_answers(by_kind[content.Session], by_kind[content.Question], answers),
+        sessions=sessions,
         speakers=tuple(by_kind[content.Speaker]),
         sponsors=tuple(by_kind[content.Sponsor]),
         posts=tuple(by_kind[content.Post]),
+        releases=releases,
+        schedule_version=version,
     )
 
 
@@ -167,6 +182,7 @@ class _Stored(NamedTuple):
     expires_at: int | None
     record: Any  # the public record; None for kinds the site does not show
     answers: dict[str, Any] | None = None  # a session's answers, until joined with the published questions
+    snapshot: dict[str, Any] | None = None  # a schedule release's snapshot (domain/schedule_releases.py)
 
 
 # Public records made from stored items, remembered between builds in one process (a warm
@@ -180,7 +196,10 @@ def _stored(raw: dict[str, Any]) -> _Stored:
     convert = _CONVERTERS.get(type(item))
     record = convert(item) if convert is not None else None
     answers = getattr(item, "answers", None) if isinstance(item, content.Session) else None
-    return _Stored(type(item), item.is_trashed(), item.expires_at, record, answers.as_dict() if answers else None)
+    snapshot = schedule_releases.unpack(item.snapshot) if isinstance(item, content.ScheduleRelease) else None
+    return _Stored(
+        type(item), item.is_trashed(), item.expires_at, record, answers.as_dict() if answers else None, snapshot
+    )
 
 
 def _published_post(p: content.Post) -> public.Post | None:
@@ -311,6 +330,29 @@ def _post(p: content.Post) -> public.Post:
     return public.Post(id=p.id, title=p.title, body=_text(p.body), published_at=p.published_at or p.created_at)
 
 
+def _release(r: content.ScheduleRelease) -> public.ScheduleRelease:
+    changes = schedule_releases.unpack(r.changes)
+
+    def moment(place: dict[str, Any] | None, name: str) -> datetime | None:
+        return datetime.fromisoformat(place[name]) if place and place.get(name) else None
+
+    listed = tuple(
+        safe_record(public.ScheduleChange(
+            kind=kind, session_id=c["session_id"], title=c.get("title") or "",
+            before_starts_at=moment(c.get("before"), "starts_at"), before_ends_at=moment(c.get("before"), "ends_at"),
+            before_room=(c.get("before") or {}).get("room") or "",
+            after_starts_at=moment(c.get("after"), "starts_at"), after_ends_at=moment(c.get("after"), "ends_at"),
+            after_room=(c.get("after") or {}).get("room") or "",
+        ))
+        for kind in schedule_releases.CHANGE_KINDS
+        for c in changes.get(kind, ())
+    )
+    return safe_record(
+        public.ScheduleRelease(id=r.id, number=int(r.number), version=r.label, comment=_text(r.comment), released_at=r.released_at,
+                               changes=listed)
+    )  # fmt: skip
+
+
 _CONVERTERS: dict[type[Item], Callable[[Any], Any]] = {
     content.Track: _track,
     content.Room: _room,
@@ -320,6 +362,7 @@ _CONVERTERS: dict[type[Item], Callable[[Any], Any]] = {
     content.Sponsor: _sponsor,
     content.Post: _published_post,
     content.Question: _question,
+    content.ScheduleRelease: _release,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from chalicelib.public.bundle import Room
 from chalicelib.public.view import NO_ROOM, DayView, SessionView
@@ -92,3 +92,14 @@ def day_grid(day: DayView) -> DayGrid:
         moment += timedelta(minutes=30)
     placed.sort(key=lambda p: (p.row_start, p.column))
     return DayGrid(tuple(columns), tuple(placed), tuple(labels), next_column - FIRST_COLUMN, rows)
+
+
+def day_grids(sessions: tuple[SessionView, ...]) -> tuple[tuple[DayView, DayGrid], ...]:
+    """A grid per day of some of the event's sessions (one room's, one track's), days in order;
+    unscheduled sessions are left out."""
+    by_day: dict[date, list[SessionView]] = {}
+    for view in sessions:
+        if view.local_start:
+            by_day.setdefault(view.local_start.date(), []).append(view)
+    days = (DayView(i, d, tuple(by_day[d])) for i, d in enumerate(sorted(by_day), start=1))
+    return tuple((day, day_grid(day)) for day in days)

@@ -33,7 +33,7 @@ from chalicelib.public.view import EventView, SessionView
 from chalicelib.settings import settings
 
 from . import feeds
-from .grid import day_grid
+from .grid import day_grid, day_grids
 from .share import share_card
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -84,6 +84,8 @@ def _environment():
     env.tests["safe_url"] = lambda url: values.safe_url(url) is not None
     env.globals["session_piece"] = _session_piece
     env.globals["share_card"] = share_card
+    env.globals["change_line"] = feeds.change_line
+    env.globals["day_grids"] = day_grids
     return env
 
 
@@ -203,6 +205,15 @@ def _event_pages(view: EventView) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "search/index.html", "search.html", {"page": "search"}
     yield "my/index.html", "my.html", {"page": "my"}
     yield "news/index.html", "news.html", {"page": "news"}
+    # A day grid per room and per track: the schedule filtered to one of them.
+    for room in view.rooms_in_order():
+        if view.sessions_by_room.get(room.id):
+            yield f"rooms/{room.id}/index.html", "room.html", {"page": "rooms", "room": room}
+    for track in view.tracks_in_order():
+        if view.sessions_by_track.get(track.id):
+            yield f"tracks/{track.id}/index.html", "track.html", {"page": "tracks", "track": track}
+    if view.bundle.releases:  # no page before the first release
+        yield "changelog/index.html", "changelog.html", {"page": "schedule"}
 
 
 def _item_pages(view: EventView) -> Iterator[tuple[str, Sequence[Any], Callable[[Any], tuple[str, dict[str, Any]]]]]:
@@ -273,7 +284,13 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
         return (days, day.iso, day.index, day.sessions)
     reads = {
         "event.html": lambda: (view.bundle.posts, view.bundle.sponsors),
-        "schedule.html": lambda: (days, tuple(len(d.sessions) for d in view.days), view.unscheduled),
+        "schedule.html": lambda: (
+            days, tuple(len(d.sessions) for d in view.days), view.unscheduled, bool(view.bundle.releases),
+            view.bundle.schedule_version,
+        ),
+        "changelog.html": lambda: (view.bundle.releases,),
+        "room.html": lambda: (context["room"], view.sessions_by_room.get(context["room"].id, ())),
+        "track.html": lambda: (context["track"], view.sessions_by_track.get(context["track"].id, ())),
         "speakers.html": lambda: tuple(sp.speaker for sp in view.speakers),
         "tracks.html": lambda: tuple((t, view.sessions_by_track.get(t.id, ())) for t in view.tracks_in_order()),
         "rooms.html": lambda: tuple((r, len(view.sessions_by_room.get(r.id, ()))) for r in view.rooms_in_order()),
@@ -295,6 +312,8 @@ def event_feeds(view: EventView) -> dict[str, bytes]:
         prefix + "news.atom": feeds.news_atom(view),
     }
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
+    if view.bundle.releases:
+        files[prefix + "changelog.atom"] = feeds.changelog_atom(view)
     return files
 
 

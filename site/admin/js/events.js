@@ -12,6 +12,7 @@ import { reviewView } from "./review.js";
 import { assignmentsView } from "./assignments.js";
 import { questionsView } from "./questions.js";
 import { mailView } from "./mail.js";
+import { releasesView } from "./releases.js";
 
 export const COLLECTIONS = [
   { path: "tracks", kind: "track", label: "Tracks", columns: ["color"] },
@@ -58,6 +59,7 @@ function subnav(ctx, current) {
   const links = [["", "Details"]];
   for (const c of COLLECTIONS) if (declares(doc, "get", `/events/{}/${c.path}`)) links.push([c.path, c.label]);
   if (declares(doc, "get", "/events/{}/sessions")) links.push(["schedule", "Schedule"], ["proposals", "Proposals"]);
+  if (declares(doc, "get", "/events/{}/schedule/releases") && ctx.role && ctx.role !== "reviewer") links.push(["releases", "Releases"]);
   if (declares(doc, "get", "/events/{}/call-for-papers")) links.push(["cfp", "Call for papers"]);
   if (declares(doc, "get", "/events/{}/review/proposals")) links.push(["review", "Review"]);
   if (declares(doc, "get", "/events/{}/review-assignments")) links.push(["assignments", "Review assignments"]);
@@ -90,6 +92,7 @@ export async function eventView(eventId, rest, query) {
   if (collection) return listView(ctx, collection, query);
   switch (section) {
     case "schedule": return scheduleView(ctx, subnav(ctx, "schedule"));
+    case "releases": return releasesView(ctx, subnav(ctx, "releases"));
     case "proposals": return proposalsView(ctx, subnav(ctx, "proposals"));
     case "cfp": return cfpView(ctx, subnav(ctx, "cfp"));
     case "review": return reviewView(ctx, subnav(ctx, "review"), query);
