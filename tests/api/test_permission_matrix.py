@@ -268,6 +268,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/users"): ADMINS,
     ("GET", "/users/{user_id}"): ADMINS,  # a plain user none of the actors is
     ("DELETE", "/users/{user_id}"): ADMINS,
+    ("GET", "/users/{user_id}/removal"): ADMINS,  # what trashing them would take
     ("PATCH", "/users/{user_id}"): frozenset({"super_admin"}),  # granting the admin role
     ("GET", "/events/{event_id}"): TEAM | REVIEWERS,
     ("PATCH", "/events/{event_id}"): EDITORS,

@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
+from chalicelib.api.jobs import started_or_done
 from chalicelib.api.schema import PAGE, Field, Schema
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import accounts, trash
@@ -62,9 +63,17 @@ def change_admin(user_id: str, resource: Any, body: dict[str, Any]) -> dict[str,
 
 
 @endpoint(
-    bp, "/users/{user_id}", "DELETE", action="user.delete", load=_load_user, errors=(401, 403, 404, 409),
-    summary="Move the user (and events they alone own) to the trash (admins); 409 lists shared events",
+    bp, "/users/{user_id}", "DELETE", action="user.delete", load=_load_user, errors=(202, 401, 403, 404, 409),
+    summary="Move the user (and events they alone own) to the trash (admins); 409 lists shared events; 202: a job",
 )  # fmt: skip
-def delete_user(user_id: str, resource: Any) -> dict[str, Any]:
-    trash.trash_user(user=resource, actor=current_context().actor)
-    return trash.trash_view(trash.get_trashed(kind="user", item_id=user_id))
+def delete_user(user_id: str, resource: Any) -> Any:
+    result = trash.start_trash_user(user=resource, actor=current_context().actor)
+    return started_or_done(result, lambda _done: trash.trash_view(trash.get_trashed(kind="user", item_id=user_id)))
+
+
+@endpoint(
+    bp, "/users/{user_id}/removal", "GET", action="user.delete", load=_load_user, errors=(401, 403, 404, 409),
+    summary="What trashing the user would take: the events they alone run and the item count (admins)",
+)  # fmt: skip
+def removal_preview(user_id: str, resource: Any) -> dict[str, Any]:
+    return trash.user_removal_preview(user=resource, actor=current_context().actor)
