@@ -226,13 +226,18 @@ def _set_password(user: User, password: str) -> User:
     return user
 
 
+def verify_current_password(user: User, password: str, *, client_address: str) -> None:
+    """422 naming `current_password` unless it is the user's; counted as a sign-in attempt."""
+    _take_login_attempt(user.email, client_address)
+    if not verify_password(user.password_hash, password):
+        raise ValidationFailed("The current password is wrong.", fields={"current_password": "is wrong"})
+    _give_back_login_attempt(user.email, client_address)
+
+
 def change_password(*, user_id: str, current_password: str, new_password: str, client_address: str) -> tuple[str, int]:
     """Set a new password, revoke every earlier token, and return a fresh one."""
     user = get_user(user_id)
-    _take_login_attempt(user.email, client_address)
-    if not verify_password(user.password_hash, current_password):
-        raise ValidationFailed("The current password is wrong.", fields={"current_password": "is wrong"})
-    _give_back_login_attempt(user.email, client_address)
+    verify_current_password(user, current_password, client_address=client_address)
     _check_password(new_password, "new_password")
     _set_password(user, new_password)
     return issue_access_token(user_id=user.id, token_version=user.token_version)
