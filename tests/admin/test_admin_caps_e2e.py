@@ -17,7 +17,15 @@ from playwright.sync_api import expect
 from support.admin import call_api, screenshot
 from support.axe import assert_accessible
 from support.dev_stack import REPO, DevStack, podium_environ, start_dev_stack
-from test_admin_e2e import PASSWORD, join_as, organizer_with_event, settled, sign_in_in_browser, user_account
+from test_admin_e2e import (
+    PASSWORD,
+    join_as,
+    mailed_link,
+    organizer_with_event,
+    settled,
+    sign_in_in_browser,
+    user_account,
+)
 
 pytestmark = pytest.mark.e2e
 ROOMS = 101  # with the event, more than the 100 items an operation runs in a request
@@ -142,7 +150,7 @@ def test_admin_caps_organizer_publishes_invites_trashes_restores_and_hands_over(
     assert (trash_fits, event_fits) == (True, True)
 
 
-def test_admin_caps_admin_changes_a_role_and_a_user_changes_their_password(pages, dev_stack):
+def test_admin_caps_admin_changes_a_role_and_a_user_changes_their_password_and_email(pages, dev_stack):
     # GIVEN the super admin (podium create-admin) and another account
     root_email = "root-caps@example.org"
     subprocess.run(
@@ -168,24 +176,36 @@ def test_admin_caps_admin_changes_a_role_and_a_user_changes_their_password(pages
     admin.get_by_role("heading", level=1, name="Audit log").wait_for()
     assert_accessible(admin, "audit log")
 
-    # AND the user changes their password on their account page, signs out and in again
+    # AND the user changes their password and their email on their account page
+    new_email = person["email"].replace("promoted-", "moved-")
     user = pages.open()
     sign_in_in_browser(user, person["email"])
     user.get_by_role("link", name="Your account").click()
-    user.get_by_label("Current password").fill(PASSWORD)
-    user.get_by_label("New password").fill("a new password 2")
-    user.get_by_role("button", name="Change the password").click()
+    password_form = user.get_by_role("form", name="Change the password")
+    password_form.get_by_label("Current password").fill(PASSWORD)
+    password_form.get_by_label("New password").fill("a new password 2")
+    password_form.get_by_role("button", name="Change the password").click()
     user.get_by_text("Password changed.").first.wait_for()
+    email_form = user.get_by_role("form", name="Change the email")
+    email_form.get_by_label("New email address").fill(new_email)
+    email_form.get_by_label("Current password").fill("a new password 2")
+    email_form.get_by_role("button", name="Change the email").click()
+    user.get_by_text("We mailed a link to the new address").first.wait_for()
     assert_accessible(user, "account")
     screenshot(user, "caps-06-account")
+
+    # AND, signed out, opens the link mailed to the new address and signs in with both new values
     user.get_by_role("button", name="Sign out").click()
-    user.get_by_label("Email (required)").fill(person["email"])
+    user.goto(mailed_link(dev_stack, new_email, "#/email?token="))
+    user.get_by_text(f"Your account uses {new_email} now").wait_for()
+    user.get_by_role("link", name="Sign in", exact=True).last.click()
+    user.get_by_label("Email (required)").fill(new_email)
     user.get_by_label("Password (required)").fill("a new password 2")
     user.get_by_role("button", name="Sign in").click()
     user.get_by_role("heading", level=1, name="My events").wait_for()
 
     # THEN the API agrees
     _, found = call_api(dev_stack, "GET", "/me", token=call_api(dev_stack, "POST", "/auth/login",
-                        {"email": person["email"], "password": "a new password 2"})[1]["access_token"])  # fmt: skip
-    assert found["is_admin"] is True
-    assert call_api(dev_stack, "POST", "/auth/login", {"email": person["email"], "password": PASSWORD})[0] == 401
+                        {"email": new_email, "password": "a new password 2"})[1]["access_token"])  # fmt: skip
+    assert (found["is_admin"], found["email"]) == (True, new_email)
+    assert call_api(dev_stack, "POST", "/auth/login", {"email": person["email"], "password": "a new password 2"})[0] == 401

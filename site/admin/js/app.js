@@ -6,7 +6,7 @@ import { eventView } from "./events.js";
 import { trashView } from "./trash.js";
 import { importView } from "./imports.js";
 import { speakerView } from "./speaker.js";
-import { accountView } from "./account.js";
+import { accountView, confirmEmailView } from "./account.js";
 import { usersView } from "./users.js";
 import { auditView } from "./audit.js";
 
@@ -195,7 +195,7 @@ function viewEventNew() {
 
 // -- router --------------------------------------------------------------------------------
 
-const PUBLIC_ROUTES = new Set(["signin", "signup", "verify", "reset", "invites"]);
+const PUBLIC_ROUTES = new Set(["signin", "signup", "verify", "reset", "invites", "email"]);
 
 async function route() {
   const { parts, query } = paramsOf(location.hash || "#/events");
@@ -214,6 +214,7 @@ async function route() {
     case "invites": return viewAcceptInvite(query);
     case "trash": return trashView(query);
     case "account": return accountView();
+    case "email": return confirmEmailView(query);
     case "users": return usersView(query);
     case "audit": return auditView(query);
     case "import": return importView();
