@@ -23,16 +23,19 @@ def _load_user(user_id: str, **_: str) -> Any:
 
 
 @endpoint(
-    bp, "/users", "GET", action="user.list", summary="Users by email (admins); ?q= email prefix", response=PAGE,
-    errors=(400, 401, 403, 404),
+    bp, "/users", "GET", action="user.list", response=PAGE, errors=(400, 401, 403, 404),
+    summary="Users by email (admins); ?q= email prefix, ?name= part of the name (any case)",
 )  # fmt: skip
 def list_users() -> dict[str, Any]:
     query = bp.current_request.query_params or {}
-    prefix = query.get("q", "")
+    prefix, name = query.get("q", ""), query.get("name", "")
     if len(prefix) > 254:
-        raise BadRequest("q is an email prefix of at most 254 characters.")
+        raise BadRequest("q is an email prefix of at most 254 characters.", fields={"q": "at most 254 characters"})
+    if len(name) > 200:
+        raise BadRequest("name is part of a name, at most 200 characters.", fields={"name": "at most 200 characters"})
     limit, cursor = page_request(query)
-    return accounts.list_users(prefix=prefix, limit=limit, cursor=cursor).map(accounts.private_view).body()
+    found = accounts.list_users(prefix=prefix, name=name, limit=limit, cursor=cursor)
+    return found.map(accounts.private_view).body()
 
 
 @endpoint(

@@ -338,12 +338,17 @@ def set_admin(*, user_id: str, is_admin: bool) -> User:
     return user
 
 
-def list_users(*, prefix: str, limit: int, cursor: str | None) -> Page:
-    """Users whose email starts with `prefix`, by email, through gsi2 (never a table scan)."""
-    condition = User.gsi2sk.startswith(normalize_email(prefix)) if prefix else None
-    return read_page(
-        User.gsi2, USERS_INDEX_KEY, condition, keep=_is_user, limit=limit, cursor=cursor, secret=signing_key()
-    )
+def list_users(*, prefix: str, limit: int, cursor: str | None, name: str = "") -> Page:
+    """Users whose email starts with `prefix` and whose name holds `name` (any case), by email,
+    through gsi2 (never a table scan; a name is matched on the index's items as they are read)."""
+    prefix = normalize_email(prefix)  # all blanks is no prefix: DynamoDB refuses an empty one (a 500)
+    condition = User.gsi2sk.startswith(prefix) if prefix else None
+    wanted = name.strip().casefold()
+
+    def keep(item: Any) -> bool:
+        return _is_user(item) and (not wanted or wanted in (item.name or "").casefold())
+
+    return read_page(User.gsi2, USERS_INDEX_KEY, condition, keep=keep, limit=limit, cursor=cursor, secret=signing_key())
 
 
 def _is_user(item: Any) -> bool:
