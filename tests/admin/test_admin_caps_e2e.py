@@ -6,9 +6,12 @@ Every new view passes axe-core."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -128,6 +131,16 @@ def test_admin_caps_organizer_publishes_invites_trashes_restores_and_hands_over(
     restoring = page.evaluate("() => window.progressSeen")
     _, rooms = call_api(dev_stack, "GET", f"/events/{event_id}/rooms?limit=100", token=owner["token"])
 
+    # AND export it from its page and download the zip
+    page.goto(f"/admin/#/events/{event_id}")
+    settled(page)
+    page.get_by_role("button", name="Export as Open Event").click()
+    download = page.get_by_role("link", name="Download the export")
+    download.wait_for(timeout=60_000)
+    exported = page.request.get(download.get_attribute("href"))
+    with zipfile.ZipFile(io.BytesIO(exported.body())) as archive:
+        exported_rooms = len(json.loads(archive.read("microlocations")))
+
     # AND hand the ownership to the other organizer: a confirmation names both, both stay
     page.goto(f"/admin/#/events/{event_id}/roles")
     members = page.get_by_role("table", name="Members")
@@ -145,6 +158,7 @@ def test_admin_caps_organizer_publishes_invites_trashes_restores_and_hands_over(
     assert any(re.fullmatch(r"Moving to the trash… \d+% \(\d+ of 102 items\)", text) for text in trashing), trashing
     assert any(re.match(rf"Restoring “{re.escape(name)}”… \d+%", text) for text in restoring), restoring
     assert len(rooms["items"]) == 100 and rooms["next"]
+    assert exported_rooms == ROOMS
     assert sorted(m["role"] for m in team["roles"]) == ["organizer", "owner"]
     assert {m["user"]["name"]: m["role"] for m in team["roles"]}["Organizer"] == "owner"
     assert (trash_fits, event_fits) == (True, True)

@@ -14,6 +14,7 @@ import { questionsView } from "./questions.js";
 import { mailView } from "./mail.js";
 import { teamView } from "./team.js";
 import { maybeJob } from "./progress.js";
+import { exportPanel } from "./exports.js";
 
 export const COLLECTIONS = [
   { path: "tracks", kind: "track", label: "Tracks", columns: ["color"] },
@@ -231,7 +232,8 @@ async function detailsView(ctx) {
   const kinds = bodySchema(state.doc, "post", "/uploads")?.properties?.kind?.enum || [];
   page(ctx.event.name, subnav(ctx, ""), facts, publishPanel(ctx),
     form ? h("section", { "aria-labelledby": "details-title" }, h("h2", { id: "details-title" }, "Details"), form.form) : null,
-    uploadPanel({ kinds, allowed: ctx.mayEdit, item: { ...ctx.event, kind: "event" }, eventId: ctx.event.id, reload }), trash);
+    uploadPanel({ kinds, allowed: ctx.mayEdit, item: { ...ctx.event, kind: "event" }, eventId: ctx.event.id, reload }),
+    exportPanel(ctx), trash);
 }
 
 // -- collections ---------------------------------------------------------------------------
