@@ -48,10 +48,11 @@ def test_registry_with_the_job_bodies_package_knows_each_body_after_the_first_lo
     probe = _probe("import chalicelib.job_bodies")
 
     assert probe["before"] == []  # importing the package loads no body and nothing heavy
-    assert {"noop", "send_email", "render_event", "render_site", "make_thumbnails", "import_event", "export_event"} <= set(
-        probe["names"]
-    )
-    assert {m.rsplit(".", 1)[1] for m in probe["after"]} == {"builtin", "exports", "imports", "outbox", "site", "thumbnails"}
+    assert {"noop", "send_email", "render_event", "render_site", "make_thumbnails", "import_event", "export_event",
+            "trash_event", "trash_user", "restore_trashed"} <= set(probe["names"])  # fmt: skip
+    assert {m.rsplit(".", 1)[1] for m in probe["after"]} == {
+        "builtin", "exports", "imports", "outbox", "site", "thumbnails", "trash",
+    }  # fmt: skip
 
 
 def test_registry_lookup_of_an_unknown_job_without_the_bodies_says_the_package_is_not_loaded():
