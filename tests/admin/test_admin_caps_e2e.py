@@ -14,6 +14,7 @@ import sys
 import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -189,6 +190,11 @@ def test_admin_caps_admin_changes_a_role_and_a_user_changes_their_password_and_e
     admin.get_by_role("link", name="Audit log").click()
     admin.get_by_role("heading", level=1, name="Audit log").wait_for()
     assert_accessible(admin, "audit log")
+    phone = pages.open(width=390, height=844)
+    sign_in_in_browser(phone, root_email, next_hash=quote("#/users?q=promoted", safe=""))
+    phone.get_by_role("row").filter(has_text=person["email"]).wait_for()
+    people_fit = _fits(phone)
+    screenshot(phone, "caps-07-people-phone")
 
     # AND the user changes their password and their email on their account page
     new_email = person["email"].replace("promoted-", "moved-")
@@ -222,4 +228,5 @@ def test_admin_caps_admin_changes_a_role_and_a_user_changes_their_password_and_e
     _, found = call_api(dev_stack, "GET", "/me", token=call_api(dev_stack, "POST", "/auth/login",
                         {"email": new_email, "password": "a new password 2"})[1]["access_token"])  # fmt: skip
     assert (found["is_admin"], found["email"]) == (True, new_email)
+    assert people_fit
     assert call_api(dev_stack, "POST", "/auth/login", {"email": person["email"], "password": "a new password 2"})[0] == 401

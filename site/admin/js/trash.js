@@ -47,6 +47,8 @@ function timeLeft(expiresAt) {
 
 async function restore(group, place) {
   const { head } = group;
+  const along = group.along.length ? ` with the ${countsText(group.along)} deleted with it` : "";
+  if (!confirm(`Restore ${humanize(head.kind).toLowerCase()} “${labelOf(head)}”${along}?`)) return false;
   let body = {};
   for (;;) {
     try {

@@ -38,8 +38,9 @@ function userRow(user, { viewer, redraw }) {
   const remove = !self && !user.is_super_admin
     ? h("button", { type: "button", class: "danger", onclick: act(() => trashUser(user, place)) }, `Trash ${user.name}`) : null;
   return h("tr", { "data-user": user.id },
-    h("th", { scope: "row" }, user.name), h("td", {}, user.email), h("td", {}, roleText(user)),
-    h("td", {}, user.email_verified ? "Confirmed" : "Not confirmed"),
+    h("th", { scope: "row" }, user.name, h("br"), h("span", { class: "hint" }, user.email,
+      user.email_verified ? "" : " (not confirmed)")),
+    h("td", {}, roleText(user)),
     h("td", { class: "actions" }, roleChange, remove, place));
 }
 
@@ -60,7 +61,7 @@ export async function usersView(query = new URLSearchParams()) {
   const rows = users.map((user) => userRow(user, { viewer, redraw }));
   page("People", form,
     rows.length ? h("div", { class: "table-scroll" }, h("table", { class: "list" }, h("caption", {}, "Accounts"),
-      h("thead", {}, h("tr", {}, ["Name", "Email", "Role", "Email address", "Actions"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, ["Person", "Role", "Actions"].map((t) => h("th", { scope: "col" }, t)))),
       h("tbody", {}, rows))) : h("p", { class: "empty" }, wanted ? `Nobody matches “${wanted}”.` : "No accounts."),
     answer.next ? h("p", { class: "hint" }, "Only the first 100 are shown: search to narrow the list.") : null);
 }
