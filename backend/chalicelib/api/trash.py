@@ -12,7 +12,7 @@ from chalicelib.api.jobs import started_or_done
 from chalicelib.api.schema import PAGE, Field, Schema
 from chalicelib.db.base import Item
 from chalicelib.db.pagination import page_request
-from chalicelib.domain import trash
+from chalicelib.domain import audit, trash
 from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
@@ -85,8 +85,8 @@ def purge_item(kind: str, trashed_id: str, resource: trash.Trashed) -> dict[str,
 def list_audit() -> dict[str, Any]:
     query = _query()
     limit, cursor = page_request(query)
-    page = trash.list_audit(
+    page = audit.list_audit(
         actor=current_context().actor, month=query.get("month"), event_id=query.get("event_id"),
         actor_id=query.get("actor_id"), limit=limit, cursor=cursor,
     )  # fmt: skip
-    return page.map(trash.audit_view).body()
+    return page.map(audit.audit_view).body()

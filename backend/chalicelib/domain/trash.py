@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -25,16 +24,13 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, U
 from chalicelib.actors import SYSTEM, Actor
 from chalicelib.clock import clock
 from chalicelib.db import content, table
-from chalicelib.db.audit import AuditRecord
-from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
+from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, transact_write
 from chalicelib.db.jobs import event_job_ids
 from chalicelib.db.keys import (
     EVENT_SK,
     TRASH_KEY,
     USER_SK,
     USERS_INDEX_KEY,
-    audit_month_pk,
-    audit_pk,
     child_key,
     child_sk,
     email_guard_key,
@@ -44,7 +40,6 @@ from chalicelib.db.keys import (
     event_pk,
     role_key,
     slug_key,
-    time_ordered_sk,
     user_key,
 )
 from chalicelib.db.live import live_item
@@ -52,11 +47,12 @@ from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.queries import events_with_slug
 from chalicelib.db.uploads import StoredFile
 from chalicelib.db.users import User, roles_in_event, roles_of_user, user_photo
+from chalicelib.domain import audit
 from chalicelib.domain.events import SLUG_PATTERN
 from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
 from chalicelib.domain.tokens import signing_key
 from chalicelib.domain.uploads import FILE_FIELDS, delete_files_of
-from chalicelib.errors import BadRequest, Conflict, NotFound, PodiumError, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
 from chalicelib.jobs.enqueue import enqueue
 from chalicelib.jobs.results import delete_result_files
 from chalicelib.settings import settings
@@ -68,8 +64,6 @@ LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep 
 # request, past what a client waits for without a word of progress (and near the API's timeout).
 BACKGROUND_ITEMS = 100
 Progress = Callable[[int, int], None]  # (items done, items in all)
-_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # ASCII only, as ids are made
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")  # ASCII digits only: \d matches any script's digits
 _EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
@@ -791,77 +785,18 @@ def _files_in_image(image: dict[str, Any]) -> Any:
 
 
 def _audit(action: str, *, head: Item, actor: Actor, count: int) -> None:
-    _write_audit(
+    audit.record(
         action, actor=actor, count=count, kind=head.kind_name,
         item_id=getattr(head, "id", None) or head.pk.partition("#")[2], event_id=event_id_of(head),
+        item_name=getattr(head, "name", None) or getattr(head, "title", None),
     )  # fmt: skip
 
 
 def _audit_expiry(*, kind: str, item_id: str, event_id: str | None, expires_at: int) -> None:
     """One record per expired item, however often the sweeper or a redelivered stream batch
     reports it: its key is made of the item and the moment it expired."""
-    _write_audit(
+    audit.record(
         "expire", actor=SYSTEM, count=1, kind=kind, item_id=item_id, event_id=event_id,
         at=datetime.fromtimestamp(expires_at, UTC), record_id=f"expire-{kind}-{item_id}",
     )  # fmt: skip
 
-
-def _write_audit(
-    action: str,
-    *,
-    actor: Actor,
-    count: int,
-    kind: str,
-    item_id: str,
-    event_id: str | None,
-    at: datetime | None = None,
-    record_id: str | None = None,
-) -> None:
-    at = at or clock().now()
-    record_id = record_id or new_id()
-    AuditRecord(
-        audit_pk(at),
-        time_ordered_sk(at, record_id),
-        id=record_id,
-        at=at.isoformat(),
-        action=action,
-        actor_id=actor.id,
-        actor_name=actor.name or None,
-        item_kind=kind,
-        item_id=item_id,
-        event_id=event_id,
-        item_count=count,
-    ).save(add_version_condition=False)  # an expiry's record is written again, unchanged, on a retry
-
-
-def list_audit(
-    *, actor: Actor, month: str | None = None, event_id: str | None = None, actor_id: str | None = None,
-    limit: int = 50, cursor: str | None = None,
-) -> Page:  # fmt: skip
-    """A month's audit records (default: this month), oldest first, optionally only those about
-    one event or by one user; admins only."""
-    authorize_trash(actor, "audit.read", event_id=None)
-    if month is not None and not _MONTH.fullmatch(month):
-        raise BadRequest("month is yyyy-mm, e.g. 2026-01.", fields={"month": "must be yyyy-mm"})
-    condition = None
-    for name, value, attribute in (("event_id", event_id, AuditRecord.event_id), ("actor_id", actor_id, AuditRecord.actor_id)):
-        if value is None:
-            continue
-        if not _ID.fullmatch(value):
-            raise BadRequest(f"{name} is an id (letters, digits, - and _).", fields={name: "must be an id"})
-        condition = attribute == value if condition is None else condition & (attribute == value)
-    pk = audit_month_pk(month) if month else audit_pk(clock().now())
-    return read_page(AuditRecord, pk, filter_condition=condition, limit=limit, cursor=cursor, secret=signing_key())
-
-
-def audit_view(record: AuditRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "at": record.at,
-        "action": record.action,
-        "actor": {"id": record.actor_id, "name": record.actor_name},
-        "kind": record.item_kind,
-        "item_id": record.item_id,
-        "event_id": record.event_id,
-        "count": int(record.item_count),
-    }
