@@ -35,5 +35,5 @@ export async function auditView(query = new URLSearchParams()) {
     rows.length ? h("div", { class: "table-scroll" }, h("table", { class: "list" }, h("caption", {}, `Changes in ${month}`),
       h("thead", {}, h("tr", {}, ["When", "Who", "Did", "What", "Event"].map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, rows)))
       : h("p", { class: "empty" }, "Nothing recorded in this month."),
-    answer.next ? h("p", {}, h("a", { href: `#/audit?${new URLSearchParams({ ...filters, next: answer.next })}` }, "Older records")) : null);
+    answer.next ? h("p", {}, h("a", { href: `#/audit?${new URLSearchParams({ ...filters, next: answer.next })}` }, "More records")) : null);
 }
