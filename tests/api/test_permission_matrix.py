@@ -260,6 +260,8 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/me"): SIGNED_IN,
     ("PATCH", "/me"): SIGNED_IN,
     ("POST", "/me/password"): SIGNED_IN,
+    ("POST", "/me/email"): SIGNED_IN,
+    ("POST", "/auth/email-change/confirm"): EVERYONE,  # the mailed token decides (a made-up one: 410)
     ("GET", "/events"): EVERYONE,  # each sees the events they may
     ("POST", "/events"): SIGNED_IN,
     ("POST", "/imports"): SIGNED_IN,
@@ -274,6 +276,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/users"): ADMINS,
     ("GET", "/users/{user_id}"): ADMINS,  # a plain user none of the actors is
     ("DELETE", "/users/{user_id}"): ADMINS,
+    ("GET", "/users/{user_id}/removal"): ADMINS,  # what trashing them would take
     ("PATCH", "/users/{user_id}"): frozenset({"super_admin"}),  # granting the admin role
     ("GET", "/events/{event_id}"): TEAM | REVIEWERS,
     ("PATCH", "/events/{event_id}"): EDITORS,

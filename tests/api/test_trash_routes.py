@@ -224,3 +224,65 @@ def test_only_admins_restore_users(call, clock):
     status, _ = call("POST", f"/v1/trash/user/{STRANGER}/restore", who=OWNER)
 
     assert status == 403
+
+
+def test_delete_event_of_many_items_answers_202_naming_the_job(call, clock, monkeypatch):
+    from chalicelib.db.jobs import get_job
+    from chalicelib.domain import trash
+
+    monkeypatch.setattr(trash, "BACKGROUND_ITEMS", 3)  # the seeded event holds 8
+    seed_event()
+
+    status, body = call("DELETE", "/v1/events/ev1")
+
+    assert (status, body["items"], body["status_url"]) == (202, 8, f"/v1/jobs/{body['job_id']}")
+    assert (get_job(body["job_id"]).name, get_job(body["job_id"]).event_id) == ("trash_event", "ev1")
+
+
+def test_restore_of_many_items_answers_202_and_a_taken_slug_409_before_any_job(call, clock, monkeypatch):
+    from chalicelib.domain import trash
+
+    seed_event()
+    call("DELETE", "/v1/events/ev1")
+    monkeypatch.setattr(trash, "BACKGROUND_ITEMS", 3)
+    seed_event("ev2", "conf")  # takes the trashed event's address meanwhile
+
+    taken, refusal = call("POST", "/v1/trash/event/ev1/restore")
+    status, body = call("POST", "/v1/trash/event/ev1/restore", body={"slug": "conf-again"})
+
+    assert (taken, refusal["error"]["suggestion"]) == (409, "conf-2")
+    assert (status, body["items"]) == (202, 8)
+
+
+def test_removal_preview_names_the_events_and_items_a_user_takes(call, clock):
+    seed_event(organizers=False)
+
+    status, body = call("GET", f"/v1/users/{OWNER}/removal", who=ADMIN)
+    denied, _ = call("GET", f"/v1/users/{OWNER}/removal", who=ORGANIZER)
+
+    assert (status, body) == (200, {"events": [{"id": "ev1", "name": "Conf"}], "items": 9})
+    assert denied == 404  # accounts stay out of sight for non-admins
+
+
+def test_trash_list_names_who_trashed_each_item(call, clock):
+    seed_event()
+    call("DELETE", "/v1/events/ev1")
+
+    _, body = call("GET", "/v1/trash?kind=event")
+
+    assert [(i["trashed_by"], i["trashed_by_name"]) for i in body["items"]] == [(OWNER, OWNER.title())]
+
+
+def test_audit_filters_by_event_and_by_actor(call, clock):
+    seed_event()
+    seed_event("ev2", "conf2", owner=ORGANIZER, organizers=False)
+    call("DELETE", "/v1/events/ev1")
+    call("DELETE", "/v1/events/ev2", who=ORGANIZER)
+
+    _, by_event = call("GET", "/v1/audit?month=2026-01&event_id=ev2", who=ADMIN)
+    _, by_actor = call("GET", f"/v1/audit?month=2026-01&actor_id={OWNER}", who=ADMIN)
+    bad, refusal = call("GET", "/v1/audit?event_id=" + quote("ev 1;"), who=ADMIN)
+
+    assert [(r["event_id"], r["actor"]["id"]) for r in by_event["items"]] == [("ev2", ORGANIZER)]
+    assert [(r["event_id"], r["actor"]["id"]) for r in by_actor["items"]] == [("ev1", OWNER)]
+    assert (bad, list(refusal["error"]["fields"])) == (400, ["event_id"])

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import json
+from urllib.parse import urlencode
+
 import pytest
 from support.api import unique_email
 
@@ -58,3 +61,26 @@ def test_super_admin_removes_an_admin_and_admins_remove_plain_users(api, site):
     assert _delete(api, site, "admin", "plain") == 200
     assert _delete(api, site, "second_root", "root") == 200
     assert _delete(api, site, "second_root", "admin") == 200
+
+
+def test_admins_find_users_by_part_of_the_name_in_any_case(api, site):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    wanted = api.signup(unique_email("findable"), name="Zyxwvu Findable")
+    found = api.json("GET", "/v1/users?name=ZYXWVU%20find&limit=100", token=site["admin"]["token"], expect=200)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(q=st.text(max_size=300), name=st.text(max_size=300))
+    def hostile(q, name):
+        answer = api.client.http.get(
+            "/v1/users?" + urlencode({"q": q, "name": name}), headers={"Authorization": f"Bearer {site['admin']['token']}"}
+        )
+        body = json.loads(answer.body)
+        assert answer.status_code in (200, 400), (answer.status_code, body)
+        if answer.status_code == 400:
+            assert set(body["error"]["fields"]) & {"q", "name", "limit", "next"}
+
+    hostile()
+
+    assert [u["id"] for u in found["items"]] == [wanted["id"]]

@@ -175,7 +175,8 @@ def test_sweeper_purges_expired_event_with_children_roles_and_files(seeded, cloc
 
 
 def test_sweeper_audits_the_expiry_of_what_was_deleted_itself(seeded, clock):
-    from chalicelib.domain.trash import audit_view, list_audit, purge_expired
+    from chalicelib.domain.audit import audit_view, list_audit
+    from chalicelib.domain.trash import purge_expired
 
     _trash_event()
     clock.advance(days=30, seconds=1)
@@ -265,7 +266,8 @@ def test_trash_filter_by_kind(seeded):
 
 
 def test_audit_records_trash_restore_and_purge(seeded, clock):
-    from chalicelib.domain.trash import audit_view, list_audit, purge, restore
+    from chalicelib.domain.audit import audit_view, list_audit
+    from chalicelib.domain.trash import purge, restore
 
     _trash_child("post")
     clock.advance(seconds=1)  # records of one instant have no order among themselves
@@ -286,7 +288,7 @@ def test_audit_records_trash_restore_and_purge(seeded, clock):
 
 
 def test_audit_is_for_admins_only(seeded):
-    from chalicelib.domain.trash import list_audit
+    from chalicelib.domain.audit import list_audit
     from chalicelib.errors import Forbidden
 
     with pytest.raises(Forbidden):

@@ -49,9 +49,9 @@ def test_registry_with_the_job_bodies_package_knows_each_body_after_the_first_lo
 
     assert probe["before"] == []  # importing the package loads no body and nothing heavy
     assert {"noop", "send_email", "render_event", "render_site", "make_thumbnails", "import_event", "export_event",
-            "fetch_remote_images"} <= set(probe["names"])  # fmt: skip
+            "fetch_remote_images", "trash_event", "trash_user", "restore_trashed"} <= set(probe["names"])  # fmt: skip
     assert {m.rsplit(".", 1)[1] for m in probe["after"]} == {
-        "builtin", "exports", "imports", "outbox", "remote_images", "site", "thumbnails"
+        "builtin", "exports", "imports", "outbox", "remote_images", "site", "thumbnails", "trash",
     }  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api.http import client_address, endpoint
 from chalicelib.api.schema import EMAIL, URL, Field, Schema, name_field, text
-from chalicelib.domain import accounts
+from chalicelib.domain import accounts, email_change
 from chalicelib.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from chalicelib.request_context import current_context
 
@@ -30,6 +30,9 @@ PASSWORD_CHANGE = Schema(
     "PasswordChange",
     {"current_password": ANY_PASSWORD, "new_password": NEW_PASSWORD},
     frozenset({"current_password", "new_password"}),
+)
+EMAIL_CHANGE = Schema(
+    "EmailChange", {"email": EMAIL, "current_password": ANY_PASSWORD}, frozenset({"email", "current_password"})
 )
 _READ_ONLY = Field("string", read_only=True, nullable=True)
 SIGNUP_ANSWER = Schema("SignupAnswer", {"email": EMAIL, "message": Field("string")})
@@ -160,3 +163,33 @@ def change_password(body: dict[str, Any]) -> dict[str, Any]:
         user_id=current_context().actor.id, client_address=client_address(bp.current_request), **body
     )
     return _token_answer(token, lifetime)
+
+
+@endpoint(
+    bp,
+    "/me/email",
+    "POST",
+    action="me.update",
+    status=202,
+    summary="Change the email: a confirmation link goes to the new address (the same answer if it has an account)",
+    body=EMAIL_CHANGE,
+    errors=(401, 429),
+)
+def request_email_change(body: dict[str, Any]) -> dict[str, Any]:
+    return email_change.request_email_change(
+        user_id=current_context().actor.id, client_address=client_address(bp.current_request), **body
+    )
+
+
+@endpoint(
+    bp,
+    "/auth/email-change/confirm",
+    "POST",
+    action="auth.verify",
+    summary="Confirm an email change with the token mailed to the new address",
+    body=VERIFY,
+    errors=(409, 410),
+)
+def confirm_email_change(body: dict[str, Any]) -> dict[str, Any]:
+    user = email_change.confirm_email_change(token=body["token"])
+    return {"email": user.email, "email_verified": True}

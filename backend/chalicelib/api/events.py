@@ -8,6 +8,7 @@ from chalice import Blueprint
 
 from chalicelib.api.content import caller_audience, client_version, etagged
 from chalicelib.api.http import endpoint
+from chalicelib.api.jobs import started_or_done
 from chalicelib.api.payloads import EVENT
 from chalicelib.api.schema import PAGE, Schema, name_field
 from chalicelib.db.pagination import page_request
@@ -90,8 +91,9 @@ def unpublish_event(event_id: str) -> dict[str, Any]:
 
 
 @endpoint(
-    bp, "/events/{event_id}", "DELETE", action="event.delete", summary="Move an event and its children to the trash",
-    errors=(401, 403, 404),
+    bp, "/events/{event_id}", "DELETE", action="event.delete", errors=(202, 401, 403, 404),
+    summary="Move an event and its children to the trash (202: many items, so a job does it)",
 )  # fmt: skip
-def trash_event(event_id: str) -> dict[str, Any]:
-    return {"trashed": trash.trash_event(event=events.get_event(event_id), actor=current_context().actor)}
+def trash_event(event_id: str) -> Any:
+    result = trash.start_trash_event(event=events.get_event(event_id), actor=current_context().actor)
+    return started_or_done(result, lambda trashed: {"trashed": trashed})

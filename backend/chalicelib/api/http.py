@@ -24,6 +24,7 @@ from chalicelib.adapters.aws import is_unavailable
 from chalicelib.api.schema import Schema, parse_json_body
 from chalicelib.db.keys import event_key, role_key, user_key
 from chalicelib.db.prefetch import Key, prefetched
+from chalicelib.domain import audit
 from chalicelib.domain.accounts import authenticate
 from chalicelib.domain.permissions import authorize, check_write, is_known_action
 from chalicelib.domain.tokens import InvalidToken, decode_access_token
@@ -155,6 +156,7 @@ def endpoint(
                         # What the body writes: fields, references and state each relation may touch.
                         check_write(relations, action, resource=params.get("resource"), fields=params["body"])
                     result = view(**params)
+                    _record_change(action, method, actor, params, result)
             except PodiumError as err:
                 return error_response(err)
             except Exception as err:
@@ -169,6 +171,17 @@ def endpoint(
         return view
 
     return decorate
+
+
+def _record_change(action: str, method: str, actor: Actor, params: dict[str, Any], result: Any) -> None:
+    """The audit record of a successful change (domain/audit.py decides which). The change has
+    happened: a failed audit write is logged, never answered as an error of the change."""
+    try:
+        if isinstance(result, Response):  # an answer with headers (ETag, 202): its JSON body names the item
+            result = json.loads(result.body) if isinstance(result.body, str) and result.body.startswith("{") else None
+        audit.record_request(action=action, method=method, actor=actor, params=params, result=result)
+    except Exception:
+        logger().exception("audit record not written", extra={"action": action})
 
 
 def bearer_token(headers: Any) -> str | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.api.http import endpoint
+from chalicelib.api.http import endpoint, json_response
 from chalicelib.api.schema import DATETIME, ID, PAGE, Field, Schema, text
 from chalicelib.db.pagination import page_request
 from chalicelib.domain import jobs
@@ -14,7 +15,14 @@ from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
 STATES = ("PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE")
-JOB_STARTED = Schema("JobStarted", fields={"job_id": ID, "status_url": Field("string")})
+JOB_STARTED = Schema(
+    "JobStarted",
+    fields={
+        "job_id": ID,
+        "status_url": Field("string"),
+        "items": Field("integer", minimum=0, description="how many items the job works on, when it says"),
+    },
+)
 JOB = Schema(
     "Job",
     fields={
@@ -40,6 +48,13 @@ JOB = Schema(
 def job_started(job_id: str) -> dict[str, Any]:
     """The 202 answer of a route that starts a job: where to follow it."""
     return {"job_id": job_id, "status_url": f"/v1/jobs/{job_id}"}
+
+
+def started_or_done(result: dict[str, Any], done: Callable[[dict[str, Any]], Any]) -> Any:
+    """202 naming the job when the domain ran the work as one ({"job_id", "items"}), else `done(result)`."""
+    if "job_id" in result:
+        return json_response(job_started(result["job_id"]) | {"items": result["items"]}, 202)
+    return done(result)
 
 
 @endpoint(

@@ -9,6 +9,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import ENDPOINTS, Endpoint, endpoint
+from chalicelib.api.jobs import JOB_STARTED
 from chalicelib.api.schema import PAGE
 from chalicelib.db import pagination
 from chalicelib.settings import VERSION
@@ -75,8 +76,10 @@ def _operation(spec: Endpoint) -> dict[str, Any]:
     responses: dict[str, Any] = {
         str(spec.status): {"description": "Success", "content": {"application/json": {"schema": ok_schema}}}
     }
+    if 202 in spec.errors:  # a route that runs large work as a job answers where to follow it
+        responses["202"] = {"description": "Accepted: a job does it", "content": {"application/json": {"schema": JOB_STARTED.openapi()}}}
     # Any route may meet throttled or failing AWS storage after retries: 503 with Retry-After.
-    for status in sorted({*spec.errors, *((400, 413, 422) if spec.body is not None else ()), 503}):
+    for status in sorted({*spec.errors, *((400, 413, 422) if spec.body is not None else ()), 503} - {202}):
         responses[str(status)] = {"$ref": f"#/components/responses/E{status}"}
     operation["responses"] = responses
     return operation

@@ -8,10 +8,11 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.api.http import endpoint
+from chalicelib.api.jobs import started_or_done
 from chalicelib.api.schema import PAGE, Field, Schema
 from chalicelib.db.base import Item
 from chalicelib.db.pagination import page_request
-from chalicelib.domain import trash
+from chalicelib.domain import audit, trash
 from chalicelib.request_context import current_context
 
 bp = Blueprint(__name__)
@@ -55,12 +56,17 @@ def list_trash() -> dict[str, Any]:
 
 @endpoint(
     bp, "/trash/{kind}/{trashed_id}/restore", "POST", action="trash.restore", body=RESTORE, load=_loader("trash.restore"),
-    summary="Restore a deleted item as it was (an event with the children deleted with it)",
-    errors=(401, 403, 404, 409, 422),
+    summary="Restore a deleted item as it was (an event with the children deleted with it; 202: many, a job does it)",
+    errors=(202, 401, 403, 404, 409, 422),
 )  # fmt: skip
-def restore_item(kind: str, trashed_id: str, resource: trash.Trashed, body: dict[str, Any]) -> dict[str, Any]:
-    item = trash.restore_trashed(item=resource.item, actor=current_context().actor, slug=body.get("slug"))
-    return {"kind": item.kind_name, "id": trashed_id, "event_id": trash.event_id_of(item), "version": item.version}
+def restore_item(kind: str, trashed_id: str, resource: trash.Trashed, body: dict[str, Any]) -> Any:
+    result = trash.start_restore(item=resource.item, actor=current_context().actor, slug=body.get("slug"))
+
+    def restored(done: dict[str, Any]) -> dict[str, Any]:
+        item = done["item"]
+        return {"kind": item.kind_name, "id": trashed_id, "event_id": trash.event_id_of(item), "version": item.version}
+
+    return started_or_done(result, restored)
 
 
 @endpoint(
@@ -74,10 +80,13 @@ def purge_item(kind: str, trashed_id: str, resource: trash.Trashed) -> dict[str,
 
 @endpoint(
     bp, "/audit", "GET", action="audit.read", response=PAGE, errors=(400, 401, 403),
-    summary="Trash, restore and purge records of one month (?month=yyyy-mm, default this one), admins only",
+    summary="Trash, restore and purge records of one month (?month=yyyy-mm, default this one; ?event_id=, ?actor_id=), admins only",
 )  # fmt: skip
 def list_audit() -> dict[str, Any]:
     query = _query()
     limit, cursor = page_request(query)
-    page = trash.list_audit(actor=current_context().actor, month=query.get("month"), limit=limit, cursor=cursor)
-    return page.map(trash.audit_view).body()
+    page = audit.list_audit(
+        actor=current_context().actor, month=query.get("month"), event_id=query.get("event_id"),
+        actor_id=query.get("actor_id"), limit=limit, cursor=cursor,
+    )  # fmt: skip
+    return page.map(audit.audit_view).body()

@@ -17,5 +17,6 @@ class AuditRecord(Item, discriminator="audit"):
     actor_name = UnicodeAttribute(null=True)
     item_kind = UnicodeAttribute()
     item_id = UnicodeAttribute()
+    item_name = UnicodeAttribute(null=True)  # its name or title then, so the log reads without lookups
     event_id = UnicodeAttribute(null=True)
     item_count = NumberAttribute(default=1)  # the item and what went with it

@@ -226,13 +226,18 @@ def _set_password(user: User, password: str) -> User:
     return user
 
 
+def verify_current_password(user: User, password: str, *, client_address: str) -> None:
+    """422 naming `current_password` unless it is the user's; counted as a sign-in attempt."""
+    _take_login_attempt(user.email, client_address)
+    if not verify_password(user.password_hash, password):
+        raise ValidationFailed("The current password is wrong.", fields={"current_password": "is wrong"})
+    _give_back_login_attempt(user.email, client_address)
+
+
 def change_password(*, user_id: str, current_password: str, new_password: str, client_address: str) -> tuple[str, int]:
     """Set a new password, revoke every earlier token, and return a fresh one."""
     user = get_user(user_id)
-    _take_login_attempt(user.email, client_address)
-    if not verify_password(user.password_hash, current_password):
-        raise ValidationFailed("The current password is wrong.", fields={"current_password": "is wrong"})
-    _give_back_login_attempt(user.email, client_address)
+    verify_current_password(user, current_password, client_address=client_address)
     _check_password(new_password, "new_password")
     _set_password(user, new_password)
     return issue_access_token(user_id=user.id, token_version=user.token_version)
@@ -333,12 +338,17 @@ def set_admin(*, user_id: str, is_admin: bool) -> User:
     return user
 
 
-def list_users(*, prefix: str, limit: int, cursor: str | None) -> Page:
-    """Users whose email starts with `prefix`, by email, through gsi2 (never a table scan)."""
-    condition = User.gsi2sk.startswith(normalize_email(prefix)) if prefix else None
-    return read_page(
-        User.gsi2, USERS_INDEX_KEY, condition, keep=_is_user, limit=limit, cursor=cursor, secret=signing_key()
-    )
+def list_users(*, prefix: str, limit: int, cursor: str | None, name: str = "") -> Page:
+    """Users whose email starts with `prefix` and whose name holds `name` (any case), by email,
+    through gsi2 (never a table scan; a name is matched on the index's items as they are read)."""
+    prefix = normalize_email(prefix)  # all blanks is no prefix: DynamoDB refuses an empty one (a 500)
+    condition = User.gsi2sk.startswith(prefix) if prefix else None
+    wanted = name.strip().casefold()
+
+    def keep(item: Any) -> bool:
+        return _is_user(item) and (not wanted or wanted in (item.name or "").casefold())
+
+    return read_page(User.gsi2, USERS_INDEX_KEY, condition, keep=keep, limit=limit, cursor=cursor, secret=signing_key())
 
 
 def _is_user(item: Any) -> bool:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -25,16 +24,13 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, U
 from chalicelib.actors import SYSTEM, Actor
 from chalicelib.clock import clock
 from chalicelib.db import content, table
-from chalicelib.db.audit import AuditRecord
-from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, new_id, transact_write
+from chalicelib.db.base import Item, is_condition_failure, is_transaction_conflict, transact_write
 from chalicelib.db.jobs import event_job_ids
 from chalicelib.db.keys import (
     EVENT_SK,
     TRASH_KEY,
     USER_SK,
     USERS_INDEX_KEY,
-    audit_month_pk,
-    audit_pk,
     child_key,
     child_sk,
     email_guard_key,
@@ -44,7 +40,6 @@ from chalicelib.db.keys import (
     event_pk,
     role_key,
     slug_key,
-    time_ordered_sk,
     user_key,
 )
 from chalicelib.db.live import live_item
@@ -52,18 +47,23 @@ from chalicelib.db.pagination import Page, read_page
 from chalicelib.db.queries import events_with_slug
 from chalicelib.db.uploads import StoredFile
 from chalicelib.db.users import User, roles_in_event, roles_of_user, user_photo
+from chalicelib.domain import audit
 from chalicelib.domain.events import SLUG_PATTERN
 from chalicelib.domain.permissions import EVENT_ROLES, MANAGING_ROLES, PERMISSIONS, authorize, check_user_removal
 from chalicelib.domain.tokens import signing_key
 from chalicelib.domain.uploads import FILE_FIELDS, delete_files_of
-from chalicelib.errors import BadRequest, Conflict, NotFound, PodiumError, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, PodiumError, ValidationFailed
+from chalicelib.jobs.enqueue import enqueue
 from chalicelib.jobs.results import delete_result_files
 from chalicelib.settings import settings
 
 KINDS = ("user", "event", *content.CHILD_KINDS)
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep changing meanwhile
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")  # ASCII digits only: \d matches any script's digits
+# An operation on more items than this runs as a job: a user with 500 items took 12-16 s in one
+# request, past what a client waits for without a word of progress (and near the API's timeout).
+BACKGROUND_ITEMS = 100
+Progress = Callable[[int, int], None]  # (items done, items in all)
 _EXPIRY_CLEANUP = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
@@ -98,7 +98,10 @@ def is_head(item: Item) -> bool:
     return (item.trash_op or "").startswith(f"{item.kind_name}:{getattr(item, 'id', '')}:")
 
 
-def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None, head: Item | None = None) -> str:
+def trash_items(
+    items: list[Item], *, actor: Actor, op_id: str | None = None, head: Item | None = None,
+    progress: Progress | None = None,
+) -> str:  # fmt: skip
     """Trash `items` as one operation (same expiry, same op id); returns the op id.
 
     The one trash write path. Items already in the trash keep their own operation, so a child
@@ -109,13 +112,15 @@ def trash_items(items: list[Item], *, actor: Actor, op_id: str | None = None, he
     head = head or items[0]
     op_id = op_id or op_of(head)
     now = clock().now()
-    for item in items:
+    for done, item in enumerate(items, start=1):
         actions = trash_actions(item, actor=actor, op_id=op_id, now=now)
         try:
             item.update(actions=actions, condition=Item.trashed_at.does_not_exist(), add_version_condition=False)
         except UpdateError as err:
             if not is_condition_failure(err):
                 raise
+        if progress is not None:
+            progress(done, len(items))
     audit_trash(head, actor=actor, count=len(items))
     return op_id
 
@@ -160,22 +165,58 @@ def trash_session(*, session: content.Session, actor: Actor) -> str:
     return op_id
 
 
-def trash_event(*, event: content.Event, actor: Actor) -> dict[str, Any]:
+def _live_children(event_id: str) -> list[Item]:
+    return [i for i in _partition(event_id) if i.kind_name in content.CHILD_KINDS and not i.is_trashed()]
+
+
+def trash_event(*, event: content.Event, actor: Actor, progress: Progress | None = None) -> dict[str, Any]:
     """Trash the event with its live children (one operation); role items stay, so its organizers
     can still find it in their trash. Returns what went ({"kind", "id", "op", "items"}).
     A call that failed half way can be repeated: it continues under the same op id."""
-    children = [i for i in _partition(event.id) if i.kind_name in content.CHILD_KINDS and not i.is_trashed()]
+    children = _live_children(event.id)
     # The event goes last, so it stays findable (and the op id stays the same) until the end.
-    op_id = trash_items([*children, event], actor=actor, op_id=op_of(event), head=event)
+    op_id = trash_items([*children, event], actor=actor, op_id=op_of(event), head=event, progress=progress)
     return {"kind": "event", "id": event.id, "op": op_id, "items": len(children) + 1}
 
 
-def trash_user(*, user: Item, actor: Actor) -> str:
+def start_trash_event(*, event: content.Event, actor: Actor) -> dict[str, Any]:
+    """`trash_event` now, or as the `trash_event` job when it holds more than BACKGROUND_ITEMS
+    items: then {"job_id", "items"} (GET /v1/jobs/{id} shows its progress)."""
+    size = len(_live_children(event.id)) + 1
+    if size <= BACKGROUND_ITEMS:
+        return trash_event(event=event, actor=actor)
+    return {"job_id": enqueue("trash_event", _event_id=event.id, event_id=event.id), "items": size}
+
+
+def trash_user(*, user: Item, actor: Actor, progress: Progress | None = None) -> str:
     """Trash a user with the events they alone run (and those events' children), one operation.
 
     Raises Conflict listing the events they own together with other organizers: ownership is
     transferred first. Their role items, and sessions they submitted elsewhere, stay.
     """
+    items = _user_operation(user, actor=actor)
+    return trash_items(items, actor=actor, op_id=op_of(user), head=user, progress=progress)
+
+
+def start_trash_user(*, user: Item, actor: Actor) -> dict[str, Any]:
+    """`trash_user` now ({"op", "items"}), or as the `trash_user` job ({"job_id", "items"}) when it
+    takes more than BACKGROUND_ITEMS items. The checks (Conflict for shared events) run first."""
+    size = len(_user_operation(user, actor=actor))
+    if size <= BACKGROUND_ITEMS:
+        return {"op": trash_user(user=user, actor=actor), "items": size}
+    return {"job_id": enqueue("trash_user", user_id=user.id), "items": size}  # type: ignore[attr-defined]
+
+
+def user_removal_preview(*, user: Item, actor: Actor) -> dict[str, Any]:
+    """What trashing `user` would take (for a confirmation naming counts): the events they alone
+    run, with their item counts, and the total; Conflict as `trash_user` raises it."""
+    items = _user_operation(user, actor=actor)
+    events = [{"id": i.id, "name": i.name} for i in items if i.kind_name == "event"]  # type: ignore[attr-defined]
+    return {"events": events, "items": len(items)}
+
+
+def _user_operation(user: Item, *, actor: Actor) -> list[Item]:
+    """The items trashing `user` takes (the user last); Conflict listing events shared with others."""
     check_user_removal(actor, user)
     shared, alone = [], []
     for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
@@ -191,9 +232,8 @@ def trash_user(*, user: Item, actor: Actor) -> str:
         raise Conflict("This user owns events that others organize too; transfer their ownership first.", events=shared)
     items: list[Item] = []
     for event in alone:
-        items += [i for i in _partition(event.id) if i.kind_name in content.CHILD_KINDS and not i.is_trashed()]
-        items.append(event)
-    return trash_items([*items, user], actor=actor, op_id=op_of(user), head=user)
+        items += [*_live_children(event.id), event]
+    return [*items, user]
 
 
 def _owned_events(user_id: str) -> list[str]:
@@ -338,7 +378,18 @@ def trash_views(
             known[key] = [verb for verb in ("restore", "delete") if may_act(actor, f"trash.{verb}", item)]
         return known[key]
 
-    return page.map(lambda item: trash_view(item) | {"actions": actions(item)})
+    names = _names_of({i.trashed_by for i in page.items if i.trashed_by})
+    return page.map(
+        lambda item: trash_view(item) | {"actions": actions(item), "trashed_by_name": names.get(item.trashed_by or "")}
+    )
+
+
+def _names_of(user_ids: set[str]) -> dict[str, str]:
+    """Display names of the users who trashed a page's items (one BatchGetItem), so the list
+    says who, not which id; the system's own acts and deleted accounts have none."""
+    wanted = sorted(u for u in user_ids if u != SYSTEM.id)
+    found = User.batch_get([user_key(u) for u in wanted]) if wanted else []
+    return {u.id: u.name for u in found if u.name}
 
 
 def may_act(actor: Actor, action: str, item: Item) -> bool:
@@ -381,20 +432,49 @@ def restore(*, kind: str, item_id: str, actor: Actor, event_id: str | None = Non
     return restore_trashed(item=item, actor=actor, slug=slug)
 
 
-def restore_trashed(*, item: Item, actor: Actor, slug: str | None = None) -> Item:
-    """`restore` for an item already found and authorized (the API's loader did both)."""
-    kind, item_id = item.kind_name, getattr(item, "id", "")
+def _require_head(item: Item) -> None:
     if not is_head(item):
+        kind = item.kind_name
         head_kind, _, rest = (item.trash_op or "").partition(":")
         raise Conflict(
             f"This {kind.replace('_', ' ')} was deleted with its {head_kind}; restore the {head_kind}.",
             trashed_with={"kind": head_kind, "id": rest.rsplit(":", 1)[0]},
         )
+
+
+def _event_group(event: Item) -> list[Item]:
+    """The items trashed with an event, under its operation (the event among them)."""
+    return [i for i in _partition(event.id) if i.is_trashed() and i.trash_op == event.trash_op]  # type: ignore[attr-defined]
+
+
+def start_restore(*, item: Item, actor: Actor, slug: str | None = None) -> dict[str, Any]:
+    """`restore_trashed` now ({"item": the restored item}), or as the `restore_trashed` job
+    ({"job_id", "items"}) when the operation holds more than BACKGROUND_ITEMS items. What would
+    refuse it (an item taken along, a slug taken now: 409) is checked before the job starts."""
+    _require_head(item)
+    if item.kind_name == "event":
+        size, slug = len(_event_group(item)), _free_slug_for(item, slug)  # type: ignore[arg-type]
+    elif item.kind_name == "user":
+        size = 1 + sum(len(group) for group, _slug in _user_restore_groups(item))
+    else:
+        size = 1
+    if size <= BACKGROUND_ITEMS:
+        return {"item": restore_trashed(item=item, actor=actor, slug=slug)}
+    job_id = enqueue(
+        "restore_trashed", _event_id=event_id_of(item), kind=item.kind_name, item_id=getattr(item, "id", ""),
+        event_id=event_id_of(item), slug=slug,
+    )  # fmt: skip
+    return {"job_id": job_id, "items": size}
+
+
+def restore_trashed(*, item: Item, actor: Actor, slug: str | None = None, progress: Progress | None = None) -> Item:
+    """`restore` for an item already found and authorized (the API's loader did both)."""
+    kind = item.kind_name
+    _require_head(item)
     if kind == "event":
-        group = [i for i in _partition(item_id) if i.is_trashed() and i.trash_op == item.trash_op]
-        _restore_items(group, slug=_free_slug_for(item, slug))  # type: ignore[arg-type]
+        _restore_items(_event_group(item), slug=_free_slug_for(item, slug), progress=progress)  # type: ignore[arg-type]
     elif kind == "user":
-        _restore_user(item)
+        _restore_user(item, progress=progress)
     else:
         if event_id_of(item):
             _require_live_event(event_id_of(item))  # type: ignore[arg-type]
@@ -406,17 +486,33 @@ def restore_trashed(*, item: Item, actor: Actor, slug: str | None = None) -> Ite
     return _reload(item)
 
 
-def _restore_user(user: Item) -> None:
-    """The user and the events (with children) trashed with them; every slug is checked first."""
+def _user_restore_groups(user: Item) -> list[tuple[list[Item], str]]:
+    """The events (with children) trashed with the user, each with its slug; every slug is
+    checked here (409 with a suggestion when a live event took one)."""
     groups = []
     for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
         group = [i for i in _partition(event_id) if i.is_trashed() and i.trash_op == user.trash_op]
         event = next((i for i in group if i.kind_name == "event"), None)
         if event is not None:
             groups.append((group, _free_slug_for(event, None)))  # type: ignore[arg-type]
+    return groups
+
+
+def _restore_user(user: Item, *, progress: Progress | None = None) -> None:
+    """The user and the events (with children) trashed with them; every slug is checked first."""
+    groups = _user_restore_groups(user)
+    total, done = 1 + sum(len(group) for group, _slug in groups), 0
     for group, slug in groups:
-        _restore_items(group, slug=slug)
-    _restore_items([user], slug=None)
+        _restore_items(group, slug=slug, progress=_offset(progress, done, total))
+        done += len(group)
+    _restore_items([user], slug=None, progress=_offset(progress, done, total))
+
+
+def _offset(progress: Progress | None, before: int, total: int) -> Progress | None:
+    """A part's progress as progress of the whole (`before` items done ahead of it)."""
+    if progress is None:
+        return None
+    return lambda done, _part: progress(before + done, total)
 
 
 def _require_live_event(event_id: str) -> None:
@@ -450,9 +546,9 @@ def _slug_taken(slug: str, event_id: str) -> bool:
     return any(h.id != event_id and not h.is_trashed() and not h.is_gone() for h in holders)
 
 
-def _restore_items(items: Iterable[Item], *, slug: str | None) -> None:
+def _restore_items(items: list[Item], *, slug: str | None, progress: Progress | None = None) -> None:
     now = clock().now()
-    for item in items:
+    for done, item in enumerate(items, start=1):
         try:
             # Only while still trashed under that operation: a purge or a second restore may race.
             item.update(actions=_restore_actions(item, slug=slug, now=now), condition=Item.trash_op == item.trash_op,
@@ -460,6 +556,8 @@ def _restore_items(items: Iterable[Item], *, slug: str | None) -> None:
         except UpdateError as err:
             if not is_condition_failure(err):
                 raise
+        if progress is not None:
+            progress(done, len(items))
 
 
 def _restore_actions(item: Item, *, slug: str | None, now: datetime) -> list[Any]:
@@ -687,66 +785,18 @@ def _files_in_image(image: dict[str, Any]) -> Any:
 
 
 def _audit(action: str, *, head: Item, actor: Actor, count: int) -> None:
-    _write_audit(
+    audit.record(
         action, actor=actor, count=count, kind=head.kind_name,
         item_id=getattr(head, "id", None) or head.pk.partition("#")[2], event_id=event_id_of(head),
+        item_name=getattr(head, "name", None) or getattr(head, "title", None),
     )  # fmt: skip
 
 
 def _audit_expiry(*, kind: str, item_id: str, event_id: str | None, expires_at: int) -> None:
     """One record per expired item, however often the sweeper or a redelivered stream batch
     reports it: its key is made of the item and the moment it expired."""
-    _write_audit(
+    audit.record(
         "expire", actor=SYSTEM, count=1, kind=kind, item_id=item_id, event_id=event_id,
         at=datetime.fromtimestamp(expires_at, UTC), record_id=f"expire-{kind}-{item_id}",
     )  # fmt: skip
 
-
-def _write_audit(
-    action: str,
-    *,
-    actor: Actor,
-    count: int,
-    kind: str,
-    item_id: str,
-    event_id: str | None,
-    at: datetime | None = None,
-    record_id: str | None = None,
-) -> None:
-    at = at or clock().now()
-    record_id = record_id or new_id()
-    AuditRecord(
-        audit_pk(at),
-        time_ordered_sk(at, record_id),
-        id=record_id,
-        at=at.isoformat(),
-        action=action,
-        actor_id=actor.id,
-        actor_name=actor.name or None,
-        item_kind=kind,
-        item_id=item_id,
-        event_id=event_id,
-        item_count=count,
-    ).save(add_version_condition=False)  # an expiry's record is written again, unchanged, on a retry
-
-
-def list_audit(*, actor: Actor, month: str | None = None, limit: int = 50, cursor: str | None = None) -> Page:
-    """A month's audit records (default: this month), oldest first; admins only."""
-    authorize_trash(actor, "audit.read", event_id=None)
-    if month is not None and not _MONTH.fullmatch(month):
-        raise BadRequest("month is yyyy-mm, e.g. 2026-01.", fields={"month": "must be yyyy-mm"})
-    pk = audit_month_pk(month) if month else audit_pk(clock().now())
-    return read_page(AuditRecord, pk, limit=limit, cursor=cursor, secret=signing_key())
-
-
-def audit_view(record: AuditRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "at": record.at,
-        "action": record.action,
-        "actor": {"id": record.actor_id, "name": record.actor_name},
-        "kind": record.item_kind,
-        "item_id": record.item_id,
-        "event_id": record.event_id,
-        "count": int(record.item_count),
-    }

@@ -15,7 +15,7 @@ from chalicelib.jobs.registry import load_bodies_with
 
 def load_all() -> None:
     """Import every body module; each registers its jobs."""
-    from chalicelib.job_bodies import builtin, exports, imports, outbox, remote_images, site, thumbnails  # noqa: F401, PLC0415 — a body module loads on the first lookup, not with this package: the API's cold start stays light
+    from chalicelib.job_bodies import builtin, exports, imports, outbox, remote_images, site, thumbnails, trash  # noqa: F401, PLC0415 — a body module loads on the first lookup, not with this package: the API's cold start stays light
 
 
 load_bodies_with(load_all)

@@ -6,6 +6,9 @@ import { eventView } from "./events.js";
 import { trashView } from "./trash.js";
 import { importView } from "./imports.js";
 import { speakerView } from "./speaker.js";
+import { accountView, confirmEmailView } from "./account.js";
+import { usersView } from "./users.js";
+import { auditView } from "./audit.js";
 
 const main = () => document.getElementById("app");
 // Each page() call is numbered; `covered` keeps what the last one took off the screen, so a late
@@ -42,6 +45,9 @@ function renderNav() {
   const links = [h("a", { href: "#/events" }, "My events")];
   if (signedIn && declares(state.doc, "get", "/me/proposals")) links.push(h("a", { href: "#/speaker" }, "My proposals"));
   if (signedIn && declares(state.doc, "get", "/trash")) links.push(h("a", { href: "#/trash" }, "Trash"));
+  if (signedIn && state.me?.is_admin && declares(state.doc, "get", "/users")) links.push(h("a", { href: "#/users" }, "People"));
+  if (signedIn && state.me?.is_admin && declares(state.doc, "get", "/audit")) links.push(h("a", { href: "#/audit" }, "Audit log"));
+  if (signedIn) links.push(h("a", { href: "#/account" }, "Your account"));
   links.push(h("a", { href: "/" }, "Public site"));
   links.push(signedIn
     ? h("button", { type: "button", class: "link", onclick: signOut }, "Sign out")
@@ -189,11 +195,12 @@ function viewEventNew() {
 
 // -- router --------------------------------------------------------------------------------
 
-const PUBLIC_ROUTES = new Set(["signin", "signup", "verify", "reset", "invites"]);
+const PUBLIC_ROUTES = new Set(["signin", "signup", "verify", "reset", "invites", "email"]);
 
 async function route() {
   const { parts, query } = paramsOf(location.hash || "#/events");
   const [first = "events", ...rest] = parts;
+  if (token.get()) await me().catch(() => null); // the menu shows admins' entries to admins only
   renderNav();
   if (!token.get() && !PUBLIC_ROUTES.has(first)) {
     const next = location.hash && location.hash !== "#/signin" ? location.hash : "";
@@ -206,6 +213,10 @@ async function route() {
     case "reset": return viewReset(query);
     case "invites": return viewAcceptInvite(query);
     case "trash": return trashView(query);
+    case "account": return accountView();
+    case "email": return confirmEmailView(query);
+    case "users": return usersView(query);
+    case "audit": return auditView(query);
     case "import": return importView();
     case "speaker": return speakerView(rest, query);
     case "events":

@@ -13,6 +13,9 @@ import { assignmentsView } from "./assignments.js";
 import { questionsView } from "./questions.js";
 import { mailView } from "./mail.js";
 import { releasesView } from "./releases.js";
+import { teamView } from "./team.js";
+import { maybeJob } from "./progress.js";
+import { exportPanel } from "./exports.js";
 
 export const COLLECTIONS = [
   { path: "tracks", kind: "track", label: "Tracks", columns: ["color"] },
@@ -27,6 +30,7 @@ export const COLLECTIONS = [
 const REFERENCES = { track_id: "tracks", track_ids: "tracks", room_id: "rooms", session_type_id: "session-types", speaker_ids: "speakers" };
 const EDITORS = ["admin", "owner", "organizer"];
 const JOB_POLL_MS = 1500;
+const main = () => document.getElementById("app");
 
 export const labelOf = (item) => item.name || item.title || item.email || item.id;
 
@@ -99,7 +103,7 @@ export async function eventView(eventId, rest, query) {
     case "assignments": return assignmentsView(ctx, subnav(ctx, "assignments"));
     case "questions": return questionsView(ctx, subnav(ctx, "questions"));
     case "mail": return mailView(ctx, subnav(ctx, "mail"));
-    case "roles": return rolesView(ctx);
+    case "roles": return teamView(ctx, subnav(ctx, "roles"));
     case "jobs": return jobsView(ctx);
     default: return detailsView(ctx);
   }
@@ -120,6 +124,8 @@ function publishPanel(ctx) {
     try {
       const event = await api("POST", `${ctx.base}/publish`);
       ctx.event = event;
+      document.getElementById("event-state").textContent = event.state || "draft";
+      if (unpublish && event.state === "published" && !unpublish.isConnected) button.after(unpublish);
       result.textContent = "Published. Waiting for the public page to be rebuilt…";
       const outcome = await waitForPage(ctx, url, before, earlierJobs);
       if (outcome.failed) throw new Error(`The public page could not be rebuilt: ${outcome.failed}`);
@@ -134,7 +140,20 @@ function publishPanel(ctx) {
     }
   });
   const link = ctx.event.state === "published" ? h("p", {}, "Public page: ", h("a", { href: url }, url)) : null;
-  return h("section", { class: "publish", "aria-labelledby": "publish-title" }, h("h2", { id: "publish-title" }, "Public page"), link, button, result);
+  // Unpublishing takes the public pages down; the view is drawn again from the server's answer.
+  const unpublish = declares(state.doc, "post", "/events/{}/unpublish")
+    ? h("button", { type: "button", id: "unpublish", onclick: async () => {
+      if (!confirm(`Take “${ctx.event.name}” off the public site? Its pages at ${url} go away until you publish again.`)) return;
+      try {
+        await api("POST", `${ctx.base}/unpublish`);
+        announce(`“${ctx.event.name}” is unpublished.`);
+        eventView(ctx.event.id, [], new URLSearchParams());
+      } catch (err) {
+        announce(err.message, "error");
+      }
+    } }, "Unpublish") : null;
+  return h("section", { class: "publish", "aria-labelledby": "publish-title" }, h("h2", { id: "publish-title" }, "Public page"), link, button,
+    ctx.event.state === "published" ? unpublish : null, result);
 }
 
 async function pageBody(url) {
@@ -195,21 +214,29 @@ async function detailsView(ctx) {
   }
   const dates = h("dd", {}, datesText(ctx));
   const facts = h("dl", { class: "facts" },
-    h("dt", {}, "State"), h("dd", {}, ctx.event.state || "draft"),
+    h("dt", {}, "State"), h("dd", { id: "event-state" }, ctx.event.state || "draft"),
     h("dt", {}, "Slug"), h("dd", {}, ctx.event.slug || "—"),
     h("dt", {}, "Dates"), dates,
     h("dt", {}, "Your role"), h("dd", {}, ctx.role ? humanize(ctx.role) : "—"));
   const trash = ctx.mayCreateDelete && declares(state.doc, "delete", "/events/{}")
     ? h("button", { type: "button", class: "danger", onclick: async () => {
-      if (!confirm(`Move “${ctx.event.name}” to the trash?`)) return;
-      await api("DELETE", ctx.base);
+      if (!confirm(`Move “${ctx.event.name}” and everything in it to the trash? It can be restored for 30 days.`)) return;
+      const progress = h("div", { class: "job-place" });
+      main().append(progress);
+      try {
+        await maybeJob(await api("DELETE", ctx.base), progress, "Moving to the trash");
+      } catch (err) {
+        announce(err.message, "error");
+        return;
+      }
       announce(`“${ctx.event.name}” moved to the trash.`);
-      go("#/events");
+      go("#/trash");
     } }, "Move the event to the trash") : null;
   const kinds = bodySchema(state.doc, "post", "/uploads")?.properties?.kind?.enum || [];
   page(ctx.event.name, subnav(ctx, ""), facts, publishPanel(ctx),
     form ? h("section", { "aria-labelledby": "details-title" }, h("h2", { id: "details-title" }, "Details"), form.form) : null,
-    uploadPanel({ kinds, allowed: ctx.mayEdit, item: { ...ctx.event, kind: "event" }, eventId: ctx.event.id, reload }), trash);
+    uploadPanel({ kinds, allowed: ctx.mayEdit, item: { ...ctx.event, kind: "event" }, eventId: ctx.event.id, reload }),
+    exportPanel(ctx), trash);
 }
 
 // -- collections ---------------------------------------------------------------------------
@@ -297,39 +324,6 @@ async function itemView(ctx, collection, itemId) {
     warnings, ctx.mayEdit ? form.form : h("p", {}, "You may read this item but not change it."),
     item ? uploadPanel({ kinds, allowed: ctx.mayEdit, item: { ...item, kind: collection.kind }, eventId: ctx.event.id, reload: () => api("GET", `${path}/${itemId}`) }) : null,
     trash);
-}
-
-// -- team ------------------------------------------------------------------------------------
-
-async function rolesView(ctx) {
-  const answer = await api("GET", `${ctx.base}/roles`);
-  const mayManage = EDITORS.includes(ctx.role);
-  const members = h("table", { class: "list" }, h("caption", {}, "Members"),
-    h("thead", {}, h("tr", {}, ["Name", "Role", "Actions"].map((t) => h("th", { scope: "col" }, t)))),
-    h("tbody", {}, (answer.roles || []).map((member) => h("tr", {},
-      h("th", { scope: "row" }, member.user?.name || member.user?.id), h("td", {}, humanize(member.role)),
-      h("td", {}, mayManage && member.role !== "owner" && declares(state.doc, "delete", "/events/{}/roles/{}")
-        ? h("button", { type: "button", class: "danger", onclick: async () => {
-          await api("DELETE", `${ctx.base}/roles/${member.user.id}`);
-          announce("Role removed.");
-          rolesView(ctx);
-        } }, `Remove ${member.user?.name || "member"}`) : null)))));
-  const invites = h("ul", {}, (answer.invites || []).map((i) => h("li", {}, `${i.email} — ${humanize(i.role)} (invited)`)));
-  const schema = bodySchema(state.doc, "post", "/events/{}/roles");
-  // a reviewer's tracks are picked from the event's, not typed as a JSON list of ids
-  const refs = mayManage && schema ? await referencesFor(ctx, schema) : {};
-  const form = mayManage && schema ? schemaForm({
-    schema, refs, submitLabel: "Send the invite", name: "Invite someone",
-    onSubmit: async (body) => {
-      await api("POST", `${ctx.base}/roles`, { body });
-      announce(`Invite sent to ${body.email}.`);
-      rolesView(ctx);
-      return null;
-    },
-  }) : null;
-  page(`Team · ${ctx.event.name}`, subnav(ctx, "roles"), members,
-    h("h2", {}, "Pending invites"), invites.children.length ? invites : h("p", {}, "None."),
-    form ? h("section", { "aria-labelledby": "invite-title" }, h("h2", { id: "invite-title" }, "Invite someone"), form.form) : null);
 }
 
 // -- jobs ------------------------------------------------------------------------------------

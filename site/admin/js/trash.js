@@ -1,20 +1,14 @@
-// The trash: what the caller may still restore (GET /v1/trash), restore and delete for good.
-// Owners, organizers and admins act on an event's trash; other roles only read it.
+// The trash as people think of it: one row per trash operation (an event with everything deleted
+// with it is one row, expandable to what it holds), with names, who deleted it and when, and the
+// time left before it is deleted for good. Restore and purge confirm with counts; many items run
+// as a job whose progress shows until it finishes, then the list is read again from the server.
 import { api, declares, listAll } from "./api.js";
 import { announce, h, humanize } from "./dom.js";
 import { page, state, me } from "./app.js";
-import { roleIn } from "./events.js";
+import { maybeJob } from "./progress.js";
 
-const ACTORS = new Set(["admin", "owner", "organizer"]);
 const KINDS = ["event", "track", "room", "session_type", "session", "speaker", "sponsor", "post"];
-
-/** The caller's role per event of the trash ("admin" for site admins; null when unknown). */
-async function rolesOf(items) {
-  const user = await me();
-  const eventIds = [...new Set(items.map((item) => item.event_id).filter(Boolean))];
-  const roles = await Promise.all(eventIds.map((id) => (user?.is_admin ? "admin" : roleIn(id))));
-  return new Map(eventIds.map((id, i) => [id, roles[i]]));
-}
+const DAY_MS = 24 * 3600 * 1000;
 
 /** The names of the caller's live events, to say where a trashed item was. */
 async function eventNames() {
@@ -22,87 +16,121 @@ async function eventNames() {
   return new Map(events.map((event) => [event.id, event.name]));
 }
 
-// An event child trashed with its event is restored with the event, never on its own.
-const takenAlong = (item) => Boolean(item.trashed_with);
-
-// A trashed event's roles cannot be read any more: unknown there means "let the API decide".
-const mayAct = (item, role) => !takenAlong(item) && (ACTORS.has(role) || (role == null && item.kind === "event"));
-
 // Children are named with their event, so an id several events share in the trash is not ambiguous.
 const whereOf = (item) => (item.kind === "event" || !item.event_id ? {} : { event_id: item.event_id });
+const labelOf = (item) => item.name || `${humanize(item.kind).toLowerCase()} without a name`;
 
-async function restore(item, label) {
+/** Operations: the item deleted itself (the head) with the items deleted along with it. */
+export function operationsOf(items) {
+  const byOp = new Map();
+  for (const item of items) {
+    const key = item.operation || `${item.kind}:${item.id}`;
+    if (!byOp.has(key)) byOp.set(key, { head: null, along: [] });
+    const group = byOp.get(key);
+    if (item.trashed_with) group.along.push(item);
+    else group.head = item;
+  }
+  // An operation whose head is not listed (not readable) shows its items on their own.
+  return [...byOp.values()].flatMap((group) => (group.head ? [group] : group.along.map((item) => ({ head: item, along: [] }))));
+}
+
+function countsText(along) {
+  const counts = new Map();
+  for (const item of along) counts.set(item.kind, (counts.get(item.kind) || 0) + 1);
+  return [...counts].map(([kind, n]) => `${n} ${humanize(kind).toLowerCase()}${n === 1 ? "" : "s"}`).join(", ");
+}
+
+function timeLeft(expiresAt) {
+  const days = Math.ceil((new Date(expiresAt) - Date.now()) / DAY_MS);
+  return days <= 1 ? "less than a day" : `${days} days`;
+}
+
+async function restore(group, place) {
+  const { head } = group;
+  const along = group.along.length ? ` with the ${countsText(group.along)} deleted with it` : "";
+  if (!confirm(`Restore ${humanize(head.kind).toLowerCase()} “${labelOf(head)}”${along}?`)) return false;
   let body = {};
   for (;;) {
     try {
-      await api("POST", `/trash/${item.kind}/${item.id}/restore`, { body, query: whereOf(item) });
-      announce(`Restored ${humanize(item.kind).toLowerCase()} “${label}”.`);
-      return;
+      const answer = await api("POST", `/trash/${head.kind}/${head.id}/restore`, { body, query: whereOf(head) });
+      await maybeJob(answer, place, `Restoring “${labelOf(head)}”`);
+      announce(`Restored ${humanize(head.kind).toLowerCase()} “${labelOf(head)}”${group.along.length ? ` with ${countsText(group.along)}` : ""}.`);
+      return true;
     } catch (err) {
       // An event whose address was taken meanwhile comes back under another one.
-      const suggestion = err.status === 409 && err.details.suggestion;
+      const suggestion = err.status === 409 && err.details?.suggestion;
       if (!suggestion || body.slug) throw err;
       const slug = prompt(`${err.message}\nRestore it under this address instead:`, suggestion);
-      if (!slug) return;
+      if (!slug) return false;
       body = { slug };
     }
   }
 }
 
-async function purge(item, label) {
-  if (!confirm(`Delete “${label}” for good? This cannot be undone.`)) return false;
-  await api("DELETE", `/trash/${item.kind}/${item.id}`, { query: whereOf(item) });
-  announce(`Deleted “${label}” for good.`);
+async function purge(group) {
+  const { head } = group;
+  const along = group.along.length ? ` and the ${countsText(group.along)} deleted with it` : "";
+  if (!confirm(`Delete “${labelOf(head)}”${along} for good? This cannot be undone.`)) return false;
+  const answer = await api("DELETE", `/trash/${head.kind}/${head.id}`, { query: whereOf(head) });
+  announce(`Deleted “${labelOf(head)}” for good (${answer.deleted} items).`);
   return true;
 }
 
-function row(item, { role, eventName, redraw }) {
-  const label = item.name || item.id;
-  const act = (work) => async () => {
+function operationRow(group, { eventName, redraw }) {
+  const { head, along } = group;
+  const label = labelOf(head);
+  const place = h("div", { class: "job-place" });
+  const act = (work) => async (event) => {
+    event.target.disabled = true;
     try {
-      await work();
-      redraw();
+      if (await work()) redraw();
     } catch (err) {
       announce(err.message, "error");
+    } finally {
+      event.target.disabled = false;
     }
   };
-  // The API says what the caller may do with each item; older answers leave it to the role.
-  const may = (verb) => (item.actions ? item.actions.includes(verb) : mayAct(item, role));
-  const actions = may("restore") || may("delete") ? [
-    may("restore") ? h("button", { type: "button", onclick: act(() => restore(item, label)) }, `Restore ${label}`) : null,
+  const may = (verb) => (head.actions || []).includes(verb);
+  const actions = [
+    may("restore") ? h("button", { type: "button", onclick: act(() => restore(group, place)) }, `Restore ${label}`) : null,
     may("delete") && declares(state.doc, "delete", "/trash/{}/{}")
-      ? h("button", { type: "button", class: "danger", onclick: act(() => purge(item, label)) }, `Delete ${label} for good`) : null,
-  ] : [h("span", { class: "hint" }, takenAlong(item) ? `Comes back with its ${humanize(item.trashed_with.kind).toLowerCase()}` : "Only owners and organizers restore or delete")];
-  const where = item.kind === "event" ? "—" : eventName || item.event_id || "—";
-  return h("tr", { "data-id": item.id },
-    h("td", {}, humanize(item.kind)), h("th", { scope: "row" }, label), h("td", {}, where),
-    h("td", {}, item.trashed_at ? new Date(item.trashed_at).toLocaleString() : "—"),
-    h("td", {}, item.expires_at ? new Date(item.expires_at).toLocaleDateString() : "—"),
-    h("td", { class: "actions" }, actions));
+      ? h("button", { type: "button", class: "danger", onclick: act(() => purge(group)) }, `Delete ${label} for good`) : null,
+  ].filter(Boolean);
+  const contents = along.length ? h("details", { class: "along" },
+    h("summary", {}, `With ${countsText(along)}`),
+    h("ul", {}, [...along].sort((a, b) => labelOf(a).localeCompare(labelOf(b), undefined, { numeric: true })).map((item) => h("li", {}, `${humanize(item.kind)}: ${labelOf(item)}`)))) : null;
+  const where = head.kind === "event" || !head.event_id ? null : h("span", { class: "hint" }, ` in ${eventName || "an event"}`);
+  return h("tr", { "data-id": head.id, "data-operation": head.operation || "" },
+    h("th", { scope: "row" }, h("span", { class: "kind" }, humanize(head.kind)), " ", h("strong", {}, label), where, contents),
+    h("td", {}, head.trashed_by_name || (head.trashed_by === "system" ? "Podium" : "someone"), h("br"),
+      h("span", { class: "hint" }, head.trashed_at ? new Date(head.trashed_at).toLocaleString() : "")),
+    h("td", {}, head.expires_at ? timeLeft(head.expires_at) : "—"),
+    h("td", { class: "actions" }, actions.length ? actions : h("span", { class: "hint" }, "Only owners and organizers restore or delete"), place));
 }
 
 /** The trash list; `?kind=` picks what it shows first (the filter then works in place, keeping focus). */
 export async function trashView(query = new URLSearchParams()) {
   const [items, names, user] = await Promise.all([listAll("/trash"), eventNames(), me()]);
-  const roles = await rolesOf(items);
+  const operations = operationsOf(items);
   const kinds = user?.is_admin ? [...KINDS, "user"] : KINDS;
   const filter = h("select", { id: "trash-kind" }, h("option", { value: "" }, "Everything"),
     kinds.map((k) => h("option", { value: k }, humanize(k))));
   filter.value = kinds.includes(query.get("kind")) ? query.get("kind") : "";
   const redraw = () => trashView(new URLSearchParams(filter.value ? { kind: filter.value } : {}));
   const body = h("tbody");
-  const table = h("div", { class: "table-scroll" }, h("table", { class: "list" },
-    h("caption", {}, "Trashed items are deleted for good when they expire."),
-    h("thead", {}, h("tr", {}, ["Kind", "Name", "Event", "Trashed", "Expires", "Actions"].map((t) => h("th", { scope: "col" }, t)))), body));
-  const empty = h("p", {});
+  const table = h("div", { class: "table-scroll" }, h("table", { class: "list trash" },
+    h("caption", {}, "Each row is one deletion; what was deleted with it comes back with it."),
+    h("thead", {}, h("tr", {}, ["What", "Deleted by", "Time left", "Actions"].map((t) => h("th", { scope: "col" }, t)))), body));
+  const empty = h("p", { class: "empty" });
   const show = () => {
-    const shown = items.filter((item) => !filter.value || item.kind === filter.value);
-    body.replaceChildren(...shown.map((item) => row(item, { role: roles.get(item.event_id), eventName: names.get(item.event_id), redraw })));
+    const shown = operations.filter((group) => !filter.value || group.head.kind === filter.value);
+    body.replaceChildren(...shown.map((group) => operationRow(group, { eventName: names.get(group.head.event_id), redraw })));
     table.hidden = !shown.length;
     empty.hidden = Boolean(shown.length);
     empty.textContent = filter.value ? `No ${humanize(filter.value).toLowerCase()} in the trash.` : "The trash is empty.";
   };
   filter.addEventListener("change", show);
   show();
-  page("Trash", h("div", { class: "toolbar" }, h("div", { class: "search" }, h("label", { for: "trash-kind" }, "Show"), filter)), table, empty);
+  page("Trash", h("p", {}, "Deleted items stay here for 30 days, then they are deleted for good."),
+    h("div", { class: "toolbar" }, h("div", { class: "search" }, h("label", { for: "trash-kind" }, "Show"), filter)), table, empty);
 }
