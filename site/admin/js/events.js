@@ -7,6 +7,7 @@ import { page, state, me, go } from "./app.js";
 import { uploadPanel } from "./uploads.js";
 import { scheduleView } from "./schedule.js";
 import { showTime } from "./tz.js";
+import { badge, label } from "./labels.js";
 import { cfpView, proposalsView, submitView } from "./cfp.js";
 import { reviewView } from "./review.js";
 import { assignmentsView } from "./assignments.js";
@@ -104,19 +105,43 @@ export async function eventView(eventId, rest, query) {
 
 // -- details and publishing ----------------------------------------------------------------
 
+/**
+ * The one place the event's state reaches the page: the State line, the publish panel's buttons
+ * and the public link register here (`ctx.stateShown`), and every action that may change the
+ * state hands the server's answer (or a fresh read) to showEventState, never a guess.
+ */
+export function showEventState(ctx, event) {
+  ctx.event = event;
+  ctx.zone = event.timezone || "UTC";
+  for (const show of ctx.stateShown || []) show(event);
+}
+
+function onEventState(ctx, show) {
+  (ctx.stateShown ||= []).push(show);
+  show(ctx.event);
+}
+
+const publicUrl = (event) => new URL(`/e/${event.slug}/`, location.origin).href;
+
 function publishPanel(ctx) {
   if (!declares(state.doc, "post", "/events/{}/publish") || !ctx.mayEdit) return null;
-  const url = new URL(`/e/${ctx.event.slug}/`, location.origin).href;
   const result = h("p", { class: "publish-status", role: "status", "aria-live": "polite" });
-  const button = h("button", { type: "button", class: "primary", id: "publish" }, ctx.event.state === "published" ? "Publish changes" : "Publish");
+  const button = h("button", { type: "button", class: "primary", id: "publish" });
+  const link = h("p", { class: "public-page" });
+  onEventState(ctx, (event) => {
+    button.textContent = event.state === "published" ? "Publish changes" : "Publish";
+    link.replaceChildren(...(event.state === "published" ? ["Public page: ", h("a", { href: publicUrl(event) }, publicUrl(event))] : []));
+    link.hidden = event.state !== "published";
+  });
   button.addEventListener("click", async () => {
     button.disabled = true;
+    const url = publicUrl(ctx.event);
     const before = await pageBody(url);
     const earlierJobs = await jobIds(ctx);
     result.textContent = "Publishing…";
     try {
-      const event = await api("POST", `${ctx.base}/publish`);
-      ctx.event = event;
+      await api("POST", `${ctx.base}/publish`);
+      showEventState(ctx, await api("GET", ctx.base));
       result.textContent = "Published. Waiting for the public page to be rebuilt…";
       const outcome = await waitForPage(ctx, url, before, earlierJobs);
       if (outcome.failed) throw new Error(`The public page could not be rebuilt: ${outcome.failed}`);
@@ -130,8 +155,8 @@ function publishPanel(ctx) {
       button.disabled = false;
     }
   });
-  const link = ctx.event.state === "published" ? h("p", {}, "Public page: ", h("a", { href: url }, url)) : null;
-  return h("section", { class: "publish", "aria-labelledby": "publish-title" }, h("h2", { id: "publish-title" }, "Public page"), link, button, result);
+  return h("section", { class: "publish", "aria-labelledby": "publish-title" }, h("h2", { id: "publish-title" }, "Public page"), link,
+    h("div", { class: "actions publish-actions" }, button), result);
 }
 
 async function pageBody(url) {
@@ -181,21 +206,29 @@ async function detailsView(ctx) {
   if (schema && ctx.mayEdit) {
     form = schemaForm({
       schema, values: ctx.event, zone: ctx.zone, submitLabel: "Save the details", name: "Event details", replaces: method === "PUT",
+      // the logo and banner are uploads with previews (the Files section), not URL boxes
+      omit: ["logo_url", "banner_url"],
       onSubmit: async (body) => {
         const saved = await api(method, ctx.base, { body });
-        Object.assign(ctx, { event: saved, zone: saved.timezone || "UTC" });
-        dates.textContent = datesText(ctx);
+        showEventState(ctx, saved);
         announce("Event details saved.");
         return saved;
       },
     });
   }
-  const dates = h("dd", {}, datesText(ctx));
+  const stateLine = h("dd", { class: "event-state" });
+  const slug = h("dd", {});
+  const dates = h("dd", {});
+  onEventState(ctx, (event) => {
+    stateLine.replaceChildren(badge(event.state));
+    slug.textContent = event.slug || "—";
+    dates.textContent = datesText(ctx);
+  });
   const facts = h("dl", { class: "facts" },
-    h("dt", {}, "State"), h("dd", {}, ctx.event.state || "draft"),
-    h("dt", {}, "Slug"), h("dd", {}, ctx.event.slug || "—"),
+    h("dt", {}, "State"), stateLine,
+    h("dt", {}, "Slug"), slug,
     h("dt", {}, "Dates"), dates,
-    h("dt", {}, "Your role"), h("dd", {}, ctx.role ? humanize(ctx.role) : "—"));
+    h("dt", {}, "Your role"), h("dd", {}, ctx.role ? label(ctx.role) : "—"));
   const trash = ctx.mayCreateDelete && declares(state.doc, "delete", "/events/{}")
     ? h("button", { type: "button", class: "danger", onclick: async () => {
       if (!confirm(`Move “${ctx.event.name}” to the trash?`)) return;
@@ -214,6 +247,7 @@ async function detailsView(ctx) {
 function cell(item, column, ctx) {
   const value = item[column];
   if (column === "color" && value) return h("span", { class: "swatch", style: `background:${value}` }, value);
+  if (column === "state") return badge(value);
   if (column.endsWith("_at")) return showTime(value, ctx.zone);
   if (typeof value === "boolean") return value ? "yes" : "no";
   return value ?? "—";
@@ -304,14 +338,14 @@ async function rolesView(ctx) {
   const members = h("table", { class: "list" }, h("caption", {}, "Members"),
     h("thead", {}, h("tr", {}, ["Name", "Role", "Actions"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, (answer.roles || []).map((member) => h("tr", {},
-      h("th", { scope: "row" }, member.user?.name || member.user?.id), h("td", {}, humanize(member.role)),
+      h("th", { scope: "row" }, member.user?.name || member.user?.id), h("td", {}, label(member.role)),
       h("td", {}, mayManage && member.role !== "owner" && declares(state.doc, "delete", "/events/{}/roles/{}")
         ? h("button", { type: "button", class: "danger", onclick: async () => {
           await api("DELETE", `${ctx.base}/roles/${member.user.id}`);
           announce("Role removed.");
           rolesView(ctx);
         } }, `Remove ${member.user?.name || "member"}`) : null)))));
-  const invites = h("ul", {}, (answer.invites || []).map((i) => h("li", {}, `${i.email} — ${humanize(i.role)} (invited)`)));
+  const invites = h("ul", {}, (answer.invites || []).map((i) => h("li", {}, `${i.email} — ${label(i.role)} (invited)`)));
   const schema = bodySchema(state.doc, "post", "/events/{}/roles");
   // a reviewer's tracks are picked from the event's, not typed as a JSON list of ids
   const refs = mayManage && schema ? await referencesFor(ctx, schema) : {};
@@ -324,9 +358,26 @@ async function rolesView(ctx) {
       return null;
     },
   }) : null;
+  if (form) showTracksFor(form);
   page(`Team · ${ctx.event.name}`, subnav(ctx, "roles"), members,
     h("h2", {}, "Pending invites"), invites.children.length ? invites : h("p", {}, "None."),
     form ? h("section", { "aria-labelledby": "invite-title" }, h("h2", { id: "invite-title" }, "Invite someone"), form.form) : null);
+}
+
+// Roles limited to some of the event's tracks; only they are asked which.
+const TRACK_ROLES = ["track_organizer", "reviewer"];
+
+/** Show the track picker while the chosen role is one limited to tracks (and clear it otherwise). */
+function showTracksFor(form) {
+  const role = form.controls.get("role")?.input;
+  const tracks = form.form.querySelector('[data-field="track_ids"]');
+  if (!role || !tracks) return;
+  const toggle = () => {
+    tracks.hidden = !TRACK_ROLES.includes(role.value);
+    if (tracks.hidden) for (const box of tracks.querySelectorAll("input:checked")) box.checked = false;
+  };
+  role.addEventListener("change", toggle);
+  toggle();
 }
 
 // -- jobs ------------------------------------------------------------------------------------
@@ -337,7 +388,7 @@ function jobRow(job) {
   const progress = job.state === "SUCCESS" ? 100 : job.progress ?? 0;
   return h("tr", { "data-job": job.id },
     h("th", { scope: "row" }, humanize(job.name)),
-    h("td", {}, h("span", { class: `badge ${job.state.toLowerCase()}` }, job.state)),
+    h("td", {}, badge(job.state)),
     h("td", {}, h("progress", { max: 100, value: progress, "aria-label": `${humanize(job.name)} progress` }), ` ${Math.round(progress)}%`),
     h("td", {}, job.created_at ? new Date(job.created_at).toLocaleString() : "—"),
     h("td", {}, job.download_url ? h("a", { href: job.download_url }, "Download") : job.error || ""));
