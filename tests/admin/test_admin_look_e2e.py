@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+from podium.localstack.outbox import read_outbox
 from support.admin import call_api
 from support.axe import assert_accessible
 
@@ -22,8 +24,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("admin-stack")]  # one st
 PASSWORD = "correct horse battery staple"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-# The event has no call for papers: the views that read it get a 404 (chromium logs it).
-NO_CFP_YET = (404,)
+# Chromium logs 404 answers the page expects: the event's call for papers (it has none) and its
+# public page before it is published (read to tell when a rebuild changed it).
+NOT_THERE_YET = (404,)
 # The README shows some views (small PNGs, committed in docs/screenshots); a run writes them there
 # only when PODIUM_README_SCREENSHOTS=1 (else into the git-ignored e2e-screenshots/), so running
 # the suite leaves the checkout clean.
@@ -125,6 +128,20 @@ def png_bytes(size: tuple[int, int] = (400, 240)) -> bytes:
     return buffer.getvalue()
 
 
+def verify(stack, email: str) -> None:
+    """Confirm `email` with the token of the mail the stack sent it (waits for the sending worker)."""
+    deadline = time.monotonic() + 30
+    while True:
+        links = [re.search(r"#/verify\?token=(\S+)", mail.text) for mail in read_outbox(stack.urls["AWS"], to=email)]
+        tokens = [link.group(1) for link in links if link]
+        if tokens:
+            break
+        assert time.monotonic() < deadline, f"no confirmation mail to {email}"
+        time.sleep(0.5)  # polling the outbox: the condition is the mail's arrival
+    status, answer = call_api(stack, "POST", "/auth/verify", {"token": tokens[-1]})
+    assert status == 200, answer
+
+
 def instant(iso: str) -> datetime:
     return datetime.fromisoformat(iso)
 
@@ -140,7 +157,7 @@ def event_as_stored(stack, scene: dict) -> dict:
 
 def test_admin_look_details_pickers_store_what_the_organizer_meant(pages, dev_stack, scene):
     # GIVEN the organizer on their event's details page
-    page = signed_in(pages, scene["owner"], DESKTOP)
+    page = signed_in(pages, scene["owner"], DESKTOP, NOT_THERE_YET)
     open_view(page, f"#/events/{scene['event_id']}", re.compile("^Look Camp"))
     details = page.get_by_role("form", name="Event details")
     expect(page.locator("dd.event-state")).to_have_text("Draft")
@@ -194,6 +211,14 @@ def test_admin_look_details_pickers_store_what_the_organizer_meant(pages, dev_st
     expect(page.get_by_role("img", name="Thumbnail of logo.png")).to_be_visible(timeout=40_000)
     assert event_as_stored(dev_stack, scene)["logo_file"]["filename"] == "logo.png"
     assert_accessible(page, "event details after the upload")
+
+    # WHEN the (verified) organizer publishes, the State line and the button follow the server
+    verify(dev_stack, scene["owner"]["email"])
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator("dd.event-state")).to_have_text("Published")
+    expect(page.get_by_role("button", name="Publish changes")).to_be_visible()
+    page.locator(".publish-status", has_text="The public page").wait_for(timeout=90_000)
+    assert event_as_stored(dev_stack, scene)["state"] == "published"
 
 
 def test_admin_look_team_track_picker_labels_and_messages_per_view(pages, dev_stack, scene):
@@ -279,14 +304,14 @@ def walk_views(page, scene: dict, *, phone: bool) -> None:
 
 
 def test_admin_look_every_view_is_accessible_on_a_desktop(pages, scene):
-    page = signed_in(pages, scene["owner"], DESKTOP, NO_CFP_YET)
+    page = signed_in(pages, scene["owner"], DESKTOP, NOT_THERE_YET)
     walk_views(page, scene, phone=False)
     open_view(page, f"#/events/{scene['event_id']}/sessions", re.compile("^Sessions"))
     readme_shot(page, "admin-sessions")
 
 
 def test_admin_look_every_view_fits_a_phone(pages, scene):
-    page = signed_in(pages, scene["owner"], PHONE, NO_CFP_YET)
+    page = signed_in(pages, scene["owner"], PHONE, NOT_THERE_YET)
     walk_views(page, scene, phone=True)
     # the sessions table reads as cards: each cell named by its column
     open_view(page, f"#/events/{scene['event_id']}/sessions", re.compile("^Sessions"))

@@ -279,10 +279,11 @@ async function listView(ctx, collection, query) {
     body.replaceChildren(...shown.map((item) => h("tr", { "data-id": item.id },
       h("th", { scope: "row" }, h("a", { href: `#${ctx.base}/${collection.path}/${item.id}` }, labelOf(item))),
       collection.columns.map((column) => h("td", {}, cell(item, column, ctx))),
-      h("td", { class: "actions" }, mayDelete ? h("button", { type: "button", class: "danger", onclick: async () => {
+      // the row already names the item: the button says "Trash", its accessible name says what goes
+      h("td", { class: "actions" }, mayDelete ? h("button", { type: "button", class: "danger", "aria-label": `Trash ${labelOf(item)}`, onclick: async () => {
         if (await trashItem(ctx, collection, item)) listView(ctx, collection, query);
-      } }, `Trash ${labelOf(item)}`) : null))));
-    if (!shown.length) body.append(h("tr", {}, h("td", { colspan: collection.columns.length + 2 }, wanted ? "Nothing matches." : `No ${collection.label.toLowerCase()} yet.`)));
+      } }, "Trash") : null))));
+    if (!shown.length) body.append(h("tr", {}, h("td", { class: "empty", colspan: collection.columns.length + 2 }, wanted ? "Nothing matches." : `No ${collection.label.toLowerCase()} yet.`)));
   };
   search.addEventListener("input", show);
   show();
@@ -360,7 +361,7 @@ async function rolesView(ctx) {
   }) : null;
   if (form) showTracksFor(form);
   page(`Team · ${ctx.event.name}`, subnav(ctx, "roles"), members,
-    h("h2", {}, "Pending invites"), invites.children.length ? invites : h("p", {}, "None."),
+    h("h2", {}, "Pending invites"), invites.children.length ? invites : h("p", { class: "empty" }, "No pending invites."),
     form ? h("section", { "aria-labelledby": "invite-title" }, h("h2", { id: "invite-title" }, "Invite someone"), form.form) : null);
 }
 
@@ -398,7 +399,7 @@ async function jobsView(ctx) {
   const body = h("tbody");
   const refresh = async () => {
     const jobs = listOf(await api("GET", `${ctx.base}/jobs`));
-    body.replaceChildren(...(jobs.length ? jobs.map(jobRow) : [h("tr", {}, h("td", { colspan: 5 }, "No jobs yet."))]));
+    body.replaceChildren(...(jobs.length ? jobs.map(jobRow) : [h("tr", {}, h("td", { class: "empty", colspan: 5 }, "No jobs yet."))]));
     return jobs.some((job) => !FINISHED.has(job.state));
   };
   const exportButton = declares(state.doc, "post", "/events/{}/exports")
