@@ -116,7 +116,8 @@ export function showEventState(ctx, event) {
   for (const show of ctx.stateShown || []) show(event);
 }
 
-function onEventState(ctx, show) {
+/** Register `show(event)`: called now and on every later showEventState (a state-dependent button, a line). */
+export function onEventState(ctx, show) {
   (ctx.stateShown ||= []).push(show);
   show(ctx.event);
 }
