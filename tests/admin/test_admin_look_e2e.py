@@ -201,6 +201,19 @@ def test_admin_look_details_pickers_store_what_the_organizer_meant(pages, dev_st
     expect(details.get_by_label(re.compile(r"^Starts at"))).to_have_value("2031-06-10T09:00")
     expect(details.get_by_label("Link 1 URL")).to_have_value("https://social.example/@lookcamp")
 
+    # AND the links editor works from the keyboard: add a row, type, tab on, remove it again
+    details.get_by_role("button", name="Add a link").focus()
+    page.keyboard.press("Enter")
+    expect(details.get_by_label("Link 2 name")).to_be_focused()
+    page.keyboard.type("Blog")
+    page.keyboard.press("Tab")
+    expect(details.get_by_label("Link 2 URL")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(details.get_by_role("button", name="Remove link 2")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(details.get_by_label("Link 2 name")).to_have_count(0)
+    expect(details.get_by_label("Link 1 name")).to_be_focused()
+
     # WHEN they pick a logo: its preview shows before the upload, the thumbnail after
     page.get_by_label("Event logo", exact=True).set_input_files({"name": "logo.png", "mimeType": "image/png", "buffer": png_bytes()})
     expect(page.get_by_role("img", name="New event logo: logo.png")).to_be_visible()
