@@ -182,14 +182,17 @@ async function viewEvents() {
 
 function viewEventNew() {
   const schema = bodySchema(state.doc, "post", "/events");
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const form = schemaForm({
-    schema, submitLabel: "Create the event", zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    schema, submitLabel: "Create the event", zone,
     onSubmit: async (body) => {
       const event = await api("POST", "/events", { body });
       announce(`Event “${event.name}” created.`);
       go(`#/events/${event.id}`);
     },
   });
+  // the time-zone picker starts at the zone the dates are typed in (the browser's), so the two agree
+  if (form.controls.has("timezone")) form.fill({ timezone: zone });
   page("Create an event", form.form);
 }
 
