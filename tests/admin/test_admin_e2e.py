@@ -242,7 +242,7 @@ def test_admin_coorganizer_sees_no_remove_buttons_and_api_refuses(pages, dev_sta
     helper.goto(mailed_link(dev_stack, helper_email, "#/invites/accept?token="))
     helper.get_by_role("button", name="Accept the invite").click()
     helper.get_by_text("Your role").wait_for()
-    expect(helper.locator("dl.facts dd").nth(3)).to_have_text("Coorganizer")
+    expect(helper.locator("dl.facts dd").nth(3)).to_have_text("Co-organizer")
     helper.get_by_role("link", name="Team").click()
     helper.get_by_role("table", name="Members").wait_for()
 
@@ -297,7 +297,7 @@ def test_admin_signup_to_published_session_shows_on_public_site(pages, dev_stack
     page.get_by_role("heading", level=1, name="Maker Days").wait_for()
     event_id = page.url.split("#/events/")[1]
     details = page.get_by_role("form", name="Event details")
-    details.get_by_label("Timezone", exact=True).fill("Europe/Berlin")
+    details.get_by_label("Time zone", exact=True).select_option("Europe/Berlin")
     details.get_by_label(re.compile(r"^Starts at")).fill("2030-05-04T09:00")
     details.get_by_label(re.compile(r"^Ends at")).fill("2030-05-05T18:00")
     details.get_by_role("button", name="Save the details").click()
@@ -502,7 +502,7 @@ def test_admin_call_for_papers_proposal_is_submitted_reviewed_and_accepted(pages
     settings.get_by_label("Privacy", exact=True).select_option("public")
     settings.get_by_role("button", name="Open a call for papers").click()
     organizer.get_by_text("Call for papers saved.").first.wait_for()
-    expect(organizer.locator("dl.facts .badge")).to_have_text("open")
+    expect(organizer.locator("dl.facts .badge")).to_have_text("Open")
     link = organizer.locator("a.cfp-link").get_attribute("href")
     screenshot(organizer, "13-call-for-papers")
 
@@ -521,7 +521,7 @@ def test_admin_call_for_papers_proposal_is_submitted_reviewed_and_accepted(pages
     card.wait_for()
     screenshot(organizer, "15-proposals")
     card.get_by_role("button", name="Accept Open Source Looms").click()
-    expect(card.locator(".badge")).to_have_text("accepted")
+    expect(card.locator(".badge")).to_have_text("Accepted")
 
     # THEN the call was open (waited for above), the card says accepted, and so does the API
     _, sessions = call_api(dev_stack, "GET", f"/events/{event_id}/sessions", token=owner["token"])
@@ -777,20 +777,20 @@ def test_admin_mail_template_edited_previewed_queued_and_sent_from_the_outbox(pa
     queued = outbox_state(dev_stack, owner, speaker["email"], "queued")
     page.reload()
     row = page.locator(f"tr[data-id='{queued['id']}']")
-    expect(row.locator(".badge")).to_have_text("queued")
+    expect(row.locator(".badge")).to_have_text("Queued")
     screenshot(page, "21-outbox-queued")
     row.get_by_role("checkbox").check()
     page.get_by_role("button", name="Send the selected mails").click()
     sent = outbox_state(dev_stack, owner, speaker["email"], "sent", mail_id=queued["id"])
     page.reload()
-    expect(page.locator(f"tr[data-id='{queued['id']}'] .badge")).to_have_text("sent")
+    expect(page.locator(f"tr[data-id='{queued['id']}'] .badge")).to_have_text("Sent")
 
     # AND queues reminders to accepted speakers without slides through the filter form
     compose = page.get_by_role("form", name="Mail speakers by filter")
     compose.get_by_role("button", name="Compose the mails").click()
     page.get_by_text("1 mail queued.").first.wait_for()
     reminder = outbox_state(dev_stack, owner, speaker["email"], "queued")
-    expect(page.locator(f"tr[data-id='{reminder['id']}'] .badge")).to_have_text("queued")
+    expect(page.locator(f"tr[data-id='{reminder['id']}'] .badge")).to_have_text("Queued")
     screenshot(page, "22-outbox-sent-and-composed")
 
     # THEN the speaker's mail came from the edited template and links to the speaker's pages

@@ -139,7 +139,7 @@ def test_review_two_reviewers_score_an_anonymised_proposal_and_the_organizer_acc
     row.get_by_label("Select Weaving with Free Software").check()
     organizer.get_by_role("button", name="Accept selected").click()
     expect(organizer.locator("table.dashboard tbody tr", has_text="Weaving with Free Software").locator(".badge")).to_have_text(
-        "accepted"
+        "Accepted"
     )
     screenshot(organizer, "review-04-accepted")
 

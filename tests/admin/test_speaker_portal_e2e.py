@@ -122,12 +122,12 @@ def test_speaker_portal_profile_draft_co_speaker_submit_dashboard_availability(p
     screenshot(other, "speaker-03-co-speaker-joined")
     page.reload()
     page.get_by_role("button", name="Submit").click()
-    expect(page.locator("dl.facts .badge")).to_have_text("pending")
+    expect(page.locator("dl.facts .badge")).to_have_text("Submitted")
 
     # THEN the dashboard lists it with its state; the speaker gives their availability
     page.get_by_role("link", name="My proposals").first.click()
     card = page.locator("li.proposal", has_text="Looms and Lambdas")
-    expect(card.locator(".badge")).to_have_text("pending")
+    expect(card.locator(".badge")).to_have_text("Submitted")
     screenshot(page, "speaker-04-dashboard")
     card.get_by_role("link", name="Looms and Lambdas").click()
     page.get_by_role("link", name="When you can attend").click()

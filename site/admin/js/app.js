@@ -1,6 +1,8 @@
 // The admin page: a hash router over views built from the API's OpenAPI document.
 import { api, bodySchema, declares, listAll, listOf, loadConfig, spec, token } from "./api.js";
-import { announce, h, humanize } from "./dom.js";
+import { announce, carryMessage, h, newView } from "./dom.js";
+import { badge, label } from "./labels.js";
+import { labelTablesIn } from "./cards.js";
 import { schemaForm } from "./forms.js";
 import { eventView } from "./events.js";
 import { trashView } from "./trash.js";
@@ -28,7 +30,11 @@ export function page(title, ...nodes) {
   heading.focus({ preventScroll: false });
 }
 
-export const go = (hash) => { location.hash = hash; };
+export const go = (hash) => {
+  if (location.hash === hash) return;
+  carryMessage();
+  location.hash = hash;
+};
 
 export async function me() {
   if (!state.me && token.get()) state.me = await api("GET", "/me");
@@ -148,7 +154,7 @@ async function viewAcceptInvite(query) {
     type: "button", class: "primary", onclick: async () => {
       try {
         const role = await api("POST", "/invites/accept", { body: { token: secret } });
-        announce(`You are now ${humanize(role.role).toLowerCase()} of the event.`);
+        announce(`You are now ${label(role.role).toLowerCase()} of the event.`);
         go(`#/events/${role.event_id}`);
       } catch (err) {
         result.textContent = err.message;
@@ -168,7 +174,7 @@ async function viewEvents() {
     const wanted = search.value.trim().toLowerCase();
     const shown = events.filter((e) => !wanted || `${e.name} ${e.slug}`.toLowerCase().includes(wanted));
     list.replaceChildren(...(shown.length ? shown.map((e) => h("li", {},
-      h("a", { href: `#/events/${e.id}` }, e.name), " ", h("span", { class: `badge ${e.state}` }, e.state || "draft"))) : [h("li", {}, "No events.")]));
+      h("a", { href: `#/events/${e.id}` }, e.name), " ", badge(e.state))) : [h("li", { class: "empty" }, wanted ? "No event matches." : "No events yet: create one or import an export.")]));
   };
   search.addEventListener("input", show);
   show();
@@ -182,14 +188,17 @@ async function viewEvents() {
 
 function viewEventNew() {
   const schema = bodySchema(state.doc, "post", "/events");
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const form = schemaForm({
-    schema, submitLabel: "Create the event", zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    schema, submitLabel: "Create the event", zone,
     onSubmit: async (body) => {
       const event = await api("POST", "/events", { body });
       announce(`Event “${event.name}” created.`);
       go(`#/events/${event.id}`);
     },
   });
+  // the time-zone picker starts at the zone the dates are typed in (the browser's), so the two agree
+  if (form.controls.has("timezone")) form.fill({ timezone: zone });
   page("Create an event", form.form);
 }
 
@@ -286,7 +295,11 @@ export async function start() {
     page("Podium admin", h("p", { class: "error", role: "alert" }, `The API is not reachable: ${err.message}`));
     return;
   }
-  window.addEventListener("hashchange", safeRoute);
+  labelTablesIn(main());
+  window.addEventListener("hashchange", () => {
+    newView();
+    safeRoute();
+  });
   await safeRoute();
 }
 

@@ -1,7 +1,8 @@
 // The call for papers: its settings (organizers), the review of proposals (pending sessions),
 // and the page where signed-in users submit proposals while it is open.
 import { api, bodySchema, declares, listAll } from "./api.js";
-import { announce, h, humanize } from "./dom.js";
+import { announce, h } from "./dom.js";
+import { badge, label } from "./labels.js";
 import { schemaForm } from "./forms.js";
 import { page, state } from "./app.js";
 import { referencesFor } from "./events.js";
@@ -46,7 +47,6 @@ export function submitLink(eventId, secret) {
   return new URL(`/admin/#/events/${eventId}/submit${query}`, location.origin).href;
 }
 
-const badge = (value) => h("span", { class: `badge ${value}` }, value);
 
 function cfpFacts(cfp, eventId, zone) {
   const link = submitLink(eventId, cfp.secret_token);
@@ -90,7 +90,7 @@ function moveButtons(session, moves, path, onMoved) {
       try {
         const saved = await api("PATCH", `${path}/${session.id}`, { body: { state: to, version: session.version } });
         Object.assign(session, saved);
-        announce(`“${session.title}” is now ${session.state}.`);
+        announce(`“${session.title}” is now ${label(session.state).toLowerCase()}.`);
         onMoved(session);
       } catch (err) {
         // Changed meanwhile: show it as it is now, so the reviewer decides again on what is stored.
@@ -112,7 +112,7 @@ export async function proposalsView(ctx, nav) {
   const proposals = sessions.filter((s) => REVIEW_STATES.includes(s.state));
   // A proposal just reviewed stays in view (with its new state) until the filter changes.
   const touched = new Set();
-  const filter = h("select", { id: "proposal-state" }, [...REVIEW_STATES, "all"].map((s) => h("option", { value: s }, humanize(s))));
+  const filter = h("select", { id: "proposal-state" }, [...REVIEW_STATES, "all"].map((s) => h("option", { value: s }, s === "all" ? "All" : label(s))));
   const list = h("ul", { class: "cards", "aria-label": "Proposals" });
   const show = () => {
     const shown = proposals.filter((s) => filter.value === "all" || s.state === filter.value || touched.has(s.id));

@@ -25,9 +25,33 @@ export function humanize(name) {
 
 const status = () => document.getElementById("status");
 
+// The status line belongs to the view it was said on: a navigation clears it, unless the
+// message was said on the view being left just as an action moved on (app.js's go(): "Event
+// created" then the new event's page), when it is about the page it leads to.
+let views = 0;
+let saidOn = -1;
+let carried = false;
+
 /** Announce an async result in the aria-live region. */
 export function announce(message, kind = "info") {
   const region = status();
   region.textContent = message;
   region.dataset.kind = kind;
+  saidOn = views;
+}
+
+/** An action is about to navigate: the message it said goes along to the next view. */
+export function carryMessage() {
+  carried = saidOn === views;
+}
+
+/** A new view is shown: the message said on the previous one goes, unless carried. */
+export function newView() {
+  views += 1;
+  if (carried) saidOn = views;
+  else if (status()?.textContent) {
+    status().textContent = "";
+    delete status().dataset.kind;
+  }
+  carried = false;
 }

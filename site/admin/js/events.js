@@ -7,6 +7,7 @@ import { page, state, me, go } from "./app.js";
 import { uploadPanel } from "./uploads.js";
 import { scheduleView } from "./schedule.js";
 import { showTime } from "./tz.js";
+import { badge, label } from "./labels.js";
 import { cfpView, proposalsView, submitView } from "./cfp.js";
 import { reviewView } from "./review.js";
 import { assignmentsView } from "./assignments.js";
@@ -111,21 +112,44 @@ export async function eventView(eventId, rest, query) {
 
 // -- details and publishing ----------------------------------------------------------------
 
+/**
+ * The one place the event's state reaches the page: the State line, the publish panel's buttons
+ * and the public link register here (`ctx.stateShown`), and every action that may change the
+ * state hands the server's answer (or a fresh read) to showEventState, never a guess.
+ */
+export function showEventState(ctx, event) {
+  ctx.event = event;
+  ctx.zone = event.timezone || "UTC";
+  for (const show of ctx.stateShown || []) show(event);
+}
+
+/** Register `show(event)`: called now and on every later showEventState (a state-dependent button, a line). */
+export function onEventState(ctx, show) {
+  (ctx.stateShown ||= []).push(show);
+  show(ctx.event);
+}
+
+const publicUrl = (event) => new URL(`/e/${event.slug}/`, location.origin).href;
+
 function publishPanel(ctx) {
   if (!declares(state.doc, "post", "/events/{}/publish") || !ctx.mayEdit) return null;
-  const url = new URL(`/e/${ctx.event.slug}/`, location.origin).href;
   const result = h("p", { class: "publish-status", role: "status", "aria-live": "polite" });
-  const button = h("button", { type: "button", class: "primary", id: "publish" }, ctx.event.state === "published" ? "Publish changes" : "Publish");
+  const button = h("button", { type: "button", class: "primary", id: "publish" });
+  const link = h("p", { class: "public-page" });
+  onEventState(ctx, (event) => {
+    button.textContent = event.state === "published" ? "Publish changes" : "Publish";
+    link.replaceChildren(...(event.state === "published" ? ["Public page: ", h("a", { href: publicUrl(event) }, publicUrl(event))] : []));
+    link.hidden = event.state !== "published";
+  });
   button.addEventListener("click", async () => {
     button.disabled = true;
+    const url = publicUrl(ctx.event);
     const before = await pageBody(url);
     const earlierJobs = await jobIds(ctx);
     result.textContent = "Publishing…";
     try {
-      const event = await api("POST", `${ctx.base}/publish`);
-      ctx.event = event;
-      document.getElementById("event-state").textContent = event.state || "draft";
-      if (unpublish && event.state === "published" && !unpublish.isConnected) button.after(unpublish);
+      await api("POST", `${ctx.base}/publish`);
+      showEventState(ctx, await api("GET", ctx.base));
       result.textContent = "Published. Waiting for the public page to be rebuilt…";
       const outcome = await waitForPage(ctx, url, before, earlierJobs);
       if (outcome.failed) throw new Error(`The public page could not be rebuilt: ${outcome.failed}`);
@@ -139,21 +163,22 @@ function publishPanel(ctx) {
       button.disabled = false;
     }
   });
-  const link = ctx.event.state === "published" ? h("p", {}, "Public page: ", h("a", { href: url }, url)) : null;
-  // Unpublishing takes the public pages down; the view is drawn again from the server's answer.
+  // Unpublishing takes the public pages down; the button follows the event's state like the rest.
   const unpublish = declares(state.doc, "post", "/events/{}/unpublish")
     ? h("button", { type: "button", id: "unpublish", onclick: async () => {
+      const url = publicUrl(ctx.event);
       if (!confirm(`Take “${ctx.event.name}” off the public site? Its pages at ${url} go away until you publish again.`)) return;
       try {
         await api("POST", `${ctx.base}/unpublish`);
+        showEventState(ctx, await api("GET", ctx.base));
         announce(`“${ctx.event.name}” is unpublished.`);
-        eventView(ctx.event.id, [], new URLSearchParams());
       } catch (err) {
         announce(err.message, "error");
       }
     } }, "Unpublish") : null;
-  return h("section", { class: "publish", "aria-labelledby": "publish-title" }, h("h2", { id: "publish-title" }, "Public page"), link, button,
-    ctx.event.state === "published" ? unpublish : null, result);
+  if (unpublish) onEventState(ctx, (event) => { unpublish.hidden = event.state !== "published"; });
+  return h("section", { class: "publish", "aria-labelledby": "publish-title" }, h("h2", { id: "publish-title" }, "Public page"), link,
+    h("div", { class: "actions publish-actions" }, button, unpublish), result);
 }
 
 async function pageBody(url) {
@@ -203,21 +228,29 @@ async function detailsView(ctx) {
   if (schema && ctx.mayEdit) {
     form = schemaForm({
       schema, values: ctx.event, zone: ctx.zone, submitLabel: "Save the details", name: "Event details", replaces: method === "PUT",
+      // the logo and banner are uploads with previews (the Files section), not URL boxes
+      omit: ["logo_url", "banner_url"],
       onSubmit: async (body) => {
         const saved = await api(method, ctx.base, { body });
-        Object.assign(ctx, { event: saved, zone: saved.timezone || "UTC" });
-        dates.textContent = datesText(ctx);
+        showEventState(ctx, saved);
         announce("Event details saved.");
         return saved;
       },
     });
   }
-  const dates = h("dd", {}, datesText(ctx));
+  const stateLine = h("dd", { class: "event-state" });
+  const slug = h("dd", {});
+  const dates = h("dd", {});
+  onEventState(ctx, (event) => {
+    stateLine.replaceChildren(badge(event.state));
+    slug.textContent = event.slug || "—";
+    dates.textContent = datesText(ctx);
+  });
   const facts = h("dl", { class: "facts" },
-    h("dt", {}, "State"), h("dd", { id: "event-state" }, ctx.event.state || "draft"),
-    h("dt", {}, "Slug"), h("dd", {}, ctx.event.slug || "—"),
+    h("dt", {}, "State"), stateLine,
+    h("dt", {}, "Slug"), slug,
     h("dt", {}, "Dates"), dates,
-    h("dt", {}, "Your role"), h("dd", {}, ctx.role ? humanize(ctx.role) : "—"));
+    h("dt", {}, "Your role"), h("dd", {}, ctx.role ? label(ctx.role) : "—"));
   const trash = ctx.mayCreateDelete && declares(state.doc, "delete", "/events/{}")
     ? h("button", { type: "button", class: "danger", onclick: async () => {
       if (!confirm(`Move “${ctx.event.name}” and everything in it to the trash? It can be restored for 30 days.`)) return;
@@ -244,6 +277,7 @@ async function detailsView(ctx) {
 function cell(item, column, ctx) {
   const value = item[column];
   if (column === "color" && value) return h("span", { class: "swatch", style: `background:${value}` }, value);
+  if (column === "state") return badge(value);
   if (column.endsWith("_at")) return showTime(value, ctx.zone);
   if (typeof value === "boolean") return value ? "yes" : "no";
   return value ?? "—";
@@ -275,10 +309,11 @@ async function listView(ctx, collection, query) {
     body.replaceChildren(...shown.map((item) => h("tr", { "data-id": item.id },
       h("th", { scope: "row" }, h("a", { href: `#${ctx.base}/${collection.path}/${item.id}` }, labelOf(item))),
       collection.columns.map((column) => h("td", {}, cell(item, column, ctx))),
-      h("td", { class: "actions" }, mayDelete ? h("button", { type: "button", class: "danger", onclick: async () => {
+      // the row already names the item: the button says "Trash", its accessible name says what goes
+      h("td", { class: "actions" }, mayDelete ? h("button", { type: "button", class: "danger", "aria-label": `Trash ${labelOf(item)}`, onclick: async () => {
         if (await trashItem(ctx, collection, item)) listView(ctx, collection, query);
-      } }, `Trash ${labelOf(item)}`) : null))));
-    if (!shown.length) body.append(h("tr", {}, h("td", { colspan: collection.columns.length + 2 }, wanted ? "Nothing matches." : `No ${collection.label.toLowerCase()} yet.`)));
+      } }, "Trash") : null))));
+    if (!shown.length) body.append(h("tr", {}, h("td", { class: "empty", colspan: collection.columns.length + 2 }, wanted ? "Nothing matches." : `No ${collection.label.toLowerCase()} yet.`)));
   };
   search.addEventListener("input", show);
   show();
@@ -334,7 +369,7 @@ function jobRow(job) {
   const progress = job.state === "SUCCESS" ? 100 : job.progress ?? 0;
   return h("tr", { "data-job": job.id },
     h("th", { scope: "row" }, humanize(job.name)),
-    h("td", {}, h("span", { class: `badge ${job.state.toLowerCase()}` }, job.state)),
+    h("td", {}, badge(job.state)),
     h("td", {}, h("progress", { max: 100, value: progress, "aria-label": `${humanize(job.name)} progress` }), ` ${Math.round(progress)}%`),
     h("td", {}, job.created_at ? new Date(job.created_at).toLocaleString() : "—"),
     h("td", {}, job.download_url ? h("a", { href: job.download_url }, "Download") : job.error || ""));
@@ -344,7 +379,7 @@ async function jobsView(ctx) {
   const body = h("tbody");
   const refresh = async () => {
     const jobs = listOf(await api("GET", `${ctx.base}/jobs`));
-    body.replaceChildren(...(jobs.length ? jobs.map(jobRow) : [h("tr", {}, h("td", { colspan: 5 }, "No jobs yet."))]));
+    body.replaceChildren(...(jobs.length ? jobs.map(jobRow) : [h("tr", {}, h("td", { class: "empty", colspan: 5 }, "No jobs yet."))]));
     return jobs.some((job) => !FINISHED.has(job.state));
   };
   const exportButton = declares(state.doc, "post", "/events/{}/exports")

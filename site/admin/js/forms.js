@@ -1,7 +1,9 @@
 // Forms built from the API's OpenAPI request schemas: one labelled control per field,
 // field errors from 422 answers shown next to their field, 409 conflicts kept reversible.
-import { h, humanize, uid } from "./dom.js";
-import { isoToWall, timeZones, wallToIso, zoneOrUtc } from "./tz.js";
+import { h, uid } from "./dom.js";
+import { isoToWall, wallToIso, zoneOrUtc } from "./tz.js";
+import { fieldLabel, label } from "./labels.js";
+import { isLinkList, linksEditor, zonePicker } from "./controls.js";
 
 const LONG_TEXT = 1000;
 const typeOf = (spec) => (Array.isArray(spec.type) ? spec.type.find((t) => t !== "null") : spec.type);
@@ -12,26 +14,24 @@ export function editableFields(schema) {
   return Object.entries(schema?.properties || {}).filter(([name, spec]) => !spec.readOnly && name !== "version");
 }
 
-function ensureZoneList() {
-  let list = document.getElementById("time-zones");
-  if (!list) {
-    list = h("datalist", { id: "time-zones" }, timeZones().map((zone) => h("option", { value: zone })));
-    document.body.append(list);
-  }
-  return list.id;
+/** The widget (controls.js) for a field one input cannot edit well, or null. */
+function widgetFor(name, spec, { id, required }) {
+  if (spec.format === "timezone") return zonePicker({ id, name, required });
+  if (typeOf(spec) === "array" && isLinkList(spec)) return linksEditor({ id, name, legend: fieldLabel(name) });
+  return null;
 }
 
 function control(name, spec, { id, refs, required }) {
   const type = typeOf(spec);
   const common = { id, name, required: required || undefined };
   if (refs[name] && type === "array") {
-    return h("fieldset", { class: "choices", id, "data-field": name }, h("legend", {}, humanize(name)),
+    return h("fieldset", { class: "choices", id, "data-field": name }, h("legend", {}, fieldLabel(name)),
       refs[name].length ? refs[name].map((option) => {
         const boxId = uid("choice");
         return h("div", { class: "choice" },
           h("input", { type: "checkbox", id: boxId, value: option.id }),
           h("label", { for: boxId }, option.label));
-      }) : h("p", { class: "hint" }, `No ${humanize(name).toLowerCase()} yet.`));
+      }) : h("p", { class: "hint" }, `No ${fieldLabel(name).toLowerCase()} yet.`));
   }
   if (refs[name]) {
     return h("select", common, h("option", { value: "" }, "— none —"),
@@ -39,7 +39,7 @@ function control(name, spec, { id, refs, required }) {
   }
   if (spec.enum) {
     return h("select", common, required ? null : h("option", { value: "" }, "— none —"),
-      spec.enum.map((value) => h("option", { value }, value)));
+      spec.enum.map((value) => h("option", { value }, label(value))));
   }
   if (type === "boolean") return h("input", { ...common, type: "checkbox", required: undefined });
   if (type === "integer" || type === "number") {
@@ -53,7 +53,6 @@ function control(name, spec, { id, refs, required }) {
     case "email": return h("input", { ...common, ...bounds, type: "email", autocomplete: "email" });
     case "uri": return h("input", { ...common, ...bounds, type: "url", placeholder: "https://" });
     case "date-time": return h("input", { ...common, type: "datetime-local" });
-    case "timezone": return h("input", { ...common, ...bounds, list: ensureZoneList(), autocomplete: "off", placeholder: "Asia/Singapore" });
     case "color": return h("input", { ...common, type: "color" });
     default:
       if (name.includes("password")) return h("input", { ...common, ...bounds, type: "password", autocomplete: name === "password" ? "current-password" : "new-password" });
@@ -63,7 +62,8 @@ function control(name, spec, { id, refs, required }) {
 }
 
 /** A field's value as the API spells it, from a control. */
-function readControl(input, spec, zone) {
+function readControl({ input, spec, widget }, zone) {
+  if (widget) return widget.read();
   const type = typeOf(spec);
   if (input.tagName === "FIELDSET") return [...input.querySelectorAll("input:checked")].map((box) => box.value);
   if (type === "boolean") return input.checked;
@@ -76,13 +76,18 @@ function readControl(input, spec, zone) {
   return raw;
 }
 
-function writeControl(input, spec, value, zone) {
+function writeControl({ input, spec, widget }, value, zone) {
   const type = typeOf(spec);
-  if (input.tagName === "FIELDSET") {
+  if (widget) widget.write(value);
+  else if (input.tagName === "FIELDSET") {
     const wanted = new Set(value || []);
     for (const box of input.querySelectorAll("input")) box.checked = wanted.has(box.value);
   } else if (type === "boolean") input.checked = Boolean(value);
-  else if (value === null || value === undefined) input.value = spec.format === "color" ? "#5c6b7a" : "";
+  else if (value === null || value === undefined) {
+    input.value = spec.format === "color" ? "#5c6b7a" : "";
+    // a required choice has no blank option: show the first one, which is what will be sent
+    if (input.tagName === "SELECT" && input.selectedIndex === -1) input.selectedIndex = 0;
+  }
   else if (type === "array" || type === "object") input.value = JSON.stringify(value);
   else if (spec.format === "date-time") input.value = isoToWall(value, zone);
   else input.value = String(value);
@@ -100,27 +105,31 @@ const same = (spec, a, b) => {
  * changed fields when editing (all filled ones when creating) and the read `version`.
  * `replaces`: the endpoint stores the body as the whole item (a PUT), so an edit sends every
  * filled field like a creation does; only the changed ones would erase the rest.
+ * `omit`: fields edited elsewhere on the page (an event's logo is an upload, not a URL box);
+ * a replacing form sends their stored values unchanged.
  */
-export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", submitLabel = "Save", onSubmit, extra = null, name = "", replaces = false }) {
+export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", submitLabel = "Save", onSubmit, extra = null, name = "", replaces = false, omit = [] }) {
   const required = new Set(schema?.required || []);
   const controls = new Map();
   let original = values ? { ...values } : null;
   let version = values?.version ?? null;
   const errorSummary = h("div", { class: "form-error", role: "alert", hidden: true });
   const conflictBox = h("section", { class: "conflict", hidden: true, "aria-live": "assertive" });
-  const rows = editableFields(schema).map(([field, spec]) => {
+  const rows = editableFields(schema).filter(([field]) => !omit.includes(field)).map(([field, spec]) => {
     const id = uid(`f-${field}`);
-    const input = control(field, spec, { id, refs, required: required.has(field) && !values });
+    const widget = widgetFor(field, spec, { id, required: required.has(field) && !values });
+    const input = widget ? widget.input : control(field, spec, { id, refs, required: required.has(field) && !values });
     const error = h("p", { class: "field-error", id: `${id}-error`, hidden: true });
     const hint = spec.description ? h("p", { class: "hint", id: `${id}-hint` }, spec.description) : null;
     const described = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(" ");
     input.setAttribute("aria-describedby", described);
-    controls.set(field, { input, spec, error });
-    const labelText = humanize(field) + (required.has(field) ? " (required)" : "");
-    if (input.tagName === "FIELDSET") return h("div", { class: "field", "data-field": field }, input, hint, error);
+    controls.set(field, { input, spec, error, widget });
+    const labelText = fieldLabel(field) + (required.has(field) ? " (required)" : "");
+    const element = widget ? widget.element : input;
+    if (input.tagName === "FIELDSET") return h("div", { class: "field", "data-field": field }, element, hint, error);
     const label = h("label", { for: id }, labelText, spec.format === "date-time" ? [" (", h("span", { class: "zone" }, zone), ")"] : null);
     const inline = input.type === "checkbox";
-    return h("div", { class: inline ? "field inline" : "field", "data-field": field }, inline ? [input, label] : [label, input], hint, error);
+    return h("div", { class: inline ? "field inline" : "field", "data-field": field }, inline ? [element, label] : [label, element], hint, error);
   });
   const button = h("button", { type: "submit", class: "primary" }, submitLabel);
   const form = h("form", { class: "schema-form", novalidate: true, "aria-label": name || submitLabel }, errorSummary, conflictBox, rows, extra, h("div", { class: "actions" }, button));
@@ -130,13 +139,15 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
     const picked = controls.get("timezone")?.input.value.trim();
     return picked && zoneOrUtc(picked) === picked ? picked : zone;
   };
-  controls.get("timezone")?.input.addEventListener("input", () => {
+  const showTypingZone = () => {
     for (const shown of form.querySelectorAll("label .zone")) shown.textContent = typingZone();
-  });
+  };
+  controls.get("timezone")?.input.addEventListener("input", showTypingZone);
+  controls.get("timezone")?.input.addEventListener("change", showTypingZone);
 
   const fill = (data) => {
     const shownIn = controls.has("timezone") && data?.timezone ? zoneOrUtc(data.timezone) : zone;
-    for (const [field, { input, spec }] of controls) writeControl(input, spec, data?.[field], shownIn);
+    for (const [field, held] of controls) writeControl(held, data?.[field], shownIn);
   };
   fill(values);
 
@@ -157,10 +168,10 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
     for (const [field, problem] of Object.entries(fields)) {
       const found = controls.get(field);
       if (!found) continue;
-      found.error.textContent = `${humanize(field)} ${problem}`;
+      found.error.textContent = `${fieldLabel(field)} ${problem}`;
       found.error.hidden = false;
-      found.input.setAttribute("aria-invalid", "true");
-      first = first || found.input;
+      if (!found.widget) found.input.setAttribute("aria-invalid", "true");
+      first = first || (found.widget ? found.widget.focusTarget() : found.input);
     }
     (first || errorSummary).focus?.();
   };
@@ -169,12 +180,13 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
   const read = () => {
     const body = {};
     const problems = {};
-    for (const [field, { input, spec }] of controls) {
+    for (const [field, held] of controls) {
+      const { spec } = held;
       let value;
       try {
-        value = readControl(input, spec, typingZone());
-      } catch {
-        problems[field] = "must be valid JSON";
+        value = readControl(held, typingZone());
+      } catch (err) {
+        problems[field] = err.problem || "must be valid JSON";
         continue;
       }
       if (value === undefined) continue;
@@ -184,7 +196,11 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
         body[field] = value;
       }
     }
-    if (Object.keys(problems).length) throw Object.assign(new Error("Some fields are not valid."), { fields: problems });
+    if (replaces && original) {
+      for (const field of omit) if (original[field] !== undefined && original[field] !== null) body[field] = original[field];
+    }
+    const wrong = Object.keys(problems);
+    if (wrong.length) throw Object.assign(new Error(`Check ${wrong.map((field) => fieldLabel(field)).join(", ")}: not sent.`), { fields: problems });
     if (original && schema.properties?.version) body.version = version;
     return body;
   };
@@ -199,7 +215,7 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
       changed.length
         ? h("table", { class: "changes" }, h("caption", {}, "Changed by someone else"),
           h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Field"), h("th", { scope: "col" }, "You read"), h("th", { scope: "col" }, "Now stored"))),
-          h("tbody", {}, changed.map(([field]) => h("tr", {}, h("th", { scope: "row" }, humanize(field)),
+          h("tbody", {}, changed.map(([field]) => h("tr", {}, h("th", { scope: "row" }, fieldLabel(field)),
             h("td", {}, show(original[field])), h("td", {}, show(current[field]))))))
         : h("p", {}, "No field you can edit differs; only the version moved on."),
       h("div", { class: "actions" },
@@ -213,10 +229,11 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
   /** Only the fields this user changed (against what they read) go on top of the stored item. */
   const reapply = (current, newVersion) => {
     const mine = {};
-    for (const [field, { input, spec }] of controls) {
+    for (const [field, held] of controls) {
+      const { spec } = held;
       let value;
       try {
-        value = readControl(input, spec, typingZone());
+        value = readControl(held, typingZone());
       } catch {
         continue;
       }
@@ -224,8 +241,7 @@ export function schemaForm({ schema, values = null, refs = {}, zone = "UTC", sub
     }
     adopt(current, newVersion, true);
     for (const [field, value] of Object.entries(mine)) {
-      const { input, spec } = controls.get(field);
-      writeControl(input, spec, value, zone);
+      writeControl(controls.get(field), value, zone);
     }
     form.requestSubmit();
   };

@@ -2,6 +2,7 @@
 // (states, send selected, discard) and how the signed-in organizer hears of new proposals.
 import { api, listAll } from "./api.js";
 import { announce, h, humanize, uid } from "./dom.js";
+import { badge, label } from "./labels.js";
 import { page } from "./app.js";
 
 const MANAGERS = new Set(["owner", "organizer", "admin"]);
@@ -91,7 +92,7 @@ function composeForm(ctx, { templates, tracks, types }, redraw) {
   const template = h("select", { name: "template" }, templates.filter((t) => t.audience === "speaker")
     .map((t) => h("option", { value: t.name }, humanize(t.name))));
   template.value = "proposal_reminder";
-  const state = h("select", { name: "state" }, STATES.map((s) => h("option", { value: s }, s ? humanize(s) : "Any state")));
+  const state = h("select", { name: "state" }, STATES.map((s) => h("option", { value: s }, s ? label(s) : "Any state")));
   state.value = "accepted";
   const track = h("select", { name: "track_id" }, choices(tracks, "Any track"));
   const type = h("select", { name: "session_type_id" }, choices(types, "Any type"));
@@ -130,7 +131,7 @@ function outboxPanel(ctx, mails, mayEdit, redraw, lists) {
       redraw();
     }, "aria-label": `Discard the mail to ${m.to}` }, "Discard") : null;
     return h("tr", { "data-id": m.id, "data-state": m.state }, h("td", {}, box), h("td", {}, m.to), h("th", { scope: "row" }, m.subject),
-      h("td", {}, h("span", { class: `badge ${m.state}` }, m.state), m.reason ? h("p", { class: "error reason" }, m.reason) : null),
+      h("td", {}, badge(m.state), m.reason ? h("p", { class: "error reason" }, m.reason) : null),
       h("td", {}, m.sent_at ? new Date(m.sent_at).toLocaleString() : "—"), h("td", { class: "actions" }, discard));
   }));
   const send = h("button", { type: "button", class: "primary", onclick: async () => {

@@ -3,6 +3,7 @@
 // bulk. What a reviewer sees of a proposal is the API's choice: anonymised review shows no speaker.
 import { api, listAll } from "./api.js";
 import { announce, h, humanize, uid } from "./dom.js";
+import { badge, label } from "./labels.js";
 import { page } from "./app.js";
 
 const ORGANIZING = ["admin", "owner", "organizer", "coorganizer"];
@@ -21,7 +22,7 @@ export async function reviewView(ctx, nav, query) {
     : [await queuePanel(ctx, settings), await progressPanel(ctx, false)];
   page(`Review · ${ctx.event.name}`, nav,
     h("dl", { class: "facts" },
-      h("dt", {}, "Review"), h("dd", {}, h("span", { class: `badge ${settings.phase}` }, settings.phase)),
+      h("dt", {}, "Review"), h("dd", {}, badge(settings.phase)),
       h("dt", {}, "Speakers"), h("dd", {}, settings.anonymised ? "hidden from reviewers (anonymised)" : "shown to reviewers"),
       h("dt", {}, "Criteria"), h("dd", {}, settings.criteria.map((c) => `${c.name} (${c.minimum}–${c.maximum}, ×${c.weight})`).join(", ") || "none yet")),
     ...sections);
@@ -46,7 +47,7 @@ function proposalCard(ctx, settings, proposal) {
   others.addEventListener("reviewed", () => showStatus(proposal.my_review));
   const card = h("li", { class: "proposal review-card", "data-id": proposal.id },
     h("h3", {}, proposal.title),
-    h("p", {}, h("span", { class: `badge ${proposal.state}` }, proposal.state), " ", status),
+    h("p", {}, badge(proposal.state), " ", status),
     proposal.speakers ? h("p", { class: "speakers" }, proposal.speakers.map((s) => s.name).join(", ")) : null,
     proposal.short_abstract ? h("p", {}, proposal.short_abstract) : null,
     proposal.long_abstract ? h("p", { class: "long" }, proposal.long_abstract) : null,
@@ -112,7 +113,7 @@ async function showTeamReviews(ctx, settings, proposal, into) {
 // -- organizers ----------------------------------------------------------------------------
 
 function settingsPanel(ctx, settings, nav, query) {
-  const phase = h("select", { id: "review-phase" }, ["open", "closed"].map((p) => h("option", { value: p }, humanize(p))));
+  const phase = h("select", { id: "review-phase" }, ["open", "closed"].map((p) => h("option", { value: p }, label(p))));
   phase.value = settings.phase;
   const anonymised = h("input", { type: "checkbox", id: "review-anonymised" });
   anonymised.checked = settings.anonymised;
@@ -161,7 +162,7 @@ async function dashboardPanel(ctx, nav, query) {
   const rows = await listAll(`${reviewBase(ctx)}/dashboard`, { sort, order: sort === "title" ? "asc" : "desc", state: wanted });
   const sortSelect = h("select", { id: "review-sort" }, SORTS.map((s) => h("option", { value: s }, humanize(s))));
   sortSelect.value = sort;
-  const stateSelect = h("select", { id: "review-state" }, h("option", { value: "" }, "Any state"), STATES.map((s) => h("option", { value: s }, humanize(s))));
+  const stateSelect = h("select", { id: "review-state" }, h("option", { value: "" }, "Any state"), STATES.map((s) => h("option", { value: s }, label(s))));
   stateSelect.value = wanted;
   const reload = () => { location.hash = `#${ctx.base}/review?sort=${sortSelect.value}&state=${stateSelect.value}`; };
   sortSelect.addEventListener("change", reload);
@@ -171,7 +172,7 @@ async function dashboardPanel(ctx, nav, query) {
     const box = h("input", { type: "checkbox", "aria-label": `Select ${row.title}` });
     boxes.set(row.id, box);
     return h("tr", { "data-id": row.id }, h("td", {}, box), h("th", { scope: "row" }, row.title),
-      h("td", {}, row.speakers.map((s) => s.name).join(", ")), h("td", {}, h("span", { class: `badge ${row.state}` }, row.state)),
+      h("td", {}, row.speakers.map((s) => s.name).join(", ")), h("td", {}, badge(row.state)),
       h("td", { class: "mean" }, figure(row.mean)), h("td", {}, figure(row.median)), h("td", {}, figure(row.spread)),
       h("td", { class: "count" }, `${row.count}${row.abstained ? ` (+${row.abstained} abstained)` : ""}`));
   }));

@@ -4,6 +4,7 @@
 // #/speaker/availability/<event>/<speaker>.
 import { api, bodySchema, declares, listAll } from "./api.js";
 import { announce, h, humanize } from "./dom.js";
+import { badge, label } from "./labels.js";
 import { schemaForm } from "./forms.js";
 import { go, me, page, state } from "./app.js";
 import { referencesFor } from "./events.js";
@@ -11,7 +12,6 @@ import { answerFields, readQuestions } from "./questions.js";
 import { isoToWall, showTime, wallToIso } from "./tz.js";
 import { uploadPanel } from "./uploads.js";
 
-const badge = (value) => h("span", { class: `badge ${value}` }, value);
 // What each expected next step is called, and the moves a speaker makes in each state
 // (domain/session_states.py SPEAKER_TRANSITIONS; the API refuses the rest after the close).
 const NEXT = { submit: "Submit it", confirm: "Confirm you will speak", upload_slides: "Upload your slides" };
@@ -117,7 +117,7 @@ async function proposalView(eventId, sessionId) {
     onclick: async () => {
       try {
         await api("PATCH", path, { body: { state: to, version: session.version } });
-        announce(`“${session.title}” is now ${to}.`);
+        announce(`“${session.title}” is now ${label(to).toLowerCase()}.`);
         await proposalView(eventId, sessionId);
       } catch (err) {
         announce(err.message, "error");
@@ -138,7 +138,7 @@ async function proposalView(eventId, sessionId) {
     h("dl", { class: "facts" },
       h("dt", {}, "Event"), h("dd", {}, event.name),
       h("dt", {}, "State"), h("dd", {}, badge(session.state)),
-      h("dt", {}, "Call for papers"), h("dd", {}, cfp ? `${cfp.state}, closes ${showTime(cfp.closes_at, zone)}${cfp.editing_locked ? " (editing locked)" : ""}` : "—"),
+      h("dt", {}, "Call for papers"), h("dd", {}, cfp ? `${label(cfp.state)}, closes ${showTime(cfp.closes_at, zone)}${cfp.editing_locked ? " (editing locked)" : ""}` : "—"),
       h("dt", {}, "Speakers"), h("dd", {}, String((session.speaker_ids || []).length))),
     session.state === "draft" ? h("p", { class: "hint" }, "A draft: only you and your co-speakers see it until you submit it.") : null,
     buttons.length ? h("div", { class: "actions", "aria-label": "Moves" }, buttons) : null,

@@ -1,10 +1,11 @@
 // An event's team: members (remove one, hand the ownership to one), pending invites (withdraw
 // one), and the invite form. After each act the view is drawn again from the server's answer.
 import { api, bodySchema, declares } from "./api.js";
-import { announce, h, humanize } from "./dom.js";
+import { announce, h } from "./dom.js";
 import { schemaForm } from "./forms.js";
 import { page, state, me } from "./app.js";
 import { referencesFor } from "./events.js";
+import { label } from "./labels.js";
 
 const MANAGERS = ["admin", "owner", "organizer"];
 const nameOf = (member) => member.user?.name || member.user?.id || "member";
@@ -20,7 +21,7 @@ function memberRow(ctx, member, { mayManage, mayTransfer, owner, redraw }) {
   };
   const remove = mayManage && member.role !== "owner" && declares(state.doc, "delete", "/events/{}/roles/{}")
     ? h("button", { type: "button", class: "danger", onclick: act(async () => {
-      if (!confirm(`Remove ${name} (${humanize(member.role).toLowerCase()}) from “${ctx.event.name}”?`)) return false;
+      if (!confirm(`Remove ${name} (${label(member.role).toLowerCase()}) from “${ctx.event.name}”?`)) return false;
       await api("DELETE", `${ctx.base}/roles/${member.user.id}`);
       announce(`${name} removed from the team.`);
       return true;
@@ -34,7 +35,7 @@ function memberRow(ctx, member, { mayManage, mayTransfer, owner, redraw }) {
       return true;
     }) }, `Make ${name} the owner`) : null;
   return h("tr", { "data-user": member.user?.id },
-    h("th", { scope: "row" }, name), h("td", {}, humanize(member.role)),
+    h("th", { scope: "row" }, name), h("td", {}, label(member.role)),
     h("td", { class: "actions" }, transfer, remove));
 }
 
@@ -51,7 +52,7 @@ function inviteRow(ctx, invite, { mayManage, redraw }) {
       }
     } }, `Withdraw the invite to ${invite.email}`) : null;
   return h("tr", { "data-invite": invite.id },
-    h("th", { scope: "row" }, invite.email), h("td", {}, humanize(invite.role)),
+    h("th", { scope: "row" }, invite.email), h("td", {}, label(invite.role)),
     h("td", {}, invite.expires_at ? new Date(invite.expires_at * 1000).toLocaleDateString() : "—"),
     h("td", { class: "actions" }, withdraw));
 }
@@ -79,10 +80,27 @@ export async function teamView(ctx, nav) {
       return null;
     },
   }) : null;
+  if (form) showTracksFor(form);
   page(`Team · ${ctx.event.name}`, nav,
     table("Members", ["Name", "Role", "Actions"], members.map((m) => memberRow(ctx, m, { mayManage, mayTransfer, owner, redraw }))),
     h("h2", {}, "Pending invites"),
     invites.length ? table("Invites not accepted yet", ["Email", "Role", "Expires", "Actions"],
       invites.map((i) => inviteRow(ctx, i, { mayManage, redraw }))) : h("p", { class: "empty" }, "No pending invites."),
     form ? h("section", { "aria-labelledby": "invite-title" }, h("h2", { id: "invite-title" }, "Invite someone"), form.form) : null);
+}
+
+// Roles limited to some of the event's tracks; only they are asked which.
+const TRACK_ROLES = ["track_organizer", "reviewer"];
+
+/** Show the track picker while the chosen role is one limited to tracks (and clear it otherwise). */
+function showTracksFor(form) {
+  const role = form.controls.get("role")?.input;
+  const tracks = form.form.querySelector('[data-field="track_ids"]');
+  if (!role || !tracks) return;
+  const toggle = () => {
+    tracks.hidden = !TRACK_ROLES.includes(role.value);
+    if (tracks.hidden) for (const box of tracks.querySelectorAll("input:checked")) box.checked = false;
+  };
+  role.addEventListener("change", toggle);
+  toggle();
 }
