@@ -29,6 +29,17 @@ GRID_STARTS = 8 * 60  # the grid's first row is 08:00 unless a session starts ea
 PX_PER_MINUTE = 2  # schedule-grid.js PPM
 
 
+def box_of(locator) -> dict:
+    """The element's box once it is visible: the grid redraws after every save, and bounding_box
+    answers None for an element between two drawings instead of waiting."""
+    for _ in range(20):  # each round waits for the element to be drawn again
+        locator.wait_for(state="visible")
+        found = locator.bounding_box()
+        if found is not None:
+            return found
+    raise AssertionError(f"{locator} was never drawn long enough to be measured")
+
+
 def at(clock: str, day: str = DAY) -> str:
     return f"{day}T{clock}:00{ZONE_OFFSET}"
 
@@ -108,7 +119,7 @@ def instant(value):
 
 def slot(page, scene, room: str, clock: str) -> tuple[float, float]:
     """Viewport point of `clock` in `room`'s column (1 px below the row's line)."""
-    box = page.locator(f'.sg-col[data-room="{scene["rooms"][room]["id"]}"]').bounding_box()
+    box = box_of(page.locator(f'.sg-col[data-room="{scene["rooms"][room]["id"]}"]'))
     hours, minutes = map(int, clock.split(":"))
     return box["x"] + box["width"] / 2, box["y"] + (hours * 60 + minutes - GRID_STARTS) * PX_PER_MINUTE + 1
 
@@ -127,7 +138,7 @@ def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pag
     screenshot(page, "schedule-grid-01-start")
 
     # WHEN Alpha talk (Ada) is dragged from the side list to Hall B at 10:15, over Ada's keynote
-    source = card(page, "Alpha talk").bounding_box()
+    source = box_of(card(page, "Alpha talk"))
     page.mouse.move(source["x"] + 20, source["y"] + 10)
     page.mouse.down()
     target = slot(page, scene, "Hall B", "10:15")
@@ -174,7 +185,7 @@ def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pag
     expect(page.get_by_role("heading", name="Not scheduled (0)")).to_be_visible()
 
     # WHEN Alpha talk's bottom edge is dragged from 11:00 to 11:30
-    edge = card(page, "Alpha talk").locator(".sg-resize").bounding_box()
+    edge = box_of(card(page, "Alpha talk").locator(".sg-resize"))
     page.mouse.move(edge["x"] + edge["width"] / 2, edge["y"] + edge["height"] / 2)
     page.mouse.down()
     page.mouse.move(*slot(page, scene, "Hall B", "11:30"), steps=6)
@@ -214,10 +225,10 @@ def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pag
     wait_stored(dev_stack, scene, "beta", starts_at=at("09:00", "2030-06-04"))
     expect(page.get_by_role("button", name="Tue 4 Jun")).to_have_attribute("aria-pressed", "true")
     # AND then dragged from the grid onto the side list: it is off the grid
-    source = card(page, "Beta talk").bounding_box()
+    source = box_of(card(page, "Beta talk"))
     page.mouse.move(source["x"] + 20, source["y"] + 10)
     page.mouse.down()
-    side = page.get_by_role("heading", name="Not scheduled (1)").bounding_box()
+    side = box_of(page.get_by_role("heading", name="Not scheduled (1)"))
     page.mouse.move(side["x"] + 20, side["y"] + 40, steps=6)
     expect(page.locator(".sg-drag")).to_have_text("Drop to take “Beta talk” off the grid.")
     page.mouse.up()
@@ -225,10 +236,10 @@ def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pag
     wait_stored(dev_stack, scene, "beta", room_id=None, starts_at=None, ends_at=None)
     expect(page.get_by_role("heading", name="Not scheduled (2)")).to_be_visible()
     # AND Gamma talk is dragged over Monday's button (Monday's grid shows) and dropped at 11:00 in Hall C
-    source = card(page, "Gamma talk").bounding_box()
+    source = box_of(card(page, "Gamma talk"))
     page.mouse.move(source["x"] + 20, source["y"] + 10)
     page.mouse.down()
-    monday = page.get_by_role("button", name="Mon 3 Jun").bounding_box()
+    monday = box_of(page.get_by_role("button", name="Mon 3 Jun"))
     page.mouse.move(monday["x"] + 10, monday["y"] + 10, steps=6)
     expect(page.get_by_role("region", name=f"Time grid of {DAY}")).to_be_visible()
     page.mouse.move(*slot(page, scene, "Hall C", "11:00"), steps=6)
@@ -382,7 +393,7 @@ def add_lunch_across_all_rooms_and_drag_into_it(page, scene) -> None:
     form.get_by_role("button", name="Add").click()
     expect(page.locator("#status")).to_have_text("Break “Lunch” added.")
     expect(page.locator(".sg-col .sg-block", has_text="Lunch (break) 12:00–13:00")).to_have_count(3)
-    source = card(page, "Alpha talk").bounding_box()
+    source = box_of(card(page, "Alpha talk"))
     page.mouse.move(source["x"] + 20, source["y"] + 10)
     page.mouse.down()
     page.mouse.move(*slot(page, scene, "Hall C", "12:15"), steps=8)
