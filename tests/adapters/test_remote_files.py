@@ -77,6 +77,7 @@ def server() -> Iterator[str]:
         "/to-loopback": (307, {"Location": f"http://127.0.0.1:{port}/ok.png"}, b""),
         "/loop": (302, {"Location": "/loop"}, b""),
         "/to-ftp": (302, {"Location": "ftp://images.example/ok.png"}, b""),
+        "/to-broken-ipv6": (302, {"Location": "http://[::1/ok.png"}, b""),
     }
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -263,3 +264,33 @@ def test_remote_files_https_checks_the_certificate_for_the_urls_host_at_the_chec
     with pytest.raises(FetchRefused, match=r"CERTIFICATE_VERIFY_FAILED|doesn't match|hostname"):
         fetch(base.replace("images.example", "other.example") + "/ok.png", max_bytes=LIMIT, timeout=3.0,
               resolve=lambda host, port: names[host], also_allow=frozenset({"127.0.0.1"}))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [("http://[::1/x.png", "not a valid URL"), ("http://[fe80::1/", "not a valid URL"),
+     ("https://images.example:99999/x.png", "bad port")],
+)  # fmt: skip
+def test_remote_files_fetch_refuses_a_malformed_url(url, reason):
+    """A URL urllib cannot split (an item stored before the URL rule) is a refusal of that one
+    picture, never another error that would stop the job's other fetches."""
+    with pytest.raises(FetchRefused, match=re.escape(reason)):
+        _fetch(url)
+
+
+def test_remote_files_fetch_refuses_a_malformed_redirect_target(server):
+    """A hostile server's Location urllib cannot split: a refusal, as above."""
+    with pytest.raises(FetchRefused, match=re.escape("not a valid URL in the redirect")):
+        _fetch(server + "/to-broken-ipv6")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://2130706433/", "http://0177.0.0.1/", "http://0x7f000001/", "http://127.1/", "http://0/",
+     "http://user:secret@127.0.0.1/", "http://[::ffff:7f00:1]/", "http://[::127.0.0.1]/", "http://localhost/"],
+)  # fmt: skip
+def test_remote_files_fetch_refuses_numeric_and_userinfo_forms_of_loopback_with_the_system_resolver(url):
+    """Decimal, octal, hexadecimal and short IPv4 forms are read by getaddrinfo as the address
+    they spell: the check judges what the system resolver answers, not the text."""
+    with pytest.raises(FetchRefused, match="non-public address"):
+        fetch(url, max_bytes=LIMIT, timeout=3.0)

@@ -117,7 +117,10 @@ def _get_once(
     url: str, *, max_bytes: int, deadline: float, resolve: Resolver, also_allow: frozenset[str]
 ) -> Fetched | str:
     """The answer to one GET, or the URL it redirects to."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as err:  # "http://[::1/": an export's URL or a hostile server's Location
+        raise FetchRefused(f"not a valid URL: {url[:200]}") from err
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchRefused(f"not an http or https URL: {url[:200]}")
     try:
@@ -139,7 +142,10 @@ def _get_once(
             location = response.getheader("Location")
             if not location:
                 raise FetchRefused(f"redirect without a Location from {url[:200]}")
-            return urljoin(url, location)
+            try:
+                return urljoin(url, location)
+            except ValueError as err:
+                raise FetchRefused(f"not a valid URL in the redirect from {url[:200]}: {location[:200]}") from err
         if response.status != 200:
             raise FetchRefused(f"HTTP {response.status} from {url[:200]}")
         declared = response.getheader("Content-Length")
@@ -147,7 +153,7 @@ def _get_once(
             raise FetchRefused(f"{declared} bytes, over the limit of {max_bytes}")
         data = _read_capped(response, max_bytes, deadline, connection)
         return Fetched(data=data, content_type=response.getheader("Content-Type") or "", url=url)
-    except (OSError, http.client.HTTPException) as err:
+    except (OSError, http.client.HTTPException, ValueError) as err:  # ValueError: whatever else urllib refuses
         raise FetchRefused(f"{type(err).__name__} fetching {url[:200]}: {err}") from err
     finally:
         connection.close()
