@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
@@ -43,6 +44,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(PNG[:10])
             self.wfile.flush()
             self.hold.wait(10)  # until the test ends: the client must give up on its own
+            return
+        if self.path == "/drip":  # headers a byte at a time, each well within a socket timeout
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+            while not self.hold.wait(0.1):
+                self.wfile.write(b"x")
+                self.wfile.flush()
             return
         if self.path == "/unannounced":  # no Content-Length: only the streamed count can stop it
             self.send_response(200)
@@ -174,6 +181,16 @@ def test_remote_files_fetch_connects_to_the_address_it_checked(server):
 def test_remote_files_fetch_gives_up_after_its_timeout(server):
     with pytest.raises(FetchRefused, match=r"timed out|TimeoutError|timeout"):
         fetch(server + "/slow", max_bytes=LIMIT, timeout=0.5, resolve=_resolve, also_allow=frozenset({"127.0.0.1"}))
+
+
+def test_remote_files_fetch_deadline_holds_while_a_server_drips_its_headers(server):
+    """The timeout is the whole fetch's: a server sending a header byte every 0.1 s (each read
+    well within a per-read timeout) is cut off at the deadline, not kept for ever."""
+    started = time.monotonic()
+    with pytest.raises(FetchRefused, match="timed out"):
+        fetch(server + "/drip", max_bytes=LIMIT, timeout=1.0, resolve=_resolve, also_allow=frozenset({"127.0.0.1"}))
+
+    assert time.monotonic() - started < 5
 
 
 def _addresses_in(network: str):

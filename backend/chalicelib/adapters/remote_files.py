@@ -18,6 +18,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
@@ -129,6 +130,12 @@ def _get_once(
         raise FetchRefused(f"bad port in {url[:200]}") from err
     address = _checked_address(parts.hostname, port, resolve, also_allow)
     connection = _connection(parts.scheme, parts.hostname, address, port, _left(deadline))
+    # Socket timeouts bound each read, not their sum: a server sending a byte of its TLS handshake
+    # or headers every few seconds would hold the fetch (and the job) for ever. At the deadline
+    # the watchdog shuts the socket, so the blocked read returns and the fetch is refused.
+    watchdog = threading.Timer(_left(deadline), _shut, args=(connection,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         try:
             connection.connect()
@@ -138,6 +145,7 @@ def _get_once(
         connection.request("GET", path, headers={"Host": parts.netloc.rpartition("@")[2], "Accept": "image/*",
                                                  "User-Agent": "Podium image fetcher"})  # fmt: skip
         response = connection.getresponse()
+        _left(deadline)  # headers cut short by the watchdog are no answer
         if response.status in REDIRECTS:
             location = response.getheader("Location")
             if not location:
@@ -154,9 +162,20 @@ def _get_once(
         data = _read_capped(response, max_bytes, deadline, connection)
         return Fetched(data=data, content_type=response.getheader("Content-Type") or "", url=url)
     except (OSError, http.client.HTTPException, ValueError) as err:  # ValueError: whatever else urllib refuses
+        _left(deadline)  # cut by the watchdog: "timed out"
         raise FetchRefused(f"{type(err).__name__} fetching {url[:200]}: {err}") from err
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    sock = getattr(connection, "raw_sock", None) or connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # closed meanwhile
 
 
 def _checked_address(host: str, port: int, resolve: Resolver, also_allow: frozenset[str]) -> str:
@@ -193,6 +212,7 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self.host, self.port), self.timeout)
+        self.raw_sock = sock  # what the deadline's watchdog shuts, during the handshake too
         self.sock = self._context.wrap_socket(sock, server_hostname=self._server_hostname)  # type: ignore[attr-defined]
 
 
@@ -206,6 +226,7 @@ def _read_capped(
             connection.sock.settimeout(_left(deadline))
         chunk = response.read1(CHUNK) if hasattr(response, "read1") else response.read(CHUNK)
         if not chunk:
+            _left(deadline)  # nor is a body the watchdog cut short
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
