@@ -311,3 +311,20 @@ def test_remote_files_fetch_refuses_numeric_and_userinfo_forms_of_loopback_with_
     they spell: the check judges what the system resolver answers, not the text."""
     with pytest.raises(FetchRefused, match="non-public address"):
         fetch(url, max_bytes=LIMIT, timeout=3.0)
+
+
+def test_remote_files_https_deadline_holds_while_a_server_drips_its_headers(tls_server, monkeypatch):
+    """As over http: the TLS socket (not the plain one it wrapped) is what the deadline shuts."""
+    import ssl
+
+    from chalicelib.adapters import remote_files
+
+    base, ca = tls_server
+    trusting = ssl.create_default_context
+    monkeypatch.setattr(remote_files.ssl, "create_default_context", lambda: trusting(cafile=ca))
+    started = time.monotonic()
+
+    with pytest.raises(FetchRefused, match="timed out"):
+        fetch(base + "/drip", max_bytes=LIMIT, timeout=1.0, resolve=_resolve, also_allow=frozenset({"127.0.0.1"}))
+
+    assert time.monotonic() - started < 5

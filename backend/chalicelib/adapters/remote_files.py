@@ -170,7 +170,7 @@ def _get_once(
 
 
 def _shut(connection: http.client.HTTPConnection) -> None:
-    sock = getattr(connection, "raw_sock", None) or connection.sock
+    sock = connection.sock
     if sock is not None:
         try:
             sock.shutdown(socket.SHUT_RDWR)
@@ -212,8 +212,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self.host, self.port), self.timeout)
-        self.raw_sock = sock  # what the deadline's watchdog shuts, during the handshake too
-        self.sock = self._context.wrap_socket(sock, server_hostname=self._server_hostname)  # type: ignore[attr-defined]
+        # Wrapped before the handshake, so the deadline's watchdog finds the TLS socket (wrapping
+        # detaches the plain one, whose shutdown would then do nothing) during the handshake too.
+        self.sock = self._context.wrap_socket(  # type: ignore[attr-defined]
+            sock, server_hostname=self._server_hostname, do_handshake_on_connect=False
+        )
+        self.sock.do_handshake()
 
 
 def _read_capped(
