@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
@@ -44,6 +45,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.hold.wait(10)  # until the test ends: the client must give up on its own
             return
+        if self.path == "/drip":  # headers a byte at a time, each well within a socket timeout
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Drip: ")
+            while not self.hold.wait(0.1):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+            return
         if self.path == "/unannounced":  # no Content-Length: only the streamed count can stop it
             self.send_response(200)
             self.end_headers()
@@ -77,6 +84,7 @@ def server() -> Iterator[str]:
         "/to-loopback": (307, {"Location": f"http://127.0.0.1:{port}/ok.png"}, b""),
         "/loop": (302, {"Location": "/loop"}, b""),
         "/to-ftp": (302, {"Location": "ftp://images.example/ok.png"}, b""),
+        "/to-broken-ipv6": (302, {"Location": "http://[::1/ok.png"}, b""),
     }
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -175,6 +183,16 @@ def test_remote_files_fetch_gives_up_after_its_timeout(server):
         fetch(server + "/slow", max_bytes=LIMIT, timeout=0.5, resolve=_resolve, also_allow=frozenset({"127.0.0.1"}))
 
 
+def test_remote_files_fetch_deadline_holds_while_a_server_drips_its_headers(server):
+    """The timeout is the whole fetch's: a server sending a header byte every 0.1 s (each read
+    well within a per-read timeout) is cut off at the deadline, not kept for ever."""
+    started = time.monotonic()
+    with pytest.raises(FetchRefused, match="timed out"):
+        fetch(server + "/drip", max_bytes=LIMIT, timeout=1.0, resolve=_resolve, also_allow=frozenset({"127.0.0.1"}))
+
+    assert time.monotonic() - started < 5
+
+
 def _addresses_in(network: str):
     net = ipaddress.ip_network(network)
     return st.integers(0, net.num_addresses - 1).map(lambda offset: net[offset])
@@ -263,3 +281,50 @@ def test_remote_files_https_checks_the_certificate_for_the_urls_host_at_the_chec
     with pytest.raises(FetchRefused, match=r"CERTIFICATE_VERIFY_FAILED|doesn't match|hostname"):
         fetch(base.replace("images.example", "other.example") + "/ok.png", max_bytes=LIMIT, timeout=3.0,
               resolve=lambda host, port: names[host], also_allow=frozenset({"127.0.0.1"}))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [("http://[::1/x.png", "not a valid URL"), ("http://[fe80::1/", "not a valid URL"),
+     ("https://images.example:99999/x.png", "bad port")],
+)  # fmt: skip
+def test_remote_files_fetch_refuses_a_malformed_url(url, reason):
+    """A URL urllib cannot split (an item stored before the URL rule) is a refusal of that one
+    picture, never another error that would stop the job's other fetches."""
+    with pytest.raises(FetchRefused, match=re.escape(reason)):
+        _fetch(url)
+
+
+def test_remote_files_fetch_refuses_a_malformed_redirect_target(server):
+    """A hostile server's Location urllib cannot split: a refusal, as above."""
+    with pytest.raises(FetchRefused, match=re.escape("not a valid URL in the redirect")):
+        _fetch(server + "/to-broken-ipv6")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://2130706433/", "http://0177.0.0.1/", "http://0x7f000001/", "http://127.1/", "http://0/",
+     "http://user:secret@127.0.0.1/", "http://[::ffff:7f00:1]/", "http://[::127.0.0.1]/", "http://localhost/"],
+)  # fmt: skip
+def test_remote_files_fetch_refuses_numeric_and_userinfo_forms_of_loopback_with_the_system_resolver(url):
+    """Decimal, octal, hexadecimal and short IPv4 forms are read by getaddrinfo as the address
+    they spell: the check judges what the system resolver answers, not the text."""
+    with pytest.raises(FetchRefused, match="non-public address"):
+        fetch(url, max_bytes=LIMIT, timeout=3.0)
+
+
+def test_remote_files_https_deadline_holds_while_a_server_drips_its_headers(tls_server, monkeypatch):
+    """As over http: the TLS socket (not the plain one it wrapped) is what the deadline shuts."""
+    import ssl
+
+    from chalicelib.adapters import remote_files
+
+    base, ca = tls_server
+    trusting = ssl.create_default_context
+    monkeypatch.setattr(remote_files.ssl, "create_default_context", lambda: trusting(cafile=ca))
+    started = time.monotonic()
+
+    with pytest.raises(FetchRefused, match="timed out"):
+        fetch(base + "/drip", max_bytes=LIMIT, timeout=1.0, resolve=_resolve, also_allow=frozenset({"127.0.0.1"}))
+
+    assert time.monotonic() - started < 5

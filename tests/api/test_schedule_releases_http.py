@@ -64,3 +64,25 @@ def test_schedule_mode_is_auto_by_default_and_only_auto_or_manual(api, owner, ev
     assert event.get("schedule_mode") is None  # stored without it: auto (domain/schedule_releases.schedule_mode)
     assert manual["schedule_mode"] == "manual"
     assert list(refused["error"]["fields"]) == ["schedule_mode"]
+
+
+def test_schedule_mode_is_switched_only_by_those_who_may_release(api, owner, event):
+    # Switching to auto publishes every draft change at once and switching to manual empties the
+    # public schedule until a release: both are a release's power, which a coorganizer lacks.
+    from chalicelib.domain.roles import grant_role
+
+    base = f"/v1/events/{event['id']}"
+    coorganizer = api.user("coorganizer")
+    grant_role(event_id=event["id"], user_id=coorganizer["id"], role="coorganizer")
+
+    refused = api.json("PATCH", base, {"version": event["version"], "schedule_mode": "manual"},
+                       token=coorganizer["token"], expect=403)  # fmt: skip
+    kept = api.json("GET", base, token=owner["token"], expect=200)
+    renamed = api.json("PATCH", base, {"version": event["version"], "name": "Renamed Conf"},
+                       token=coorganizer["token"], expect=200)  # fmt: skip
+    switched = api.json("PATCH", base, {"version": renamed["version"], "schedule_mode": "manual"},
+                        token=owner["token"], expect=200)  # fmt: skip
+
+    assert refused["error"]["fields"] == {"schedule_mode": "is set by those who release the schedule"}
+    assert (kept.get("schedule_mode"), kept["version"]) == (None, event["version"])
+    assert (renamed["name"], switched["schedule_mode"]) == ("Renamed Conf", "manual")

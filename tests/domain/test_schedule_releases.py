@@ -177,3 +177,30 @@ def test_released_sessions_take_schedule_fields_from_the_snapshot_and_drop_unrel
     assert [(s.id, s.title, s.starts_at, s.room_id, s.state) for s in released] == [
         ("a", "A", BASE + timedelta(hours=2), "r2", "confirmed")
     ]
+
+
+@pytest.mark.integration
+def test_release_schedule_canceled_by_a_concurrent_write_is_a_conflict(stack, monkeypatch):
+    # DynamoDB cancels a transaction with TransactionConflict (not a failed condition) when another
+    # request writes one of its items at that moment: two releases at once. That is a 409 to retry,
+    # never an unhandled error (a bare 500).
+    import json
+
+    from chalicelib.domain import schedule_releases
+    from chalicelib.errors import Conflict
+    from support.aws_faults import Rule, injected_faults
+
+    event = saved_event()
+    canceled = json.dumps({
+        "__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+        "Message": "Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, TransactionConflict]",
+        "CancellationReasons": [{"Code": "None"}, {"Code": "None"}, {"Code": "TransactionConflict"}],
+    })  # fmt: skip
+
+    with injected_faults(monkeypatch) as faults:
+        faults.add(Rule("dynamodb", "TransactWriteItems", (400, canceled), times=1))
+        with pytest.raises(Conflict) as refused:
+            schedule_releases.release_schedule(event=event, version="v1", comment="", actor=ORGANIZER)
+
+    assert "meanwhile" in str(refused.value)
+    assert schedule_releases.latest_release(event_id=event.id) is None

@@ -158,3 +158,24 @@ def test_remote_images_image_type_is_decided_by_the_bytes():
     for data in (b"<svg xmlns='http://www.w3.org/2000/svg'/>", b"GIF89a" + b"\0" * 10, image_bytes("BMP"), b""):
         with pytest.raises(FetchRefused):
             image_type(data)
+
+
+def test_remote_images_job_reports_a_malformed_stored_url_and_fetches_the_others(seeded, image_server, local_fetch):
+    from chalicelib.db import content, keys
+
+    # GIVEN a speaker whose photo URL was stored before the URL rule, one urllib cannot split
+    pk = keys.event_pk(seeded.event_id)
+    content.Speaker.get(pk, keys.child_sk("speaker", seeded.speaker_id)).update(
+        actions=[content.Speaker.photo_url.set(image_server + "/photo.jpg")]
+    )
+    broken = content.Speaker(pk, keys.child_sk("speaker", "sp9"), id="sp9", event_id=seeded.event_id, name="sp9",
+                             photo_url="http://[::1/me.jpg")  # fmt: skip
+    broken.stamp()
+    broken.save()
+
+    # WHEN the job runs
+    result = _run_job(seeded.event_id)
+
+    # THEN that picture alone fails, named; the others are fetched
+    assert [f["target_id"] for f in result["fetched"]] == [seeded.speaker_id]
+    assert [(f["target_id"], f["reason"]) for f in result["failed"]] == [("sp9", "not a valid URL: http://[::1/me.jpg")]

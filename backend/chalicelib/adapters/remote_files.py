@@ -18,6 +18,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
@@ -117,7 +118,10 @@ def _get_once(
     url: str, *, max_bytes: int, deadline: float, resolve: Resolver, also_allow: frozenset[str]
 ) -> Fetched | str:
     """The answer to one GET, or the URL it redirects to."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as err:  # "http://[::1/": an export's URL or a hostile server's Location
+        raise FetchRefused(f"not a valid URL: {url[:200]}") from err
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchRefused(f"not an http or https URL: {url[:200]}")
     try:
@@ -126,6 +130,12 @@ def _get_once(
         raise FetchRefused(f"bad port in {url[:200]}") from err
     address = _checked_address(parts.hostname, port, resolve, also_allow)
     connection = _connection(parts.scheme, parts.hostname, address, port, _left(deadline))
+    # Socket timeouts bound each read, not their sum: a server sending a byte of its TLS handshake
+    # or headers every few seconds would hold the fetch (and the job) for ever. At the deadline
+    # the watchdog shuts the socket, so the blocked read returns and the fetch is refused.
+    watchdog = threading.Timer(_left(deadline), _shut, args=(connection,))
+    watchdog.daemon = True
+    watchdog.start()
     try:
         try:
             connection.connect()
@@ -135,11 +145,15 @@ def _get_once(
         connection.request("GET", path, headers={"Host": parts.netloc.rpartition("@")[2], "Accept": "image/*",
                                                  "User-Agent": "Podium image fetcher"})  # fmt: skip
         response = connection.getresponse()
+        _left(deadline)  # headers cut short by the watchdog are no answer
         if response.status in REDIRECTS:
             location = response.getheader("Location")
             if not location:
                 raise FetchRefused(f"redirect without a Location from {url[:200]}")
-            return urljoin(url, location)
+            try:
+                return urljoin(url, location)
+            except ValueError as err:
+                raise FetchRefused(f"not a valid URL in the redirect from {url[:200]}: {location[:200]}") from err
         if response.status != 200:
             raise FetchRefused(f"HTTP {response.status} from {url[:200]}")
         declared = response.getheader("Content-Length")
@@ -147,10 +161,21 @@ def _get_once(
             raise FetchRefused(f"{declared} bytes, over the limit of {max_bytes}")
         data = _read_capped(response, max_bytes, deadline, connection)
         return Fetched(data=data, content_type=response.getheader("Content-Type") or "", url=url)
-    except (OSError, http.client.HTTPException) as err:
+    except (OSError, http.client.HTTPException, ValueError) as err:  # ValueError: whatever else urllib refuses
+        _left(deadline)  # cut by the watchdog: "timed out"
         raise FetchRefused(f"{type(err).__name__} fetching {url[:200]}: {err}") from err
     finally:
+        watchdog.cancel()
         connection.close()
+
+
+def _shut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # closed meanwhile
 
 
 def _checked_address(host: str, port: int, resolve: Resolver, also_allow: frozenset[str]) -> str:
@@ -187,7 +212,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
     def connect(self) -> None:
         sock = socket.create_connection((self.host, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self._server_hostname)  # type: ignore[attr-defined]
+        # Wrapped before the handshake, so the deadline's watchdog finds the TLS socket (wrapping
+        # detaches the plain one, whose shutdown would then do nothing) during the handshake too.
+        self.sock = self._context.wrap_socket(  # type: ignore[attr-defined]
+            sock, server_hostname=self._server_hostname, do_handshake_on_connect=False
+        )
+        self.sock.do_handshake()
 
 
 def _read_capped(
@@ -200,6 +230,7 @@ def _read_capped(
             connection.sock.settimeout(_left(deadline))
         chunk = response.read1(CHUNK) if hasattr(response, "read1") else response.read(CHUNK)
         if not chunk:
+            _left(deadline)  # nor is a body the watchdog cut short
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:

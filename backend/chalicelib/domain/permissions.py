@@ -191,6 +191,12 @@ WRITABLE_FIELDS: dict[tuple[str, str], frozenset[str]] = {
         }
     ),
 }
+# Fields whose write is another action's power: changing one needs that action too, whatever the
+# kind's row grants. The schedule mode decides what the public schedule shows (auto publishes every
+# draft change at once, manual only what a release holds), so switching it is the release right.
+FIELD_ACTIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("event", "schedule_mode"): ("schedule_release.create", "is set by those who release the schedule"),
+}
 # A speaker's talk is theirs to edit until it is accepted; then they may only confirm or withdraw it.
 SPEAKER_EDITABLE_STATES = frozenset({"draft", "pending", "withdrawn"})
 
@@ -246,6 +252,8 @@ def check_write(relations: Relations, action: str, *, resource: Any = None, fiel
     kind, verb = split(action)
     if verb not in ("create", "update"):
         return
+    if verb == "update":  # a create makes its creator the item's owner (an event's), holding them all
+        _check_field_actions(relations, kind, fields)
     refusals: list[PodiumError] = []
     for name in sorted(relations.names):
         if verb not in PERMISSIONS.get(name, {}).get(kind, ()):
@@ -258,6 +266,17 @@ def check_write(relations: Relations, action: str, *, resource: Any = None, fiel
         refusals.append(refusal)
     if refusals:  # a relation that grants nothing here was refused by `authorize` already
         raise refusals[0]
+
+
+def _check_field_actions(relations: Relations, kind: str, fields: dict[str, Any]) -> None:
+    """Raise naming each field in `fields` whose own action (FIELD_ACTIONS) no relation grants."""
+    refused = {}
+    for field in sorted(fields):
+        needed, reason = FIELD_ACTIONS.get((kind, field), ("", ""))
+        if needed and not decide(relations, needed):
+            refused[field] = reason
+    if refused:
+        raise Forbidden(f"Your role does not allow changing {', '.join(refused)}.", fields=refused)
 
 
 def _refusal(name: str, relations: Relations, kind: str, resource: Any, fields: dict[str, Any]) -> PodiumError | None:

@@ -23,7 +23,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db import content
-from chalicelib.db.base import is_condition_failure, new_id, transact_write
+from chalicelib.db.base import is_condition_failure, is_transaction_conflict, new_id, transact_write
 from chalicelib.db.keys import (
     SCHEDULE_RELEASE_SK_PREFIX,
     event_pk,
@@ -247,7 +247,9 @@ def release_schedule(*, event: content.Event, version: str, comment: str, actor:
                     content.ScheduleHead.release_id.set(release_id), content.ScheduleHead.release_sk.set(release.sk),
                 ])  # fmt: skip
     except TransactWriteError as err:
-        if is_condition_failure(err):
+        # A failed condition, or DynamoDB canceling it for a write to the head at that moment
+        # (another release): both are a release made meanwhile.
+        if is_condition_failure(err) or is_transaction_conflict(err):
             raise _release_conflict(event.id, version) from err
         raise
     _mail_speakers(event, changes, {s.id: s for s in live}, rooms)

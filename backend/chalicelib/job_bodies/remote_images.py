@@ -45,7 +45,7 @@ def fetch_remote_images_job(ctx: RequestContext, *, event_id: str) -> dict[str, 
     hosts_refused: dict[str, str] = {}
     stop_at = time.monotonic() + JOB_BUDGET_SECONDS
     for done, image in enumerate(wanted, start=1):
-        host = urlsplit(image["url"]).hostname or ""
+        host = _host(image["url"])
         if host in hosts_refused or time.monotonic() > stop_at:
             reason = hosts_refused.get(host) or "not tried: the job's time ran out; run it again for the rest"
             failed.append({**image, "reason": reason})
@@ -62,6 +62,14 @@ def fetch_remote_images_job(ctx: RequestContext, *, event_id: str) -> dict[str, 
                 fetched.append({**image, "upload_id": upload_id})
         report_progress(int(100 * done / len(wanted)))
     return {"fetched": fetched, "failed": failed}
+
+
+def _host(url: str) -> str:
+    """The URL's host name, or "" when urllib cannot split it (fetch then refuses it, naming it)."""
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def fetch_one(*, event_id: str, kind: str, target_id: str, url: str, **fetch_options: Any) -> str | None:
