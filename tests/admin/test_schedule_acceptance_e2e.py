@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from playwright.sync_api import expect
 from support.admin import call_api, screenshot
+from support.axe import assert_accessible
 from support.schedule_editor import add_break_for_all_rooms, at, card, pick_up, public_file, sign_in_to_grid, slot
 from test_admin_e2e import create, organizer_with_event, publish_with_dates, settled, unique_email
 from test_cfp_review_e2e import mail_with_subject
@@ -141,6 +142,8 @@ def test_schedule_acceptance_drag_keyboard_break_overlap_release_move_release(pa
     page.mouse.move(*slot(page, scene["rooms"]["Hall 1"], "14:00"), steps=6)
     page.mouse.up()
     expect(status).to_contain_text(f"Saved: “{ADA_TALKS[0]}” Hall 1, Sat 1 Jun 14:00–14:30")
+    expect(page.get_by_role("link", name="1 unreleased change")).to_be_visible()
+    assert_accessible(page, "schedule grid in manual mode")
     # AND follows the grid's link to the Releases view and releases v2
     page.get_by_role("link", name="1 unreleased change").click()
     expect(page.get_by_role("list", name="Draft changes")).to_contain_text(f"Moved: {ADA_TALKS[0]}")
@@ -170,4 +173,5 @@ def test_schedule_acceptance_drag_keyboard_break_overlap_release_move_release(pa
     public = pages.open(width=1400, height=1200)
     public.goto(f"/e/{slug}/schedule/{DAY}/")
     expect(public.locator(".grid-block", has_text="Lunch")).to_be_visible()
+    assert_accessible(public, "public day grid with a break")
     screenshot(public, "schedule-acceptance-04-public-day")
