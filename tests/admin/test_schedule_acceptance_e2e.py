@@ -144,6 +144,7 @@ def test_schedule_acceptance_drag_keyboard_break_overlap_release_move_release(pa
     expect(status).to_contain_text(f"Saved: “{ADA_TALKS[0]}” Hall 1, Sat 1 Jun 14:00–14:30")
     expect(page.get_by_role("link", name="1 unreleased change")).to_be_visible()
     assert_accessible(page, "schedule grid in manual mode")
+    screenshot(page, "schedule-acceptance-03-unreleased-change")
     # AND follows the grid's link to the Releases view and releases v2
     page.get_by_role("link", name="1 unreleased change").click()
     expect(page.get_by_role("list", name="Draft changes")).to_contain_text(f"Moved: {ADA_TALKS[0]}")
@@ -152,7 +153,7 @@ def test_schedule_acceptance_drag_keyboard_break_overlap_release_move_release(pa
     form.get_by_role("button", name="Release").click()
     page.get_by_text("Released v2.").first.wait_for()
     settled(page)
-    screenshot(page, "schedule-acceptance-03-released-v2")
+    screenshot(page, "schedule-acceptance-04-released-v2")
 
     # THEN the public changelog page and its Atom feed show the move
     move = f"Moved: {ADA_TALKS[0]} (Sat 01 Jun 09:00–09:30, Hall 1 → Sat 01 Jun 14:00–14:30, Hall 1)"
@@ -174,4 +175,4 @@ def test_schedule_acceptance_drag_keyboard_break_overlap_release_move_release(pa
     public.goto(f"/e/{slug}/schedule/{DAY}/")
     expect(public.locator(".grid-block", has_text="Lunch")).to_be_visible()
     assert_accessible(public, "public day grid with a break")
-    screenshot(public, "schedule-acceptance-04-public-day")
+    screenshot(public, "schedule-acceptance-05-public-day")
