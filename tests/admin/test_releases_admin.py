@@ -6,37 +6,19 @@ schedule.xml's version is "v2"."""
 
 from __future__ import annotations
 
-import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
 from playwright.sync_api import expect
 from support.admin import call_api, screenshot
 from support.axe import assert_accessible
+from support.schedule_editor import public_file
 from test_admin_e2e import create, organizer_with_event, publish_with_dates, settled, sign_in_in_browser, unique_email
 from test_cfp_review_e2e import mail_with_subject
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("releases-stack")]
 ATOM = "{http://www.w3.org/2005/Atom}"
 TITLE = "Analytical Engines"
-
-
-def public_file(stack, path: str, wanted: str, wait: float = 45.0) -> str:
-    """The public site's file at `path` once it holds `wanted` (the render follows the release)."""
-    deadline = time.monotonic() + wait
-    text = ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(stack.urls["Site"].rstrip("/") + path, timeout=10) as answer:
-                text = answer.read().decode()
-        except urllib.error.HTTPError:
-            text = ""
-        if wanted in text:
-            return text
-        time.sleep(0.5)
-    raise AssertionError(f"{path} never held {wanted!r}: {text[:500]!r}")
 
 
 def test_releases_view_releases_v1_and_v2_and_the_public_changelog_feed_and_mail_follow(pages, dev_stack):

@@ -11,37 +11,29 @@ sched-rules' routes and passes once they are merged."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from chalicelib.domain.schedule_conflicts import RULES, conflicts_in
 from playwright.sync_api import expect
 from support.admin import call_api, screenshot
 from support.axe import assert_accessible
+from support.schedule_editor import PASSWORD, add_break_for_all_rooms, box_of, card, sign_in_to_grid
+from support.schedule_editor import at as at_on
+from support.schedule_editor import slot as slot_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("schedule-grid-stack")]
 
-PASSWORD = "correct horse battery staple"
 DAY = "2030-06-03"
-ZONE_OFFSET = "+02:00"  # Europe/Berlin in June
-GRID_STARTS = 8 * 60  # the grid's first row is 08:00 unless a session starts earlier
-PX_PER_MINUTE = 2  # schedule-grid.js PPM
 
-
-def box_of(locator) -> dict:
-    """The element's box once it is visible: the grid redraws after every save, and bounding_box
-    answers None for an element between two drawings instead of waiting."""
-    for _ in range(20):  # each round waits for the element to be drawn again
-        locator.wait_for(state="visible")
-        found = locator.bounding_box()
-        if found is not None:
-            return found
-    raise AssertionError(f"{locator} was never drawn long enough to be measured")
 
 
 def at(clock: str, day: str = DAY) -> str:
-    return f"{day}T{clock}:00{ZONE_OFFSET}"
+    return at_on(clock, day)
 
 
 def organizer(stack) -> dict:
@@ -91,12 +83,7 @@ def scene(dev_stack) -> dict:
 
 
 def sign_in(page, email: str, event_id: str) -> None:
-    page.goto(f"/admin/#/signin?next=%23/events/{event_id}/schedule")
-    page.get_by_label("Email (required)").fill(email)
-    page.get_by_label("Password (required)").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("region", name=f"Time grid of {DAY}").wait_for()
-    expect(page.locator(".sg-times span").first).to_have_text("08:00")
+    sign_in_to_grid(page, email, event_id, DAY)
 
 
 def stored(stack, scene, key: str) -> dict:
@@ -118,14 +105,7 @@ def instant(value):
 
 
 def slot(page, scene, room: str, clock: str) -> tuple[float, float]:
-    """Viewport point of `clock` in `room`'s column (1 px below the row's line)."""
-    box = box_of(page.locator(f'.sg-col[data-room="{scene["rooms"][room]["id"]}"]'))
-    hours, minutes = map(int, clock.split(":"))
-    return box["x"] + box["width"] / 2, box["y"] + (hours * 60 + minutes - GRID_STARTS) * PX_PER_MINUTE + 1
-
-
-def card(page, title: str):
-    return page.locator(".sg-session", has_text=title).first
+    return slot_of(page, scene["rooms"][room]["id"], clock)
 
 
 def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pages, dev_stack, scene):
@@ -146,7 +126,8 @@ def test_schedule_grid_mouse_keyboard_resize_undo_and_overlap_while_dragging(pag
     # THEN before the drop the drag panel names the speaker overlap at the target
     drag = page.locator(".sg-drag")
     expect(drag).to_contain_text("“Alpha talk” at Hall B, 10:15–11:00: 1 conflict")
-    expect(drag).to_contain_text("Ada Speaker speaks in “Alpha talk” and “Ada's keynote” at once.")
+    # (a pair is named in id order, as the server names it)
+    expect(drag).to_contain_text(re.compile("Ada Speaker speaks in (“Alpha talk” and “Ada's keynote”|“Ada's keynote” and “Alpha talk”) at the same time."))
     expect(card(page, "Ada's keynote")).to_have_class("sg-session sg-involved")  # outlined on the grid
     expect(card(page, "Ada's keynote").locator(".sg-who")).to_have_text("Ada Speaker")
     screenshot(page, "schedule-grid-02-dragging-overlap")
@@ -314,6 +295,7 @@ def answer_409_without_current(route, stripped: list[str]) -> None:
 
 RULES_CASES = """async () => {
     const rules = await import('/admin/js/schedule-rules.js');
+    const { wallClock } = await import('/admin/js/schedule-time.js');
     const t = (clock) => Date.parse(`2030-06-03T${clock}:00+02:00`);
     const session = (id, room_id, from, to, speaker_ids = [], state = 'accepted') =>
         ({ id, title: id.toUpperCase(), room_id, start: from && t(from), end: to && t(to), speaker_ids, state });
@@ -322,12 +304,13 @@ RULES_CASES = """async () => {
         session('b', 'r1', '10:30', '11:30', ['s2']),
         session('c', 'r2', '10:30', '11:00', ['s1']),
         session('d', 'r2', '12:00', '13:00', ['s2']),
-        session('e', 'r3', '07:00', '08:00'),
+        { ...session('e', 'r3', null, null), start: Date.parse('2030-06-02T23:30:00+02:00'), end: t('00:30') },
         session('f', 'r3', '12:30', '13:00'),
         session('g', 'r1', '10:00', '11:00', ['s1'], 'rejected'),
         session('h', null, '10:00', '11:00', ['s1']),
         session('i', 'r1', '16:00', '16:30'),
         session('j', 'r3', '11:30', '12:15', ['s3']),
+        session('k', 'r3', '07:00', '07:30'),
     ];
     const index = rules.indexSchedule({
         sessions,
@@ -337,7 +320,8 @@ RULES_CASES = """async () => {
         rooms: new Map([['r1', 'Hall 1'], ['r2', 'Hall 2'], ['r3', 'Hall 3']]),
         blocks: [{ id: 'lunch', title: 'Lunch', block_type: 'break', room_ids: [], start: t('12:30'), end: t('13:30') },
                  { id: 'setup', title: 'Setup', block_type: 'blocker', room_ids: ['r2'], start: t('16:00'), end: t('17:00') }],
-        event: { start: t('08:00'), end: t('18:00') },
+        // The event runs 08:00-18:00; its days (midnight to midnight in Berlin) are what counts, as on the server.
+        event: rules.eventDays(t('08:00'), t('18:00'), wallClock('Europe/Berlin')),
     });
     const brief = (c) => [c.rule, c.session_ids.join('+'), (c.speaker_ids || []).join(','), c.block_id || ''].join(' ');
     return {
@@ -353,7 +337,8 @@ RULES_CASES = """async () => {
 
 def test_schedule_rules_each_rule_as_the_page_checks_it(pages):
     # GIVEN the page's rules module and a schedule with one case of each rule, sessions that do
-    # not count (rejected, no room) and one within two availability ranges that touch (j)
+    # not count (rejected, no room), one within two availability ranges that touch (j), one before
+    # the event's start but on its first day (k) and one from the day before (e)
     page = pages.open()
     page.goto("/admin/")
     # WHEN the page computes every conflict, and those of two sessions at places they are dragged to
@@ -368,36 +353,92 @@ def test_schedule_rules_each_rule_as_the_page_checks_it(pages):
         "speaker_unavailable d s2 ",
     ]
     assert found["messages"] == [
-        "Ada speaks in “A” and “C” at once.",
-        "Ben is not available for all of “D”.",
-        "“A” and “B” overlap in Hall 1.",
-        "“D” overlaps the break “Lunch” in Hall 2.",
-        "“E” is outside the event's dates and times.",
-        "“F” overlaps the break “Lunch” in Hall 3.",
+        "Ada speaks in “A” and “C” at the same time.",
+        "Ben is not available during “D”.",
+        "“A” and “B” are in Hall 1 at the same time.",
+        "“D” overlaps the break “Lunch” (all rooms).",
+        "“E” is outside the event's days (2030-06-03 to 2030-06-03).",
+        "“F” overlaps the break “Lunch” (all rooms).",
     ]
     assert found["dragged"] == ["room_overlap b+c  "]
     assert found["blocked"] == ["block_overlap i  setup"]
 
 
+PARITY_CASES = """async (cases) => {
+    const rules = await import('/admin/js/schedule-rules.js');
+    const { wallClock } = await import('/admin/js/schedule-time.js');
+    const ms = (iso) => Date.parse(iso);
+    const index = rules.indexSchedule({
+        sessions: cases.sessions.map((s) => ({ ...s, start: ms(s.starts_at), end: ms(s.ends_at) })),
+        speakers: new Map(cases.speakers.map((p) => [p.id, { name: p.name, availability: p.availability.map((r) => ({ start: ms(r.starts_at), end: ms(r.ends_at) })) }])),
+        rooms: new Map(cases.rooms.map((r) => [r.id, r.name])),
+        blocks: cases.blocks.map((b) => ({ ...b, start: ms(b.starts_at), end: ms(b.ends_at) })),
+        event: rules.eventDays(ms(cases.event.starts_at), ms(cases.event.ends_at), wallClock(cases.event.timezone)),
+    });
+    return rules.allConflicts(index);
+}"""
+
+
+def test_schedule_rules_page_and_server_find_the_same_conflicts(pages):
+    # GIVEN one schedule with a case of every rule and the cases where page and server could part:
+    # two shared speakers (one conflict naming both), a speaker and a room the lists do not hold
+    # (named by id), a session on the event's first day before its start time, one from the day
+    # before, a break for all rooms and a blocker of one room, sessions in no room or rejected
+    def when(clock: str, day: str = DAY) -> str:
+        return datetime.fromisoformat(at(clock, day)).astimezone(UTC).isoformat()
+
+    def item(kind: str, **fields) -> SimpleNamespace:
+        return SimpleNamespace(kind_name=kind, trashed_at=None, **fields)
+
+    def session(sid: str, room_id, start: str, end: str, speaker_ids=(), state="accepted", day: str = DAY) -> SimpleNamespace:
+        return item("session", id=sid, title=f"Talk {sid}", room_id=room_id, starts_at=when(start, day), ends_at=when(end),
+                    state=state, speaker_ids=list(speaker_ids))  # fmt: skip
+
+    sessions = [
+        session("a", "r1", "10:00", "11:00", ["s1", "s2"]),
+        session("b", "r2", "10:30", "11:30", ["s2", "s1"]),
+        session("c", "r1", "10:45", "11:15", ["s3"]),
+        session("d", "r2", "12:15", "12:45", ["s9"]),
+        session("e", "r1", "00:30", "01:00", day="2030-06-02"),
+        session("f", "r3", "07:00", "07:30"),
+        session("g", "r9", "16:30", "17:00"),
+        session("h", None, "10:00", "11:00", ["s1"]),
+        session("i", "r1", "10:00", "11:00", ["s1"], state="rejected"),
+    ]
+    sessions[4].ends_at = when("00:30")
+    speakers = [item("speaker", id="s1", name="Ada", availability=[]), item("speaker", id="s2", name="Ben", availability=[]),
+                item("speaker", id="s3", name="Cy", availability=[item("range", starts_at=when("09:00"), ends_at=when("10:50"))])]  # fmt: skip
+    rooms = [item("room", id=f"r{n}", name=f"Hall {n}") for n in (1, 2, 3)]
+    blocks = [item("schedule_block", id="lunch", title="Lunch", block_type="break", room_ids=[], starts_at=when("12:00"), ends_at=when("13:00")),
+              item("schedule_block", id="setup", title="Setup", block_type="blocker", room_ids=["r9"], starts_at=when("16:00"), ends_at=when("17:00"))]  # fmt: skip
+    event = SimpleNamespace(starts_at=when("09:00"), ends_at=when("18:00"), timezone="Europe/Berlin")
+    plain = lambda x: {k: v for k, v in vars(x).items() if k != "kind_name"}  # noqa: E731
+    cases = {"sessions": [plain(s) for s in sessions], "rooms": [plain(r) for r in rooms], "blocks": [plain(b) for b in blocks],
+             "speakers": [{**plain(p), "availability": [plain(r) for r in p.availability]} for p in speakers],
+             "event": vars(event)}  # fmt: skip
+    for thing in (*sessions, *blocks, *(r for p in speakers for r in p.availability), event):
+        thing.starts_at, thing.ends_at = datetime.fromisoformat(thing.starts_at), datetime.fromisoformat(thing.ends_at)
+    # WHEN the page's rules and the server's (domain/schedule_conflicts.py) judge it
+    page = pages.open()
+    page.goto("/admin/")
+    in_page = page.evaluate(PARITY_CASES, cases)
+    on_server = [c.as_json() for c in conflicts_in(event=event, sessions=sessions, speakers=speakers, rooms=rooms, blocks=blocks)]
+    # THEN they find the same conflicts, in the same words
+    key = lambda c: json.dumps(c, sort_keys=True)  # noqa: E731
+    assert sorted(in_page, key=key) == sorted(on_server, key=key)
+    assert sorted({c["rule"] for c in on_server}) == sorted(RULES)
+
+
 def add_lunch_across_all_rooms_and_drag_into_it(page, scene) -> None:
     """The organizer adds a 12:00-13:00 break for all rooms with the form; it is drawn in every
     room; dragging Alpha talk onto Hall C at 12:15 names the overlap before the drop; it is saved."""
-    page.get_by_text("Breaks and blockers (0)").click()
-    form = page.get_by_role("form", name="Add a break or blocker")
-    form.get_by_label("Title", exact=True).fill("Lunch")
-    form.get_by_label("Kind").select_option("break")
-    form.get_by_label("Day").select_option(DAY)
-    form.get_by_label("From (Europe/Berlin)").fill("12:00")
-    form.get_by_label("To (Europe/Berlin)").fill("13:00")
-    expect(form.get_by_label("All rooms")).to_be_checked()
-    form.get_by_role("button", name="Add").click()
-    expect(page.locator("#status")).to_have_text("Break “Lunch” added.")
+    add_break_for_all_rooms(page, title="Lunch", day=DAY, start="12:00", end="13:00")
     expect(page.locator(".sg-col .sg-block", has_text="Lunch (break) 12:00–13:00")).to_have_count(3)
     source = box_of(card(page, "Alpha talk"))
     page.mouse.move(source["x"] + 20, source["y"] + 10)
     page.mouse.down()
     page.mouse.move(*slot(page, scene, "Hall C", "12:15"), steps=8)
-    expect(page.locator(".sg-drag")).to_contain_text("“Alpha talk” overlaps the break “Lunch” in Hall C.")
+    expect(page.locator(".sg-drag")).to_contain_text("“Alpha talk” overlaps the break “Lunch” (all rooms).")
     screenshot(page, "schedule-grid-06-break")
     page.mouse.up()
     expect(page.locator("#status")).to_contain_text("Saved: “Alpha talk” Hall C, Mon 3 Jun 12:15–13:00")

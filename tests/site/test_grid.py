@@ -84,3 +84,34 @@ def test_day_grids_make_one_grid_per_day_of_the_given_sessions_only():
         (date(2026, 3, 1), ["s"]), (date(2026, 3, 2), ["m"]),
     ]  # fmt: skip
     assert [label.moment for label in grids[0][1].labels] == [_at(11), _at(11, 30)]
+
+
+def _break(title: str, start: datetime, end: datetime, *room_ids: str):
+    from chalicelib.public.bundle import Break
+    from chalicelib.public.view import BreakView
+
+    return BreakView(Break(id=title, title=title, starts_at=start, ends_at=end, room_ids=room_ids), start, end)
+
+
+def test_day_grid_draws_a_break_for_all_rooms_as_one_row_across_every_column_and_widens_the_span():
+    third = Room(id="r3", name="Third", position=3)
+    sessions = (_session("a", MAIN, _at(10), _at(11)), _session("b", SIDE, _at(10), _at(11)), _session("c", third, _at(10), _at(11)))
+    lunch = _break("Lunch", _at(12), _at(13))
+    grid = day_grid(DayView(index=0, date=date(2026, 3, 1), sessions=sessions, breaks=(lunch,)))
+
+    # One piece from the first room's column across all three, rows 12:00-13:00 (the span reaches 13:00)
+    assert [(b.view.brk.title, b.column, b.span, b.row_start, b.row_end) for b in grid.breaks] == [("Lunch", 2, 3, 26, 38)]
+    assert grid.rows == 2 + 3 * 12 + 1
+    # Listed after the sessions it follows in time (a narrow screen shows the grid as a list)
+    assert [getattr(e.view, "session", None) or e.view.brk.title for e in grid.entries] == ["a", "b", "c", "Lunch"]
+
+
+def test_day_grid_draws_a_break_of_some_rooms_only_in_their_columns_and_not_where_none_is_shown():
+    third = Room(id="r3", name="Third", position=3)
+    sessions = (_session("a", MAIN, _at(10), _at(11)), _session("b", SIDE, _at(10), _at(11)), _session("c", third, _at(10), _at(11)))
+    coffee = _break("Coffee", _at(10, 30), _at(11), "r1", "r3")  # two runs: Main Hall and Third
+    elsewhere = _break("Elsewhere", _at(15), _at(16), "r9")  # a room this grid does not show
+    grid = day_grid(DayView(index=0, date=date(2026, 3, 1), sessions=sessions, breaks=(coffee, elsewhere)))
+
+    assert [(b.view.brk.title, b.column, b.span) for b in grid.breaks] == [("Coffee", 2, 1), ("Coffee", 4, 1)]
+    assert grid.labels[-1].moment == _at(10, 30)  # the break elsewhere does not widen the span

@@ -179,3 +179,27 @@ def test_incremental_publish_of_mode_switch_releases_and_draft_moves_equals_a_fu
         assert b"<version>v2</version>" in final[xml][0] and b"<start>14:00</start>" in final[xml][0]
         assert f"e/{seeded.slug}/changelog.atom" in final
         assert final == _full_build()
+
+
+@pytest.mark.parametrize("mode", ["manual", None])
+def test_breaks_show_on_the_day_room_and_track_grids_in_both_modes_and_blockers_nowhere(released, mode):
+    # GIVEN a lunch break for all rooms and a blocker, made after the release (breaks are live, not released)
+    event, engines, _ = released
+    track = create(event, "track", name="Machines")
+    stored = fresh(engines)
+    stored.track_id = track.id
+    stored.save()
+    create(event, "schedule_block", title="Lunch", block_type="break", room_ids=[],
+           starts_at="2026-03-22T03:00:00+00:00", ends_at="2026-03-22T04:00:00+00:00")  # fmt: skip
+    create(event, "schedule_block", title="Rigging", block_type="blocker", room_ids=[],
+           starts_at="2026-03-22T03:00:00+00:00", ends_at="2026-03-22T04:00:00+00:00")  # fmt: skip
+    # WHEN the site is built (in manual mode with no release since: breaks are not released, they are live)
+    files = _site(mode)
+    # THEN the day's grid, the room's and the track's draw the break once, across the room, and no page names the blocker
+    day = files[PREFIX + "schedule/2026-03-22/index.html"].decode()
+    room_page = next(data.decode() for path, data in files.items() if path.startswith(PREFIX + "rooms/") and path.count("/") == 4)
+    track_page = files[PREFIX + f"tracks/{track.id}/index.html"].decode()
+    for page in (day, room_page, track_page):
+        assert page.count('class="grid-block"') == 1, page
+        assert '<span class="t">Lunch</span>' in page
+    assert not [path for path, data in files.items() if b"Rigging" in data]

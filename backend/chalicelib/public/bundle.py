@@ -86,6 +86,18 @@ class Track:
 
 
 @dataclass(frozen=True)
+class Break:
+    """A break on the schedule (lunch, coffee): public, in the rooms it names or in every room when
+    it names none. Live in both release modes: a release snapshots sessions, not breaks."""
+
+    id: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    room_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Room:
     id: str
     name: str
@@ -225,6 +237,7 @@ class EventBundle:
     # feeds carry: the shown release's in manual mode, "" in auto mode (the feeds' own default).
     releases: tuple[ScheduleRelease, ...] = ()
     schedule_version: str = ""
+    breaks: tuple[Break, ...] = ()
 
 
 def safe_bundle(bundle: EventBundle) -> EventBundle:
@@ -236,7 +249,7 @@ def safe_bundle(bundle: EventBundle) -> EventBundle:
             name: SAFE_KINDS.get(
                 (name, where), (getattr(bundle, name),), lambda name=name: _safe_records(getattr(bundle, name), where)
             )
-            for name in ("tracks", "rooms", "session_types", "sessions", "speakers", "sponsors", "posts")
+            for name in ("tracks", "rooms", "session_types", "sessions", "speakers", "sponsors", "posts", "breaks")
         },
         releases=bundle.releases,  # made safe when read (site/from_db.py)
         schedule_version=bundle.schedule_version,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from .bundle import EventBundle, Room, Session, SessionType, Speaker, Sponsor, Track
+from .bundle import Break, EventBundle, Room, Session, SessionType, Speaker, Sponsor, Track
 from .memo import SameInputs
 
 NO_ROOM = Room(id="", name="Room to be announced", position=10_000)
@@ -21,6 +21,7 @@ NO_ROOM = Room(id="", name="Room to be announced", position=10_000)
 # so the pages made from them are known unchanged by identity.
 SESSION_VIEWS: SameInputs = SameInputs(65536)
 SPEAKER_VIEWS: SameInputs = SameInputs(65536)
+BREAK_VIEWS: SameInputs = SameInputs(4096)
 EVENT_PICKLES: SameInputs[bytes] = SameInputs(1024)
 
 
@@ -49,10 +50,25 @@ class SessionView:
 
 
 @dataclass(frozen=True)
+class BreakView:
+    """A break in the event's local time."""
+
+    brk: Break
+    local_start: datetime
+    local_end: datetime
+
+
+def breaks_of_day(breaks: Iterable[BreakView], day: date) -> tuple[BreakView, ...]:
+    """The breaks starting on `day` (local)."""
+    return tuple(b for b in breaks if b.local_start.date() == day)
+
+
+@dataclass(frozen=True)
 class DayView:
     index: int
     date: date
     sessions: tuple[SessionView, ...]
+    breaks: tuple[BreakView, ...] = ()  # the event's breaks that day (public day grids draw them)
 
     @property
     def iso(self) -> str:
@@ -91,6 +107,11 @@ class EventView:
         self.sessions_by_id = {v.session.id: v for v in self.sessions}
         self.sessions_by_track = _grouped(self.sessions, lambda v: v.track.id if v.track else None)
         self.sessions_by_room = _grouped(self.sessions, lambda v: v.room.id if v.room else None)
+        self.breaks = tuple(
+            BREAK_VIEWS.get((self.root, b.id), (b, self.event.timezone),
+                            lambda b=b: BreakView(b, self.local(b.starts_at), self.local(b.ends_at)))
+            for b in sorted(self.bundle.breaks, key=lambda b: (b.starts_at, b.id))
+        )  # fmt: skip
         self.days = self._days()
         self.speakers = self._speaker_views()
 
@@ -138,7 +159,9 @@ class EventView:
         for view in self.sessions:
             if view.local_start:
                 by_day.setdefault(view.local_start.date(), []).append(view)
-        return tuple(DayView(i, d, tuple(by_day[d])) for i, d in enumerate(sorted(by_day), start=1))
+        return tuple(
+            DayView(i, d, tuple(by_day[d]), breaks_of_day(self.breaks, d)) for i, d in enumerate(sorted(by_day), start=1)
+        )
 
     @property
     def unscheduled(self) -> tuple[SessionView, ...]:

@@ -131,6 +131,7 @@ def _bundle_of(stored_items: Iterable[_Stored]) -> public.EventBundle | None:
         posts=tuple(by_kind[content.Post]),
         releases=releases,
         schedule_version=version,
+        breaks=tuple(by_kind[content.ScheduleBlock]),  # breaks only: _break drops blockers
     )
 
 
@@ -256,6 +257,13 @@ def _track(t: content.Track) -> public.Track:
     return public.Track(id=t.id, name=t.name, description=_text(t.description), color=color, text_color=text_color)
 
 
+def _break(b: content.ScheduleBlock) -> public.Break | None:
+    """A break as the site shows it; blockers (organizers only) are not shown."""
+    if b.block_type != "break" or not b.starts_at or not b.ends_at or b.starts_at >= b.ends_at:
+        return None
+    return public.Break(id=b.id, title=_text(b.title), starts_at=b.starts_at, ends_at=b.ends_at, room_ids=tuple(b.room_ids or ()))
+
+
 def _room(r: content.Room) -> public.Room:
     return public.Room(id=r.id, name=r.name, floor=_int(r.floor), position=_int(r.position) or 0, guid=_text(r.guid))
 
@@ -363,6 +371,7 @@ _CONVERTERS: dict[type[Item], Callable[[Any], Any]] = {
     content.Post: _published_post,
     content.Question: _question,
     content.ScheduleRelease: _release,
+    content.ScheduleBlock: _break,
 }
 
 

@@ -281,7 +281,7 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
     days = tuple(d.iso for d in view.days)
     if template == "day.html":
         day = context["day"]
-        return (days, day.iso, day.index, day.sessions)
+        return (days, day.iso, day.index, day.sessions, *day.breaks)
     reads = {
         "event.html": lambda: (view.bundle.posts, view.bundle.sponsors),
         "schedule.html": lambda: (
@@ -289,8 +289,8 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
             view.bundle.schedule_version,
         ),
         "changelog.html": lambda: (view.bundle.releases,),
-        "room.html": lambda: (context["room"], view.sessions_by_room.get(context["room"].id, ())),
-        "track.html": lambda: (context["track"], view.sessions_by_track.get(context["track"].id, ())),
+        "room.html": lambda: (context["room"], view.sessions_by_room.get(context["room"].id, ()), *view.breaks),
+        "track.html": lambda: (context["track"], view.sessions_by_track.get(context["track"].id, ()), *view.breaks),
         "speakers.html": lambda: tuple(sp.speaker for sp in view.speakers),
         "tracks.html": lambda: tuple((t, view.sessions_by_track.get(t.id, ())) for t in view.tracks_in_order()),
         "rooms.html": lambda: tuple((r, len(view.sessions_by_room.get(r.id, ()))) for r in view.rooms_in_order()),

@@ -9,7 +9,7 @@ import { page, state } from "./app.js";
 import { clockOf, daysBetween, wallClock } from "./schedule-time.js";
 import { dayGrid, dayRange, placeCard, sessionCard } from "./schedule-grid.js";
 import { attachMoves } from "./schedule-moves.js";
-import { allConflicts, conflictsAt, indexSchedule, NOT_COUNTED } from "./schedule-rules.js";
+import { allConflicts, conflictsAt, eventDays as eventSpan, indexSchedule, NOT_COUNTED } from "./schedule-rules.js";
 import { blocksPanel, loadBlocks } from "./schedule-blocks.js";
 
 const STEPS = [5, 15, 30, 60];
@@ -17,6 +17,7 @@ const SCHEDULABLE = new Set(["accepted", "confirmed"]);
 const DEFAULT_LENGTH = 30;
 const UNDO_DEPTH = 50;
 const CONFLICTS_ROUTE = "/events/{}/schedule/conflicts";
+const DRAFT_ROUTE = "/events/{}/schedule/draft-changes";
 // The chosen grid step outlives one render of the view (module state on purpose).
 let step = 15;
 
@@ -74,7 +75,9 @@ function scheduleEditor(ctx, data) {
   };
   setBlocks(data.blocks);
   let index = null;
-  const reindex = () => { index = indexSchedule({ sessions: [...sessions.values()], speakers, rooms: roomName, blocks, event }); };
+  // The event's days as the rules read them (midnight to midnight in its zone, as on the server).
+  const span = eventSpan(event.start, event.end, clock);
+  const reindex = () => { index = indexSchedule({ sessions: [...sessions.values()], speakers, rooms: roomName, blocks, event: span }); };
   reindex();
 
   const placed = (s) => s.wall && s.room_id && roomName.has(s.room_id) && !NOT_COUNTED.has(s.state);
@@ -105,6 +108,10 @@ function scheduleEditor(ctx, data) {
   const stepSelect = h("select", { id: stepId, onchange: () => { step = Number(stepSelect.value); render(); } },
     STEPS.map((minutes) => h("option", { value: String(minutes), selected: minutes === step }, `${minutes} min`)));
   const undoButton = h("button", { type: "button", onclick: () => undo() });
+  // In manual mode the public schedule shows the last release: say how much the grid is ahead of
+  // it, and lead to the Releases view that releases it.
+  const draftLink = h("a", { class: "sg-draft", href: `#${ctx.base}/releases`, hidden: true });
+  const tracksDraft = ctx.event.schedule_mode === "manual" && declares(state.doc, "get", DRAFT_ROUTE);
   const conflictHeading = h("h2", { id: uid("conflicts") });
   // Focusable: a long list scrolls in its box, and keyboard users must be able to scroll it.
   const conflictList = h("ul", { class: "sg-conflict-list", tabindex: "0", "aria-labelledby": conflictHeading.id });
@@ -116,7 +123,7 @@ function scheduleEditor(ctx, data) {
   const root = h("div", { class: "sg-editor" },
     helpText,
     h("div", { class: "sg-toolbar" }, dayButtons,
-      h("span", { class: "sg-step" }, h("label", { for: stepId }, "Grid step"), stepSelect), undoButton),
+      h("span", { class: "sg-step" }, h("label", { for: stepId }, "Grid step"), stepSelect), undoButton, draftLink),
     h("section", { class: "sg-conflicts", "aria-labelledby": conflictHeading.id }, conflictHeading, conflictList),
     blocksHolder,
     dragPanel,
@@ -159,7 +166,20 @@ function scheduleEditor(ctx, data) {
     if (focusedId) root.querySelector(`.sg-session[data-id="${CSS.escape(focusedId)}"]`)?.focus({ preventScroll: true });
   }
 
+  async function refreshDraft() {
+    if (!tracksDraft) return;
+    try {
+      const { count } = await api("GET", `${ctx.base}/schedule/draft-changes`);
+      draftLink.textContent = count === 1 ? "1 unreleased change" : `${count} unreleased changes`;
+      draftLink.hidden = false;
+    } catch (err) {
+      draftLink.hidden = true;
+      announce(`Unreleased changes could not be counted (${err.message}).`, "warning");
+    }
+  }
+
   async function refreshConflicts() {
+    const draft = refreshDraft();  // read alongside the conflicts, after every write
     if (serverConflicts) {
       try {
         conflicts = (await api("GET", `${ctx.base}/schedule/conflicts`)).items || [];
@@ -170,6 +190,7 @@ function scheduleEditor(ctx, data) {
     }
     if (!serverConflicts) conflicts = allConflicts(index);
     render();
+    await draft;
   }
 
   // -- moving ---------------------------------------------------------------------------------
