@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -365,7 +364,7 @@ def _urlset(base_url: str, paths: Sequence[str]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [f"<url><loc>{escape(base + '/' + p.removesuffix('index.html'))}</loc></url>" for p in sorted(paths)]
+    lines += [f"<url><loc>{feeds.xml_escape(base + '/' + p.removesuffix('index.html'))}</loc></url>" for p in sorted(paths)]
     return ("\n".join([*lines, "</urlset>"]) + "\n").encode()
 
 
@@ -375,8 +374,8 @@ def _sitemap_index(base_url: str, events: Sequence[Event]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [f"<sitemap><loc>{escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>" for e in events]
-    lines += [f"<sitemap><loc>{escape(base)}/sitemap-home.xml</loc></sitemap>"]
+    lines += [f"<sitemap><loc>{feeds.xml_escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>" for e in events]
+    lines += [f"<sitemap><loc>{feeds.xml_escape(base)}/sitemap-home.xml</loc></sitemap>"]
     return ("\n".join([*lines, "</sitemapindex>"]) + "\n").encode()
 
 
