@@ -25,13 +25,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent / "backend"))
 
 from chalicelib.clock import clock
-from chalicelib.db.keys import event_key
 from chalicelib.formats.openevent import ExportError, read_export
 from chalicelib.public.memo import remembering_nothing
 from chalicelib.settings import settings
 from chalicelib.site.from_export import export_to_bundle
 from podium.site_folder import EventsNotBuilt, build_folder, second_process_available
-from podium.target import TargetError, activate, resolve_target
 
 
 class BuildError(RuntimeError):
@@ -62,6 +60,7 @@ def _use_table(args: argparse.Namespace) -> None:
     """Point this process at the table to read, before any chalicelib.db import."""
     if os.environ.get("PODIUM_TABLE_NAME") and not (args.state_dir or args.stage):
         return
+    from podium.target import TargetError, activate, resolve_target  # noqa: PLC0415 — botocore and the stack's state (0.03-0.05 s): a build from an export never needs them
 
     try:
         activate(resolve_target(args))
@@ -83,6 +82,7 @@ def _event_id(wanted: str) -> str:
 
 def _get_event(event_id: str) -> Any:
     from chalicelib.db.content import Event  # noqa: PLC0415 — loads the table models, which read the table name at import: the command line picks the table before it calls this
+    from chalicelib.db.keys import event_key  # noqa: PLC0415 — the table's key code: a build from an export never needs it
 
     try:
         return Event.get(*event_key(event_id))

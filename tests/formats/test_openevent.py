@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
+from chalicelib.formats import openevent
 from chalicelib.formats.openevent import ExportError, podium_id, read_export, write_files, zip_files
 from chalicelib.public.bundle import PUBLIC_SESSION_STATES
 
@@ -287,3 +288,15 @@ def test_read_export_lists_the_files_it_does_not_read(tmp_path, sample_2017):
         ("conf/forms.json", "not a file Podium reads: left out"),
         ("conf/images/speakers/", "7 files Podium does not read: left out"),
     ]
+
+
+def test_normalize_keys_names_keys_alike_whether_kept_or_not_and_keeps_a_bounded_number():
+    many = {f"x-key-{n}": n for n in range(openevent.KEY_NAMES_KEPT + 50)} | {"start-time": 1, "type": 2}
+    first = openevent._normalize_keys(many, "sponsors")
+    again = openevent._normalize_keys(many, "sponsors")
+
+    assert first == again
+    assert first["x_key_1073"] == 1073
+    assert {key: first[key] for key in ("x_key_0", "starts_at", "tier")} == {"x_key_0": 0, "starts_at": 1, "tier": 2}
+    assert openevent._normalize_keys({"type": 3}, "event") == {"event_type": 3}
+    assert len(openevent._KEY_NAMES["sponsors"]) <= openevent.KEY_NAMES_KEPT

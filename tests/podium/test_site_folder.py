@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from chalicelib.site.from_export import load_bundle
-from chalicelib.site.render import render_site
-from podium.site_folder import Forked, UnsafePathError, WorkerError, build_folder, write_site
+from chalicelib.site.render import event_pages, event_view, render_site
+from podium.site_folder import Forked, UnsafePathError, WorkerError, _first_part, _second_part, build_folder, write_site
 
 pytestmark = pytest.mark.unit
 
@@ -61,6 +61,16 @@ def test_build_folder_writes_exactly_what_render_site_renders(tmp_path, sample_2
     assert files == render_site([bundle], base_url=BASE_URL, now=NOW)
     assert _folder_files(tmp_path / "site") == files
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_two_processes_parts_of_the_pages_are_every_page_once(sample_2017):
+    view = event_view(load_bundle(sample_2017, now=NOW), base_url=BASE_URL)
+
+    first, second = event_pages(view, picked=_first_part), event_pages(view, picked=_second_part)
+
+    assert first.keys() & second.keys() == set()
+    assert first | second == event_pages(view)
+    assert 3 * len(second) - 3 <= len(first) <= 3 * len(second) + 3  # a quarter of the pages in the second process
 
 
 def test_build_site_cli_renders_with_two_processes_the_same_bytes(tmp_path, sample_2017):

@@ -2,6 +2,7 @@
 calendar clients need (DTEND after DTSTART, one UID per session, unique per event)."""
 
 from datetime import UTC, datetime, timedelta
+from xml.sax.saxutils import escape  # the reference for feeds.xml_escape
 
 import pytest
 from chalicelib.site import feeds
@@ -85,3 +86,9 @@ def test_calendars_uids_differ_between_events_sharing_session_ids_and_survive_a_
 
     assert uids(event_id="ev-a") == uids(event_id="ev-a", slug="renamed-2026")
     assert uids(event_id="ev-a") != uids(event_id="ev-b")
+
+
+@given(st.text(alphabet=st.sampled_from('&<>"\'a é\n;#x')) | st.text())
+def test_xml_escape_is_byte_for_byte_saxutils_escape(text):
+    assert feeds.xml_escape(text) == escape(text)
+    assert feeds.xml_escape(text, quotes=True) == escape(text, {'"': "&quot;"})

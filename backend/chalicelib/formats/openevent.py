@@ -334,12 +334,28 @@ class _Context:
 
 
 def _normalize_keys(record: dict[str, Any], file: str = "") -> dict[str, Any]:
-    own = FILE_KEY_ALIASES.get(file, {})
+    names = _KEY_NAMES.setdefault(file, {})
     normalized = {}
     for key, value in record.items():
-        snake = str(key).replace("-", "_")
-        normalized[own.get(snake) or KEY_ALIASES.get(snake, snake)] = value
+        name = names.get(key)
+        if name is None:
+            name = _key_name(key, file)
+            if isinstance(key, str) and len(names) < KEY_NAMES_KEPT:  # 1, 1.0 and True are one dict key
+                names[key] = name
+        normalized[name] = value
     return normalized
+
+
+# Each file's key → its name, as `_key_name` makes it: an export repeats the same few keys in
+# every record (at 8 times FOSSASIA's size naming them took 0.3 s of a 1 s read). A file's
+# keys past KEY_NAMES_KEPT (a made-up export's) are named each time rather than kept.
+_KEY_NAMES: dict[str, dict[Any, str]] = {}
+KEY_NAMES_KEPT = 1024
+
+
+def _key_name(key: Any, file: str) -> str:
+    snake = str(key).replace("-", "_")
+    return FILE_KEY_ALIASES.get(file, {}).get(snake) or KEY_ALIASES.get(snake, snake)
 
 
 def _text(ctx: _Context, record: dict[str, Any], key: str) -> str:

@@ -15,7 +15,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from chalicelib.formats import c3voc, frab
@@ -319,7 +318,14 @@ def _rfc3339(moment: datetime) -> str:
 
 
 def _xml(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return xml_escape(text, quotes=True)
+
+
+def xml_escape(text: str, *, quotes: bool = False) -> str:
+    """`text` with &, < and > (and " with `quotes`) escaped, as xml.sax.saxutils.escape does:
+    that module imports urllib.request, http.client and email (0.05-0.08 s of a build's start)."""
+    escaped = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+    return escaped.replace('"', "&quot;") if quotes else escaped
 
 
 # --- the schedule's changelog (Atom) -------------------------------------------------------

@@ -10,6 +10,7 @@ import contextlib
 import functools
 import gzip
 import hashlib
+import itertools
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 import jinja2
@@ -239,9 +239,11 @@ PAGES_MADE_WITH: SameInputs[tuple] = SameInputs(1024)
 ITEM_PAGE_RUNS: SameChunks[tuple[str, bytes]] = SameChunks(4096)
 
 
-def event_pages(view: EventView) -> dict[str, bytes]:
-    """The event's HTML pages, paths relative to the site root."""
+def event_pages(view: EventView, *, picked: Callable[[int], bool] | None = None) -> dict[str, bytes]:
+    """The event's HTML pages, paths relative to the site root. With `picked`, only the pages
+    whose place in the event's list of pages it picks (two processes make a part each)."""
     prefix = f"e/{view.event.slug}/"
+    places = itertools.count()
     shared: list[tuple] = []  # pickled once, and only when an item page is made again
 
     def make(template: str, context: dict[str, Any]) -> bytes:
@@ -260,15 +262,18 @@ def event_pages(view: EventView) -> dict[str, bytes]:
             lambda: make(template, context | {"grid": day_grid(context["day"])} if "day" in context else context),
         )
 
-    pages = {prefix + path: page(path, template, context) for path, template, context in _event_pages(view)}
-    for template, items, path_and_context in _item_pages(view):
+    listed = [entry for entry in _event_pages(view) if picked is None or picked(next(places))]
+    pages = {prefix + path: page(path, template, context) for path, template, context in listed}
+    for template, all_items, path_and_context in _item_pages(view):
+        items = all_items if picked is None else [item for item in all_items if picked(next(places))]
 
         def item_page(item: Any, template: str = template, path_and_context=path_and_context) -> tuple[str, bytes]:
             path, context = path_and_context(item)
             return prefix + path, page(path, template, context)
 
         # Runs of unchanged sessions or speakers are given back whole: only a changed one's run asks per page.
-        pages.update(ITEM_PAGE_RUNS.map((prefix, template), (common, view.root), items, item_page))
+        slot = (prefix, template) if picked is None else (prefix, template, picked)
+        pages.update(ITEM_PAGE_RUNS.map(slot, (common, view.root), items, item_page))
     return pages
 
 
@@ -365,7 +370,7 @@ def _urlset(base_url: str, paths: Sequence[str]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [f"<url><loc>{escape(base + '/' + p.removesuffix('index.html'))}</loc></url>" for p in sorted(paths)]
+    lines += [f"<url><loc>{feeds.xml_escape(base + '/' + p.removesuffix('index.html'))}</loc></url>" for p in sorted(paths)]
     return ("\n".join([*lines, "</urlset>"]) + "\n").encode()
 
 
@@ -375,8 +380,8 @@ def _sitemap_index(base_url: str, events: Sequence[Event]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [f"<sitemap><loc>{escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>" for e in events]
-    lines += [f"<sitemap><loc>{escape(base)}/sitemap-home.xml</loc></sitemap>"]
+    lines += [f"<sitemap><loc>{feeds.xml_escape(f'{base}/e/{e.slug}/sitemap.xml')}</loc></sitemap>" for e in events]
+    lines += [f"<sitemap><loc>{feeds.xml_escape(base)}/sitemap-home.xml</loc></sitemap>"]
     return ("\n".join([*lines, "</sitemapindex>"]) + "\n").encode()
 
 
