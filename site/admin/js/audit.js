@@ -1,8 +1,9 @@
 // Admins: the audit log (every change made through the API, and the trash's deletions, restores
 // and purges), a month at a time, for one event or one person.
 import { api, listOf } from "./api.js";
-import { h, humanize } from "./dom.js";
+import { h } from "./dom.js";
 import { page } from "./app.js";
+import { label } from "./labels.js";
 
 const ACTIONS = {
   trash: "moved to the trash", restore: "restored", purge: "deleted for good", expire: "expired", create: "created",
@@ -27,7 +28,7 @@ export async function auditView(query = new URLSearchParams()) {
     h("td", {}, new Date(r.at).toLocaleString()),
     h("td", {}, h("a", { href: `#/audit?month=${month}&actor_id=${r.actor.id}` }, r.actor.name || r.actor.id)),
     h("td", {}, did(r.action)),
-    h("th", { scope: "row" }, `${humanize(r.kind)} “${r.item_name || r.item_id}”`, r.count > 1 ? ` (${r.count} items)` : ""),
+    h("th", { scope: "row" }, `${label(r.kind)} “${r.item_name || r.item_id}”`, r.count > 1 ? ` (${r.count} items)` : ""),
     h("td", {}, r.event_id ? h("a", { href: `#/audit?month=${month}&event_id=${r.event_id}` }, "this event only") : "—")));
   const narrowed = filters.event_id || filters.actor_id ? h("p", {}, "Showing one ", filters.event_id ? "event" : "person", "'s records. ",
     h("a", { href: `#/audit?month=${month}` }, "Show everything")) : null;
