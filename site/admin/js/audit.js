@@ -9,6 +9,8 @@ const ACTIONS = {
   trash: "moved to the trash", restore: "restored", purge: "deleted for good", expire: "expired", create: "created",
   update: "changed", publish: "published", transfer: "handed the ownership of", grant_admin: "changed the admin role of",
 };
+// "2026-12" reads "December 2026" (a local date: midnight UTC would be the month before in the west)
+const monthName = (month) => new Date(`${month}-01T12:00:00`).toLocaleDateString(undefined, { month: "long", year: "numeric" });
 const did = (action) => ACTIONS[action] || action.replace(/_/g, " ");
 
 export async function auditView(query = new URLSearchParams()) {
@@ -33,7 +35,7 @@ export async function auditView(query = new URLSearchParams()) {
   const narrowed = filters.event_id || filters.actor_id ? h("p", {}, "Showing one ", filters.event_id ? "event" : "person", "'s records. ",
     h("a", { href: `#/audit?month=${month}` }, "Show everything")) : null;
   page("Audit log", form, narrowed,
-    rows.length ? h("div", { class: "table-scroll" }, h("table", { class: "list" }, h("caption", {}, `Changes in ${month}`),
+    rows.length ? h("div", { class: "table-scroll" }, h("table", { class: "list" }, h("caption", {}, `Changes in ${monthName(month)}`),
       h("thead", {}, h("tr", {}, ["When", "Who", "Did", "What", "Event"].map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, rows)))
       : h("p", { class: "empty" }, "Nothing recorded in this month."),
     answer.next ? h("p", {}, h("a", { href: `#/audit?${new URLSearchParams({ ...filters, next: answer.next })}` }, "More records")) : null);
