@@ -24,7 +24,9 @@ _HTTP_STATUS = re.compile(r"Failed to load resource: the server responded with a
 
 @pytest.fixture(scope="module")
 def dev_stack(tmp_path_factory) -> Iterator[DevStack]:
-    stack = start_dev_stack(tmp_path_factory.mktemp("admin-stack") / "state")
+    state = tmp_path_factory.mktemp("admin-stack") / "state"
+    stack = start_dev_stack(state)
+    stack.state_dir = state  # for `podium create-admin` (support.admin_steps.create_admin)
     yield stack
     if stack.process.poll() is None:
         try:

@@ -17,13 +17,11 @@ import pytest
 from playwright.sync_api import expect
 from podium.localstack.outbox import read_outbox
 from support.admin import call_api
+from support.admin_steps import DESKTOP, OVERFLOW_JS, PASSWORD, PHONE, create_admin
 from support.axe import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("admin-stack")]  # one stack, one worker
 
-PASSWORD = "correct horse battery staple"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # Chromium logs 404 answers the page expects: the event's call for papers (it has none) and its
 # public page before it is published (read to tell when a rebuild changed it).
 NOT_THERE_YET = (404,)
@@ -33,21 +31,6 @@ NOT_THERE_YET = (404,)
 REPO = Path(__file__).resolve().parents[2]
 README_SHOTS = REPO / ("docs/screenshots" if os.environ.get("PODIUM_README_SCREENSHOTS") == "1" else "e2e-screenshots")
 
-# What is wider than the viewport, but the skip link (off screen until focused).
-OVERFLOW_JS = """() => {
-  const width = window.innerWidth;
-  const wide = [];
-  if (document.scrollingElement.scrollWidth > width) wide.push(`document ${document.scrollingElement.scrollWidth}px`);
-  for (const el of document.querySelectorAll("body *")) {
-    if (el.closest(".skip, option, datalist")) continue;
-    const box = el.getBoundingClientRect();
-    if (!box.width || !box.height) continue;
-    if (box.right > width + 0.5 || box.left < -0.5) {
-      wide.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")} ${Math.round(box.left)}..${Math.round(box.right)}`);
-    }
-  }
-  return wide.slice(0, 10);
-}"""
 
 
 # -- set-up through the API ------------------------------------------------------------------
@@ -85,7 +68,10 @@ def scene(dev_stack) -> dict:
     })  # fmt: skip
     create(dev_stack, owner, event_id, "sponsors", {"name": "Acme Boards", "tier": "gold"})
     create(dev_stack, owner, event_id, "posts", {"title": "Welcome", "body": "<p>Hello</p>", "published": True})
-    return {"owner": owner, "event_id": event_id, "tracks": tracks}
+    gone = create(dev_stack, owner, event_id, "rooms", {"name": "Old Annex"})  # the trash has a row to show
+    assert call_api(dev_stack, "DELETE", f"/events/{event_id}/rooms/{gone['id']}", None, owner["token"])[0] in (200, 204)
+    admin = {"email": create_admin(dev_stack, "look-admin")}  # the People and Audit log views are an admin's
+    return {"owner": owner, "event_id": event_id, "tracks": tracks, "admin": admin}
 
 
 # -- browser helpers --------------------------------------------------------------------------
@@ -298,34 +284,57 @@ def views(event_id: str) -> list[tuple[str, str | re.Pattern]]:
     ]  # fmt: skip
     return [("#/events", "My events"), *[(base + path, heading) for path, heading in sections],
             (base + "/tracks/new", "Add track"), ("#/trash", re.compile("Trash")), ("#/import", re.compile("Import")),
-            ("#/speaker", re.compile("proposals", re.IGNORECASE))]  # fmt: skip
+            ("#/speaker", re.compile("proposals", re.IGNORECASE)), ("#/account", "Your account")]  # fmt: skip
 
 
-def walk_views(page, scene: dict, *, phone: bool) -> None:
+ADMIN_VIEWS = [("#/users", "People"), ("#/audit", "Audit log")]
+
+
+def check(page, name: str, problems: dict, *, phone: bool) -> None:
+    try:
+        assert_accessible(page, name)
+    except AssertionError as err:
+        problems[name] = str(err)
+    if phone:
+        wide = page.evaluate(OVERFLOW_JS)
+        if wide:
+            problems[name + " (390 px)"] = wide
+
+
+def walk_views(page, admin_page, scene: dict, *, phone: bool) -> None:
     problems = {}
     for hash_, heading in views(scene["event_id"]):
         open_view(page, hash_, heading)
-        try:
-            assert_accessible(page, hash_)
-        except AssertionError as err:
-            problems[hash_] = str(err)
-        if phone:
-            wide = page.evaluate(OVERFLOW_JS)
-            if wide:
-                problems[hash_ + " (390 px)"] = wide
+        check(page, hash_, problems, phone=phone)
+        if hash_ == "#/trash":
+            expect(page.get_by_role("row").filter(has_text="Old Annex")).to_have_count(1)
+    # the export panel once an export is ready (on the event's page)
+    open_view(page, f"#/events/{scene['event_id']}", re.compile("^Look Camp"))
+    page.get_by_role("button", name="Export as Open Event").click()
+    page.get_by_role("link", name="Download the export").wait_for(timeout=60_000)
+    check(page, "export panel", problems, phone=phone)
+    for hash_, heading in ADMIN_VIEWS:
+        open_view(admin_page, hash_, heading)
+        check(admin_page, hash_, problems, phone=phone)
     assert problems == {}
 
 
 def test_admin_look_every_view_is_accessible_on_a_desktop(pages, scene):
     page = signed_in(pages, scene["owner"], DESKTOP, NOT_THERE_YET)
-    walk_views(page, scene, phone=False)
+    admin_page = signed_in(pages, scene["admin"], DESKTOP)
+    walk_views(page, admin_page, scene, phone=False)
+    open_view(page, "#/trash", re.compile("Trash"))
+    readme_shot(page, "admin-trash")
+    open_view(admin_page, "#/users", "People")
+    readme_shot(admin_page, "admin-people")
     open_view(page, f"#/events/{scene['event_id']}/sessions", re.compile("^Sessions"))
     readme_shot(page, "admin-sessions")
 
 
 def test_admin_look_every_view_fits_a_phone(pages, scene):
     page = signed_in(pages, scene["owner"], PHONE, NOT_THERE_YET)
-    walk_views(page, scene, phone=True)
+    admin_page = signed_in(pages, scene["admin"], PHONE)
+    walk_views(page, admin_page, scene, phone=True)
     # the sessions table reads as cards: each cell named by its column
     open_view(page, f"#/events/{scene['event_id']}/sessions", re.compile("^Sessions"))
     row = page.locator("table.list tbody tr").first
@@ -334,3 +343,9 @@ def test_admin_look_every_view_fits_a_phone(pages, scene):
     readme_shot(page, "admin-sessions-phone")
     open_view(page, f"#/events/{scene['event_id']}", re.compile("^Look Camp"))
     readme_shot(page, "admin-event-details-phone")
+    open_view(page, "#/trash", re.compile("Trash"))
+    readme_shot(page, "admin-trash-phone")
+    open_view(page, "#/account", "Your account")
+    readme_shot(page, "admin-account-phone")
+    open_view(admin_page, "#/audit", "Audit log")  # on a phone: a desktop shot of the log is over 120 KB
+    readme_shot(admin_page, "admin-audit-phone")

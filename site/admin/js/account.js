@@ -2,6 +2,7 @@
 import { api, token } from "./api.js";
 import { announce, h, uid } from "./dom.js";
 import { page, state } from "./app.js";
+import { fieldLabel } from "./labels.js";
 
 function field(label, attrs) {
   const id = uid("account");
@@ -39,7 +40,7 @@ function passwordForm() {
       form.reset();
       announce("Password changed. Other devices must sign in again.");
     } catch (err) {
-      const named = Object.entries(err.fields || {}).map(([name, why]) => `${name.replace(/_/g, " ")}: ${why}`).join("; ");
+      const named = Object.entries(err.fields || {}).map(([name, why]) => `${fieldLabel(name)}: ${why}`).join("; ");
       announce(named || err.message, "error");
     }
   });
@@ -59,7 +60,7 @@ function emailForm() {
       form.reset();
       announce(answer.status);
     } catch (err) {
-      const named = Object.entries(err.fields || {}).map(([name, why]) => `${name.replace(/_/g, " ")}: ${why}`).join("; ");
+      const named = Object.entries(err.fields || {}).map(([name, why]) => `${fieldLabel(name)}: ${why}`).join("; ");
       announce(named || err.message, "error");
     }
   });

@@ -141,7 +141,12 @@ function publishPanel(ctx) {
     link.replaceChildren(...(event.state === "published" ? ["Public page: ", h("a", { href: publicUrl(event) }, publicUrl(event))] : []));
     link.hidden = event.state !== "published";
   });
+  // Each publish is one attempt; an unpublish ends the one still waiting for its rebuild, so the
+  // panel never says "Waiting for the public page" about an event that is a draft again.
+  let attempt = 0;
   button.addEventListener("click", async () => {
+    const mine = (attempt += 1);
+    const current = () => mine === attempt;
     button.disabled = true;
     const url = publicUrl(ctx.event);
     const before = await pageBody(url);
@@ -151,16 +156,18 @@ function publishPanel(ctx) {
       await api("POST", `${ctx.base}/publish`);
       showEventState(ctx, await api("GET", ctx.base));
       result.textContent = "Published. Waiting for the public page to be rebuilt…";
-      const outcome = await waitForPage(ctx, url, before, earlierJobs);
+      const outcome = await waitForPage(ctx, url, before, earlierJobs, current);
+      if (!current()) return;
       if (outcome.failed) throw new Error(`The public page could not be rebuilt: ${outcome.failed}`);
       result.replaceChildren(outcome.updated ? `The public page was updated at ${new Date().toLocaleTimeString()}: ` : "The public page is up to date: ",
         h("a", { href: url, class: "public-link" }, url));
       announce(outcome.updated ? "The public page is updated." : "The public page is up to date.");
     } catch (err) {
+      if (!current()) return;
       result.textContent = err.message;
       result.className = "publish-status error";
     } finally {
-      button.disabled = false;
+      if (current()) button.disabled = false;
     }
   });
   // Unpublishing takes the public pages down; the button follows the event's state like the rest.
@@ -170,6 +177,10 @@ function publishPanel(ctx) {
       if (!confirm(`Take “${ctx.event.name}” off the public site? Its pages at ${url} go away until you publish again.`)) return;
       try {
         await api("POST", `${ctx.base}/unpublish`);
+        attempt += 1; // a publish still waiting for its rebuild is over
+        button.disabled = false;
+        result.className = "publish-status";
+        result.textContent = "Unpublished: the public pages go away until you publish again.";
         showEventState(ctx, await api("GET", ctx.base));
         announce(`“${ctx.event.name}” is unpublished.`);
       } catch (err) {
@@ -201,9 +212,9 @@ async function jobIds(ctx) {
 }
 
 /** Wait until the public page changes, or a rebuild started after `earlier` fails. */
-async function waitForPage(ctx, url, before, earlier, timeoutMs = 90000) {
+async function waitForPage(ctx, url, before, earlier, wanted = () => true, timeoutMs = 90000) {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && wanted()) {
     const now = await pageBody(url);
     if (now !== null && now !== before) return { updated: true };
     if (earlier) {

@@ -3,6 +3,7 @@
 import { api, postFile } from "./api.js";
 import { announce, h } from "./dom.js";
 import { page } from "./app.js";
+import { label } from "./labels.js";
 
 const JOB_POLL_MS = 1000;
 const FINISHED = new Set(["SUCCESS", "FAILURE"]);
@@ -63,7 +64,8 @@ async function runImport(file, publish, report) {
   for (;;) {
     const job = await api("GET", `/jobs/${started.job_id}`);
     if (FINISHED.has(job.state)) return job;
-    report(0.3 + (job.progress ?? 0) / 100 * 0.7, `Importing… (${job.state.toLowerCase()})`);
+    const percent = Math.round(job.progress ?? 0);
+    report(0.3 + percent / 100 * 0.7, `Importing ${file.name}… ${percent}% (${label(job.state).toLowerCase()})`);
     await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
   }
 }
@@ -78,7 +80,7 @@ function showOutcome(job, status, outcome) {
   const result = job.result || {};
   status.textContent = result.created ? "Imported as a new event." : "Imported into the event it came from.";
   announce("Import finished.");
-  const counts = Object.entries(result.counts || {}).map(([kind, count]) => `${total(count)} ${kind.replace(/_/g, " ")}`).join(", ");
+  const counts = Object.entries(result.counts || {}).map(([kind, count]) => `${total(count)} ${label(kind).toLowerCase()}`).join(", ");
   outcome.replaceChildren(
     h("p", {}, h("a", { href: `#/events/${result.event_id}` }, `Open the event (${result.slug})`), counts ? ` — ${counts}` : ""),
     repairReport(result));

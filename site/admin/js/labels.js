@@ -39,6 +39,12 @@ const LABELS = {
   sent: "Sent",
   failed: "Failed",
   held: "Held",
+  // kinds of items (the trash, the audit log, import counts)
+  session_type: "Session type",
+  session_types: "Session types",
+  user: "Account",
+  // the site-wide role of an account without one
+  member: "Member",
   // choices of forms
   public: "Public",
   private: "Private",

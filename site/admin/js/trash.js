@@ -3,7 +3,8 @@
 // time left before it is deleted for good. Restore and purge confirm with counts; many items run
 // as a job whose progress shows until it finishes, then the list is read again from the server.
 import { api, declares, listAll } from "./api.js";
-import { announce, h, humanize } from "./dom.js";
+import { announce, h } from "./dom.js";
+import { label as labelFor } from "./labels.js";
 import { page, state, me } from "./app.js";
 import { maybeJob } from "./progress.js";
 
@@ -18,7 +19,7 @@ async function eventNames() {
 
 // Children are named with their event, so an id several events share in the trash is not ambiguous.
 const whereOf = (item) => (item.kind === "event" || !item.event_id ? {} : { event_id: item.event_id });
-const labelOf = (item) => item.name || `${humanize(item.kind).toLowerCase()} without a name`;
+const labelOf = (item) => item.name || `${labelFor(item.kind).toLowerCase()} without a name`;
 
 /** Operations: the item deleted itself (the head) with the items deleted along with it. */
 export function operationsOf(items) {
@@ -37,7 +38,7 @@ export function operationsOf(items) {
 function countsText(along) {
   const counts = new Map();
   for (const item of along) counts.set(item.kind, (counts.get(item.kind) || 0) + 1);
-  return [...counts].map(([kind, n]) => `${n} ${humanize(kind).toLowerCase()}${n === 1 ? "" : "s"}`).join(", ");
+  return [...counts].map(([kind, n]) => `${n} ${labelFor(kind).toLowerCase()}${n === 1 ? "" : "s"}`).join(", ");
 }
 
 function timeLeft(expiresAt) {
@@ -48,13 +49,13 @@ function timeLeft(expiresAt) {
 async function restore(group, place) {
   const { head } = group;
   const along = group.along.length ? ` with the ${countsText(group.along)} deleted with it` : "";
-  if (!confirm(`Restore ${humanize(head.kind).toLowerCase()} “${labelOf(head)}”${along}?`)) return false;
+  if (!confirm(`Restore ${labelFor(head.kind).toLowerCase()} “${labelOf(head)}”${along}?`)) return false;
   let body = {};
   for (;;) {
     try {
       const answer = await api("POST", `/trash/${head.kind}/${head.id}/restore`, { body, query: whereOf(head) });
       await maybeJob(answer, place, `Restoring “${labelOf(head)}”`);
-      announce(`Restored ${humanize(head.kind).toLowerCase()} “${labelOf(head)}”${group.along.length ? ` with ${countsText(group.along)}` : ""}.`);
+      announce(`Restored ${labelFor(head.kind).toLowerCase()} “${labelOf(head)}”${group.along.length ? ` with ${countsText(group.along)}` : ""}.`);
       return true;
     } catch (err) {
       // An event whose address was taken meanwhile comes back under another one.
@@ -98,10 +99,10 @@ function operationRow(group, { eventName, redraw }) {
   ].filter(Boolean);
   const contents = along.length ? h("details", { class: "along" },
     h("summary", {}, `With ${countsText(along)}`),
-    h("ul", {}, [...along].sort((a, b) => labelOf(a).localeCompare(labelOf(b), undefined, { numeric: true })).map((item) => h("li", {}, `${humanize(item.kind)}: ${labelOf(item)}`)))) : null;
+    h("ul", {}, [...along].sort((a, b) => labelOf(a).localeCompare(labelOf(b), undefined, { numeric: true })).map((item) => h("li", {}, `${labelFor(item.kind)}: ${labelOf(item)}`)))) : null;
   const where = head.kind === "event" || !head.event_id ? null : h("span", { class: "hint" }, ` in ${eventName || "an event"}`);
   return h("tr", { "data-id": head.id, "data-operation": head.operation || "" },
-    h("th", { scope: "row" }, h("span", { class: "kind" }, humanize(head.kind)), " ", h("strong", {}, label), where, contents),
+    h("th", { scope: "row" }, h("span", { class: "kind" }, labelFor(head.kind)), " ", h("strong", {}, label), where, contents),
     h("td", {}, head.trashed_by_name || (head.trashed_by === "system" ? "Podium" : "someone"), h("br"),
       h("span", { class: "hint" }, head.trashed_at ? new Date(head.trashed_at).toLocaleString() : "")),
     h("td", {}, head.expires_at ? timeLeft(head.expires_at) : "—"),
@@ -114,7 +115,7 @@ export async function trashView(query = new URLSearchParams()) {
   const operations = operationsOf(items);
   const kinds = user?.is_admin ? [...KINDS, "user"] : KINDS;
   const filter = h("select", { id: "trash-kind" }, h("option", { value: "" }, "Everything"),
-    kinds.map((k) => h("option", { value: k }, humanize(k))));
+    kinds.map((k) => h("option", { value: k }, labelFor(k))));
   filter.value = kinds.includes(query.get("kind")) ? query.get("kind") : "";
   const redraw = () => trashView(new URLSearchParams(filter.value ? { kind: filter.value } : {}));
   const body = h("tbody");
@@ -127,7 +128,7 @@ export async function trashView(query = new URLSearchParams()) {
     body.replaceChildren(...shown.map((group) => operationRow(group, { eventName: names.get(group.head.event_id), redraw })));
     table.hidden = !shown.length;
     empty.hidden = Boolean(shown.length);
-    empty.textContent = filter.value ? `No ${humanize(filter.value).toLowerCase()} in the trash.` : "The trash is empty.";
+    empty.textContent = filter.value ? `No ${labelFor(filter.value).toLowerCase()} in the trash.` : "The trash is empty.";
   };
   filter.addEventListener("change", show);
   show();

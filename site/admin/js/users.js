@@ -3,9 +3,11 @@
 import { api, listOf } from "./api.js";
 import { announce, h } from "./dom.js";
 import { page, me } from "./app.js";
+import { label } from "./labels.js";
 import { maybeJob } from "./progress.js";
 
-const roleText = (user) => (user.is_super_admin ? "Super admin" : user.is_admin ? "Admin" : "User");
+// the site-wide role, read through labels.js like every stored value
+const roleText = (user) => label(user.is_super_admin ? "super_admin" : user.is_admin ? "admin" : "member");
 
 async function trashUser(user, place) {
   const preview = await api("GET", `/users/${user.id}/removal`);
