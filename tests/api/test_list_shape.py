@@ -11,8 +11,10 @@ from support.api import unique_email
 
 pytestmark = pytest.mark.integration
 
-# Not a list of one kind: an event's team, members and pending invites side by side, as one document.
-NOT_PAGES = {"list_roles"}
+# Not a list of one kind: an event's team, members and pending invites side by side, as one document;
+# and the schedule's conflicts, a report computed whole from the sessions (at most 2,000 listed, with
+# the full count), not stored items to page through.
+NOT_PAGES = {"list_roles", "list_schedule_conflicts"}
 
 
 def _page_routes() -> list[str]:

@@ -220,8 +220,9 @@ def test_outbox_ids_sort_by_the_time_they_were_queued():
 @pytest.mark.unit
 def test_outbox_is_the_only_way_mail_about_an_event_leaves():
     """Mail is sent by the SES adapter from two places only: the outbox (every mail about an
-    event's proposals) and the send_email job's account mails; and only the account and invite
-    modules (role invites, co-speaker invites: one-time links, like account mails) enqueue
+    event's proposals) and the send_email job's account mails; and only the account modules (the
+    email change's confirmation link among them) and invite modules (role invites, co-speaker
+    invites: one-time links, like account mails) enqueue
     send_email jobs of their own. A new mail path must go through the outbox."""
     import re
     from pathlib import Path
@@ -237,7 +238,9 @@ def test_outbox_is_the_only_way_mail_about_an_event_leaves():
             enqueuers.add(name)
 
     assert senders == {"domain/outbox.py", "job_bodies/builtin.py"}
-    assert enqueuers == {"domain/outbox.py", "domain/accounts.py", "domain/roles.py", "domain/call_for_papers.py"}
+    assert enqueuers == {
+        "domain/outbox.py", "domain/accounts.py", "domain/email_change.py", "domain/roles.py", "domain/call_for_papers.py"
+    }  # fmt: skip
 
 
 def test_outbox_id_no_outbox_made_is_not_found_without_a_read(event):
