@@ -281,6 +281,7 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/events/{event_id}"): TEAM | REVIEWERS,
     ("PATCH", "/events/{event_id}"): EDITORS,
     ("DELETE", "/events/{event_id}"): OWNER,
+    ("GET", "/events/{event_id}/removal"): OWNER,  # what the trash would take: whoever may trash it
     ("POST", "/events/{event_id}/publish"): MANAGERS,
     ("POST", "/events/{event_id}/unpublish"): MANAGERS,
     ("POST", "/events/{event_id}/owner"): OWNER,

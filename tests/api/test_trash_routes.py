@@ -286,3 +286,20 @@ def test_audit_filters_by_event_and_by_actor(call, clock):
     assert [(r["event_id"], r["actor"]["id"]) for r in by_event["items"]] == [("ev2", ORGANIZER)]
     assert [(r["event_id"], r["actor"]["id"]) for r in by_actor["items"]] == [("ev1", OWNER)]
     assert (bad, list(refusal["error"]["fields"])) == (400, ["event_id"])
+
+
+def test_event_removal_preview_counts_what_the_trash_would_take_and_changes_nothing(call, clock):
+    seed_event("ev-removal", "removal-conf")
+
+    status, preview = call("GET", "/v1/events/ev-removal/removal")
+    refused, _ = call("GET", "/v1/events/ev-removal/removal", who=COORGANIZER)
+    stranger, _ = call("GET", "/v1/events/ev-removal/removal", who=STRANGER)
+    still, event = call("GET", "/v1/events/ev-removal")
+
+    assert status == 200, preview
+    assert preview == {
+        "items": 8,
+        "kinds": {"post": 1, "room": 1, "session": 1, "session_type": 1, "speaker": 1, "sponsor": 1, "track": 1},
+    }
+    assert (refused, stranger) == (403, 403)
+    assert (still, event["state"]) == (200, "published")

@@ -97,3 +97,11 @@ def unpublish_event(event_id: str) -> dict[str, Any]:
 def trash_event(event_id: str) -> Any:
     result = trash.start_trash_event(event=events.get_event(event_id), actor=current_context().actor)
     return started_or_done(result, lambda trashed: {"trashed": trashed})
+
+
+@endpoint(
+    bp, "/events/{event_id}/removal", "GET", action="event.delete", errors=(401, 403, 404),
+    summary="What moving the event to the trash would take: its items by kind and the total (for a confirmation)",
+)  # fmt: skip
+def event_removal_preview(event_id: str) -> dict[str, Any]:
+    return trash.event_removal_preview(event=events.get_event(event_id))

@@ -188,6 +188,15 @@ def start_trash_event(*, event: content.Event, actor: Actor) -> dict[str, Any]:
     return {"job_id": enqueue("trash_event", _event_id=event.id, event_id=event.id), "items": size}
 
 
+def event_removal_preview(*, event: content.Event) -> dict[str, Any]:
+    """What `trash_event` would take, for a confirmation naming counts: {"items": total (the event
+    included), "kinds": {kind: count of its live children}}. The route's own check admits the caller."""
+    kinds: dict[str, int] = {}
+    for child in _live_children(event.id):
+        kinds[child.kind_name] = kinds.get(child.kind_name, 0) + 1  # type: ignore[attr-defined]
+    return {"items": sum(kinds.values()) + 1, "kinds": dict(sorted(kinds.items()))}
+
+
 def trash_user(*, user: Item, actor: Actor, progress: Progress | None = None) -> str:
     """Trash a user with the events they alone run (and those events' children), one operation.
 
