@@ -439,3 +439,27 @@ def test_render_after_a_render_elsewhere_reads_the_whole_event_again(demo_site, 
 
     assert (_partition_queries(counted.sent, event_id), "Read afresh" in _page(
         stack.site_bucket, f"e/{slug}/sessions/static/index.html")) == (["Query"], True)  # fmt: skip
+
+
+def test_session_title_edit_writes_the_session_page_before_list_pages_and_feeds(demo_site, poller, monkeypatch):
+    import threading
+
+    from chalicelib.adapters import files as s3_files
+
+    _stack, slug, event_id = demo_site
+    put, started, lock = s3_files.put_public_file, [], threading.Lock()
+
+    def recorded(**kwargs) -> None:
+        with lock:
+            started.append(kwargs["key"])
+        put(**kwargs)
+
+    monkeypatch.setattr(s3_files, "put_public_file", recorded)
+    _edit_title(event_id, "Public first")
+    _drain(poller)
+
+    # The waves are sequential: every file of the session's own wave began before any other changed file.
+    own = {f"e/{slug}/sessions/static/index.html", f"e/{slug}/sessions/static/session.ics"}
+    first = started[: len(own)]
+    assert (set(first), {f"e/{slug}/schedule.json", f"e/{slug}/search.json"} <= set(started[len(own) :])) == (own, True)
+    assert any(k.endswith("index.html") and k not in own for k in started[len(own) :])  # a list page changed too

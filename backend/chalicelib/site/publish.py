@@ -155,12 +155,11 @@ def _write(
         return key
 
     # Writes are latency-bound, so each wave goes out in parallel; the waves keep the order
-    # (new pages, then pages linking to them, then changed ones, index pages last).
+    # (new pages, then pages linking to them, then changed ones by `_urgency`).
     waves = [
         [k for k in new if not k.endswith("index.html")],
         [k for k in new if k.endswith("index.html")],
-        [k for k in changed if not k.endswith("index.html")],
-        [k for k in changed if k.endswith("index.html")],
+        *([k for k in changed if _urgency(k) == rank] for rank in range(URGENCY_RANKS)),
     ]
     with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
         for wave in waves:
@@ -178,6 +177,21 @@ MD5S: KeptDigests[str] = KeptDigests(lambda data: hashlib.md5(data).hexdigest())
 def _existing_keys(bucket: str, files: dict[str, bytes]) -> dict[str, str]:
     found = {key: s3_files.public_file_digest(bucket=bucket, key=key) for key in files}
     return {key: digest for key, digest in found.items() if digest is not None}
+
+
+# Changed files go out in this order: one item's own files (the page a visitor or organizer waits
+# for after an edit), then the other pages, then feeds and the files listing every page. Every
+# changed file is in the bucket already and the new ones went before, so any order of them links
+# to nothing missing: the order only decides what is public first.
+URGENCY_RANKS = 3
+ITEM_FOLDERS = ("sessions", "speakers")
+
+
+def _urgency(key: str) -> int:
+    parts = key.split("/")  # e/<slug>/sessions/<id>/index.html
+    if len(parts) == 5 and parts[0] == "e" and parts[2] in ITEM_FOLDERS:
+        return 0
+    return 1 if key.endswith(".html") else 2
 
 
 def _links_last(key: str) -> tuple[int, str]:
