@@ -441,12 +441,12 @@ def test_render_after_a_render_elsewhere_reads_the_whole_event_again(demo_site, 
         stack.site_bucket, f"e/{slug}/sessions/static/index.html")) == (["Query"], True)  # fmt: skip
 
 
-def test_session_title_edit_writes_the_session_page_before_list_pages_and_feeds(demo_site, poller, monkeypatch):
+def test_session_title_edit_writes_its_own_page_first_and_only_files_whose_bytes_changed(demo_site, poller, monkeypatch):
     import threading
 
     from chalicelib.adapters import files as s3_files
 
-    _stack, slug, event_id = demo_site
+    stack, slug, event_id = demo_site
     put, started, lock = s3_files.put_public_file, [], threading.Lock()
 
     def recorded(**kwargs) -> None:
@@ -454,12 +454,23 @@ def test_session_title_edit_writes_the_session_page_before_list_pages_and_feeds(
             started.append(kwargs["key"])
         put(**kwargs)
 
+    before = _bucket_files(stack.site_bucket, f"e/{slug}/")
     monkeypatch.setattr(s3_files, "put_public_file", recorded)
     _edit_title(event_id, "Public first")
     _drain(poller)
+    after = _bucket_files(stack.site_bucket, f"e/{slug}/")
 
     # The waves are sequential: every file of the session's own wave began before any other changed file.
     own = {f"e/{slug}/sessions/static/index.html", f"e/{slug}/sessions/static/session.ics"}
     first = started[: len(own)]
     assert (set(first), {f"e/{slug}/schedule.json", f"e/{slug}/search.json"} <= set(started[len(own) :])) == (own, True)
     assert any(k.endswith("index.html") and k not in own for k in started[len(own) :])  # a list page changed too
+    # Only files whose bytes changed were written, whatever their kind (pages, feeds, calendars, sw.js).
+    assert sorted(started) == sorted(k for k in after if before.get(k) != after[k])
+
+
+def _bucket_files(bucket: str, prefix: str) -> dict[str, bytes]:
+    s3 = boto3.client("s3")
+    keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+            for o in page.get("Contents", [])]  # fmt: skip
+    return {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in keys}
