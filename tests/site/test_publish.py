@@ -454,11 +454,11 @@ def test_session_title_edit_writes_its_own_page_first_and_only_files_whose_bytes
             started.append(kwargs["key"])
         put(**kwargs)
 
-    before = _bucket_files(stack.site_bucket, f"e/{slug}/")
+    before = _bucket_files(stack.site_bucket)
     monkeypatch.setattr(s3_files, "put_public_file", recorded)
     _edit_title(event_id, "Public first")
     _drain(poller)
-    after = _bucket_files(stack.site_bucket, f"e/{slug}/")
+    after = _bucket_files(stack.site_bucket)
 
     # The waves are sequential: every file of the session's own wave began before any other changed file.
     own = {f"e/{slug}/sessions/static/index.html", f"e/{slug}/sessions/static/session.ics"}
@@ -468,9 +468,3 @@ def test_session_title_edit_writes_its_own_page_first_and_only_files_whose_bytes
     # Only files whose bytes changed were written, whatever their kind (pages, feeds, calendars, sw.js).
     assert sorted(started) == sorted(k for k in after if before.get(k) != after[k])
 
-
-def _bucket_files(bucket: str, prefix: str) -> dict[str, bytes]:
-    s3 = boto3.client("s3")
-    keys = [o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-            for o in page.get("Contents", [])]  # fmt: skip
-    return {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in keys}
