@@ -468,3 +468,24 @@ def test_session_title_edit_writes_its_own_page_first_and_only_files_whose_bytes
     # Only files whose bytes changed were written, whatever their kind (pages, feeds, calendars, sw.js).
     assert sorted(started) == sorted(k for k in after if before.get(k) != after[k])
 
+    # A worker that keeps the event's pages writes the edited page before it even makes the feeds,
+    # and still writes each changed file once.
+    from chalicelib.site import render
+
+    make_feeds = render.event_feeds
+
+    def feeds(view):
+        with lock:
+            started.append("(feeds made)")
+        return make_feeds(view)
+
+    monkeypatch.setattr(render, "event_feeds", feeds)
+    started.clear()
+    _edit_title(event_id, "Public before the feeds")
+    _drain(poller)
+    again = _bucket_files(stack.site_bucket)
+    early, later = started[: started.index("(feeds made)")], started[started.index("(feeds made)") + 1 :]
+    page = f"e/{slug}/sessions/static/index.html"
+    assert (page in early, all(k == page or k.startswith(f"e/{slug}/speakers/") for k in early)) == (True, True)
+    assert sorted(early + later) == sorted(k for k in again if after.get(k) != again[k])
+
