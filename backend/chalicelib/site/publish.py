@@ -1,7 +1,9 @@
 """Writes rendered pages into the site bucket, touching only what changed.
 
 Order keeps visitors safe: new pages first, then changed ones (which may link to the new
-ones), deletions last, so no page ever links to one that is not there yet.
+ones), deletions last, so no page ever links to one that is not there yet. Among the changed
+ones, an edited item's own pages go first (`_urgency`; a render job writes them before the feeds
+are even made, `_begin_with`), so the page an edit is about is public soonest.
 """
 
 from __future__ import annotations
