@@ -4,8 +4,11 @@ Embedded moto + the local poller, in this process (as a warm render Lambda). Pri
 - import seconds (the export, every child copied N times under new ids, published);
 - full-build seconds: `build_site.py --event SLUG --bucket NAME` from the table, a fresh process;
 - incremental publish: session title edits through the stream handler and the render job
-  (drained here), seconds until the page holds the new title, p50/p95 over `--edits` (>= 10)
-  edits after one warm-up edit (the worker's first render after the full build reads the event);
+  (drained here), seconds until the page holds the new title (its PutObject answered: the job
+  writes it before the list pages and feeds), p50/p95 over `--edits` (>= 10) edits after one
+  warm-up edit (the worker's first render after the full build reads the event); beside it the
+  whole job's seconds and the process's CPU seconds per edit (moto's own work included), the
+  figure to compare on a machine shared with other work;
 - per edit, from counted requests: DynamoDB read and write capacity units (computed from the
   item sizes the requests and answers carry, by DynamoDB's rounding: 4 KB per strongly
   consistent read, 1 KB per write, GSI writes left out), S3 PUTs, and the job's seconds;
@@ -72,7 +75,7 @@ class Costs:
     def reset(self) -> dict:
         with self.lock:
             taken = getattr(self, "counted", None)
-            self.counted = {"requests": Counter(), "rcu": 0.0, "wcu": 0.0, "written": []}
+            self.counted = {"requests": Counter(), "rcu": 0.0, "wcu": 0.0, "written": [], "put_at": {}}
         return taken
 
     def before(self, params, context, event_name: str = "", **_kwargs) -> None:
@@ -85,6 +88,8 @@ class Costs:
         params = context.get("bench_params", {})
         rcu, wcu, written = _capacity(operation, params, parsed) if service == "dynamodb" else (0.0, 0.0, [])
         with self.lock:
+            if operation == "PutObject":  # when each file became public
+                self.counted["put_at"][params.get("Key")] = time.perf_counter()
             self.counted["requests"][f"{service}.{operation}"] += 1
             self.counted["rcu"] += rcu
             self.counted["wcu"] += wcu
@@ -192,21 +197,24 @@ def main() -> None:
     poller._start_stream_at_latest()
     public = [s["id"] for s in export.sessions if s.get("state") in ("accepted", "confirmed")]
     chosen = public[:: max(1, len(public) // (args.edits + 1))][: args.edits + 1]
-    latencies, per_edit = [], []
+    latencies, per_edit, jobs, cpu = [], [], [], []
     for n, session_id in enumerate(chosen):
         title = f"Bench edit {n}"
         retitle(imported.event_id, session_id, title)
         costs.reset()
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         drain(poller)
-        seconds = time.perf_counter() - began
+        seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - began_cpu
         counted = costs.reset()
-        assert page_has(outputs.site_bucket, f"e/{imported.slug}/sessions/{session_id}/index.html", title)
+        key = f"e/{imported.slug}/sessions/{session_id}/index.html"
+        assert page_has(outputs.site_bucket, key, title)
         if n == 0:
             warm_up = seconds  # the worker's first render after the full build reads the whole event
             continue
         counted["wcu"] += updated_wcu(counted["written"])
-        latencies.append(seconds)
+        latencies.append(counted["put_at"][key] - began)
+        jobs.append(seconds)
+        cpu.append(cpu_seconds)
         per_edit.append(counted)
 
     renders: list[float] = []
@@ -228,11 +236,15 @@ def main() -> None:
     burst_seconds = time.perf_counter() - last_edit
     poller.stop()
     server.stop()
-    _print(args, export, import_seconds, build_seconds, warm_up, latencies, per_edit, burst_seconds, len(renders))
+    _print(args, export, import_seconds, build_seconds, warm_up, (latencies, jobs, cpu), per_edit, burst_seconds,
+           len(renders))  # fmt: skip
 
 
-def _print(args, export, import_s, build_s, warm_up, latencies, per_edit, burst_s, renders) -> None:
+def _print(args, export, import_s, build_s, warm_up, timings, per_edit, burst_s, renders) -> None:
+    latencies, jobs, cpu = timings
     p50, p95 = percentiles(latencies)
+    job_p50, cpu_p50 = statistics.median(jobs), statistics.median(cpu)
+    load = os.getloadavg()[0]
     rcu = statistics.median(c["rcu"] for c in per_edit)
     wcu = statistics.median(c["wcu"] for c in per_edit)
     puts = statistics.median(sum(v for k, v in c["requests"].items() if k.split(".")[1] in S3_PUTS) for c in per_edit)
@@ -243,8 +255,10 @@ def _print(args, export, import_s, build_s, warm_up, latencies, per_edit, burst_
     print(f"full build:            {build_s:.1f} s  (build_site.py --event, a fresh process)")
     print(f"incremental publish:   p50 {p50:.2f} s, p95 {p95:.2f} s over {len(latencies)} title edits"
           f" (stream + job; the first, {warm_up:.2f} s, warmed the worker)")  # fmt: skip
+    print(f"whole job:             p50 {job_p50:.2f} s until every file is written; CPU {cpu_p50:.2f} s per edit"
+          f" (process, moto included); load {load:.1f}")  # fmt: skip
     print(f"cost of one edit:      DynamoDB {rcu:.1f} RCU, {wcu:.0f} WCU; S3 {puts:.0f} PUT-class requests;"
-          f" Lambda {p50:.2f} s (median)")  # fmt: skip
+          f" Lambda {job_p50:.2f} s (median)")  # fmt: skip
     print("requests of one edit:  " + ", ".join(f"{op} {count}" for op, count in sorted(typical.items())))
     print(f"burst:                 {BURST_EDITS} edits in {BURST_SECONDS:.0f} s; last public {burst_s:.2f} s after it;"
           f" {renders} renders")  # fmt: skip
@@ -255,6 +269,8 @@ def _print(args, export, import_s, build_s, warm_up, latencies, per_edit, burst_
             "full_build_s": round(build_s, 1),
             "edit_p50_s": round(p50, 2),
             "edit_p95_s": round(p95, 2),
+            "edit_job_s": round(job_p50, 2),
+            "edit_cpu_s": round(cpu_p50, 2),
             "edit_rcu": round(rcu, 1),
             "edit_wcu": round(wcu),
             "edit_s3_puts": puts,

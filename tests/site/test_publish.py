@@ -439,3 +439,53 @@ def test_render_after_a_render_elsewhere_reads_the_whole_event_again(demo_site, 
 
     assert (_partition_queries(counted.sent, event_id), "Read afresh" in _page(
         stack.site_bucket, f"e/{slug}/sessions/static/index.html")) == (["Query"], True)  # fmt: skip
+
+
+def test_session_title_edit_writes_its_own_page_first_and_only_files_whose_bytes_changed(demo_site, poller, monkeypatch):
+    import threading
+
+    from chalicelib.adapters import files as s3_files
+
+    stack, slug, event_id = demo_site
+    put, started, lock = s3_files.put_public_file, [], threading.Lock()
+
+    def recorded(**kwargs) -> None:
+        with lock:
+            started.append(kwargs["key"])
+        put(**kwargs)
+
+    before = _bucket_files(stack.site_bucket)
+    monkeypatch.setattr(s3_files, "put_public_file", recorded)
+    _edit_title(event_id, "Public first")
+    _drain(poller)
+    after = _bucket_files(stack.site_bucket)
+
+    # The waves are sequential: every file of the session's own wave began before any other changed file.
+    own = {f"e/{slug}/sessions/static/index.html", f"e/{slug}/sessions/static/session.ics"}
+    first = started[: len(own)]
+    assert (set(first), {f"e/{slug}/schedule.json", f"e/{slug}/search.json"} <= set(started[len(own) :])) == (own, True)
+    assert any(k.endswith("index.html") and k not in own for k in started[len(own) :])  # a list page changed too
+    # Only files whose bytes changed were written, whatever their kind (pages, feeds, calendars, sw.js).
+    assert sorted(started) == sorted(k for k in after if before.get(k) != after[k])
+
+    # A worker that keeps the event's pages writes the edited page before it even makes the feeds,
+    # and still writes each changed file once.
+    from chalicelib.site import render
+
+    make_feeds = render.event_feeds
+
+    def feeds(view):
+        with lock:
+            started.append("(feeds made)")
+        return make_feeds(view)
+
+    monkeypatch.setattr(render, "event_feeds", feeds)
+    started.clear()
+    _edit_title(event_id, "Public before the feeds")
+    _drain(poller)
+    again = _bucket_files(stack.site_bucket)
+    early, later = started[: started.index("(feeds made)")], started[started.index("(feeds made)") + 1 :]
+    page = f"e/{slug}/sessions/static/index.html"
+    assert (page in early, all(k == page or k.startswith(f"e/{slug}/speakers/") for k in early)) == (True, True)
+    assert sorted(early + later) == sorted(k for k in again if after.get(k) != again[k])
+

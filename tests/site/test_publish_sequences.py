@@ -4,6 +4,7 @@ bucket byte for byte what a full build of the table into an empty bucket gives."
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
@@ -18,8 +19,11 @@ TEXT_FIELD = {"track": "name", "room": "name", "session_type": "name", "session"
               "sponsor": "name", "post": "title"}  # fmt: skip
 # Titles that move items in sorted lists and need escaping on every page and feed.
 texts = st.sampled_from(["Aardvark & co", "Zebra <b>", "Mañana 'quoted'", "Middle", ""]).filter(bool)
+# "time": the session's time taken away when it has one, given back when not (its page then links a
+# calendar that is new, or links none, and the day pages and feeds change).
 steps = st.lists(
-    st.tuples(st.sampled_from(["edit", "trash", "restore"]), st.sampled_from(sorted(CHILDREN)), texts),
+    st.tuples(st.sampled_from(["edit", "trash", "restore"]), st.sampled_from(sorted(CHILDREN)), texts)
+    | st.just(("time", "session", "")),
     min_size=1,
     max_size=6,
 )
@@ -67,7 +71,11 @@ def _apply(step: tuple[str, str, str], event_id: str, item_id: str | None = None
     verb, kind, text = step
     item_id, owner = item_id or child_id(event_id, kind), actor(OWNER)
     try:
-        if verb == "edit":
+        if verb == "time":
+            item = load(kind, item_id, event_id)
+            moved = (None, None) if item.starts_at else (datetime(2026, 3, 21, 14, tzinfo=UTC), datetime(2026, 3, 21, 15, tzinfo=UTC))
+            item.update(actions=[type(item).starts_at.set(moved[0]), type(item).ends_at.set(moved[1])])
+        elif verb == "edit":
             item = load(kind, item_id, event_id)
             field = getattr(type(item), TEXT_FIELD[kind])
             item.update(actions=[field.set(text)])

@@ -10,10 +10,10 @@ def failing_render(monkeypatch, failing_slug: str) -> None:
 
     real_event, real_pages = render.render_event, render.event_pages
 
-    def render_event(bundle, *, base_url):
+    def render_event(bundle, *, base_url, **options):
         if bundle.event.slug == failing_slug:
             raise RuntimeError(f"cannot render {failing_slug}")
-        return real_event(bundle, base_url=base_url)
+        return real_event(bundle, base_url=base_url, **options)
 
     def event_pages(view):  # build_site --out renders pages and feeds apart (podium/site_folder.py)
         if view.event.slug == failing_slug:

@@ -1,13 +1,17 @@
 """Writes rendered pages into the site bucket, touching only what changed.
 
 Order keeps visitors safe: new pages first, then changed ones (which may link to the new
-ones), deletions last, so no page ever links to one that is not there yet.
+ones), deletions last, so no page ever links to one that is not there yet. Among the changed
+ones, an edited item's own pages go first (`_urgency`; a render job writes them before the feeds
+are even made, `_begin_with`), so the page an edit is about is public soonest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import mimetypes
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,6 +20,8 @@ from chalicelib.adapters import files as s3_files
 from chalicelib.clock import clock
 from chalicelib.db import render_turns
 from chalicelib.db.site_manifest import (
+    Remembered,
+    WriteLease,
     begin_writing,
     finish_writing,
     remembered_files,
@@ -90,46 +96,65 @@ def _existing(bucket: str, prefixes: Iterable[str]) -> dict[str, str]:
     return found
 
 
+@dataclass(frozen=True)
+class _Begun:
+    """A sync whose writing began before its files were all rendered (`_publish_one`): the manifest
+    as read before the bucket, the lease taken before the first write, the files written so far."""
+
+    manifest: Remembered
+    lease: WriteLease
+    written: dict[str, str]  # key → MD5
+
+
 def sync_files(
     files: dict[str, bytes],
     *,
     owned_prefixes: Iterable[str],
     bucket: str | None = None,
     trust_remembered: bool = False,
+    begun: _Begun | None = None,
 ) -> PublishReport:
     """Make the bucket hold exactly `files` under `owned_prefixes` ("" owns nothing by prefix).
 
     `trust_remembered` takes what the bucket holds from the manifest the last sync of these
     prefixes stored (db/site_manifest.py) instead of listing the bucket, when it is certain.
+    `begun`: the manifest, lease and files written early by `_begin_with` (not written again).
     """
     bucket = bucket or settings().site_bucket
     prefixes = [p for p in owned_prefixes if p]
     if not prefixes:
         return _write(files, _existing_keys(bucket, files), [], bucket)
     # Read before the bucket: a writer beginning after this reading is then seen by begin_writing.
-    manifest = remembered_files(bucket, prefixes)
+    manifest = begun.manifest if begun else remembered_files(bucket, prefixes)
     digests = MD5S.of(files)
     shards = shards_of(digests)
     known = manifest.digests if trust_remembered and manifest.digests is not None else None
     if known is not None and len(known) == shards.count:
         changed = shards.differing(known)
         if not changed:
+            if begun:
+                finish_writing(begun.lease, shards)
             return PublishReport(unchanged=len(files))
         existing = manifest.files_of(changed)
     else:
         changed, existing = list(range(shards.count)), None
     if existing is None:  # not remembered for certain: list the bucket, and remember every shard
         changed, existing = list(range(shards.count)), _existing(bucket, prefixes)
+    # Files written early are in the bucket already (a listing made after them saw them too).
+    existing = existing | begun.written if begun else existing
     # Only the changed shards' files can differ from the bucket (the others have the digests it holds).
     touched = {k: files[k] for i in changed for k in shards.files[i]}
     stale = sorted(k for k in existing if k not in files and any(k.startswith(p) for p in prefixes))
-    lease = begin_writing(bucket, prefixes, generation=manifest.generation, seen_version=manifest.version)
+    lease = begun.lease if begun else begin_writing(
+        bucket, prefixes, generation=manifest.generation, seen_version=manifest.version
+    )  # fmt: skip
     try:
         report = _write(touched, existing, stale, bucket, digests)
     except BaseException:
         finish_writing(lease, None)  # the bucket is half-written: nothing is remembered
         raise
     report.unchanged += len(files) - len(touched)
+    report.written = [*begun.written, *report.written] if begun else report.written
     finish_writing(lease, shards, changed=changed)
     return report
 
@@ -148,26 +173,26 @@ def _write(
     changed = [k for k in files if k in existing and existing[k] != digests[k]]
     report.unchanged = len(files) - len(new) - len(changed)
 
-    def put(key: str) -> str:
-        s3_files.put_public_file(
-            bucket=bucket, key=key, data=files[key], content_type=content_type(key), cache_control=_cache_control(key)
-        )
-        return key
-
     # Writes are latency-bound, so each wave goes out in parallel; the waves keep the order
-    # (new pages, then pages linking to them, then changed ones, index pages last).
+    # (new pages, then pages linking to them, then changed ones by `_urgency`).
     waves = [
         [k for k in new if not k.endswith("index.html")],
         [k for k in new if k.endswith("index.html")],
-        [k for k in changed if not k.endswith("index.html")],
-        [k for k in changed if k.endswith("index.html")],
+        *([k for k in changed if _urgency(k) == rank] for rank in range(URGENCY_RANKS)),
     ]
     with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
         for wave in waves:
-            report.written.extend(pool.map(put, sorted(wave, key=_links_last)))
+            report.written.extend(pool.map(lambda k: _put(bucket, k, files[k]), sorted(wave, key=_links_last)))
     s3_files.delete_public_files(bucket=bucket, keys=stale)
     report.deleted = stale
     return report
+
+
+def _put(bucket: str, key: str, data: bytes) -> str:
+    s3_files.put_public_file(
+        bucket=bucket, key=key, data=data, content_type=content_type(key), cache_control=_cache_control(key)
+    )
+    return key
 
 
 # The S3 ETag of a single-part upload; a file rendered unchanged is the same bytes object as last
@@ -178,6 +203,21 @@ MD5S: KeptDigests[str] = KeptDigests(lambda data: hashlib.md5(data).hexdigest())
 def _existing_keys(bucket: str, files: dict[str, bytes]) -> dict[str, str]:
     found = {key: s3_files.public_file_digest(bucket=bucket, key=key) for key in files}
     return {key: digest for key, digest in found.items() if digest is not None}
+
+
+# Changed files go out in this order: one item's own files (the page a visitor or organizer waits
+# for after an edit), then the other pages, then feeds and the files listing every page. Every
+# changed file is in the bucket already and the new ones went before, so any order of them links
+# to nothing missing: the order only decides what is public first.
+URGENCY_RANKS = 3
+ITEM_FOLDERS = ("sessions", "speakers")
+
+
+def _urgency(key: str) -> int:
+    parts = key.split("/")  # e/<slug>/sessions/<id>/index.html
+    if len(parts) == 5 and parts[0] == "e" and parts[2] in ITEM_FOLDERS:
+        return 0
+    return 1 if key.endswith(".html") else 2
 
 
 def _links_last(key: str) -> tuple[int, str]:
@@ -217,10 +257,99 @@ def _sync_index(current: listing.Listing, *, bucket: str, trust_remembered: bool
     return report
 
 
-def _publish_one(bundle, *, bucket: str, trust_remembered: bool = False) -> PublishReport:
-    files = render.render_event(bundle, base_url=settings().site_base_url)  # looked up on use: tests replace it
+def _publish_one(
+    bundle,
+    *,
+    bucket: str,
+    trust_remembered: bool = False,
+    kept: _KeptPages | None = None,
+    rendered_pages: dict[str, bytes] | None = None,
+) -> PublishReport:
+    """Render the event and sync its folder. With `kept` (the pages of the render whose items this
+    one started from), the changed session and speaker pages go out as soon as the pages are made,
+    before the feeds (`_begin_with`); `rendered_pages`, when given, receives the pages to keep."""
     prefix = _event_prefix(bundle.event.slug)
-    return sync_files(files, owned_prefixes=[prefix], bucket=bucket, trust_remembered=trust_remembered)
+    begun: list[_Begun] = []
+
+    def pages_made(pages: dict[str, bytes]) -> None:
+        if rendered_pages is not None:
+            rendered_pages.update(pages)
+        if kept is not None and kept.prefix == prefix:
+            begun.extend(filter(None, [_begin_with(pages, kept=kept, prefix=prefix, bucket=bucket)]))
+
+    try:
+        # looked up on use: tests replace it
+        files = render.render_event(bundle, base_url=settings().site_base_url, pages_made=pages_made)
+        return sync_files(
+            files, owned_prefixes=[prefix], bucket=bucket, trust_remembered=trust_remembered, begun=next(iter(begun), None)
+        )
+    except BaseException:
+        for started in begun:
+            finish_writing(started.lease, None)  # written in part: nothing is remembered
+        raise
+
+
+@dataclass(frozen=True)
+class _KeptPages:
+    """The pages (path → the very bytes object) a finished render of this process wrote or found in the bucket."""
+
+    prefix: str
+    generation: int  # the render generation (db/render_turns.py) they are the pages of
+    pages: dict[str, bytes]
+
+
+# Past this many changed item pages (a rename of a room all sessions show) the early wave gains nothing.
+EARLY_PAGES = 32
+
+
+def _begin_with(pages: dict[str, bytes], *, kept: _KeptPages, prefix: str, bucket: str) -> _Begun | None:
+    """Write the changed session and speaker pages now, before feeds and lists are made, so the page
+    an edit is about is public sooner. Only when the event has exactly the pages it had (every page
+    they link to is in the bucket already); their bytes differ from the kept ones (a differing
+    object is only a page made again: at worst a PUT of the same bytes). The writer's lease is taken
+    first, so a crash after this leaves the manifest uncertain and the next sync lists the bucket."""
+    if pages.keys() != kept.pages.keys():
+        return None
+    early = {k: data for k, data in pages.items() if _urgency(k) == 0 and kept.pages[k] is not data}
+    if not early or len(early) > EARLY_PAGES or any(_links_a_new_calendar(k, early[k], kept.pages[k]) for k in early):
+        return None
+    manifest = remembered_files(bucket, [prefix])  # read before the bucket, as sync_files does
+    lease = begin_writing(bucket, [prefix], generation=manifest.generation, seen_version=manifest.version)
+    try:
+        with ThreadPoolExecutor(max_workers=PUT_CONCURRENCY) as pool:
+            list(pool.map(lambda k: _put(bucket, k, early[k]), sorted(early)))
+    except BaseException:
+        finish_writing(lease, None)
+        raise
+    return _Begun(manifest, lease, MD5S.of(early))
+
+
+def _links_a_new_calendar(key: str, page: bytes, kept: bytes) -> bool:
+    """Whether a session page links its calendar (sessions/<id>/session.ics, the one file besides
+    pages an item page links) when the page it replaces did not: the calendar is new, not yet written."""
+    link = ("/" + key.removesuffix("index.html") + "session.ics").encode()
+    return link in page and link not in kept
+
+
+# The pages of each event's last finished render in this process, by event id (a warm worker).
+KEPT_PAGES: OrderedDict[str, _KeptPages] = OrderedDict()
+KEPT_PAGES_EVENTS = 8
+_kept_lock = threading.Lock()
+
+
+def _kept_pages(event_id: str, *, generation: int) -> _KeptPages | None:
+    with _kept_lock:
+        kept = KEPT_PAGES.get(event_id)
+    return kept if kept is not None and kept.generation == generation else None
+
+
+def _keep_pages(event_id: str, kept: _KeptPages | None) -> None:
+    with _kept_lock:
+        KEPT_PAGES.pop(event_id, None)
+        if kept is not None:
+            KEPT_PAGES[event_id] = kept
+            while len(KEPT_PAGES) > KEPT_PAGES_EVENTS:
+                KEPT_PAGES.popitem(last=False)
 
 
 def publish_site(*, bucket: str | None = None) -> PublishReport:
@@ -373,9 +502,10 @@ def _render_event(
     before = listing.listed(bucket=bucket)
     if before.version == 0:
         before = _first_listing(bucket)
-    report, slug = PublishReport(), bundle.event.slug if public_now else None
+    report, slug, pages = PublishReport(), bundle.event.slug if public_now else None, {}
     if public_now:
-        report = _publish_one(bundle, bucket=bucket, trust_remembered=True)
+        kept = None if read_all or turn is None else _kept_pages(event_id, generation=turn.generation)
+        report = _publish_one(bundle, bucket=bucket, trust_remembered=True, kept=kept, rendered_pages=pages)
         current = before if before.lists(bundle.event) else listing.update(listed_now=[bundle.event], bucket=bucket)
     else:
         current = listing.update(unlisted=[event_id], bucket=bucket) if before.slug_of(event_id) else before
@@ -392,5 +522,7 @@ def _render_event(
     if turn is not None:
         generation = render_turns.next_generation(event_id)
         # Kept for the next render only when no other render finished meanwhile.
-        rendered(event_id, generation=generation if generation == turn.generation + 1 else None)
+        alone = generation == turn.generation + 1
+        rendered(event_id, generation=generation if alone else None)
+        _keep_pages(event_id, _KeptPages(_event_prefix(slug), generation, pages) if alone and pages and slug else None)
     return report

@@ -339,10 +339,16 @@ def digests_of(files: dict[str, bytes]) -> dict[str, bytes]:
     return DIGESTS.of(files)
 
 
-def render_event(bundle: EventBundle, *, base_url: str) -> dict[str, bytes]:
-    """Every file of one event's public site, paths relative to the site root."""
+def render_event(
+    bundle: EventBundle, *, base_url: str, pages_made: Callable[[dict[str, bytes]], None] | None = None
+) -> dict[str, bytes]:
+    """Every file of one event's public site, paths relative to the site root. `pages_made` is
+    called with the HTML pages before the feeds are made (publishing writes an edited page then)."""
     view = event_view(bundle, base_url=base_url)
-    files = event_pages(view) | event_feeds(view)
+    pages = event_pages(view)
+    if pages_made is not None:
+        pages_made(pages)
+    files = pages | event_feeds(view)
     return files | event_finish(view, digests_of(files))
 
 
