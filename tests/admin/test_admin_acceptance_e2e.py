@@ -138,7 +138,8 @@ def test_admin_acceptance_organizer_exports_trashes_restores_and_imports(pages, 
                                                 owner["token"])[0], range(ROOMS)))  # fmt: skip
     assert set(made) == {201}
     page = pages.open(**VIEWPORTS[viewport])
-    page.on("dialog", lambda dialog: dialog.accept())
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     sign_in_in_browser(page, owner["email"])
 
     # WHEN they export it from its page: progress, then a Download link to the zip
@@ -156,6 +157,7 @@ def test_admin_acceptance_organizer_exports_trashes_restores_and_imports(pages, 
     page.get_by_role("button", name="Move the event to the trash").click()
     page.get_by_role("heading", level=1, name="Trash").wait_for(timeout=60_000)  # a loaded machine is slow
     trashing = progress_seen(page)
+    assert f"with its {ROOMS} rooms ({ROOMS + 1} items) to the trash?" in asked[-1]  # the confirmation names counts
     rows = page.get_by_role("row").filter(has_text=name)
     expect(rows).to_have_count(1)
     rows.get_by_text(f"With {ROOMS} rooms").click()

@@ -129,6 +129,21 @@ export function onEventState(ctx, show) {
   show(ctx.event);
 }
 
+/** What trashing the event takes, in words with counts ("with its 3 sessions and 2 rooms (6 items)"). */
+async function removalText(ctx) {
+  if (!declares(state.doc, "get", "/events/{}/removal")) return "and everything in it";
+  try {
+    const preview = await api("GET", `${ctx.base}/removal`);
+    const parts = Object.entries(preview.kinds || {}).map(([kind, count]) =>
+      `${count} ${label(kind).toLowerCase()}${count === 1 ? "" : "s"}`);
+    if (!parts.length) return "(nothing else is in it)";
+    const listed = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts[0];
+    return `with its ${listed} (${preview.items} items)`;
+  } catch {
+    return "and everything in it";  // the confirmation still asks; the trash itself says what went
+  }
+}
+
 const publicUrl = (event) => new URL(`/e/${event.slug}/`, location.origin).href;
 
 function publishPanel(ctx) {
@@ -264,7 +279,7 @@ async function detailsView(ctx) {
     h("dt", {}, "Your role"), h("dd", {}, ctx.role ? label(ctx.role) : "—"));
   const trash = ctx.mayCreateDelete && declares(state.doc, "delete", "/events/{}")
     ? h("button", { type: "button", class: "danger", onclick: async () => {
-      if (!confirm(`Move “${ctx.event.name}” and everything in it to the trash? It can be restored for 30 days.`)) return;
+      if (!confirm(`Move “${ctx.event.name}” ${await removalText(ctx)} to the trash? It can be restored for 30 days.`)) return;
       const progress = h("div", { class: "job-place" });
       main().append(progress);
       try {
