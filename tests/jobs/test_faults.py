@@ -252,10 +252,10 @@ def _polls_until_finished(poller, job_id: str) -> int:
 @pytest.mark.parametrize(
     ("error", "summary"),
     [
-        ("permanent", "chalicelib.errors.PermanentJobError: the invoice is void"),
-        ("validation", "chalicelib.errors.ValidationFailed: the invoice is void"),
-        ("not_found", "chalicelib.errors.NotFound: the invoice is void"),
-        ("declared", "support.jobs.Unpayable: the invoice is void"),
+        ("permanent", "the invoice is void"),
+        ("validation", "the invoice is void"),
+        ("not_found", "the invoice is void"),
+        ("declared", "the invoice is void"),
         ("bug", "AttributeError: the invoice is void"),
     ],
 )
@@ -312,7 +312,7 @@ def test_message_whose_arguments_no_longer_fit_the_job_fails_at_once_naming_them
     record = job_record(job_id)
     assert (record.state, record.attempts, receives) == ("FAILURE", 1, 1)
     assert record.error == (
-        "chalicelib.errors.PermanentJobError: job test_count: missing argument 'marker'; unknown argument 'label'; "
+        "job test_count: missing argument 'marker'; unknown argument 'label'; "
         "its arguments are: marker"
     )
     assert RUNS[job_id] == 0

@@ -172,7 +172,10 @@ def _failed_for_good(record: Job, err: Exception, body: str) -> str:
     summary = error_summary(err)
     # The copy first: should the send fail, the message comes back and the job runs again.
     queue.send_dead_letter(body)
-    _mark(record, state=FAILURE, error=summary, finished_at=clock().now(), lease_until=None)
+    # A permanent error's message is written for the person who started the job (an import's
+    # "event: starts_at is missing"): the record keeps it alone; the log keeps the type too.
+    reason = error_summary(err, with_type=False)
+    _mark(record, state=FAILURE, error=reason, finished_at=clock().now(), lease_until=None)
     logger().warning("job failed for good", extra={"job_id": record.id, "job": record.name, "error": summary})
     return FAILURE
 
@@ -186,9 +189,13 @@ def _mark(record: Job, *, condition: Any = None, **changes: Any) -> None:
     record.update(actions=actions, condition=condition)
 
 
-def error_summary(err: BaseException) -> str:
-    """The exception's type and message only: no traceback, no locals, no URL signatures."""
+def error_summary(err: BaseException, *, with_type: bool = True) -> str:
+    """The exception's type and message only: no traceback, no locals, no URL signatures. Without
+    `with_type`, the message alone for the errors written for people (Podium's own and a job's
+    declared ones); a built-in exception (a bug: AttributeError, TypeError) keeps its type."""
     last = traceback.format_exception_only(type(err), err)[-1].strip()
+    if not with_type and type(err).__module__ != "builtins" and str(err).strip():
+        last = str(err).strip().splitlines()[-1]
     last = _URL_QUERY.sub(r"\1?…", last)
     last = _SECRETISH.sub(r"\1[redacted]", last)
     return last[:MAX_ERROR_CHARS]
