@@ -214,7 +214,7 @@ def test_stack_start_reports_an_event_that_cannot_render_and_publishes_the_rest(
 
     slug = seed_demo_event()
 
-    def render_event(bundle, *, base_url):
+    def render_event(bundle, *, base_url, **_):  # the render's other keywords (pages_made) do not matter here
         raise RuntimeError(f"cannot render {bundle.event.slug}")
 
     monkeypatch.setattr(render, "render_event", render_event)
