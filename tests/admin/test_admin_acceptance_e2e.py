@@ -230,6 +230,13 @@ def test_admin_acceptance_admin_changes_a_role_and_a_user_their_password_and_ema
     check_view(admin, "audit log")
     screenshot(admin, f"accept-{viewport}-06-audit")
 
+    # AND, owning an event of their own, reads both of their roles on its page
+    status, own_event = call_api(dev_stack, "POST", "/events", {"name": f"Root Camp {viewport}"}, root_token)
+    assert status == 201, own_event
+    _open(admin, f"#/events/{own_event['id']}")
+    admin.get_by_text("Your role").wait_for()
+    expect(admin.locator("dl.facts dd").nth(3)).to_have_text("Owner · Site admin")
+
     # AND the user changes their password and their email on their account page
     new_email = person["email"].replace("promoted", "moved")
     user = pages.open(**VIEWPORTS[viewport])

@@ -37,23 +37,31 @@ export const labelOf = (item) => item.name || item.title || item.email || item.i
 
 /** The signed-in user's role in the event ("admin" for site admins), or null. */
 export async function roleIn(eventId) {
+  return (await rolesIn(eventId)).role;
+}
+
+/** `role` decides what the page offers ("admin" for site admins); `eventRole` is the user's own
+ * place on the event's team (a site admin may also own it), shown beside it. */
+async function rolesIn(eventId) {
   const user = await me();
-  if (user?.is_admin) return "admin";
-  if (!declares(state.doc, "get", "/events/{}/roles")) return null;
-  try {
-    const answer = await api("GET", `/events/${eventId}/roles`);
-    const mine = (answer.roles || []).find((r) => (r.user?.id || r.user_id) === user?.id);
-    return mine ? mine.role : null;
-  } catch {
-    return null;
+  let eventRole = null;
+  if (declares(state.doc, "get", "/events/{}/roles")) {
+    try {
+      const answer = await api("GET", `/events/${eventId}/roles`);
+      const mine = (answer.roles || []).find((r) => (r.user?.id || r.user_id) === user?.id);
+      eventRole = mine ? mine.role : null;
+    } catch {
+      eventRole = null;
+    }
   }
+  return { role: user?.is_admin ? "admin" : eventRole, eventRole };
 }
 
 async function eventContext(eventId) {
-  const [event, role] = await Promise.all([api("GET", `/events/${eventId}`), roleIn(eventId)]);
+  const [event, { role, eventRole }] = await Promise.all([api("GET", `/events/${eventId}`), rolesIn(eventId)]);
   const base = `/events/${eventId}`;
   return {
-    event, role, base, zone: event.timezone || "UTC",
+    event, role, eventRole, base, zone: event.timezone || "UTC",
     mayEdit: role !== "moderator",
     mayCreateDelete: EDITORS.includes(role),
   };
@@ -246,6 +254,12 @@ async function waitForPage(ctx, url, before, earlier, wanted = () => true, timeo
 
 const datesText = (ctx) => `${showTime(ctx.event.starts_at, ctx.zone)} – ${showTime(ctx.event.ends_at, ctx.zone)} (${ctx.zone})`;
 
+/** "Owner · Site admin" when a site admin is also on the team, else the one that applies. */
+function roleText(ctx) {
+  const parts = [ctx.eventRole, ctx.role === "admin" ? "admin" : null].filter(Boolean);
+  return parts.length ? parts.map(label).join(" · ") : "—";
+}
+
 async function detailsView(ctx) {
   const schema = bodySchema(state.doc, "patch", "/events/{}") || bodySchema(state.doc, "put", "/events/{}");
   const method = bodySchema(state.doc, "patch", "/events/{}") ? "PATCH" : "PUT";
@@ -276,7 +290,7 @@ async function detailsView(ctx) {
     h("dt", {}, "State"), stateLine,
     h("dt", {}, "Slug"), slug,
     h("dt", {}, "Dates"), dates,
-    h("dt", {}, "Your role"), h("dd", {}, ctx.role ? label(ctx.role) : "—"));
+    h("dt", {}, "Your role"), h("dd", {}, roleText(ctx)));
   const trash = ctx.mayCreateDelete && declares(state.doc, "delete", "/events/{}")
     ? h("button", { type: "button", class: "danger", onclick: async () => {
       if (!confirm(`Move “${ctx.event.name}” ${await removalText(ctx)} to the trash? It can be restored for 30 days.`)) return;
