@@ -90,8 +90,11 @@ def compare(export: Path, work: Path, runs: int) -> tuple[tuple[float, float], t
     time_ours(export, work / "ours")  # one warm-up each: the page cache and Jinja's compiled templates
     time_hugo(site, work / "hugo-out")
     for _ in range(runs):
+        # Both write a fresh folder, the last run's removed beforehand (not timed): our build would
+        # otherwise also remove the folder it replaces (0.4 s of CPU at 8x), which Hugo never does.
+        shutil.rmtree(work / "ours")
         ours.append(time_ours(export, work / "ours"))
-        shutil.rmtree(work / "hugo-out")  # Hugo, too, writes a fresh folder
+        shutil.rmtree(work / "hugo-out")
         hugos.append(time_hugo(site, work / "hugo-out"))
     outputs = [_output(work / name) for name in ("ours", "hugo-out")]
     medians = [tuple(statistics.median(run[i] for run in runs_) for i in (0, 1)) for runs_ in (ours, hugos)]
