@@ -2,6 +2,7 @@ import dataclasses
 import gzip
 import html
 import json
+import os
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -386,3 +387,21 @@ def test_render_survives_its_template_cache_folder_removed():
     files = render_index([], base_url="http://podium.test", now=datetime(2026, 1, 1, tzinfo=UTC))
 
     assert b"<html" in files["404.html"]
+
+
+def test_templates_held_reads_no_template_file_before_a_page(monkeypatch):
+    from chalicelib.site import render
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    render_index([], base_url="http://podium.test", now=now)  # compiled and cached
+    looked_at: list[str] = []
+    getmtime = os.path.getmtime
+    monkeypatch.setattr(os.path, "getmtime", lambda path: looked_at.append(path) or getmtime(path))
+
+    with render.templates_held():
+        held = render_index([], base_url="http://podium.test", now=now)
+    looked_at_held = list(looked_at)
+    again = render_index([], base_url="http://podium.test", now=now)
+
+    assert (looked_at_held, held) == ([], again)
+    assert looked_at  # after the block, a changed template is seen again
