@@ -148,7 +148,7 @@ def _render(template: str, **context: Any) -> bytes:
 # while the session's view (and its place in the grid) are the same, so a day or track page
 # after an edit joins kept rows and renders only the edited session's. Forgotten whenever a
 # template file changes (`_templates_current`).
-SESSION_PIECES: SameInputs[Any] = SameInputs(65536)
+SESSION_PIECES: SameInputs[Any] = SameInputs(65536, reused_within_a_build=True)
 _pieces_made_with: list[tuple] = []
 
 
