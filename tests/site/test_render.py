@@ -71,6 +71,15 @@ def test_render_event_drops_speakers_without_public_sessions(bundle_2018, parsed
     assert all(s.session_ids for s in bundle_2018.speakers)
 
 
+def test_public_bundle_gives_a_bundle_it_made_back_as_it_is_which_cleaning_again_would_not_change(bundle_2018):
+    from chalicelib.public.bundle import public_bundle
+
+    copy = dataclasses.replace(bundle_2018)  # a bundle public_bundle did not make: cleaned again
+
+    assert public_bundle(bundle_2018) is bundle_2018
+    assert public_bundle(copy) == bundle_2018
+
+
 def test_schedule_json_validates_against_c3voc_schema(site_2018, event_prefix, sample_schemas):
     schema = json.loads((sample_schemas / "c3voc-schedule.schema.json").read_text())
     document = json.loads(site_2018[event_prefix + "schedule.json"])
