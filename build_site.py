@@ -29,6 +29,7 @@ from chalicelib.formats.openevent import ExportError, read_export
 from chalicelib.public.memo import remembering_nothing
 from chalicelib.settings import settings
 from chalicelib.site.from_export import export_to_bundle
+from chalicelib.site.render import templates_held
 from podium.site_folder import EventsNotBuilt, build_folder, second_process_available
 
 
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Published to s3://{args.bucket}: {summary} in {time.perf_counter() - started:.2f} s")
             return 0
         processes = "2 processes" if second_process_available() else "1 process"
-        with remembering_nothing():  # this process builds once
+        with remembering_nothing(), templates_held():  # this process builds once
             files = _build(args)
     except (ExportError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)

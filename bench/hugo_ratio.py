@@ -1,8 +1,9 @@
 """Our static build against Hugo's, on the same pages from the same export (issue 25).
 
 Times `build_site.py --from-openevent EXPORT --out DIR` (a fresh process, as a user runs it) and
-Debian's `hugo` (`make hugo`) rendering the same public pages (event home, schedule and its
-days, session and speaker pages, speakers, tracks, rooms and sponsors) from a Hugo site that
+Debian's `hugo` (`make hugo`) rendering the same public files (every page kind, the per-room and
+per-track grids, search, my schedule and news pages, the feeds, the calendars, the sitemap, the
+service worker and the assets; the bench prints both outputs' counts and sizes) from a Hugo site that
 bench/hugo/content.py writes from that export beforehand (not timed: a Hugo site is given its
 data ready-made). At FOSSASIA 2018's size and `--scale` times it (sessions, speakers, tracks and
 rooms copied under new ids). Runs alternate, ours then Hugo's, so both see the same load.
@@ -81,20 +82,35 @@ def time_hugo(site: Path, out: Path) -> tuple[float, float]:
     return _timed(["hugo", "--quiet", "--source", str(site), "--destination", str(out)])
 
 
-def compare(export: Path, work: Path, runs: int) -> tuple[tuple[float, float], tuple[float, float], int, int]:
-    """Our and Hugo's median (wall s, CPU s), our pages, Hugo's pages; `runs` alternating runs each."""
+def compare(export: Path, work: Path, runs: int) -> tuple[tuple[float, float], tuple[float, float], tuple, tuple]:
+    """Our and Hugo's median (wall s, CPU s) and outputs (`_output`); `runs` alternating runs each."""
     site = work / "hugo-site"
     write_hugo_site(export, site)
     ours, hugos = [], []
     time_ours(export, work / "ours")  # one warm-up each: the page cache and Jinja's compiled templates
     time_hugo(site, work / "hugo-out")
     for _ in range(runs):
+        # Both write a fresh folder, the last run's removed beforehand (not timed): our build would
+        # otherwise also remove the folder it replaces (0.4 s of CPU at 8x), which Hugo never does.
+        shutil.rmtree(work / "ours")
         ours.append(time_ours(export, work / "ours"))
-        shutil.rmtree(work / "hugo-out")  # Hugo, too, writes a fresh folder
+        shutil.rmtree(work / "hugo-out")
         hugos.append(time_hugo(site, work / "hugo-out"))
-    pages = [sum(1 for _ in (work / name / "e").rglob("*.html")) for name in ("ours", "hugo-out")]
+    outputs = [_output(work / name) for name in ("ours", "hugo-out")]
     medians = [tuple(statistics.median(run[i] for run in runs_) for i in (0, 1)) for runs_ in (ours, hugos)]
-    return medians[0], medians[1], pages[0], pages[1]
+    return medians[0], medians[1], outputs[0], outputs[1]
+
+
+def _output(folder: Path) -> tuple[int, int, int]:
+    """(event pages, files, bytes) of a build: both must make the same files of about the same size."""
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    pages = sum(1 for path in files if path.suffix == ".html" and path.parts[len(folder.parts)] == "e")
+    return pages, len(files), sum(path.stat().st_size for path in files)
+
+
+def _described(output: tuple[int, int, int]) -> str:
+    pages, files, size = output
+    return f"{pages} event pages, {files} files, {size / 1e6:.2f} MB"
 
 
 def main() -> int:
@@ -113,8 +129,8 @@ def main() -> int:
             work = Path(temp) / f"{scale}x"
             work.mkdir()
             export = EXPORT if scale == 1 else write_scaled_export(EXPORT, work / "export", scale)
-            (ours, ours_cpu), (hugo, hugo_cpu), our_pages, hugo_pages = compare(export, work, args.runs)
-            print(f"{scale}x: build_site.py {ours:.2f} s ({our_pages} pages), hugo {hugo:.2f} s ({hugo_pages} pages):"
+            (ours, ours_cpu), (hugo, hugo_cpu), our_output, hugo_output = compare(export, work, args.runs)
+            print(f"{scale}x: build_site.py {ours:.2f} s ({_described(our_output)}), hugo {hugo:.2f} s ({_described(hugo_output)}):"
                   f" ratio {ours / hugo:.2f}; CPU {ours_cpu:.2f} s vs {hugo_cpu:.2f} s, ratio {ours_cpu / hugo_cpu:.2f}"
                   f" (medians of {args.runs} alternating runs)", flush=True)  # fmt: skip
             figures |= {f"{scale}x_ours_s": round(ours, 2), f"{scale}x_hugo_s": round(hugo, 2),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from zoneinfo import available_timezones
 
 import pytest
@@ -69,6 +70,30 @@ def test_clean_number_reads_numbers_and_their_text():
 @pytest.mark.parametrize(("raw", "depth"), [(b"[]", 1), (b'[{"a": [1]}]', 3), (b'["[[[[", "\\"{{"]', 1), (b"1", 0)])
 def test_json_depth_counts_brackets_outside_strings(raw, depth):
     assert values.json_depth(raw) == depth
+
+
+@given(st.recursive(st.none() | st.integers() | st.text("[]{}\"\\ab"), lambda inner: st.lists(inner) | st.dictionaries(st.text("[{a"), inner), max_leaves=30))
+def test_json_depth_equals_the_nesting_of_the_parsed_value(value):
+    def nesting(v):
+        children = v.values() if isinstance(v, dict) else v if isinstance(v, list) else None
+        return 0 if children is None else 1 + max(map(nesting, children), default=0)
+
+    assert values.json_depth(json.dumps(value).encode()) == nesting(value)
+
+
+# Every code point (printable ones in one string: none of them may be found).
+ALL_CHARACTERS = [chr(point) for point in range(0x110000)]
+
+
+def test_text_problem_finds_exactly_the_characters_the_never_class_holds():
+    found = {char for char in ALL_CHARACTERS if values.text_problem(f"a{char}b", multiline=True)}
+    assert found == {char for char in ALL_CHARACTERS if values._NEVER.search(char)}
+
+
+def test_text_problem_finds_a_line_break_or_a_never_character_only_in_unprintable_text():
+    printable = "".join(char for char in ALL_CHARACTERS if char.isprintable())
+    assert (values._NEVER.search(printable), values._LINE_BREAKS.search(printable)) == (None, None)
+    assert values.text_problem(printable) is None
 
 
 @pytest.mark.parametrize(

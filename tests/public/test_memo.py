@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from chalicelib.public.memo import Memo, remembering_nothing
+from chalicelib.public.memo import Memo, SameInputs, remembering_nothing
 
 pytestmark = pytest.mark.unit
 
@@ -43,6 +43,17 @@ def test_memo_remembering_nothing_makes_every_piece_afresh_then_remembers_again(
 
     assert pieces == [b"a"] * 4
     assert calls == ["a", "a", "a"]  # twice inside the block, once after it
+
+
+def test_same_inputs_reused_within_a_build_keeps_pieces_while_remembering_nothing():
+    kept, forgetting, calls = SameInputs(10, reused_within_a_build=True), SameInputs(10), []
+    row = ("session view",)
+
+    with remembering_nothing():
+        for memo in (kept, forgetting, kept, forgetting):
+            memo.get("row", row, lambda memo=memo: calls.append(memo is kept) or b"row")
+
+    assert calls == [True, False, False]  # the kept row made once; the other made each time
 
 
 def test_memo_remembers_again_only_when_every_block_has_ended():

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from chalicelib.public.bundle import Event, EventBundle, Post, Room, Session, SessionType, Speaker, Sponsor, Track
-from chalicelib.public.safe_values import safe_line, safe_text
+from chalicelib.public.safe_values import _ANY_UNSAFE, safe_line, safe_text
 from chalicelib.site.render import render_event, render_index
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -141,3 +141,10 @@ def test_session_time_out_of_range_is_shown_unscheduled_and_the_event_clamped(ti
 
 def test_safe_text_keeps_line_breaks_and_drops_what_xml_forbids():
     assert safe_text("a\r\nb\x00c\x0bd\ud800e\ufffe") == "a\nbcd\ufffde"
+
+
+def test_safe_line_and_safe_text_keep_every_printable_character():
+    # Their fast path returns printable text as it is: none of its characters may be one they change.
+    printable = "".join(chr(point) for point in range(0x110000) if chr(point).isprintable())
+    assert _ANY_UNSAFE.search(printable) is None
+    assert (safe_line(printable), safe_text(printable)) == (printable, printable)

@@ -1,7 +1,8 @@
 """The calendars: the serializer against icalendar's own (the same bytes for any text), and what
 calendar clients need (DTEND after DTSTART, one UID per session, unique per event)."""
 
-from datetime import UTC, datetime, timedelta
+import dataclasses
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from xml.sax.saxutils import escape  # the reference for feeds.xml_escape
 
 import pytest
@@ -47,6 +48,50 @@ def test_serialized_equals_to_ical(summary, description):
     vevent.add("categories", [summary or "none"])
 
     assert serialized(vevent) == vevent.to_ical()
+
+
+ZONES = ["UTC", "Etc/UTC", "GMT", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "Pacific/Chatham"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT, TEXT, TEXT, TEXT, TEXT, st.sampled_from(ZONES), st.integers(-600, 10_000), st.integers(-90, 600))
+def test_vevent_equals_icalendars_for_any_text_and_zone(title, abstract, name, room, track, zone, minutes_in, length):
+    from support.schedules import bundle, session, view
+
+    made = bundle(session("s1", title=title or "t", short_abstract=abstract, minutes_in=minutes_in, length=length), timezone=zone)
+    made = dataclasses.replace(
+        made, rooms=(dataclasses.replace(made.rooms[0], name=room),), tracks=(dataclasses.replace(made.tracks[0], name=track),),
+        speakers=(dataclasses.replace(made.speakers[0], name=name),),
+    )  # fmt: skip
+    shown = view(made)
+    [talk] = shown.sessions
+
+    assert feeds._vevent(shown, talk) == serialized(feeds._vevent_by_icalendar(shown, talk))
+
+
+class _NamedByMonth(tzinfo):
+    """A zone with no id of its own: icalendar names it by each moment (its tzname)."""
+
+    def utcoffset(self, moment):
+        return timedelta(hours=2)
+
+    def dst(self, moment):
+        return timedelta(0)
+
+    def tzname(self, moment):
+        return f"Month{moment.month}"
+
+
+@pytest.mark.parametrize("zone", [timezone(timedelta(hours=5, minutes=30)), _NamedByMonth()])
+def test_vevent_of_an_odd_zone_equals_icalendars(zone):
+    # A fixed offset gets a quoted TZID ("UTC+05:30"); a zone named by the moment is left to icalendar.
+    from support.schedules import bundle, session, view
+
+    shown = view(bundle(session("s1")))
+    [talk] = shown.sessions
+    moved = dataclasses.replace(talk, local_start=talk.local_start.astimezone(zone), local_end=talk.local_end.astimezone(zone))
+
+    assert feeds._vevent(shown, moved) == serialized(feeds._vevent_by_icalendar(shown, moved))
 
 
 def test_calendars_dtend_after_dtstart_when_the_end_is_before_the_start():

@@ -2,6 +2,7 @@ import dataclasses
 import gzip
 import html
 import json
+import os
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -68,6 +69,15 @@ def test_render_event_drops_speakers_without_public_sessions(bundle_2018, parsed
     assert len(parsed_2018.speakers) == 341
     assert len(bundle_2018.speakers) == 215
     assert all(s.session_ids for s in bundle_2018.speakers)
+
+
+def test_public_bundle_gives_a_bundle_it_made_back_as_it_is_which_cleaning_again_would_not_change(bundle_2018):
+    from chalicelib.public.bundle import public_bundle
+
+    copy = dataclasses.replace(bundle_2018)  # a bundle public_bundle did not make: cleaned again
+
+    assert public_bundle(bundle_2018) is bundle_2018
+    assert public_bundle(copy) == bundle_2018
 
 
 def test_schedule_json_validates_against_c3voc_schema(site_2018, event_prefix, sample_schemas):
@@ -386,3 +396,21 @@ def test_render_survives_its_template_cache_folder_removed():
     files = render_index([], base_url="http://podium.test", now=datetime(2026, 1, 1, tzinfo=UTC))
 
     assert b"<html" in files["404.html"]
+
+
+def test_templates_held_reads_no_template_file_before_a_page(monkeypatch):
+    from chalicelib.site import render
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    render_index([], base_url="http://podium.test", now=now)  # compiled and cached
+    looked_at: list[str] = []
+    getmtime = os.path.getmtime
+    monkeypatch.setattr(os.path, "getmtime", lambda path: looked_at.append(path) or getmtime(path))
+
+    with render.templates_held():
+        held = render_index([], base_url="http://podium.test", now=now)
+    looked_at_held = list(looked_at)
+    again = render_index([], base_url="http://podium.test", now=now)
+
+    assert (looked_at_held, held) == ([], again)
+    assert looked_at  # after the block, a changed template is seen again

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -276,9 +277,23 @@ def is_public_session(session: Session) -> bool:
     return session.state in PUBLIC_SESSION_STATES
 
 
+# The bundles public_bundle made, while they live: given one again (an export's bundle reaching
+# render.event_view), it is public already and is given back rather than cleaned a second time
+# (0.09 s at 8 times FOSSASIA's size). Keyed by id: an entry goes when its bundle does.
+_MADE_PUBLIC: weakref.WeakValueDictionary[int, EventBundle] = weakref.WeakValueDictionary()
+
+
 def public_bundle(bundle: EventBundle) -> EventBundle:
     """Keep accepted/confirmed sessions and only the speakers who give one, every value made
     safe for the site's formats (safe_values.py)."""
+    if _MADE_PUBLIC.get(id(bundle)) is bundle:
+        return bundle
+    made = _made_public(bundle)
+    _MADE_PUBLIC[id(made)] = made
+    return made
+
+
+def _made_public(bundle: EventBundle) -> EventBundle:
     bundle = safe_bundle(bundle)
     sessions = tuple(s for s in bundle.sessions if is_public_session(s))
     sessions_by_speaker: dict[str, list[str]] = {}

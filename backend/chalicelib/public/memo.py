@@ -93,8 +93,11 @@ class SameInputs(Generic[T]):
     the slot's inputs are `same` as when it was made. An unchanged record stays the same object
     from one render to the next (site/live_events.py keeps them), so checking costs no pickling."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, reused_within_a_build: bool = False) -> None:
+        """`reused_within_a_build`: one build asks for the same piece again (a session's row on
+        its track's page and each speaker's), so pieces are kept while remembering nothing too."""
         self.size = size
+        self.reused_within_a_build = reused_within_a_build
         self._pieces: OrderedDict[object, tuple[tuple, T]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -104,7 +107,7 @@ class SameInputs(Generic[T]):
 
     def get(self, slot: object, inputs: tuple, make: Callable[[], T]) -> T:
         """`make()`'s piece for `inputs` in `slot`, made again whenever an input is not the same."""
-        if _forgetting:
+        if _forgetting and not self.reused_within_a_build:
             return make()
         with self._lock:  # one lock round for a hit: a render asks tens of thousands of times
             found = self._pieces.get(slot)

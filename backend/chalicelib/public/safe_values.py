@@ -58,7 +58,7 @@ _ANY_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u2028\u20
 
 def safe_text(text: str) -> str:
     """Text with its line breaks kept (as \\n) and every character no format accepts removed."""
-    if not _ANY_UNSAFE.search(text):
+    if text.isprintable() or not _ANY_UNSAFE.search(text):  # every unsafe character is unprintable
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x85", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
@@ -67,7 +67,7 @@ def safe_text(text: str) -> str:
 
 def safe_line(text: str) -> str:
     """One line of text: line breaks and tabs become spaces, forbidden characters go."""
-    if not _ANY_UNSAFE.search(text):
+    if text.isprintable() or not _ANY_UNSAFE.search(text):  # every unsafe character is unprintable
         return text
     return _SURROGATE.sub("\ufffd", _FORBIDDEN.sub("", _LINE_BREAKS.sub(" ", text)))
 
