@@ -135,7 +135,9 @@ def released_sessions(
     sessions: Iterable[PublicSession], snapshot: Mapping[str, Any], *, slot: str = ""
 ) -> tuple[PublicSession, ...]:
     """The public sessions as released: schedule fields (times, room, state) from the snapshot,
-    every other field live; a session the snapshot does not hold is not on the schedule."""
+    every other field live; a session the snapshot does not hold is not on the schedule, nor one
+    whose live state is no longer public (rejected, withdrawn, canceled since): only accepted or
+    confirmed talks are ever shown, and the next release lists it as canceled."""
 
     def as_released(session: PublicSession, entry: Any) -> PublicSession:
         starts_at, ends_at, room_id, state = entry
@@ -147,7 +149,7 @@ def released_sessions(
     return tuple(
         RELEASED_SESSIONS.get((slot, s.id), (s, snapshot[s.id]), lambda s=s: as_released(s, snapshot[s.id]))
         for s in sessions
-        if s.id in snapshot
+        if s.id in snapshot and s.state in PUBLIC_SESSION_STATES
     )
 
 
