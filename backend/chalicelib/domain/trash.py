@@ -57,7 +57,7 @@ from chalicelib.jobs.enqueue import enqueue
 from chalicelib.jobs.results import delete_result_files
 from chalicelib.settings import settings
 
-KINDS = ("user", "event", *content.CHILD_KINDS)
+KINDS = audit.TRASH_KINDS
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep changing meanwhile
 # An operation on more items than this runs as a job: a user with 500 items took 12-16 s in one

@@ -7,7 +7,7 @@ import { label } from "./labels.js";
 
 const ACTIONS = {
   trash: "moved to the trash", restore: "restored", purge: "deleted for good", expire: "expired", create: "created",
-  update: "changed", publish: "published", transfer: "handed the ownership of", grant_admin: "changed the admin role of",
+  update: "changed", delete: "removed", publish: "published", transfer: "handed the ownership of", grant_admin: "changed the admin role of",
 };
 // "2026-12" reads "December 2026" (a local date: midnight UTC would be the month before in the west)
 const monthName = (month) => new Date(`${month}-01T12:00:00`).toLocaleDateString(undefined, { month: "long", year: "numeric" });
