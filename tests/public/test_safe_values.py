@@ -8,8 +8,19 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
-from chalicelib.public.bundle import Event, EventBundle, Post, Room, Session, SessionType, Speaker, Sponsor, Track
-from chalicelib.public.safe_values import safe_line, safe_text
+from chalicelib.public.bundle import (
+    Break,
+    Event,
+    EventBundle,
+    Post,
+    Room,
+    Session,
+    SessionType,
+    Speaker,
+    Sponsor,
+    Track,
+)  # fmt: skip
+from chalicelib.public.safe_values import LONGEST_SESSION, safe_line, safe_record, safe_text
 from chalicelib.site.render import render_event, render_index
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,6 +80,7 @@ def hostile_bundles(draw) -> EventBundle:
         ),
         sponsors=(Sponsor(id="o1", name=text(), description=text(), url=url(), tier=text()),),
         posts=(Post(id="b1", title=text(), body=text(), published_at=time()),),
+        breaks=(Break(id="k1", title=text(), starts_at=time(), ends_at=time(), room_ids=draw(st.sampled_from([(), ("r1",)]))),),
     )
 
 
@@ -141,3 +153,22 @@ def test_session_time_out_of_range_is_shown_unscheduled_and_the_event_clamped(ti
 
 def test_safe_text_keeps_line_breaks_and_drops_what_xml_forbids():
     assert safe_text("a\r\nb\x00c\x0bd\ud800e\ufffe") == "a\nbcd\ufffde"
+
+
+def test_break_lasting_decades_is_cut_to_a_week_and_its_day_renders():
+    # GIVEN a lunch break whose end was typed with the wrong year (the API takes 1970 to 2100)
+    start = datetime(2026, 3, 22, 12, tzinfo=UTC)
+    lunch = Break(id="k1", title="Lunch", starts_at=start, ends_at=datetime(2096, 3, 22, 13, tzinfo=UTC))
+    event = Event(id="e1", slug="long", name="Long", starts_at=start, ends_at=start, timezone="UTC")
+    session = Session(id="s1", title="Talk", starts_at=start, ends_at=datetime(2026, 3, 22, 13, tzinfo=UTC),
+                      state="accepted", room_id="r1")  # fmt: skip
+
+    # WHEN it is made safe and the event rendered
+    cut = safe_record(lunch)
+    files = render_event(EventBundle(event=event, rooms=(Room(id="r1", name="Hall"),), sessions=(session,),
+                                     breaks=(lunch,)), base_url=BASE_URL)  # fmt: skip
+
+    # THEN it lasts a week, as a session would: the day grid has a row per 5 minutes of what it
+    # holds, and 70 years of rows would never render (the event's site would stop updating)
+    assert cut.ends_at == start + LONGEST_SESSION
+    assert len(files["e/long/schedule/2026-03-22/index.html"]) < 2_000_000
