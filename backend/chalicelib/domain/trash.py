@@ -452,8 +452,16 @@ def _require_head(item: Item) -> None:
 
 
 def _event_group(event: Item) -> list[Item]:
-    """The items trashed with an event, under its operation (the event among them)."""
-    return [i for i in _partition(event.id) if i.is_trashed() and i.trash_op == event.trash_op]  # type: ignore[attr-defined]
+    """The items trashed with an event, under its operation, the event last (`_event_last`)."""
+    return _event_last([i for i in _partition(event.id) if i.is_trashed() and i.trash_op == event.trash_op])  # type: ignore[attr-defined]
+
+
+def _event_last(group: list[Item]) -> list[Item]:
+    """A group to restore with its event last, as trashing puts it last: a restore cut short half
+    way (a timeout, throttling) leaves the event in the trash, so running it again finds the
+    event and restores the rest. Restored first, the event was live while its children stayed
+    trashed under its operation, which no restore could reach any more (they expired)."""
+    return sorted(group, key=lambda item: item.kind_name == "event")
 
 
 def start_restore(*, item: Item, actor: Actor, slug: str | None = None) -> dict[str, Any]:
@@ -500,7 +508,7 @@ def _user_restore_groups(user: Item) -> list[tuple[list[Item], str]]:
     checked here (409 with a suggestion when a live event took one)."""
     groups = []
     for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
-        group = [i for i in _partition(event_id) if i.is_trashed() and i.trash_op == user.trash_op]
+        group = _event_last([i for i in _partition(event_id) if i.is_trashed() and i.trash_op == user.trash_op])
         event = next((i for i in group if i.kind_name == "event"), None)
         if event is not None:
             groups.append((group, _free_slug_for(event, None)))  # type: ignore[arg-type]
