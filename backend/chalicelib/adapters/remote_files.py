@@ -203,7 +203,9 @@ def _checked_address(host: str, port: int, resolve: Resolver, also_allow: frozen
         raise HostRefused(f"cannot resolve {host[:200]}")
     refused = [a for a in found if not is_public_address(a) and str(a) not in also_allow]
     if refused:
-        raise HostRefused(f"{host[:200]} resolves to a non-public address ({refused[0]})")
+        # The host alone: the address is the worker's DNS answer, which the importer reading the
+        # job's result must not learn (which internal names exist, and where they point).
+        raise HostRefused(f"{host[:200]} resolves to a non-public address")
     return str(found[0])
 
 
