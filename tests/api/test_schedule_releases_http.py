@@ -106,3 +106,23 @@ def test_coorganizer_sending_the_schedule_mode_unchanged_edits_the_event(api, ow
     # THEN the rename is made (sending a value is not changing it); the switch is still refused
     assert (renamed["name"], renamed["schedule_mode"]) == ("Echoed Conf", "manual")
     assert switched.status_code == 403
+
+
+def test_who_released_is_shown_to_the_organizers_only(api, owner, event):
+    # GIVEN a release, and a moderator and a track organizer of the event (both read the releases)
+    from chalicelib.domain.roles import grant_role
+
+    base = f"/v1/events/{event['id']}"
+    made = api.json("POST", base + "/schedule/releases", {"version": "v1"}, token=owner["token"], expect=201)
+    readers = {}
+    for role in ("moderator", "track_organizer"):
+        member = api.user(role.replace("_", ""))
+        grant_role(event_id=event["id"], user_id=member["id"], role=role)
+        readers[role] = api.json("GET", base + "/schedule/releases", token=member["token"], expect=200)["items"]
+    as_owner = api.json("GET", base + "/schedule/releases", token=owner["token"], expect=200)["items"]
+
+    # THEN `released_by` (a user id, domain/projections.py: organizers) reaches the owner alone
+    assert [r["released_by"] for r in as_owner] == [made["released_by"]] and made["released_by"]
+    assert {role: [sorted(r) for r in items] for role, items in readers.items()} == {
+        role: [["changes", "comment", "id", "number", "released_at", "version"]] for role in readers
+    }
