@@ -262,3 +262,26 @@ def _run_release_mail_jobs() -> None:
     context = RequestContext(actor=ORGANIZER, request_id="r1", base_url="http://127.0.0.1")
     for queued in Job.scan(Job.name == "mail_schedule_release"):
         run("mail_schedule_release", context, json.loads(queued.args))
+
+
+@pytest.mark.integration
+def test_release_schedule_too_large_for_one_item_is_422_and_writes_nothing(stack, monkeypatch):
+    from chalicelib.domain import schedule_releases
+    from chalicelib.domain.schedule_releases import list_releases, release_schedule
+    from chalicelib.errors import ValidationFailed
+
+    # GIVEN a schedule whose release would not fit a DynamoDB item (400 KB; here a smaller bound)
+    event = saved_event()
+    room = create(event, "room", name="Hall")
+    for n in range(3):
+        create(event, "session", title=f"Talk {n}", state="accepted", room_id=room.id,
+               starts_at=f"2026-03-22T0{n + 1}:00:00+00:00", ends_at=f"2026-03-22T0{n + 1}:30:00+00:00")  # fmt: skip
+    monkeypatch.setattr(schedule_releases, "MAX_RELEASE_BYTES", 100)
+
+    # WHEN it is released
+    with pytest.raises(ValidationFailed) as refused:
+        release_schedule(event=event, version="v1", comment="", actor=ORGANIZER)
+
+    # THEN a 422 says so (DynamoDB refused the item: a bare 500 after the checks), and nothing is written
+    assert refused.value.status == 422 and "too large for one release" in str(refused.value)
+    assert list_releases(event_id="ev1", limit=10, cursor=None).items == []

@@ -48,6 +48,9 @@ AUTO, MANUAL = "auto", "manual"
 SCHEDULE_MODES = (AUTO, MANUAL)
 CHANGE_KINDS = ("new", "moved", "canceled", "room_changed")
 MAX_VERSION, MAX_COMMENT = 60, 2000
+# What a release's packed changes and snapshot may hold: the item must stay under DynamoDB's 400 KB
+# (some thousands of sessions at once), else the write fails after every check (a bare 500).
+MAX_RELEASE_BYTES = 380_000
 # The changes whose speakers get the `schedule_changed` mail: their talk has a new time or room.
 # New sessions' speakers heard of them when accepted; canceled ones by the state change's mail.
 MAILED_CHANGES = ("moved", "room_changed")
@@ -236,6 +239,11 @@ def release_schedule(*, event: content.Event, version: str, comment: str, actor:
         *schedule_release_key(event.id, number), id=release_id, event_id=event.id, number=number, label=version,
         comment=comment or None, released_at=now, released_by=actor.id, changes=pack(changes), snapshot=pack(current),
     )  # fmt: skip
+    if len(release.changes) + len(release.snapshot) + len(comment) > MAX_RELEASE_BYTES:
+        raise ValidationFailed(
+            f"This schedule is too large for one release ({len(current)} sessions on it, "
+            f"{change_count(changes)} changes since the last release); keep this event's schedule in auto mode."
+        )
     release.stamp()
     guard = content.ScheduleVersion(*schedule_version_key(event.id, version), event_id=event.id, release_id=release_id)
     try:
