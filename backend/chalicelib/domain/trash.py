@@ -442,13 +442,31 @@ def restore(*, kind: str, item_id: str, actor: Actor, event_id: str | None = Non
 
 
 def _require_head(item: Item) -> None:
-    if not is_head(item):
-        kind = item.kind_name
-        head_kind, _, rest = (item.trash_op or "").partition(":")
-        raise Conflict(
-            f"This {kind.replace('_', ' ')} was deleted with its {head_kind}; restore the {head_kind}.",
-            trashed_with={"kind": head_kind, "id": rest.rsplit(":", 1)[0]},
-        )
+    """Items taken along with their event or user come back with it; alone only when the head is
+    not in the trash: its trashing stopped half way (a job that died), so no restore of it could
+    ever bring them back."""
+    if is_head(item):
+        return
+    kind = item.kind_name
+    head_kind, _, rest = (item.trash_op or "").partition(":")
+    head_id = rest.rsplit(":", 1)[0]
+    if not _head_in_trash(head_kind, head_id):
+        return
+    raise Conflict(
+        f"This {kind.replace('_', ' ')} was deleted with its {head_kind}; restore the {head_kind}.",
+        trashed_with={"kind": head_kind, "id": head_id},
+    )
+
+
+def _head_in_trash(kind: str, item_id: str) -> bool:
+    """Whether the head of an operation (an event or a user) is in the trash (or gone for good:
+    then its items are refused as before)."""
+    key = event_key(item_id) if kind == "event" else user_key(item_id)
+    try:
+        head = Item.get(*key, consistent_read=True)
+    except DoesNotExist:
+        return True
+    return head.is_trashed() or head.is_gone()
 
 
 def _event_group(event: Item) -> list[Item]:
