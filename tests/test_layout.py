@@ -88,7 +88,6 @@ OWED = {
     "chalicelib/public/bundle.py": "through tests/site/test_render.py",
     "chalicelib/site/from_export.py": "through tests/site/test_openevent_values.py and test_build_site.py",
     "chalicelib/public/richtext.py": "through tests/site/test_render.py and tests/public/test_safe_values.py",
-    "chalicelib/public/view.py": "through tests/site/test_render.py",
     "podium/cli.py": "through tests/localstack/test_operator_commands.py and tests/jobs/test_cli.py",
     "podium/localstack/demo.py": "through tests/localstack/test_stack.py and test_seed.py",
     "podium/localstack/outbox.py": "through tests/api/ and tests/admin/ reading mails",

@@ -126,8 +126,8 @@ def test_remote_files_fetch_accepts_an_image_from_an_allowed_address_and_follows
 @pytest.mark.parametrize(
     ("path", "reason"),
     [
-        ("/to-private", "non-public address (10.1.2.3)"),
-        ("/to-metadata", "non-public address (169.254.169.254)"),
+        ("/to-private", "intranet.example resolves to a non-public address"),
+        ("/to-metadata", "169.254.169.254 resolves to a non-public address"),
         ("/loop", "more than 3 redirects"),
         ("/to-ftp", "not an http or https URL"),
         ("/big.png", "100001 bytes, over the limit of 100000"),
@@ -143,7 +143,7 @@ def test_remote_files_fetch_refuses(server, path, reason):
 def test_remote_files_fetch_refuses_a_redirect_to_loopback(server):
     """The allowance covers the test server's first answer only: the redirect's 127.0.0.1 is judged
     as any loopback address is."""
-    with pytest.raises(FetchRefused, match=re.escape("non-public address (127.0.0.1)")):
+    with pytest.raises(FetchRefused, match=re.escape("127.0.0.1 resolves to a non-public address")):
         fetch(server + "/to-loopback", max_bytes=LIMIT, timeout=3.0, resolve=_resolve, also_allow=_AllowFirst("127.0.0.1"))
 
 
@@ -338,3 +338,34 @@ def test_remote_files_https_deadline_holds_while_a_server_drips_its_headers(tls_
         fetch(base + "/drip", max_bytes=LIMIT, timeout=1.0, resolve=_resolve, also_allow=frozenset({"127.0.0.1"}))
 
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("port", [25, 22, 6667, 10080])
+def test_remote_files_fetch_refuses_a_port_browsers_refuse_before_resolving(port):
+    """SMTP, SSH, IRC…: a GET sent there speaks to another protocol's server (and a refused or
+    timed-out connection would tell the importer which ports a host has open)."""
+    asked: list[str] = []
+
+    def resolve(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["93.184.216.34"]
+
+    with pytest.raises(FetchRefused, match=re.escape(f"port {port} is not one images are fetched from")):
+        fetch(f"http://images.example:{port}/x.png", max_bytes=LIMIT, timeout=3.0, resolve=resolve)
+    assert asked == []
+
+
+def test_remote_files_fetch_refuses_a_redirect_from_https_to_plain_http(server, tls_server, monkeypatch):
+    import ssl
+
+    from chalicelib.adapters import remote_files
+
+    base, ca = tls_server
+    trusting = ssl.create_default_context
+    monkeypatch.setattr(remote_files.ssl, "create_default_context", lambda: trusting(cafile=ca))
+    monkeypatch.setitem(_Handler.routes, "/to-plain-http", (302, {"Location": server + "/ok.png"}, b""))
+
+    # the same bytes over plain http are fetched, but an https URL never continues without TLS
+    assert _fetch(server + "/ok.png").data == PNG
+    with pytest.raises(FetchRefused, match=re.escape("redirect from https to plain http")):
+        _fetch(base + "/to-plain-http")

@@ -86,3 +86,43 @@ def test_schedule_mode_is_switched_only_by_those_who_may_release(api, owner, eve
     assert refused["error"]["fields"] == {"schedule_mode": "is set by those who release the schedule"}
     assert (kept.get("schedule_mode"), kept["version"]) == (None, event["version"])
     assert (renamed["name"], switched["schedule_mode"]) == ("Renamed Conf", "manual")
+
+
+def test_coorganizer_sending_the_schedule_mode_unchanged_edits_the_event(api, owner, event):
+    # GIVEN an event in manual mode and a coorganizer whose client sends back what it read
+    from chalicelib.domain.roles import grant_role
+
+    base = f"/v1/events/{event['id']}"
+    coorganizer = api.user("echoing")
+    grant_role(event_id=event["id"], user_id=coorganizer["id"], role="coorganizer")
+    manual = api.json("PATCH", base, {"version": event["version"], "schedule_mode": "manual"}, token=owner["token"],
+                      expect=200)  # fmt: skip
+
+    # WHEN it renames the event with the mode as it is, then tries to switch it
+    renamed = api.json("PATCH", base, {"version": manual["version"], "name": "Echoed Conf", "schedule_mode": "manual"},
+                       token=coorganizer["token"], expect=200)  # fmt: skip
+    switched = api.call("PATCH", base, {"version": renamed["version"], "schedule_mode": "auto"}, token=coorganizer["token"])
+
+    # THEN the rename is made (sending a value is not changing it); the switch is still refused
+    assert (renamed["name"], renamed["schedule_mode"]) == ("Echoed Conf", "manual")
+    assert switched.status_code == 403
+
+
+def test_who_released_is_shown_to_the_organizers_only(api, owner, event):
+    # GIVEN a release, and a moderator and a track organizer of the event (both read the releases)
+    from chalicelib.domain.roles import grant_role
+
+    base = f"/v1/events/{event['id']}"
+    made = api.json("POST", base + "/schedule/releases", {"version": "v1"}, token=owner["token"], expect=201)
+    readers = {}
+    for role in ("moderator", "track_organizer"):
+        member = api.user(role.replace("_", ""))
+        grant_role(event_id=event["id"], user_id=member["id"], role=role)
+        readers[role] = api.json("GET", base + "/schedule/releases", token=member["token"], expect=200)["items"]
+    as_owner = api.json("GET", base + "/schedule/releases", token=owner["token"], expect=200)["items"]
+
+    # THEN `released_by` (a user id, domain/projections.py: organizers) reaches the owner alone
+    assert [r["released_by"] for r in as_owner] == [made["released_by"]] and made["released_by"]
+    assert {role: [sorted(r) for r in items] for role, items in readers.items()} == {
+        role: [["changes", "comment", "id", "number", "released_at", "version"]] for role in readers
+    }

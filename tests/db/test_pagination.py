@@ -165,6 +165,27 @@ def test_read_page_skips_what_keep_refuses_without_shortening_a_page(stack):
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("where", ["keep", "filter_condition"])
+def test_read_page_reads_at_most_its_page_budget_and_answers_where_it_stopped(stack, monkeypatch, where):
+    # GIVEN 12 tracks of which only the first and the last are live, and a budget of 3 Query pages of 1 item
+    from chalicelib.db import pagination
+    from chalicelib.db.base import Item
+
+    ids = _tracks(12, trashed=frozenset(range(1, 11)))
+    monkeypatch.setattr(pagination, "MAX_PAGES_READ", 3)
+    options = {"filter_condition": Item.trashed_at.does_not_exist()} if where == "filter_condition" else {}
+
+    # WHEN a client walks the list, whether its own code or DynamoDB filters
+    pages = _walk(2, page_size=1, **options)
+
+    # THEN each request stops after 3 pages (a filter matching little no longer reads the whole
+    # partition in one request), answering what it kept and a cursor where it stopped; together
+    # the pages hold every live item once
+    assert [track for page in pages for track in page] == ids
+    assert pages[0] == ids[:1] and [] in pages and len(pages) == 4
+
+
+@pytest.mark.integration
 def test_read_page_through_an_index_pages_with_the_index_keys(stack):
     from chalicelib.db.keys import USERS_INDEX_KEY
     from chalicelib.db.pagination import decode_cursor, read_page

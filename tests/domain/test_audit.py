@@ -1,5 +1,6 @@
 """The audit log (domain/audit.py): every successful change a signed-in caller makes through the
-API is recorded once, in one place (the request pipeline); deletes once, by the trash, with counts."""
+API is recorded once, in one place (the request pipeline); deletes of what the trash holds once, by
+the trash, with counts; other deletes (a role, an invite) by the pipeline."""
 
 from __future__ import annotations
 
@@ -97,3 +98,29 @@ def test_audit_write_failing_leaves_the_change_answered_as_done(api, admin, monk
 
     assert created.status_code == 201
     assert api.json("GET", f"/v1/events/{created.json_body['id']}", token=owner["token"])["name"] == "Still Made"
+
+
+def test_audit_records_deletes_the_trash_does_not_hold_a_member_removed_an_invite_withdrawn(api, admin):
+    # GIVEN an event with a member who accepted an invite, and an invite still pending
+    from support.api import mailed_code
+
+    owner, member = api.user("remover"), api.user("removed")
+    event = api.json("POST", "/v1/events", {"name": "Team Conf"}, token=owner["token"], expect=201)
+    base = f"/v1/events/{event['id']}"
+    api.json("POST", f"{base}/roles", {"email": member["email"], "role": "organizer"}, token=owner["token"], expect=201)
+    api.json("POST", "/v1/invites/accept", {"token": mailed_code(member["email"], "You are invited")},
+             token=member["token"], expect=200)  # fmt: skip
+    member_id = api.json("GET", "/v1/me", token=member["token"], expect=200)["id"]
+    pending = api.json("POST", f"{base}/roles", {"email": unique_email("never"), "role": "moderator"},
+                       token=owner["token"], expect=201)  # fmt: skip
+
+    # WHEN the owner takes the member's role away and withdraws the invite (no trash: gone at once)
+    api.json("DELETE", f"{base}/roles/{member_id}", token=owner["token"], expect=200)
+    api.json("DELETE", f"{base}/invites/{pending['id']}", token=owner["token"], expect=200)
+
+    # THEN the log says so: who lost access to the event, and who removed them
+    recorded = [(r["action"], r["kind"], r["item_id"], r["actor"]["name"])
+                for r in api.json("GET", f"/v1/audit?event_id={event['id']}&limit=100", token=admin)["items"]]  # fmt: skip
+    assert [r for r in recorded if r[0] == "delete"] == [
+        ("delete", "role", member_id, "Remover"), ("delete", "role", pending["id"], "Remover"),
+    ]  # fmt: skip

@@ -96,6 +96,25 @@ def test_email_change_link_dies_with_a_password_change(api):
     assert api.call("POST", "/v1/auth/email-change/confirm", {"token": code}).status_code == 410
 
 
+def test_email_change_requests_are_rate_limited_per_account_and_per_new_address(api):
+    # GIVEN an account that asked three times within the window to move to one address
+    user, other = api.user("mailer"), api.user("bystander")
+    target = unique_email("flooded")
+    asked = [_ask(api, user, target).status_code for _ in range(3)]
+
+    # WHEN it asks once more (another address), and another account asks for that same address
+    again = _ask(api, user, unique_email("elsewhere"))
+    someone_else = _ask(api, other, target)
+
+    # THEN both are 429 with Retry-After and mail nobody: the request is no way to mail any
+    # address without end (the account's name goes into the mail)
+    assert asked == [202, 202, 202]
+    assert (again.status_code, someone_else.status_code) == (429, 429)
+    assert int(again.headers["Retry-After"]) > 0
+    assert len(mails_to(target)) == 3
+    assert [m["subject"] for m in mails_to(user["email"])].count("Your Podium email is being changed") == 3
+
+
 @pytest.fixture(scope="module")
 def hostile_user(api):
     return api.user("hostile")

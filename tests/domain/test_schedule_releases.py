@@ -110,6 +110,7 @@ def test_release_schedule_lists_changes_since_the_last_release_and_mails_moved_s
     stored.save()
     draft = draft_changes(event_id="ev1")
     second = release_schedule(event=Event.get(event.pk, event.sk), version="v2", comment="", actor=ORGANIZER)
+    _run_release_mail_jobs()
 
     # THEN v1 lists the session as new, v2 as moved (what the draft said), and its speaker got the mail
     assert [c["title"] for c in release_view(first, audience=ORGANIZERS_AUDIENCE)["changes"]["new"]] == ["Engines"]
@@ -204,3 +205,83 @@ def test_release_schedule_canceled_by_a_concurrent_write_is_a_conflict(stack, mo
 
     assert "meanwhile" in str(refused.value)
     assert schedule_releases.latest_release(event_id=event.id) is None
+
+
+@pytest.mark.integration
+def test_release_schedule_mails_the_moved_speakers_from_a_job_once_however_often_it_runs(stack):
+    import json
+
+    from chalicelib.db.content import Event
+    from chalicelib.db.jobs import Job
+    from chalicelib.domain.outbox import list_mails
+    from chalicelib.domain.schedule_releases import release_schedule
+    from support.content import fresh
+
+    # GIVEN three released sessions, each with a speaker, all moved an hour later since
+    event = saved_event()
+    room = create(event, "room", name="Hall")
+    sessions = []
+    for n in range(3):
+        speaker = create(event, "speaker", name=f"Speaker {n}", email=f"speaker{n}@example.org")
+        sessions.append(create(event, "session", title=f"Talk {n}", state="accepted", room_id=room.id,
+                               speaker_ids=[speaker.id], starts_at=f"2026-03-22T0{n + 1}:00:00+00:00",
+                               ends_at=f"2026-03-22T0{n + 1}:30:00+00:00"))  # fmt: skip
+    release_schedule(event=event, version="v1", comment="", actor=ORGANIZER)
+    for session in sessions:
+        stored = fresh(session)
+        stored.starts_at, stored.ends_at = stored.starts_at + timedelta(hours=1), stored.ends_at + timedelta(hours=1)
+        stored.save()
+
+    def mailed() -> list[str]:
+        found = list_mails(event_id="ev1", state=None, limit=50, cursor=None).items
+        return sorted(m.to for m in found if m.template == "schedule_changed")
+
+    # WHEN v2 is released: the request only queues the mails' job (a release moving hundreds of
+    # talks composed hundreds of mails inline, past the API's timeout, after the release was made)
+    release_schedule(event=Event.get(event.pk, event.sk), version="v2", comment="", actor=ORGANIZER)
+    during_request = mailed()
+    assert [json.loads(j.args) for j in Job.scan(Job.name == "mail_schedule_release")] == [
+        {"event_id": "ev1", "number": 2}
+    ]
+    _run_release_mail_jobs()
+    _run_release_mail_jobs()  # delivered again
+
+    # THEN each speaker has one mail, however often the job ran
+    assert during_request == []
+    assert mailed() == ["speaker0@example.org", "speaker1@example.org", "speaker2@example.org"]
+
+
+def _run_release_mail_jobs() -> None:
+    """Run each queued `mail_schedule_release` job (as the queue's worker would)."""
+    import json
+
+    from chalicelib.db.jobs import Job
+    from chalicelib.jobs.registry import run
+    from chalicelib.request_context import RequestContext
+
+    context = RequestContext(actor=ORGANIZER, request_id="r1", base_url="http://127.0.0.1")
+    for queued in Job.scan(Job.name == "mail_schedule_release"):
+        run("mail_schedule_release", context, json.loads(queued.args))
+
+
+@pytest.mark.integration
+def test_release_schedule_too_large_for_one_item_is_422_and_writes_nothing(stack, monkeypatch):
+    from chalicelib.domain import schedule_releases
+    from chalicelib.domain.schedule_releases import list_releases, release_schedule
+    from chalicelib.errors import ValidationFailed
+
+    # GIVEN a schedule whose release would not fit a DynamoDB item (400 KB; here a smaller bound)
+    event = saved_event()
+    room = create(event, "room", name="Hall")
+    for n in range(3):
+        create(event, "session", title=f"Talk {n}", state="accepted", room_id=room.id,
+               starts_at=f"2026-03-22T0{n + 1}:00:00+00:00", ends_at=f"2026-03-22T0{n + 1}:30:00+00:00")  # fmt: skip
+    monkeypatch.setattr(schedule_releases, "MAX_RELEASE_BYTES", 100)
+
+    # WHEN it is released
+    with pytest.raises(ValidationFailed) as refused:
+        release_schedule(event=event, version="v1", comment="", actor=ORGANIZER)
+
+    # THEN a 422 says so (DynamoDB refused the item: a bare 500 after the checks), and nothing is written
+    assert refused.value.status == 422 and "too large for one release" in str(refused.value)
+    assert list_releases(event_id="ev1", limit=10, cursor=None).items == []

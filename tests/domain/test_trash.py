@@ -126,6 +126,34 @@ def test_restore_child_taken_along_with_its_event_is_refused(seeded):
     assert raised.value.to_body()["error"]["trashed_with"] == {"kind": "event", "id": "ev1"}
 
 
+def test_restore_child_of_an_event_whose_trashing_stopped_half_way_brings_it_back(seeded, monkeypatch):
+    # GIVEN an event whose move to the trash failed after two items (its job died): the event is
+    # live, those two items are in the trash under its operation
+    from chalicelib.domain import trash
+
+    written, trash_actions = [], trash.trash_actions
+
+    def failing_third(item, **kwargs):
+        written.append(item)
+        if len(written) == 3:
+            raise RuntimeError("throttled")
+        return trash_actions(item, **kwargs)
+
+    monkeypatch.setattr(trash, "trash_actions", failing_third)
+    with pytest.raises(RuntimeError):
+        _trash_event()
+    monkeypatch.setattr(trash, "trash_actions", trash_actions)
+    taken = written[:2]
+    assert not load("event", "ev1", "ev1").is_trashed()
+
+    # WHEN the trash list offers them and an organizer restores each
+    for item in taken:
+        trash.restore(kind=item.kind_name, item_id=item.id, event_id="ev1", actor=actor(OWNER))
+
+    # THEN they are back (refused before: "restore the event", which was never in the trash)
+    assert [load(item.kind_name, item.id, "ev1").is_trashed() for item in taken] == [False, False]
+
+
 def test_restore_event_whose_slug_was_taken_suggests_another(seeded):
     from chalicelib.domain.trash import restore
     from chalicelib.errors import Conflict

@@ -121,7 +121,10 @@ def test_remote_images_job_fetches_checks_and_thumbnails_each_and_reports_failur
     failed = {f["target_id"]: f["reason"] for f in result["failed"]}
     assert sorted(failed) == ["ev1", "sp2", "sp3", "sp4", "sp5"]
     assert "over the limit" in failed["ev1"]
-    assert "non-public address (10.0.0.8)" in failed["sp2"] and failed["sp5"] == failed["sp2"]
+    # the host is named, never the address the worker's resolver gave (the importer would learn
+    # the worker network's DNS answers: which internal names exist and where they point)
+    assert "intranet.example resolves to a non-public address" in failed["sp2"] and failed["sp5"] == failed["sp2"]
+    assert not [reason for reason in failed.values() if "10.0.0.8" in reason]
     assert local_fetch.count("intranet.example") == 1  # a refused host's other URLs are not tried again
     assert "not a decodable image" in failed["sp3"]
     assert "BMP images are not accepted" in failed["sp4"]
@@ -179,3 +182,50 @@ def test_remote_images_job_reports_a_malformed_stored_url_and_fetches_the_others
     # THEN that picture alone fails, named; the others are fetched
     assert [f["target_id"] for f in result["fetched"]] == [seeded.speaker_id]
     assert [(f["target_id"], f["reason"]) for f in result["failed"]] == [("sp9", "not a valid URL: http://[::1/me.jpg")]
+
+
+def test_remote_images_job_replaces_a_picture_fetched_from_a_url_the_import_no_longer_names(
+    seeded, worker, image_server, local_fetch
+):
+    from chalicelib.db import content, keys
+    from chalicelib.domain.uploads import remote_images
+
+    # GIVEN a speaker photo fetched from the export's URL, and an uploaded sponsor logo
+    pk = keys.event_pk(seeded.event_id)
+
+    def speaker():
+        return content.Speaker.get(pk, keys.child_sk("speaker", seeded.speaker_id))
+
+    speaker().update(actions=[content.Speaker.photo_url.set(image_server + "/photo.jpg")])
+    first = _run_job(seeded.event_id)
+    fetched_first = speaker().photo_file
+
+    # WHEN a re-import names another picture for the speaker, and one for the sponsor whose logo was
+    # uploaded (re-imports keep each item's file), and the job runs again
+    speaker().update(actions=[content.Speaker.photo_url.set(image_server + "/logo.png")])
+    from support.trash import put_file
+
+    sponsor = content.Sponsor.get(pk, keys.child_sk("sponsor", seeded.sponsor_id))
+    sponsor.update(actions=[content.Sponsor.logo_file.set(put_file("sponsor_logo/uploaded", "acme.png")),
+                            content.Sponsor.logo_url.set(image_server + "/logo.png")])  # fmt: skip
+    wanted = remote_images(event_id=seeded.event_id)
+    again = _run_job(seeded.event_id)
+
+    # THEN the new picture replaces the one fetched from the old URL; an uploaded file stays (the
+    # organizers chose it); a URL fetched already is not fetched again
+    assert [f["target_id"] for f in first["fetched"]] == [seeded.speaker_id]
+    assert [(w["target_id"], w["url"]) for w in wanted] == [(seeded.speaker_id, image_server + "/logo.png")]
+    assert [f["target_id"] for f in again["fetched"]] == [seeded.speaker_id]
+    assert speaker().photo_file.upload_id != fetched_first.upload_id
+    assert _objects_under(fetched_first.key.rsplit("/", 1)[0] + "/") == []  # the old picture's objects are gone
+    assert speaker().photo_file.content_type == "image/png"
+    assert remote_images(event_id=seeded.event_id) == []
+    assert content.Sponsor.get(pk, keys.child_sk("sponsor", seeded.sponsor_id)).logo_file.key == sponsor.logo_file.key
+
+
+def _objects_under(prefix: str) -> list[str]:
+    import boto3
+    from chalicelib.settings import settings
+
+    found = boto3.client("s3").list_objects_v2(Bucket=settings().uploads_bucket, Prefix=prefix)
+    return [o["Key"] for o in found.get("Contents", [])]

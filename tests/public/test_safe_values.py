@@ -8,8 +8,19 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 import pytest
-from chalicelib.public.bundle import Event, EventBundle, Post, Room, Session, SessionType, Speaker, Sponsor, Track
-from chalicelib.public.safe_values import _ANY_UNSAFE, safe_line, safe_text
+from chalicelib.public.bundle import (
+    Break,
+    Event,
+    EventBundle,
+    Post,
+    Room,
+    Session,
+    SessionType,
+    Speaker,
+    Sponsor,
+    Track,
+)  # fmt: skip
+from chalicelib.public.safe_values import _ANY_UNSAFE, LONGEST_SESSION, safe_line, safe_record, safe_text
 from chalicelib.site.render import render_event, render_index
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,6 +80,7 @@ def hostile_bundles(draw) -> EventBundle:
         ),
         sponsors=(Sponsor(id="o1", name=text(), description=text(), url=url(), tier=text()),),
         posts=(Post(id="b1", title=text(), body=text(), published_at=time()),),
+        breaks=(Break(id="k1", title=text(), starts_at=time(), ends_at=time(), room_ids=draw(st.sampled_from([(), ("r1",)]))),),
     )
 
 
@@ -148,3 +160,22 @@ def test_safe_line_and_safe_text_keep_every_printable_character():
     printable = "".join(chr(point) for point in range(0x110000) if chr(point).isprintable())
     assert _ANY_UNSAFE.search(printable) is None
     assert (safe_line(printable), safe_text(printable)) == (printable, printable)
+
+
+def test_break_lasting_decades_is_cut_to_a_week_and_its_day_renders():
+    # GIVEN a lunch break whose end was typed with the wrong year (the API takes 1970 to 2100)
+    start = datetime(2026, 3, 22, 12, tzinfo=UTC)
+    lunch = Break(id="k1", title="Lunch", starts_at=start, ends_at=datetime(2096, 3, 22, 13, tzinfo=UTC))
+    event = Event(id="e1", slug="long", name="Long", starts_at=start, ends_at=start, timezone="UTC")
+    session = Session(id="s1", title="Talk", starts_at=start, ends_at=datetime(2026, 3, 22, 13, tzinfo=UTC),
+                      state="accepted", room_id="r1")  # fmt: skip
+
+    # WHEN it is made safe and the event rendered
+    cut = safe_record(lunch)
+    files = render_event(EventBundle(event=event, rooms=(Room(id="r1", name="Hall"),), sessions=(session,),
+                                     breaks=(lunch,)), base_url=BASE_URL)  # fmt: skip
+
+    # THEN it lasts a week, as a session would: the day grid has a row per 5 minutes of what it
+    # holds, and 70 years of rows would never render (the event's site would stop updating)
+    assert cut.ends_at == start + LONGEST_SESSION
+    assert len(files["e/long/schedule/2026-03-22/index.html"]) < 2_000_000

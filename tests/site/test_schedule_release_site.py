@@ -203,3 +203,22 @@ def test_breaks_show_on_the_day_room_and_track_grids_in_both_modes_and_blockers_
         assert page.count('class="grid-block"') == 1, page
         assert '<span class="t">Lunch</span>' in page
     assert not [path for path, data in files.items() if b"Rigging" in data]
+
+
+@pytest.mark.parametrize("state", ["rejected", "withdrawn", "canceled"])
+def test_manual_mode_session_leaving_the_public_states_after_its_release_leaves_the_site_at_once(released, state):
+    # GIVEN "Engines" released as v1 (accepted), then rejected, withdrawn by its speaker or canceled
+    _, engines, _ = released
+    stored = fresh(engines)
+    stored.state = state
+    stored.save()
+
+    # WHEN the site is built in manual mode (no release since)
+    files = _site("manual")
+
+    # THEN no page or feed shows it: only accepted or confirmed talks are ever public; the next
+    # release's changelog lists it as canceled
+    assert PREFIX + f"sessions/{engines.id}/index.html" not in files
+    assert json.loads(files[PREFIX + "search.json"])["sessions"] == []
+    assert _c3voc_starts(files) == {}
+    assert not [path for path, data in files.items() if b"Difference Engines" in data]

@@ -7,7 +7,10 @@ network the worker runs in (the instance metadata service, a database port). Eve
   link-local, multicast, reserved, shared or unspecified; IPv6 forms embedding such an IPv4
   address judged as that address) and connects to the very address it checked, so a second DNS
   answer (rebinding) cannot switch it; https still checks the certificate against the host name;
-- follows at most MAX_REDIRECTS redirects, each checked like the first URL;
+- refuses the ports browsers refuse (the Fetch standard's bad ports: SMTP, SSH, IRC…), where a
+  GET would speak to another protocol's server;
+- follows at most MAX_REDIRECTS redirects, each checked like the first URL, never from https to
+  plain http (what TLS guarded would then travel in the clear);
 - stops reading past `max_bytes` and gives up after `timeout` seconds in all.
 A refusal raises FetchRefused with a reason fit for a job's result.
 """
@@ -40,6 +43,13 @@ _NEVER = tuple(
     )
 )  # fmt: skip
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# https://fetch.spec.whatwg.org/#bad-port: no browser fetches from these, nor does Podium.
+BAD_PORTS = frozenset({
+    0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104,
+    109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526,
+    530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045,
+    4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+})  # fmt: skip
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Iterable[str]]
@@ -110,6 +120,8 @@ def fetch(
         answer = _get_once(url, max_bytes=max_bytes, deadline=deadline, resolve=resolve, also_allow=also_allow)
         if isinstance(answer, Fetched):
             return answer
+        if url[:6].lower() == "https:" and answer[:5].lower() == "http:":
+            raise FetchRefused(f"redirect from https to plain http: {answer[:200]}")
         url = answer  # a redirect: checked again from the start
     raise FetchRefused(f"more than {MAX_REDIRECTS} redirects")
 
@@ -128,6 +140,8 @@ def _get_once(
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as err:
         raise FetchRefused(f"bad port in {url[:200]}") from err
+    if port in BAD_PORTS:
+        raise FetchRefused(f"port {port} is not one images are fetched from: {url[:200]}")
     address = _checked_address(parts.hostname, port, resolve, also_allow)
     connection = _connection(parts.scheme, parts.hostname, address, port, _left(deadline))
     # Socket timeouts bound each read, not their sum: a server sending a byte of its TLS handshake
@@ -189,7 +203,9 @@ def _checked_address(host: str, port: int, resolve: Resolver, also_allow: frozen
         raise HostRefused(f"cannot resolve {host[:200]}")
     refused = [a for a in found if not is_public_address(a) and str(a) not in also_allow]
     if refused:
-        raise HostRefused(f"{host[:200]} resolves to a non-public address ({refused[0]})")
+        # The host alone: the address is the worker's DNS answer, which the importer reading the
+        # job's result must not learn (which internal names exist, and where they point).
+        raise HostRefused(f"{host[:200]} resolves to a non-public address")
     return str(found[0])
 
 

@@ -3,6 +3,7 @@ notification choices; and the day partitions that collect proposals for the dail
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from pynamodb.attributes import ListAttribute, UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
@@ -61,3 +62,11 @@ class DigestDay(Item, discriminator="digest_day"):
 def new_outbox_id(now: datetime) -> str:
     """An outbox id that sorts by queueing time (microseconds), with a random tail against ties."""
     return f"{now:%Y%m%d%H%M%S%f}-{new_id(6)}"
+
+
+def outbox_id_for(at: datetime, *names: str) -> str:
+    """The same outbox id every time for one mail of one occasion (`at` and `names`, e.g. a release
+    and a speaker's session): a job run again adds no mail twice. Sorts by `at` as new_outbox_id."""
+    digest = int(hashlib.sha256("\0".join(names).encode()).hexdigest(), 16)
+    tail = "".join("0123456789abcdefghijklmnopqrstuvwxyz"[(digest >> (6 * i)) % 36] for i in range(6))
+    return f"{at:%Y%m%d%H%M%S%f}-{tail}"

@@ -31,6 +31,10 @@ from chalicelib.errors import BadRequest
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
 MAX_CURSOR_LENGTH = 2000
+# Query pages (`page_size` items each) one request reads at most. A filter matching little (a name
+# no account has, one event's records in a busy month) then answers a short or empty page and a
+# cursor where it stopped, rather than reading a whole partition (past the API's timeout) at once.
+MAX_PAGES_READ = 20
 _SIGNATURE_BYTES = 16
 _CURSOR = re.compile(r"([A-Za-z0-9_-]{1,1900})\.([A-Za-z0-9_-]{22})")
 _LIMIT = re.compile(r"[0-9]{1,3}")
@@ -145,7 +149,9 @@ def read_page(
 
     The Query is read lazily, `page_size` items (default `limit` + 1) per DynamoDB page, and
     stops at the first kept item past the page: filters (DynamoDB's or `keep`) never shorten a
-    page while more items follow, and a list never ends on an empty page.
+    page while more items follow, and a list never ends on an empty page, except after
+    MAX_PAGES_READ pages: then the page holds what was kept so far and the cursor goes on from
+    the last item read.
     """
     index = source if isinstance(source, Index) else None
     found = source.query(
@@ -155,6 +161,7 @@ def read_page(
         page_size=page_size or limit + 1,
         **query_options,
     )
+    budget = found.page_iter = _PageBudget(found.page_iter, MAX_PAGES_READ)
     kept: list[Any] = []
     for item in found:
         if keep(item):
@@ -162,8 +169,35 @@ def read_page(
             if len(kept) > limit:
                 break
     page = kept[:limit]
-    more = len(kept) > limit
-    return Page(page, encode_cursor(key_of(page[-1], index=index), secret=secret) if more else None)
+    if len(kept) > limit:
+        return Page(page, encode_cursor(key_of(page[-1], index=index), secret=secret))
+    return Page(page, encode_cursor(budget.last_evaluated_key, secret=secret) if budget.cut else None)
+
+
+class _PageBudget:
+    """A Query's pages (pynamodb's PageIterator), at most `budget` of them: past it the Query ends
+    as if the partition had (`cut`), its `last_evaluated_key` naming where to go on."""
+
+    def __init__(self, pages: Any, budget: int) -> None:
+        self.pages, self.budget, self.read, self.cut = pages, budget, 0, False
+
+    def __iter__(self) -> _PageBudget:
+        return self
+
+    def __next__(self) -> Any:
+        if self.read >= self.budget:
+            self.cut = self.pages.last_evaluated_key is not None
+            raise StopIteration
+        self.read += 1
+        return next(self.pages)
+
+    @property
+    def last_evaluated_key(self) -> Any:
+        return self.pages.last_evaluated_key
+
+    @property
+    def key_names(self) -> Any:
+        return self.pages.key_names
 
 
 def page_of_list(items: list[Any], *, partition: str, limit: int, cursor: str | None, secret: str) -> Page:

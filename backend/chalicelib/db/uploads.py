@@ -26,6 +26,9 @@ class StoredFile(MapAttribute):
     thumbnails = MapAttribute(null=True)
     # The same names → "<w>x<h>", the real size of each (a logo fits inside its box, smaller).
     thumbnail_sizes = MapAttribute(null=True)
+    # The URL an import named, when the file was fetched from it (domain/uploads.accept_fetched_image);
+    # None for an upload. A picture fetched from a URL the item no longer names is fetched again.
+    source_url = UnicodeAttribute(null=True)
 
 
 class Upload(Item, discriminator="upload"):

@@ -12,6 +12,7 @@ from chalicelib.actors import Actor
 from chalicelib.clock import clock
 from chalicelib.db.audit import AuditRecord
 from chalicelib.db.base import new_id
+from chalicelib.db.content import CHILD_KINDS
 from chalicelib.db.keys import audit_month_pk, audit_pk, time_ordered_sk
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.domain.permissions import authorize, split
@@ -23,6 +24,10 @@ _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")  # ASCII digits only: \d matche
 # Actions the pipeline leaves to their domain's own record (the trash writes one per operation,
 # with what went along) and those no signed-in change makes worth a line (signing in or up).
 _RECORDED_ELSEWHERE = frozenset({"trash", "auth"})
+# The kinds the trash holds (domain/trash.py's KINDS): their deletes are trash operations, which the
+# trash records with what went along. Other deletes (a member's role, an invite, a question) are
+# final and recorded here like any change.
+TRASH_KINDS = ("user", "event", *CHILD_KINDS)
 _ITEM_PARAMS = ("item_id", "trashed_id", "user_id", "invite_id", "mail_id", "upload_id", "name")
 
 
@@ -44,8 +49,8 @@ def record_request(*, action: str, method: str, actor: Actor, params: dict[str, 
     """The pipeline's record of a successful change (any method but GET) by a signed-in caller:
     the route's action, the item its path names (or the id a create answers), its event."""
     kind, verb = split(action)
-    if method == "GET" or actor.is_anonymous or kind in _RECORDED_ELSEWHERE or verb == "delete":
-        return  # deletes are trash operations: the trash records them, with their counts
+    if method == "GET" or actor.is_anonymous or kind in _RECORDED_ELSEWHERE or (verb == "delete" and kind in TRASH_KINDS):
+        return
     item_id = next((str(params[p]) for p in _ITEM_PARAMS if isinstance(params.get(p), str)), None)
     if item_id is None and isinstance(result, dict) and isinstance(result.get("id"), str):
         item_id = result["id"]

@@ -12,8 +12,9 @@ from chalicelib.clock import clock
 from chalicelib.db.base import is_condition_failure, transact_write
 from chalicelib.db.keys import email_guard_key, email_key
 from chalicelib.db.users import EmailGuard, User
-from chalicelib.domain import onetime
+from chalicelib.domain import onetime, ratelimit
 from chalicelib.domain.accounts import (
+    SLOW_DOWN,
     find_user_by_email,
     get_user,
     normalize_email,
@@ -26,18 +27,24 @@ from chalicelib.request_context import current_context
 PURPOSE = "email_change"
 CHANGE_SECONDS = 24 * 3600
 ANSWER = "We mailed a link to the new address; the change takes effect when you open it."
+# Each request mails the new address (with the account's name in it) and the old one: a few per
+# window per account and per new address, or a signed-in account could mail anyone without end.
+LIMIT_PER_ACCOUNT, LIMIT_PER_ADDRESS, WINDOW = 3, 3, 900
 
 
 def request_email_change(*, user_id: str, email: str, current_password: str, client_address: str) -> dict[str, str]:
     """Mail a confirmation link to `email` (the old address is told too). An address another
     account holds gets a mail saying so instead, and the answer is the same, so it tells
     nobody which addresses have accounts. Raises 422 naming the field for a wrong password
-    (rate-limited as a sign-in) or the address the account has already."""
+    (rate-limited as a sign-in) or the address the account has already; 429 past a few requests
+    per account or per new address in a window."""
     user = get_user(user_id)
     verify_current_password(user, current_password, client_address=client_address)
     email = normalize_email(email)
     if email == user.email:
         raise ValidationFailed("This is your address already.", fields={"email": "is your current address"})
+    ratelimit.take("email-change-user", user.id, limit=LIMIT_PER_ACCOUNT, window=WINDOW, message=SLOW_DOWN)
+    ratelimit.take("email-change-email", email, limit=LIMIT_PER_ADDRESS, window=WINDOW, message=SLOW_DOWN)
     if find_user_by_email(email) is not None:
         _mail(email, "Someone tried to move a Podium account to your email",
               "Hello,\n\nsomeone asked to move another Podium account to this email address, which has an "

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters.mail import send_email
 from chalicelib.clock import clock
 from chalicelib.db.base import is_condition_failure
 from chalicelib.db.keys import OUTBOX_SK_PREFIX, event_pk, outbox_key
-from chalicelib.db.mail import FAILED, OUTBOX_STATES, QUEUED, SENDING, SENT, OutboxMail, new_outbox_id
+from chalicelib.db.mail import FAILED, OUTBOX_STATES, QUEUED, SENDING, SENT, OutboxMail, new_outbox_id, outbox_id_for
 from chalicelib.db.pagination import Page, read_page
 from chalicelib.domain import mail_templates
 from chalicelib.domain.content import list_all
@@ -38,17 +38,23 @@ SENDING_LEASE = timedelta(minutes=15)
 
 
 def add(
-    *, event_id: str, to: str, mail: mail_templates.RenderedMail, template: str | None, session_id: str | None = None
-) -> OutboxMail:
-    """Queue one composed mail (not sent yet)."""
-    now = clock().now()
-    mail_id = new_outbox_id(now)
+    *, event_id: str, to: str, mail: mail_templates.RenderedMail, template: str | None, session_id: str | None = None,
+    mail_id: str | None = None,
+) -> OutboxMail | None:  # fmt: skip
+    """Queue one composed mail (not sent yet). With `mail_id` (db/mail.outbox_id_for), a mail
+    added under it before is not added again: None."""
+    chosen = mail_id or new_outbox_id(clock().now())
     item = OutboxMail(
-        *outbox_key(event_id, mail_id), id=mail_id, event_id=event_id, to=to, subject=mail.subject,
-        text=mail.text, html=mail.html, template=template, session_id=session_id, state=QUEUED,
+        *outbox_key(event_id, chosen), id=chosen, event_id=event_id, to=to, subject=mail.subject, text=mail.text,
+        html=mail.html, template=template, session_id=session_id, state=QUEUED,
     )  # fmt: skip
     item.stamp()
-    item.save()
+    try:
+        item.save(condition=OutboxMail.pk.does_not_exist())
+    except PutError as err:
+        if mail_id is None or not is_condition_failure(err):
+            raise
+        return None
     return item
 
 
@@ -65,23 +71,26 @@ def deliver(items: list[OutboxMail], *, delivery: str) -> list[str]:
 
 
 def mail_speakers(
-    *, event: Any, session: Any, speakers: Iterable[Any], template_name: str, extra: dict[str, str] | None = None
-) -> list[str]:
+    *, event: Any, session: Any, speakers: Iterable[Any], template_name: str, extra: dict[str, str] | None = None,
+    once: tuple[datetime, str] | None = None,
+) -> list[str]:  # fmt: skip
     """Compose `template_name` for each speaker with an email and deliver it as the template says
-    (send now or queue); `extra` adds values the speaker's own don't hold (a room's name). Returns
-    the send jobs' ids (none when queued)."""
+    (send now or queue); `extra` adds values the speaker's own don't hold (a room's name). With
+    `once` (a moment and a name of the occasion), a speaker mailed on it before is not mailed
+    again. Returns the send jobs' ids (none when queued)."""
     template = mail_templates.get_template(event_id=event.id, name=template_name)
-    items = [
+    added = [
         add(
             event_id=event.id, to=speaker.email, template=template_name, session_id=session.id,
             mail=mail_templates.render(
                 template, mail_templates.speaker_values(event=event, session=session, speaker=speaker) | (extra or {})
             ),
+            mail_id=outbox_id_for(once[0], once[1], session.id, speaker.id) if once else None,
         )
         for speaker in speakers
         if speaker.email
     ]
-    return deliver(items, delivery=template.delivery)
+    return deliver([item for item in added if item is not None], delivery=template.delivery)
 
 
 def compose_by_filter(*, event: Any, template_name: str, filters: dict[str, Any], delivery: str) -> dict[str, Any]:

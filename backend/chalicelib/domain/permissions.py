@@ -253,7 +253,7 @@ def check_write(relations: Relations, action: str, *, resource: Any = None, fiel
     if verb not in ("create", "update"):
         return
     if verb == "update":  # a create makes its creator the item's owner (an event's), holding them all
-        _check_field_actions(relations, kind, fields)
+        _check_field_actions(relations, kind, fields, resource=resource)
     refusals: list[PodiumError] = []
     for name in sorted(relations.names):
         if verb not in PERMISSIONS.get(name, {}).get(kind, ()):
@@ -268,12 +268,14 @@ def check_write(relations: Relations, action: str, *, resource: Any = None, fiel
         raise refusals[0]
 
 
-def _check_field_actions(relations: Relations, kind: str, fields: dict[str, Any]) -> None:
-    """Raise naming each field in `fields` whose own action (FIELD_ACTIONS) no relation grants."""
+def _check_field_actions(relations: Relations, kind: str, fields: dict[str, Any], *, resource: Any = None) -> None:
+    """Raise naming each field in `fields` whose own action (FIELD_ACTIONS) no relation grants and
+    whose value differs from the resource's: a client sending back what it read changes nothing."""
     refused = {}
     for field in sorted(fields):
         needed, reason = FIELD_ACTIONS.get((kind, field), ("", ""))
-        if needed and not decide(relations, needed):
+        unchanged = resource is not None and getattr(resource, field, None) == fields[field]
+        if needed and not unchanged and not decide(relations, needed):
             refused[field] = reason
     if refused:
         raise Forbidden(f"Your role does not allow changing {', '.join(refused)}.", fields=refused)

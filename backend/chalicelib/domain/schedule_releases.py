@@ -4,8 +4,8 @@ release lists what changed since the one before (new, moved, canceled, room chan
 This module owns the rule end to end: what a snapshot holds (every public session's schedule
 fields), how two snapshots differ, how the site applies the latest snapshot to the live sessions
 (`released_sessions`), and the one state change, `release_schedule`, with its effects (the
-release item, the mails to the speakers whose sessions moved, and through the table's stream a
-render of the site).
+release item, the mails to the speakers whose sessions moved (a job, `mail_release`), and through
+the table's stream a render of the site).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from chalicelib.db import content
 from chalicelib.db.base import is_condition_failure, is_transaction_conflict, new_id, transact_write
 from chalicelib.db.keys import (
     SCHEDULE_RELEASE_SK_PREFIX,
+    event_key,
     event_pk,
     schedule_head_key,
     schedule_release_key,
@@ -38,6 +39,7 @@ from chalicelib.domain.content import _speakers, list_all
 from chalicelib.domain.projections import Audience, project
 from chalicelib.domain.tokens import signing_key
 from chalicelib.errors import Conflict, ValidationFailed
+from chalicelib.jobs.enqueue import enqueue
 from chalicelib.public.bundle import PUBLIC_SESSION_STATES
 from chalicelib.public.bundle import Session as PublicSession
 from chalicelib.public.memo import SameInputs
@@ -46,6 +48,9 @@ AUTO, MANUAL = "auto", "manual"
 SCHEDULE_MODES = (AUTO, MANUAL)
 CHANGE_KINDS = ("new", "moved", "canceled", "room_changed")
 MAX_VERSION, MAX_COMMENT = 60, 2000
+# What a release's packed changes and snapshot may hold: the item must stay under DynamoDB's 400 KB
+# (some thousands of sessions at once), else the write fails after every check (a bare 500).
+MAX_RELEASE_BYTES = 380_000
 # The changes whose speakers get the `schedule_changed` mail: their talk has a new time or room.
 # New sessions' speakers heard of them when accepted; canceled ones by the state change's mail.
 MAILED_CHANGES = ("moved", "room_changed")
@@ -135,7 +140,9 @@ def released_sessions(
     sessions: Iterable[PublicSession], snapshot: Mapping[str, Any], *, slot: str = ""
 ) -> tuple[PublicSession, ...]:
     """The public sessions as released: schedule fields (times, room, state) from the snapshot,
-    every other field live; a session the snapshot does not hold is not on the schedule."""
+    every other field live; a session the snapshot does not hold is not on the schedule, nor one
+    whose live state is no longer public (rejected, withdrawn, canceled since): only accepted or
+    confirmed talks are ever shown, and the next release lists it as canceled."""
 
     def as_released(session: PublicSession, entry: Any) -> PublicSession:
         starts_at, ends_at, room_id, state = entry
@@ -147,7 +154,7 @@ def released_sessions(
     return tuple(
         RELEASED_SESSIONS.get((slot, s.id), (s, snapshot[s.id]), lambda s=s: as_released(s, snapshot[s.id]))
         for s in sessions
-        if s.id in snapshot
+        if s.id in snapshot and s.state in PUBLIC_SESSION_STATES
     )
 
 
@@ -217,20 +224,26 @@ def release_schedule(*, event: content.Event, version: str, comment: str, actor:
     Effects: the release item (its changes against the latest release and the snapshot the site
     and feeds then show in manual mode), the head naming it and the version's guard, in one
     transaction conditioned on the head still naming the release the changes were computed from
-    (two releases at once: one is a 409); then the `schedule_changed` mail (outbox) to each speaker
-    of a moved or room-changed session. The table's stream asks for the site's render."""
+    (two releases at once: one is a 409); then the job mailing `schedule_changed` (outbox) to each
+    speaker of a moved or room-changed session (`mail_release`). The table's stream asks for the
+    site's render."""
     version, comment = version.strip(), (comment or "").strip()
     if not 1 <= len(version) <= MAX_VERSION:
         raise ValidationFailed("A version is 1 to 60 characters.", fields={"version": "must be 1 to 60 characters"})
     head = _head(event.id)
     previous = latest_release(event_id=event.id, head=head)
-    current, titles, rooms, live = _schedule_now(event.id)
+    current, titles, rooms, _ = _schedule_now(event.id)
     changes = changes_between(stored_snapshot(previous), current, titles=titles, room_names=rooms)
     now, release_id, number = clock().now(), new_id(), int(previous.number) + 1 if previous else 1
     release = content.ScheduleRelease(
         *schedule_release_key(event.id, number), id=release_id, event_id=event.id, number=number, label=version,
         comment=comment or None, released_at=now, released_by=actor.id, changes=pack(changes), snapshot=pack(current),
     )  # fmt: skip
+    if len(release.changes) + len(release.snapshot) + len(comment) > MAX_RELEASE_BYTES:
+        raise ValidationFailed(
+            f"This schedule is too large for one release ({len(current)} sessions on it, "
+            f"{change_count(changes)} changes since the last release); keep this event's schedule in auto mode."
+        )
     release.stamp()
     guard = content.ScheduleVersion(*schedule_version_key(event.id, version), event_id=event.id, release_id=release_id)
     try:
@@ -252,8 +265,23 @@ def release_schedule(*, event: content.Event, version: str, comment: str, actor:
         if is_condition_failure(err) or is_transaction_conflict(err):
             raise _release_conflict(event.id, version) from err
         raise
-    _mail_speakers(event, changes, {s.id: s for s in live}, rooms)
+    if any(changes.get(kind) for kind in MAILED_CHANGES):
+        # A job: a release moving hundreds of talks composes a mail per speaker, more than a request
+        # may take (the release is made; the client would see a timeout).
+        enqueue("mail_schedule_release", _event_id=event.id, event_id=event.id, number=number)
     return release
+
+
+def mail_release(*, event_id: str, number: int) -> dict[str, int]:
+    """The `schedule_changed` mail to each speaker of a session release `number` moved or put in
+    another room (the release's job). A speaker mailed about the release already is not mailed
+    again, so a job delivered twice mails nobody twice."""
+    release = content.ScheduleRelease.get(*schedule_release_key(event_id, number), consistent_read=True)
+    event = content.Event.get(*event_key(event_id), consistent_read=True)
+    _, _, rooms, live = _schedule_now(event_id)
+    changes = unpack(release.changes)
+    _mail_speakers(event, changes, {s.id: s for s in live}, rooms, once=(release.released_at, release.id))
+    return {"sessions": sum(len(changes.get(kind, ())) for kind in MAILED_CHANGES)}
 
 
 def _release_conflict(event_id: str, version: str) -> Conflict:
@@ -266,7 +294,7 @@ def _release_conflict(event_id: str, version: str) -> Conflict:
 
 def _mail_speakers(
     event: content.Event, changes: Mapping[str, list[dict[str, Any]]], sessions: Mapping[str, content.Session],
-    rooms: Mapping[str, str],
+    rooms: Mapping[str, str], *, once: tuple[datetime, str],
 ) -> None:  # fmt: skip
     for kind in MAILED_CHANGES:
         for change in changes.get(kind, ()):
@@ -276,4 +304,5 @@ def _mail_speakers(
             outbox.mail_speakers(
                 event=event, session=session, speakers=_speakers(event.id, list(session.speaker_ids or [])),
                 template_name="schedule_changed", extra={"session_room": rooms.get(session.room_id or "", "")},
+                once=once,
             )

@@ -57,7 +57,7 @@ from chalicelib.jobs.enqueue import enqueue
 from chalicelib.jobs.results import delete_result_files
 from chalicelib.settings import settings
 
-KINDS = ("user", "event", *content.CHILD_KINDS)
+KINDS = audit.TRASH_KINDS
 SWEEP_BATCH = 500  # items per sweeper run: an hourly run catches up on any backlog
 LINK_ATTEMPTS = 10  # tries of a session's trash or restore whose speakers keep changing meanwhile
 # An operation on more items than this runs as a job: a user with 500 items took 12-16 s in one
@@ -442,18 +442,44 @@ def restore(*, kind: str, item_id: str, actor: Actor, event_id: str | None = Non
 
 
 def _require_head(item: Item) -> None:
-    if not is_head(item):
-        kind = item.kind_name
-        head_kind, _, rest = (item.trash_op or "").partition(":")
-        raise Conflict(
-            f"This {kind.replace('_', ' ')} was deleted with its {head_kind}; restore the {head_kind}.",
-            trashed_with={"kind": head_kind, "id": rest.rsplit(":", 1)[0]},
-        )
+    """Items taken along with their event or user come back with it; alone only when the head is
+    not in the trash: its trashing stopped half way (a job that died), so no restore of it could
+    ever bring them back."""
+    if is_head(item):
+        return
+    kind = item.kind_name
+    head_kind, _, rest = (item.trash_op or "").partition(":")
+    head_id = rest.rsplit(":", 1)[0]
+    if not _head_in_trash(head_kind, head_id):
+        return
+    raise Conflict(
+        f"This {kind.replace('_', ' ')} was deleted with its {head_kind}; restore the {head_kind}.",
+        trashed_with={"kind": head_kind, "id": head_id},
+    )
+
+
+def _head_in_trash(kind: str, item_id: str) -> bool:
+    """Whether the head of an operation (an event or a user) is in the trash (or gone for good:
+    then its items are refused as before)."""
+    key = event_key(item_id) if kind == "event" else user_key(item_id)
+    try:
+        head = Item.get(*key, consistent_read=True)
+    except DoesNotExist:
+        return True
+    return head.is_trashed() or head.is_gone()
 
 
 def _event_group(event: Item) -> list[Item]:
-    """The items trashed with an event, under its operation (the event among them)."""
-    return [i for i in _partition(event.id) if i.is_trashed() and i.trash_op == event.trash_op]  # type: ignore[attr-defined]
+    """The items trashed with an event, under its operation, the event last (`_event_last`)."""
+    return _event_last([i for i in _partition(event.id) if i.is_trashed() and i.trash_op == event.trash_op])  # type: ignore[attr-defined]
+
+
+def _event_last(group: list[Item]) -> list[Item]:
+    """A group to restore with its event last, as trashing puts it last: a restore cut short half
+    way (a timeout, throttling) leaves the event in the trash, so running it again finds the
+    event and restores the rest. Restored first, the event was live while its children stayed
+    trashed under its operation, which no restore could reach any more (they expired)."""
+    return sorted(group, key=lambda item: item.kind_name == "event")
 
 
 def start_restore(*, item: Item, actor: Actor, slug: str | None = None) -> dict[str, Any]:
@@ -500,7 +526,7 @@ def _user_restore_groups(user: Item) -> list[tuple[list[Item], str]]:
     checked here (409 with a suggestion when a live event took one)."""
     groups = []
     for event_id in _owned_events(user.id):  # type: ignore[attr-defined]
-        group = [i for i in _partition(event_id) if i.is_trashed() and i.trash_op == user.trash_op]
+        group = _event_last([i for i in _partition(event_id) if i.is_trashed() and i.trash_op == user.trash_op])
         event = next((i for i in group if i.kind_name == "event"), None)
         if event is not None:
             groups.append((group, _free_slug_for(event, None)))  # type: ignore[arg-type]

@@ -348,9 +348,15 @@ def remote_images(*, event_id: str) -> list[dict[str, str]]:
         for item in items:
             for kind in _REMOTE_KINDS.get(kind_name, ()):
                 url = getattr(item, REMOTE_URL_FIELDS[kind], None) or ""
-                if url.startswith(("http://", "https://")) and getattr(item, KINDS[kind].field, None) is None:
+                if url.startswith(("http://", "https://")) and _fetch_wanted(getattr(item, KINDS[kind].field, None), url):
                     wanted.append({"kind": kind, "target_id": item.id, "url": url})
     return wanted
+
+
+def _fetch_wanted(current: StoredFile | None, url: str) -> bool:
+    """Whether the picture at `url` should become the item's file: it has none, or only one fetched
+    from another URL (a re-import named a new picture). An uploaded file is the organizers' choice."""
+    return current is None or (current.source_url is not None and current.source_url != url)
 
 
 def accept_fetched_image(
@@ -358,7 +364,8 @@ def accept_fetched_image(
 ) -> str | None:
     """Store image bytes fetched from `url` as the target's file, as if uploaded: an accepted
     Upload of the current actor, the verified copy under files/, thumbnails queued. Returns the
-    upload id; None when the target has a file already or no longer names `url` (nothing stored).
+    upload id; None when the target has a file already (uploaded, or fetched from `url`) or no
+    longer names `url` (nothing stored). One fetched from another URL is replaced, its objects deleted.
 
     The caller checked the bytes are an image of `content_type`; they are checked again here
     against the type's magic bytes. Raises ValidationFailed (not such an image), Forbidden/NotFound.
@@ -367,7 +374,7 @@ def accept_fetched_image(
     rule = _rule(kind)
     _may_edit_target(actor, kind, event_id, target_id)
     item = _load_target(rule, event_id, target_id)
-    if getattr(item, rule.field) is not None or getattr(item, REMOTE_URL_FIELDS[kind], None) != url:
+    if not _fetch_wanted(getattr(item, rule.field), url) or getattr(item, REMOTE_URL_FIELDS[kind], None) != url:
         return None
     problem = file_problem(content_type=content_type, data=data) if content_type in rule.content_types else (
         f"{content_type} is not accepted for {kind}"
@@ -390,12 +397,16 @@ def accept_fetched_image(
     files.put_stored_file(key, data, content_type=content_type)
     # Marked servable before it is attached: an attached file is never one nothing would serve.
     _mark_verified(record, rule, key)
-    stored = StoredFile(upload_id=upload_id, key=key, content_type=content_type, filename=filename, size=len(data))
+    stored = StoredFile(
+        upload_id=upload_id, key=key, content_type=content_type, filename=filename, size=len(data), source_url=url
+    )
     try:
-        _attach(record, rule, stored)
+        replaced = _attach(record, rule, stored)
     except (NotFound, Conflict):
         files.delete_stored_folder(_folder(key))
         raise
+    if replaced is not None:  # a picture fetched from the URL the item named before
+        files.delete_stored_folder(_folder(replaced.key))
     enqueue("make_thumbnails", _event_id=event_id, upload_id=upload_id)
     return upload_id
 

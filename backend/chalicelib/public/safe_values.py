@@ -31,6 +31,7 @@ R = TypeVar("R")
 EARLIEST = datetime(2, 1, 1, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, tzinfo=UTC)
 LONGEST_SESSION = timedelta(days=7)
+GRID_KINDS = frozenset({"Session", "Break"})  # records the day grids draw, cut to LONGEST_SESSION
 # Rich-text and long fields: line breaks are content there (paragraphs, Markdown).
 MULTILINE_FIELDS = frozenset(
     {
@@ -115,16 +116,18 @@ def safe_record(record: R, *, where: str = "") -> R:
         for field in dataclasses.fields(record)  # type: ignore[arg-type]
         if isinstance(getattr(record, field.name), datetime) and not in_range(getattr(record, field.name))
     ]
-    if out_of_range and type(record).__name__ == "Session":
+    kind = type(record).__name__
+    if out_of_range and kind == "Session":
         changes.update(starts_at=None, ends_at=None)  # shown unscheduled rather than at a wrong time
         logger().warning("session time out of range; shown unscheduled", extra={"item": label})
-    elif type(record).__name__ == "Session" and _too_long(record):
-        # The day grid has a row per 5 minutes of a session: one "lasting" centuries would never render.
-        changes["ends_at"] = _aware(record.starts_at) + LONGEST_SESSION  # type: ignore[attr-defined]
-        logger().warning("session longer than a week; cut to a week", extra={"item": label})
     elif out_of_range:
         changes.update({name: clamped(getattr(record, name)) for name in out_of_range})
         logger().warning("time out of range; clamped", extra={"item": label, "fields": out_of_range})
+    starts_at = changes.get("starts_at", getattr(record, "starts_at", None))
+    if kind in GRID_KINDS and _too_long(starts_at, changes.get("ends_at", getattr(record, "ends_at", None))):
+        # The day grid has a row per 5 minutes of a session or break: one "lasting" centuries would never render.
+        changes["ends_at"] = _aware(starts_at) + LONGEST_SESSION
+        logger().warning("longer than a week; cut to a week", extra={"item": label})
     return dataclasses.replace(record, **changes) if changes else record  # type: ignore[type-var]
 
 
@@ -162,8 +165,7 @@ def _safe_string(name: str, value: str) -> str:
     return safe_text(value) if name in MULTILINE_FIELDS else safe_line(value)
 
 
-def _too_long(session: Any) -> bool:
-    start, end = session.starts_at, session.ends_at
+def _too_long(start: datetime | None, end: datetime | None) -> bool:
     return start is not None and end is not None and _aware(end) - _aware(start) > LONGEST_SESSION
 
 

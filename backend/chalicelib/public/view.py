@@ -46,7 +46,9 @@ class SessionView:
     def duration_minutes(self) -> int:
         if not self.local_start or not self.local_end:
             return 0
-        return max(0, int((self.local_end - self.local_start).total_seconds() // 60))
+        # Instants, not wall clocks: in one zone Python subtracts wall times, and a talk across a
+        # night's clock change lasted an hour more or less in every feed.
+        return max(0, int((self.local_end.timestamp() - self.local_start.timestamp()) // 60))
 
 
 @dataclass(frozen=True)
