@@ -1,0 +1,84 @@
+"""The event's public Open Event export, `e/<slug>/openevent.zip`: what its pages show, in the
+file `podium import`, `build_site.py --from-openevent` and Open Event's own tools read.
+
+Written by the writer `podium export` uses (formats/openevent.py) for the visitors' audience
+(domain/projections.py), from the public bundle the pages are made from. The bundle holds no
+private field and no unpublished item (public/bundle.py), and the writer leaves out every field
+the projections keep from visitors: the file cannot carry more than the pages, whichever of the
+two changes. One zip rather than a folder of files: one download that every reader takes as it
+is, one file for the publish to compare. Its bytes depend on the bundle alone (records sorted,
+keys sorted, fixed zip dates), so a render that changes nothing in it writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import SimpleNamespace
+from typing import Any
+
+from chalicelib.domain.projections import VISITORS
+from chalicelib.formats import openevent
+from chalicelib.public.bundle import EventBundle
+from chalicelib.public.memo import SameInputs
+from chalicelib.public.view import EventView
+
+FILE_NAME = "openevent.zip"
+
+
+class _Fields:
+    """A public record as the writer reads an item: its own fields, the `given` ones, and None for
+    any other (a field the public model does not hold is one visitors are not shown)."""
+
+    __slots__ = ("_given", "_record")
+
+    def __init__(self, record: Any, **given: Any) -> None:
+        self._record, self._given = record, given
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._given:
+            return self._given[name]
+        return getattr(self._record, name, None)
+
+
+def _unique(records: Iterable[Any]) -> list[Any]:
+    """One record per id (an export may list a session twice; the pages show it once)."""
+    return list({record.id: record for record in records}.values())
+
+
+# Uploaded files are written as the links the pages show (the bundle's `*_url`), never as files.
+_NO_FILES = {"logo_file": None, "banner_file": None, "photo_file": None, "slides_file": None}
+
+
+def _items_by_kind(bundle: EventBundle) -> dict[str, list[Any]]:
+    """The bundle as the writer's items by kind (formats/openevent.py `write_files`)."""
+    event = bundle.event
+    social = [SimpleNamespace(name=name, url=url) for name, url in event.social_links]
+    return {
+        # Only published events have a site; their call for papers shows as a state alone, so none is written.
+        "event": [_Fields(event, state="published", social_links=social, call_for_papers=None, **_NO_FILES)],
+        "track": [_Fields(t) for t in _unique(bundle.tracks)],
+        "room": [_Fields(r) for r in _unique(bundle.rooms)],
+        "session_type": [_Fields(t) for t in _unique(bundle.session_types)],
+        "session": [_Fields(s, **_NO_FILES) for s in _unique(bundle.sessions)],
+        "speaker": [_Fields(s, **_NO_FILES) for s in _unique(bundle.speakers)],
+        "sponsor": [_Fields(s, **_NO_FILES) for s in _unique(bundle.sponsors)],
+        "post": [_Fields(p, published=True) for p in _unique(bundle.posts)],  # the bundle holds published ones only
+    }
+
+
+# The zip as last made per event, given back while the view's records are the same objects (an
+# unchanged record stays one object between renders: public/bundle.py).
+ZIPS: SameInputs[bytes] = SameInputs(256)
+
+
+def public_export_zip(view: EventView) -> bytes:
+    """The event's public Open Event export (v2, kebab-case) as a deterministic zip."""
+    bundle = view.bundle
+    # The event record is read afresh each render: its pickle is the same object while equal.
+    inputs = (view.event_pickle, bundle.tracks, bundle.rooms, bundle.session_types, bundle.sessions, bundle.speakers,
+              bundle.sponsors, bundle.posts)  # fmt: skip
+    return ZIPS.get(
+        bundle.event.id,
+        inputs,
+        lambda: openevent.zip_files(openevent.write_files(_items_by_kind(bundle), audience=VISITORS)),
+    )
