@@ -2,7 +2,8 @@
 file `podium import`, `build_site.py --from-openevent` and Open Event's own tools read.
 
 Written by the writer `podium export` uses (formats/openevent.py) for the visitors' audience
-(domain/projections.py), from the public bundle the pages are made from. The bundle holds no
+(domain/projections.py; its table, public/audiences.py, loads without the table models, which a
+build from an export never reads), from the public bundle the pages are made from. The bundle holds no
 private field and no unpublished item (public/bundle.py), and the writer leaves out every field
 the projections keep from visitors: the file cannot carry more than the pages, whichever of the
 two changes. One zip rather than a folder of files: one download that every reader takes as it
@@ -16,8 +17,8 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any
 
-from chalicelib.domain.projections import VISITORS
 from chalicelib.formats import openevent
+from chalicelib.public.audiences import VISITORS
 from chalicelib.public.bundle import EventBundle
 from chalicelib.public.memo import SameInputs
 from chalicelib.public.view import EventView
@@ -60,7 +61,8 @@ def _items_by_kind(bundle: EventBundle) -> dict[str, list[Any]]:
         "room": [_Fields(r) for r in _unique(bundle.rooms)],
         "session_type": [_Fields(t) for t in _unique(bundle.session_types)],
         "session": [_Fields(s, **_NO_FILES) for s in _unique(bundle.sessions)],
-        "speaker": [_Fields(s, **_NO_FILES) for s in _unique(bundle.speakers)],
+        # A speaker's talks in id order: the table and an export list them in different orders.
+        "speaker": [_Fields(s, session_ids=sorted(s.session_ids), **_NO_FILES) for s in _unique(bundle.speakers)],
         "sponsor": [_Fields(s, **_NO_FILES) for s in _unique(bundle.sponsors)],
         "post": [_Fields(p, published=True) for p in _unique(bundle.posts)],  # the bundle holds published ones only
     }
