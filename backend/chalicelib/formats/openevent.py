@@ -126,10 +126,12 @@ def podium_id(kind: str, source_event_key: str, source_id: object) -> str:
     return base64.b32encode(digest).decode("ascii")[:12].lower()
 
 
-def source_fingerprint(*, identifier: str, name: str, starts_at: datetime) -> str:
+def source_fingerprint(*, identifier: str, name: str, starts_at: datetime | None) -> str:
     """What tells one source event from another: exports of different conferences share
-    identifiers and ids (real ones do), never identifier, name and start together."""
-    text = f"{identifier}\n{name.strip().casefold()}\n{starts_at.astimezone(UTC).isoformat()}"
+    identifiers and ids (real ones do), never identifier, name and start together (an event
+    without dates yet has none)."""
+    start = starts_at.astimezone(UTC).isoformat() if starts_at else ""
+    text = f"{identifier}\n{name.strip().casefold()}\n{start}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -519,20 +521,27 @@ def _parse_event(raw: dict[str, bytes], log: RepairLog) -> dict[str, Any]:
     name = _text(ctx, record, "name")
     if not name:
         raise ctx.error("name", "is missing: an event needs a name")
-    starts_at, ends_at = _time(ctx, record, "starts_at", required=True), _time(ctx, record, "ends_at", required=True)
-    assert starts_at is not None and ends_at is not None  # required
+    # A date that is there must read; none at all is an event whose dates are not set yet (a new
+    # draft, as Podium's own exports write one): it comes in as a draft without dates.
+    starts_at, ends_at = (_time(ctx, record, key, required=not _is_empty(record.get(key))) for key in ("starts_at", "ends_at"))
     if values.order_problem(starts_at, ends_at):
         ctx.repair("ends_at", "is before starts_at: the two swapped")
         starts_at, ends_at = ends_at, starts_at
     fingerprint = source_fingerprint(identifier=identifier, name=name, starts_at=starts_at)
     state = _text(ctx, record, "state").lower()
+    # An ended conference Open Event calls Completed was published; Podium tells past from upcoming by date.
+    published = state in ("published", "completed")
+    if published and (starts_at is None or ends_at is None):
+        missing = "starts_at" if starts_at is None else "ends_at"
+        ctx.repair(missing, f"is missing: imported as a draft (state {state!r}; publishing needs both dates)")
+        published = False
     copyright_ = record.get("copyright") if isinstance(record.get("copyright"), dict) else {}
     return {
         "id": podium_id("event", fingerprint, source_id),
         "source_id": source_id,
         "source_key": identifier,
         "source_fingerprint": fingerprint,
-        "slug": event_slug(name, starts_at.astimezone(ctx.tz)),
+        "slug": event_slug(name, starts_at and starts_at.astimezone(ctx.tz)),
         "name": name,
         "description": _text(ctx, record, "description"),
         "starts_at": starts_at,
@@ -552,8 +561,7 @@ def _parse_event(raw: dict[str, bytes], log: RepairLog) -> dict[str, Any]:
         "social_links": _social_links(ctx, record.get("social_links")),
         "call_for_papers": _call_for_papers(ctx, record.get("call_for_papers")),
         "email": _email(ctx, record.get("email")),
-        # An ended conference Open Event calls Completed was published; Podium tells past from upcoming by date.
-        "published": state in ("published", "completed"),
+        "published": published,
         "state": state,
         "event_url": _text(ctx, record, "event_url"),
         "external_event_url": _text(ctx, record, "external_event_url"),
