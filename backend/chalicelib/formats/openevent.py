@@ -1013,13 +1013,18 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so equal data gives equal bytes
 
 
 def write_files(
-    items_by_kind: Mapping[str, list[Any]], *, audience: Audience, file_url: Callable[[Any], str] | None = None
+    items_by_kind: Mapping[str, list[Any]],
+    *,
+    audience: Audience,
+    file_url: Callable[[Any], str] | None = None,
+    compact: bool = False,
 ) -> dict[str, bytes]:
     """File name → JSON bytes of an Open Event export (v2, kebab-case) of one event's live items,
     grouped by kind name ("event" holds the one event). Records carry their source ids (imported
     records) or Podium ids, so export → import → export gives equal files; a field `audience`
     may not see stays out. An uploaded file (a speaker's photo, a logo, slides) is written as its
-    public link, `file_url(stored_file)`, where the record has no link of its own."""
+    public link, `file_url(stored_file)`, where the record has no link of its own. `compact` JSON
+    (no indentation) is made by the C encoder, several times faster (the site's export per render)."""
     event = items_by_kind["event"][0]
     link = _Links(file_url)
     tz = ZoneInfo(event.timezone or "UTC")
@@ -1044,7 +1049,7 @@ def write_files(
     for value in records.values():
         if isinstance(value, list):
             value.sort(key=lambda record: str(record["id"]))
-    return {name: _dumps(value) for name, value in records.items()}
+    return {name: _dumps(value, compact=compact) for name, value in records.items()}
 
 
 def _question_record(q: Any, ids: _SourceIds) -> dict[str, Any]:
@@ -1079,7 +1084,9 @@ def zip_files(files: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _dumps(value: Any) -> bytes:
+def _dumps(value: Any, *, compact: bool = False) -> bytes:
+    if compact:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode()
 
 

@@ -26,19 +26,16 @@ from chalicelib.public.view import EventView
 FILE_NAME = "openevent.zip"
 
 
-class _Fields:
-    """A public record as the writer reads an item: its own fields, the `given` ones, and None for
+class _Fields(SimpleNamespace):
+    """A public record as the writer reads an item: its own fields, the given ones, and None for
     any other (a field the public model does not hold is one visitors are not shown)."""
 
-    __slots__ = ("_given", "_record")
+    def __getattr__(self, name: str) -> Any:  # only asked for names the record does not have
+        return None
 
-    def __init__(self, record: Any, **given: Any) -> None:
-        self._record, self._given = record, given
 
-    def __getattr__(self, name: str) -> Any:
-        if name in self._given:
-            return self._given[name]
-        return getattr(self._record, name, None)
+def _fields(record: Any, **given: Any) -> _Fields:
+    return _Fields(**(vars(record) | given))
 
 
 def _unique(records: Iterable[Any]) -> list[Any]:
@@ -56,15 +53,15 @@ def _items_by_kind(bundle: EventBundle) -> dict[str, list[Any]]:
     social = [SimpleNamespace(name=name, url=url) for name, url in event.social_links]
     return {
         # Only published events have a site; their call for papers shows as a state alone, so none is written.
-        "event": [_Fields(event, state="published", social_links=social, call_for_papers=None, **_NO_FILES)],
-        "track": [_Fields(t) for t in _unique(bundle.tracks)],
-        "room": [_Fields(r) for r in _unique(bundle.rooms)],
-        "session_type": [_Fields(t) for t in _unique(bundle.session_types)],
-        "session": [_Fields(s, **_NO_FILES) for s in _unique(bundle.sessions)],
+        "event": [_fields(event, state="published", social_links=social, call_for_papers=None, **_NO_FILES)],
+        "track": [_fields(t) for t in _unique(bundle.tracks)],
+        "room": [_fields(r) for r in _unique(bundle.rooms)],
+        "session_type": [_fields(t) for t in _unique(bundle.session_types)],
+        "session": [_fields(s, **_NO_FILES) for s in _unique(bundle.sessions)],
         # A speaker's talks in id order: the table and an export list them in different orders.
-        "speaker": [_Fields(s, session_ids=sorted(s.session_ids), **_NO_FILES) for s in _unique(bundle.speakers)],
-        "sponsor": [_Fields(s, **_NO_FILES) for s in _unique(bundle.sponsors)],
-        "post": [_Fields(p, published=True) for p in _unique(bundle.posts)],  # the bundle holds published ones only
+        "speaker": [_fields(s, session_ids=sorted(s.session_ids), **_NO_FILES) for s in _unique(bundle.speakers)],
+        "sponsor": [_fields(s, **_NO_FILES) for s in _unique(bundle.sponsors)],
+        "post": [_fields(p, published=True) for p in _unique(bundle.posts)],  # the bundle holds published ones only
     }
 
 
@@ -82,5 +79,5 @@ def public_export_zip(view: EventView) -> bytes:
     return ZIPS.get(
         bundle.event.id,
         inputs,
-        lambda: openevent.zip_files(openevent.write_files(_items_by_kind(bundle), audience=VISITORS)),
+        lambda: openevent.zip_files(openevent.write_files(_items_by_kind(bundle), audience=VISITORS, compact=True)),
     )
