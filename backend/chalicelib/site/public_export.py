@@ -35,7 +35,7 @@ class _Fields(SimpleNamespace):
 
 
 def _fields(record: Any, **given: Any) -> _Fields:
-    return _Fields(**(vars(record) | given))
+    return _Fields(**(vars(record) | given), _record=record)
 
 
 def _unique(records: Iterable[Any]) -> list[Any]:
@@ -65,19 +65,48 @@ def _items_by_kind(bundle: EventBundle) -> dict[str, list[Any]]:
     }
 
 
-# The zip as last made per event, given back while the view's records are the same objects (an
-# unchanged record stays one object between renders: public/bundle.py).
+def _written_from(bundle: EventBundle) -> dict[tuple[str, str], tuple]:
+    """(kind, id) → the records a record's JSON is written from: its own, and those whose names or
+    titles it carries (a session names its track, room, type and speakers; a speaker its talks)."""
+    by_id = {
+        kind: {r.id: r for r in records}
+        for kind, records in (("track", bundle.tracks), ("room", bundle.rooms), ("session_type", bundle.session_types),
+                              ("session", bundle.sessions), ("speaker", bundle.speakers))
+    }  # fmt: skip
+    found: dict[tuple[str, str], tuple] = {}
+    for s in by_id["session"].values():
+        speakers = tuple(by_id["speaker"].get(i) for i in s.speaker_ids)
+        named = (by_id["track"].get(s.track_id), by_id["room"].get(s.room_id), by_id["session_type"].get(s.session_type_id))
+        found["session", s.id] = (s, *named, *speakers)
+    for sp in by_id["speaker"].values():
+        found["speaker", sp.id] = (sp, *(by_id["session"].get(i) for i in sp.session_ids))
+    return found
+
+
+# Each record's JSON as last made, given back while what it is written from is the same objects
+# (an unchanged record stays one object between renders: public/bundle.py), so an edit writes its
+# own records again, not the event's thousands; and the zip while every record is the same.
+RECORDS: SameInputs[bytes] = SameInputs(65536)
 ZIPS: SameInputs[bytes] = SameInputs(256)
 
 
 def public_export_zip(view: EventView) -> bytes:
     """The event's public Open Event export (v2, kebab-case) as a deterministic zip."""
     bundle = view.bundle
-    # The event record is read afresh each render: its pickle is the same object while equal.
-    inputs = (view.event_pickle, bundle.tracks, bundle.rooms, bundle.session_types, bundle.sessions, bundle.speakers,
+    # The event record is read afresh each render: its pickle is the same object while equal (and
+    # holds the time zone every time is written in).
+    made_with = view.event_pickle
+    inputs = (made_with, bundle.tracks, bundle.rooms, bundle.session_types, bundle.sessions, bundle.speakers,
               bundle.sponsors, bundle.posts)  # fmt: skip
-    return ZIPS.get(
-        bundle.event.id,
-        inputs,
-        lambda: openevent.zip_files(openevent.write_files(_items_by_kind(bundle), audience=VISITORS, compact=True)),
-    )
+
+    def make() -> bytes:
+        written_from = _written_from(bundle)
+
+        def kept(kind: str, item: Any, make_record: Any) -> bytes:
+            record_inputs = written_from.get((kind, item.id)) or (item._record,)
+            return RECORDS.get((view.root, kind, item.id), (made_with, *record_inputs), make_record)
+
+        files = openevent.write_files(_items_by_kind(bundle), audience=VISITORS, compact=True, kept=kept)
+        return openevent.zip_files(files)
+
+    return ZIPS.get(bundle.event.id, inputs, make)
