@@ -2,18 +2,19 @@
 file `podium import`, `build_site.py --from-openevent` and Open Event's own tools read.
 
 Written by the writer `podium export` uses (formats/openevent.py) for the visitors' audience
-(domain/projections.py; its table, public/audiences.py, loads without the table models, which a
-build from an export never reads), from the public bundle the pages are made from. The bundle holds no
-private field and no unpublished item (public/bundle.py), and the writer leaves out every field
-the projections keep from visitors: the file cannot carry more than the pages, whichever of the
-two changes. One zip rather than a folder of files: one download that every reader takes as it
-is, one file for the publish to compare. Its bytes depend on the bundle alone (records sorted,
-keys sorted, fixed zip dates), so a render that changes nothing in it writes nothing.
+(domain/projections.py; its table, public/audiences.py, loads without the table models, which
+a build from an export never reads), from the public bundle the pages are made from. The bundle
+holds no private field and no unpublished item (public/bundle.py), and the writer leaves out
+every field the projections keep from visitors: the file cannot carry more than the pages,
+whichever of the two changes. One zip rather than a folder of files: one download that every
+reader takes as it is, one file for the publish to compare. Its bytes depend on the bundle alone
+(records sorted, keys sorted, fixed zip dates), so a render that changes nothing in it writes
+nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 from typing import Any
 
@@ -102,7 +103,7 @@ def public_export_zip(view: EventView) -> bytes:
     def make() -> bytes:
         written_from = _written_from(bundle)
 
-        def kept(kind: str, item: Any, make_record: Any) -> bytes:
+        def kept(kind: str, item: Any, make_record: Callable[[], bytes]) -> bytes:
             record_inputs = written_from.get((kind, item.id)) or (item._record,)
             return RECORDS.get((view.root, kind, item.id), (made_with, *record_inputs), make_record)
 
