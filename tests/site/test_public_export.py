@@ -171,5 +171,8 @@ def test_published_public_export_imports_again_and_follows_an_edit(stack, tmp_pa
 
     # THEN the export in the bucket is written each time its bytes change, and imports as what visitors see
     assert (key in first.written, key in edited.written, key in unchanged.written) == (True, True, False)
+    # written in the last wave, with the feeds: after every changed page
+    pages = [i for i, written in enumerate(edited.written) if written.endswith(".html")]
+    assert pages and max(pages) < edited.written.index(key)
     assert [s[0] for s in seen_by_visitors(comparable(event_id))["sponsors"]] == ["ACME Corp"]
     assert published(tmp_path / "export.zip") == seen_by_visitors(comparable(event_id))
