@@ -27,6 +27,7 @@ TEST_FOLDERS = {
 
 # Source module → its test module under another name than test_<module>.py (paths under tests/).
 TESTED_IN = {
+    "chalicelib/public/audiences.py": "domain/test_projections.py",  # the table domain/projections.py applies
     "chalicelib/job_bodies/trash.py": "job_bodies/test_trash_jobs.py",  # tests/domain/test_trash.py holds the name
     # Blueprints: their tests drive the routes over HTTP, hence the _http / _routes names.
     "chalicelib/api/call_for_papers.py": "api/test_call_for_papers_http.py",

@@ -7,7 +7,9 @@ searched for them byte by byte (lowercased, as emails are stored lowercased).
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 from support.api import Api, mails_to
@@ -148,11 +150,19 @@ def export_files(scene, who: str) -> list[bytes]:
 
 
 def site_files(scene) -> list[bytes]:
-    """Pages, feeds, calendars and the search index of the event's public site."""
+    """Pages, feeds, calendars, the search index and each file inside the public Open Event export
+    (a zip: searched once unpacked) of the event's public site."""
     from chalicelib.site.from_db import load_bundle
     from chalicelib.site.render import render_event
 
-    return list(render_event(load_bundle(scene["event"]["id"]), base_url="http://podium.test").values())
+    found = []
+    for path, data in render_event(load_bundle(scene["event"]["id"]), base_url="http://podium.test").items():
+        if path.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                found += [archive.read(name) for name in archive.namelist()]
+        else:
+            found.append(data)
+    return found
 
 
 def test_each_private_field_reaches_only_the_audiences_readme_names(api, scene):

@@ -127,7 +127,7 @@ def test_admin_acceptance_organizer_edits_publishes_invites_and_hands_over(pages
 
 
 def test_admin_acceptance_organizer_exports_trashes_restores_and_imports(pages, dev_stack, viewport):
-    # GIVEN an organizer's event with dates (an import needs them) and 102 items (more than one request moves)
+    # GIVEN an organizer's event with dates and 102 items (more than one request moves)
     owner = organizer_with_event(dev_stack)
     event_id, name = owner["event"]["id"], owner["event"]["name"]
     dates = {"version": owner["event"]["version"], "timezone": "Europe/Berlin",

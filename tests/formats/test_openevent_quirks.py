@@ -64,6 +64,18 @@ def test_read_export_an_unreadable_event_file_is_refused_naming_file_and_field(s
     assert str(refused.value).startswith("event: starts_at")
 
 
+def test_read_export_of_a_published_event_without_dates_is_a_draft_with_a_repair_naming_the_field(samples):
+    files = json.loads(json.dumps(samples["FOSSASIASummit2018"]))
+    files["event"]["start_time"] = files["event"]["end_time"] = None
+
+    export = parse_files(encoded(files))
+
+    assert (export.event["starts_at"], export.event["ends_at"], export.event["published"]) == (None, None, False)
+    assert [(r.file, r.field, r.action) for r in export.repairs if r.file == "event"] == [
+        ("event", "starts_at", "is missing: imported as a draft (state 'published'; publishing needs both dates)")
+    ]
+
+
 def test_read_export_of_the_samples_lists_no_repair_but_fields_podium_does_not_keep(sample_2017, sample_2018):
     from chalicelib.formats.openevent import read_export
 

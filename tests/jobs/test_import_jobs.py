@@ -92,14 +92,18 @@ def _bomb() -> bytes:
 MALFORMED = {
     "no event file": (lambda f: _zip({k: v for k, v in f.items() if k != "event"}), "event: file missing"),
     "broken event JSON": (lambda f: _zip(f | {"event": f["event"][:-20]}), "event: not valid JSON"),
-    "event without start": (lambda f: _zip(f | {"event": _without_start(f["event"])}), "event: starts_at is missing"),
+    "unreadable event start": (
+        lambda f: _zip(f | {"event": _with_start(f["event"], "next week")}), "event: starts_at is not an ISO 8601 time",
+    ),
     "zip slip": (lambda f: _zip({"../event": f["event"], **f}), "../event: unsafe path in zip"),
     "zip bomb": (lambda f: _bomb(), "sessions: uncompressed size"),
 }
 
 
-def _without_start(event: bytes) -> bytes:
-    return json.dumps({k: v for k, v in json.loads(event).items() if k != "start_time"}).encode()
+def _with_start(event: bytes, start: str | None) -> bytes:
+    """The event file with its start replaced, or left out with None."""
+    fields = {k: v for k, v in json.loads(event).items() if k != "start_time"}
+    return json.dumps(fields | ({"start_time": start} if start is not None else {})).encode()
 
 
 @pytest.mark.parametrize("case", list(MALFORMED))
@@ -117,6 +121,8 @@ def test_import_job_rejects_an_unreadable_export_naming_file_and_field_and_write
 
 # Quirks past the event file: the import goes on, and its result lists the repair.
 REPAIRED = {
+    # A published event without its start comes in as a draft (publishing needs both dates).
+    "event without start": (lambda f: _zip(f | {"event": _with_start(f["event"], None)}), ("event", "", "starts_at")),
     "broken JSON": (lambda f: _zip(f | {"speakers": f["speakers"][:-20]}), ("speakers", "", "")),
     "unknown track": (lambda f: _zip(_session_with(f, track={"id": 999999})), ("sessions", "3 (id 4282)", "track")),
     "10 MB title": (

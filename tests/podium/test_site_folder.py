@@ -88,7 +88,7 @@ def test_build_site_cli_renders_with_two_processes_the_same_bytes(tmp_path, samp
     assert forked.stdout.decode().endswith("(2 processes)\n")
     assert single.stdout.decode().endswith("(1 process)\n")
     two, one = _folder_files(tmp_path / "two"), _folder_files(tmp_path / "one")
-    assert len(two) == 677
+    assert len(two) == 678
     assert two == one
 
 

@@ -16,7 +16,7 @@ def test_main_builds_from_openevent(tmp_path, build_site_module, sample_2017, ca
 
     assert code == 0
     assert (out_dir / "e" / "fossasia-summit-2017" / "schedule" / "index.html").is_file()
-    assert capsys.readouterr().out.startswith(f"Wrote 677 files (447 pages) to {out_dir} in ")
+    assert capsys.readouterr().out.startswith(f"Wrote 678 files (447 pages) to {out_dir} in ")
 
 
 def test_main_reports_export_errors(tmp_path, build_site_module, capsys):

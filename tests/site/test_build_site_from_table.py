@@ -179,3 +179,23 @@ def test_build_of_a_rich_event_round_trips_through_its_schedule_feeds(stack, tmp
     assert imported["event"][0] == name and imported["event"][3] == zone
     assert imported["event"][1].astimezone(local).date() == starts_at.astimezone(local).date()
     assert imported["event"][2].astimezone(local).date() == ends_at.astimezone(local).date()
+
+
+def test_build_of_a_rich_event_round_trips_through_its_public_export(stack, tmp_path, build_site_module):
+    # GIVEN an event with a team, posts (one a draft), an uploaded photo, a call for papers, a pending session
+    from chalicelib.actors import SYSTEM
+    from chalicelib.domain.imports import import_event, read_source
+    from support.round_trip import comparable, rich_event, seen_by_visitors
+
+    event_id = rich_event()
+
+    # WHEN the site is built from the table and its public export is imported as a new event
+    code = build_site_module.main(["--event", event_id, "--out", str(tmp_path / "site"), "--base-url", BASE_URL])
+    (written,) = (tmp_path / "site").rglob("openevent.zip")
+    copy = import_event(export=read_source(written), actor=SYSTEM, owner_id="round-trip-importer", publish=True)
+
+    # THEN the copy has what visitors see of the event: its public sessions with their times, tracks,
+    # rooms, types and speakers, the speakers giving them, the sponsors, the published post, the times
+    assert code == 0
+    assert copy.created and copy.event_id != event_id
+    assert comparable(copy.event_id) == seen_by_visitors(comparable(event_id))

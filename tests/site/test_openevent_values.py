@@ -164,6 +164,9 @@ def test_hostile_values_are_repaired_or_refused_and_what_is_kept_renders_safely(
     except ExportError as error:
         assert re.match(r"^(event|sessions\[0\]|sponsors\[0\]): ", str(error)), error
         return
+    if not export.event["published"]:  # an empty date: a draft without dates, of which no site is built
+        assert {r.field for r in export.repairs if r.file == "event"} & {"starts_at", "ends_at"}, export.repairs
+        return
 
     files = render_event(export_to_bundle(export, now=NOW), base_url="http://podium.test")
 

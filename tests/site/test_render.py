@@ -1,9 +1,11 @@
 import dataclasses
 import gzip
 import html
+import io
 import json
 import os
 import re
+import zipfile
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -19,8 +21,13 @@ pytestmark = pytest.mark.unit
 
 
 def _texts(files):
-    """Every text file, with iCalendar lines unfolded so nothing hides across a fold."""
+    """Every text file, with iCalendar lines unfolded so nothing hides across a fold, and each
+    file inside a zip (the public Open Event export) as `<zip path>/<member>`."""
     for path, data in files.items():
+        if path.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                yield from ((f"{path}/{name}", archive.read(name).decode("utf-8")) for name in archive.namelist())
+            continue
         text = data.decode("utf-8")
         yield path, text.replace("\r\n ", "") if path.endswith(".ics") else text
 

@@ -206,6 +206,20 @@ def _check_published(export, _mutated):
     assert export.event["published"] is True
 
 
+def _event_without_dates(files, data):
+    """An event whose dates are not set (absent or null), as a new draft's export has it."""
+    event, null = files["event"], data.draw(st.booleans())
+    for key in [k for k in event if k.replace("-", "_") in ("starts_at", "ends_at", "start_time", "end_time")]:
+        if null:
+            event[key] = None
+        else:
+            del event[key]
+
+
+def _check_draft_without_dates(export, _mutated):
+    assert (export.event["starts_at"], export.event["ends_at"], export.event["published"]) == (None, None, False)
+
+
 def _title_in_name(files, data):
     session = _session(files, data)
     title = session.pop("title", None) or "A talk"
@@ -294,6 +308,7 @@ QUIRKS = (
     Quirk("bad call for papers date", _bad_cfp_date, "event", "call_for_papers"),
     Quirk("broken optional file", _broken_optional_file, "*", ""),
     Quirk("completed", _completed, "event", "state", _check_published, repaired=False),
+    Quirk("event without dates", _event_without_dates, "event", "starts_at", _check_draft_without_dates),
     Quirk("title in name", _title_in_name, "sessions", "title", _check_title),
     Quirk("v1 sponsor_type", _sponsor_type, "sponsors", "tier", _check_tier, repaired=False),
     Quirk("length 01.00", _dotted_length, "sessions", "session_type", _check_length, repaired=False),

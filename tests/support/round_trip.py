@@ -90,3 +90,17 @@ def comparable(event_id: str) -> dict[str, Any]:
         "sponsors": sorted((s.name, s.url, s.tier, s.level) for s in found["sponsor"]),
         "posts": sorted((p.title, p.body, p.published, p.published_at) for p in found["post"]),
     }
+
+
+def seen_by_visitors(found: dict[str, Any]) -> dict[str, Any]:
+    """What of `comparable(...)` the public site's export carries: accepted and confirmed sessions,
+    the speakers giving one (no emails), published posts, no call for papers (the pages show its
+    state alone)."""
+    sessions = [s for s in found["sessions"] if s[1] in ("accepted", "confirmed")]
+    giving = {name for s in sessions for name in s[7]}
+    return found | {
+        "event": (*found["event"][:4], None, None),
+        "sessions": sessions,
+        "speakers": [(s[0], None, *s[2:]) for s in found["speakers"] if s[0] in giving],
+        "posts": [p for p in found["posts"] if p[2]],
+    }

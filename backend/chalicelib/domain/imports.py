@@ -161,7 +161,7 @@ def import_event(
     and the export says it was published. A re-import needs the actor to organize the
     existing event, keeps its owner, slug and state (or publishes it), and removes imported
     records the export no longer lists. Raises ExportError before writing anything when a
-    record cannot be stored; restores the previous items if a write fails midway.
+    record cannot be stored or an export without dates would update a published event; restores the previous items if a write fails midway.
     """
     report = progress or (lambda _percent: None)
     fingerprint = export.event["source_fingerprint"]
@@ -176,6 +176,12 @@ def import_event(
     if old_event is not None:
         require(actor, "event.import", event_id)
     already_published = old_event is not None and old_event.get("state", {}).get("S") == "published"
+    undated = [name for name in ("starts_at", "ends_at") if export.event[name] is None]
+    if already_published and undated:  # a published event keeps both dates (publishing needs them)
+        raise ExportError(
+            f"event: {undated[0]} is missing: the published event it would update needs both dates",
+            file="event", field=undated[0],
+        )  # fmt: skip
     if publish and export.event["published"] and not already_published:
         check_may_publish(actor)
     items = _items(export, old_event=old_event, owner_id=owner_id, publish=publish)

@@ -19,7 +19,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -126,10 +126,12 @@ def podium_id(kind: str, source_event_key: str, source_id: object) -> str:
     return base64.b32encode(digest).decode("ascii")[:12].lower()
 
 
-def source_fingerprint(*, identifier: str, name: str, starts_at: datetime) -> str:
+def source_fingerprint(*, identifier: str, name: str, starts_at: datetime | None) -> str:
     """What tells one source event from another: exports of different conferences share
-    identifiers and ids (real ones do), never identifier, name and start together."""
-    text = f"{identifier}\n{name.strip().casefold()}\n{starts_at.astimezone(UTC).isoformat()}"
+    identifiers and ids (real ones do), never identifier, name and start together (an event
+    without dates yet has none)."""
+    start = starts_at.astimezone(UTC).isoformat() if starts_at else ""
+    text = f"{identifier}\n{name.strip().casefold()}\n{start}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -519,20 +521,27 @@ def _parse_event(raw: dict[str, bytes], log: RepairLog) -> dict[str, Any]:
     name = _text(ctx, record, "name")
     if not name:
         raise ctx.error("name", "is missing: an event needs a name")
-    starts_at, ends_at = _time(ctx, record, "starts_at", required=True), _time(ctx, record, "ends_at", required=True)
-    assert starts_at is not None and ends_at is not None  # required
+    # A date that is there must read; none at all is an event whose dates are not set yet (a new
+    # draft, as Podium's own exports write one): it comes in as a draft without dates.
+    starts_at, ends_at = (_time(ctx, record, key, required=not _is_empty(record.get(key))) for key in ("starts_at", "ends_at"))
     if values.order_problem(starts_at, ends_at):
         ctx.repair("ends_at", "is before starts_at: the two swapped")
         starts_at, ends_at = ends_at, starts_at
     fingerprint = source_fingerprint(identifier=identifier, name=name, starts_at=starts_at)
     state = _text(ctx, record, "state").lower()
+    # An ended conference Open Event calls Completed was published; Podium tells past from upcoming by date.
+    published = state in ("published", "completed")
+    if published and (starts_at is None or ends_at is None):
+        missing = "starts_at" if starts_at is None else "ends_at"
+        ctx.repair(missing, f"is missing: imported as a draft (state {state!r}; publishing needs both dates)")
+        published = False
     copyright_ = record.get("copyright") if isinstance(record.get("copyright"), dict) else {}
     return {
         "id": podium_id("event", fingerprint, source_id),
         "source_id": source_id,
         "source_key": identifier,
         "source_fingerprint": fingerprint,
-        "slug": event_slug(name, starts_at.astimezone(ctx.tz)),
+        "slug": event_slug(name, starts_at and starts_at.astimezone(ctx.tz)),
         "name": name,
         "description": _text(ctx, record, "description"),
         "starts_at": starts_at,
@@ -552,8 +561,7 @@ def _parse_event(raw: dict[str, bytes], log: RepairLog) -> dict[str, Any]:
         "social_links": _social_links(ctx, record.get("social_links")),
         "call_for_papers": _call_for_papers(ctx, record.get("call_for_papers")),
         "email": _email(ctx, record.get("email")),
-        # An ended conference Open Event calls Completed was published; Podium tells past from upcoming by date.
-        "published": state in ("published", "completed"),
+        "published": published,
         "state": state,
         "event_url": _text(ctx, record, "event_url"),
         "external_event_url": _text(ctx, record, "external_event_url"),
@@ -1004,39 +1012,53 @@ def _ordered_rooms(rooms: list[dict[str, Any]]) -> list[dict[str, Any]]:
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so equal data gives equal bytes
 
 
+# A record's compact JSON as made before, or `make()`'s: (kind, item, make) → bytes (`write_files`).
+KeptRecords = Callable[[str, Any, Callable[[], bytes]], bytes]
+
+
 def write_files(
-    items_by_kind: Mapping[str, list[Any]], *, audience: Audience, file_url: Callable[[Any], str] | None = None
+    items_by_kind: Mapping[str, list[Any]],
+    *,
+    audience: Audience,
+    file_url: Callable[[Any], str] | None = None,
+    compact: bool = False,
+    kept: KeptRecords | None = None,
 ) -> dict[str, bytes]:
     """File name → JSON bytes of an Open Event export (v2, kebab-case) of one event's live items,
     grouped by kind name ("event" holds the one event). Records carry their source ids (imported
     records) or Podium ids, so export → import → export gives equal files; a field `audience`
     may not see stays out. An uploaded file (a speaker's photo, a logo, slides) is written as its
-    public link, `file_url(stored_file)`, where the record has no link of its own."""
+    public link, `file_url(stored_file)`, where the record has no link of its own. `compact` JSON
+    (no indentation) is made by the C encoder, several times faster (the site's export per render);
+    with it, `kept` may give back each record's JSON as made before (a list is its records joined)."""
     event = items_by_kind["event"][0]
     link = _Links(file_url)
     tz = ZoneInfo(event.timezone or "UTC")
     ids = _SourceIds(items_by_kind, audience)
 
-    def kind(name: str) -> list[Any]:
-        return list(items_by_kind.get(name, ()))
+    def listed(kind: str, make: Callable[[Any], dict[str, Any]], items: Iterable[Any] | None = None) -> bytes:
+        """The kind's records in id order, as one JSON list."""
+        ordered = sorted(items_by_kind.get(kind, ()) if items is None else items, key=lambda i: str(ids.of(kind, i.id)))
+        if kept is None or not compact:
+            return _dumps([make(item) for item in ordered], compact=compact)
+        pieces = [kept(kind, item, lambda item=item: _dumps(make(item), compact=True)) for item in ordered]
+        return b"[" + b",".join(pieces) + b"]"
 
-    records = {
-        "event": _event_record(event, tz, audience, link),
-        "tracks": [_track_record(t, ids) for t in kind("track")],
-        "microlocations": [_room_record(r, ids) for r in kind("room")],
-        "session-types": [_session_type_record(t, ids) for t in kind("session_type")],
-        "sessions": [_session_record(s, ids, tz, audience, link) for s in kind("session")],
-        "speakers": [_speaker_record(s, ids, audience, link) for s in kind("speaker")],
-        "sponsors": [_sponsor_record(s, ids, link) for s in kind("sponsor")],
+    posts = [p for p in items_by_kind.get("post", ()) if p.published or audience.sees_unpublished]
+    files = {
+        "event": _dumps(_event_record(event, tz, audience, link), compact=compact),
+        "tracks": listed("track", lambda t: _track_record(t, ids)),
+        "microlocations": listed("room", lambda r: _room_record(r, ids)),
+        "session-types": listed("session_type", lambda t: _session_type_record(t, ids)),
+        "sessions": listed("session", lambda s: _session_record(s, ids, tz, audience, link)),
+        "speakers": listed("speaker", lambda s: _speaker_record(s, ids, audience, link)),
+        "sponsors": listed("sponsor", lambda s: _sponsor_record(s, ids, link)),
         # Not an Open Event file (it has no posts); Podium's own, read back by Podium's imports.
-        "posts": [_post_record(p, ids, tz) for p in kind("post") if p.published or audience.sees_unpublished],
+        "posts": listed("post", lambda p: _post_record(p, ids, tz), posts),
     }
-    if kind("question"):  # only events with questions: other exports stay plain Open Event
-        records[QUESTIONS_FILE] = [_question_record(q, ids) for q in kind("question")]
-    for value in records.values():
-        if isinstance(value, list):
-            value.sort(key=lambda record: str(record["id"]))
-    return {name: _dumps(value) for name, value in records.items()}
+    if items_by_kind.get("question"):  # only events with questions: other exports stay plain Open Event
+        files[QUESTIONS_FILE] = listed("question", lambda q: _question_record(q, ids))
+    return files
 
 
 def _question_record(q: Any, ids: _SourceIds) -> dict[str, Any]:
@@ -1071,7 +1093,9 @@ def zip_files(files: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _dumps(value: Any) -> bytes:
+def _dumps(value: Any, *, compact: bool = False) -> bytes:
+    if compact:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True).encode()
 
 

@@ -11,6 +11,7 @@ from chalicelib.formats.openevent import OpenEventExport, read_export
 from chalicelib.public.bundle import (
     Event,
     EventBundle,
+    Post,
     Room,
     Session,
     SessionType,
@@ -52,6 +53,8 @@ def export_to_bundle(export: OpenEventExport, *, now: datetime | None = None) ->
         ),
         speakers=tuple(_pick(Speaker, s) for s in export.speakers),
         sponsors=tuple(_pick(Sponsor, s) for s in export.sponsors),
+        # Podium's exports carry posts; the site shows the published ones, as from the table.
+        posts=tuple(_pick(Post, p) for p in export.posts if p.get("published") and p.get("published_at")),
     )
     return public_bundle(bundle)
 

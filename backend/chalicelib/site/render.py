@@ -32,7 +32,7 @@ from chalicelib.public.safe_values import safe_record
 from chalicelib.public.view import EventView, SessionView
 from chalicelib.settings import settings
 
-from . import feeds
+from . import feeds, public_export
 from .grid import day_grid, day_grids
 from .share import share_card
 
@@ -45,8 +45,8 @@ ASSET_DIRS = (
 )
 # qrcode.js: Kazuhiko Arase's QR code generator (MIT, its licence in its header), for share links.
 ASSET_NAMES = ("podium.css", "podium.js", "favicon.svg", "visitor.js", "qrcode.js")
-# Pages the service worker caches up front; session/speaker pages are cached too.
-OFFLINE_SUFFIXES = (".html", ".json")
+# Files the service worker caches up front (pages, the JSON feeds, the Open Event export zip).
+OFFLINE_SUFFIXES = (".html", ".json", ".zip")
 
 
 def _first_existing(candidates: Sequence[Path], env_name: str) -> Path:
@@ -321,13 +321,15 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
 
 
 def event_feeds(view: EventView) -> dict[str, bytes]:
-    """The event's schedule feeds, search index and calendars, paths relative to the site root."""
+    """The event's schedule feeds, search index, calendars and public Open Event export, paths
+    relative to the site root."""
     prefix = f"e/{view.event.slug}/"
     files = {
         prefix + "schedule.json": feeds.schedule_json(view),
         prefix + "schedule.xml": feeds.schedule_xml(view),
         prefix + "search.json": feeds.search_index(view),
         prefix + "news.atom": feeds.news_atom(view),
+        prefix + public_export.FILE_NAME: public_export.public_export_zip(view),
     }
     files.update({prefix + path: data for path, data in feeds.calendars(view).items()})
     if view.bundle.releases:
