@@ -239,9 +239,16 @@ PAGES_MADE_WITH: SameInputs[tuple] = SameInputs(1024)
 ITEM_PAGE_RUNS: SameChunks[tuple[str, bytes]] = SameChunks(4096)
 
 
-def event_pages(view: EventView, *, picked: Callable[[int], bool] | None = None) -> dict[str, bytes]:
+def event_pages(
+    view: EventView,
+    *,
+    picked: Callable[[int], bool] | None = None,
+    items_made: Callable[[dict[str, bytes], set[str]], None] | None = None,
+) -> dict[str, bytes]:
     """The event's HTML pages, paths relative to the site root. With `picked`, only the pages
-    whose place in the event's list of pages it picks (two processes make a part each)."""
+    whose place in the event's list of pages it picks (two processes make a part each).
+    `items_made` is called with the session and speaker pages and the path of every page, before
+    the list pages are made (a day or track page at FOSDEM's size costs more than the edited item's)."""
     prefix = f"e/{view.event.slug}/"
     places = itertools.count()
     shared: list[tuple] = []  # pickled once, and only when an item page is made again
@@ -263,7 +270,7 @@ def event_pages(view: EventView, *, picked: Callable[[int], bool] | None = None)
         )
 
     listed = [entry for entry in _event_pages(view) if picked is None or picked(next(places))]
-    pages = {prefix + path: page(path, template, context) for path, template, context in listed}
+    item_pages: dict[str, bytes] = {}
     for template, all_items, path_and_context in _item_pages(view):
         items = all_items if picked is None else [item for item in all_items if picked(next(places))]
 
@@ -273,7 +280,11 @@ def event_pages(view: EventView, *, picked: Callable[[int], bool] | None = None)
 
         # Runs of unchanged sessions or speakers are given back whole: only a changed one's run asks per page.
         slot = (prefix, template) if picked is None else (prefix, template, picked)
-        pages.update(ITEM_PAGE_RUNS.map(slot, (common, view.root), items, item_page))
+        item_pages.update(ITEM_PAGE_RUNS.map(slot, (common, view.root), items, item_page))
+    if items_made is not None:
+        items_made(item_pages, {prefix + path for path, _, _ in listed} | item_pages.keys())
+    pages = {prefix + path: page(path, template, context) for path, template, context in listed}
+    pages.update(item_pages)  # in the order they always had: list pages, then item pages
     return pages
 
 
@@ -340,14 +351,16 @@ def digests_of(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def render_event(
-    bundle: EventBundle, *, base_url: str, pages_made: Callable[[dict[str, bytes]], None] | None = None
+    bundle: EventBundle,
+    *,
+    base_url: str,
+    pages_made: Callable[[dict[str, bytes], set[str]], None] | None = None,
 ) -> dict[str, bytes]:
     """Every file of one event's public site, paths relative to the site root. `pages_made` is
-    called with the HTML pages before the feeds are made (publishing writes an edited page then)."""
+    called with the session and speaker pages and the path of every page, before the list pages
+    and feeds are made (publishing writes an edited item's pages then)."""
     view = event_view(bundle, base_url=base_url)
-    pages = event_pages(view)
-    if pages_made is not None:
-        pages_made(pages)
+    pages = event_pages(view, items_made=pages_made)
     files = pages | event_feeds(view)
     return files | event_finish(view, digests_of(files))
 
