@@ -7,6 +7,7 @@ template cannot leak them however it is written.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -257,9 +258,11 @@ def safe_bundle(bundle: EventBundle) -> EventBundle:
 
 
 def _safe_records(records: tuple, where: str) -> tuple:
-    return tuple(
-        SAFE_RECORDS.get((type(r).__name__, r.id), (r, where), lambda r=r: safe_record(r, where=where)) for r in records
-    )
+    return tuple(_safe_record(r, where) for r in records)
+
+
+def _safe_record(record: Any, where: str) -> Any:
+    return SAFE_RECORDS.get((type(record).__name__, record.id), (record, where), lambda: safe_record(record, where=where))
 
 
 # Each record's safe form and its public cross-links, kept while the record is the same object:
@@ -295,6 +298,59 @@ def public_bundle(bundle: EventBundle) -> EventBundle:
     speaker_ids = {s.id for s in speakers}
     sessions = tuple(_linked(s, "speaker_ids", tuple(i for i in s.speaker_ids if i in speaker_ids)) for s in sessions)
     return dataclasses.replace(bundle, sessions=sessions, speakers=tuple(speakers))
+
+
+# Past this many changed sessions an edit's view is made whole (a schedule import, a room renamed).
+PATCHED_SESSIONS = 64
+# Kinds whose records must all be the very same objects for a bundle to be patched.
+KEPT_KINDS = ("tracks", "rooms", "session_types", "speakers", "sponsors", "posts", "releases", "breaks")
+
+
+def patched_public_bundle(
+    before: EventBundle, public_before: EventBundle, bundle: EventBundle
+) -> tuple[EventBundle, list[tuple[Session, Session]]] | None:
+    """`public_bundle(bundle)`, made from `public_before` (`public_bundle(before)`) when `bundle`
+    differs from `before` in a few sessions' own fields alone (each keeps its id, its speakers and
+    whether it is public): only those are made safe and linked again. Beside it, (before, after) of
+    each public session that changed. None for any other change: then make it whole."""
+    if bundle.event != before.event or bundle.schedule_version != before.schedule_version:
+        return None
+    if any(not _all_same(getattr(bundle, kind), getattr(before, kind)) for kind in KEPT_KINDS):
+        return None
+    changed = _sessions_changed_alone(before.sessions, bundle.sessions)
+    if changed is None:
+        return None
+    public_sessions = list(public_before.sessions)
+    at = {s.id: k for k, s in enumerate(public_sessions)}
+    if len(at) != len(public_sessions):  # a session listed twice: the view keeps the first
+        return None
+    where = sys.intern(f"event {bundle.event.id}: ")
+    speaker_ids = {s.id for s in public_before.speakers}
+    pairs = []
+    for session in (s for s in changed if is_public_session(s)):
+        safe = _safe_record(session, where)
+        linked = _linked(safe, "speaker_ids", tuple(i for i in safe.speaker_ids if i in speaker_ids))
+        pairs.append((public_sessions[at[session.id]], linked))
+        public_sessions[at[session.id]] = linked
+    return dataclasses.replace(public_before, event=safe_record(bundle.event), sessions=tuple(public_sessions)), pairs
+
+
+def _sessions_changed_alone(old: tuple[Session, ...], new: tuple[Session, ...]) -> list[Session] | None:
+    """The sessions of `new` that are not the very same records as in `old`, when at most
+    PATCHED_SESSIONS changed and each kept its place, id, speakers and whether it is public."""
+    if len(old) != len(new):
+        return None
+    changed = [i for i, kept in enumerate(map(operator.is_, old, new)) if not kept]
+    if len(changed) > PATCHED_SESSIONS:
+        return None
+    if any(old[i].id != new[i].id or old[i].speaker_ids != new[i].speaker_ids
+           or is_public_session(old[i]) != is_public_session(new[i]) for i in changed):  # fmt: skip
+        return None
+    return [new[i] for i in changed]
+
+
+def _all_same(a: tuple, b: tuple) -> bool:
+    return a is b or (len(a) == len(b) and all(map(operator.is_, a, b)))
 
 
 def _linked(record, field: str, ids: tuple[str, ...]):

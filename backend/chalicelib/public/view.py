@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
+import copy
 import functools
 import hashlib
 import pickle
 import sys
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -168,20 +170,36 @@ class EventView:
         return tuple(v for v in self.sessions if not v.local_start)
 
     def _speaker_views(self) -> tuple[SpeakerView, ...]:
-        views = []
-        for speaker in sorted(self.bundle.speakers, key=lambda s: (s.name.casefold(), s.id)):
-            sessions = tuple(self.sessions_by_id[i] for i in speaker.session_ids if i in self.sessions_by_id)
-            ordered = tuple(sorted(sessions, key=_session_order))
-            views.append(
-                SPEAKER_VIEWS.get(
-                    (self.root, speaker.id),
-                    (speaker, ordered),
-                    lambda speaker=speaker, ordered=ordered: SpeakerView(
-                        speaker, f"{self.root}speakers/{speaker.id}/", ordered
-                    ),
-                )
-            )
-        return tuple(views)
+        return tuple(map(self._speaker_view, sorted(self.bundle.speakers, key=lambda s: (s.name.casefold(), s.id))))
+
+    def _speaker_view(self, speaker: Speaker) -> SpeakerView:
+        sessions = tuple(self.sessions_by_id[i] for i in speaker.session_ids if i in self.sessions_by_id)
+        ordered = tuple(sorted(sessions, key=_session_order))
+        return SPEAKER_VIEWS.get(
+            (self.root, speaker.id),
+            (speaker, ordered),
+            lambda: SpeakerView(speaker, f"{self.root}speakers/{speaker.id}/", ordered),
+        )
+
+    def patched(self, bundle: EventBundle, changed: Sequence[tuple[Session, Session]]) -> EventView:
+        """The view of `bundle`, which differs from this view's bundle in the `changed` sessions'
+        own fields alone ((before, after): bundle.patched_public_bundle): their views are made
+        again and put in their places, then their speakers' views and the groups; the rest is kept."""
+        view = copy.copy(self)
+        view.bundle = bundle
+        view.__dict__.pop("event_pickle", None)  # read afresh from the new event record
+        sessions, speaker_ids = list(self.sessions), set()
+        for before, after in changed:
+            del sessions[bisect.bisect_left(sessions, _session_order(self.sessions_by_id[before.id]), key=_session_order)]
+            bisect.insort(sessions, view._session_view(after), key=_session_order)
+            speaker_ids.update(after.speaker_ids)
+        view.sessions = tuple(sessions)
+        view.sessions_by_id = {v.session.id: v for v in view.sessions}
+        view.sessions_by_track = _grouped(view.sessions, lambda v: v.track.id if v.track else None)
+        view.sessions_by_room = _grouped(view.sessions, lambda v: v.room.id if v.room else None)
+        view.days = view._days()
+        view.speakers = tuple(view._speaker_view(v.speaker) if v.speaker.id in speaker_ids else v for v in self.speakers)
+        return view
 
     def rooms_in_order(self) -> tuple[Room, ...]:
         return tuple(sorted(self.bundle.rooms, key=lambda r: (r.position, r.name, r.id)))

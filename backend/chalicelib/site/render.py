@@ -25,8 +25,8 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 
 from chalicelib import values
-from chalicelib.public.bundle import Event, EventBundle, public_bundle
-from chalicelib.public.memo import KeptDigests, Memo, SameChunks, SameInputs
+from chalicelib.public.bundle import Event, EventBundle, patched_public_bundle, public_bundle
+from chalicelib.public.memo import KeptDigests, Latest, Memo, SameChunks, SameInputs
 from chalicelib.public.richtext import sanitize
 from chalicelib.public.safe_values import safe_record
 from chalicelib.public.view import EventView, SessionView
@@ -228,9 +228,20 @@ def _item_pages(view: EventView) -> Iterator[tuple[str, Sequence[Any], Callable[
     )
 
 
+# Each event's last view made in this process with the bundle it was made from, so the render
+# after an edit patches it in proportion to the edit instead of viewing every record again.
+LAST_VIEWS: Latest[tuple[EventBundle, EventBundle, EventView]] = Latest(8)
+
+
 def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
     """The public view of one event that every piece of its site is rendered from."""
-    return EventView(public_bundle(bundle), base_url)
+    last = LAST_VIEWS.get(bundle.event.id)
+    patch = None
+    if last is not None and last[2].base_url == base_url.rstrip("/"):
+        patch = patched_public_bundle(last[0], last[1], bundle)
+    view = last[2].patched(*patch) if last is not None and patch is not None else EventView(public_bundle(bundle), base_url)
+    LAST_VIEWS.put(bundle.event.id, (bundle, view.bundle, view))
+    return view
 
 
 # Every page as last made, by path: given back while everything the page reads is the same.
