@@ -6,9 +6,9 @@ Embedded moto + the local poller, in this process (as a warm render Lambda). Pri
 - incremental publish: session title edits through the stream handler and the render job
   (drained here), seconds until the page holds the new title (its PutObject answered: the job
   writes it before the list pages and feeds), p50/p95 over `--edits` (>= 10) edits after one
-  warm-up edit (the worker's first render after the full build reads the event); beside it the
-  whole job's seconds and the process's CPU seconds per edit (moto's own work included), the
-  figure to compare on a machine shared with other work;
+  warm-up edit (the worker's first render after the full build reads the event), and the process's
+  CPU seconds until then; beside it the whole job's seconds and the process's CPU seconds per edit
+  (moto's own work included), the figures to compare on a machine shared with other work;
 - per edit, from counted requests: DynamoDB read and write capacity units (computed from the
   item sizes the requests and answers carry, by DynamoDB's rounding: 4 KB per strongly
   consistent read, 1 KB per write, GSI writes left out), S3 PUTs, and the job's seconds;
@@ -75,7 +75,7 @@ class Costs:
     def reset(self) -> dict:
         with self.lock:
             taken = getattr(self, "counted", None)
-            self.counted = {"requests": Counter(), "rcu": 0.0, "wcu": 0.0, "written": [], "put_at": {}}
+            self.counted = {"requests": Counter(), "rcu": 0.0, "wcu": 0.0, "written": [], "put_at": {}, "cpu_at": {}}
         return taken
 
     def before(self, params, context, event_name: str = "", **_kwargs) -> None:
@@ -90,6 +90,7 @@ class Costs:
         with self.lock:
             if operation == "PutObject":  # when each file became public
                 self.counted["put_at"][params.get("Key")] = time.perf_counter()
+                self.counted["cpu_at"][params.get("Key")] = time.process_time()
             self.counted["requests"][f"{service}.{operation}"] += 1
             self.counted["rcu"] += rcu
             self.counted["wcu"] += wcu
@@ -197,7 +198,7 @@ def main() -> None:
     poller._start_stream_at_latest()
     public = [s["id"] for s in export.sessions if s.get("state") in ("accepted", "confirmed")]
     chosen = public[:: max(1, len(public) // (args.edits + 1))][: args.edits + 1]
-    latencies, per_edit, jobs, cpu = [], [], [], []
+    latencies, per_edit, jobs, cpu, cpu_until_public = [], [], [], [], []
     for n, session_id in enumerate(chosen):
         title = f"Bench edit {n}"
         retitle(imported.event_id, session_id, title)
@@ -213,6 +214,7 @@ def main() -> None:
             continue
         counted["wcu"] += updated_wcu(counted["written"])
         latencies.append(counted["put_at"][key] - began)
+        cpu_until_public.append(counted["cpu_at"][key] - began_cpu)
         jobs.append(seconds)
         cpu.append(cpu_seconds)
         per_edit.append(counted)
@@ -236,14 +238,14 @@ def main() -> None:
     burst_seconds = time.perf_counter() - last_edit
     poller.stop()
     server.stop()
-    _print(args, export, import_seconds, build_seconds, warm_up, (latencies, jobs, cpu), per_edit, burst_seconds,
+    _print(args, export, import_seconds, build_seconds, warm_up, (latencies, jobs, cpu, cpu_until_public), per_edit, burst_seconds,
            len(renders))  # fmt: skip
 
 
 def _print(args, export, import_s, build_s, warm_up, timings, per_edit, burst_s, renders) -> None:
-    latencies, jobs, cpu = timings
+    latencies, jobs, cpu, cpu_until_public = timings
     p50, p95 = percentiles(latencies)
-    job_p50, cpu_p50 = statistics.median(jobs), statistics.median(cpu)
+    job_p50, cpu_p50, public_cpu_p50 = statistics.median(jobs), statistics.median(cpu), statistics.median(cpu_until_public)
     load = os.getloadavg()[0]
     rcu = statistics.median(c["rcu"] for c in per_edit)
     wcu = statistics.median(c["wcu"] for c in per_edit)
@@ -255,6 +257,8 @@ def _print(args, export, import_s, build_s, warm_up, timings, per_edit, burst_s,
     print(f"full build:            {build_s:.1f} s  (build_site.py --event, a fresh process)")
     print(f"incremental publish:   p50 {p50:.2f} s, p95 {p95:.2f} s over {len(latencies)} title edits"
           f" (stream + job; the first, {warm_up:.2f} s, warmed the worker)")  # fmt: skip
+    print(f"until public:          CPU p50 {public_cpu_p50:.3f} s from the edit's stream record to its page's PutObject answered"
+          " (process, moto included)")  # fmt: skip
     print(f"whole job:             p50 {job_p50:.2f} s until every file is written; CPU {cpu_p50:.2f} s per edit"
           f" (process, moto included); load {load:.1f}")  # fmt: skip
     print(f"cost of one edit:      DynamoDB {rcu:.1f} RCU, {wcu:.0f} WCU; S3 {puts:.0f} PUT-class requests;"
@@ -271,6 +275,7 @@ def _print(args, export, import_s, build_s, warm_up, timings, per_edit, burst_s,
             "edit_p95_s": round(p95, 2),
             "edit_job_s": round(job_p50, 2),
             "edit_cpu_s": round(cpu_p50, 2),
+            "edit_cpu_until_public_s": round(public_cpu_p50, 3),
             "edit_rcu": round(rcu, 1),
             "edit_wcu": round(wcu),
             "edit_s3_puts": puts,

@@ -100,3 +100,18 @@ def test_kept_digests_digest_again_only_files_whose_bytes_are_other_objects():
     second = kept.of({"a": page, "b": b"feed, edited"})
 
     assert (first, second, digested) == ({"a": 4, "b": 4}, {"a": 4, "b": 12}, [b"page", b"feed", b"feed, edited"])
+
+
+def test_latest_gives_back_the_last_value_of_each_slot_and_forgets_the_oldest_slot():
+    from chalicelib.public.memo import Latest, remembering_nothing
+
+    latest: Latest[str] = Latest(2)
+    latest.put("a", "first")
+    latest.put("a", "second")
+    latest.put("b", "kept")
+    latest.put("c", "newest")  # the third slot: "a", used least lately, goes
+    with remembering_nothing():
+        latest.put("b", "not kept")
+        found_while_forgetting = latest.get("b")
+
+    assert (latest.get("a"), latest.get("b"), latest.get("c"), found_while_forgetting) == (None, "kept", "newest", None)

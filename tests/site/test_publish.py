@@ -489,3 +489,40 @@ def test_session_title_edit_writes_its_own_page_first_and_only_files_whose_bytes
     assert (page in early, all(k == page or k.startswith(f"e/{slug}/speakers/") for k in early)) == (True, True)
     assert sorted(early + later) == sorted(k for k in again if after.get(k) != again[k])
 
+
+
+def test_session_title_edit_writes_its_own_page_before_any_list_page_is_made(demo_site, poller, monkeypatch):
+    import threading
+
+    from chalicelib.adapters import files as s3_files
+    from chalicelib.site import render
+
+    stack, slug, event_id = demo_site
+    put, make_page, started, lock = s3_files.put_public_file, render._render_page, [], threading.Lock()
+
+    def recorded(**kwargs) -> None:
+        with lock:
+            started.append(kwargs["key"])
+        put(**kwargs)
+
+    def page_made(view, template, context, shared):
+        if template not in ("session.html", "speaker.html"):
+            with lock:
+                started.append(f"(made {template})")
+        return make_page(view, template, context, shared)
+
+    # GIVEN a worker that keeps the event's pages (it rendered the event once)
+    _edit_title(event_id, "Kept before lists")
+    _drain(poller)
+    monkeypatch.setattr(s3_files, "put_public_file", recorded)
+    monkeypatch.setattr(render, "_render_page", page_made)
+
+    # WHEN a session's title changes (its day page changes too, and is made again)
+    _edit_title(event_id, "Public before the lists")
+    _drain(poller)
+
+    # THEN its page was written before any list page was made; the day page was made and written after
+    page, day_made = f"e/{slug}/sessions/static/index.html", "(made day.html)"
+    assert (page in started, day_made in started) == (True, True)
+    assert started.index(page) < min(i for i, k in enumerate(started) if k.startswith("(made "))
+    assert "Public before the lists" in _page(stack.site_bucket, page)

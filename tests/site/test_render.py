@@ -421,3 +421,61 @@ def test_templates_held_reads_no_template_file_before_a_page(monkeypatch):
 
     assert (looked_at_held, held) == ([], again)
     assert looked_at  # after the block, a changed template is seen again
+
+
+def _view_state(view) -> dict:
+    """Everything an event view holds, its maps as ordered lists (their order is the pages' order)."""
+    return {k: list(v.items()) if isinstance(v, dict) else v for k, v in vars(view).items() if k != "event_pickle"}
+
+
+def _edited(bundle, change: str):
+    public = [s for s in bundle.sessions if s.state == "accepted" and s.starts_at and s.room_id and s.speaker_ids]
+    first, second = public[0], public[-1]
+    hidden = next(s for s in bundle.sessions if s.state == "pending")
+    other_room = next(r.id for r in bundle.rooms if r.id != first.room_id)
+    speaker = next(sp for sp in bundle.speakers if sp.id in first.speaker_ids)
+    renamed = dataclasses.replace(speaker, name="Zz " + speaker.name)  # moves to the end of the speakers list
+    edits = {
+        "title": {first.id: dataclasses.replace(first, title="Zz last in its slot <&>")},
+        "time": {first.id: dataclasses.replace(first, starts_at=second.starts_at, ends_at=second.ends_at)},
+        "room and track": {first.id: dataclasses.replace(first, room_id=other_room, track_id=second.track_id)},
+        "two sessions": {first.id: dataclasses.replace(first, title="A"), second.id: dataclasses.replace(second, title="B")},
+        "hidden session": {hidden.id: dataclasses.replace(hidden, title="Still hidden")},
+        "speaker name": {speaker.id: renamed},
+        "speaker and its session": {speaker.id: renamed, first.id: dataclasses.replace(first, title="Renamed too")},
+        "state": {first.id: dataclasses.replace(first, state="withdrawn")},
+        "speakers": {first.id: dataclasses.replace(first, speaker_ids=first.speaker_ids[1:])},
+        "speaker's sessions": {speaker.id: dataclasses.replace(speaker, session_ids=speaker.session_ids[1:])},
+    }[change]  # fmt: skip
+    return dataclasses.replace(
+        bundle,
+        sessions=tuple(edits.get(s.id, s) for s in bundle.sessions),
+        speakers=tuple(edits.get(sp.id, sp) for sp in bundle.speakers),
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "patched"),
+    [("title", True), ("time", True), ("room and track", True), ("two sessions", True), ("hidden session", True),
+     ("speaker name", True), ("speaker and its session", True), ("state", False), ("speakers", False),
+     ("speaker's sessions", False)],
+)  # fmt: skip
+def test_event_view_after_a_session_or_speaker_edit_equals_a_fresh_view(bundle_2018, change, patched):
+    from chalicelib.public.bundle import patched_public_bundle, public_bundle
+    from chalicelib.public.memo import remembering_nothing
+    from chalicelib.site.render import event_view
+
+    # GIVEN the event (with a proposal visitors do not see) viewed once in this process (its last view)
+    proposal = dataclasses.replace(bundle_2018.sessions[0], id="proposal", state="pending")
+    bundle = dataclasses.replace(bundle_2018, sessions=(*bundle_2018.sessions, proposal))
+    event_view(bundle, base_url="http://podium.test")
+    edited = _edited(bundle, change)
+
+    # WHEN the edited event is viewed (patching the last view when only sessions' and speakers' own fields changed)
+    after_edit = event_view(edited, base_url="http://podium.test")
+    with remembering_nothing():
+        fresh = event_view(edited, base_url="http://podium.test")
+
+    # THEN it holds exactly what a view made afresh holds, whichever way it was made
+    assert (patched_public_bundle(bundle, public_bundle(bundle), edited) is not None) == patched
+    assert _view_state(after_edit) == _view_state(fresh)

@@ -7,9 +7,10 @@ template cannot leak them however it is written.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import sys
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -258,9 +259,11 @@ def safe_bundle(bundle: EventBundle) -> EventBundle:
 
 
 def _safe_records(records: tuple, where: str) -> tuple:
-    return tuple(
-        SAFE_RECORDS.get((type(r).__name__, r.id), (r, where), lambda r=r: safe_record(r, where=where)) for r in records
-    )
+    return tuple(_safe_record(r, where) for r in records)
+
+
+def _safe_record(record: Any, where: str) -> Any:
+    return SAFE_RECORDS.get((type(record).__name__, record.id), (record, where), lambda: safe_record(record, where=where))
 
 
 # Each record's safe form and its public cross-links, kept while the record is the same object:
@@ -310,6 +313,67 @@ def _made_public(bundle: EventBundle) -> EventBundle:
     speaker_ids = {s.id for s in speakers}
     sessions = tuple(_linked(s, "speaker_ids", tuple(i for i in s.speaker_ids if i in speaker_ids)) for s in sessions)
     return dataclasses.replace(bundle, sessions=sessions, speakers=tuple(speakers))
+
+
+# Past this many changed sessions and speakers an edit's view is made whole (a schedule import).
+PATCHED_RECORDS = 64
+# Kinds whose records must all be the very same objects for a bundle to be patched.
+KEPT_KINDS = ("tracks", "rooms", "session_types", "sponsors", "posts", "releases", "breaks")
+
+
+def patched_public_bundle(
+    before: EventBundle, public_before: EventBundle, bundle: EventBundle
+) -> tuple[EventBundle, list[tuple[Session, Session]], list[str]] | None:
+    """`public_bundle(bundle)`, made from `public_before` (`public_bundle(before)`) when `bundle`
+    differs from `before` in a few sessions' and speakers' own fields alone (each keeps its id, its
+    links, and a session whether it is public): only those are made safe and linked again. Beside
+    it, (before, after) of each public session and the id of each public speaker that changed.
+    None for any other change: then make it whole."""
+    if bundle.event != before.event or bundle.schedule_version != before.schedule_version:
+        return None
+    if any(not _all_same(getattr(bundle, kind), getattr(before, kind)) for kind in KEPT_KINDS):
+        return None
+    sessions = _changed_alone(before.sessions, bundle.sessions, lambda s: (s.id, s.speaker_ids, is_public_session(s)))
+    speakers = _changed_alone(before.speakers, bundle.speakers, lambda s: (s.id, s.session_ids))
+    if sessions is None or speakers is None or len(sessions) + len(speakers) > PATCHED_RECORDS:
+        return None
+    public_sessions, public_speakers = list(public_before.sessions), list(public_before.speakers)
+    at = {s.id: k for k, s in enumerate(public_sessions)}
+    speaker_at = {s.id: k for k, s in enumerate(public_speakers)}
+    if len(at) != len(public_sessions) or len(speaker_at) != len(public_speakers):  # a record listed twice
+        return None
+    where = sys.intern(f"event {bundle.event.id}: ")
+    speaker_ids = set(speaker_at)
+    pairs, changed_speakers = [], []
+    for session in (s for s in sessions if is_public_session(s)):
+        safe = _safe_record(session, where)
+        linked = _linked(safe, "speaker_ids", tuple(i for i in safe.speaker_ids if i in speaker_ids))
+        pairs.append((public_sessions[at[session.id]], linked))
+        public_sessions[at[session.id]] = linked
+    for speaker in (s for s in speakers if s.id in speaker_at):  # the others give no public session
+        kept = public_speakers[speaker_at[speaker.id]]
+        # Its links are those it had: the same session ids, and no session changed its speakers.
+        public_speakers[speaker_at[speaker.id]] = _linked(_safe_record(speaker, where), "session_ids", kept.session_ids)
+        changed_speakers.append(speaker.id)
+    public = dataclasses.replace(
+        public_before, event=safe_record(bundle.event), sessions=tuple(public_sessions), speakers=tuple(public_speakers)
+    )
+    return public, pairs, changed_speakers
+
+
+def _changed_alone(old: tuple, new: tuple, links: Callable[[Any], tuple]) -> list | None:
+    """The records of `new` that are not the very same objects as in `old`, when at most
+    PATCHED_RECORDS changed and each kept its place and its `links`."""
+    if len(old) != len(new):
+        return None
+    changed = [i for i, kept in enumerate(map(operator.is_, old, new)) if not kept]
+    if len(changed) > PATCHED_RECORDS or any(links(old[i]) != links(new[i]) for i in changed):
+        return None
+    return [new[i] for i in changed]
+
+
+def _all_same(a: tuple, b: tuple) -> bool:
+    return a is b or (len(a) == len(b) and all(map(operator.is_, a, b)))
 
 
 def _linked(record, field: str, ids: tuple[str, ...]):

@@ -123,6 +123,36 @@ class SameInputs(Generic[T]):
         return made
 
 
+class Latest(Generic[T]):
+    """The last value put in each slot (a bounded least-recently-used map), for a piece made next
+    time from the last one (render.event_view patches the event's last view). While remembering
+    nothing, nothing is found and nothing is kept."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[object, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def get(self, slot: object) -> T | None:
+        if _forgetting:
+            return None
+        with self._lock:
+            return self._values.get(slot)
+
+    def put(self, slot: object, value: T) -> None:
+        if _forgetting:
+            return
+        with self._lock:
+            self._values[slot] = value
+            self._values.move_to_end(slot)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+
+
 class KeptDigests(Generic[T]):
     """A digest of each file by path, computed again only for a path whose bytes are not the very
     same object as last time (rendered pieces unchanged are: SameInputs gives them back). One

@@ -2,8 +2,8 @@
 
 Order keeps visitors safe: new pages first, then changed ones (which may link to the new
 ones), deletions last, so no page ever links to one that is not there yet. Among the changed
-ones, an edited item's own pages go first (`_urgency`; a render job writes them before the feeds
-are even made, `_begin_with`), so the page an edit is about is public soonest.
+ones, an edited item's own pages go first (`_urgency`; a render job writes them before the list
+pages and feeds are even made, `_begin_with`), so the page an edit is about is public soonest.
 """
 
 from __future__ import annotations
@@ -266,20 +266,23 @@ def _publish_one(
     rendered_pages: dict[str, bytes] | None = None,
 ) -> PublishReport:
     """Render the event and sync its folder. With `kept` (the pages of the render whose items this
-    one started from), the changed session and speaker pages go out as soon as the pages are made,
-    before the feeds (`_begin_with`); `rendered_pages`, when given, receives the pages to keep."""
+    one started from), the changed session and speaker pages go out as soon as they are made,
+    before the list pages and feeds (`_begin_with`); `rendered_pages`, when given, receives the
+    pages to keep."""
     prefix = _event_prefix(bundle.event.slug)
     begun: list[_Begun] = []
+    page_paths: set[str] = set()
 
-    def pages_made(pages: dict[str, bytes]) -> None:
-        if rendered_pages is not None:
-            rendered_pages.update(pages)
+    def pages_made(item_pages: dict[str, bytes], paths: set[str]) -> None:
+        page_paths.update(paths)
         if kept is not None and kept.prefix == prefix:
-            begun.extend(filter(None, [_begin_with(pages, kept=kept, prefix=prefix, bucket=bucket)]))
+            begun.extend(filter(None, [_begin_with(item_pages, paths, kept=kept, prefix=prefix, bucket=bucket)]))
 
     try:
         # looked up on use: tests replace it
         files = render.render_event(bundle, base_url=settings().site_base_url, pages_made=pages_made)
+        if rendered_pages is not None:
+            rendered_pages.update((path, files[path]) for path in page_paths)
         return sync_files(
             files, owned_prefixes=[prefix], bucket=bucket, trust_remembered=trust_remembered, begun=next(iter(begun), None)
         )
@@ -302,15 +305,17 @@ class _KeptPages:
 EARLY_PAGES = 32
 
 
-def _begin_with(pages: dict[str, bytes], *, kept: _KeptPages, prefix: str, bucket: str) -> _Begun | None:
-    """Write the changed session and speaker pages now, before feeds and lists are made, so the page
-    an edit is about is public sooner. Only when the event has exactly the pages it had (every page
-    they link to is in the bucket already); their bytes differ from the kept ones (a differing
-    object is only a page made again: at worst a PUT of the same bytes). The writer's lease is taken
-    first, so a crash after this leaves the manifest uncertain and the next sync lists the bucket."""
-    if pages.keys() != kept.pages.keys():
+def _begin_with(
+    item_pages: dict[str, bytes], paths: set[str], *, kept: _KeptPages, prefix: str, bucket: str
+) -> _Begun | None:
+    """Write the changed session and speaker pages now, before list pages and feeds are made, so the
+    page an edit is about is public sooner. Only when the event has exactly the pages it had (`paths`:
+    every page they link to is in the bucket already); their bytes differ from the kept ones (a
+    differing object is only a page made again: at worst a PUT of the same bytes). The writer's lease
+    is taken first, so a crash after this leaves the manifest uncertain and the next sync lists the bucket."""
+    if kept.pages.keys() != paths:
         return None
-    early = {k: data for k, data in pages.items() if _urgency(k) == 0 and kept.pages[k] is not data}
+    early = {k: data for k, data in item_pages.items() if _urgency(k) == 0 and kept.pages[k] is not data}
     if not early or len(early) > EARLY_PAGES or any(_links_a_new_calendar(k, early[k], kept.pages[k]) for k in early):
         return None
     manifest = remembered_files(bucket, [prefix])  # read before the bucket, as sync_files does

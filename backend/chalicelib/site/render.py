@@ -25,8 +25,8 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from markupsafe import Markup
 
 from chalicelib import values
-from chalicelib.public.bundle import Event, EventBundle, public_bundle
-from chalicelib.public.memo import KeptDigests, Memo, SameChunks, SameInputs
+from chalicelib.public.bundle import Event, EventBundle, patched_public_bundle, public_bundle
+from chalicelib.public.memo import KeptDigests, Latest, Memo, SameChunks, SameInputs
 from chalicelib.public.richtext import sanitize
 from chalicelib.public.safe_values import safe_record
 from chalicelib.public.view import EventView, SessionView
@@ -241,9 +241,20 @@ def _item_pages(view: EventView) -> Iterator[tuple[str, Sequence[Any], Callable[
     )
 
 
+# Each event's last view made in this process with the bundle it was made from, so the render
+# after an edit patches it in proportion to the edit instead of viewing every record again.
+LAST_VIEWS: Latest[tuple[EventBundle, EventBundle, EventView]] = Latest(8)
+
+
 def event_view(bundle: EventBundle, *, base_url: str) -> EventView:
     """The public view of one event that every piece of its site is rendered from."""
-    return EventView(public_bundle(bundle), base_url)
+    last = LAST_VIEWS.get(bundle.event.id)
+    patch = None
+    if last is not None and last[2].base_url == base_url.rstrip("/"):
+        patch = patched_public_bundle(last[0], last[1], bundle)
+    view = last[2].patched(*patch) if last is not None and patch is not None else EventView(public_bundle(bundle), base_url)
+    LAST_VIEWS.put(bundle.event.id, (bundle, view.bundle, view))
+    return view
 
 
 # Every page as last made, by path: given back while everything the page reads is the same.
@@ -252,9 +263,16 @@ PAGES_MADE_WITH: SameInputs[tuple] = SameInputs(1024)
 ITEM_PAGE_RUNS: SameChunks[tuple[str, bytes]] = SameChunks(4096)
 
 
-def event_pages(view: EventView, *, picked: Callable[[int], bool] | None = None) -> dict[str, bytes]:
+def event_pages(
+    view: EventView,
+    *,
+    picked: Callable[[int], bool] | None = None,
+    items_made: Callable[[dict[str, bytes], set[str]], None] | None = None,
+) -> dict[str, bytes]:
     """The event's HTML pages, paths relative to the site root. With `picked`, only the pages
-    whose place in the event's list of pages it picks (two processes make a part each)."""
+    whose place in the event's list of pages it picks (two processes make a part each).
+    `items_made` is called with the session and speaker pages and the path of every page, before
+    the list pages are made (a day or track page at FOSDEM's size costs more than the edited item's)."""
     prefix = f"e/{view.event.slug}/"
     places = itertools.count()
     shared: list[tuple] = []  # pickled once, and only when an item page is made again
@@ -276,7 +294,7 @@ def event_pages(view: EventView, *, picked: Callable[[int], bool] | None = None)
         )
 
     listed = [entry for entry in _event_pages(view) if picked is None or picked(next(places))]
-    pages = {prefix + path: page(path, template, context) for path, template, context in listed}
+    item_pages: dict[str, bytes] = {}
     for template, all_items, path_and_context in _item_pages(view):
         items = all_items if picked is None else [item for item in all_items if picked(next(places))]
 
@@ -286,7 +304,11 @@ def event_pages(view: EventView, *, picked: Callable[[int], bool] | None = None)
 
         # Runs of unchanged sessions or speakers are given back whole: only a changed one's run asks per page.
         slot = (prefix, template) if picked is None else (prefix, template, picked)
-        pages.update(ITEM_PAGE_RUNS.map(slot, (common, view.root), items, item_page))
+        item_pages.update(ITEM_PAGE_RUNS.map(slot, (common, view.root), items, item_page))
+    if items_made is not None:
+        items_made(item_pages, {prefix + path for path, _, _ in listed} | item_pages.keys())
+    pages = {prefix + path: page(path, template, context) for path, template, context in listed}
+    pages.update(item_pages)  # in the order they always had: list pages, then item pages
     return pages
 
 
@@ -355,14 +377,16 @@ def digests_of(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def render_event(
-    bundle: EventBundle, *, base_url: str, pages_made: Callable[[dict[str, bytes]], None] | None = None
+    bundle: EventBundle,
+    *,
+    base_url: str,
+    pages_made: Callable[[dict[str, bytes], set[str]], None] | None = None,
 ) -> dict[str, bytes]:
     """Every file of one event's public site, paths relative to the site root. `pages_made` is
-    called with the HTML pages before the feeds are made (publishing writes an edited page then)."""
+    called with the session and speaker pages and the path of every page, before the list pages
+    and feeds are made (publishing writes an edited item's pages then)."""
     view = event_view(bundle, base_url=base_url)
-    pages = event_pages(view)
-    if pages_made is not None:
-        pages_made(pages)
+    pages = event_pages(view, items_made=pages_made)
     files = pages | event_feeds(view)
     return files | event_finish(view, digests_of(files))
 
