@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -85,6 +87,13 @@ def hostile_bundles(draw) -> EventBundle:
 
 
 def _assert_well_formed(path: str, data: bytes) -> None:
+    if path.endswith(".zip"):  # the public Open Event export: each file in it is JSON
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for name in archive.namelist():
+                member = archive.read(name)
+                _assert_well_formed(f"{path}/{name}", member)
+                json.loads(member)
+        return
     text = data.decode("utf-8")  # strict: a lone surrogate could not have been encoded
     assert not FORBIDDEN.search(text), path
     if path.endswith((".xml", ".atom")):
