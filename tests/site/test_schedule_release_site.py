@@ -222,3 +222,27 @@ def test_manual_mode_session_leaving_the_public_states_after_its_release_leaves_
     assert json.loads(files[PREFIX + "search.json"])["sessions"] == []
     assert _c3voc_starts(files) == {}
     assert not [path for path, data in files.items() if b"Difference Engines" in data]
+
+
+def test_changelog_links_only_talks_that_still_have_a_page(released):
+    # GIVEN v2 listing "Looms" as new, then Looms rejected
+    import re
+
+    from chalicelib.db.content import Event
+    from chalicelib.domain.schedule_releases import release_schedule
+
+    _, engines, looms = released
+    release_schedule(event=Event.get("EVENT#ev1", "EVENT"), version="v2", comment="", actor=ORGANIZER)
+    stored = fresh(looms)
+    stored.state = "rejected"
+    stored.save()
+
+    # WHEN the site is built
+    files = _site("manual")
+
+    # THEN the changelog still tells of the change, but links only talks that have a page (no 404s)
+    page = files[PREFIX + "changelog/index.html"].decode()
+    assert "New: Looms" in page
+    linked = set(re.findall(r'href="/e/conf/sessions/([^/"]+)/"', page))
+    assert linked == {engines.id}
+    assert all(PREFIX + f"sessions/{session_id}/index.html" in files for session_id in linked)

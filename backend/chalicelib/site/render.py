@@ -328,7 +328,9 @@ def _page_reads(view: EventView, template: str, context: dict[str, Any]) -> tupl
             days, tuple(len(d.sessions) for d in view.days), view.unscheduled, bool(view.bundle.releases),
             view.bundle.schedule_version,
         ),
-        "changelog.html": lambda: (view.bundle.releases,),
+        # A change links to its talk only while the talk is public (one rejected since has no page).
+        "changelog.html": lambda: (view.bundle.releases, tuple(
+            c.session_id in view.sessions_by_id for r in view.bundle.releases for c in r.changes)),
         "room.html": lambda: (context["room"], view.sessions_by_room.get(context["room"].id, ()), *view.breaks),
         "track.html": lambda: (context["track"], view.sessions_by_track.get(context["track"].id, ()), *view.breaks),
         "speakers.html": lambda: tuple(sp.speaker for sp in view.speakers),
