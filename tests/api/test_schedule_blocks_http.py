@@ -120,3 +120,20 @@ def test_schedule_blocks_stay_out_of_the_open_event_export(api, owner, event):
 
     assert "Lunch" not in repr(files)
     assert "Hall" in repr(files)
+
+
+def test_schedule_block_and_session_repeated_references_are_kept_once(api, owner, event):
+    # GIVEN two rooms and a speaker, each named twice in a body (a client's double click)
+    hall = api.json("POST", f"/v1/events/{event['id']}/rooms", {"name": "Hall"}, token=owner["token"], expect=201)
+    loft = api.json("POST", f"/v1/events/{event['id']}/rooms", {"name": "Loft"}, token=owner["token"], expect=201)
+    ada = api.json("POST", f"/v1/events/{event['id']}/speakers", {"name": "Ada"}, token=owner["token"], expect=201)
+
+    # WHEN a break over both rooms and a session of that speaker are created
+    block = api.json("POST", f"/v1/events/{event['id']}/schedule-blocks",
+                     {**LUNCH, "room_ids": [hall["id"], loft["id"], hall["id"]]}, token=owner["token"], expect=201)  # fmt: skip
+    talk = api.json("POST", f"/v1/events/{event['id']}/sessions", {"title": "Engines", "speaker_ids": [ada["id"], ada["id"]]},
+                    token=owner["token"], expect=201)  # fmt: skip
+
+    # THEN each reference is stored once, in the order first given
+    assert block["room_ids"] == [hall["id"], loft["id"]]
+    assert talk["speaker_ids"] == [ada["id"]]

@@ -110,7 +110,7 @@ SESSION = Schema(
         "track_id": Field("string", max_length=64, nullable=True),
         "room_id": Field("string", max_length=64, nullable=True),
         "session_type_id": Field("string", max_length=64, nullable=True),
-        "speaker_ids": Field("array", items=ID, max_items=50),
+        "speaker_ids": Field("array", items=ID, as_set=True, max_items=50),
         "slides_url": URL,
         "video_url": URL,
         "audio_url": URL,
@@ -168,7 +168,7 @@ SCHEDULE_BLOCK = Schema(
     {
         "title": Field("string", max_length=200, min_length=1),
         "block_type": Field("string", choices=("break", "blocker"), description="breaks are public; blockers are not"),
-        "room_ids": Field("array", items=ID, max_items=200, description="the rooms it spans; [] means all rooms"),
+        "room_ids": Field("array", items=ID, as_set=True, max_items=200, description="the rooms it spans; [] means all rooms"),
         "starts_at": DATETIME,
         "ends_at": DATETIME,
         "version": VERSION,
@@ -237,8 +237,8 @@ _QUESTION_FIELDS = {
     "max_length": Field("integer", minimum=1, maximum=20_000, nullable=True),
     "visibility": Field("string", choices=("organizers", "public"), description="organizers (the default): the organizers and the proposal's speakers; public: shown with the session too"),
     "identifying": Field("boolean", description="answers reveal the speaker: hidden in anonymised review"),
-    "session_type_ids": Field("array", items=ID, max_items=100, nullable=True, description="none: asked of every session type"),
-    "track_ids": Field("array", items=ID, max_items=100, nullable=True, description="none: asked of every track"),
+    "session_type_ids": Field("array", items=ID, as_set=True, max_items=100, nullable=True, description="none: asked of every session type"),
+    "track_ids": Field("array", items=ID, as_set=True, max_items=100, nullable=True, description="none: asked of every track"),
     "version": VERSION,
 }
 QUESTION = Schema(
@@ -292,7 +292,7 @@ REVIEW = Schema(
 DECISION = Schema(
     "review_decision",
     {
-        "session_ids": Field("array", items=ID, max_items=100),
+        "session_ids": Field("array", items=ID, as_set=True, max_items=100),
         "state": Field("string", choices=("accepted", "rejected", "waitlisted")),
     },
     required=frozenset({"session_ids", "state"}),

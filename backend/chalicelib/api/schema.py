@@ -42,6 +42,7 @@ class Field(NamedTuple):
     nullable: bool = False
     read_only: bool = False
     description: str = ""
+    as_set: bool = False  # an array of references: a repeated item is dropped, the first kept
 
     def check(self, value: Any) -> tuple[Any, str | None]:
         """Returns the cleaned value and an error message (None when valid)."""
@@ -115,7 +116,7 @@ def _check_array(spec: Field, value: Any) -> tuple[Any, str | None]:
         if problem:
             return value, f"item {index} {problem}"
         cleaned.append(item_value)
-    return cleaned, None
+    return (list(dict.fromkeys(cleaned)) if spec.as_set else cleaned), None
 
 
 def _check_object(spec: Field, value: Any) -> tuple[Any, str | None]:
