@@ -285,3 +285,34 @@ def test_release_schedule_too_large_for_one_item_is_422_and_writes_nothing(stack
     # THEN a 422 says so (DynamoDB refused the item: a bare 500 after the checks), and nothing is written
     assert refused.value.status == 422 and "too large for one release" in str(refused.value)
     assert list_releases(event_id="ev1", limit=10, cursor=None).items == []
+
+
+def test_release_mail_names_the_released_place_though_the_session_moved_again_before_the_job(stack):
+    from chalicelib.db.content import Event
+    from chalicelib.domain.outbox import list_mails
+    from chalicelib.domain.schedule_releases import release_schedule
+    from support.content import fresh
+
+    # GIVEN a talk released at 01:00 UTC, moved to 02:00 and released as v2
+    event = saved_event()
+    room = create(event, "room", name="Hall")
+    speaker = create(event, "speaker", name="Ada", email="ada@example.org")
+    talk = create(event, "session", title="Engines", state="accepted", room_id=room.id, speaker_ids=[speaker.id],
+                  starts_at="2026-03-22T01:00:00+00:00", ends_at="2026-03-22T01:30:00+00:00")  # fmt: skip
+    release_schedule(event=event, version="v1", comment="", actor=ORGANIZER)
+    stored = fresh(talk)
+    stored.starts_at, stored.ends_at = stored.starts_at + timedelta(hours=1), stored.ends_at + timedelta(hours=1)
+    stored.save()
+    release_schedule(event=Event.get(event.pk, event.sk), version="v2", comment="", actor=ORGANIZER)
+
+    # WHEN the talk is moved once more in the draft before the release's mail job runs
+    again = fresh(talk)
+    again.starts_at, again.ends_at = again.starts_at + timedelta(hours=5), again.ends_at + timedelta(hours=5)
+    again.save()
+    _run_release_mail_jobs()
+
+    # THEN the mail tells the released time (v2's), not the draft's, and the draft is untouched
+    [mail] = [m for m in list_mails(event_id="ev1", state=None, limit=50, cursor=None).items if m.template == "schedule_changed"]
+    # (Singapore's time: the release's 02:00 UTC is 10:00, the draft's 07:00 UTC 15:00)
+    assert "2026-03-22 10:00 Asia/Singapore" in mail.text and "15:00" not in mail.text, mail.text
+    assert fresh(talk).starts_at == again.starts_at

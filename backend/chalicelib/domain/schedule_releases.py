@@ -301,8 +301,18 @@ def _mail_speakers(
             session = sessions.get(change["session_id"])
             if session is None:
                 continue
+            # The mail tells the released place, not the draft's: the session may have moved again
+            # between the release and this job. Set on this read copy only, never saved.
+            after = change.get("after") or {}
+            session.starts_at = _moment(after.get("starts_at"))
+            session.ends_at = _moment(after.get("ends_at"))
+            session.room_id = after.get("room_id")
             outbox.mail_speakers(
                 event=event, session=session, speakers=_speakers(event.id, list(session.speaker_ids or [])),
                 template_name="schedule_changed", extra={"session_room": rooms.get(session.room_id or "", "")},
                 once=once,
             )
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
