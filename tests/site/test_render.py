@@ -330,6 +330,7 @@ def _forget_rendered_pieces() -> None:
     from chalicelib.site import feeds, render
 
     render.ITEM_PAGES.clear()
+    render.EVENT_CHROME.clear()
     feeds.VEVENTS.clear()
 
 
@@ -414,3 +415,35 @@ def test_templates_held_reads_no_template_file_before_a_page(monkeypatch):
 
     assert (looked_at_held, held) == ([], again)
     assert looked_at  # after the block, a changed template is seen again
+
+
+def test_event_chrome_is_made_once_per_page_kind_and_edited_with_its_template(bundle_2018, event_prefix, monkeypatch):
+    import jinja2
+    from chalicelib.public.memo import remembering_nothing
+    from chalicelib.site import render
+
+    # GIVEN an event rendered as build_site.py does (no page remembered from other tests' renders):
+    # its header made once per page kind, its footer once
+    render.EVENT_CHROME.clear()
+    with remembering_nothing():
+        before = render_event(bundle_2018, base_url="http://podium.test")
+    root = "/" + event_prefix
+    made = {slot for slot in render.EVENT_CHROME._pieces if slot[1] == root}
+    kinds = {"home", "schedule", "speakers", "tracks", "rooms", "sponsors", "search", "my", "news"}
+    assert made == {("header", root, kind) for kind in kinds} | {("footer", root, "")}
+
+    # WHEN event_chrome.html is edited (a loader serving the new text, the templates' version moved on)
+    environment = render._environment()
+    source = environment.loader.get_source(environment, "event_chrome.html")[0]
+    edited = source.replace("Search sessions", "Search the programme")
+    edited_loader = jinja2.ChoiceLoader([jinja2.DictLoader({"event_chrome.html": edited}), environment.loader])
+    monkeypatch.setattr(environment, "loader", edited_loader)
+    monkeypatch.setattr(environment, "cache", {})  # the compiled templates of the unedited files come back after
+    monkeypatch.setattr(render, "_templates_version", lambda: ("edited",))
+    with remembering_nothing():
+        after = render_event(bundle_2018, base_url="http://podium.test")
+
+    # THEN every page shows the edited header, and nothing else changed on it
+    page = event_prefix + "speakers/index.html"
+    assert b"Search sessions" in before[page]
+    assert after[page] == before[page].replace(b"Search sessions", b"Search the programme")
