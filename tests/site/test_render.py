@@ -447,3 +447,26 @@ def test_event_chrome_is_made_once_per_page_kind_and_edited_with_its_template(bu
     page = event_prefix + "speakers/index.html"
     assert b"Search sessions" in before[page]
     assert after[page] == before[page].replace(b"Search sessions", b"Search the programme")
+
+
+def test_grid_box_is_made_once_per_session_for_all_its_grids(bundle_2018, event_prefix, monkeypatch):
+    from chalicelib.public.memo import remembering_nothing
+    from chalicelib.site import render
+
+    # GIVEN the macros' module counting the boxes it makes, and no box remembered
+    macros = render._environment().get_template("macros.html").module
+    made: list[str] = []
+    grid_box = macros.grid_box
+    monkeypatch.setattr(macros, "grid_box", lambda s: made.append(s.session.id) or grid_box(s))
+    render.SESSION_PIECES.clear()
+
+    # WHEN the event is rendered as build_site.py does (its day, room and track grids)
+    with remembering_nothing():
+        files = render_event(bundle_2018, base_url="http://podium.test")
+
+    # THEN each session's box was made once, yet shows in several grids
+    assert len(made) == len(set(made))
+    session_id = made[0]
+    grids = [p for p, data in files.items() if p.endswith(".html") and f'/sessions/{session_id}/"'.encode() in data
+             and b'class="grid"' in data]
+    assert len(grids) >= 2
