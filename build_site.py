@@ -16,9 +16,12 @@ built events) are written all the same, and a line on stderr names each failed e
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,26 @@ from chalicelib.settings import settings
 from chalicelib.site.from_export import export_to_bundle
 from chalicelib.site.render import templates_held
 from podium.site_folder import EventsNotBuilt, build_folder, second_process_available
+
+# A build allocates hundreds of thousands of objects it keeps to the end (the export, the view,
+# the pages) and makes few cycles: at Python's default of a collection per 700 allocations the
+# collector walks them again and again (0.05 s of the 8x build's serial head, 5 % of its CPU).
+BUILD_GC_THRESHOLD = 100_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Within the block objects made before it (modules, settings) are left out of collections and
+    the youngest generation is collected every BUILD_GC_THRESHOLD allocations; as before after it."""
+    thresholds, frozen_by_others = gc.get_threshold(), gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(BUILD_GC_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if not frozen_by_others:  # unfreeze() thaws every frozen object: only ours
+            gc.unfreeze()
 
 
 class BuildError(RuntimeError):
@@ -165,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Published to s3://{args.bucket}: {summary} in {time.perf_counter() - started:.2f} s")
             return 0
         processes = "2 processes" if second_process_available() else "1 process"
-        with remembering_nothing(), templates_held():  # this process builds once
+        with remembering_nothing(), templates_held(), fewer_collections():  # this process builds once
             files = _build(args)
     except (ExportError, BuildError) as error:
         print(f"error: {error}", file=sys.stderr)

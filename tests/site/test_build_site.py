@@ -1,4 +1,5 @@
 import ast
+import gc
 import os
 import subprocess
 import sys
@@ -102,3 +103,23 @@ def test_main_from_openevent_imports_nothing_heavy_it_does_not_use(tmp_path, sam
 
     loaded = set(ast.literal_eval(built.stdout.splitlines()[-1]))
     assert sorted(loaded & set(HEAVY_FOR_A_STATIC_BUILD)) == []
+
+
+def test_fewer_collections_collects_less_often_within_and_as_before_after(build_site_module):
+    before = (gc.get_threshold(), gc.get_freeze_count())
+
+    with build_site_module.fewer_collections():
+        within, frozen = gc.get_threshold(), gc.get_freeze_count()
+
+    assert within == (build_site_module.BUILD_GC_THRESHOLD, *before[0][1:])
+    assert frozen > before[1]
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_main_leaves_the_collector_as_it_found_it(tmp_path, build_site_module, sample_2017):
+    before = (gc.get_threshold(), gc.get_freeze_count())
+
+    code = build_site_module.main(["--from-openevent", str(sample_2017), "--out", str(tmp_path / "site")])
+
+    assert code == 0
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -337,6 +337,7 @@ def _forget_rendered_pieces() -> None:
     from chalicelib.site import feeds, render
 
     render.ITEM_PAGES.clear()
+    render.EVENT_CHROME.clear()
     feeds.VEVENTS.clear()
 
 
@@ -479,3 +480,58 @@ def test_event_view_after_a_session_or_speaker_edit_equals_a_fresh_view(bundle_2
     # THEN it holds exactly what a view made afresh holds, whichever way it was made
     assert (patched_public_bundle(bundle, public_bundle(bundle), edited) is not None) == patched
     assert _view_state(after_edit) == _view_state(fresh)
+
+
+def test_event_chrome_is_made_once_per_page_kind_and_edited_with_its_template(bundle_2018, event_prefix, monkeypatch):
+    import jinja2
+    from chalicelib.public.memo import remembering_nothing
+    from chalicelib.site import render
+
+    # GIVEN an event rendered as build_site.py does (no page remembered from other tests' renders):
+    # its header made once per page kind, its footer once
+    render.EVENT_CHROME.clear()
+    with remembering_nothing():
+        before = render_event(bundle_2018, base_url="http://podium.test")
+    root = "/" + event_prefix
+    made = {slot for slot in render.EVENT_CHROME._pieces if slot[1] == root}
+    kinds = {"home", "schedule", "speakers", "tracks", "rooms", "sponsors", "search", "my", "news"}
+    assert made == {("header", root, kind) for kind in kinds} | {("footer", root, "")}
+
+    # WHEN event_chrome.html is edited (a loader serving the new text, the templates' version moved on)
+    environment = render._environment()
+    source = environment.loader.get_source(environment, "event_chrome.html")[0]
+    edited = source.replace("Search sessions", "Search the programme")
+    edited_loader = jinja2.ChoiceLoader([jinja2.DictLoader({"event_chrome.html": edited}), environment.loader])
+    monkeypatch.setattr(environment, "loader", edited_loader)
+    monkeypatch.setattr(environment, "cache", {})  # the compiled templates of the unedited files come back after
+    monkeypatch.setattr(render, "_templates_version", lambda: ("edited",))
+    with remembering_nothing():
+        after = render_event(bundle_2018, base_url="http://podium.test")
+
+    # THEN every page shows the edited header, and nothing else changed on it
+    page = event_prefix + "speakers/index.html"
+    assert b"Search sessions" in before[page]
+    assert after[page] == before[page].replace(b"Search sessions", b"Search the programme")
+
+
+def test_grid_box_is_made_once_per_session_for_all_its_grids(bundle_2018, event_prefix, monkeypatch):
+    from chalicelib.public.memo import remembering_nothing
+    from chalicelib.site import render
+
+    # GIVEN the macros' module counting the boxes it makes, and no box remembered
+    macros = render._environment().get_template("macros.html").module
+    made: list[str] = []
+    grid_box = macros.grid_box
+    monkeypatch.setattr(macros, "grid_box", lambda s: made.append(s.session.id) or grid_box(s))
+    render.SESSION_PIECES.clear()
+
+    # WHEN the event is rendered as build_site.py does (its day, room and track grids)
+    with remembering_nothing():
+        files = render_event(bundle_2018, base_url="http://podium.test")
+
+    # THEN each session's box was made once, yet shows in several grids
+    assert len(made) == len(set(made))
+    session_id = made[0]
+    grids = [p for p, data in files.items() if p.endswith(".html") and f'/sessions/{session_id}/"'.encode() in data
+             and b'class="grid"' in data]
+    assert len(grids) >= 2

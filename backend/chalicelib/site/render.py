@@ -83,6 +83,7 @@ def _environment():
     # Links go out only when chalicelib/values.py calls them safe (http/https), whatever was stored.
     env.tests["safe_url"] = lambda url: values.safe_url(url) is not None
     env.globals["session_piece"] = _session_piece
+    env.globals["event_chrome"] = _event_chrome
     env.globals["share_card"] = share_card
     env.globals["change_line"] = feeds.change_line
     env.globals["day_grids"] = day_grids
@@ -161,11 +162,27 @@ def _session_piece(macro: str, session: SessionView, *place: int) -> Any:
     )
 
 
+# An event's page header and footer (event_chrome.html), by event folder and page kind: the same
+# for every page of a kind while the event record is the same object (a quarter of a page's
+# template work when made per page). Forgotten with the session pieces when a template changes.
+EVENT_CHROME: SameInputs[Any] = SameInputs(4096, reused_within_a_build=True)
+
+
+def _event_chrome(macro: str, event: Event, root: str, page: str) -> Any:
+    """The `macro` of event_chrome.html for this event and page kind, made from those alone."""
+    return EVENT_CHROME.get(
+        (macro, root, page),
+        (event,),
+        lambda: getattr(_environment().get_template("event_chrome.html").module, macro)(event, root, page),
+    )
+
+
 def _templates_current() -> tuple:
-    """The templates' version, forgetting the session pieces made from other versions."""
+    """The templates' version, forgetting the session pieces and page chrome made from other versions."""
     version = _templates_version()
     if _pieces_made_with != [version]:
         SESSION_PIECES.clear()
+        EVENT_CHROME.clear()
         _pieces_made_with[:] = [version]
     return version
 
