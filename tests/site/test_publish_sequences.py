@@ -50,10 +50,11 @@ def _full_build() -> dict[str, tuple[bytes, str]]:
         with remembering_nothing():
             publish_site(bucket=bucket).raise_for_failures()
         return _bucket_files(bucket)
-    finally:
-        keys = [{"Key": key} for key in _bucket_files(bucket)]
-        if keys:
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})
+    finally:  # the keys are listed, not read again: the reference's bodies were read once above
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            keys = [{"Key": entry["Key"]} for entry in page.get("Contents", [])]
+            if keys:
+                s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})
         s3.delete_bucket(Bucket=bucket)
 
 
