@@ -13,7 +13,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from support.trash import CHILDREN, OWNER, actor, child_id, frozen_clock, load, seed_event
 
-pytestmark = pytest.mark.integration
+# One work unit for `--dist loadgroup`, which hands out groups (largest first) before single tests:
+# these generated sequences are the suite's longest tests, and dealt out last among the single
+# tests of tests/site they kept one worker busy while the other had nothing left.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("publish-sequences")]
 
 TEXT_FIELD = {"track": "name", "room": "name", "session_type": "name", "session": "title", "speaker": "name",
               "sponsor": "name", "post": "title"}  # fmt: skip
