@@ -392,3 +392,25 @@ def test_packaging_fails_a_package_over_its_size_limit(tmp_path, monkeypatch, ca
     said = capsys.readouterr()
     assert failed == 1
     assert "(15.0 MB)" in said.out and "over 15 MB" in said.err
+
+
+@pytest.mark.unit
+def test_api_import_loads_neither_markdown_nor_powertools_until_a_text_or_a_message_needs_them():
+    """bench/cold_start.py's budget: the API Lambda imports app.py, which wires the jobs worker and
+    modules that clean rich text; Markdown and Powertools load only when their work comes."""
+    env = {"PATH": "/usr/bin:/bin", "PODIUM_STAGE": "prod", "PODIUM_TABLE_NAME": "podium-prod",
+           "PODIUM_JOBS_QUEUE_NAME": "podium-prod-jobs", "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
+    probe = (
+        "import sys, app\n"
+        "loaded = lambda: sorted(m for m in ('markdown_it', 'aws_lambda_powertools') if m in sys.modules)\n"
+        "print(loaded())\n"
+        "from chalicelib.public.richtext import sanitize\n"
+        "sanitize('*a biography*')\n"
+        "print(loaded())\n"
+    )
+
+    run = subprocess.run([sys.executable, "-c", probe], cwd=REPO / "backend", env=env, capture_output=True, text=True,
+                         timeout=60)  # fmt: skip
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[:2] == ["[]", "['markdown_it']"]

@@ -11,6 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 from support.admin import call_api, screenshot
+from support.dev_stack import POLL_SECONDS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("admin-stack")]  # one stack, one worker
 
@@ -36,7 +37,7 @@ def mailed_link(stack, email: str, fragment: str, wait: float = 20.0) -> str:
                 return found.group(0)
         if time.monotonic() > deadline:
             raise AssertionError(f"no mail to {email} with {fragment}")
-        time.sleep(0.5)
+        time.sleep(POLL_SECONDS)
 
 
 def wait_for_publish_status(page, stack, text: str, timeout_ms: int = 60_000) -> None:
@@ -732,7 +733,7 @@ def outbox_state(stack, owner: dict, mail_to: str, wanted: str, mail_id: str | N
             return found[0]
         if time.monotonic() > deadline:
             raise AssertionError(f"no {wanted} mail to {mail_to}: {listed}")
-        time.sleep(0.5)
+        time.sleep(POLL_SECONDS)
 
 
 def test_admin_mail_template_edited_previewed_queued_and_sent_from_the_outbox(pages, dev_stack):

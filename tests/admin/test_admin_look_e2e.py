@@ -19,6 +19,7 @@ from podium.localstack.outbox import read_outbox
 from support.admin import call_api
 from support.admin_steps import DESKTOP, OVERFLOW_JS, PASSWORD, PHONE, create_admin
 from support.axe import assert_accessible
+from support.dev_stack import POLL_SECONDS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("admin-stack")]  # one stack, one worker
 
@@ -123,7 +124,7 @@ def verify(stack, email: str) -> None:
         if tokens:
             break
         assert time.monotonic() < deadline, f"no confirmation mail to {email}"
-        time.sleep(0.5)  # polling the outbox: the condition is the mail's arrival
+        time.sleep(POLL_SECONDS)  # polling the outbox: the condition is the mail's arrival
     status, answer = call_api(stack, "POST", "/auth/verify", {"token": tokens[-1]})
     assert status == 200, answer
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 from support.admin import screenshot
+from support.dev_stack import POLL_SECONDS
 from test_admin_e2e import (
     PASSWORD,
     call_api,
@@ -61,7 +62,7 @@ def mail_with_subject(stack, email: str, subject: str, wait: float = 30.0):
         if found:
             return found[-1]
         assert time.monotonic() < deadline, f"no mail to {email} titled {subject!r}: {[m.subject for m in mails_to(stack, email)]}"
-        time.sleep(0.5)
+        time.sleep(POLL_SECONDS)
 
 
 def sign_in(page, email: str) -> None:

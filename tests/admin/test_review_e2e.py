@@ -13,6 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 from support.admin import screenshot
+from support.dev_stack import POLL_SECONDS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("review-stack")]
 
@@ -42,7 +43,7 @@ def mailed(stack, email: str, pattern: str, wait: float = 30.0) -> str:
             if found:
                 return found.group(1)
         assert time.monotonic() < deadline, f"no mail to {email} matching {pattern}"
-        time.sleep(0.5)
+        time.sleep(POLL_SECONDS)
 
 
 def account(stack, who: str, name: str) -> dict:

@@ -13,6 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 from support.admin import call_api, screenshot
+from support.dev_stack import POLL_SECONDS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("speaker-portal-stack")]
 
@@ -35,7 +36,7 @@ def mailed_link(stack, email: str, fragment: str, wait: float = 30.0) -> str:
                 return found.group(0)
         if time.monotonic() > deadline:
             raise AssertionError(f"no mail to {email} with {fragment}")
-        time.sleep(0.5)
+        time.sleep(POLL_SECONDS)
 
 
 def account(stack, who: str) -> dict:

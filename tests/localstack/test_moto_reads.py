@@ -159,3 +159,18 @@ def test_attribute_sizes_are_moto_own_for_every_type(stack):
     for value in values:
         typed = DynamoType(next(iter(value.values())))
         assert typed.size() == DynamoType.size.podium_original(typed), value
+
+
+def test_region_lists_are_botocore_own_for_every_partition_and_each_caller_gets_its_own_list(stack):
+    from boto3.session import Session
+
+    asked = [("ec2", "aws"), ("ec2", "aws-us-gov"), ("ec2", "aws-cn"), ("dynamodb", "aws"), ("s3", "aws-cn")]
+    fast, original = Session.get_available_regions, Session.get_available_regions.podium_original
+
+    answers = [fast(Session(), service, partition_name=partition) for service, partition in asked]
+    expected = [original(Session(), service, partition_name=partition) for service, partition in asked]
+    changed = fast(Session(), "ec2")
+    changed.append("changed-by-a-caller")
+
+    assert (answers, fast(Session(), "ec2")) == (expected, expected[0])
+    assert all(expected)

@@ -13,7 +13,10 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from support.trash import CHILDREN, OWNER, actor, child_id, frozen_clock, load, seed_event
 
-pytestmark = pytest.mark.integration
+# One work unit for `--dist loadgroup`, which hands out groups (largest first) before single tests:
+# these generated sequences are the suite's longest tests, and dealt out last among the single
+# tests of tests/site they kept one worker busy while the other had nothing left.
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("publish-sequences")]
 
 TEXT_FIELD = {"track": "name", "room": "name", "session_type": "name", "session": "title", "speaker": "name",
               "sponsor": "name", "post": "title", "schedule_block": "title", "event": "name"}  # fmt: skip
@@ -53,10 +56,11 @@ def _full_build() -> dict[str, tuple[bytes, str]]:
         with remembering_nothing():
             publish_site(bucket=bucket).raise_for_failures()
         return _bucket_files(bucket)
-    finally:
-        keys = [{"Key": key} for key in _bucket_files(bucket)]
-        if keys:
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})
+    finally:  # the keys are listed, not read again: the reference's bodies were read once above
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            keys = [{"Key": entry["Key"]} for entry in page.get("Contents", [])]
+            if keys:
+                s3.delete_objects(Bucket=bucket, Delete={"Objects": keys})
         s3.delete_bucket(Bucket=bucket)
 
 

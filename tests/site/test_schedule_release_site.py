@@ -130,6 +130,7 @@ def test_no_release_no_changelog(stack):
     assert b"changelog" not in files[PREFIX + "schedule/index.html"]
 
 
+@pytest.mark.xdist_group("publish-sequences")  # long: dealt out early with the other sequences
 def test_incremental_publish_of_mode_switch_releases_and_draft_moves_equals_a_full_build(stack):
     from app import app
     from chalicelib.db import content

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# How often a test asks a running stack whether what it waits for happened (a mail sent, a page
+# published): the stack's worker answers in a tenth of a second or so, and each look is one local
+# request, so half-second naps only made every wait end up to half a second late.
+POLL_SECONDS = 0.1
 _URL_LINE = re.compile(r"^(API|Site|Admin|Uploads|AWS): (http://\S+)$")
 
 

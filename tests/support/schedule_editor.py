@@ -9,6 +9,8 @@ import urllib.request
 
 from playwright.sync_api import expect
 
+from support.dev_stack import POLL_SECONDS
+
 PASSWORD = "correct horse battery staple"  # every e2e account's password (tests/admin)
 GRID_STARTS = 8 * 60  # the grid's first row is 08:00 unless a session starts earlier
 PX_PER_MINUTE = 2  # schedule-grid.js PPM
@@ -88,5 +90,5 @@ def public_file(stack, path: str, wanted: str, wait: float = 45.0) -> str:
             text = ""
         if wanted in text:
             return text
-        time.sleep(0.5)
+        time.sleep(POLL_SECONDS)
     raise AssertionError(f"{path} never held {wanted!r}: {text[:500]!r}")

@@ -7,7 +7,6 @@ import html
 import re
 
 import nh3
-from markdown_it import MarkdownIt
 
 from .safe_values import safe_line, safe_text
 
@@ -70,4 +69,6 @@ def _markdown(text: str) -> str:
 
 @functools.cache
 def _markdown_parser():
+    from markdown_it import MarkdownIt  # noqa: PLC0415 — on the first Markdown text only: the API imports this module (biographies are cleaned on save) and its cold start must not pay markdown-it's ~20 ms (bench/cold_start.py)
+
     return MarkdownIt("commonmark", {"html": False, "linkify": False})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from chalice import Blueprint
 
 # Imported for its effect: it hands the registry the job bodies' loader (this module is the worker's
@@ -24,7 +23,7 @@ LEASE_MARGIN_SECONDS = 5
 
 @bp.on_sqs_message(queue=settings().jobs_queue_name, batch_size=10)
 def run_jobs(event: Any) -> dict[str, Any]:
-
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response  # noqa: PLC0415 — the worker's alone: app.py wires this module into the API Lambda too, whose cold start must not pay Powertools' ~25 ms (bench/cold_start.py)
 
     lambda_context = getattr(event, "context", None)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import yaml
 from chalicelib.settings import read_settings
 
@@ -67,6 +68,7 @@ def start_moto(port: int) -> Any:
     if port:
         _check_free(port)
     _track_only_mail()
+    _fast_region_lists()
     _fast_item_reads()
     _fast_request_ids()
     _fast_item_size_check()
@@ -151,6 +153,34 @@ def _fast_item_reads() -> None:
     execute_result.podium_fast = True  # type: ignore[attr-defined]
     ActionResult.execute_result = execute_result  # type: ignore[method-assign]
     DynamoResult.__init__ = keep_as_given  # type: ignore[method-assign]
+
+
+def _fast_region_lists() -> None:
+    """Answer botocore's region lists from one session's endpoint data, read once.
+
+    moto (5.2) calls `boto3.Session().get_available_regions(service)` for each backend it
+    builds, and about 35 times while CloudFormation's first use imports its EC2 models: each
+    new session parsed botocore's endpoints file again (about 0.05 s apiece, 1.5 s of every
+    stack start at two cores' load). The file ships with botocore and does not change while
+    the process runs, so one session's answer is every session's answer.
+    """
+    regions = boto3.session.Session.get_available_regions
+    if getattr(regions, "podium_fast", False):
+        return
+    reader = functools.cache(botocore.session.get_session)  # made on first use, after moto's import
+
+    @functools.cache
+    def answer(service_name: str, partition_name: str, allow_non_regional: bool) -> tuple[str, ...]:
+        return tuple(reader().get_available_regions(service_name, partition_name, allow_non_regional))
+
+    def get_available_regions(
+        self: boto3.session.Session, service_name: str, partition_name: str = "aws", allow_non_regional: bool = False
+    ) -> list[str]:
+        return list(answer(service_name, partition_name, allow_non_regional))  # a list of its own, as before
+
+    get_available_regions.podium_fast = True  # type: ignore[attr-defined]
+    get_available_regions.podium_original = regions  # type: ignore[attr-defined]
+    boto3.session.Session.get_available_regions = get_available_regions  # type: ignore[method-assign]
 
 
 def _fast_request_ids() -> None:
