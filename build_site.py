@@ -45,14 +45,18 @@ BUILD_GC_THRESHOLD = 100_000
 def fewer_collections() -> Iterator[None]:
     """Within the block objects made before it (modules, settings) are left out of collections and
     the youngest generation is collected every BUILD_GC_THRESHOLD allocations; as before after it."""
-    thresholds, frozen_by_others = gc.get_threshold(), gc.get_freeze_count()
-    gc.freeze()
+    thresholds = gc.get_threshold()
+    # unfreeze() thaws every frozen object, not only ours: when others froze some already (a
+    # process that imported app.py), ours stay unfrozen so the collector is left as it was found.
+    freezing = not gc.get_freeze_count()
+    if freezing:
+        gc.freeze()
     gc.set_threshold(BUILD_GC_THRESHOLD, *thresholds[1:])
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        if not frozen_by_others:  # unfreeze() thaws every frozen object: only ours
+        if freezing:
             gc.unfreeze()
 
 
